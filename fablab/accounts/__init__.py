@@ -1,0 +1,1 @@
+"""Accounts: users, sessions, roles, invites, passes and private feed tokens."""

@@ -1,0 +1,56 @@
+"""Who is making the request: the session cookie resolved against PostgreSQL, on any worker."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from litestar.connection import ASGIConnection
+from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
+
+from fablab import db
+from fablab.tokens import hash_token
+
+SESSION_COOKIE = "fablab_session"
+
+
+@dataclass(frozen=True)
+class CurrentUser:
+    id: int
+    login: str
+    name: str
+    role: str
+    site_id: int | None
+    site: str | None
+    session_id: int
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role in ("staff", "admin")
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+
+SESSION_LOOKUP = """
+SELECT s.id AS session_id, u.id, u.login, u.name, u.role, u.site_id, site.slug AS site
+FROM user_session s
+JOIN app_user u ON u.id = s.user_id
+LEFT JOIN site ON site.id = u.site_id
+WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > $2 AND u.active
+"""
+
+
+async def user_for_session_token(token: str) -> CurrentUser | None:
+    row = await db.fetchone(SESSION_LOOKUP, hash_token(token), datetime.now(timezone.utc))
+    return CurrentUser(**row) if row else None
+
+
+class SessionAuthMiddleware(AbstractAuthenticationMiddleware):
+    """Sets connection.user to a CurrentUser, or None for anonymous requests (guards decide)."""
+
+    async def authenticate_request(self, connection: ASGIConnection) -> AuthenticationResult:
+        token = connection.cookies.get(SESSION_COOKIE)
+        user = await user_for_session_token(token) if token and len(token) < 200 else None
+        return AuthenticationResult(user=user, auth=token if user else None)

@@ -1,0 +1,73 @@
+"""The Litestar application factory."""
+
+from __future__ import annotations
+
+import logging
+from contextlib import asynccontextmanager
+
+from litestar import Litestar
+from litestar.config.csrf import CSRFConfig
+from litestar.di import Provide
+from litestar.middleware import DefineMiddleware
+from litestar.openapi import OpenAPIConfig
+from litestar.static_files import create_static_files_router
+
+from fablab import background, db
+from fablab.accounts.current import SessionAuthMiddleware
+from fablab.health import health
+from fablab.problems import EXCEPTION_HANDLERS
+from fablab.routes_registry import ALL_ROUTES, PERIODIC_JOBS
+from fablab.settings import Settings, load_settings
+from fablab.web.headers import security_headers_middleware
+from fablab.web.hosts import allowed_hosts_middleware
+from fablab.web.routes import STATIC_DIR
+
+log = logging.getLogger("fablab")
+
+CSRF_COOKIE = "csrftoken"
+CSRF_HEADER = "x-csrftoken"
+
+
+def create_app(settings: Settings | None = None, *, run_jobs: bool = True) -> Litestar:
+    settings = settings or load_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: Litestar):
+        embedded = None
+        database_url = settings.database_url
+        if database_url is None:
+            from fablab.embedded_db import start_embedded
+
+            embedded = start_embedded(settings.data_dir)
+            database_url = embedded.url()
+        db.configure(database_url)
+        await db.start_pool()
+        tasks = background.start_jobs(PERIODIC_JOBS) if run_jobs else []
+        try:
+            yield
+        finally:
+            await background.stop_jobs(tasks)
+            await db.close_pool()
+            if embedded is not None:
+                embedded.stop()
+
+    return Litestar(
+        route_handlers=[health, *ALL_ROUTES, create_static_files_router(
+            path="/", directories=[STATIC_DIR], html_mode=True, name="static", guards=[],
+        )],
+        lifespan=[lifespan],
+        dependencies={"settings": Provide(lambda: settings, use_cache=True, sync_to_thread=False)},
+        exception_handlers=EXCEPTION_HANDLERS,
+        middleware=[
+            security_headers_middleware(hsts=settings.https),
+            allowed_hosts_middleware(settings.allowed_hosts),
+            DefineMiddleware(SessionAuthMiddleware, exclude=["^/health$", "^/static", "^/schema"]),
+        ],
+        csrf_config=CSRFConfig(
+            secret=settings.secret_key, cookie_name=CSRF_COOKIE, header_name=CSRF_HEADER,
+            cookie_secure=settings.https, cookie_samesite="lax", cookie_httponly=False,
+        ),
+        request_max_body_size=settings.max_body_bytes,
+        openapi_config=OpenAPIConfig(title="fablab", version="0.1.0", path="/schema"),
+        debug=False,
+    )

@@ -1,0 +1,1 @@
+"""Bookings: policies, availability, reservations, no-shows."""

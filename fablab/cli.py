@@ -1,0 +1,154 @@
+"""The `fablab` command: serve, migrate, seed, createadmin."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import os
+import sys
+from contextlib import contextmanager
+
+import asyncpg
+
+from fablab.settings import Settings, SettingsError, load_settings
+
+
+def fail(message: str) -> None:
+    print(f"fablab: {message}", file=sys.stderr)
+    raise SystemExit(2)
+
+
+@contextmanager
+def database(settings: Settings):
+    """Yield a database URL: DATABASE_URL's, or the embedded cluster's (stopped afterwards)."""
+    if settings.database_url:
+        yield settings.database_url
+        return
+    from fablab.embedded_db import EmbeddedPostgresError, start_embedded
+
+    try:
+        server = start_embedded(settings.data_dir)
+    except (EmbeddedPostgresError, OSError) as error:
+        fail(f"cannot start the embedded PostgreSQL in {settings.data_dir / 'pg'}: {error}")
+    try:
+        yield server.url()
+    finally:
+        server.stop()
+
+
+def check_reachable(database_url: str) -> None:
+    async def probe() -> None:
+        connection = await asyncpg.connect(database_url, timeout=5)
+        await connection.close()
+
+    try:
+        asyncio.run(probe())
+    except Exception as error:  # any failure here has one cause for the operator: no database
+        fail(f"cannot connect to the database: {error or type(error).__name__}")
+
+
+def cmd_migrate(settings: Settings, args: argparse.Namespace) -> None:
+    from fablab.migrate import migrate_backwards, migrate_forwards
+
+    with database(settings) as url:
+        check_reachable(url)
+        if args.backwards:
+            asyncio.run(migrate_backwards(url))
+            print("fablab: migrations rolled back")
+        else:
+            asyncio.run(migrate_forwards(url))
+            print("fablab: database is up to date")
+
+
+def cmd_seed(settings: Settings, args: argparse.Namespace) -> None:
+    from fablab.seed import seed_demo_command
+
+    if not args.demo:
+        fail("nothing to seed: use --demo for the demo data")
+    with database(settings) as url:
+        check_reachable(url)
+        asyncio.run(seed_demo_command(url, only_if_empty=args.if_empty))
+
+
+def cmd_createadmin(settings: Settings, args: argparse.Namespace) -> None:
+    from fablab.seed import create_admin_command
+
+    password = os.environ.get("FABLAB_ADMIN_PASSWORD") or getpass.getpass("Password: ")
+    if len(password) < 10:
+        fail("the password must have at least 10 characters")
+    with database(settings) as url:
+        check_reachable(url)
+        asyncio.run(create_admin_command(url, login=args.login, name=args.name, password=password))
+        print(f"fablab: admin {args.login!r} ready")
+
+
+def cmd_serve(settings: Settings, args: argparse.Namespace) -> None:
+    import uvicorn
+
+    from fablab.migrate import migrate_forwards
+
+    port = args.port or settings.port
+    workers = args.workers or settings.workers
+    with database(settings) as url:
+        check_reachable(url)
+        asyncio.run(migrate_forwards(url))
+        if args.seed_demo_if_empty:
+            from fablab.seed import seed_demo_command
+
+            asyncio.run(seed_demo_command(url, only_if_empty=True))
+        # Workers are separate processes: they must share the database and the secret key.
+        os.environ["DATABASE_URL"] = url
+        os.environ["FABLAB_SECRET_KEY"] = settings.secret_key
+        os.environ.setdefault("FABLAB_BASE_URL", settings.base_url)
+        print(f"fablab: serving on http://{args.host}:{port} with {workers} worker(s)", flush=True)
+        uvicorn.run(
+            "fablab.app:create_app", factory=True, host=args.host, port=port, workers=workers,
+            proxy_headers=True, forwarded_allow_ips=os.environ.get("FABLAB_TRUSTED_PROXIES", "127.0.0.1"),
+            log_level=os.environ.get("FABLAB_LOG_LEVEL", "info"), access_log=False,
+            timeout_graceful_shutdown=10,
+        )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="fablab", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", help="migrate and serve the app")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int)
+    serve.add_argument("--workers", type=int)
+    serve.add_argument("--seed-demo-if-empty", action="store_true", help="load the demo data into an empty database")
+    serve.set_defaults(handler=cmd_serve)
+
+    migrate = commands.add_parser("migrate", help="bring the database schema up to date")
+    migrate.add_argument("--backwards", action="store_true", help="undo every migration (drops all data)")
+    migrate.set_defaults(handler=cmd_migrate)
+
+    seed = commands.add_parser("seed", help="load data")
+    seed.add_argument("--demo", action="store_true", help="the demo sites, items, users and bookings")
+    seed.add_argument("--if-empty", action="store_true", help="only when the database has no site yet")
+    seed.set_defaults(handler=cmd_seed)
+
+    admin = commands.add_parser("createadmin", help="create an admin (password from FABLAB_ADMIN_PASSWORD or prompt)")
+    admin.add_argument("login")
+    admin.add_argument("--name", default="Administrateur")
+    admin.set_defaults(handler=cmd_createadmin)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = load_settings()
+    except SettingsError as error:
+        fail(f"bad setting: {error}")
+    if getattr(args, "port", None) is not None and not 1 <= args.port <= 65535:
+        fail("--port must be between 1 and 65535")
+    if getattr(args, "workers", None) is not None and not 1 <= args.workers <= 64:
+        fail("--workers must be between 1 and 64")
+    args.handler(settings, args)
+
+
+if __name__ == "__main__":
+    main()

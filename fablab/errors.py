@@ -1,0 +1,60 @@
+"""Domain errors: each has a stable code and an HTTP status, and knows nothing of Litestar."""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """Base of every error a client can cause; mapped to a problem response in fablab.problems."""
+
+    status = 400
+    code = "bad_request"
+    title = "Bad request"
+
+    def __init__(self, detail: str | None = None, *, code: str | None = None, **extra) -> None:
+        super().__init__(detail or self.title)
+        self.detail = detail or self.title
+        if code is not None:
+            self.code = code
+        self.extra = extra
+
+
+class NotFound(DomainError):
+    status, code, title = 404, "not_found", "Not found"
+
+
+class Conflict(DomainError):
+    status, code, title = 409, "conflict", "Conflict"
+
+
+class BookingConflict(Conflict):
+    code, title = "booking_conflict", "This slot is already taken"
+
+
+class PolicyViolation(DomainError):
+    """A booking rule refuses the request; `code` names the rule (DESIGN.md §8)."""
+
+    status, code, title = 422, "policy_violation", "Booking rule not met"
+
+
+class InvalidInput(DomainError):
+    status, code, title = 400, "invalid_input", "Invalid input"
+
+
+class Unauthenticated(DomainError):
+    status, code, title = 401, "not_authenticated", "Login required"
+
+
+class Forbidden(DomainError):
+    status, code, title = 403, "forbidden", "Not allowed"
+
+
+class TooManyAttempts(DomainError):
+    status, code, title = 429, "too_many_attempts", "Too many attempts"
+
+    def __init__(self, detail: str | None = None, *, retry_after: int, **extra) -> None:
+        super().__init__(detail, **extra)
+        self.retry_after = retry_after
+
+
+class DatabaseUnavailable(DomainError):
+    status, code, title = 503, "database_unavailable", "The database is unavailable"

@@ -1,0 +1,98 @@
+"""The one place where errors become RFC 9457 problem responses (application/problem+json)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+import asyncpg
+from litestar import Request, Response
+from litestar.exceptions import HTTPException, NotAuthorizedException, NotFoundException, PermissionDeniedException, ValidationException
+from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+
+from fablab.errors import DomainError
+
+log = logging.getLogger("fablab")
+
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+
+# Which unique index or constraint means which domain conflict.
+CONSTRAINT_CODES = {
+    "booking_no_overlap": ("booking_conflict", "This slot is already taken"),
+    "booking_one_checked_out": ("already_checked_out", "This item is already checked out"),
+    "resource_tag_ci": ("tag_taken", "This tag is already used by another item"),
+    "app_user_login_ci": ("login_taken", "This login is already used"),
+}
+
+HTTP_CODES = {
+    400: "bad_request", 401: "not_authenticated", 403: "forbidden", 404: "not_found",
+    405: "method_not_allowed", 409: "conflict", 413: "body_too_large", 415: "unsupported_media_type",
+    422: "invalid_input", 429: "too_many_attempts", 503: "service_unavailable",
+}
+
+# Errors that mean PostgreSQL is unreachable or restarting: the client should retry later.
+DATABASE_DOWN_ERRORS = (
+    OSError, asyncio.TimeoutError, asyncpg.CannotConnectNowError, asyncpg.ConnectionDoesNotExistError,
+    asyncpg.InterfaceError, asyncpg.AdminShutdownError, asyncpg.CrashShutdownError,
+    asyncpg.TooManyConnectionsError, asyncpg.ConnectionFailureError,
+)
+
+
+def problem(status: int, code: str, title: str, detail: str, headers: dict | None = None, **extra) -> Response:
+    body = {"type": "about:blank", "title": title, "status": status, "detail": detail, "code": code}
+    body.update(extra)
+    return Response(content=body, status_code=status, media_type=PROBLEM_MEDIA_TYPE, headers=headers)
+
+
+def domain_error_handler(_: Request, error: DomainError) -> Response:
+    headers = {}
+    retry_after = getattr(error, "retry_after", None)
+    if retry_after is not None:
+        headers["Retry-After"] = str(retry_after)
+    return problem(error.status, error.code, error.title, error.detail, headers=headers, **error.extra)
+
+
+def http_error_handler(_: Request, error: HTTPException) -> Response:
+    status = error.status_code
+    code = HTTP_CODES.get(status, "error")
+    extra = {}
+    if isinstance(error, ValidationException):
+        code = "invalid_input"
+        if error.extra:
+            extra["errors"] = error.extra
+    detail = error.detail if isinstance(error.detail, str) else str(error.detail)
+    title = detail if status < 500 else "Server error"
+    return problem(status, code, title, detail, headers=error.headers, **extra)
+
+
+def unique_or_exclusion_handler(_: Request, error: asyncpg.IntegrityConstraintViolationError) -> Response:
+    constraint = getattr(error, "constraint_name", None) or ""
+    code, title = CONSTRAINT_CODES.get(constraint, ("conflict", "Conflicts with existing data"))
+    return problem(409, code, title, title)
+
+
+def database_down_handler(_: Request, error: Exception) -> Response:
+    log.warning("database unavailable: %s", type(error).__name__)
+    return problem(
+        503, "database_unavailable", "Service temporarily unavailable",
+        "The database cannot be reached; try again in a moment.", headers={"Retry-After": "5"},
+    )
+
+
+def internal_error_handler(request: Request, error: Exception) -> Response:
+    if isinstance(error, DATABASE_DOWN_ERRORS):
+        return database_down_handler(request, error)
+    log.exception("unhandled error on %s %s", request.method, request.url.path)
+    return problem(HTTP_500_INTERNAL_SERVER_ERROR, "internal_error", "Server error", "Something went wrong on our side.")
+
+
+EXCEPTION_HANDLERS = {
+    DomainError: domain_error_handler,
+    HTTPException: http_error_handler,
+    NotAuthorizedException: http_error_handler,
+    PermissionDeniedException: http_error_handler,
+    NotFoundException: http_error_handler,
+    asyncpg.ExclusionViolationError: unique_or_exclusion_handler,
+    asyncpg.UniqueViolationError: unique_or_exclusion_handler,
+    Exception: internal_error_handler,
+}

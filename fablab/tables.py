@@ -1,0 +1,203 @@
+"""Piccolo Table classes mirroring migrations/ (the SQL there holds the constraints)."""
+
+from piccolo.columns import (
+    JSONB, BigSerial, Boolean, Date, ForeignKey, Integer, Serial, Text, Timestamptz, Varchar,
+)
+from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.table import Table
+
+from fablab.db import DB
+
+KINDS = ("laptop", "printer_3d", "room")
+RESOURCE_STATUSES = ("available", "maintenance", "lost", "retired")
+BOOKING_STATUSES = ("confirmed", "checked_out", "returned", "cancelled", "no_show")
+ACTIVE_BOOKING_STATUSES = ("confirmed", "checked_out")
+ROLES = ("learner", "staff", "admin")
+MOVEMENT_KINDS = (
+    "check_out", "check_in", "maintenance_start", "maintenance_end", "lost", "found",
+    "audit_seen", "transfer", "retired",
+)
+CONDITIONS = ("ok", "damaged", "incomplete")
+
+
+def _fk(table, column: str, null: bool = True) -> ForeignKey:
+    return ForeignKey(references=table, db_column_name=column, null=null)
+
+
+class Site(Table, tablename="site", db=DB):
+    id = Serial(primary_key=True)
+    slug = Varchar(length=32, unique=True)
+    name = Text()
+    address = Text(default="")
+    timezone = Text(default="Europe/Paris")
+    opening_hours = JSONB(default={})
+    contact = Text(default="")
+    created_at = Timestamptz(default=TimestamptzNow())
+    updated_at = Timestamptz(default=TimestamptzNow())
+
+
+class Closure(Table, tablename="closure", db=DB):
+    id = Serial(primary_key=True)
+    site = _fk(Site, "site_id")
+    starts_on = Date()
+    ends_on = Date()
+    reason = Text(default="")
+    created_at = Timestamptz(default=TimestamptzNow())
+    updated_at = Timestamptz(default=TimestamptzNow())
+
+
+class User(Table, tablename="app_user", db=DB):
+    id = Serial(primary_key=True)
+    role = Text()
+    name = Text()
+    login = Text()
+    email = Text(null=True, default=None)
+    password_hash = Text(null=True, default=None, secret=True)
+    site = _fk(Site, "site_id")
+    cohort = Text(default="")
+    active = Boolean(default=True)
+    pass_token_hash = Text(null=True, default=None, secret=True)
+    anonymised_at = Timestamptz(null=True, default=None)
+    created_at = Timestamptz(default=TimestamptzNow())
+    updated_at = Timestamptz(default=TimestamptzNow())
+
+
+class Training(Table, tablename="training", db=DB):
+    id = Serial(primary_key=True)
+    name = Text(unique=True)
+    description = Text(default="")
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class Resource(Table, tablename="resource", db=DB):
+    id = Serial(primary_key=True)
+    site = _fk(Site, "site_id", null=False)
+    kind = Text()
+    name = Text()
+    tag = Varchar(length=40)
+    status = Text(default="available")
+    details = JSONB(default={})
+    notes = Text(default="")
+    created_at = Timestamptz(default=TimestamptzNow())
+    updated_at = Timestamptz(default=TimestamptzNow())
+
+
+class Policy(Table, tablename="policy", db=DB):
+    id = Serial(primary_key=True)
+    site = _fk(Site, "site_id", null=False)
+    kind = Text()
+    resource = _fk(Resource, "resource_id")
+    unit = Text(default="minutes")
+    slot_minutes = Integer(default=30)
+    min_length = Integer(default=30)
+    max_length = Integer(default=240)
+    max_days_ahead = Integer(default=14)
+    buffer_minutes = Integer(default=0)
+    may_end_after_closing = Boolean(default=False)
+    checkout_grace_minutes = Integer(default=30)
+    max_active_bookings = Integer(null=True, default=None)
+    max_hours_per_week = Integer(null=True, default=None)
+    training = _fk(Training, "training_id")
+    created_at = Timestamptz(default=TimestamptzNow())
+    updated_at = Timestamptz(default=TimestamptzNow())
+
+
+class Certification(Table, tablename="certification", db=DB):
+    id = Serial(primary_key=True)
+    user = _fk(User, "user_id", null=False)
+    training = _fk(Training, "training_id", null=False)
+    granted_by = _fk(User, "granted_by_id")
+    granted_at = Timestamptz(default=TimestamptzNow())
+    expires_at = Timestamptz(null=True, default=None)
+
+
+class Booking(Table, tablename="booking", db=DB):
+    id = BigSerial(primary_key=True)
+    resource = _fk(Resource, "resource_id", null=False)
+    site = _fk(Site, "site_id", null=False)
+    kind = Text()
+    user = _fk(User, "user_id")
+    created_by = _fk(User, "created_by_id")
+    starts_at = Timestamptz()
+    ends_at = Timestamptz()
+    blocked_until = Timestamptz()
+    status = Text(default="confirmed")
+    purpose = Text(default="")
+    sequence = Integer(default=0)
+    created_at = Timestamptz(default=TimestamptzNow())
+    updated_at = Timestamptz(default=TimestamptzNow())
+    checked_out_at = Timestamptz(null=True, default=None)
+    returned_at = Timestamptz(null=True, default=None)
+    cancelled_at = Timestamptz(null=True, default=None)
+    no_show_at = Timestamptz(null=True, default=None)
+
+
+class Audit(Table, tablename="audit", db=DB):
+    id = Serial(primary_key=True)
+    site = _fk(Site, "site_id", null=False)
+    started_by = _fk(User, "started_by_id")
+    started_at = Timestamptz(default=TimestamptzNow())
+    closed_at = Timestamptz(null=True, default=None)
+    report = JSONB(null=True, default=None)
+
+
+class Movement(Table, tablename="movement", db=DB):
+    id = BigSerial(primary_key=True)
+    resource = _fk(Resource, "resource_id", null=False)
+    kind = Text()
+    booking = _fk(Booking, "booking_id")
+    holder = _fk(User, "holder_id")
+    staff = _fk(User, "staff_id")
+    audit = _fk(Audit, "audit_id")
+    site = _fk(Site, "site_id")
+    at = Timestamptz(default=TimestamptzNow())
+    condition = Text(null=True, default=None)
+    note = Text(default="")
+
+
+class UserSession(Table, tablename="user_session", db=DB):
+    id = BigSerial(primary_key=True)
+    token_hash = Text(unique=True, secret=True)
+    user = _fk(User, "user_id", null=False)
+    created_at = Timestamptz(default=TimestamptzNow())
+    expires_at = Timestamptz()
+    revoked_at = Timestamptz(null=True, default=None)
+
+
+class FeedToken(Table, tablename="feed_token", db=DB):
+    id = Serial(primary_key=True)
+    token_hash = Text(unique=True, secret=True)
+    user = _fk(User, "user_id", null=False)
+    scope = Text()
+    site = _fk(Site, "site_id")
+    created_at = Timestamptz(default=TimestamptzNow())
+    revoked_at = Timestamptz(null=True, default=None)
+
+
+class Invite(Table, tablename="invite", db=DB):
+    id = Serial(primary_key=True)
+    token_hash = Text(unique=True, secret=True)
+    user = _fk(User, "user_id", null=False)
+    created_by = _fk(User, "created_by_id")
+    created_at = Timestamptz(default=TimestamptzNow())
+    expires_at = Timestamptz()
+    used_at = Timestamptz(null=True, default=None)
+    revoked_at = Timestamptz(null=True, default=None)
+
+
+class LoginAttempt(Table, tablename="login_attempt", db=DB):
+    id = BigSerial(primary_key=True)
+    key = Text()
+    at = Timestamptz(default=TimestamptzNow())
+
+
+class AppSetting(Table, tablename="app_setting", db=DB):
+    key = Text(primary_key=True)
+    value = JSONB()
+    updated_at = Timestamptz(default=TimestamptzNow())
+
+
+ALL_TABLES = [
+    Site, Closure, User, Training, Resource, Policy, Certification, Booking, Audit, Movement,
+    UserSession, FeedToken, Invite, LoginAttempt, AppSetting,
+]

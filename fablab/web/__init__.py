@@ -1,0 +1,1 @@
+"""Serving the web app (static/), the tag page, security headers."""

@@ -1,0 +1,175 @@
+"""Test harness: one migrated database per session, reset before each test, clients per role."""
+
+import os
+
+# Settings are read from the environment; set it before anything imports fablab.
+os.environ["FABLAB_SECRET_KEY"] = "test-secret-key-that-is-long-enough-0123456789"
+os.environ["FABLAB_BASE_URL"] = "http://testserver"
+os.environ.pop("DATABASE_URL", None)
+
+import asyncio
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import asyncpg
+import httpx
+import pytest
+
+from fablab import db
+from fablab.accounts.passwords import hash_password
+from fablab.app import create_app
+from fablab.embedded_db import start_embedded
+from fablab.migrate import migrate_forwards
+from fablab.seed import DEMO_PASSWORD, seed_reference_data
+from fablab.settings import load_settings
+
+ROOT = Path(__file__).resolve().parent.parent
+# FABLAB_TEST_PG names a server to test on (an admin URL); without it, the embedded cluster.
+TEST_SERVER_URL = os.environ.get("FABLAB_TEST_PG")
+TABLES = (
+    "app_setting, login_attempt, invite, feed_token, user_session, movement, audit, booking, "
+    "certification, policy, resource, training, app_user, closure, site"
+)
+
+
+def _with_database(admin_url: str, name: str) -> str:
+    return admin_url.rsplit("/", 1)[0] + "/" + name
+
+
+@pytest.fixture(scope="session")
+def pg_admin_url():
+    if TEST_SERVER_URL:
+        yield TEST_SERVER_URL
+        return
+    server = start_embedded(ROOT / "var" / "test", database="postgres")
+    yield server.admin_url
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+async def database_url(pg_admin_url):
+    name = f"fablab_test_{os.getpid()}"
+    admin = await asyncpg.connect(pg_admin_url)
+    await admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+    await admin.execute(f'CREATE DATABASE "{name}"')
+    url = _with_database(pg_admin_url, name)
+    await migrate_forwards(url)
+    yield url
+    await db.close_pool()
+    await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    await admin.close()
+
+
+@pytest.fixture(scope="session")
+async def pool(database_url):
+    db.configure(database_url)
+    await db.start_pool(min_size=2, max_size=10)
+    yield
+    await db.close_pool()
+
+
+@pytest.fixture(scope="session")
+def demo_password_hash():
+    return hash_password(DEMO_PASSWORD)
+
+
+@pytest.fixture
+async def demo(pool, demo_password_hash):
+    """A clean database with the demo sites, items, policies and users (no bookings)."""
+    await db.fetch(f"TRUNCATE {TABLES} RESTART IDENTITY CASCADE")
+    async with db.DB.transaction():
+        return await seed_reference_data(demo_password_hash)
+
+
+@pytest.fixture(scope="session")
+def app(database_url):
+    settings = load_settings({**os.environ, "DATABASE_URL": database_url})
+    return create_app(settings, run_jobs=False)
+
+
+def make_client(app) -> httpx.AsyncClient:
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver")
+
+
+async def sign_in(client: httpx.AsyncClient, login: str, password: str = DEMO_PASSWORD) -> httpx.AsyncClient:
+    """Fetch the CSRF cookie, log in, and send the CSRF header from then on."""
+    await client.get("/health")
+    client.headers["x-csrftoken"] = client.cookies["csrftoken"]
+    response = await client.post("/api/auth/login", json={"login": login, "password": password})
+    assert response.status_code == 200, response.text
+    return client
+
+
+@pytest.fixture
+async def anon(app, demo):
+    async with make_client(app) as client:
+        await client.get("/health")
+        client.headers["x-csrftoken"] = client.cookies["csrftoken"]
+        yield client
+
+
+@pytest.fixture
+async def learner(app, demo):
+    """learner1, at Villeneuve-la-Garenne."""
+    async with make_client(app) as client:
+        yield await sign_in(client, "learner1")
+
+
+@pytest.fixture
+async def other_learner(app, demo):
+    """learner2, also at Villeneuve-la-Garenne."""
+    async with make_client(app) as client:
+        yield await sign_in(client, "learner2")
+
+
+@pytest.fixture
+async def staff(app, demo):
+    """staff.vlg."""
+    async with make_client(app) as client:
+        yield await sign_in(client, "staff.vlg")
+
+
+@pytest.fixture
+async def admin(app, demo):
+    async with make_client(app) as client:
+        yield await sign_in(client, "admin")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def live_server(database_url, demo, request):
+    """The real server (`fablab serve`) as a subprocess with 2 workers, on a free port."""
+    workers = getattr(request, "param", 2)
+    port = free_port()
+    env = {**os.environ, "DATABASE_URL": database_url, "FABLAB_BASE_URL": f"http://127.0.0.1:{port}",
+           "FABLAB_LOG_LEVEL": "warning"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "fablab.cli", "serve", "--port", str(port), "--workers", str(workers)],
+        env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            if httpx.get(f"{base}/health", timeout=1).status_code == 200:
+                break
+        except httpx.HTTPError:
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            raise RuntimeError(f"server did not start: {process.stdout.read().decode()[-2000:]}")
+        time.sleep(0.2)
+    yield base
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
