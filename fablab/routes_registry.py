@@ -1,7 +1,12 @@
 """Every domain's route handlers and periodic jobs, gathered in one list for the app."""
 
-from fablab.accounts.routes import ROUTES as ACCOUNT_ROUTES
-from fablab.web.routes import ROUTES as WEB_ROUTES
+from fablab.accounts import routes as accounts
+from fablab.bookings import routes as bookings
+from fablab.calendars import routes as calendars
+from fablab.inventory import routes as inventory
+from fablab.web import routes as web
 
-ALL_ROUTES = [*ACCOUNT_ROUTES, *WEB_ROUTES]
-PERIODIC_JOBS = []
+DOMAINS = [accounts, bookings, inventory, calendars, web]
+
+ALL_ROUTES = [handler for domain in DOMAINS for handler in domain.ROUTES]
+PERIODIC_JOBS = [job for domain in DOMAINS for job in getattr(domain, "JOBS", [])]

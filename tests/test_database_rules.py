@@ -1,5 +1,6 @@
 """The rules PostgreSQL itself enforces, tested with SQL (no Python check in the way)."""
 
+import os
 from datetime import datetime
 
 import asyncpg
@@ -92,7 +93,7 @@ async def test_movements_are_append_only(demo):
 
 
 async def test_migrations_run_backwards_and_forwards(pg_admin_url):
-    name = "fablab_test_migrations"
+    name = f"fablab_test_migrations_{os.getpid()}"
     admin = await asyncpg.connect(pg_admin_url)
     await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     await admin.execute(f'CREATE DATABASE "{name}"')

@@ -1,0 +1,4 @@
+"""HTTP routes of the bookings domain."""
+
+ROUTES: list = []
+JOBS: list = []

@@ -1,0 +1,1 @@
+"""Calendar feeds (iCal) for sites, resources, learners and staff."""

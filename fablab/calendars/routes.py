@@ -1,0 +1,4 @@
+"""HTTP routes of the calendars domain."""
+
+ROUTES: list = []
+JOBS: list = []

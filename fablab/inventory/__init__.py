@@ -1,0 +1,1 @@
+"""Inventory: resources, QR tags, label sheets, check-out/check-in, custody history, counts."""

@@ -1,0 +1,4 @@
+"""HTTP routes of the inventory domain."""
+
+ROUTES: list = []
+JOBS: list = []
