@@ -4,9 +4,10 @@ from fablab.accounts import routes as accounts
 from fablab.bookings import routes as bookings
 from fablab.calendars import routes as calendars
 from fablab.inventory import routes as inventory
+from fablab.reports import routes as reports
 from fablab.web import routes as web
 
-DOMAINS = [accounts, bookings, inventory, calendars, web]
+DOMAINS = [accounts, bookings, inventory, calendars, reports, web]
 
 ALL_ROUTES = [handler for domain in DOMAINS for handler in domain.ROUTES]
 PERIODIC_JOBS = [job for domain in DOMAINS for job in getattr(domain, "JOBS", [])]

@@ -1,0 +1,1 @@
+"""Reports for staff and reminders for learners."""

@@ -1,0 +1,4 @@
+"""HTTP routes of the reports domain."""
+
+ROUTES: list = []
+JOBS: list = []
