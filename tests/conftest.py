@@ -12,6 +12,7 @@ import socket
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import asyncpg
@@ -144,13 +145,12 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-@pytest.fixture
-def live_server(database_url, demo, request):
-    """The real server (`fablab serve`) as a subprocess with 2 workers, on a free port."""
-    workers = getattr(request, "param", 2)
+@contextmanager
+def running_server(database_url: str, workers: int = 2, **env_overrides):
+    """Run `fablab serve` as a subprocess on a free port until the block ends; yields (base URL, port)."""
     port = free_port()
     env = {**os.environ, "DATABASE_URL": database_url, "FABLAB_BASE_URL": f"http://127.0.0.1:{port}",
-           "FABLAB_LOG_LEVEL": "warning"}
+           "FABLAB_LOG_LEVEL": "warning", **env_overrides}
     process = subprocess.Popen(
         [sys.executable, "-m", "fablab.cli", "serve", "--port", str(port), "--workers", str(workers)],
         env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
@@ -167,9 +167,18 @@ def live_server(database_url, demo, request):
             process.kill()
             raise RuntimeError(f"server did not start: {process.stdout.read().decode()[-2000:]}")
         time.sleep(0.2)
-    yield base
-    process.terminate()
     try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        process.kill()
+        yield base, port
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+@pytest.fixture
+def live_server(database_url, demo, request):
+    """The real server (`fablab serve`) as a subprocess with 2 workers, on a free port."""
+    with running_server(database_url, workers=getattr(request, "param", 2)) as (base, _):
+        yield base

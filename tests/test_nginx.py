@@ -1,0 +1,71 @@
+"""deploy/nginx.conf, run by Debian's nginx over HTTPS in front of 2 workers on loopback."""
+
+import asyncio
+import shutil
+import subprocess
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.conftest import ROOT, free_port, running_server
+
+pytestmark = [pytest.mark.server, pytest.mark.skipif(shutil.which("nginx") is None, reason="nginx not installed")]
+
+
+def render_site_config(template: str, *, https_port: int, http_port: int, upstream_port: int, tmp: Path) -> str:
+    """The deployment file with only the machine-specific parts replaced."""
+    return (
+        template.replace("127.0.0.1:8000", f"127.0.0.1:{upstream_port}")
+        .replace("listen 443 ssl http2;", f"listen 127.0.0.1:{https_port} ssl http2;")
+        .replace("listen [::]:443 ssl http2;", "")
+        .replace("listen 80;", f"listen 127.0.0.1:{http_port};")
+        .replace("listen [::]:80;", "")
+        .replace("server_name fablab.example.org;", "server_name 127.0.0.1;")
+        .replace("/etc/letsencrypt/live/fablab.example.org/fullchain.pem", str(tmp / "cert.pem"))
+        .replace("/etc/letsencrypt/live/fablab.example.org/privkey.pem", str(tmp / "key.pem"))
+    )
+
+
+@pytest.fixture
+def nginx_in_front(database_url, demo, tmp_path):
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
+         "-keyout", str(tmp_path / "key.pem"), "-out", str(tmp_path / "cert.pem")],
+        check=True, capture_output=True,
+    )
+    https_port, http_port = free_port(), free_port()
+    base = f"https://127.0.0.1:{https_port}"
+    with running_server(database_url, workers=2, FABLAB_BASE_URL=base, FABLAB_ALLOWED_HOSTS="127.0.0.1") as (_, port):
+        site = render_site_config((ROOT / "deploy" / "nginx.conf").read_text(), https_port=https_port,
+                                  http_port=http_port, upstream_port=port, tmp=tmp_path)
+        (tmp_path / "nginx.conf").write_text(
+            f"daemon off;\npid {tmp_path}/nginx.pid;\nerror_log {tmp_path}/error.log;\n"
+            "events { worker_connections 256; }\n"
+            f"http {{\n access_log off;\n client_body_temp_path {tmp_path}/body;\n proxy_temp_path {tmp_path}/proxy;\n"
+            f"{site}\n}}\n"
+        )
+        nginx = subprocess.Popen(["nginx", "-c", str(tmp_path / "nginx.conf"), "-e", str(tmp_path / "error.log")],
+                                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        try:
+            for _ in range(50):
+                try:
+                    if httpx.get(f"{base}/health", verify=False, timeout=1).status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    pass
+                asyncio.run(asyncio.sleep(0.1))
+            yield base, http_port
+        finally:
+            nginx.terminate()
+            nginx.wait(timeout=10)
+
+
+def test_https_proxy_serves_the_app_with_secure_cookies(nginx_in_front):
+    base, http_port = nginx_in_front
+    response = httpx.get(f"{base}/health", verify=False)
+    assert response.status_code == 200 and response.json()["database"] == "ok"
+    assert "strict-transport-security" in response.headers
+    assert "secure" in response.headers["set-cookie"].lower()
+    redirect = httpx.get(f"http://127.0.0.1:{http_port}/health")
+    assert redirect.status_code == 301 and redirect.headers["location"].startswith("https://")
