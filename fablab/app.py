@@ -51,8 +51,12 @@ def create_app(settings: Settings | None = None, *, run_jobs: bool = True) -> Li
             if embedded is not None:
                 embedded.stop()
 
+    bench_routes = []
+    if settings.bench_routes:
+        from fablab.web.bench_routes import ROUTES as bench_routes
+
     return Litestar(
-        route_handlers=[health, *ALL_ROUTES, create_static_files_router(
+        route_handlers=[health, *ALL_ROUTES, *bench_routes, create_static_files_router(
             path="/", directories=[STATIC_DIR], html_mode=True, name="static", guards=[],
         )],
         lifespan=[lifespan],

@@ -23,6 +23,7 @@ class Settings:
     workers: int
     allowed_hosts: tuple[str, ...]
     debug: bool = False
+    bench_routes: bool = False
     # Sessions last a working day; learners re-login on their phone each morning at worst.
     session_hours: int = 12
     max_body_bytes: int = 6 * 1024 * 1024
@@ -101,4 +102,5 @@ def load_settings(environ: dict | None = None) -> Settings:
         workers=workers,
         allowed_hosts=allowed_hosts,
         debug=environ.get("FABLAB_DEBUG", "") in ("1", "true", "yes"),
+        bench_routes=environ.get("FABLAB_BENCH_ROUTES", "") in ("1", "true", "yes"),
     )
