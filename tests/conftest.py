@@ -30,10 +30,6 @@ from fablab.settings import load_settings
 ROOT = Path(__file__).resolve().parent.parent
 # FABLAB_TEST_PG names a server to test on (an admin URL); without it, the embedded cluster.
 TEST_SERVER_URL = os.environ.get("FABLAB_TEST_PG")
-TABLES = (
-    "app_setting, login_attempt, invite, feed_token, user_session, movement, audit, booking, "
-    "certification, policy, resource, training, app_user, closure, site"
-)
 
 
 def _with_database(admin_url: str, name: str) -> str:
@@ -77,10 +73,18 @@ def demo_password_hash():
     return hash_password(DEMO_PASSWORD)
 
 
+@pytest.fixture(scope="session")
+async def app_tables(pool):
+    """Every table the migrations made, except Piccolo's record of the migrations themselves."""
+    rows = await db.fetch(
+        "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'migration' ORDER BY 1")
+    return ", ".join(f'"{row["tablename"]}"' for row in rows)
+
+
 @pytest.fixture
-async def demo(pool, demo_password_hash):
+async def demo(pool, app_tables, demo_password_hash):
     """A clean database with the demo sites, items, policies and users (no bookings)."""
-    await db.fetch(f"TRUNCATE {TABLES} RESTART IDENTITY CASCADE")
+    await db.fetch(f"TRUNCATE {app_tables} RESTART IDENTITY CASCADE")
     async with db.DB.transaction():
         return await seed_reference_data(demo_password_hash)
 
