@@ -65,7 +65,7 @@ def create_app(settings: Settings | None = None, *, run_jobs: bool = True) -> Li
         middleware=[
             security_headers_middleware(hsts=settings.https),
             allowed_hosts_middleware(settings.allowed_hosts),
-            DefineMiddleware(SessionAuthMiddleware, exclude=["^/health$", "^/static", "^/schema"]),
+            DefineMiddleware(SessionAuthMiddleware, exclude=["^/health$", "^/schema", "^/cal/"]),
         ],
         csrf_config=CSRFConfig(
             secret=settings.secret_key, cookie_name=CSRF_COOKIE, header_name=CSRF_HEADER,

@@ -1,4 +1,173 @@
-"""HTTP routes of the calendars domain."""
+"""HTTP routes of the calendars domain: the .ics feeds and their subscribe links."""
 
-ROUTES: list = []
+from __future__ import annotations
+
+from litestar import Controller, Request, Response, get, head, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery
+from litestar.status_codes import HTTP_201_CREATED, HTTP_304_NOT_MODIFIED
+
+from fablab.calendars import feeds, queries, service
+from fablab.calendars.conditional import http_date, not_modified
+from fablab.calendars.content import KIND_LABELS, KINDS
+from fablab.calendars.feeds import FEED_NOT_FOUND, RenderedFeed
+from fablab.calendars.schemas import FeedLinkOut, FeedsOut, PrivateFeedOut, PublicFeedOut
+from fablab.errors import Forbidden, InvalidInput, NotFound
+from fablab.guards import public, signed_in, staff_only
+from fablab.settings import Settings
+
+ICS_MEDIA_TYPE = "text/calendar"  # Litestar appends "; charset=utf-8" to text/ types
+# Calendar apps poll hourly at most (REFRESH-INTERVAL); five minutes of shared caching is harmless.
+PUBLIC_CACHE = "public, max-age=300"
+PRIVATE_CACHE = "private, max-age=300"
+
+
+def feed_name(file: str) -> str:
+    """The name in "vlg.ics". Litestar path parameters are whole segments: the suffix is ours to check."""
+    if not file.endswith(".ics") or len(file) <= len(".ics"):
+        raise NotFound(FEED_NOT_FOUND)
+    return file[: -len(".ics")]
+
+
+def feed_response(request: Request, feed: RenderedFeed) -> Response:
+    headers = {
+        "ETag": feed.etag,
+        "Last-Modified": http_date(feed.last_modified),
+        "Cache-Control": PRIVATE_CACHE if feed.private else PUBLIC_CACHE,
+    }
+    if feed.private:
+        headers["X-Robots-Tag"] = "noindex"
+    if not_modified(request.headers.get("if-none-match"), request.headers.get("if-modified-since"),
+                    feed.etag, feed.last_modified):
+        return Response(content=b"", status_code=HTTP_304_NOT_MODIFIED, headers=headers)
+    # No Content-Disposition: subscribing apps want the body inline, browsers may show it.
+    return Response(content=feed.body, media_type=ICS_MEDIA_TYPE, headers=headers)
+
+
+def feed_links(settings: Settings, path: str) -> FeedLinkOut:
+    https = f"{settings.base_url}{path}"
+    return FeedLinkOut(https=https, webcal="webcal://" + https.split("://", 1)[1])
+
+
+def head_response(request: Request, feed: RenderedFeed) -> Response[None]:
+    """What GET would answer, without the body (some subscription checkers send HEAD first)."""
+    response = feed_response(request, feed)
+    if response.status_code == HTTP_304_NOT_MODIFIED:
+        return response
+    headers = {name: value for name, value in response.headers.items()}
+    headers["Content-Length"] = str(len(feed.body))
+    return Response(content=b"", media_type=ICS_MEDIA_TYPE, headers=headers)
+
+
+async def site_feed(file: str, kind: str | None, settings: Settings) -> RenderedFeed:
+    slug = feed_name(file)
+    if kind is not None and kind not in KINDS:
+        raise InvalidInput(f"kind must be one of {', '.join(KINDS)}.", code="invalid_kind")
+    return await feeds.site_feed(slug, kind, settings.base_host)
+
+
+SITE_PATH, RESOURCE_PATH, OWNER_PATH, STAFF_PATH = (
+    "/sites/{file:str}", "/resources/{file:str}", "/me/{file:str}", "/staff/{file:str}")
+
+
+class CalendarController(Controller):
+    """The feeds. Their guard is public: calendar apps carry no session, and the private feeds'
+    unguessable token is their credential."""
+
+    path = "/cal"
+    tags = ["calendars"]
+
+    @get(SITE_PATH, guards=[public], cache=False, media_type=ICS_MEDIA_TYPE,
+         summary="A site's public feed, anonymised: {slug}.ics, optional ?kind=")
+    async def site_feed(self, request: Request, file: FromPath[str], settings: NamedDependency[Settings],
+                        kind: FromQuery[str | None] = None) -> Response:
+        return feed_response(request, await site_feed(file, kind, settings))
+
+    @head(SITE_PATH, guards=[public], include_in_schema=False)
+    async def site_feed_head(self, request: Request, file: FromPath[str], settings: NamedDependency[Settings],
+                             kind: FromQuery[str | None] = None) -> Response[None]:
+        return head_response(request, await site_feed(file, kind, settings))
+
+    @get(RESOURCE_PATH, guards=[public], cache=False, media_type=ICS_MEDIA_TYPE,
+         summary="One resource's public feed, anonymised: {tag}.ics")
+    async def resource_feed(self, request: Request, file: FromPath[str],
+                            settings: NamedDependency[Settings]) -> Response:
+        return feed_response(request, await feeds.resource_feed(feed_name(file), settings.base_host))
+
+    @head(RESOURCE_PATH, guards=[public], include_in_schema=False)
+    async def resource_feed_head(self, request: Request, file: FromPath[str],
+                                 settings: NamedDependency[Settings]) -> Response[None]:
+        return head_response(request, await feeds.resource_feed(feed_name(file), settings.base_host))
+
+    @get(OWNER_PATH, guards=[public], cache=False, media_type=ICS_MEDIA_TYPE,
+         summary="The token owner's own bookings with details: {token}.ics")
+    async def owner_feed(self, request: Request, file: FromPath[str], settings: NamedDependency[Settings]) -> Response:
+        return feed_response(request, await feeds.owner_feed(feed_name(file), settings.base_host))
+
+    @head(OWNER_PATH, guards=[public], include_in_schema=False)
+    async def owner_feed_head(self, request: Request, file: FromPath[str],
+                              settings: NamedDependency[Settings]) -> Response[None]:
+        return head_response(request, await feeds.owner_feed(feed_name(file), settings.base_host))
+
+    @get(STAFF_PATH, guards=[public], cache=False, media_type=ICS_MEDIA_TYPE,
+         summary="A site's bookings with holders' names, staff tokens only: {token}.ics")
+    async def staff_feed(self, request: Request, file: FromPath[str], settings: NamedDependency[Settings]) -> Response:
+        return feed_response(request, await feeds.staff_feed(feed_name(file), settings.base_host))
+
+    @head(STAFF_PATH, guards=[public], include_in_schema=False)
+    async def staff_feed_head(self, request: Request, file: FromPath[str],
+                              settings: NamedDependency[Settings]) -> Response[None]:
+        return head_response(request, await feeds.staff_feed(feed_name(file), settings.base_host))
+
+
+class FeedLinkController(Controller):
+    path = "/api"
+    tags = ["calendars"]
+
+    @post("/me/feed-token", guards=[signed_in], status_code=HTTP_201_CREATED)
+    async def rotate_personal(self, request: Request, settings: NamedDependency[Settings]) -> FeedLinkOut:
+        token = await service.rotate_feed_token(user_id=request.user.id, scope="me", site_id=None)
+        return feed_links(settings, f"/cal/me/{token}.ics")
+
+    @post("/me/staff-feed-token", guards=[staff_only], status_code=HTTP_201_CREATED)
+    async def rotate_staff(self, request: Request, settings: NamedDependency[Settings],
+                           site: FromQuery[str | None] = None) -> FeedLinkOut:
+        user = request.user
+        if site is None:
+            if user.site_id is None:
+                raise InvalidInput("Choose a site: ?site=slug.", code="site_required")
+            site_id = user.site_id
+        else:
+            row = await queries.site_by_slug(site)
+            if row is None:
+                raise NotFound(f"No site {site!r}.", code="site_not_found")
+            if not user.is_admin and row["id"] != user.site_id:
+                raise Forbidden("Staff feeds are for your own site.", code="other_site")
+            site_id = row["id"]
+        token = await service.rotate_feed_token(user_id=user.id, scope="staff", site_id=site_id)
+        return feed_links(settings, f"/cal/staff/{token}.ics")
+
+    @get("/feeds", guards=[signed_in])
+    async def list_feeds(self, request: Request, settings: NamedDependency[Settings]) -> FeedsOut:
+        user = request.user
+        links = []
+        for site in await queries.sites_for_links(user.site_id):
+            for kind in (None, *KINDS):
+                path = f"/cal/sites/{site['slug']}.ics" + (f"?kind={kind}" if kind else "")
+                name = f"Fablab {site['name']}" + (f" – {KIND_LABELS[kind]}" if kind else "")
+                link = feed_links(settings, path)
+                links.append(PublicFeedOut(site=site["slug"], kind=kind, name=name,
+                                           https=link.https, webcal=link.webcal))
+        live = {row["scope"]: row for row in await queries.live_tokens(user.id)}
+
+        def private(scope: str) -> PrivateFeedOut:
+            row = live.get(scope)
+            if row is None:
+                return PrivateFeedOut(active=False)
+            return PrivateFeedOut(active=True, created_at=row["created_at"], site=row["site"])
+
+        return FeedsOut(public=links, personal=private("me"), staff=private("staff") if user.is_staff else None)
+
+
+ROUTES = [CalendarController, FeedLinkController]
 JOBS: list = []

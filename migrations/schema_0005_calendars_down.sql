@@ -1,0 +1,15 @@
+DROP TABLE IF EXISTS feed_state;
+DROP TRIGGER IF EXISTS feed_epoch_user ON app_user;
+DROP TRIGGER IF EXISTS feed_epoch_site ON site;
+DROP TRIGGER IF EXISTS feed_epoch_resource ON resource;
+DROP TRIGGER IF EXISTS feed_epoch_closure_truncate ON closure;
+DROP TRIGGER IF EXISTS feed_epoch_closure ON closure;
+DROP FUNCTION IF EXISTS feed_epoch_on_user();
+DROP FUNCTION IF EXISTS feed_epoch_on_site();
+DROP FUNCTION IF EXISTS feed_epoch_on_resource();
+DROP FUNCTION IF EXISTS feed_epoch_on_closure();
+DROP FUNCTION IF EXISTS feed_epoch_bump(integer);
+DROP TABLE IF EXISTS feed_epoch;
+DROP INDEX IF EXISTS booking_user_ends;
+DROP INDEX IF EXISTS booking_resource_ends;
+DROP INDEX IF EXISTS booking_site_ends;
