@@ -22,6 +22,7 @@ CONSTRAINT_CODES = {
     "booking_one_checked_out": ("already_checked_out", "This item is already checked out"),
     "resource_tag_ci": ("tag_taken", "This tag is already used by another item"),
     "app_user_login_ci": ("login_taken", "This login is already used"),
+    "audit_one_open_per_site": ("audit_already_open", "A count is already open at this site"),
 }
 
 HTTP_CODES = {

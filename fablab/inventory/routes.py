@@ -1,4 +1,292 @@
-"""HTTP routes of the inventory domain."""
+"""HTTP routes of the inventory domain: parse, call, shape (the rules live in the modules they call)."""
 
-ROUTES: list = []
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo
+
+import msgspec
+from litestar import Controller, Request, Response, get, patch, post
+from litestar.datastructures import UploadFile
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery, JSONBody, MultipartBody, QueryParameter
+from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
+
+from fablab.errors import InvalidInput
+from fablab.guards import public, signed_in, staff_only
+from fablab.inventory import audits, custody, labels, qr, queries, resolution, scan, service
+from fablab.inventory.csvio import export_csv, parse_import
+from fablab.inventory.schemas import AuditIn, AuditScanIn, CheckinIn, CheckoutIn, Kind, ResourceIn, ResourcePatch, Status
+from fablab.inventory.tags import normalise_tag, tag_from_scanned_text, tag_url
+from fablab.settings import Settings
+
+MAX_CSV_BYTES = 2 * 1024 * 1024
+DEFAULT_TZ = "Europe/Paris"
+
+
+def resource_out(resource: dict) -> dict:
+    return {key: resource[key] for key in (
+        "id", "tag", "name", "kind", "site", "site_name", "status", "details", "notes", "created_at", "updated_at")}
+
+
+def now_utc() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def parse_moment(text: str, tz: ZoneInfo, name: str) -> tuple[datetime, datetime]:
+    """A day (`2026-03-12`, in the site's time zone) or an instant (RFC 3339) as a [start, end] span."""
+    try:
+        if len(text) == 10:
+            day = date.fromisoformat(text)
+            start = datetime.combine(day, time(0), tz)
+            return start.astimezone(timezone.utc), (start + timedelta(days=1)).astimezone(timezone.utc)
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise InvalidInput(f"{name} must be a date (2026-03-12) or a date and time (RFC 3339).",
+                           code="invalid_date") from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=tz)
+    moment = moment.astimezone(timezone.utc)
+    return moment, moment
+
+
+def user_ref(text: str) -> int | str:
+    return int(text) if text.isdigit() else text
+
+
+class ResourceController(Controller):
+    path = "/api/resources"
+    tags = ["inventory"]
+
+    @get("", guards=[signed_in])
+    async def list_resources(
+        self, site: FromQuery[str | None] = None, kind: FromQuery[Kind | None] = None,
+        status: FromQuery[Status | None] = None, q: FromQuery[str | None] = None,
+    ) -> list[dict]:
+        rows = await queries.list_resources(site=site, kind=kind, status=status, q=q)
+        return [resource_out(row) for row in rows]
+
+    @post("", guards=[staff_only], status_code=HTTP_201_CREATED)
+    async def create(self, request: Request, data: JSONBody[ResourceIn]) -> dict:
+        resource = await service.create_resource(
+            actor_id=request.user.id, site=data.site, kind=data.kind, name=data.name, tag=data.tag,
+            details=data.details, notes=data.notes, status=data.status,
+        )
+        return resource_out(resource)
+
+    @get("/export.csv", guards=[staff_only], media_type="text/csv")
+    async def export(
+        self, site: FromQuery[str | None] = None, kind: FromQuery[Kind | None] = None,
+        status: FromQuery[Status | None] = None,
+    ) -> Response[str]:
+        rows = await queries.list_resources(site=site, kind=kind, status=status, limit=100_000)
+        name = f"inventaire-{site or 'tous'}-{date.today().isoformat()}.csv"
+        return Response(export_csv(rows), media_type="text/csv; charset=utf-8",
+                        headers={"content-disposition": f'attachment; filename="{name}"'})
+
+    @post("/import", guards=[staff_only], status_code=HTTP_200_OK)
+    async def import_csv(self, request: Request) -> dict:
+        """The CSV file as the request body (Content-Type text/csv); all rows are imported or none."""
+        raw = await request.body()
+        if len(raw) > MAX_CSV_BYTES:
+            raise InvalidInput("The CSV file must be 2 MB at most.", code="file_too_large")
+        rows = parse_import(raw)
+        return await service.import_resources(actor_id=request.user.id, rows=rows)
+
+    @get("/{tag:str}", guards=[signed_in])
+    async def detail(self, request: Request, tag: FromPath[str]) -> dict:
+        resource = await queries.require_resource(normalise_tag(tag))
+        out = resource_out(resource)
+        if request.user.is_staff:
+            booking = await queries.open_checkout(resource["id"])
+            out["holder"] = queries.booking_out(booking)["user"] if booking else None
+            out["booking"] = queries.booking_out(booking, now_utc())
+        return out
+
+    @patch("/{tag:str}", guards=[staff_only])
+    async def update(self, request: Request, tag: FromPath[str], data: JSONBody[ResourcePatch]) -> dict:
+        changes = {key: value for key in ("name", "details", "notes", "status")
+                   if (value := getattr(data, key)) is not msgspec.UNSET}
+        resource = await service.update_resource(actor_id=request.user.id, tag=tag, note=data.note, **changes)
+        return resource_out(resource)
+
+    @get("/{tag:str}/qr.svg", guards=[signed_in], media_type="image/svg+xml")
+    async def qr_svg(self, tag: FromPath[str], settings: NamedDependency[Settings]) -> Response[str]:
+        resource = await queries.require_resource(normalise_tag(tag))
+        svg = qr.qr_svg(tag_url(settings.base_url, resource["tag"]), size="30mm", title=resource["tag"])
+        return Response(svg, media_type="image/svg+xml", headers={"cache-control": "private, max-age=3600"})
+
+    @get("/{tag:str}/qr.png", guards=[signed_in], media_type="image/png")
+    async def qr_png(self, tag: FromPath[str], settings: NamedDependency[Settings]) -> Response[bytes]:
+        resource = await queries.require_resource(normalise_tag(tag))
+        png = qr.qr_png(tag_url(settings.base_url, resource["tag"]))
+        return Response(png, media_type="image/png", headers={"cache-control": "private, max-age=3600"})
+
+    @get("/{tag:str}/holders", guards=[staff_only])
+    async def holders(
+        self, tag: FromPath[str], at: FromQuery[str | None] = None,
+        since: Annotated[str | None, QueryParameter(name="from")] = None,
+        until: Annotated[str | None, QueryParameter(name="to")] = None,
+    ) -> dict:
+        """Who held the item: at an instant or during a day (`at`), or over `from`..`to`."""
+        resource = await queries.require_resource(normalise_tag(tag))
+        tz = ZoneInfo(resource["timezone"])
+        if at:
+            start, end = parse_moment(at, tz, "at")
+        else:
+            start = parse_moment(since, tz, "from")[0] if since else now_utc()
+            end = parse_moment(until, tz, "to")[1] if until else start
+        return {"tag": resource["tag"], "from": start, "to": end,
+                "holders": await queries.holders_between(resource["id"], start, end)}
+
+
+class LabelController(Controller):
+    path = "/api/labels"
+    tags = ["inventory"]
+
+    @get("", guards=[staff_only])
+    async def sheet(
+        self, settings: NamedDependency[Settings], site: FromQuery[str | None] = None, kind: FromQuery[Kind | None] = None,
+        tags: FromQuery[str | None] = None, format: FromQuery[Literal["html", "pdf"]] = "html",
+        offset: FromQuery[int] = 0,
+    ) -> Response:
+        """An A4 sheet of 3 × 7 labels for a site, a kind and/or a list of tags (comma-separated)."""
+        labels.check_offset(offset)
+        wanted = [normalise_tag(t) for t in tags.split(",") if t.strip()] if tags else None
+        if not (site or kind or wanted):
+            raise InvalidInput("Choose a site, a kind or a list of tags.", code="selection_required")
+        rows = await queries.list_resources(site=site, kind=kind, tags=wanted)
+        if wanted:
+            found = {row["tag"]: row for row in rows}
+            unknown = [t for t in wanted if t not in found]
+            if unknown:
+                raise InvalidInput(f"Unknown tag(s): {', '.join(unknown)}.", code="unknown_tag", tags=unknown)
+            rows = [found[t] for t in dict.fromkeys(wanted)]  # the order asked for
+        else:
+            rows = [row for row in rows if row["status"] != "retired"]
+        items = [labels.Label(row["tag"], row["name"], row["site_name"], tag_url(settings.base_url, row["tag"]))
+                 for row in rows]
+        if format == "pdf":
+            pdf = await asyncio.to_thread(labels.render_pdf, items, offset=offset)
+            return Response(pdf, media_type="application/pdf",
+                            headers={"content-disposition": 'inline; filename="etiquettes.pdf"'})
+        return Response(labels.render_html(items, offset=offset), media_type="text/html; charset=utf-8")
+
+
+class TagController(Controller):
+    path = "/api/tags"
+    tags = ["inventory"]
+
+    @get("/{tag:str}", guards=[public])
+    async def resolve(self, request: Request, tag: FromPath[str]) -> dict:
+        """Behind the web app's /t/{TAG} page: the item and what the caller may do with it now."""
+        resource = await queries.require_resource(normalise_tag(tag))
+        return await resolution.resolve(resource, request.user, now_utc())
+
+
+class CheckoutController(Controller):
+    path = "/api"
+    tags = ["inventory"]
+
+    @post("/checkouts", guards=[staff_only], status_code=HTTP_201_CREATED)
+    async def check_out(self, request: Request, data: JSONBody[CheckoutIn]) -> dict:
+        return await custody.check_out(
+            actor=request.user, tag=data.tag, user_ref=data.user, pass_token=data.pass_token,
+            booking_id=data.booking, due_at=data.due_at, note=data.note,
+        )
+
+    @get("/checkouts", guards=[staff_only])
+    async def open_checkouts(
+        self, user: FromQuery[str | None] = None, site: FromQuery[str | None] = None,
+        kind: FromQuery[Kind | None] = None, overdue: FromQuery[bool | None] = None,
+    ) -> list[dict]:
+        """Items out now: `?user=12` (or a login) what a learner holds, `?site=pan&overdue=true` what is late."""
+        user_id = (await queries.require_user(user_ref(user)))["id"] if user else None
+        return await queries.list_checkouts(now=now_utc(), user_id=user_id, site=site, kind=kind, overdue=overdue)
+
+    @post("/checkins", guards=[staff_only], status_code=HTTP_200_OK)
+    async def check_in(self, request: Request, data: JSONBody[CheckinIn]) -> dict:
+        return await custody.check_in(actor=request.user, tag=data.tag, condition=data.condition, note=data.note)
+
+
+class MovementController(Controller):
+    path = "/api/movements"
+    tags = ["inventory"]
+
+    @get("", guards=[staff_only])
+    async def history(
+        self, tag: FromQuery[str | None] = None, user: FromQuery[str | None] = None,
+        site: FromQuery[str | None] = None, kind: FromQuery[str | None] = None,
+        since: Annotated[str | None, QueryParameter(name="from")] = None,
+        until: Annotated[str | None, QueryParameter(name="to")] = None,
+        limit: FromQuery[int] = 500,
+    ) -> list[dict]:
+        """The custody log, newest first; `from`/`to` take dates (site time) or RFC 3339 instants."""
+        tz = ZoneInfo(DEFAULT_TZ)
+        resource_id = None
+        if tag:
+            resource = await queries.require_resource(normalise_tag(tag))
+            resource_id, tz = resource["id"], ZoneInfo(resource["timezone"])
+        user_id = (await queries.require_user(user_ref(user)))["id"] if user else None
+        return await queries.list_movements(
+            resource_id=resource_id, user_id=user_id, site=site, kind=kind,
+            since=parse_moment(since, tz, "from")[0] if since else None,
+            until=parse_moment(until, tz, "to")[1] if until else None,
+            limit=max(1, min(limit, 5000)),
+        )
+
+
+class AuditController(Controller):
+    path = "/api/audits"
+    tags = ["inventory"]
+
+    @post("", guards=[staff_only], status_code=HTTP_201_CREATED)
+    async def start(self, request: Request, data: JSONBody[AuditIn]) -> dict:
+        return await audits.start_audit(actor_id=request.user.id, site=data.site)
+
+    @get("", guards=[staff_only])
+    async def list_audits(self, site: FromQuery[str | None] = None) -> list[dict]:
+        return await audits.list_audits(site=site)
+
+    @get("/{audit_id:int}", guards=[staff_only])
+    async def state(self, audit_id: FromPath[int]) -> dict:
+        """The count so far (seen / missing / unexpected), or its final report once closed."""
+        return await audits.audit_state(audit_id)
+
+    @post("/{audit_id:int}/scans", guards=[staff_only], status_code=HTTP_201_CREATED)
+    async def scan(self, request: Request, audit_id: FromPath[int], data: JSONBody[AuditScanIn]) -> dict:
+        return await audits.record_scan(actor_id=request.user.id, audit_id=audit_id, tag=data.tag)
+
+    @post("/{audit_id:int}/close", guards=[staff_only], status_code=HTTP_200_OK)
+    async def close(self, audit_id: FromPath[int]) -> dict:
+        return await audits.close_audit(audit_id=audit_id)
+
+
+@dataclass
+class ScanForm:
+    file: UploadFile
+
+
+class ScanController(Controller):
+    path = "/api/scan"
+    tags = ["inventory"]
+
+    @post("", guards=[staff_only], status_code=HTTP_200_OK)
+    async def scan_photo(self, data: MultipartBody[ScanForm]) -> dict:
+        """Decodes the QR code in a photo (≤ 5 MB, JPEG/PNG/WebP…); nothing is stored."""
+        try:
+            content = await data.file.read(scan.MAX_UPLOAD_BYTES + 1)
+        finally:
+            await data.file.close()  # a spooled temporary file is deleted on close
+        text = await asyncio.to_thread(scan.decode_qr, content)
+        return {"text": text, "tag": tag_from_scanned_text(text)}
+
+
+ROUTES: list = [
+    ResourceController, LabelController, TagController, CheckoutController, MovementController,
+    AuditController, ScanController,
+]
 JOBS: list = []

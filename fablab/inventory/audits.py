@@ -1,0 +1,145 @@
+"""Inventory counts: start one for a site, scan tags, close it into a seen / missing / unexpected report."""
+
+from __future__ import annotations
+
+import json
+
+from fablab import db
+from fablab.db import DB
+from fablab.errors import Conflict, NotFound
+from fablab.inventory import queries
+from fablab.inventory.tags import normalise_tag
+
+AUDIT_COLUMNS = """
+    a.id, a.site_id, s.slug AS site, a.started_at, a.closed_at, a.report::text AS report,
+    a.started_by_id, u.login AS started_by_login, u.name AS started_by_name
+"""
+AUDIT_FROM = "FROM audit a JOIN site s ON s.id = a.site_id LEFT JOIN app_user u ON u.id = a.started_by_id"
+
+
+def _audit_out(row: dict) -> dict:
+    return {
+        "id": row["id"], "site": row["site"], "started_at": row["started_at"], "closed_at": row["closed_at"],
+        "started_by": queries.user_out(row["started_by_id"], row["started_by_login"], row["started_by_name"]),
+        "open": row["closed_at"] is None,
+    }
+
+
+async def _audit(audit_id: int, *, for_update: bool = False) -> dict:
+    lock = "FOR UPDATE OF a" if for_update else ""
+    row = await db.fetchone(f"SELECT {AUDIT_COLUMNS} {AUDIT_FROM} WHERE a.id = $1 {lock}", audit_id)
+    if row is None:
+        raise NotFound(f"No inventory count {audit_id}.", code="unknown_audit")
+    return row
+
+
+async def start_audit(*, actor_id: int, site: str) -> dict:
+    async with DB.transaction():
+        site_id = await db.fetchval("SELECT id FROM site WHERE slug = $1", site.lower())
+        if site_id is None:
+            raise NotFound(f"No site {site!r}.", code="unknown_site")
+        # The partial unique index keeps one open count per site, whichever worker starts it.
+        audit_id = await db.fetchval(
+            "INSERT INTO audit (site_id, started_by_id) VALUES ($1, $2) "
+            "ON CONFLICT (site_id) WHERE closed_at IS NULL DO NOTHING RETURNING id",
+            site_id, actor_id,
+        )
+        if audit_id is None:
+            open_id = await db.fetchval("SELECT id FROM audit WHERE site_id = $1 AND closed_at IS NULL", site_id)
+            raise Conflict(f"A count is already open at {site} (#{open_id}); continue it or close it.",
+                           code="audit_already_open", audit=open_id)
+        return _audit_out(await _audit(audit_id))
+
+
+async def list_audits(*, site: str | None = None, limit: int = 50) -> list[dict]:
+    rows = await db.fetch(
+        f"SELECT {AUDIT_COLUMNS} {AUDIT_FROM} WHERE ($1::text IS NULL OR s.slug = $1) "
+        "ORDER BY a.started_at DESC LIMIT $2",
+        site.lower() if site else None, limit,
+    )
+    return [_audit_out(row) for row in rows]
+
+
+def classify(resource: dict, audit_site_id: int) -> str | None:
+    """Why a seen item is unexpected here, or None when it belongs to the counted site."""
+    if resource["site_id"] != audit_site_id:
+        return "other_site"
+    if resource["status"] == "retired":
+        return "retired"
+    return None
+
+
+async def record_scan(*, actor_id: int, audit_id: int, tag: str) -> dict:
+    tag = normalise_tag(tag)
+    async with DB.transaction():
+        # Locking the count serialises scans with its closing: no scan lands after the report.
+        audit = await _audit(audit_id, for_update=True)
+        if audit["closed_at"] is not None:
+            raise Conflict(f"Inventory count {audit_id} is closed.", code="audit_closed")
+        resource = await queries.require_resource(tag)
+        inserted = await db.fetchval(
+            "INSERT INTO movement (resource_id, kind, staff_id, audit_id, site_id) "
+            "VALUES ($1, 'audit_seen', $2, $3, $4) "
+            "ON CONFLICT (audit_id, resource_id) WHERE kind = 'audit_seen' DO NOTHING RETURNING id",
+            resource["id"], actor_id, audit_id, audit["site_id"],
+        )
+    reason = classify(resource, audit["site_id"])
+    return {
+        "tag": resource["tag"], "name": resource["name"], "kind": resource["kind"], "site": resource["site"],
+        "status": resource["status"], "already_seen": inserted is None,
+        "expected": reason is None, "reason": reason,
+    }
+
+
+REPORT_ITEMS = """
+SELECT r.id, r.tag, r.name, r.kind, r.site_id, s.slug AS site, r.status,
+       seen.at AS seen_at,
+       EXISTS (SELECT 1 FROM booking b WHERE b.resource_id = r.id AND b.status = 'checked_out') AS checked_out
+FROM resource r
+JOIN site s ON s.id = r.site_id
+LEFT JOIN movement seen ON seen.resource_id = r.id AND seen.audit_id = $1 AND seen.kind = 'audit_seen'
+WHERE r.site_id = $2 OR seen.id IS NOT NULL
+ORDER BY r.tag
+"""
+
+
+async def compute_report(audit: dict) -> dict:
+    """seen: counted items found; missing: expected at the site (not retired, not lent out) and not
+    seen; unexpected: seen but belonging to another site, or retired; checked_out: lent, not expected."""
+    rows = await db.fetch(REPORT_ITEMS, audit["id"], audit["site_id"])
+    seen, missing, unexpected, checked_out = [], [], [], []
+    for row in rows:
+        item = {"tag": row["tag"], "name": row["name"], "kind": row["kind"], "site": row["site"],
+                "status": row["status"]}
+        reason = classify(row, audit["site_id"])
+        if row["seen_at"] is not None:
+            item["seen_at"] = row["seen_at"].isoformat()
+            if reason:
+                unexpected.append({**item, "reason": reason})
+            else:
+                seen.append(item)
+        elif reason is None:
+            (checked_out if row["checked_out"] else missing).append(item)
+    return {
+        "seen": seen, "missing": missing, "unexpected": unexpected, "checked_out": checked_out,
+        "counts": {"seen": len(seen), "missing": len(missing), "unexpected": len(unexpected),
+                   "checked_out": len(checked_out)},
+    }
+
+
+async def audit_state(audit_id: int) -> dict:
+    audit = await _audit(audit_id)
+    report = json.loads(audit["report"]) if audit["report"] else await compute_report(audit)
+    return {**_audit_out(audit), "report": report}
+
+
+async def close_audit(*, audit_id: int) -> dict:
+    async with DB.transaction():
+        audit = await _audit(audit_id, for_update=True)
+        if audit["closed_at"] is not None:
+            raise Conflict(f"Inventory count {audit_id} is already closed.", code="audit_closed")
+        report = await compute_report(audit)
+        await db.fetch("UPDATE audit SET closed_at = now(), report = $2::jsonb WHERE id = $1",
+                       audit_id, json.dumps(report))
+        audit = await _audit(audit_id)
+    return {**_audit_out(audit), "report": report}

@@ -1,0 +1,154 @@
+"""Inventory CSV: rows in (validated, with line numbers) and out (safe to open in a spreadsheet); no I/O."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+
+from fablab.errors import InvalidInput
+from fablab.inventory.tags import KINDS, TAG_PATTERN
+
+STATUSES = ("available", "maintenance", "lost", "retired")
+# Kind-specific details flattened to columns, so the file is editable in a spreadsheet.
+DETAIL_COLUMNS = ("model", "serial", "build_volume", "materials", "capacity")
+COLUMNS = ("tag", "name", "kind", "site", "status", "notes", *DETAIL_COLUMNS)
+REQUIRED_COLUMNS = ("name", "kind", "site")
+MAX_ROWS = 5000
+MAX_TEXT = 500
+# A cell starting with one of these is run as a formula by spreadsheets (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_cell(value: str) -> str:
+    """Prefix formula-like text with an apostrophe, which spreadsheets show as plain text."""
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
+def restore_cell(value: str) -> str:
+    """Undo neutralise_cell, so an exported file imports back unchanged."""
+    if value.startswith("'") and value[1:].startswith(FORMULA_STARTS):
+        return value[1:]
+    return value
+
+
+def details_to_cells(details: dict) -> dict[str, str]:
+    cells = {}
+    for key in DETAIL_COLUMNS:
+        value = details.get(key)
+        if value is None:
+            cells[key] = ""
+        elif isinstance(value, list):
+            cells[key] = "|".join(str(item) for item in value)
+        else:
+            cells[key] = str(value)
+    return cells
+
+
+def export_csv(resources: list[dict]) -> str:
+    """resources: dicts with tag, name, kind, site (slug), status, notes, details."""
+    buffer = io.StringIO()
+    # The BOM makes Excel read the file as UTF-8 (accents in names); csv readers skip it with utf-8-sig.
+    buffer.write("\ufeff")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    for item in resources:
+        cells = {key: str(item.get(key) or "") for key in COLUMNS[:6]}
+        cells.update(details_to_cells(item.get("details") or {}))
+        writer.writerow([neutralise_cell(cells[column]) for column in COLUMNS])
+    return buffer.getvalue()
+
+
+@dataclass
+class ImportRow:
+    line: int
+    tag: str | None
+    name: str
+    kind: str
+    site: str
+    status: str | None
+    notes: str | None
+    details: dict = field(default_factory=dict)
+
+
+def _decode(raw: bytes) -> str:
+    for encoding in ("utf-8-sig", "cp1252"):  # Excel on French Windows saves cp1252 by default
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise InvalidInput("The file is not text (UTF-8 or Windows-1252 expected).", code="invalid_csv")
+
+
+def _dialect(text: str) -> str:
+    header = text.split("\n", 1)[0]
+    # French spreadsheets export with semicolons, as the comma is the decimal separator.
+    return ";" if header.count(";") > header.count(",") else ","
+
+
+def _parse_details(cells: dict[str, str], line: int, errors: list[dict]) -> dict:
+    details: dict = {}
+    for key in DETAIL_COLUMNS:
+        value = cells.get(key, "")
+        if not value:
+            continue
+        if key == "capacity":
+            if not value.isdigit() or not 0 < int(value) < 10000:
+                errors.append({"line": line, "field": key, "message": "capacity must be a whole number"})
+                continue
+            details[key] = int(value)
+        elif key == "materials":
+            details[key] = [item.strip() for item in value.split("|") if item.strip()]
+        else:
+            details[key] = value
+    return details
+
+
+def parse_import(raw: bytes) -> list[ImportRow]:
+    """Every row, or InvalidInput listing every faulty line (nothing is half-imported)."""
+    text = _decode(raw)
+    reader = csv.DictReader(io.StringIO(text), delimiter=_dialect(text))
+    header = [(name or "").strip().lower() for name in (reader.fieldnames or [])]
+    missing = [column for column in REQUIRED_COLUMNS if column not in header]
+    if missing:
+        raise InvalidInput(f"Missing column(s): {', '.join(missing)}. Expected: {', '.join(COLUMNS)}.",
+                           code="invalid_csv")
+    reader.fieldnames = header
+    rows, errors, seen_tags = [], [], {}
+    for number, record in enumerate(reader, start=2):
+        if number - 1 > MAX_ROWS:
+            raise InvalidInput(f"At most {MAX_ROWS} rows per file.", code="invalid_csv")
+        cells = {key: restore_cell((value or "").strip()) for key, value in record.items()
+                 if key and isinstance(value, str)}
+        if not any(cells.values()):
+            continue  # blank line
+        problems_before = len(errors)
+        tag = cells.get("tag", "").upper() or None
+        if tag and not TAG_PATTERN.match(tag):
+            errors.append({"line": number, "field": "tag", "message": f"invalid tag {tag!r}"})
+        elif tag and tag in seen_tags:
+            errors.append({"line": number, "field": "tag", "message": f"tag also on line {seen_tags[tag]}"})
+        elif tag:
+            seen_tags[tag] = number
+        name = cells.get("name", "")
+        if not name or len(name) > 200:
+            errors.append({"line": number, "field": "name", "message": "name is required (200 characters at most)"})
+        kind = cells.get("kind", "").lower()
+        if kind not in KINDS:
+            errors.append({"line": number, "field": "kind", "message": f"kind must be one of {', '.join(KINDS)}"})
+        site = cells.get("site", "").lower()
+        if not site:
+            errors.append({"line": number, "field": "site", "message": "site is required"})
+        status = cells.get("status", "").lower() or None
+        if status is not None and status not in STATUSES:
+            errors.append({"line": number, "field": "status", "message": f"status must be one of {', '.join(STATUSES)}"})
+        notes = cells.get("notes") if "notes" in header else None
+        if notes and len(notes) > MAX_TEXT:
+            errors.append({"line": number, "field": "notes", "message": f"notes: {MAX_TEXT} characters at most"})
+        details = _parse_details(cells, number, errors)
+        if len(errors) == problems_before:
+            rows.append(ImportRow(number, tag, name, kind, site, status, notes, details))
+    if errors:
+        raise InvalidInput(f"{len(errors)} problem(s) in the file; nothing was imported.",
+                           code="invalid_csv", errors=errors)
+    return rows

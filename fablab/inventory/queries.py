@@ -1,0 +1,232 @@
+"""Reads of the inventory domain: resources, holders, open check-outs, movements."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+from fablab import db
+from fablab.errors import NotFound
+
+RESOURCE_COLUMNS = """
+    r.id, r.tag, r.name, r.kind, r.site_id, s.slug AS site, s.name AS site_name, s.timezone,
+    r.status, r.details::text AS details, r.notes, r.created_at, r.updated_at
+"""
+RESOURCE_FROM = "FROM resource r JOIN site s ON s.id = r.site_id"
+
+
+def _resource(row: dict | None) -> dict | None:
+    if row is not None and isinstance(row.get("details"), str):
+        row["details"] = json.loads(row["details"])
+    return row
+
+
+async def list_resources(*, site: str | None = None, kind: str | None = None, status: str | None = None,
+                         q: str | None = None, tags: list[str] | None = None, limit: int = 1000) -> list[dict]:
+    conditions, args = [], []
+
+    def arg(value) -> str:
+        args.append(value)
+        return f"${len(args)}"
+
+    if site:
+        conditions.append(f"s.slug = {arg(site.lower())}")
+    if kind:
+        conditions.append(f"r.kind = {arg(kind)}")
+    if status:
+        conditions.append(f"r.status = {arg(status)}")
+    if q:
+        pattern = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        conditions.append(f"(r.name ILIKE {arg(pattern)} OR r.tag ILIKE {arg(pattern)} OR r.notes ILIKE {arg(pattern)})")
+    if tags is not None:
+        conditions.append(f"r.tag = ANY({arg(tags)}::text[])")
+    where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
+    rows = await db.fetch(
+        f"SELECT {RESOURCE_COLUMNS} {RESOURCE_FROM} {where} ORDER BY s.slug, r.kind, r.tag LIMIT {arg(limit)}",
+        *args,
+    )
+    return [_resource(row) for row in rows]
+
+
+async def resource_by_tag(tag: str, *, for_update: bool = False) -> dict | None:
+    """`tag` already normalised; FOR UPDATE serialises check-outs, check-ins and status changes of one item."""
+    lock = "FOR UPDATE OF r" if for_update else ""
+    row = await db.fetchone(f"SELECT {RESOURCE_COLUMNS} {RESOURCE_FROM} WHERE upper(r.tag) = $1 {lock}", tag)
+    return _resource(row)
+
+
+async def require_resource(tag: str, *, for_update: bool = False) -> dict:
+    resource = await resource_by_tag(tag, for_update=for_update)
+    if resource is None:
+        raise NotFound(f"No item with tag {tag}.", code="unknown_tag")
+    return resource
+
+
+BOOKING_COLUMNS = """
+    b.id, b.resource_id, r.tag AS resource, b.site_id, s.slug AS site, b.kind, b.user_id,
+    u.login AS user_login, u.name AS user_name, b.starts_at, b.ends_at, b.blocked_until, b.status,
+    b.purpose, b.sequence, b.checked_out_at, b.returned_at
+"""
+BOOKING_FROM = """
+FROM booking b JOIN resource r ON r.id = b.resource_id JOIN site s ON s.id = b.site_id
+LEFT JOIN app_user u ON u.id = b.user_id
+"""
+
+
+def booking_out(row: dict | None, now: datetime | None = None) -> dict | None:
+    """The booking as the API shows it (§8 field names), with the holder as a small object."""
+    if row is None:
+        return None
+    out = {
+        "id": row["id"], "resource": row["resource"], "site": row["site"], "kind": row["kind"],
+        "user": user_out(row["user_id"], row["user_login"], row["user_name"]),
+        "starts_at": row["starts_at"], "ends_at": row["ends_at"], "status": row["status"],
+        "purpose": row["purpose"], "sequence": row["sequence"],
+        "checked_out_at": row["checked_out_at"], "returned_at": row["returned_at"],
+    }
+    if now is not None and row["status"] == "checked_out":
+        out["overdue"] = row["ends_at"] < now
+    return out
+
+
+def user_out(user_id, login, name) -> dict | None:
+    return None if user_id is None else {"id": user_id, "login": login, "name": name}
+
+
+async def open_checkout(resource_id: int) -> dict | None:
+    return await db.fetchone(
+        f"SELECT {BOOKING_COLUMNS} {BOOKING_FROM} WHERE b.resource_id = $1 AND b.status = 'checked_out'",
+        resource_id,
+    )
+
+
+async def next_booking(resource_id: int, now: datetime, *, user_id: int | None = None) -> dict | None:
+    """The confirmed booking running now or next (the predicate repeats the exclusion index's)."""
+    user_filter = "AND b.user_id = $3" if user_id is not None else ""
+    args = [resource_id, now] + ([user_id] if user_id is not None else [])
+    return await db.fetchone(
+        f"SELECT {BOOKING_COLUMNS} {BOOKING_FROM} WHERE b.resource_id = $1 "
+        f"AND b.status IN ('confirmed', 'checked_out') AND b.ends_at > $2 {user_filter} "
+        "ORDER BY b.starts_at LIMIT 1",
+        *args,
+    )
+
+
+async def holder_at(resource_id: int, at: datetime) -> dict:
+    """Who held the item at `at`: the latest check-out or check-in movement at or before it."""
+    row = await db.fetchone(
+        "SELECT m.kind, m.at, m.booking_id, m.holder_id, u.login, u.name FROM movement m "
+        "LEFT JOIN app_user u ON u.id = m.holder_id "
+        "WHERE m.resource_id = $1 AND m.kind IN ('check_out', 'check_in') AND m.at <= $2 "
+        "ORDER BY m.at DESC, m.id DESC LIMIT 1",
+        resource_id, at,
+    )
+    if row is None or row["kind"] != "check_out":
+        return {"holder": None, "booking": None, "since": None}
+    return {"holder": user_out(row["holder_id"], row["login"], row["name"]), "booking": row["booking_id"],
+            "since": row["at"]}
+
+
+async def list_checkouts(*, now: datetime, user_id: int | None = None, site: str | None = None,
+                         kind: str | None = None, overdue: bool | None = None) -> list[dict]:
+    conditions, args = ["b.status = 'checked_out'"], []
+
+    def arg(value) -> str:
+        args.append(value)
+        return f"${len(args)}"
+
+    if user_id is not None:
+        conditions.append(f"b.user_id = {arg(user_id)}")
+    if site:
+        conditions.append(f"s.slug = {arg(site.lower())}")
+    if kind:
+        conditions.append(f"b.kind = {arg(kind)}")
+    if overdue is True:
+        conditions.append(f"b.ends_at < {arg(now)}")
+    elif overdue is False:
+        conditions.append(f"b.ends_at >= {arg(now)}")
+    rows = await db.fetch(
+        f"SELECT {BOOKING_COLUMNS} {BOOKING_FROM} WHERE {' AND '.join(conditions)} ORDER BY b.ends_at, b.id",
+        *args,
+    )
+    return [booking_out(row, now) for row in rows]
+
+
+async def list_movements(*, resource_id: int | None = None, user_id: int | None = None, site: str | None = None,
+                         kind: str | None = None, audit_id: int | None = None, since: datetime | None = None,
+                         until: datetime | None = None, limit: int = 500) -> list[dict]:
+    conditions, args = [], []
+
+    def arg(value) -> str:
+        args.append(value)
+        return f"${len(args)}"
+
+    if resource_id is not None:
+        conditions.append(f"m.resource_id = {arg(resource_id)}")
+    if user_id is not None:
+        conditions.append(f"m.holder_id = {arg(user_id)}")
+    if site:
+        conditions.append(f"coalesce(ms.slug, rs.slug) = {arg(site.lower())}")
+    if kind:
+        conditions.append(f"m.kind = {arg(kind)}")
+    if audit_id is not None:
+        conditions.append(f"m.audit_id = {arg(audit_id)}")
+    if since is not None:
+        conditions.append(f"m.at >= {arg(since)}")
+    if until is not None:
+        conditions.append(f"m.at < {arg(until)}")
+    where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
+    rows = await db.fetch(
+        "SELECT m.id, m.kind, m.at, r.tag AS resource, r.name AS resource_name, coalesce(ms.slug, rs.slug) AS site, "
+        "m.booking_id AS booking, m.audit_id AS audit, m.condition, m.note, "
+        "m.holder_id, h.login AS holder_login, h.name AS holder_name, "
+        "m.staff_id, st.login AS staff_login, st.name AS staff_name "
+        "FROM movement m JOIN resource r ON r.id = m.resource_id JOIN site rs ON rs.id = r.site_id "
+        "LEFT JOIN site ms ON ms.id = m.site_id "
+        "LEFT JOIN app_user h ON h.id = m.holder_id LEFT JOIN app_user st ON st.id = m.staff_id "
+        f"{where} ORDER BY m.at DESC, m.id DESC LIMIT {arg(limit)}",
+        *args,
+    )
+    return [
+        {
+            "id": row["id"], "kind": row["kind"], "at": row["at"], "resource": row["resource"],
+            "resource_name": row["resource_name"], "site": row["site"], "booking": row["booking"],
+            "audit": row["audit"], "condition": row["condition"], "note": row["note"],
+            "holder": user_out(row["holder_id"], row["holder_login"], row["holder_name"]),
+            "staff": user_out(row["staff_id"], row["staff_login"], row["staff_name"]),
+        }
+        for row in rows
+    ]
+
+
+async def user_by_ref(ref: int | str) -> dict | None:
+    """A user by id (int) or by login (str, case-insensitive); only active accounts."""
+    if isinstance(ref, int):
+        return await db.fetchone("SELECT id, login, name, role, site_id FROM app_user WHERE id = $1 AND active", ref)
+    return await db.fetchone(
+        "SELECT id, login, name, role, site_id FROM app_user WHERE lower(login) = lower($1) AND active", ref,
+    )
+
+
+async def require_user(ref: int | str) -> dict:
+    user = await user_by_ref(ref)
+    if user is None:
+        raise NotFound(f"No active user {ref!r}.", code="unknown_user")
+    return user
+
+
+async def holders_between(resource_id: int, start: datetime, end: datetime) -> list[dict]:
+    """Custody periods (check-out to the next check-in) that overlap [start, end]."""
+    rows = await db.fetch(
+        "WITH custody AS ("
+        "  SELECT m.kind, m.at, m.holder_id, m.booking_id,"
+        "         lead(m.at) OVER (ORDER BY m.at, m.id) AS until"
+        "  FROM movement m WHERE m.resource_id = $1 AND m.kind IN ('check_out', 'check_in'))"
+        " SELECT c.at, c.until, c.booking_id, c.holder_id, u.login, u.name FROM custody c"
+        " LEFT JOIN app_user u ON u.id = c.holder_id"
+        " WHERE c.kind = 'check_out' AND c.at <= $3 AND (c.until IS NULL OR c.until > $2)"
+        " ORDER BY c.at",
+        resource_id, start, end,
+    )
+    return [{"holder": user_out(row["holder_id"], row["login"], row["name"]), "booking": row["booking_id"],
+             "from": row["at"], "to": row["until"]} for row in rows]

@@ -1,0 +1,69 @@
+"""What the person who scanned a tag may do with the item now, by role and state (DESIGN.md §4)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from fablab import db
+from fablab.inventory import queries
+
+
+def staff_actions(status: str, checked_out: bool) -> list[str]:
+    actions = []
+    if checked_out:
+        actions.append("check_in")
+    elif status == "available":
+        actions += ["check_out", "maintenance_start"]
+    if status == "maintenance":
+        actions.append("maintenance_end")
+    if status == "lost":
+        actions.append("found")
+    elif status != "retired":
+        actions.append("lost")
+    return actions
+
+
+async def free_now(resource_id: int, now: datetime) -> bool:
+    # Same predicate and range as the exclusion constraint, so its index answers.
+    return not await db.fetchval(
+        "SELECT 1 FROM booking WHERE resource_id = $1 AND status IN ('confirmed', 'checked_out') "
+        "AND tstzrange(starts_at, blocked_until, '[)') @> $2::timestamptz LIMIT 1",
+        resource_id, now,
+    )
+
+
+async def resolve(resource: dict, user, now: datetime) -> dict:
+    tag = resource["tag"]
+    out = {
+        "tag": tag, "name": resource["name"], "kind": resource["kind"], "site": resource["site"],
+        "site_name": resource["site_name"], "status": resource["status"], "role": None, "actions": [],
+    }
+    if user is None:
+        # Anonymous: no bookings, no people; a way in, and the lost-and-found contact.
+        out.update(login_hint="Log in to book or borrow this item.", next=f"/t/{tag}",
+                   contact=await db.fetchval("SELECT contact FROM site WHERE id = $1", resource["site_id"]))
+        out["actions"] = ["log_in"]
+        return out
+    out["role"] = user.role
+    if not user.is_staff:
+        mine = await queries.next_booking(resource["id"], now, user_id=user.id)
+        out["my_booking"] = queries.booking_out(mine, now)
+        out["free_now"] = resource["status"] == "available" and await free_now(resource["id"], now)
+        if mine is not None:
+            out["actions"] = ["view_booking"] + (["cancel_booking"] if mine["status"] == "confirmed" else [])
+        elif resource["status"] == "available":
+            out["actions"] = ["book"]
+        return out
+    current = await queries.open_checkout(resource["id"])
+    upcoming = await db.fetchone(
+        f"SELECT {queries.BOOKING_COLUMNS} {queries.BOOKING_FROM} WHERE b.resource_id = $1 "
+        "AND b.status = 'confirmed' AND b.ends_at > $2 ORDER BY b.starts_at LIMIT 1",
+        resource["id"], now,
+    )
+    out.update(
+        holder=queries.booking_out(current)["user"] if current else None,
+        current_booking=queries.booking_out(current, now),
+        next_booking=queries.booking_out(upcoming),
+        actions=staff_actions(resource["status"], current is not None),
+    )
+    return out

@@ -1,0 +1,178 @@
+"""Writes to resources: create (with generated tags), update, status changes with their movements, CSV import."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+from fablab import db
+from fablab.db import DB
+from fablab.errors import Conflict, InvalidInput, NotFound
+from fablab.inventory import queries
+from fablab.inventory.csvio import ImportRow
+from fablab.inventory.tags import KINDS, normalise_tag, next_tag, tag_prefix
+
+STATUSES = ("available", "maintenance", "lost", "retired")
+MAX_DETAILS_BYTES = 4000
+
+
+def status_movement(old: str, new: str) -> str | None:
+    """The movement kind that records a status change (the custody log explains every change)."""
+    if old == new:
+        return None
+    if new == "available":
+        return "maintenance_end" if old == "maintenance" else "found"
+    return {"maintenance": "maintenance_start", "lost": "lost", "retired": "retired"}[new]
+
+
+def check_details(details: dict) -> dict:
+    if not isinstance(details, dict) or len(json.dumps(details)) > MAX_DETAILS_BYTES:
+        raise InvalidInput("details must be an object of at most 4000 bytes", code="invalid_details")
+    for key, value in details.items():
+        if not isinstance(value, (str, int, float, bool, list, type(None))):
+            raise InvalidInput(f"details.{key}: nested objects are not accepted", code="invalid_details")
+    return details
+
+
+async def _site(slug: str) -> dict:
+    site = await db.fetchone("SELECT id, slug, name FROM site WHERE slug = $1", (slug or "").lower())
+    if site is None:
+        raise NotFound(f"No site {slug!r}.", code="unknown_site")
+    return site
+
+
+async def _generate_tag(site: dict, kind: str) -> str:
+    # Serialise tag generation per (site, kind): concurrent creates must not pick the same number.
+    # A transaction-level lock is released at commit, on whichever worker took it.
+    await db.fetch("SELECT pg_advisory_xact_lock(hashtext($1))", f"fablab:resource-tag:{site['id']}:{kind}")
+    prefix = tag_prefix(site["slug"], kind)
+    existing = await db.fetch("SELECT tag FROM resource WHERE tag LIKE $1", prefix + "%")
+    # normalise_tag: a long site slug could make the tag longer than the column allows.
+    return normalise_tag(next_tag(site["slug"], kind, [row["tag"] for row in existing]))
+
+
+async def record_movement(*, resource_id: int, kind: str, staff_id: int | None, site_id: int | None = None,
+                          booking_id: int | None = None, holder_id: int | None = None,
+                          audit_id: int | None = None, condition: str | None = None, note: str = "",
+                          at: datetime | None = None) -> None:
+    """`at` defaults to the transaction's time; check-outs pass theirs so the log and the booking agree."""
+    await db.fetch(
+        "INSERT INTO movement (resource_id, kind, booking_id, holder_id, staff_id, audit_id, site_id, condition, note, at) "
+        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, coalesce($10, now()))",
+        resource_id, kind, booking_id, holder_id, staff_id, audit_id, site_id, condition, note, at,
+    )
+
+
+async def _insert(*, site: dict, kind: str, name: str, tag: str | None, details: dict, notes: str,
+                  status: str, actor_id: int) -> str:
+    if kind not in KINDS:
+        raise InvalidInput(f"kind must be one of {', '.join(KINDS)}", code="invalid_kind")
+    if status not in STATUSES:
+        raise InvalidInput(f"status must be one of {', '.join(STATUSES)}", code="invalid_status")
+    tag = normalise_tag(tag) if tag else await _generate_tag(site, kind)
+    if await db.fetchval("SELECT 1 FROM resource WHERE upper(tag) = $1", tag):
+        raise Conflict(f"Tag {tag} is already used by another item.", code="tag_taken")
+    resource_id = await db.fetchval(
+        "INSERT INTO resource (site_id, kind, name, tag, status, details, notes) "
+        "VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7) RETURNING id",
+        site["id"], kind, name, tag, status, json.dumps(check_details(details)), notes,
+    )
+    movement = status_movement("available", status)
+    if movement:
+        await record_movement(resource_id=resource_id, kind=movement, staff_id=actor_id, site_id=site["id"],
+                              note="created with this status")
+    return tag
+
+
+async def create_resource(*, actor_id: int, site: str, kind: str, name: str, tag: str | None = None,
+                          details: dict | None = None, notes: str = "", status: str = "available") -> dict:
+    async with DB.transaction():
+        site_row = await _site(site)
+        tag = await _insert(site=site_row, kind=kind, name=name, tag=tag, details=details or {}, notes=notes,
+                            status=status, actor_id=actor_id)
+        return await queries.require_resource(tag)
+
+
+async def change_status(resource: dict, status: str, *, actor_id: int, note: str = "") -> None:
+    """Within the caller's transaction, on a resource row it has locked."""
+    if status not in STATUSES:
+        raise InvalidInput(f"status must be one of {', '.join(STATUSES)}", code="invalid_status")
+    movement = status_movement(resource["status"], status)
+    if movement is None:
+        return
+    if status in ("maintenance", "retired") and await queries.open_checkout(resource["id"]):
+        raise Conflict(f"{resource['tag']} is checked out: check it in first.", code="checked_out")
+    await db.fetch("UPDATE resource SET status = $2, updated_at = now() WHERE id = $1", resource["id"], status)
+    await record_movement(resource_id=resource["id"], kind=movement, staff_id=actor_id,
+                          site_id=resource["site_id"], note=note)
+    resource["status"] = status
+
+
+UNCHANGED = object()
+
+
+async def update_resource(*, actor_id: int, tag: str, name=UNCHANGED, details=UNCHANGED, notes=UNCHANGED,
+                          status=UNCHANGED, note: str = "") -> dict:
+    """`details` is merged into the stored object; a key set to null is removed."""
+    async with DB.transaction():
+        resource = await queries.require_resource(normalise_tag(tag), for_update=True)
+        changes, args = [], [resource["id"]]
+        if name is not UNCHANGED:
+            args.append(name)
+            changes.append(f"name = ${len(args)}")
+        if notes is not UNCHANGED:
+            args.append(notes)
+            changes.append(f"notes = ${len(args)}")
+        if details is not UNCHANGED:
+            merged = {**resource["details"], **check_details(details)}
+            args.append(json.dumps(check_details({k: v for k, v in merged.items() if v is not None})))
+            changes.append(f"details = ${len(args)}::jsonb")
+        if changes:
+            await db.fetch(f"UPDATE resource SET {', '.join(changes)}, updated_at = now() WHERE id = $1", *args)
+        if status is not UNCHANGED:
+            await change_status(resource, status, actor_id=actor_id, note=note)
+        return await queries.require_resource(resource["tag"])
+
+
+async def import_resources(*, actor_id: int, rows: list[ImportRow]) -> dict:
+    """All rows or none: one transaction; existing tags are updated, new rows created."""
+    created, updated, unchanged, errors = [], [], [], []
+    async with DB.transaction():
+        sites: dict[str, dict] = {}
+        for row in rows:
+            if row.site not in sites:
+                site = await db.fetchone("SELECT id, slug, name FROM site WHERE slug = $1", row.site)
+                if site is None:
+                    errors.append({"line": row.line, "field": "site", "message": f"unknown site {row.site!r}"})
+                    continue
+                sites[row.site] = site
+            site = sites[row.site]
+            existing = await queries.resource_by_tag(row.tag, for_update=True) if row.tag else None
+            if existing is None:
+                tag = await _insert(site=site, kind=row.kind, name=row.name, tag=row.tag, details=row.details,
+                                    notes=row.notes or "", status=row.status or "available", actor_id=actor_id)
+                created.append(tag)
+                continue
+            if existing["site"] != site["slug"] or existing["kind"] != row.kind:
+                errors.append({"line": row.line, "field": "site",
+                               "message": f"{row.tag} is a {existing['kind']} at {existing['site']}; "
+                                          "site and kind cannot change by import"})
+                continue
+            details = {**existing["details"], **row.details}
+            notes = existing["notes"] if row.notes is None else row.notes
+            if (row.name, details, notes, row.status or existing["status"]) == (
+                    existing["name"], existing["details"], existing["notes"], existing["status"]):
+                unchanged.append(existing["tag"])
+                continue
+            await db.fetch(
+                "UPDATE resource SET name = $2, details = $3::jsonb, notes = $4, updated_at = now() WHERE id = $1",
+                existing["id"], row.name, json.dumps(check_details(details)), notes,
+            )
+            if row.status:
+                await change_status(existing, row.status, actor_id=actor_id, note="CSV import")
+            updated.append(existing["tag"])
+        if errors:
+            # Raising rolls the whole import back: nothing is half-imported.
+            raise InvalidInput(f"{len(errors)} problem(s) in the file; nothing was imported.",
+                               code="invalid_csv", errors=errors)
+    return {"created": created, "updated": updated, "unchanged": unchanged}

@@ -1,0 +1,59 @@
+"""Asset tags: normalising, generating `{SITE}-{KIND}-{NNN}`, and reading them back from scans."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import unquote, urlsplit
+
+from fablab.errors import InvalidInput
+
+# Same shape as the CHECK on resource.tag, so a bad tag is refused with a clear 422, not a 500.
+TAG_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9-]{0,39}$")
+KIND_PREFIX = {"laptop": "LAP", "printer_3d": "P3D", "room": "ROOM"}
+KINDS = tuple(KIND_PREFIX)
+
+
+def normalise_tag(raw: str) -> str:
+    """Upper-case and trimmed; labels are read by people, so case never matters."""
+    tag = (raw or "").strip().upper()
+    if not TAG_PATTERN.match(tag):
+        raise InvalidInput(
+            f"{raw!r} is not a valid tag: letters, digits and dashes, 40 at most.", code="invalid_tag",
+        )
+    return tag
+
+
+def looks_like_tag(raw: str) -> bool:
+    return bool(TAG_PATTERN.match((raw or "").strip().upper()))
+
+
+def tag_prefix(site_slug: str, kind: str) -> str:
+    return f"{site_slug.upper()}-{KIND_PREFIX[kind]}-"
+
+
+def next_tag(site_slug: str, kind: str, existing: list[str]) -> str:
+    """The tag after the highest number already used with this prefix (numbers are never reused)."""
+    prefix = tag_prefix(site_slug, kind)
+    numbers = [
+        int(tag[len(prefix):]) for tag in existing
+        if tag.upper().startswith(prefix) and tag[len(prefix):].isdigit()
+    ]
+    return f"{prefix}{max(numbers, default=0) + 1:03d}"
+
+
+def tag_url(base_url: str, tag: str) -> str:
+    """What the QR code on the label encodes (DESIGN.md §4)."""
+    return f"{base_url.rstrip('/')}/t/{tag.upper()}"
+
+
+def tag_from_scanned_text(text: str) -> str | None:
+    """The tag in a scanned text: a `/t/{TAG}` URL (from any host: labels outlive domain moves) or a bare tag."""
+    text = (text or "").strip()
+    if "://" in text:
+        path = urlsplit(text).path
+        match = re.search(r"/t/([^/?#]+)/?$", path)
+        if not match:
+            return None
+        candidate = unquote(match.group(1))
+        return candidate.upper() if looks_like_tag(candidate) else None
+    return text.upper() if looks_like_tag(text) else None

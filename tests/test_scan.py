@@ -1,0 +1,74 @@
+"""Photo scan: decodes a QR on the server; refuses non-images, SVG and oversized files; stores nothing."""
+
+import io
+
+from PIL import Image
+
+from fablab import db
+from fablab.inventory import qr
+
+
+def photo_of(text: str, fmt: str = "JPEG") -> bytes:
+    """A QR code pasted, smaller, on a grey 'photo' background, as a phone would send it."""
+    code = Image.open(io.BytesIO(qr.qr_png(text))).convert("RGB")
+    photo = Image.new("RGB", (1600, 1200), (150, 140, 130))
+    photo.paste(code, (500, 300))
+    buffer = io.BytesIO()
+    photo.save(buffer, format=fmt, quality=85)
+    return buffer.getvalue()
+
+
+async def row_counts() -> tuple:
+    return tuple([await db.fetchval(f"SELECT count(*) FROM {table}") for table in ("movement", "audit", "booking", "resource")])
+
+
+async def test_photo_of_a_label_gives_text_and_tag(staff):
+    response = await staff.post("/api/scan", files={"file": ("photo.jpg", photo_of("http://testserver/t/VLG-LAP-007"),
+                                                             "image/jpeg")})
+    assert response.status_code == 200, response.text
+    assert response.json() == {"text": "http://testserver/t/VLG-LAP-007", "tag": "VLG-LAP-007"}
+    webp = await staff.post("/api/scan", files={"file": ("p.webp", photo_of("PAN-ROOM-002", "WEBP"), "image/webp")})
+    assert webp.json() == {"text": "PAN-ROOM-002", "tag": "PAN-ROOM-002"}
+
+
+async def test_photo_without_a_code_is_422(staff):
+    blank = io.BytesIO()
+    Image.new("RGB", (200, 200), "white").save(blank, format="PNG")
+    response = await staff.post("/api/scan", files={"file": ("blank.png", blank.getvalue(), "image/png")})
+    assert response.status_code == 422 and response.json()["code"] == "no_qr_found"
+
+
+async def test_bad_uploads_are_refused_and_nothing_is_stored(staff):
+    before = await row_counts()
+    svg = qr.qr_svg("http://testserver/t/VLG-LAP-007").encode()
+    cases = {
+        # An SVG, even named and typed as a PNG: the bytes decide.
+        "svg": ("code.png", svg, "image/png"),
+        "svg_with_xml_prolog": ("code.svg", b'<?xml version="1.0"?>\n' + svg, "image/svg+xml"),
+        "pdf": ("doc.jpg", b"%PDF-1.7\n" + b"0" * 1000, "image/jpeg"),
+        "text": ("notes.txt", b"just some text", "text/plain"),
+        "truncated_png": ("cut.png", photo_of("x", "PNG")[:2000], "image/png"),
+    }
+    for name, upload in cases.items():
+        response = await staff.post("/api/scan", files={"file": upload})
+        assert 400 <= response.status_code < 500, name
+        assert response.status_code in (415, 422), (name, response.status_code)
+        assert response.json()["code"], name
+    assert (await staff.post("/api/scan", files={"file": cases["svg"]})).json()["code"] == "svg_not_accepted"
+
+    # Over 5 MB (but under the server's body limit) → 413 with a code.
+    big = photo_of("http://testserver/t/VLG-LAP-007") + b"\0" * (5 * 1024 * 1024)
+    response = await staff.post("/api/scan", files={"file": ("big.jpg", big, "image/jpeg")})
+    assert response.status_code == 413 and response.json()["code"] == "file_too_large"
+
+    assert await row_counts() == before
+
+
+async def test_scan_is_for_staff(learner):
+    response = await learner.post("/api/scan", files={"file": ("p.jpg", photo_of("x"), "image/jpeg")})
+    assert response.status_code == 403
+
+
+async def test_scan_without_file_is_a_4xx_problem(staff):
+    response = await staff.post("/api/scan", data={"other": "x"})
+    assert 400 <= response.status_code < 500 and response.json()["code"]
