@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 
 from litestar import Litestar
 from litestar.config.csrf import CSRFConfig
+from litestar.datastructures import CacheControlHeader
 from litestar.di import Provide
 from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
@@ -14,6 +15,7 @@ from litestar.static_files import create_static_files_router
 
 from fablab import background, db
 from fablab.accounts.current import SessionAuthMiddleware
+from fablab.guards import public
 from fablab.health import health
 from fablab.problems import EXCEPTION_HANDLERS
 from fablab.routes_registry import ALL_ROUTES, PERIODIC_JOBS
@@ -57,7 +59,10 @@ def create_app(settings: Settings | None = None, *, run_jobs: bool = True) -> Li
 
     return Litestar(
         route_handlers=[health, *ALL_ROUTES, *bench_routes, create_static_files_router(
-            path="/", directories=[STATIC_DIR], html_mode=True, name="static", guards=[],
+            path="/", directories=[STATIC_DIR], html_mode=True, name="static", guards=[public],
+            # Revalidate every time (a cheap 304): after a deploy, phones get the new app at once,
+            # never a mix of old scripts and new API. The service worker keeps the offline copy.
+            cache_control=CacheControlHeader(no_cache=True),
         )],
         lifespan=[lifespan],
         dependencies={"settings": Provide(lambda: settings, use_cache=True, sync_to_thread=False)},

@@ -57,6 +57,7 @@ class User(Table, tablename="app_user", db=DB):
     cohort = Text(default="")
     active = Boolean(default=True)
     pass_token_hash = Text(null=True, default=None, secret=True)
+    pass_version = Integer(default=0)
     anonymised_at = Timestamptz(null=True, default=None)
     created_at = Timestamptz(default=TimestamptzNow())
     updated_at = Timestamptz(default=TimestamptzNow())

@@ -1,13 +1,28 @@
-"""Request and response bodies of the accounts API."""
+"""Request and response bodies of the accounts API.
+
+Every input refuses unknown fields: a body carrying `role`, `site`, `id` or anything else the
+endpoint does not take is a 400, never silently applied (mass assignment).
+"""
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Annotated, Literal
+
 import msgspec
+
+Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+Cohort = Annotated[str, msgspec.Meta(max_length=100)]
+# Logins are typed on phones: short, no spaces, case-insensitive (checked again in the service).
+Login = Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
+# Long enough for any passphrase, short enough that hashing it costs nothing unusual.
+Password = Annotated[str, msgspec.Meta(max_length=1024)]
+SiteSlug = Annotated[str, msgspec.Meta(min_length=1, max_length=32)]
 
 
 class LoginIn(msgspec.Struct, forbid_unknown_fields=True):
-    login: str = msgspec.field()
-    password: str = msgspec.field()
+    login: Annotated[str, msgspec.Meta(max_length=200)]
+    password: Password
 
 
 class UserOut(msgspec.Struct):
@@ -18,3 +33,129 @@ class UserOut(msgspec.Struct):
     site: str | None
     cohort: str = ""
     active: bool = True
+
+
+class UserListItem(msgspec.Struct):
+    id: int
+    login: str
+    name: str
+    role: str
+    site: str | None
+    cohort: str
+    active: bool
+    activated: bool  # has set a password through an invite
+
+
+class CertificationOut(msgspec.Struct):
+    training_id: int
+    training: str
+    granted_at: datetime
+    expires_at: datetime | None
+    granted_by: str | None
+    expired: bool
+
+
+class UserDetail(msgspec.Struct):
+    id: int
+    login: str
+    name: str
+    role: str
+    site: str | None
+    cohort: str
+    active: bool
+    activated: bool
+    created_at: datetime
+    certifications: list[CertificationOut]
+    invite_expires_at: datetime | None  # the pending invite, if any
+
+
+class InviteOut(msgspec.Struct):
+    """The one time the invite token is shown: staff display the QR for the learner's phone."""
+
+    url: str
+    token: str
+    expires_at: datetime
+    qr_svg: str
+
+
+class CreatedUserOut(msgspec.Struct):
+    user: UserDetail
+    invite: InviteOut
+
+
+class UserIn(msgspec.Struct, forbid_unknown_fields=True):
+    name: Name
+    login: Login
+    role: Literal["learner", "staff"] = "learner"
+    site: SiteSlug | None = None  # staff: their own site when absent
+    cohort: Cohort = ""
+
+
+class UserPatch(msgspec.Struct, forbid_unknown_fields=True):
+    """Role, site and login are not here: nobody changes them through the API."""
+
+    name: Name | msgspec.UnsetType = msgspec.UNSET
+    cohort: Cohort | msgspec.UnsetType = msgspec.UNSET
+    active: bool | msgspec.UnsetType = msgspec.UNSET
+
+
+class ImportRowOut(msgspec.Struct, omit_defaults=True):
+    line: int
+    login: str
+    status: Literal["created", "error"]
+    code: str | None = None
+    detail: str | None = None
+    user_id: int | None = None
+    invite: InviteOut | None = None
+
+
+class ImportOut(msgspec.Struct):
+    created: int
+    errors: int
+    rows: list[ImportRowOut]
+
+
+class InviteInfoOut(msgspec.Struct):
+    name: str
+    login: str
+    expires_at: datetime
+
+
+class AcceptInviteIn(msgspec.Struct, forbid_unknown_fields=True):
+    password: Password
+
+
+class PassOut(msgspec.Struct):
+    token: str
+    url: str  # what the QR encodes: opens the pass page when scanned with a camera app
+    svg: str
+
+
+class PassHolderOut(msgspec.Struct):
+    id: int
+    login: str
+    name: str
+    role: str
+    site: str | None
+    cohort: str
+    certifications: list[CertificationOut]
+
+
+class TrainingOut(msgspec.Struct):
+    id: int
+    name: str
+    description: str
+
+
+class CertificationIn(msgspec.Struct, forbid_unknown_fields=True):
+    training_id: int
+    expires_at: datetime | None = None
+
+
+class RetentionIn(msgspec.Struct, forbid_unknown_fields=True):
+    days: Annotated[int, msgspec.Meta(ge=30, le=3650)]
+
+
+class RetentionOut(msgspec.Struct):
+    days: int
+    is_default: bool

@@ -2,40 +2,86 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime, timedelta, timezone
 
 from fablab import db
-from fablab.accounts.passwords import verify_password
-from fablab.errors import DomainError
+from fablab.accounts import throttle
+from fablab.accounts.passes import user_id_for_pass  # noqa: F401 - the inventory domain imports it from here
+from fablab.accounts.passwords import hash_password, verify_password
+from fablab.errors import DomainError, InvalidInput
 from fablab.tokens import hash_token, new_token
+
+MIN_PASSWORD_LENGTH = 8
+MAX_PASSWORD_LENGTH = 128
 
 
 class InvalidCredentials(DomainError):
     status, code, title = 401, "invalid_credentials", "Wrong login or password"
 
 
-async def login(*, login: str, password: str, session_hours: int) -> tuple[dict, str]:
-    """Check the password and open a session; returns the user row and the session token."""
+def check_new_password(password: str, *, login: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise InvalidInput(f"The password needs at least {MIN_PASSWORD_LENGTH} characters.", code="weak_password")
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise InvalidInput(f"The password has at most {MAX_PASSWORD_LENGTH} characters.", code="weak_password")
+    if password.strip().lower() == login.strip().lower():
+        raise InvalidInput("The password must not be the login.", code="weak_password")
+
+
+async def hash_new_password(password: str) -> str:
+    # argon2 takes tens of milliseconds of CPU: off the event loop, other requests go on.
+    return await asyncio.to_thread(hash_password, password)
+
+
+async def open_session(*, user_id: int, session_hours: int) -> str:
+    token = new_token()
+    now = datetime.now(timezone.utc)
+    await db.fetch(
+        "INSERT INTO user_session (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
+        hash_token(token), user_id, now, now + timedelta(hours=session_hours),
+    )
+    return token
+
+
+async def login(*, login: str, password: str, address: str, session_hours: int) -> tuple[dict, str]:
+    """Check the password and open a session; returns the user row and the session token.
+
+    `address` is the client address as the ASGI server saw it (a trusted proxy's
+    X-Forwarded-For only); a header the client sets itself must not reset its count.
+    """
+    reserved = await throttle.reserve(login=login, address=address)
     user = await db.fetchone(
         "SELECT u.id, u.login, u.name, u.role, u.cohort, u.active, u.password_hash, s.slug AS site "
         "FROM app_user u LEFT JOIN site s ON s.id = u.site_id WHERE lower(u.login) = lower($1)",
         login.strip(),
     )
-    password_ok = verify_password(user["password_hash"] if user else None, password)
+    password_ok = await asyncio.to_thread(verify_password, user["password_hash"] if user else None, password)
     if user is None or not password_ok or not user["active"]:
         raise InvalidCredentials("Login or password is wrong.")
-    token = new_token()
-    now = datetime.now(timezone.utc)
-    await db.fetch(
-        "INSERT INTO user_session (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
-        hash_token(token), user["id"], now, now + timedelta(hours=session_hours),
-    )
+    await throttle.succeeded(login=login, reserved=reserved)
+    token = await open_session(user_id=user["id"], session_hours=session_hours)
     user.pop("password_hash")
     return user, token
 
 
 async def logout(*, session_id: int) -> None:
     await db.fetch("UPDATE user_session SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL", session_id)
+
+
+async def end_all_sessions(user_id: int) -> int:
+    """Every worker looks sessions up in PostgreSQL, so this signs the user out everywhere at once."""
+    rows = await db.fetch(
+        "UPDATE user_session SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL RETURNING id", user_id)
+    return len(rows)
+
+
+async def sweep_sessions(now: datetime | None = None) -> int:
+    """Forget sessions that ended more than a month ago (they only matter while live)."""
+    cutoff = (now or datetime.now(timezone.utc)) - timedelta(days=30)
+    rows = await db.fetch(
+        "DELETE FROM user_session WHERE expires_at < $1 OR revoked_at < $1 RETURNING id", cutoff)
+    return len(rows)
 
 
 async def user_out(user_id: int) -> dict | None:

@@ -1,0 +1,68 @@
+"""Cohort CSV files: rows in (name, login, site, cohort) and out (safe to open in a spreadsheet); no I/O."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+
+from fablab.errors import InvalidInput
+from fablab.web.spreadsheet import decode_upload, guess_delimiter, neutralise_cell, restore_cell
+
+IMPORT_COLUMNS = ("name", "login", "site", "cohort")
+REQUIRED_COLUMNS = ("name", "login")
+EXPORT_COLUMNS = ("name", "login", "site", "cohort", "role", "active", "activated")
+MAX_ROWS = 500
+
+
+@dataclass(frozen=True)
+class CohortRow:
+    line: int
+    name: str
+    login: str
+    site: str | None
+    cohort: str
+
+
+def parse_cohort(raw: bytes) -> list[CohortRow]:
+    """The rows of a cohort file; each row is checked later, on its own, by the import."""
+    text = decode_upload(raw)
+    reader = csv.DictReader(io.StringIO(text), delimiter=guess_delimiter(text))
+    header = [(name or "").strip().lower() for name in (reader.fieldnames or [])]
+    missing = [column for column in REQUIRED_COLUMNS if column not in header]
+    if missing:
+        raise InvalidInput(
+            f"Missing column(s): {', '.join(missing)}. Expected a header line: {', '.join(IMPORT_COLUMNS)}.",
+            code="invalid_csv",
+        )
+    reader.fieldnames = header
+    rows = []
+    for record in reader:
+        cells = {key: restore_cell((value or "").strip()) for key, value in record.items()
+                 if key in IMPORT_COLUMNS and isinstance(value, str)}
+        if not any(cells.values()):
+            continue  # blank line
+        if len(rows) >= MAX_ROWS:
+            raise InvalidInput(f"At most {MAX_ROWS} people per file.", code="invalid_csv")
+        rows.append(CohortRow(
+            line=reader.line_num, name=cells.get("name", ""), login=cells.get("login", ""),
+            site=cells.get("site") or None, cohort=cells.get("cohort", ""),
+        ))
+    return rows
+
+
+def export_users(users: list[dict]) -> str:
+    """users: dicts with the EXPORT_COLUMNS keys."""
+    buffer = io.StringIO()
+    # The BOM makes Excel read the file as UTF-8 (accents in names); csv readers skip it with utf-8-sig.
+    buffer.write("\ufeff")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(EXPORT_COLUMNS)
+    for user in users:
+        cells = []
+        for column in EXPORT_COLUMNS:
+            value = user.get(column)
+            text = ("yes" if value else "no") if isinstance(value, bool) else str(value or "")
+            cells.append(neutralise_cell(text))
+        writer.writerow(cells)
+    return buffer.getvalue()

@@ -1,0 +1,68 @@
+"""Learner passes: the QR a learner shows at the desk so staff can identify them.
+
+The displayed token is HMAC(secret_key, "pass:{user_id}:{pass_version}"), and only its SHA-256
+is stored (app_user.pass_token_hash). So the server can show the learner the same pass again on
+any device without keeping it, rotating is bumping pass_version (the old token stops matching at
+once), and a database leak gives no usable pass. If the secret key changes, the next
+GET /api/me/pass stores the hash of the new token and the old pass stops working.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+
+from fablab import db
+from fablab.db import DB
+from fablab.tokens import hash_token
+
+# The pass QR opens the web app's pass page when scanned with a plain camera app.
+PASS_PATH = "/#/pass/"
+MAX_TOKEN_LENGTH = 400
+
+
+def pass_token(secret_key: str, user_id: int, version: int) -> str:
+    digest = hmac.new(secret_key.encode(), f"pass:{user_id}:{version}".encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
+
+
+def pass_url(base_url: str, token: str) -> str:
+    return f"{base_url}{PASS_PATH}{token}"
+
+
+def token_from_scan(scanned: str) -> str:
+    """The token from what a scanner read: the bare token or the pass URL."""
+    scanned = scanned.strip()
+    if PASS_PATH in scanned:
+        scanned = scanned.rsplit(PASS_PATH, 1)[1]
+    return scanned.split("?", 1)[0].strip("/")
+
+
+async def current_pass(*, secret_key: str, user_id: int) -> str:
+    """The user's pass token, storing its hash when it is new (first call, or a new secret key)."""
+    row = await db.fetchone("SELECT pass_version, pass_token_hash FROM app_user WHERE id = $1", user_id)
+    token = pass_token(secret_key, user_id, row["pass_version"])
+    if row["pass_token_hash"] != hash_token(token):
+        await db.fetch("UPDATE app_user SET pass_token_hash = $2 WHERE id = $1", user_id, hash_token(token))
+    return token
+
+
+async def rotate_pass(*, secret_key: str, user_id: int) -> str:
+    """A new pass; the old one stops identifying the learner at once."""
+    async with DB.transaction():
+        version = await db.fetchval(
+            "UPDATE app_user SET pass_version = pass_version + 1 WHERE id = $1 RETURNING pass_version", user_id)
+        token = pass_token(secret_key, user_id, version)
+        await db.fetch("UPDATE app_user SET pass_token_hash = $2 WHERE id = $1", user_id, hash_token(token))
+    return token
+
+
+async def user_id_for_pass(token: str) -> int | None:
+    """The active user whose current pass this is (token or scanned pass URL), else None."""
+    token = token_from_scan(token or "")
+    if not token or len(token) > MAX_TOKEN_LENGTH:
+        return None
+    # Looked up by hash: timing reveals nothing about a stored token.
+    return await db.fetchval(
+        "SELECT id FROM app_user WHERE pass_token_hash = $1 AND active", hash_token(token))

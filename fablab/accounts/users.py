@@ -1,0 +1,196 @@
+"""Staff and admins managing accounts: who may see and change whom, and the writes themselves.
+
+Rules: admins see and manage everyone; staff see learners (any site) and themselves, and manage
+learners of their own site only. Nobody deactivates themselves. Role, site and login are set at
+creation and never changed through the API.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING
+
+import asyncpg
+
+from fablab import db
+from fablab.accounts import invites, queries
+from fablab.accounts.service import end_all_sessions
+from fablab.db import DB
+from fablab.errors import DomainError, Forbidden, InvalidInput, NotFound
+
+if TYPE_CHECKING:
+    from fablab.accounts.current import CurrentUser
+
+# Lower-case letters, digits, dot, dash, underscore: easy to type on a phone keyboard.
+LOGIN_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
+
+
+def can_view(actor: CurrentUser, target: dict) -> bool:
+    return actor.is_admin or target["role"] == "learner" or target["id"] == actor.id
+
+
+def can_manage(actor: CurrentUser, target: dict) -> bool:
+    if actor.is_admin:
+        return True
+    return target["role"] == "learner" and target["site_id"] == actor.site_id
+
+
+def visible_roles(actor: CurrentUser) -> tuple[str, ...]:
+    return ("learner", "staff", "admin") if actor.is_admin else ("learner",)
+
+
+def normalise_login(login: str) -> str:
+    login = login.strip().lower()
+    if not LOGIN_PATTERN.match(login):
+        raise InvalidInput(
+            "A login has 2 to 64 characters: letters, digits, '.', '-' or '_', starting with a letter or digit.",
+            code="invalid_login",
+        )
+    return login
+
+
+async def target(actor: CurrentUser, user_id: int, *, manage: bool) -> dict:
+    """The user the actor asks about; 404 when they may not even see it, 403 when only seeing."""
+    row = await queries.user_row(user_id)
+    if row is None or not can_view(actor, row):
+        raise NotFound("No such user.", code="unknown_user")
+    if manage and not can_manage(actor, row):
+        raise Forbidden("Only staff of this learner's site can change this account.", code="not_your_site")
+    return row
+
+
+async def detail(user_id: int) -> dict:
+    row = await queries.user_row(user_id)
+    row["certifications"] = await queries.certifications(user_id)
+    row["invite_expires_at"] = await invites.pending_expiry(user_id)
+    return row
+
+
+async def resolve_site(actor: CurrentUser, site: str | None) -> int:
+    """The site a new account belongs to: staff may only use their own."""
+    if site is None:
+        if actor.site_id is None:
+            raise InvalidInput("Name the site of the new account.", code="site_required")
+        return actor.site_id
+    site_id = await queries.site_id(site)
+    if site_id is None:
+        raise InvalidInput(f"Unknown site {site!r}.", code="unknown_site")
+    if not actor.is_admin and site_id != actor.site_id:
+        raise Forbidden("Staff create accounts at their own site only.", code="not_your_site")
+    return site_id
+
+
+async def create(*, actor: CurrentUser, name: str, login: str, role: str = "learner",
+                 site: str | None = None, cohort: str = "") -> tuple[int, str, datetime]:
+    """A new account without a password, and its first invite. Returns (id, invite token, expiry)."""
+    if role not in ("learner", "staff"):
+        raise InvalidInput("role must be learner or staff.", code="invalid_role")
+    if role != "learner" and not actor.is_admin:
+        raise Forbidden("Only an admin creates staff accounts.", code="role_not_allowed")
+    login = normalise_login(login)
+    name, cohort = name.strip(), cohort.strip()
+    if not name:
+        raise InvalidInput("The name is required.", code="name_required")
+    site_id = await resolve_site(actor, site)
+    async with DB.transaction():
+        # A taken login raises UniqueViolation on app_user_login_ci: 409 login_taken.
+        user_id = await db.fetchval(
+            "INSERT INTO app_user (role, name, login, site_id, cohort) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+            role, name, login, site_id, cohort,
+        )
+        token, expires_at = await invites.issue(user_id=user_id, created_by_id=actor.id)
+    return user_id, token, expires_at
+
+
+async def update(*, actor: CurrentUser, user_id: int, changes: dict) -> None:
+    """changes: any of name, cohort, active (the schema refuses everything else)."""
+    await target(actor, user_id, manage=True)
+    if "active" in changes and user_id == actor.id:
+        raise Forbidden("You cannot deactivate or reactivate your own account.", code="cannot_change_self")
+    if "name" in changes:
+        changes["name"] = changes["name"].strip()
+        if not changes["name"]:
+            raise InvalidInput("The name is required.", code="name_required")
+    if "cohort" in changes:
+        changes["cohort"] = changes["cohort"].strip()
+    if not changes:
+        return
+    columns = list(changes)
+    assignments = ", ".join(f"{column} = ${i}" for i, column in enumerate(columns, start=2))
+    async with DB.transaction():
+        await db.fetch(f"UPDATE app_user SET {assignments}, updated_at = now() WHERE id = $1",
+                       user_id, *(changes[column] for column in columns))
+        if changes.get("active") is False:
+            await _cut_off(user_id)
+
+
+async def deactivate(*, actor: CurrentUser, user_id: int) -> None:
+    await target(actor, user_id, manage=True)
+    if user_id == actor.id:
+        raise Forbidden("You cannot deactivate your own account.", code="cannot_change_self")
+    async with DB.transaction():
+        await db.fetch("UPDATE app_user SET active = false, updated_at = now() WHERE id = $1", user_id)
+        await _cut_off(user_id)
+
+
+async def _cut_off(user_id: int) -> None:
+    """Everything that lets a deactivated account in: sessions, pending invites, private feeds."""
+    await end_all_sessions(user_id)
+    await invites.revoke_all(user_id)
+    await db.fetch("UPDATE feed_token SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL", user_id)
+
+
+async def new_invite(*, actor: CurrentUser, user_id: int) -> tuple[str, datetime]:
+    await target(actor, user_id, manage=True)
+    if user_id == actor.id:
+        raise Forbidden("Ask another admin to reset your own access.", code="cannot_change_self")
+    return await invites.issue(user_id=user_id, created_by_id=actor.id)
+
+
+async def certify(*, actor: CurrentUser, user_id: int, training_id: int, expires_at: datetime | None) -> None:
+    await target(actor, user_id, manage=True)
+    if expires_at is not None:
+        if expires_at.tzinfo is None:
+            raise InvalidInput("expires_at needs a time zone offset.", code="invalid_expiry")
+        if expires_at <= datetime.now(timezone.utc):
+            raise InvalidInput("expires_at is in the past.", code="invalid_expiry")
+    if not await db.fetchval("SELECT 1 FROM training WHERE id = $1", training_id):
+        raise NotFound("No such training.", code="unknown_training")
+    # Granting again renews: who granted it and until when are the latest staff's word.
+    await db.fetch(
+        "INSERT INTO certification (user_id, training_id, granted_by_id, granted_at, expires_at) "
+        "VALUES ($1, $2, $3, now(), $4) ON CONFLICT (user_id, training_id) DO UPDATE "
+        "SET granted_by_id = EXCLUDED.granted_by_id, granted_at = EXCLUDED.granted_at, expires_at = EXCLUDED.expires_at",
+        user_id, training_id, actor.id, expires_at,
+    )
+
+
+async def uncertify(*, actor: CurrentUser, user_id: int, training_id: int) -> None:
+    await target(actor, user_id, manage=True)
+    removed = await db.fetch(
+        "DELETE FROM certification WHERE user_id = $1 AND training_id = $2 RETURNING id", user_id, training_id)
+    if not removed:
+        raise NotFound("This user does not have this training.", code="unknown_certification")
+
+
+async def import_cohort(*, actor: CurrentUser, rows: list) -> list[dict]:
+    """Create a learner per row, each on its own: one bad row does not stop the others.
+
+    rows: csvio.CohortRow. Returns per row: line, login, status ("created" or "error"), and
+    either user_id, token, expires_at or code, detail.
+    """
+    results = []
+    for row in rows:
+        result = {"line": row.line, "login": row.login}
+        try:
+            user_id, token, expires_at = await create(
+                actor=actor, name=row.name, login=row.login, site=row.site, cohort=row.cohort)
+        except DomainError as error:
+            result.update(status="error", code=error.code, detail=error.detail)
+        except asyncpg.UniqueViolationError:
+            result.update(status="error", code="login_taken", detail="This login is already used.")
+        else:
+            result.update(status="created", user_id=user_id, token=token, expires_at=expires_at)
+        results.append(result)
+    return results

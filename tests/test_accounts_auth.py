@@ -1,0 +1,185 @@
+"""Sign-in security: throttling across workers, CSRF, password hashes, nothing secret leaks."""
+
+from __future__ import annotations
+
+import logging
+
+import httpx
+import pytest
+
+from fablab import db
+from fablab.accounts import throttle
+from fablab.seed import DEMO_PASSWORD
+from tests.conftest import make_client, running_server
+
+
+async def _login(client, login: str, password: str, **headers):
+    return await client.post("/api/auth/login", json={"login": login, "password": password}, headers=headers)
+
+
+async def test_wrong_passwords_are_throttled_even_with_forged_forwarded_for(anon):
+    statuses = []
+    for n in range(30):
+        response = await _login(anon, "learner1", f"wrong-{n}", **{"X-Forwarded-For": f"203.0.113.{n}"})
+        statuses.append(response.status_code)
+    assert set(statuses[: throttle.ACCOUNT_LIMIT]) == {401}
+    assert statuses[throttle.ACCOUNT_LIMIT:] == [429] * (30 - throttle.ACCOUNT_LIMIT)
+    refused = await _login(anon, "learner1", DEMO_PASSWORD)
+    assert refused.status_code == 429, "the right password does not open a locked account"
+    body = refused.json()
+    assert body["code"] == "too_many_attempts"
+    assert 0 < int(refused.headers["retry-after"]) <= throttle.WINDOW.total_seconds()
+    # The same address may still sign in to another account: it is under its own, higher limit.
+    other = await _login(anon, "learner2", DEMO_PASSWORD)
+    assert other.status_code == 200
+
+
+async def test_address_limit_holds_whatever_the_forwarded_for_and_logins(anon, monkeypatch):
+    monkeypatch.setattr(throttle, "ADDRESS_LIMIT", 5)
+    for n in range(5):
+        response = await _login(anon, f"nobody{n}", "wrong-password", **{"X-Forwarded-For": f"198.51.100.{n}"})
+        assert response.status_code == 401
+    blocked = await _login(anon, "learner3", DEMO_PASSWORD, **{"X-Forwarded-For": "198.51.100.99"})
+    assert blocked.status_code == 429 and "retry-after" in blocked.headers
+
+
+async def test_success_forgets_the_accounts_failures(anon):
+    for _ in range(throttle.ACCOUNT_LIMIT - 1):
+        assert (await _login(anon, "learner1", "wrong-password")).status_code == 401
+    assert (await _login(anon, "learner1", DEMO_PASSWORD)).status_code == 200
+    assert await db.fetchval("SELECT count(*) FROM login_attempt WHERE key = 'login:learner1'") == 0
+    # ...but not the address's: a success must not launder an attacker's other guesses.
+    assert await db.fetchval("SELECT count(*) FROM login_attempt WHERE key LIKE 'addr:%'") == throttle.ACCOUNT_LIMIT - 1
+
+
+async def test_login_names_differing_in_case_share_one_count(anon):
+    for n in range(throttle.ACCOUNT_LIMIT):
+        await _login(anon, "Learner1" if n % 2 else "LEARNER1 ", "wrong-password")
+    assert (await _login(anon, "learner1", DEMO_PASSWORD)).status_code == 429
+
+
+async def test_old_failures_leave_the_window(anon):
+    for _ in range(throttle.ACCOUNT_LIMIT):
+        await _login(anon, "learner1", "wrong-password")
+    assert (await _login(anon, "learner1", DEMO_PASSWORD)).status_code == 429
+    await db.fetch("UPDATE login_attempt SET at = at - interval '16 minutes'")
+    assert (await _login(anon, "learner1", DEMO_PASSWORD)).status_code == 200
+    await db.fetch("UPDATE login_attempt SET at = at - interval '2 days'")
+    assert await throttle.sweep() > 0
+    assert await db.fetchval("SELECT count(*) FROM login_attempt") == 0
+
+
+@pytest.mark.server
+def test_throttling_holds_across_worker_processes(live_server):
+    """Two uvicorn workers, each request a new connection: the count lives in PostgreSQL."""
+    statuses = []
+    for n in range(30):
+        with httpx.Client(base_url=live_server) as client:
+            client.get("/health")
+            response = client.post(
+                "/api/auth/login", json={"login": "learner4", "password": f"wrong-{n}"},
+                headers={"x-csrftoken": client.cookies["csrftoken"], "X-Forwarded-For": f"192.0.2.{n}"},
+            )
+            statuses.append(response.status_code)
+    assert 429 in statuses, statuses
+    assert statuses.index(429) <= throttle.ACCOUNT_LIMIT
+    with httpx.Client(base_url=live_server) as client:
+        client.get("/health")
+        ok = client.post("/api/auth/login", json={"login": "learner5", "password": DEMO_PASSWORD},
+                         headers={"x-csrftoken": client.cookies["csrftoken"]})
+        assert ok.status_code == 200
+
+
+@pytest.mark.server
+def test_forged_forwarded_for_does_not_reset_the_address_count(database_url, demo):
+    """uvicorn trusts X-Forwarded-For only from FABLAB_TRUSTED_PROXIES; here the test client is not one."""
+    with running_server(database_url, FABLAB_TRUSTED_PROXIES="192.0.2.254") as (base, _), \
+            httpx.Client(base_url=base) as client:
+        client.get("/health")
+        client.headers["x-csrftoken"] = client.cookies["csrftoken"]
+        statuses = [
+            client.post("/api/auth/login", json={"login": f"ghost{n}", "password": "wrong-password"},
+                        headers={"X-Forwarded-For": f"203.0.113.{n}"}).status_code
+            for n in range(throttle.ADDRESS_LIMIT + 1)
+        ]
+        assert statuses == [401] * throttle.ADDRESS_LIMIT + [429]
+        over = client.post("/api/auth/login", json={"login": "learner6", "password": DEMO_PASSWORD},
+                           headers={"X-Forwarded-For": "203.0.113.200"})
+        assert over.status_code == 429, "the address itself is over its limit"
+
+
+async def test_unsafe_request_without_csrf_header_is_refused(learner):
+    token = learner.headers.pop("x-csrftoken")
+    response = await learner.post("/api/me/pass/rotate")
+    assert response.status_code == 403
+    assert (await learner.post("/api/auth/logout", headers={"x-csrftoken": "forged"})).status_code == 403
+    assert (await learner.get("/api/me")).status_code == 200, "still signed in: nothing happened"
+    assert (await learner.post("/api/auth/logout", headers={"x-csrftoken": token})).status_code == 204
+
+
+async def test_session_cookie_flags(anon):
+    response = await _login(anon, "learner1", DEMO_PASSWORD)
+    cookie = response.headers["set-cookie"].lower()
+    assert "fablab_session=" in cookie and "httponly" in cookie and "samesite=lax" in cookie
+    assert DEMO_PASSWORD not in response.text and "password" not in response.json()
+
+
+async def test_extra_fields_in_login_are_refused(anon):
+    response = await anon.post("/api/auth/login",
+                               json={"login": "learner1", "password": DEMO_PASSWORD, "role": "admin"})
+    assert response.status_code == 400
+    assert "fablab_session" not in response.headers.get("set-cookie", "")
+
+
+async def test_password_hashes_are_argon2id_and_never_returned(staff, anon, caplog):
+    caplog.set_level(logging.DEBUG)
+    created = (await staff.post("/api/users", json={"name": "Zoé Test", "login": "zoe.test"})).json()
+    secret = "zoe-very-secret-42"
+    token = created["invite"]["token"]
+    accepted = await anon.post(f"/api/invites/{token}/accept", json={"password": secret})
+    assert accepted.status_code == 200
+    await _login(anon, "zoe.test", secret + "-wrong")
+    signed_in = await _login(anon, "zoe.test", secret)
+    assert signed_in.status_code == 200
+    stored = await db.fetchval("SELECT password_hash FROM app_user WHERE login = 'zoe.test'")
+    assert stored.startswith("$argon2id$")
+    assert all(row["h"].startswith("$argon2id$") for row in await db.fetch(
+        "SELECT password_hash AS h FROM app_user WHERE password_hash IS NOT NULL"))
+    responses = [accepted, signed_in, await anon.get("/api/me"), await anon.get("/api/me/data"),
+                 await staff.get(f"/api/users/{created['user']['id']}"), await staff.get("/api/users?q=zoe"),
+                 await staff.get("/api/users/export.csv")]
+    for response in responses:
+        assert secret not in response.text and "argon2" not in response.text
+        assert "password_hash" not in response.text
+    # The server's log records, not the test client's own (httpx logs the URLs it requests).
+    server_log = "\n".join(record.getMessage() for record in caplog.records if not record.name.startswith("httpx"))
+    assert secret not in server_log and "argon2" not in server_log and token not in server_log
+
+
+async def test_validation_errors_do_not_echo_the_password(anon):
+    response = await anon.post("/api/auth/login", json={"login": "learner1", "password": "x" * 2000})
+    assert response.status_code == 400
+    assert "xxxxxxxx" not in response.text
+
+
+@pytest.mark.parametrize("login", ["", "   ", "x" * 300])
+async def test_odd_logins_are_client_errors(anon, login):
+    response = await _login(anon, login, "whatever-password")
+    assert response.status_code in (400, 401)
+
+
+async def test_logout_ends_the_session_on_the_server(app, learner):
+    session_cookie = learner.cookies["fablab_session"]
+    assert (await learner.post("/api/auth/logout")).status_code == 204
+    async with make_client(app) as replay:
+        replay.cookies.set("fablab_session", session_cookie)
+        assert (await replay.get("/api/me")).status_code == 401
+
+
+async def test_signing_in_again_ends_the_previous_session(app, learner):
+    old_cookie = learner.cookies["fablab_session"]
+    assert (await _login(learner, "learner2", DEMO_PASSWORD)).status_code == 200
+    assert (await learner.get("/api/me")).json()["login"] == "learner2"
+    async with make_client(app) as replay:
+        replay.cookies.set("fablab_session", old_cookie)
+        assert (await replay.get("/api/me")).status_code == 401
