@@ -26,7 +26,7 @@ def _audit_out(row: dict) -> dict:
 
 
 async def _audit(audit_id: int, *, for_update: bool = False) -> dict:
-    lock = "FOR UPDATE OF a" if for_update else ""
+    lock = "FOR NO KEY UPDATE OF a" if for_update else ""
     row = await db.fetchone(f"SELECT {AUDIT_COLUMNS} {AUDIT_FROM} WHERE a.id = $1 {lock}", audit_id)
     if row is None:
         raise NotFound(f"No inventory count {audit_id}.", code="unknown_audit")

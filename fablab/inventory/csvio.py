@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from fablab.errors import InvalidInput
 from fablab.inventory.tags import KINDS, TAG_PATTERN
+from fablab.web.spreadsheet import decode_upload, guess_delimiter, neutralise_cell, restore_cell
 
 STATUSES = ("available", "maintenance", "lost", "retired")
 # Kind-specific details flattened to columns, so the file is editable in a spreadsheet.
@@ -16,20 +17,6 @@ COLUMNS = ("tag", "name", "kind", "site", "status", "notes", *DETAIL_COLUMNS)
 REQUIRED_COLUMNS = ("name", "kind", "site")
 MAX_ROWS = 5000
 MAX_TEXT = 500
-# A cell starting with one of these is run as a formula by spreadsheets (CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise_cell(value: str) -> str:
-    """Prefix formula-like text with an apostrophe, which spreadsheets show as plain text."""
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
-
-
-def restore_cell(value: str) -> str:
-    """Undo neutralise_cell, so an exported file imports back unchanged."""
-    if value.startswith("'") and value[1:].startswith(FORMULA_STARTS):
-        return value[1:]
-    return value
 
 
 def details_to_cells(details: dict) -> dict[str, str]:
@@ -71,21 +58,6 @@ class ImportRow:
     details: dict = field(default_factory=dict)
 
 
-def _decode(raw: bytes) -> str:
-    for encoding in ("utf-8-sig", "cp1252"):  # Excel on French Windows saves cp1252 by default
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise InvalidInput("The file is not text (UTF-8 or Windows-1252 expected).", code="invalid_csv")
-
-
-def _dialect(text: str) -> str:
-    header = text.split("\n", 1)[0]
-    # French spreadsheets export with semicolons, as the comma is the decimal separator.
-    return ";" if header.count(";") > header.count(",") else ","
-
-
 def _parse_details(cells: dict[str, str], line: int, errors: list[dict]) -> dict:
     details: dict = {}
     for key in DETAIL_COLUMNS:
@@ -93,7 +65,7 @@ def _parse_details(cells: dict[str, str], line: int, errors: list[dict]) -> dict
         if not value:
             continue
         if key == "capacity":
-            if not value.isdigit() or not 0 < int(value) < 10000:
+            if not (value.isascii() and value.isdigit()) or not 0 < int(value) < 10000:
                 errors.append({"line": line, "field": key, "message": "capacity must be a whole number"})
                 continue
             details[key] = int(value)
@@ -106,8 +78,8 @@ def _parse_details(cells: dict[str, str], line: int, errors: list[dict]) -> dict
 
 def parse_import(raw: bytes) -> list[ImportRow]:
     """Every row, or InvalidInput listing every faulty line (nothing is half-imported)."""
-    text = _decode(raw)
-    reader = csv.DictReader(io.StringIO(text), delimiter=_dialect(text))
+    text = decode_upload(raw)
+    reader = csv.DictReader(io.StringIO(text), delimiter=guess_delimiter(text))
     header = [(name or "").strip().lower() for name in (reader.fieldnames or [])]
     missing = [column for column in REQUIRED_COLUMNS if column not in header]
     if missing:

@@ -44,14 +44,14 @@ WHERE b.user_id = $1 AND b.status = 'confirmed'
   AND b.starts_at - make_interval(mins => coalesce(po.checkout_grace_minutes, ps.checkout_grace_minutes, 30)) <= $5
 ORDER BY (b.resource_id = $2) DESC, b.starts_at
 LIMIT 1
-FOR UPDATE OF b
+FOR NO KEY UPDATE OF b
 """
 
 
 async def _chosen_booking(booking_id: int, resource: dict, user_id: int | None, now: datetime) -> dict:
     booking = await db.fetchone(
         "SELECT id, resource_id, user_id, site_id, kind, starts_at, ends_at, blocked_until, status "
-        "FROM booking WHERE id = $1 FOR UPDATE", booking_id,
+        "FROM booking WHERE id = $1 FOR NO KEY UPDATE", booking_id,
     )
     if booking is None or (user_id is not None and booking["user_id"] != user_id):
         raise NotFound("No such booking for this learner.", code="unknown_booking")
@@ -110,7 +110,9 @@ async def _walk_up(*, actor, resource: dict, user_id: int, due_at: datetime | No
     due = due_at or await default_due(resource, now)
     booking = await create_booking(
         actor=actor, user_id=user_id, starts_at=now, ends_at=due, resource_id=resource["id"],
-        purpose=WALK_UP_PURPOSE, enforce_policy=True,
+        # A due time chosen by staff at the desk is their call (the override); the default one
+        # comes from the policy, so the policy is checked.
+        purpose=WALK_UP_PURPOSE, enforce_policy=due_at is None,
     )
     return booking["id"]
 

@@ -49,8 +49,10 @@ async def list_resources(*, site: str | None = None, kind: str | None = None, st
 
 
 async def resource_by_tag(tag: str, *, for_update: bool = False) -> dict | None:
-    """`tag` already normalised; FOR UPDATE serialises check-outs, check-ins and status changes of one item."""
-    lock = "FOR UPDATE OF r" if for_update else ""
+    """`tag` already normalised; the row lock serialises check-outs, check-ins and status changes of
+    one item. NO KEY UPDATE, not UPDATE: it must not block the foreign-key checks of a booking
+    inserted for this item meanwhile (KEY SHARE), or a booking and a check-out deadlock."""
+    lock = "FOR NO KEY UPDATE OF r" if for_update else ""
     row = await db.fetchone(f"SELECT {RESOURCE_COLUMNS} {RESOURCE_FROM} WHERE upper(r.tag) = $1 {lock}", tag)
     return _resource(row)
 

@@ -22,6 +22,7 @@ from fablab.inventory.csvio import export_csv, parse_import
 from fablab.inventory.schemas import AuditIn, AuditScanIn, CheckinIn, CheckoutIn, Kind, ResourceIn, ResourcePatch, Status
 from fablab.inventory.tags import normalise_tag, tag_from_scanned_text, tag_url
 from fablab.settings import Settings
+from fablab.web.download import attachment
 
 MAX_CSV_BYTES = 2 * 1024 * 1024
 DEFAULT_TZ = "Europe/Paris"
@@ -54,7 +55,8 @@ def parse_moment(text: str, tz: ZoneInfo, name: str) -> tuple[datetime, datetime
 
 
 def user_ref(text: str) -> int | str:
-    return int(text) if text.isdigit() else text
+    # isdigit() alone accepts '²' or Arabic-Indic digits, which int() then refuses.
+    return int(text) if text.isascii() and text.isdigit() else text
 
 
 class ResourceController(Controller):
@@ -85,7 +87,7 @@ class ResourceController(Controller):
         rows = await queries.list_resources(site=site, kind=kind, status=status, limit=100_000)
         name = f"inventaire-{site or 'tous'}-{date.today().isoformat()}.csv"
         return Response(export_csv(rows), media_type="text/csv; charset=utf-8",
-                        headers={"content-disposition": f'attachment; filename="{name}"'})
+                        headers=attachment(name))
 
     @post("/import", guards=[staff_only], status_code=HTTP_200_OK)
     async def import_csv(self, request: Request) -> dict:
@@ -172,7 +174,7 @@ class LabelController(Controller):
         if format == "pdf":
             pdf = await asyncio.to_thread(labels.render_pdf, items, offset=offset)
             return Response(pdf, media_type="application/pdf",
-                            headers={"content-disposition": 'inline; filename="etiquettes.pdf"'})
+                            headers=attachment("etiquettes.pdf", inline=True))
         return Response(labels.render_html(items, offset=offset), media_type="text/html; charset=utf-8")
 
 

@@ -1,0 +1,53 @@
+"""Availability of a kind at a site for one day: free intervals per unit and free units per slot."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from fablab import db
+from fablab.bookings import queries
+from fablab.bookings.rules import day_slots, subtract
+
+
+async def availability(*, site: str, kind: str, day: date, now: datetime) -> dict:
+    kind = queries.require_kind(kind)
+    site_row = await queries.require_site(site)
+    policy = await queries.policy_for(site_row["id"], kind)
+    calendar = await queries.calendar_for(site_row, day, day)
+    # Lazily release no-shows first, so their slots show as free (DESIGN.md §3 rule 5).
+    await queries.sweep_no_shows(now, site_id=site_row["id"], kind=kind)
+    resources = await db.fetch(queries.RESOURCES_OF_KIND, site_row["id"], kind)
+    day_start, day_end = queries.day_bounds(day, calendar)
+    # A slot is free for a new booking only if its buffer fits too, so look that much further.
+    buffer = policy.buffer
+    busy = await queries.busy_ranges([r["id"] for r in resources], day_start, day_end + buffer)
+
+    opening = calendar.intervals(day)
+    tz = calendar.tz
+    units = []
+    for resource in resources:
+        bookable = resource["status"] == "available"
+        free = subtract(opening, busy[resource["id"]]) if bookable else []
+        units.append({
+            "tag": resource["tag"], "name": resource["name"], "status": resource["status"],
+            "free": [{"starts_at": start.astimezone(tz), "ends_at": end.astimezone(tz)} for start, end in free],
+        })
+    slots = []
+    for start, end in day_slots(policy, calendar, day):
+        count = sum(
+            1 for resource in resources if resource["status"] == "available"
+            and not any(b_start < end + buffer and start < b_end for b_start, b_end in busy[resource["id"]])
+        )
+        slots.append({"starts_at": start.astimezone(tz), "ends_at": end.astimezone(tz), "free": count})
+    return {
+        "site": site_row["slug"], "kind": kind, "date": day.isoformat(), "timezone": site_row["timezone"],
+        "closed": not opening,
+        "opening": [{"starts_at": start, "ends_at": end} for start, end in opening],
+        "policy": {"unit": policy.unit, "slot_minutes": policy.slot_minutes, "min_length": policy.min_length,
+                   "max_length": policy.max_length, "max_days_ahead": policy.max_days_ahead,
+                   "may_end_after_closing": policy.may_end_after_closing,
+                   "training_required": policy.training_id is not None},
+        "resources": units,
+        "slots": slots,
+    }
+

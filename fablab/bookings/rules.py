@@ -1,0 +1,382 @@
+"""The booking rules as pure functions: opening hours, closures, slots, lengths, lead time, quotas."""
+
+from __future__ import annotations
+
+import functools
+import math
+import re
+from dataclasses import dataclass, field, fields
+from datetime import date, datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+import holidays
+
+from fablab.errors import InvalidInput, PolicyViolation
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+KINDS = ("laptop", "printer_3d", "room")
+HH_MM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+# A start this close to "now" is an immediate start (a walk-up, "from now"): it needs no slot boundary.
+IMMEDIATE_START = timedelta(minutes=2)
+UTC = timezone.utc
+
+
+@dataclass(frozen=True)
+class Policy:
+    """One row of the policy table; lengths are minutes, or opening days when unit == 'days'."""
+
+    unit: str = "minutes"
+    slot_minutes: int = 30
+    min_length: int = 30
+    max_length: int = 240
+    max_days_ahead: int = 14
+    buffer_minutes: int = 0
+    may_end_after_closing: bool = False
+    checkout_grace_minutes: int = 30
+    max_active_bookings: int | None = None
+    max_hours_per_week: int | None = None
+    training_id: int | None = None
+
+    @classmethod
+    def from_row(cls, row: dict) -> "Policy":
+        return cls(**{f.name: row[f.name] for f in fields(cls) if f.name in row})
+
+    @property
+    def buffer(self) -> timedelta:
+        return timedelta(minutes=self.buffer_minutes)
+
+
+def validate_policy(policy: Policy) -> None:
+    """Values an admin may store; each mistake gets its own code."""
+    if policy.unit not in ("minutes", "days"):
+        raise InvalidInput("unit must be 'minutes' or 'days'.", code="invalid_policy")
+    if policy.slot_minutes <= 0 or policy.slot_minutes > 1440:
+        raise InvalidInput("slot_minutes must be between 1 and 1440.", code="invalid_policy")
+    if policy.min_length <= 0 or policy.max_length < policy.min_length:
+        raise InvalidInput("Lengths must satisfy 0 < min_length <= max_length.", code="invalid_policy")
+    if policy.unit == "minutes" and (policy.min_length % policy.slot_minutes or policy.max_length % policy.slot_minutes):
+        raise InvalidInput("min_length and max_length must be whole numbers of slots.", code="invalid_policy")
+    for name in ("max_days_ahead", "buffer_minutes", "checkout_grace_minutes"):
+        if getattr(policy, name) < 0:
+            raise InvalidInput(f"{name} must not be negative.", code="invalid_policy")
+    for name in ("max_active_bookings", "max_hours_per_week"):
+        value = getattr(policy, name)
+        if value is not None and value < 0:
+            raise InvalidInput(f"{name} must not be negative.", code="invalid_policy")
+
+
+# ---------------------------------------------------------------------------------------------
+# Opening hours
+
+
+def parse_opening_hours(raw: object) -> dict[str, list[tuple[time, time]]]:
+    """{"mon": [["09:00", "12:30"], ["13:30", "18:00"]], ...} → sorted, non-overlapping intervals.
+
+    Raises InvalidInput(code="invalid_opening_hours") on anything else, so admins get a clear 400.
+    """
+    if not isinstance(raw, dict):
+        raise InvalidInput("opening_hours must be an object keyed by weekday.", code="invalid_opening_hours")
+    parsed: dict[str, list[tuple[time, time]]] = {}
+    for day, intervals in raw.items():
+        if day not in WEEKDAYS:
+            raise InvalidInput(f"Unknown weekday {day!r}; use {', '.join(WEEKDAYS)}.", code="invalid_opening_hours")
+        if not isinstance(intervals, list) or len(intervals) > 6:
+            raise InvalidInput(f"{day}: give a list of [opens, closes] pairs.", code="invalid_opening_hours")
+        day_hours = []
+        for interval in intervals:
+            if (not isinstance(interval, (list, tuple)) or len(interval) != 2
+                    or not all(isinstance(t, str) and HH_MM.match(t) for t in interval)):
+                raise InvalidInput(f"{day}: each interval is [\"HH:MM\", \"HH:MM\"].", code="invalid_opening_hours")
+            opens, closes = time.fromisoformat(interval[0]), time.fromisoformat(interval[1])
+            if closes <= opens:
+                raise InvalidInput(f"{day}: {interval[1]} is not after {interval[0]}.", code="invalid_opening_hours")
+            day_hours.append((opens, closes))
+        day_hours.sort()
+        for (_, previous_close), (next_open, _) in zip(day_hours, day_hours[1:]):
+            if next_open < previous_close:
+                raise InvalidInput(f"{day}: intervals overlap.", code="invalid_opening_hours")
+        if day_hours:
+            parsed[day] = day_hours
+    return parsed
+
+
+def opening_hours_json(hours: dict[str, list[tuple[time, time]]]) -> dict[str, list[list[str]]]:
+    return {day: [[o.strftime("%H:%M"), c.strftime("%H:%M")] for o, c in hours[day]]
+            for day in WEEKDAYS if day in hours}
+
+
+def local_moment(day: date, at: time, tz: ZoneInfo) -> datetime:
+    """`at` on `day` as a wall-clock time of the site, normalised through UTC.
+
+    zoneinfo gives 09:00 the offset in force that day (+01:00 or +02:00), so opening hours stay
+    09:00 local on the DST Sundays; a time skipped by the spring jump lands just after it.
+    """
+    return datetime.combine(day, at, tz).astimezone(UTC).astimezone(tz)
+
+
+def holiday_dates(years: range | list[int], country: str = "FR") -> dict[date, str]:
+    """French public holidays, closures by default (DESIGN.md §2)."""
+    merged: dict[date, str] = {}
+    for year in years:
+        merged.update(_holidays_of_year(country, year))
+    return merged
+
+
+@functools.lru_cache(maxsize=64)
+def _holidays_of_year(country: str, year: int) -> dict[date, str]:
+    # The holidays package computes each year afresh (Easter and all); a year's list never changes.
+    return dict(holidays.country_holidays(country, years=[year]).items())
+
+
+@dataclass(frozen=True)
+class SiteCalendar:
+    """When a site is open: weekly hours in its time zone, minus closed dates."""
+
+    tz: ZoneInfo
+    hours: dict[str, list[tuple[time, time]]]
+    closed: frozenset[date] = field(default_factory=frozenset)
+
+    @classmethod
+    def build(cls, *, timezone_name: str, opening_hours: object, closures: list[tuple[date, date]],
+              years: list[int], public_holidays: bool = True) -> "SiteCalendar":
+        closed = set()
+        for starts_on, ends_on in closures:
+            day = starts_on
+            while day <= ends_on:
+                closed.add(day)
+                day += timedelta(days=1)
+        if public_holidays:
+            closed.update(holiday_dates(years))
+        return cls(tz=ZoneInfo(timezone_name), hours=parse_opening_hours(opening_hours), closed=frozenset(closed))
+
+    def is_open_day(self, day: date) -> bool:
+        return day not in self.closed and bool(self.hours.get(WEEKDAYS[day.weekday()]))
+
+    def intervals(self, day: date) -> list[tuple[datetime, datetime]]:
+        """The day's opening intervals as aware datetimes in site time; [] when closed."""
+        if not self.is_open_day(day):
+            return []
+        return [(local_moment(day, opens, self.tz), local_moment(day, closes, self.tz))
+                for opens, closes in self.hours[WEEKDAYS[day.weekday()]]]
+
+    def opening(self, day: date) -> datetime | None:
+        spans = self.intervals(day)
+        return spans[0][0] if spans else None
+
+    def closing(self, day: date) -> datetime | None:
+        spans = self.intervals(day)
+        return spans[-1][1] if spans else None
+
+    def local_date(self, moment: datetime) -> date:
+        return moment.astimezone(self.tz).date()
+
+    def interval_containing(self, moment: datetime) -> tuple[datetime, datetime] | None:
+        """The opening interval with opens <= moment < closes, if any."""
+        for opens, closes in self.intervals(self.local_date(moment)):
+            if opens <= moment < closes:
+                return opens, closes
+        return None
+
+    def open_days_between(self, first: date, last: date) -> int:
+        count, day = 0, first
+        while day <= last:
+            count += self.is_open_day(day)
+            day += timedelta(days=1)
+        return count
+
+
+# ---------------------------------------------------------------------------------------------
+# The checks. Each raises PolicyViolation with the code DESIGN.md §8 names.
+
+
+def check_order(starts_at: datetime, ends_at: datetime) -> None:
+    """Input errors, not policy: always enforced, for staff too."""
+    if starts_at.tzinfo is None or ends_at.tzinfo is None:
+        raise InvalidInput("Times need an offset (RFC 3339), e.g. 2026-03-12T09:00:00+01:00.", code="naive_timestamp")
+    if ends_at <= starts_at:
+        raise InvalidInput("ends_at must be after starts_at.", code="ends_before_start")
+
+
+def is_immediate(starts_at: datetime, now: datetime) -> bool:
+    return abs(starts_at - now) <= IMMEDIATE_START
+
+
+def check_lead_time(starts_at: datetime, ends_at: datetime, policy: Policy, calendar: SiteCalendar, now: datetime) -> None:
+    if ends_at <= now:
+        raise PolicyViolation("This booking would be over already.", code="in_the_past")
+    if policy.unit == "days":
+        # By the day: today's loan may still be booked once the day has begun.
+        if calendar.local_date(starts_at) < calendar.local_date(now):
+            raise PolicyViolation("The first day is in the past.", code="in_the_past")
+    elif starts_at < now - timedelta(minutes=policy.slot_minutes):
+        # The slot running now may still be taken; an earlier one may not.
+        raise PolicyViolation("The start is in the past.", code="in_the_past")
+    last_day = calendar.local_date(now) + timedelta(days=policy.max_days_ahead)
+    if calendar.local_date(starts_at) > last_day:
+        raise PolicyViolation(f"Bookings open {policy.max_days_ahead} days ahead, until {last_day}.",
+                              code="too_far_ahead", last_day=last_day.isoformat())
+
+
+def _minutes(delta: timedelta) -> float:
+    return delta.total_seconds() / 60
+
+
+def _aligned(moment: datetime, origin: datetime, slot_minutes: int) -> bool:
+    # Absolute minutes from the opening: correct across a DST jump during an overnight print.
+    return math.isclose(_minutes(moment - origin) % slot_minutes, 0, abs_tol=1e-6) or \
+        math.isclose(_minutes(moment - origin) % slot_minutes, slot_minutes, abs_tol=1e-6)
+
+
+def check_minutes_shape(starts_at: datetime, ends_at: datetime, policy: Policy, calendar: SiteCalendar,
+                        now: datetime) -> None:
+    """Slots within opening hours: closures, opening hours, alignment, lengths."""
+    day = calendar.local_date(starts_at)
+    if not calendar.is_open_day(day):
+        raise PolicyViolation(f"The site is closed on {day}.", code="closed_day", day=day.isoformat())
+    interval = calendar.interval_containing(starts_at)
+    if interval is None:
+        raise PolicyViolation("The start is outside opening hours.", code="outside_opening_hours")
+    opens, closes = interval
+    if not policy.may_end_after_closing and ends_at > closes:
+        raise PolicyViolation(f"The site closes at {closes.strftime('%H:%M')}.", code="outside_opening_hours")
+    immediate = is_immediate(starts_at, now)
+    if not immediate and not _aligned(starts_at, opens, policy.slot_minutes):
+        raise PolicyViolation(f"Bookings start on {policy.slot_minutes}-minute slots from opening.", code="misaligned")
+    if not _aligned(ends_at, opens, policy.slot_minutes):
+        raise PolicyViolation(f"Bookings end on {policy.slot_minutes}-minute slots.", code="misaligned")
+    length = _minutes(ends_at - starts_at)
+    if length > policy.max_length + 1e-6:
+        raise PolicyViolation(f"At most {policy.max_length} minutes.", code="too_long", max_length=policy.max_length)
+    # An immediate start is shorter than its first slot by the minutes already gone.
+    shortest = policy.min_length - (policy.slot_minutes if immediate else 0)
+    if length < shortest - 1e-6:
+        raise PolicyViolation(f"At least {policy.min_length} minutes.", code="too_short", min_length=policy.min_length)
+
+
+def check_days_shape(starts_at: datetime, ends_at: datetime, policy: Policy, calendar: SiteCalendar,
+                     now: datetime) -> None:
+    """By the day: from the opening of day 1 to the closing of day N, N opening days."""
+    first, last = calendar.local_date(starts_at), calendar.local_date(ends_at)
+    for day in (first, last):
+        if not calendar.is_open_day(day):
+            raise PolicyViolation(f"The site is closed on {day}.", code="closed_day", day=day.isoformat())
+    if calendar.interval_containing(starts_at) is None:
+        raise PolicyViolation("The loan starts outside opening hours.", code="outside_opening_hours")
+    # A walk-up starts now; any other loan starts when the site opens.
+    if starts_at != calendar.opening(first) and not is_immediate(starts_at, now):
+        raise PolicyViolation("A loan by the day starts at opening.", code="misaligned")
+    if ends_at != calendar.closing(last):
+        raise PolicyViolation("A loan by the day ends at closing.", code="misaligned")
+    days = calendar.open_days_between(first, last)
+    if days > policy.max_length:
+        raise PolicyViolation(f"At most {policy.max_length} opening days.", code="too_long", max_length=policy.max_length)
+    if days < policy.min_length:
+        raise PolicyViolation(f"At least {policy.min_length} opening days.", code="too_short", min_length=policy.min_length)
+
+
+def check_shape(starts_at: datetime, ends_at: datetime, policy: Policy, calendar: SiteCalendar, now: datetime) -> None:
+    if policy.unit == "days":
+        check_days_shape(starts_at, ends_at, policy, calendar, now)
+    else:
+        check_minutes_shape(starts_at, ends_at, policy, calendar, now)
+
+
+def check_resource_status(status: str) -> None:
+    if status != "available":
+        raise PolicyViolation(f"This item is {status}.", code="resource_unavailable", resource_status=status)
+
+
+def check_training(policy: Policy, user_training_ids: set[int]) -> None:
+    if policy.training_id is not None and policy.training_id not in user_training_ids:
+        raise PolicyViolation("This needs a training first.", code="training_required", training_id=policy.training_id)
+
+
+@dataclass(frozen=True)
+class Usage:
+    """What the learner already holds of this kind: active bookings, and minutes booked that week."""
+
+    active_bookings: int = 0
+    week_minutes: float = 0
+
+
+def check_quotas(policy: Policy, usage: Usage, new_minutes: float) -> None:
+    if policy.max_active_bookings is not None and usage.active_bookings + 1 > policy.max_active_bookings:
+        raise PolicyViolation(f"At most {policy.max_active_bookings} active bookings of this kind.",
+                              code="quota_exceeded", quota="max_active_bookings", limit=policy.max_active_bookings)
+    if policy.max_hours_per_week is not None and usage.week_minutes + new_minutes > policy.max_hours_per_week * 60 + 1e-6:
+        raise PolicyViolation(f"At most {policy.max_hours_per_week} hours a week of this kind.",
+                              code="quota_exceeded", quota="max_hours_per_week", limit=policy.max_hours_per_week)
+
+
+def week_bounds(moment: datetime, tz: ZoneInfo) -> tuple[datetime, datetime]:
+    """Monday 00:00 to next Monday 00:00, site time, of the week containing `moment`."""
+    day = moment.astimezone(tz).date()
+    monday = day - timedelta(days=day.weekday())
+    return local_moment(monday, time(0), tz), local_moment(monday + timedelta(days=7), time(0), tz)
+
+
+def check_booking(*, starts_at: datetime, ends_at: datetime, policy: Policy, calendar: SiteCalendar, now: datetime,
+                  user_training_ids: set[int] | None = None, usage: Usage | None = None) -> None:
+    """Every policy rule in a fixed order, so one request always gets the same code.
+
+    Training and quotas are skipped (None) for staff and admins booking for themselves.
+    """
+    check_lead_time(starts_at, ends_at, policy, calendar, now)
+    check_shape(starts_at, ends_at, policy, calendar, now)
+    if user_training_ids is not None:
+        check_training(policy, user_training_ids)
+    if usage is not None:
+        check_quotas(policy, usage, _minutes(ends_at - starts_at))
+
+
+# ---------------------------------------------------------------------------------------------
+# Walk-up loans and availability
+
+
+def walk_up_due(policy: Policy, calendar: SiteCalendar, now: datetime) -> datetime | None:
+    """When a loan handed over now is due back: the shortest allowed loan, ending on a slot
+    boundary (minutes), or today's closing (days). None when the site is not open now."""
+    interval = calendar.interval_containing(now)
+    if interval is None:
+        return None
+    opens, closes = interval
+    if policy.unit == "days":
+        return calendar.closing(calendar.local_date(now))
+    slots = math.ceil(_minutes(now + timedelta(minutes=policy.min_length) - opens) / policy.slot_minutes)
+    due = opens + timedelta(minutes=slots * policy.slot_minutes)
+    if not policy.may_end_after_closing and due > closes:
+        return closes
+    return due
+
+
+def subtract(spans: list[tuple[datetime, datetime]], busy: list[tuple[datetime, datetime]]) -> list[tuple[datetime, datetime]]:
+    """Opening spans minus busy half-open ranges."""
+    free = []
+    for start, end in spans:
+        cursor = start
+        for busy_start, busy_end in sorted(busy):
+            if busy_end <= cursor or busy_start >= end:
+                continue
+            if busy_start > cursor:
+                free.append((cursor, busy_start))
+            cursor = max(cursor, busy_end)
+        if cursor < end:
+            free.append((cursor, end))
+    return free
+
+
+def day_slots(policy: Policy, calendar: SiteCalendar, day: date) -> list[tuple[datetime, datetime]]:
+    """The bookable slots of a day: the whole opening day for laptops, else slot_minutes steps."""
+    spans = calendar.intervals(day)
+    if not spans:
+        return []
+    if policy.unit == "days":
+        return [(spans[0][0], spans[-1][1])]
+    step = timedelta(minutes=policy.slot_minutes)
+    slots = []
+    for opens, closes in spans:
+        cursor = opens
+        while cursor + step <= closes:
+            slots.append((cursor, cursor + step))
+            cursor += step
+    return slots

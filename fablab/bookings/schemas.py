@@ -1,0 +1,55 @@
+"""Request bodies of the bookings API (unknown fields refused: no mass assignment)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Literal
+
+import msgspec
+
+ShortText = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+Minutes = Annotated[int, msgspec.Meta(ge=0, le=100_000)]
+
+
+class BookingIn(msgspec.Struct, forbid_unknown_fields=True):
+    starts_at: datetime
+    ends_at: datetime
+    # Either one unit by its tag, or a site and a kind (the server picks the unit).
+    resource: ShortText | None = None
+    site: Annotated[str, msgspec.Meta(min_length=1, max_length=32)] | None = None
+    kind: Annotated[str, msgspec.Meta(min_length=1, max_length=32)] | None = None
+    purpose: Annotated[str, msgspec.Meta(max_length=500)] = ""
+    # Staff only: the learner, by id or login.
+    user: int | ShortText | None = None
+    # Staff only: book outside the policy (never outside the no-overlap rule).
+    override_policy: bool = False
+
+
+class SitePatch(msgspec.Struct, forbid_unknown_fields=True):
+    name: ShortText | msgspec.UnsetType = msgspec.UNSET
+    address: Annotated[str, msgspec.Meta(max_length=500)] | msgspec.UnsetType = msgspec.UNSET
+    contact: Annotated[str, msgspec.Meta(max_length=500)] | msgspec.UnsetType = msgspec.UNSET
+    timezone: ShortText | msgspec.UnsetType = msgspec.UNSET
+    # {"mon": [["09:00", "18:00"]], ...}; validated by rules.parse_opening_hours.
+    opening_hours: dict | msgspec.UnsetType = msgspec.UNSET
+
+
+class ClosureIn(msgspec.Struct, forbid_unknown_fields=True):
+    starts_on: date
+    ends_on: date
+    reason: Annotated[str, msgspec.Meta(max_length=500)] = ""
+    all_sites: bool = False
+
+
+class PolicyIn(msgspec.Struct, forbid_unknown_fields=True):
+    unit: Literal["minutes", "days"]
+    slot_minutes: Annotated[int, msgspec.Meta(ge=1, le=1440)]
+    min_length: Annotated[int, msgspec.Meta(ge=1, le=100_000)]
+    max_length: Annotated[int, msgspec.Meta(ge=1, le=100_000)]
+    max_days_ahead: Annotated[int, msgspec.Meta(ge=0, le=3650)] = 14
+    buffer_minutes: Minutes = 0
+    may_end_after_closing: bool = False
+    checkout_grace_minutes: Minutes = 30
+    max_active_bookings: Minutes | None = None
+    max_hours_per_week: Minutes | None = None
+    training_id: int | None = None

@@ -1,0 +1,1 @@
+DROP INDEX IF EXISTS booking_confirmed_starts;

@@ -1,0 +1,103 @@
+"""No double booking under load: the real server with 2 worker processes, 50 clients at once."""
+
+import asyncio
+from collections import Counter
+from datetime import datetime, time, timedelta, timezone
+
+import httpx
+
+from fablab import db
+from fablab.invariants import audit_invariants
+from fablab.tokens import hash_token, new_token
+from tests.test_bookings import DAY, PARIS
+
+CLIENTS = 50
+
+
+async def learners_with_sessions(count: int) -> list[str]:
+    """`count` new learners at vlg, each with a live session; returns their session tokens.
+
+    Sessions are written straight into PostgreSQL, as the login endpoint would: the server checks
+    them like any other. 50 argon2 logins would only burn the two shared cores before the race.
+    """
+    site_id = await db.fetchval("SELECT id FROM site WHERE slug = 'vlg'")
+    tokens = []
+    for n in range(count):
+        user_id = await db.fetchval(
+            "INSERT INTO app_user (role, name, login, site_id) VALUES ('learner', $1, $2, $3) RETURNING id",
+            f"Apprenant charge {n}", f"load{n}", site_id)
+        token = new_token()
+        await db.fetch(
+            "INSERT INTO user_session (token_hash, user_id, expires_at) VALUES ($1, $2, now() + interval '1 hour')",
+            hash_token(token), user_id)
+        tokens.append(token)
+    return tokens
+
+
+async def signed_in_clients(base: str, tokens: list[str]) -> list[httpx.AsyncClient]:
+    clients = []
+    for token in tokens:
+        client = httpx.AsyncClient(base_url=base, timeout=60, cookies={"fablab_session": token})
+        await client.get("/health")
+        client.headers["x-csrftoken"] = client.cookies["csrftoken"]
+        clients.append(client)
+    return clients
+
+
+async def race(clients: list[httpx.AsyncClient], body: dict) -> list[httpx.Response]:
+    start = asyncio.Event()
+
+    async def one(client):
+        await start.wait()
+        return await client.post("/api/bookings", json=body)
+
+    tasks = [asyncio.create_task(one(client)) for client in clients]
+    await asyncio.sleep(0.05)
+    start.set()
+    try:
+        return await asyncio.gather(*tasks)
+    finally:
+        await asyncio.gather(*(client.aclose() for client in clients))
+
+
+def moment(hh: int) -> str:
+    return datetime.combine(DAY, time(hh), PARIS).isoformat()
+
+
+async def overlapping_active_pairs() -> int:
+    return await db.fetchval(
+        "SELECT count(*) FROM booking a JOIN booking b ON a.resource_id = b.resource_id AND a.id < b.id "
+        "AND tstzrange(a.starts_at, a.blocked_until, '[)') && tstzrange(b.starts_at, b.blocked_until, '[)') "
+        "WHERE a.status IN ('confirmed', 'checked_out') AND b.status IN ('confirmed', 'checked_out')")
+
+
+async def test_fifty_clients_one_unit_one_slot(live_server):
+    clients = await signed_in_clients(live_server, await learners_with_sessions(CLIENTS))
+    responses = await race(clients, {"resource": "VLG-ROOM-001", "starts_at": moment(10), "ends_at": moment(11)})
+
+    statuses = Counter(r.status_code for r in responses)
+    assert statuses == {201: 1, 409: CLIENTS - 1}, statuses
+    assert {r.json()["code"] for r in responses if r.status_code == 409} == {"booking_conflict"}
+    assert await db.fetchval("SELECT count(*) FROM booking") == 1
+    assert await overlapping_active_pairs() == 0
+    assert all(result.holds for result in await audit_invariants())
+
+
+async def test_fifty_clients_book_by_kind_twelve_laptops(live_server):
+    clients = await signed_in_clients(live_server, await learners_with_sessions(CLIENTS))
+    responses = await race(clients, {"site": "vlg", "kind": "laptop", "starts_at": moment(9), "ends_at": moment(18)})
+
+    statuses = Counter(r.status_code for r in responses)
+    assert statuses == {201: 12, 409: CLIENTS - 12}, statuses
+    assert {r.json()["code"] for r in responses if r.status_code == 409} == {"booking_conflict"}
+    units = [r.json()["resource"] for r in responses if r.status_code == 201]
+    assert sorted(units) == [f"VLG-LAP-{n:03d}" for n in range(1, 13)]
+    rows = await db.fetch("SELECT resource_id, user_id FROM booking WHERE status = 'confirmed'")
+    assert len({row["resource_id"] for row in rows}) == 12 and len({row["user_id"] for row in rows}) == 12
+    assert await overlapping_active_pairs() == 0
+    assert all(result.holds for result in await audit_invariants())
+
+
+def test_day_is_an_ordinary_future_weekday():
+    # The races above must not be refused for a rule instead of losing on the constraint.
+    assert DAY.weekday() < 5 and DAY > datetime.now(timezone.utc).astimezone(PARIS).date() + timedelta(days=1)
