@@ -1,4 +1,4 @@
-"""The `fablab` command: serve, migrate, seed, createadmin."""
+"""The `fablab` command: serve, migrate, seed, createadmin, report."""
 
 from __future__ import annotations
 
@@ -83,11 +83,32 @@ def cmd_createadmin(settings: Settings, args: argparse.Namespace) -> None:
         print(f"fablab: admin {args.login!r} ready")
 
 
+def cmd_report(settings: Settings, args: argparse.Namespace) -> None:
+    from fablab.errors import DomainError
+    from fablab.reports.cli import report_command
+
+    with database(settings) as url:
+        check_reachable(url)
+        try:
+            text = asyncio.run(report_command(url, site=args.site, first=args.first, last=args.last,
+                                              output=args.format, table=args.table, kind=args.kind))
+        except DomainError as error:
+            fail(error.detail)
+    sys.stdout.write(text)
+
+
 def cmd_serve(settings: Settings, args: argparse.Namespace) -> None:
     import uvicorn
 
     from fablab.migrate import migrate_forwards
 
+    from fablab.reports.mail_settings import load_smtp_settings
+
+    try:
+        # A typo in the mail settings must stop the start, not the first reminder hours later.
+        load_smtp_settings()
+    except SettingsError as error:
+        fail(f"bad setting: {error}")
     port = args.port or settings.port
     workers = args.workers or settings.workers
     with database(settings) as url:
@@ -134,6 +155,16 @@ def build_parser() -> argparse.ArgumentParser:
     admin.add_argument("login")
     admin.add_argument("--name", default="Administrateur")
     admin.set_defaults(handler=cmd_createadmin)
+
+    report = commands.add_parser("report", help="print a site's utilisation report for a period")
+    report.add_argument("--site", required=True, help="site slug, e.g. vlg")
+    report.add_argument("--from", dest="first", help="first day, YYYY-MM-DD (default: this week)")
+    report.add_argument("--to", dest="last", help="last day, YYYY-MM-DD, included")
+    report.add_argument("--kind", choices=("laptop", "printer_3d", "room"))
+    report.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    report.add_argument("--table", choices=("kinds", "resources", "overdue", "heatmap"), default="resources",
+                        help="the table --format csv prints")
+    report.set_defaults(handler=cmd_report)
     return parser
 
 

@@ -27,9 +27,12 @@ def run_cli(*args, **env):
     ("FABLAB_BASE_URL", "ftp://nowhere"),
     ("DATABASE_URL", "mysql://localhost/fablab"),
     ("FABLAB_SECRET_KEY", "short"),
+    ("FABLAB_SMTP_PORT", "smtp"),
 ])
 def test_bad_setting_stops_with_one_line(name, value):
-    result = run_cli("serve", **{name: value})
+    # The SMTP port is only read when a mail host is set.
+    result = run_cli("serve", FABLAB_SMTP_HOST="mail.example.org", FABLAB_SMTP_FROM="fablab@example.org",
+                     **{name: value})
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and name in lines[0], result.stderr

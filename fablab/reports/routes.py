@@ -1,4 +1,78 @@
-"""HTTP routes of the reports domain."""
+"""HTTP routes of the reports domain: utilisation reports and the reminders staff would see sent."""
 
-ROUTES: list = []
-JOBS: list = []
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta, timezone
+from typing import Annotated
+from zoneinfo import ZoneInfo
+
+from litestar import Controller, Request, Response, get
+from litestar.params import FromQuery, QueryParameter
+
+from fablab.background import PeriodicJob
+from fablab.bookings.rules import local_moment
+from fablab.errors import InvalidInput
+from fablab.guards import staff_only
+from fablab.reports import reminders, render, service
+from fablab.reports.mail_settings import load_smtp_settings
+from fablab.settings import SettingsError
+from fablab.web.download import attachment
+
+FORMATS = ("json", "csv")
+
+
+def now_utc() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class ReportController(Controller):
+    path = "/api/reports"
+    tags = ["reports"]
+
+    @get("/utilisation", guards=[staff_only], cache=False,
+         summary="Utilisation, no-shows, overdue loans and the weekly heatmap of a site over a period")
+    async def utilisation(
+        self, request: Request, site: FromQuery[str | None] = None,
+        first: Annotated[str | None, QueryParameter(name="from")] = None,
+        last: Annotated[str | None, QueryParameter(name="to")] = None,
+        kind: FromQuery[str | None] = None, format: FromQuery[str] = "json",
+        table: FromQuery[str] = "resources",
+    ) -> Response:
+        """`from`/`to`: inclusive dates in site time (default: this week). `format=csv` gives one
+        `table` (kinds, resources, overdue, heatmap; default resources)."""
+        if format not in FORMATS:
+            raise InvalidInput("format must be json or csv.", code="invalid_format")
+        if format == "csv" and table not in render.TABLES:
+            raise InvalidInput(f"table must be one of {', '.join(render.TABLES)}.", code="invalid_table")
+        site_row = await service.site_for(request.user, site)
+        report = await service.build_report(site_row, first, last, kind=kind, now=now_utc())
+        if format == "json":
+            return Response(report)
+        name = f"rapport-{site_row['slug']}-{table}-{report['from']}-{report['to']}.csv"
+        return Response(render.to_csv(report, table), media_type="text/csv; charset=utf-8",
+                        headers=attachment(name))
+
+
+class ReminderController(Controller):
+    path = "/api/reminders"
+    tags = ["reports"]
+
+    @get("/pending", guards=[staff_only], cache=False,
+         summary="Today's reminders of a site: due or coming, sent or (without SMTP) what would be sent")
+    async def pending(self, request: Request, site: FromQuery[str | None] = None) -> dict:
+        site_row = await service.site_for(request.user, site)
+        now = now_utc()
+        tz = ZoneInfo(site_row["timezone"])
+        today = now.astimezone(tz).date()
+        until = local_moment(today + timedelta(days=1), time(0), tz)
+        try:
+            smtp_configured = load_smtp_settings() is not None
+        except SettingsError:
+            smtp_configured = False
+        items = await reminders.pending(site_row["id"], now, until, smtp_configured)
+        return {"site": site_row["slug"], "smtp_configured": smtp_configured, "now": now, "until": until,
+                "reminders": items}
+
+
+ROUTES: list = [ReportController, ReminderController]
+JOBS: list = [PeriodicJob("reminders", 60, reminders.run_reminders)]

@@ -1,0 +1,79 @@
+"""Which reminders a booking calls for, when, and to whom: pure rules, no I/O."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+# Sent this long before a booking starts and before a loan is due.
+START_LEAD = timedelta(hours=1)
+DUE_LEAD = timedelta(hours=1)
+# A loan is reported overdue this long after its end: a return at closing time is not late.
+OVERDUE_AFTER = timedelta(minutes=15)
+# Once this stale (the job was down, SMTP was just configured), an overdue notice is not sent any more.
+OVERDUE_CATCH_UP = timedelta(days=3)
+
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+@dataclass(frozen=True)
+class Recipient:
+    id: int
+    name: str
+    role: str            # "learner" (the booking's holder) or "staff" (of the booking's site)
+    email: str | None    # None: nothing can be sent to them
+
+    @property
+    def deliverable(self) -> bool:
+        return bool(self.email and EMAIL.match(self.email))
+
+
+@dataclass(frozen=True)
+class Reminder:
+    kind: str
+    booking: dict
+    recipient: Recipient
+    send_at: datetime
+    expires_at: datetime
+
+    @property
+    def key(self) -> tuple[int, str, int]:
+        """What the sent-log keeps unique: each message goes out once."""
+        return self.booking["id"], self.kind, self.recipient.id
+
+    def due(self, now: datetime) -> bool:
+        return self.send_at <= now < self.expires_at
+
+
+def learner_of(booking: dict) -> Recipient | None:
+    if booking.get("user_id") is None or not booking.get("user_reachable"):
+        return None
+    email = (booking.get("user_email") or "").strip() or None
+    return Recipient(booking["user_id"], booking["user_name"], "learner", email)
+
+
+def reminders_for(booking: dict, site_staff: list[Recipient]) -> list[Reminder]:
+    """Every reminder the booking's current state calls for, whatever the time now.
+
+    booking: id, status, starts_at, ends_at, created_at, checked_out_at, user fields.
+    A booking made less than START_LEAD before it starts, or a loan handed over less than
+    DUE_LEAD before it is due, gets no "soon" reminder: the learner was just told at the desk.
+    """
+    learner = learner_of(booking)
+    out = []
+    if booking["status"] == "confirmed" and learner:
+        send_at = booking["starts_at"] - START_LEAD
+        if booking["created_at"] <= send_at:
+            out.append(Reminder("booking_start", booking, learner, send_at, booking["starts_at"]))
+    elif booking["status"] == "checked_out":
+        send_at = booking["ends_at"] - DUE_LEAD
+        handed_over = booking.get("checked_out_at") or booking["starts_at"]
+        if learner and handed_over <= send_at:
+            out.append(Reminder("loan_due", booking, learner, send_at, booking["ends_at"]))
+        overdue_at = booking["ends_at"] + OVERDUE_AFTER
+        # A staff member who borrowed the item is told once, as the borrower.
+        staff = [member for member in site_staff if not learner or member.id != learner.id]
+        for recipient in ([learner] if learner else []) + staff:
+            out.append(Reminder("loan_overdue", booking, recipient, overdue_at, overdue_at + OVERDUE_CATCH_UP))
+    return out

@@ -1,0 +1,72 @@
+"""The reminders' French e-mails, with the item, the site and its local times (no I/O)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from email.message import EmailMessage
+from email.utils import format_datetime, formataddr, parseaddr
+from zoneinfo import ZoneInfo
+
+from fablab.reports.reminder_plan import Reminder
+
+# Spelled out here rather than through the C locale, which servers rarely have in French.
+DAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
+          "octobre", "novembre", "décembre")
+SIGNATURE = "\n\n-- \nLe fablab de {site} (message automatique, merci de ne pas y répondre)\n"
+
+
+def french_moment(moment: datetime, timezone: str) -> str:
+    """"mardi 12 novembre à 14:00", in the site's time."""
+    local = moment.astimezone(ZoneInfo(timezone))
+    return f"{DAYS[local.weekday()]} {local.day} {MONTHS[local.month - 1]} à {local:%H:%M}"
+
+
+def french_time(moment: datetime, timezone: str) -> str:
+    return f"{moment.astimezone(ZoneInfo(timezone)):%H:%M}"
+
+
+def subject_and_body(reminder: Reminder) -> tuple[str, str]:
+    b, who = reminder.booking, reminder.recipient
+    tz, item = b["timezone"], f"{b['resource_name']} ({b['tag']})"
+    start, end = french_moment(b["starts_at"], tz), french_moment(b["ends_at"], tz)
+    greeting = f"Bonjour {who.name},\n\n"
+    if reminder.kind == "booking_start":
+        subject = f"Rappel : {b['resource_name']}, votre réservation commence à {french_time(b['starts_at'], tz)}"
+        body = (f"{greeting}Votre réservation commence bientôt :\n\n  {item}\n  Fablab de {b['site_name']}\n"
+                f"  du {start}\n  au {end}\n\nSi vous ne pouvez pas venir, annulez-la dans l'application : "
+                "l'équipement sera libéré pour quelqu'un d'autre.")
+    elif reminder.kind == "loan_due":
+        subject = f"Rappel : {b['resource_name']} est à rendre à {french_time(b['ends_at'], tz)}"
+        body = (f"{greeting}Votre emprunt se termine bientôt :\n\n  {item}\n  à rendre au fablab de {b['site_name']}\n"
+                f"  le {end}\n\nMerci de le rapporter à l'accueil à temps.")
+    elif who.role == "staff":
+        holder = b.get("user_name") or "un apprenant"
+        subject = f"Retard : {b['tag']} ({holder}) n'a pas été rendu"
+        body = (f"{greeting}Un emprunt du fablab de {b['site_name']} est en retard :\n\n  {item}\n"
+                f"  emprunté par {holder}" + (f" ({b['user_login']})" if b.get("user_login") else "") +
+                f"\n  retour prévu le {end}\n\nIl n'a pas encore été rendu.")
+    else:
+        subject = f"Retard : {b['resource_name']} n'a pas été rendu"
+        body = (f"{greeting}Le retour de votre emprunt était prévu le {end} :\n\n  {item}\n"
+                f"  Fablab de {b['site_name']}\n\nMerci de le rapporter au plus vite, ou de prévenir l'équipe "
+                "si vous avez un empêchement.")
+    return subject, body + SIGNATURE.format(site=b["site_name"])
+
+
+def compose(reminder: Reminder, sender: str, now: datetime) -> EmailMessage:
+    subject, body = subject_and_body(reminder)
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = formataddr((reminder.recipient.name, reminder.recipient.email))
+    message["Subject"] = subject
+    message["Date"] = format_datetime(now)
+    # One Message-ID per reminder: a message sent again after a crash is recognisably the same.
+    domain = parseaddr(sender)[1].rpartition("@")[2] or "fablab.invalid"
+    booking_id, kind, recipient_id = reminder.key
+    message["Message-ID"] = f"<reminder.{booking_id}.{kind}.{recipient_id}@{domain}>"
+    # RFC 3834: tells mail servers not to answer with vacation replies.
+    message["Auto-Submitted"] = "auto-generated"
+    message["X-Fablab-Reminder"] = f"{booking_id}/{kind}/{recipient_id}"
+    message.set_content(body)
+    return message

@@ -1,0 +1,184 @@
+"""Reminder e-mails: find what is due, send each once (sent-log), list what is pending."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import datetime, timezone
+
+import aiosmtplib
+
+from fablab import db
+from fablab.db import DB
+from fablab.reports.mail_settings import SmtpSettings, load_smtp_settings
+from fablab.reports.reminder_plan import (DUE_LEAD, OVERDUE_AFTER, OVERDUE_CATCH_UP, START_LEAD, Recipient,
+                                          Reminder, reminders_for)
+from fablab.reports.reminder_text import compose, subject_and_body
+from fablab.settings import SettingsError
+
+log = logging.getLogger("fablab.reminders")
+
+SMTP_TIMEOUT_S = 20
+# A refused message is tried again on later runs, each a minute per attempt further apart, and
+# given up after this many: a mailbox that does not exist is not hammered for days.
+MAX_ATTEMPTS = 12
+SMTP_ERRORS = (aiosmtplib.SMTPException, OSError, asyncio.TimeoutError)
+
+# Confirmed bookings about to start and loans out; the rules in reminder_plan pick the reminders.
+CANDIDATES = """
+SELECT b.id, b.status, b.starts_at, b.ends_at, b.created_at, b.checked_out_at, b.site_id, b.user_id,
+       r.tag, r.name AS resource_name, r.kind AS resource_kind,
+       s.slug AS site, s.name AS site_name, s.timezone,
+       u.name AS user_name, u.login AS user_login, u.email AS user_email,
+       coalesce(u.active AND u.anonymised_at IS NULL, false) AS user_reachable
+FROM booking b JOIN resource r ON r.id = b.resource_id JOIN site s ON s.id = b.site_id
+LEFT JOIN app_user u ON u.id = b.user_id
+WHERE ($1::int IS NULL OR b.site_id = $1)
+  AND ((b.status = 'confirmed' AND b.starts_at > $2 AND b.starts_at <= $3)
+       OR (b.status = 'checked_out' AND b.ends_at > $4 AND b.ends_at <= $5))
+ORDER BY b.starts_at, b.id
+"""
+
+SITE_STAFF = """
+SELECT id, name, email, site_id FROM app_user
+WHERE role = 'staff' AND active AND anonymised_at IS NULL AND site_id = ANY($1::int[])
+  AND coalesce(email, '') <> ''
+ORDER BY id
+"""
+
+# Claims the reminder: a new row, or a failed one whose back-off has passed. Run in the sending
+# transaction: a concurrent claim of the same key waits here until that transaction ends, then
+# inserts nothing (sent) or claims it itself (the first sender's transaction rolled back).
+CLAIM = """
+INSERT INTO reminder_log (booking_id, kind, recipient_id, status, attempts, last_tried_at, sent_at)
+VALUES ($1, $2, $3, 'sent', 1, $4, $4)
+ON CONFLICT (booking_id, kind, recipient_id) DO UPDATE
+    SET status = 'sent', attempts = reminder_log.attempts + 1, last_tried_at = $4, sent_at = $4, last_error = NULL
+    WHERE reminder_log.status = 'failed' AND reminder_log.attempts < $5
+      AND reminder_log.last_tried_at <= $4 - make_interval(mins => reminder_log.attempts)
+RETURNING id
+"""
+
+# After the sending transaction rolled back. Never downgrades a row another worker has sent.
+RECORD_FAILURE = """
+INSERT INTO reminder_log (booking_id, kind, recipient_id, status, attempts, last_tried_at, last_error)
+VALUES ($1, $2, $3, 'failed', 1, $4, $5)
+ON CONFLICT (booking_id, kind, recipient_id) DO UPDATE
+    SET attempts = reminder_log.attempts + 1, last_tried_at = $4, last_error = $5
+    WHERE reminder_log.status = 'failed'
+"""
+
+LOG_OF = """
+SELECT booking_id, kind, recipient_id, status, attempts, sent_at, last_tried_at FROM reminder_log
+WHERE booking_id = ANY($1::bigint[])
+"""
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+async def plan(now: datetime, until: datetime, site_id: int | None = None) -> list[Reminder]:
+    """Reminders whose time comes by `until` and that still make sense at `now`."""
+    rows = await db.fetch(CANDIDATES, site_id, now, until + START_LEAD,
+                          now - OVERDUE_AFTER - OVERDUE_CATCH_UP, until + DUE_LEAD)
+    staff_rows = await db.fetch(SITE_STAFF, sorted({row["site_id"] for row in rows}))
+    staff: dict[int, list[Recipient]] = {}
+    for row in staff_rows:
+        staff.setdefault(row["site_id"], []).append(Recipient(row["id"], row["name"], "staff", row["email"].strip()))
+    out = []
+    for row in rows:
+        for reminder in reminders_for(row, staff.get(row["site_id"], [])):
+            if reminder.send_at <= until and now < reminder.expires_at:
+                out.append(reminder)
+    return out
+
+
+def smtp_error_text(error: BaseException) -> str:
+    # The SMTP reply often quotes the address: keep the class and the code, not the text.
+    code = getattr(error, "code", None)
+    return f"{type(error).__name__}" + (f" {code}" if code is not None else "")
+
+
+async def send_message(smtp: SmtpSettings, message) -> None:
+    await aiosmtplib.send(
+        message, hostname=smtp.host, port=smtp.port, username=smtp.user, password=smtp.password,
+        use_tls=smtp.implicit_tls, start_tls=False if smtp.implicit_tls else smtp.starttls,
+        timeout=SMTP_TIMEOUT_S,
+    )
+
+
+async def deliver(reminder: Reminder, smtp: SmtpSettings, now: datetime) -> str:
+    """"sent", "skipped" (sent already, by this or another worker, or backing off) or "failed"."""
+    key = reminder.key
+    try:
+        message = compose(reminder, smtp.sender, now)
+    except ValueError as error:  # a name the mail headers cannot carry; nothing to retry
+        log.error("reminder %s/%s/%s cannot be written: %s", *key, error)
+        return "failed"
+    try:
+        async with DB.transaction():
+            if await db.fetchval(CLAIM, *key, now, MAX_ATTEMPTS) is None:
+                return "skipped"
+            # Raising rolls the claim back: the message was not accepted, so it is not sent.
+            await send_message(smtp, message)
+        return "sent"
+    except SMTP_ERRORS as error:
+        log.warning("reminder %s/%s/%s not sent: %s", *key, smtp_error_text(error))
+        await db.fetch(RECORD_FAILURE, *key, now, smtp_error_text(error))
+        return "failed"
+
+
+async def send_due_reminders(smtp: SmtpSettings, *, now: datetime | None = None) -> dict[str, int]:
+    """Send every reminder due now that has not gone out; safe to run in several processes at once."""
+    now = now or utc_now()
+    counts = {"sent": 0, "skipped": 0, "failed": 0}
+    for reminder in await plan(now, now):
+        if reminder.recipient.deliverable:
+            counts[await deliver(reminder, smtp, now)] += 1
+    if counts["sent"] or counts["failed"]:
+        log.info("reminders: %(sent)d sent, %(failed)d failed, %(skipped)d already sent", counts)
+    return counts
+
+
+async def run_reminders() -> dict[str, int] | None:
+    """The periodic job: nothing to do unless SMTP is configured."""
+    try:
+        smtp = load_smtp_settings()
+    except SettingsError as error:
+        log.error("reminders not sent, bad SMTP setting: %s", error)
+        return None
+    if smtp is None:
+        return None
+    return await send_due_reminders(smtp)
+
+
+def reminder_state(deliverable: bool, smtp_configured: bool) -> str:
+    if not deliverable:
+        return "no_email"
+    return "pending" if smtp_configured else "smtp_off"
+
+
+async def pending(site_id: int, now: datetime, until: datetime, smtp_configured: bool) -> list[dict]:
+    """What the job sends (or, without SMTP, would send) from now until `until`, and what it did."""
+    reminders = await plan(now, until, site_id)
+    logged = {(row["booking_id"], row["kind"], row["recipient_id"]): row
+              for row in await db.fetch(LOG_OF, sorted({r.booking["id"] for r in reminders}))}
+    out = []
+    for reminder in sorted(reminders, key=lambda r: (r.send_at, r.booking["id"], r.kind, r.recipient.id)):
+        b, who = reminder.booking, reminder.recipient
+        entry = logged.get(reminder.key)
+        out.append({
+            "booking_id": b["id"], "kind": reminder.kind, "send_at": reminder.send_at,
+            "due": reminder.send_at <= now,
+            "recipient": {"id": who.id, "name": who.name, "role": who.role, "email": who.email},
+            "deliverable": who.deliverable,
+            "status": entry["status"] if entry else reminder_state(who.deliverable, smtp_configured),
+            "attempts": entry["attempts"] if entry else 0,
+            "sent_at": entry["sent_at"] if entry else None,
+            "resource": {"tag": b["tag"], "name": b["resource_name"], "kind": b["resource_kind"]},
+            "user": {"id": b["user_id"], "name": b["user_name"]} if b["user_id"] else None,
+            "starts_at": b["starts_at"], "ends_at": b["ends_at"],
+            "subject": subject_and_body(reminder)[0],
+        })
+    return out

@@ -1,0 +1,78 @@
+"""The reports as the API and the CLI serve them: whose site, which period, and the figures."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+from fablab.accounts.current import CurrentUser
+from fablab.bookings.queries import calendar_for, require_site
+from fablab.bookings.rules import KINDS
+from fablab.errors import Forbidden, InvalidInput
+from fablab.reports import queries
+from fablab.reports.utilisation import Period, utilisation_report
+
+# A year and a day: enough for a yearly report, bounded so one request stays cheap.
+MAX_PERIOD_DAYS = 366
+
+
+async def site_for(actor: CurrentUser, slug: str | None) -> dict:
+    """The site a staff member may report on: their own by default; admins name any."""
+    if slug is None:
+        if actor.site is None:
+            raise InvalidInput("Name the site, e.g. ?site=vlg.", code="site_required")
+        slug = actor.site
+    site = await require_site(slug)
+    if not actor.is_admin and site["id"] != actor.site_id:
+        raise Forbidden("Staff see their own site's reports only.", code="not_your_site")
+    return site
+
+
+def parse_day(raw: str, name: str) -> date:
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise InvalidInput(f"{name} must be a date such as 2026-11-01, got {raw[:40]!r}.", code="invalid_date") from None
+
+
+def parse_period(raw_from: str | None, raw_to: str | None, today: date) -> tuple[date, date]:
+    """Inclusive local dates. Without either bound, the current week (Monday to Sunday);
+    with one, the week starting or ending there."""
+    first = parse_day(raw_from, "from") if raw_from else None
+    last = parse_day(raw_to, "to") if raw_to else None
+    if first is None and last is None:
+        first = today - timedelta(days=today.weekday())
+    if last is None:
+        last = first + timedelta(days=6)
+    if first is None:
+        first = last - timedelta(days=6)
+    if last < first:
+        raise InvalidInput("to must not be before from.", code="invalid_period")
+    if (last - first).days + 1 > MAX_PERIOD_DAYS:
+        raise InvalidInput(f"A report covers at most {MAX_PERIOD_DAYS} days.", code="invalid_period")
+    return first, last
+
+
+def check_kind(kind: str | None) -> str | None:
+    if kind is not None and kind not in KINDS:
+        raise InvalidInput(f"kind must be one of {', '.join(KINDS)}.", code="unknown_kind")
+    return kind
+
+
+async def build_report(site: dict, raw_from: str | None, raw_to: str | None, *, kind: str | None = None,
+                       now: datetime | None = None) -> dict:
+    now = now or datetime.now(timezone.utc)
+    kind = check_kind(kind)
+    today = now.astimezone(ZoneInfo(site["timezone"])).date()
+    first, last = parse_period(raw_from, raw_to, today)
+    calendar = await calendar_for(site, first, last)
+    period = Period.of(first, last, calendar)
+    resources = await queries.report_resources(site["id"], period.starts_at, period.ends_at, kind)
+    bookings = await queries.report_bookings(site["id"], period.starts_at, period.ends_at, kind)
+    figures = utilisation_report(calendar=calendar, period=period, now=now, resources=resources, bookings=bookings)
+    return {
+        "site": {"slug": site["slug"], "name": site["name"], "timezone": site["timezone"]},
+        "from": first, "to": last, "kind": kind,
+        "starts_at": period.starts_at, "ends_at": period.ends_at, "generated_at": now,
+        **figures,
+    }

@@ -1,0 +1,1 @@
+DROP TABLE IF EXISTS reminder_log;
