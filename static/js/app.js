@@ -1,0 +1,179 @@
+// Boot and routing: hash routes (#/book, #/invite/TOKEN…) and the tag page at /t/{TAG}.
+import {errorMessage} from "/js/api.js";
+import {h, replace} from "/js/dom.js";
+import {initLang, lang, languages, setLang, t} from "/js/i18n.js";
+import {currentUser, isAdmin, isStaff, loadUser, signOut} from "/js/session.js";
+
+// pattern → screen module and who may open it ("any": also signed out).
+const ROUTES = [
+  ["login", "login", "any"],
+  ["invite/:token", "invite", "any"],
+  ["pass/:token", "scanned-pass", "any"],
+  ["", "home", "user"],
+  ["book", "book", "user"],
+  ["bookings", "bookings", "user"],
+  ["pass", "pass", "user"],
+  ["calendars", "calendars", "user"],
+  ["scan", "scan", "staff"],
+  ["today", "today", "staff"],
+  ["learners", "learners", "staff"],
+  ["inventory", "inventory", "staff"],
+  ["audit", "audit", "staff"],
+  ["admin", "admin", "admin"],
+];
+
+const main = () => document.getElementById("main");
+
+function match(path) {
+  const parts = path.split("/").filter(Boolean);
+  for (const [pattern, screen, access] of ROUTES) {
+    const want = pattern.split("/").filter(Boolean);
+    if (want.length !== parts.length) continue;
+    const params = {};
+    const ok = want.every((piece, i) => {
+      if (piece.startsWith(":")) {
+        params[piece.slice(1)] = decodeURIComponent(parts[i]);
+        return true;
+      }
+      return piece === parts[i];
+    });
+    if (ok) return {screen, access, params};
+  }
+  return null;
+}
+
+// The route to show: the hash wins; else /t/{TAG} (a camera opened a label); else home.
+function currentRoute() {
+  const hash = location.hash.replace(/^#\/?/, "");
+  if (!hash) {
+    const tagMatch = location.pathname.match(/^\/t\/([^/]+)\/?$/);
+    if (tagMatch) return {screen: "tag", access: "any", params: {tag: decodeURIComponent(tagMatch[1])}};
+  }
+  const [path, search = ""] = hash.split("?");
+  const found = match(path);
+  if (!found) return {screen: "notfound", access: "any", params: {}};
+  found.query = new URLSearchParams(search);
+  return found;
+}
+
+export function go(route) {
+  const target = `#/${route}`;
+  if (location.pathname !== "/") location.assign(`/${target}`);
+  else if (location.hash === target) render();
+  else location.hash = target;
+}
+
+export function href(route) {
+  return `/#/${route}`;
+}
+
+let toastTimer = null;
+export function toast(message) {
+  const box = document.getElementById("toast");
+  box.textContent = message;
+  box.classList.add("show");
+  clearTimeout(toastTimer);
+  toastTimer = setTimeout(() => box.classList.remove("show"), 5000);
+}
+
+function renderNav(active) {
+  const user = currentUser();
+  const items = [];
+  if (user) {
+    items.push(["", t("nav.home")]);
+    if (isStaff()) items.push(["scan", t("nav.scan")], ["today", t("nav.today")]);
+    else items.push(["book", t("nav.book")], ["bookings", t("nav.bookings")], ["pass", t("nav.pass")]);
+  }
+  const nav = document.getElementById("nav");
+  replace(nav, items.length ? h("ul", {}, items.map(([route, label]) => h("li", {}, h("a", {
+    href: href(route), "aria-current": route === active ? "page" : null,
+  }, label)))) : null);
+  document.getElementById("brand").textContent = t("app.name");
+}
+
+function renderFooter() {
+  const user = currentUser();
+  const foot = document.getElementById("foot");
+  const langSelect = h("select", {id: "lang", "aria-label": t("app.language"), onchange: async (event) => {
+    await setLang(event.target.value);
+    render();
+  }}, Object.entries(languages()).map(([code, name]) => h("option", {value: code, selected: code === lang(), lang: code}, name)));
+  replace(foot,
+    user ? h("p", {class: "who"}, t("app.signed_in_as", {name: user.name || user.login})) : null,
+    h("div", {class: "foot-row"},
+      h("label", {for: "lang", class: "visually-hidden"}, t("app.language")), langSelect,
+      user ? h("button", {type: "button", class: "link", id: "logout", onclick: logout}, t("app.logout")) : null,
+    ),
+  );
+}
+
+async function logout() {
+  try {
+    await signOut();
+  } catch (error) {
+    toast(errorMessage(error));
+    return;
+  }
+  go("login");
+}
+
+let renderCount = 0;
+
+export async function render() {
+  const mine = ++renderCount;
+  const route = currentRoute();
+  const user = currentUser();
+  if (route.access !== "any" && !user) {
+    const next = location.hash.replace(/^#\/?/, "") || (location.pathname.startsWith("/t/") ? location.pathname : "");
+    location.replace(`/#/login${next && next !== "login" ? `?next=${encodeURIComponent(next)}` : ""}`);
+    return;
+  }
+  if ((route.access === "staff" && !isStaff()) || (route.access === "admin" && !isAdmin())) {
+    route.screen = "forbidden";
+  }
+  if (route.screen === "login" && user) {
+    go("");
+    return;
+  }
+  renderNav(route.screen === "tag" ? null : location.hash.replace(/^#\/?/, "").split("?")[0]);
+  renderFooter();
+  const root = main();
+  root.setAttribute("aria-busy", "true");
+  try {
+    const module = await import(`/screens/${route.screen}.js`);
+    if (mine !== renderCount) return;
+    const view = h("div", {class: "screen"});
+    await module.render(view, {params: route.params, query: route.query || new URLSearchParams(), go, href, toast, render});
+    if (mine !== renderCount) return;
+    replace(root, view);
+  } catch (error) {
+    if (mine !== renderCount) return;
+    console.warn(error);
+    replace(root, h("div", {class: "screen"}, h("h1", {}, t("errors.title")), h("p", {class: "notice error", role: "alert"}, errorMessage(error))));
+  } finally {
+    root.removeAttribute("aria-busy");
+  }
+  const heading = root.querySelector("h1");
+  document.title = heading ? `${heading.textContent} · ${t("app.name")}` : t("app.name");
+  // Move focus to the new screen so screen readers announce it (not on the very first load).
+  if (renderCount > 1 && heading) {
+    heading.setAttribute("tabindex", "-1");
+    heading.focus({preventScroll: false});
+  }
+}
+
+async function boot() {
+  await initLang();
+  try {
+    await loadUser();
+  } catch {
+    // Offline without a cached answer: the screens say so themselves.
+  }
+  window.addEventListener("hashchange", render);
+  await render();
+  if ("serviceWorker" in navigator && location.protocol !== "file:") {
+    navigator.serviceWorker.register("/sw.js", {scope: "/"}).catch(() => {});
+  }
+}
+
+boot();

@@ -1,0 +1,38 @@
+// Pick a learner by name: a search field and the matching people as buttons.
+import {errorMessage, get, query} from "/js/api.js";
+import {field, h, notice, replace} from "/js/dom.js";
+import {t} from "/js/i18n.js";
+
+export function learnerPicker({onPick, site}) {
+  const input = h("input", {type: "search", autocomplete: "off", spellcheck: "false"});
+  const results = h("ul", {class: "list picks", "aria-live": "polite"});
+  let timer = null;
+  let asked = 0;
+
+  async function search() {
+    const text = input.value.trim();
+    const mine = ++asked;
+    if (text.length < 2) {
+      replace(results);
+      return;
+    }
+    try {
+      const found = await get(`/api/users${query({q: text, role: "learner", site})}`);
+      if (mine !== asked) return;
+      const people = (Array.isArray(found) ? found : found.users || []).filter((u) => u.active !== false).slice(0, 20);
+      replace(results, people.length ? people.map((person) => h("li", {},
+        h("button", {type: "button", class: "pick", onclick: () => onPick(person)},
+          h("span", {class: "item-title"}, person.name), " ",
+          h("span", {class: "item-sub mono"}, person.login, person.cohort ? ` · ${person.cohort}` : ""))))
+        : h("li", {class: "empty"}, t("people.none")));
+    } catch (error) {
+      replace(results, h("li", {}, notice(errorMessage(error))));
+    }
+  }
+
+  input.addEventListener("input", () => {
+    clearTimeout(timer);
+    timer = setTimeout(search, 250);
+  });
+  return h("div", {class: "picker"}, field(t("people.search"), input, t("people.search_hint")), results);
+}

@@ -1,0 +1,31 @@
+// Staff scan screen: read a label (or type its tag) and open the item's page.
+import {h, notice, replace} from "/js/dom.js";
+import {t} from "/js/i18n.js";
+import {isPassText, scanner, tagFromText} from "/js/scanner.js";
+
+export async function render(root, ctx) {
+  const pending = sessionStorage.getItem("fablab.pass");
+  const messages = h("div", {class: "messages"});
+  replace(root,
+    h("h1", {}, t("scan.title")),
+    h("p", {class: "lead"}, pending ? t("scan.lend_to_pass") : t("scan.intro")),
+    messages,
+    scanner({
+      label: t("scan.tag_label"),
+      placeholder: "VLG-LAP-001",
+      onResult: async (text) => {
+        if (isPassText(text)) {
+          sessionStorage.setItem("fablab.pass", text);
+          replace(messages, notice(t("scan.pass_kept"), "ok"));
+          return;
+        }
+        const tag = tagFromText(text);
+        if (!tag) {
+          replace(messages, notice(t("scan.not_a_tag")));
+          return;
+        }
+        location.assign(`/t/${encodeURIComponent(tag)}`);
+      },
+    }),
+  );
+}

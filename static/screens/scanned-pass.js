@@ -1,0 +1,15 @@
+// A pass opened by a phone's camera app (its QR is a link): staff can lend to it; others are told what it is.
+import {h, replace} from "/js/dom.js";
+import {t} from "/js/i18n.js";
+import {isStaff} from "/js/session.js";
+
+export async function render(root, ctx) {
+  if (isStaff()) {
+    sessionStorage.setItem("fablab.pass", ctx.params.token);
+    replace(root, h("h1", {}, t("scanned_pass.title")), h("p", {}, t("scanned_pass.staff")),
+      h("p", {}, h("a", {class: "button primary", href: ctx.href("scan")}, t("scanned_pass.to_scan"))));
+    return;
+  }
+  replace(root, h("h1", {}, t("scanned_pass.title")), h("p", {}, t("scanned_pass.other")),
+    h("p", {}, h("a", {href: ctx.href("")}, t("nav.home"))));
+}

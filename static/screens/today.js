@@ -1,0 +1,55 @@
+// Today at my site: pick-ups expected, items out (returns due), overdue, no-shows.
+import {errorMessage, get, query} from "/js/api.js";
+import {h, notice, replace} from "/js/dom.js";
+import * as fmt from "/js/format.js";
+import {t} from "/js/i18n.js";
+import {currentUser} from "/js/session.js";
+
+function row(b, tz, extra) {
+  const who = b.user ? `${b.user.name} (${b.user.login})` : "";
+  return h("li", {class: "item"},
+    h("div", {class: "item-main"},
+      h("p", {class: "item-title"}, h("a", {href: `/t/${encodeURIComponent(b.resource)}`}, b.resource_name || b.resource), " ",
+        h("span", {class: "mono item-sub"}, b.resource)),
+      h("p", {class: "item-sub"}, who),
+      h("p", {class: "item-sub"}, fmt.span(b.starts_at, b.ends_at, tz), extra ? ` — ${extra}` : "")));
+}
+
+function section(id, title, items) {
+  return h("section", {class: "group", "aria-labelledby": id},
+    h("h2", {id}, title, " ", h("span", {class: "count"}, `(${items.length})`)),
+    items.length ? h("ul", {class: "list"}, items) : h("p", {class: "empty"}, t("today.none")));
+}
+
+export async function render(root) {
+  const user = currentUser();
+  const sites = await get("/api/sites");
+  const site = sites.find((s) => s.slug === user.site) || sites[0];
+  const tz = site.timezone;
+  const day = fmt.today(tz);
+  let bookings, out;
+  try {
+    [bookings, out] = await Promise.all([
+      // `to` is a bound at midnight: the day after, to cover all of today.
+      get(`/api/bookings${query({site: site.slug, from: day, to: fmt.addDays(day, 1)})}`),
+      get(`/api/checkouts${query({site: site.slug})}`),
+    ]);
+  } catch (error) {
+    replace(root, h("h1", {}, t("today.title")), notice(errorMessage(error)));
+    return;
+  }
+  const now = Date.now();
+  const pickups = bookings.filter((b) => b.status === "confirmed" && fmt.ymd(b.starts_at, tz) === day);
+  const overdue = out.filter((b) => b.overdue || Date.parse(b.ends_at) < now);
+  const returns = out.filter((b) => !overdue.includes(b) && fmt.ymd(b.ends_at, tz) === day);
+  const noShows = bookings.filter((b) => b.status === "no_show");
+  replace(root,
+    h("h1", {}, t("today.title")),
+    h("p", {class: "lead"}, `${site.name} — ${fmt.dayLabel(day)}`),
+    section("h-overdue", t("today.overdue"), overdue.map((b) => row(b, tz, t("today.late")))),
+    section("h-pickups", t("today.pickups"), pickups.map((b) => row(b, tz))),
+    section("h-returns", t("today.returns"), returns.map((b) => row(b, tz))),
+    section("h-noshows", t("today.no_shows"), noShows.map((b) => row(b, tz))),
+    section("h-out", t("today.all_out"), out.map((b) => row(b, tz))),
+  );
+}

@@ -1,0 +1,98 @@
+// Service worker: the app shell from cache (fresh copies fetched behind it), and the signed-in
+// learner's own bookings, pass and profile kept for reading offline. The page deletes the
+// "fablab-user" cache at sign-in and sign-out, so nobody is ever shown another person's data.
+const VERSION = "2026-11-24.1";
+const SHELL_CACHE = `fablab-shell-${VERSION}`;
+const USER_CACHE = "fablab-user";
+
+const SHELL = [
+  "/", "/index.html", "/app.css", "/manifest.webmanifest",
+  "/icons/icon-192.png", "/icons/icon-512.png", "/icons/apple-touch-icon.png",
+  "/js/app.js", "/js/api.js", "/js/dom.js", "/js/format.js", "/js/i18n.js", "/js/invite-card.js",
+  "/js/people.js", "/js/scanner.js", "/js/session.js",
+  "/i18n/fr.js", "/i18n/en.js",
+  "/screens/admin.js", "/screens/audit.js", "/screens/book.js", "/screens/bookings.js", "/screens/calendars.js",
+  "/screens/forbidden.js", "/screens/home.js", "/screens/inventory.js", "/screens/invite.js", "/screens/learners.js",
+  "/screens/login.js", "/screens/notfound.js", "/screens/pass.js", "/screens/scan.js", "/screens/scanned-pass.js",
+  "/screens/tag.js", "/screens/today.js",
+];
+
+// Own data worth reading offline: network first, the saved copy only when the network fails.
+const OWN_DATA = new Set(["/api/me", "/api/me/pass", "/api/bookings?mine=true"]);
+
+self.addEventListener("install", (event) => {
+  event.waitUntil(caches.open(SHELL_CACHE).then((cache) => cache.addAll(SHELL)).then(() => self.skipWaiting()));
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil((async () => {
+    for (const name of await caches.keys()) {
+      if (name.startsWith("fablab-shell-") && name !== SHELL_CACHE) await caches.delete(name);
+    }
+    await self.clients.claim();
+  })());
+});
+
+async function ownData(request, key) {
+  try {
+    const response = await fetch(request);
+    if (response.ok) {
+      const cache = await caches.open(USER_CACHE);
+      await cache.put(key, response.clone());
+    } else if (response.status === 401) {
+      await caches.delete(USER_CACHE);
+    }
+    return response;
+  } catch (error) {
+    const cache = await caches.open(USER_CACHE);
+    const saved = await cache.match(key);
+    if (!saved) throw error;
+    const headers = new Headers(saved.headers);
+    headers.set("x-fablab-offline", "1");
+    return new Response(await saved.blob(), {status: saved.status, headers});
+  }
+}
+
+async function page(request) {
+  try {
+    return await fetch(request);
+  } catch (error) {
+    // /t/{TAG} and / are the same app: any navigation falls back to the cached shell.
+    const cached = await caches.match("/index.html");
+    if (cached) return cached;
+    throw error;
+  }
+}
+
+async function shellFile(request, event) {
+  const cache = await caches.open(SHELL_CACHE);
+  const cached = await cache.match(request, {ignoreSearch: true});
+  const fresh = fetch(request).then((response) => {
+    if (response.ok) cache.put(request, response.clone());
+    return response;
+  });
+  if (cached) {
+    event.waitUntil(fresh.catch(() => undefined));
+    return cached;
+  }
+  return fresh;
+}
+
+self.addEventListener("fetch", (event) => {
+  const request = event.request;
+  if (request.method !== "GET") return;
+  const url = new URL(request.url);
+  if (url.origin !== self.location.origin) return;
+  const key = url.pathname + url.search;
+  if (OWN_DATA.has(key)) {
+    event.respondWith(ownData(request, key));
+    return;
+  }
+  // Everything else from the API, the feeds and the docs goes straight to the network.
+  if (url.pathname.startsWith("/api/") || url.pathname.startsWith("/cal/") || url.pathname.startsWith("/schema") || url.pathname === "/health") return;
+  if (request.mode === "navigate") {
+    event.respondWith(page(request));
+    return;
+  }
+  if (SHELL.includes(url.pathname)) event.respondWith(shellFile(request, event));
+});

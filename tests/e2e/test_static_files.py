@@ -1,0 +1,88 @@
+"""Checks on the web app's files that need no browser: dictionaries, offline shell, CSP-safe markup."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+STATIC = ROOT / "static"
+SOURCES = sorted([*(STATIC / "js").glob("*.js"), *(STATIC / "screens").glob("*.js")])
+
+
+def flatten(tree: dict, prefix: str = "") -> dict[str, str]:
+    out = {}
+    for key, value in tree.items():
+        if isinstance(value, dict):
+            out.update(flatten(value, f"{prefix}{key}."))
+        else:
+            out[f"{prefix}{key}"] = value
+    return out
+
+
+@pytest.fixture(scope="module")
+def dictionaries() -> dict[str, dict[str, str]]:
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node is not installed")
+    script = ("const [fr, en] = await Promise.all([import('./static/i18n/fr.js'), import('./static/i18n/en.js')]);"
+              "console.log(JSON.stringify({fr: fr.default, en: en.default}));")
+    result = subprocess.run([node, "--input-type=module", "-e", script], cwd=ROOT, capture_output=True, text=True,
+                            check=True)
+    both = json.loads(result.stdout)
+    return {lang: flatten(tree) for lang, tree in both.items()}
+
+
+def test_french_and_english_have_the_same_strings(dictionaries):
+    assert set(dictionaries["fr"]) == set(dictionaries["en"])
+    assert all(text.strip() for text in dictionaries["fr"].values())
+
+
+def test_every_string_the_code_asks_for_is_in_the_dictionary(dictionaries):
+    used = set()
+    for source in SOURCES:
+        used |= set(re.findall(r'\bt\("([a-z_]+\.[a-z_0-9.]+)"', source.read_text()))
+    assert used, "no t(...) call found"
+    assert sorted(used - set(dictionaries["fr"])) == []
+
+
+def test_every_error_code_of_the_api_has_a_french_message(dictionaries):
+    codes = set()
+    for source in (ROOT / "fablab").rglob("*.py"):
+        codes |= set(re.findall(r'code\s*=\s*"([a-z_]+)"', source.read_text()))
+        codes |= set(re.findall(r'status, code, title = \d+, "([a-z_]+)"', source.read_text()))
+        codes |= set(re.findall(r'\("([a-z_]+)", "[A-Z][^"]*"\)', source.read_text()))  # constraint → code
+    messages = {key.split(".", 1)[1] for key in dictionaries["fr"] if key.startswith("errors.")}
+    assert sorted(codes - messages) == []
+
+
+def test_the_service_worker_caches_every_file_of_the_app():
+    shell = set(re.findall(r'"(/[^"]*)"', (STATIC / "sw.js").read_text().split("const OWN_DATA")[0]))
+    files = {"/" + str(path.relative_to(STATIC)) for path in STATIC.rglob("*.js") if path.name != "sw.js"}
+    assert sorted(files - shell) == []
+    assert all((STATIC / name.lstrip("/")).exists() for name in shell if name != "/")
+
+
+def test_no_markup_from_strings_and_nothing_inline_that_the_csp_blocks():
+    for source in [*SOURCES, *(STATIC / "i18n").glob("*.js"), STATIC / "sw.js"]:
+        text = source.read_text()
+        assert "innerHTML" not in text and "outerHTML" not in text and "insertAdjacentHTML" not in text, source
+        assert "document.write" not in text and "eval(" not in text, source
+    html = (STATIC / "index.html").read_text()
+    assert "style=" not in html and "<style" not in html
+    assert all("src=" in tag for tag in re.findall(r"<script[^>]*>", html)), "inline script"
+
+
+def test_icons_and_manifest():
+    manifest = json.loads((STATIC / "manifest.webmanifest").read_text())
+    assert manifest["lang"] == "fr" and manifest["display"] == "standalone"
+    from PIL import Image
+
+    for icon in manifest["icons"]:
+        with Image.open(STATIC / icon["src"].lstrip("/")) as image:
+            assert f"{image.width}x{image.height}" == icon["sizes"]
