@@ -35,8 +35,12 @@ HTTP_CODES = {
 DATABASE_DOWN_ERRORS = (
     OSError, asyncio.TimeoutError, asyncpg.CannotConnectNowError, asyncpg.ConnectionDoesNotExistError,
     asyncpg.InterfaceError, asyncpg.AdminShutdownError, asyncpg.CrashShutdownError,
-    asyncpg.TooManyConnectionsError, asyncpg.ConnectionFailureError,
+    asyncpg.TooManyConnectionsError, asyncpg.ConnectionFailureError, asyncpg.InternalClientError,
 )
+
+# Input PostgreSQL or asyncpg's encoder refuses: an integer beyond int32/int64, a NUL byte in text.
+# The client-side one subclasses InterfaceError, so it must be told apart before DATABASE_DOWN_ERRORS.
+BAD_INPUT_ERRORS = (asyncpg.DataError, asyncpg.exceptions._base.DataError)
 
 
 def problem(status: int, code: str, title: str, detail: str, headers: dict | None = None, **extra) -> Response:
@@ -80,7 +84,24 @@ def database_down_handler(_: Request, error: Exception) -> Response:
     )
 
 
+def bad_input_handler(_: Request, error: Exception) -> Response:
+    log.info("input refused by the database: %s", error)
+    return problem(400, "invalid_input", "Invalid input",
+                   "A value is out of range or holds characters that cannot be stored.")
+
+
+def transaction_rollback_handler(_: Request, error: asyncpg.TransactionRollbackError) -> Response:
+    # Deadlock or serialisation failure: nothing was written and the same request may succeed at
+    # once. The lock order is designed so this does not happen; the log says if it ever does.
+    log.error("transaction rolled back by PostgreSQL: %s", error)
+    return problem(503, "try_again", "Busy, try again",
+                   "Another change to the same data was in progress; nothing was saved. Try again.",
+                   headers={"Retry-After": "1"})
+
+
 def internal_error_handler(request: Request, error: Exception) -> Response:
+    if isinstance(error, BAD_INPUT_ERRORS):
+        return bad_input_handler(request, error)
     if isinstance(error, DATABASE_DOWN_ERRORS):
         return database_down_handler(request, error)
     log.exception("unhandled error on %s %s", request.method, request.url.path)
@@ -95,5 +116,6 @@ EXCEPTION_HANDLERS = {
     NotFoundException: http_error_handler,
     asyncpg.ExclusionViolationError: unique_or_exclusion_handler,
     asyncpg.UniqueViolationError: unique_or_exclusion_handler,
+    asyncpg.TransactionRollbackError: transaction_rollback_handler,
     Exception: internal_error_handler,
 }

@@ -69,3 +69,27 @@ def test_https_proxy_serves_the_app_with_secure_cookies(nginx_in_front):
     assert "secure" in response.headers["set-cookie"].lower()
     redirect = httpx.get(f"http://127.0.0.1:{http_port}/health")
     assert redirect.status_code == 301 and redirect.headers["location"].startswith("https://")
+
+
+async def test_booking_race_through_nginx_books_the_slot_once(nginx_in_front):
+    """The 50-client race of tests/test_booking_concurrency.py, over HTTPS through the proxy: the
+    forwarded requests reach both workers and the database still lets exactly one through."""
+    from collections import Counter
+
+    from tests.test_booking_concurrency import (
+        CLIENTS, learners_with_sessions, moment, overlapping_active_pairs, race,
+    )
+
+    base, _ = nginx_in_front
+    clients = []
+    for token in await learners_with_sessions(CLIENTS):
+        client = httpx.AsyncClient(base_url=base, timeout=60, verify=False, cookies={"fablab_session": token})
+        await client.get("/health")
+        client.headers["x-csrftoken"] = client.cookies["csrftoken"]
+        clients.append(client)
+    responses = await race(clients, {"resource": "VLG-ROOM-001", "starts_at": moment(10), "ends_at": moment(11)})
+
+    statuses = Counter(r.status_code for r in responses)
+    assert statuses == {201: 1, 409: CLIENTS - 1}, statuses
+    assert {r.json()["code"] for r in responses if r.status_code == 409} == {"booking_conflict"}
+    assert await overlapping_active_pairs() == 0
