@@ -2,12 +2,14 @@
 
 from fablab.accounts import routes as accounts
 from fablab.bookings import routes as bookings
+from fablab.bookings import series_routes as series
+from fablab.bookings import waitlist_routes as waitlist
 from fablab.calendars import routes as calendars
 from fablab.inventory import routes as inventory
 from fablab.reports import routes as reports
 from fablab.web import routes as web
 
-DOMAINS = [accounts, bookings, inventory, calendars, reports, web]
+DOMAINS = [accounts, bookings, series, waitlist, inventory, calendars, reports, web]
 
 ALL_ROUTES = [handler for domain in DOMAINS for handler in domain.ROUTES]
 PERIODIC_JOBS = [job for domain in DOMAINS for job in getattr(domain, "JOBS", [])]

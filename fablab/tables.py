@@ -112,6 +112,20 @@ class Certification(Table, tablename="certification", db=DB):
     expires_at = Timestamptz(null=True, default=None)
 
 
+class BookingSeries(Table, tablename="booking_series", db=DB):
+    id = BigSerial(primary_key=True)
+    site = _fk(Site, "site_id", null=False)
+    kind = Text()
+    resource = _fk(Resource, "resource_id")
+    quantity = Integer(default=1)
+    user = _fk(User, "user_id")
+    created_by = _fk(User, "created_by_id")
+    purpose = Text(default="")
+    rule = JSONB()
+    created_at = Timestamptz(default=TimestamptzNow())
+    cancelled_at = Timestamptz(null=True, default=None)
+
+
 class Booking(Table, tablename="booking", db=DB):
     id = BigSerial(primary_key=True)
     resource = _fk(Resource, "resource_id", null=False)
@@ -131,6 +145,28 @@ class Booking(Table, tablename="booking", db=DB):
     returned_at = Timestamptz(null=True, default=None)
     cancelled_at = Timestamptz(null=True, default=None)
     no_show_at = Timestamptz(null=True, default=None)
+    series = _fk(BookingSeries, "series_id")
+    occurrence_date = Date(null=True, default=None)
+
+
+WAITLIST_STATUSES = ("waiting", "booked", "removed", "expired")
+
+
+class WaitlistEntry(Table, tablename="waitlist_entry", db=DB):
+    id = BigSerial(primary_key=True)
+    user = _fk(User, "user_id", null=False)
+    site = _fk(Site, "site_id", null=False)
+    kind = Text()
+    resource = _fk(Resource, "resource_id")
+    day = Date()
+    starts_at = Timestamptz()
+    ends_at = Timestamptz()
+    status = Text(default="waiting")
+    booking = _fk(Booking, "booking_id")
+    skip_reason = Text(null=True, default=None)
+    created_at = Timestamptz(default=TimestamptzNow())
+    resolved_at = Timestamptz(null=True, default=None)
+    seen_at = Timestamptz(null=True, default=None)
 
 
 class Audit(Table, tablename="audit", db=DB):
@@ -199,6 +235,7 @@ class AppSetting(Table, tablename="app_setting", db=DB):
 
 
 ALL_TABLES = [
-    Site, Closure, User, Training, Resource, Policy, Certification, Booking, Audit, Movement,
+    Site, Closure, User, Training, Resource, Policy, Certification, BookingSeries, Booking, WaitlistEntry, Audit,
+    Movement,
     UserSession, FeedToken, Invite, LoginAttempt, AppSetting,
 ]

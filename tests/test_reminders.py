@@ -265,3 +265,23 @@ def test_smtp_settings_are_validated():
                          ({"FABLAB_SMTP_STARTTLS": "perhaps"}, "FABLAB_SMTP_STARTTLS")]:
         with pytest.raises(SettingsError, match=named):
             load_smtp_settings({**base, **extra})
+
+
+async def test_the_waitlist_tells_the_learner_by_mail_once(smtp, mailbox, demo):
+    await db.fetch("UPDATE app_user SET email = $1 WHERE login = 'learner1'", LEARNER_MAIL)
+    # Tomorrow 10:00, given by the waitlist five minutes ago (the entry as the offer leaves it).
+    booking_id = await add_booking("VLG-ROOM-001", "learner1", paris(10, day=26), paris(12, day=26), "confirmed",
+                                   created_at=NOW - timedelta(minutes=5))
+    await db.fetch(
+        "INSERT INTO waitlist_entry (user_id, site_id, kind, resource_id, day, starts_at, ends_at, status, booking_id, "
+        "resolved_at) SELECT b.user_id, b.site_id, b.kind, NULL, $2, b.starts_at, b.ends_at, 'booked', b.id, $3 "
+        "FROM booking b WHERE b.id = $1", booking_id, paris(10, day=26).date(), NOW - timedelta(minutes=5))
+
+    assert await reminders.send_due_reminders(smtp, now=NOW) == {"sent": 1, "skipped": 0, "failed": 0}
+    assert await reminders.send_due_reminders(smtp, now=NOW + timedelta(minutes=1)) == {
+        "sent": 0, "skipped": 1, "failed": 0}
+    [message] = mailbox.messages
+    assert message["Subject"] == "Bonne nouvelle : Salle Ada Lovelace est réservé pour vous"
+    assert "du jeudi 26 novembre à 10:00" in message.get_content()
+    learner_id = await db.fetchval("SELECT id FROM app_user WHERE login = 'learner1'")
+    assert message["X-Fablab-Reminder"] == f"{booking_id}/waitlist_booked/{learner_id}"

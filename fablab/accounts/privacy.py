@@ -56,6 +56,13 @@ async def anonymise_expired(*, days: int | None = None, now: datetime | None = N
             "                AND b.status IN ('confirmed', 'checked_out')) RETURNING m.id",
             cutoff,
         )
+        # Waitlist entries are wishes, worth nothing once resolved: gone rather than anonymised.
+        await db.fetch("DELETE FROM waitlist_entry WHERE status <> 'waiting' AND coalesce(resolved_at, created_at) < $1",
+                       cutoff)
+        await db.fetch(
+            "UPDATE booking_series bs SET user_id = NULL, created_by_id = NULL, purpose = '' "
+            "WHERE (bs.user_id IS NOT NULL OR bs.created_by_id IS NOT NULL OR bs.purpose <> '') "
+            "AND NOT EXISTS (SELECT 1 FROM booking b WHERE b.series_id = bs.id AND b.ends_at >= $1)", cutoff)
     return {"bookings": len(bookings), "movements": len(movements), "cutoff": cutoff}
 
 
@@ -86,6 +93,11 @@ async def personal_data(user_id: int) -> dict:
         "WHERE m.holder_id = $1 OR m.staff_id = $1 ORDER BY m.at, m.id",
         user_id,
     )
+    waitlist = await db.fetch(
+        "SELECT w.id, s.slug AS site, w.kind, w.day, w.starts_at, w.ends_at, w.status, w.booking_id, w.created_at "
+        "FROM waitlist_entry w JOIN site s ON s.id = w.site_id WHERE w.user_id = $1 ORDER BY w.created_at",
+        user_id,
+    )
     sessions = await db.fetch(
         "SELECT created_at, expires_at, revoked_at FROM user_session WHERE user_id = $1 ORDER BY created_at",
         user_id,
@@ -98,6 +110,7 @@ async def personal_data(user_id: int) -> dict:
         "certifications": certifications,
         "bookings": bookings,
         "movements": movements,
+        "waitlist": waitlist,
         "sessions": sessions,
         "calendar_feeds": feeds,
     }

@@ -139,6 +139,8 @@ async def _cut_off(user_id: int) -> None:
     await end_all_sessions(user_id)
     await invites.revoke_all(user_id)
     await db.fetch("UPDATE feed_token SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL", user_id)
+    await db.fetch("UPDATE waitlist_entry SET status = 'removed', resolved_at = now(), skip_reason = 'inactive_user' "
+                   "WHERE user_id = $1 AND status = 'waiting'", user_id)
 
 
 async def new_invite(*, actor: CurrentUser, user_id: int) -> tuple[str, datetime]:

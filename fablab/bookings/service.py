@@ -203,10 +203,19 @@ async def _book_any_unit(site: dict, kind: str, policy: Policy, user_id: int, ac
 
 
 async def cancel_booking(*, actor: CurrentUser, booking_id: int, now: datetime | None = None) -> dict:
-    """Owner before the start, staff any time; anyone else sees no such booking."""
+    """Owner before the start, staff any time; anyone else sees no such booking. The freed slot
+    goes to the first person waiting for it, in the same transaction."""
+    from fablab.bookings.waitlist import offer_freed
+
     now = now or _now()
     async with DB.transaction():
-        row = await db.fetchone("SELECT id, user_id, starts_at, status FROM booking WHERE id = $1 FOR NO KEY UPDATE", booking_id)
+        # The item first (shared), then the booking: the order the desk and booking paths follow,
+        # so a cancellation that books a waiting person cannot deadlock with them.
+        await db.fetch("SELECT 1 FROM resource WHERE id = (SELECT resource_id FROM booking WHERE id = $1) FOR SHARE",
+                       booking_id)
+        row = await db.fetchone(
+            "SELECT id, user_id, resource_id, site_id, kind, starts_at, blocked_until, status FROM booking "
+            "WHERE id = $1 FOR NO KEY UPDATE", booking_id)
         if row is None or (row["user_id"] != actor.id and not actor.is_staff):
             raise NotFound(f"No booking {booking_id}.", code="unknown_booking")
         if row["status"] != "confirmed":
@@ -217,6 +226,8 @@ async def cancel_booking(*, actor: CurrentUser, booking_id: int, now: datetime |
         await db.fetch(
             "UPDATE booking SET status = 'cancelled', cancelled_at = $2, sequence = sequence + 1, updated_at = now() "
             "WHERE id = $1", booking_id, now)
+        if row["blocked_until"] > now:
+            await offer_freed(row, now)
         return queries.booking_out(await queries.booking(booking_id))
 
 

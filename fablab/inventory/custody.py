@@ -204,6 +204,10 @@ async def check_in(*, actor, tag: str, condition: str = "ok", note: str = "", no
         if condition == "damaged":
             await change_status(resource, "maintenance", actor_id=actor.id,
                                 note=f"damaged at check-in{': ' + note if note else ''}")
+        elif now < booking["ends_at"]:
+            # Back early: the rest of the loan goes to the first person waiting for it.
+            from fablab.bookings.waitlist import offer_freed
+            await offer_freed({**booking, "starts_at": now}, now)
         row = await db.fetchone(f"SELECT {queries.BOOKING_COLUMNS} {queries.BOOKING_FROM} WHERE b.id = $1",
                                 booking["id"])
     return {"booking": queries.booking_out(row), "resource": tag, "condition": condition,

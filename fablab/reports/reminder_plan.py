@@ -77,3 +77,11 @@ def reminders_for(booking: dict, site_staff: list[Recipient]) -> list[Reminder]:
         for recipient in ([learner] if learner else []) + staff:
             out.append(Reminder("loan_overdue", booking, recipient, overdue_at, overdue_at + OVERDUE_CATCH_UP))
     return out
+
+
+def waitlist_reminders(booking: dict) -> list[Reminder]:
+    """"A slot freed and it is yours": once, from the moment the waitlist booked it until it starts."""
+    learner = learner_of(booking)
+    if booking["status"] != "confirmed" or learner is None or booking.get("waitlist_booked_at") is None:
+        return []
+    return [Reminder("waitlist_booked", booking, learner, booking["waitlist_booked_at"], booking["starts_at"])]

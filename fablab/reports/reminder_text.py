@@ -36,6 +36,11 @@ def subject_and_body(reminder: Reminder) -> tuple[str, str]:
         body = (f"{greeting}Votre réservation commence bientôt :\n\n  {item}\n  Fablab de {b['site_name']}\n"
                 f"  du {start}\n  au {end}\n\nSi vous ne pouvez pas venir, annulez-la dans l'application : "
                 "l'équipement sera libéré pour quelqu'un d'autre.")
+    elif reminder.kind == "waitlist_booked":
+        subject = f"Bonne nouvelle : {b['resource_name']} est réservé pour vous"
+        body = (f"{greeting}Une place s'est libérée et la liste d'attente vous l'a donnée :\n\n  {item}\n"
+                f"  Fablab de {b['site_name']}\n  du {start}\n  au {end}\n\nC'est une réservation comme les "
+                "autres : si vous n'en avez plus besoin, annulez-la dans l'application pour la personne suivante.")
     elif reminder.kind == "loan_due":
         subject = f"Rappel : {b['resource_name']} est à rendre à {french_time(b['ends_at'], tz)}"
         body = (f"{greeting}Votre emprunt se termine bientôt :\n\n  {item}\n  à rendre au fablab de {b['site_name']}\n"

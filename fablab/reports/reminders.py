@@ -12,7 +12,7 @@ from fablab import db
 from fablab.db import DB
 from fablab.reports.mail_settings import SmtpSettings, load_smtp_settings
 from fablab.reports.reminder_plan import (DUE_LEAD, OVERDUE_AFTER, OVERDUE_CATCH_UP, START_LEAD, Recipient,
-                                          Reminder, reminders_for)
+                                          Reminder, reminders_for, waitlist_reminders)
 from fablab.reports.reminder_text import compose, subject_and_body
 from fablab.settings import SettingsError
 
@@ -24,19 +24,34 @@ SMTP_TIMEOUT_S = 20
 MAX_ATTEMPTS = 12
 SMTP_ERRORS = (aiosmtplib.SMTPException, OSError, asyncio.TimeoutError)
 
+# What a reminder says about a booking: the item, the site, the learner.
+BOOKING_FIELDS = """
+b.id, b.status, b.starts_at, b.ends_at, b.created_at, b.checked_out_at, b.site_id, b.user_id,
+r.tag, r.name AS resource_name, r.kind AS resource_kind,
+s.slug AS site, s.name AS site_name, s.timezone,
+u.name AS user_name, u.login AS user_login, u.email AS user_email,
+coalesce(u.active AND u.anonymised_at IS NULL, false) AS user_reachable
+"""
+BOOKING_JOINS = """
+JOIN resource r ON r.id = b.resource_id JOIN site s ON s.id = b.site_id LEFT JOIN app_user u ON u.id = b.user_id
+"""
+
 # Confirmed bookings about to start and loans out; the rules in reminder_plan pick the reminders.
-CANDIDATES = """
-SELECT b.id, b.status, b.starts_at, b.ends_at, b.created_at, b.checked_out_at, b.site_id, b.user_id,
-       r.tag, r.name AS resource_name, r.kind AS resource_kind,
-       s.slug AS site, s.name AS site_name, s.timezone,
-       u.name AS user_name, u.login AS user_login, u.email AS user_email,
-       coalesce(u.active AND u.anonymised_at IS NULL, false) AS user_reachable
-FROM booking b JOIN resource r ON r.id = b.resource_id JOIN site s ON s.id = b.site_id
-LEFT JOIN app_user u ON u.id = b.user_id
+CANDIDATES = f"""
+SELECT {BOOKING_FIELDS} FROM booking b {BOOKING_JOINS}
 WHERE ($1::int IS NULL OR b.site_id = $1)
   AND ((b.status = 'confirmed' AND b.starts_at > $2 AND b.starts_at <= $3)
        OR (b.status = 'checked_out' AND b.ends_at > $4 AND b.ends_at <= $5))
 ORDER BY b.starts_at, b.id
+"""
+
+# Bookings the waitlist gave someone lately that have not started: "it is yours" goes out once.
+WAITLIST_CANDIDATES = f"""
+SELECT w.resolved_at AS waitlist_booked_at, {BOOKING_FIELDS}
+FROM waitlist_entry w JOIN booking b ON b.id = w.booking_id {BOOKING_JOINS}
+WHERE ($1::int IS NULL OR b.site_id = $1) AND w.status = 'booked' AND w.resolved_at > $2::timestamptz - interval '1 day'
+  AND w.resolved_at <= $3 AND b.status = 'confirmed' AND b.starts_at > $2
+ORDER BY w.resolved_at, b.id
 """
 
 SITE_STAFF = """
@@ -86,12 +101,10 @@ async def plan(now: datetime, until: datetime, site_id: int | None = None) -> li
     staff: dict[int, list[Recipient]] = {}
     for row in staff_rows:
         staff.setdefault(row["site_id"], []).append(Recipient(row["id"], row["name"], "staff", row["email"].strip()))
-    out = []
-    for row in rows:
-        for reminder in reminders_for(row, staff.get(row["site_id"], [])):
-            if reminder.send_at <= until and now < reminder.expires_at:
-                out.append(reminder)
-    return out
+    found = [reminder for row in rows for reminder in reminders_for(row, staff.get(row["site_id"], []))]
+    found += [reminder for row in await db.fetch(WAITLIST_CANDIDATES, site_id, now, until)
+              for reminder in waitlist_reminders(row)]
+    return [reminder for reminder in found if reminder.send_at <= until and now < reminder.expires_at]
 
 
 def smtp_error_text(error: BaseException) -> str:

@@ -1,0 +1,52 @@
+"""HTTP routes of recurring bookings (staff); editing and cancelling occurrences is in routes.py."""
+
+from __future__ import annotations
+
+from datetime import time
+
+from litestar import Controller, Request, Response, get, post
+from litestar.params import FromPath, JSONBody
+from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
+
+from fablab.bookings import queries, series
+from fablab.bookings.recurrence import WeeklyRule
+from fablab.bookings.schemas import SeriesIn
+from fablab.errors import InvalidInput
+from fablab.guards import staff_only
+
+
+def clock(text: str | None, name: str) -> time | None:
+    if text is None:
+        return None
+    try:
+        return time.fromisoformat(text.zfill(5))
+    except ValueError:
+        raise InvalidInput(f"{name} must be a time such as 09:00.", code="invalid_time") from None
+
+
+class SeriesController(Controller):
+    path = "/api"
+    tags = ["series"]
+
+    @post("/series", guards=[staff_only], status_code=HTTP_201_CREATED)
+    async def create(self, request: Request, data: JSONBody[SeriesIn]) -> Response:
+        """201 with the series and a per-date report; 200 for a dry run; 409 series_conflicts
+        (nothing created) when dates are taken and on_conflict is "none"."""
+        if data.resource is not None and (data.site is not None or data.kind is not None):
+            raise InvalidInput("Give either resource, or site and kind.", code="resource_or_kind")
+        rule = WeeklyRule.build(first_day=data.first_day, start_time=data.start_time.zfill(5),
+                                end_time=data.end_time.zfill(5), weekdays=data.weekdays, interval=data.interval,
+                                until=data.until, count=data.count)
+        user_id = request.user.id if data.user is None else await queries.user_id_for_ref(data.user)
+        result = await series.create_series(
+            actor=request.user, user_id=user_id, rule=rule, resource_tag=data.resource, site=data.site,
+            kind=data.kind, quantity=data.quantity, purpose=data.purpose, on_conflict=data.on_conflict,
+            dry_run=data.dry_run)
+        return Response(result, status_code=HTTP_200_OK if data.dry_run else HTTP_201_CREATED)
+
+    @get("/series/{series_id:int}", guards=[staff_only])
+    async def get_series(self, series_id: FromPath[int]) -> dict:
+        return await series.series_out(series_id)
+
+
+ROUTES = [SeriesController]

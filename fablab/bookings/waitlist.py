@@ -1,0 +1,297 @@
+"""Waitlists: "tell me when one frees", first come, first served.
+
+A freed slot (cancellation, early return, no-show) is offered to the waiting entries in id order,
+inside the transaction that freed it; the periodic job offers whatever is free to everyone still
+waiting (slots the lazy no-show sweeps freed, entries whose refusal no longer holds). An offer is
+a real booking through create_booking, every rule checked: a refusal (training, quota) records
+why and passes to the next person, who may take the slot; the refused entry keeps its place.
+
+Entries are locked one at a time with SKIP LOCKED: two transactions freeing two units at once
+serve two different people instead of waiting on each other, and an entry never serves twice.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+import asyncpg
+
+from fablab import db
+from fablab.accounts.current import CurrentUser
+from fablab.bookings import queries
+from fablab.db import DB
+from fablab.errors import BookingConflict, Conflict, DomainError, Forbidden, InvalidInput, NotFound
+
+# An offer tries this many waiting people at most: a long queue of refusals costs bounded work.
+MAX_TRIES_PER_OFFER = 20
+MAX_DAYS_AHEAD = 90
+
+ENTRY_COLUMNS = """
+w.id, w.user_id, u.login AS user_login, u.name AS user_name, u.role AS user_role, s.slug AS site, w.site_id,
+w.kind, w.resource_id, r.tag AS resource, w.day, w.starts_at, w.ends_at, w.status, w.booking_id, w.skip_reason,
+w.created_at, w.resolved_at, w.seen_at,
+CASE WHEN w.status = 'waiting' THEN (
+    SELECT count(*) FROM waitlist_entry o
+    WHERE o.status = 'waiting' AND o.site_id = w.site_id AND o.kind = w.kind AND o.day = w.day AND o.id <= w.id)
+END AS position
+"""
+ENTRY_FROM = """
+FROM waitlist_entry w JOIN app_user u ON u.id = w.user_id JOIN site s ON s.id = w.site_id
+LEFT JOIN resource r ON r.id = w.resource_id
+"""
+
+# The first waiting entry the freed unit could serve, not yet tried by this offer.
+NEXT_CANDIDATE = """
+SELECT w.id FROM waitlist_entry w
+WHERE w.status = 'waiting' AND w.site_id = $1 AND w.kind = $2 AND (w.resource_id IS NULL OR w.resource_id = $3)
+  AND w.starts_at < $5 AND w.ends_at > $4 AND w.starts_at > $6 AND NOT (w.id = ANY($7::bigint[]))
+ORDER BY w.id LIMIT 1
+FOR NO KEY UPDATE SKIP LOCKED
+"""
+
+NEXT_WAITING = """
+SELECT w.id FROM waitlist_entry w
+WHERE w.status = 'waiting' AND w.starts_at > $1 AND NOT (w.id = ANY($2::bigint[]))
+ORDER BY w.id LIMIT 1
+FOR NO KEY UPDATE SKIP LOCKED
+"""
+
+
+class AlreadyWaiting(Conflict):
+    code, title = "already_waiting", "Already on the waitlist for this day"
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+async def entry(entry_id: int) -> dict | None:
+    return await db.fetchone(f"SELECT {ENTRY_COLUMNS} {ENTRY_FROM} WHERE w.id = $1", entry_id)
+
+
+async def entry_out(row: dict) -> dict:
+    booking = None
+    if row["booking_id"] is not None:
+        found = await queries.booking(row["booking_id"])
+        booking = queries.booking_out(found) if found else None
+    return {
+        "id": row["id"], "user": {"id": row["user_id"], "login": row["user_login"], "name": row["user_name"]},
+        "site": row["site"], "kind": row["kind"], "resource": row["resource"], "date": row["day"].isoformat(),
+        "starts_at": row["starts_at"], "ends_at": row["ends_at"], "status": row["status"],
+        "position": row["position"], "skip_reason": row["skip_reason"], "booking": booking,
+        "created_at": row["created_at"], "resolved_at": row["resolved_at"], "seen": row["seen_at"] is not None,
+    }
+
+
+# -------------------------------------------------------------------------------------------
+# Joining
+
+
+async def _wish(site: dict, kind: str, day: date | None, starts_at: datetime | None, ends_at: datetime | None,
+                now: datetime) -> tuple[date, datetime, datetime]:
+    if starts_at is None and ends_at is None:
+        if day is None:
+            raise InvalidInput("Give a date, or starts_at and ends_at.", code="date_required")
+        calendar = await queries.calendar_for(site, day, day)
+        opening, closing = calendar.opening(day), calendar.closing(day)
+        if opening is None:
+            raise InvalidInput(f"The site is closed on {day}.", code="closed_day", day=day.isoformat())
+        starts_at, ends_at = opening, closing
+    elif starts_at is None or ends_at is None:
+        raise InvalidInput("Give both starts_at and ends_at.", code="times_required")
+    if starts_at.tzinfo is None or ends_at.tzinfo is None:
+        raise InvalidInput("Times need an offset (RFC 3339).", code="naive_timestamp")
+    if ends_at <= starts_at:
+        raise InvalidInput("ends_at must be after starts_at.", code="ends_before_start")
+    if starts_at <= now:
+        raise InvalidInput("This slot has started already.", code="in_the_past")
+    tz = ZoneInfo(site["timezone"])
+    local_day = starts_at.astimezone(tz).date()
+    if day is not None and day != local_day:
+        raise InvalidInput("starts_at is not on the given date.", code="invalid_date")
+    if local_day > now.astimezone(tz).date() + timedelta(days=MAX_DAYS_AHEAD):
+        raise InvalidInput(f"The waitlist opens {MAX_DAYS_AHEAD} days ahead.", code="too_far_ahead")
+    return local_day, starts_at, ends_at
+
+
+async def join(*, actor: CurrentUser, user_id: int, site: str, kind: str, resource_tag: str | None = None,
+               day: date | None = None, starts_at: datetime | None = None, ends_at: datetime | None = None,
+               now: datetime | None = None) -> dict:
+    """Queue for a unit or any unit of a kind, for a slot or a whole day; served at once if it is free."""
+    if user_id != actor.id and not actor.is_staff:
+        raise Forbidden("Only staff put someone else on the waitlist.", code="not_allowed_for_others")
+    now = now or _now()
+    kind = queries.require_kind(kind)
+    site_row = await queries.require_site(site)
+    resource_id = None
+    if resource_tag is not None:
+        unit = await queries.resource_by_tag(resource_tag)
+        if unit is None:
+            raise NotFound(f"No item {resource_tag}.", code="unknown_tag")
+        if (unit["site_id"], unit["kind"]) != (site_row["id"], kind):
+            raise InvalidInput("This item is of another kind or at another site.", code="resource_mismatch")
+        resource_id = unit["id"]
+    local_day, starts_at, ends_at = await _wish(site_row, kind, day, starts_at, ends_at, now)
+    async with DB.transaction():
+        await db.fetch("SAVEPOINT waitlist_join")
+        try:
+            entry_id = await db.fetchval(
+                "INSERT INTO waitlist_entry (user_id, site_id, kind, resource_id, day, starts_at, ends_at) "
+                "VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+                user_id, site_row["id"], kind, resource_id, local_day, starts_at, ends_at)
+        except asyncpg.UniqueViolationError:
+            raise AlreadyWaiting(f"You are already waiting for a {kind} on {local_day}; "
+                                 "leave that entry first.") from None
+        except asyncpg.ForeignKeyViolationError:
+            raise NotFound(f"No user {user_id}.", code="unknown_user") from None
+        locked = await db.fetchval("SELECT id FROM waitlist_entry WHERE id = $1 FOR NO KEY UPDATE", entry_id)
+        await _try_entry(locked, now, enforce_policy=True)
+    return await entry_out(await entry(entry_id))
+
+
+# -------------------------------------------------------------------------------------------
+# Offering
+
+
+async def _booker(user_id: int) -> CurrentUser | None:
+    row = await db.fetchone(
+        "SELECT u.id, u.login, u.name, u.role, u.site_id, s.slug AS site FROM app_user u "
+        "LEFT JOIN site s ON s.id = u.site_id WHERE u.id = $1 AND u.active", user_id)
+    return CurrentUser(session_id=0, **row) if row else None
+
+
+async def _try_entry(entry_id: int, now: datetime, *, enforce_policy: bool, actor: CurrentUser | None = None) -> bool:
+    """Book the entry's wish (the entry row is locked by the caller); True when it got a booking.
+
+    The attempt runs in a savepoint: a refusal undoes only itself. A conflict means the slot is
+    still taken (the entry waits on, silently); a rule refusal is recorded as skip_reason.
+    """
+    from fablab.bookings.service import create_booking
+
+    wish = await db.fetchone(
+        "SELECT w.user_id, w.kind, w.starts_at, w.ends_at, s.slug AS site, r.tag FROM waitlist_entry w "
+        "JOIN site s ON s.id = w.site_id LEFT JOIN resource r ON r.id = w.resource_id WHERE w.id = $1", entry_id)
+    booker = await _booker(wish["user_id"])
+    if booker is None:
+        await db.fetch("UPDATE waitlist_entry SET status = 'removed', resolved_at = $2, skip_reason = 'inactive_user' "
+                       "WHERE id = $1", entry_id, now)
+        return False
+    await db.fetch("SAVEPOINT waitlist_offer")
+    try:
+        booking = await create_booking(
+            actor=actor or booker, user_id=booker.id, starts_at=wish["starts_at"], ends_at=wish["ends_at"],
+            resource_tag=wish["tag"], site=None if wish["tag"] else wish["site"],
+            kind=None if wish["tag"] else wish["kind"], purpose="Liste d'attente",
+            enforce_policy=enforce_policy, now=now)
+    except BookingConflict:
+        await db.fetch("ROLLBACK TO SAVEPOINT waitlist_offer")
+        return False
+    except asyncpg.ExclusionViolationError:
+        await db.fetch("ROLLBACK TO SAVEPOINT waitlist_offer")
+        return False
+    except DomainError as refusal:
+        await db.fetch("ROLLBACK TO SAVEPOINT waitlist_offer")
+        await db.fetch("UPDATE waitlist_entry SET skip_reason = $2 WHERE id = $1", entry_id, refusal.code)
+        return False
+    await db.fetch("RELEASE SAVEPOINT waitlist_offer")
+    await db.fetch(
+        "UPDATE waitlist_entry SET status = 'booked', booking_id = $2, resolved_at = $3, skip_reason = NULL "
+        "WHERE id = $1", entry_id, booking["id"], now)
+    return True
+
+
+async def offer_freed(booking: dict, now: datetime) -> int:
+    """Offer a just-freed booking's unit and time to the people waiting for it, first come first
+    served; call inside the freeing transaction. booking: resource_id, site_id, kind, starts_at,
+    blocked_until (the range it held). Returns how many got a booking."""
+    tried: list[int] = []
+    served = 0
+    start = max(booking["starts_at"], now)
+    while len(tried) < MAX_TRIES_PER_OFFER:
+        entry_id = await db.fetchval(NEXT_CANDIDATE, booking["site_id"], booking["kind"], booking["resource_id"],
+                                     start, booking["blocked_until"], now, tried)
+        if entry_id is None:
+            break
+        tried.append(entry_id)
+        served += await _try_entry(entry_id, now, enforce_policy=True)
+    return served
+
+
+async def offer_everything_free(now: datetime | None = None, limit: int = 500) -> int:
+    """The periodic job: expire past wishes, then give each waiting person, in order, whatever is
+    free for their wish now. Each entry in its own short transaction."""
+    now = now or _now()
+    await db.fetch("UPDATE waitlist_entry SET status = 'expired', resolved_at = $1 "
+                   "WHERE status = 'waiting' AND starts_at <= $1", now)
+    tried: list[int] = []
+    served = 0
+    while len(tried) < limit:
+        async with DB.transaction():
+            entry_id = await db.fetchval(NEXT_WAITING, now, tried)
+            if entry_id is None:
+                break
+            tried.append(entry_id)
+            served += await _try_entry(entry_id, now, enforce_policy=True)
+    return served
+
+
+# -------------------------------------------------------------------------------------------
+# Staff and owner actions
+
+
+async def _locked_entry(entry_id: int, actor: CurrentUser) -> dict:
+    row = await db.fetchone("SELECT id, user_id, status FROM waitlist_entry WHERE id = $1 FOR NO KEY UPDATE",
+                            entry_id)
+    if row is None or (row["user_id"] != actor.id and not actor.is_staff):
+        raise NotFound(f"No waitlist entry {entry_id}.", code="unknown_entry")
+    if row["status"] != "waiting":
+        raise Conflict(f"This entry is {row['status']}.", code="not_waiting", entry_status=row["status"])
+    return row
+
+
+async def remove(*, actor: CurrentUser, entry_id: int, now: datetime | None = None) -> None:
+    async with DB.transaction():
+        await _locked_entry(entry_id, actor)
+        await db.fetch("UPDATE waitlist_entry SET status = 'removed', resolved_at = $2 WHERE id = $1",
+                       entry_id, now or _now())
+
+
+async def promote(*, actor: CurrentUser, entry_id: int, now: datetime | None = None) -> dict:
+    """Staff give the entry its wish now, out of turn and past the rules (never past the
+    no-overlap constraint): 409 booking_conflict when nothing is free."""
+    if not actor.is_staff:
+        raise Forbidden("Only staff promote a waitlist entry.", code="staff_only")
+    now = now or _now()
+    async with DB.transaction():
+        await _locked_entry(entry_id, actor)
+        if not await _try_entry(entry_id, now, enforce_policy=False, actor=actor):
+            row = await entry(entry_id)
+            if row["status"] == "waiting":
+                raise BookingConflict("Nothing matching this wish is free now.")
+    return await entry_out(await entry(entry_id))
+
+
+async def mark_seen(*, actor: CurrentUser, entry_id: int) -> dict:
+    row = await entry(entry_id)
+    if row is None or row["user_id"] != actor.id:
+        raise NotFound(f"No waitlist entry {entry_id}.", code="unknown_entry")
+    await db.fetch("UPDATE waitlist_entry SET seen_at = coalesce(seen_at, now()) WHERE id = $1", entry_id)
+    return await entry_out(await entry(entry_id))
+
+
+async def list_mine(user_id: int, now: datetime) -> list[dict]:
+    """The learner's entries still relevant: waiting, or booked and not yet seen or in the future."""
+    rows = await db.fetch(
+        f"SELECT {ENTRY_COLUMNS} {ENTRY_FROM} WHERE w.user_id = $1 "
+        "AND (w.status = 'waiting' OR (w.status = 'booked' AND (w.seen_at IS NULL OR w.ends_at > $2))) "
+        "ORDER BY w.starts_at, w.id LIMIT 200", user_id, now)
+    return [await entry_out(row) for row in rows]
+
+
+async def list_for_site(site: str, day: date) -> list[dict]:
+    site_row = await queries.require_site(site)
+    rows = await db.fetch(
+        f"SELECT {ENTRY_COLUMNS} {ENTRY_FROM} WHERE w.site_id = $1 AND w.day = $2 "
+        "ORDER BY (w.status = 'waiting') DESC, w.kind, w.id LIMIT 500", site_row["id"], day)
+    return [await entry_out(row) for row in rows]

@@ -1,0 +1,69 @@
+"""HTTP routes of the waitlist: learners queue and leave, staff see a day's list, promote, remove."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Annotated
+from zoneinfo import ZoneInfo
+
+from litestar import Controller, Request, delete, get, post
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
+
+from fablab.background import PeriodicJob
+from fablab.bookings import queries, waitlist
+from fablab.bookings.routes import parse_day
+from fablab.bookings.schemas import WaitlistIn
+from fablab.errors import Forbidden, InvalidInput
+from fablab.guards import signed_in, staff_only
+
+
+class WaitlistController(Controller):
+    path = "/api/waitlist"
+    tags = ["waitlist"]
+
+    @post("/", guards=[signed_in], status_code=HTTP_201_CREATED)
+    async def join(self, request: Request, data: JSONBody[WaitlistIn]) -> dict:
+        """Queue for a slot or a day; when it is free already, the booking is made at once
+        (status "booked")."""
+        actor = request.user
+        if data.user is not None and not actor.is_staff:
+            if await queries.user_id_for_ref(data.user) != actor.id:
+                raise Forbidden("Only staff put someone else on the waitlist.", code="not_allowed_for_others")
+        user_id = actor.id if data.user is None else await queries.user_id_for_ref(data.user)
+        return await waitlist.join(actor=actor, user_id=user_id, site=data.site, kind=data.kind,
+                                   resource_tag=data.resource, day=data.day, starts_at=data.starts_at,
+                                   ends_at=data.ends_at)
+
+    @get("/", guards=[signed_in])
+    async def list_entries(
+        self, request: Request, mine: FromQuery[bool] = False, site: FromQuery[str | None] = None,
+        day: Annotated[str | None, QueryParameter(name="date")] = None,
+    ) -> list[dict]:
+        """Learners get their own entries (waiting, and bookings the list gave them); staff a
+        site's day in queue order."""
+        actor = request.user
+        if mine or not actor.is_staff:
+            return await waitlist.list_mine(actor.id, datetime.now(timezone.utc))
+        slug = site or actor.site
+        if slug is None:
+            raise InvalidInput("Give site=.", code="site_required")
+        site_row = await queries.require_site(slug)
+        wanted = parse_day(day, "date") or datetime.now(ZoneInfo(site_row["timezone"])).date()
+        return await waitlist.list_for_site(slug, wanted)
+
+    @delete("/{entry_id:int}", guards=[signed_in], status_code=HTTP_204_NO_CONTENT)
+    async def leave(self, request: Request, entry_id: FromPath[int]) -> None:
+        await waitlist.remove(actor=request.user, entry_id=entry_id)
+
+    @post("/{entry_id:int}/promote", guards=[staff_only], status_code=HTTP_200_OK)
+    async def promote(self, request: Request, entry_id: FromPath[int]) -> dict:
+        return await waitlist.promote(actor=request.user, entry_id=entry_id)
+
+    @post("/{entry_id:int}/seen", guards=[signed_in], status_code=HTTP_200_OK)
+    async def seen(self, request: Request, entry_id: FromPath[int]) -> dict:
+        return await waitlist.mark_seen(actor=request.user, entry_id=entry_id)
+
+
+ROUTES = [WaitlistController]
+JOBS = [PeriodicJob("waitlist-offers", 60, waitlist.offer_everything_free)]

@@ -1,0 +1,185 @@
+"""Recurring bookings: per-date reports, the conflict choice, scoped cancel and edit, the rule."""
+
+from datetime import date, datetime, time, timedelta
+
+import holidays
+import pytest
+
+from fablab import db
+from fablab.bookings.recurrence import WeeklyRule
+from fablab.errors import InvalidInput
+from tests.test_bookings import PARIS, assert_problem
+
+WEEKS = 10
+
+
+def clear_tuesdays(weeks: int = WEEKS) -> list[date]:
+    """`weeks` consecutive Tuesdays from next week on with no French public holiday among them."""
+    today = datetime.now(PARIS).date()
+    first = today + timedelta(days=(1 - today.weekday()) % 7 or 7)
+    french = holidays.country_holidays("FR", years=range(today.year, today.year + 3))
+    while True:
+        days = [first + timedelta(weeks=n) for n in range(weeks)]
+        if not any(day in french for day in days):
+            return days
+        first += timedelta(weeks=1)
+
+
+def at(day: date, hh: int, mm: int = 0) -> str:
+    return datetime.combine(day, time(hh, mm), PARIS).isoformat()
+
+
+def weekly_room(days: list[date], **extra) -> dict:
+    return {"resource": "VLG-ROOM-001", "first_day": days[0].isoformat(), "start_time": "09:00",
+            "end_time": "12:30", "weekdays": ["tue"], "count": len(days), "purpose": "Cohorte B", **extra}
+
+
+async def series_bookings(series_id: int | None = None) -> list[dict]:
+    return await db.fetch(
+        "SELECT id, status, sequence, occurrence_date FROM booking WHERE series_id IS NOT NULL "
+        "AND ($1::bigint IS NULL OR series_id = $1) ORDER BY occurrence_date", series_id)
+
+
+async def close_and_conflict(staff, days: list[date]) -> tuple[date, date]:
+    """Week 6 closed (a staff training day), week 8 taken by a learner's booking at 10:00."""
+    closed, taken = days[5], days[7]
+    await db.fetch("INSERT INTO closure (site_id, starts_on, ends_on, reason) "
+                   "SELECT id, $1, $1, 'Journée pédagogique' FROM site WHERE slug = 'vlg'", closed)
+    await db.fetch(
+        "INSERT INTO booking (resource_id, site_id, kind, user_id, created_by_id, starts_at, ends_at, blocked_until, purpose) "
+        "SELECT r.id, r.site_id, r.kind, u.id, u.id, $1, $2, $2, 'Révisions' FROM resource r, app_user u "
+        "WHERE r.tag = 'VLG-ROOM-001' AND u.login = 'learner1'",
+        datetime.fromisoformat(at(taken, 10)), datetime.fromisoformat(at(taken, 11)))
+    return closed, taken
+
+
+async def test_ten_weeks_with_a_closure_and_a_conflict(staff):
+    days = clear_tuesdays()
+    closed, taken = await close_and_conflict(staff, days)
+
+    # Default choice: create none, and say why, date by date.
+    refused = await staff.post("/api/series", json=weekly_room(days))
+    assert_problem(refused, 409, "series_conflicts")
+    report = {row["date"]: row for row in refused.json()["occurrences"]}
+    assert len(report) == WEEKS
+    assert report[closed.isoformat()]["outcome"] == "closure"
+    assert report[closed.isoformat()]["detail"] == "Journée pédagogique"
+    assert report[taken.isoformat()]["outcome"] == "conflict"
+    assert "learner" in report[taken.isoformat()]["detail"].lower() or "Révisions" in report[taken.isoformat()]["detail"]
+    assert {row["outcome"] for day, row in report.items() if day not in (closed.isoformat(), taken.isoformat())} == {"created"}
+    assert await series_bookings() == []
+    assert await db.fetchval("SELECT count(*) FROM booking_series") == 0
+
+    # The other choice: every date but the conflict (the closure is skipped either way).
+    created = await staff.post("/api/series", json=weekly_room(days, on_conflict="all_but_conflicts"))
+    assert created.status_code == 201, created.text
+    body = created.json()
+    assert body["created"] == 8
+    assert body["conflicts"] == [taken.isoformat()] and body["skipped"] == [closed.isoformat()]
+    series = body["series"]
+    assert series["rule"]["rrule"] == "FREQ=WEEKLY;INTERVAL=1;BYDAY=TU;COUNT=10"
+    assert len(series["bookings"]) == 8
+    rows = await series_bookings(series["id"])
+    assert [row["occurrence_date"] for row in rows] == [d for d in days if d not in (closed, taken)]
+    assert all(row["status"] == "confirmed" and row["sequence"] == 0 for row in rows)
+    first = series["bookings"][0]
+    assert datetime.fromisoformat(first["starts_at"]) == datetime.fromisoformat(at(days[0], 9))
+    assert datetime.fromisoformat(first["ends_at"]) == datetime.fromisoformat(at(days[0], 12, 30))
+
+    # "This and following" from week 5: weeks 5, 7, 9 and 10 (6 is closed, 8 was taken).
+    week5 = next(row["id"] for row in rows if row["occurrence_date"] == days[4])
+    cancelled = await staff.post(f"/api/bookings/{week5}/cancel", json={"scope": "following"})
+    assert cancelled.status_code == 200, cancelled.text
+    assert len(cancelled.json()["cancelled"]) == 4
+    after = {row["occurrence_date"]: row for row in await series_bookings(series["id"])}
+    for day in (days[4], days[6], days[8], days[9]):
+        assert after[day]["status"] == "cancelled" and after[day]["sequence"] == 1
+    for day in days[:4]:
+        assert after[day]["status"] == "confirmed" and after[day]["sequence"] == 0
+
+
+async def test_dry_run_reports_and_creates_nothing(staff):
+    days = clear_tuesdays(4)
+    response = await staff.post("/api/series", json=weekly_room(days, dry_run=True))
+    assert response.status_code == 200, response.text
+    assert response.json()["dry_run"] is True and response.json()["created"] == 4
+    assert await series_bookings() == [] and await db.fetchval("SELECT count(*) FROM booking_series") == 0
+
+
+async def test_a_set_of_laptops_for_a_cohort(staff):
+    days = clear_tuesdays(2)
+    body = {"site": "vlg", "kind": "laptop", "quantity": 5, "first_day": days[0].isoformat(),
+            "start_time": "09:00", "end_time": "18:00", "until": days[1].isoformat(), "purpose": "Cohorte B"}
+    response = await staff.post("/api/series", json=body)
+    assert response.status_code == 201, response.text
+    assert response.json()["created"] == 10
+    per_day = await db.fetch("SELECT occurrence_date, count(DISTINCT resource_id) AS units FROM booking "
+                             "WHERE series_id IS NOT NULL GROUP BY 1 ORDER BY 1")
+    assert [(row["occurrence_date"], row["units"]) for row in per_day] == [(days[0], 5), (days[1], 5)]
+    # Only 7 left: a second cohort asking for 8 gets a conflict on each date, and nothing.
+    again = await staff.post("/api/series", json={**body, "quantity": 8})
+    assert_problem(again, 409, "series_conflicts")
+    assert [row["detail"] for row in again.json()["occurrences"]] == ["7 sur 8 libre(s)."] * 2
+
+
+async def test_edit_the_whole_series_moves_every_occurrence_or_none(staff):
+    days = clear_tuesdays(3)
+    series = (await staff.post("/api/series", json=weekly_room(days))).json()["series"]
+    ids = [b["id"] for b in series["bookings"]]
+    moved = await staff.patch(f"/api/bookings/{ids[1]}", json={"scope": "series", "start_time": "14:00",
+                                                                "end_time": "16:00"})
+    assert moved.status_code == 200, moved.text
+    rows = await db.fetch("SELECT starts_at, ends_at, sequence FROM booking WHERE id = ANY($1::bigint[]) "
+                          "ORDER BY starts_at", ids)
+    assert [r["starts_at"] for r in rows] == [datetime.fromisoformat(at(d, 14)) for d in days]
+    assert all(r["sequence"] == 1 for r in rows)
+
+    # A learner holds 15:00 on the last date: moving to 15:00 refuses everything.
+    await db.fetch(
+        "INSERT INTO booking (resource_id, site_id, kind, user_id, starts_at, ends_at, blocked_until) "
+        "SELECT r.id, r.site_id, r.kind, u.id, $1, $2, $2 FROM resource r, app_user u "
+        "WHERE r.tag = 'VLG-ROOM-001' AND u.login = 'learner2'",
+        datetime.fromisoformat(at(days[2], 16, 30)), datetime.fromisoformat(at(days[2], 17)))
+    clash = await staff.patch(f"/api/bookings/{ids[0]}", json={"scope": "series", "start_time": "15:00",
+                                                                "end_time": "17:00"})
+    assert_problem(clash, 409, "series_conflicts")
+    unchanged = await db.fetch("SELECT starts_at, sequence FROM booking WHERE id = ANY($1::bigint[])", ids)
+    assert all(r["sequence"] == 1 and r["starts_at"].astimezone(PARIS).hour == 14 for r in unchanged)
+
+
+async def test_cancel_the_whole_series(staff):
+    days = clear_tuesdays(3)
+    series = (await staff.post("/api/series", json=weekly_room(days))).json()["series"]
+    response = await staff.post(f"/api/bookings/{series['bookings'][2]['id']}/cancel", json={"scope": "series"})
+    assert response.status_code == 200 and len(response.json()["cancelled"]) == 3
+    assert (await staff.get(f"/api/series/{series['id']}")).json()["cancelled_at"] is not None
+
+
+async def test_series_are_for_staff_and_bad_rules_are_4xx(learner, staff):
+    days = clear_tuesdays(2)
+    assert_problem(await learner.post("/api/series", json=weekly_room(days)), 403, "forbidden")
+    assert_problem(await staff.post("/api/series", json=weekly_room(days, count=None)), 400, "until_or_count")
+    assert_problem(await staff.post("/api/series", json=weekly_room(days, weekdays=["xyz"])), 400, "invalid_weekday")
+    assert_problem(await staff.post("/api/series", json=weekly_room(days, end_time="08:00")), 400, "ends_before_start")
+    assert_problem(await staff.post("/api/series", json=weekly_room(days, start_time="25:00")), 400, "invalid_time")
+    assert_problem(await staff.post("/api/series", json=weekly_room(days, weekdays=["sun"])), 400, "no_occurrences")
+    assert_problem(await staff.post("/api/series", json=weekly_room(days, resource="NOPE-1")), 404, "unknown_tag")
+    assert_problem(await staff.post("/api/series", json={**weekly_room(days), "site": "vlg"}), 400, "resource_or_kind")
+    assert (await staff.post("/api/bookings/1/cancel", json={"scope": "everything"})).status_code in (400, 422)
+    assert await db.fetchval("SELECT count(*) FROM booking") == 0
+
+
+def test_rule_dates_every_other_week_on_two_days():
+    rule = WeeklyRule.build(first_day=date(2027, 1, 6), start_time="09:00", end_time="10:00",
+                            weekdays=["mon", "wed"], interval=2, until=date(2027, 2, 1), count=None)
+    # Wednesday 6 January starts the first week (its Monday is before the first day).
+    assert rule.dates() == [date(2027, 1, 6), date(2027, 1, 18), date(2027, 1, 20), date(2027, 2, 1)]
+    assert rule.rrule() == "FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,WE;UNTIL=20270201"
+
+
+def test_rule_refuses_endless_series():
+    with pytest.raises(InvalidInput) as refused:
+        WeeklyRule.build(first_day=date(2027, 1, 4), start_time="09:00", end_time="10:00",
+                         weekdays=list(("mon", "tue", "wed", "thu", "fri")), interval=1,
+                         until=date(2028, 1, 4), count=None).dates()
+    assert refused.value.code == "too_many_occurrences"
