@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import getpass
 import os
+import signal
 import sys
 from contextlib import contextmanager
 
@@ -97,6 +98,10 @@ def cmd_report(settings: Settings, args: argparse.Namespace) -> None:
     sys.stdout.write(text)
 
 
+def _exit_on_sigterm(signum, frame) -> None:
+    raise SystemExit(0)
+
+
 def cmd_serve(settings: Settings, args: argparse.Namespace) -> None:
     import uvicorn
 
@@ -123,6 +128,10 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> None:
         os.environ["FABLAB_SECRET_KEY"] = settings.secret_key
         os.environ.setdefault("FABLAB_BASE_URL", settings.base_url)
         print(f"fablab: serving on http://{args.host}:{port} with {workers} worker(s)", flush=True)
+        # uvicorn shuts down on SIGTERM (systemd stop), then raises the signal again with the handler
+        # it found: with the default one the process dies there and the embedded PostgreSQL is never
+        # stopped. Exiting through SystemExit runs the `with database(...)` cleanup instead.
+        signal.signal(signal.SIGTERM, _exit_on_sigterm)
         uvicorn.run(
             "fablab.app:create_app", factory=True, host=args.host, port=port, workers=workers,
             proxy_headers=True, forwarded_allow_ips=os.environ.get("FABLAB_TRUSTED_PROXIES", "127.0.0.1"),

@@ -83,3 +83,30 @@ def test_health_is_503_while_database_is_down_and_recovers(tmp_path):
         process.terminate()
         process.wait(timeout=15)
         server.stop()
+
+
+def postgres_running(pgdata) -> bool:
+    return (pgdata / "postmaster.pid").exists()
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_sigterm_stops_the_server_and_its_embedded_postgres(tmp_path, workers):
+    # systemd and container runtimes stop services with SIGTERM: the embedded cluster must stop too,
+    # not stay behind holding the data directory.
+    port = free_port()
+    env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "fablab.cli", "serve", "--port", str(port), "--workers", str(workers)], cwd=ROOT,
+        env={**env, "FABLAB_DATA_DIR": str(tmp_path), "FABLAB_BASE_URL": f"http://127.0.0.1:{port}",
+             "FABLAB_LOG_LEVEL": "warning"},
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_for_status(f"http://127.0.0.1:{port}/health", 200, within=120)
+        assert postgres_running(tmp_path / "pg")
+        process.terminate()
+        assert process.wait(timeout=60) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert not postgres_running(tmp_path / "pg")
