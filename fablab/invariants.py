@@ -36,6 +36,16 @@ CHECKS = {
            OR (status = 'confirmed' AND (checked_out_at IS NOT NULL OR returned_at IS NOT NULL
                                          OR cancelled_at IS NOT NULL OR no_show_at IS NOT NULL))
          LIMIT 20""",
+    "a waitlist entry is served once, by a booking of its own learner": """
+        SELECT w.id FROM waitlist_entry w LEFT JOIN booking b ON b.id = w.booking_id
+         WHERE w.status = 'booked' AND (b.id IS NULL OR b.user_id IS DISTINCT FROM w.user_id OR b.kind <> w.kind)
+         UNION ALL
+        SELECT min(w.id) FROM waitlist_entry w WHERE w.booking_id IS NOT NULL GROUP BY w.booking_id HAVING count(*) > 1
+         LIMIT 20""",
+    "series occurrences belong to their series' site and kind": """
+        SELECT b.id FROM booking b JOIN booking_series bs ON bs.id = b.series_id
+         WHERE b.site_id <> bs.site_id OR b.kind <> bs.kind
+         LIMIT 20""",
     "movements are append-only (trigger in place)": """
         SELECT 'missing trigger' AS problem WHERE NOT EXISTS (
             SELECT 1 FROM pg_trigger WHERE tgname = 'movement_append_only' AND NOT tgisinternal)""",

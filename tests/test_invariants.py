@@ -37,3 +37,16 @@ async def test_audit_detects_a_check_out_never_closed(demo):
     await db.fetch("INSERT INTO movement (resource_id, kind, booking_id, holder_id) VALUES (1, 'check_out', $1, 5)", booking_id)
     results = results_by_name(await audit_invariants())
     assert not results["every check-out movement is closed by a check-in or still open"].holds
+
+
+async def test_audit_detects_a_waitlist_entry_served_with_someone_elses_booking(demo):
+    start = datetime.now(timezone.utc) + timedelta(days=2)
+    booking_id = await db.fetchval(
+        "INSERT INTO booking (resource_id, site_id, kind, user_id, starts_at, ends_at, blocked_until) "
+        "VALUES (1, 1, 'laptop', 5, $1, $2, $2) RETURNING id", start, start + timedelta(hours=8))
+    await db.fetch(
+        "INSERT INTO waitlist_entry (user_id, site_id, kind, day, starts_at, ends_at, status, booking_id) "
+        "VALUES (6, 1, 'laptop', $1, $2, $3, 'booked', $4)", start.date(), start, start + timedelta(hours=8), booking_id)
+    results = results_by_name(await audit_invariants())
+    assert not results["a waitlist entry is served once, by a booking of its own learner"].holds
+    assert results["series occurrences belong to their series' site and kind"].holds

@@ -183,3 +183,15 @@ def test_rule_refuses_endless_series():
                          weekdays=list(("mon", "tue", "wed", "thu", "fri")), interval=1,
                          until=date(2028, 1, 4), count=None).dates()
     assert refused.value.code == "too_many_occurrences"
+
+
+async def test_a_started_or_cancelled_booking_cannot_be_moved(staff, learner):
+    from tests.test_bookings import book
+
+    booking_id = (await book(learner, start=(10, 0), end=(11, 0))).json()["id"]
+    assert (await learner.post(f"/api/bookings/{booking_id}/cancel")).status_code == 200
+    assert_problem(await staff.patch(f"/api/bookings/{booking_id}", json={"start_time": "14:00", "end_time": "15:00"}),
+                   409, "not_editable")
+    assert_problem(await staff.patch(f"/api/bookings/{booking_id}", json={"scope": "series", "purpose": "x"}),
+                   400, "not_in_series")
+    assert_problem(await learner.patch(f"/api/bookings/{booking_id}", json={"purpose": "x"}), 403, "forbidden")

@@ -342,8 +342,8 @@ async def edit_occurrences(*, actor: CurrentUser, booking_id: int, scope: str, s
     report, changed = [], []
     async with DB.transaction():
         locked = await _lock_in_order(ids)
-        if scope == "this" and (not locked or locked[0]["status"] != "confirmed"):
-            raise Conflict("Only a confirmed booking can be edited.", code="not_editable")
+        if scope == "this" and (not locked or locked[0]["status"] != "confirmed" or locked[0]["starts_at"] <= now):
+            raise Conflict("Only a confirmed booking that has not started can be edited.", code="not_editable")
         for booking in locked:
             if booking["status"] != "confirmed" or booking["starts_at"] <= now:
                 continue
