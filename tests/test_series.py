@@ -195,3 +195,9 @@ async def test_a_started_or_cancelled_booking_cannot_be_moved(staff, learner):
     assert_problem(await staff.patch(f"/api/bookings/{booking_id}", json={"scope": "series", "purpose": "x"}),
                    400, "not_in_series")
     assert_problem(await learner.patch(f"/api/bookings/{booking_id}", json={"purpose": "x"}), 403, "forbidden")
+
+
+async def test_a_first_day_years_away_is_refused(staff):
+    for first_day in ("9999-12-28", "0001-01-02"):
+        body = {**weekly_room(clear_tuesdays(1)), "first_day": first_day, "count": 3}
+        assert_problem(await staff.post("/api/series", json=body), 400, "invalid_dates")

@@ -26,6 +26,8 @@ from fablab.errors import Conflict, Forbidden, InvalidInput, NotFound
 ON_CONFLICT = ("none", "all_but_conflicts")
 SCOPES = ("this", "following", "series")
 SKIPPED = ("closure", "holiday", "outside_opening_hours", "past")
+# A series starts around now: a first day years away is a typo (and would overflow the calendar).
+MAX_DISTANCE = timedelta(days=730)
 
 
 class SeriesConflicts(Conflict):
@@ -192,6 +194,8 @@ async def create_series(*, actor: CurrentUser, user_id: int, rule: WeeklyRule, r
     if on_conflict not in ON_CONFLICT:
         raise InvalidInput(f"on_conflict is one of {', '.join(ON_CONFLICT)}.", code="invalid_on_conflict")
     now = now or datetime.now(timezone.utc)
+    if abs(rule.first_day - now.date()) > MAX_DISTANCE:
+        raise InvalidInput(f"first_day must be within {MAX_DISTANCE.days} days of today.", code="invalid_dates")
     unit, site_row, kind = await _target(resource_tag, site, kind, quantity)
     days = rule.dates()
     calendar, closed_by, holidays = await _site_calendar(site_row, days)
