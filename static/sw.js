@@ -1,7 +1,7 @@
 // Service worker: the app shell from cache (fresh copies fetched behind it), and the signed-in
 // learner's own bookings, pass and profile kept for reading offline. The page deletes the
 // "fablab-user" cache at sign-in and sign-out, so nobody is ever shown another person's data.
-const VERSION = "2026-11-24.1";
+const VERSION = "2026-11-25.1";
 const SHELL_CACHE = `fablab-shell-${VERSION}`;
 const USER_CACHE = "fablab-user";
 
@@ -14,11 +14,11 @@ const SHELL = [
   "/screens/admin.js", "/screens/audit.js", "/screens/book.js", "/screens/bookings.js", "/screens/calendars.js",
   "/screens/forbidden.js", "/screens/home.js", "/screens/inventory.js", "/screens/invite.js", "/screens/learners.js",
   "/screens/login.js", "/screens/notfound.js", "/screens/pass.js", "/screens/scan.js", "/screens/scanned-pass.js",
-  "/screens/tag.js", "/screens/today.js",
+  "/screens/series.js", "/screens/tag.js", "/screens/today.js", "/screens/waitlist.js",
 ];
 
 // Own data worth reading offline: network first, the saved copy only when the network fails.
-const OWN_DATA = new Set(["/api/me", "/api/me/pass", "/api/bookings?mine=true"]);
+const OWN_DATA = new Set(["/api/me", "/api/me/pass", "/api/bookings?mine=true", "/api/waitlist?mine=true"]);
 
 self.addEventListener("install", (event) => {
   event.waitUntil(caches.open(SHELL_CACHE).then((cache) => cache.addAll(SHELL)).then(() => self.skipWaiting()));

@@ -201,3 +201,14 @@ async def test_a_first_day_years_away_is_refused(staff):
     for first_day in ("9999-12-28", "0001-01-02"):
         body = {**weekly_room(clear_tuesdays(1)), "first_day": first_day, "count": 3}
         assert_problem(await staff.post("/api/series", json=body), 400, "invalid_dates")
+
+
+async def test_a_dry_run_with_taken_dates_is_a_preview_not_a_refusal(staff):
+    days = clear_tuesdays()
+    closed, taken = await close_and_conflict(staff, days)
+    response = await staff.post("/api/series", json=weekly_room(days, dry_run=True))
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["conflicts"] == [taken.isoformat()] and body["skipped"] == [closed.isoformat()]
+    assert body["created"] == 8 and body["series"] is None
+    assert await series_bookings() == [] and await db.fetchval("SELECT count(*) FROM booking_series") == 0

@@ -217,6 +217,9 @@ async def create_series(*, actor: CurrentUser, user_id: int, rule: WeeklyRule, r
                 if occurrence.outcome == "created":
                     await _book_occurrence(occurrence, unit=unit, quantity=quantity, site=site_row, kind=kind,
                                            common=common, now=now)
+            # A dry run is a preview: it reports the conflicts (200) rather than refusing.
+            if dry_run:
+                raise _DryRun()
             report = [occurrence.out() for occurrence in plan]
             conflicts = [occurrence for occurrence in plan if occurrence.outcome == "conflict"]
             if conflicts and on_conflict == "none":
@@ -226,10 +229,11 @@ async def create_series(*, actor: CurrentUser, user_id: int, rule: WeeklyRule, r
                     occurrences=report)
             if not any(occurrence.bookings for occurrence in plan):
                 raise SeriesConflicts("Every date is taken; nothing was created.", occurrences=report)
-            if dry_run:
-                raise _DryRun()
     except _DryRun:
-        return {"series": None, "dry_run": True, **_summary(plan)}
+        preview = _summary(plan)
+        for occurrence in preview["occurrences"]:
+            occurrence["bookings"] = []  # rolled back: those ids do not exist
+        return {"series": None, "dry_run": True, **preview}
     return {"series": await series_out(series_id), "dry_run": False, **_summary(plan)}
 
 

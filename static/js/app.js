@@ -19,6 +19,8 @@ const ROUTES = [
   ["learners", "learners", "staff"],
   ["inventory", "inventory", "staff"],
   ["audit", "audit", "staff"],
+  ["series", "series", "staff"],
+  ["waitlist", "waitlist", "staff"],
   ["admin", "admin", "admin"],
 ];
 
@@ -81,7 +83,7 @@ function renderNav(active) {
   const items = [];
   if (user) {
     items.push(["", t("nav.home")]);
-    if (isStaff()) items.push(["scan", t("nav.scan")], ["today", t("nav.today")]);
+    if (isStaff()) items.push(["scan", t("nav.scan")], ["today", t("nav.today")], ["series", t("nav.series")], ["waitlist", t("nav.waitlist")]);
     else items.push(["book", t("nav.book")], ["bookings", t("nav.bookings")], ["pass", t("nav.pass")]);
   }
   const nav = document.getElementById("nav");

@@ -1,4 +1,5 @@
 // Book in two taps: site, kind and day are preset; tap a free slot, then "Réserver".
+// A full slot can be tapped too: "M'avertir si une place se libère" joins the waitlist.
 import {ApiError, errorMessage, get, post, query} from "/js/api.js";
 import {field, h, notice, replace, select, uid} from "/js/dom.js";
 import * as fmt from "/js/format.js";
@@ -154,6 +155,36 @@ export async function render(root, ctx) {
     }
   }
 
+  // The wish for the waitlist: by the day the whole opening day, else the slot and its length.
+  function wish(choice) {
+    const body = {site: state.site, kind: state.kind};
+    if (state.tag) body.resource = state.tag;
+    if (state.data.policy.unit === "days") body.date = state.day;
+    else Object.assign(body, {starts_at: choice.slot.starts_at, ends_at: new Date(choice.end).toISOString()});
+    return body;
+  }
+
+  async function joinWaitlist(choice, button) {
+    button.disabled = true;
+    replace(messages);
+    try {
+      const entry = await post("/api/waitlist", wish(choice));
+      const link = h("a", {href: ctx.href("bookings")}, t("book.see_bookings"));
+      const text = entry.status === "booked" && entry.booking
+        ? t("book.waiting_booked", {name: entry.booking.resource_name || entry.booking.resource,
+          when: fmt.span(entry.booking.starts_at, entry.booking.ends_at, siteOf().timezone)})
+        : t("book.waiting", {n: entry.position});
+      confirmBar.hidden = true;
+      replace(messages, h("p", {class: "notice ok", role: "status"}, text, " ", link));
+      // Booked at once: the slot's count changed under the learner's eyes.
+      if (entry.status === "booked") load(true);
+    } catch (error) {
+      replace(messages, notice(errorMessage(error)));
+      button.disabled = false;
+    }
+    messages.scrollIntoView({block: "nearest"});
+  }
+
   function choose(choice) {
     state.chosen = choice;
     for (const b of results.querySelectorAll(".slot")) b.setAttribute("aria-pressed", String(b.dataset.start === String(choice.start)));
@@ -163,6 +194,13 @@ export async function render(root, ctx) {
     const summary = state.data.policy.unit === "days"
       ? t(days === 1 ? "book.summary_day" : "book.summary_days", {what, day: fmt.dayLabel(state.day), n: days})
       : t("book.summary", {what, when: fmt.span(new Date(choice.start).toISOString(), new Date(choice.end).toISOString(), tz)});
+    if (!choice.free) {
+      const notify = h("button", {type: "button", class: "primary wide", id: "join-waitlist"}, t("book.notify"));
+      notify.addEventListener("click", () => joinWaitlist(choice, notify));
+      replace(confirmBar, h("p", {}, summary, " — ", h("strong", {}, t("book.taken"))), h("p", {class: "hint"}, t("book.full_hint")), notify);
+      confirmBar.hidden = false;
+      return;
+    }
     const button = h("button", {type: "button", class: "primary wide", id: "confirm-booking"}, t("book.confirm"));
     button.addEventListener("click", () => book(choice, button));
     replace(confirmBar, h("p", {}, summary), button);
@@ -194,7 +232,8 @@ export async function render(root, ctx) {
     const slotButtons = list.map((c) => {
       const label = policy.unit === "days" ? `${fmt.time(new Date(c.start).toISOString(), tz)} – ${fmt.time(new Date(c.end).toISOString(), tz)}` : fmt.time(new Date(c.start).toISOString(), tz);
       const freeText = c.free ? (state.tag ? t("book.free") : t("book.n_free", {n: c.free})) : t("book.taken");
-      const button = h("button", {type: "button", class: "slot", "aria-pressed": "false", disabled: !c.free,
+      // A full slot stays a button: tapping it offers the waitlist.
+      const button = h("button", {type: "button", class: c.free ? "slot" : "slot full", "aria-pressed": "false",
         "data-start": String(c.start), "aria-label": `${label}, ${freeText}`, onclick: () => choose(c)},
       h("span", {}, label), h("small", {}, freeText));
       return h("li", {}, button);

@@ -1,10 +1,13 @@
-// "Mes réservations": current, upcoming and past, with cancel for those not yet picked up.
-import {api, errorMessage, post} from "/js/api.js";
-import {confirmButton, h, notice, replace} from "/js/dom.js";
+// "Mes réservations": current, upcoming and past, with cancel for those not yet picked up;
+// the waitlist (place in the queue, leave it) and the places it freed, until the learner says OK.
+import {api, errorMessage, get, post} from "/js/api.js";
+import {confirmButton, h, notice, replace, uid} from "/js/dom.js";
 import * as fmt from "/js/format.js";
 import {t} from "/js/i18n.js";
+import {isStaff} from "/js/session.js";
 
 const ACTIVE = new Set(["confirmed", "checked_out"]);
+const SCOPES = ["this", "following", "series"];
 
 export function group(bookings, now = Date.now()) {
   const current = [], upcoming = [], past = [];
@@ -19,17 +22,30 @@ export function group(bookings, now = Date.now()) {
   return {current, upcoming, past};
 }
 
+// Staff cancelling an occurrence of a series choose how far it goes; each choice asks once more.
+function seriesCancel(b, onCancel) {
+  return h("details", {class: "more scopes"},
+    h("summary", {}, t("bookings.cancel")),
+    h("div", {class: "button-row"}, SCOPES.map((scope) => {
+      const label = t(`bookings.scope_${scope}`);
+      return confirmButton(label, t("bookings.confirm_scope", {what: label}), () => onCancel(b, scope), {class: "danger"});
+    })));
+}
+
 function bookingItem(b, onCancel, offline) {
   const title = b.resource_name || b.resource;
   const actions = [];
   if (b.status === "confirmed" && !offline) {
-    actions.push(confirmButton(t("bookings.cancel"), t("bookings.confirm_cancel"), () => onCancel(b), {class: "danger"}));
+    actions.push(b.series_id && isStaff()
+      ? seriesCancel(b, onCancel)
+      : confirmButton(t("bookings.cancel"), t("bookings.confirm_cancel"), () => onCancel(b, "this"), {class: "danger"}));
   }
   return h("li", {class: "item"},
     h("div", {class: "item-main"},
       h("p", {class: "item-title"}, title),
       h("p", {class: "item-sub"}, fmt.span(b.starts_at, b.ends_at)),
       h("p", {class: "item-sub"}, h("span", {class: `badge st-${b.status}`}, t(`booking_status.${b.status}`)), " ",
+        b.series_id ? [h("span", {class: "badge"}, t("bookings.series")), " "] : null,
         h("span", {class: "mono"}, b.resource)),
     ),
     actions.length ? h("div", {class: "item-actions"}, actions) : null,
@@ -42,7 +58,45 @@ function section(titleKey, list, emptyKey, onCancel, offline) {
     list.length ? h("ul", {class: "list"}, list.map((b) => bookingItem(b, onCancel, offline))) : h("p", {class: "empty"}, t(`bookings.${emptyKey}`)));
 }
 
+// What the entry waits for: one unit by its tag, or any unit of the kind.
+function wishTitle(entry) {
+  return entry.resource || t(`book.any_${entry.kind}`);
+}
+
+function waitingItem(entry, onLeave, offline) {
+  return h("li", {class: "item"},
+    h("div", {class: "item-main"},
+      h("p", {class: "item-title"}, wishTitle(entry)),
+      h("p", {class: "item-sub"}, fmt.span(entry.starts_at, entry.ends_at)),
+      h("p", {class: "item-sub"}, h("span", {class: "badge st-waiting"}, t("bookings.position", {n: entry.position}))),
+      entry.skip_reason ? h("p", {class: "hint"}, t("bookings.skipped", {reason: t(`errors.${entry.skip_reason}`)})) : null,
+    ),
+    offline ? null : h("div", {class: "item-actions"},
+      confirmButton(t("bookings.leave"), t("bookings.leave_confirm"), () => onLeave(entry), {class: "danger"})),
+  );
+}
+
+function waitlistSection(waiting, onLeave, offline) {
+  return h("section", {class: "group", "aria-labelledby": "h-waitlist"},
+    h("h2", {id: "h-waitlist"}, t("bookings.waitlist"), " ", h("span", {class: "count"}, `(${waiting.length})`)),
+    waiting.length ? h("ul", {class: "list"}, waiting.map((e) => waitingItem(e, onLeave, offline)))
+      : h("p", {class: "empty"}, t("bookings.waitlist_none")));
+}
+
+// A place the waitlist booked for the learner, shown until they tap OK.
+function freedNotice(entry, onSeen) {
+  const textId = uid("freed");
+  const b = entry.booking;
+  const box = h("div", {class: "notice ok freed", role: "status"},
+    h("p", {id: textId}, t("bookings.freed", {name: b.resource_name || b.resource, when: fmt.span(b.starts_at, b.ends_at)})));
+  const ok = h("button", {type: "button", "aria-describedby": textId, onclick: () => onSeen(entry, box, ok)}, t("bookings.freed_ok"));
+  box.append(ok);
+  return box;
+}
+
 export async function render(root, ctx) {
+  // Asked at the same time; the waitlist is a bonus: without it the bookings still show.
+  const waitlistAsked = get("/api/waitlist?mine=true").catch(() => null);
   let result;
   try {
     result = await api("GET", "/api/bookings?mine=true", undefined, {withMeta: true});
@@ -51,26 +105,57 @@ export async function render(root, ctx) {
     return;
   }
   const list = Array.isArray(result.data) ? result.data : (result.data.bookings || []);
+  const entries = await waitlistAsked;
   const messages = h("div", {class: "messages"});
 
-  async function cancel(b) {
+  async function cancel(b, scope) {
     try {
-      await post(`/api/bookings/${b.id}/cancel`);
-      ctx.toast(t("bookings.cancelled"));
+      if (scope === "this") {
+        await post(`/api/bookings/${b.id}/cancel`);
+        ctx.toast(t("bookings.cancelled"));
+      } else {
+        const done = await post(`/api/bookings/${b.id}/cancel`, {scope});
+        ctx.toast(t("bookings.cancelled_n", {n: done.cancelled.length}));
+      }
       ctx.render();
     } catch (error) {
       replace(messages, notice(errorMessage(error)));
     }
   }
 
+  async function leave(entry) {
+    try {
+      await api("DELETE", `/api/waitlist/${entry.id}`);
+      ctx.toast(t("bookings.left"));
+      ctx.render();
+    } catch (error) {
+      replace(messages, notice(errorMessage(error)));
+    }
+  }
+
+  async function seen(entry, box, button) {
+    button.disabled = true;
+    try {
+      await post(`/api/waitlist/${entry.id}/seen`);
+      box.remove();
+    } catch (error) {
+      button.disabled = false;
+      replace(messages, notice(errorMessage(error)));
+    }
+  }
+
   const groups = group(list);
+  const waiting = (entries || []).filter((e) => e.status === "waiting");
+  const freed = (entries || []).filter((e) => e.status === "booked" && !e.seen && e.booking);
   replace(root,
     h("h1", {}, t("bookings.title")),
     result.offline ? notice(t("app.offline_copy"), "ok") : null,
     messages,
+    result.offline ? null : freed.map((e) => freedNotice(e, seen)),
     h("p", {}, h("a", {class: "button primary", href: ctx.href("book")}, t("bookings.new"))),
     section("current", groups.current, "none_current", cancel, result.offline),
     section("upcoming", groups.upcoming, "none_upcoming", cancel, result.offline),
+    entries ? waitlistSection(waiting, leave, result.offline) : null,
     section("past", groups.past, "none_past", cancel, result.offline),
   );
 }

@@ -56,6 +56,7 @@ def test_every_error_code_of_the_api_has_a_french_message(dictionaries):
     for source in (ROOT / "fablab").rglob("*.py"):
         codes |= set(re.findall(r'code\s*=\s*"([a-z_]+)"', source.read_text()))
         codes |= set(re.findall(r'status, code, title = \d+, "([a-z_]+)"', source.read_text()))
+        codes |= set(re.findall(r'^\s+code, title = "([a-z_]+)"', source.read_text(), re.M))  # a subclass's own code
         codes |= set(re.findall(r'\("([a-z_]+)", "[A-Z][^"]*"\)', source.read_text()))  # constraint → code
     messages = {key.split(".", 1)[1] for key in dictionaries["fr"] if key.startswith("errors.")}
     assert sorted(codes - messages) == []

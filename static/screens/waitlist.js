@@ -1,0 +1,122 @@
+// Waitlists (staff): a site's day, kind by kind in queue order; promote out of turn or remove.
+import {ApiError, api, errorMessage, get, post, query} from "/js/api.js";
+import {confirmButton, field, h, notice, replace, select} from "/js/dom.js";
+import * as fmt from "/js/format.js";
+import {t} from "/js/i18n.js";
+import {currentUser} from "/js/session.js";
+
+const KINDS = ["laptop", "printer_3d", "room"];
+
+function who(entry) {
+  return `${entry.user.name} (${entry.user.login})`;
+}
+
+function wish(entry, tz) {
+  return `${entry.resource || t(`book.any_${entry.kind}`)} · ${fmt.span(entry.starts_at, entry.ends_at, tz)}`;
+}
+
+export async function render(root, ctx) {
+  const me = currentUser();
+  let sites;
+  try {
+    sites = await get("/api/sites");
+  } catch (error) {
+    replace(root, h("h1", {}, t("waitlist.title")), notice(errorMessage(error)));
+    return;
+  }
+  const siteOf = (slug) => sites.find((s) => s.slug === slug) || sites[0];
+  const state = {site: siteOf(ctx.query.get("site") || me.site).slug, day: ctx.query.get("date") || ""};
+  if (!state.day) state.day = fmt.today(siteOf(state.site).timezone);
+
+  const messages = h("div", {class: "messages"});
+  const list = h("div", {"aria-live": "polite"});
+  const siteSelect = select(sites.map((s) => [s.slug, s.name]), {value: state.site});
+  const dayInput = h("input", {type: "date", value: state.day, required: true});
+  siteSelect.addEventListener("change", () => {
+    state.site = siteSelect.value;
+    load();
+  });
+  dayInput.addEventListener("change", () => {
+    if (!dayInput.value) return;
+    state.day = dayInput.value;
+    load();
+  });
+
+  async function promote(entry, button) {
+    button.disabled = true;
+    replace(messages);
+    try {
+      await post(`/api/waitlist/${entry.id}/promote`);
+      ctx.toast(t("waitlist.promoted", {name: who(entry)}));
+      await load();
+    } catch (error) {
+      const nothingFree = error instanceof ApiError && error.code === "booking_conflict";
+      replace(messages, notice(nothingFree ? t("waitlist.nothing_free") : errorMessage(error)));
+      messages.scrollIntoView({block: "nearest"});
+      button.disabled = false;
+    }
+  }
+
+  async function remove(entry) {
+    replace(messages);
+    try {
+      await api("DELETE", `/api/waitlist/${entry.id}`);
+      ctx.toast(t("waitlist.removed", {name: who(entry)}));
+      await load();
+    } catch (error) {
+      replace(messages, notice(errorMessage(error)));
+    }
+  }
+
+  function waitingItem(entry, tz) {
+    const promoteButton = h("button", {type: "button", class: "primary"}, t("waitlist.promote"));
+    promoteButton.addEventListener("click", () => promote(entry, promoteButton));
+    return h("li", {class: "item"},
+      h("div", {class: "item-main"},
+        h("p", {class: "item-title"}, h("span", {class: "badge st-waiting"}, t("waitlist.position", {n: entry.position})), " ", who(entry)),
+        h("p", {class: "item-sub"}, wish(entry, tz)),
+        entry.skip_reason ? h("p", {class: "hint"}, t("waitlist.skipped", {reason: t(`errors.${entry.skip_reason}`)})) : null),
+      h("div", {class: "item-actions"}, promoteButton,
+        confirmButton(t("waitlist.remove"), t("waitlist.remove_confirm"), () => remove(entry), {class: "danger"})));
+  }
+
+  function handledItem(entry, tz) {
+    const booked = entry.booking ? ` → ${entry.booking.resource_name || entry.booking.resource}` : "";
+    return h("li", {class: "item"},
+      h("div", {class: "item-main"},
+        h("p", {class: "item-title"}, who(entry)),
+        h("p", {class: "item-sub"}, wish(entry, tz), booked),
+        h("p", {class: "item-sub"}, h("span", {class: `badge wl-${entry.status}`}, t(`waitlist_status.${entry.status}`)))));
+  }
+
+  function kindSection(kind, entries, tz) {
+    const waiting = entries.filter((e) => e.status === "waiting").sort((a, b) => a.position - b.position);
+    const handled = entries.filter((e) => e.status !== "waiting");
+    const id = `h-wl-${kind}`;
+    return h("section", {class: "group", "aria-labelledby": id},
+      h("h2", {id}, fmt.kindLabel(kind), " ", h("span", {class: "count"}, `(${t("waitlist.waiting_count", {n: waiting.length})})`)),
+      waiting.length ? h("ol", {class: "list"}, waiting.map((e) => waitingItem(e, tz))) : null,
+      handled.length ? [h("h3", {}, t("waitlist.done")), h("ul", {class: "list"}, handled.map((e) => handledItem(e, tz)))] : null);
+  }
+
+  async function load() {
+    replace(list, h("p", {class: "loading"}, t("app.loading")));
+    try {
+      const entries = await get(`/api/waitlist${query({site: state.site, date: state.day})}`);
+      const tz = siteOf(state.site).timezone;
+      const kinds = KINDS.filter((k) => entries.some((e) => e.kind === k));
+      replace(list,
+        h("p", {class: "lead"}, `${siteOf(state.site).name} — ${fmt.dayLabel(state.day)}`),
+        kinds.length ? kinds.map((k) => kindSection(k, entries.filter((e) => e.kind === k), tz)) : h("p", {class: "empty"}, t("waitlist.none")));
+    } catch (error) {
+      replace(list, notice(errorMessage(error)));
+    }
+  }
+
+  replace(root,
+    h("h1", {}, t("waitlist.title")),
+    h("div", {class: "card"}, field(t("waitlist.site"), siteSelect), field(t("waitlist.day"), dayInput)),
+    messages,
+    list);
+  await load();
+}
