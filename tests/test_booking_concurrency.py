@@ -101,3 +101,29 @@ async def test_fifty_clients_book_by_kind_twelve_laptops(live_server):
 def test_day_is_an_ordinary_future_weekday():
     # The races above must not be refused for a rule instead of losing on the constraint.
     assert DAY.weekday() < 5 and DAY > datetime.now(timezone.utc).astimezone(PARIS).date() + timedelta(days=1)
+
+
+async def test_one_learner_racing_ten_bookings_stays_within_the_quota(live_server):
+    # Rooms allow 3 active bookings each learner. Ten requests at once for ten different slots, on
+    # 2 workers: the booker's row lock serialises them, and each reads the learner's bookings
+    # after the lock is granted (a state read in the same statement as the lock would miss the
+    # ones committed while it waited).
+    [token] = await learners_with_sessions(1)
+    clients = await signed_in_clients(live_server, [token] * 10)
+    start = asyncio.Event()
+
+    async def one(client, hour):
+        await start.wait()
+        return await client.post("/api/bookings", json={"resource": "VLG-ROOM-00" + str(1 + hour % 3),
+                                                        "starts_at": moment(8 + hour), "ends_at": moment(9 + hour)})
+
+    tasks = [asyncio.create_task(one(client, 1 + n % 9)) for n, client in enumerate(clients)]
+    await asyncio.sleep(0.05)
+    start.set()
+    try:
+        responses = await asyncio.gather(*tasks)
+    finally:
+        await asyncio.gather(*(client.aclose() for client in clients))
+    codes = Counter(r.json().get("code", r.status_code) for r in responses)
+    assert codes[201] == 3, codes
+    assert await db.fetchval("SELECT count(*) FROM booking WHERE status = 'confirmed'") == 3

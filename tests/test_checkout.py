@@ -174,6 +174,28 @@ async def test_two_desks_checking_out_the_same_tag_on_two_workers(live_server):
     await assert_invariants_hold()
 
 
+@pytest.mark.server
+async def test_two_desks_checking_the_same_tag_in_on_two_workers(live_server):
+    # The item and its open check-out are read in one locked statement: the desk that waited for the
+    # lock must still find the loan already returned, not return it twice.
+    tags = ["PFS-LAP-004", "PFS-LAP-005", "PFS-LAP-006"]
+    for n, tag in enumerate(tags):
+        await book(tag, f"learner1{n + 4}", now() - timedelta(minutes=1), now() + timedelta(hours=2))
+    async with httpx.AsyncClient(base_url=live_server) as desk_a, httpx.AsyncClient(base_url=live_server) as desk_b:
+        await sign_in(desk_a, "staff.pfs")
+        await sign_in(desk_b, "admin")
+        for n, tag in enumerate(tags):
+            out = await desk_a.post("/api/checkouts", json={"tag": tag, "user": f"learner1{n + 4}"})
+            assert out.status_code == 201, out.text
+            responses = await asyncio.gather(desk_a.post("/api/checkins", json={"tag": tag}),
+                                             desk_b.post("/api/checkins", json={"tag": tag}))
+            assert sorted(r.status_code for r in responses) == [200, 409], [r.text for r in responses]
+            assert next(r for r in responses if r.status_code == 409).json()["code"] == "not_checked_out"
+    assert await db.fetchval("SELECT count(*) FROM movement WHERE kind = 'check_in'") == 3
+    assert await db.fetchval("SELECT count(*) FROM booking WHERE status = 'returned'") == 3
+    await assert_invariants_hold()
+
+
 async def test_overdue_items_and_holdings_are_one_call_each(staff):
     late = await book("PAN-LAP-003", "learner22", now() - timedelta(days=2), now() - timedelta(hours=3), "checked_out")
     await book("PAN-LAP-004", "learner22", now() - timedelta(hours=1), now() + timedelta(hours=5), "checked_out")

@@ -7,11 +7,13 @@ import math
 from datetime import datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
+import asyncpg
+
 from fablab import db
 from fablab.db import DB
 from fablab.errors import BookingConflict, Conflict, InvalidInput, NotFound
 from fablab.inventory import queries
-from fablab.inventory.service import change_status, record_movement
+from fablab.inventory.service import change_status
 from fablab.inventory.tags import normalise_tag
 
 WALK_UP_PURPOSE = "Prêt au comptoir"
@@ -48,6 +50,46 @@ FOR NO KEY UPDATE OF b
 """
 
 
+def _booking_out_of(cte: str) -> str:
+    """SELECT the booking as queries.booking_out reads it, from a CTE named `cte` instead of the table."""
+    return f"SELECT {queries.BOOKING_COLUMNS} {queries.BOOKING_FROM.replace('FROM booking b', f'FROM {cte} b')}"
+
+
+# The hand-over in one statement: the booking becomes the loan (re-checked: still confirmed), the
+# movement is logged, and the loan is read back as the API shows it.
+HAND_OVER = f"""
+WITH upd AS (
+    UPDATE booking SET resource_id = $2, starts_at = $3, ends_at = $4, blocked_until = $5,
+           status = 'checked_out', checked_out_at = $6, sequence = sequence + 1, updated_at = now()
+    WHERE id = $1 AND status = 'confirmed' RETURNING *),
+mv AS (
+    INSERT INTO movement (resource_id, kind, booking_id, holder_id, staff_id, site_id, note, at)
+    SELECT resource_id, 'check_out', id, user_id, $7, site_id, $8, $6 FROM upd)
+{_booking_out_of("upd")}
+"""
+
+# The return in one statement: the loan ends (early: now, so the rest of its slot is free again),
+# the movement is logged, and the booking is read back with what it held before and whether anyone
+# waits for its kind at its site.
+TAKE_BACK = f"""
+WITH old AS (SELECT id, ends_at, blocked_until FROM booking WHERE id = $1),
+upd AS (
+    UPDATE booking b SET status = 'returned', returned_at = $2,
+           ends_at = CASE WHEN $2 < b.ends_at THEN greatest($2, b.starts_at + interval '1 second') ELSE b.ends_at END,
+           blocked_until = CASE WHEN $2 < b.ends_at
+               THEN greatest($2, b.starts_at + interval '1 second') + (b.blocked_until - b.ends_at) ELSE b.blocked_until END,
+           sequence = b.sequence + 1, updated_at = now()
+    WHERE b.id = $1 AND b.status = 'checked_out' RETURNING b.*),
+mv AS (
+    INSERT INTO movement (resource_id, kind, booking_id, holder_id, staff_id, site_id, condition, note)
+    SELECT resource_id, 'check_in', id, user_id, $3, site_id, $4, $5 FROM upd)
+SELECT {queries.BOOKING_COLUMNS}, old.ends_at AS held_until, old.blocked_until AS held_blocked_until,
+       EXISTS (SELECT 1 FROM waitlist_entry w WHERE w.status = 'waiting' AND w.site_id = b.site_id
+                  AND w.kind = b.kind) AS anyone_waiting
+{queries.BOOKING_FROM.replace('FROM booking b', 'FROM upd b')} JOIN old ON old.id = b.id
+"""
+
+
 async def _chosen_booking(booking_id: int, resource: dict, user_id: int | None, now: datetime) -> dict:
     booking = await db.fetchone(
         "SELECT id, resource_id, user_id, site_id, kind, starts_at, ends_at, blocked_until, status "
@@ -55,6 +97,8 @@ async def _chosen_booking(booking_id: int, resource: dict, user_id: int | None, 
     )
     if booking is None or (user_id is not None and booking["user_id"] != user_id):
         raise NotFound("No such booking for this learner.", code="unknown_booking")
+    if booking["status"] == "checked_out":
+        raise Conflict(f"Booking {booking_id} is checked out already.", code="already_checked_out")
     if booking["status"] != "confirmed" or booking["ends_at"] <= now:
         raise Conflict(f"Booking {booking_id} is {booking['status']} and cannot be checked out.",
                        code="booking_not_confirmed")
@@ -92,9 +136,9 @@ async def _site_closing_today(site_id: int, tz: ZoneInfo, now: datetime) -> date
 async def default_due(resource: dict, now: datetime) -> datetime:
     """A walk-up's return time from the policy: the shortest allowed loan (rounded to slots for
     minute-based kinds; the end of today's opening for day-based ones)."""
-    from fablab.bookings.service import policy_for_resource
+    from fablab.bookings.queries import policy_for
 
-    policy = await policy_for_resource(resource["id"])
+    policy = await policy_for(resource["site_id"], resource["kind"], resource["id"])
     tz = ZoneInfo(resource["timezone"])
     if policy.unit == "days":
         closing = await _site_closing_today(resource["site_id"], tz, now)
@@ -135,10 +179,10 @@ async def check_out(*, actor, tag: str, user_ref: int | str | None = None, pass_
     async with DB.transaction():
         # The row lock makes two desks scanning the same tag queue up; the second then sees the
         # first check-out and gets a clear 409 (the unique index is the last guard).
-        resource = await queries.require_resource(tag, for_update=True)
+        resource, open_id = await queries.lock_with_open_checkout(tag)
         if resource["status"] != "available":
             raise ResourceUnavailable(f"{tag} is {resource['status']}.", resource_status=resource["status"])
-        if await queries.open_checkout(resource["id"]):
+        if open_id is not None:
             raise Conflict(f"{tag} is already checked out.", code="already_checked_out")
 
         if booking_id is not None:
@@ -150,12 +194,14 @@ async def check_out(*, actor, tag: str, user_ref: int | str | None = None, pass_
         moved_from = None
         walk_up = booking is None
         if walk_up:
+            # open_id may be stale after waiting for another desk's lock: read it afresh before
+            # lending the item as a walk-up (the booked path is guarded by the unique index).
+            if await queries.open_checkout(resource["id"]):
+                raise Conflict(f"{tag} is already checked out.", code="already_checked_out")
             booking_id = await _walk_up(actor=actor, resource=resource, user_id=user_id, due_at=due_at, now=now)
-            await db.fetch(
-                "UPDATE booking SET status = 'checked_out', checked_out_at = $2, sequence = sequence + 1, "
-                "updated_at = now() WHERE id = $1",
-                booking_id, now,
-            )
+            booking = await db.fetchone("SELECT starts_at, ends_at, blocked_until, resource_id FROM booking "
+                                        "WHERE id = $1", booking_id)
+            starts_at, ends_at, blocked_until = booking["starts_at"], booking["ends_at"], booking["blocked_until"]
         else:
             booking_id = booking["id"]
             # Taken early: the booking starts now, so the unit's calendar shows the real loan.
@@ -166,16 +212,14 @@ async def check_out(*, actor, tag: str, user_ref: int | str | None = None, pass_
                 if await _unit_taken_by_other(resource["id"], booking_id, starts_at, blocked_until):
                     raise BookingConflict(f"{tag} is booked by someone else during this loan; hand over another unit.")
                 moved_from = await db.fetchval("SELECT tag FROM resource WHERE id = $1", booking["resource_id"])
-            # Moving to this unit is guarded by the exclusion constraint as well (409 booking_conflict).
-            await db.fetch(
-                "UPDATE booking SET resource_id = $2, starts_at = $3, ends_at = $4, blocked_until = $5, "
-                "status = 'checked_out', checked_out_at = $6, sequence = sequence + 1, updated_at = now() "
-                "WHERE id = $1",
-                booking_id, resource["id"], starts_at, ends_at, blocked_until, now,
-            )
-        await record_movement(resource_id=resource["id"], kind="check_out", booking_id=booking_id, holder_id=user_id,
-                              staff_id=actor.id, site_id=resource["site_id"], note=note, at=now)
-        row = await queries.open_checkout(resource["id"])
+        # Moving to this unit is guarded by the exclusion constraint as well (409 booking_conflict).
+        try:
+            row = await db.fetchone(HAND_OVER, booking_id, resource["id"], starts_at, ends_at, blocked_until, now,
+                                    actor.id, note)
+        except asyncpg.UniqueViolationError:  # booking_one_checked_out: another desk was first
+            raise Conflict(f"{tag} is already checked out.", code="already_checked_out") from None
+        if row is None:
+            raise Conflict(f"Booking {booking_id} is no longer confirmed.", code="booking_not_confirmed")
     out = queries.booking_out(row, now)
     return {"booking": out, "resource": tag, "holder": out["user"], "due_at": out["ends_at"],
             "walk_up": walk_up, "moved_from": moved_from}
@@ -185,30 +229,20 @@ async def check_in(*, actor, tag: str, condition: str = "ok", note: str = "", no
     now = now or datetime.now(timezone.utc)
     tag = normalise_tag(tag)
     async with DB.transaction():
-        resource = await queries.require_resource(tag, for_update=True)
-        booking = await queries.open_checkout(resource["id"])
-        if booking is None:
+        resource, open_id = await queries.lock_with_open_checkout(tag)
+        if open_id is None:
+            # Maybe stale (read before waiting for another desk's lock): ask again before saying no.
+            fresh = await queries.open_checkout(resource["id"])
+            open_id = fresh["id"] if fresh else None
+        row = None if open_id is None else await db.fetchone(TAKE_BACK, open_id, now, actor.id, condition, note)
+        if row is None:
             raise Conflict(f"{tag} is not checked out.", code="not_checked_out")
-        # Returned early: the booking ends now, so the rest of its slot is free for others.
-        await db.fetch(
-            "UPDATE booking SET status = 'returned', returned_at = $2, "
-            "ends_at = CASE WHEN $2 < ends_at THEN greatest($2, starts_at + interval '1 second') ELSE ends_at END, "
-            "blocked_until = CASE WHEN $2 < ends_at "
-            "  THEN greatest($2, starts_at + interval '1 second') + (blocked_until - ends_at) ELSE blocked_until END, "
-            "sequence = sequence + 1, updated_at = now() WHERE id = $1",
-            booking["id"], now,
-        )
-        await record_movement(resource_id=resource["id"], kind="check_in", booking_id=booking["id"],
-                              holder_id=booking["user_id"], staff_id=actor.id, site_id=resource["site_id"],
-                              condition=condition, note=note, at=now)
         if condition == "damaged":
             await change_status(resource, "maintenance", actor_id=actor.id,
                                 note=f"damaged at check-in{': ' + note if note else ''}")
-        elif now < booking["ends_at"]:
+        elif now < row["held_until"] and row["anyone_waiting"]:
             # Back early: the rest of the loan goes to the first person waiting for it.
             from fablab.bookings.waitlist import offer_freed
-            await offer_freed({**booking, "starts_at": now}, now)
-        row = await db.fetchone(f"SELECT {queries.BOOKING_COLUMNS} {queries.BOOKING_FROM} WHERE b.id = $1",
-                                booking["id"])
+            await offer_freed({**row, "starts_at": now, "blocked_until": row["held_blocked_until"]}, now)
     return {"booking": queries.booking_out(row), "resource": tag, "condition": condition,
-            "resource_status": resource["status"], "late": booking["ends_at"] < now}
+            "resource_status": resource["status"], "late": row["held_until"] < now}

@@ -95,6 +95,26 @@ def user_out(user_id, login, name) -> dict | None:
     return None if user_id is None else {"id": user_id, "login": login, "name": name}
 
 
+# The item row-locked (as resource_by_tag(for_update=True)) with its open check-out, in one round
+# trip. The check-out part is read in the statement's snapshot: after waiting for another desk's
+# lock it may be stale, so the writes that follow re-check the booking's status in their WHERE.
+LOCKED_WITH_OPEN_CHECKOUT = f"""
+SELECT {RESOURCE_COLUMNS}, o.id AS open_id
+{RESOURCE_FROM}
+LEFT JOIN LATERAL (SELECT b.id FROM booking b WHERE b.resource_id = r.id AND b.status = 'checked_out') o ON true
+WHERE upper(r.tag) = $1
+FOR NO KEY UPDATE OF r
+"""
+
+
+async def lock_with_open_checkout(tag: str) -> tuple[dict, int | None]:
+    """(the item, the id of its open check-out or None); 404 unknown_tag. `tag` already normalised."""
+    row = _resource(await db.fetchone(LOCKED_WITH_OPEN_CHECKOUT, tag))
+    if row is None:
+        raise NotFound(f"No item with tag {tag}.", code="unknown_tag")
+    return row, row.pop("open_id")
+
+
 async def open_checkout(resource_id: int) -> dict | None:
     return await db.fetchone(
         f"SELECT {BOOKING_COLUMNS} {BOOKING_FROM} WHERE b.resource_id = $1 AND b.status = 'checked_out'",
