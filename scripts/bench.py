@@ -7,8 +7,10 @@ For each size: a scratch database (a private embedded PostgreSQL in a temporary 
 new database on the server of --database-url, an admin URL), migrated and filled by
 benchlib.dataset; then `fablab serve --workers 1` with the ceiling routes (FABLAB_BENCH_ROUTES=1);
 then wrk on each endpoint and on the ceilings (/bench/bare, /bench/query, /bench/insert) in the
-same run. Prints a table (requests/s, p50, p99, non-2xx, ratio to the ceiling) and the worker's
-resident memory; writes JSON with --json. It measures and prints; it never asserts.
+same run. Each endpoint is bracketed by short runs of its ceiling, just before and just after, and
+its ratio is to their mean: on a machine shared with other work, a ceiling measured minutes
+earlier says little. Prints a table (requests/s, p50, p99, non-2xx, bracketing ceiling, ratio)
+and the worker's resident memory; writes JSON with --json. It measures and prints; it never asserts.
 
 Bench-only settings, so that thousands of bookings per second can be accepted at all: the rooms'
 policies get quotas and a booking horizon too large to bind (the quota queries still run).
@@ -40,6 +42,7 @@ from benchlib.server import serve  # noqa: E402
 PARIS = ZoneInfo("Europe/Paris")
 DESKS = 8  # one wrk thread (and one connection) per desk item, so each pair stays in order
 READ_CEILING, WRITE_CEILING = "GET /bench/query (1 query)", "GET /bench/insert (1 INSERT)"
+CEILING_PATHS = {READ_CEILING: "/bench/query", WRITE_CEILING: "/bench/insert"}
 
 
 def working_days(first: date, count: int) -> list[date]:
@@ -72,6 +75,8 @@ class Bench:
         self.url, self.base, self.args = url, base, args
         self.results: dict[str, dict] = {}
         self.skipped: dict[str, str] = {}
+        self.last_ceiling: tuple[str, float] | None = None
+        self.loading = False  # an endpoint (not a ceiling) is under load
 
     async def prepare(self) -> None:
         async with httpx.AsyncClient(base_url=self.base) as client:
@@ -110,16 +115,37 @@ class Bench:
     def staff(self, site: str) -> dict:
         return next(u for u in self.users if u["login"] == f"staff.{site}")
 
+    def run_ceiling(self, ceiling: str) -> float:
+        """A short run of the ceiling route, or the one that just ran (ceilings bracket every endpoint)."""
+        if self.last_ceiling is not None and self.last_ceiling[0] == ceiling:
+            return self.last_ceiling[1]
+        result = wrk.run(self.base, wrk.rotating_get([CEILING_PATHS[ceiling]]), seconds=self.args.duration / 2,
+                         threads=self.args.threads, connections=self.args.connections)
+        self.last_ceiling = (ceiling, result.ok_rps)
+        return result.ok_rps
+
     def measure(self, name: str, lua: str, *, ceiling: str | None, needs: str | None = None,
                 threads: int | None = None, connections: int | None = None) -> None:
+        """Load one endpoint; an endpoint with a ceiling is bracketed by short runs of that ceiling,
+        just before and just after, so its ratio holds on a machine whose load changes meanwhile."""
         if needs is not None and needs not in self.paths:
             self.skipped[name] = f"{needs} is not in the app's OpenAPI schema yet"
             print(f"  {name}: skipped ({self.skipped[name]})", flush=True)
             return
-        result = wrk.run(self.base, lua, seconds=self.args.duration, threads=threads or self.args.threads,
-                         connections=connections or self.args.connections)
+        before = self.run_ceiling(ceiling) if ceiling else None
+        self.last_ceiling = None
+        self.loading = True
+        try:
+            result = wrk.run(self.base, lua, seconds=self.args.duration, threads=threads or self.args.threads,
+                             connections=connections or self.args.connections)
+        finally:
+            self.loading = False
         self.results[name] = {**result.as_dict(), "ceiling": ceiling}
-        print(f"  {name}: {result.ok_rps:,.0f} ok/s, p99 {result.p99_ms:.1f} ms, statuses {result.statuses}", flush=True)
+        if ceiling:
+            after = self.run_ceiling(ceiling)
+            self.results[name]["bracketing_ceiling_rps"] = [round(before, 1), round(after, 1)]
+        print(f"  {name}: {result.ok_rps:,.0f} ok/s, p99 {result.p99_ms:.1f} ms, statuses {result.statuses}"
+              + (f", ceiling before/after {before:,.0f}/{after:,.0f} ok/s" if ceiling else ""), flush=True)
         for status, body in result.samples.items():
             print(f"    first {status}: {body[:200]}", flush=True)
 
@@ -167,9 +193,11 @@ class Bench:
                 self.measure, "GET /cal/sites/vlg.ics cold", wrk.rotating_get([path]), ceiling=READ_CEILING))
             try:
                 while not task.done():
-                    await connection.execute(
-                        "UPDATE booking SET sequence = sequence + 1, updated_at = now() WHERE id = $1", self.bump_id)
-                    bumps += 1
+                    if self.loading:  # not while the bracketing ceilings run
+                        await connection.execute(
+                            "UPDATE booking SET sequence = sequence + 1, updated_at = now() WHERE id = $1",
+                            self.bump_id)
+                        bumps += 1
                     await asyncio.sleep(0.005)
                 await task
             finally:
@@ -236,14 +264,17 @@ def print_table(size: int, results: dict[str, dict], skipped: dict[str, str]) ->
     print(header)
     print("-" * len(header))
     for name, r in results.items():
-        ceiling = results.get(r["ceiling"]) if r["ceiling"] else None
+        # The ceiling an endpoint is compared with: the mean of the runs of its ceiling route just
+        # before and just after it (the whole-run ceiling rows above are shown for reference).
+        ceiling_rps = sum(r["bracketing_ceiling_rps"]) / 2 if r.get("bracketing_ceiling_rps") else None
         non_ok = sum(n for status, n in r["statuses"].items() if not 200 <= int(status) < 400)
-        ratio = r["ok_rps"] / ceiling["ok_rps"] if ceiling and ceiling["ok_rps"] else None
+        ratio = r["ok_rps"] / ceiling_rps if ceiling_rps else None
+        r["ceiling_rps"] = round(ceiling_rps, 1) if ceiling_rps else None
         r["ratio_to_ceiling"] = round(ratio, 3) if ratio is not None else None
         bare = results.get("GET /bench/bare (bare route)")
         r["ratio_to_bare"] = round(r["ok_rps"] / bare["ok_rps"], 3) if bare and bare["ok_rps"] else None
         print(f"{name:44s} {r['ok_rps']:9,.0f} {r['p50_ms']:8.1f} {r['p99_ms']:8.1f} {non_ok:8d} "
-              f"{(ceiling['ok_rps'] if ceiling else 0):9,.0f} {(f'{ratio:.0%}' if ratio is not None else '-'):>6s}")
+              f"{(ceiling_rps or 0):9,.0f} {(f'{ratio:.0%}' if ratio is not None else '-'):>6s}")
     for name, why in skipped.items():
         print(f"{name:44s} skipped: {why}")
 

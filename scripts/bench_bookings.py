@@ -3,8 +3,8 @@ POST /api/bookings throughput next to a bare one-INSERT route on the same server
 
     .venv/bin/python scripts/bench_bookings.py [--admin-url postgresql://postgres@127.0.0.1:5432/postgres]
 
-Without --admin-url (or FABLAB_BENCH_PG) it uses an embedded cluster in var/bench. It works in a
-scratch database of its own, dropped at the end.
+Its scratch database (benchlib.cluster) lives on the server of --admin-url or FABLAB_BENCH_PG,
+else on an embedded cluster in var/bench, and is dropped at the end.
 """
 
 from __future__ import annotations
@@ -12,39 +12,30 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import socket
 import statistics
 import subprocess
-import sys
 import time
 from datetime import date, datetime, time as clock_time, timedelta, timezone
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("FABLAB_SECRET_KEY", "bench-secret-key-that-is-long-enough-0123456789")
+from benchlib.setup import ROOT  # first: puts the repository on sys.path
 
 import asyncpg  # noqa: E402
 import httpx  # noqa: E402
 
 from fablab import db  # noqa: E402
-from fablab.accounts.passwords import hash_password  # noqa: E402
 from fablab.bookings import queries  # noqa: E402
 from fablab.bookings.availability import availability  # noqa: E402
-from fablab.migrate import migrate_forwards  # noqa: E402
-from fablab.seed import DEMO_PASSWORD, seed_reference_data  # noqa: E402
+
+from benchlib.cluster import scratch_database  # noqa: E402
+from benchlib.dataset import seed_demo  # noqa: E402
+from benchlib.server import serve  # noqa: E402
+from fablab.seed import DEMO_PASSWORD  # noqa: E402
 
 PARIS = ZoneInfo("Europe/Paris")
 SLOTS = [(9, 11), (11, 13), (14, 16), (16, 18)]
 # Filled bookings start after the bookable window (14 days), so the POST benchmark has free slots.
 FILL_FROM = 20
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def fill_day(n: int) -> date:
@@ -107,10 +98,7 @@ async def explain_busy_query(day: date) -> None:
 
 
 async def in_process(url: str, small: int, large: int) -> None:
-    db.configure(url)
-    await db.start_pool(min_size=1, max_size=4)
-    async with db.DB.transaction():
-        ids = await seed_reference_data(hash_password(DEMO_PASSWORD))
+    ids = await seed_demo(url)
     per_day = sum(len(r) for s in ids["sites"].values() for r in s["resources"].values()) * len(SLOTS)
     started = time.perf_counter()
     await fill(url, ids, 0, small)
@@ -203,61 +191,17 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=16)
     args = parser.parse_args()
 
-    embedded = None
-    admin_url = args.admin_url
-    if not admin_url:
-        from fablab.embedded_db import start_embedded
+    with scratch_database(args.admin_url, prefix="fablab_bench_bookings", data_dir=ROOT / "var" / "bench") as scratch:
+        async def prepare() -> None:
+            await in_process(scratch.url, args.small, args.large)
+            # Quotas would stop one learner after a few bookings; the checks still run, with no limit.
+            connection = await asyncpg.connect(scratch.url)
+            await connection.execute("UPDATE policy SET max_active_bookings = NULL, max_hours_per_week = NULL")
+            await connection.close()
 
-        embedded = start_embedded(ROOT / "var" / "bench", database="postgres")
-        admin_url = embedded.admin_url
-    name = f"fablab_bench_bookings_{os.getpid()}"
-    url = admin_url.rsplit("/", 1)[0] + "/" + name
-
-    async def create() -> None:
-        admin = await asyncpg.connect(admin_url)
-        await admin.execute(f'CREATE DATABASE "{name}"')
-        await admin.close()
-        await migrate_forwards(url)
-        await in_process(url, args.small, args.large)
-        # Quotas would stop one learner after a few bookings; the checks still run, with no limit.
-        connection = await asyncpg.connect(url)
-        await connection.execute("UPDATE policy SET max_active_bookings = NULL, max_hours_per_week = NULL")
-        await connection.close()
-
-    async def drop() -> None:
-        admin = await asyncpg.connect(admin_url)
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await admin.close()
-
-    server = None
-    try:
-        asyncio.run(create())
-        port = free_port()
-        base = f"http://127.0.0.1:{port}"
-        env = {**os.environ, "DATABASE_URL": url, "FABLAB_BASE_URL": base, "FABLAB_BENCH_ROUTES": "1",
-               "FABLAB_LOG_LEVEL": "warning"}
-        server = subprocess.Popen(
-            [sys.executable, "-m", "fablab.cli", "serve", "--port", str(port), "--workers", "1"],
-            env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
-        )
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if server.poll() is not None or time.monotonic() > deadline:
-                raise SystemExit("the server did not start")
-            time.sleep(0.2)
-        asyncio.run(throughput(base, args.seconds, args.concurrency))
-    finally:
-        if server is not None:
-            server.terminate()
-            server.wait(timeout=15)
-        asyncio.run(drop())
-        if embedded is not None:
-            embedded.stop()
+        asyncio.run(prepare())
+        with serve(scratch.url, workers=1, bench_routes=True, log=subprocess.DEVNULL) as server:
+            asyncio.run(throughput(server.base, args.seconds, args.concurrency))
 
 
 if __name__ == "__main__":

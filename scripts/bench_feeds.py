@@ -3,8 +3,8 @@
 
     .venv/bin/python scripts/bench_feeds.py [--admin-url postgresql://postgres@127.0.0.1:5432/postgres]
 
-Without --admin-url (or FABLAB_BENCH_PG) it uses an embedded cluster in var/bench. It works in a
-scratch database of its own, dropped at the end.
+It works in a scratch database of its own (benchlib.cluster), on the server of --admin-url or
+FABLAB_BENCH_PG, else on an embedded cluster in var/bench.
 """
 
 from __future__ import annotations
@@ -12,47 +12,36 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import socket
 import statistics
 import subprocess
-import sys
 import time
 from datetime import datetime, time as clock_time, timedelta, timezone
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("FABLAB_SECRET_KEY", "bench-secret-key-that-is-long-enough-0123456789")
+from benchlib.setup import ROOT  # first: puts the repository on sys.path
 
 import asyncpg  # noqa: E402
 import httpx  # noqa: E402
 
 from fablab import db  # noqa: E402
-from fablab.accounts.passwords import hash_password  # noqa: E402
 from fablab.calendars import feeds, queries  # noqa: E402
 from fablab.calendars.content import Window  # noqa: E402
-from fablab.migrate import migrate_forwards  # noqa: E402
-from fablab.seed import DEMO_PASSWORD, seed_reference_data  # noqa: E402
+
+from benchlib import wrk  # noqa: E402
+from benchlib.cluster import scratch_database  # noqa: E402
+from benchlib.dataset import seed_demo  # noqa: E402
+from benchlib.server import serve  # noqa: E402
 
 PARIS = ZoneInfo("Europe/Paris")
 SLOTS = [(9, 10), (11, 12), (14, 15), (16, 17)]
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 async def fill(url: str, events: int) -> None:
     """Demo sites and users, then `events` bookings at vlg inside the window, 30 at pan."""
-    db.configure(url)
-    await db.start_pool(min_size=1, max_size=4)
-    async with db.DB.transaction():
-        ids = await seed_reference_data(hash_password(DEMO_PASSWORD))
+    ids = await seed_demo(url)
     rows = []
-    first_day = datetime.now(timezone.utc).date() - timedelta(days=25)
+    now = datetime.now(timezone.utc)
+    first_day = now.date() - timedelta(days=25)
     for slug, count in (("vlg", events), ("pan", 30)):
         site = ids["sites"][slug]
         resources = [(rid, kind) for kind, rids in site["resources"].items() for rid in rids]
@@ -64,13 +53,16 @@ async def fill(url: str, events: int) -> None:
             start_hour, end_hour = SLOTS[slot % len(SLOTS)]
             start = datetime.combine(day, clock_time(start_hour), PARIS)
             end = datetime.combine(day, clock_time(end_hour), PARIS)
+            # Booked some days before, as in a real database (not all in the last seconds).
+            booked = min(start - timedelta(days=3), now - timedelta(hours=1))
             rows.append((resource_id, site["id"], kind, learners[n % len(learners)], start, end, end,
-                         "confirmed", "Révisions en groupe"))
+                         "confirmed", "Révisions en groupe", booked, booked))
     connection = await asyncpg.connect(url)
     try:
         await connection.copy_records_to_table(
             "booking", records=rows,
-            columns=["resource_id", "site_id", "kind", "user_id", "starts_at", "ends_at", "blocked_until", "status", "purpose"],
+            columns=["resource_id", "site_id", "kind", "user_id", "starts_at", "ends_at", "blocked_until", "status",
+                     "purpose", "created_at", "updated_at"],
         )
         await connection.execute("VACUUM ANALYZE booking")
     finally:
@@ -79,7 +71,7 @@ async def fill(url: str, events: int) -> None:
 
 async def in_process(events: int) -> None:
     window = Window.around(datetime.now(timezone.utc))
-    site = await queries.site_state("vlg", None, window)
+    site, _ = await queries.site_state("vlg", None, window)
     print(f"site feed vlg: {site['n']} bookings in the window (asked for {events})")
     cold = []
     for _ in range(5):
@@ -90,11 +82,20 @@ async def in_process(events: int) -> None:
     print(f"cold render (version query + rows + closures + render + Last-Modified upsert): "
           f"median {statistics.median(cold):.0f} ms, min {min(cold):.0f} ms, {len(feed.body) / 1e6:.1f} MB "
           f"(target < 300 ms)")
+    # A busy site: one booking changed before each request; only its event is rendered again.
+    changed, booking_id = [], await db.fetchval("SELECT min(id) FROM booking WHERE site_id = $1", site["id"])
+    for _ in range(50):
+        await db.fetch("UPDATE booking SET sequence = sequence + 1, updated_at = now() WHERE id = $1", booking_id)
+        started = time.perf_counter()
+        await feeds.site_feed("vlg", None, "bench.example.org")
+        changed.append((time.perf_counter() - started) * 1000)
+    print(f"after one booking changed (state with changes + one event + assembly + Last-Modified upsert): "
+          f"median {statistics.median(changed):.1f} ms")
     started = time.perf_counter()
     for _ in range(200):
         await queries.site_state("vlg", None, window)
     print(f"version query alone: {(time.perf_counter() - started) * 1000 / 200:.2f} ms per call (in-process, 200 calls)")
-    plan = await db.fetch("EXPLAIN (ANALYZE, COSTS OFF) " + queries.SITE_STATE, "vlg", window.starts_at, window.ends_at, None)
+    plan = await db.fetch("EXPLAIN (ANALYZE, COSTS OFF) " + queries.state_sql("site", window), "vlg")
     print("plan of the version query:")
     for row in plan:
         print("   ", row["QUERY PLAN"])
@@ -141,6 +142,14 @@ async def over_http(base: str, seconds: float, concurrency: int) -> None:
         rate = await hammer(base, path, headers, seconds, concurrency, expect)
         bare = bare or rate
         print(f"  {label:48s} {rate:8.0f} req/s   {rate / bare:6.0%} of bare")
+    # httpx decoding megabytes is the bottleneck above; wrk (C) measures the server.
+    bare = None
+    print(f"\nthe same with wrk, 2 threads, {concurrency} connections, {seconds:.0f} s each:")
+    for label, path, headers, expect in cases:
+        result = wrk.run(base, wrk.rotating_get([path], [headers]), seconds=seconds, threads=2, connections=concurrency)
+        rate = result.count(lambda status: status == expect) / result.seconds
+        bare = bare or rate
+        print(f"  {label:48s} {rate:8.0f} req/s   {rate / bare:6.0%} of bare   statuses {result.statuses}")
 
 
 def main() -> None:
@@ -152,61 +161,14 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
 
-    embedded = None
-    admin_url = args.admin_url
-    if not admin_url:
-        from fablab.embedded_db import start_embedded
+    with scratch_database(args.admin_url, prefix="fablab_bench_feeds", data_dir=ROOT / "var" / "bench") as scratch:
+        async def prepare() -> None:
+            await fill(scratch.url, args.events)
+            await in_process(args.events)
 
-        embedded = start_embedded(ROOT / "var" / "bench", database="postgres")
-        admin_url = embedded.admin_url
-    name = f"fablab_bench_feeds_{os.getpid()}"
-    url = admin_url.rsplit("/", 1)[0] + "/" + name
-
-    async def create() -> None:
-        admin = await asyncpg.connect(admin_url)
-        await admin.execute(f'CREATE DATABASE "{name}"')
-        await admin.close()
-        await migrate_forwards(url)
-        await fill(url, args.events)
-        await in_process(args.events)
-
-    async def drop() -> None:
-        admin = await asyncpg.connect(admin_url)
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await admin.close()
-
-    server = None
-    try:
-        asyncio.run(create())
-        port = free_port()
-        base = f"http://127.0.0.1:{port}"
-        env = {**os.environ, "DATABASE_URL": url, "FABLAB_BASE_URL": base, "FABLAB_BENCH_ROUTES": "1",
-               "FABLAB_LOG_LEVEL": "warning"}
-        server = subprocess.Popen(
-            [sys.executable, "-m", "fablab.cli", "serve", "--port", str(port), "--workers", str(args.workers)],
-            env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
-        )
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if server.poll() is not None or time.monotonic() > deadline:
-                raise SystemExit("the server did not start")
-            time.sleep(0.2)
-        asyncio.run(over_http(base, args.seconds, args.concurrency))
-    finally:
-        if server is not None:
-            server.terminate()
-            try:
-                server.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                server.kill()
-        asyncio.run(drop())
-        if embedded is not None:
-            embedded.stop()
+        asyncio.run(prepare())
+        with serve(scratch.url, workers=args.workers, bench_routes=True, log=subprocess.DEVNULL) as server:
+            asyncio.run(over_http(server.base, args.seconds, args.concurrency))
 
 
 if __name__ == "__main__":

@@ -8,10 +8,6 @@ os.environ["FABLAB_BASE_URL"] = "http://testserver"
 os.environ.pop("DATABASE_URL", None)
 
 import asyncio
-import socket
-import subprocess
-import sys
-import time
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -26,6 +22,7 @@ from fablab.embedded_db import start_embedded
 from fablab.migrate import migrate_forwards
 from fablab.seed import DEMO_PASSWORD, seed_reference_data
 from fablab.settings import load_settings
+from scripts.benchlib.server import free_port, serve  # noqa: F401 - tests/test_nginx.py imports free_port from here
 
 ROOT = Path(__file__).resolve().parent.parent
 # FABLAB_TEST_PG names a server to test on (an admin URL); without it, the embedded cluster.
@@ -143,42 +140,13 @@ async def admin(app, demo):
         yield await sign_in(client, "admin")
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @contextmanager
 def running_server(database_url: str, workers: int = 2, **env_overrides):
-    """Run `fablab serve` as a subprocess on a free port until the block ends; yields (base URL, port)."""
-    port = free_port()
-    env = {**os.environ, "DATABASE_URL": database_url, "FABLAB_BASE_URL": f"http://127.0.0.1:{port}",
-           "FABLAB_LOG_LEVEL": "warning", **env_overrides}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "fablab.cli", "serve", "--port", str(port), "--workers", str(workers)],
-        env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            raise RuntimeError(f"server did not start: {process.stdout.read().decode()[-2000:]}")
-        time.sleep(0.2)
-    try:
-        yield base, port
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
+    """Run `fablab serve` as a subprocess on a free port until the block ends; yields (base URL, port).
+
+    The same start as the benchmarks' (scripts/benchlib/server.py)."""
+    with serve(database_url, workers=workers, **env_overrides) as server:
+        yield server.base, server.port
 
 
 @pytest.fixture

@@ -4,23 +4,18 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from fablab import db
 from fablab.bookings import queries
 from fablab.bookings.rules import day_slots, subtract
 
 
 async def availability(*, site: str, kind: str, day: date, now: datetime) -> dict:
     kind = queries.require_kind(kind)
-    site_row = await queries.require_site(site)
-    policy = await queries.policy_for(site_row["id"], kind)
-    calendar = await queries.calendar_for(site_row, day, day)
-    # Lazily release no-shows first, so their slots show as free (DESIGN.md §3 rule 5).
-    await queries.sweep_no_shows(now, site_id=site_row["id"], kind=kind)
-    resources = await db.fetch(queries.RESOURCES_OF_KIND, site_row["id"], kind)
-    day_start, day_end = queries.day_bounds(day, calendar)
-    # A slot is free for a new booking only if its buffer fits too, so look that much further.
+    # One round trip; no-shows are released first, so their slots show as free (DESIGN.md §3 rule 5).
+    context = await queries.availability_context(site, kind, day, now)
+    site_row, policy, calendar = context.site, context.policy, context.calendar
+    resources, busy = context.resources, context.busy
+    # A slot is free for a new booking only if its buffer fits too.
     buffer = policy.buffer
-    busy = await queries.busy_ranges([r["id"] for r in resources], day_start, day_end + buffer)
 
     opening = calendar.intervals(day)
     tz = calendar.tz

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import functools
 import json
-from datetime import date, datetime, time, timedelta
+from collections import OrderedDict
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
 
 from fablab import db
 from fablab.bookings.defaults import DEFAULT_POLICIES
 from fablab.bookings.rules import KINDS, Policy, SiteCalendar, local_moment
 from fablab.errors import InvalidInput, NotFound
 
+UTC = timezone.utc
 SITE_COLUMNS = "s.id, s.slug, s.name, s.address, s.contact, s.timezone, s.opening_hours::text AS opening_hours"
 
 
@@ -47,14 +51,27 @@ async def closures(site_id: int, first: date, last: date) -> list[dict]:
     )
 
 
+@functools.lru_cache(maxsize=256)
+def _cached_calendar(timezone_name: str, opening_hours_text: str, closed: tuple[tuple[date, date], ...],
+                     years: tuple[int, ...]) -> SiteCalendar:
+    return SiteCalendar.build(timezone_name=timezone_name, opening_hours=json.loads(opening_hours_text or "{}"),
+                              closures=list(closed), years=list(years))
+
+
+def site_calendar(timezone_name: str, opening_hours: str | dict, closed: list[tuple[date, date]],
+                  first: date, last: date) -> SiteCalendar:
+    """A SiteCalendar, built once per process for the same inputs: parsing the hours and listing
+    the holidays cost more than the queries of a hot endpoint. The inputs are the key, so an edited
+    site or closure is a new entry (and a calendar is immutable, safe to share)."""
+    text = opening_hours if isinstance(opening_hours, str) else json.dumps(opening_hours, sort_keys=True)
+    return _cached_calendar(timezone_name, text, tuple(closed), tuple(range(first.year, last.year + 1)))
+
+
 async def calendar_for(site: dict, first: date, last: date) -> SiteCalendar:
     """The site's calendar for the dates [first, last] (closures loaded for those dates only)."""
     rows = await closures(site["id"], first, last)
-    return SiteCalendar.build(
-        timezone_name=site["timezone"], opening_hours=site["opening_hours"],
-        closures=[(row["starts_on"], row["ends_on"]) for row in rows],
-        years=list(range(first.year, last.year + 1)),
-    )
+    return site_calendar(site["timezone"], site["opening_hours"], [(row["starts_on"], row["ends_on"]) for row in rows],
+                         first, last)
 
 
 POLICY_COLUMNS = ("unit, slot_minutes, min_length, max_length, max_days_ahead, buffer_minutes, may_end_after_closing, "
@@ -123,8 +140,7 @@ async def resource_context(ref: int | str, first: date, last: date) -> tuple[dic
             "opening_hours": json.loads(row["opening_hours"] or "{}")}
     policy = Policy.from_row(row) if row["unit"] is not None else default_policy(row["kind"])
     closed = [(date.fromisoformat(a), date.fromisoformat(b)) for a, b in json.loads(row["closures"])]
-    calendar = SiteCalendar.build(timezone_name=site["timezone"], opening_hours=site["opening_hours"],
-                                  closures=closed, years=list(range(first.year, last.year + 1)))
+    calendar = site_calendar(row["timezone"], row["opening_hours"], closed, first, last)
     return row, site, policy, calendar
 
 
@@ -136,25 +152,29 @@ async def resource_context(ref: int | str, first: date, last: date) -> tuple[dic
 # transaction holds (a desk checking it out, a cancellation, another sweep) is left to that
 # transaction, so a sweep never waits and two sweeps never deadlock over rows locked in a
 # different order.
-NO_SHOW_SWEEP = """
-UPDATE booking b SET status = 'no_show', no_show_at = $1, sequence = b.sequence + 1, updated_at = now()
+def no_show_sweep(filters: str, *, now: str = "$1", returning: str = "b.id") -> str:
+    """The sweep's UPDATE for the confirmed bookings matching `filters` (SQL on the alias o)."""
+    return f"""
+UPDATE booking b SET status = 'no_show', no_show_at = {now}, sequence = b.sequence + 1, updated_at = now()
 FROM (
   SELECT o.id FROM booking o
-  WHERE o.status = 'confirmed' AND o.starts_at < $1
-    AND ($2::int IS NULL OR o.site_id = $2)
-    AND ($3::text IS NULL OR o.kind = $3)
-    AND ($4::int IS NULL OR o.resource_id = $4)
-    AND ($5::int IS NULL OR o.user_id = $5)
+  WHERE o.status = 'confirmed' AND o.starts_at < {now}
+    AND {filters}
     AND o.starts_at + make_interval(mins => coalesce(
           (SELECT p.checkout_grace_minutes FROM policy p WHERE p.resource_id = o.resource_id),
           (SELECT p.checkout_grace_minutes FROM policy p
             WHERE p.site_id = o.site_id AND p.kind = o.kind AND p.resource_id IS NULL),
-          30)) <= $1
+          30)) <= {now}
   FOR NO KEY UPDATE OF o SKIP LOCKED
 ) due
 WHERE b.id = due.id
-RETURNING b.id
+RETURNING {returning}
 """
+
+
+NO_SHOW_SWEEP = no_show_sweep(
+    "($2::int IS NULL OR o.site_id = $2) AND ($3::text IS NULL OR o.kind = $3) "
+    "AND ($4::int IS NULL OR o.resource_id = $4) AND ($5::int IS NULL OR o.user_id = $5)")
 
 
 # The sweep and the booker's row lock in one statement (one round trip on the booking path).
@@ -193,6 +213,72 @@ async def busy_ranges(resource_ids: list[int], start: datetime, end: datetime) -
     return busy
 
 
+# Everything one day's availability needs, in one round trip: the site, the kind's policy, the
+# day's closures, the units and their busy ranges, after releasing the units' no-shows (rule 5).
+# The sweep is a CTE of the same statement, whose reads share one snapshot and so cannot see its
+# writes: the busy ranges leave out the rows it released. Busy ranges are read over the UTC days
+# around the date ($4..$5, any time zone's local day fits in them) plus the policy's buffer; the
+# overlaps are computed exactly in Python. $6 is the kind's default buffer (no policy row).
+AVAILABILITY_CONTEXT = f"""
+WITH s AS (
+    SELECT id, slug, timezone, opening_hours::text AS opening_hours FROM site WHERE slug = lower($1)
+), swept AS ({no_show_sweep("o.site_id = (SELECT id FROM s) AND o.kind = $2", now="$3")}
+), units AS (
+    SELECT r.id, r.tag, r.name, r.status FROM resource r
+    WHERE r.site_id = (SELECT id FROM s) AND r.kind = $2 AND r.status <> 'retired'
+)
+SELECT s.id, s.slug, s.timezone, s.opening_hours, p.*,
+       (SELECT array_agg(u.id ORDER BY u.tag) FROM units u) AS unit_ids,
+       (SELECT array_agg(u.tag ORDER BY u.tag) FROM units u) AS unit_tags,
+       (SELECT array_agg(u.name ORDER BY u.tag) FROM units u) AS unit_names,
+       (SELECT array_agg(u.status ORDER BY u.tag) FROM units u) AS unit_statuses,
+       c.closed_from, c.closed_to, busy.busy_units, busy.busy_starts, busy.busy_ends
+FROM s
+LEFT JOIN LATERAL (
+    SELECT {POLICY_COLUMNS} FROM policy WHERE site_id = s.id AND kind = $2 AND resource_id IS NULL) p ON true
+CROSS JOIN LATERAL (
+    SELECT array_agg(starts_on) AS closed_from, array_agg(ends_on) AS closed_to FROM closure
+    WHERE (site_id = s.id OR site_id IS NULL) AND starts_on <= $7::date AND ends_on >= $7::date) c
+CROSS JOIN LATERAL (
+    SELECT array_agg(b.resource_id) AS busy_units, array_agg(b.starts_at) AS busy_starts,
+           array_agg(b.blocked_until) AS busy_ends
+    FROM booking b
+    WHERE b.resource_id = ANY((SELECT array_agg(id) FROM units)::int[])
+      AND b.status IN ('confirmed', 'checked_out')
+      AND tstzrange(b.starts_at, b.blocked_until, '[)')
+          && tstzrange($4::timestamptz, $5::timestamptz + make_interval(mins => coalesce(p.buffer_minutes, $6::int)), '[)')
+      AND b.id NOT IN (SELECT id FROM swept)) busy
+"""
+
+
+@dataclass(frozen=True)
+class DayContext:
+    site: dict
+    policy: Policy
+    calendar: SiteCalendar
+    resources: list[dict]
+    busy: dict[int, list[tuple[datetime, datetime]]]
+
+
+async def availability_context(slug: str, kind: str, day: date, now: datetime) -> DayContext:
+    """What availability() needs for `day`, no-shows released first; 404 unknown_site."""
+    first_utc = datetime.combine(day - timedelta(days=1), time(0), UTC)
+    row = await db.fetchone(AVAILABILITY_CONTEXT, slug, kind, now, first_utc, first_utc + timedelta(days=3),
+                            DEFAULT_POLICIES[kind]["buffer_minutes"], day)
+    if row is None:
+        raise NotFound(f"No site {slug!r}.", code="unknown_site")
+    policy = Policy.from_row(row) if row["unit"] is not None else default_policy(kind)
+    closed = list(zip(row["closed_from"] or (), row["closed_to"] or ()))
+    calendar = site_calendar(row["timezone"], row["opening_hours"], closed, day, day)
+    resources = [{"id": i, "tag": t, "name": n, "status": st} for i, t, n, st in zip(
+        row["unit_ids"] or (), row["unit_tags"] or (), row["unit_names"] or (), row["unit_statuses"] or ())]
+    busy: dict[int, list] = {r["id"]: [] for r in resources}
+    for unit, start, end in zip(row["busy_units"] or (), row["busy_starts"] or (), row["busy_ends"] or ()):
+        busy[unit].append((start, end))
+    site = {"id": row["id"], "slug": row["slug"], "timezone": row["timezone"]}
+    return DayContext(site, policy, calendar, resources, busy)
+
+
 def day_bounds(day: date, calendar: SiteCalendar) -> tuple[datetime, datetime]:
     return local_moment(day, time(0), calendar.tz), local_moment(day + timedelta(days=1), time(0), calendar.tz)
 
@@ -204,7 +290,7 @@ BOOKING_SELECT = """
 SELECT b.id, r.tag AS resource, r.name AS resource_name, s.slug AS site, b.kind,
        b.user_id, u.login AS user_login, u.name AS user_name, b.created_by_id,
        b.starts_at, b.ends_at, b.status, b.purpose, b.sequence, b.created_at, b.updated_at,
-       b.checked_out_at, b.returned_at, b.cancelled_at, b.no_show_at
+       b.checked_out_at, b.returned_at, b.cancelled_at, b.no_show_at, b.series_id
 FROM booking b JOIN resource r ON r.id = b.resource_id JOIN site s ON s.id = b.site_id
 LEFT JOIN app_user u ON u.id = b.user_id
 """
@@ -213,7 +299,7 @@ LEFT JOIN app_user u ON u.id = b.user_id
 def booking_out(row: dict) -> dict:
     out = {key: row[key] for key in (
         "id", "resource", "resource_name", "site", "kind", "starts_at", "ends_at", "status", "purpose", "sequence",
-        "created_at", "updated_at", "checked_out_at", "returned_at", "cancelled_at", "no_show_at")}
+        "created_at", "updated_at", "checked_out_at", "returned_at", "cancelled_at", "no_show_at", "series_id")}
     out["user"] = (None if row["user_id"] is None
                    else {"id": row["user_id"], "login": row["user_login"], "name": row["user_name"]})
     return out
@@ -223,20 +309,72 @@ async def booking(booking_id: int) -> dict | None:
     return await db.fetchone(f"{BOOKING_SELECT} WHERE b.id = $1", booking_id)
 
 
-async def bookings_of_user(user_id: int, start: datetime, end: datetime, limit: int) -> list[dict]:
-    return await db.fetch(
-        f"{BOOKING_SELECT} WHERE b.user_id = $1 AND b.ends_at > $2 AND b.starts_at < $3 "
-        "ORDER BY b.starts_at, b.id LIMIT $4",
-        user_id, start, end, limit,
-    )
+# A booking list with its no-shows released first, in one statement. The list and the sweep share
+# one snapshot, in which the swept rows are still confirmed: their new values are laid over them.
+SWEPT_COLUMNS = "b.id, b.status, b.no_show_at, b.sequence, b.updated_at"
+SWEPT_BOOKING_SELECT = (
+    BOOKING_SELECT
+    .replace("b.status,", "coalesce(sw.status, b.status) AS status,")
+    .replace("b.sequence,", "coalesce(sw.sequence, b.sequence) AS sequence,")
+    .replace("b.updated_at,", "coalesce(sw.updated_at, b.updated_at) AS updated_at,")
+    .replace("b.no_show_at", "coalesce(sw.no_show_at, b.no_show_at) AS no_show_at")
+    + "LEFT JOIN swept sw ON sw.id = b.id\n"
+)
+# $1 the user or site, $2..$3 the period, $4 the limit, $5 now.
+BOOKINGS_OF_USER = f"""
+WITH swept AS ({no_show_sweep("o.user_id = $1", now="$5", returning=SWEPT_COLUMNS)})
+{SWEPT_BOOKING_SELECT}
+WHERE b.user_id = $1 AND b.ends_at > $2 AND b.starts_at < $3 ORDER BY b.starts_at, b.id LIMIT $4
+"""
+BOOKINGS_OF_SITE = f"""
+WITH swept AS ({no_show_sweep("o.site_id = $1", now="$5", returning=SWEPT_COLUMNS)})
+{SWEPT_BOOKING_SELECT}
+WHERE b.site_id = $1 AND b.ends_at > $2 AND b.starts_at < $3 ORDER BY b.starts_at, r.tag LIMIT $4
+"""
 
 
-async def bookings_of_site(site_id: int, start: datetime, end: datetime, limit: int) -> list[dict]:
-    return await db.fetch(
-        f"{BOOKING_SELECT} WHERE b.site_id = $1 AND b.ends_at > $2 AND b.starts_at < $3 "
-        "ORDER BY b.starts_at, r.tag LIMIT $4",
-        site_id, start, end, limit,
-    )
+async def bookings_of_user(user_id: int, start: datetime, end: datetime, limit: int, *, now: datetime) -> list[dict]:
+    """The user's bookings over [start, end), their no-shows released first (rule 5)."""
+    return await db.fetch(BOOKINGS_OF_USER, user_id, start, end, limit, now)
+
+
+# A user's default list, kept per process while its version holds: the version (the feeds'
+# formula: count, newest change, sums of sequences and ids; plus the epoch that moves with resource,
+# site and user names) costs much less than reading, decoding and shaping every booking again. It is
+# read after releasing the user's no-shows, in the same statement; when some were released, the
+# snapshot does not show it, so the list is read afresh.
+USER_LIST_VERSION = f"""
+WITH swept AS ({no_show_sweep("o.user_id = $1", now="$4")})
+SELECT count(*) AS n, max(b.updated_at) AS newest, coalesce(sum(b.sequence), 0) AS seqs,
+       coalesce(sum(b.id), 0) AS ids, (SELECT coalesce(sum(version), 0) FROM feed_epoch) AS epoch,
+       (SELECT count(*) FROM swept) AS released
+FROM booking b WHERE b.user_id = $1 AND b.ends_at > $2 AND b.starts_at < $3
+"""
+USER_LISTS_KEPT = 256
+_user_lists: OrderedDict[int, tuple[tuple, list[dict]]] = OrderedDict()
+
+
+async def user_list(user_id: int, start: datetime, end: datetime, limit: int, *, now: datetime) -> list[dict]:
+    """The user's bookings over [start, end) as the API shows them, from this process's copy when
+    PostgreSQL's version of them still matches; no-shows released first (rule 5)."""
+    state = await db.fetchone(USER_LIST_VERSION, user_id, start, end, now)
+    version = (state["n"], state["newest"], state["seqs"], state["ids"], state["epoch"], limit)
+    kept = _user_lists.get(user_id)
+    if not state["released"] and kept is not None and kept[0] == version:
+        _user_lists.move_to_end(user_id)
+        return kept[1]
+    listed = [booking_out(row) for row in await bookings_of_user(user_id, start, end, limit, now=now)]
+    if not state["released"]:
+        _user_lists[user_id] = (version, listed)
+        _user_lists.move_to_end(user_id)
+        while len(_user_lists) > USER_LISTS_KEPT:
+            _user_lists.popitem(last=False)
+    return listed
+
+
+async def bookings_of_site(site_id: int, start: datetime, end: datetime, limit: int, *, now: datetime) -> list[dict]:
+    """The site's bookings over [start, end), their no-shows released first (rule 5)."""
+    return await db.fetch(BOOKINGS_OF_SITE, site_id, start, end, limit, now)
 
 
 async def user_id_for_ref(ref: int | str) -> int:

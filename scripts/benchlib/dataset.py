@@ -96,14 +96,19 @@ WITH item AS (
 )
 INSERT INTO booking (resource_id, site_id, kind, user_id, created_by_id, starts_at, ends_at, blocked_until,
                      status, purpose, created_at, updated_at, checked_out_at, returned_at, cancelled_at, no_show_at)
-SELECT id, site_id, kind, user_id, user_id, starts_at, ends_at,
-       ends_at + CASE kind WHEN 'printer_3d' THEN interval '15 minutes' ELSE interval '0' END,
-       status, 'Jeu de données du banc d''essai', starts_at - interval '3 days', starts_at - interval '3 days',
-       CASE WHEN status IN ('returned', 'checked_out') THEN starts_at END,
-       CASE WHEN status = 'returned' THEN ends_at END,
-       CASE WHEN status = 'cancelled' THEN starts_at - interval '1 day' END,
-       CASE WHEN status = 'no_show' THEN starts_at + interval '30 minutes' END
+SELECT id, site_id, kind, user_id, user_id, starts_at, ends_at, blocked_until, status, 'Jeu de données du banc d''essai',
+       created_at, greatest(created_at, checked_out_at, returned_at, cancelled_at, no_show_at),
+       checked_out_at, returned_at, cancelled_at, no_show_at
 FROM stated
+CROSS JOIN LATERAL (SELECT
+       ends_at + CASE kind WHEN 'printer_3d' THEN interval '15 minutes' ELSE interval '0' END AS blocked_until,
+       -- Every change happened in the past, as in a real database (feeds look for recent changes).
+       least(starts_at - interval '3 days', $4 - interval '1 hour') AS created_at,
+       CASE WHEN status IN ('returned', 'checked_out') THEN starts_at END AS checked_out_at,
+       CASE WHEN status = 'returned' THEN ends_at END AS returned_at,
+       CASE WHEN status = 'cancelled' THEN least(starts_at - interval '1 day', $4 - interval '30 minutes') END
+         AS cancelled_at,
+       CASE WHEN status = 'no_show' THEN starts_at + interval '30 minutes' END AS no_show_at) AS moments
 """
 MOVEMENTS = """
 INSERT INTO movement (resource_id, kind, booking_id, holder_id, staff_id, site_id, at, condition)
@@ -182,6 +187,14 @@ async def generate(url: str, bookings: int, *, now: datetime | None = None) -> D
         await connection.close()
     return Dataset(ids=ids, bookings=counts["booking"], extra_sites=extra_sites,
                    seconds=time.perf_counter() - started, counts=counts, timings=timings)
+
+
+async def seed_demo(url: str) -> dict:
+    """Point the app's pool at `url` (left open for the caller) and seed the demo reference data."""
+    db.configure(url)
+    await db.start_pool(min_size=1, max_size=4)
+    async with db.DB.transaction():
+        return await seed_reference_data(hash_password(DEMO_PASSWORD))
 
 
 async def open_sessions(connection: asyncpg.Connection, user_ids: list[int], hours: int = 6) -> dict[int, str]:
