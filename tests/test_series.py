@@ -212,3 +212,18 @@ async def test_a_dry_run_with_taken_dates_is_a_preview_not_a_refusal(staff):
     assert body["conflicts"] == [taken.isoformat()] and body["skipped"] == [closed.isoformat()]
     assert body["created"] == 8 and body["series"] is None
     assert await series_bookings() == [] and await db.fetchval("SELECT count(*) FROM booking_series") == 0
+
+
+async def test_occurrences_keep_their_own_uids_and_name_their_series_in_feeds(staff, anon):
+    import icalendar
+
+    days = clear_tuesdays(3)
+    series = (await staff.post("/api/series", json=weekly_room(days))).json()["series"]
+    ids = [b["id"] for b in series["bookings"]]
+    await staff.post(f"/api/bookings/{ids[1]}/cancel")
+    feed = icalendar.Calendar.from_ical((await anon.get("/cal/resources/VLG-ROOM-001.ics")).content)
+    events = {str(e["UID"]): e for e in feed.walk("VEVENT") if str(e["UID"]).startswith("booking-")}
+    assert sorted(events) == sorted(f"booking-{i}.public@testserver" for i in ids)
+    assert {str(e["RELATED-TO"]) for e in events.values()} == {f"series-{series['id']}@testserver"}
+    assert str(events[f"booking-{ids[1]}.public@testserver"]["STATUS"]) == "CANCELLED"
+    assert str(events[f"booking-{ids[0]}.public@testserver"]["STATUS"]) == "CONFIRMED"

@@ -33,7 +33,7 @@ class WeeklyRule:
     def build(cls, *, first_day: date, start_time: str, end_time: str, weekdays: list[str] | None,
               interval: int, until: date | None, count: int | None) -> "WeeklyRule":
         """Validated; every refusal is a 422 with a code naming what is wrong."""
-        start, end = _clock(start_time, "start_time"), _clock(end_time, "end_time")
+        start, end = parse_clock(start_time, "start_time"), parse_clock(end_time, "end_time")
         if end <= start:
             raise InvalidInput("end_time must be after start_time (occurrences stay within one day).",
                                code="ends_before_start")
@@ -89,9 +89,10 @@ class WeeklyRule:
         return ";".join(parts)
 
 
-def _clock(text: str, name: str) -> time:
+def parse_clock(text: str, name: str) -> time:
+    """ "09:00" (or "9:00") as a local time of day; 400 invalid_time otherwise."""
     try:
-        moment = time.fromisoformat(text)
+        moment = time.fromisoformat(text.zfill(5))
     except (TypeError, ValueError):
         raise InvalidInput(f"{name} must be a time such as 09:00.", code="invalid_time") from None
     if moment.tzinfo is not None or moment.second or moment.microsecond:

@@ -13,12 +13,13 @@ from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from fablab.background import PeriodicJob
-from fablab.bookings import queries, service
+from fablab.bookings import queries, series, service
 from fablab.bookings.availability import availability
+from fablab.bookings.recurrence import parse_clock
 from fablab.bookings.rules import Policy, holiday_dates
-from fablab.bookings.schemas import BookingIn, ClosureIn, PolicyIn, SitePatch
+from fablab.bookings.schemas import BookingEdit, BookingIn, CancelIn, ClosureIn, PolicyIn, SitePatch
 from fablab.errors import Forbidden, InvalidInput, NotFound
-from fablab.guards import admin_only, public, signed_in
+from fablab.guards import admin_only, public, signed_in, staff_only
 
 # Lists are bounded; a learner's phone never needs more.
 MAX_LIST = 500
@@ -178,9 +179,8 @@ class BookingController(Controller):
             tz = ZoneInfo("UTC")
             start = parse_bound(since, tz, "from") or now - timedelta(days=30)
             end = parse_bound(until, tz, "to") or now + timedelta(days=365)
-            await queries.sweep_no_shows(now, user_id=actor.id)
             _check_period(start, end)
-            rows = await queries.bookings_of_user(actor.id, start, end, MAX_LIST)
+            return await queries.user_list(actor.id, start, end, MAX_LIST, now=now)
         else:
             slug = site or actor.site
             if slug is None:
@@ -191,8 +191,7 @@ class BookingController(Controller):
             start = parse_bound(since, tz, "from") or today
             end = parse_bound(until, tz, "to") or today + timedelta(days=15)
             _check_period(start, end)
-            await queries.sweep_no_shows(now, site_id=site_row["id"])
-            rows = await queries.bookings_of_site(site_row["id"], start, end, MAX_LIST)
+            rows = await queries.bookings_of_site(site_row["id"], start, end, MAX_LIST, now=now)
         return [queries.booking_out(row) for row in rows]
 
     @get("/bookings/{booking_id:int}", guards=[signed_in])
@@ -203,9 +202,26 @@ class BookingController(Controller):
             raise NotFound(f"No booking {booking_id}.", code="unknown_booking")
         return queries.booking_out(row)
 
+    @patch("/bookings/{booking_id:int}", guards=[staff_only], status_code=HTTP_200_OK)
+    async def edit(self, request: Request, booking_id: FromPath[int], data: JSONBody[BookingEdit]) -> dict:
+        """Staff move this booking, this and the following occurrences of its series, or the whole
+        series (all or nothing: 409 series_conflicts with the per-date report)."""
+        def clock(text: str | None, name: str):
+            return parse_clock(text, name) if text is not None else None
+
+        return await series.edit_occurrences(
+            actor=request.user, booking_id=booking_id, scope=data.scope, starts_at=data.starts_at,
+            ends_at=data.ends_at, start_time=clock(data.start_time, "start_time"),
+            end_time=clock(data.end_time, "end_time"), purpose=data.purpose)
+
     @post("/bookings/{booking_id:int}/cancel", guards=[signed_in], status_code=HTTP_200_OK)
-    async def cancel(self, request: Request, booking_id: FromPath[int]) -> dict:
-        return await service.cancel_booking(actor=request.user, booking_id=booking_id)
+    async def cancel(self, request: Request, booking_id: FromPath[int], data: JSONBody[CancelIn | None] = None) -> dict:
+        """The booking; with {"scope": "following" | "series"}, the occurrences of its series that
+        have not started: {"cancelled": [...]}."""
+        scope = data.scope if data is not None else "this"
+        if scope == "this":
+            return await service.cancel_booking(actor=request.user, booking_id=booking_id)
+        return await series.cancel_occurrences(actor=request.user, booking_id=booking_id, scope=scope)
 
 
 ROUTES = [SiteController, PolicyController, BookingController]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import time
-
 from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
@@ -13,15 +11,6 @@ from fablab.bookings.recurrence import WeeklyRule
 from fablab.bookings.schemas import SeriesIn
 from fablab.errors import InvalidInput
 from fablab.guards import staff_only
-
-
-def clock(text: str | None, name: str) -> time | None:
-    if text is None:
-        return None
-    try:
-        return time.fromisoformat(text.zfill(5))
-    except ValueError:
-        raise InvalidInput(f"{name} must be a time such as 09:00.", code="invalid_time") from None
 
 
 class SeriesController(Controller):
@@ -34,8 +23,8 @@ class SeriesController(Controller):
         (nothing created) when dates are taken and on_conflict is "none"."""
         if data.resource is not None and (data.site is not None or data.kind is not None):
             raise InvalidInput("Give either resource, or site and kind.", code="resource_or_kind")
-        rule = WeeklyRule.build(first_day=data.first_day, start_time=data.start_time.zfill(5),
-                                end_time=data.end_time.zfill(5), weekdays=data.weekdays, interval=data.interval,
+        rule = WeeklyRule.build(first_day=data.first_day, start_time=data.start_time,
+                                end_time=data.end_time, weekdays=data.weekdays, interval=data.interval,
                                 until=data.until, count=data.count)
         user_id = request.user.id if data.user is None else await queries.user_id_for_ref(data.user)
         result = await series.create_series(

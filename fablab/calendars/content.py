@@ -60,6 +60,10 @@ def _cancelled(row: dict) -> bool:
     return row["status"] in CANCELLED_STATUSES
 
 
+def _series(row: dict, host: str) -> str:
+    return f"series-{row['series_id']}@{host}" if row.get("series_id") else ""
+
+
 def public_event(row: dict, host: str) -> Event:
     """Anonymised: the row given here never carries the holder, and nothing of them is written."""
     return Event(
@@ -67,7 +71,7 @@ def public_event(row: dict, host: str) -> Event:
         summary=f"Réservé – {row['resource_name']}", start=row["starts_at"], end=row["ends_at"],
         sequence=row["sequence"], cancelled=_cancelled(row), location=_location(row),
         # Someone else's booking must not mark the subscriber as busy.
-        transparent=True,
+        transparent=True, related_to=_series(row, host),
     )
 
 
@@ -104,7 +108,7 @@ def owner_event(row: dict, host: str) -> Event:
         summary=f"{prefix} – {row['resource_name']}", start=row["starts_at"], end=row["ends_at"],
         sequence=row["sequence"], cancelled=_cancelled(row), created=row["created_at"],
         description="\n".join(_details(row, tz_name) + _status_lines(row, tz_name)),
-        location=_location(row),
+        location=_location(row), related_to=_series(row, host),
     )
 
 
@@ -118,7 +122,7 @@ def staff_event(row: dict, host: str) -> Event:
         summary=f"{row['resource_name']} – {holder or 'Réservé'}", start=row["starts_at"],
         end=row["ends_at"], sequence=row["sequence"], cancelled=_cancelled(row), created=row["created_at"],
         description="\n".join([f"Apprenant·e : {who}", *_details(row, tz_name), *_status_lines(row, tz_name)]),
-        location=_location(row), transparent=True,
+        location=_location(row), transparent=True, related_to=_series(row, host),
     )
 
 
@@ -157,37 +161,52 @@ def site_events(closures: list[dict], window: Window, host: str) -> list[Event]:
     return [closure_event(row, host) for row in closures] + holiday_events(window, host)
 
 
+# Each feed's name and description, then its whole Calendar (the reference rendering; feeds.py
+# renders the same events one by one and keeps them).
+
+
+def site_header(site: dict, kind: str | None) -> tuple[str, str]:
+    label = f" – {KIND_LABELS[kind]}" if kind else ""
+    return (f"Fablab {site['name']}{label}",
+            f"Réservations du fablab {site['name']}{label.lower()} (sans données personnelles).")
+
+
+def resource_header(resource: dict) -> tuple[str, str]:
+    return (f"{resource['name']} ({resource['tag']}) – Fablab {resource['site_name']}",
+            f"Réservations de {resource['name']} ({resource['tag']}), sans données personnelles.")
+
+
+def owner_header(owner: dict) -> tuple[str, str]:
+    home = owner.get("site_id") is not None
+    return ("Mes réservations – Fablab",
+            "Mes réservations au fablab" + (f" ({owner['site_name']})" if home else "") + ".")
+
+
+def staff_header(site: dict) -> tuple[str, str]:
+    return (f"Fablab {site['name']} – équipe",
+            f"Réservations du fablab {site['name']} avec les personnes (usage interne).")
+
+
+def _calendar(header: tuple[str, str], events: list[Event]) -> Calendar:
+    return Calendar(name=header[0], description=header[1], events=tuple(events))
+
+
 def site_calendar(site: dict, kind: str | None, rows: list[dict], closures: list[dict],
                   window: Window, host: str) -> Calendar:
-    label = f" – {KIND_LABELS[kind]}" if kind else ""
-    return Calendar(
-        name=f"Fablab {site['name']}{label}",
-        description=f"Réservations du fablab {site['name']}{label.lower()} (sans données personnelles).",
-        events=tuple([public_event(row, host) for row in rows] + site_events(closures, window, host)),
-    )
+    return _calendar(site_header(site, kind),
+                     [public_event(row, host) for row in rows] + site_events(closures, window, host))
 
 
 def resource_calendar(resource: dict, rows: list[dict], closures: list[dict], window: Window, host: str) -> Calendar:
-    return Calendar(
-        name=f"{resource['name']} ({resource['tag']}) – Fablab {resource['site_name']}",
-        description=f"Réservations de {resource['name']} ({resource['tag']}), sans données personnelles.",
-        events=tuple([public_event(row, host) for row in rows] + site_events(closures, window, host)),
-    )
+    return _calendar(resource_header(resource),
+                     [public_event(row, host) for row in rows] + site_events(closures, window, host))
 
 
 def owner_calendar(owner: dict, rows: list[dict], closures: list[dict], window: Window, host: str) -> Calendar:
     home = owner.get("site_id") is not None
-    return Calendar(
-        name="Mes réservations – Fablab",
-        description="Mes réservations au fablab" + (f" ({owner['site_name']})" if home else "") + ".",
-        events=tuple([owner_event(row, host) for row in rows]
-                     + (site_events(closures, window, host) if home else [])),
-    )
+    return _calendar(owner_header(owner), [owner_event(row, host) for row in rows]
+                     + (site_events(closures, window, host) if home else []))
 
 
 def staff_calendar(site: dict, rows: list[dict], closures: list[dict], window: Window, host: str) -> Calendar:
-    return Calendar(
-        name=f"Fablab {site['name']} – équipe",
-        description=f"Réservations du fablab {site['name']} avec les personnes (usage interne).",
-        events=tuple([staff_event(row, host) for row in rows] + site_events(closures, window, host)),
-    )
+    return _calendar(staff_header(site), [staff_event(row, host) for row in rows] + site_events(closures, window, host))

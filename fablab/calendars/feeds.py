@@ -5,16 +5,18 @@ from __future__ import annotations
 import hashlib
 from collections import OrderedDict
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Awaitable, Callable
 
 from fablab.calendars import content, queries
-from fablab.calendars.ics import render
+from fablab.calendars.queries import RECENT
+from fablab.calendars.ics import FOOTER, Event, event_bytes, header_bytes
 from fablab.errors import NotFound
 from fablab.tokens import hash_token
 
 CACHE_SIZE = 512
-# A 5,000-event feed is about 2 MB; this keeps a worker's cache bounded whatever the feeds.
+# A 5,000-event feed is about 2 MB (twice that with its parts, counted below); this keeps a
+# worker's cache bounded whatever the feeds.
 CACHE_BYTES = 64 * 1024 * 1024
 FEED_NOT_FOUND = "No calendar at this address."
 
@@ -31,6 +33,8 @@ class RenderedFeed:
     etag: str
     last_modified: datetime
     private: bool
+    # The events it was assembled from, to bring it up to date cheaply (None: render afresh).
+    parts: "FeedParts | None" = None
 
 
 class FeedCache:
@@ -52,16 +56,21 @@ class FeedCache:
     def put(self, key: tuple, feed: RenderedFeed) -> None:
         previous = self.entries.pop(key, None)
         if previous is not None:
-            self.bytes -= len(previous.body)
+            self.bytes -= _footprint(previous)
         self.entries[key] = feed
-        self.bytes += len(feed.body)
+        self.bytes += _footprint(feed)
         while len(self.entries) > 1 and (len(self.entries) > self.size or self.bytes > self.max_bytes):
             _, evicted = self.entries.popitem(last=False)
-            self.bytes -= len(evicted.body)
+            self.bytes -= _footprint(evicted)
 
     def clear(self) -> None:
         self.entries.clear()
         self.bytes = 0
+
+
+def _footprint(feed: RenderedFeed) -> int:
+    # The parts hold the same bytes again, event by event.
+    return len(feed.body) * (1 if feed.parts is None else 2)
 
 
 CACHE = FeedCache()
@@ -71,75 +80,222 @@ def strong_etag(body: bytes) -> str:
     return '"' + hashlib.sha256(body).hexdigest()[:40] + '"'
 
 
-async def _serve(feed_key: str, window: content.Window, state: dict, private: bool,
-                 build: Callable[[], Awaitable[content.Calendar]]) -> RenderedFeed:
-    version = (state["n"], state["newest"], state["seqs"], state["ids"], state["epoch"])
-    cache_key = (feed_key, window.first_day)
-    cached = CACHE.get(cache_key)
+# Changes are looked for from the time of the last read, less this: a row written by a transaction
+# that began before that read (updated_at is its start) but committed after it is still caught. A
+# later one fails the version check and the feed is rendered afresh: slower, never wrong.
+LATE_COMMIT_SLACK = timedelta(seconds=5)
+
+
+@dataclass
+class EventPart:
+    marker: tuple  # what the event's bytes depend on: (sequence, updated_at) for a booking
+    sort_key: tuple
+    body: bytes
+    digest: bytes
+
+
+class FeedParts:
+    """A feed kept as rendered events, so that a change re-renders only the events it touched.
+
+    The bytes are the header, the events in sort order and the footer (ics.render's layout); the
+    ETag hashes the header, each event's digest and the footer, so it follows the bytes exactly
+    without hashing megabytes on every change. `rows_version()` is the version query's formula
+    (count, newest change, sum of sequences, sum of ids) computed over the bookings held here.
+    """
+
+    def __init__(self, header: bytes, fixed: list[Event], epoch, read_at: datetime) -> None:
+        self.header, self.epoch = header, epoch
+        self.read_at = read_at  # the database's clock when the rows held here were read (or before)
+        self.events: dict[tuple, EventPart] = {("fixed", e.uid): _part(e, ()) for e in fixed}
+        self.bookings: dict[int, tuple[int, datetime]] = {}  # id -> (sequence, updated_at)
+        # The events in sort order and each key's place in it; None when it must be sorted again.
+        self.sequence: list[EventPart] | None = None
+        self.position: dict[tuple, int] = {}
+
+    def put(self, row: dict, event: Event) -> None:
+        marker = (row["sequence"], row["updated_at"])
+        key = ("booking", row["id"])
+        held = self.events.get(key)
+        if held is not None and held.marker == marker:
+            return
+        part = _part(event, marker)
+        self.events[key] = part
+        self.bookings[row["id"]] = marker
+        if self.sequence is not None and held is not None and held.sort_key == part.sort_key:
+            self.sequence[self.position[key]] = part  # same place: no sorting again
+        else:
+            self.sequence = None
+
+    def remove(self, booking_id: int) -> None:
+        if self.events.pop(("booking", booking_id), None) is not None:
+            del self.bookings[booking_id]
+            self.sequence = None
+
+    def rows_version(self) -> tuple:
+        markers = self.bookings.values()
+        return (len(self.bookings), max((updated for _, updated in markers), default=None),
+                sum(sequence for sequence, _ in markers), sum(self.bookings))
+
+    def assemble(self) -> tuple[bytes, str]:
+        if self.sequence is None:
+            order = sorted(self.events, key=lambda key: self.events[key].sort_key)
+            self.position = {key: n for n, key in enumerate(order)}
+            self.sequence = [self.events[key] for key in order]
+        parts = self.sequence
+        body = self.header + b"".join(part.body for part in parts) + FOOTER
+        digest = hashlib.sha256(self.header)
+        digest.update(b"".join(part.digest for part in parts))
+        return body, '"' + digest.hexdigest()[:40] + '"'
+
+
+def _part(event: Event, marker: tuple) -> EventPart:
+    body = event_bytes(event)
+    return EventPart(marker, event.sort_key(), body, hashlib.sha256(body).digest())
+
+
+@dataclass(frozen=True)
+class FeedSource:
+    """How to read and render one feed: its rows, its changes since a time, its fixed events."""
+
+    key: str
+    private: bool
+    header: tuple[str, str]
+    event: Callable[[dict, str], Event]
+    rows: Callable[[], Awaitable[list[dict]]]
+    changes: Callable[[datetime], Awaitable[tuple[dict, list[dict]]]]
+    fixed: Callable[[], Awaitable[list[Event]]]
+
+
+def _version_of(state: dict) -> tuple:
+    return (state["n"], state["newest"], state["seqs"], state["ids"], state["epoch"])
+
+
+async def _full_parts(source: FeedSource, state: dict, host: str) -> FeedParts:
+    rows = await source.rows()
+    parts = FeedParts(header_bytes(*source.header), await source.fixed(), state["epoch"], state["read_at"])
+    for row in rows:
+        parts.put(row, source.event(row, host))
+    return parts
+
+
+def _apply(parts: FeedParts, changes: list[dict], state: dict, host: str, source: FeedSource) -> bool:
+    """Bring the parts up to `state` with the rows changed since their last read; False when the
+    result does not match what PostgreSQL counts (then a full render is due)."""
+    for row in changes:
+        if row["in_window"]:
+            parts.put(row, source.event(row, host))
+        else:
+            parts.remove(row["id"])
+    parts.read_at = max(parts.read_at, state["read_at"])
+    return parts.rows_version() + (parts.epoch,) == _version_of(state)
+
+
+async def _updated(parts: FeedParts, source: FeedSource, state: dict, changes: list[dict], host: str) -> dict | None:
+    """The state the parts now match, or None when they cannot be brought up to date."""
+    if state["epoch"] != parts.epoch:
+        return None  # a closure or a name changed: everything may read differently
+    if parts.read_at < state["read_at"] - RECENT + LATE_COMMIT_SLACK:
+        # The changes that came with the state do not reach back to the last read: ask for them.
+        state, changes = await source.changes(parts.read_at - LATE_COMMIT_SLACK)
+    return state if _apply(parts, changes, state, host, source) else None
+
+
+async def _serve(source: FeedSource, lookup: tuple, state: dict, changes: list[dict], host: str) -> RenderedFeed:
+    """The cached feed when its version still holds, else its events brought up to date with the
+    changed rows, else a full render. `lookup` is how the request names the feed (slug, tag, token);
+    the version starts with the feed's own key, so a name that moved to another feed misses."""
+    version = (source.key, *_version_of(state))
+    cached = CACHE.get(lookup)
     if cached is not None and cached.version == version:
         return cached
-    # The version was read before the rows: a change in between only makes these bytes newer
-    # than their version, and the next request renders again.
-    body = render(await build())
-    etag = strong_etag(body)
-    last_modified = await queries.record_state(feed_key, etag)
-    feed = RenderedFeed(version, body, etag, last_modified, private)
-    CACHE.put(cache_key, feed)
+    parts = cached.parts if cached is not None and cached.version[:1] == version[:1] else None
+    served = await _updated(parts, source, state, changes, host) if parts is not None else None
+    if served is None:
+        # The version was read before the rows: a change in between only makes these bytes newer
+        # than their version, and the next request brings them up to date.
+        parts = await _full_parts(source, state, host)
+        served = state
+    body, etag = parts.assemble()
+    last_modified = await queries.record_state(source.key, etag)
+    feed = RenderedFeed((source.key, *_version_of(served)), body, etag, last_modified, source.private, parts)
+    CACHE.put(lookup, feed)
     return feed
 
 
-async def site_feed(slug: str, kind: str | None, host: str) -> RenderedFeed:
+def _fixed_events(site_id: int | None, window: content.Window, host: str) -> Callable[[], Awaitable[list[Event]]]:
+    async def load() -> list[Event]:
+        if site_id is None:
+            return []
+        return content.site_events(await queries.closures(site_id, window), window, host)
+    return load
+
+
+@dataclass(frozen=True)
+class FeedKind:
+    """What differs between the four feeds. The query functions are looked up when called (tests
+    count them)."""
+
+    name: str  # as queries.changes() names it
+    key: Callable[[dict, str | None], str]  # the feed's own key (Last-Modified record, cache version)
+    subject: str  # the state's column with the id the rows are read by
+    home_site: str  # the state's column with the site whose closures show (may be null)
+    private: bool
+    header: Callable[[dict, str | None], tuple[str, str]]
+    event: Callable[[dict, str], Event]
+    read_state: Callable[[str, content.Window, str | None], Awaitable[tuple[dict, list[dict]] | None]]
+    read_rows: Callable[[int, content.Window, str | None], Awaitable[list[dict]]]
+
+
+SITE = FeedKind(
+    "site", lambda state, kind: f"site:{state['id']}:{kind or '*'}", "id", "id", False, content.site_header,
+    content.public_event, lambda slug, window, kind: queries.site_state(slug, kind, window),
+    lambda site_id, window, kind: queries.site_rows(site_id, kind, window))
+RESOURCE = FeedKind(
+    "resource", lambda state, _: f"resource:{state['id']}", "id", "site_id", False,
+    lambda state, _: content.resource_header(state), content.public_event,
+    lambda tag, window, _: queries.resource_state(tag, window),
+    lambda resource_id, window, _: queries.resource_rows(resource_id, window))
+# Keyed by the user, not the token: rotating the token changes neither bytes nor Last-Modified.
+OWNER = FeedKind(
+    "owner", lambda state, _: f"me:{state['user_id']}", "user_id", "site_id", True,
+    lambda state, _: content.owner_header(state), content.owner_event,
+    lambda token_hash, window, _: queries.owner_state(token_hash, window),
+    lambda user_id, window, _: queries.owner_rows(user_id, window))
+STAFF = FeedKind(
+    "staff", lambda state, _: f"staff:{state['id']}", "id", "id", True,
+    lambda state, _: content.staff_header(state), content.staff_event,
+    lambda token_hash, window, _: queries.staff_state(token_hash, window),
+    lambda site_id, window, _: queries.staff_rows(site_id, window))
+
+
+async def _feed(feed: FeedKind, lookup: str, host: str, kind: str | None = None) -> RenderedFeed:
+    """One query for the feed's state and recent changes; then the cached bytes, or the cached
+    events brought up to date, or a full render."""
     window = content.Window.around(utc_now())
-    site = await queries.site_state(slug, kind, window)
-    if site is None:
+    found = await feed.read_state(lookup, window, kind)
+    if found is None:
         raise NotFound(FEED_NOT_FOUND)
+    state, changes = found
+    subject = state[feed.subject]
+    return await _serve(FeedSource(
+        key=feed.key(state, kind), private=feed.private, header=feed.header(state, kind), event=feed.event,
+        rows=lambda: feed.read_rows(subject, window, kind),
+        changes=lambda since: queries.changes(feed.name, subject, window, since, kind),
+        fixed=_fixed_events(state[feed.home_site], window, host),
+    ), (feed.name, lookup, kind, window.first_day), state, changes, host)
 
-    async def build() -> content.Calendar:
-        rows = await queries.site_rows(site["id"], kind, window)
-        closures = await queries.closures(site["id"], window)
-        return content.site_calendar(site, kind, rows, closures, window, host)
 
-    return await _serve(f"site:{site['id']}:{kind or '*'}", window, site, False, build)
+async def site_feed(slug: str, kind: str | None, host: str) -> RenderedFeed:
+    return await _feed(SITE, slug, host, kind)
 
 
 async def resource_feed(tag: str, host: str) -> RenderedFeed:
-    window = content.Window.around(utc_now())
-    resource = await queries.resource_state(tag, window)
-    if resource is None:
-        raise NotFound(FEED_NOT_FOUND)
-
-    async def build() -> content.Calendar:
-        rows = await queries.resource_rows(resource["id"], window)
-        closures = await queries.closures(resource["site_id"], window)
-        return content.resource_calendar(resource, rows, closures, window, host)
-
-    return await _serve(f"resource:{resource['id']}", window, resource, False, build)
+    return await _feed(RESOURCE, tag.upper(), host)
 
 
 async def owner_feed(token: str, host: str) -> RenderedFeed:
-    window = content.Window.around(utc_now())
-    owner = await queries.owner_state(hash_token(token), window)
-    if owner is None:
-        raise NotFound(FEED_NOT_FOUND)
-
-    async def build() -> content.Calendar:
-        rows = await queries.owner_rows(owner["user_id"], window)
-        closures = await queries.closures(owner["site_id"], window)
-        return content.owner_calendar(owner, rows, closures, window, host)
-
-    # Keyed by the user, not the token: rotating the token does not change the bytes.
-    return await _serve(f"me:{owner['user_id']}", window, owner, True, build)
+    return await _feed(OWNER, hash_token(token), host)
 
 
 async def staff_feed(token: str, host: str) -> RenderedFeed:
-    window = content.Window.around(utc_now())
-    site = await queries.staff_state(hash_token(token), window)
-    if site is None:
-        raise NotFound(FEED_NOT_FOUND)
-
-    async def build() -> content.Calendar:
-        rows = await queries.staff_rows(site["id"], window)
-        closures = await queries.closures(site["id"], window)
-        return content.staff_calendar(site, rows, closures, window, host)
-
-    return await _serve(f"staff:{site['id']}", window, site, True, build)
+    return await _feed(STAFF, hash_token(token), host)

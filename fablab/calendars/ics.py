@@ -68,6 +68,9 @@ class Event:
     description: str = ""
     location: str = ""
     transparent: bool = False
+    # RFC 5545 RELATED-TO: a booking of a recurring series names its series (each occurrence keeps
+    # its own UID, so one can be moved or cancelled alone).
+    related_to: str = ""
 
     def sort_key(self) -> tuple:
         start = self.start
@@ -105,6 +108,8 @@ def event_lines(event: Event) -> list[str]:
     lines.append(f"STATUS:{'CANCELLED' if event.cancelled else 'CONFIRMED'}")
     lines.append(f"SEQUENCE:{event.sequence}")
     lines.append(f"TRANSP:{'TRANSPARENT' if event.transparent else 'OPAQUE'}")
+    if event.related_to:
+        lines.append(f"RELATED-TO;RELTYPE=PARENT:{escape_text(event.related_to)}")
     if event.created is not None:
         lines.append(f"CREATED:{utc_stamp(event.created)}")
     lines.append(f"LAST-MODIFIED:{utc_stamp(event.stamp)}")
@@ -112,11 +117,14 @@ def event_lines(event: Event) -> list[str]:
     return lines
 
 
-def render(calendar: Calendar) -> bytes:
-    """The feed's bytes: same calendar, same bytes (events sorted, no clock read here)."""
-    name = escape_text(calendar.name)
-    description = escape_text(calendar.description)
-    lines = [
+def _lines_bytes(lines: list[str]) -> bytes:
+    return b"".join(fold(line) + b"\r\n" for line in lines)
+
+
+def header_bytes(name: str, description: str) -> bytes:
+    """The feed's opening lines, up to its first event."""
+    name, description = escape_text(name), escape_text(description)
+    return _lines_bytes([
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
         f"PRODID:{PRODID}",
@@ -128,8 +136,21 @@ def render(calendar: Calendar) -> bytes:
         f"X-WR-CALDESC:{description}",
         f"REFRESH-INTERVAL;VALUE=DURATION:{REFRESH}",
         f"X-PUBLISHED-TTL:{REFRESH}",
-    ]
-    for event in sorted(calendar.events, key=Event.sort_key):
-        lines.extend(event_lines(event))
-    lines.append("END:VCALENDAR")
-    return b"\r\n".join(fold(line) for line in lines) + b"\r\n"
+    ])
+
+
+def event_bytes(event: Event) -> bytes:
+    """One VEVENT's lines, folded, each ending with CRLF."""
+    return _lines_bytes(event_lines(event))
+
+
+FOOTER = b"END:VCALENDAR\r\n"
+
+
+def render(calendar: Calendar) -> bytes:
+    """The feed's bytes: same calendar, same bytes (events sorted, no clock read here).
+
+    A feed is its header, its events' bytes in sort order, and the footer: feeds.py assembles the
+    same bytes from events rendered one by one."""
+    events = b"".join(event_bytes(event) for event in sorted(calendar.events, key=Event.sort_key))
+    return header_bytes(calendar.name, calendar.description) + events + FOOTER
