@@ -55,15 +55,7 @@ class CertificationOut(msgspec.Struct):
     expired: bool
 
 
-class UserDetail(msgspec.Struct):
-    id: int
-    login: str
-    name: str
-    role: str
-    site: str | None
-    cohort: str
-    active: bool
-    activated: bool
+class UserDetail(UserListItem):
     created_at: datetime
     certifications: list[CertificationOut]
     invite_expires_at: datetime | None  # the pending invite, if any

@@ -348,6 +348,7 @@ async def edit_occurrences(*, actor: CurrentUser, booking_id: int, scope: str, s
         raise InvalidInput("ends_at must be after starts_at.", code="ends_before_start")
     _, ids = await _occurrences_in_scope(booking_id, scope, actor)
     report, changed = [], []
+    zones: dict[int, ZoneInfo] = {}  # the scope's bookings share a site, but one query per site at most
     async with DB.transaction():
         locked = await _lock_in_order(ids)
         if scope == "this" and (not locked or locked[0]["status"] != "confirmed" or locked[0]["starts_at"] <= now):
@@ -359,7 +360,10 @@ async def edit_occurrences(*, actor: CurrentUser, booking_id: int, scope: str, s
             if starts_at is not None:
                 new_start, new_end = starts_at, ends_at
             elif start_time is not None:
-                tz = ZoneInfo(await db.fetchval("SELECT timezone FROM site WHERE id = $1", booking["site_id"]))
+                if booking["site_id"] not in zones:
+                    zones[booking["site_id"]] = ZoneInfo(
+                        await db.fetchval("SELECT timezone FROM site WHERE id = $1", booking["site_id"]))
+                tz = zones[booking["site_id"]]
                 day = booking["occurrence_date"] or booking["starts_at"].astimezone(tz).date()
                 new_start, new_end = local_moment(day, start_time, tz), local_moment(day, end_time, tz)
             buffer = booking["blocked_until"] - booking["ends_at"]

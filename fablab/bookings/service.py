@@ -293,36 +293,32 @@ async def _check_training(training_id: int | None) -> None:
 POLICY_FIELDS = tuple(asdict(Policy()).keys())
 
 
-async def put_policy(*, site: str, kind: str, policy: Policy) -> Policy:
-    kind = queries.require_kind(kind)
+async def _upsert_policy(key: dict, conflict_target: str, policy: Policy) -> None:
+    """Insert or replace the policy row identified by `key` (site and kind, plus the unit for an override)."""
     validate_policy(policy)
-    site_row = await queries.require_site(site)
     await _check_training(policy.training_id)
-    values = [getattr(policy, name) for name in POLICY_FIELDS]
-    columns = ", ".join(POLICY_FIELDS)
-    placeholders = ", ".join(f"${i}" for i in range(3, len(values) + 3))
+    values = [*key.values(), *(getattr(policy, name) for name in POLICY_FIELDS)]
+    columns = ", ".join([*key, *POLICY_FIELDS])
+    placeholders = ", ".join(f"${i}" for i in range(1, len(values) + 1))
     updates = ", ".join(f"{name} = EXCLUDED.{name}" for name in POLICY_FIELDS)
     await db.fetch(
-        f"INSERT INTO policy (site_id, kind, {columns}) VALUES ($1, $2, {placeholders}) "
-        f"ON CONFLICT (site_id, kind) WHERE resource_id IS NULL DO UPDATE SET {updates}, updated_at = now()",
-        site_row["id"], kind, *values)
+        f"INSERT INTO policy ({columns}) VALUES ({placeholders}) "
+        f"ON CONFLICT {conflict_target} DO UPDATE SET {updates}, updated_at = now()", *values)
+
+
+async def put_policy(*, site: str, kind: str, policy: Policy) -> Policy:
+    kind = queries.require_kind(kind)
+    site_row = await queries.require_site(site)
+    await _upsert_policy({"site_id": site_row["id"], "kind": kind}, "(site_id, kind) WHERE resource_id IS NULL", policy)
     return await queries.policy_for(site_row["id"], kind)
 
 
 async def put_resource_policy(*, tag: str, policy: Policy) -> Policy:
-    validate_policy(policy)
     resource = await queries.resource_by_tag(tag)
     if resource is None:
         raise NotFound(f"No item with tag {tag}.", code="unknown_tag")
-    await _check_training(policy.training_id)
-    values = [getattr(policy, name) for name in POLICY_FIELDS]
-    columns = ", ".join(POLICY_FIELDS)
-    placeholders = ", ".join(f"${i}" for i in range(4, len(values) + 4))
-    updates = ", ".join(f"{name} = EXCLUDED.{name}" for name in POLICY_FIELDS)
-    await db.fetch(
-        f"INSERT INTO policy (site_id, kind, resource_id, {columns}) VALUES ($1, $2, $3, {placeholders}) "
-        f"ON CONFLICT (resource_id) WHERE resource_id IS NOT NULL DO UPDATE SET {updates}, updated_at = now()",
-        resource["site_id"], resource["kind"], resource["id"], *values)
+    await _upsert_policy({"site_id": resource["site_id"], "kind": resource["kind"], "resource_id": resource["id"]},
+                         "(resource_id) WHERE resource_id IS NOT NULL", policy)
     return await queries.policy_for(resource["site_id"], resource["kind"], resource["id"])
 
 

@@ -70,18 +70,23 @@ async def entry(entry_id: int) -> dict | None:
     return await db.fetchone(f"SELECT {ENTRY_COLUMNS} {ENTRY_FROM} WHERE w.id = $1", entry_id)
 
 
-async def entry_out(row: dict) -> dict:
-    booking = None
-    if row["booking_id"] is not None:
-        found = await queries.booking(row["booking_id"])
-        booking = queries.booking_out(found) if found else None
-    return {
+async def entries_out(rows: list[dict]) -> list[dict]:
+    """Entries as the API shows them, the bookings the list gave them read in one query."""
+    booking_ids = [row["booking_id"] for row in rows if row["booking_id"] is not None]
+    bookings = {} if not booking_ids else {
+        found["id"]: queries.booking_out(found)
+        for found in await db.fetch(f"{queries.BOOKING_SELECT} WHERE b.id = ANY($1::bigint[])", booking_ids)}
+    return [{
         "id": row["id"], "user": {"id": row["user_id"], "login": row["user_login"], "name": row["user_name"]},
         "site": row["site"], "kind": row["kind"], "resource": row["resource"], "date": row["day"].isoformat(),
         "starts_at": row["starts_at"], "ends_at": row["ends_at"], "status": row["status"],
-        "position": row["position"], "skip_reason": row["skip_reason"], "booking": booking,
+        "position": row["position"], "skip_reason": row["skip_reason"], "booking": bookings.get(row["booking_id"]),
         "created_at": row["created_at"], "resolved_at": row["resolved_at"], "seen": row["seen_at"] is not None,
-    }
+    } for row in rows]
+
+
+async def entry_out(row: dict) -> dict:
+    return (await entries_out([row]))[0]
 
 
 # -------------------------------------------------------------------------------------------
@@ -184,10 +189,7 @@ async def _try_entry(entry_id: int, now: datetime, *, enforce_policy: bool, acto
             resource_tag=wish["tag"], site=None if wish["tag"] else wish["site"],
             kind=None if wish["tag"] else wish["kind"], purpose="Liste d'attente",
             enforce_policy=enforce_policy, now=now)
-    except BookingConflict:
-        await db.fetch("ROLLBACK TO SAVEPOINT waitlist_offer")
-        return False
-    except asyncpg.ExclusionViolationError:
+    except (BookingConflict, asyncpg.ExclusionViolationError):
         await db.fetch("ROLLBACK TO SAVEPOINT waitlist_offer")
         return False
     except DomainError as refusal:
@@ -286,7 +288,7 @@ async def list_mine(user_id: int, now: datetime) -> list[dict]:
         f"SELECT {ENTRY_COLUMNS} {ENTRY_FROM} WHERE w.user_id = $1 "
         "AND (w.status = 'waiting' OR (w.status = 'booked' AND (w.seen_at IS NULL OR w.ends_at > $2))) "
         "ORDER BY w.starts_at, w.id LIMIT 200", user_id, now)
-    return [await entry_out(row) for row in rows]
+    return await entries_out(rows)
 
 
 async def list_for_site(site: str, day: date) -> list[dict]:
@@ -294,4 +296,4 @@ async def list_for_site(site: str, day: date) -> list[dict]:
     rows = await db.fetch(
         f"SELECT {ENTRY_COLUMNS} {ENTRY_FROM} WHERE w.site_id = $1 AND w.day = $2 "
         "ORDER BY (w.status = 'waiting') DESC, w.kind, w.id LIMIT 500", site_row["id"], day)
-    return [await entry_out(row) for row in rows]
+    return await entries_out(rows)
