@@ -4,7 +4,9 @@ import asyncio
 from collections import Counter
 from datetime import datetime, time, timedelta, timezone
 
+import asyncpg
 import httpx
+import pytest
 
 from fablab import db
 from fablab.invariants import audit_invariants
@@ -127,3 +129,38 @@ async def test_one_learner_racing_ten_bookings_stays_within_the_quota(live_serve
     codes = Counter(r.json().get("code", r.status_code) for r in responses)
     assert codes[201] == 3, codes
     assert await db.fetchval("SELECT count(*) FROM booking WHERE status = 'confirmed'") == 3
+
+
+async def test_a_second_booking_of_a_unit_waits_for_the_first_before_inserting(database_url, demo):
+    # Two overlapping INSERTs in flight at once could each see the other's row in the exclusion
+    # check and wait for each other: a deadlock, one of them failed after a second (503). The
+    # second must wait before writing anything, on the unit's lock, then lose cleanly.
+    from fablab.bookings.service import INSERT_BOOKING
+
+    unit = await db.fetchone("SELECT id, site_id FROM resource WHERE tag = 'VLG-ROOM-001'")
+    user_id = await db.fetchval("SELECT id FROM app_user WHERE login = 'learner1'")
+    start = datetime.combine(DAY, time(10), PARIS)
+    now = datetime.now(timezone.utc)
+    args = (unit["id"], unit["site_id"], "room", user_id, user_id, start, start + timedelta(hours=1),
+            start + timedelta(hours=1), "", now, now, now, None, None, None, False)
+    first, second = await asyncpg.connect(database_url), await asyncpg.connect(database_url)
+    try:
+        await first.execute("BEGIN")
+        await first.fetch(INSERT_BOOKING, *args)
+        await second.execute("BEGIN")
+        waiting = asyncio.create_task(second.fetch(INSERT_BOOKING, *args))
+        second_pid = second.get_server_pid()
+        for _ in range(250):
+            lock = await db.fetchval("SELECT locktype FROM pg_locks WHERE pid = $1 AND NOT granted", second_pid)
+            if lock is not None:
+                break
+            await asyncio.sleep(0.02)
+        assert lock == "advisory"
+        await first.execute("COMMIT")
+        with pytest.raises(asyncpg.ExclusionViolationError):
+            await waiting
+        await second.execute("ROLLBACK")
+    finally:
+        await first.close()
+        await second.close()
+    assert await db.fetchval("SELECT count(*) FROM booking") == 1

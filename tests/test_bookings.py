@@ -423,3 +423,43 @@ async def test_create_booking_service_by_id(demo, tag):
         resource_id=await db.fetchval("SELECT id FROM resource WHERE tag = $1", tag), purpose="Prêt au comptoir")
     assert booking["resource"] == tag and booking["user"]["login"] == "learner5"
     assert booking["starts_at"] == start.astimezone(timezone.utc)
+
+
+def _soon(minutes: int) -> str:
+    return (datetime.now(timezone.utc) + timedelta(minutes=minutes)).isoformat()
+
+
+async def test_a_booking_over_an_overdue_no_show_releases_it_and_goes_through(staff):
+    stale = await _stale_booking(grace_passed=True)
+    response = await staff.post("/api/bookings", json={
+        "resource": "VLG-ROOM-001", "user": "learner2", "starts_at": _soon(1), "ends_at": _soon(31),
+        "override_policy": True})
+    assert response.status_code == 201, response.text
+    assert await db.fetchval("SELECT status FROM booking WHERE id = $1", stale) == "no_show"
+
+
+async def test_a_booking_over_a_no_show_still_in_its_grace_is_a_conflict(staff):
+    waited_for = await _stale_booking(grace_passed=False)
+    response = await staff.post("/api/bookings", json={
+        "resource": "VLG-ROOM-001", "user": "learner2", "starts_at": _soon(1), "ends_at": _soon(31),
+        "override_policy": True})
+    assert_problem(response, 409, "booking_conflict")
+    assert await db.fetchval("SELECT status FROM booking WHERE id = $1", waited_for) == "confirmed"
+
+
+async def test_a_walk_up_over_an_overdue_no_show_releases_it(staff):
+    # The walk-up books inside the desk's transaction: no second try there, so it releases first.
+    stale = await _stale_booking(grace_passed=True)
+    response = await staff.post("/api/checkouts", json={"tag": "VLG-ROOM-001", "user": "learner2",
+                                                         "due_at": _soon(45)})
+    assert response.status_code == 201, response.text
+    assert await db.fetchval("SELECT status FROM booking WHERE id = $1", stale) == "no_show"
+
+
+async def test_quota_binds_a_booking_by_kind_too(learner):
+    for hour in (9, 11, 13):
+        assert (await book(learner, start=(hour, 0), end=(hour + 1, 0))).status_code == 201
+    response = await learner.post("/api/bookings", json={"site": "vlg", "kind": "room", "starts_at": at(15),
+                                                         "ends_at": at(16)})
+    assert_problem(response, 422, "quota_exceeded")
+    assert await count_bookings() == 3

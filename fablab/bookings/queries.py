@@ -108,32 +108,57 @@ async def resource_by_tag(tag: str) -> dict | None:
         "SELECT r.id, r.tag, r.name, r.kind, r.status, r.site_id FROM resource r WHERE upper(r.tag) = upper($1)", tag)
 
 
-# One unit with its site, the policy that applies to it (override, else site and kind) and the
-# site's closures over [$2, $3], in one round trip. FOR SHARE: a status change (maintenance)
-# waits for the bookings being written.
-RESOURCE_CONTEXT = f"""
+# What booking one unit needs, in one round trip: the unit with its site, the policy that applies
+# to it (override, else site and kind), the site's closures over [$2, $3], and the booker ($4).
+# Two locks, in the order every writer takes them: the unit shared (a status change such as
+# maintenance waits for the bookings being written), then the booker's row, which serialises one
+# learner's bookings so that quotas hold. The CTEs are materialised and u reads r, so r (and its
+# lock) is always taken first, whatever plan the join gets.
+#
+# With $5, it also sets plan_cache_mode for the rest of the transaction (what SET LOCAL does,
+# without a round trip of its own): the booking INSERT that follows has a range condition on
+# parameters, which PostgreSQL estimates pessimistically in a generic plan, so it would plan that
+# statement afresh at every call (0.7 ms, more than running it) for the very plan it caches.
+BOOKING_CONTEXT = f"""
+WITH r AS MATERIALIZED (
+    SELECT r.id, r.tag, r.kind, r.status, r.site_id FROM resource r WHERE {{match}} FOR SHARE),
+u AS MATERIALIZED (
+    SELECT id, role, active FROM app_user WHERE id = $4 AND EXISTS (SELECT FROM r) FOR NO KEY UPDATE)
 SELECT r.id, r.tag, r.kind, r.status, r.site_id, s.slug, s.timezone, s.opening_hours::text AS opening_hours,
        p.unit, p.slot_minutes, p.min_length, p.max_length, p.max_days_ahead, p.buffer_minutes,
        p.may_end_after_closing, p.checkout_grace_minutes, p.max_active_bookings, p.max_hours_per_week,
        p.training_id,
        (SELECT coalesce(json_agg(json_build_array(c.starts_on, c.ends_on)), '[]')::text FROM closure c
-         WHERE (c.site_id = r.site_id OR c.site_id IS NULL) AND c.starts_on <= $3 AND c.ends_on >= $2) AS closures
-FROM resource r JOIN site s ON s.id = r.site_id
+         WHERE (c.site_id = r.site_id OR c.site_id IS NULL) AND c.starts_on <= $3 AND c.ends_on >= $2) AS closures,
+       u.role AS user_role, coalesce(u.active, false) AS user_active,
+       $5::bool AND set_config('plan_cache_mode', 'force_generic_plan', true) IS NOT NULL AS generic_plans
+FROM r JOIN site s ON s.id = r.site_id
+LEFT JOIN u ON true
 LEFT JOIN LATERAL (
     SELECT {POLICY_COLUMNS} FROM policy
     WHERE resource_id = r.id OR (site_id = r.site_id AND kind = r.kind AND resource_id IS NULL)
     ORDER BY resource_id NULLS LAST LIMIT 1) p ON true
-WHERE {{match}}
-FOR SHARE OF r
 """
-CONTEXT_BY_ID = RESOURCE_CONTEXT.format(match="r.id = $1")
-CONTEXT_BY_TAG = RESOURCE_CONTEXT.format(match="upper(r.tag) = upper($1)")
+CONTEXT_BY_ID = BOOKING_CONTEXT.format(match="r.id = $1")
+CONTEXT_BY_TAG = BOOKING_CONTEXT.format(match="upper(r.tag) = upper($1)")
 
 
-async def resource_context(ref: int | str, first: date, last: date) -> tuple[dict, dict, Policy, SiteCalendar] | None:
-    """(resource, site, policy, calendar over [first, last]) of one unit by id or tag, the resource
-    row share-locked; None when unknown."""
-    row = await db.fetchone(CONTEXT_BY_ID if isinstance(ref, int) else CONTEXT_BY_TAG, ref, first, last)
+@dataclass(frozen=True)
+class BookingContext:
+    resource: dict
+    site: dict
+    policy: Policy
+    calendar: SiteCalendar
+    user: dict | None  # id and role; None when the booker is unknown or inactive
+
+
+async def booking_context(ref: int | str, user_id: int, first: date, last: date, *,
+                          generic_plans: bool) -> BookingContext | None:
+    """The BookingContext of one unit by id or tag (calendar over [first, last]), with the unit
+    share-locked and the booker's row locked; None when the unit is unknown. generic_plans: the
+    rest of the transaction uses cached generic plans (for a transaction of its own, not a caller's)."""
+    row = await db.fetchone(CONTEXT_BY_ID if isinstance(ref, int) else CONTEXT_BY_TAG, ref, first, last, user_id,
+                            generic_plans)
     if row is None:
         return None
     site = {"id": row["site_id"], "slug": row["slug"], "timezone": row["timezone"],
@@ -141,7 +166,8 @@ async def resource_context(ref: int | str, first: date, last: date) -> tuple[dic
     policy = Policy.from_row(row) if row["unit"] is not None else default_policy(row["kind"])
     closed = [(date.fromisoformat(a), date.fromisoformat(b)) for a, b in json.loads(row["closures"])]
     calendar = site_calendar(row["timezone"], row["opening_hours"], closed, first, last)
-    return row, site, policy, calendar
+    user = {"id": user_id, "role": row["user_role"]} if row["user_active"] else None
+    return BookingContext(resource=row, site=site, policy=policy, calendar=calendar, user=user)
 
 
 # -------------------------------------------------------------------------------------------

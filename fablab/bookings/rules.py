@@ -299,11 +299,20 @@ class Usage:
     week_minutes: float = 0
 
 
+def quota_headroom(policy: Policy, new_minutes: float) -> tuple[int | None, float | None]:
+    """The most active bookings, and the most minutes that week, a learner may already hold to book
+    new_minutes more (None: no limit). The booking INSERT's guard applies the same bounds in SQL."""
+    most_active = None if policy.max_active_bookings is None else policy.max_active_bookings - 1
+    most_minutes = None if policy.max_hours_per_week is None else policy.max_hours_per_week * 60 + 1e-6 - new_minutes
+    return most_active, most_minutes
+
+
 def check_quotas(policy: Policy, usage: Usage, new_minutes: float) -> None:
-    if policy.max_active_bookings is not None and usage.active_bookings + 1 > policy.max_active_bookings:
+    most_active, most_minutes = quota_headroom(policy, new_minutes)
+    if most_active is not None and usage.active_bookings > most_active:
         raise PolicyViolation(f"At most {policy.max_active_bookings} active bookings of this kind.",
                               code="quota_exceeded", quota="max_active_bookings", limit=policy.max_active_bookings)
-    if policy.max_hours_per_week is not None and usage.week_minutes + new_minutes > policy.max_hours_per_week * 60 + 1e-6:
+    if most_minutes is not None and usage.week_minutes > most_minutes:
         raise PolicyViolation(f"At most {policy.max_hours_per_week} hours a week of this kind.",
                               code="quota_exceeded", quota="max_hours_per_week", limit=policy.max_hours_per_week)
 

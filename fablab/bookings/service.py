@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import random
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta, timezone
 
 import asyncpg
@@ -13,8 +13,8 @@ from fablab import db
 from fablab.accounts.current import CurrentUser
 from fablab.bookings import queries
 from fablab.bookings.rules import (
-    Policy, SiteCalendar, Usage, check_booking, check_order, check_resource_status, opening_hours_json,
-    parse_opening_hours, validate_policy, walk_up_due, week_bounds,
+    Policy, SiteCalendar, Usage, check_booking, check_order, check_quotas, check_resource_status, check_training,
+    opening_hours_json, parse_opening_hours, quota_headroom, validate_policy, walk_up_due, week_bounds,
 )
 from fablab.db import DB
 from fablab.errors import BookingConflict, Conflict, Forbidden, InvalidInput, NotFound
@@ -50,28 +50,15 @@ def walk_up_due_at(policy: Policy, *, opening_hours: dict, timezone_name: str, n
 # Creating a booking
 
 
-async def _lock_user(user_id: int, now: datetime, *, site_id: int | None = None, kind: str | None = None,
-                     resource_id: int | None = None) -> dict:
+async def _lock_user(user_id: int, now: datetime, *, site_id: int, kind: str) -> dict:
     """Lock the booker's row and release the no-shows of the units concerned (lazily, rule 5).
 
     The row lock serialises one learner's concurrent bookings, so quotas cannot be overrun.
     """
-    user = await db.fetchone(queries.LOCK_USER_AND_SWEEP, now, site_id, kind, resource_id, None, user_id)
+    user = await db.fetchone(queries.LOCK_USER_AND_SWEEP, now, site_id, kind, None, None, user_id)
     if user is None or not user["active"]:
         raise NotFound(f"No active user {user_id}.", code="unknown_user")
     return user
-
-
-# What binds a learner: active bookings of the kind, minutes booked in the week, and the training.
-LEARNER_STATE = """
-SELECT count(*) FILTER (WHERE status IN ('confirmed', 'checked_out') AND ends_at > $3) AS active,
-       coalesce(sum(extract(epoch FROM least(ends_at, $5) - greatest(starts_at, $4)) / 60)
-         FILTER (WHERE status IN ('confirmed', 'checked_out', 'returned') AND starts_at < $5 AND ends_at > $4), 0)
-         AS week_minutes,
-       $6::int IS NULL OR EXISTS (SELECT 1 FROM certification c WHERE c.user_id = $1 AND c.training_id = $6
-                                  AND (c.expires_at IS NULL OR c.expires_at > $3)) AS trained
-FROM booking WHERE user_id = $1 AND kind = $2 AND ends_at > least($3, $4)
-"""
 
 
 def _dates_concerned(starts_at: datetime, ends_at: datetime, now: datetime) -> tuple[date, date]:
@@ -80,26 +67,85 @@ def _dates_concerned(starts_at: datetime, ends_at: datetime, now: datetime) -> t
             max(ends_at, now).astimezone(UTC).date() + timedelta(days=1))
 
 
-async def _check_policy(*, user: dict, calendar: SiteCalendar, kind: str, policy: Policy, starts_at: datetime,
-                        ends_at: datetime, now: datetime) -> None:
-    training_ids, usage = None, None
-    # Training and quotas bind learners; staff booking for themselves are trusted.
-    if user["role"] == "learner":
-        week_start, week_end = week_bounds(starts_at, calendar.tz)
-        state = await db.fetchone(LEARNER_STATE, user["id"], kind, now, week_start, week_end, policy.training_id)
-        usage = Usage(active_bookings=state["active"], week_minutes=float(state["week_minutes"]))
-        training_ids = {policy.training_id} if state["trained"] and policy.training_id else set()
-    check_booking(starts_at=starts_at, ends_at=ends_at, policy=policy, calendar=calendar, now=now,
-                  user_training_ids=training_ids, usage=usage)
+# Key class of the advisory lock a booking INSERT takes on its unit (pg_advisory_xact_lock(int,
+# int), a key space of its own).
+UNIT_INSERT_LOCK = 7001
 
-
-# Inserts and reads back the booking as the API shows it, in one round trip.
+# Inserts the booking if the booker's own state allows it, and reads it back as the API shows it,
+# in one round trip. $1..$9 the booking; $10 now, $11..$12 the booking's week, $13 the training
+# the policy requires, $14 the most active bookings and $15 the most minutes that week the booker
+# may already hold (rules.quota_headroom; NULL: no limit), $16 whether those rules apply at all.
+#
+# The state (the learner's active bookings of the kind, minutes booked that week, the training)
+# is read by this statement, whose snapshot is taken after the booker's row lock was granted to an
+# earlier statement of the transaction: it sees every booking of theirs committed meanwhile, and
+# none can be in progress. When the guard refuses, nothing is inserted and the state comes back,
+# for the precise error (_BookerRules.raise_refusal).
+#
+# Two transactions inserting overlapping bookings of one unit at the same instant can each see the
+# other's uncommitted row while checking the exclusion constraint, and wait for each other: a
+# deadlock, which PostgreSQL breaks only after a second by failing one of them (503 try_again).
+# So the INSERT first takes an advisory lock on its unit, held until commit: inserters of one unit
+# go one at a time, and the later one sees the earlier's row committed (409 booking_conflict). It
+# is the last lock a booking takes (after the unit's row and the booker's), so it closes no cycle.
 INSERT_BOOKING = f"""
-WITH b AS (
+WITH state AS (
+    SELECT count(*) FILTER (WHERE status IN ('confirmed', 'checked_out') AND ends_at > $10) AS active,
+           coalesce(sum(extract(epoch FROM least(ends_at, $12) - greatest(starts_at, $11)) / 60)
+             FILTER (WHERE status IN ('confirmed', 'checked_out', 'returned') AND starts_at < $12 AND ends_at > $11),
+             0)::float8 AS week_minutes,
+           EXISTS (SELECT FROM certification c WHERE $16 AND c.user_id = $4 AND c.training_id = $13
+                   AND (c.expires_at IS NULL OR c.expires_at > $10)) AS trained
+    FROM booking WHERE $16 AND user_id = $4 AND kind = $3 AND ends_at > least($10::timestamptz, $11::timestamptz)),
+b AS (
     INSERT INTO booking (resource_id, site_id, kind, user_id, created_by_id, starts_at, ends_at, blocked_until, purpose)
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING *)
-{queries.BOOKING_SELECT.replace("FROM booking b", "FROM b")}
+    SELECT $1::int, $2::int, $3::text, $4::int, $5::int, $6::timestamptz, $7::timestamptz, $8::timestamptz, $9::text
+    FROM state, (SELECT pg_advisory_xact_lock({UNIT_INSERT_LOCK}, $1::int)) AS unit_lock
+    WHERE NOT $16 OR (($13::int IS NULL OR state.trained) AND ($14::int IS NULL OR state.active <= $14)
+                      AND ($15::float8 IS NULL OR state.week_minutes <= $15))
+    RETURNING *)
+SELECT state.active, state.week_minutes, state.trained, inserted.*
+FROM state LEFT JOIN ({queries.BOOKING_SELECT.replace("FROM booking b", "FROM b")}) AS inserted ON true
 """
+
+
+@dataclass(frozen=True)
+class _BookerRules:
+    """Training and quotas: the rules that depend on the booker's own bookings, checked by
+    INSERT_BOOKING's guard. They bind learners; staff booking for themselves are trusted, and the
+    staff override skips them."""
+
+    applies: bool
+    policy: Policy
+    minutes: float
+    week: tuple[datetime, datetime]
+
+    @classmethod
+    def of(cls, request: "_BookingRequest", role: str, policy: Policy, calendar: SiteCalendar | None) -> "_BookerRules":
+        applies = request.enforce_policy and role == "learner"
+        week = week_bounds(request.starts_at, calendar.tz) if applies else (request.now, request.now)
+        return cls(applies=applies, policy=policy, minutes=(request.ends_at - request.starts_at).total_seconds() / 60,
+                   week=week)
+
+    def sql_args(self, now: datetime) -> tuple:
+        most_active, most_minutes = quota_headroom(self.policy, self.minutes)
+        return (now, *self.week, self.policy.training_id, most_active, most_minutes, self.applies)
+
+    def raise_refusal(self, state: dict) -> None:
+        """The guard refused: the same error check_booking gives for this state."""
+        check_training(self.policy, {self.policy.training_id} if state["trained"] else set())
+        check_quotas(self.policy, Usage(active_bookings=state["active"], week_minutes=state["week_minutes"]),
+                     self.minutes)
+        raise AssertionError(f"INSERT_BOOKING refused a state the rules accept: {state}")
+
+
+async def _insert_booking(args: tuple, rules: _BookerRules, now: datetime) -> dict:
+    """INSERT_BOOKING (args: its $1..$9); the booking, or the rule refusing it."""
+    row = await db.fetchone(INSERT_BOOKING, *args, *rules.sql_args(now))
+    if row["id"] is None:
+        rules.raise_refusal(row)
+    return row
+
 
 # Free units of a kind for a period, least used first. Repeats the exclusion constraint's
 # predicate and range expression so its GiST index answers the NOT EXISTS.
@@ -115,11 +161,12 @@ WHERE r.site_id = $1 AND r.kind = $2 AND r.status = 'available'
 """
 
 
-async def _insert_with_savepoint(args: tuple) -> dict | None:
-    """One attempt at one unit; a lost race rolls back to the savepoint, not the whole transaction."""
+async def _insert_with_savepoint(args: tuple, rules: _BookerRules, now: datetime) -> dict | None:
+    """One attempt at one unit; a lost race rolls back to the savepoint, not the whole transaction
+    (a rule refusing the booker refuses every unit, and ends it)."""
     await db.fetch("SAVEPOINT booking_attempt")
     try:
-        row = await db.fetchone(INSERT_BOOKING, *args)
+        row = await _insert_booking(args, rules, now)
     except asyncpg.ExclusionViolationError:
         await db.fetch("ROLLBACK TO SAVEPOINT booking_attempt")
         return None
@@ -130,6 +177,14 @@ async def _insert_with_savepoint(args: tuple) -> dict | None:
 def _check_may_book_for(actor: CurrentUser, user_id: int) -> None:
     if user_id != actor.id and not actor.is_staff:
         raise Forbidden("Only staff book for someone else.", code="not_allowed_for_others")
+
+
+class _UnitTaken(BookingConflict):
+    """The exclusion constraint refused one unit's booking (a 409 unless a no-show is released)."""
+
+    def __init__(self, resource: dict) -> None:
+        super().__init__(f"{resource['tag']} is already booked at that time.")
+        self.resource_id = resource["id"]
 
 
 async def create_booking(*, actor: CurrentUser, user_id: int, starts_at: datetime, ends_at: datetime,
@@ -150,43 +205,92 @@ async def create_booking(*, actor: CurrentUser, user_id: int, starts_at: datetim
     if resource_id is None and resource_tag is None and (site is None or kind is None):
         raise InvalidInput("Give a resource, or a site and a kind.", code="resource_required")
     now = now or _now()
-
-    first, last = _dates_concerned(starts_at, ends_at, now)
-    async with DB.transaction():
-        if resource_id is not None or resource_tag is not None:
-            context = await queries.resource_context(resource_id if resource_id is not None else resource_tag,
-                                                     first, last)
-            if context is None:
-                raise NotFound(f"No item {resource_tag or resource_id}.",
-                               code="unknown_tag" if resource_id is None else "unknown_resource")
-            resource, site_row, policy, calendar = context
-            user = await _lock_user(user_id, now, resource_id=resource["id"])
-            check_resource_status(resource["status"])
-            if enforce_policy:
-                await _check_policy(user=user, calendar=calendar, kind=resource["kind"], policy=policy,
-                                    starts_at=starts_at, ends_at=ends_at, now=now)
-            try:
-                # One unit, one attempt: a conflict ends the transaction, so no savepoint is needed.
-                row = await db.fetchone(INSERT_BOOKING, resource["id"], resource["site_id"], resource["kind"], user_id,
-                                        actor.id, starts_at, ends_at, ends_at + policy.buffer, purpose)
-            except asyncpg.ExclusionViolationError:
-                raise BookingConflict(f"{resource['tag']} is already booked at that time.") from None
-        else:
-            kind = queries.require_kind(kind)
-            site_row = await queries.require_site(site)
-            policy = await queries.policy_for(site_row["id"], kind)
-            user = await _lock_user(user_id, now, site_id=site_row["id"], kind=kind)
-            if enforce_policy:
-                calendar = await queries.calendar_for(site_row, first, last)
-                await _check_policy(user=user, calendar=calendar, kind=kind, policy=policy,
-                                    starts_at=starts_at, ends_at=ends_at, now=now)
-            row = await _book_any_unit(site_row, kind, policy, user_id, actor.id, starts_at, ends_at, purpose, now)
+    request = _BookingRequest(actor=actor, user_id=user_id, starts_at=starts_at, ends_at=ends_at, purpose=purpose,
+                              enforce_policy=enforce_policy, now=now)
+    if resource_id is None and resource_tag is None:
+        return queries.booking_out(await _book_any_unit_of_kind(request, site, kind))
+    ref = resource_id if resource_id is not None else resource_tag
+    # Rule 5, lazily: an overdue no-show may be what holds the slot. On its own, a booking releases
+    # the unit's no-shows only when the slot is refused, then tries once more (a second refusal is
+    # a real conflict), so a booking that goes through never pays for the sweep. Inside a caller's
+    # transaction (a walk-up at the desk, a waitlist offer) a refused INSERT aborts that
+    # transaction, so there is no second try: the no-shows are released before the INSERT.
+    nested = DB.current_transaction.get() is not None
+    try:
+        row = await _book_unit(request, ref, nested=nested)
+    except _UnitTaken as taken:
+        if nested or not await queries.sweep_no_shows(now, resource_id=taken.resource_id):
+            raise
+        row = await _book_unit(request, ref, nested=False)
     return queries.booking_out(row)
 
 
-async def _book_any_unit(site: dict, kind: str, policy: Policy, user_id: int, actor_id: int, starts_at: datetime,
-                         ends_at: datetime, purpose: str, now: datetime) -> dict:
-    candidates = await db.fetch(FREE_UNITS, site["id"], kind, starts_at, ends_at + policy.buffer,
+@dataclass(frozen=True)
+class _BookingRequest:
+    actor: CurrentUser
+    user_id: int
+    starts_at: datetime
+    ends_at: datetime
+    purpose: str
+    enforce_policy: bool
+    now: datetime
+
+    @property
+    def dates_concerned(self) -> tuple[date, date]:
+        return _dates_concerned(self.starts_at, self.ends_at, self.now)
+
+    def row_for(self, unit: dict, policy: Policy) -> tuple:
+        """INSERT_BOOKING's $1..$9 for this request on one unit (id, site_id, kind) under its policy."""
+        return (unit["id"], unit["site_id"], unit["kind"], self.user_id, self.actor.id, self.starts_at, self.ends_at,
+                self.ends_at + policy.buffer, self.purpose)
+
+
+async def _book_unit(request: _BookingRequest, ref: int | str, *, nested: bool) -> dict:
+    """One unit by id or tag, in one transaction: context and locks, rules, then the INSERT.
+    nested: inside a caller's transaction, whose plans are left alone and which a refused INSERT
+    would abort, so the unit's no-shows are released first."""
+    first, last = request.dates_concerned
+    async with DB.transaction():
+        context = await queries.booking_context(ref, request.user_id, first, last, generic_plans=not nested)
+        if context is None:
+            raise NotFound(f"No item {ref}.", code="unknown_resource" if isinstance(ref, int) else "unknown_tag")
+        if context.user is None:
+            raise NotFound(f"No active user {request.user_id}.", code="unknown_user")
+        resource, policy = context.resource, context.policy
+        check_resource_status(resource["status"])
+        if request.enforce_policy:
+            check_booking(starts_at=request.starts_at, ends_at=request.ends_at, policy=policy,
+                          calendar=context.calendar, now=request.now)
+        if nested:
+            await queries.sweep_no_shows(request.now, resource_id=resource["id"])
+        rules = _BookerRules.of(request, context.user["role"], policy, context.calendar)
+        try:
+            # One unit, one attempt: a conflict ends the transaction, so no savepoint is needed.
+            return await _insert_booking(request.row_for(resource, policy), rules, request.now)
+        except asyncpg.ExclusionViolationError:
+            raise _UnitTaken(resource) from None
+
+
+async def _book_any_unit_of_kind(request: _BookingRequest, site: str, kind: str) -> dict:
+    kind = queries.require_kind(kind)
+    first, last = request.dates_concerned
+    async with DB.transaction():
+        site_row = await queries.require_site(site)
+        policy = await queries.policy_for(site_row["id"], kind)
+        user = await _lock_user(request.user_id, request.now, site_id=site_row["id"], kind=kind)
+        calendar = None
+        if request.enforce_policy:
+            calendar = await queries.calendar_for(site_row, first, last)
+            check_booking(starts_at=request.starts_at, ends_at=request.ends_at, policy=policy, calendar=calendar,
+                          now=request.now)
+        rules = _BookerRules.of(request, user["role"], policy, calendar)
+        return await _book_any_unit(request, site_row, kind, policy, rules)
+
+
+async def _book_any_unit(request: _BookingRequest, site: dict, kind: str, policy: Policy,
+                         rules: _BookerRules) -> dict:
+    now = request.now
+    candidates = await db.fetch(FREE_UNITS, site["id"], kind, request.starts_at, request.ends_at + policy.buffer,
                                 now - USAGE_WINDOW, now + USAGE_WINDOW)
     # Least used first; ties in random order, so simultaneous requests spread over the free units
     # instead of all racing for the first one.
@@ -194,9 +298,8 @@ async def _book_any_unit(site: dict, kind: str, policy: Policy, user_id: int, ac
     candidates.sort(key=lambda row: row["recent_uses"])
     for unit in candidates:
         unit_policy = await queries.policy_for(site["id"], kind, unit["id"])
-        row = await _insert_with_savepoint((
-            unit["id"], site["id"], kind, user_id, actor_id, starts_at, ends_at,
-            ends_at + unit_policy.buffer, purpose))
+        unit = {"id": unit["id"], "site_id": site["id"], "kind": kind}
+        row = await _insert_with_savepoint(request.row_for(unit, unit_policy), rules, now)
         if row is not None:
             return row
     raise BookingConflict(f"No {kind} is free at {site['slug']} at that time.")
