@@ -15,6 +15,7 @@ from litestar.static_files import create_static_files_router
 
 from fablab import background, db
 from fablab.accounts.current import SessionAuthMiddleware
+from fablab.accounts.session_cache import Listener
 from fablab.guards import public
 from fablab.health import health
 from fablab.problems import EXCEPTION_HANDLERS
@@ -44,11 +45,14 @@ def create_app(settings: Settings | None = None, *, run_jobs: bool = True) -> Li
             database_url = embedded.url()
         db.configure(database_url)
         await db.start_pool()
+        session_listener = Listener(database_url)
+        await session_listener.start()
         tasks = background.start_jobs(PERIODIC_JOBS) if run_jobs else []
         try:
             yield
         finally:
             await background.stop_jobs(tasks)
+            await session_listener.stop()
             await db.close_pool()
             if embedded is not None:
                 embedded.stop()

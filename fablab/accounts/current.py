@@ -9,6 +9,7 @@ from litestar.connection import ASGIConnection
 from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
 
 from fablab import db
+from fablab.accounts.session_cache import SESSIONS
 from fablab.tokens import hash_token
 
 SESSION_COOKIE = "fablab_session"
@@ -34,7 +35,7 @@ class CurrentUser:
 
 
 SESSION_LOOKUP = """
-SELECT s.id AS session_id, u.id, u.login, u.name, u.role, u.site_id, site.slug AS site
+SELECT s.id AS session_id, u.id, u.login, u.name, u.role, u.site_id, site.slug AS site, s.expires_at
 FROM user_session s
 JOIN app_user u ON u.id = s.user_id
 LEFT JOIN site ON site.id = u.site_id
@@ -43,8 +44,16 @@ WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > $2 AND u.act
 
 
 async def user_for_session_token(token: str) -> CurrentUser | None:
-    row = await db.fetchone(SESSION_LOOKUP, hash_token(token), datetime.now(timezone.utc))
-    return CurrentUser(**row) if row else None
+    token_hash, now = hash_token(token), datetime.now(timezone.utc)
+    user = SESSIONS.get(token_hash, now)
+    if user is None:
+        row = await db.fetchone(SESSION_LOOKUP, token_hash, now)
+        if row is None:
+            return None
+        expires_at = row.pop("expires_at")
+        user = CurrentUser(**row)
+        SESSIONS.put(token_hash, user, expires_at)
+    return user
 
 
 class SessionAuthMiddleware(AbstractAuthenticationMiddleware):

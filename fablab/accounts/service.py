@@ -7,6 +7,7 @@ from datetime import datetime, timedelta, timezone
 
 from fablab import db
 from fablab.accounts import throttle
+from fablab.accounts.session_cache import SESSIONS
 from fablab.accounts.passes import user_id_for_pass  # noqa: F401 - the inventory domain imports it from here
 from fablab.accounts.passwords import hash_password, verify_password
 from fablab.errors import DomainError, InvalidInput
@@ -67,12 +68,15 @@ async def login(*, login: str, password: str, address: str, session_hours: int) 
 
 async def logout(*, session_id: int) -> None:
     await db.fetch("UPDATE user_session SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL", session_id)
+    # Other workers forget it when the change commits (session_cache); this one at once.
+    SESSIONS.forget_all()
 
 
 async def end_all_sessions(user_id: int) -> int:
-    """Every worker looks sessions up in PostgreSQL, so this signs the user out everywhere at once."""
+    """Signs the user out on every worker: each forgets its remembered sessions when this commits."""
     rows = await db.fetch(
         "UPDATE user_session SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL RETURNING id", user_id)
+    SESSIONS.forget_all()
     return len(rows)
 
 

@@ -16,6 +16,7 @@ import asyncpg
 from fablab import db
 from fablab.accounts import invites, queries
 from fablab.accounts.service import end_all_sessions
+from fablab.accounts.session_cache import SESSIONS
 from fablab.db import DB
 from fablab.errors import DomainError, Forbidden, InvalidInput, NotFound
 
@@ -123,6 +124,8 @@ async def update(*, actor: CurrentUser, user_id: int, changes: dict) -> None:
                        user_id, *(changes[column] for column in columns))
         if changes.get("active") is False:
             await _cut_off(user_id)
+    # Committed: other workers forget remembered sessions on the notification; this one at once.
+    SESSIONS.forget_all()
 
 
 async def deactivate(*, actor: CurrentUser, user_id: int) -> None:
@@ -132,6 +135,7 @@ async def deactivate(*, actor: CurrentUser, user_id: int) -> None:
     async with DB.transaction():
         await db.fetch("UPDATE app_user SET active = false, updated_at = now() WHERE id = $1", user_id)
         await _cut_off(user_id)
+    SESSIONS.forget_all()
 
 
 async def _cut_off(user_id: int) -> None:

@@ -1,0 +1,26 @@
+"""Workers hear of session and user changes, to forget the sessions they remember (issue 9)."""
+
+from pathlib import Path
+
+from piccolo.apps.migrations.auto.migration_manager import MigrationManager
+
+from fablab.migration_sql import run_sql_file
+
+ID = "2026-11-30T19:00:00:000000"
+VERSION = "1.38.0"
+DESCRIPTION = "notify session and user changes"
+HERE = Path(__file__).parent
+
+
+async def forwards() -> MigrationManager:
+    manager = MigrationManager(migration_id=ID, app_name="fablab", description=DESCRIPTION)
+
+    async def up() -> None:
+        await run_sql_file(HERE / "schema_0008_auth_notify.sql")
+
+    async def down() -> None:
+        await run_sql_file(HERE / "schema_0008_auth_notify_down.sql")
+
+    manager.add_raw(up)
+    manager.add_raw_backwards(down)
+    return manager
