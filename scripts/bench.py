@@ -1,7 +1,7 @@
 """Benchmark every hot endpoint with wrk, side by side with the ceilings of the same server.
 
     .venv/bin/python scripts/bench.py --bookings 10000 [--bookings 1000000] [--database-url URL]
-                                      [--duration 10] [--json out.json]
+                                      [--duration 10] [--json out.json] [--only POST]
 
 For each size: a scratch database (a private embedded PostgreSQL in a temporary directory, or a
 new database on the server of --database-url, an admin URL), migrated and filled by
@@ -128,6 +128,8 @@ class Bench:
                 threads: int | None = None, connections: int | None = None) -> None:
         """Load one endpoint; an endpoint with a ceiling is bracketed by short runs of that ceiling,
         just before and just after, so its ratio holds on a machine whose load changes meanwhile."""
+        if self.args.only and not any(part in name for part in self.args.only):
+            return
         if needs is not None and needs not in self.paths:
             self.skipped[name] = f"{needs} is not in the app's OpenAPI schema yet"
             print(f"  {name}: skipped ({self.skipped[name]})", flush=True)
@@ -212,9 +214,10 @@ class Bench:
         asyncio.run(cold())
 
     def create_bookings(self) -> None:
-        by_site = {site: self.learners(site) for site in ("vlg", "pfs", "pan")}
-        rooms = [(tag, self.headers(by_site[site][n % len(by_site[site])], json_body=True))
-                 for n, (tag, site) in enumerate(self.rooms)]
+        # Each room's slots go to its site's learners in turn: real bookings come from many people,
+        # each holding a few, not from one learner per room piling up thousands.
+        by_site = {site: [self.headers(u, json_body=True) for u in self.learners(site)] for site in ("vlg", "pfs", "pan")}
+        rooms = [(tag, by_site[site]) for tag, site in self.rooms]
         slots = afternoon_slots(working_days(date.today() + timedelta(days=1), 250))
         self.measure("POST /api/bookings (distinct slots)", wrk.create_bookings(rooms, slots),
                      ceiling=WRITE_CEILING, needs="/api/bookings")
@@ -305,6 +308,8 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--json", type=Path, help="write the figures there")
+    parser.add_argument("--only", action="append", metavar="TEXT",
+                        help="measure only the endpoints whose name contains TEXT (repeatable), still bracketed")
     args = parser.parse_args()
     wrk.ensure_wrk()
     report = {"started_at": datetime.now(timezone.utc).isoformat(), "duration_s": args.duration,

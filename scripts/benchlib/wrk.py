@@ -98,18 +98,20 @@ end
 """
 
 
-def create_bookings(rooms: list[tuple[str, dict[str, str]]], slots: list[tuple[str, str]]) -> str:
-    """POST /api/bookings with a distinct (room, slot) per request: room varies fastest."""
+def create_bookings(rooms: list[tuple[str, list[dict[str, str]]]], slots: list[tuple[str, str]]) -> str:
+    """POST /api/bookings with a distinct (room, slot) per request: room varies fastest; each room's
+    successive slots are booked by its site's learners in turn (rooms[i] = tag, their header sets)."""
     return f"""
-rooms = {{{",".join("{" + lua_string(tag) + "," + header_lines(h) + "}" for tag, h in rooms)}}}
+rooms = {{{",".join("{" + lua_string(tag) + ",{" + ",".join(header_lines(h) for h in hs) + "}}" for tag, hs in rooms)}}}
 slots = {lua_table(slots)}
 function request()
   local i = next_index()
   local room = rooms[1 + i % #rooms]
-  local slot = slots[1 + math.floor(i / #rooms) % #slots]
+  local turn = math.floor(i / #rooms)
+  local slot = slots[1 + turn % #slots]
   local body = string.format('{{"resource":"%s","starts_at":"%s","ends_at":"%s","purpose":"banc d\\'essai"}}',
                              room[1], slot[1], slot[2])
-  return wrk.format("POST", "/api/bookings", room[2], body)
+  return wrk.format("POST", "/api/bookings", room[2][1 + turn % #room[2]], body)
 end
 """
 
