@@ -72,7 +72,6 @@ class Listener:
 
     def __init__(self, dsn: str, cache: SessionCache = SESSIONS) -> None:
         self.dsn, self.cache = dsn, cache
-        self._connection: asyncpg.Connection | None = None
         self._lost = asyncio.Event()
         self._task: asyncio.Task | None = None
 
@@ -88,8 +87,6 @@ class Listener:
                 await self._task
             except asyncio.CancelledError:
                 pass
-        if self._connection is not None and not self._connection.is_closed():
-            await self._connection.close()
 
     async def _run(self) -> None:
         while True:
@@ -97,17 +94,24 @@ class Listener:
                 await self._listen_until_lost()
             except (OSError, asyncio.TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
                 log.info("session cache off, no listening connection: %s", type(error).__name__)
+            except Exception:  # never let the loop die: the cache just stays off until it connects
+                log.exception("session cache listener failed")
             await asyncio.sleep(RECONNECT_DELAY_S)
 
     async def _listen_until_lost(self) -> None:
         self._lost.clear()
-        self._connection = await asyncpg.connect(self.dsn, timeout=5)
-        self._connection.add_termination_listener(self._on_lost)
-        await self._connection.add_listener(CHANNEL, self._on_notification)
-        # Whatever changed while nobody listened is unknown: start empty.
-        self.cache.forget_all()
-        self.cache.live = True
-        await self._lost.wait()
+        connection = await asyncpg.connect(self.dsn, timeout=5)
+        try:
+            connection.add_termination_listener(self._on_lost)
+            await connection.add_listener(CHANNEL, self._on_notification)
+            # Whatever changed while nobody listened is unknown: start empty.
+            self.cache.forget_all()
+            self.cache.live = True
+            await self._lost.wait()
+        finally:  # lost, failed or stopped: off, and the connection closed
+            self._on_lost()
+            if not connection.is_closed():
+                connection.terminate()
 
     def _on_notification(self, *_: object) -> None:
         self.cache.forget_all()
