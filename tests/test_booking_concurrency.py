@@ -131,6 +131,48 @@ async def test_one_learner_racing_ten_bookings_stays_within_the_quota(live_serve
     assert await db.fetchval("SELECT count(*) FROM booking WHERE status = 'confirmed'") == 3
 
 
+async def test_a_booking_waits_for_a_series_being_written_on_its_unit(database_url, demo):
+    # A series inserts its occurrences one by one in one transaction; an overlapping booking of one
+    # of its units must queue behind it (unit lock), not insert and wait inside the exclusion check.
+    from fablab.bookings.series import INSERT_OCCURRENCE, INSERT_SERIES
+    from fablab.bookings.service import INSERT_BOOKING
+
+    unit = await db.fetchone("SELECT id, site_id FROM resource WHERE tag = 'VLG-ROOM-001'")
+    user_id = await db.fetchval("SELECT id FROM app_user WHERE login = 'learner1'")
+    start = datetime.combine(DAY, time(10), PARIS)
+    end = start + timedelta(hours=1)
+    now = datetime.now(timezone.utc)
+    series, single = await asyncpg.connect(database_url), await asyncpg.connect(database_url)
+    try:
+        await series.execute("BEGIN")
+        series_id = await series.fetchval(INSERT_SERIES, unit["site_id"], "room", unit["id"], 1, user_id, user_id,
+                                          "", "{}")
+        await series.fetchval(INSERT_OCCURRENCE, unit["id"], unit["site_id"], "room", user_id, user_id, start, end,
+                              end, "", series_id, DAY)
+        await single.execute("BEGIN")
+        waiting = asyncio.create_task(single.fetch(
+            INSERT_BOOKING, unit["id"], unit["site_id"], "room", user_id, user_id, start, end, end, "",
+            now, now, now, None, None, None, False))
+        assert await lock_awaited(single.get_server_pid()) == "advisory"
+        await series.execute("COMMIT")
+        with pytest.raises(asyncpg.ExclusionViolationError):
+            await waiting
+        await single.execute("ROLLBACK")
+    finally:
+        await series.close()
+        await single.close()
+
+
+async def lock_awaited(pid: int) -> str | None:
+    """The type of lock a backend is waiting for, once it waits (None if it never does)."""
+    for _ in range(250):
+        lock = await db.fetchval("SELECT locktype FROM pg_locks WHERE pid = $1 AND NOT granted", pid)
+        if lock is not None:
+            return lock
+        await asyncio.sleep(0.02)
+    return None
+
+
 async def test_a_second_booking_of_a_unit_waits_for_the_first_before_inserting(database_url, demo):
     # Two overlapping INSERTs in flight at once could each see the other's row in the exclusion
     # check and wait for each other: a deadlock, one of them failed after a second (503). The
@@ -149,13 +191,7 @@ async def test_a_second_booking_of_a_unit_waits_for_the_first_before_inserting(d
         await first.fetch(INSERT_BOOKING, *args)
         await second.execute("BEGIN")
         waiting = asyncio.create_task(second.fetch(INSERT_BOOKING, *args))
-        second_pid = second.get_server_pid()
-        for _ in range(250):
-            lock = await db.fetchval("SELECT locktype FROM pg_locks WHERE pid = $1 AND NOT granted", second_pid)
-            if lock is not None:
-                break
-            await asyncio.sleep(0.02)
-        assert lock == "advisory"
+        assert await lock_awaited(second.get_server_pid()) == "advisory"
         await first.execute("COMMIT")
         with pytest.raises(asyncpg.ExclusionViolationError):
             await waiting

@@ -19,7 +19,7 @@ from fablab.accounts.current import CurrentUser
 from fablab.bookings import queries
 from fablab.bookings.recurrence import WeeklyRule
 from fablab.bookings.rules import SiteCalendar, check_resource_status, holiday_dates, local_moment
-from fablab.bookings.service import FREE_UNITS, USAGE_WINDOW
+from fablab.bookings.service import FREE_UNITS, UNIT_INSERT_LOCK, USAGE_WINDOW
 from fablab.db import DB
 from fablab.errors import Conflict, Forbidden, InvalidInput, NotFound
 
@@ -57,10 +57,16 @@ INSERT INTO booking_series (site_id, kind, resource_id, quantity, user_id, creat
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb) RETURNING id
 """
 
-INSERT_OCCURRENCE = """
+# Takes the unit's insert lock first, as a single booking's INSERT does (service.INSERT_BOOKING):
+# a learner booking the same unit meanwhile waits for the series instead of deadlocking with it
+# in the exclusion check.
+INSERT_OCCURRENCE = f"""
 INSERT INTO booking (resource_id, site_id, kind, user_id, created_by_id, starts_at, ends_at, blocked_until,
                      purpose, series_id, occurrence_date)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id
+SELECT $1::int, $2::int, $3::text, $4::int, $5::int, $6::timestamptz, $7::timestamptz, $8::timestamptz, $9::text,
+       $10::bigint, $11::date
+FROM (SELECT pg_advisory_xact_lock({UNIT_INSERT_LOCK}, $1::int)) AS unit_lock
+RETURNING id
 """
 
 # Who holds the slot, for the conflict report staff read.
