@@ -131,7 +131,7 @@ SELECT r.id, r.tag, r.kind, r.status, r.site_id, s.slug, s.timezone, s.opening_h
        (SELECT coalesce(json_agg(json_build_array(c.starts_on, c.ends_on)), '[]')::text FROM closure c
          WHERE (c.site_id = r.site_id OR c.site_id IS NULL) AND c.starts_on <= $3 AND c.ends_on >= $2) AS closures,
        u.role AS user_role, coalesce(u.active, false) AS user_active,
-       $5::bool AND set_config('plan_cache_mode', 'force_generic_plan', true) IS NOT NULL AS generic_plans
+       CASE WHEN $5::bool THEN set_config('plan_cache_mode', 'force_generic_plan', true) END AS plan_cache_mode
 FROM r JOIN site s ON s.id = r.site_id
 LEFT JOIN u ON true
 LEFT JOIN LATERAL (
@@ -146,7 +146,6 @@ CONTEXT_BY_TAG = BOOKING_CONTEXT.format(match="upper(r.tag) = upper($1)")
 @dataclass(frozen=True)
 class BookingContext:
     resource: dict
-    site: dict
     policy: Policy
     calendar: SiteCalendar
     user: dict | None  # id and role; None when the booker is unknown or inactive
@@ -161,13 +160,11 @@ async def booking_context(ref: int | str, user_id: int, first: date, last: date,
                             generic_plans)
     if row is None:
         return None
-    site = {"id": row["site_id"], "slug": row["slug"], "timezone": row["timezone"],
-            "opening_hours": json.loads(row["opening_hours"] or "{}")}
     policy = Policy.from_row(row) if row["unit"] is not None else default_policy(row["kind"])
     closed = [(date.fromisoformat(a), date.fromisoformat(b)) for a, b in json.loads(row["closures"])]
     calendar = site_calendar(row["timezone"], row["opening_hours"], closed, first, last)
     user = {"id": user_id, "role": row["user_role"]} if row["user_active"] else None
-    return BookingContext(resource=row, site=site, policy=policy, calendar=calendar, user=user)
+    return BookingContext(resource=row, policy=policy, calendar=calendar, user=user)
 
 
 # -------------------------------------------------------------------------------------------
