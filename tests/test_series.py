@@ -227,3 +227,25 @@ async def test_occurrences_keep_their_own_uids_and_name_their_series_in_feeds(st
     assert {str(e["RELATED-TO"]) for e in events.values()} == {f"series-{series['id']}@testserver"}
     assert str(events[f"booking-{ids[1]}.public@testserver"]["STATUS"]) == "CANCELLED"
     assert str(events[f"booking-{ids[0]}.public@testserver"]["STATUS"]) == "CONFIRMED"
+
+
+async def test_an_edit_holds_its_units_insert_locks_before_moving_anything(staff):
+    # A learner's INSERT on a unit being edited must queue behind the edit (the unit lock every
+    # booking INSERT takes), not wait for the edit's UPDATE inside the exclusion check.
+    from fablab.accounts.current import CurrentUser
+    from fablab.bookings import series as series_module
+    from fablab.bookings.service import UNIT_INSERT_LOCK
+    from fablab.db import DB
+
+    days = clear_tuesdays(2)
+    created = (await staff.post("/api/series", json=weekly_room(days))).json()["series"]
+    first = created["bookings"][0]["id"]
+    unit = await db.fetchval("SELECT resource_id FROM booking WHERE id = $1", first)
+    actor = CurrentUser(id=await db.fetchval("SELECT id FROM app_user WHERE login = 'staff.vlg'"), login="staff.vlg",
+                        name="", role="staff", site_id=None, site="vlg", session_id=0)
+    async with DB.transaction():
+        await series_module.edit_occurrences(actor=actor, booking_id=first, scope="series", start_time=time(14),
+                                             end_time=time(15))
+        held = await db.fetch("SELECT classid, objid FROM pg_locks WHERE locktype = 'advisory' AND granted "
+                              "AND pid = pg_backend_pid()")
+    assert [(row["classid"], row["objid"]) for row in held] == [(UNIT_INSERT_LOCK, unit)]

@@ -357,6 +357,11 @@ async def edit_occurrences(*, actor: CurrentUser, booking_id: int, scope: str, s
     zones: dict[int, ZoneInfo] = {}  # the scope's bookings share a site, but one query per site at most
     async with DB.transaction():
         locked = await _lock_in_order(ids)
+        # The units' insert locks, in id order (unnest keeps the array's), before moving anything:
+        # a booking of one of these units then waits for the edit instead of deadlocking with it
+        # in the exclusion check.
+        await db.fetch(f"SELECT pg_advisory_xact_lock({UNIT_INSERT_LOCK}, unit) FROM unnest($1::int[]) AS unit",
+                       sorted({booking["resource_id"] for booking in locked}))
         if scope == "this" and (not locked or locked[0]["status"] != "confirmed" or locked[0]["starts_at"] <= now):
             raise Conflict("Only a confirmed booking that has not started can be edited.", code="not_editable")
         for booking in locked:
