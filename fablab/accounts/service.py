@@ -7,9 +7,9 @@ from datetime import datetime, timedelta, timezone
 
 from fablab import db
 from fablab.accounts import throttle
-from fablab.accounts.session_cache import SESSIONS
 from fablab.accounts.passes import user_id_for_pass  # noqa: F401 - the inventory domain imports it from here
 from fablab.accounts.passwords import hash_password, verify_password
+from fablab.accounts.session_cache import SESSIONS
 from fablab.errors import DomainError, InvalidInput
 from fablab.tokens import hash_token, new_token
 
