@@ -147,3 +147,24 @@ async def test_bad_wishes_are_4xx_and_change_nothing(learner):
         assert_problem(await learner.post("/api/waitlist", json=body), status, code)
     assert await db.fetchval("SELECT count(*) FROM waitlist_entry") == 0
     assert await db.fetchval("SELECT count(*) FROM booking") == 0
+
+
+async def test_a_freed_unit_stops_offering_once_it_is_taken_again(learner, other_learner, staff, monkeypatch):
+    # Laptops are booked for the whole day: once the first in line has the freed laptop, the second
+    # cannot have it, so that cancellation must not try (and lock) their entry. A cancellation
+    # elsewhere at the same moment skips locked entries and would pass them over.
+    held = await hold_all("laptop", at(9), at(18))
+    first = (await join_for_laptop(learner)).json()["id"]
+    second = (await join_for_laptop(other_learner)).json()["id"]
+    tried = []
+    try_entry = waitlist._try_entry
+
+    async def recording(entry_id, *args, **kwargs):
+        tried.append(entry_id)
+        return await try_entry(entry_id, *args, **kwargs)
+
+    monkeypatch.setattr(waitlist, "_try_entry", recording)
+    assert (await staff.post(f"/api/bookings/{held[0]}/cancel")).status_code == 200
+    assert tried == [first]
+    assert (await entry_status(first))["status"] == "booked"
+    assert (await entry_status(second))["status"] == "waiting"

@@ -42,10 +42,17 @@ LEFT JOIN resource r ON r.id = w.resource_id
 """
 
 # The first waiting entry the freed unit could serve, not yet tried by this offer.
+# The next entry the freed unit $3 can still serve: its wish overlaps the freed range and nothing
+# on the unit (the bookings just made for earlier entries included) holds the wish's time. An entry
+# the unit can no longer serve is not locked: another freeing transaction, which skips locked
+# entries, would otherwise pass that person over while this one tries them in vain.
 NEXT_CANDIDATE = """
 SELECT w.id FROM waitlist_entry w
 WHERE w.status = 'waiting' AND w.site_id = $1 AND w.kind = $2 AND (w.resource_id IS NULL OR w.resource_id = $3)
   AND w.starts_at < $5 AND w.ends_at > $4 AND w.starts_at > $6 AND NOT (w.id = ANY($7::bigint[]))
+  AND NOT EXISTS (
+      SELECT 1 FROM booking b WHERE b.resource_id = $3 AND b.status IN ('confirmed', 'checked_out')
+         AND tstzrange(b.starts_at, b.blocked_until, '[)') && tstzrange(w.starts_at, w.ends_at, '[)'))
 ORDER BY w.id LIMIT 1
 FOR NO KEY UPDATE SKIP LOCKED
 """
