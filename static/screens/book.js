@@ -37,13 +37,7 @@ function openDaysFrom(site, first, count) {
 
 export async function render(root, ctx) {
   const user = currentUser();
-  let sites;
-  try {
-    sites = await get("/api/sites");
-  } catch (error) {
-    replace(root, h("h1", {}, t("book.title")), notice(errorMessage(error)));
-    return;
-  }
+  const sites = await get("/api/sites");
   const state = {
     site: ctx.query.get("site") || user.site || (sites[0] && sites[0].slug),
     kind: KINDS.includes(ctx.query.get("kind")) ? ctx.query.get("kind") : "laptop",

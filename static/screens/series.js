@@ -43,13 +43,7 @@ function summaryLine(occurrences, made) {
 
 export async function render(root, ctx) {
   const me = currentUser();
-  let sites;
-  try {
-    sites = await get("/api/sites");
-  } catch (error) {
-    replace(root, h("h1", {}, t("series.title")), notice(errorMessage(error)));
-    return;
-  }
+  const sites = await get("/api/sites");
   const site = sites.find((s) => s.slug === me.site) || sites[0];
   const firstDefault = fmt.addDays(fmt.today(site.timezone), 1);
   const state = {person: null, weekdaysTouched: false};

@@ -17,13 +17,7 @@ function wish(entry, tz) {
 
 export async function render(root, ctx) {
   const me = currentUser();
-  let sites;
-  try {
-    sites = await get("/api/sites");
-  } catch (error) {
-    replace(root, h("h1", {}, t("waitlist.title")), notice(errorMessage(error)));
-    return;
-  }
+  const sites = await get("/api/sites");
   const siteOf = (slug) => sites.find((s) => s.slug === slug) || sites[0];
   const state = {site: siteOf(ctx.query.get("site") || me.site).slug, day: ctx.query.get("date") || ""};
   if (!state.day) state.day = fmt.today(siteOf(state.site).timezone);
