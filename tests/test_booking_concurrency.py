@@ -39,7 +39,12 @@ async def learners_with_sessions(count: int) -> list[str]:
 async def signed_in_clients(base: str, tokens: list[str]) -> list[httpx.AsyncClient]:
     clients = []
     for token in tokens:
-        client = httpx.AsyncClient(base_url=base, timeout=60, cookies={"fablab_session": token})
+        # The clients warm up one after another, so the first ones' connections idle while the
+        # rest sign in; on a loaded machine that outlasts the server's keep-alive (5 s), and a POST
+        # sent on a connection the server is closing fails with ReadError. Connections idle for
+        # over 2 s are dropped on our side first: the race then opens fresh ones.
+        client = httpx.AsyncClient(base_url=base, timeout=60, cookies={"fablab_session": token},
+                                   limits=httpx.Limits(keepalive_expiry=2))
         await client.get("/health")
         client.headers["x-csrftoken"] = client.cookies["csrftoken"]
         clients.append(client)
