@@ -517,7 +517,7 @@ export default {
     no_open_day: "The fablab is not open on any day in the next two weeks.",
     unit_taken: "{name} has nothing free that day, but others do ({n}):",
     take_any: "Take {what} free at that time",
-    waitlist_warning: "Note: a freed place cannot be given to you until this changes.",
+    waitlist_warning: "As long as this holds, a freed place cannot be given to you.",
   },
   refusal: {
     limit_one: "Limit reached: one booking at a time for this equipment{what}.",

@@ -517,7 +517,7 @@ export default {
     no_open_day: "Le fablab n’ouvre aucun jour dans les deux semaines qui viennent.",
     unit_taken: "{name} n’a plus rien de libre ce jour-là, mais d’autres ont de la place ({n}) :",
     take_any: "Prendre {what} libre à cette heure",
-    waitlist_warning: "Attention : une place libérée ne pourra pas vous être donnée tant que ceci ne change pas.",
+    waitlist_warning: "Tant que c’est le cas, une place libérée ne pourra pas vous être donnée.",
   },
   refusal: {
     limit_one: "Limite atteinte : une seule réservation en cours à la fois pour ce matériel{what}.",

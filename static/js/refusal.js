@@ -23,15 +23,16 @@ function holdingItem(booking) {
 
 // problem: a problem body ({code, quota, limit, holding, …}); kind names the material;
 // bookingsHref, when given, links to the screen where the learner can cancel one.
-export function refusalNotice(problem, {kind, bookingsHref, role = "alert", lead} = {}) {
+// after: a last sentence (what the refusal means where it is shown).
+export function refusalNotice(problem, {kind, bookingsHref, role = "alert", after} = {}) {
   if (problem.code !== "quota_exceeded" || problem.limit === undefined) return null;
   const holding = problem.holding || [];
   kind = kind || (holding[0] && holding[0].kind);
   return h("div", {class: "notice error refusal", role},
-    lead ? h("p", {}, lead) : null,
     h("p", {}, limitText(problem, kind)),
     holding.length ? [h("p", {}, heldByText(problem, holding.length)),
       h("ul", {class: "holding"}, holding.map(holdingItem))] : null,
+    after ? h("p", {}, after) : null,
     bookingsHref ? h("p", {}, h("a", {href: bookingsHref}, t("refusal.cancel_one"))) : null);
 }
 

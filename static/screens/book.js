@@ -236,8 +236,8 @@ export async function render(root, ctx) {
       confirmBar.hidden = true;
       // A rule that refuses the learner now (quota, training) would refuse a freed place too.
       const warning = entry.warning
-        ? (refusalNotice(entry.warning, {kind: state.kind, bookingsHref: ctx.href("bookings"), role: "status", lead: t("book2.waitlist_warning")})
-          || h("p", {class: "notice error", role: "status"}, t("book2.waitlist_warning"), " ", t(`errors.${entry.warning.code}`)))
+        ? (refusalNotice(entry.warning, {kind: state.kind, bookingsHref: ctx.href("bookings"), role: "status", after: t("book2.waitlist_warning")})
+          || h("p", {class: "notice error", role: "status"}, t(`errors.${entry.warning.code}`), " ", t("book2.waitlist_warning")))
         : null;
       replace(messages, h("p", {class: "notice ok", role: "status"}, text, " ", link), warning);
       // Booked at once: the slot's count changed under the learner's eyes.

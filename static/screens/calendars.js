@@ -79,8 +79,9 @@ export async function render(root, ctx) {
   }
   showPersonal();
 
+  // Folded: four public calendars, each with its three ways in, would bury the private link.
   const publicFeeds = feeds.public.map((feed) => h("li", {class: "item"},
-    h("div", {class: "item-main"}, h("p", {class: "item-title"}, feed.name),
+    h("details", {class: "more item-main"}, h("summary", {}, feed.name),
       subscribeLinks(feed, t("calendars2.feed_address", {name: feed.name})))));
   replace(root,
     h("h1", {}, t("calendars.title")),

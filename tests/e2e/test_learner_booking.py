@@ -214,7 +214,7 @@ def test_joining_the_waitlist_at_the_quota_warns_at_once_and_shows_the_item_name
     page.get_by_text("Vous êtes sur la liste d’attente").wait_for()
     warning = page.locator(".refusal")
     warning.wait_for()
-    assert "Limite atteinte" in warning.inner_text() and "Attention" in warning.inner_text()
+    assert "Limite atteinte" in warning.inner_text() and "Tant que c’est le cas" in warning.inner_text()
     phone.shot("learner-waitlist-quota-warning")
     page = phone.goto("/#/bookings")
     waiting = section(page, "Liste d’attente")
