@@ -12,8 +12,10 @@ import {currentUser, isStaff} from "/js/session.js";
 const KINDS = ["laptop", "printer_3d", "room"];
 const WEEKDAYS = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"];
 const MINUTE = 60 * 1000;
-// The day list: this many calendar days from today, closed ones left out.
+// The day list: this many calendar days from today (fewer when the rules open bookings fewer days
+// ahead), closed ones left out; a loan by the day may run this many calendar days further.
 const DAYS_SHOWN = 14;
+const LOAN_DAYS_BEYOND = 14;
 
 function chips(name, legend, options, chosen, onChange) {
   return h("fieldset", {},
@@ -59,7 +61,9 @@ export async function render(root, ctx) {
     kind: KINDS.includes(ctx.query.get("kind")) ? ctx.query.get("kind") : "laptop",
     tag: ctx.query.get("tag") || "",
     day: ctx.query.get("date") || "",
-    days: [],
+    days: [], // the open days a booking may start on
+    openAhead: [], // every open day known, further on too (where a loan of several days ends)
+    maxAhead: null, // the rules' max_days_ahead, once the day's availability told it
     length: null,
     chosen: null,
     data: null,
@@ -75,10 +79,20 @@ export async function render(root, ctx) {
   // The open days of the next two weeks; a closed or missing day gives way to the first open one.
   async function loadDays() {
     const first = fmt.today(siteOf().timezone);
-    const last = fmt.addDays(first, DAYS_SHOWN - 1);
+    const last = fmt.addDays(first, DAYS_SHOWN + LOAN_DAYS_BEYOND - 1);
     const closures = await get(`/api/sites/${encodeURIComponent(siteOf().slug)}/closures${query({from: first, to: last})}`);
-    state.days = openDays(siteOf(), closures, first, DAYS_SHOWN);
-    if (!state.days.includes(state.day)) state.day = state.days[0] || "";
+    state.openAhead = openDays(siteOf(), closures, first, DAYS_SHOWN + LOAN_DAYS_BEYOND);
+    pickDays();
+  }
+
+  // The days offered: open, within DAYS_SHOWN and the rules' horizon. True when the day changed.
+  function pickDays() {
+    const first = fmt.today(siteOf().timezone);
+    const shown = Math.min(DAYS_SHOWN - 1, state.maxAhead === null ? DAYS_SHOWN : state.maxAhead);
+    state.days = state.openAhead.filter((d) => d <= fmt.addDays(first, shown));
+    if (state.days.includes(state.day)) return false;
+    state.day = state.days[0] || "";
+    return true;
   }
 
   // Staff: for whom. Themselves by default, or a learner of the site found by name.
@@ -177,7 +191,7 @@ export async function render(root, ctx) {
     if (state.data.policy.unit !== "days") return new Date(choice.end).toISOString();
     const days = Number(state.length || 1);
     if (days <= 1) return new Date(choice.end).toISOString();
-    const ahead = state.days.filter((d) => d >= state.day);
+    const ahead = state.openAhead.filter((d) => d >= state.day);
     const lastDay = ahead[days - 1];
     if (!lastDay) throw new ApiError(422, "too_far_ahead", "");
     const later = await get(`/api/availability${query({site: state.site, kind: state.kind, date: lastDay})}`);
@@ -354,6 +368,17 @@ export async function render(root, ctx) {
     replace(results, h("p", {class: "loading"}, t("app.loading")));
     try {
       state.data = await get(`/api/availability${query({site: state.site, kind: state.kind, date: state.day})}`);
+      if (state.data.policy.max_days_ahead !== state.maxAhead) {
+        // The kind's rules say how far ahead it may be booked: the day list follows them.
+        const before = state.days.join();
+        state.maxAhead = state.data.policy.max_days_ahead;
+        const moved = pickDays();
+        if (before !== state.days.join()) drawControls();
+        if (moved) {
+          await load(keepMessages);
+          return;
+        }
+      }
       drawResults();
     } catch (error) {
       replace(results, retryNotice(error, () => load()));

@@ -5,7 +5,7 @@ waitlist's warning, and the staff booking for a learner."""
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 
 from tests.e2e.conftest import (
     SCREENSHOTS, api_client, next_open_day, no_horizontal_scroll, run_sql, serious_violations, sign_in,
@@ -28,6 +28,23 @@ def book_first_free_slot(phone, kind: str, day: str, tag: str = ""):
     slot.click()
     assert slot.get_attribute("aria-pressed") == "true"
     return page
+
+
+def last_day_offered(page) -> str:
+    days = page.get_by_label("Jour").locator("option").evaluate_all("options => options.map(o => o.value)")
+    return max(days) if days else ""
+
+
+def until(condition, seconds: float = 5) -> bool:
+    """Polls from Python: the app's CSP forbids the string predicates of wait_for_function."""
+    import time
+
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.1)
+    return True
 
 
 def hold_every_unit(database_url: str, kind: str, day: str, holder: str = "learner10") -> None:
@@ -163,6 +180,18 @@ def test_only_open_days_are_offered(phone_factory, live_server):
     page.locator("button.slot").first.wait_for()
     assert page.get_by_label("Jour").input_value() != closed
     assert "fermé" not in page.locator("main").inner_text()
+
+    # Rooms booked at most 4 days ahead: the list stops there; laptops still go two weeks ahead.
+    with api_client(live_server, "admin") as admin:
+        policy = {"unit": "minutes", "slot_minutes": 30, "min_length": 30, "max_length": 240, "max_days_ahead": 4}
+        assert admin.put("/api/policies/vlg/room", json=policy).status_code == 200
+    horizon = (date.today() + timedelta(days=4)).isoformat()
+    page = phone.goto("/#/book?site=vlg&kind=room")
+    page.reload()  # a fresh screen: the previous one's slots must not answer the waits below
+    page.locator("button.slot").first.wait_for()
+    assert until(lambda: "" < last_day_offered(page) <= horizon), last_day_offered(page)
+    page.get_by_text("Ordinateur portable").click()
+    assert until(lambda: last_day_offered(page) > horizon), last_day_offered(page)
     assert phone.errors() == []
 
 
