@@ -29,8 +29,8 @@ MAX_DAYS_AHEAD = 90
 
 ENTRY_COLUMNS = """
 w.id, w.user_id, u.login AS user_login, u.name AS user_name, u.role AS user_role, s.slug AS site, w.site_id,
-w.kind, w.resource_id, r.tag AS resource, r.name AS resource_name, w.day, w.starts_at, w.ends_at, w.status, w.booking_id, w.skip_reason,
-w.created_at, w.resolved_at, w.seen_at,
+w.kind, w.resource_id, r.tag AS resource, r.name AS resource_name, w.day, w.starts_at, w.ends_at, w.status,
+w.booking_id, w.skip_reason, w.created_at, w.resolved_at, w.seen_at,
 CASE WHEN w.status = 'waiting' THEN (
     SELECT count(*) FROM waitlist_entry o
     WHERE o.status = 'waiting' AND o.site_id = w.site_id AND o.kind = w.kind AND o.day = w.day AND o.id <= w.id)
