@@ -373,7 +373,8 @@ async def test_feed_links_for_the_web_app(learner, staff, anon):
     first = body["public"][0]
     assert first["https"] == "http://testserver/cal/sites/vlg.ics"
     assert first["webcal"] == "webcal://testserver/cal/sites/vlg.ics"
-    assert body["personal"] == {"active": False, "created_at": None, "site": None} and body["staff"] is None
+    assert body["personal"] == {"active": False, "created_at": None, "site": None, "https": None, "webcal": None,
+                                "google": None} and body["staff"] is None
     for feed in body["public"]:
         assert (await anon.get(feed["https"].removeprefix("http://testserver"))).status_code == 200
     await personal_link(learner)

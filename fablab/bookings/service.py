@@ -6,6 +6,7 @@ import json
 import random
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import asyncpg
 
@@ -17,7 +18,7 @@ from fablab.bookings.rules import (
     opening_hours_json, parse_opening_hours, quota_headroom, validate_policy, walk_up_due, week_bounds,
 )
 from fablab.db import DB
-from fablab.errors import BookingConflict, Conflict, Forbidden, InvalidInput, NotFound
+from fablab.errors import BookingConflict, Conflict, Forbidden, InvalidInput, NotFound, PolicyViolation
 
 UTC = timezone.utc
 # "Least used first" counts bookings this far back and ahead (bounded, so long histories cost nothing).
@@ -131,19 +132,46 @@ class _BookerRules:
         most_active, most_minutes = quota_headroom(self.policy, self.minutes)
         return (now, *self.week, self.policy.training_id, most_active, most_minutes, self.applies)
 
-    def raise_refusal(self, state: dict) -> None:
-        """The guard refused: the same error check_booking gives for this state."""
-        check_training(self.policy, {self.policy.training_id} if state["trained"] else set())
-        check_quotas(self.policy, Usage(active_bookings=state["active"], week_minutes=state["week_minutes"]),
-                     self.minutes)
-        raise AssertionError(f"INSERT_BOOKING refused a state the rules accept: {state}")
+    async def refusal(self, state: dict, *, user_id: int, kind: str, now: datetime) -> PolicyViolation | None:
+        """The error check_booking gives for this state (None if it allows it); a quota refusal
+        also names the bookings that hold the quota, so the learner knows which one to cancel."""
+        try:
+            check_training(self.policy, {self.policy.training_id} if state["trained"] else set())
+            check_quotas(self.policy, Usage(active_bookings=state["active"], week_minutes=state["week_minutes"]),
+                         self.minutes)
+        except PolicyViolation as refused:
+            if refused.code == "quota_exceeded":
+                refused.extra["holding"] = await queries.quota_holding(
+                    user_id=user_id, kind=kind, quota=refused.extra["quota"], now=now, week=self.week)
+            return refused
+        return None
+
+    async def raise_refusal(self, state: dict, *, user_id: int, kind: str, now: datetime) -> None:
+        """The guard refused: raise the rule that did."""
+        refused = await self.refusal(state, user_id=user_id, kind=kind, now=now)
+        if refused is None:
+            raise AssertionError(f"INSERT_BOOKING refused a state the rules accept: {state}")
+        raise refused
+
+
+async def booker_refusal(*, user_id: int, site_id: int, kind: str, resource_id: int | None, starts_at: datetime,
+                         ends_at: datetime, timezone_name: str, now: datetime) -> PolicyViolation | None:
+    """What the booker's own rules (training, quotas) would refuse for this wish now, without
+    booking anything; None when they allow it or do not bind this user (staff)."""
+    policy = await queries.policy_for(site_id, kind, resource_id)
+    week = week_bounds(starts_at, ZoneInfo(timezone_name))
+    state = await queries.booker_state(user_id=user_id, kind=kind, now=now, week=week, training_id=policy.training_id)
+    if state is None or state["role"] != "learner":
+        return None
+    rules = _BookerRules(applies=True, policy=policy, minutes=(ends_at - starts_at).total_seconds() / 60, week=week)
+    return await rules.refusal(state, user_id=user_id, kind=kind, now=now)
 
 
 async def _insert_booking(args: tuple, rules: _BookerRules, now: datetime) -> dict:
     """INSERT_BOOKING (args: its $1..$9); the booking, or the rule refusing it."""
     row = await db.fetchone(INSERT_BOOKING, *args, *rules.sql_args(now))
     if row["id"] is None:
-        rules.raise_refusal(row)
+        await rules.raise_refusal(row, user_id=args[3], kind=args[2], now=now)
     return row
 
 

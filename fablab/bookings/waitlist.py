@@ -29,8 +29,8 @@ MAX_DAYS_AHEAD = 90
 
 ENTRY_COLUMNS = """
 w.id, w.user_id, u.login AS user_login, u.name AS user_name, u.role AS user_role, s.slug AS site, w.site_id,
-w.kind, w.resource_id, r.tag AS resource, w.day, w.starts_at, w.ends_at, w.status, w.booking_id, w.skip_reason,
-w.created_at, w.resolved_at, w.seen_at,
+w.kind, w.resource_id, r.tag AS resource, r.name AS resource_name, w.day, w.starts_at, w.ends_at, w.status,
+w.booking_id, w.skip_reason, w.created_at, w.resolved_at, w.seen_at,
 CASE WHEN w.status = 'waiting' THEN (
     SELECT count(*) FROM waitlist_entry o
     WHERE o.status = 'waiting' AND o.site_id = w.site_id AND o.kind = w.kind AND o.day = w.day AND o.id <= w.id)
@@ -85,7 +85,8 @@ async def entries_out(rows: list[dict]) -> list[dict]:
         for found in await db.fetch(f"{queries.BOOKING_SELECT} WHERE b.id = ANY($1::bigint[])", booking_ids)}
     return [{
         "id": row["id"], "user": {"id": row["user_id"], "login": row["user_login"], "name": row["user_name"]},
-        "site": row["site"], "kind": row["kind"], "resource": row["resource"], "date": row["day"].isoformat(),
+        "site": row["site"], "kind": row["kind"], "resource": row["resource"],
+        "resource_name": row["resource_name"], "date": row["day"].isoformat(),
         "starts_at": row["starts_at"], "ends_at": row["ends_at"], "status": row["status"],
         "position": row["position"], "skip_reason": row["skip_reason"], "booking": bookings.get(row["booking_id"]),
         "created_at": row["created_at"], "resolved_at": row["resolved_at"], "seen": row["seen_at"] is not None,
@@ -130,7 +131,10 @@ async def _wish(site: dict, kind: str, day: date | None, starts_at: datetime | N
 async def join(*, actor: CurrentUser, user_id: int, site: str, kind: str, resource_tag: str | None = None,
                day: date | None = None, starts_at: datetime | None = None, ends_at: datetime | None = None,
                now: datetime | None = None) -> dict:
-    """Queue for a unit or any unit of a kind, for a slot or a whole day; served at once if it is free."""
+    """Queue for a unit or any unit of a kind, for a slot or a whole day; served at once if it is free.
+    A rule that refuses the learner now (quota, training) comes back as `warning`, the entry kept."""
+    from fablab.bookings.service import booker_refusal
+
     if user_id != actor.id and not actor.is_staff:
         raise Forbidden("Only staff put someone else on the waitlist.", code="not_allowed_for_others")
     now = now or _now()
@@ -158,8 +162,21 @@ async def join(*, actor: CurrentUser, user_id: int, site: str, kind: str, resour
         except asyncpg.ForeignKeyViolationError:
             raise NotFound(f"No user {user_id}.", code="unknown_user") from None
         locked = await db.fetchval("SELECT id FROM waitlist_entry WHERE id = $1 FOR NO KEY UPDATE", entry_id)
-        await _try_entry(locked, now, enforce_policy=True)
-    return await entry_out(await entry(entry_id))
+        # Nothing was freed yet: a rule refusing the learner now (a quota they hold, a training
+        # they lack) is a warning for this answer, not a skip_reason saying a place passed them by.
+        # When the wish is full, the attempt ends on the conflict before those rules are read: the
+        # learner is told now anyway, since a freed place could not be theirs either.
+        refusals: list[DomainError] = []
+        booked = await _try_entry(locked, now, enforce_policy=True, refusals=refusals)
+        if not booked and not refusals:
+            foreseen = await booker_refusal(user_id=user_id, site_id=site_row["id"], kind=kind,
+                                            resource_id=resource_id, starts_at=starts_at, ends_at=ends_at,
+                                            timezone_name=site_row["timezone"], now=now)
+            refusals.extend([foreseen] if foreseen else [])
+    joined = await entry_out(await entry(entry_id))
+    if refusals:
+        joined["warning"] = {"code": refusals[0].code, "detail": refusals[0].detail, **refusals[0].extra}
+    return joined
 
 
 # -------------------------------------------------------------------------------------------
@@ -173,11 +190,13 @@ async def _booker(user_id: int) -> CurrentUser | None:
     return CurrentUser(session_id=0, **row) if row else None
 
 
-async def _try_entry(entry_id: int, now: datetime, *, enforce_policy: bool, actor: CurrentUser | None = None) -> bool:
+async def _try_entry(entry_id: int, now: datetime, *, enforce_policy: bool, actor: CurrentUser | None = None,
+                     refusals: list[DomainError] | None = None) -> bool:
     """Book the entry's wish (the entry row is locked by the caller); True when it got a booking.
 
     The attempt runs in a savepoint: a refusal undoes only itself. A conflict means the slot is
-    still taken (the entry waits on, silently); a rule refusal is recorded as skip_reason.
+    still taken (the entry waits on, silently); a rule refusal is recorded as skip_reason, or,
+    given a `refusals` list, appended to it instead.
     """
     from fablab.bookings.service import create_booking
 
@@ -201,7 +220,10 @@ async def _try_entry(entry_id: int, now: datetime, *, enforce_policy: bool, acto
         return False
     except DomainError as refusal:
         await db.fetch("ROLLBACK TO SAVEPOINT waitlist_offer")
-        await db.fetch("UPDATE waitlist_entry SET skip_reason = $2 WHERE id = $1", entry_id, refusal.code)
+        if refusals is not None:
+            refusals.append(refusal)
+        else:
+            await db.fetch("UPDATE waitlist_entry SET skip_reason = $2 WHERE id = $1", entry_id, refusal.code)
         return False
     await db.fetch("RELEASE SAVEPOINT waitlist_offer")
     await db.fetch(

@@ -263,7 +263,8 @@ async def record_state(feed_key: str, etag: str):
 
 async def live_tokens(user_id: int) -> list[dict]:
     return await db.fetch(
-        "SELECT t.scope, t.created_at, s.slug AS site FROM feed_token t LEFT JOIN site s ON s.id = t.site_id "
+        "SELECT t.id, t.user_id, t.token_hash, t.scope, t.created_at, s.slug AS site FROM feed_token t "
+        "LEFT JOIN site s ON s.id = t.site_id "
         "WHERE t.user_id = $1 AND t.revoked_at IS NULL ORDER BY t.scope",
         user_id,
     )

@@ -69,13 +69,29 @@ export function href(route) {
   return `/#/${route}`;
 }
 
+// A toast belongs to the screen it reports on: the current one, or the one a screen opens right
+// after it (a booking made, then "Mes réservations"), and no further. It sits in the page's flow
+// above the screen, so it never covers what the person is reading.
+const TOAST_CARRIES_OVER_MS = 1500;
 let toastTimer = null;
+let toastScreen = -1;
+let toastAt = 0;
 export function toast(message) {
   const box = document.getElementById("toast");
+  if (box.nextElementSibling !== main()) main().before(box);
   box.textContent = message;
   box.classList.add("show");
+  toastScreen = renderCount;
+  toastAt = Date.now();
   clearTimeout(toastTimer);
-  toastTimer = setTimeout(() => box.classList.remove("show"), 5000);
+  toastTimer = setTimeout(hideToast, 5000);
+}
+
+function hideToast() {
+  const box = document.getElementById("toast");
+  clearTimeout(toastTimer);
+  box.classList.remove("show");
+  box.textContent = "";
 }
 
 function renderNav(active) {
@@ -123,6 +139,8 @@ let renderCount = 0;
 
 export async function render() {
   const mine = ++renderCount;
+  // Only a toast shown just before this screen was asked for speaks of it.
+  if (toastScreen < mine - 1 || Date.now() - toastAt > TOAST_CARRIES_OVER_MS) hideToast();
   const route = currentRoute();
   const user = currentUser();
   if (route.access !== "any" && !user) {
@@ -151,7 +169,9 @@ export async function render() {
   } catch (error) {
     if (mine !== renderCount) return;
     console.warn(error);
-    replace(root, h("div", {class: "screen"}, h("h1", {}, t("errors.title")), h("p", {class: "notice error", role: "alert"}, errorMessage(error))));
+    // Offline or a server hiccup may pass: "Réessayer" runs the screen again.
+    replace(root, h("div", {class: "screen"}, h("h1", {}, t("errors.title")), h("div", {class: "notice error retry", role: "alert"},
+      h("p", {}, errorMessage(error)), h("button", {type: "button", class: "primary", onclick: render}, t("refusal.retry")))));
   } finally {
     root.removeAttribute("aria-busy");
   }

@@ -12,7 +12,8 @@ function who(entry) {
 }
 
 function wish(entry, tz) {
-  return `${entry.resource || t(`book.any_${entry.kind}`)} · ${fmt.span(entry.starts_at, entry.ends_at, tz)}`;
+  const what = entry.resource ? (entry.resource_name || entry.resource) : t(`book.any_${entry.kind}`);
+  return `${what} · ${fmt.span(entry.starts_at, entry.ends_at, tz)}`;
 }
 
 export async function render(root, ctx) {

@@ -41,8 +41,8 @@ def test_learner_activates_invite_books_a_laptop_and_cancels_it(phone_factory, l
     phone.shot("12-mes-reservations")
     upcoming.get_by_role("button", name="Annuler la réservation").click()
     upcoming.get_by_role("button", name="Confirmer l’annulation").click()
-    past = page.locator("section", has=page.get_by_role("heading", name=re.compile("^Passées")))
-    past.get_by_text("Annulée").wait_for()
+    cancelled = page.locator("section", has=page.get_by_role("heading", name=re.compile("^Annulées")))
+    cancelled.get_by_text("Annulée", exact=True).wait_for()
     assert upcoming.locator("li").count() == 0
     assert phone.errors() == []
     assert phone.dialogs == []
