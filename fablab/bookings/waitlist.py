@@ -168,9 +168,10 @@ async def join(*, actor: CurrentUser, user_id: int, site: str, kind: str, resour
 
 async def _booker(user_id: int) -> CurrentUser | None:
     row = await db.fetchone(
-        "SELECT u.id, u.login, u.name, u.role, u.site_id, s.slug AS site FROM app_user u "
+        "SELECT u.id, u.login, u.name, u.role, u.site_id, s.slug AS site, "
+        "ARRAY(SELECT ss.site_id FROM staff_site ss WHERE ss.user_id = u.id) AS site_ids FROM app_user u "
         "LEFT JOIN site s ON s.id = u.site_id WHERE u.id = $1 AND u.active", user_id)
-    return CurrentUser(session_id=0, **row) if row else None
+    return CurrentUser(session_id=0, **{**row, "site_ids": frozenset(row["site_ids"])}) if row else None
 
 
 async def _try_entry(entry_id: int, now: datetime, *, enforce_policy: bool, actor: CurrentUser | None = None) -> bool:
