@@ -350,6 +350,26 @@ async def cancel_booking(*, actor: CurrentUser, booking_id: int, now: datetime |
         return queries.booking_out(await queries.booking(booking_id))
 
 
+WITHDRAW = """
+UPDATE booking SET status = 'cancelled', cancelled_at = $2, cancel_reason = $3, sequence = sequence + 1,
+       updated_at = now()
+WHERE resource_id = $1 AND status = 'confirmed' AND ends_at > $2
+RETURNING id
+"""
+
+
+async def withdraw_bookings(*, resource_id: int, reason: str, now: datetime | None = None) -> list[int]:
+    """The item was retired or lost (reason resource_retired / resource_lost): its confirmed bookings
+    still to come are cancelled, saying why, and its waitlist entries end. Within the caller's
+    transaction, on an item row it has locked. The learners are told by the reminders' mail path
+    (booking_withdrawn) and see the reason in the app."""
+    now = now or _now()
+    rows = await db.fetch(WITHDRAW, resource_id, now, reason)
+    await db.fetch("UPDATE waitlist_entry SET status = 'removed', resolved_at = $2, skip_reason = $3 "
+                   "WHERE resource_id = $1 AND status = 'waiting'", resource_id, now, reason)
+    return [row["id"] for row in rows]
+
+
 async def expire_no_shows(now: datetime | None = None) -> int:
     """Every site's overdue confirmed bookings become no_show (the periodic job)."""
     return await queries.sweep_no_shows(now or _now())
