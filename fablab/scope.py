@@ -28,7 +28,7 @@ def acts_for_site(actor: CurrentUser | None, site_id: int | None) -> bool:
 
 def require_site(actor: CurrentUser, site_id: int | None, what: str = "This") -> None:
     if not acts_for_site(actor, site_id):
-        raise Forbidden(f"{what} belongs to a site you do not work for.", code=NOT_YOUR_SITE)
+        raise Forbidden(f"{what} is outside the sites you work for.", code=NOT_YOUR_SITE)
 
 
 def require_sites(actor: CurrentUser, site_ids: Iterable[int | None], what: str = "This") -> None:

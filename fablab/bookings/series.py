@@ -24,7 +24,7 @@ from fablab.bookings.rules import (
 )
 from fablab.bookings.service import FREE_UNITS, UNIT_INSERT_LOCK, USAGE_WINDOW
 from fablab.db import DB
-from fablab.errors import Conflict, Forbidden, InvalidInput, NotFound
+from fablab.errors import Conflict, Forbidden, InvalidInput, NotFound, PolicyViolation
 
 ON_CONFLICT = ("none", "all_but_conflicts")
 SCOPES = ("this", "following", "series")
@@ -321,16 +321,24 @@ async def _lock_in_order(ids: list[int]) -> list[dict]:
         "FROM booking WHERE id = ANY($1::bigint[]) ORDER BY id FOR NO KEY UPDATE", ids)
 
 
-async def _check_new_times(booking: dict, site: dict, starts_at: datetime, ends_at: datetime,
-                           override_policy: bool, now: datetime) -> None:
-    """What creating a booking at the new times would check (PolicyViolation with its code)."""
+async def _check_new_times(booking: dict, site: dict, starts_at: datetime, ends_at: datetime, now: datetime, *,
+                           override_policy: bool, in_series: bool) -> None:
+    """What creating the booking at its new times would check: one booking, the unit's rules; an
+    occurrence moved with its series, what planning a series checks (open then, not past, not years
+    away: a series may reach past the rules' horizon); with override_policy, only the bounds."""
+    check_override_bounds(starts_at, ends_at, now)
     if override_policy:
-        check_override_bounds(starts_at, ends_at, now)
         return
-    policy = await queries.policy_for(booking["site_id"], booking["kind"], booking["resource_id"])
     first = min(starts_at, now).date() - timedelta(days=1)
     last = max(ends_at, now).date() + timedelta(days=1)
     calendar = await queries.calendar_for(site, first, last)
+    if in_series:
+        span = calendar.interval_containing(starts_at)
+        if span is None or ends_at > span[1]:
+            raise PolicyViolation("The site is closed at these times.", code="outside_opening_hours",
+                                  day=calendar.local_date(starts_at).isoformat())
+        return
+    policy = await queries.policy_for(booking["site_id"], booking["kind"], booking["resource_id"])
     check_booking(starts_at=starts_at, ends_at=ends_at, policy=policy, calendar=calendar, now=now)
 
 
@@ -411,7 +419,8 @@ async def edit_occurrences(*, actor: CurrentUser, booking_id: int, scope: str, s
                 day = booking["occurrence_date"] or booking["starts_at"].astimezone(tz).date()
                 new_start, new_end = local_moment(day, start_time, tz), local_moment(day, end_time, tz)
             if (new_start, new_end) != (booking["starts_at"], booking["ends_at"]):
-                await _check_new_times(booking, site, new_start, new_end, override_policy, now)
+                await _check_new_times(booking, site, new_start, new_end, now,
+                                       override_policy=override_policy, in_series=starts_at is None)
             buffer = booking["blocked_until"] - booking["ends_at"]
             await db.fetch("SAVEPOINT series_edit")
             try:
