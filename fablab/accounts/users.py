@@ -78,6 +78,7 @@ async def resolve_site(actor: CurrentUser, site: str | None) -> int:
     if site is None:
         if actor.site_id is None:
             raise InvalidInput("Name the site of the new account.", code="site_required")
+        scope.require_site(actor, actor.site_id, "Your home site")  # a grant an admin took back
         return actor.site_id
     site_id = await queries.site_id(site)
     if site_id is None:
