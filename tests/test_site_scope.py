@@ -306,3 +306,12 @@ async def test_waitlist_still_takes_a_wish_beyond_the_booking_horizon(learner, o
     response = await learner.post("/api/waitlist", json={"site": "vlg", "kind": "room", "resource": "VLG-ROOM-001",
                                                          "starts_at": at(day, 10), "ends_at": at(day, 11)})
     assert response.status_code == 201, response.text
+
+
+async def test_a_staff_feed_dies_with_the_grant_of_its_site(staff, admin, anon):
+    link = await staff.post("/api/me/staff-feed-token")
+    assert link.status_code == 201, link.text
+    path = "/cal/" + link.json()["https"].split("/cal/", 1)[1]
+    assert (await anon.get(path)).status_code == 200
+    await admin.put(f"/api/users/{await uid('staff.vlg')}/sites", json={"sites": ["pfs"]})
+    assert (await anon.get(path)).status_code == 404
