@@ -9,12 +9,13 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 from litestar.status_codes import HTTP_201_CREATED, HTTP_304_NOT_MODIFIED
 
+from fablab import scope
 from fablab.calendars import feeds, queries, service
 from fablab.calendars.conditional import http_date, not_modified
 from fablab.calendars.content import KIND_LABELS, KINDS
 from fablab.calendars.feeds import FEED_NOT_FOUND, RenderedFeed
 from fablab.calendars.schemas import FeedLinkOut, FeedsOut, PrivateFeedOut, PublicFeedOut
-from fablab.errors import Forbidden, InvalidInput, NotFound
+from fablab.errors import InvalidInput, NotFound
 from fablab.guards import public, signed_in, staff_only
 from fablab.settings import Settings
 
@@ -148,9 +149,8 @@ class FeedLinkController(Controller):
             row = await queries.site_by_slug(site)
             if row is None:
                 raise NotFound(f"No site {site!r}.", code="site_not_found")
-            if not user.is_admin and row["id"] != user.site_id:
-                raise Forbidden("Staff feeds are for your own site.", code="other_site")
             site_id = row["id"]
+        scope.require_site(user, site_id, "This site")  # the feed names the learners
         token = await service.rotate_feed_token(secret_key=settings.secret_key, user_id=user.id, scope="staff",
                                                 site_id=site_id)
         return feed_links(settings, f"/cal/staff/{token}.ics")

@@ -9,11 +9,12 @@ from zoneinfo import ZoneInfo
 
 import asyncpg
 
-from fablab import db
+from fablab import db, scope
 from fablab.db import DB
 from fablab.errors import BookingConflict, Conflict, InvalidInput, NotFound
 from fablab.inventory import queries
 from fablab.inventory.service import change_status
+from fablab.bookings.rules import check_override_bounds
 from fablab.inventory.tags import normalise_tag
 
 WALK_UP_PURPOSE = "Prêt au comptoir"
@@ -91,9 +92,11 @@ SELECT {queries.BOOKING_COLUMNS}, old.ends_at AS held_until, old.blocked_until A
 
 
 async def _chosen_booking(booking_id: int, resource: dict, user_id: int | None, now: datetime) -> dict:
+    # With its holder's role and site: who it may be lent to (scope), without another round trip.
     booking = await db.fetchone(
-        "SELECT id, resource_id, user_id, site_id, kind, starts_at, ends_at, blocked_until, status "
-        "FROM booking WHERE id = $1 FOR NO KEY UPDATE", booking_id,
+        "SELECT b.id, b.resource_id, b.user_id, b.site_id, b.kind, b.starts_at, b.ends_at, b.blocked_until, b.status, "
+        "u.role AS holder_role, u.site_id AS holder_site_id "
+        "FROM booking b LEFT JOIN app_user u ON u.id = b.user_id WHERE b.id = $1 FOR NO KEY UPDATE OF b", booking_id,
     )
     if booking is None or (user_id is not None and booking["user_id"] != user_id):
         raise NotFound("No such booking for this learner.", code="unknown_booking")
@@ -167,12 +170,15 @@ async def check_out(*, actor, tag: str, user_ref: int | str | None = None, pass_
     now = now or datetime.now(timezone.utc)
     if due_at is not None and due_at <= now:
         raise InvalidInput("due_at must be in the future.", code="due_at_in_past")
+    if due_at is not None:
+        check_override_bounds(now, due_at, now)  # a due time chosen at the desk is an override: bounded
     tag = normalise_tag(tag)
-    user_id = None
+    user_id, holder = None, None
     if pass_token:
         user_id = await holder_for_pass(pass_token)
     elif user_ref is not None:
-        user_id = (await queries.require_user(user_ref))["id"]
+        holder = await queries.require_user(user_ref)
+        user_id = holder["id"]
     elif booking_id is None:
         raise InvalidInput("Give the learner (user or pass) or the booking.", code="holder_required")
 
@@ -180,6 +186,7 @@ async def check_out(*, actor, tag: str, user_ref: int | str | None = None, pass_
         # The row lock makes two desks scanning the same tag queue up; the second then sees the
         # first check-out and gets a clear 409 (the unique index is the last guard).
         resource, open_id = await queries.lock_with_open_checkout(tag)
+        scope.require_site(actor, resource["site_id"], "This item")
         if resource["status"] != "available":
             raise ResourceUnavailable(f"{tag} is {resource['status']}.", resource_status=resource["status"])
         if open_id is not None:
@@ -188,7 +195,14 @@ async def check_out(*, actor, tag: str, user_ref: int | str | None = None, pass_
         if booking_id is not None:
             booking = await _chosen_booking(booking_id, resource, user_id, now)
             user_id = booking["user_id"]
+            holder = {"id": user_id, "role": booking["holder_role"], "site_id": booking["holder_site_id"]}
+        # Lent to a learner of the staff's sites (or to the staff member themselves), never to
+        # another staff member or an admin.
+        if holder is None:
+            await scope.require_person_id(actor, user_id)
         else:
+            scope.require_person(actor, holder)
+        if booking_id is None:
             booking = await db.fetchone(MATCHING_BOOKING, user_id, resource["id"], resource["site_id"],
                                         resource["kind"], now)
         moved_from = None
@@ -230,6 +244,7 @@ async def check_in(*, actor, tag: str, condition: str = "ok", note: str = "", no
     tag = normalise_tag(tag)
     async with DB.transaction():
         resource, open_id = await queries.lock_with_open_checkout(tag)
+        scope.require_site(actor, resource["site_id"], "This item")
         if open_id is None:
             # Maybe stale (read before waiting for another desk's lock): ask again before saying no.
             fresh = await queries.open_checkout(resource["id"])
