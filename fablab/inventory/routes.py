@@ -54,6 +54,11 @@ def parse_moment(text: str, tz: ZoneInfo, name: str) -> tuple[datetime, datetime
     return moment, moment
 
 
+def sees_holders(user, site: str) -> bool:
+    """Holders are personal data: staff see them at their own site, admins everywhere (DESIGN.md §6)."""
+    return user.is_admin or (user.is_staff and user.site == site)
+
+
 def user_ref(text: str) -> int | str:
     # isdigit() alone accepts '²' or Arabic-Indic digits, which int() then refuses.
     return int(text) if text.isascii() and text.isdigit() else text
@@ -65,11 +70,18 @@ class ResourceController(Controller):
 
     @get("", guards=[signed_in])
     async def list_resources(
-        self, site: FromQuery[str | None] = None, kind: FromQuery[Kind | None] = None,
+        self, request: Request, site: FromQuery[str | None] = None, kind: FromQuery[Kind | None] = None,
         status: FromQuery[Status | None] = None, q: FromQuery[str | None] = None,
     ) -> list[dict]:
+        """Staff also see, on the items of their own site, who holds each one now (`loan`)."""
         rows = await queries.list_resources(site=site, kind=kind, status=status, q=q)
-        return [resource_out(row) for row in rows]
+        out = [resource_out(row) for row in rows]
+        if request.user.is_staff:
+            own = [row["id"] for row in rows if sees_holders(request.user, row["site"])]
+            loans = await queries.open_loans(own, now_utc())
+            for item in out:
+                item["loan"] = loans.get(item["id"])
+        return out
 
     @post("", guards=[staff_only], status_code=HTTP_201_CREATED)
     async def create(self, request: Request, data: JSONBody[ResourceIn]) -> dict:
