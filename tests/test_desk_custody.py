@@ -83,3 +83,21 @@ async def test_a_damaged_return_keeps_the_note_in_plain_words(staff):
     history = (await staff.get("/api/movements", params={"tag": "VLG-LAP-012"})).json()
     assert [(m["kind"], m["condition"], m["note"]) for m in history[:2]] == [
         ("maintenance_start", None, "Écran fissuré"), ("check_in", "damaged", "Écran fissuré")]
+
+
+async def test_a_dry_run_names_the_holder_and_return_time_and_lends_nothing(staff):
+    due = (datetime.now(timezone.utc) + timedelta(hours=3)).replace(microsecond=0)
+    asked = await staff.post("/api/checkouts", json={"tag": "VLG-LAP-005", "user": "learner3",
+                                                     "due_at": due.isoformat(), "dry_run": True})
+    assert asked.status_code == 200, asked.text
+    body = asked.json()
+    assert body["dry_run"] is True and body["walk_up"] is True
+    assert body["holder"]["login"] == "learner3" and datetime.fromisoformat(body["due_at"]) == due
+    assert not await db.fetchval("SELECT count(*) FROM booking")
+    assert not await db.fetchval("SELECT count(*) FROM movement WHERE kind = 'check_out'")
+    assert (await staff.get("/api/tags/VLG-LAP-005")).json()["holder"] is None
+    # A refusal comes back from the dry run as it would from the check-out.
+    unknown = await staff.post("/api/checkouts", json={"tag": "VLG-LAP-005", "pass": "not-a-pass", "dry_run": True})
+    assert unknown.status_code == 404 and unknown.json()["code"] == "unknown_pass"
+    lent = await staff.post("/api/checkouts", json={"tag": "VLG-LAP-005", "user": "learner3", "due_at": due.isoformat()})
+    assert lent.status_code == 201 and lent.json()["dry_run"] is False

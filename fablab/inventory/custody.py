@@ -151,9 +151,27 @@ async def _walk_up(*, actor, resource: dict, user_id: int, due_at: datetime | No
     return booking["id"]
 
 
+class _DryRunDone(Exception):
+    """Raised at the end of a dry run's transaction so that it rolls back; carries the result."""
+
+    def __init__(self, result: dict) -> None:
+        super().__init__("dry run")
+        self.result = result
+
+
 async def check_out(*, actor, tag: str, user_ref: int | str | None = None, pass_token: str | None = None,
                     booking_id: int | None = None, due_at: datetime | None = None, note: str = "",
-                    now: datetime | None = None) -> dict:
+                    now: datetime | None = None, dry_run: bool = False) -> dict:
+    """Hand the item over. dry_run: every check and write runs, then all is rolled back, so the desk
+    can ask "lend X to Y until Z?" with the very holder and return time a real check-out gives."""
+    try:
+        return await _check_out(actor=actor, tag=tag, user_ref=user_ref, pass_token=pass_token, booking_id=booking_id,
+                                due_at=due_at, note=note, now=now, dry_run=dry_run)
+    except _DryRunDone as done:
+        return done.result
+
+
+async def _check_out(*, actor, tag: str, user_ref, pass_token, booking_id, due_at, note, now, dry_run) -> dict:
     now = now or datetime.now(timezone.utc)
     if due_at is not None and due_at <= now:
         raise InvalidInput("due_at must be in the future.", code="due_at_in_past")
@@ -210,9 +228,12 @@ async def check_out(*, actor, tag: str, user_ref: int | str | None = None, pass_
             raise Conflict(f"{tag} is already checked out.", code="already_checked_out") from None
         if row is None:
             raise Conflict(f"Booking {booking_id} is no longer confirmed.", code="booking_not_confirmed")
-    out = queries.booking_out(row, now)
-    return {"booking": out, "resource": tag, "holder": out["user"], "due_at": out["ends_at"],
-            "walk_up": walk_up, "moved_from": moved_from}
+        out = queries.booking_out(row, now)
+        result = {"booking": out, "resource": tag, "holder": out["user"], "due_at": out["ends_at"],
+                  "walk_up": walk_up, "moved_from": moved_from, "dry_run": dry_run}
+        if dry_run:
+            raise _DryRunDone({**result, "booking": None if walk_up else out})
+    return result
 
 
 async def check_in(*, actor, tag: str, condition: str = "ok", note: str = "", now: datetime | None = None) -> dict:

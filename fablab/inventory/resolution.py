@@ -36,7 +36,7 @@ async def resolve(resource: dict, user, now: datetime) -> dict:
     tag = resource["tag"]
     out = {
         "tag": tag, "name": resource["name"], "kind": resource["kind"], "site": resource["site"],
-        "site_name": resource["site_name"], "status": resource["status"], "role": None, "actions": [],
+        "site_name": resource["site_name"], "timezone": resource["timezone"], "status": resource["status"], "role": None, "actions": [],
     }
     if user is None:
         # Anonymous: no bookings, no people; a way in, and the lost-and-found contact.

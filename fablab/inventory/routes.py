@@ -206,11 +206,13 @@ class CheckoutController(Controller):
     tags = ["inventory"]
 
     @post("/checkouts", guards=[staff_only], status_code=HTTP_201_CREATED)
-    async def check_out(self, request: Request, data: JSONBody[CheckoutIn]) -> dict:
-        return await custody.check_out(
+    async def check_out(self, request: Request, data: JSONBody[CheckoutIn]) -> Response[dict]:
+        """`dry_run: true` answers 200 with the holder and return time a check-out would give, and lends nothing."""
+        result = await custody.check_out(
             actor=request.user, tag=data.tag, user_ref=data.user, pass_token=data.pass_token,
-            booking_id=data.booking, due_at=data.due_at, note=data.note,
+            booking_id=data.booking, due_at=data.due_at, note=data.note, dry_run=data.dry_run,
         )
+        return Response(result, status_code=HTTP_200_OK if data.dry_run else HTTP_201_CREATED)
 
     @get("/checkouts", guards=[staff_only])
     async def open_checkouts(
