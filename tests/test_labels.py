@@ -3,7 +3,7 @@
 import pypdfium2
 import zxingcpp
 
-from fablab.inventory.labels import SHEET, Label, render_pdf
+from fablab.inventory.labels import SHEET, Label, render_html, render_pdf
 
 DPI = 300
 MM = DPI / 25.4
@@ -76,3 +76,14 @@ async def test_label_requests_are_checked(staff, learner):
     assert offset.status_code == 400 and offset.json()["code"] == "invalid_offset"
     unknown = await staff.get("/api/labels", params={"tags": "VLG-LAP-001,NOPE-9"})
     assert unknown.status_code == 400 and unknown.json()["tags"] == ["NOPE-9"]
+
+
+def test_html_tags_get_the_largest_size_that_fits_their_line():
+    from fablab.inventory.labels import tag_size_class
+
+    assert tag_size_class("VLG-LAP-001") == "tag-95"
+    # Room tags are wider than the text column at 9.5 pt: the sheet cut them to "VLG-ROOM-0".
+    assert tag_size_class("VLG-ROOM-001") not in ("tag-95", "tag-wrap")
+    assert tag_size_class("X" * 40) == "tag-wrap"
+    html = render_html([Label("VLG-ROOM-001", "Salle Ada", "Villeneuve-la-Garenne", "http://x/t/VLG-ROOM-001")])
+    assert f'<p class="tag {tag_size_class("VLG-ROOM-001")}">VLG-ROOM-001</p>' in html

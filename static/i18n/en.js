@@ -393,6 +393,7 @@ export default {
   },
   waitlist_status: {waiting: "Waiting", booked: "Booked", removed: "Removed", expired: "Expired"},
   desk: {
+    due_words: "Back on {when}",
     someone: "someone",
     lent_to: "Lent to {name} until {when}",
     overdue: "Overdue",

@@ -107,9 +107,14 @@ function checkoutPanel(item, done) {
     lendButton.focus();
   }
 
+  // The phone's date widget may speak another language: the chosen time in French words too.
+  const dueWords = h("p", {class: "due-words", "aria-live": "polite"});
+  const showDue = () => replace(dueWords, due.value ? t("desk.due_words", {when: moment(new Date(due.value).toISOString(), tz)}) : "");
+  due.addEventListener("input", showDue);
+  showDue();
   const panel = h("section", {class: "card", "aria-labelledby": "h-checkout"},
     h("h2", {id: "h-checkout"}, t("tag.check_out")),
-    field(t("tag.due_at"), due, dueHint));
+    field(t("tag.due_at"), due, dueHint), dueWords);
   const pending = sessionStorage.getItem(PENDING_PASS);
   if (pending) {
     panel.append(h("p", {}, t("tag.pass_ready")),
