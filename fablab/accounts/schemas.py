@@ -99,7 +99,8 @@ class ImportRowOut(msgspec.Struct, omit_defaults=True):
     detail: str | None = None
     user_id: int | None = None
     invite: InviteOut | None = None
-    name: str = ""  # as in the file: the invite sheet prints it
+    name: str = ""  # name and cohort as in the file: the invite sheet prints them
+    cohort: str = ""
 
 
 class ImportOut(msgspec.Struct):

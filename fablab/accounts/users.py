@@ -188,7 +188,7 @@ async def import_cohort(*, actor: CurrentUser, rows: list) -> list[dict]:
     """
     results = []
     for row in rows:
-        result = {"line": row.line, "login": row.login, "name": row.name}
+        result = {"line": row.line, "login": row.login, "name": row.name, "cohort": row.cohort}
         try:
             user_id, token, expires_at = await create(
                 actor=actor, name=row.name, login=row.login, site=row.site, cohort=row.cohort)

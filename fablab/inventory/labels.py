@@ -73,18 +73,21 @@ def paginate(labels: list[Label], offset: int, geometry: SheetGeometry = SHEET) 
 
 # The tag's font sizes the stylesheet knows (labels.css: .tag.tag-95 … .tag.tag-60), largest first.
 HTML_TAG_SIZES = (9.5, 9.0, 8.5, 8.0, 7.5, 7.0, 6.5, 6.0)
-# A millimetre less than the text column (label - padding - QR - gap): browsers' Helvetica stand-ins
-# (Arial, Liberation Sans) share its metrics but not its rounding.
+# A millimetre less than the text column (label - padding - QR - gap), for the browsers' rounding.
 HTML_TEXT_WIDTH_MM = SHEET.label_width - 2 * SHEET.padding - SHEET.qr_size - 1 - 1
+# Browsers without Helvetica or Arial draw it with their own sans-serif: on Debian that is DejaVu
+# Sans, whose bold is about 15 % wider. Sizing for it costs Arial a point at most; it never cuts.
+FALLBACK_FONT_WIDTH = 1.15
 
 
 def tag_size_class(tag: str, width_mm: float = HTML_TEXT_WIDTH_MM) -> str:
     """The largest size at which the tag fits its line ("VLG-ROOM-001" does not at 9.5 pt), measured
-    as the PDF measures it; a tag too long even at 6 pt may wrap (`tag-wrap`) rather than be cut."""
+    as the PDF measures it (widened for fallback fonts); a tag too long even at 6 pt wraps
+    (`tag-wrap`) rather than be cut."""
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
     for size in HTML_TAG_SIZES:
-        if stringWidth(tag, TAG_FONT, size) <= width_mm * mm:
+        if stringWidth(tag, TAG_FONT, size) * FALLBACK_FONT_WIDTH <= width_mm * mm:
             return f"tag-{round(size * 10)}"
     return "tag-wrap"
 
