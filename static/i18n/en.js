@@ -455,6 +455,8 @@ export default {
     invites_back: "Back to learners",
   },
   errors: {
+    // desk
+    cohort_too_large: "Too many accounts to invite at once: import the cohort in parts.",
     title: "Oops",
     page_not_found: "Page not found",
     forbidden_title: "Restricted",

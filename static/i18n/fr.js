@@ -455,6 +455,8 @@ export default {
     invites_back: "Retour aux apprenant·es",
   },
   errors: {
+    // desk
+    cohort_too_large: "Trop de comptes à inviter d’un coup : importez la promotion en plusieurs fois.",
     title: "Oups",
     page_not_found: "Page introuvable",
     forbidden_title: "Accès réservé",

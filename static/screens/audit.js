@@ -95,8 +95,9 @@ export async function render(root, ctx) {
       }
       const seen = await post(`/api/audits/${open.id}/scans`, {tag});
       const key = seen.already_seen ? "audit.already" : (seen.expected ? "audit.ok" : `audit.reason_${seen.reason}`);
-      replace(lastScan, notice(`${seen.tag} — ${seen.name} : ${t(key)}`, seen.expected ? "ok" : "error"));
+      // The figures first, then the notice: once it is shown, the counts include this scan.
       await refresh();
+      replace(lastScan, notice(`${seen.tag} — ${seen.name} : ${t(key)}`, seen.expected ? "ok" : "error"));
     }}),
     lastScan,
     lists,
