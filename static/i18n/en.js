@@ -393,6 +393,7 @@ export default {
   },
   waitlist_status: {waiting: "Waiting", booked: "Booked", removed: "Removed", expired: "Expired"},
   desk: {
+    pass_kept: "Pass of {name} ({login}) read. Now scan the item to lend.",
     due_words: "Back on {when}",
     someone: "someone",
     lent_to: "Lent to {name} until {when}",

@@ -393,6 +393,7 @@ export default {
   },
   waitlist_status: {waiting: "En attente", booked: "Réservé", removed: "Retiré", expired: "Expiré"},
   desk: {
+    pass_kept: "Pass de {name} ({login}) lu. Scannez maintenant l’objet à prêter.",
     due_words: "Retour le {when}",
     someone: "quelqu’un",
     lent_to: "Prêté à {name} jusqu’au {when}",

@@ -4,7 +4,7 @@ import {confirmButton, field, h, notice, replace, select} from "/js/dom.js";
 import * as fmt from "/js/format.js";
 import {moment} from "/js/desk.js";
 import {t} from "/js/i18n.js";
-import {learnerPicker} from "/js/people.js";
+import {learnerPicker, passHolder} from "/js/people.js";
 import {scanner} from "/js/scanner.js";
 import {isStaff} from "/js/session.js";
 
@@ -117,7 +117,11 @@ function checkoutPanel(item, done) {
     field(t("tag.due_at"), due, dueHint), dueWords);
   const pending = sessionStorage.getItem(PENDING_PASS);
   if (pending) {
-    panel.append(h("p", {}, t("tag.pass_ready")),
+    // A pass read on the scan screen: whose it is, before the one-tap lend to it.
+    const owner = h("p", {class: "pass-owner"}, t("tag.pass_ready"));
+    passHolder(pending).then((person) => replace(owner, t("desk.pass_of", {name: person.name, login: person.login})))
+      .catch(() => sessionStorage.removeItem(PENDING_PASS));
+    panel.append(owner,
       h("button", {type: "button", class: "primary wide", onclick: () => ask({pass: pending})}, t("tag.lend_to_pass")));
   }
   panel.append(

@@ -153,3 +153,27 @@ def test_an_unknown_tag_offers_the_way_back_to_scanning(phone_factory):
     page.get_by_role("link", name="Scanner une autre étiquette").click()
     page.get_by_role("heading", name="Scanner", level=1).wait_for()
     assert phone.errors(allowed_statuses=(404,)) == []
+
+
+def test_a_pass_read_on_the_scan_screen_names_its_learner_then_lends_a_room(phone_factory, live_server, database_url):
+    with api_client(live_server, "learner4") as learner:
+        pass_url = learner.get("/api/me/pass").json()["url"]
+    phone = phone_factory(width=360)
+    sign_in(phone, "staff.vlg")
+    page = phone.goto("/#/scan")
+    page.get_by_label("Code de l’étiquette").fill(pass_url)
+    page.get_by_role("button", name="Valider").click()
+    page.get_by_text("Pass de Yanis N. (learner4) lu.").wait_for()
+    phone.shot("desk-08-pass-lu")
+    page.get_by_label("Code de l’étiquette").fill("vlg-room-002")
+    page.get_by_role("button", name="Valider").click()
+    page.get_by_text("Pass de Yanis N. (learner4).").first.wait_for()
+    page.get_by_role("button", name="Prêter au pass lu").click()
+    question = page.locator(".confirm-lend .question").inner_text()
+    assert question.startswith("Prêter Salle Grace Hopper à Yanis N. jusqu’au"), question
+    assert loans_of(database_url, "VLG-ROOM-002") == []
+    page.locator(".confirm-lend").get_by_role("button", name="Prêter", exact=True).click()
+    page.get_by_role("heading", name="Retour", exact=True).wait_for()
+    [loan] = loans_of(database_url, "VLG-ROOM-002")
+    assert loan["login"] == "learner4" and hh_mm(loan["ends_at"]) in question
+    assert phone.errors() == []
