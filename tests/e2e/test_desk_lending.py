@@ -177,3 +177,29 @@ def test_a_pass_read_on_the_scan_screen_names_its_learner_then_lends_a_room(phon
     [loan] = loans_of(database_url, "VLG-ROOM-002")
     assert loan["login"] == "learner4" and hh_mm(loan["ends_at"]) in question
     assert phone.errors() == []
+
+
+def test_lending_while_the_fablab_is_closed_offers_a_return_time_and_lends_with_it(phone_factory, database_url):
+    # Open only on the day after tomorrow's weekday: closed now, whatever the hour the test runs.
+    later = datetime.now(PARIS) + timedelta(days=2)
+    weekday = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")[later.weekday()]
+    run_sql(database_url, "UPDATE site SET opening_hours = $1::jsonb WHERE slug = 'vlg'",
+            '{"%s": [["09:00", "18:00"]]}' % weekday)
+    phone = phone_factory(width=360)
+    sign_in(phone, "staff.vlg")
+    page = phone.goto("/t/VLG-LAP-011")
+    hint = page.get_by_text(re.compile("^Le fablab est fermé en ce moment"))
+    hint.wait_for()
+    assert re.search(r"prochaine ouverture : (lun|mar|mer|jeu|ven|sam|dim)\. \d{1,2} [a-zéû]+\.? 09:00", hint.inner_text())
+    assert page.get_by_label("Retour prévu le").input_value().endswith("T18:00")
+    phone.shot("desk-09-pret-fablab-ferme")
+    page.get_by_label("Chercher un·e apprenant·e").fill("learner6")
+    page.locator("button.pick", has_text="learner6").click()
+    question = page.locator(".confirm-lend .question").inner_text()
+    assert "18:00" in question
+    page.locator(".confirm-lend").get_by_role("button", name="Prêter", exact=True).click()
+    page.get_by_role("heading", name="Retour", exact=True).wait_for()
+    [loan] = loans_of(database_url, "VLG-LAP-011")
+    assert loan["login"] == "learner6" and hh_mm(loan["ends_at"]) == "18:00"
+    assert loan["ends_at"].astimezone(PARIS).date() >= later.date()
+    assert phone.errors() == []
