@@ -87,7 +87,7 @@ function navItems() {
   const items = [["", t("nav.home")]];
   if (!isStaff()) return [...items, ["book", t("nav.book")], ["bookings", t("nav.bookings")], ["pass", t("nav.pass")]];
   items.push(
-    ["scan", t("nav.scan")], ["today", t("nav.today")], ["learners", t("desk.nav_learners")],
+    ["scan", t("nav.scan")], ["today", t("nav.today")], ["book", t("nav.book")], ["learners", t("desk.nav_learners")],
     ["inventory", t("desk.nav_inventory")], ["audit", t("desk.nav_audit")], ["series", t("nav.series")],
     ["waitlist", t("nav.waitlist")], ["reports", t("desk.nav_reports")],
   );
@@ -107,12 +107,19 @@ function renderNav(active) {
     replace(nav, links({}));
   } else {
     const list = links({id: "nav-menu", class: "nav-menu", hidden: true});
+    const setOpen = (open) => {
+      list.hidden = !open;
+      toggle.setAttribute("aria-expanded", String(open));
+    };
     const toggle = h("button", {type: "button", class: "menu-toggle", "aria-expanded": "false", "aria-controls": "nav-menu",
-      onclick: () => {
-        const open = list.hidden;
-        list.hidden = !open;
-        toggle.setAttribute("aria-expanded", String(open));
-      }}, t("desk.menu"));
+      onclick: () => setOpen(list.hidden)}, t("desk.menu"));
+    // Escape closes the menu and gives the focus back to its button.
+    nav.onkeydown = (event) => {
+      if (event.key === "Escape" && !list.hidden) {
+        setOpen(false);
+        toggle.focus();
+      }
+    };
     const here = items.find(([route]) => route === active);
     replace(nav, h("div", {class: "menu-row"}, toggle, here ? h("span", {class: "menu-here"}, here[1]) : null), list);
   }
