@@ -98,6 +98,7 @@ function navItems() {
 function renderNav(active) {
   const items = navItems();
   const nav = document.getElementById("nav");
+  nav.onkeydown = null;
   const links = (attrs) => h("ul", attrs, items.map(([route, label]) => h("li", {}, h("a", {
     href: href(route), "aria-current": route === active ? "page" : null,
   }, label))));
