@@ -84,7 +84,9 @@ function checkoutPanel(item, done) {
     const lendButton = h("button", {type: "button", class: "primary", onclick: async () => {
       lendButton.disabled = true;
       try {
-        const result = await post("/api/checkouts", body);
+        // The very return time confirmed: the policy's walk-up time moves with the clock (slots),
+        // and the dry run has just checked the rules for this one.
+        const result = await post("/api/checkouts", {...body, due_at: plan.due_at});
         sessionStorage.removeItem(PENDING_PASS);
         done(t("desk.lent_done", {name: result.holder ? result.holder.name : name, when: moment(result.due_at, tz)}));
       } catch (error) {
