@@ -7,6 +7,8 @@ import re
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from tests.e2e.conftest import api_client, no_horizontal_scroll, run_sql, serious_violations, sign_in
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -94,9 +96,10 @@ def test_staff_lend_a_printer_by_pass_and_see_whose_pass_it_is(phone_factory, li
     assert phone.errors() == []
 
 
-def test_staff_lend_a_room_by_name_with_a_return_time_of_their_own(phone_factory, database_url):
+@pytest.mark.parametrize("desk", ["staff.vlg", "admin"])
+def test_staff_and_admins_lend_a_room_by_name_with_a_return_time_of_their_own(phone_factory, database_url, desk):
     phone = phone_factory()
-    sign_in(phone, "staff.vlg")
+    sign_in(phone, desk)
     page = phone.goto("/t/VLG-ROOM-001")
     page.get_by_role("heading", name="Prêter").wait_for()
     chosen = (datetime.now(PARIS) + timedelta(hours=2)).replace(minute=0, second=0, microsecond=0)
@@ -109,7 +112,7 @@ def test_staff_lend_a_room_by_name_with_a_return_time_of_their_own(phone_factory
     page.get_by_role("heading", name="Retour", exact=True).wait_for()
     [loan] = loans_of(database_url, "VLG-ROOM-001")
     assert loan["login"] == "learner5" and loan["ends_at"] == chosen.astimezone(timezone.utc)
-    phone.shot("desk-05-salle-pretee")
+    phone.shot(f"desk-05-salle-pretee-{desk}")
     assert phone.errors() == []
 
 
