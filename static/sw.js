@@ -15,6 +15,8 @@ const SHELL = [
   "/screens/forbidden.js", "/screens/home.js", "/screens/inventory.js", "/screens/invite.js", "/screens/learners.js",
   "/screens/login.js", "/screens/notfound.js", "/screens/pass.js", "/screens/scan.js", "/screens/scanned-pass.js",
   "/screens/series.js", "/screens/tag.js", "/screens/today.js", "/screens/waitlist.js",
+  // The desk's own modules.
+  "/js/desk.js", "/screens/audit-report.js", "/screens/invites.js",
 ];
 
 // Own data worth reading offline: network first, the saved copy only when the network fails.

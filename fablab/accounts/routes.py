@@ -15,8 +15,9 @@ from fablab.accounts import csvio, invites, passes, privacy, queries, service, t
 from fablab.accounts.current import SESSION_COOKIE, CurrentUser
 from fablab.accounts.qr import qr_svg
 from fablab.accounts.schemas import (
-    AcceptInviteIn, CertificationIn, CreatedUserOut, ImportOut, InviteInfoOut, InviteOut, LoginIn,
-    PassHolderOut, PassOut, RetentionIn, RetentionOut, SitesIn, TrainingOut, UserDetail, UserIn, UserListItem,
+    AcceptInviteIn, CertificationIn, CohortInviteOut, CohortInvitesIn, CohortInvitesOut, CreatedUserOut, ImportOut,
+    InvitedUserOut, InviteInfoOut, InviteOut, LoginIn, PassHolderOut, PassOut, RetentionIn, RetentionOut, SitesIn,
+    TrainingOut, UserDetail, UserIn, UserListItem,
     UserOut, UserPatch,
 )
 from fablab.background import PeriodicJob
@@ -174,6 +175,16 @@ class UserController(Controller):
         created = sum(result["status"] == "created" for result in results)
         return msgspec.convert(
             {"created": created, "errors": len(results) - created, "rows": results}, ImportOut, from_attributes=True)
+
+    @post("/invites", guards=[staff_only], status_code=HTTP_201_CREATED)
+    async def cohort_invites(self, request: Request, data: JSONBody[CohortInvitesIn],
+                             settings: NamedDependency[Settings]) -> CohortInvitesOut:
+        """New invites for a cohort's learners who have not activated their account, as one sheet to
+        print (older invites of theirs stop working)."""
+        sheet = await users.cohort_invites(actor=request.user, cohort=data.cohort.strip(), site=data.site)
+        return CohortInvitesOut(cohort=data.cohort.strip(), invites=[
+            CohortInviteOut(user=msgspec.convert(entry["user"], InvitedUserOut),
+                            invite=invite_out(settings, entry["token"], entry["expires_at"])) for entry in sheet])
 
     @get("/by-pass/{token:str}", guards=[staff_only], cache=False)
     async def by_pass(self, request: Request, token: FromPath[str]) -> PassHolderOut:

@@ -108,6 +108,8 @@ class ImportRowOut(msgspec.Struct, omit_defaults=True):
     detail: str | None = None
     user_id: int | None = None
     invite: InviteOut | None = None
+    name: str = ""  # name and cohort as in the file: the invite sheet prints them
+    cohort: str = ""
 
 
 class ImportOut(msgspec.Struct):
@@ -160,3 +162,27 @@ class RetentionIn(msgspec.Struct, forbid_unknown_fields=True):
 class RetentionOut(msgspec.Struct):
     days: int
     is_default: bool
+
+
+class CohortInvitesIn(msgspec.Struct, forbid_unknown_fields=True):
+    cohort: Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
+    site: SiteSlug | None = None  # staff: their own site when absent
+
+
+class InvitedUserOut(msgspec.Struct):
+    id: int
+    name: str
+    login: str
+    cohort: str
+
+
+class CohortInviteOut(msgspec.Struct):
+    user: InvitedUserOut
+    invite: InviteOut
+
+
+class CohortInvitesOut(msgspec.Struct):
+    """A printable sheet: one new invite per learner of the cohort who has not activated yet."""
+
+    cohort: str
+    invites: list[CohortInviteOut]

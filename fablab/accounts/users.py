@@ -216,7 +216,7 @@ async def import_cohort(*, actor: CurrentUser, rows: list) -> list[dict]:
     """
     results = []
     for row in rows:
-        result = {"line": row.line, "login": row.login}
+        result = {"line": row.line, "login": row.login, "name": row.name, "cohort": row.cohort}
         try:
             user_id, token, expires_at = await create(
                 actor=actor, name=row.name, login=row.login, site=row.site, cohort=row.cohort)
@@ -228,3 +228,27 @@ async def import_cohort(*, actor: CurrentUser, rows: list) -> list[dict]:
             result.update(status="created", user_id=user_id, token=token, expires_at=expires_at)
         results.append(result)
     return results
+
+
+# A cohort is a class of a few dozen; the bound keeps one request from minting thousands of invites.
+MAX_COHORT_INVITES = 300
+
+
+async def cohort_invites(*, actor: CurrentUser, cohort: str, site: str | None) -> list[dict]:
+    """New invites for every learner of the cohort who has not activated their account yet, to
+    print as one sheet (older invites of theirs stop working). Staff: their own site."""
+    site_id = await resolve_site(actor, site)
+    rows = await db.fetch(
+        "SELECT id, name, login, cohort FROM app_user WHERE role = 'learner' AND active AND password_hash IS NULL "
+        "AND site_id = $1 AND cohort = $2 ORDER BY lower(name), lower(login) LIMIT $3",
+        site_id, cohort, MAX_COHORT_INVITES + 1,
+    )
+    if len(rows) > MAX_COHORT_INVITES:
+        raise InvalidInput(f"More than {MAX_COHORT_INVITES} accounts to invite; import the cohort in parts.",
+                           code="cohort_too_large")
+    sheet = []
+    for row in rows:
+        await target(actor, row["id"], manage=True)
+        token, expires_at = await invites.issue(user_id=row["id"], created_by_id=actor.id)
+        sheet.append({"user": dict(row), "token": token, "expires_at": expires_at})
+    return sheet

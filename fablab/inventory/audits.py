@@ -11,7 +11,8 @@ from fablab.inventory import queries
 from fablab.inventory.tags import normalise_tag
 
 AUDIT_COLUMNS = """
-    a.id, a.site_id, s.slug AS site, a.started_at, a.closed_at, a.report::text AS report,
+    a.id, a.site_id, s.slug AS site, s.name AS site_name, a.started_at, a.closed_at, a.report::text AS report,
+    (a.report->'counts')::text AS counts,
     a.started_by_id, u.login AS started_by_login, u.name AS started_by_name
 """
 AUDIT_FROM = "FROM audit a JOIN site s ON s.id = a.site_id LEFT JOIN app_user u ON u.id = a.started_by_id"
@@ -19,7 +20,10 @@ AUDIT_FROM = "FROM audit a JOIN site s ON s.id = a.site_id LEFT JOIN app_user u 
 
 def _audit_out(row: dict) -> dict:
     return {
-        "id": row["id"], "site": row["site"], "started_at": row["started_at"], "closed_at": row["closed_at"],
+        "id": row["id"], "site": row["site"], "site_name": row["site_name"], "started_at": row["started_at"],
+        "closed_at": row["closed_at"],
+        # A closed count's figures, kept with its report (seen, missing, unexpected, checked_out).
+        "counts": json.loads(row["counts"]) if row["counts"] else None,
         "started_by": queries.user_out(row["started_by_id"], row["started_by_login"], row["started_by_name"]),
         "open": row["closed_at"] is None,
     }

@@ -73,7 +73,7 @@ async def require_resource(tag: str, *, for_update: bool = False) -> dict:
 
 
 BOOKING_COLUMNS = """
-    b.id, b.resource_id, r.tag AS resource, b.site_id, s.slug AS site, b.kind, b.user_id,
+    b.id, b.resource_id, r.tag AS resource, r.name AS resource_name, b.site_id, s.slug AS site, b.kind, b.user_id,
     u.login AS user_login, u.name AS user_name, b.starts_at, b.ends_at, b.blocked_until, b.status,
     b.purpose, b.sequence, b.checked_out_at, b.returned_at
 """
@@ -88,8 +88,8 @@ def booking_out(row: dict | None, now: datetime | None = None) -> dict | None:
     if row is None:
         return None
     out = {
-        "id": row["id"], "resource": row["resource"], "site": row["site"], "kind": row["kind"],
-        "user": user_out(row["user_id"], row["user_login"], row["user_name"]),
+        "id": row["id"], "resource": row["resource"], "resource_name": row["resource_name"], "site": row["site"],
+        "kind": row["kind"], "user": user_out(row["user_id"], row["user_login"], row["user_name"]),
         "starts_at": row["starts_at"], "ends_at": row["ends_at"], "status": row["status"],
         "purpose": row["purpose"], "sequence": row["sequence"],
         "checked_out_at": row["checked_out_at"], "returned_at": row["returned_at"],
@@ -262,3 +262,17 @@ async def holders_between(resource_id: int, start: datetime, end: datetime) -> l
     )
     return [{"holder": user_out(row["holder_id"], row["login"], row["name"]), "booking": row["booking_id"],
              "from": row["at"], "to": row["until"]} for row in rows]
+
+
+async def open_loans(resource_ids: list[int], now: datetime) -> dict[int, dict]:
+    """The open check-out of each of these items, by item id: holder, due time, overdue."""
+    if not resource_ids:
+        return {}
+    rows = await db.fetch(
+        "SELECT b.resource_id, b.ends_at, u.id AS user_id, u.login, u.name FROM booking b "
+        "LEFT JOIN app_user u ON u.id = b.user_id "
+        "WHERE b.status = 'checked_out' AND b.resource_id = ANY($1::int[])",
+        resource_ids,
+    )
+    return {row["resource_id"]: {"holder": user_out(row["user_id"], row["login"], row["name"]),
+                                 "due_at": row["ends_at"], "overdue": row["ends_at"] < now} for row in rows}

@@ -85,9 +85,16 @@ class ResourceController(Controller):
         self, request: Request, site: FromQuery[str | None] = None, kind: FromQuery[Kind | None] = None,
         status: FromQuery[Status | None] = None, q: FromQuery[str | None] = None,
     ) -> list[dict]:
+        """Staff also see, on the items of their own sites, who holds each one now (`loan`)."""
         rows = await queries.list_resources(site=site, kind=kind, status=status, q=q,
                                             notes_of_sites=notes_searchable(request.user))
-        return [resource_out(row, request.user) for row in rows]
+        out = [resource_out(row, request.user) for row in rows]
+        if request.user.is_staff:
+            own = [row["id"] for row in rows if scope.acts_for_site(request.user, row["site_id"])]
+            loans = await queries.open_loans(own, now_utc())
+            for item in out:
+                item["loan"] = loans.get(item["id"])
+        return out
 
     @post("", guards=[staff_only], status_code=HTTP_201_CREATED)
     async def create(self, request: Request, data: JSONBody[ResourceIn]) -> dict:
@@ -215,11 +222,13 @@ class CheckoutController(Controller):
     tags = ["inventory"]
 
     @post("/checkouts", guards=[staff_only], status_code=HTTP_201_CREATED)
-    async def check_out(self, request: Request, data: JSONBody[CheckoutIn]) -> dict:
-        return await custody.check_out(
+    async def check_out(self, request: Request, data: JSONBody[CheckoutIn]) -> Response[dict]:
+        """`dry_run: true` answers 200 with the holder and return time a check-out would give, and lends nothing."""
+        result = await custody.check_out(
             actor=request.user, tag=data.tag, user_ref=data.user, pass_token=data.pass_token,
-            booking_id=data.booking, due_at=data.due_at, note=data.note,
+            booking_id=data.booking, due_at=data.due_at, note=data.note, dry_run=data.dry_run,
         )
+        return Response(result, status_code=HTTP_200_OK if data.dry_run else HTTP_201_CREATED)
 
     @get("/checkouts", guards=[staff_only])
     async def open_checkouts(

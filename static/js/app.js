@@ -19,6 +19,8 @@ const ROUTES = [
   ["learners", "learners", "staff"],
   ["inventory", "inventory", "staff"],
   ["audit", "audit", "staff"],
+  ["audit/:id", "audit-report", "staff"],
+  ["learners/invites", "invites", "staff"],
   ["series", "series", "staff"],
   ["waitlist", "waitlist", "staff"],
   ["admin", "admin", "admin"],
@@ -94,18 +96,50 @@ function hideToast() {
   box.textContent = "";
 }
 
+// Staff and admins have too many screens for a row of links at 360 px: a menu button that opens
+// the full list (a disclosure, closed again on every route change). Learners keep their row of four.
+function navItems() {
+  if (!currentUser()) return [];
+  const items = [["", t("nav.home")]];
+  if (!isStaff()) return [...items, ["book", t("nav.book")], ["bookings", t("nav.bookings")], ["pass", t("nav.pass")]];
+  items.push(
+    ["scan", t("nav.scan")], ["today", t("nav.today")], ["book", t("nav.book")], ["learners", t("desk.nav_learners")],
+    ["inventory", t("desk.nav_inventory")], ["audit", t("desk.nav_audit")], ["series", t("nav.series")],
+    ["waitlist", t("nav.waitlist")], ["reports", t("desk.nav_reports")],
+  );
+  if (isAdmin()) items.push(["admin", t("desk.nav_admin")]);
+  return items;
+}
+
 function renderNav(active) {
-  const user = currentUser();
-  const items = [];
-  if (user) {
-    items.push(["", t("nav.home")]);
-    if (isStaff()) items.push(["scan", t("nav.scan")], ["today", t("nav.today")], ["series", t("nav.series")], ["waitlist", t("nav.waitlist")]);
-    else items.push(["book", t("nav.book")], ["bookings", t("nav.bookings")], ["pass", t("nav.pass")]);
-  }
+  const items = navItems();
   const nav = document.getElementById("nav");
-  replace(nav, items.length ? h("ul", {}, items.map(([route, label]) => h("li", {}, h("a", {
+  nav.onkeydown = null;
+  const links = (attrs) => h("ul", attrs, items.map(([route, label]) => h("li", {}, h("a", {
     href: href(route), "aria-current": route === active ? "page" : null,
-  }, label)))) : null);
+  }, label))));
+  if (!items.length) {
+    replace(nav);
+  } else if (!isStaff()) {
+    replace(nav, links({}));
+  } else {
+    const list = links({id: "nav-menu", class: "nav-menu", hidden: true});
+    const setOpen = (open) => {
+      list.hidden = !open;
+      toggle.setAttribute("aria-expanded", String(open));
+    };
+    const toggle = h("button", {type: "button", class: "menu-toggle", "aria-expanded": "false", "aria-controls": "nav-menu",
+      onclick: () => setOpen(list.hidden)}, t("desk.menu"));
+    // Escape closes the menu and gives the focus back to its button.
+    nav.onkeydown = (event) => {
+      if (event.key === "Escape" && !list.hidden) {
+        setOpen(false);
+        toggle.focus();
+      }
+    };
+    const here = items.find(([route]) => route === active);
+    replace(nav, h("div", {class: "menu-row"}, toggle, here ? h("span", {class: "menu-here"}, here[1]) : null), list);
+  }
   document.getElementById("brand").textContent = t("app.name");
 }
 
