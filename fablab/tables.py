@@ -147,6 +147,9 @@ class Booking(Table, tablename="booking", db=DB):
     no_show_at = Timestamptz(null=True, default=None)
     series = _fk(BookingSeries, "series_id")
     occurrence_date = Date(null=True, default=None)
+    # Set when the system cancelled it (e.g. "closure"): the learner gets told why.
+    cancel_reason = Text(null=True, default=None)
+    cancel_note = Text(default="")
 
 
 WAITLIST_STATUSES = ("waiting", "booked", "removed", "expired")

@@ -85,3 +85,12 @@ def waitlist_reminders(booking: dict) -> list[Reminder]:
     if booking["status"] != "confirmed" or learner is None or booking.get("waitlist_booked_at") is None:
         return []
     return [Reminder("waitlist_booked", booking, learner, booking["waitlist_booked_at"], booking["starts_at"])]
+
+
+def cancellation_reminders(booking: dict) -> list[Reminder]:
+    """"Your booking was cancelled" (the site closes those days): once, from the cancellation
+    until the time the booking would have started; ordinary cancellations need no message."""
+    learner = learner_of(booking)
+    if booking["status"] != "cancelled" or learner is None or not booking.get("cancel_reason"):
+        return []
+    return [Reminder("booking_cancelled", booking, learner, booking["cancelled_at"], booking["starts_at"])]

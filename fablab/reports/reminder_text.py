@@ -41,6 +41,12 @@ def subject_and_body(reminder: Reminder) -> tuple[str, str]:
         body = (f"{greeting}Une place s'est libérée et la liste d'attente vous l'a donnée :\n\n  {item}\n"
                 f"  Fablab de {b['site_name']}\n  du {start}\n  au {end}\n\nC'est une réservation comme les "
                 "autres : si vous n'en avez plus besoin, annulez-la dans l'application pour la personne suivante.")
+    elif reminder.kind == "booking_cancelled":
+        subject = f"Annulée : {b['resource_name']}, {french_moment(b['starts_at'], tz)}"
+        why = f" ({b['cancel_note']})" if b.get("cancel_note") else ""
+        body = (f"{greeting}Le fablab de {b['site_name']} sera fermé{why} : votre réservation est annulée.\n\n"
+                f"  {item}\n  du {start}\n  au {end}\n\nVous pouvez réserver un autre jour dans l'application. "
+                "Désolés pour ce changement.")
     elif reminder.kind == "loan_due":
         subject = f"Rappel : {b['resource_name']} est à rendre à {french_time(b['ends_at'], tz)}"
         body = (f"{greeting}Votre emprunt se termine bientôt :\n\n  {item}\n  à rendre au fablab de {b['site_name']}\n"
