@@ -1,0 +1,25 @@
+// What the administration screens share: the way back to the hub, messages, and their own error texts.
+import {errorMessage} from "/js/api.js";
+import {h, notice, replace} from "/js/dom.js";
+import {has, t} from "/js/i18n.js";
+
+// Codes the admin screens meet that the general dictionary does not know yet.
+export function adminError(error) {
+  const key = `admin2.errors.${error && error.code}`;
+  return error && error.code && has(key) ? t(key) : errorMessage(error);
+}
+
+export function backToHub() {
+  return h("p", {class: "back"}, h("a", {href: "/#/admin"}, t("admin2.back")));
+}
+
+// A message area: say(text) for success, fail(error) for a refusal; both announced.
+export function messageArea() {
+  const box = h("div", {class: "messages", "aria-live": "polite"});
+  return {
+    box,
+    say: (text) => replace(box, notice(text, "ok")),
+    fail: (error) => replace(box, notice(typeof error === "string" ? error : adminError(error))),
+    clear: () => replace(box),
+  };
+}
