@@ -35,9 +35,9 @@ function hitList(bookings, tz) {
     h("p", {class: "item-sub"}, fmt.span(b.starts_at, b.ends_at, tz))))));
 }
 
-function addForm(site, messages, reload) {
-  const from = h("input", {type: "date", required: true, min: fmt.today(site.timezone)});
-  const until = h("input", {type: "date", required: true, min: fmt.today(site.timezone)});
+function addForm(currentSite, messages, reload) {
+  const from = h("input", {type: "date", required: true, min: fmt.today()});
+  const until = h("input", {type: "date", required: true, min: fmt.today()});
   const reason = h("input", {maxlength: "500", required: true});
   const everywhere = h("input", {type: "checkbox"});
   const step = h("div", {"aria-live": "polite"});
@@ -51,6 +51,7 @@ function addForm(site, messages, reload) {
   });
 
   async function create(cancel) {
+    const site = currentSite();
     try {
       const created = await post(`/api/sites/${site.slug}/closures`, {starts_on: from.value, ends_on: until.value,
         reason: reason.value.trim(), all_sites: everywhere.checked, cancel_bookings: cancel});
@@ -69,6 +70,7 @@ function addForm(site, messages, reload) {
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     if (until.value < from.value) return messages.fail(t("admin2.closures.bad_order"));
+    const site = currentSite();
     try {
       const impact = await get(`/api/sites/${site.slug}/closures/impact${query({from: from.value, to: until.value, all_sites: everywhere.checked || ""})}`);
       if (impact.count === 0) return create(false);
@@ -88,17 +90,25 @@ function addForm(site, messages, reload) {
 export async function render(root, ctx) {
   const messages = messageArea();
   const sites = await get("/api/sites");
-  const site = sites.find((s) => s.slug === ctx.query.get("site")) || sites[0];
+  let site = sites.find((s) => s.slug === ctx.query.get("site")) || sites[0];
   const siteSelect = select(sites.map((s) => [s.slug, s.name]), {value: site.slug});
-  siteSelect.addEventListener("change", () => ctx.go(`admin/closures${query({site: siteSelect.value})}`));
   const list = h("ul", {class: "list"});
   const reload = async () => {
     const today = fmt.today(site.timezone);
     const rows = await get(`/api/sites/${site.slug}/closures${query({from: today, to: fmt.addDays(today, 365)})}`);
     replace(list, rows.length ? rows.map((c) => closureItem(c, messages, reload)) : h("li", {class: "empty"}, t("admin.no_closures")));
   };
+  siteSelect.addEventListener("change", async () => {
+    site = sites.find((s) => s.slug === siteSelect.value);
+    messages.clear();
+    try {
+      await reload();
+    } catch (error) {
+      messages.fail(error);
+    }
+  });
   await reload();
   root.append(backToHub(), h("h1", {}, t("admin.closures")), h("div", {class: "card"}, field(t("admin.site"), siteSelect)),
-    messages.box, addForm(site, messages, reload),
+    messages.box, addForm(() => site, messages, reload),
     h("section", {class: "card", "aria-labelledby": "h-clo-list"}, h("h2", {id: "h-clo-list"}, t("admin2.closures.coming")), list));
 }

@@ -84,10 +84,23 @@ export async function render(root, ctx) {
   const kind = KINDS.includes(ctx.query.get("kind")) ? ctx.query.get("kind") : "laptop";
   const siteSelect = select(sites.map((s) => [s.slug, s.name]), {value: site});
   const kindSelect = select(KINDS.map((k) => [k, fmt.kindLabel(k)]), {value: kind});
-  const pick = () => ctx.go(`admin/policies${query({site: siteSelect.value, kind: kindSelect.value})}`);
-  siteSelect.addEventListener("change", pick);
-  kindSelect.addEventListener("change", pick);
+  const panel = h("div", {"aria-live": "polite"});
+  let shown = 0;
+  // The rules of the chosen site and kind, in place; an answer to an older choice is dropped.
+  async function show() {
+    const mine = ++shown;
+    messages.clear();
+    try {
+      const content = await kindPanel(siteSelect.value, kindSelect.value, trainings, messages);
+      if (mine === shown) replace(panel, content);
+    } catch (error) {
+      if (mine === shown) messages.fail(error);
+    }
+  }
+  siteSelect.addEventListener("change", show);
+  kindSelect.addEventListener("change", show);
+  replace(panel, await kindPanel(site, kind, trainings, messages));
   root.append(backToHub(), h("h1", {}, t("admin2.policy.title")),
     h("div", {class: "card"}, field(t("admin.site"), siteSelect), field(t("admin2.policy.kind"), kindSelect)),
-    messages.box, await kindPanel(site, kind, trainings, messages));
+    messages.box, panel);
 }
