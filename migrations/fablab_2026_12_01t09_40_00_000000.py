@@ -1,4 +1,4 @@
-"""A closure may cancel the bookings it hits; the learners are told through the sent-log (issue 15)."""
+"""A closure may cancel the bookings it hits (cancel_reason "closure", with a note for the learner; issue 15)."""
 
 from pathlib import Path
 

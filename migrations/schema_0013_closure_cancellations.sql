@@ -1,16 +1,12 @@
 -- Closures (issue 15): a closure may cancel the confirmed bookings it hits, and the learners are
--- told through the reminders' sent-log like every other message.
+-- told like those of a retired item (migration 0009): cancel_reason 'closure', through the
+-- reminders' sent-log ("booking_withdrawn").
+ALTER TABLE booking DROP CONSTRAINT booking_cancel_reason_check;
+ALTER TABLE booking ADD CONSTRAINT booking_cancel_reason_check
+    CHECK (cancel_reason IS NULL OR cancel_reason IN ('resource_retired', 'resource_lost', 'closure'));
 
--- Why a booking was cancelled by the system rather than by its owner or the desk: 'closure' (the
--- site closes those days; cancel_note holds the closure's reason, shown to the learner). NULL for
--- ordinary cancellations, which need no message.
-ALTER TABLE booking ADD COLUMN cancel_reason text;
+-- What the learner is told beside the reason (the closure's own words, "Dégât des eaux").
 ALTER TABLE booking ADD COLUMN cancel_note text NOT NULL DEFAULT '';
-
--- "Your booking was cancelled" goes out once, through the sent-log.
-ALTER TABLE reminder_log DROP CONSTRAINT reminder_log_kind_check;
-ALTER TABLE reminder_log ADD CONSTRAINT reminder_log_kind_check
-    CHECK (kind IN ('booking_start', 'loan_due', 'loan_overdue', 'waitlist_booked', 'booking_cancelled'));
 
 -- The sender's look-up of recent system cancellations (few rows: a partial index).
 CREATE INDEX booking_system_cancelled ON booking (cancelled_at) WHERE cancel_reason IS NOT NULL;

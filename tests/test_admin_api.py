@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 from fablab import db
 from fablab.reports import reminders
-from fablab.reports.reminder_plan import cancellation_reminders
+from fablab.reports.reminder_plan import withdrawn_reminders
 from fablab.reports.reminder_text import subject_and_body
 from tests.test_bookings import DAY, assert_problem, book, ordinary_day_after
 
@@ -91,21 +91,22 @@ async def test_the_learner_is_told_once_through_the_reminders(admin, learner, st
     await admin.post("/api/sites/vlg/closures", json={
         "starts_on": DAY.isoformat(), "ends_on": DAY.isoformat(), "reason": "Dégât des eaux", "cancel_bookings": True})
     now = datetime.now(PARIS)
-    planned = [r for r in await reminders.plan(now, now) if r.kind == "booking_cancelled"]
+    planned = [r for r in await reminders.plan(now, now) if r.kind == "booking_withdrawn"]
     assert [(r.booking["id"], r.recipient.email) for r in planned] == [(hit["id"], "ines@example.org")]
     subject, body = subject_and_body(planned[0])
-    assert subject.startswith("Annulée : ") and "Dégât des eaux" in body and "fermé" in body
+    assert subject == "Réservation annulée : le fablab de Villeneuve-la-Garenne sera fermé"
+    assert "Dégât des eaux" in body and "retiré" not in body
 
     # Staff see it among the day's messages (sent or, without SMTP, what would be sent).
     pending = (await staff.get("/api/reminders/pending")).json()["reminders"]
-    assert [(item["booking_id"], item["status"]) for item in pending if item["kind"] == "booking_cancelled"] == [
+    assert [(item["booking_id"], item["status"]) for item in pending if item["kind"] == "booking_withdrawn"] == [
         (hit["id"], "smtp_off")]
 
     # Once sent, the sent-log keeps it from going out again.
     await db.fetch("INSERT INTO reminder_log (booking_id, kind, recipient_id, status, last_tried_at, sent_at) "
-                   "SELECT $1, 'booking_cancelled', user_id, 'sent', now(), now() FROM booking WHERE id = $1", hit["id"])
+                   "SELECT $1, 'booking_withdrawn', user_id, 'sent', now(), now() FROM booking WHERE id = $1", hit["id"])
     pending = (await staff.get("/api/reminders/pending")).json()["reminders"]
-    assert [item["status"] for item in pending if item["kind"] == "booking_cancelled"] == ["sent"]
+    assert [item["status"] for item in pending if item["kind"] == "booking_withdrawn"] == ["sent"]
 
 
 def test_only_system_cancellations_call_for_a_message():
@@ -113,10 +114,10 @@ def test_only_system_cancellations_call_for_a_message():
     row = {"id": 1, "status": "cancelled", "user_id": 5, "user_name": "Inès", "user_email": "i@example.org",
            "user_reachable": True, "starts_at": start, "ends_at": start + timedelta(hours=1),
            "cancelled_at": start - timedelta(days=1), "cancel_reason": "closure", "cancel_note": ""}
-    [reminder] = cancellation_reminders(row)
-    assert reminder.send_at == row["cancelled_at"] and reminder.expires_at == start
-    assert cancellation_reminders({**row, "cancel_reason": None}) == []
-    assert cancellation_reminders({**row, "user_reachable": False}) == []
+    [reminder] = withdrawn_reminders(row)
+    assert reminder.kind == "booking_withdrawn" and reminder.send_at == row["cancelled_at"]
+    assert withdrawn_reminders({**row, "cancel_reason": None}) == []
+    assert withdrawn_reminders({**row, "user_reachable": False}) == []
 
 
 async def test_admin_creates_a_training(admin, staff, learner):

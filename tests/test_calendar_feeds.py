@@ -343,7 +343,7 @@ async def test_staff_feed_names_holders_and_refuses_learners(anon, learner, staf
     refused = await learner.post("/api/me/staff-feed-token")
     assert refused.status_code == 403
     other_site = await staff_link(staff, "pfs")
-    assert other_site.status_code == 403 and other_site.json()["code"] == "other_site"
+    assert other_site.status_code == 403 and other_site.json()["code"] == "not_your_site"
     created = await staff_link(staff)
     assert created.status_code == 201
     path = created.json()["https"].removeprefix("http://testserver")

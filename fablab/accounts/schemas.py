@@ -33,6 +33,8 @@ class UserOut(msgspec.Struct):
     site: str | None
     cohort: str = ""
     active: bool = True
+    # Staff and admins: the sites they act for (an admin: every site); learners: none.
+    sites: list[str] = msgspec.field(default_factory=list)
 
 
 class UserListItem(msgspec.Struct):
@@ -56,6 +58,7 @@ class CertificationOut(msgspec.Struct):
 
 
 class UserDetail(UserListItem):
+    sites: list[str]  # staff and admins: the sites they act for (an admin: every site)
     created_at: datetime
     certifications: list[CertificationOut]
     invite_expires_at: datetime | None  # the pending invite, if any
@@ -89,6 +92,12 @@ class UserPatch(msgspec.Struct, forbid_unknown_fields=True):
     name: Name | msgspec.UnsetType = msgspec.UNSET
     cohort: Cohort | msgspec.UnsetType = msgspec.UNSET
     active: bool | msgspec.UnsetType = msgspec.UNSET
+
+
+class SitesIn(msgspec.Struct, forbid_unknown_fields=True):
+    """The sites a staff account acts for (admins only), replacing the previous list."""
+
+    sites: Annotated[list[SiteSlug], msgspec.Meta(max_length=100)]
 
 
 class ImportRowOut(msgspec.Struct, omit_defaults=True):

@@ -34,6 +34,10 @@ async def require_site(slug: str) -> dict:
     return site
 
 
+async def site_by_id(site_id: int) -> dict:
+    return _site(await db.fetchone(f"SELECT {SITE_COLUMNS} FROM site s WHERE s.id = $1", site_id))
+
+
 def require_kind(kind: str | None) -> str:
     if kind not in KINDS:
         raise InvalidInput(f"kind must be one of {', '.join(KINDS)}.", code="unknown_kind")
@@ -329,7 +333,7 @@ def day_bounds(day: date, calendar: SiteCalendar) -> tuple[datetime, datetime]:
 # Bookings as the API shows them
 
 BOOKING_SELECT = """
-SELECT b.id, r.tag AS resource, r.name AS resource_name, s.slug AS site, b.kind,
+SELECT b.id, r.tag AS resource, r.name AS resource_name, s.slug AS site, b.site_id, b.kind,
        b.user_id, u.login AS user_login, u.name AS user_name, b.created_by_id,
        b.starts_at, b.ends_at, b.status, b.purpose, b.sequence, b.created_at, b.updated_at,
        b.checked_out_at, b.returned_at, b.cancelled_at, b.no_show_at, b.series_id, b.cancel_reason, b.cancel_note
@@ -341,8 +345,10 @@ LEFT JOIN app_user u ON u.id = b.user_id
 def booking_out(row: dict) -> dict:
     out = {key: row[key] for key in (
         "id", "resource", "resource_name", "site", "kind", "starts_at", "ends_at", "status", "purpose", "sequence",
-        "created_at", "updated_at", "checked_out_at", "returned_at", "cancelled_at", "no_show_at", "series_id",
-        "cancel_reason", "cancel_note")}
+        "created_at", "updated_at", "checked_out_at", "returned_at", "cancelled_at", "no_show_at", "series_id")}
+    # Set when the system cancelled it: the item was retired or lost (the app says so).
+    out["cancel_reason"] = row.get("cancel_reason")
+    out["cancel_note"] = row.get("cancel_note") or ""
     out["user"] = (None if row["user_id"] is None
                    else {"id": row["user_id"], "login": row["user_login"], "name": row["user_name"]})
     return out

@@ -9,12 +9,12 @@ from datetime import date, datetime, timedelta, timezone
 
 import asyncpg
 
-from fablab import db
+from fablab import db, scope
 from fablab.accounts.current import CurrentUser
 from fablab.bookings import queries
 from fablab.bookings.rules import (
-    Policy, SiteCalendar, Usage, check_booking, check_order, check_quotas, check_resource_status, check_training,
-    opening_hours_json, parse_opening_hours, quota_headroom, validate_policy, walk_up_due, week_bounds,
+    Policy, SiteCalendar, Usage, check_booking, check_order, check_override_bounds, check_quotas, check_resource_status,
+    check_training, opening_hours_json, parse_opening_hours, quota_headroom, validate_policy, walk_up_due, week_bounds,
 )
 from fablab.db import DB
 from fablab.errors import BookingConflict, Conflict, Forbidden, InvalidInput, NotFound
@@ -174,9 +174,12 @@ async def _insert_with_savepoint(args: tuple, rules: _BookerRules, now: datetime
     return row
 
 
-def _check_may_book_for(actor: CurrentUser, user_id: int) -> None:
-    if user_id != actor.id and not actor.is_staff:
+async def _check_may_book_for(actor: CurrentUser, user_id: int) -> None:
+    if user_id == actor.id:
+        return
+    if not actor.is_staff:
         raise Forbidden("Only staff book for someone else.", code="not_allowed_for_others")
+    await scope.require_person_id(actor, user_id)
 
 
 class _UnitTaken(BookingConflict):
@@ -199,12 +202,14 @@ async def create_booking(*, actor: CurrentUser, user_id: int, starts_at: datetim
     resource_id (the API passes the tag, saving a lookup).
     """
     check_order(starts_at, ends_at)
-    _check_may_book_for(actor, user_id)
+    await _check_may_book_for(actor, user_id)
     if not enforce_policy and not actor.is_staff:
         raise Forbidden("Only staff may override the booking rules.", code="override_not_allowed")
+    now = now or _now()
+    if not enforce_policy:
+        check_override_bounds(starts_at, ends_at, now)
     if resource_id is None and resource_tag is None and (site is None or kind is None):
         raise InvalidInput("Give a resource, or a site and a kind.", code="resource_required")
-    now = now or _now()
     request = _BookingRequest(actor=actor, user_id=user_id, starts_at=starts_at, ends_at=ends_at, purpose=purpose,
                               enforce_policy=enforce_policy, now=now)
     if resource_id is None and resource_tag is None:
@@ -239,6 +244,12 @@ class _BookingRequest:
     def dates_concerned(self) -> tuple[date, date]:
         return _dates_concerned(self.starts_at, self.ends_at, self.now)
 
+    def check_site(self, site_id: int) -> None:
+        """Booking for someone else, or past the rules, is staff work: on the staff's sites only.
+        Booking for oneself within the rules is what any learner may do, anywhere."""
+        if self.user_id != self.actor.id or not self.enforce_policy:
+            scope.require_site(self.actor, site_id, "This item")
+
     def row_for(self, unit: dict, policy: Policy) -> tuple:
         """INSERT_BOOKING's $1..$9 for this request on one unit (id, site_id, kind) under its policy."""
         return (unit["id"], unit["site_id"], unit["kind"], self.user_id, self.actor.id, self.starts_at, self.ends_at,
@@ -257,6 +268,7 @@ async def _book_unit(request: _BookingRequest, ref: int | str, *, nested: bool) 
         if context.user is None:
             raise NotFound(f"No active user {request.user_id}.", code="unknown_user")
         resource, policy = context.resource, context.policy
+        request.check_site(resource["site_id"])
         check_resource_status(resource["status"])
         if request.enforce_policy:
             check_booking(starts_at=request.starts_at, ends_at=request.ends_at, policy=policy,
@@ -276,6 +288,7 @@ async def _book_any_unit_of_kind(request: _BookingRequest, site: str, kind: str)
     first, last = request.dates_concerned
     async with DB.transaction():
         site_row = await queries.require_site(site)
+        request.check_site(site_row["id"])
         policy = await queries.policy_for(site_row["id"], kind)
         user = await _lock_user(request.user_id, request.now, site_id=site_row["id"], kind=kind)
         calendar = None
@@ -321,10 +334,13 @@ async def cancel_booking(*, actor: CurrentUser, booking_id: int, now: datetime |
             "WHERE id = $1 FOR NO KEY UPDATE", booking_id)
         if row is None or (row["user_id"] != actor.id and not actor.is_staff):
             raise NotFound(f"No booking {booking_id}.", code="unknown_booking")
+        desk = scope.acts_for_site(actor, row["site_id"])
+        if row["user_id"] != actor.id and not desk:
+            raise Forbidden("This booking belongs to a site you do not work for.", code=scope.NOT_YOUR_SITE)
         if row["status"] != "confirmed":
             raise Conflict(f"This booking is {row['status']}; it cannot be cancelled.", code="not_cancellable",
                            booking_status=row["status"])
-        if not actor.is_staff and row["starts_at"] <= now:
+        if not desk and row["starts_at"] <= now:
             raise Conflict("This booking has started; ask the desk to cancel it.", code="already_started")
         await db.fetch(
             "UPDATE booking SET status = 'cancelled', cancelled_at = $2, sequence = sequence + 1, updated_at = now() "
@@ -332,6 +348,26 @@ async def cancel_booking(*, actor: CurrentUser, booking_id: int, now: datetime |
         if row["blocked_until"] > now:
             await offer_freed(row, now)
         return queries.booking_out(await queries.booking(booking_id))
+
+
+WITHDRAW = """
+UPDATE booking SET status = 'cancelled', cancelled_at = $2, cancel_reason = $3, sequence = sequence + 1,
+       updated_at = now()
+WHERE resource_id = $1 AND status = 'confirmed' AND ends_at > $2
+RETURNING id
+"""
+
+
+async def withdraw_bookings(*, resource_id: int, reason: str, now: datetime | None = None) -> list[int]:
+    """The item was retired or lost (reason resource_retired / resource_lost): its confirmed bookings
+    still to come are cancelled, saying why, and its waitlist entries end. Within the caller's
+    transaction, on an item row it has locked. The learners are told by the reminders' mail path
+    (booking_withdrawn) and see the reason in the app."""
+    now = now or _now()
+    rows = await db.fetch(WITHDRAW, resource_id, now, reason)
+    await db.fetch("UPDATE waitlist_entry SET status = 'removed', resolved_at = $2, skip_reason = $3 "
+                   "WHERE resource_id = $1 AND status = 'waiting'", resource_id, now, reason)
+    return [row["id"] for row in rows]
 
 
 async def expire_no_shows(now: datetime | None = None) -> int:
@@ -396,7 +432,7 @@ async def closure_impact(*, slug: str, starts_on: date, ends_on: date, all_sites
 async def add_closure(*, slug: str, starts_on: date, ends_on: date, reason: str, all_sites: bool,
                       cancel_bookings: bool = False, now: datetime | None = None) -> dict:
     """A closure of whole days. With cancel_bookings, the confirmed bookings it hits are cancelled
-    in the same transaction and their learners told (reminders send "booking_cancelled" once);
+    in the same transaction and their learners told (reminders send "booking_withdrawn" once);
     without, they stay and `affected_bookings` says how many the staff must call."""
     _check_closure_days(starts_on, ends_on)
     now = now or _now()

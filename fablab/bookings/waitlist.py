@@ -17,11 +17,12 @@ from zoneinfo import ZoneInfo
 
 import asyncpg
 
-from fablab import db
+from fablab import db, scope
 from fablab.accounts.current import CurrentUser
 from fablab.bookings import queries
+from fablab.bookings.rules import check_booking, check_resource_status
 from fablab.db import DB
-from fablab.errors import BookingConflict, Conflict, DomainError, Forbidden, InvalidInput, NotFound
+from fablab.errors import BookingConflict, Conflict, DomainError, Forbidden, InvalidInput, NotFound, PolicyViolation
 
 # An offer tries this many waiting people at most: a long queue of refusals costs bounded work.
 MAX_TRIES_PER_OFFER = 20
@@ -127,6 +128,28 @@ async def _wish(site: dict, kind: str, day: date | None, starts_at: datetime | N
     return local_day, starts_at, ends_at
 
 
+async def _check_wish_bookable(site: dict, kind: str, unit: dict | None, starts_at: datetime, ends_at: datetime,
+                               now: datetime) -> None:
+    """Refuse at join a wish no offer could ever give: a unit lost or retired (or a kind with no
+    unit left), or a slot the rules do not allow (closed, misaligned, too long...). Who asks does
+    not matter here: training and quotas change, and are checked when the slot is offered. Lead
+    time is left out too: a wish beyond the booking horizon becomes bookable as the days pass."""
+    if unit is not None:
+        if unit["status"] in ("lost", "retired"):
+            check_resource_status(unit["status"])
+    elif not await db.fetchval("SELECT 1 FROM resource WHERE site_id = $1 AND kind = $2 "
+                               "AND status NOT IN ('lost', 'retired') LIMIT 1", site["id"], kind):
+        raise PolicyViolation("No unit of this kind can be booked at this site.", code="resource_unavailable")
+    policy = await queries.policy_for(site["id"], kind, unit["id"] if unit else None)
+    first, last = starts_at.date() - timedelta(days=1), ends_at.date() + timedelta(days=1)
+    calendar = await queries.calendar_for(site, first, last)
+    try:
+        check_booking(starts_at=starts_at, ends_at=ends_at, policy=policy, calendar=calendar, now=now)
+    except PolicyViolation as refusal:
+        if refusal.code != "too_far_ahead":
+            raise
+
+
 async def join(*, actor: CurrentUser, user_id: int, site: str, kind: str, resource_tag: str | None = None,
                day: date | None = None, starts_at: datetime | None = None, ends_at: datetime | None = None,
                now: datetime | None = None) -> dict:
@@ -136,7 +159,10 @@ async def join(*, actor: CurrentUser, user_id: int, site: str, kind: str, resour
     now = now or _now()
     kind = queries.require_kind(kind)
     site_row = await queries.require_site(site)
-    resource_id = None
+    if user_id != actor.id:  # staff queueing a learner: desk work, on their sites
+        await scope.require_person_id(actor, user_id)
+        scope.require_site(actor, site_row["id"], "This site")
+    resource_id, unit = None, None
     if resource_tag is not None:
         unit = await queries.resource_by_tag(resource_tag)
         if unit is None:
@@ -145,6 +171,7 @@ async def join(*, actor: CurrentUser, user_id: int, site: str, kind: str, resour
             raise InvalidInput("This item is of another kind or at another site.", code="resource_mismatch")
         resource_id = unit["id"]
     local_day, starts_at, ends_at = await _wish(site_row, kind, day, starts_at, ends_at, now)
+    await _check_wish_bookable(site_row, kind, unit, starts_at, ends_at, now)
     async with DB.transaction():
         await db.fetch("SAVEPOINT waitlist_join")
         try:
@@ -168,9 +195,10 @@ async def join(*, actor: CurrentUser, user_id: int, site: str, kind: str, resour
 
 async def _booker(user_id: int) -> CurrentUser | None:
     row = await db.fetchone(
-        "SELECT u.id, u.login, u.name, u.role, u.site_id, s.slug AS site FROM app_user u "
+        "SELECT u.id, u.login, u.name, u.role, u.site_id, s.slug AS site, "
+        "ARRAY(SELECT ss.site_id FROM staff_site ss WHERE ss.user_id = u.id) AS site_ids FROM app_user u "
         "LEFT JOIN site s ON s.id = u.site_id WHERE u.id = $1 AND u.active", user_id)
-    return CurrentUser(session_id=0, **row) if row else None
+    return CurrentUser(session_id=0, **{**row, "site_ids": frozenset(row["site_ids"])}) if row else None
 
 
 async def _try_entry(entry_id: int, now: datetime, *, enforce_policy: bool, actor: CurrentUser | None = None) -> bool:
@@ -249,11 +277,13 @@ async def offer_everything_free(now: datetime | None = None, limit: int = 500) -
 # Staff and owner actions
 
 
-async def _locked_entry(entry_id: int, actor: CurrentUser) -> dict:
-    row = await db.fetchone("SELECT id, user_id, status FROM waitlist_entry WHERE id = $1 FOR NO KEY UPDATE",
+async def _locked_entry(entry_id: int, actor: CurrentUser, *, desk_only: bool = False) -> dict:
+    row = await db.fetchone("SELECT id, user_id, site_id, status FROM waitlist_entry WHERE id = $1 FOR NO KEY UPDATE",
                             entry_id)
     if row is None or (row["user_id"] != actor.id and not actor.is_staff):
         raise NotFound(f"No waitlist entry {entry_id}.", code="unknown_entry")
+    if row["user_id"] != actor.id or desk_only:
+        scope.require_site(actor, row["site_id"], "This waitlist entry")
     if row["status"] != "waiting":
         raise Conflict(f"This entry is {row['status']}.", code="not_waiting", entry_status=row["status"])
     return row
@@ -273,7 +303,7 @@ async def promote(*, actor: CurrentUser, entry_id: int, now: datetime | None = N
         raise Forbidden("Only staff promote a waitlist entry.", code="staff_only")
     now = now or _now()
     async with DB.transaction():
-        await _locked_entry(entry_id, actor)
+        await _locked_entry(entry_id, actor, desk_only=True)
         if not await _try_entry(entry_id, now, enforce_policy=False, actor=actor):
             row = await entry(entry_id)
             if row["status"] == "waiting":

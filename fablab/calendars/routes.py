@@ -12,7 +12,8 @@ from fablab.calendars.conditional import http_date, not_modified
 from fablab.calendars.content import KIND_LABELS, KINDS
 from fablab.calendars.feeds import FEED_NOT_FOUND, RenderedFeed
 from fablab.calendars.schemas import FeedLinkOut, FeedsOut, PrivateFeedOut, PublicFeedOut
-from fablab.errors import Forbidden, InvalidInput, NotFound
+from fablab import scope
+from fablab.errors import InvalidInput, NotFound
 from fablab.guards import public, signed_in, staff_only
 from fablab.settings import Settings
 
@@ -141,9 +142,8 @@ class FeedLinkController(Controller):
             row = await queries.site_by_slug(site)
             if row is None:
                 raise NotFound(f"No site {site!r}.", code="site_not_found")
-            if not user.is_admin and row["id"] != user.site_id:
-                raise Forbidden("Staff feeds are for your own site.", code="other_site")
             site_id = row["id"]
+        scope.require_site(user, site_id, "This site")  # the feed names the learners
         token = await service.rotate_feed_token(user_id=user.id, scope="staff", site_id=site_id)
         return feed_links(settings, f"/cal/staff/{token}.ics")
 

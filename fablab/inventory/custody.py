@@ -9,11 +9,12 @@ from zoneinfo import ZoneInfo
 
 import asyncpg
 
-from fablab import db
+from fablab import db, scope
 from fablab.db import DB
 from fablab.errors import BookingConflict, Conflict, InvalidInput, NotFound
 from fablab.inventory import queries
 from fablab.inventory.service import change_status
+from fablab.bookings.rules import check_override_bounds
 from fablab.inventory.tags import normalise_tag
 
 WALK_UP_PURPOSE = "Prêt au comptoir"
@@ -167,6 +168,8 @@ async def check_out(*, actor, tag: str, user_ref: int | str | None = None, pass_
     now = now or datetime.now(timezone.utc)
     if due_at is not None and due_at <= now:
         raise InvalidInput("due_at must be in the future.", code="due_at_in_past")
+    if due_at is not None:
+        check_override_bounds(now, due_at, now)  # a due time chosen at the desk is an override: bounded
     tag = normalise_tag(tag)
     user_id = None
     if pass_token:
@@ -180,6 +183,7 @@ async def check_out(*, actor, tag: str, user_ref: int | str | None = None, pass_
         # The row lock makes two desks scanning the same tag queue up; the second then sees the
         # first check-out and gets a clear 409 (the unique index is the last guard).
         resource, open_id = await queries.lock_with_open_checkout(tag)
+        scope.require_site(actor, resource["site_id"], "This item")
         if resource["status"] != "available":
             raise ResourceUnavailable(f"{tag} is {resource['status']}.", resource_status=resource["status"])
         if open_id is not None:
@@ -188,7 +192,10 @@ async def check_out(*, actor, tag: str, user_ref: int | str | None = None, pass_
         if booking_id is not None:
             booking = await _chosen_booking(booking_id, resource, user_id, now)
             user_id = booking["user_id"]
-        else:
+        # Lent to a learner of the staff's sites (or to the staff member themselves), never to
+        # another staff member or an admin.
+        await scope.require_person_id(actor, user_id)
+        if booking_id is None:
             booking = await db.fetchone(MATCHING_BOOKING, user_id, resource["id"], resource["site_id"],
                                         resource["kind"], now)
         moved_from = None
@@ -230,6 +237,7 @@ async def check_in(*, actor, tag: str, condition: str = "ok", note: str = "", no
     tag = normalise_tag(tag)
     async with DB.transaction():
         resource, open_id = await queries.lock_with_open_checkout(tag)
+        scope.require_site(actor, resource["site_id"], "This item")
         if open_id is None:
             # Maybe stale (read before waiting for another desk's lock): ask again before saying no.
             fresh = await queries.open_checkout(resource["id"])

@@ -22,7 +22,10 @@ def _resource(row: dict | None) -> dict | None:
 
 
 async def list_resources(*, site: str | None = None, kind: str | None = None, status: str | None = None,
-                         q: str | None = None, tags: list[str] | None = None, limit: int = 1000) -> list[dict]:
+                         q: str | None = None, tags: list[str] | None = None, limit: int = 1000,
+                         site_ids: list[int] | None = None, notes_of_sites: list[int] | None = None) -> list[dict]:
+    """site_ids: only these sites. notes_of_sites: q searches the notes of these sites' items only
+    (the notes are staff's; None: every site's)."""
     conditions, args = [], []
 
     def arg(value) -> str:
@@ -31,13 +34,18 @@ async def list_resources(*, site: str | None = None, kind: str | None = None, st
 
     if site:
         conditions.append(f"s.slug = {arg(site.lower())}")
+    if site_ids is not None:
+        conditions.append(f"r.site_id = ANY({arg(site_ids)}::int[])")
     if kind:
         conditions.append(f"r.kind = {arg(kind)}")
     if status:
         conditions.append(f"r.status = {arg(status)}")
     if q:
         pattern = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        conditions.append(f"(r.name ILIKE {arg(pattern)} OR r.tag ILIKE {arg(pattern)} OR r.notes ILIKE {arg(pattern)})")
+        p = arg(pattern)
+        notes = f"r.notes ILIKE {p}" if notes_of_sites is None else \
+            f"(r.notes ILIKE {p} AND r.site_id = ANY({arg(notes_of_sites)}::int[]))"
+        conditions.append(f"(r.name ILIKE {p} OR r.tag ILIKE {p} OR {notes})")
     if tags is not None:
         conditions.append(f"r.tag = ANY({arg(tags)}::text[])")
     where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
@@ -149,8 +157,9 @@ async def holder_at(resource_id: int, at: datetime) -> dict:
             "since": row["at"]}
 
 
-async def list_checkouts(*, now: datetime, user_id: int | None = None, site: str | None = None,
+async def list_checkouts(*, now: datetime, user_id: int | None = None, site_ids: list[int] | None = None,
                          kind: str | None = None, overdue: bool | None = None) -> list[dict]:
+    """site_ids None: every site."""
     conditions, args = ["b.status = 'checked_out'"], []
 
     def arg(value) -> str:
@@ -159,8 +168,8 @@ async def list_checkouts(*, now: datetime, user_id: int | None = None, site: str
 
     if user_id is not None:
         conditions.append(f"b.user_id = {arg(user_id)}")
-    if site:
-        conditions.append(f"s.slug = {arg(site.lower())}")
+    if site_ids is not None:
+        conditions.append(f"b.site_id = ANY({arg(site_ids)}::int[])")
     if kind:
         conditions.append(f"b.kind = {arg(kind)}")
     if overdue is True:
@@ -174,7 +183,8 @@ async def list_checkouts(*, now: datetime, user_id: int | None = None, site: str
     return [booking_out(row, now) for row in rows]
 
 
-async def list_movements(*, resource_id: int | None = None, user_id: int | None = None, site: str | None = None,
+async def list_movements(*, resource_id: int | None = None, user_id: int | None = None,
+                         site_ids: list[int] | None = None,
                          kind: str | None = None, audit_id: int | None = None, since: datetime | None = None,
                          until: datetime | None = None, limit: int = 500) -> list[dict]:
     conditions, args = [], []
@@ -187,8 +197,8 @@ async def list_movements(*, resource_id: int | None = None, user_id: int | None 
         conditions.append(f"m.resource_id = {arg(resource_id)}")
     if user_id is not None:
         conditions.append(f"m.holder_id = {arg(user_id)}")
-    if site:
-        conditions.append(f"coalesce(ms.slug, rs.slug) = {arg(site.lower())}")
+    if site_ids is not None:  # None: every site
+        conditions.append(f"coalesce(m.site_id, r.site_id) = ANY({arg(site_ids)}::int[])")
     if kind:
         conditions.append(f"m.kind = {arg(kind)}")
     if audit_id is not None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from fablab import db
+from fablab import db, scope
 from fablab.inventory import queries
 
 
@@ -44,8 +44,10 @@ async def resolve(resource: dict, user, now: datetime) -> dict:
                    contact=await db.fetchval("SELECT contact FROM site WHERE id = $1", resource["site_id"]))
         out["actions"] = ["log_in"]
         return out
-    out["role"] = user.role
-    if not user.is_staff:
+    # The view the caller gets: staff of another site see the item as a learner does (scope).
+    desk = scope.acts_for_site(user, resource["site_id"])
+    out["role"] = user.role if desk or not user.is_staff else "learner"
+    if not desk:
         mine = await queries.next_booking(resource["id"], now, user_id=user.id)
         out["my_booking"] = queries.booking_out(mine, now)
         out["free_now"] = resource["status"] == "available" and await free_now(resource["id"], now)

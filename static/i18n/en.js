@@ -581,6 +581,10 @@ export default {
     skipped: "Passed over: {reason}",
   },
   waitlist_status: {waiting: "Waiting", booked: "Booked", removed: "Removed", expired: "Expired"},
+  withdrawn: {
+    resource_retired: "Cancelled by the fablab: this item was retired. Book another one.",
+    resource_lost: "Cancelled by the fablab: this item is lost. Book another one.",
+  },
   errors: {
     title: "Oops",
     page_not_found: "Page not found",
@@ -640,7 +644,10 @@ export default {
     invalid_csv: "The CSV file is not valid.",
     site_required: "Choose a site.",
     other_site: "This is for your own site only.",
-    not_your_site: "This is for your own site only.",
+    not_your_site: "This is for the staff of that site only.",
+    // Site scoping (issue 16 §1)
+    not_a_learner: "Staff book and lend in the name of learners only, not of staff members.",
+    not_staff: "Only staff accounts belong to sites.",
     role_not_allowed: "You have no access to these accounts.",
     not_allowed_for_others: "Only the team books for someone else.",
     tag_taken: "This code is already used by another item.",

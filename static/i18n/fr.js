@@ -581,6 +581,10 @@ export default {
     skipped: "Passé·e : {reason}",
   },
   waitlist_status: {waiting: "En attente", booked: "Réservé", removed: "Retiré", expired: "Expiré"},
+  withdrawn: {
+    resource_retired: "Annulée par le fablab : cet équipement a été retiré du prêt. Réservez-en un autre.",
+    resource_lost: "Annulée par le fablab : cet équipement est perdu. Réservez-en un autre.",
+  },
   errors: {
     title: "Oups",
     page_not_found: "Page introuvable",
@@ -640,7 +644,10 @@ export default {
     invalid_csv: "Le fichier CSV n’est pas valable.",
     site_required: "Choisissez un site.",
     other_site: "C’est réservé à votre propre site.",
-    not_your_site: "C’est réservé à votre propre site.",
+    not_your_site: "C’est réservé à l’équipe de ce site.",
+    // Site scoping (issue 16 §1)
+    not_a_learner: "L’équipe réserve et prête au nom des apprenants seulement, pas d’un membre de l’équipe.",
+    not_staff: "Seuls les comptes de l’équipe sont rattachés à des sites.",
     role_not_allowed: "Vous n’avez pas accès à ces comptes.",
     not_allowed_for_others: "Seule l’équipe peut réserver pour quelqu’un d’autre.",
     tag_taken: "Ce code est déjà utilisé par un autre objet.",

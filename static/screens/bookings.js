@@ -47,6 +47,8 @@ function bookingItem(b, onCancel, offline) {
       h("p", {class: "item-sub"}, h("span", {class: `badge st-${b.status}`}, t(`booking_status.${b.status}`)), " ",
         b.series_id ? [h("span", {class: "badge"}, t("bookings.series")), " "] : null,
         h("span", {class: "mono"}, b.resource)),
+      // Cancelled by the fablab because the item was retired or lost (issue 16 §6).
+      b.cancel_reason ? h("p", {class: "item-sub withdrawn"}, t(`withdrawn.${b.cancel_reason}`)) : null,
     ),
     actions.length ? h("div", {class: "item-actions"}, actions) : null,
   );

@@ -148,7 +148,7 @@ def test_a_closure_lists_the_bookings_it_hits_and_cancels_them(phone_factory, li
         assert seen["status"] == "cancelled" and seen["cancel_reason"] == "closure"
         assert seen["cancel_note"] == "Dégât des eaux"
     with api_client(live_server, "staff.vlg") as staff:
-        told = [r for r in staff.get("/api/reminders/pending").json()["reminders"] if r["kind"] == "booking_cancelled"]
+        told = [r for r in staff.get("/api/reminders/pending").json()["reminders"] if r["kind"] == "booking_withdrawn"]
         # The learner has no e-mail address: the app's list is where they see it.
         assert [r["booking_id"] for r in told] in ([], [booking["id"]])
 
