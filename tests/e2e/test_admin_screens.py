@@ -237,13 +237,20 @@ def test_trainings_and_staff_accounts(phone_factory, live_server):
     expect(item).to_contain_text("Désactivé")
     item.get_by_role("button", name="Réactiver").click()
     expect(page.get_by_role("status")).to_contain_text("Nadia Benali peut de nouveau se connecter.")
-    # Which sites a staff member acts on (the checkboxes where the server lists them).
+    # Which sites a staff member acts on: staff.vlg gets Pantin as well.
     item = page.locator("li.item", has_text="staff.vlg")
     item.get_by_role("button", name="Sites").click()
-    expect(item.locator(".staff-more")).to_contain_text(re.compile("Villeneuve-la-Garenne"))
+    grants = item.get_by_role("group", name="Sites où Équipe Villeneuve-la-Garenne peut agir")
+    expect(grants.get_by_label("Villeneuve-la-Garenne")).to_be_checked()
+    expect(grants.get_by_label("Pantin")).not_to_be_checked()
+    grants.get_by_label("Pantin").check()
+    item.get_by_role("button", name="Enregistrer les sites").click()
+    expect(page.get_by_role("status")).to_contain_text("Sites enregistrés pour Équipe Villeneuve-la-Garenne.")
+    assert no_horizontal_scroll(page)
     admin.shot("admin-10-equipe-sites")
     with api_client(live_server, "admin") as api:
         staff = {u["login"]: u for u in api.get("/api/users", params={"role": "staff"}).json()}
+        assert sorted(api.get(f"/api/users/{staff['staff.vlg']['id']}").json()["sites"]) == ["pan", "vlg"]
     assert staff["nadia.benali"]["site"] == "pan" and staff["nadia.benali"]["active"] is True
     assert admin.errors(allowed_statuses=(409,)) == []  # the training named twice
 
