@@ -9,6 +9,11 @@ export function adminError(error) {
   return error && error.code && has(key) ? t(key) : errorMessage(error);
 }
 
+// t() with the singular wording when n is 1 ("1 réservation annulée", "3 réservations annulées").
+export function tn(key, n) {
+  return t(n === 1 && has(`${key}_one`) ? `${key}_one` : key, {n});
+}
+
 export function backToHub() {
   return h("p", {class: "back"}, h("a", {href: "/#/admin"}, t("admin2.back")));
 }

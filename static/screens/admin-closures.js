@@ -1,7 +1,7 @@
 // Closures (admin): a site's closures and public holidays; adding one first shows the confirmed
 // bookings it hits and offers to cancel them (the learners are told).
 import {api, get, post, query} from "/js/api.js";
-import {backToHub, messageArea} from "/js/admin-kit.js";
+import {backToHub, messageArea, tn} from "/js/admin-kit.js";
 import {confirmButton, field, h, replace, select} from "/js/dom.js";
 import {dateWithYear} from "/js/figures.js";
 import * as fmt from "/js/format.js";
@@ -55,8 +55,8 @@ function addForm(currentSite, messages, reload) {
     try {
       const created = await post(`/api/sites/${site.slug}/closures`, {starts_on: from.value, ends_on: until.value,
         reason: reason.value.trim(), all_sites: everywhere.checked, cancel_bookings: cancel});
-      messages.say(cancel ? t("admin2.closures.added_cancelled", {n: created.cancelled_bookings.length})
-        : created.affected_bookings ? t("admin2.closures.added_kept", {n: created.affected_bookings}) : t("admin2.closures.added"));
+      messages.say(cancel ? tn("admin2.closures.added_cancelled", created.cancelled_bookings.length)
+        : created.affected_bookings ? tn("admin2.closures.added_kept", created.affected_bookings) : t("admin2.closures.added"));
       replace(step);
       from.value = until.value = reason.value = "";
       everywhere.checked = false;
@@ -75,9 +75,9 @@ function addForm(currentSite, messages, reload) {
       const impact = await get(`/api/sites/${site.slug}/closures/impact${query({from: from.value, to: until.value, all_sites: everywhere.checked || ""})}`);
       if (impact.count === 0) return create(false);
       replace(step, h("div", {class: "impact"},
-        h("h3", {}, t("admin2.closures.hits", {n: impact.count})), h("p", {class: "hint"}, t("admin2.closures.hits_hint")),
+        h("h3", {}, tn("admin2.closures.hits", impact.count)), h("p", {class: "hint"}, t("admin2.closures.hits_hint")),
         hitList(impact.bookings, site.timezone),
-        h("button", {type: "button", class: "primary wide", onclick: () => create(true)}, t("admin2.closures.close_and_cancel", {n: impact.count})),
+        h("button", {type: "button", class: "primary wide", onclick: () => create(true)}, tn("admin2.closures.close_and_cancel", impact.count)),
         h("button", {type: "button", class: "wide", onclick: () => create(false)}, t("admin2.closures.close_keep")),
         h("button", {type: "button", class: "link", onclick: () => replace(step)}, t("admin2.closures.back_to_form"))));
     } catch (error) {

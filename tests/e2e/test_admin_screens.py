@@ -131,15 +131,15 @@ def test_a_closure_lists_the_bookings_it_hits_and_cancels_them(phone_factory, li
     page.get_by_label("Motif").fill("Dégât des eaux")
     page.get_by_role("button", name="Continuer").click()
     impact = page.locator(".impact")
-    expect(impact.get_by_role("heading")).to_have_text("1 réservation(s) tombent pendant cette fermeture")
+    expect(impact.get_by_role("heading")).to_have_text("1 réservation tombe pendant cette fermeture")
     expect(impact).to_contain_text("Salle Grace Hopper")
     expect(impact).to_contain_text(booking["user"]["name"])
     assert not re.search(r"\d{4}-\d{2}-\d{2}", impact.inner_text())
     assert no_horizontal_scroll(page)
     assert serious_violations(page) == []
     admin.shot("admin-04-fermeture-reservations-touchees")
-    page.get_by_role("button", name="Fermer et annuler ces 1 réservation(s)").click()
-    expect(page.get_by_role("status")).to_contain_text("1 réservation(s) annulée(s)")
+    page.get_by_role("button", name="Fermer et annuler cette réservation").click()
+    expect(page.get_by_role("status")).to_contain_text("1 réservation annulée, l’apprenant·e est prévenu·e.")
     expect(page.locator("section", has=page.get_by_role("heading", name="Fermetures à venir"))).to_contain_text("Dégât des eaux")
     admin.shot("admin-05-fermeture-ajoutee")
 
