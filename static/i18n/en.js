@@ -588,6 +588,7 @@ export default {
   withdrawn: {
     resource_retired: "Cancelled by the fablab: this item was retired. Book another one.",
     resource_lost: "Cancelled by the fablab: this item is lost. Book another one.",
+    closure: "Cancelled by the fablab: the site is closed that day. Book another day.",
   },
   errors: {
     title: "Oops",

@@ -588,6 +588,7 @@ export default {
   withdrawn: {
     resource_retired: "Annulée par le fablab : cet équipement a été retiré du prêt. Réservez-en un autre.",
     resource_lost: "Annulée par le fablab : cet équipement est perdu. Réservez-en un autre.",
+    closure: "Annulée par le fablab : le site est fermé ce jour-là. Réservez un autre jour.",
   },
   errors: {
     title: "Oups",

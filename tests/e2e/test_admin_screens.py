@@ -152,6 +152,13 @@ def test_a_closure_lists_the_bookings_it_hits_and_cancels_them(phone_factory, li
         # The learner has no e-mail address: the app's list is where they see it.
         assert [r["booking_id"] for r in told] in ([], [booking["id"]])
 
+    # The learner sees why in their bookings.
+    learner_phone = phone_factory(width=360)
+    sign_in(learner_phone, "learner2")
+    mine = learner_phone.goto("/#/bookings")
+    expect(mine.get_by_text("Annulée par le fablab : le site est fermé ce jour-là.")).to_be_visible()
+    learner_phone.shot("admin-05b-apprenant-reservation-annulee")
+
     # The closure can be deleted again.
     page.locator("li", has_text="Dégât des eaux").get_by_role("button", name="Supprimer").click()
     page.locator("li", has_text="Dégât des eaux").get_by_role("button", name="Confirmer la suppression").click()
