@@ -15,6 +15,10 @@ const SHELL = [
   "/screens/forbidden.js", "/screens/home.js", "/screens/inventory.js", "/screens/invite.js", "/screens/learners.js",
   "/screens/login.js", "/screens/notfound.js", "/screens/pass.js", "/screens/scan.js", "/screens/scanned-pass.js",
   "/screens/series.js", "/screens/tag.js", "/screens/today.js", "/screens/waitlist.js",
+  // Reports and administration.
+  "/js/admin-kit.js", "/js/charts.js", "/js/figures.js", "/js/hours-editor.js", "/js/policy-form.js",
+  "/screens/admin-closures.js", "/screens/admin-policies.js", "/screens/admin-sites.js", "/screens/admin-staff.js",
+  "/screens/admin-trainings.js", "/screens/reports.js",
 ];
 
 // Own data worth reading offline: network first, the saved copy only when the network fails.

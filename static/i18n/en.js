@@ -513,9 +513,6 @@ export default {
       all_sites: "Every site",
       coming: "Coming closures",
     },
-    errors: {
-      training_exists: "A training already has this name.",
-    },
   },
   series: {
     title: "Recurring booking",
@@ -659,6 +656,7 @@ export default {
     invalid_dates: "Invalid dates.",
     invalid_date: "Invalid date.",
     unknown_training: "Unknown training.",
+    training_exists: "A training already has this name.",
     cannot_change_self: "You cannot change your own account this way.",
     ends_before_start: "The end must be after the start.",
     invalid_details: "Invalid details.",

@@ -513,9 +513,6 @@ export default {
       all_sites: "Tous les sites",
       coming: "Fermetures à venir",
     },
-    errors: {
-      training_exists: "Une formation porte déjà ce nom.",
-    },
   },
   series: {
     title: "Série de réservations",
@@ -659,6 +656,7 @@ export default {
     invalid_dates: "Dates non valables.",
     invalid_date: "Date non valable.",
     unknown_training: "Formation inconnue.",
+    training_exists: "Une formation porte déjà ce nom.",
     cannot_change_self: "Vous ne pouvez pas modifier votre propre compte ainsi.",
     ends_before_start: "La fin doit être après le début.",
     invalid_details: "Détails non valables.",

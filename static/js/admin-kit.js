@@ -3,12 +3,6 @@ import {errorMessage} from "/js/api.js";
 import {h, notice, replace} from "/js/dom.js";
 import {has, t} from "/js/i18n.js";
 
-// Codes the admin screens meet that the general dictionary does not know yet.
-export function adminError(error) {
-  const key = `admin2.errors.${error && error.code}`;
-  return error && error.code && has(key) ? t(key) : errorMessage(error);
-}
-
 // t() with the singular wording when n is 1 ("1 réservation annulée", "3 réservations annulées").
 export function tn(key, n) {
   return t(n === 1 && has(`${key}_one`) ? `${key}_one` : key, {n});
@@ -24,7 +18,7 @@ export function messageArea() {
   return {
     box,
     say: (text) => replace(box, notice(text, "ok")),
-    fail: (error) => replace(box, notice(typeof error === "string" ? error : adminError(error))),
+    fail: (error) => replace(box, notice(typeof error === "string" ? error : errorMessage(error))),
     clear: () => replace(box),
   };
 }
