@@ -25,6 +25,7 @@ export function policyForm(policy, trainings, {submitLabel, onSubmit, extra = nu
     const days = unit.value === "days";
     slotField.hidden = days;
     if (days) inputs.slot_minutes.value = "1440";
+    else if (inputs.slot_minutes.value === "1440") inputs.slot_minutes.value = "30";
     lengthHint.textContent = t(days ? "admin2.policy.length_days" : "admin2.policy.length_minutes");
   }
   unit.addEventListener("change", syncUnit);
