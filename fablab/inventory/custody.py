@@ -92,9 +92,11 @@ SELECT {queries.BOOKING_COLUMNS}, old.ends_at AS held_until, old.blocked_until A
 
 
 async def _chosen_booking(booking_id: int, resource: dict, user_id: int | None, now: datetime) -> dict:
+    # With its holder's role and site: who it may be lent to (scope), without another round trip.
     booking = await db.fetchone(
-        "SELECT id, resource_id, user_id, site_id, kind, starts_at, ends_at, blocked_until, status "
-        "FROM booking WHERE id = $1 FOR NO KEY UPDATE", booking_id,
+        "SELECT b.id, b.resource_id, b.user_id, b.site_id, b.kind, b.starts_at, b.ends_at, b.blocked_until, b.status, "
+        "u.role AS holder_role, u.site_id AS holder_site_id "
+        "FROM booking b LEFT JOIN app_user u ON u.id = b.user_id WHERE b.id = $1 FOR NO KEY UPDATE OF b", booking_id,
     )
     if booking is None or (user_id is not None and booking["user_id"] != user_id):
         raise NotFound("No such booking for this learner.", code="unknown_booking")
@@ -171,11 +173,12 @@ async def check_out(*, actor, tag: str, user_ref: int | str | None = None, pass_
     if due_at is not None:
         check_override_bounds(now, due_at, now)  # a due time chosen at the desk is an override: bounded
     tag = normalise_tag(tag)
-    user_id = None
+    user_id, holder = None, None
     if pass_token:
         user_id = await holder_for_pass(pass_token)
     elif user_ref is not None:
-        user_id = (await queries.require_user(user_ref))["id"]
+        holder = await queries.require_user(user_ref)
+        user_id = holder["id"]
     elif booking_id is None:
         raise InvalidInput("Give the learner (user or pass) or the booking.", code="holder_required")
 
@@ -192,9 +195,13 @@ async def check_out(*, actor, tag: str, user_ref: int | str | None = None, pass_
         if booking_id is not None:
             booking = await _chosen_booking(booking_id, resource, user_id, now)
             user_id = booking["user_id"]
+            holder = {"id": user_id, "role": booking["holder_role"], "site_id": booking["holder_site_id"]}
         # Lent to a learner of the staff's sites (or to the staff member themselves), never to
         # another staff member or an admin.
-        await scope.require_person_id(actor, user_id)
+        if holder is None:
+            await scope.require_person_id(actor, user_id)
+        else:
+            scope.require_person(actor, holder)
         if booking_id is None:
             booking = await db.fetchone(MATCHING_BOOKING, user_id, resource["id"], resource["site_id"],
                                         resource["kind"], now)
