@@ -183,6 +183,7 @@ def test_the_policy_editor_changes_a_kind_and_one_unit(phone_factory, live_serve
     rules.get_by_role("button", name="Enregistrer les règles").click()
     expect(page.get_by_role("status")).to_contain_text("Règles enregistrées pour : Salle.")
     assert no_horizontal_scroll(page)
+    assert serious_violations(page) == []
     admin.shot("admin-06-regles-salle")
     with api_client(live_server, "learner1") as learner:
         room = next(p for p in learner.get("/api/policies", params={"site": "vlg"}).json()
@@ -221,6 +222,7 @@ def test_trainings_and_staff_accounts(phone_factory, live_server):
     page.get_by_role("button", name="Créer la formation").click()
     expect(page.get_by_role("alert")).to_have_text("Une formation porte déjà ce nom.")
     assert no_horizontal_scroll(page)
+    assert serious_violations(page) == []
     admin.shot("admin-08-formations")
 
     page = admin.goto("/#/admin/staff")
