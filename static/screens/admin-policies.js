@@ -14,7 +14,8 @@ const FALLBACK = {unit: "minutes", slot_minutes: 30, min_length: 30, max_length:
 async function kindPanel(site, kind, trainings, messages) {
   const [policies, units] = await Promise.all([get(`/api/policies${query({site})}`), get(`/api/resources${query({site, kind})}`)]);
   const ofKind = policies.filter((p) => p.kind === kind);
-  const general = ofKind.find((p) => !p.resource) || FALLBACK;
+  // The kind's rules as saved last: a unit's own rules start from them.
+  let general = ofKind.find((p) => !p.resource) || FALLBACK;
   const overrides = new Map(ofKind.filter((p) => p.resource).map((p) => [p.resource, p]));
   const panel = h("div", {});
 
@@ -24,7 +25,9 @@ async function kindPanel(site, kind, trainings, messages) {
       if (problem) return messages.fail(problem);
       try {
         await api("PUT", `/api/policies/${site}/${kind}`, body);
+        general = body;
         messages.say(t("admin2.policy.saved_kind", {kind: fmt.kindLabel(kind)}));
+        showUnit();
       } catch (error) {
         messages.fail(error);
       }
@@ -35,6 +38,12 @@ async function kindPanel(site, kind, trainings, messages) {
   const unitSelect = select([["", t("admin2.policy.pick_unit")], ...units.map((u) => [u.tag,
     overrides.has(u.tag) ? t("admin2.policy.unit_with_rules", {name: u.name}) : u.name])]);
   const unitBox = h("div", {});
+  // The unit's name in the list says whether it has rules of its own.
+  function markUnit(tag) {
+    const option = [...unitSelect.options].find((o) => o.value === tag);
+    const name = units.find((u) => u.tag === tag).name;
+    option.textContent = overrides.has(tag) ? t("admin2.policy.unit_with_rules", {name}) : name;
+  }
   function showUnit() {
     const tag = unitSelect.value;
     if (!tag) return replace(unitBox);
@@ -44,6 +53,7 @@ async function kindPanel(site, kind, trainings, messages) {
       try {
         await api("DELETE", `/api/resources/${encodeURIComponent(tag)}/policy`);
         overrides.delete(tag);
+        markUnit(tag);
         messages.say(t("admin2.policy.removed_unit", {name}));
         showUnit();
       } catch (error) {
@@ -57,6 +67,7 @@ async function kindPanel(site, kind, trainings, messages) {
         try {
           await api("PUT", `/api/resources/${encodeURIComponent(tag)}/policy`, body);
           overrides.set(tag, {...body, resource: tag});
+          markUnit(tag);
           messages.say(t("admin2.policy.saved_unit", {name}));
           showUnit();
         } catch (error) {

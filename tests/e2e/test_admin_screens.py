@@ -193,10 +193,13 @@ def test_the_policy_editor_changes_a_kind_and_one_unit(phone_factory, live_serve
     # One room gets its own rules: the printer training, then back to the kind's.
     own = page.locator("section", has=page.get_by_role("heading", name="Règles propres à un objet"))
     own.get_by_label("Objet").select_option(label="Salle Ada Lovelace")
+    # Its own rules start from the kind's, as just saved.
+    expect(own.get_by_label("Durée maximale")).to_have_value("120")
     own.get_by_label("Formation demandée").select_option(label="Impression 3D – bases")
     own.get_by_role("button", name="Donner ces règles à l’objet").click()
     expect(page.get_by_role("status")).to_contain_text("Règles enregistrées pour Salle Ada Lovelace.")
     expect(own.get_by_text("Salle Ada Lovelace a ses propres règles.")).to_be_visible()
+    expect(own.get_by_label("Objet").locator("option:checked")).to_have_text("Salle Ada Lovelace (règles propres)")
     admin.shot("admin-07-regles-objet")
     with api_client(live_server, "learner1") as learner:
         override = [p for p in learner.get("/api/policies", params={"site": "vlg"}).json() if p["resource"] == "VLG-ROOM-001"]
