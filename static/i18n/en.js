@@ -413,6 +413,8 @@ export default {
       address: "Address",
       contact: "Contact",
       contact_hint: "The desk's phone number or e-mail address.",
+      timezone: "Time zone",
+      timezone_hint: "Opening hours are in this time zone, e.g. Europe/Paris.",
       hours: "Opening hours",
       hours_hint: "Several ranges a day for a lunch break; untick a day to close it every week.",
       save: "Save the site",

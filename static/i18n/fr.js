@@ -413,6 +413,8 @@ export default {
       address: "Adresse",
       contact: "Contact",
       contact_hint: "Téléphone ou adresse e-mail de l’accueil.",
+      timezone: "Fuseau horaire",
+      timezone_hint: "Les heures d’ouverture sont à l’heure de ce fuseau, par exemple Europe/Paris.",
       hours: "Heures d’ouverture",
       hours_hint: "Plusieurs plages par jour pour une pause de midi ; décochez un jour pour le fermer chaque semaine.",
       save: "Enregistrer le site",

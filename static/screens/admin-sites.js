@@ -17,11 +17,13 @@ function siteForm(site, messages) {
   const name = h("input", {value: site.name, required: true, maxlength: "200"});
   const address = h("textarea", {maxlength: "500", rows: "2"}, site.address || "");
   const contact = h("input", {value: site.contact || "", maxlength: "500"});
+  const timezone = h("input", {value: site.timezone, required: true, maxlength: "64", autocapitalize: "none", spellcheck: "false"});
   const hours = hoursEditor(site.opening_hours);
   const form = h("form", {class: "card site-form", "aria-labelledby": "h-site"},
     h("h2", {id: "h-site"}, t("admin2.sites.details")),
     field(t("admin2.sites.name"), name), field(t("admin2.sites.address"), address),
     field(t("admin2.sites.contact"), contact, t("admin2.sites.contact_hint")),
+    field(t("admin2.sites.timezone"), timezone, t("admin2.sites.timezone_hint")),
     h("h2", {}, t("admin2.sites.hours")), h("p", {class: "hint"}, t("admin2.sites.hours_hint")),
     hours.element,
     h("button", {type: "submit", class: "primary wide"}, t("admin2.sites.save")));
@@ -34,7 +36,8 @@ function siteForm(site, messages) {
     }
     try {
       const saved = await patch(`/api/sites/${encodeURIComponent(site.slug)}`, {
-        name: name.value.trim(), address: address.value.trim(), contact: contact.value.trim(), opening_hours: hours.value()});
+        name: name.value.trim(), address: address.value.trim(), contact: contact.value.trim(), timezone: timezone.value.trim(),
+        opening_hours: hours.value()});
       messages.say(t("admin2.sites.saved", {name: saved.name}));
     } catch (error) {
       messages.fail(error);
