@@ -347,6 +347,7 @@ export default {
     no_show_detail: "{n} of {base} past bookings",
     by_kind: "Utilisation per kind of equipment",
     by_kind_hint: "Share of the opening hours when the equipment was booked or lent.",
+    kind_figure: "{kind}: {value}",
     kind_detail: "{booked} h booked of {open} h possible ({units} items, {bookings} bookings)",
     no_units: "Nothing to show for this period.",
     no_show_hint: "Past bookings nobody came to collect.",

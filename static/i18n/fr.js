@@ -347,6 +347,7 @@ export default {
     no_show_detail: "{n} sur {base} réservations passées",
     by_kind: "Utilisation par type de matériel",
     by_kind_hint: "Part des heures d’ouverture pendant lesquelles le matériel était réservé ou prêté.",
+    kind_figure: "{kind} : {value}",
     kind_detail: "{booked} h réservées sur {open} h possibles ({units} objets, {bookings} réservations)",
     no_units: "Rien à afficher pour cette période.",
     no_show_hint: "Réservations passées que personne n’est venu chercher.",

@@ -66,7 +66,7 @@ function utilisationSection(report) {
     h("p", {class: "hint"}, t("reports.by_kind_hint")),
     rows.length ? barChart(rows, {title: t("reports.by_kind")}) : h("p", {class: "empty"}, t("reports.no_units")),
     h("ul", {class: "figures"}, report.kinds.map((k) => h("li", {"data-kind": k.kind},
-      h("strong", {}, `${fmt.kindLabel(k.kind)} : ${percent(k.utilisation)}`), " ",
+      h("strong", {}, t("reports.kind_figure", {kind: fmt.kindLabel(k.kind), value: percent(k.utilisation)})), " ",
       t("reports.kind_detail", {booked: number(k.booked_open_hours), open: number(k.open_hours), units: k.units, bookings: k.bookings})))));
 }
 
@@ -77,7 +77,7 @@ function noShowSection(report) {
     h("p", {class: "hint"}, t("reports.no_show_hint")),
     rows.length ? barChart(rows, {title: t("reports.no_shows")}) : null,
     h("ul", {class: "figures"}, report.kinds.map((k) => h("li", {"data-kind": k.kind},
-      h("strong", {}, `${fmt.kindLabel(k.kind)} : ${percent(k.no_show_rate)}`), " ",
+      h("strong", {}, t("reports.kind_figure", {kind: fmt.kindLabel(k.kind), value: percent(k.no_show_rate)})), " ",
       t("reports.no_show_detail", {n: k.no_shows, base: k.no_show_base})))));
 }
 
