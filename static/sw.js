@@ -17,6 +17,10 @@ const SHELL = [
   "/screens/series.js", "/screens/tag.js", "/screens/today.js", "/screens/waitlist.js",
   // The desk's own modules.
   "/js/desk.js", "/screens/audit-report.js", "/screens/invites.js",
+  // Reports and administration.
+  "/js/admin-kit.js", "/js/charts.js", "/js/figures.js", "/js/hours-editor.js", "/js/policy-form.js",
+  "/screens/admin-closures.js", "/screens/admin-policies.js", "/screens/admin-sites.js", "/screens/admin-staff.js",
+  "/screens/admin-trainings.js", "/screens/reports.js",
 ];
 
 // Own data worth reading offline: network first, the saved copy only when the network fails.

@@ -11,13 +11,13 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
-from fablab.accounts import csvio, invites, passes, privacy, queries, service, throttle, users
+from fablab.accounts import csvio, invites, passes, privacy, queries, service, throttle, trainings, users
 from fablab.accounts.current import SESSION_COOKIE, CurrentUser
 from fablab.accounts.qr import qr_svg
 from fablab.accounts.schemas import (
     AcceptInviteIn, CertificationIn, CohortInviteOut, CohortInvitesIn, CohortInvitesOut, CreatedUserOut, ImportOut,
     InvitedUserOut, InviteInfoOut, InviteOut, LoginIn, PassHolderOut, PassOut, RetentionIn, RetentionOut, SitesIn,
-    TrainingOut, UserDetail, UserIn, UserListItem,
+    TrainingIn, TrainingOut, UserDetail, UserIn, UserListItem,
     UserOut, UserPatch,
 )
 from fablab.background import PeriodicJob
@@ -101,6 +101,11 @@ class AuthController(Controller):
     @get("/trainings", guards=[signed_in])
     async def trainings(self) -> list[TrainingOut]:
         return [TrainingOut(**row) for row in await queries.trainings()]
+
+    @post("/trainings", guards=[admin_only], status_code=HTTP_201_CREATED)
+    async def create_training(self, data: JSONBody[TrainingIn]) -> TrainingOut:
+        """A new training (staff then grant it to learners, POST /api/users/{id}/certifications)."""
+        return TrainingOut(**await trainings.create_training(name=data.name, description=data.description))
 
 
 class InviteController(Controller):

@@ -150,6 +150,11 @@ class TrainingOut(msgspec.Struct):
     description: str
 
 
+class TrainingIn(msgspec.Struct, forbid_unknown_fields=True):
+    name: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+    description: Annotated[str, msgspec.Meta(max_length=2000)] = ""
+
+
 class CertificationIn(msgspec.Struct, forbid_unknown_fields=True):
     training_id: int
     expires_at: datetime | None = None

@@ -59,6 +59,15 @@ def parse_bound(text: str | None, tz: ZoneInfo, name: str) -> datetime | None:
     return moment
 
 
+def closure_hit_out(row: dict) -> dict:
+    return {
+        "id": row["id"], "resource": row["resource"], "resource_name": row["resource_name"], "kind": row["kind"],
+        "site": row["site"], "starts_at": row["starts_at"], "ends_at": row["ends_at"],
+        "user": None if row["user_id"] is None else {"id": row["user_id"], "name": row["user_name"],
+                                                     "login": row["user_login"]},
+    }
+
+
 def _check_period(start: datetime, end: datetime) -> None:
     if end <= start or end - start > timedelta(days=400):
         raise InvalidInput("to must be after from, at most 400 days later.", code="invalid_dates")
@@ -101,10 +110,25 @@ class SiteController(Controller):
         ]
         return sorted(stored + public_holidays, key=lambda row: (row["starts_on"], row["source"]))
 
+    @get("/sites/{slug:str}/closures/impact", guards=[admin_only], cache=False)
+    async def closure_impact(
+        self, slug: FromPath[str],
+        since: Annotated[str, QueryParameter(name="from")],
+        until: Annotated[str, QueryParameter(name="to")],
+        all_sites: FromQuery[bool] = False,
+    ) -> dict:
+        """The confirmed bookings a closure of the days [from, to] would hit, with their learners."""
+        first, last = parse_day(since, "from"), parse_day(until, "to")
+        rows = await service.closure_impact(slug=slug, starts_on=first, ends_on=last, all_sites=all_sites)
+        return {"from": first, "to": last, "count": len(rows), "bookings": [closure_hit_out(row) for row in rows]}
+
     @post("/sites/{slug:str}/closures", guards=[admin_only], status_code=HTTP_201_CREATED)
     async def add_closure(self, slug: FromPath[str], data: JSONBody[ClosureIn]) -> dict:
+        """With `cancel_bookings`, the confirmed bookings of those days are cancelled and their
+        learners told (by e-mail when SMTP is configured, and in their booking list)."""
         return await service.add_closure(slug=slug, starts_on=data.starts_on, ends_on=data.ends_on,
-                                         reason=data.reason, all_sites=data.all_sites)
+                                         reason=data.reason, all_sites=data.all_sites,
+                                         cancel_bookings=data.cancel_bookings)
 
     @delete("/closures/{closure_id:int}", guards=[admin_only], status_code=HTTP_204_NO_CONTENT)
     async def delete_closure(self, closure_id: FromPath[int]) -> None:

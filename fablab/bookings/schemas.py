@@ -39,6 +39,8 @@ class ClosureIn(msgspec.Struct, forbid_unknown_fields=True):
     ends_on: date
     reason: Annotated[str, msgspec.Meta(max_length=500)] = ""
     all_sites: bool = False
+    # Cancel the confirmed bookings of those days (their learners are told).
+    cancel_bookings: bool = False
 
 
 class PolicyIn(msgspec.Struct, forbid_unknown_fields=True):
