@@ -30,13 +30,13 @@ FRENCH_TOO = {
 
 # Asset tags (VLG-LAP-001, PAN-ROOM-003) are codes printed on the labels, not words.
 TAG = re.compile(r"\b[A-Z]{2,5}(?:-[A-Z0-9]+)+\b")
-# Addresses are data to copy as they are (fablab.vlg@example.org, a calendar link).
-ADDRESS = re.compile(r"\S+@\S+|\b(?:https?|webcal)://\S+")
+# Addresses and logins are data to copy as they are (fablab.vlg@example.org, a calendar link, staff.vlg).
+ADDRESS = re.compile(r"\S+@\S+|\b(?:https?|webcal)://\S+|\b[a-z0-9]+(?:[._][a-z0-9]+)+\b")
 FORMAT_RULES = {
     "ISO date": re.compile(r"\b\d{4}-\d{2}-\d{2}\b"),
     "time with seconds": re.compile(r"\b\d{1,2}:\d{2}:\d{2}\b"),
     "raw site code": re.compile(r"\b(?:vlg|pfs|pan|VLG|PFS|PAN)\b"),
-    "internal id": re.compile(r"(?i)\b(?:réservation|série|comptage|demande|booking)\s+(?:n°\s*)?#?\d+\b"),
+    "internal id": re.compile(r"(?i)\b(?:réservation|série|comptage|demande|booking)[ \u00a0]+(?:n°[ \u00a0]*)?#?\d+\b"),
     "double full stop": re.compile(r"(?<!\.)\.\.(?!\.)"),
 }
 
