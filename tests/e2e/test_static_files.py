@@ -6,6 +6,7 @@ import json
 import re
 import shutil
 import subprocess
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -112,3 +113,47 @@ def test_the_first_screen_modules_are_all_preloaded():
     assert "/i18n/fr.js" in first_screen and "/screens/login.js" in first_screen
     assert sorted(first_screen - preloaded) == []
     assert sorted(preloaded - first_screen) == [], "a preload the first screen does not need costs bytes"
+
+
+def run_app_modules(tmp_path: Path, script: str):
+    """Run `script` (an ES module that may import "/js/...") in node on a copy of static/ whose
+    absolute imports point into the copy; returns what the script printed, as JSON."""
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node is not installed")
+    root = tmp_path / "static"
+    shutil.copytree(STATIC, root)
+    for source in root.rglob("*.js"):
+        source.write_text(source.read_text().replace('from "/', f'from "file://{root}/'))
+    script = script.replace('from "/', f'from "file://{root}/')
+    result = subprocess.run([node, "--input-type=module", "-e", script], capture_output=True, text=True,
+                            check=True, env={"TZ": "UTC", "PATH": "/usr/bin:/bin"})
+    return json.loads(result.stdout)
+
+
+def test_dates_read_as_people_write_them(tmp_path):
+    """format.js is the one place dates are written: "25 déc. 2031", never ISO text or seconds."""
+    year = date.today().year
+    shown = run_app_modules(tmp_path, f"""
+        import * as fmt from "/js/format.js";
+        console.log(JSON.stringify({{
+          date: fmt.date("2031-12-25"),
+          dateOfInstant: fmt.date("2031-12-25T23:30:00Z"),
+          range: fmt.dateRange("2031-12-24", "2032-01-02"),
+          oneDayRange: fmt.dateRange("2031-05-01", "2031-05-01"),
+          thisYear: fmt.dayLabel("{year}-06-03"),
+          otherYear: fmt.dayLabel("2031-06-03"),
+          span: fmt.span("{year}-06-03T07:00:00Z", "{year}-06-03T16:00:00Z"),
+          moment: fmt.moment("{year}-06-03T16:00:00Z"),
+          site: fmt.siteName("vlg", [{{slug: "vlg", name: "Villeneuve-la-Garenne"}}]),
+        }}));
+    """)
+    assert shown["date"] == "25 déc. 2031"
+    assert shown["dateOfInstant"] == "26 déc. 2031"  # 00:30 in Paris
+    assert shown["range"] == "24 déc. 2031 – 2 janv. 2032"
+    assert shown["oneDayRange"] == "1 mai 2031"
+    assert re.fullmatch(r"[a-z]{3}\. 3 juin", shown["thisYear"])
+    assert re.fullmatch(r"mar\. 3 juin 2031", shown["otherYear"])
+    assert re.fullmatch(r"[a-z]{3}\. 3 juin · 09:00 – 18:00", shown["span"])
+    assert re.fullmatch(r"[a-z]{3}\. 3 juin 18:00", shown["moment"])
+    assert shown["site"] == "Villeneuve-la-Garenne"
