@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.e2e.wording import COGNATES, words
+
 ROOT = Path(__file__).resolve().parents[2]
 STATIC = ROOT / "static"
 SOURCES = sorted([*(STATIC / "js").glob("*.js"), *(STATIC / "screens").glob("*.js")])
@@ -42,6 +44,14 @@ def dictionaries() -> dict[str, dict[str, str]]:
 def test_french_and_english_have_the_same_strings(dictionaries):
     assert set(dictionaries["fr"]) == set(dictionaries["en"])
     assert all(text.strip() for text in dictionaries["fr"].values())
+
+
+def test_no_english_word_in_the_french_dictionary(dictionaries):
+    """A French string may share a word with English only if French readers write it too
+    (wording.COGNATES): catches an English string copied into fr.js, shown or not."""
+    english = set().union(*(words(text) for text in dictionaries["en"].values()))
+    found = {key: sorted((words(text) & english) - COGNATES) for key, text in dictionaries["fr"].items()}
+    assert {key: shared for key, shared in found.items() if shared} == {}
 
 
 def test_every_string_the_code_asks_for_is_in_the_dictionary(dictionaries):
