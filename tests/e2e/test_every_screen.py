@@ -90,10 +90,12 @@ def shown_text(page) -> str:
 class Walk:
     phone: object
     english: set[str] = field(default_factory=set)
+    # The headings of the router's own screens: a screen the role may open must not end on one.
+    refusals: dict[str, str] = field(default_factory=dict)
     faults: dict[tuple[str, str], str] = field(default_factory=dict)
     walked: list[str] = field(default_factory=list)
 
-    def visit(self, name: str, path: str) -> None:
+    def visit(self, name: str, path: str, expect: str | None = None) -> None:
         page = self.phone.page
         self.phone.console_errors.clear()
         self.phone.page_errors.clear()
@@ -102,6 +104,10 @@ class Walk:
         self.walked.append(name)
         self.phone.shot(f"walk-{name}")
         self.check(name, page)
+        heading = page.locator("#main h1").first.inner_text().strip()
+        shown = next((kind for kind, title in self.refusals.items() if heading == title), None)
+        if shown != expect:
+            self.fault(name, "wrong screen", f"expected {expect or 'the screen itself'}, got '{heading}'")
 
     def check(self, name: str, page) -> None:
         if not no_horizontal_scroll(page):
@@ -227,10 +233,12 @@ def test_every_screen_at_360_px_in_plain_french(phone_factory, live_server, role
         phone.goto("/#/login")
     else:
         sign_in(phone, {"learner": "learner1", "staff": "staff.vlg", "admin": "admin"}[role])
-    walk = Walk(phone=phone, english=english_words(phone.page))
+    errors = phone.page.evaluate("async () => (await import('/i18n/fr.js')).default.errors")
+    walk = Walk(phone=phone, english=english_words(phone.page), refusals={
+        "error": errors["title"], "notfound": errors["page_not_found"], "forbidden": errors["forbidden_title"]})
     assert {"the", "booking", "laptop"} <= walk.english, "the English dictionary was not read"
     for name, path in screens_for(role, scene):
-        walk.visit(name, path)
+        walk.visit(name, path, expect=next((kind for kind in ("notfound", "forbidden") if name.endswith(kind)), None))
     walk.verdict(role)
 
 
