@@ -167,3 +167,17 @@ def test_dates_read_as_people_write_them(tmp_path):
     assert re.fullmatch(r"[a-z]{3}\. 3 juin · 09:00 – 18:00", shown["span"])
     assert re.fullmatch(r"[a-z]{3}\. 3 juin 18:00", shown["moment"])
     assert shown["site"] == "Villeneuve-la-Garenne"
+
+
+def test_an_abbreviated_name_ends_a_sentence_with_one_full_stop(tmp_path):
+    shown = run_app_modules(tmp_path, """
+        import {t} from "/js/i18n.js";
+        console.log(JSON.stringify([
+          t("learners.deactivated", {name: "Sofia M."}),
+          t("tag.status_changed", {status: "Prêté à Sofia M."}),
+          t("tag.status_changed", {status: "En maintenance"}),
+          t("book.waiting", {n: 2}),
+        ]));
+    """)
+    assert shown == ["Sofia M. est désactivé·e.", "État : Prêté à Sofia M.", "État : En maintenance.",
+                     "Vous êtes sur la liste d’attente, position 2. Si une place se libère, elle sera réservée pour vous."]
