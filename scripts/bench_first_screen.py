@@ -138,7 +138,7 @@ def main() -> None:
     print(f"  decoded size     {last['decoded'] / 1000:7.1f} KB")
     print(f"  login visible    {statistics.median(seconds):7.2f} s    median; min {min(seconds):.2f}, "
           f"max {max(seconds):.2f} (target < {TARGET_S} s)")
-    print(f"Offline copy fetched afterwards by the service worker: {shell_sent / 1000:.1f} KB transferred, "
+    print(f"Offline copy fetched afterwards by the service worker: {shell_sent / 1000:.1f} KB of bodies as sent, "
           f"{shell_decoded / 1000:.1f} KB decoded")
 
 

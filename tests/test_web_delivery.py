@@ -64,6 +64,8 @@ async def test_head_on_the_apps_pages_answers_like_get(anon, path):
     assert head.headers["content-type"] == get.headers["content-type"] == "text/html; charset=utf-8"
     assert head.content == b""
     assert b'<html lang="fr">' in get.content
+    assert get.headers["cache-control"] == "no-cache"
+    assert get.headers["content-disposition"] == 'inline; filename="index.html"'
 
 
 async def test_label_sheet_and_csv_downloads_name_their_charset_once(staff, admin):

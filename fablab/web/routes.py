@@ -16,11 +16,13 @@ INDEX = STATIC_DIR / "index.html"
 
 
 def shell_page() -> File:
-    return File(INDEX, content_disposition_type="inline", media_type="text/html")
+    return File(INDEX, filename="index.html", content_disposition_type="inline", media_type="text/html")
 
 
 class ShellController(Controller):
     include_in_schema = False
+    # Revalidated on every visit, like the static files: after a deploy the app is new at once.
+    cache_control = CacheControlHeader(no_cache=True)
 
     @route("/t/{tag:str}", http_method=[HttpMethod.GET, HttpMethod.HEAD], guards=[public], media_type="text/html")
     async def tag_page(self, tag: FromPath[str]) -> File:
@@ -28,9 +30,9 @@ class ShellController(Controller):
 
     # The app's front page, for GET and HEAD: Litestar's static router (html_mode) answers only
     # GET / (HEAD / was a 405 to uptime checks and link previews); its other files take both.
-    @route("/", http_method=[HttpMethod.GET, HttpMethod.HEAD], guards=[public], media_type="text/html",
-           cache_control=CacheControlHeader(no_cache=True))
+    @route("/", http_method=[HttpMethod.GET, HttpMethod.HEAD], guards=[public], media_type="text/html")
     async def index(self) -> File:
         return shell_page()
+
 
 ROUTES = [ShellController]
