@@ -72,7 +72,7 @@ export default {
     day: "Day",
     today: "Today",
     tomorrow: "Tomorrow",
-    unit: "Which unit?",
+    unit: "Your choice",
     any_laptop: "Any laptop",
     any_printer_3d: "Any 3D printer",
     any_room: "Any room",

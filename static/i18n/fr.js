@@ -72,7 +72,7 @@ export default {
     day: "Jour",
     today: "Aujourd’hui",
     tomorrow: "Demain",
-    unit: "Quel appareil ?",
+    unit: "Votre choix",
     any_laptop: "N’importe quel portable",
     any_printer_3d: "N’importe quelle imprimante 3D",
     any_room: "N’importe quelle salle",
