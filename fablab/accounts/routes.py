@@ -158,7 +158,7 @@ class UserController(Controller):
                      role: FromQuery[str | None] = None, q: FromQuery[str | None] = None) -> Response[str]:
         rows = await self._listing(request, site, role, q)
         name = f"comptes-{site or request.user.site or 'tous'}-{date.today().isoformat()}.csv"
-        return Response(csvio.export_users(rows), media_type="text/csv; charset=utf-8",
+        return Response(csvio.export_users(rows), media_type="text/csv",
                         headers=attachment(name))
 
     @post("/", guards=[staff_only], status_code=HTTP_201_CREATED)

@@ -113,7 +113,7 @@ class ResourceController(Controller):
         site_ids = await scope.listed_sites(request.user, site)
         rows = await queries.list_resources(site_ids=site_ids, kind=kind, status=status, limit=100_000)
         name = f"inventaire-{site or 'tous'}-{date.today().isoformat()}.csv"
-        return Response(export_csv(rows), media_type="text/csv; charset=utf-8",
+        return Response(export_csv(rows), media_type="text/csv",
                         headers=attachment(name))
 
     @post("/import", guards=[staff_only], status_code=HTTP_200_OK)
@@ -203,7 +203,7 @@ class LabelController(Controller):
             pdf = await asyncio.to_thread(labels.render_pdf, items, offset=offset)
             return Response(pdf, media_type="application/pdf",
                             headers=attachment("etiquettes.pdf", inline=True))
-        return Response(labels.render_html(items, offset=offset), media_type="text/html; charset=utf-8")
+        return Response(labels.render_html(items, offset=offset), media_type="text/html")
 
 
 class TagController(Controller):
