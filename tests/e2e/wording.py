@@ -8,7 +8,8 @@ import re
 # may show them. Reviewed by hand: a word joins this list only if a French reader would write it.
 COGNATES = frozenset({
     "actions", "active", "administration", "code", "condition", "contact", "date", "dates", "file", "format",
-    "images", "import", "information", "maintenance", "maximum", "min", "minute", "minutes", "moment", "note",
+    "images", "import", "information", "invitation", "maintenance", "maximum", "menu", "min", "minute", "minutes",
+    "moment", "mon", "note",
     "page", "part", "photo", "place", "position", "possible", "public", "service", "session", "sessions", "site",
     "sites", "table", "type", "zone",
     # Names and formats, the same in every language.
