@@ -11,6 +11,8 @@ from typing import Annotated, Literal
 
 import msgspec
 
+from fablab.moments import check_body
+
 Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
 Cohort = Annotated[str, msgspec.Meta(max_length=100)]
 # Logins are typed on phones: short, no spaces, case-insensitive (checked again in the service).
@@ -142,6 +144,9 @@ class TrainingOut(msgspec.Struct):
 class CertificationIn(msgspec.Struct, forbid_unknown_fields=True):
     training_id: int
     expires_at: datetime | None = None
+
+    def __post_init__(self) -> None:
+        check_body(self, instants=("expires_at",))
 
 
 class RetentionIn(msgspec.Struct, forbid_unknown_fields=True):

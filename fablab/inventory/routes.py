@@ -15,6 +15,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody, MultipartBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
+from fablab import moments
 from fablab.errors import InvalidInput
 from fablab.guards import public, signed_in, staff_only
 from fablab.inventory import audits, custody, labels, qr, queries, resolution, scan, service
@@ -39,19 +40,7 @@ def now_utc() -> datetime:
 
 def parse_moment(text: str, tz: ZoneInfo, name: str) -> tuple[datetime, datetime]:
     """A day (`2026-03-12`, in the site's time zone) or an instant (RFC 3339) as a [start, end] span."""
-    try:
-        if len(text) == 10:
-            day = date.fromisoformat(text)
-            start = datetime.combine(day, time(0), tz)
-            return start.astimezone(timezone.utc), (start + timedelta(days=1)).astimezone(timezone.utc)
-        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        raise InvalidInput(f"{name} must be a date (2026-03-12) or a date and time (RFC 3339).",
-                           code="invalid_date") from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=tz)
-    moment = moment.astimezone(timezone.utc)
-    return moment, moment
+    return moments.parse_day_or_instant(text, tz, name)
 
 
 def user_ref(text: str) -> int | str:

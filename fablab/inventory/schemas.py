@@ -7,6 +7,8 @@ from typing import Annotated, Literal
 
 import msgspec
 
+from fablab.moments import check_body
+
 Kind = Literal["laptop", "printer_3d", "room"]
 Status = Literal["available", "maintenance", "lost", "retired"]
 Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
@@ -42,6 +44,9 @@ class CheckoutIn(msgspec.Struct, forbid_unknown_fields=True):
     booking: int | None = None
     due_at: Annotated[datetime, msgspec.Meta(tz=True)] | None = None
     note: Text = ""
+
+    def __post_init__(self) -> None:
+        check_body(self, instants=("due_at",))
 
 
 class CheckinIn(msgspec.Struct, forbid_unknown_fields=True):
