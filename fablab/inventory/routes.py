@@ -26,6 +26,8 @@ from fablab.settings import Settings
 from fablab.web.download import attachment
 
 MAX_CSV_BYTES = 2 * 1024 * 1024
+# Photo decodes in this worker at once (memory stays bounded however many phones send at once).
+decode_slots = asyncio.Semaphore(scan.CONCURRENT_DECODES)
 DEFAULT_TZ = "Europe/Paris"
 
 
@@ -272,7 +274,8 @@ class ScanController(Controller):
             content = await data.file.read(scan.MAX_UPLOAD_BYTES + 1)
         finally:
             await data.file.close()  # a spooled temporary file is deleted on close
-        text = await asyncio.to_thread(scan.decode_qr, content)
+        async with decode_slots:
+            text = await asyncio.to_thread(scan.decode_qr, content)
         return {"text": text, "tag": tag_from_scanned_text(text)}
 
 
