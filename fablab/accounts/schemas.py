@@ -61,6 +61,8 @@ class UserDetail(UserListItem):
     created_at: datetime
     certifications: list[CertificationOut]
     invite_expires_at: datetime | None  # the pending invite, if any
+    # Seconds before the next sign-in attempt is allowed after wrong passwords (0: now); staff unlock.
+    login_wait_seconds: int = 0
 
 
 class InviteOut(msgspec.Struct):
