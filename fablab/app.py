@@ -26,6 +26,7 @@ from fablab.web.hosts import allowed_hosts_middleware
 from fablab.web.json_body import CheckedRequest
 from fablab.web.paths import nul_path_middleware
 from fablab.web.routes import STATIC_DIR
+from fablab.web.schema_viewer import LocalSwaggerPlugin
 
 log = logging.getLogger("fablab")
 
@@ -85,6 +86,7 @@ def create_app(settings: Settings | None = None, *, run_jobs: bool = True) -> Li
         ),
         request_max_body_size=settings.max_body_bytes,
         request_class=CheckedRequest,  # caps JSON nesting before decoding
-        openapi_config=OpenAPIConfig(title="fablab", version="0.1.0", path="/schema"),
+        openapi_config=OpenAPIConfig(title="fablab", version="0.1.0", path="/schema",
+                                     render_plugins=[LocalSwaggerPlugin()]),
         debug=False,
     )

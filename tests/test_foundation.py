@@ -117,3 +117,21 @@ def test_testserver_is_not_a_default_allowed_host():
     settings = load_settings({"FABLAB_BASE_URL": "https://fablab.example.org", "FABLAB_SECRET_KEY": "k" * 40})
     assert "testserver" not in settings.allowed_hosts
     assert set(settings.allowed_hosts) == {"fablab.example.org", "127.0.0.1", "localhost"}
+
+
+async def test_schema_page_loads_its_viewer_from_our_own_files(anon):
+    import re
+
+    page = await anon.get("/schema")
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    csp = page.headers["content-security-policy"]
+    assert "https:" not in csp and "unsafe-inline" not in csp and "script-src 'self'" in csp
+    sources = re.findall(r'(?:src|href)="([^"]+)"', page.text)
+    assert sources and all(source.startswith(("/schema/assets/", "/icons/")) for source in sources), sources
+    assert "<script>" not in page.text, "no inline script"
+    for source in sources:
+        asset = await anon.get(source)
+        assert asset.status_code == 200 and len(asset.content) > 100, source
+    assert "SwaggerUIBundle" in (await anon.get("/schema/assets/swagger-ui-bundle.js")).text
+    assert (await anon.get("/schema/assets/swagger-editor-bundle.js")).status_code == 404, "only what the page uses"
+    assert (await anon.get("/schema/openapi.json")).json()["openapi"].startswith("3.1")

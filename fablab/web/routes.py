@@ -9,6 +9,7 @@ from litestar.params import FromPath
 from litestar.response import File
 
 from fablab.guards import public
+from fablab.web.schema_viewer import SchemaAssetsController
 
 STATIC_DIR = Path(__file__).resolve().parent.parent.parent / "static"
 
@@ -21,4 +22,4 @@ class ShellController(Controller):
         return File(STATIC_DIR / "index.html", content_disposition_type="inline", media_type="text/html")
 
 
-ROUTES = [ShellController]
+ROUTES = [ShellController, SchemaAssetsController]
