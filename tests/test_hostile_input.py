@@ -163,3 +163,54 @@ async def test_nul_byte_in_a_path_is_a_400(anon, path):
     response = await anon.get(path)
     assert_client_error(response, 400)
     assert response.json()["code"] == "invalid_path"
+
+
+# --- property: no date, instant or nesting value yields a 5xx -----------------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+DATE_QUERIES = [
+    ("/api/sites/vlg/closures", "from"), ("/api/sites/vlg/closures", "to"), ("/api/availability?site=vlg&kind=room", "date"),
+    ("/api/bookings?site=vlg", "from"), ("/api/bookings?mine=true", "to"), ("/api/movements", "from"),
+    ("/api/resources/VLG-LAP-007/holders", "at"), ("/api/resources/VLG-LAP-007/holders", "to"),
+    ("/api/reports/utilisation?site=vlg", "from"), ("/api/waitlist?site=vlg", "date"),
+]
+ANY_DAY = st.dates(min_value=__import__("datetime").date(1, 1, 1)).map(lambda d: d.strftime("%Y-%m-%d").zfill(10))
+OFFSETS = st.integers(min_value=-14 * 60, max_value=14 * 60).map(lambda m: f"{'+' if m >= 0 else '-'}{abs(m) // 60:02}:{abs(m) % 60:02}")
+ANY_INSTANT = st.builds(lambda day, offset: f"{day}T00:00:00{offset}", ANY_DAY, st.one_of(OFFSETS, st.just("")))
+DATE_TEXT = st.one_of(ANY_DAY, ANY_INSTANT, st.text(max_size=30), st.sampled_from(["9999-12-31T23:59:59.999999+00:00"]))
+PROPERTY = settings(max_examples=60, deadline=None, derandomize=True, database=None,
+                    suppress_health_check=list(HealthCheck))
+
+
+@PROPERTY
+@given(target=st.sampled_from(DATE_QUERIES), value=DATE_TEXT)
+async def test_property_no_date_in_a_query_yields_a_5xx(staff, target, value):
+    path, name = target
+    response = await staff.get(path, params={name: value})
+    assert response.status_code < 500, (path, name, value, response.text)
+
+
+@PROPERTY
+@given(start=DATE_TEXT, end=DATE_TEXT, staff_override=st.booleans())
+async def test_property_no_instant_in_a_booking_yields_a_5xx(staff, start, end, staff_override):
+    body = {"resource": "VLG-ROOM-001", "starts_at": start, "ends_at": end}
+    if staff_override:
+        body.update(user="learner1", override_policy=True)
+    response = await staff.post("/api/bookings", json=body)
+    assert response.status_code < 500, (body, response.text)
+    due = await staff.post("/api/checkouts", json={"tag": "VLG-LAP-009", "user": "learner2", "due_at": end})
+    assert due.status_code < 500, (end, due.text)
+
+
+@PROPERTY
+@given(depth=st.integers(min_value=0, max_value=20_000), shape=st.sampled_from(["[]", "{}", "mixed"]))
+async def test_property_no_nesting_depth_yields_a_5xx(staff, depth, shape):
+    opens, closes = {"[]": ("[", "]"), "{}": ('{"a":', "}"), "mixed": ('[{"a":', "}]")}[shape]
+    inner = "1" if shape != "[]" else ""
+    body = opens * depth + inner + closes * depth
+    response = await staff.post("/api/resources", content=body, headers={"content-type": "application/json"})
+    assert response.status_code < 500, (shape, depth, response.text[:200])
+    if depth * (2 if shape == "mixed" else 1) > 32:
+        assert response.json()["code"] == "json_too_deep"
