@@ -95,12 +95,21 @@ def operations(base: str) -> list:
     return [result.ok() for result in schema.get_all_operations()]
 
 
-def fuzz_operation(base: str, operation, session: requests.Session, mode: GenerationMode, max_examples: int) -> str | None:
+# The third mode next to schemathesis' own: valid requests with hostile dates or deep JSON.
+HOSTILE = "hostile"
+
+
+def fuzz_operation(base: str, operation, session: requests.Session, mode, max_examples: int) -> str | None:
     """None when every example passed, else the first failure's report."""
 
     @settings(max_examples=max_examples, deadline=None, database=None, derandomize=False,
               suppress_health_check=list(HealthCheck), phases=[Phase.explicit, Phase.generate], report_multiple_bugs=False)
-    @given(case=operation.as_strategy(generation_mode=mode))
+    if mode == HOSTILE:
+        strategy = hostile_cases(operation, operation.as_strategy(generation_mode=GenerationMode.POSITIVE))
+    else:
+        strategy = operation.as_strategy(generation_mode=mode)
+
+    @given(case=strategy)
     def run(case) -> None:
         response = case.call(base_url=base, session=session, timeout=20)
         case.validate_response(response, checks=CHECKS)
@@ -115,7 +124,7 @@ def fuzz_operation(base: str, operation, session: requests.Session, mode: Genera
 
 
 def fuzz(base: str, *, roles: dict[str, str | None] = ROLES, max_examples: int = 5, budget_s: float = 60,
-         modes=(GenerationMode.POSITIVE, GenerationMode.NEGATIVE), progress=None) -> tuple[list[Finding], int]:
+         modes=(GenerationMode.POSITIVE, GenerationMode.NEGATIVE, HOSTILE), progress=None) -> tuple[list[Finding], int]:
     """Fuzz every operation as every role until the budget is spent; returns (findings, runs done)."""
     deadline = time.monotonic() + budget_s
     sessions = {role: role_session(base, login) for role, login in roles.items()}
@@ -130,7 +139,7 @@ def fuzz(base: str, *, roles: dict[str, str | None] = ROLES, max_examples: int =
                 message = fuzz_operation(base, operation, session, mode, max_examples)
                 runs += 1
                 if message is not None:
-                    findings.append(Finding(role, f"{operation.method.upper()} {operation.path}", mode.value, message))
+                    findings.append(Finding(role, f"{operation.method.upper()} {operation.path}", getattr(mode, "value", mode), message))
                     if progress:
                         progress(findings[-1])
     return findings, runs
