@@ -101,14 +101,13 @@ HOSTILE = "hostile"
 
 def fuzz_operation(base: str, operation, session: requests.Session, mode, max_examples: int) -> str | None:
     """None when every example passed, else the first failure's report."""
-
-    @settings(max_examples=max_examples, deadline=None, database=None, derandomize=False,
-              suppress_health_check=list(HealthCheck), phases=[Phase.explicit, Phase.generate], report_multiple_bugs=False)
     if mode == HOSTILE:
         strategy = hostile_cases(operation, operation.as_strategy(generation_mode=GenerationMode.POSITIVE))
     else:
         strategy = operation.as_strategy(generation_mode=mode)
 
+    @settings(max_examples=max_examples, deadline=None, database=None, derandomize=False,
+              suppress_health_check=list(HealthCheck), phases=[Phase.explicit, Phase.generate], report_multiple_bugs=False)
     @given(case=strategy)
     def run(case) -> None:
         response = case.call(base_url=base, session=session, timeout=20)
