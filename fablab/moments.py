@@ -90,8 +90,9 @@ def parse_day_or_instant(text: str, tz: ZoneInfo, name: str) -> tuple[datetime, 
     """A day (in the site's time zone) or an instant, as the [start, end) span it names, in UTC:
     a whole day, or the instant itself twice."""
     if is_day(text):
-        start = datetime.combine(parse_day(text, name), time(0), tz)
-        end = datetime.combine(date.fromordinal(start.date().toordinal() + 1), time(0), tz)
+        day = parse_day(text, name)
+        start = datetime.combine(day, time(0), tz)
+        end = datetime.combine(day + timedelta(days=1), time(0), tz)
         return start.astimezone(UTC), end.astimezone(UTC)
     moment = parse_instant(text, name)
     return moment, moment
