@@ -24,7 +24,10 @@ from fablab.settings import Settings, load_settings
 from fablab.web.compression import COMPRESSION
 from fablab.web.headers import security_headers_middleware
 from fablab.web.hosts import allowed_hosts_middleware
+from fablab.web.json_body import CheckedRequest
+from fablab.web.paths import nul_path_middleware
 from fablab.web.routes import STATIC_DIR
+from fablab.web.schema_viewer import LocalSwaggerPlugin
 
 log = logging.getLogger("fablab")
 
@@ -76,6 +79,7 @@ def create_app(settings: Settings | None = None, *, run_jobs: bool = True) -> Li
         middleware=[
             security_headers_middleware(hsts=settings.https),
             allowed_hosts_middleware(settings.allowed_hosts),
+            nul_path_middleware,
             DefineMiddleware(SessionAuthMiddleware, exclude=["^/health$", "^/schema", "^/cal/"]),
         ],
         csrf_config=CSRFConfig(
@@ -83,6 +87,8 @@ def create_app(settings: Settings | None = None, *, run_jobs: bool = True) -> Li
             cookie_secure=settings.https, cookie_samesite="lax", cookie_httponly=False,
         ),
         request_max_body_size=settings.max_body_bytes,
-        openapi_config=OpenAPIConfig(title="fablab", version="0.1.0", path="/schema"),
+        request_class=CheckedRequest,  # caps JSON nesting before decoding
+        openapi_config=OpenAPIConfig(title="fablab", version="0.1.0", path="/schema",
+                                     render_plugins=[LocalSwaggerPlugin()]),
         debug=False,
     )

@@ -222,6 +222,12 @@ class UserController(Controller):
         await users.deactivate(actor=request.user, user_id=user_id)
         return await user_detail(user_id)
 
+    @post("/{user_id:int}/unlock", guards=[staff_only], status_code=HTTP_200_OK)
+    async def unlock(self, request: Request, user_id: FromPath[int]) -> UserDetail:
+        """Forget the account's failed sign-ins (the delay they imposed ends now)."""
+        await users.unlock(actor=request.user, user_id=user_id)
+        return await user_detail(user_id)
+
     @post("/{user_id:int}/invite", guards=[staff_only], status_code=HTTP_201_CREATED)
     async def invite(self, request: Request, user_id: FromPath[int], settings: NamedDependency[Settings]) -> InviteOut:
         """A new one-time invite (older ones stop working): to activate or to reset access."""

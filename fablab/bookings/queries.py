@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 
 from fablab import db
+from fablab.accounts.logins import fold
 from fablab.bookings.defaults import DEFAULT_POLICIES
 from fablab.bookings.rules import KINDS, Policy, SiteCalendar, local_moment
 from fablab.errors import InvalidInput, NotFound
@@ -474,7 +475,8 @@ async def user_id_for_ref(ref: int | str) -> int:
     if isinstance(ref, int):
         user_id = await db.fetchval("SELECT id FROM app_user WHERE id = $1 AND active", ref)
     else:
-        user_id = await db.fetchval("SELECT id FROM app_user WHERE lower(login) = lower($1) AND active", ref.strip())
+        # Logins are stored folded (accounts.logins); lower(login) only serves the unique index.
+        user_id = await db.fetchval("SELECT id FROM app_user WHERE lower(login) = $1 AND active", fold(ref))
     if user_id is None:
         raise NotFound(f"No active user {ref!r}.", code="unknown_user")
     return user_id

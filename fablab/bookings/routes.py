@@ -12,7 +12,7 @@ from litestar import Controller, Request, delete, get, patch, post, put
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
-from fablab import scope
+from fablab import moments, scope
 from fablab.background import PeriodicJob
 from fablab.bookings import queries, series, service
 from fablab.bookings.availability import availability
@@ -36,27 +36,12 @@ def site_out(site: dict) -> dict:
 
 
 def parse_day(text: str | None, name: str) -> date | None:
-    if text is None:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise InvalidInput(f"{name} must be a date such as 2026-03-12.", code="invalid_date") from None
+    return None if text is None else moments.parse_day(text, name)
 
 
 def parse_bound(text: str | None, tz: ZoneInfo, name: str) -> datetime | None:
     """A date (midnight, site time) or an RFC 3339 instant with its offset."""
-    if text is None:
-        return None
-    if len(text) == 10:
-        return datetime.combine(parse_day(text, name), time(0), tz)
-    try:
-        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        raise InvalidInput(f"{name} must be a date or an RFC 3339 time.", code="invalid_date") from None
-    if moment.tzinfo is None:
-        raise InvalidInput(f"{name} needs an offset (RFC 3339).", code="naive_timestamp")
-    return moment
+    return None if text is None else moments.parse_day_or_instant(text, tz, name)[0]
 
 
 def closure_hit_out(row: dict) -> dict:

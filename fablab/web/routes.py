@@ -10,6 +10,7 @@ from litestar.params import FromPath
 from litestar.response import File
 
 from fablab.guards import public
+from fablab.web.schema_viewer import SchemaAssetsController
 
 STATIC_DIR = Path(__file__).resolve().parent.parent.parent / "static"
 INDEX = STATIC_DIR / "index.html"
@@ -35,4 +36,4 @@ class ShellController(Controller):
         return shell_page()
 
 
-ROUTES = [ShellController]
+ROUTES = [ShellController, SchemaAssetsController]

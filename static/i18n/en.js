@@ -1,5 +1,28 @@
 // English. Same keys as fr.js (a test checks); a missing string falls back to French.
+// Issue 16 (hardening): passwords, sign-in delays, unlocking at the desk, and the error codes it
+// added, in one block of their own (merges stay clean); `errors` below takes security.errors.
+const security = {
+  errors: {
+    date_out_of_range: "Date out of range: choose a date between 2000 and 2100.",
+    json_too_deep: "Invalid request (data nested too deeply).",
+    invalid_path: "Invalid address.",
+    invalid_host: "Invalid server address.",
+    weak_password_guessable: "Password too easy to guess. The simplest fix: a short phrase of three or four unrelated words, such as “toast-bike-moon-orange”.",
+    weak_password_too_short: "Password too short: at least {min_length} visible characters. A short phrase of three or four words works well.",
+    weak_password_invisible: "The password has only spaces or invisible characters. Use letters, digits or words.",
+    weak_password_control_character: "The password holds a special character we do not accept. Use letters, digits, spaces or punctuation.",
+    weak_password_login_based: "The password must not reuse your login or your name. Choose three or four words unrelated to you.",
+    weak_password_too_long: "Password too long: 128 characters at most.",
+    too_many_attempts_account: "Several wrong passwords for this account: try again in {wait}, or ask the staff at the desk to unlock it (show your pass).",
+    too_many_attempts_address: "Too many attempts from this network. Try again in {wait}.",
+  },
+  locked: "Sign-in slowed down after wrong passwords: next try possible in {wait}.",
+  unlock: "Unlock sign-in",
+  unlocked: "Sign-in unlocked for {name}.",
+};
+
 export default {
+  security,
   app: {
     name: "Fablab",
     language: "Language",
@@ -27,7 +50,7 @@ export default {
     hello: "Hello {name}! Choose your password to activate your account.",
     your_login: "Your login:",
     password: "New password",
-    password_hint: "At least 8 characters. Keep it safe.",
+    password_hint: "At least 8 characters: best, three or four unrelated words. Keep it safe.",
     again: "Repeat the password",
     mismatch: "The two passwords differ.",
     submit: "Activate my account",
@@ -656,6 +679,7 @@ export default {
   errors: {
     // desk
     cohort_too_large: "Too many accounts to invite at once: import the cohort in parts.",
+    ...security.errors,
     title: "Oops",
     page_not_found: "Page not found",
     forbidden_title: "Restricted",

@@ -1,5 +1,28 @@
 // Français (langue par défaut). Every string the app shows; {name} marks a value put in as text.
+// Issue 16 (hardening): passwords, sign-in delays, unlocking at the desk, and the error codes it
+// added, in one block of their own (merges stay clean); `errors` below takes security.errors.
+const security = {
+  errors: {
+    date_out_of_range: "Date hors des limites : choisissez une date entre 2000 et 2100.",
+    json_too_deep: "Requête non valable (données trop imbriquées).",
+    invalid_path: "Adresse non valable.",
+    invalid_host: "Adresse du serveur non valable.",
+    weak_password_guessable: "Mot de passe trop facile à deviner. Le plus simple : une petite phrase de trois ou quatre mots sans rapport entre eux, par exemple « tartine-vélo-lune-orange ».",
+    weak_password_too_short: "Mot de passe trop court : il faut au moins {min_length} caractères visibles. Une petite phrase de trois ou quatre mots convient très bien.",
+    weak_password_invisible: "Le mot de passe ne contient que des espaces ou des caractères invisibles. Choisissez des lettres, des chiffres ou des mots.",
+    weak_password_control_character: "Le mot de passe contient un caractère spécial non accepté. Utilisez des lettres, des chiffres, des espaces ou de la ponctuation.",
+    weak_password_login_based: "Le mot de passe ne doit pas reprendre votre identifiant ou votre nom. Choisissez plutôt trois ou quatre mots sans rapport avec vous.",
+    weak_password_too_long: "Mot de passe trop long : 128 caractères au plus.",
+    too_many_attempts_account: "Plusieurs mots de passe erronés pour ce compte : réessayez dans {wait}, ou demandez à l’équipe de le débloquer à l’accueil (montrez votre pass).",
+    too_many_attempts_address: "Trop de tentatives depuis ce réseau. Réessayez dans {wait}.",
+  },
+  locked: "Connexion ralentie après des mots de passe erronés : prochain essai possible dans {wait}.",
+  unlock: "Débloquer la connexion",
+  unlocked: "Connexion débloquée pour {name}.",
+};
+
 export default {
+  security,
   app: {
     name: "Fablab",
     language: "Langue",
@@ -27,7 +50,7 @@ export default {
     hello: "Bonjour {name} ! Choisissez votre mot de passe pour activer votre compte.",
     your_login: "Votre identifiant :",
     password: "Nouveau mot de passe",
-    password_hint: "Au moins 8 caractères. Notez-le bien.",
+    password_hint: "Au moins 8 caractères : le mieux, trois ou quatre mots sans rapport entre eux. Notez-le bien.",
     again: "Répétez le mot de passe",
     mismatch: "Les deux mots de passe ne sont pas identiques.",
     submit: "Activer mon compte",
@@ -656,6 +679,7 @@ export default {
   errors: {
     // desk
     cohort_too_large: "Trop de comptes à inviter d’un coup : importez la promotion en plusieurs fois.",
+    ...security.errors,
     title: "Oups",
     page_not_found: "Page introuvable",
     forbidden_title: "Accès réservé",
