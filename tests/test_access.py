@@ -190,6 +190,7 @@ SITE_TABLE = {
         path=f"/api/users/{o['learner']}/certifications/{o['training']}"), 204),
     ("PATCH", "/api/users/{user_id:int}"): (SCOPED, lambda o: dict(path=f"/api/users/{o['victim']}",
                                                                   json={"cohort": "Changée"}), 200),
+    ("POST", "/api/users/{user_id:int}/unlock"): (SCOPED, lambda o: dict(path=f"/api/users/{o['learner']}/unlock"), 200),
     ("POST", "/api/users/{user_id:int}/invite"): (SCOPED, lambda o: dict(path=f"/api/users/{o['victim']}/invite"), 201),
     ("POST", "/api/users/{user_id:int}/deactivate"): (SCOPED, lambda o: dict(
         path=f"/api/users/{o['victim']}/deactivate"), 200),

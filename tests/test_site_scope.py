@@ -117,10 +117,14 @@ async def test_overrides_stay_within_bounds(staff):
     problem(await staff.post("/api/bookings", json={**base, "starts_at": past.isoformat(),
                                                     "ends_at": (past + timedelta(hours=1)).isoformat()}),
             422, "in_the_past")
-    problem(await staff.post("/api/bookings", json={**base, "starts_at": at(day, 10), "ends_at": "3026-01-01T10:00:00+01:00"}),
+    # Within the dates the parser takes (up to 2100), the override's own bounds refuse the rest.
+    problem(await staff.post("/api/bookings", json={**base, "starts_at": at(day, 10), "ends_at": "2099-01-01T10:00:00+01:00"}),
             422, "too_long")
-    problem(await staff.post("/api/bookings", json={**base, "starts_at": "3026-01-01T10:00:00+01:00",
-                                                    "ends_at": "3026-01-01T11:00:00+01:00"}), 422, "too_far_ahead")
+    problem(await staff.post("/api/bookings", json={**base, "starts_at": "2099-01-01T10:00:00+01:00",
+                                                    "ends_at": "2099-01-01T11:00:00+01:00"}), 422, "too_far_ahead")
+    # The room until the year 3026 of the report: refused by the one date parser before any rule.
+    problem(await staff.post("/api/bookings", json={**base, "starts_at": at(day, 10), "ends_at": "3026-01-01T10:00:00+01:00"}),
+            400, "date_out_of_range")
     # Past the rules (misaligned, over the room's 4 hours) but within bounds: the override's purpose.
     ok = await staff.post("/api/bookings", json={**base, "starts_at": at(day, 9, 10), "ends_at": at(day, 17, 50)})
     assert ok.status_code == 201, ok.text
@@ -133,7 +137,8 @@ async def test_overrides_stay_within_bounds(staff):
     ("2026-12-10T10:00:00", "2026-12-10T11:00:00", 400, "naive_timestamp"),
     ("2026-12-10T10:00:00+01:00", "2026-12-10T11:00:00", 400, "naive_timestamp"),  # was a TypeError (500)
     ("2020-01-06T10:00:00+01:00", "2020-01-06T11:00:00+01:00", 422, "in_the_past"),
-    ("9999-12-30T10:00:00+01:00", "9999-12-30T11:00:00+01:00", 422, "too_far_ahead"),
+    ("2099-12-30T10:00:00+01:00", "2099-12-30T11:00:00+01:00", 422, "too_far_ahead"),
+    ("9999-12-30T10:00:00+01:00", "9999-12-30T11:00:00+01:00", 400, "date_out_of_range"),
 ])
 async def test_moving_a_booking_checks_the_new_times(staff, learner, starts_at, ends_at, status, code):
     booked = await booking_of(learner, "VLG-ROOM-001", open_day())
@@ -151,7 +156,7 @@ async def test_moving_a_booking_follows_the_rules_unless_overridden(staff, learn
     problem(await staff.patch(f"/api/bookings/{booked['id']}", json={"starts_at": at(day, 19), "ends_at": at(day, 20)}),
             422, "outside_opening_hours")
     problem(await staff.patch(f"/api/bookings/{booked['id']}", json={
-        "starts_at": at(day, 10), "ends_at": "3026-01-01T10:00:00+01:00", "override_policy": True}), 422, "too_long")
+        "starts_at": at(day, 10), "ends_at": "2099-01-01T10:00:00+01:00", "override_policy": True}), 422, "too_long")
     moved = await staff.patch(f"/api/bookings/{booked['id']}", json={"starts_at": at(day, 14), "ends_at": at(day, 15)})
     assert moved.status_code == 200, moved.text
     late = await staff.patch(f"/api/bookings/{booked['id']}", json={
