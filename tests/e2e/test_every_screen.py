@@ -153,6 +153,7 @@ class Scene:
     day: str
     invite_token: str
     pass_token: str
+    closed_audit_id: int
 
 
 def set_the_scene(base: str) -> Scene:
@@ -179,10 +180,15 @@ def set_the_scene(base: str) -> Scene:
         assert all(response.status_code < 300 for response in made), [r.text for r in made if r.status_code >= 300]
         audit_id = made[6].json()["id"]
         assert staff.post(f"/api/audits/{audit_id}/scans", json={"tag": "VLG-LAP-002"}).status_code < 300
+        # A finished count to read as a report, and a running one for the count screen.
+        assert staff.post(f"/api/audits/{audit_id}/close").status_code < 300
+        running = staff.post("/api/audits", json={"site": "vlg"})
+        assert running.status_code < 300, running.text
+        assert staff.post(f"/api/audits/{running.json()['id']}/scans", json={"tag": "VLG-LAP-003"}).status_code < 300
         created = staff.post("/api/users", json={"name": "Awa Traoré", "login": "awa.traore", "cohort": "2026"})
         assert created.status_code == 201, created.text
         return Scene(day=day, invite_token=created.json()["invite"]["token"],
-                     pass_token=learner.get("/api/me/pass").json()["token"])
+                     pass_token=learner.get("/api/me/pass").json()["token"], closed_audit_id=audit_id)
 
 
 def screens_for(role: str, scene: Scene) -> list[tuple[str, str]]:
@@ -190,7 +196,8 @@ def screens_for(role: str, scene: Scene) -> list[tuple[str, str]]:
     learner's screens for staff too: theirs differ), and each kind where a screen is per kind."""
     levels = {"anonymous": {"any"}, "learner": {"user"}, "staff": {"user", "staff"}, "admin": {"admin"}}[role]
     # A value for each path parameter, per screen; a new parameter fails with a request for one.
-    samples = {":token": {"invite": scene.invite_token, "scanned-pass": scene.pass_token}}
+    samples = {":token": {"invite": scene.invite_token, "scanned-pass": scene.pass_token},
+               ":id": {"audit-report": str(scene.closed_audit_id)}}
     for name, value in ((":tag", "VLG-LAP-005"), (":site", "vlg"), (":slug", "vlg")):
         samples[name] = {screen: value for _, screen, _ in routes_of_the_app()}
     out = []

@@ -11,9 +11,12 @@ COGNATES = frozenset({
     "images", "import", "information", "invitation", "maintenance", "maximum", "menu", "min", "minute", "minutes",
     "moment", "mon", "note",
     "page", "part", "photo", "place", "position", "possible", "public", "service", "session", "sessions", "site",
-    "sites", "table", "type", "zone",
+    "sites", "table", "type", "zone", "description", "invitations", "long", "mail", "orange", "phrase", "quotas",
+    "utilisation",
     # Names and formats, the same in every language.
-    "arduino", "csv", "fablab", "google", "https", "jpeg", "pass", "pdf", "png", "svg", "web", "webp",
+    "arduino", "csv", "fablab", "google", "https", "europe", "paris", "url",
+    # Products a learner's phone or computer runs, named as their makers name them.
+    "excel", "iphone", "libreoffice", "mac", "outlook", "thunderbird", "jpeg", "pass", "pdf", "png", "svg", "web", "webp",
     # The CSV import's column headers, which the file must carry as they are ("name, login, site, cohort").
     "cohort", "login", "name",
     # The language picker names each language in that language.
