@@ -157,8 +157,15 @@ def _exit_on_sigterm(signum, frame) -> None:
     raise SystemExit(0)
 
 
+# Seconds requests in progress get to finish on SIGTERM; the pool, the jobs and the embedded
+# PostgreSQL then stop within a few more (db.CLOSE_TIMEOUT_S, embedded_db._stop_postmaster).
+SHUTDOWN_GRACE_S = 5
+
+
 def cmd_serve(settings: Settings, args: argparse.Namespace) -> None:
     import uvicorn
+
+    from fablab import server_protocol
 
     from fablab.migrate import migrate_forwards
 
@@ -193,7 +200,10 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> None:
             "fablab.app:create_app", factory=True, host=args.host, port=port, workers=workers,
             proxy_headers=True, forwarded_allow_ips=os.environ.get("FABLAB_TRUSTED_PROXIES", "127.0.0.1"),
             log_level=os.environ.get("FABLAB_LOG_LEVEL", "info"), access_log=False,
-            timeout_graceful_shutdown=10,
+            # Slow clients: a deadline for request heads (server_protocol), idle keep-alive connections
+            # closed after 5 s, and a cap on connections plus requests per worker (503 beyond it).
+            http=server_protocol.PROTOCOL, timeout_keep_alive=5, limit_concurrency=server_protocol.LIMIT_CONCURRENCY,
+            timeout_graceful_shutdown=SHUTDOWN_GRACE_S,
         )
 
 

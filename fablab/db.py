@@ -10,8 +10,11 @@ import asyncpg
 from piccolo.engine.postgres import PostgresEngine, PostgresTransaction
 
 from fablab.errors import PoolBusy
+from fablab.throttled_log import ThrottleFilter
 
 log = logging.getLogger("fablab.db")
+# asyncpg's pool logs a traceback each time it fails to reconnect its minimum connections.
+logging.getLogger("asyncpg.pool").addFilter(ThrottleFilter())
 
 # asyncpg's connect timeout: a request while PostgreSQL is down must fail fast (503), not hang.
 CONNECT_TIMEOUT_S = 3.0

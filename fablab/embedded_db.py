@@ -266,8 +266,10 @@ def _start_postmaster(pgdata: Path, port: int, timeout: float = START_TIMEOUT_S)
             return
         except EmbeddedPostgresError as error:
             reason = _server_log_reason(pgdata) or str(error)
-            # Backends of a killed postmaster hold its shared memory for a moment after it died.
-            if "shared memory block is still in use" in reason and time.monotonic() < deadline:
+            # Backends of a killed postmaster hold its shared memory for a moment after it died, and
+            # until it is reaped its PID still answers, so its postmaster.pid looks current.
+            transient = "shared memory block is still in use" in reason or 'lock file "postmaster.pid"' in reason
+            if transient and time.monotonic() < deadline:
                 time.sleep(0.5)
                 continue
             raise EmbeddedPostgresError(f"PostgreSQL did not start: {reason}") from None

@@ -39,3 +39,24 @@ class ThrottledLog:
         self._seen[key] = _Seen(logged_at=now)
         self.logger.log(level, message, *args, exc_info=exc_info)
         return True
+
+
+class ThrottleFilter(logging.Filter):
+    """The same throttling for a library's logger (asyncpg's pool logs a traceback a second while
+    PostgreSQL is down): records with the same message template pass once per interval."""
+
+    def __init__(self, interval_s: float = INTERVAL_S, clock=time.monotonic) -> None:
+        super().__init__()
+        self.interval_s, self.clock = interval_s, clock
+        self._last: dict[str, float] = {}
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        now = self.clock()
+        key = str(record.msg)
+        last = self._last.get(key)
+        if last is not None and now - last < self.interval_s:
+            return False
+        if len(self._last) > 1000:
+            self._last.clear()
+        self._last[key] = now
+        return True
