@@ -43,7 +43,8 @@ class ThrottledLog:
 
 class ThrottleFilter(logging.Filter):
     """The same throttling for a library's logger (asyncpg's pool logs a traceback a second while
-    PostgreSQL is down): records with the same message template pass once per interval."""
+    PostgreSQL is down): records with the same message template pass once per interval, with the
+    exception's name instead of its traceback."""
 
     def __init__(self, interval_s: float = INTERVAL_S, clock=time.monotonic) -> None:
         super().__init__()
@@ -59,4 +60,8 @@ class ThrottleFilter(logging.Filter):
         if len(self._last) > 1000:
             self._last.clear()
         self._last[key] = now
+        if record.exc_info and record.exc_info[1] is not None:
+            # The exception's name says enough (ConnectionRefusedError); its traceback is asyncpg's.
+            record.msg, record.args = f"{record.getMessage()} ({type(record.exc_info[1]).__name__})", ()
+            record.exc_info, record.exc_text = None, None
         return True
