@@ -58,7 +58,7 @@ class GuardedTransaction(PostgresTransaction):
                 if not self._rolled_back:
                     try:
                         await self.rollback()
-                    except (OSError, asyncio.TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
+                    except Exception as error:  # a dead connection fails in many ways (InternalClientError…)
                         # Nothing was committed either way; the first error is the one to report.
                         log.debug("rollback failed after %s: %s", type(exception).__name__, type(error).__name__)
             elif not self._committed and not self._rolled_back:
