@@ -123,6 +123,8 @@ export async function render(root, ctx) {
 
   async function endOfLoan(choice) {
     // By the day: the loan ends at closing of its last open day, which may be another date.
+    // By the slot (rooms, printers) the length is minutes: the end is the slot's own.
+    if (state.data.policy.unit !== "days") return new Date(choice.end).toISOString();
     const days = Number(state.length || 1);
     if (days <= 1) return new Date(choice.end).toISOString();
     const lastDay = openDaysFrom(siteOf(), state.day, days)[days - 1];
