@@ -18,13 +18,14 @@ pytestmark = pytest.mark.server
 
 # PostgreSQL's own words when it cannot extend a table, and its SQLSTATE: what asyncpg raises as
 # DiskFullError. Raised by a trigger, it is the fault of a full disk without filling one.
-DISK_FULL_TRIGGER = """
-CREATE FUNCTION fault_disk_full() RETURNS trigger LANGUAGE plpgsql AS $$
+DISK_FULL_STATEMENTS = [
+    """CREATE FUNCTION fault_disk_full() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   RAISE EXCEPTION 'could not extend file "base/16384/16999": No space left on device' USING ERRCODE = 'disk_full';
-END $$;
-CREATE TRIGGER fault_disk_full BEFORE INSERT OR UPDATE ON booking FOR EACH ROW EXECUTE FUNCTION fault_disk_full();
-"""
+END $$""",
+    "CREATE TRIGGER fault_disk_full BEFORE INSERT OR UPDATE ON booking FOR EACH ROW EXECUTE FUNCTION fault_disk_full()",
+]
+DISK_FULL_TRIGGER = ";\n".join(DISK_FULL_STATEMENTS)
 SPACE_RETURNS = "DROP TRIGGER fault_disk_full ON booking; DROP FUNCTION fault_disk_full();"
 
 
