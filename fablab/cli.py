@@ -174,6 +174,7 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> None:
     try:
         # A typo in the mail settings must stop the start, not the first reminder hours later.
         load_smtp_settings()
+        server_protocol.header_timeout()
     except SettingsError as error:
         fail(f"bad setting: {error}")
     port = args.port or settings.port

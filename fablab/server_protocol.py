@@ -15,13 +15,34 @@ import os
 
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
+from fablab.settings import SettingsError
+
 try:
     from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 except ImportError:  # pragma: no cover - httptools comes with uvicorn[standard]
     HttpToolsProtocol = None
 
-# Seconds a client has to send a whole request head. FABLAB_HEADER_TIMEOUT_S shortens it for tests.
-HEADER_TIMEOUT_S = float(os.environ.get("FABLAB_HEADER_TIMEOUT_S") or 10)
+DEFAULT_HEADER_TIMEOUT_S = 10.0
+
+
+def header_timeout(environ=os.environ) -> float:
+    """Seconds a client has to send a whole request head (FABLAB_HEADER_TIMEOUT_S, 1 to 600)."""
+    raw = environ.get("FABLAB_HEADER_TIMEOUT_S") or ""
+    if not raw:
+        return DEFAULT_HEADER_TIMEOUT_S
+    try:
+        value = float(raw)
+    except ValueError:
+        value = 0.0
+    if not 1 <= value <= 600:
+        raise SettingsError(f"FABLAB_HEADER_TIMEOUT_S must be a number of seconds from 1 to 600, got {raw!r}")
+    return value
+
+
+try:
+    HEADER_TIMEOUT_S = header_timeout()
+except SettingsError:  # `fablab serve` refuses such a value before any worker starts
+    HEADER_TIMEOUT_S = DEFAULT_HEADER_TIMEOUT_S
 # Connections plus running requests per worker beyond which uvicorn answers 503 at once; under the
 # usual 1024 open files per process, with room for the database pool.
 LIMIT_CONCURRENCY = 512

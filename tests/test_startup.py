@@ -28,6 +28,8 @@ def run_cli(*args, **env):
     ("DATABASE_URL", "mysql://localhost/fablab"),
     ("FABLAB_SECRET_KEY", "short"),
     ("FABLAB_SMTP_PORT", "smtp"),
+    ("FABLAB_HEADER_TIMEOUT_S", "soon"),
+    ("FABLAB_HEADER_TIMEOUT_S", "0"),
 ])
 def test_bad_setting_stops_with_one_line(name, value):
     # The SMTP port is only read when a mail host is set.
