@@ -17,7 +17,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 
-from fablab.embedded_db import EmbeddedPostgresError, _bin_dir, one_line_reason
+from fablab.embedded_db import EmbeddedPostgresError, bin_dir, one_line_reason
 
 TOOL_TIMEOUT_S = 3600
 
@@ -39,7 +39,7 @@ def _candidates(name: str, prefer_bundled: bool) -> list[Path]:
     system = [Path(found)] if (found := shutil.which(name)) else []
     system += sorted(Path("/usr/lib/postgresql").glob(f"*/bin/{name}"), reverse=True)
     try:
-        bundled = [_bin_dir() / name]
+        bundled = [bin_dir() / name]
     except EmbeddedPostgresError:
         bundled = []
     return bundled + system if prefer_bundled else system + bundled

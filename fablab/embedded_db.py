@@ -40,7 +40,7 @@ class ClusterInUse(EmbeddedPostgresError):
     """Another live process owns the cluster: a second server must not share it."""
 
 
-def _bin_dir() -> Path:
+def bin_dir() -> Path:
     try:
         with warnings.catch_warnings():
             # The package's import looks up an XDG runtime dir we never use.
@@ -96,7 +96,7 @@ def _prepare_root_ownership(pgdata: Path) -> None:
     import stat
 
     ensure_user_exists(SYSTEM_USER)
-    bin_dir = _bin_dir()
+    bin_dir = bin_dir()
     ensure_prefix_permissions(pgdata)
     ensure_prefix_permissions(bin_dir)
     readable = stat.S_IRGRP | stat.S_IROTH
@@ -107,7 +107,7 @@ def _prepare_root_ownership(pgdata: Path) -> None:
     os.chown(pgdata, owner.pw_uid, owner.pw_gid)
 
 
-def _postmaster_pid(pgdata: Path) -> int | None:
+def postmaster_pid(pgdata: Path) -> int | None:
     """The PID of the PostgreSQL running on this cluster, from postmaster.pid, if it is alive.
 
     A killed postmaster leaves its pid file behind (and, in a container whose PID 1 does not reap,
@@ -129,7 +129,7 @@ def _postmaster_pid(pgdata: Path) -> int | None:
 
 def _running_port(pgdata: Path) -> int | None:
     """The port of a server already running on this cluster, read from postmaster.pid."""
-    if _postmaster_pid(pgdata) is None:
+    if postmaster_pid(pgdata) is None:
         return None
     try:
         return int((pgdata / "postmaster.pid").read_text().splitlines()[3])
@@ -205,7 +205,7 @@ class EmbeddedPostgres:
         return f"postgresql://postgres@127.0.0.1:{self.port}/{database}"
 
     def is_running(self) -> bool:
-        return _postmaster_pid(self.pgdata) is not None
+        return postmaster_pid(self.pgdata) is not None
 
     def supervise(self, every_s: float = SUPERVISE_EVERY_S) -> None:
         """Restart the server (with crash recovery, on the same port) whenever it dies, until stop()."""
@@ -253,7 +253,7 @@ class EmbeddedPostgres:
 
 def _start_postmaster(pgdata: Path, port: int, timeout: float = START_TIMEOUT_S) -> None:
     args = [
-        str(_bin_dir() / "pg_ctl"), "-D", str(pgdata), "-w", "-t", str(int(timeout)),
+        str(bin_dir() / "pg_ctl"), "-D", str(pgdata), "-w", "-t", str(int(timeout)),
         "-l", str(pgdata / "server.log"),
         # TCP on loopback only; no Unix socket, so a long checkout path cannot break start-up.
         "-o", f"-h 127.0.0.1 -p {port} -k '' -c max_connections=200",
@@ -290,16 +290,16 @@ def _server_log_reason(pgdata: Path) -> str | None:
 
 def _stop_postmaster(pgdata: Path) -> None:
     """Fast shutdown, then immediate, then SIGKILL: no run may leave a postmaster behind."""
-    pg_ctl = str(_bin_dir() / "pg_ctl")
+    pg_ctl = str(bin_dir() / "pg_ctl")
     for mode, timeout in (("fast", 10), ("immediate", 5)):
-        if _postmaster_pid(pgdata) is None:
+        if postmaster_pid(pgdata) is None:
             return
         try:
             _run_as_owner([pg_ctl, "-D", str(pgdata), "-w", "-t", str(timeout), "-m", mode, "stop"], timeout=timeout + 5)
             return
         except EmbeddedPostgresError as error:
             log.warning("fablab: stopping the embedded PostgreSQL (%s): %s", mode, error)
-    pid = _postmaster_pid(pgdata)
+    pid = postmaster_pid(pgdata)
     if pid is not None:
         os.kill(pid, signal.SIGKILL)
 
@@ -350,7 +350,7 @@ def _start_as_owner(pgdata: Path, port: int | None, lock: OwnerLock) -> Embedded
         pgdata.chmod(0o700)
     if not (pgdata / "PG_VERSION").exists():
         _run_as_owner([
-            str(_bin_dir() / "initdb"), "-D", str(pgdata), "--auth=trust", "-U", "postgres",
+            str(bin_dir() / "initdb"), "-D", str(pgdata), "--auth=trust", "-U", "postgres",
             "--encoding=UTF8", "--locale=C.UTF-8",
         ])
     running_port = _running_port(pgdata)

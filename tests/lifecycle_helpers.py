@@ -16,7 +16,7 @@ from pathlib import Path
 import asyncpg
 import httpx
 
-from fablab.embedded_db import _postmaster_pid
+from fablab.embedded_db import postmaster_pid
 from scripts.benchlib.server import SECRET_KEY, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -100,7 +100,7 @@ def postmasters_of(data_dir: Path) -> list[int]:
             continue
         if state != "Z" and command and command[0].endswith(b"postgres") and pgdata.encode() in command:
             found.add(int(entry.name))
-    pid = _postmaster_pid(data_dir / "pg")
+    pid = postmaster_pid(data_dir / "pg")
     if pid is not None:
         found.add(pid)
     return sorted(found)

@@ -14,7 +14,7 @@ import time
 import httpx
 import pytest
 
-from fablab.embedded_db import _postmaster_pid
+from fablab.embedded_db import postmaster_pid
 from scripts.benchlib.server import free_port
 from tests.lifecycle_helpers import (
     ROOT, TableLock, book_one, free_room_slots, health_status, pg_url, postmasters_of, signed_in, start_app,
@@ -26,7 +26,7 @@ pytestmark = pytest.mark.server
 
 def test_kill_9_of_the_app_then_a_new_run_then_sigterm_leaves_no_postgres(tmp_path):
     first = start_app(tmp_path, tmp_path / "first.log")
-    orphan = _postmaster_pid(tmp_path / "pg")
+    orphan = postmaster_pid(tmp_path / "pg")
     first.process.kill()
     first.process.wait()
     # What issue 17 saw: the killed app's PostgreSQL runs on, owned by nobody.
@@ -34,7 +34,7 @@ def test_kill_9_of_the_app_then_a_new_run_then_sigterm_leaves_no_postgres(tmp_pa
 
     second = start_app(tmp_path, tmp_path / "second.log")
     assert "adopting the PostgreSQL left running" in second.log()
-    assert _postmaster_pid(tmp_path / "pg") == orphan  # adopted, not a second server
+    assert postmaster_pid(tmp_path / "pg") == orphan  # adopted, not a second server
     assert second.stop() < 10
     assert postmasters_of(tmp_path) == []
 
@@ -122,7 +122,7 @@ def test_postmaster_killed_during_traffic_is_restarted_and_sigterm_still_exits(t
     try:
         with Traffic(app.base, [f"learner{n}" for n in range(1, 9)]) as traffic:
             time.sleep(1.5)
-            os.kill(_postmaster_pid(tmp_path / "pg"), signal.SIGKILL)
+            os.kill(postmaster_pid(tmp_path / "pg"), signal.SIGKILL)
             killed = time.monotonic()
             wait_for_health(app, 200, within=10)
             healed_in = time.monotonic() - killed
