@@ -96,13 +96,13 @@ def _prepare_root_ownership(pgdata: Path) -> None:
     import stat
 
     ensure_user_exists(SYSTEM_USER)
-    bin_dir = bin_dir()
+    binaries = bin_dir()
     ensure_prefix_permissions(pgdata)
-    ensure_prefix_permissions(bin_dir)
+    ensure_prefix_permissions(binaries)
     readable = stat.S_IRGRP | stat.S_IROTH
-    ensure_folder_permissions(bin_dir, readable | stat.S_IXGRP | stat.S_IXOTH)
-    ensure_folder_permissions(bin_dir.parent / "lib", readable)
-    ensure_folder_permissions(bin_dir.parent / "share", readable)
+    ensure_folder_permissions(binaries, readable | stat.S_IXGRP | stat.S_IXOTH)
+    ensure_folder_permissions(binaries.parent / "lib", readable)
+    ensure_folder_permissions(binaries.parent / "share", readable)
     owner = pwd.getpwnam(SYSTEM_USER)
     os.chown(pgdata, owner.pw_uid, owner.pw_gid)
 
