@@ -194,6 +194,7 @@ async def start_pool(min_size: int = 2, max_size: int = 20, acquire_timeout: flo
 
 async def close_pool(timeout: float = CLOSE_TIMEOUT_S) -> None:
     """Close the pool; connections still busy after `timeout` are cut, so shutdown always ends."""
+    await _health_probe.close()
     pool, DB.pool = DB.pool, None
     if pool is None:
         return
@@ -205,25 +206,57 @@ async def close_pool(timeout: float = CLOSE_TIMEOUT_S) -> None:
         inner.terminate()
 
 
-async def ping(timeout: float = PING_TIMEOUT_S) -> bool:
-    """True when PostgreSQL answers a trivial query within the timeout, on a connection of its own.
+class _HealthProbe:
+    """One connection of its own per worker for /health, kept open and reopened when it breaks.
 
     Not a pooled one: a pool whose every connection is busy (slow reports, a held lock) would make a
-    healthy server look down.
+    healthy server look down. Kept open rather than opened per probe: on a loaded machine starting a
+    backend can take longer than a query, which would also look like an outage.
     """
+
+    def __init__(self) -> None:
+        self._connection: asyncpg.Connection | None = None
+        self._dsn: str | None = None
+        self._lock = asyncio.Lock()
+
+    async def answers(self, dsn: str, timeout: float) -> bool:
+        async with self._lock:  # one query at a time on one connection
+            if dsn != self._dsn:
+                await self.close()
+                self._dsn = dsn
+            for _ in range(2):
+                reused = self._connection is not None and not self._connection.is_closed()
+                try:
+                    async with asyncio.timeout(timeout):
+                        if not reused:
+                            self._connection = await asyncpg.connect(dsn, timeout=timeout)
+                        await self._connection.fetchval("SELECT 1")
+                    return True
+                except asyncio.TimeoutError:
+                    await self.close()
+                    return False
+                except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, asyncpg.InternalClientError):
+                    await self.close()
+                    if not reused:
+                        return False
+                    # A connection from before a restart of PostgreSQL fails once: try a fresh one.
+            return False
+
+    async def close(self) -> None:
+        connection, self._connection = self._connection, None
+        if connection is not None and not connection.is_closed():
+            connection.terminate()
+
+
+_health_probe = _HealthProbe()
+
+
+async def ping(timeout: float = PING_TIMEOUT_S) -> bool:
+    """True when PostgreSQL answers a trivial query within the timeout (see _HealthProbe)."""
     dsn = DB.config.get("dsn")
     if DB.pool is None or not dsn:
         return False
-    try:
-        async with asyncio.timeout(timeout):
-            connection = await asyncpg.connect(dsn, timeout=timeout)
-            try:
-                await connection.fetchval("SELECT 1")
-            finally:
-                await connection.close(timeout=1)
-        return True
-    except (OSError, asyncio.TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError):
-        return False
+    return await _health_probe.answers(dsn, timeout)
 
 
 async def fetch(sql: str, *args) -> list[dict]:
