@@ -223,6 +223,7 @@ class EmbeddedPostgres:
                 continue
             if failures % 20 == 0:  # a line at the first failure, then one every ~20 tries
                 log.warning("fablab: the embedded PostgreSQL stopped; restarting it on port %s", self.port)
+            _kill_leftover_backends(self.pgdata)
             try:
                 _start_postmaster(self.pgdata, self.port, timeout=RESTART_TIMEOUT_S)
                 log.warning("fablab: the embedded PostgreSQL is running again")
@@ -249,6 +250,25 @@ class EmbeddedPostgres:
             if self.lock is not None:
                 self.lock.release()
                 self.lock = None
+
+
+def _kill_leftover_backends(pgdata: Path) -> None:
+    """SIGKILL the backends a dead postmaster left behind (they work in its data dir).
+
+    They exit by themselves once they notice, but until then they hold its shared memory and no new
+    postmaster may start: on a loaded machine that took longer than the 10 s /health has to heal.
+    Only called once the postmaster is gone, when no live server can be hurt.
+    """
+    target = str(pgdata.resolve())
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if os.readlink(entry / "cwd") != target or not (entry / "cmdline").read_bytes().startswith(b"postgres"):
+                continue
+            os.kill(int(entry.name), signal.SIGKILL)
+        except (OSError, ValueError):
+            continue
 
 
 def _start_postmaster(pgdata: Path, port: int, timeout: float = START_TIMEOUT_S) -> None:
