@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from dataclasses import dataclass
@@ -15,6 +17,7 @@ from pathlib import Path
 
 import asyncpg
 import httpx
+import pytest
 
 from fablab.embedded_db import postmaster_pid
 from scripts.benchlib.server import SECRET_KEY, free_port
@@ -171,3 +174,13 @@ def book_one(clients: list[httpx.Client], slots: list[dict]) -> httpx.Response:
             if last.status_code >= 500:
                 return last
     raise AssertionError(f"no booking possible: {last.status_code if last else 'no slot'} {last.text if last else ''}")
+
+
+@pytest.fixture
+def data_dir():
+    """A data dir outside pytest's tmp_path: pytest keeps /tmp/pytest-of-root at mode 700 (again at
+    each session start, by any engineer's run), which the embedded cluster's system user cannot cross."""
+    path = Path(tempfile.mkdtemp(prefix="fablab-life-"))
+    path.chmod(0o755)
+    yield path
+    shutil.rmtree(path, ignore_errors=True)

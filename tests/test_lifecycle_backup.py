@@ -10,6 +10,7 @@ import pytest
 
 from fablab.invariants import CHECKS
 from tests.conftest import ROOT, _with_database
+from tests.lifecycle_helpers import data_dir  # noqa: F401 - a fixture
 
 pytestmark = pytest.mark.server
 
@@ -48,12 +49,8 @@ async def broken_invariants(url: str) -> dict:
         await connection.close()
 
 
-def embedded_url(data_dir) -> str:
-    port = int((data_dir / "pg" / "postmaster.pid").read_text().splitlines()[3])
-    return f"postgresql://postgres@127.0.0.1:{port}/fablab"
-
-
-def test_embedded_backup_restored_into_an_empty_data_dir_gives_the_same_bookings(tmp_path):
+def test_embedded_backup_restored_into_an_empty_data_dir_gives_the_same_bookings(data_dir):
+    tmp_path = data_dir
     source, target, dump = tmp_path / "source", tmp_path / "target", tmp_path / "fablab.dump"
     ok(fablab("migrate", FABLAB_DATA_DIR=str(source)))
     ok(fablab("seed", "--demo", FABLAB_DATA_DIR=str(source)))

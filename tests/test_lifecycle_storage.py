@@ -10,8 +10,8 @@ import asyncpg
 import httpx
 import pytest
 
-from tests.lifecycle_helpers import (
-    ROOT, TableLock, book_one, free_room_slots, health_status, pg_url, signed_in, start_app,
+from tests.lifecycle_helpers import (  # noqa: F401 - data_dir is a fixture
+    ROOT, TableLock, data_dir, book_one, free_room_slots, health_status, pg_url, signed_in, start_app,
 )
 
 pytestmark = pytest.mark.server
@@ -37,7 +37,8 @@ async def execute(url: str, sql: str) -> None:
         await connection.close()
 
 
-def test_full_disk_answers_503_storage_full_and_heals_when_space_returns(tmp_path):
+def test_full_disk_answers_503_storage_full_and_heals_when_space_returns(data_dir):
+    tmp_path = data_dir
     app = start_app(tmp_path, tmp_path / "app.log")
     try:
         clients = [signed_in(app.base, f"learner{n}") for n in range(1, 11)]
@@ -117,7 +118,8 @@ async def _slow_requests_and_health(base: str, cookies: list, url: str) -> tuple
     return results, health
 
 
-def test_a_hundred_slow_requests_on_one_worker_are_busy_not_down(tmp_path):
+def test_a_hundred_slow_requests_on_one_worker_are_busy_not_down(data_dir):
+    tmp_path = data_dir
     app = start_app(tmp_path, tmp_path / "app.log", workers=1)
     try:
         cookies = [signed_in(app.base, f"learner{n}").cookies for n in range(1, 6)]
