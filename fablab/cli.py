@@ -1,4 +1,4 @@
-"""The `fablab` command: serve, migrate, seed, createadmin, report."""
+"""The `fablab` command: serve, migrate, seed, createadmin, report, backup, restore."""
 
 from __future__ import annotations
 
@@ -21,17 +21,25 @@ def fail(message: str) -> None:
 
 
 @contextmanager
-def database(settings: Settings):
-    """Yield a database URL: DATABASE_URL's, or the embedded cluster's (stopped afterwards)."""
+def database(settings: Settings, *, exclusive: bool = False, supervise: bool = False, owner: dict | None = None):
+    """Yield a database URL: DATABASE_URL's, or the embedded cluster's (stopped afterwards if ours).
+
+    `exclusive` (serve, restore): refuse when another fablab process owns the embedded cluster.
+    `supervise` (serve): restart the embedded PostgreSQL whenever it dies, for as long as we run.
+    """
     if settings.database_url:
         yield settings.database_url
         return
-    from fablab.embedded_db import EmbeddedPostgresError, start_embedded
+    from fablab.embedded_db import ClusterInUse, EmbeddedPostgresError, start_embedded
 
     try:
-        server = start_embedded(settings.data_dir)
+        server = start_embedded(settings.data_dir, exclusive=exclusive, owner=owner)
+    except ClusterInUse as error:
+        fail(str(error))
     except (EmbeddedPostgresError, OSError) as error:
         fail(f"cannot start the embedded PostgreSQL in {settings.data_dir / 'pg'}: {error}")
+    if supervise:
+        server.supervise()
     try:
         yield server.url()
     finally:
@@ -49,12 +57,25 @@ def check_reachable(database_url: str) -> None:
         fail(f"cannot connect to the database: {error or type(error).__name__}")
 
 
+def confirm(question: str) -> bool:
+    """Ask on the terminal; without one (a script, a pipe) the answer is no."""
+    if not sys.stdin.isatty():
+        return False
+    try:
+        return input(f"{question} [y/N] ").strip().lower() in ("y", "yes", "o", "oui")
+    except EOFError:
+        return False
+
+
 def cmd_migrate(settings: Settings, args: argparse.Namespace) -> None:
     from fablab.migrate import migrate_backwards, migrate_forwards
 
-    with database(settings) as url:
+    with database(settings, owner={"command": "migrate"}) as url:
         check_reachable(url)
         if args.backwards:
+            if not args.yes and not confirm(
+                    f"Undo every migration of {_database_label(url)}? This drops every table and all their data."):
+                fail("nothing undone: migrate --backwards drops all data; confirm, or pass --yes")
             asyncio.run(migrate_backwards(url))
             print("fablab: migrations rolled back")
         else:
@@ -104,12 +125,53 @@ def cmd_report(settings: Settings, args: argparse.Namespace) -> None:
     sys.stdout.write(text)
 
 
+def _database_label(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return f"database {parts.path.lstrip('/')!r} on {parts.hostname}:{parts.port or 5432}"
+
+
+def cmd_backup(settings: Settings, args: argparse.Namespace) -> None:
+    from fablab.backup import BackupError, backup
+
+    with database(settings, owner={"command": "backup"}) as url:
+        check_reachable(url)
+        try:
+            size = backup(url, args.file, embedded=settings.database_url is None)
+        except BackupError as error:
+            fail(str(error))
+    print(f"fablab: {_database_label(url)} saved to {args.file} ({size / 1024:.0f} KiB)")
+
+
+def cmd_restore(settings: Settings, args: argparse.Namespace) -> None:
+    from fablab.backup import BackupError, restore
+
+    if not os.path.isfile(args.file):
+        fail(f"no backup file {args.file}")
+    # No server may write to the database while it is being filled.
+    with database(settings, exclusive=True, owner={"command": "restore"}) as url:
+        check_reachable(url)
+        try:
+            restore(url, args.file, embedded=settings.database_url is None)
+        except BackupError as error:
+            fail(str(error))
+    print(f"fablab: {args.file} restored into {_database_label(url)}; `fablab serve` migrates it if it is older")
+
+
 def _exit_on_sigterm(signum, frame) -> None:
     raise SystemExit(0)
 
 
+# Seconds requests in progress get to finish on SIGTERM; the pool, the jobs and the embedded
+# PostgreSQL then stop within a few more (db.CLOSE_TIMEOUT_S, embedded_db._stop_postmaster).
+SHUTDOWN_GRACE_S = 5
+
+
 def cmd_serve(settings: Settings, args: argparse.Namespace) -> None:
     import uvicorn
+
+    from fablab import server_protocol
 
     from fablab.migrate import migrate_forwards
 
@@ -118,11 +180,14 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> None:
     try:
         # A typo in the mail settings must stop the start, not the first reminder hours later.
         load_smtp_settings()
+        server_protocol.header_timeout()
     except SettingsError as error:
         fail(f"bad setting: {error}")
     port = args.port or settings.port
     workers = args.workers or settings.workers
-    with database(settings) as url:
+    # This process owns the embedded cluster (a second server on the same data dir refuses at once)
+    # and restarts its PostgreSQL if it dies.
+    with database(settings, exclusive=True, supervise=True, owner={"command": "serve", "http_port": port}) as url:
         check_reachable(url)
         asyncio.run(migrate_forwards(url))
         if args.seed_demo_if_empty:
@@ -142,7 +207,10 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> None:
             "fablab.app:create_app", factory=True, host=args.host, port=port, workers=workers,
             proxy_headers=True, forwarded_allow_ips=os.environ.get("FABLAB_TRUSTED_PROXIES", "127.0.0.1"),
             log_level=os.environ.get("FABLAB_LOG_LEVEL", "info"), access_log=False,
-            timeout_graceful_shutdown=10,
+            # Slow clients: a deadline for request heads (server_protocol), idle keep-alive connections
+            # closed after 5 s, and a cap on connections plus requests per worker (503 beyond it).
+            http=server_protocol.PROTOCOL, timeout_keep_alive=5, limit_concurrency=server_protocol.LIMIT_CONCURRENCY,
+            timeout_graceful_shutdown=SHUTDOWN_GRACE_S,
         )
 
 
@@ -158,8 +226,17 @@ def build_parser() -> argparse.ArgumentParser:
     serve.set_defaults(handler=cmd_serve)
 
     migrate = commands.add_parser("migrate", help="bring the database schema up to date")
-    migrate.add_argument("--backwards", action="store_true", help="undo every migration (drops all data)")
+    migrate.add_argument("--backwards", action="store_true", help="undo every migration (drops all data; asks first)")
+    migrate.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     migrate.set_defaults(handler=cmd_migrate)
+
+    backup = commands.add_parser("backup", help="save the whole database to FILE (pg_dump's custom format)")
+    backup.add_argument("file")
+    backup.set_defaults(handler=cmd_backup)
+
+    restore = commands.add_parser("restore", help="load a backup FILE into an empty database")
+    restore.add_argument("file")
+    restore.set_defaults(handler=cmd_restore)
 
     seed = commands.add_parser("seed", help="load data")
     seed.add_argument("--demo", action="store_true", help="the demo sites, items, users and bookings")

@@ -3,13 +3,85 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from contextlib import contextmanager
 
 import asyncpg
-from piccolo.engine.postgres import PostgresEngine
+from piccolo.engine.postgres import PostgresEngine, PostgresTransaction
+
+from fablab.errors import PoolBusy
+from fablab.throttled_log import ThrottleFilter
+
+log = logging.getLogger("fablab.db")
+# asyncpg's pool logs a traceback each time it fails to reconnect its minimum connections.
+logging.getLogger("asyncpg.pool").addFilter(ThrottleFilter())
 
 # asyncpg's connect timeout: a request while PostgreSQL is down must fail fast (503), not hang.
 CONNECT_TIMEOUT_S = 3.0
+# How long a request waits for a free pooled connection before answering 503 try_again. Longer than
+# CONNECT_TIMEOUT_S, so that a server that is down is reported as down (a connect error) and not as busy.
+ACQUIRE_TIMEOUT_S = 5.0
+# Giving a connection back, or closing the pool at exit, never waits longer than this on PostgreSQL.
+RELEASE_TIMEOUT_S = 5.0
+CLOSE_TIMEOUT_S = 5.0
+# /health's own connection: a pool that is busy says nothing about whether PostgreSQL answers.
+PING_TIMEOUT_S = 5.0
+
+
+class GuardedTransaction(PostgresTransaction):
+    """Piccolo's transaction, giving its connection back to the pool whatever happens.
+
+    Piccolo's __aexit__ rolls back and only then releases the connection, without `finally`: when the
+    connection died mid-transaction the rollback raises, the connection is never released and the
+    pool loses a slot for good (and Pool.close() then waits on it forever, hanging shutdown). Its
+    __aenter__ likewise keeps the connection when BEGIN fails.
+    """
+
+    async def __aenter__(self) -> PostgresTransaction:
+        if self._parent is not None:
+            return self._parent
+        self.connection = await self.get_connection()
+        try:
+            self.transaction = self.connection.transaction()
+            await self.begin()
+        except BaseException:
+            await self._give_back()
+            raise
+        self.context = self.engine.current_transaction.set(self)
+        return self
+
+    async def __aexit__(self, exception_type, exception, traceback) -> bool:
+        if self._parent:
+            return exception is None
+        try:
+            if exception is not None:
+                if not self._rolled_back:
+                    try:
+                        await self.rollback()
+                    except Exception as error:  # a dead connection fails in many ways (InternalClientError…)
+                        # Nothing was committed either way; the first error is the one to report.
+                        log.debug("rollback failed after %s: %s", type(exception).__name__, type(error).__name__)
+            elif not self._committed and not self._rolled_back:
+                await self.commit()
+        finally:
+            self.engine.current_transaction.reset(self.context)
+            await self._give_back()
+        return exception is None
+
+    async def _give_back(self) -> None:
+        connection, self.connection = self.connection, None
+        if connection is None:
+            return
+        if self.engine.pool is None:
+            connection.terminate()
+            return
+        try:
+            await self.engine.pool.release(connection, timeout=RELEASE_TIMEOUT_S)
+        except BaseException:
+            # asyncpg terminates a connection it cannot reset, which frees its slot; make sure of it.
+            if not connection.is_closed():
+                connection.terminate()
+            raise
 
 
 class FablabEngine(PostgresEngine):
@@ -21,6 +93,56 @@ class FablabEngine(PostgresEngine):
 
     async def check_version(self) -> None:  # noqa: D102 - see class docstring
         return None
+
+    def transaction(self, allow_nested: bool = True) -> GuardedTransaction:
+        return GuardedTransaction(engine=self, allow_nested=allow_nested)
+
+
+class _Acquisition:
+    """pool.acquire()'s result: awaitable, or an `async with` that releases at the end."""
+
+    def __init__(self, pool: "PatientPool", timeout: float) -> None:
+        self._pool, self._timeout, self._connection = pool, timeout, None
+
+    def __await__(self):
+        return self._pool._acquire(self._timeout).__await__()
+
+    async def __aenter__(self):
+        self._connection = await self._pool._acquire(self._timeout)
+        return self._connection
+
+    async def __aexit__(self, *exc_info) -> None:
+        connection, self._connection = self._connection, None
+        await self._pool.release(connection)
+
+
+class PatientPool:
+    """asyncpg's pool, except that waiting for a free connection is bounded (PoolBusy after it).
+
+    Everything else is the asyncpg pool's own; Piccolo and our raw queries use it unawares.
+    """
+
+    def __init__(self, pool: asyncpg.Pool, acquire_timeout: float = ACQUIRE_TIMEOUT_S) -> None:
+        self.inner, self.acquire_timeout = pool, acquire_timeout
+
+    def acquire(self, *, timeout: float | None = None) -> _Acquisition:
+        return _Acquisition(self, timeout or self.acquire_timeout)
+
+    async def _acquire(self, timeout: float) -> asyncpg.Connection:
+        try:
+            async with asyncio.timeout(timeout) as deadline:
+                return await self.inner.acquire()
+        except TimeoutError:
+            # Our deadline passed: every connection was busy. Any other timeout is a connect timeout.
+            if deadline.expired():
+                raise PoolBusy(retry_after=2) from None
+            raise
+
+    async def release(self, connection, *, timeout: float | None = RELEASE_TIMEOUT_S) -> None:
+        await self.inner.release(connection, timeout=timeout)
+
+    def __getattr__(self, name: str):
+        return getattr(self.inner, name)
 
 
 DB = FablabEngine(config={"dsn": "postgresql://unconfigured/fablab"})
@@ -56,33 +178,85 @@ async def keep_session(connection: asyncpg.Connection) -> None:
     """
 
 
-async def start_pool(min_size: int = 2, max_size: int = 20) -> None:
+async def start_pool(min_size: int = 2, max_size: int = 20, acquire_timeout: float = ACQUIRE_TIMEOUT_S) -> None:
     """Open the pool, raising ConnectionError with a one-line reason when the server is unreachable."""
+    if DB.pool is not None:
+        return
     try:
-        await DB.start_connection_pool(
-            min_size=min_size, max_size=max_size, command_timeout=30,
+        pool = await asyncpg.create_pool(
+            **DB.config, min_size=min_size, max_size=max_size, command_timeout=30,
             max_inactive_connection_lifetime=300, reset=keep_session,
         )
     except (OSError, asyncio.TimeoutError, asyncpg.PostgresError) as error:
         raise ConnectionError(f"cannot connect to PostgreSQL: {error or type(error).__name__}") from None
+    DB.pool = PatientPool(pool, acquire_timeout)
 
 
-async def close_pool() -> None:
-    if DB.pool is not None:
-        await DB.close_connection_pool()
-
-
-async def ping(timeout: float = 2.0) -> bool:
-    """True when PostgreSQL answers a trivial query within the timeout."""
-    if DB.pool is None:
-        return False
+async def close_pool(timeout: float = CLOSE_TIMEOUT_S) -> None:
+    """Close the pool; connections still busy after `timeout` are cut, so shutdown always ends."""
+    await _health_probe.close()
+    pool, DB.pool = DB.pool, None
+    if pool is None:
+        return
+    inner = pool.inner if isinstance(pool, PatientPool) else pool
     try:
-        async with asyncio.timeout(timeout):
-            async with DB.pool.acquire() as connection:
-                await connection.fetchval("SELECT 1")
-        return True
-    except (OSError, asyncio.TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError):
+        await asyncio.wait_for(inner.close(), timeout)
+    except (TimeoutError, OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
+        log.warning("database pool closed by force after %s", type(error).__name__)
+        inner.terminate()
+
+
+class _HealthProbe:
+    """One connection of its own per worker for /health, kept open and reopened when it breaks.
+
+    Not a pooled one: a pool whose every connection is busy (slow reports, a held lock) would make a
+    healthy server look down. Kept open rather than opened per probe: on a loaded machine starting a
+    backend can take longer than a query, which would also look like an outage.
+    """
+
+    def __init__(self) -> None:
+        self._connection: asyncpg.Connection | None = None
+        self._dsn: str | None = None
+        self._lock = asyncio.Lock()
+
+    async def answers(self, dsn: str, timeout: float) -> bool:
+        async with self._lock:  # one query at a time on one connection
+            if dsn != self._dsn:
+                await self.close()
+                self._dsn = dsn
+            for _ in range(2):
+                reused = self._connection is not None and not self._connection.is_closed()
+                try:
+                    async with asyncio.timeout(timeout):
+                        if not reused:
+                            self._connection = await asyncpg.connect(dsn, timeout=timeout)
+                        await self._connection.fetchval("SELECT 1")
+                    return True
+                except asyncio.TimeoutError:
+                    await self.close()
+                    return False
+                except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, asyncpg.InternalClientError):
+                    await self.close()
+                    if not reused:
+                        return False
+                    # A connection from before a restart of PostgreSQL fails once: try a fresh one.
+            return False
+
+    async def close(self) -> None:
+        connection, self._connection = self._connection, None
+        if connection is not None and not connection.is_closed():
+            connection.terminate()
+
+
+_health_probe = _HealthProbe()
+
+
+async def ping(timeout: float = PING_TIMEOUT_S) -> bool:
+    """True when PostgreSQL answers a trivial query within the timeout (see _HealthProbe)."""
+    dsn = DB.config.get("dsn")
+    if DB.pool is None or not dsn:
         return False
+    return await _health_probe.answers(dsn, timeout)
 
 
 async def fetch(sql: str, *args) -> list[dict]:

@@ -59,3 +59,23 @@ class TooManyAttempts(DomainError):
 
 class DatabaseUnavailable(DomainError):
     status, code, title = 503, "database_unavailable", "The database is unavailable"
+
+
+class _RetryLater(DomainError):
+    """A 503 the client should simply retry, after `retry_after` seconds (the Retry-After header)."""
+
+    status = 503
+
+    def __init__(self, detail: str | None = None, *, retry_after: int, **extra) -> None:
+        super().__init__(detail, **extra)
+        self.retry_after = retry_after
+
+
+class PoolBusy(_RetryLater):
+    """Every database connection stayed busy for the whole acquire timeout: busy, not down."""
+
+    code, title = "try_again", "Busy, try again"
+
+    def __init__(self, detail: str | None = None, *, retry_after: int = 2, **extra) -> None:
+        super().__init__(detail or "The server is busy; nothing was saved. Try again in a moment.",
+                         retry_after=retry_after, **extra)

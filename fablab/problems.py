@@ -10,9 +10,16 @@ from litestar import Request, Response
 from litestar.exceptions import HTTPException, NotAuthorizedException, NotFoundException, PermissionDeniedException, ValidationException
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
+from fablab import storage
 from fablab.errors import DomainError
+from fablab.throttled_log import ThrottledLog
 
 log = logging.getLogger("fablab")
+# Errors that fail every request alike while they last (outage, full disk) are logged once a minute.
+throttled = ThrottledLog(log)
+
+# Seconds a client should wait before retrying a write refused for lack of disk space.
+STORAGE_FULL_RETRY_S = 60
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 
@@ -77,7 +84,8 @@ def unique_or_exclusion_handler(_: Request, error: asyncpg.IntegrityConstraintVi
 
 
 def database_down_handler(_: Request, error: Exception) -> Response:
-    log.warning("database unavailable: %s", type(error).__name__)
+    throttled.log(logging.WARNING, ("database_unavailable", type(error).__name__),
+                  "database unavailable: %s", type(error).__name__)
     return problem(
         503, "database_unavailable", "Service temporarily unavailable",
         "The database cannot be reached; try again in a moment.", headers={"Retry-After": "5"},
@@ -88,6 +96,15 @@ def bad_input_handler(_: Request, error: Exception) -> Response:
     log.info("input refused by the database: %s", error)
     return problem(400, "invalid_input", "Invalid input",
                    "A value is out of range or holds characters that cannot be stored.")
+
+
+def storage_full_handler(_: Request, error: asyncpg.DiskFullError) -> Response:
+    # SQLSTATE 53100: PostgreSQL could not write for lack of disk space; nothing was saved.
+    storage.note_disk_full()
+    throttled.log(logging.ERROR, ("storage_full",), "the database's disk is full: %s", error)
+    return problem(503, "storage_full", "Storage full",
+                   "The server has run out of disk space; nothing was saved. Try again later.",
+                   headers={"Retry-After": str(STORAGE_FULL_RETRY_S)})
 
 
 def transaction_rollback_handler(_: Request, error: asyncpg.TransactionRollbackError) -> Response:
@@ -104,7 +121,9 @@ def internal_error_handler(request: Request, error: Exception) -> Response:
         return bad_input_handler(request, error)
     if isinstance(error, DATABASE_DOWN_ERRORS):
         return database_down_handler(request, error)
-    log.exception("unhandled error on %s %s", request.method, request.url.path)
+    # One traceback per kind of failure and minute: a bug hit by every request must not fill the disk.
+    throttled.log(logging.ERROR, ("internal_error", type(error).__name__, str(error)[:200]),
+                  "unhandled error on %s %s", request.method, request.url.path, exc_info=error)
     return problem(HTTP_500_INTERNAL_SERVER_ERROR, "internal_error", "Server error", "Something went wrong on our side.")
 
 
@@ -117,5 +136,6 @@ EXCEPTION_HANDLERS = {
     asyncpg.ExclusionViolationError: unique_or_exclusion_handler,
     asyncpg.UniqueViolationError: unique_or_exclusion_handler,
     asyncpg.TransactionRollbackError: transaction_rollback_handler,
+    asyncpg.DiskFullError: storage_full_handler,
     Exception: internal_error_handler,
 }

@@ -2,7 +2,11 @@
 
 import asyncio
 import shutil
+import socket
+import ssl
 import subprocess
+import threading
+import time
 from pathlib import Path
 
 import httpx
@@ -93,3 +97,43 @@ async def test_booking_race_through_nginx_books_the_slot_once(nginx_in_front):
     assert statuses == {201: 1, 409: CLIENTS - 1}, statuses
     assert {r.json()["code"] for r in responses if r.status_code == 409} == {"booking_conflict"}
     assert await overlapping_active_pairs() == 0
+
+
+def seconds_until_closed(port: int, first_bytes: bytes, drip: bytes = b"") -> float:
+    """Open a TLS connection, send `first_bytes`, then `drip` every second; how long until nginx hangs up."""
+    context = ssl.create_default_context()
+    context.check_hostname, context.verify_mode = False, ssl.CERT_NONE
+    started = time.monotonic()
+    with context.wrap_socket(socket.create_connection(("127.0.0.1", port), timeout=30)) as connection:
+        connection.sendall(first_bytes)
+        connection.settimeout(1)
+        while time.monotonic() - started < 30:
+            try:
+                if connection.recv(100) == b"":
+                    break
+            except socket.timeout:
+                if drip:
+                    try:
+                        connection.sendall(drip)
+                    except OSError:
+                        break
+            except OSError:
+                break
+        return time.monotonic() - started
+
+
+def test_slow_clients_are_cut_by_nginx_after_its_header_timeout(nginx_in_front):
+    """A connection that sends nothing, and one that drips a header line a second (slowloris)."""
+    base, _ = nginx_in_front
+    port = int(base.rsplit(":", 1)[1])
+    took = {}
+    cases = {"silent": (b"", b""), "dripping": (b"GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n", b"X-Slow: 1\r\n")}
+    threads = [threading.Thread(target=lambda name=name, args=args: took.__setitem__(name, seconds_until_closed(port, *args)))
+               for name, args in cases.items()]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=40)
+    # client_header_timeout 10s in deploy/nginx.conf; without it, nginx's default is 60 s.
+    assert set(took) == {"silent", "dripping"} and all(8 < seconds < 15 for seconds in took.values()), took
+    assert httpx.get(f"{base}/health", verify=False).status_code == 200

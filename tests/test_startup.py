@@ -10,6 +10,7 @@ import pytest
 
 from fablab.embedded_db import start_embedded
 from tests.conftest import ROOT, free_port
+from tests.lifecycle_helpers import data_dir  # noqa: F401 - a fixture
 
 pytestmark = pytest.mark.server
 
@@ -28,6 +29,8 @@ def run_cli(*args, **env):
     ("DATABASE_URL", "mysql://localhost/fablab"),
     ("FABLAB_SECRET_KEY", "short"),
     ("FABLAB_SMTP_PORT", "smtp"),
+    ("FABLAB_HEADER_TIMEOUT_S", "soon"),
+    ("FABLAB_HEADER_TIMEOUT_S", "0"),
 ])
 def test_bad_setting_stops_with_one_line(name, value):
     # The SMTP port is only read when a mail host is set.
@@ -57,8 +60,8 @@ def wait_for_status(url: str, status: int, within: float) -> float:
     raise AssertionError(f"{url} did not answer {status} within {within} s")
 
 
-def test_health_is_503_while_database_is_down_and_recovers(tmp_path):
-    server = start_embedded(tmp_path)
+def test_health_is_503_while_database_is_down_and_recovers(data_dir):
+    server = start_embedded(data_dir)
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "fablab.cli", "serve", "--port", str(port)], cwd=ROOT,
@@ -77,7 +80,7 @@ def test_health_is_503_while_database_is_down_and_recovers(tmp_path):
         assert response.json() == {"status": "degraded", "database": "down"}
         api = httpx.get(f"http://127.0.0.1:{port}/api/me", cookies={"fablab_session": "x"}, timeout=10)
         assert api.status_code == 503 and api.json()["code"] == "database_unavailable"
-        server = start_embedded(tmp_path, port=server.port)
+        server = start_embedded(data_dir, port=server.port)
         assert wait_for_status(health, 200, within=10) < 5
     finally:
         process.terminate()
@@ -90,23 +93,23 @@ def postgres_running(pgdata) -> bool:
 
 
 @pytest.mark.parametrize("workers", [1, 2])
-def test_sigterm_stops_the_server_and_its_embedded_postgres(tmp_path, workers):
+def test_sigterm_stops_the_server_and_its_embedded_postgres(data_dir, workers):
     # systemd and container runtimes stop services with SIGTERM: the embedded cluster must stop too,
     # not stay behind holding the data directory.
     port = free_port()
     env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
     process = subprocess.Popen(
         [sys.executable, "-m", "fablab.cli", "serve", "--port", str(port), "--workers", str(workers)], cwd=ROOT,
-        env={**env, "FABLAB_DATA_DIR": str(tmp_path), "FABLAB_BASE_URL": f"http://127.0.0.1:{port}",
+        env={**env, "FABLAB_DATA_DIR": str(data_dir), "FABLAB_BASE_URL": f"http://127.0.0.1:{port}",
              "FABLAB_LOG_LEVEL": "warning"},
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     try:
         wait_for_status(f"http://127.0.0.1:{port}/health", 200, within=120)
-        assert postgres_running(tmp_path / "pg")
+        assert postgres_running(data_dir / "pg")
         process.terminate()
         assert process.wait(timeout=60) == 0
     finally:
         if process.poll() is None:
             process.kill()
-    assert not postgres_running(tmp_path / "pg")
+    assert not postgres_running(data_dir / "pg")

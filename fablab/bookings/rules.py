@@ -157,8 +157,20 @@ class SiteCalendar:
         """The day's opening intervals as aware datetimes in site time; [] when closed."""
         if not self.is_open_day(day):
             return []
-        return [(local_moment(day, opens, self.tz), local_moment(day, closes, self.tz))
-                for opens, closes in self.hours[WEEKDAYS[day.weekday()]]]
+        spans = [(local_moment(day, opens, self.tz), local_moment(day, closes, self.tz))
+                 for opens, closes in self.hours[WEEKDAYS[day.weekday()]]]
+        # On the spring DST night a time in the skipped hour lands an hour later: 02:30–03:15 becomes
+        # 03:30–03:15 (no instant at all, dropped), and 01:00–02:30 then 03:00–04:00 overlap as
+        # instants (merged: the site is open throughout).
+        merged: list[tuple[datetime, datetime]] = []
+        for opens, closes in spans:
+            if _instant(closes) <= _instant(opens):
+                continue
+            if merged and _instant(opens) <= _instant(merged[-1][1]):
+                merged[-1] = (merged[-1][0], max(merged[-1][1], closes, key=_instant))
+            else:
+                merged.append((opens, closes))
+        return merged
 
     def opening(self, day: date) -> datetime | None:
         spans = self.intervals(day)
@@ -373,7 +385,9 @@ def walk_up_due(policy: Policy, calendar: SiteCalendar, now: datetime) -> dateti
     if policy.unit == "days":
         return calendar.closing(calendar.local_date(now))
     slots = math.ceil(_minutes(now + timedelta(minutes=policy.min_length) - opens) / policy.slot_minutes)
-    due = opens + timedelta(minutes=slots * policy.slot_minutes)
+    # Elapsed time, not wall-clock time: an aware datetime plus a timedelta keeps its wall-clock
+    # offset, an hour off across a DST change.
+    due = (_instant(opens) + timedelta(minutes=slots * policy.slot_minutes)).astimezone(calendar.tz)
     if not policy.may_end_after_closing and due > closes:
         return closes
     return due
@@ -395,18 +409,30 @@ def subtract(spans: list[tuple[datetime, datetime]], busy: list[tuple[datetime, 
     return free
 
 
+def _instant(moment: datetime) -> datetime:
+    """The same instant in UTC. Python adds, subtracts and compares two datetimes of one ZoneInfo
+    on the wall clock (02:30 + 30 min = 03:00 on the spring DST night; the autumn's second 02:00
+    "before" the first 02:30): arithmetic across a DST change must be done in UTC."""
+    return moment.astimezone(UTC)
+
+
 def day_slots(policy: Policy, calendar: SiteCalendar, day: date) -> list[tuple[datetime, datetime]]:
-    """The bookable slots of a day: the whole opening day for laptops, else slot_minutes steps."""
+    """The bookable slots of a day (UTC): the whole opening day for laptops, else slot_minutes steps.
+
+    Steps are elapsed time from each opening, like the alignment check (_aligned): on the spring DST
+    day a local time that does not exist is never offered, and in autumn the repeated hour gives one
+    slot per instant (02:00+02:00 and 02:00+01:00), each of slot_minutes.
+    """
     spans = calendar.intervals(day)
     if not spans:
         return []
     if policy.unit == "days":
-        return [(spans[0][0], spans[-1][1])]
+        return [(_instant(spans[0][0]), _instant(spans[-1][1]))]
     step = timedelta(minutes=policy.slot_minutes)
     slots = []
     for opens, closes in spans:
-        cursor = opens
-        while cursor + step <= closes:
+        cursor, end = _instant(opens), _instant(closes)
+        while cursor + step <= end:
             slots.append((cursor, cursor + step))
             cursor += step
     return slots

@@ -687,6 +687,9 @@ export default {
     network: "No connection. Check the network and try again.",
     server: "The server has a problem. Try again in a moment.",
     database_unavailable: "The service is briefly unavailable. Try again in a moment.",
+    // Life cycle (issue 17): the server is busy, or its disk is full.
+    try_again: "The server is very busy: nothing was saved. Try again in a moment.",
+    storage_full: "The server has no room left to save anything: nothing was saved. Tell the fablab staff and try again later.",
     not_authenticated: "You are not signed in. Sign in.",
     forbidden: "You have no access to this page.",
     not_found: "Not found.",

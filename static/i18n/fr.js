@@ -687,6 +687,9 @@ export default {
     network: "Pas de connexion. Vérifiez le réseau et réessayez.",
     server: "Le serveur a un problème. Réessayez dans un instant.",
     database_unavailable: "Le service est momentanément indisponible. Réessayez dans un instant.",
+    // Life cycle (issue 17): the server is busy, or its disk is full.
+    try_again: "Le serveur est très occupé : rien n’a été enregistré. Réessayez dans un instant.",
+    storage_full: "Le serveur n’a plus de place pour enregistrer : rien n’a été enregistré. Prévenez l’équipe du fablab et réessayez plus tard.",
     not_authenticated: "Vous n’êtes pas connecté·e. Connectez-vous.",
     forbidden: "Vous n’avez pas accès à cette page.",
     not_found: "Introuvable.",
