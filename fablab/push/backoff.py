@@ -10,7 +10,7 @@ MAX_DELAY = timedelta(hours=1)
 # A Retry-After beyond this is not believed: the reminder would be stale by then anyway.
 MAX_RETRY_AFTER = timedelta(hours=6)
 # After this many tries the delivery is given up (the event has usually passed long before).
-MAX_ATTEMPTS = 8
+MAX_ATTEMPTS = 10
 
 
 def retry_after_delay(header: str | None, now: datetime) -> timedelta | None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from litestar import Controller, Request, delete, get, post
-from litestar.params import FromQuery
+from litestar.params import FromQuery, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from fablab.errors import DomainError, NotFound
@@ -44,7 +44,7 @@ class PushSubscriptionController(Controller):
 
     @post("/", guards=[signed_in], status_code=HTTP_201_CREATED,
           summary="This phone receives my reminders (the browser's PushSubscription)")
-    async def subscribe(self, request: Request, data: PushSubscriptionIn) -> PushSubscriptionOut:
+    async def subscribe(self, request: Request, data: JSONBody[PushSubscriptionIn]) -> PushSubscriptionOut:
         """Only endpoints of the Google, Mozilla, Apple and Microsoft push services are accepted
         (`400 push_endpoint_not_allowed`); the same endpoint again updates its keys and owner."""
         row = await service.subscribe(actor=request.user, endpoint=data.endpoint, p256dh=data.keys.p256dh,
