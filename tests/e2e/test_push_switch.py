@@ -22,6 +22,7 @@ from tests.e2e.conftest import no_horizontal_scroll, run_sql, serious_violations
 from tests.push_service import PushService
 
 SWITCH = "Recevoir les rappels sur ce téléphone"
+TEST_BUTTON = "Envoyer une notification d’essai"
 
 STUB = """
 (() => {
@@ -100,6 +101,7 @@ def test_turning_on_reminders_on_this_phone(phone_factory, live_server, database
     switch.wait_for()
     page.get_by_text("Ce téléphone ne reçoit pas vos rappels.").wait_for()
     assert not switch.is_checked() and switch.is_enabled()
+    assert page.get_by_role("button", name=TEST_BUTTON).is_hidden()  # nothing to test while off
     # Nothing is asked before the tap.
     assert page.evaluate("window.__push.permissionAsked") == 0
     assert no_horizontal_scroll(page)
@@ -114,7 +116,7 @@ def test_turning_on_reminders_on_this_phone(phone_factory, live_server, database
     assert subscriptions(database_url, login) == [subscription["endpoint"]]
     phone.shot(f"push-02-pass-on-{login}")
 
-    page.get_by_role("button", name="Envoyer une notification d’essai").click()
+    page.get_by_role("button", name=TEST_BUTTON).click()
     page.get_by_text("Notification envoyée").wait_for()
     assert push_service.problems == []
     assert [m["title"] for m in push_service.delivered_to(device.path)] == ["Fablab : les notifications marchent"]
@@ -129,6 +131,7 @@ def test_turning_on_reminders_on_this_phone(phone_factory, live_server, database
     page.get_by_role("switch", name=SWITCH).click()
     page.get_by_text("Ce téléphone ne reçoit pas vos rappels.").wait_for()
     assert subscriptions(database_url, login) == []
+    assert page.get_by_role("button", name=TEST_BUTTON).is_hidden()
     assert page.evaluate("localStorage.getItem('fablab.fakePush')") is None
     assert phone.errors() == []
 
@@ -146,7 +149,7 @@ def test_a_refused_permission_is_explained_and_nothing_is_sent(phone_factory, li
     page.get_by_text("Ce téléphone ne reçoit pas vos rappels.").wait_for()
     switch.click()
     page.get_by_text("Les notifications sont bloquées").wait_for()
-    assert not switch.is_checked()
+    assert not switch.is_checked() and page.get_by_role("button", name=TEST_BUTTON).is_hidden()
     assert subscriptions(database_url, "learner2") == []
     assert no_horizontal_scroll(page)
     phone.shot("push-04-permission-refused")
