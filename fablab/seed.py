@@ -97,6 +97,10 @@ async def seed_reference_data(password_hash: str) -> dict:
             login=f"staff.{slug}", name=f"Équipe {name}", role="staff", site_id=sites[slug]["id"],
             password_hash=password_hash,
         )
+        # The trigger of migration 0009 grants a new staff account its home site; said here too,
+        # so a demo database seeded before that migration gets it.
+        await db.fetch("INSERT INTO staff_site (user_id, site_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+                       staff[slug], sites[slug]["id"])
     learners = {slug: [] for slug in sites}
     slugs = [slug for slug, *_ in DEMO_SITES]
     for n in range(1, 31):

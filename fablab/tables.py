@@ -63,6 +63,15 @@ class User(Table, tablename="app_user", db=DB):
     updated_at = Timestamptz(default=TimestamptzNow())
 
 
+class StaffSite(Table, tablename="staff_site", db=DB):
+    """A site a staff account acts for (fablab/scope.py); the home site is granted on creation."""
+
+    id = Serial(primary_key=True)
+    user = _fk(User, "user_id", null=False)
+    site = _fk(Site, "site_id", null=False)
+    granted_at = Timestamptz(default=TimestamptzNow())
+
+
 class Training(Table, tablename="training", db=DB):
     id = Serial(primary_key=True)
     name = Text(unique=True)
@@ -147,6 +156,7 @@ class Booking(Table, tablename="booking", db=DB):
     no_show_at = Timestamptz(null=True, default=None)
     series = _fk(BookingSeries, "series_id")
     occurrence_date = Date(null=True, default=None)
+    cancel_reason = Text(null=True, default=None)  # set when the system cancels: resource_retired, resource_lost
 
 
 WAITLIST_STATUSES = ("waiting", "booked", "removed", "expired")
@@ -264,7 +274,7 @@ class PushDelivery(Table, tablename="push_delivery", db=DB):
 
 
 ALL_TABLES = [
-    Site, Closure, User, Training, Resource, Policy, Certification, BookingSeries, Booking, WaitlistEntry, Audit,
+    Site, Closure, User, StaffSite, Training, Resource, Policy, Certification, BookingSeries, Booking, WaitlistEntry, Audit,
     Movement,
     UserSession, FeedToken, Invite, LoginAttempt, AppSetting,
     PushSubscription, PushDelivery,

@@ -9,12 +9,14 @@ const SHELL = [
   "/", "/index.html", "/app.css", "/manifest.webmanifest",
   "/icons/icon-192.png", "/icons/icon-512.png", "/icons/apple-touch-icon.png",
   "/js/app.js", "/js/api.js", "/js/dom.js", "/js/format.js", "/js/i18n.js", "/js/invite-card.js",
-  "/js/people.js", "/js/push.js", "/js/scanner.js", "/js/session.js",
+  "/js/people.js", "/js/push.js", "/js/refusal.js", "/js/scanner.js", "/js/session.js",
   "/i18n/fr.js", "/i18n/en.js",
   "/screens/admin.js", "/screens/audit.js", "/screens/book.js", "/screens/bookings.js", "/screens/calendars.js",
   "/screens/forbidden.js", "/screens/home.js", "/screens/inventory.js", "/screens/invite.js", "/screens/learners.js",
   "/screens/login.js", "/screens/notfound.js", "/screens/pass.js", "/screens/scan.js", "/screens/scanned-pass.js",
   "/screens/series.js", "/screens/tag.js", "/screens/today.js", "/screens/waitlist.js",
+  // The desk's own modules.
+  "/js/desk.js", "/screens/audit-report.js", "/screens/invites.js",
 ];
 
 // Own data worth reading offline: network first, the saved copy only when the network fails.

@@ -135,6 +135,15 @@ async def staff(app, demo):
 
 
 @pytest.fixture
+async def staff_everywhere(app, demo):
+    """staff.vlg, granted every site (PUT /api/users/{id}/sites is the admin's way; the table here)."""
+    await db.fetch("INSERT INTO staff_site (user_id, site_id) SELECT u.id, s.id FROM app_user u CROSS JOIN site s "
+                   "WHERE u.login = 'staff.vlg' ON CONFLICT DO NOTHING")
+    async with make_client(app) as client:
+        yield await sign_in(client, "staff.vlg")
+
+
+@pytest.fixture
 async def admin(app, demo):
     async with make_client(app) as client:
         yield await sign_in(client, "admin")

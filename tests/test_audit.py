@@ -18,30 +18,30 @@ async def checked_out_booking(tag: str, login: str) -> None:
     )
 
 
-async def test_count_report_with_one_missing_and_one_from_another_site(staff):
+async def test_count_report_with_one_missing_and_one_from_another_site(staff_everywhere):
     # Pantin: 17 items. One retired (not expected), one lent out (not expected), one never scanned.
-    await staff.patch("/api/resources/PAN-LAP-012", json={"status": "retired"})
+    await staff_everywhere.patch("/api/resources/PAN-LAP-012", json={"status": "retired"})
     await checked_out_booking("PAN-LAP-011", "learner21")
 
-    started = await staff.post("/api/audits", json={"site": "pan"})
+    started = await staff_everywhere.post("/api/audits", json={"site": "pan"})
     assert started.status_code == 201, started.text
     audit = started.json()["id"]
     expected_here = [f"PAN-LAP-{n:03d}" for n in range(1, 10)] + ["PAN-P3D-001", "PAN-P3D-002",
                                                                  "PAN-ROOM-001", "PAN-ROOM-002", "PAN-ROOM-003"]
     for tag in expected_here:  # everything but PAN-LAP-010
-        response = await staff.post(f"/api/audits/{audit}/scans", json={"tag": tag.lower()})
+        response = await staff_everywhere.post(f"/api/audits/{audit}/scans", json={"tag": tag.lower()})
         assert response.status_code == 201 and response.json()["expected"] is True
-    stray = await staff.post(f"/api/audits/{audit}/scans", json={"tag": "VLG-LAP-004"})
+    stray = await staff_everywhere.post(f"/api/audits/{audit}/scans", json={"tag": "VLG-LAP-004"})
     assert stray.json()["expected"] is False and stray.json()["reason"] == "other_site"
-    retired = await staff.post(f"/api/audits/{audit}/scans", json={"tag": "PAN-LAP-012"})
+    retired = await staff_everywhere.post(f"/api/audits/{audit}/scans", json={"tag": "PAN-LAP-012"})
     assert retired.json()["reason"] == "retired"
-    again = await staff.post(f"/api/audits/{audit}/scans", json={"tag": "PAN-LAP-001"})
+    again = await staff_everywhere.post(f"/api/audits/{audit}/scans", json={"tag": "PAN-LAP-001"})
     assert again.json()["already_seen"] is True
 
-    running = (await staff.get(f"/api/audits/{audit}")).json()
+    running = (await staff_everywhere.get(f"/api/audits/{audit}")).json()
     assert running["open"] is True and [item["tag"] for item in running["report"]["missing"]] == ["PAN-LAP-010"]
 
-    closed = await staff.post(f"/api/audits/{audit}/close")
+    closed = await staff_everywhere.post(f"/api/audits/{audit}/close")
     assert closed.status_code == 200
     report = closed.json()["report"]
     assert [item["tag"] for item in report["missing"]] == ["PAN-LAP-010"]
@@ -54,10 +54,10 @@ async def test_count_report_with_one_missing_and_one_from_another_site(staff):
     # One audit_seen movement per item seen, duplicates included only once.
     assert await db.fetchval("SELECT count(*) FROM movement WHERE audit_id = $1", audit) == 16
     # The stored report is what a later read returns; the count takes no more scans.
-    assert (await staff.get(f"/api/audits/{audit}")).json()["report"] == report
-    late = await staff.post(f"/api/audits/{audit}/scans", json={"tag": "PAN-LAP-010"})
+    assert (await staff_everywhere.get(f"/api/audits/{audit}")).json()["report"] == report
+    late = await staff_everywhere.post(f"/api/audits/{audit}/scans", json={"tag": "PAN-LAP-010"})
     assert late.status_code == 409 and late.json()["code"] == "audit_closed"
-    assert (await staff.post(f"/api/audits/{audit}/close")).status_code == 409
+    assert (await staff_everywhere.post(f"/api/audits/{audit}/close")).status_code == 409
 
 
 async def test_one_open_count_per_site_even_when_started_together(staff):
@@ -68,12 +68,12 @@ async def test_one_open_count_per_site_even_when_started_together(staff):
     assert conflict["audit"] == next(r for r in responses if r.status_code == 201).json()["id"]
 
 
-async def test_audit_errors(staff, learner):
-    assert (await staff.post("/api/audits", json={"site": "nowhere"})).json()["code"] == "unknown_site"
-    assert (await staff.get("/api/audits/999")).json()["code"] == "unknown_audit"
-    audit = (await staff.post("/api/audits", json={"site": "pfs"})).json()["id"]
-    unknown = await staff.post(f"/api/audits/{audit}/scans", json={"tag": "PFS-LAP-999"})
+async def test_audit_errors(staff_everywhere, learner):
+    assert (await staff_everywhere.post("/api/audits", json={"site": "nowhere"})).json()["code"] == "unknown_site"
+    assert (await staff_everywhere.get("/api/audits/999")).json()["code"] == "unknown_audit"
+    audit = (await staff_everywhere.post("/api/audits", json={"site": "pfs"})).json()["id"]
+    unknown = await staff_everywhere.post(f"/api/audits/{audit}/scans", json={"tag": "PFS-LAP-999"})
     assert unknown.status_code == 404 and unknown.json()["code"] == "unknown_tag"
     assert (await learner.post("/api/audits", json={"site": "vlg"})).status_code == 403
-    listed = (await staff.get("/api/audits", params={"site": "pfs"})).json()
+    listed = (await staff_everywhere.get("/api/audits", params={"site": "pfs"})).json()
     assert [a["id"] for a in listed] == [audit] and listed[0]["open"] is True

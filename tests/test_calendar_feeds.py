@@ -343,7 +343,7 @@ async def test_staff_feed_names_holders_and_refuses_learners(anon, learner, staf
     refused = await learner.post("/api/me/staff-feed-token")
     assert refused.status_code == 403
     other_site = await staff_link(staff, "pfs")
-    assert other_site.status_code == 403 and other_site.json()["code"] == "other_site"
+    assert other_site.status_code == 403 and other_site.json()["code"] == "not_your_site"
     created = await staff_link(staff)
     assert created.status_code == 201
     path = created.json()["https"].removeprefix("http://testserver")
@@ -373,7 +373,8 @@ async def test_feed_links_for_the_web_app(learner, staff, anon):
     first = body["public"][0]
     assert first["https"] == "http://testserver/cal/sites/vlg.ics"
     assert first["webcal"] == "webcal://testserver/cal/sites/vlg.ics"
-    assert body["personal"] == {"active": False, "created_at": None, "site": None} and body["staff"] is None
+    assert body["personal"] == {"active": False, "created_at": None, "site": None, "https": None, "webcal": None,
+                                "google": None} and body["staff"] is None
     for feed in body["public"]:
         assert (await anon.get(feed["https"].removeprefix("http://testserver"))).status_code == 200
     await personal_link(learner)

@@ -110,17 +110,17 @@ async def test_check_in_of_an_item_not_out_is_409(staff):
     assert await db.fetchval("SELECT count(*) FROM movement") == 0
 
 
-async def test_damaged_return_sends_the_item_to_maintenance(staff):
+async def test_damaged_return_sends_the_item_to_maintenance(staff_everywhere):
     await book("PAN-P3D-001", "learner21", now() - timedelta(hours=2), now() - timedelta(minutes=30), "checked_out")
-    response = await staff.post("/api/checkins", json={"tag": "PAN-P3D-001", "condition": "damaged", "note": "buse"})
+    response = await staff_everywhere.post("/api/checkins", json={"tag": "PAN-P3D-001", "condition": "damaged", "note": "buse"})
     assert response.status_code == 200 and response.json()["resource_status"] == "maintenance"
     assert response.json()["late"] is True
-    assert (await staff.get("/api/resources/PAN-P3D-001")).json()["status"] == "maintenance"
-    kinds = [m["kind"] for m in (await staff.get("/api/movements", params={"tag": "PAN-P3D-001"})).json()]
+    assert (await staff_everywhere.get("/api/resources/PAN-P3D-001")).json()["status"] == "maintenance"
+    kinds = [m["kind"] for m in (await staff_everywhere.get("/api/movements", params={"tag": "PAN-P3D-001"})).json()]
     assert kinds == ["maintenance_start", "check_in"]
     # An item in maintenance (or lost, or retired) is not lent.
     await book("PAN-P3D-001", "learner21", now(), now() + timedelta(hours=1))
-    refused = await staff.post("/api/checkouts", json={"tag": "PAN-P3D-001", "user": "learner21"})
+    refused = await staff_everywhere.post("/api/checkouts", json={"tag": "PAN-P3D-001", "user": "learner21"})
     assert refused.status_code == 409 and refused.json()["code"] == "resource_unavailable"
     assert refused.json()["resource_status"] == "maintenance"
 
@@ -196,21 +196,21 @@ async def test_two_desks_checking_the_same_tag_in_on_two_workers(live_server):
     await assert_invariants_hold()
 
 
-async def test_overdue_items_and_holdings_are_one_call_each(staff):
+async def test_overdue_items_and_holdings_are_one_call_each(staff_everywhere):
     late = await book("PAN-LAP-003", "learner22", now() - timedelta(days=2), now() - timedelta(hours=3), "checked_out")
     await book("PAN-LAP-004", "learner22", now() - timedelta(hours=1), now() + timedelta(hours=5), "checked_out")
     await book("VLG-LAP-010", "learner1", now() - timedelta(days=1), now() - timedelta(hours=1), "checked_out")
 
-    overdue = await staff.get("/api/checkouts", params={"site": "pan", "overdue": "true"})
+    overdue = await staff_everywhere.get("/api/checkouts", params={"site": "pan", "overdue": "true"})
     assert overdue.status_code == 200
     assert [(c["resource"], c["user"]["login"], c["overdue"]) for c in overdue.json()] == [
         ("PAN-LAP-003", "learner22", True)]
     assert overdue.json()[0]["id"] == late
 
     learner22 = await db.fetchval("SELECT id FROM app_user WHERE login = 'learner22'")
-    holding = (await staff.get("/api/checkouts", params={"user": str(learner22)})).json()
+    holding = (await staff_everywhere.get("/api/checkouts", params={"user": str(learner22)})).json()
     assert sorted(c["resource"] for c in holding) == ["PAN-LAP-003", "PAN-LAP-004"]
-    by_login = (await staff.get("/api/checkouts", params={"user": "learner22"})).json()
+    by_login = (await staff_everywhere.get("/api/checkouts", params={"user": "learner22"})).json()
     assert by_login == holding
 
 

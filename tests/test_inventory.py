@@ -30,18 +30,18 @@ async def test_lookup_is_case_insensitive(learner):
     assert missing.status_code == 404 and missing.json()["code"] == "unknown_tag"
 
 
-async def test_create_generates_the_next_tag_at_the_site(staff):
-    response = await staff.post("/api/resources", json={"site": "pan", "kind": "laptop", "name": "Portable 13",
+async def test_create_generates_the_next_tag_at_the_site(staff_everywhere):
+    response = await staff_everywhere.post("/api/resources", json={"site": "pan", "kind": "laptop", "name": "Portable 13",
                                                         "details": {"model": "ThinkPad", "serial": "X1"}})
     assert response.status_code == 201, response.text
     assert response.json()["tag"] == "PAN-LAP-013"
-    room = await staff.post("/api/resources", json={"site": "vlg", "kind": "room", "name": "Salle 4"})
+    room = await staff_everywhere.post("/api/resources", json={"site": "vlg", "kind": "room", "name": "Salle 4"})
     assert room.json()["tag"] == "VLG-ROOM-004"
 
 
-async def test_concurrent_creates_get_distinct_tags(staff):
+async def test_concurrent_creates_get_distinct_tags(staff_everywhere):
     responses = await asyncio.gather(*[
-        staff.post("/api/resources", json={"site": "pfs", "kind": "printer_3d", "name": f"Imprimante {n}"})
+        staff_everywhere.post("/api/resources", json={"site": "pfs", "kind": "printer_3d", "name": f"Imprimante {n}"})
         for n in range(5)
     ])
     assert [r.status_code for r in responses] == [201] * 5
@@ -91,10 +91,10 @@ async def test_patch_refuses_unknown_fields(staff):
     assert response.status_code == 400
 
 
-async def test_csv_export_neutralises_formulas_and_imports_back(staff):
-    await staff.patch("/api/resources/PAN-ROOM-001", json={"name": "=HYPERLINK(\"http://evil\")",
+async def test_csv_export_neutralises_formulas_and_imports_back(staff_everywhere):
+    await staff_everywhere.patch("/api/resources/PAN-ROOM-001", json={"name": "=HYPERLINK(\"http://evil\")",
                                                            "notes": "+33 1 23"})
-    export = await staff.get("/api/resources/export.csv", params={"site": "pan"})
+    export = await staff_everywhere.get("/api/resources/export.csv", params={"site": "pan"})
     assert export.status_code == 200
     assert export.headers["content-type"].startswith("text/csv")
     assert "attachment" in export.headers["content-disposition"]
@@ -106,40 +106,40 @@ async def test_csv_export_neutralises_formulas_and_imports_back(staff):
     assert len(lines) == 1 + 17
 
     # The exported file imports back unchanged (the apostrophes are undone).
-    result = await staff.post("/api/resources/import", content=export.content, headers={"content-type": "text/csv"})
+    result = await staff_everywhere.post("/api/resources/import", content=export.content, headers={"content-type": "text/csv"})
     assert result.status_code == 200, result.text
     assert result.json()["created"] == [] and result.json()["updated"] == []
     assert len(result.json()["unchanged"]) == 17
-    room = (await staff.get("/api/resources/PAN-ROOM-001")).json()
+    room = (await staff_everywhere.get("/api/resources/PAN-ROOM-001")).json()
     assert room["name"] == "=HYPERLINK(\"http://evil\")"
 
 
-async def test_csv_import_creates_updates_and_is_all_or_nothing(staff):
+async def test_csv_import_creates_updates_and_is_all_or_nothing(staff_everywhere):
     good = ("tag;name;kind;site;status;notes;capacity\n"
             ";Salle Marie Curie;room;pfs;;;20\n"
             "PFS-LAP-001;Portable 01 (écran fêlé);laptop;pfs;maintenance;écran;\n").encode("cp1252")
-    response = await staff.post("/api/resources/import", content=good, headers={"content-type": "text/csv"})
+    response = await staff_everywhere.post("/api/resources/import", content=good, headers={"content-type": "text/csv"})
     assert response.status_code == 200, response.text
     assert response.json()["created"] == ["PFS-ROOM-004"] and response.json()["updated"] == ["PFS-LAP-001"]
-    laptop = (await staff.get("/api/resources/PFS-LAP-001")).json()
+    laptop = (await staff_everywhere.get("/api/resources/PFS-LAP-001")).json()
     assert laptop["status"] == "maintenance" and laptop["name"] == "Portable 01 (écran fêlé)"
-    assert (await staff.get("/api/resources/PFS-ROOM-004")).json()["details"] == {"capacity": 20}
+    assert (await staff_everywhere.get("/api/resources/PFS-ROOM-004")).json()["details"] == {"capacity": 20}
 
     before = await db.fetchval("SELECT count(*) FROM resource")
     bad = b"tag,name,kind,site\n,Nouveau,laptop,pfs\n,Sans type,drone,pfs\nX,Y,room,nowhere\n"
-    response = await staff.post("/api/resources/import", content=bad, headers={"content-type": "text/csv"})
+    response = await staff_everywhere.post("/api/resources/import", content=bad, headers={"content-type": "text/csv"})
     assert response.status_code == 400
     body = response.json()
     assert body["code"] == "invalid_csv" and body["errors"][0]["line"] == 3
     assert await db.fetchval("SELECT count(*) FROM resource") == before
 
     unknown_site = b"tag,name,kind,site\n,Nouveau,laptop,pfs\n,Autre,room,nowhere\n"
-    response = await staff.post("/api/resources/import", content=unknown_site, headers={"content-type": "text/csv"})
+    response = await staff_everywhere.post("/api/resources/import", content=unknown_site, headers={"content-type": "text/csv"})
     assert response.status_code == 400 and response.json()["errors"] == [
         {"line": 3, "field": "site", "message": "unknown site 'nowhere'"}]
     assert await db.fetchval("SELECT count(*) FROM resource") == before
 
-    no_header = await staff.post("/api/resources/import", content=b"a,b\n1,2\n", headers={"content-type": "text/csv"})
+    no_header = await staff_everywhere.post("/api/resources/import", content=b"a,b\n1,2\n", headers={"content-type": "text/csv"})
     assert no_header.status_code == 400 and no_header.json()["code"] == "invalid_csv"
 
 

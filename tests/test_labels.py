@@ -3,7 +3,7 @@
 import pypdfium2
 import zxingcpp
 
-from fablab.inventory.labels import SHEET, Label, render_pdf
+from fablab.inventory.labels import SHEET, Label, render_html, render_pdf
 
 DPI = 300
 MM = DPI / 25.4
@@ -76,3 +76,15 @@ async def test_label_requests_are_checked(staff, learner):
     assert offset.status_code == 400 and offset.json()["code"] == "invalid_offset"
     unknown = await staff.get("/api/labels", params={"tags": "VLG-LAP-001,NOPE-9"})
     assert unknown.status_code == 400 and unknown.json()["tags"] == ["NOPE-9"]
+
+
+def test_html_tags_get_the_largest_size_that_fits_their_line():
+    from fablab.inventory.labels import tag_size_class
+
+    assert tag_size_class("PAN-1") == "tag-95"
+    # Room tags are wider than the text column at 9.5 pt: the sheet cut them to "VLG-ROOM-0".
+    size = {tag: int(tag_size_class(tag).split("-")[1]) for tag in ("VLG-LAP-001", "VLG-ROOM-001")}
+    assert 60 <= size["VLG-ROOM-001"] < size["VLG-LAP-001"] < 95
+    assert tag_size_class("X" * 40) == "tag-wrap"
+    html = render_html([Label("VLG-ROOM-001", "Salle Ada", "Villeneuve-la-Garenne", "http://x/t/VLG-ROOM-001")])
+    assert f'<p class="tag {tag_size_class("VLG-ROOM-001")}">VLG-ROOM-001</p>' in html

@@ -242,7 +242,8 @@ async def test_an_edit_holds_its_units_insert_locks_before_moving_anything(staff
     first = created["bookings"][0]["id"]
     unit = await db.fetchval("SELECT resource_id FROM booking WHERE id = $1", first)
     actor = CurrentUser(id=await db.fetchval("SELECT id FROM app_user WHERE login = 'staff.vlg'"), login="staff.vlg",
-                        name="", role="staff", site_id=None, site="vlg", session_id=0)
+                        name="", role="staff", site_id=None, site="vlg", session_id=0,
+                        site_ids=frozenset({await db.fetchval("SELECT id FROM site WHERE slug = 'vlg'")}))
     async with DB.transaction():
         await series_module.edit_occurrences(actor=actor, booking_id=first, scope="series", start_time=time(14),
                                              end_time=time(15))

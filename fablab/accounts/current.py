@@ -24,6 +24,8 @@ class CurrentUser:
     site_id: int | None
     site: str | None
     session_id: int
+    # The sites a staff account acts for (fablab/scope.py); empty for learners.
+    site_ids: frozenset[int] = frozenset()
 
     @property
     def is_staff(self) -> bool:
@@ -35,7 +37,9 @@ class CurrentUser:
 
 
 SESSION_LOOKUP = """
-SELECT s.id AS session_id, u.id, u.login, u.name, u.role, u.site_id, site.slug AS site, s.expires_at
+SELECT s.id AS session_id, u.id, u.login, u.name, u.role, u.site_id, site.slug AS site, s.expires_at,
+       CASE WHEN u.role IN ('staff', 'admin')
+            THEN ARRAY(SELECT ss.site_id FROM staff_site ss WHERE ss.user_id = u.id) END AS site_ids
 FROM user_session s
 JOIN app_user u ON u.id = s.user_id
 LEFT JOIN site ON site.id = u.site_id
@@ -51,7 +55,7 @@ async def user_for_session_token(token: str) -> CurrentUser | None:
         if row is None:
             return None
         expires_at = row.pop("expires_at")
-        user = CurrentUser(**row)
+        user = CurrentUser(**{**row, "site_ids": frozenset(row["site_ids"] or ())})
         SESSIONS.put(token_hash, user, expires_at)
     return user
 

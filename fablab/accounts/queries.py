@@ -19,11 +19,13 @@ def like_pattern(text: str) -> str:
     return f"%{escaped}%"
 
 
-async def list_users(*, site: str | None, roles: tuple[str, ...], q: str | None, limit: int = MAX_LIST) -> list[dict]:
+async def list_users(*, site_ids: list[int] | None, roles: tuple[str, ...], q: str | None,
+                     limit: int = MAX_LIST) -> list[dict]:
+    """site_ids None: every site (and accounts of none)."""
     conditions, args = ["u.role = ANY($1::text[])", "u.anonymised_at IS NULL"], [list(roles)]
-    if site is not None:
-        args.append(site)
-        conditions.append(f"s.slug = ${len(args)}")
+    if site_ids is not None:
+        args.append(site_ids)
+        conditions.append(f"u.site_id = ANY(${len(args)}::int[])")
     if q:
         args.append(like_pattern(q.strip()))
         n = len(args)

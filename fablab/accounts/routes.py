@@ -15,11 +15,13 @@ from fablab.accounts import csvio, invites, passes, privacy, queries, service, t
 from fablab.accounts.current import SESSION_COOKIE, CurrentUser
 from fablab.accounts.qr import qr_svg
 from fablab.accounts.schemas import (
-    AcceptInviteIn, CertificationIn, CreatedUserOut, ImportOut, InviteInfoOut, InviteOut, LoginIn,
-    PassHolderOut, PassOut, RetentionIn, RetentionOut, TrainingOut, UserDetail, UserIn, UserListItem,
+    AcceptInviteIn, CertificationIn, CohortInviteOut, CohortInvitesIn, CohortInvitesOut, CreatedUserOut, ImportOut,
+    InvitedUserOut, InviteInfoOut, InviteOut, LoginIn, PassHolderOut, PassOut, RetentionIn, RetentionOut, SitesIn,
+    TrainingOut, UserDetail, UserIn, UserListItem,
     UserOut, UserPatch,
 )
 from fablab.background import PeriodicJob
+from fablab import scope
 from fablab.errors import Forbidden, InvalidInput, NotFound
 from fablab.guards import admin_only, public, signed_in, staff_only
 from fablab.settings import Settings
@@ -137,9 +139,8 @@ class UserController(Controller):
             if role not in roles:
                 raise Forbidden("Staff see learners only.", code="role_not_allowed")
             roles = (role,)
-        if site is None and not actor.is_admin:
-            site = actor.site  # staff look at their own site unless they name another
-        return await queries.list_users(site=site, roles=roles, q=q)
+        # Staff see the learners of their sites (all of them unless they name one); admins everyone.
+        return await queries.list_users(site_ids=await scope.listed_sites(actor, site), roles=roles, q=q)
 
     @get("/", guards=[staff_only])
     async def list_users(self, request: Request, site: FromQuery[str | None] = None,
@@ -175,12 +176,23 @@ class UserController(Controller):
         return msgspec.convert(
             {"created": created, "errors": len(results) - created, "rows": results}, ImportOut, from_attributes=True)
 
+    @post("/invites", guards=[staff_only], status_code=HTTP_201_CREATED)
+    async def cohort_invites(self, request: Request, data: JSONBody[CohortInvitesIn],
+                             settings: NamedDependency[Settings]) -> CohortInvitesOut:
+        """New invites for a cohort's learners who have not activated their account, as one sheet to
+        print (older invites of theirs stop working)."""
+        sheet = await users.cohort_invites(actor=request.user, cohort=data.cohort.strip(), site=data.site)
+        return CohortInvitesOut(cohort=data.cohort.strip(), invites=[
+            CohortInviteOut(user=msgspec.convert(entry["user"], InvitedUserOut),
+                            invite=invite_out(settings, entry["token"], entry["expires_at"])) for entry in sheet])
+
     @get("/by-pass/{token:str}", guards=[staff_only], cache=False)
-    async def by_pass(self, token: FromPath[str]) -> PassHolderOut:
-        """Who is this? From the pass QR a learner shows at the desk."""
+    async def by_pass(self, request: Request, token: FromPath[str]) -> PassHolderOut:
+        """Who is this? From the pass QR a learner shows at the desk (a learner of the staff's sites)."""
         user_id = await passes.user_id_for_pass(token)
         if user_id is None:
             raise NotFound("This pass is unknown or was replaced by a newer one.", code="unknown_pass")
+        await users.target(request.user, user_id, manage=False)
         return msgspec.convert(await users.detail(user_id), PassHolderOut)
 
     @get("/{user_id:int}", guards=[staff_only])
@@ -192,6 +204,12 @@ class UserController(Controller):
     async def update(self, request: Request, user_id: FromPath[int], data: JSONBody[UserPatch]) -> UserDetail:
         changes = {key: value for key, value in msgspec.structs.asdict(data).items() if value is not msgspec.UNSET}
         await users.update(actor=request.user, user_id=user_id, changes=changes)
+        return await user_detail(user_id)
+
+    @put("/{user_id:int}/sites", guards=[admin_only], status_code=HTTP_200_OK)
+    async def grant_sites(self, user_id: FromPath[int], data: JSONBody[SitesIn]) -> UserDetail:
+        """The sites a staff account acts for; its writes and its reads of people stay within them."""
+        await users.grant_sites(user_id=user_id, sites=data.sites)
         return await user_detail(user_id)
 
     @post("/{user_id:int}/deactivate", guards=[staff_only], status_code=HTTP_200_OK)

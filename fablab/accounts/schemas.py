@@ -33,6 +33,8 @@ class UserOut(msgspec.Struct):
     site: str | None
     cohort: str = ""
     active: bool = True
+    # Staff and admins: the sites they act for (an admin: every site); learners: none.
+    sites: list[str] = msgspec.field(default_factory=list)
 
 
 class UserListItem(msgspec.Struct):
@@ -56,6 +58,7 @@ class CertificationOut(msgspec.Struct):
 
 
 class UserDetail(UserListItem):
+    sites: list[str]  # staff and admins: the sites they act for (an admin: every site)
     created_at: datetime
     certifications: list[CertificationOut]
     invite_expires_at: datetime | None  # the pending invite, if any
@@ -91,6 +94,12 @@ class UserPatch(msgspec.Struct, forbid_unknown_fields=True):
     active: bool | msgspec.UnsetType = msgspec.UNSET
 
 
+class SitesIn(msgspec.Struct, forbid_unknown_fields=True):
+    """The sites a staff account acts for (admins only), replacing the previous list."""
+
+    sites: Annotated[list[SiteSlug], msgspec.Meta(max_length=100)]
+
+
 class ImportRowOut(msgspec.Struct, omit_defaults=True):
     line: int
     login: str
@@ -99,6 +108,8 @@ class ImportRowOut(msgspec.Struct, omit_defaults=True):
     detail: str | None = None
     user_id: int | None = None
     invite: InviteOut | None = None
+    name: str = ""  # name and cohort as in the file: the invite sheet prints them
+    cohort: str = ""
 
 
 class ImportOut(msgspec.Struct):
@@ -151,3 +162,27 @@ class RetentionIn(msgspec.Struct, forbid_unknown_fields=True):
 class RetentionOut(msgspec.Struct):
     days: int
     is_default: bool
+
+
+class CohortInvitesIn(msgspec.Struct, forbid_unknown_fields=True):
+    cohort: Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
+    site: SiteSlug | None = None  # staff: their own site when absent
+
+
+class InvitedUserOut(msgspec.Struct):
+    id: int
+    name: str
+    login: str
+    cohort: str
+
+
+class CohortInviteOut(msgspec.Struct):
+    user: InvitedUserOut
+    invite: InviteOut
+
+
+class CohortInvitesOut(msgspec.Struct):
+    """A printable sheet: one new invite per learner of the cohort who has not activated yet."""
+
+    cohort: str
+    invites: list[CohortInviteOut]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from datetime import datetime, timedelta, timezone
 
-from fablab import db
+from fablab import db, scope
 from fablab.accounts import throttle
 from fablab.accounts.passes import user_id_for_pass  # noqa: F401 - the inventory domain imports it from here
 from fablab.accounts.passwords import hash_password, verify_password
@@ -63,6 +63,7 @@ async def login(*, login: str, password: str, address: str, session_hours: int) 
     await throttle.succeeded(login=login, reserved=reserved)
     token = await open_session(user_id=user["id"], session_hours=session_hours)
     user.pop("password_hash")
+    user["sites"] = await scope.site_slugs(user["id"], user["role"])
     return user, token
 
 
@@ -89,8 +90,11 @@ async def sweep_sessions(now: datetime | None = None) -> int:
 
 
 async def user_out(user_id: int) -> dict | None:
-    return await db.fetchone(
+    row = await db.fetchone(
         "SELECT u.id, u.login, u.name, u.role, s.slug AS site, u.cohort, u.active "
         "FROM app_user u LEFT JOIN site s ON s.id = u.site_id WHERE u.id = $1",
         user_id,
     )
+    if row is not None:
+        row["sites"] = await scope.site_slugs(user_id, row["role"])
+    return row

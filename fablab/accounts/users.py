@@ -1,8 +1,9 @@
 """Staff and admins managing accounts: who may see and change whom, and the writes themselves.
 
-Rules: admins see and manage everyone; staff see learners (any site) and themselves, and manage
-learners of their own site only. Nobody deactivates themselves. Role, site and login are set at
-creation and never changed through the API.
+Rules: admins see and manage everyone; staff see themselves, and see and manage learners of
+their sites (fablab.scope: a learner of another site is 403 not_your_site). Nobody deactivates
+themselves. Role, site and login are set at creation and never changed through the API; an admin
+grants a staff account its sites.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import asyncpg
 
-from fablab import db
+from fablab import db, scope
 from fablab.accounts import invites, queries
 from fablab.accounts.service import end_all_sessions
 from fablab.accounts.session_cache import SESSIONS
@@ -28,13 +29,14 @@ LOGIN_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 
 
 def can_view(actor: CurrentUser, target: dict) -> bool:
+    """Whether the account exists as far as the actor can tell (staff accounts are the admins' business)."""
     return actor.is_admin or target["role"] == "learner" or target["id"] == actor.id
 
 
 def can_manage(actor: CurrentUser, target: dict) -> bool:
     if actor.is_admin:
         return True
-    return target["role"] == "learner" and target["site_id"] == actor.site_id
+    return target["role"] == "learner" and scope.acts_for_site(actor, target["site_id"])
 
 
 def visible_roles(actor: CurrentUser) -> tuple[str, ...]:
@@ -56,6 +58,8 @@ async def target(actor: CurrentUser, user_id: int, *, manage: bool) -> dict:
     row = await queries.user_row(user_id)
     if row is None or not can_view(actor, row):
         raise NotFound("No such user.", code="unknown_user")
+    if row["id"] != actor.id and row["role"] == "learner":
+        scope.require_site(actor, row["site_id"], "This learner")  # their name, cohort, trainings
     if manage and not can_manage(actor, row):
         raise Forbidden("Only staff of this learner's site can change this account.", code="not_your_site")
     return row
@@ -64,6 +68,7 @@ async def target(actor: CurrentUser, user_id: int, *, manage: bool) -> dict:
 async def detail(user_id: int) -> dict:
     row = await queries.user_row(user_id)
     row["certifications"] = await queries.certifications(user_id)
+    row["sites"] = await scope.site_slugs(user_id, row["role"])
     row["invite_expires_at"] = await invites.pending_expiry(user_id)
     return row
 
@@ -73,12 +78,12 @@ async def resolve_site(actor: CurrentUser, site: str | None) -> int:
     if site is None:
         if actor.site_id is None:
             raise InvalidInput("Name the site of the new account.", code="site_required")
+        scope.require_site(actor, actor.site_id, "Your home site")  # a grant an admin took back
         return actor.site_id
     site_id = await queries.site_id(site)
     if site_id is None:
         raise InvalidInput(f"Unknown site {site!r}.", code="unknown_site")
-    if not actor.is_admin and site_id != actor.site_id:
-        raise Forbidden("Staff create accounts at their own site only.", code="not_your_site")
+    scope.require_site(actor, site_id, "This site")
     return site_id
 
 
@@ -180,6 +185,29 @@ async def uncertify(*, actor: CurrentUser, user_id: int, training_id: int) -> No
         raise NotFound("This user does not have this training.", code="unknown_certification")
 
 
+async def grant_sites(*, user_id: int, sites: list[str]) -> None:
+    """Admins: the sites a staff account acts for, replacing the previous grants."""
+    row = await queries.user_row(user_id)
+    if row is None:
+        raise NotFound("No such user.", code="unknown_user")
+    if row["role"] not in ("staff", "admin"):
+        raise InvalidInput("Only staff and admin accounts belong to sites.", code="not_staff")
+    slugs = sorted({slug.strip().lower() for slug in sites})
+    found = await db.fetch("SELECT id, slug FROM site WHERE slug = ANY($1::text[])", slugs)
+    unknown = sorted(set(slugs) - {site["slug"] for site in found})
+    if unknown:
+        raise InvalidInput(f"Unknown site(s): {', '.join(unknown)}.", code="unknown_site", sites=unknown)
+    async with DB.transaction():
+        # The user's row first: two admins granting at once apply one after the other.
+        await db.fetch("SELECT 1 FROM app_user WHERE id = $1 FOR NO KEY UPDATE", user_id)
+        await db.fetch("DELETE FROM staff_site WHERE user_id = $1 AND NOT (site_id = ANY($2::int[]))",
+                       user_id, [site["id"] for site in found])
+        await db.fetch("INSERT INTO staff_site (user_id, site_id) SELECT $1, unnest($2::int[]) ON CONFLICT DO NOTHING",
+                       user_id, [site["id"] for site in found])
+    # Committed: the trigger tells the other workers; this one forgets at once.
+    SESSIONS.forget_all()
+
+
 async def import_cohort(*, actor: CurrentUser, rows: list) -> list[dict]:
     """Create a learner per row, each on its own: one bad row does not stop the others.
 
@@ -188,7 +216,7 @@ async def import_cohort(*, actor: CurrentUser, rows: list) -> list[dict]:
     """
     results = []
     for row in rows:
-        result = {"line": row.line, "login": row.login}
+        result = {"line": row.line, "login": row.login, "name": row.name, "cohort": row.cohort}
         try:
             user_id, token, expires_at = await create(
                 actor=actor, name=row.name, login=row.login, site=row.site, cohort=row.cohort)
@@ -200,3 +228,27 @@ async def import_cohort(*, actor: CurrentUser, rows: list) -> list[dict]:
             result.update(status="created", user_id=user_id, token=token, expires_at=expires_at)
         results.append(result)
     return results
+
+
+# A cohort is a class of a few dozen; the bound keeps one request from minting thousands of invites.
+MAX_COHORT_INVITES = 300
+
+
+async def cohort_invites(*, actor: CurrentUser, cohort: str, site: str | None) -> list[dict]:
+    """New invites for every learner of the cohort who has not activated their account yet, to
+    print as one sheet (older invites of theirs stop working). Staff: their own site."""
+    site_id = await resolve_site(actor, site)
+    rows = await db.fetch(
+        "SELECT id, name, login, cohort FROM app_user WHERE role = 'learner' AND active AND password_hash IS NULL "
+        "AND site_id = $1 AND cohort = $2 ORDER BY lower(name), lower(login) LIMIT $3",
+        site_id, cohort, MAX_COHORT_INVITES + 1,
+    )
+    if len(rows) > MAX_COHORT_INVITES:
+        raise InvalidInput(f"More than {MAX_COHORT_INVITES} accounts to invite; import the cohort in parts.",
+                           code="cohort_too_large")
+    sheet = []
+    for row in rows:
+        await target(actor, row["id"], manage=True)
+        token, expires_at = await invites.issue(user_id=row["id"], created_by_id=actor.id)
+        sheet.append({"user": dict(row), "token": token, "expires_at": expires_at})
+    return sheet

@@ -34,6 +34,10 @@ async def require_site(slug: str) -> dict:
     return site
 
 
+async def site_by_id(site_id: int) -> dict:
+    return _site(await db.fetchone(f"SELECT {SITE_COLUMNS} FROM site s WHERE s.id = $1", site_id))
+
+
 def require_kind(kind: str | None) -> str:
     if kind not in KINDS:
         raise InvalidInput(f"kind must be one of {', '.join(KINDS)}.", code="unknown_kind")
@@ -310,10 +314,10 @@ def day_bounds(day: date, calendar: SiteCalendar) -> tuple[datetime, datetime]:
 # Bookings as the API shows them
 
 BOOKING_SELECT = """
-SELECT b.id, r.tag AS resource, r.name AS resource_name, s.slug AS site, b.kind,
+SELECT b.id, r.tag AS resource, r.name AS resource_name, s.slug AS site, b.site_id, b.kind,
        b.user_id, u.login AS user_login, u.name AS user_name, b.created_by_id,
        b.starts_at, b.ends_at, b.status, b.purpose, b.sequence, b.created_at, b.updated_at,
-       b.checked_out_at, b.returned_at, b.cancelled_at, b.no_show_at, b.series_id
+       b.checked_out_at, b.returned_at, b.cancelled_at, b.no_show_at, b.series_id, b.cancel_reason
 FROM booking b JOIN resource r ON r.id = b.resource_id JOIN site s ON s.id = b.site_id
 LEFT JOIN app_user u ON u.id = b.user_id
 """
@@ -323,9 +327,54 @@ def booking_out(row: dict) -> dict:
     out = {key: row[key] for key in (
         "id", "resource", "resource_name", "site", "kind", "starts_at", "ends_at", "status", "purpose", "sequence",
         "created_at", "updated_at", "checked_out_at", "returned_at", "cancelled_at", "no_show_at", "series_id")}
+    # Set when the system cancelled it: the item was retired or lost (the app says so).
+    out["cancel_reason"] = row.get("cancel_reason")
     out["user"] = (None if row["user_id"] is None
                    else {"id": row["user_id"], "login": row["user_login"], "name": row["user_name"]})
     return out
+
+
+# The bookings that count against a learner's quota of a kind, as INSERT_BOOKING's guard counts
+# them: active ones not yet over (max_active_bookings), or those in the booking's week
+# (max_hours_per_week). Few rows: a quota is a handful of bookings.
+QUOTA_HOLDING = {
+    "max_active_bookings": f"""{BOOKING_SELECT}
+WHERE b.user_id = $1 AND b.kind = $2 AND b.status IN ('confirmed', 'checked_out') AND b.ends_at > $3
+ORDER BY b.starts_at, b.id LIMIT 20""",
+    "max_hours_per_week": f"""{BOOKING_SELECT}
+WHERE b.user_id = $1 AND b.kind = $2 AND b.status IN ('confirmed', 'checked_out', 'returned')
+  AND b.starts_at < $5 AND b.ends_at > $4 AND $3::timestamptz IS NOT NULL
+ORDER BY b.starts_at, b.id LIMIT 20""",
+}
+
+
+# A learner's standing against the rules INSERT_BOOKING's guard applies, read without booking
+# (the waitlist warns at join time): the same counts as that statement's state CTE.
+BOOKER_STATE = """
+SELECT u.role,
+       (SELECT count(*) FROM booking b WHERE b.user_id = u.id AND b.kind = $2
+          AND b.status IN ('confirmed', 'checked_out') AND b.ends_at > $3) AS active,
+       (SELECT coalesce(sum(extract(epoch FROM least(b.ends_at, $5) - greatest(b.starts_at, $4)) / 60), 0)::float8
+          FROM booking b WHERE b.user_id = u.id AND b.kind = $2
+          AND b.status IN ('confirmed', 'checked_out', 'returned') AND b.starts_at < $5 AND b.ends_at > $4) AS week_minutes,
+       EXISTS (SELECT FROM certification c WHERE c.user_id = u.id AND c.training_id = $6
+               AND (c.expires_at IS NULL OR c.expires_at > $3)) AS trained
+FROM app_user u WHERE u.id = $1
+"""
+
+
+async def booker_state(*, user_id: int, kind: str, now: datetime, week: tuple[datetime, datetime],
+                       training_id: int | None) -> dict | None:
+    return await db.fetchone(BOOKER_STATE, user_id, kind, now, *week, training_id)
+
+
+async def quota_holding(*, user_id: int, kind: str, quota: str, now: datetime,
+                        week: tuple[datetime, datetime]) -> list[dict]:
+    """The bookings holding the learner's `quota` of `kind`: id, item, site and times."""
+    args = (user_id, kind, now) if quota == "max_active_bookings" else (user_id, kind, now, *week)
+    rows = await db.fetch(QUOTA_HOLDING[quota], *args)
+    return [{key: row[key] for key in ("id", "resource", "resource_name", "site", "kind", "starts_at", "ends_at",
+                                       "status")} for row in rows]
 
 
 async def booking(booking_id: int) -> dict | None:

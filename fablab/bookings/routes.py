@@ -12,6 +12,7 @@ from litestar import Controller, Request, delete, get, patch, post, put
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
+from fablab import scope
 from fablab.background import PeriodicJob
 from fablab.bookings import queries, series, service
 from fablab.bookings.availability import availability
@@ -186,6 +187,7 @@ class BookingController(Controller):
             if slug is None:
                 raise InvalidInput("Give site=.", code="site_required")
             site_row = await queries.require_site(slug)
+            scope.require_site(actor, site_row["id"], "This site")  # the list names people
             tz = ZoneInfo(site_row["timezone"])
             today = datetime.combine(now.astimezone(tz).date(), time(0), tz)
             start = parse_bound(since, tz, "from") or today
@@ -200,6 +202,8 @@ class BookingController(Controller):
         # Someone else's booking does not exist, as far as a learner can tell.
         if row is None or (row["user_id"] != request.user.id and not request.user.is_staff):
             raise NotFound(f"No booking {booking_id}.", code="unknown_booking")
+        if row["user_id"] != request.user.id:
+            scope.require_site(request.user, row["site_id"], "This booking")
         return queries.booking_out(row)
 
     @patch("/bookings/{booking_id:int}", guards=[staff_only], status_code=HTTP_200_OK)
@@ -212,7 +216,7 @@ class BookingController(Controller):
         return await series.edit_occurrences(
             actor=request.user, booking_id=booking_id, scope=data.scope, starts_at=data.starts_at,
             ends_at=data.ends_at, start_time=clock(data.start_time, "start_time"),
-            end_time=clock(data.end_time, "end_time"), purpose=data.purpose)
+            end_time=clock(data.end_time, "end_time"), purpose=data.purpose, override_policy=data.override_policy)
 
     @post("/bookings/{booking_id:int}/cancel", guards=[signed_in], status_code=HTTP_200_OK)
     async def cancel(self, request: Request, booking_id: FromPath[int], data: JSONBody[CancelIn | None] = None) -> dict:

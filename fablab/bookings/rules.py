@@ -197,6 +197,26 @@ def check_order(starts_at: datetime, ends_at: datetime) -> None:
         raise InvalidInput("ends_at must be after starts_at.", code="ends_before_start")
 
 
+# Past the rules (a staff override) a booking still starts now or later, within bounds: a typo is
+# not a loan until the year 3026, and an override in the past turned into a no-show on the
+# learner's record.
+OVERRIDE_MAX_AHEAD = timedelta(days=730)
+OVERRIDE_MAX_LENGTH = timedelta(days=366)
+
+
+def check_override_bounds(starts_at: datetime, ends_at: datetime, now: datetime) -> None:
+    """What a staff override never skips (with check_order): not in the past, not years away."""
+    check_order(starts_at, ends_at)
+    if starts_at < now - IMMEDIATE_START:
+        raise PolicyViolation("The start is in the past.", code="in_the_past")
+    if starts_at > now + OVERRIDE_MAX_AHEAD:
+        raise PolicyViolation(f"At most {OVERRIDE_MAX_AHEAD.days} days ahead, even past the rules.",
+                              code="too_far_ahead", last_day=(now + OVERRIDE_MAX_AHEAD).date().isoformat())
+    if ends_at - starts_at > OVERRIDE_MAX_LENGTH:
+        raise PolicyViolation(f"At most {OVERRIDE_MAX_LENGTH.days} days long, even past the rules.",
+                              code="too_long", max_length=OVERRIDE_MAX_LENGTH.days)
+
+
 def is_immediate(starts_at: datetime, now: datetime) -> bool:
     return abs(starts_at - now) <= IMMEDIATE_START
 

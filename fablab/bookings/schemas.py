@@ -93,6 +93,8 @@ class BookingEdit(msgspec.Struct, forbid_unknown_fields=True):
     start_time: ClockTime | None = None
     end_time: ClockTime | None = None
     purpose: Annotated[str, msgspec.Meta(max_length=500)] | None = None
+    # Move past the booking rules (never past the no-overlap rule, nor into the past or years away).
+    override_policy: bool = False
 
 
 class WaitlistIn(msgspec.Struct, forbid_unknown_fields=True):

@@ -15,13 +15,16 @@ from zoneinfo import ZoneInfo
 import asyncpg
 
 from fablab import db
+from fablab import scope as site_scope  # `scope` here is this/following/series
 from fablab.accounts.current import CurrentUser
 from fablab.bookings import queries
 from fablab.bookings.recurrence import WeeklyRule
-from fablab.bookings.rules import SiteCalendar, check_resource_status, holiday_dates, local_moment
+from fablab.bookings.rules import (
+    SiteCalendar, check_booking, check_order, check_override_bounds, check_resource_status, holiday_dates, local_moment,
+)
 from fablab.bookings.service import FREE_UNITS, UNIT_INSERT_LOCK, USAGE_WINDOW
 from fablab.db import DB
-from fablab.errors import Conflict, Forbidden, InvalidInput, NotFound
+from fablab.errors import Conflict, Forbidden, InvalidInput, NotFound, PolicyViolation
 
 ON_CONFLICT = ("none", "all_but_conflicts")
 SCOPES = ("this", "following", "series")
@@ -203,6 +206,8 @@ async def create_series(*, actor: CurrentUser, user_id: int, rule: WeeklyRule, r
     if abs(rule.first_day - now.date()) > MAX_DISTANCE:
         raise InvalidInput(f"first_day must be within {MAX_DISTANCE.days} days of today.", code="invalid_dates")
     unit, site_row, kind = await _target(resource_tag, site, kind, quantity)
+    site_scope.require_site(actor, site_row["id"], "This site")
+    await site_scope.require_person_id(actor, user_id)
     days = rule.dates()
     calendar, closed_by, holidays = await _site_calendar(site_row, days)
     plan = _plan(rule, calendar, closed_by, holidays, now)
@@ -252,7 +257,7 @@ def _summary(plan: list[Occurrence]) -> dict:
 
 
 SERIES_SELECT = """
-SELECT bs.id, s.slug AS site, bs.kind, r.tag AS resource, bs.quantity, bs.purpose, bs.rule::text AS rule,
+SELECT bs.id, bs.site_id, s.slug AS site, bs.kind, r.tag AS resource, bs.quantity, bs.purpose, bs.rule::text AS rule,
        bs.created_at, bs.cancelled_at, bs.user_id, u.login AS user_login, u.name AS user_name
 FROM booking_series bs JOIN site s ON s.id = bs.site_id LEFT JOIN resource r ON r.id = bs.resource_id
 LEFT JOIN app_user u ON u.id = bs.user_id
@@ -260,10 +265,14 @@ WHERE bs.id = $1
 """
 
 
-async def series_out(series_id: int) -> dict:
+async def series_out(series_id: int, *, actor: CurrentUser | None = None) -> dict:
+    """actor: the staff asking (the series names its learner: their sites only); None when the
+    caller has checked already."""
     row = await db.fetchone(SERIES_SELECT, series_id)
     if row is None:
         raise NotFound(f"No series {series_id}.", code="unknown_series")
+    if actor is not None:
+        site_scope.require_site(actor, row["site_id"], "This series")
     occurrences = await db.fetch(
         f"{queries.BOOKING_SELECT} WHERE b.series_id = $1 ORDER BY b.starts_at, b.id", series_id)
     return {
@@ -280,13 +289,18 @@ async def series_out(series_id: int) -> dict:
 # This occurrence, this and following, the whole series
 
 
-async def _occurrences_in_scope(booking_id: int, scope: str, actor: CurrentUser) -> tuple[dict, list[int]]:
-    """The booking, and the ids of the not-yet-started confirmed bookings the scope covers."""
+async def _occurrences_in_scope(booking_id: int, scope: str, actor: CurrentUser, *,
+                                desk_only: bool) -> tuple[dict, list[int]]:
+    """The booking, and the ids of the not-yet-started confirmed bookings the scope covers.
+    desk_only: staff work (an edit), on the staff's sites even for their own booking."""
     if scope not in SCOPES:
         raise InvalidInput(f"scope is one of {', '.join(SCOPES)}.", code="invalid_scope")
-    row = await db.fetchone("SELECT id, user_id, series_id, occurrence_date FROM booking WHERE id = $1", booking_id)
+    row = await db.fetchone("SELECT id, user_id, site_id, series_id, occurrence_date FROM booking WHERE id = $1",
+                            booking_id)
     if row is None or (row["user_id"] != actor.id and not actor.is_staff):
         raise NotFound(f"No booking {booking_id}.", code="unknown_booking")
+    if desk_only or row["user_id"] != actor.id:
+        site_scope.require_site(actor, row["site_id"], "This booking")
     if scope == "this":
         return row, [booking_id]
     if row["series_id"] is None:
@@ -307,6 +321,27 @@ async def _lock_in_order(ids: list[int]) -> list[dict]:
         "FROM booking WHERE id = ANY($1::bigint[]) ORDER BY id FOR NO KEY UPDATE", ids)
 
 
+async def _check_new_times(booking: dict, site: dict, starts_at: datetime, ends_at: datetime, now: datetime, *,
+                           override_policy: bool, in_series: bool) -> None:
+    """What creating the booking at its new times would check: one booking, the unit's rules; an
+    occurrence moved with its series, what planning a series checks (open then, not past, not years
+    away: a series may reach past the rules' horizon); with override_policy, only the bounds."""
+    check_override_bounds(starts_at, ends_at, now)
+    if override_policy:
+        return
+    first = min(starts_at, now).date() - timedelta(days=1)
+    last = max(ends_at, now).date() + timedelta(days=1)
+    calendar = await queries.calendar_for(site, first, last)
+    if in_series:
+        span = calendar.interval_containing(starts_at)
+        if span is None or ends_at > span[1]:
+            raise PolicyViolation("The site is closed at these times.", code="outside_opening_hours",
+                                  day=calendar.local_date(starts_at).isoformat())
+        return
+    policy = await queries.policy_for(booking["site_id"], booking["kind"], booking["resource_id"])
+    check_booking(starts_at=starts_at, ends_at=ends_at, policy=policy, calendar=calendar, now=now)
+
+
 async def cancel_occurrences(*, actor: CurrentUser, booking_id: int, scope: str,
                              now: datetime | None = None) -> dict:
     """Cancel the scope's confirmed occurrences that have not started; each freed slot goes to the
@@ -316,7 +351,7 @@ async def cancel_occurrences(*, actor: CurrentUser, booking_id: int, scope: str,
     if scope == "this":
         return {"cancelled": [await service.cancel_booking(actor=actor, booking_id=booking_id, now=now)]}
     now = now or datetime.now(timezone.utc)
-    row, ids = await _occurrences_in_scope(booking_id, scope, actor)
+    row, ids = await _occurrences_in_scope(booking_id, scope, actor, desk_only=False)
     async with DB.transaction():
         locked = [b for b in await _lock_in_order(ids) if b["status"] == "confirmed" and b["starts_at"] > now]
         done = [b["id"] for b in locked]
@@ -333,14 +368,20 @@ async def cancel_occurrences(*, actor: CurrentUser, booking_id: int, scope: str,
 
 async def edit_occurrences(*, actor: CurrentUser, booking_id: int, scope: str, start_time=None, end_time=None,
                            starts_at: datetime | None = None, ends_at: datetime | None = None,
-                           purpose: str | None = None, now: datetime | None = None) -> dict:
+                           purpose: str | None = None, override_policy: bool = False,
+                           now: datetime | None = None) -> dict:
     """Move the scope's occurrences to new times of day (or this one to new instants), or rename
-    them; all or nothing: one taken date refuses the whole edit with the per-date report."""
+    them; all or nothing: one taken date refuses the whole edit with the per-date report.
+
+    Each new time passes the checks of a new booking (the unit's rules, or with override_policy
+    only the bounds no override skips: an offset, not in the past, not years away)."""
     if not actor.is_staff:
         raise Forbidden("Only staff edit bookings.", code="staff_only")
     now = now or datetime.now(timezone.utc)
     if (starts_at is None) != (ends_at is None):
         raise InvalidInput("Give both starts_at and ends_at.", code="times_required")
+    if starts_at is not None:
+        check_order(starts_at, ends_at)  # offsets before any comparison (naive and aware do not compare)
     if starts_at is not None and scope != "this":
         raise InvalidInput("New instants move one occurrence; for a series give start_time and end_time.",
                            code="invalid_scope")
@@ -352,9 +393,9 @@ async def edit_occurrences(*, actor: CurrentUser, booking_id: int, scope: str, s
         raise InvalidInput("end_time must be after start_time.", code="ends_before_start")
     if starts_at is not None and ends_at <= starts_at:
         raise InvalidInput("ends_at must be after starts_at.", code="ends_before_start")
-    _, ids = await _occurrences_in_scope(booking_id, scope, actor)
+    _, ids = await _occurrences_in_scope(booking_id, scope, actor, desk_only=True)
     report, changed = [], []
-    zones: dict[int, ZoneInfo] = {}  # the scope's bookings share a site, but one query per site at most
+    sites: dict[int, dict] = {}  # the scope's bookings share a site, but one query per site at most
     async with DB.transaction():
         locked = await _lock_in_order(ids)
         # The units' insert locks, in id order (unnest keeps the array's), before moving anything:
@@ -368,15 +409,18 @@ async def edit_occurrences(*, actor: CurrentUser, booking_id: int, scope: str, s
             if booking["status"] != "confirmed" or booking["starts_at"] <= now:
                 continue
             new_start, new_end = booking["starts_at"], booking["ends_at"]
+            if booking["site_id"] not in sites:
+                sites[booking["site_id"]] = await queries.site_by_id(booking["site_id"])
+            site = sites[booking["site_id"]]
             if starts_at is not None:
                 new_start, new_end = starts_at, ends_at
             elif start_time is not None:
-                if booking["site_id"] not in zones:
-                    zones[booking["site_id"]] = ZoneInfo(
-                        await db.fetchval("SELECT timezone FROM site WHERE id = $1", booking["site_id"]))
-                tz = zones[booking["site_id"]]
+                tz = ZoneInfo(site["timezone"])
                 day = booking["occurrence_date"] or booking["starts_at"].astimezone(tz).date()
                 new_start, new_end = local_moment(day, start_time, tz), local_moment(day, end_time, tz)
+            if (new_start, new_end) != (booking["starts_at"], booking["ends_at"]):
+                await _check_new_times(booking, site, new_start, new_end, now,
+                                       override_policy=override_policy, in_series=starts_at is None)
             buffer = booking["blocked_until"] - booking["ends_at"]
             await db.fetch("SAVEPOINT series_edit")
             try:

@@ -34,8 +34,8 @@ class SeriesController(Controller):
         return Response(result, status_code=HTTP_200_OK if data.dry_run else HTTP_201_CREATED)
 
     @get("/series/{series_id:int}", guards=[staff_only])
-    async def get_series(self, series_id: FromPath[int]) -> dict:
-        return await series.series_out(series_id)
+    async def get_series(self, request: Request, series_id: FromPath[int]) -> dict:
+        return await series.series_out(series_id, actor=request.user)
 
 
 ROUTES = [SeriesController]

@@ -6,18 +6,19 @@ import json
 import random
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import asyncpg
 
-from fablab import db
+from fablab import db, scope
 from fablab.accounts.current import CurrentUser
 from fablab.bookings import queries
 from fablab.bookings.rules import (
-    Policy, SiteCalendar, Usage, check_booking, check_order, check_quotas, check_resource_status, check_training,
-    opening_hours_json, parse_opening_hours, quota_headroom, validate_policy, walk_up_due, week_bounds,
+    Policy, SiteCalendar, Usage, check_booking, check_order, check_override_bounds, check_quotas, check_resource_status,
+    check_training, opening_hours_json, parse_opening_hours, quota_headroom, validate_policy, walk_up_due, week_bounds,
 )
 from fablab.db import DB
-from fablab.errors import BookingConflict, Conflict, Forbidden, InvalidInput, NotFound
+from fablab.errors import BookingConflict, Conflict, Forbidden, InvalidInput, NotFound, PolicyViolation
 
 UTC = timezone.utc
 # "Least used first" counts bookings this far back and ahead (bounded, so long histories cost nothing).
@@ -131,19 +132,46 @@ class _BookerRules:
         most_active, most_minutes = quota_headroom(self.policy, self.minutes)
         return (now, *self.week, self.policy.training_id, most_active, most_minutes, self.applies)
 
-    def raise_refusal(self, state: dict) -> None:
-        """The guard refused: the same error check_booking gives for this state."""
-        check_training(self.policy, {self.policy.training_id} if state["trained"] else set())
-        check_quotas(self.policy, Usage(active_bookings=state["active"], week_minutes=state["week_minutes"]),
-                     self.minutes)
-        raise AssertionError(f"INSERT_BOOKING refused a state the rules accept: {state}")
+    async def refusal(self, state: dict, *, user_id: int, kind: str, now: datetime) -> PolicyViolation | None:
+        """The error check_booking gives for this state (None if it allows it); a quota refusal
+        also names the bookings that hold the quota, so the learner knows which one to cancel."""
+        try:
+            check_training(self.policy, {self.policy.training_id} if state["trained"] else set())
+            check_quotas(self.policy, Usage(active_bookings=state["active"], week_minutes=state["week_minutes"]),
+                         self.minutes)
+        except PolicyViolation as refused:
+            if refused.code == "quota_exceeded":
+                refused.extra["holding"] = await queries.quota_holding(
+                    user_id=user_id, kind=kind, quota=refused.extra["quota"], now=now, week=self.week)
+            return refused
+        return None
+
+    async def raise_refusal(self, state: dict, *, user_id: int, kind: str, now: datetime) -> None:
+        """The guard refused: raise the rule that did."""
+        refused = await self.refusal(state, user_id=user_id, kind=kind, now=now)
+        if refused is None:
+            raise AssertionError(f"INSERT_BOOKING refused a state the rules accept: {state}")
+        raise refused
+
+
+async def booker_refusal(*, user_id: int, site_id: int, kind: str, resource_id: int | None, starts_at: datetime,
+                         ends_at: datetime, timezone_name: str, now: datetime) -> PolicyViolation | None:
+    """What the booker's own rules (training, quotas) would refuse for this wish now, without
+    booking anything; None when they allow it or do not bind this user (staff)."""
+    policy = await queries.policy_for(site_id, kind, resource_id)
+    week = week_bounds(starts_at, ZoneInfo(timezone_name))
+    state = await queries.booker_state(user_id=user_id, kind=kind, now=now, week=week, training_id=policy.training_id)
+    if state is None or state["role"] != "learner":
+        return None
+    rules = _BookerRules(applies=True, policy=policy, minutes=(ends_at - starts_at).total_seconds() / 60, week=week)
+    return await rules.refusal(state, user_id=user_id, kind=kind, now=now)
 
 
 async def _insert_booking(args: tuple, rules: _BookerRules, now: datetime) -> dict:
     """INSERT_BOOKING (args: its $1..$9); the booking, or the rule refusing it."""
     row = await db.fetchone(INSERT_BOOKING, *args, *rules.sql_args(now))
     if row["id"] is None:
-        rules.raise_refusal(row)
+        await rules.raise_refusal(row, user_id=args[3], kind=args[2], now=now)
     return row
 
 
@@ -174,9 +202,12 @@ async def _insert_with_savepoint(args: tuple, rules: _BookerRules, now: datetime
     return row
 
 
-def _check_may_book_for(actor: CurrentUser, user_id: int) -> None:
-    if user_id != actor.id and not actor.is_staff:
+async def _check_may_book_for(actor: CurrentUser, user_id: int) -> None:
+    if user_id == actor.id:
+        return
+    if not actor.is_staff:
         raise Forbidden("Only staff book for someone else.", code="not_allowed_for_others")
+    await scope.require_person_id(actor, user_id)
 
 
 class _UnitTaken(BookingConflict):
@@ -199,12 +230,14 @@ async def create_booking(*, actor: CurrentUser, user_id: int, starts_at: datetim
     resource_id (the API passes the tag, saving a lookup).
     """
     check_order(starts_at, ends_at)
-    _check_may_book_for(actor, user_id)
+    await _check_may_book_for(actor, user_id)
     if not enforce_policy and not actor.is_staff:
         raise Forbidden("Only staff may override the booking rules.", code="override_not_allowed")
+    now = now or _now()
+    if not enforce_policy:
+        check_override_bounds(starts_at, ends_at, now)
     if resource_id is None and resource_tag is None and (site is None or kind is None):
         raise InvalidInput("Give a resource, or a site and a kind.", code="resource_required")
-    now = now or _now()
     request = _BookingRequest(actor=actor, user_id=user_id, starts_at=starts_at, ends_at=ends_at, purpose=purpose,
                               enforce_policy=enforce_policy, now=now)
     if resource_id is None and resource_tag is None:
@@ -239,6 +272,12 @@ class _BookingRequest:
     def dates_concerned(self) -> tuple[date, date]:
         return _dates_concerned(self.starts_at, self.ends_at, self.now)
 
+    def check_site(self, site_id: int) -> None:
+        """Booking for someone else, or past the rules, is staff work: on the staff's sites only.
+        Booking for oneself within the rules is what any learner may do, anywhere."""
+        if self.user_id != self.actor.id or not self.enforce_policy:
+            scope.require_site(self.actor, site_id, "This item")
+
     def row_for(self, unit: dict, policy: Policy) -> tuple:
         """INSERT_BOOKING's $1..$9 for this request on one unit (id, site_id, kind) under its policy."""
         return (unit["id"], unit["site_id"], unit["kind"], self.user_id, self.actor.id, self.starts_at, self.ends_at,
@@ -257,6 +296,7 @@ async def _book_unit(request: _BookingRequest, ref: int | str, *, nested: bool) 
         if context.user is None:
             raise NotFound(f"No active user {request.user_id}.", code="unknown_user")
         resource, policy = context.resource, context.policy
+        request.check_site(resource["site_id"])
         check_resource_status(resource["status"])
         if request.enforce_policy:
             check_booking(starts_at=request.starts_at, ends_at=request.ends_at, policy=policy,
@@ -276,6 +316,7 @@ async def _book_any_unit_of_kind(request: _BookingRequest, site: str, kind: str)
     first, last = request.dates_concerned
     async with DB.transaction():
         site_row = await queries.require_site(site)
+        request.check_site(site_row["id"])
         policy = await queries.policy_for(site_row["id"], kind)
         user = await _lock_user(request.user_id, request.now, site_id=site_row["id"], kind=kind)
         calendar = None
@@ -321,10 +362,13 @@ async def cancel_booking(*, actor: CurrentUser, booking_id: int, now: datetime |
             "WHERE id = $1 FOR NO KEY UPDATE", booking_id)
         if row is None or (row["user_id"] != actor.id and not actor.is_staff):
             raise NotFound(f"No booking {booking_id}.", code="unknown_booking")
+        desk = scope.acts_for_site(actor, row["site_id"])
+        if row["user_id"] != actor.id and not desk:
+            raise Forbidden("This booking belongs to a site you do not work for.", code=scope.NOT_YOUR_SITE)
         if row["status"] != "confirmed":
             raise Conflict(f"This booking is {row['status']}; it cannot be cancelled.", code="not_cancellable",
                            booking_status=row["status"])
-        if not actor.is_staff and row["starts_at"] <= now:
+        if not desk and row["starts_at"] <= now:
             raise Conflict("This booking has started; ask the desk to cancel it.", code="already_started")
         await db.fetch(
             "UPDATE booking SET status = 'cancelled', cancelled_at = $2, sequence = sequence + 1, updated_at = now() "
@@ -332,6 +376,26 @@ async def cancel_booking(*, actor: CurrentUser, booking_id: int, now: datetime |
         if row["blocked_until"] > now:
             await offer_freed(row, now)
         return queries.booking_out(await queries.booking(booking_id))
+
+
+WITHDRAW = """
+UPDATE booking SET status = 'cancelled', cancelled_at = $2, cancel_reason = $3, sequence = sequence + 1,
+       updated_at = now()
+WHERE resource_id = $1 AND status = 'confirmed' AND ends_at > $2
+RETURNING id
+"""
+
+
+async def withdraw_bookings(*, resource_id: int, reason: str, now: datetime | None = None) -> list[int]:
+    """The item was retired or lost (reason resource_retired / resource_lost): its confirmed bookings
+    still to come are cancelled, saying why, and its waitlist entries end. Within the caller's
+    transaction, on an item row it has locked. The learners are told by the reminders' mail path
+    (booking_withdrawn) and see the reason in the app."""
+    now = now or _now()
+    rows = await db.fetch(WITHDRAW, resource_id, now, reason)
+    await db.fetch("UPDATE waitlist_entry SET status = 'removed', resolved_at = $2, skip_reason = $3 "
+                   "WHERE resource_id = $1 AND status = 'waiting'", resource_id, now, reason)
+    return [row["id"] for row in rows]
 
 
 async def expire_no_shows(now: datetime | None = None) -> int:

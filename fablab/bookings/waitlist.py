@@ -17,11 +17,12 @@ from zoneinfo import ZoneInfo
 
 import asyncpg
 
-from fablab import db
+from fablab import db, scope
 from fablab.accounts.current import CurrentUser
 from fablab.bookings import queries
+from fablab.bookings.rules import check_booking, check_resource_status
 from fablab.db import DB
-from fablab.errors import BookingConflict, Conflict, DomainError, Forbidden, InvalidInput, NotFound
+from fablab.errors import BookingConflict, Conflict, DomainError, Forbidden, InvalidInput, NotFound, PolicyViolation
 
 # An offer tries this many waiting people at most: a long queue of refusals costs bounded work.
 MAX_TRIES_PER_OFFER = 20
@@ -29,8 +30,8 @@ MAX_DAYS_AHEAD = 90
 
 ENTRY_COLUMNS = """
 w.id, w.user_id, u.login AS user_login, u.name AS user_name, u.role AS user_role, s.slug AS site, w.site_id,
-w.kind, w.resource_id, r.tag AS resource, w.day, w.starts_at, w.ends_at, w.status, w.booking_id, w.skip_reason,
-w.created_at, w.resolved_at, w.seen_at,
+w.kind, w.resource_id, r.tag AS resource, r.name AS resource_name, w.day, w.starts_at, w.ends_at, w.status,
+w.booking_id, w.skip_reason, w.created_at, w.resolved_at, w.seen_at,
 CASE WHEN w.status = 'waiting' THEN (
     SELECT count(*) FROM waitlist_entry o
     WHERE o.status = 'waiting' AND o.site_id = w.site_id AND o.kind = w.kind AND o.day = w.day AND o.id <= w.id)
@@ -85,7 +86,8 @@ async def entries_out(rows: list[dict]) -> list[dict]:
         for found in await db.fetch(f"{queries.BOOKING_SELECT} WHERE b.id = ANY($1::bigint[])", booking_ids)}
     return [{
         "id": row["id"], "user": {"id": row["user_id"], "login": row["user_login"], "name": row["user_name"]},
-        "site": row["site"], "kind": row["kind"], "resource": row["resource"], "date": row["day"].isoformat(),
+        "site": row["site"], "kind": row["kind"], "resource": row["resource"],
+        "resource_name": row["resource_name"], "date": row["day"].isoformat(),
         "starts_at": row["starts_at"], "ends_at": row["ends_at"], "status": row["status"],
         "position": row["position"], "skip_reason": row["skip_reason"], "booking": bookings.get(row["booking_id"]),
         "created_at": row["created_at"], "resolved_at": row["resolved_at"], "seen": row["seen_at"] is not None,
@@ -127,16 +129,44 @@ async def _wish(site: dict, kind: str, day: date | None, starts_at: datetime | N
     return local_day, starts_at, ends_at
 
 
+async def _check_wish_bookable(site: dict, kind: str, unit: dict | None, starts_at: datetime, ends_at: datetime,
+                               now: datetime) -> None:
+    """Refuse at join a wish no offer could ever give: a unit lost or retired (or a kind with no
+    unit left), or a slot the rules do not allow (closed, misaligned, too long...). Who asks does
+    not matter here: training and quotas change, and are checked when the slot is offered. Lead
+    time is left out too: a wish beyond the booking horizon becomes bookable as the days pass."""
+    if unit is not None:
+        if unit["status"] in ("lost", "retired"):
+            check_resource_status(unit["status"])
+    elif not await db.fetchval("SELECT 1 FROM resource WHERE site_id = $1 AND kind = $2 "
+                               "AND status NOT IN ('lost', 'retired') LIMIT 1", site["id"], kind):
+        raise PolicyViolation("No unit of this kind can be booked at this site.", code="resource_unavailable")
+    policy = await queries.policy_for(site["id"], kind, unit["id"] if unit else None)
+    first, last = starts_at.date() - timedelta(days=1), ends_at.date() + timedelta(days=1)
+    calendar = await queries.calendar_for(site, first, last)
+    try:
+        check_booking(starts_at=starts_at, ends_at=ends_at, policy=policy, calendar=calendar, now=now)
+    except PolicyViolation as refusal:
+        if refusal.code != "too_far_ahead":
+            raise
+
+
 async def join(*, actor: CurrentUser, user_id: int, site: str, kind: str, resource_tag: str | None = None,
                day: date | None = None, starts_at: datetime | None = None, ends_at: datetime | None = None,
                now: datetime | None = None) -> dict:
-    """Queue for a unit or any unit of a kind, for a slot or a whole day; served at once if it is free."""
+    """Queue for a unit or any unit of a kind, for a slot or a whole day; served at once if it is free.
+    A rule that refuses the learner now (quota, training) comes back as `warning`, the entry kept."""
+    from fablab.bookings.service import booker_refusal
+
     if user_id != actor.id and not actor.is_staff:
         raise Forbidden("Only staff put someone else on the waitlist.", code="not_allowed_for_others")
     now = now or _now()
     kind = queries.require_kind(kind)
     site_row = await queries.require_site(site)
-    resource_id = None
+    if user_id != actor.id:  # staff queueing a learner: desk work, on their sites
+        await scope.require_person_id(actor, user_id)
+        scope.require_site(actor, site_row["id"], "This site")
+    resource_id, unit = None, None
     if resource_tag is not None:
         unit = await queries.resource_by_tag(resource_tag)
         if unit is None:
@@ -145,6 +175,7 @@ async def join(*, actor: CurrentUser, user_id: int, site: str, kind: str, resour
             raise InvalidInput("This item is of another kind or at another site.", code="resource_mismatch")
         resource_id = unit["id"]
     local_day, starts_at, ends_at = await _wish(site_row, kind, day, starts_at, ends_at, now)
+    await _check_wish_bookable(site_row, kind, unit, starts_at, ends_at, now)
     async with DB.transaction():
         await db.fetch("SAVEPOINT waitlist_join")
         try:
@@ -158,8 +189,21 @@ async def join(*, actor: CurrentUser, user_id: int, site: str, kind: str, resour
         except asyncpg.ForeignKeyViolationError:
             raise NotFound(f"No user {user_id}.", code="unknown_user") from None
         locked = await db.fetchval("SELECT id FROM waitlist_entry WHERE id = $1 FOR NO KEY UPDATE", entry_id)
-        await _try_entry(locked, now, enforce_policy=True)
-    return await entry_out(await entry(entry_id))
+        # Nothing was freed yet: a rule refusing the learner now (a quota they hold, a training
+        # they lack) is a warning for this answer, not a skip_reason saying a place passed them by.
+        # When the wish is full, the attempt ends on the conflict before those rules are read: the
+        # learner is told now anyway, since a freed place could not be theirs either.
+        refusals: list[DomainError] = []
+        booked = await _try_entry(locked, now, enforce_policy=True, refusals=refusals)
+        if not booked and not refusals:
+            foreseen = await booker_refusal(user_id=user_id, site_id=site_row["id"], kind=kind,
+                                            resource_id=resource_id, starts_at=starts_at, ends_at=ends_at,
+                                            timezone_name=site_row["timezone"], now=now)
+            refusals.extend([foreseen] if foreseen else [])
+    joined = await entry_out(await entry(entry_id))
+    if refusals:
+        joined["warning"] = {"code": refusals[0].code, "detail": refusals[0].detail, **refusals[0].extra}
+    return joined
 
 
 # -------------------------------------------------------------------------------------------
@@ -168,16 +212,19 @@ async def join(*, actor: CurrentUser, user_id: int, site: str, kind: str, resour
 
 async def _booker(user_id: int) -> CurrentUser | None:
     row = await db.fetchone(
-        "SELECT u.id, u.login, u.name, u.role, u.site_id, s.slug AS site FROM app_user u "
+        "SELECT u.id, u.login, u.name, u.role, u.site_id, s.slug AS site, "
+        "ARRAY(SELECT ss.site_id FROM staff_site ss WHERE ss.user_id = u.id) AS site_ids FROM app_user u "
         "LEFT JOIN site s ON s.id = u.site_id WHERE u.id = $1 AND u.active", user_id)
-    return CurrentUser(session_id=0, **row) if row else None
+    return CurrentUser(session_id=0, **{**row, "site_ids": frozenset(row["site_ids"])}) if row else None
 
 
-async def _try_entry(entry_id: int, now: datetime, *, enforce_policy: bool, actor: CurrentUser | None = None) -> bool:
+async def _try_entry(entry_id: int, now: datetime, *, enforce_policy: bool, actor: CurrentUser | None = None,
+                     refusals: list[DomainError] | None = None) -> bool:
     """Book the entry's wish (the entry row is locked by the caller); True when it got a booking.
 
     The attempt runs in a savepoint: a refusal undoes only itself. A conflict means the slot is
-    still taken (the entry waits on, silently); a rule refusal is recorded as skip_reason.
+    still taken (the entry waits on, silently); a rule refusal is recorded as skip_reason, or,
+    given a `refusals` list, appended to it instead.
     """
     from fablab.bookings.service import create_booking
 
@@ -201,7 +248,10 @@ async def _try_entry(entry_id: int, now: datetime, *, enforce_policy: bool, acto
         return False
     except DomainError as refusal:
         await db.fetch("ROLLBACK TO SAVEPOINT waitlist_offer")
-        await db.fetch("UPDATE waitlist_entry SET skip_reason = $2 WHERE id = $1", entry_id, refusal.code)
+        if refusals is not None:
+            refusals.append(refusal)
+        else:
+            await db.fetch("UPDATE waitlist_entry SET skip_reason = $2 WHERE id = $1", entry_id, refusal.code)
         return False
     await db.fetch("RELEASE SAVEPOINT waitlist_offer")
     await db.fetch(
@@ -249,11 +299,13 @@ async def offer_everything_free(now: datetime | None = None, limit: int = 500) -
 # Staff and owner actions
 
 
-async def _locked_entry(entry_id: int, actor: CurrentUser) -> dict:
-    row = await db.fetchone("SELECT id, user_id, status FROM waitlist_entry WHERE id = $1 FOR NO KEY UPDATE",
+async def _locked_entry(entry_id: int, actor: CurrentUser, *, desk_only: bool = False) -> dict:
+    row = await db.fetchone("SELECT id, user_id, site_id, status FROM waitlist_entry WHERE id = $1 FOR NO KEY UPDATE",
                             entry_id)
     if row is None or (row["user_id"] != actor.id and not actor.is_staff):
         raise NotFound(f"No waitlist entry {entry_id}.", code="unknown_entry")
+    if row["user_id"] != actor.id or desk_only:
+        scope.require_site(actor, row["site_id"], "This waitlist entry")
     if row["status"] != "waiting":
         raise Conflict(f"This entry is {row['status']}.", code="not_waiting", entry_status=row["status"])
     return row
@@ -273,7 +325,7 @@ async def promote(*, actor: CurrentUser, entry_id: int, now: datetime | None = N
         raise Forbidden("Only staff promote a waitlist entry.", code="staff_only")
     now = now or _now()
     async with DB.transaction():
-        await _locked_entry(entry_id, actor)
+        await _locked_entry(entry_id, actor, desk_only=True)
         if not await _try_entry(entry_id, now, enforce_policy=False, actor=actor):
             row = await entry(entry_id)
             if row["status"] == "waiting":

@@ -10,6 +10,7 @@ from litestar import Controller, Request, delete, get, post
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
+from fablab import scope
 from fablab.background import PeriodicJob
 from fablab.bookings import queries, waitlist
 from fablab.bookings.routes import parse_day
@@ -49,6 +50,7 @@ class WaitlistController(Controller):
         if slug is None:
             raise InvalidInput("Give site=.", code="site_required")
         site_row = await queries.require_site(slug)
+        scope.require_site(actor, site_row["id"], "This site")  # the queue names people
         wanted = parse_day(day, "date") or datetime.now(ZoneInfo(site_row["timezone"])).date()
         return await waitlist.list_for_site(slug, wanted)
 

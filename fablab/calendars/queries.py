@@ -126,7 +126,8 @@ FROM feed_token t
 JOIN app_user fu ON fu.id = t.user_id
 JOIN site fs ON fs.id = t.site_id {version}
 WHERE t.token_hash = $1 AND t.scope = 'staff' AND t.revoked_at IS NULL AND fu.active
-  AND (fu.role = 'admin' OR (fu.role = 'staff' AND fu.site_id = t.site_id))
+  AND (fu.role = 'admin' OR (fu.role = 'staff' AND EXISTS (
+      SELECT 1 FROM staff_site ss WHERE ss.user_id = fu.id AND ss.site_id = t.site_id)))
 """, "b.site_id = fs.id", STAFF_COLUMNS, join_user=True),
 }
 CHANGES = {
@@ -263,7 +264,8 @@ async def record_state(feed_key: str, etag: str):
 
 async def live_tokens(user_id: int) -> list[dict]:
     return await db.fetch(
-        "SELECT t.scope, t.created_at, s.slug AS site FROM feed_token t LEFT JOIN site s ON s.id = t.site_id "
+        "SELECT t.id, t.user_id, t.token_hash, t.scope, t.created_at, s.slug AS site FROM feed_token t "
+        "LEFT JOIN site s ON s.id = t.site_id "
         "WHERE t.user_id = $1 AND t.revoked_at IS NULL ORDER BY t.scope",
         user_id,
     )

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from litestar import Controller, Request, Response, get, head, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 from litestar.status_codes import HTTP_201_CREATED, HTTP_304_NOT_MODIFIED
 
+from fablab import scope
 from fablab.calendars import feeds, queries, service
 from fablab.calendars.conditional import http_date, not_modified
 from fablab.calendars.content import KIND_LABELS, KINDS
 from fablab.calendars.feeds import FEED_NOT_FOUND, RenderedFeed
 from fablab.calendars.schemas import FeedLinkOut, FeedsOut, PrivateFeedOut, PublicFeedOut
-from fablab.errors import Forbidden, InvalidInput, NotFound
+from fablab.errors import InvalidInput, NotFound
 from fablab.guards import public, signed_in, staff_only
 from fablab.settings import Settings
 
@@ -44,9 +47,13 @@ def feed_response(request: Request, feed: RenderedFeed) -> Response:
     return Response(content=feed.body, media_type=ICS_MEDIA_TYPE, headers=headers)
 
 
+GOOGLE_SUBSCRIBE = "https://calendar.google.com/calendar/r?cid="
+
+
 def feed_links(settings: Settings, path: str) -> FeedLinkOut:
     https = f"{settings.base_url}{path}"
-    return FeedLinkOut(https=https, webcal="webcal://" + https.split("://", 1)[1])
+    return FeedLinkOut(https=https, webcal="webcal://" + https.split("://", 1)[1],
+                       google=GOOGLE_SUBSCRIBE + quote(https, safe=""))
 
 
 def head_response(request: Request, feed: RenderedFeed) -> Response[None]:
@@ -126,7 +133,8 @@ class FeedLinkController(Controller):
 
     @post("/me/feed-token", guards=[signed_in], status_code=HTTP_201_CREATED)
     async def rotate_personal(self, request: Request, settings: NamedDependency[Settings]) -> FeedLinkOut:
-        token = await service.rotate_feed_token(user_id=request.user.id, scope="me", site_id=None)
+        token = await service.rotate_feed_token(secret_key=settings.secret_key, user_id=request.user.id, scope="me",
+                                                site_id=None)
         return feed_links(settings, f"/cal/me/{token}.ics")
 
     @post("/me/staff-feed-token", guards=[staff_only], status_code=HTTP_201_CREATED)
@@ -141,10 +149,10 @@ class FeedLinkController(Controller):
             row = await queries.site_by_slug(site)
             if row is None:
                 raise NotFound(f"No site {site!r}.", code="site_not_found")
-            if not user.is_admin and row["id"] != user.site_id:
-                raise Forbidden("Staff feeds are for your own site.", code="other_site")
             site_id = row["id"]
-        token = await service.rotate_feed_token(user_id=user.id, scope="staff", site_id=site_id)
+        scope.require_site(user, site_id, "This site")  # the feed names the learners
+        token = await service.rotate_feed_token(secret_key=settings.secret_key, user_id=user.id, scope="staff",
+                                                site_id=site_id)
         return feed_links(settings, f"/cal/staff/{token}.ics")
 
     @get("/feeds", guards=[signed_in])
@@ -157,14 +165,17 @@ class FeedLinkController(Controller):
                 name = f"Fablab {site['name']}" + (f" – {KIND_LABELS[kind]}" if kind else "")
                 link = feed_links(settings, path)
                 links.append(PublicFeedOut(site=site["slug"], kind=kind, name=name,
-                                           https=link.https, webcal=link.webcal))
+                                           https=link.https, webcal=link.webcal, google=link.google))
         live = {row["scope"]: row for row in await queries.live_tokens(user.id)}
 
         def private(scope: str) -> PrivateFeedOut:
             row = live.get(scope)
             if row is None:
                 return PrivateFeedOut(active=False)
-            return PrivateFeedOut(active=True, created_at=row["created_at"], site=row["site"])
+            token = service.live_feed_token(settings.secret_key, row)
+            link = feed_links(settings, f"/cal/{scope}/{token}.ics") if token else None
+            return PrivateFeedOut(active=True, created_at=row["created_at"], site=row["site"],
+                                  https=link and link.https, webcal=link and link.webcal, google=link and link.google)
 
         return FeedsOut(public=links, personal=private("me"), staff=private("staff") if user.is_staff else None)
 

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import json
 
-from fablab import db
+from fablab import db, scope
 from fablab.db import DB
 from fablab.errors import Conflict, NotFound
 from fablab.inventory import queries
 from fablab.inventory.tags import normalise_tag
 
 AUDIT_COLUMNS = """
-    a.id, a.site_id, s.slug AS site, a.started_at, a.closed_at, a.report::text AS report,
+    a.id, a.site_id, s.slug AS site, s.name AS site_name, a.started_at, a.closed_at, a.report::text AS report,
+    (a.report->'counts')::text AS counts,
     a.started_by_id, u.login AS started_by_login, u.name AS started_by_name
 """
 AUDIT_FROM = "FROM audit a JOIN site s ON s.id = a.site_id LEFT JOIN app_user u ON u.id = a.started_by_id"
@@ -19,25 +20,33 @@ AUDIT_FROM = "FROM audit a JOIN site s ON s.id = a.site_id LEFT JOIN app_user u 
 
 def _audit_out(row: dict) -> dict:
     return {
-        "id": row["id"], "site": row["site"], "started_at": row["started_at"], "closed_at": row["closed_at"],
+        "id": row["id"], "site": row["site"], "site_name": row["site_name"], "started_at": row["started_at"],
+        "closed_at": row["closed_at"],
+        # A closed count's figures, kept with its report (seen, missing, unexpected, checked_out).
+        "counts": json.loads(row["counts"]) if row["counts"] else None,
         "started_by": queries.user_out(row["started_by_id"], row["started_by_login"], row["started_by_name"]),
         "open": row["closed_at"] is None,
     }
 
 
-async def _audit(audit_id: int, *, for_update: bool = False) -> dict:
+async def _audit(audit_id: int, *, for_update: bool = False, actor=None) -> dict:
+    """actor: the staff acting on the count, who must work at its site."""
     lock = "FOR NO KEY UPDATE OF a" if for_update else ""
     row = await db.fetchone(f"SELECT {AUDIT_COLUMNS} {AUDIT_FROM} WHERE a.id = $1 {lock}", audit_id)
     if row is None:
         raise NotFound(f"No inventory count {audit_id}.", code="unknown_audit")
+    if actor is not None:
+        scope.require_site(actor, row["site_id"], "This inventory count")
     return row
 
 
-async def start_audit(*, actor_id: int, site: str) -> dict:
+async def start_audit(*, actor, site: str) -> dict:
+    actor_id = actor.id
     async with DB.transaction():
         site_id = await db.fetchval("SELECT id FROM site WHERE slug = $1", site.lower())
         if site_id is None:
             raise NotFound(f"No site {site!r}.", code="unknown_site")
+        scope.require_site(actor, site_id, "This site")
         # The partial unique index keeps one open count per site, whichever worker starts it.
         audit_id = await db.fetchval(
             "INSERT INTO audit (site_id, started_by_id) VALUES ($1, $2) "
@@ -51,11 +60,12 @@ async def start_audit(*, actor_id: int, site: str) -> dict:
         return _audit_out(await _audit(audit_id))
 
 
-async def list_audits(*, site: str | None = None, limit: int = 50) -> list[dict]:
+async def list_audits(*, actor, site: str | None = None, limit: int = 50) -> list[dict]:
+    site_ids = await scope.listed_sites(actor, site)
     rows = await db.fetch(
-        f"SELECT {AUDIT_COLUMNS} {AUDIT_FROM} WHERE ($1::text IS NULL OR s.slug = $1) "
+        f"SELECT {AUDIT_COLUMNS} {AUDIT_FROM} WHERE ($1::int[] IS NULL OR a.site_id = ANY($1::int[])) "
         "ORDER BY a.started_at DESC LIMIT $2",
-        site.lower() if site else None, limit,
+        site_ids, limit,
     )
     return [_audit_out(row) for row in rows]
 
@@ -69,11 +79,12 @@ def classify(resource: dict, audit_site_id: int) -> str | None:
     return None
 
 
-async def record_scan(*, actor_id: int, audit_id: int, tag: str) -> dict:
+async def record_scan(*, actor, audit_id: int, tag: str) -> dict:
     tag = normalise_tag(tag)
+    actor_id = actor.id
     async with DB.transaction():
         # Locking the count serialises scans with its closing: no scan lands after the report.
-        audit = await _audit(audit_id, for_update=True)
+        audit = await _audit(audit_id, for_update=True, actor=actor)
         if audit["closed_at"] is not None:
             raise Conflict(f"Inventory count {audit_id} is closed.", code="audit_closed")
         resource = await queries.require_resource(tag)
@@ -127,15 +138,15 @@ async def compute_report(audit: dict) -> dict:
     }
 
 
-async def audit_state(audit_id: int) -> dict:
-    audit = await _audit(audit_id)
+async def audit_state(audit_id: int, *, actor) -> dict:
+    audit = await _audit(audit_id, actor=actor)
     report = json.loads(audit["report"]) if audit["report"] else await compute_report(audit)
     return {**_audit_out(audit), "report": report}
 
 
-async def close_audit(*, audit_id: int) -> dict:
+async def close_audit(*, actor, audit_id: int) -> dict:
     async with DB.transaction():
-        audit = await _audit(audit_id, for_update=True)
+        audit = await _audit(audit_id, for_update=True, actor=actor)
         if audit["closed_at"] is not None:
             raise Conflict(f"Inventory count {audit_id} is already closed.", code="audit_closed")
         report = await compute_report(audit)

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import json
-import math
-from datetime import datetime, time, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import asyncpg
 
-from fablab import db
+from fablab import db, scope
 from fablab.db import DB
 from fablab.errors import BookingConflict, Conflict, InvalidInput, NotFound
 from fablab.inventory import queries
+from fablab.inventory.due import LOOKAHEAD_DAYS, DueProposal, propose_due
 from fablab.inventory.service import change_status
+from fablab.bookings.rules import check_override_bounds
 from fablab.inventory.tags import normalise_tag
 
 WALK_UP_PURPOSE = "Prêt au comptoir"
@@ -91,9 +91,11 @@ SELECT {queries.BOOKING_COLUMNS}, old.ends_at AS held_until, old.blocked_until A
 
 
 async def _chosen_booking(booking_id: int, resource: dict, user_id: int | None, now: datetime) -> dict:
+    # With its holder's role and site: who it may be lent to (scope), without another round trip.
     booking = await db.fetchone(
-        "SELECT id, resource_id, user_id, site_id, kind, starts_at, ends_at, blocked_until, status "
-        "FROM booking WHERE id = $1 FOR NO KEY UPDATE", booking_id,
+        "SELECT b.id, b.resource_id, b.user_id, b.site_id, b.kind, b.starts_at, b.ends_at, b.blocked_until, b.status, "
+        "u.role AS holder_role, u.site_id AS holder_site_id "
+        "FROM booking b LEFT JOIN app_user u ON u.id = b.user_id WHERE b.id = $1 FOR NO KEY UPDATE OF b", booking_id,
     )
     if booking is None or (user_id is not None and booking["user_id"] != user_id):
         raise NotFound("No such booking for this learner.", code="unknown_booking")
@@ -116,36 +118,27 @@ async def _unit_taken_by_other(resource_id: int, booking_id: int, starts_at: dat
     ))
 
 
-def _next_slot_boundary(moment: datetime, slot_minutes: int, tz: ZoneInfo) -> datetime:
-    local = moment.astimezone(tz)
-    midnight = datetime.combine(local.date(), time(0), tz)
-    minutes = (local - midnight).total_seconds() / 60
-    return (midnight + timedelta(minutes=math.ceil(minutes / slot_minutes) * slot_minutes)).astimezone(timezone.utc)
+async def walk_up_proposal(resource: dict, now: datetime) -> DueProposal | None:
+    """The return time the desk offers for a walk-up loan of this item handed over now (due.propose_due:
+    the policy's walk-up due time while open; when closed, the one from the next opening)."""
+    from fablab.bookings.queries import calendar_for, policy_for, require_site
 
-
-async def _site_closing_today(site_id: int, tz: ZoneInfo, now: datetime) -> datetime | None:
-    hours = await db.fetchval("SELECT opening_hours::text FROM site WHERE id = $1", site_id)
-    local = now.astimezone(tz)
-    day = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")[local.weekday()]
-    closings = [end for _, end in json.loads(hours or "{}").get(day, [])]
-    later = [datetime.combine(local.date(), time.fromisoformat(end), tz) for end in closings]
-    later = [moment for moment in later if moment > now]
-    return min(later).astimezone(timezone.utc) if later else None
+    policy = await policy_for(resource["site_id"], resource["kind"], resource["id"])
+    site = await require_site(resource["site"])
+    today = now.astimezone(ZoneInfo(resource["timezone"])).date()
+    calendar = await calendar_for(site, today, today + timedelta(days=LOOKAHEAD_DAYS))
+    return propose_due(policy, calendar, now)
 
 
 async def default_due(resource: dict, now: datetime) -> datetime:
-    """A walk-up's return time from the policy: the shortest allowed loan (rounded to slots for
-    minute-based kinds; the end of today's opening for day-based ones)."""
-    from fablab.bookings.queries import policy_for
-
-    policy = await policy_for(resource["site_id"], resource["kind"], resource["id"])
-    tz = ZoneInfo(resource["timezone"])
-    if policy.unit == "days":
-        closing = await _site_closing_today(resource["site_id"], tz, now)
-        if closing is None:
-            raise InvalidInput("The site is closed now; give due_at for this loan.", code="due_at_required")
-        return closing
-    return _next_slot_boundary(now + timedelta(minutes=policy.min_length), policy.slot_minutes, tz)
+    """A walk-up's return time when staff give none: rules.walk_up_due (the shortest allowed loan,
+    on a slot boundary, capped at closing; today's closing for loans by the day). While the site is
+    closed there is none: staff give due_at (the override), and the error suggests one."""
+    proposal = await walk_up_proposal(resource, now)
+    if proposal is None or not proposal.by_policy:
+        raise InvalidInput("The site is closed now; give due_at for this loan.", code="due_at_required",
+                           suggested_due_at=proposal.due_at.isoformat() if proposal else None)
+    return proposal.due_at
 
 
 async def _walk_up(*, actor, resource: dict, user_id: int, due_at: datetime | None, now: datetime) -> int:
@@ -156,23 +149,44 @@ async def _walk_up(*, actor, resource: dict, user_id: int, due_at: datetime | No
         actor=actor, user_id=user_id, starts_at=now, ends_at=due, resource_id=resource["id"],
         # A due time chosen by staff at the desk is their call (the override); the default one
         # comes from the policy, so the policy is checked.
-        purpose=WALK_UP_PURPOSE, enforce_policy=due_at is None,
+        purpose=WALK_UP_PURPOSE, enforce_policy=due_at is None, now=now,
     )
     return booking["id"]
 
 
+class _DryRunDone(Exception):
+    """Raised at the end of a dry run's transaction so that it rolls back; carries the result."""
+
+    def __init__(self, result: dict) -> None:
+        super().__init__("dry run")
+        self.result = result
+
+
 async def check_out(*, actor, tag: str, user_ref: int | str | None = None, pass_token: str | None = None,
                     booking_id: int | None = None, due_at: datetime | None = None, note: str = "",
-                    now: datetime | None = None) -> dict:
+                    now: datetime | None = None, dry_run: bool = False) -> dict:
+    """Hand the item over. dry_run: every check and write runs, then all is rolled back, so the desk
+    can ask "lend X to Y until Z?" with the very holder and return time a real check-out gives."""
+    try:
+        return await _check_out(actor=actor, tag=tag, user_ref=user_ref, pass_token=pass_token, booking_id=booking_id,
+                                due_at=due_at, note=note, now=now, dry_run=dry_run)
+    except _DryRunDone as done:
+        return done.result
+
+
+async def _check_out(*, actor, tag: str, user_ref, pass_token, booking_id, due_at, note, now, dry_run) -> dict:
     now = now or datetime.now(timezone.utc)
     if due_at is not None and due_at <= now:
         raise InvalidInput("due_at must be in the future.", code="due_at_in_past")
+    if due_at is not None:
+        check_override_bounds(now, due_at, now)  # a due time chosen at the desk is an override: bounded
     tag = normalise_tag(tag)
-    user_id = None
+    user_id, holder = None, None
     if pass_token:
         user_id = await holder_for_pass(pass_token)
     elif user_ref is not None:
-        user_id = (await queries.require_user(user_ref))["id"]
+        holder = await queries.require_user(user_ref)
+        user_id = holder["id"]
     elif booking_id is None:
         raise InvalidInput("Give the learner (user or pass) or the booking.", code="holder_required")
 
@@ -180,6 +194,7 @@ async def check_out(*, actor, tag: str, user_ref: int | str | None = None, pass_
         # The row lock makes two desks scanning the same tag queue up; the second then sees the
         # first check-out and gets a clear 409 (the unique index is the last guard).
         resource, open_id = await queries.lock_with_open_checkout(tag)
+        scope.require_site(actor, resource["site_id"], "This item")
         if resource["status"] != "available":
             raise ResourceUnavailable(f"{tag} is {resource['status']}.", resource_status=resource["status"])
         if open_id is not None:
@@ -188,7 +203,14 @@ async def check_out(*, actor, tag: str, user_ref: int | str | None = None, pass_
         if booking_id is not None:
             booking = await _chosen_booking(booking_id, resource, user_id, now)
             user_id = booking["user_id"]
+            holder = {"id": user_id, "role": booking["holder_role"], "site_id": booking["holder_site_id"]}
+        # Lent to a learner of the staff's sites (or to the staff member themselves), never to
+        # another staff member or an admin.
+        if holder is None:
+            await scope.require_person_id(actor, user_id)
         else:
+            scope.require_person(actor, holder)
+        if booking_id is None:
             booking = await db.fetchone(MATCHING_BOOKING, user_id, resource["id"], resource["site_id"],
                                         resource["kind"], now)
         moved_from = None
@@ -220,9 +242,12 @@ async def check_out(*, actor, tag: str, user_ref: int | str | None = None, pass_
             raise Conflict(f"{tag} is already checked out.", code="already_checked_out") from None
         if row is None:
             raise Conflict(f"Booking {booking_id} is no longer confirmed.", code="booking_not_confirmed")
-    out = queries.booking_out(row, now)
-    return {"booking": out, "resource": tag, "holder": out["user"], "due_at": out["ends_at"],
-            "walk_up": walk_up, "moved_from": moved_from}
+        out = queries.booking_out(row, now)
+        result = {"booking": out, "resource": tag, "holder": out["user"], "due_at": out["ends_at"],
+                  "walk_up": walk_up, "moved_from": moved_from, "dry_run": dry_run}
+        if dry_run:
+            raise _DryRunDone({**result, "booking": None if walk_up else out})
+    return result
 
 
 async def check_in(*, actor, tag: str, condition: str = "ok", note: str = "", now: datetime | None = None) -> dict:
@@ -230,6 +255,7 @@ async def check_in(*, actor, tag: str, condition: str = "ok", note: str = "", no
     tag = normalise_tag(tag)
     async with DB.transaction():
         resource, open_id = await queries.lock_with_open_checkout(tag)
+        scope.require_site(actor, resource["site_id"], "This item")
         if open_id is None:
             # Maybe stale (read before waiting for another desk's lock): ask again before saying no.
             fresh = await queries.open_checkout(resource["id"])
@@ -238,8 +264,8 @@ async def check_in(*, actor, tag: str, condition: str = "ok", note: str = "", no
         if row is None:
             raise Conflict(f"{tag} is not checked out.", code="not_checked_out")
         if condition == "damaged":
-            await change_status(resource, "maintenance", actor_id=actor.id,
-                                note=f"damaged at check-in{': ' + note if note else ''}")
+            # The condition and note are on the check-in just logged; the status change repeats the note.
+            await change_status(resource, "maintenance", actor_id=actor.id, note=note)
         elif now < row["held_until"] and row["anyone_waiting"]:
             # Back early: the rest of the loan goes to the first person waiting for it.
             from fablab.bookings.waitlist import offer_freed

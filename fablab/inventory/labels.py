@@ -42,6 +42,7 @@ class SheetGeometry:
 
 
 SHEET = SheetGeometry()
+TAG_FONT, TEXT_FONT = "Helvetica-Bold", "Helvetica"
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,27 @@ def paginate(labels: list[Label], offset: int, geometry: SheetGeometry = SHEET) 
 
 # --- HTML -------------------------------------------------------------------------------------
 
+# The tag's font sizes the stylesheet knows (labels.css: .tag.tag-95 … .tag.tag-60), largest first.
+HTML_TAG_SIZES = (9.5, 9.0, 8.5, 8.0, 7.5, 7.0, 6.5, 6.0)
+# A millimetre less than the text column (label - padding - QR - gap), for the browsers' rounding.
+HTML_TEXT_WIDTH_MM = SHEET.label_width - 2 * SHEET.padding - SHEET.qr_size - 1 - 1
+# Browsers without Helvetica or Arial draw it with their own sans-serif: on Debian that is DejaVu
+# Sans, whose bold is about 15 % wider. Sizing for it costs Arial a point at most; it never cuts.
+FALLBACK_FONT_WIDTH = 1.15
+
+
+def tag_size_class(tag: str, width_mm: float = HTML_TEXT_WIDTH_MM) -> str:
+    """The largest size at which the tag fits its line ("VLG-ROOM-001" does not at 9.5 pt), measured
+    as the PDF measures it (widened for fallback fonts); a tag too long even at 6 pt wraps
+    (`tag-wrap`) rather than be cut."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    for size in HTML_TAG_SIZES:
+        if stringWidth(tag, TAG_FONT, size) * FALLBACK_FONT_WIDTH <= width_mm * mm:
+            return f"tag-{round(size * 10)}"
+    return "tag-wrap"
+
+
 def render_html(labels: list[Label], *, offset: int = 0, stylesheet_href: str = "/labels.css") -> str:
     """A page the browser prints at 100 %; all layout lives in the stylesheet (CSP: no inline style)."""
     pages = paginate(labels, offset)
@@ -84,7 +106,7 @@ def render_html(labels: list[Label], *, offset: int = 0, stylesheet_href: str = 
                 '<div class="label">'
                 + qr_svg(label.url, title=label.tag)
                 + '<div class="text">'
-                f'<p class="tag">{html.escape(label.tag)}</p>'
+                f'<p class="tag {tag_size_class(label.tag)}">{html.escape(label.tag)}</p>'
                 f'<p class="name">{html.escape(label.name)}</p>'
                 f'<p class="site">{html.escape(label.site)}</p>'
                 "</div></div>"
@@ -103,9 +125,6 @@ def render_html(labels: list[Label], *, offset: int = 0, stylesheet_href: str = 
 
 
 # --- PDF --------------------------------------------------------------------------------------
-
-TAG_FONT, TEXT_FONT = "Helvetica-Bold", "Helvetica"
-
 
 def _fit_font_size(text: str, font: str, width: float, largest: float, smallest: float) -> float:
     from reportlab.pdfbase.pdfmetrics import stringWidth

@@ -22,7 +22,10 @@ def _resource(row: dict | None) -> dict | None:
 
 
 async def list_resources(*, site: str | None = None, kind: str | None = None, status: str | None = None,
-                         q: str | None = None, tags: list[str] | None = None, limit: int = 1000) -> list[dict]:
+                         q: str | None = None, tags: list[str] | None = None, limit: int = 1000,
+                         site_ids: list[int] | None = None, notes_of_sites: list[int] | None = None) -> list[dict]:
+    """site_ids: only these sites. notes_of_sites: q searches the notes of these sites' items only
+    (the notes are staff's; None: every site's)."""
     conditions, args = [], []
 
     def arg(value) -> str:
@@ -31,13 +34,18 @@ async def list_resources(*, site: str | None = None, kind: str | None = None, st
 
     if site:
         conditions.append(f"s.slug = {arg(site.lower())}")
+    if site_ids is not None:
+        conditions.append(f"r.site_id = ANY({arg(site_ids)}::int[])")
     if kind:
         conditions.append(f"r.kind = {arg(kind)}")
     if status:
         conditions.append(f"r.status = {arg(status)}")
     if q:
         pattern = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        conditions.append(f"(r.name ILIKE {arg(pattern)} OR r.tag ILIKE {arg(pattern)} OR r.notes ILIKE {arg(pattern)})")
+        p = arg(pattern)
+        notes = f"r.notes ILIKE {p}" if notes_of_sites is None else \
+            f"(r.notes ILIKE {p} AND r.site_id = ANY({arg(notes_of_sites)}::int[]))"
+        conditions.append(f"(r.name ILIKE {p} OR r.tag ILIKE {p} OR {notes})")
     if tags is not None:
         conditions.append(f"r.tag = ANY({arg(tags)}::text[])")
     where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
@@ -65,7 +73,7 @@ async def require_resource(tag: str, *, for_update: bool = False) -> dict:
 
 
 BOOKING_COLUMNS = """
-    b.id, b.resource_id, r.tag AS resource, b.site_id, s.slug AS site, b.kind, b.user_id,
+    b.id, b.resource_id, r.tag AS resource, r.name AS resource_name, b.site_id, s.slug AS site, b.kind, b.user_id,
     u.login AS user_login, u.name AS user_name, b.starts_at, b.ends_at, b.blocked_until, b.status,
     b.purpose, b.sequence, b.checked_out_at, b.returned_at
 """
@@ -80,8 +88,8 @@ def booking_out(row: dict | None, now: datetime | None = None) -> dict | None:
     if row is None:
         return None
     out = {
-        "id": row["id"], "resource": row["resource"], "site": row["site"], "kind": row["kind"],
-        "user": user_out(row["user_id"], row["user_login"], row["user_name"]),
+        "id": row["id"], "resource": row["resource"], "resource_name": row["resource_name"], "site": row["site"],
+        "kind": row["kind"], "user": user_out(row["user_id"], row["user_login"], row["user_name"]),
         "starts_at": row["starts_at"], "ends_at": row["ends_at"], "status": row["status"],
         "purpose": row["purpose"], "sequence": row["sequence"],
         "checked_out_at": row["checked_out_at"], "returned_at": row["returned_at"],
@@ -149,8 +157,9 @@ async def holder_at(resource_id: int, at: datetime) -> dict:
             "since": row["at"]}
 
 
-async def list_checkouts(*, now: datetime, user_id: int | None = None, site: str | None = None,
+async def list_checkouts(*, now: datetime, user_id: int | None = None, site_ids: list[int] | None = None,
                          kind: str | None = None, overdue: bool | None = None) -> list[dict]:
+    """site_ids None: every site."""
     conditions, args = ["b.status = 'checked_out'"], []
 
     def arg(value) -> str:
@@ -159,8 +168,8 @@ async def list_checkouts(*, now: datetime, user_id: int | None = None, site: str
 
     if user_id is not None:
         conditions.append(f"b.user_id = {arg(user_id)}")
-    if site:
-        conditions.append(f"s.slug = {arg(site.lower())}")
+    if site_ids is not None:
+        conditions.append(f"b.site_id = ANY({arg(site_ids)}::int[])")
     if kind:
         conditions.append(f"b.kind = {arg(kind)}")
     if overdue is True:
@@ -174,7 +183,8 @@ async def list_checkouts(*, now: datetime, user_id: int | None = None, site: str
     return [booking_out(row, now) for row in rows]
 
 
-async def list_movements(*, resource_id: int | None = None, user_id: int | None = None, site: str | None = None,
+async def list_movements(*, resource_id: int | None = None, user_id: int | None = None,
+                         site_ids: list[int] | None = None,
                          kind: str | None = None, audit_id: int | None = None, since: datetime | None = None,
                          until: datetime | None = None, limit: int = 500) -> list[dict]:
     conditions, args = [], []
@@ -187,8 +197,8 @@ async def list_movements(*, resource_id: int | None = None, user_id: int | None 
         conditions.append(f"m.resource_id = {arg(resource_id)}")
     if user_id is not None:
         conditions.append(f"m.holder_id = {arg(user_id)}")
-    if site:
-        conditions.append(f"coalesce(ms.slug, rs.slug) = {arg(site.lower())}")
+    if site_ids is not None:  # None: every site
+        conditions.append(f"coalesce(m.site_id, r.site_id) = ANY({arg(site_ids)}::int[])")
     if kind:
         conditions.append(f"m.kind = {arg(kind)}")
     if audit_id is not None:
@@ -252,3 +262,17 @@ async def holders_between(resource_id: int, start: datetime, end: datetime) -> l
     )
     return [{"holder": user_out(row["holder_id"], row["login"], row["name"]), "booking": row["booking_id"],
              "from": row["at"], "to": row["until"]} for row in rows]
+
+
+async def open_loans(resource_ids: list[int], now: datetime) -> dict[int, dict]:
+    """The open check-out of each of these items, by item id: holder, due time, overdue."""
+    if not resource_ids:
+        return {}
+    rows = await db.fetch(
+        "SELECT b.resource_id, b.ends_at, u.id AS user_id, u.login, u.name FROM booking b "
+        "LEFT JOIN app_user u ON u.id = b.user_id "
+        "WHERE b.status = 'checked_out' AND b.resource_id = ANY($1::int[])",
+        resource_ids,
+    )
+    return {row["resource_id"]: {"holder": user_out(row["user_id"], row["login"], row["name"]),
+                                 "due_at": row["ends_at"], "overdue": row["ends_at"] < now} for row in rows}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from fablab import db
+from fablab import db, scope
 from fablab.inventory import queries
 
 
@@ -36,7 +36,7 @@ async def resolve(resource: dict, user, now: datetime) -> dict:
     tag = resource["tag"]
     out = {
         "tag": tag, "name": resource["name"], "kind": resource["kind"], "site": resource["site"],
-        "site_name": resource["site_name"], "status": resource["status"], "role": None, "actions": [],
+        "site_name": resource["site_name"], "timezone": resource["timezone"], "status": resource["status"], "role": None, "actions": [],
     }
     if user is None:
         # Anonymous: no bookings, no people; a way in, and the lost-and-found contact.
@@ -44,8 +44,10 @@ async def resolve(resource: dict, user, now: datetime) -> dict:
                    contact=await db.fetchval("SELECT contact FROM site WHERE id = $1", resource["site_id"]))
         out["actions"] = ["log_in"]
         return out
-    out["role"] = user.role
-    if not user.is_staff:
+    # The view the caller gets: staff of another site see the item as a learner does (scope).
+    desk = scope.acts_for_site(user, resource["site_id"])
+    out["role"] = user.role if desk or not user.is_staff else "learner"
+    if not desk:
         mine = await queries.next_booking(resource["id"], now, user_id=user.id)
         out["my_booking"] = queries.booking_out(mine, now)
         out["free_now"] = resource["status"] == "available" and await free_now(resource["id"], now)
@@ -66,4 +68,17 @@ async def resolve(resource: dict, user, now: datetime) -> dict:
         next_booking=queries.booking_out(upcoming),
         actions=staff_actions(resource["status"], current is not None),
     )
+    if "check_out" in out["actions"]:
+        out["walk_up"] = await walk_up_out(resource, now)
     return out
+
+
+async def walk_up_out(resource: dict, now: datetime) -> dict | None:
+    """The return time the desk offers first for a walk-up loan (custody.walk_up_proposal).
+    by_policy false: the site is closed now, so lending sends this due_at explicitly (override)."""
+    from fablab.inventory.custody import walk_up_proposal
+
+    proposal = await walk_up_proposal(resource, now)
+    if proposal is None:
+        return None
+    return {"due_at": proposal.due_at, "by_policy": proposal.by_policy, "opens_at": proposal.opens_at}

@@ -15,6 +15,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody, MultipartBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
+from fablab import scope
 from fablab.errors import InvalidInput
 from fablab.guards import public, signed_in, staff_only
 from fablab.inventory import audits, custody, labels, qr, queries, resolution, scan, service
@@ -28,9 +29,25 @@ MAX_CSV_BYTES = 2 * 1024 * 1024
 DEFAULT_TZ = "Europe/Paris"
 
 
-def resource_out(resource: dict) -> dict:
-    return {key: resource[key] for key in (
+# Details anyone signed in may read (what the item is); the rest (serial numbers, free keys) and the
+# notes are for the staff of the item's site.
+PUBLIC_DETAILS = ("model", "build_volume", "materials", "capacity")
+
+
+def resource_out(resource: dict, viewer) -> dict:
+    out = {key: resource[key] for key in (
         "id", "tag", "name", "kind", "site", "site_name", "status", "details", "notes", "created_at", "updated_at")}
+    if not scope.acts_for_site(viewer, resource["site_id"]):
+        out["details"] = {key: value for key, value in resource["details"].items() if key in PUBLIC_DETAILS}
+        out["notes"] = ""
+    return out
+
+
+def notes_searchable(viewer) -> list[int] | None:
+    """The sites whose item notes a search may look into (None: every site)."""
+    if viewer.is_admin:
+        return None
+    return sorted(viewer.site_ids) if viewer.is_staff else []
 
 
 def now_utc() -> datetime:
@@ -65,26 +82,36 @@ class ResourceController(Controller):
 
     @get("", guards=[signed_in])
     async def list_resources(
-        self, site: FromQuery[str | None] = None, kind: FromQuery[Kind | None] = None,
+        self, request: Request, site: FromQuery[str | None] = None, kind: FromQuery[Kind | None] = None,
         status: FromQuery[Status | None] = None, q: FromQuery[str | None] = None,
     ) -> list[dict]:
-        rows = await queries.list_resources(site=site, kind=kind, status=status, q=q)
-        return [resource_out(row) for row in rows]
+        """Staff also see, on the items of their own sites, who holds each one now (`loan`)."""
+        rows = await queries.list_resources(site=site, kind=kind, status=status, q=q,
+                                            notes_of_sites=notes_searchable(request.user))
+        out = [resource_out(row, request.user) for row in rows]
+        if request.user.is_staff:
+            own = [row["id"] for row in rows if scope.acts_for_site(request.user, row["site_id"])]
+            loans = await queries.open_loans(own, now_utc())
+            for item in out:
+                item["loan"] = loans.get(item["id"])
+        return out
 
     @post("", guards=[staff_only], status_code=HTTP_201_CREATED)
     async def create(self, request: Request, data: JSONBody[ResourceIn]) -> dict:
         resource = await service.create_resource(
-            actor_id=request.user.id, site=data.site, kind=data.kind, name=data.name, tag=data.tag,
+            actor=request.user, site=data.site, kind=data.kind, name=data.name, tag=data.tag,
             details=data.details, notes=data.notes, status=data.status,
         )
-        return resource_out(resource)
+        return resource_out(resource, request.user)
 
     @get("/export.csv", guards=[staff_only], media_type="text/csv")
     async def export(
-        self, site: FromQuery[str | None] = None, kind: FromQuery[Kind | None] = None,
+        self, request: Request, site: FromQuery[str | None] = None, kind: FromQuery[Kind | None] = None,
         status: FromQuery[Status | None] = None,
     ) -> Response[str]:
-        rows = await queries.list_resources(site=site, kind=kind, status=status, limit=100_000)
+        """The inventory of the staff's sites (or the one named), notes and serial numbers included."""
+        site_ids = await scope.listed_sites(request.user, site)
+        rows = await queries.list_resources(site_ids=site_ids, kind=kind, status=status, limit=100_000)
         name = f"inventaire-{site or 'tous'}-{date.today().isoformat()}.csv"
         return Response(export_csv(rows), media_type="text/csv; charset=utf-8",
                         headers=attachment(name))
@@ -96,13 +123,13 @@ class ResourceController(Controller):
         if len(raw) > MAX_CSV_BYTES:
             raise InvalidInput("The CSV file must be 2 MB at most.", code="file_too_large")
         rows = parse_import(raw)
-        return await service.import_resources(actor_id=request.user.id, rows=rows)
+        return await service.import_resources(actor=request.user, rows=rows)
 
     @get("/{tag:str}", guards=[signed_in])
     async def detail(self, request: Request, tag: FromPath[str]) -> dict:
         resource = await queries.require_resource(normalise_tag(tag))
-        out = resource_out(resource)
-        if request.user.is_staff:
+        out = resource_out(resource, request.user)
+        if scope.acts_for_site(request.user, resource["site_id"]):
             booking = await queries.open_checkout(resource["id"])
             out["holder"] = queries.booking_out(booking)["user"] if booking else None
             out["booking"] = queries.booking_out(booking, now_utc())
@@ -112,8 +139,8 @@ class ResourceController(Controller):
     async def update(self, request: Request, tag: FromPath[str], data: JSONBody[ResourcePatch]) -> dict:
         changes = {key: value for key in ("name", "details", "notes", "status")
                    if (value := getattr(data, key)) is not msgspec.UNSET}
-        resource = await service.update_resource(actor_id=request.user.id, tag=tag, note=data.note, **changes)
-        return resource_out(resource)
+        resource = await service.update_resource(actor=request.user, tag=tag, note=data.note, **changes)
+        return resource_out(resource, request.user)
 
     @get("/{tag:str}/qr.svg", guards=[signed_in], media_type="image/svg+xml")
     async def qr_svg(self, tag: FromPath[str], settings: NamedDependency[Settings]) -> Response[str]:
@@ -129,12 +156,13 @@ class ResourceController(Controller):
 
     @get("/{tag:str}/holders", guards=[staff_only])
     async def holders(
-        self, tag: FromPath[str], at: FromQuery[str | None] = None,
+        self, request: Request, tag: FromPath[str], at: FromQuery[str | None] = None,
         since: Annotated[str | None, QueryParameter(name="from")] = None,
         until: Annotated[str | None, QueryParameter(name="to")] = None,
     ) -> dict:
         """Who held the item: at an instant or during a day (`at`), or over `from`..`to`."""
         resource = await queries.require_resource(normalise_tag(tag))
+        scope.require_site(request.user, resource["site_id"], "This item")
         tz = ZoneInfo(resource["timezone"])
         if at:
             start, end = parse_moment(at, tz, "at")
@@ -194,20 +222,25 @@ class CheckoutController(Controller):
     tags = ["inventory"]
 
     @post("/checkouts", guards=[staff_only], status_code=HTTP_201_CREATED)
-    async def check_out(self, request: Request, data: JSONBody[CheckoutIn]) -> dict:
-        return await custody.check_out(
+    async def check_out(self, request: Request, data: JSONBody[CheckoutIn]) -> Response[dict]:
+        """`dry_run: true` answers 200 with the holder and return time a check-out would give, and lends nothing."""
+        result = await custody.check_out(
             actor=request.user, tag=data.tag, user_ref=data.user, pass_token=data.pass_token,
-            booking_id=data.booking, due_at=data.due_at, note=data.note,
+            booking_id=data.booking, due_at=data.due_at, note=data.note, dry_run=data.dry_run,
         )
+        return Response(result, status_code=HTTP_200_OK if data.dry_run else HTTP_201_CREATED)
 
     @get("/checkouts", guards=[staff_only])
     async def open_checkouts(
-        self, user: FromQuery[str | None] = None, site: FromQuery[str | None] = None,
+        self, request: Request, user: FromQuery[str | None] = None, site: FromQuery[str | None] = None,
         kind: FromQuery[Kind | None] = None, overdue: FromQuery[bool | None] = None,
     ) -> list[dict]:
-        """Items out now: `?user=12` (or a login) what a learner holds, `?site=pan&overdue=true` what is late."""
+        """Items out now at the staff's sites: `?user=12` (or a login) what a learner holds,
+        `?site=pan&overdue=true` what is late."""
+        site_ids = await scope.listed_sites(request.user, site)
         user_id = (await queries.require_user(user_ref(user)))["id"] if user else None
-        return await queries.list_checkouts(now=now_utc(), user_id=user_id, site=site, kind=kind, overdue=overdue)
+        return await queries.list_checkouts(now=now_utc(), user_id=user_id, site_ids=site_ids, kind=kind,
+                                            overdue=overdue)
 
     @post("/checkins", guards=[staff_only], status_code=HTTP_200_OK)
     async def check_in(self, request: Request, data: JSONBody[CheckinIn]) -> dict:
@@ -220,21 +253,25 @@ class MovementController(Controller):
 
     @get("", guards=[staff_only])
     async def history(
-        self, tag: FromQuery[str | None] = None, user: FromQuery[str | None] = None,
+        self, request: Request, tag: FromQuery[str | None] = None, user: FromQuery[str | None] = None,
         site: FromQuery[str | None] = None, kind: FromQuery[str | None] = None,
         since: Annotated[str | None, QueryParameter(name="from")] = None,
         until: Annotated[str | None, QueryParameter(name="to")] = None,
         limit: FromQuery[int] = 500,
     ) -> list[dict]:
-        """The custody log, newest first; `from`/`to` take dates (site time) or RFC 3339 instants."""
+        """The custody log of the staff's sites, newest first; `from`/`to` take dates (site time) or
+        RFC 3339 instants."""
         tz = ZoneInfo(DEFAULT_TZ)
         resource_id = None
+        site_ids = await scope.listed_sites(request.user, site)
         if tag:
             resource = await queries.require_resource(normalise_tag(tag))
+            scope.require_site(request.user, resource["site_id"], "This item")
             resource_id, tz = resource["id"], ZoneInfo(resource["timezone"])
+            site_ids = None if site is None else site_ids  # the item's whole log, wherever it went
         user_id = (await queries.require_user(user_ref(user)))["id"] if user else None
         return await queries.list_movements(
-            resource_id=resource_id, user_id=user_id, site=site, kind=kind,
+            resource_id=resource_id, user_id=user_id, site_ids=site_ids, kind=kind,
             since=parse_moment(since, tz, "from")[0] if since else None,
             until=parse_moment(until, tz, "to")[1] if until else None,
             limit=max(1, min(limit, 5000)),
@@ -247,24 +284,24 @@ class AuditController(Controller):
 
     @post("", guards=[staff_only], status_code=HTTP_201_CREATED)
     async def start(self, request: Request, data: JSONBody[AuditIn]) -> dict:
-        return await audits.start_audit(actor_id=request.user.id, site=data.site)
+        return await audits.start_audit(actor=request.user, site=data.site)
 
     @get("", guards=[staff_only])
-    async def list_audits(self, site: FromQuery[str | None] = None) -> list[dict]:
-        return await audits.list_audits(site=site)
+    async def list_audits(self, request: Request, site: FromQuery[str | None] = None) -> list[dict]:
+        return await audits.list_audits(actor=request.user, site=site)
 
     @get("/{audit_id:int}", guards=[staff_only])
-    async def state(self, audit_id: FromPath[int]) -> dict:
+    async def state(self, request: Request, audit_id: FromPath[int]) -> dict:
         """The count so far (seen / missing / unexpected), or its final report once closed."""
-        return await audits.audit_state(audit_id)
+        return await audits.audit_state(audit_id, actor=request.user)
 
     @post("/{audit_id:int}/scans", guards=[staff_only], status_code=HTTP_201_CREATED)
     async def scan(self, request: Request, audit_id: FromPath[int], data: JSONBody[AuditScanIn]) -> dict:
-        return await audits.record_scan(actor_id=request.user.id, audit_id=audit_id, tag=data.tag)
+        return await audits.record_scan(actor=request.user, audit_id=audit_id, tag=data.tag)
 
     @post("/{audit_id:int}/close", guards=[staff_only], status_code=HTTP_200_OK)
-    async def close(self, audit_id: FromPath[int]) -> dict:
-        return await audits.close_audit(audit_id=audit_id)
+    async def close(self, request: Request, audit_id: FromPath[int]) -> dict:
+        return await audits.close_audit(actor=request.user, audit_id=audit_id)
 
 
 @dataclass

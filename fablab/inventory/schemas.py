@@ -42,6 +42,8 @@ class CheckoutIn(msgspec.Struct, forbid_unknown_fields=True):
     booking: int | None = None
     due_at: Annotated[datetime, msgspec.Meta(tz=True)] | None = None
     note: Text = ""
+    # Check everything and say who would get the item until when, then change nothing (200).
+    dry_run: bool = False
 
 
 class CheckinIn(msgspec.Struct, forbid_unknown_fields=True):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from fablab import db
+from fablab import db, scope
 from fablab.db import DB
 from fablab.errors import Conflict, InvalidInput, NotFound
 from fablab.inventory import queries
@@ -84,12 +84,13 @@ async def _insert(*, site: dict, kind: str, name: str, tag: str | None, details:
     return tag
 
 
-async def create_resource(*, actor_id: int, site: str, kind: str, name: str, tag: str | None = None,
+async def create_resource(*, actor, site: str, kind: str, name: str, tag: str | None = None,
                           details: dict | None = None, notes: str = "", status: str = "available") -> dict:
     async with DB.transaction():
         site_row = await _site(site)
+        scope.require_site(actor, site_row["id"], "This site")
         tag = await _insert(site=site_row, kind=kind, name=name, tag=tag, details=details or {}, notes=notes,
-                            status=status, actor_id=actor_id)
+                            status=status, actor_id=actor.id)
         return await queries.require_resource(tag)
 
 
@@ -106,16 +107,24 @@ async def change_status(resource: dict, status: str, *, actor_id: int, note: str
     await record_movement(resource_id=resource["id"], kind=movement, staff_id=actor_id,
                           site_id=resource["site_id"], note=note)
     resource["status"] = status
+    if status in ("retired", "lost"):
+        # Gone for good (or for now): nobody can hold it, so its bookings to come are cancelled
+        # and their learners told, rather than left to find out at the desk.
+        from fablab.bookings.service import withdraw_bookings
+
+        await withdraw_bookings(resource_id=resource["id"], reason=f"resource_{status}")
 
 
 UNCHANGED = object()
 
 
-async def update_resource(*, actor_id: int, tag: str, name=UNCHANGED, details=UNCHANGED, notes=UNCHANGED,
+async def update_resource(*, actor, tag: str, name=UNCHANGED, details=UNCHANGED, notes=UNCHANGED,
                           status=UNCHANGED, note: str = "") -> dict:
     """`details` is merged into the stored object; a key set to null is removed."""
+    actor_id = actor.id
     async with DB.transaction():
         resource = await queries.require_resource(normalise_tag(tag), for_update=True)
+        scope.require_site(actor, resource["site_id"], "This item")
         changes, args = [], [resource["id"]]
         if name is not UNCHANGED:
             args.append(name)
@@ -134,8 +143,10 @@ async def update_resource(*, actor_id: int, tag: str, name=UNCHANGED, details=UN
         return await queries.require_resource(resource["tag"])
 
 
-async def import_resources(*, actor_id: int, rows: list[ImportRow]) -> dict:
-    """All rows or none: one transaction; existing tags are updated, new rows created."""
+async def import_resources(*, actor, rows: list[ImportRow]) -> dict:
+    """All rows or none: one transaction; existing tags are updated, new rows created. Every row's
+    site, and every updated item's, must be one of the actor's (403 not_your_site otherwise)."""
+    actor_id = actor.id
     created, updated, unchanged, errors = [], [], [], []
     async with DB.transaction():
         sites: dict[str, dict] = {}
@@ -145,9 +156,12 @@ async def import_resources(*, actor_id: int, rows: list[ImportRow]) -> dict:
                 if site is None:
                     errors.append({"line": row.line, "field": "site", "message": f"unknown site {row.site!r}"})
                     continue
+                scope.require_site(actor, site["id"], f"Line {row.line}: site {row.site}")
                 sites[row.site] = site
             site = sites[row.site]
             existing = await queries.resource_by_tag(row.tag, for_update=True) if row.tag else None
+            if existing is not None:
+                scope.require_site(actor, existing["site_id"], f"Line {row.line}: {existing['tag']}")
             if existing is None:
                 tag = await _insert(site=site, kind=row.kind, name=row.name, tag=row.tag, details=row.details,
                                     notes=row.notes or "", status=row.status or "available", actor_id=actor_id)

@@ -79,6 +79,20 @@ def reminders_for(booking: dict, site_staff: list[Recipient]) -> list[Reminder]:
     return out
 
 
+# A cancelled booking's notice stays worth sending this long (or until the booking would have started).
+WITHDRAWN_NOTICE = timedelta(days=1)
+
+
+def withdrawn_reminders(booking: dict) -> list[Reminder]:
+    """"Your booking is cancelled: the item was retired or lost": once, soon after the cancellation."""
+    learner = learner_of(booking)
+    if booking["status"] != "cancelled" or learner is None or not booking.get("cancel_reason"):
+        return []
+    sent_at = booking["cancelled_at"]
+    return [Reminder("booking_withdrawn", booking, learner, sent_at,
+                     min(booking["ends_at"], sent_at + WITHDRAWN_NOTICE))]
+
+
 def waitlist_reminders(booking: dict) -> list[Reminder]:
     """"A slot freed and it is yours": once, from the moment the waitlist booked it until it starts."""
     learner = learner_of(booking)

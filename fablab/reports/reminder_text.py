@@ -41,6 +41,12 @@ def subject_and_body(reminder: Reminder) -> tuple[str, str]:
         body = (f"{greeting}Une place s'est libérée et la liste d'attente vous l'a donnée :\n\n  {item}\n"
                 f"  Fablab de {b['site_name']}\n  du {start}\n  au {end}\n\nC'est une réservation comme les "
                 "autres : si vous n'en avez plus besoin, annulez-la dans l'application pour la personne suivante.")
+    elif reminder.kind == "booking_withdrawn":
+        why = "a été perdu" if b.get("cancel_reason") == "resource_lost" else "a été retiré du prêt"
+        subject = f"Réservation annulée : {b['resource_name']} n'est plus disponible"
+        body = (f"{greeting}Votre réservation a été annulée, car l'équipement {why} :\n\n  {item}\n"
+                f"  Fablab de {b['site_name']}\n  du {start}\n  au {end}\n\nVous pouvez réserver un autre "
+                "équipement dans l'application. Toutes nos excuses pour ce changement.")
     elif reminder.kind == "loan_due":
         subject = f"Rappel : {b['resource_name']} est à rendre à {french_time(b['ends_at'], tz)}"
         body = (f"{greeting}Votre emprunt se termine bientôt :\n\n  {item}\n  à rendre au fablab de {b['site_name']}\n"

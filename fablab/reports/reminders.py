@@ -12,7 +12,7 @@ from fablab import db
 from fablab.db import DB
 from fablab.reports.mail_settings import SmtpSettings, load_smtp_settings
 from fablab.reports.reminder_plan import (DUE_LEAD, OVERDUE_AFTER, OVERDUE_CATCH_UP, START_LEAD, Recipient,
-                                          Reminder, reminders_for, waitlist_reminders)
+                                          Reminder, reminders_for, waitlist_reminders, withdrawn_reminders)
 from fablab.reports.reminder_text import compose, subject_and_body
 from fablab.settings import SettingsError
 
@@ -54,11 +54,19 @@ WHERE ($1::int IS NULL OR b.site_id = $1) AND w.status = 'booked' AND w.resolved
 ORDER BY w.resolved_at, b.id
 """
 
+# Bookings the system cancelled lately because their item was retired or lost.
+WITHDRAWN_CANDIDATES = f"""
+SELECT b.cancelled_at, b.cancel_reason, {BOOKING_FIELDS} FROM booking b {BOOKING_JOINS}
+WHERE ($1::int IS NULL OR b.site_id = $1) AND b.status = 'cancelled' AND b.cancel_reason IS NOT NULL
+  AND b.cancelled_at > $2::timestamptz - interval '1 day' AND b.cancelled_at <= $3 AND b.ends_at > $2
+ORDER BY b.cancelled_at, b.id
+"""
+
 SITE_STAFF = """
-SELECT id, name, email, site_id FROM app_user
-WHERE role = 'staff' AND active AND anonymised_at IS NULL AND site_id = ANY($1::int[])
-  AND coalesce(email, '') <> ''
-ORDER BY id
+SELECT u.id, u.name, u.email, ss.site_id FROM app_user u JOIN staff_site ss ON ss.user_id = u.id
+WHERE u.role = 'staff' AND u.active AND u.anonymised_at IS NULL AND ss.site_id = ANY($1::int[])
+  AND coalesce(u.email, '') <> ''
+ORDER BY u.id
 """
 
 # Claims the reminder: a new row, or a failed one whose back-off has passed. Run in the sending
@@ -104,6 +112,8 @@ async def plan(now: datetime, until: datetime, site_id: int | None = None) -> li
     found = [reminder for row in rows for reminder in reminders_for(row, staff.get(row["site_id"], []))]
     found += [reminder for row in await db.fetch(WAITLIST_CANDIDATES, site_id, now, until)
               for reminder in waitlist_reminders(row)]
+    found += [reminder for row in await db.fetch(WITHDRAWN_CANDIDATES, site_id, now, until)
+              for reminder in withdrawn_reminders(row)]
     return [reminder for reminder in found if reminder.send_at <= until and now < reminder.expires_at]
 
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
+from fablab import scope
 from fablab.accounts.current import CurrentUser
 from fablab.bookings.queries import calendar_for, require_site
 from fablab.bookings.rules import KINDS
-from fablab.errors import Forbidden, InvalidInput
+from fablab.errors import InvalidInput
 from fablab.reports import queries
 from fablab.reports.utilisation import Period, utilisation_report
 
@@ -17,14 +18,13 @@ MAX_PERIOD_DAYS = 366
 
 
 async def site_for(actor: CurrentUser, slug: str | None) -> dict:
-    """The site a staff member may report on: their own by default; admins name any."""
+    """The site a staff member may report on: their home site by default, or one of theirs."""
     if slug is None:
         if actor.site is None:
             raise InvalidInput("Name the site, e.g. ?site=vlg.", code="site_required")
         slug = actor.site
     site = await require_site(slug)
-    if not actor.is_admin and site["id"] != actor.site_id:
-        raise Forbidden("Staff see their own site's reports only.", code="not_your_site")
+    scope.require_site(actor, site["id"], "This site")
     return site
 
 

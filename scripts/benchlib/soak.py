@@ -235,9 +235,11 @@ class Traffic:
                         await self.call(client, "check in", "POST", "/api/checkins",
                                         json={"tag": tag, "condition": "ok"})
                 if self.rng.random() < 0.2 and self.tags.get(site):
-                    # A walk-up: refused outside opening hours (422), which is fine.
+                    # A walk-up: refused outside opening hours (422), which is fine. Staff lend to
+                    # the learners of their site (demo: 1-10 at vlg, 11-20 at pfs, 21-30 at pan).
+                    first = 1 + 10 * SITES.index(site)
                     await self.call(client, "walk-up", "POST", "/api/checkouts", json={
-                        "tag": self.rng.choice(self.tags[site]), "user": f"learner{self.rng.randint(1, 30)}"})
+                        "tag": self.rng.choice(self.tags[site]), "user": f"learner{self.rng.randint(first, first + 9)}"})
                 await self.think()
 
     async def calendar_app(self, site: str) -> None:

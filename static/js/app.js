@@ -19,6 +19,8 @@ const ROUTES = [
   ["learners", "learners", "staff"],
   ["inventory", "inventory", "staff"],
   ["audit", "audit", "staff"],
+  ["audit/:id", "audit-report", "staff"],
+  ["learners/invites", "invites", "staff"],
   ["series", "series", "staff"],
   ["waitlist", "waitlist", "staff"],
   ["admin", "admin", "admin"],
@@ -69,27 +71,75 @@ export function href(route) {
   return `/#/${route}`;
 }
 
+// A toast belongs to the screen it reports on: the current one, or the one a screen opens right
+// after it (a booking made, then "Mes réservations"), and no further. It sits in the page's flow
+// above the screen, so it never covers what the person is reading.
+const TOAST_CARRIES_OVER_MS = 1500;
 let toastTimer = null;
+let toastScreen = -1;
+let toastAt = 0;
 export function toast(message) {
   const box = document.getElementById("toast");
+  if (box.nextElementSibling !== main()) main().before(box);
   box.textContent = message;
   box.classList.add("show");
+  toastScreen = renderCount;
+  toastAt = Date.now();
   clearTimeout(toastTimer);
-  toastTimer = setTimeout(() => box.classList.remove("show"), 5000);
+  toastTimer = setTimeout(hideToast, 5000);
+}
+
+function hideToast() {
+  const box = document.getElementById("toast");
+  clearTimeout(toastTimer);
+  box.classList.remove("show");
+  box.textContent = "";
+}
+
+// Staff and admins have too many screens for a row of links at 360 px: a menu button that opens
+// the full list (a disclosure, closed again on every route change). Learners keep their row of four.
+function navItems() {
+  if (!currentUser()) return [];
+  const items = [["", t("nav.home")]];
+  if (!isStaff()) return [...items, ["book", t("nav.book")], ["bookings", t("nav.bookings")], ["pass", t("nav.pass")]];
+  items.push(
+    ["scan", t("nav.scan")], ["today", t("nav.today")], ["book", t("nav.book")], ["learners", t("desk.nav_learners")],
+    ["inventory", t("desk.nav_inventory")], ["audit", t("desk.nav_audit")], ["series", t("nav.series")],
+    ["waitlist", t("nav.waitlist")], ["reports", t("desk.nav_reports")],
+  );
+  if (isAdmin()) items.push(["admin", t("desk.nav_admin")]);
+  return items;
 }
 
 function renderNav(active) {
-  const user = currentUser();
-  const items = [];
-  if (user) {
-    items.push(["", t("nav.home")]);
-    if (isStaff()) items.push(["scan", t("nav.scan")], ["today", t("nav.today")], ["series", t("nav.series")], ["waitlist", t("nav.waitlist")]);
-    else items.push(["book", t("nav.book")], ["bookings", t("nav.bookings")], ["pass", t("nav.pass")]);
-  }
+  const items = navItems();
   const nav = document.getElementById("nav");
-  replace(nav, items.length ? h("ul", {}, items.map(([route, label]) => h("li", {}, h("a", {
+  nav.onkeydown = null;
+  const links = (attrs) => h("ul", attrs, items.map(([route, label]) => h("li", {}, h("a", {
     href: href(route), "aria-current": route === active ? "page" : null,
-  }, label)))) : null);
+  }, label))));
+  if (!items.length) {
+    replace(nav);
+  } else if (!isStaff()) {
+    replace(nav, links({}));
+  } else {
+    const list = links({id: "nav-menu", class: "nav-menu", hidden: true});
+    const setOpen = (open) => {
+      list.hidden = !open;
+      toggle.setAttribute("aria-expanded", String(open));
+    };
+    const toggle = h("button", {type: "button", class: "menu-toggle", "aria-expanded": "false", "aria-controls": "nav-menu",
+      onclick: () => setOpen(list.hidden)}, t("desk.menu"));
+    // Escape closes the menu and gives the focus back to its button.
+    nav.onkeydown = (event) => {
+      if (event.key === "Escape" && !list.hidden) {
+        setOpen(false);
+        toggle.focus();
+      }
+    };
+    const here = items.find(([route]) => route === active);
+    replace(nav, h("div", {class: "menu-row"}, toggle, here ? h("span", {class: "menu-here"}, here[1]) : null), list);
+  }
   document.getElementById("brand").textContent = t("app.name");
 }
 
@@ -123,6 +173,8 @@ let renderCount = 0;
 
 export async function render() {
   const mine = ++renderCount;
+  // Only a toast shown just before this screen was asked for speaks of it.
+  if (toastScreen < mine - 1 || Date.now() - toastAt > TOAST_CARRIES_OVER_MS) hideToast();
   const route = currentRoute();
   const user = currentUser();
   if (route.access !== "any" && !user) {
@@ -151,7 +203,9 @@ export async function render() {
   } catch (error) {
     if (mine !== renderCount) return;
     console.warn(error);
-    replace(root, h("div", {class: "screen"}, h("h1", {}, t("errors.title")), h("p", {class: "notice error", role: "alert"}, errorMessage(error))));
+    // Offline or a server hiccup may pass: "Réessayer" runs the screen again.
+    replace(root, h("div", {class: "screen"}, h("h1", {}, t("errors.title")), h("div", {class: "notice error retry", role: "alert"},
+      h("p", {}, errorMessage(error)), h("button", {type: "button", class: "primary", onclick: render}, t("refusal.retry")))));
   } finally {
     root.removeAttribute("aria-busy");
   }

@@ -1,4 +1,6 @@
-// The invite QR the learner scans from the staff's screen, with its link and expiry.
+// Invites the learner scans from the staff's screen or from a printed sheet: the QR, who it is
+// for, its link and expiry.
+import {dateLong} from "/js/desk.js";
 import {h} from "/js/dom.js";
 import {t} from "/js/i18n.js";
 import {svgDataUrl} from "/screens/pass.js";
@@ -7,6 +9,29 @@ export function inviteCard(name, invite) {
   return h("div", {class: "card invite"},
     h("h2", {}, t("learners.invite_for", {name})),
     h("img", {class: "invite-qr", src: svgDataUrl(invite.qr_svg), alt: t("learners.invite_qr_alt", {name})}),
-    h("p", {class: "hint"}, t("learners.invite_help", {date: new Date(invite.expires_at).toLocaleString()})),
+    h("p", {class: "hint"}, t("learners.invite_help", {date: dateLong(invite.expires_at)})),
     h("input", {class: "mono copy", readonly: true, value: invite.url, "aria-label": t("learners.invite_link")}));
+}
+
+// One slip per learner, cut along the dashes: name, login, QR, expiry. entries: [{user, invite}].
+export function inviteSheet(entries) {
+  return h("ul", {class: "invite-sheet"}, entries.map(({user, invite}) => h("li", {class: "invite-slip"},
+    h("img", {src: svgDataUrl(invite.qr_svg), alt: t("learners.invite_qr_alt", {name: user.name})}),
+    h("p", {class: "slip-name"}, user.name),
+    h("p", {class: "mono"}, t("desk.invites_login", {login: user.login})),
+    h("p", {class: "hint"}, t("desk.invites_until", {date: dateLong(invite.expires_at)})))));
+}
+
+// The sheet of a cohort just imported, handed to the invites screen within this page (the
+// tokens are shown once: they are never stored in the browser).
+let justImported = null;
+
+export function keepImportedSheet(cohort, entries) {
+  justImported = {cohort, entries};
+}
+
+export function takeImportedSheet() {
+  const sheet = justImported;
+  justImported = null;
+  return sheet;
 }

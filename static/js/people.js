@@ -36,3 +36,14 @@ export function learnerPicker({onPick, site}) {
   });
   return h("div", {class: "picker"}, field(t("people.search"), input, t("people.search_hint")), results);
 }
+
+// Whose pass this is (a scanned pass link or its bare token): {id, name, login, …}; throws ApiError.
+export function passToken(text) {
+  const value = (text || "").trim();
+  const at = value.indexOf("/#/pass/");
+  return decodeURIComponent(at >= 0 ? value.slice(at + "/#/pass/".length) : value).split(/[?#/]/)[0];
+}
+
+export async function passHolder(text) {
+  return get(`/api/users/by-pass/${encodeURIComponent(passToken(text))}`);
+}

@@ -17,6 +17,13 @@ export function isAdmin() {
   return !!user && user.role === "admin";
 }
 
+// The sites whose desk work (people, queues, series) this staff member does: the ones granted
+// (GET /api/me `sites`; every site for an admin). The others would answer 403 not_your_site.
+export function workSites(sites) {
+  const mine = sites.filter((site) => (user?.sites || []).includes(site.slug));
+  return mine.length ? mine : sites;
+}
+
 function remember(flag) {
   try {
     if (flag) localStorage.setItem(HINT, "1");

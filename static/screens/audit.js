@@ -1,21 +1,45 @@
-// Inventory count: start one at my site, scan every item, watch seen / missing, close it.
+// Inventory count: start one at my site, scan every item, watch seen / missing, close it; the
+// finished counts stay listed, each opening its report (#/audit/{id}).
 import {errorMessage, get, post, query} from "/js/api.js";
+import {dateLong} from "/js/desk.js";
 import {confirmButton, h, notice, replace} from "/js/dom.js";
 import {t} from "/js/i18n.js";
 import {scanner, tagFromText} from "/js/scanner.js";
 import {currentUser} from "/js/session.js";
 
-function itemList(items, empty) {
+export function itemList(items, empty) {
   return items.length
     ? h("ul", {class: "list"}, items.map((i) => h("li", {class: "item"}, h("div", {class: "item-main"},
       h("p", {class: "item-title"}, i.name), h("p", {class: "item-sub mono"}, i.tag, i.reason ? ` — ${t(`audit.reason_${i.reason}`)}` : "")))))
     : h("p", {class: "empty"}, empty);
 }
 
+export function countBoxes(counts) {
+  return [
+    h("div", {}, h("strong", {}, String(counts.seen)), t("audit.seen")),
+    h("div", {}, h("strong", {}, String(counts.missing)), t("audit.missing")),
+    h("div", {}, h("strong", {}, String(counts.unexpected)), t("audit.unexpected")),
+  ];
+}
+
+function pastCounts(audits, tz, ctx) {
+  const closed = audits.filter((a) => !a.open);
+  return h("section", {class: "group audit-past", "aria-labelledby": "h-audits-past"},
+    h("h2", {id: "h-audits-past"}, t("desk.audits_past")),
+    closed.length ? h("ul", {class: "list"}, closed.map((a) => h("li", {class: "item"},
+      h("div", {class: "item-main"},
+        h("p", {class: "item-title"}, h("a", {href: ctx.href(`audit/${a.id}`)}, t("desk.audit_of", {date: dateLong(a.closed_at, tz)}))),
+        a.counts ? h("p", {class: "item-sub"}, t("desk.audit_counts", a.counts)) : null))))
+      : h("p", {class: "empty"}, t("desk.audits_none")));
+}
+
 export async function render(root, ctx) {
   const user = currentUser();
-  const site = user.site;
   const messages = h("div", {class: "messages"});
+  const sites = await get("/api/sites");
+  const siteRow = sites.find((s) => s.slug === user.site) || sites[0];
+  const site = siteRow.slug;
+  const tz = siteRow.timezone;
   let audits;
   try {
     audits = await get(`/api/audits${query({site})}`);
@@ -25,9 +49,9 @@ export async function render(root, ctx) {
   }
   const open = audits.find((a) => a.open);
   if (!open) {
-    const last = audits[0];
     replace(root,
       h("h1", {}, t("audit.title")),
+      h("p", {class: "lead"}, siteRow.name),
       messages,
       h("p", {}, t("audit.intro")),
       h("button", {type: "button", class: "primary wide", onclick: async () => {
@@ -38,7 +62,7 @@ export async function render(root, ctx) {
           replace(messages, notice(errorMessage(error)));
         }
       }}, t("audit.start")),
-      last ? h("p", {class: "hint"}, t("audit.last", {date: new Date(last.started_at).toLocaleDateString()})) : null,
+      pastCounts(audits, tz, ctx),
     );
     return;
   }
@@ -49,10 +73,7 @@ export async function render(root, ctx) {
   async function refresh() {
     const state = await get(`/api/audits/${open.id}`);
     const report = state.report;
-    replace(counts,
-      h("div", {}, h("strong", {}, String(report.counts.seen)), t("audit.seen")),
-      h("div", {}, h("strong", {}, String(report.counts.missing)), t("audit.missing")),
-      h("div", {}, h("strong", {}, String(report.counts.unexpected)), t("audit.unexpected")));
+    replace(counts, countBoxes(report.counts));
     replace(lists,
       h("h2", {}, t("audit.missing_list"), " ", h("span", {class: "count"}, `(${report.missing.length})`)), itemList(report.missing, t("audit.none_missing")),
       report.unexpected.length ? [h("h2", {}, t("audit.unexpected_list")), itemList(report.unexpected, "")] : null,
@@ -63,7 +84,7 @@ export async function render(root, ctx) {
 
   replace(root,
     h("h1", {}, t("audit.title")),
-    h("p", {class: "lead"}, t("audit.running", {site})),
+    h("p", {class: "lead"}, t("audit.running", {site: siteRow.name})),
     messages,
     counts,
     scanner({label: t("audit.tag_label"), placeholder: "VLG-LAP-001", onResult: async (text) => {
@@ -74,8 +95,9 @@ export async function render(root, ctx) {
       }
       const seen = await post(`/api/audits/${open.id}/scans`, {tag});
       const key = seen.already_seen ? "audit.already" : (seen.expected ? "audit.ok" : `audit.reason_${seen.reason}`);
-      replace(lastScan, notice(`${seen.tag} — ${seen.name} : ${t(key)}`, seen.expected ? "ok" : "error"));
+      // The figures first, then the notice: once it is shown, the counts include this scan.
       await refresh();
+      replace(lastScan, notice(`${seen.tag} — ${seen.name} : ${t(key)}`, seen.expected ? "ok" : "error"));
     }}),
     lastScan,
     lists,
@@ -88,6 +110,7 @@ export async function render(root, ctx) {
         replace(messages, notice(errorMessage(error)));
       }
     }, {class: "wide"}),
+    pastCounts(audits, tz, ctx),
   );
   await refresh();
 }

@@ -4,22 +4,27 @@ import {api, errorMessage, get, post} from "/js/api.js";
 import {confirmButton, h, notice, replace, uid} from "/js/dom.js";
 import * as fmt from "/js/format.js";
 import {t} from "/js/i18n.js";
+import {retryNotice} from "/js/refusal.js";
 import {isStaff} from "/js/session.js";
 
 const ACTIVE = new Set(["confirmed", "checked_out"]);
 const SCOPES = ["this", "following", "series"];
 
+// Cancelled bookings whose time is still to come have a place of their own: they are neither
+// "à venir" (nothing will happen) nor "passées" (their day has not come).
 export function group(bookings, now = Date.now()) {
-  const current = [], upcoming = [], past = [];
+  const current = [], upcoming = [], cancelled = [], past = [];
   for (const b of bookings) {
     const start = Date.parse(b.starts_at), end = Date.parse(b.ends_at);
     if (b.status === "checked_out" || (ACTIVE.has(b.status) && start <= now && end > now)) current.push(b);
     else if (ACTIVE.has(b.status) && start > now) upcoming.push(b);
+    else if (b.status === "cancelled" && end > now) cancelled.push(b);
     else past.push(b);
   }
   upcoming.sort((a, b) => Date.parse(a.starts_at) - Date.parse(b.starts_at));
+  cancelled.sort((a, b) => Date.parse(a.starts_at) - Date.parse(b.starts_at));
   past.sort((a, b) => Date.parse(b.starts_at) - Date.parse(a.starts_at));
-  return {current, upcoming, past};
+  return {current, upcoming, cancelled, past};
 }
 
 // Staff cancelling an occurrence of a series choose how far it goes; each choice asks once more.
@@ -47,20 +52,22 @@ function bookingItem(b, onCancel, offline) {
       h("p", {class: "item-sub"}, h("span", {class: `badge st-${b.status}`}, t(`booking_status.${b.status}`)), " ",
         b.series_id ? [h("span", {class: "badge"}, t("bookings.series")), " "] : null,
         h("span", {class: "mono"}, b.resource)),
+      // Cancelled by the fablab because the item was retired or lost (issue 16 §6).
+      b.cancel_reason ? h("p", {class: "item-sub withdrawn"}, t(`withdrawn.${b.cancel_reason}`)) : null,
     ),
     actions.length ? h("div", {class: "item-actions"}, actions) : null,
   );
 }
 
-function section(titleKey, list, emptyKey, onCancel, offline) {
+function section(titleKey, list, emptyKey, onCancel, offline, title = t(`bookings.${titleKey}`)) {
   return h("section", {class: "group", "aria-labelledby": `h-${titleKey}`},
-    h("h2", {id: `h-${titleKey}`}, t(`bookings.${titleKey}`), " ", h("span", {class: "count"}, `(${list.length})`)),
+    h("h2", {id: `h-${titleKey}`}, title, " ", h("span", {class: "count"}, `(${list.length})`)),
     list.length ? h("ul", {class: "list"}, list.map((b) => bookingItem(b, onCancel, offline))) : h("p", {class: "empty"}, t(`bookings.${emptyKey}`)));
 }
 
-// What the entry waits for: one unit by its tag, or any unit of the kind.
+// What the entry waits for: one unit by its name, or any unit of the kind.
 function wishTitle(entry) {
-  return entry.resource || t(`book.any_${entry.kind}`);
+  return entry.resource ? (entry.resource_name || entry.resource) : t(`book.any_${entry.kind}`);
 }
 
 function waitingItem(entry, onLeave, offline) {
@@ -101,7 +108,7 @@ export async function render(root, ctx) {
   try {
     result = await api("GET", "/api/bookings?mine=true", undefined, {withMeta: true});
   } catch (error) {
-    replace(root, h("h1", {}, t("bookings.title")), notice(errorMessage(error)));
+    replace(root, h("h1", {}, t("bookings.title")), retryNotice(error, () => ctx.render()));
     return;
   }
   const list = Array.isArray(result.data) ? result.data : (result.data.bookings || []);
@@ -156,6 +163,7 @@ export async function render(root, ctx) {
     section("current", groups.current, "none_current", cancel, result.offline),
     section("upcoming", groups.upcoming, "none_upcoming", cancel, result.offline),
     entries ? waitlistSection(waiting, leave, result.offline) : null,
+    groups.cancelled.length ? section("cancelled", groups.cancelled, "none_past", cancel, result.offline, t("bookings2.cancelled")) : null,
     section("past", groups.past, "none_past", cancel, result.offline),
   );
 }

@@ -4,9 +4,20 @@ import {field, h, notice, replace, select} from "/js/dom.js";
 import * as fmt from "/js/format.js";
 import {t} from "/js/i18n.js";
 import {currentUser} from "/js/session.js";
+import {moment} from "/js/desk.js";
 
 const KINDS = ["laptop", "printer_3d", "room"];
 const STATUSES = ["available", "maintenance", "lost", "retired"];
+
+// A lent item says who has it until when (and when it is late), never just its status.
+function itemState(item, tz) {
+  if (item.loan) {
+    const who = item.loan.holder ? item.loan.holder.name : t("desk.someone");
+    return h("span", {}, h("span", {class: "badge st-lent"}, t("desk.loan_until", {name: who, when: moment(item.loan.due_at, tz)})),
+      item.loan.overdue ? [" ", h("span", {class: "badge st-overdue"}, t("desk.overdue"))] : null);
+  }
+  return h("span", {class: `badge st-${item.status}`}, fmt.statusLabel(item.status));
+}
 
 export async function render(root, ctx) {
   const me = currentUser();
@@ -34,12 +45,13 @@ export async function render(root, ctx) {
       h("a", {class: "button", href: ctx.href("audit")}, t("inventory.count")));
     try {
       const items = await get(`/api/resources${query(state)}`);
+      const tz = (sites.find((s) => s.slug === state.site) || {}).timezone;
       replace(list, h("p", {class: "hint"}, t("inventory.count_items", {n: items.length})),
         h("ul", {class: "list"}, items.map((item) => h("li", {class: "item"},
           h("div", {class: "item-main"},
             h("p", {class: "item-title"}, h("a", {href: `/t/${encodeURIComponent(item.tag)}`}, item.name)),
             h("p", {class: "item-sub"}, h("span", {class: "mono"}, item.tag), " · ", fmt.kindLabel(item.kind), " ",
-              h("span", {class: `badge st-${item.status}`}, fmt.statusLabel(item.status))))))));
+              itemState(item, tz)))))));
     } catch (error) {
       replace(list, notice(errorMessage(error)));
     }

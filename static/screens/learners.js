@@ -2,7 +2,7 @@
 import {ApiError, api, errorMessage, get, post, query} from "/js/api.js";
 import {confirmButton, field, h, notice, replace, select} from "/js/dom.js";
 import {t} from "/js/i18n.js";
-import {inviteCard} from "/js/invite-card.js";
+import {inviteCard, keepImportedSheet} from "/js/invite-card.js";
 import {currentUser} from "/js/session.js";
 
 export async function render(root, ctx) {
@@ -11,8 +11,11 @@ export async function render(root, ctx) {
   const shown = h("div", {"aria-live": "polite"});
   const list = h("div", {});
   let trainings = [];
+  let siteName = "";
   try {
-    trainings = await get("/api/trainings");
+    const [found, sites] = await Promise.all([get("/api/trainings"), get("/api/sites")]);
+    trainings = found;
+    siteName = (sites.find((s) => s.slug === me.site) || {}).name || "";
   } catch { /* the trainings panel stays empty */ }
 
   function showInvite(name, invite) {
@@ -59,8 +62,15 @@ export async function render(root, ctx) {
     try {
       const result = await api("POST", "/api/users/import", chosen, {contentType: "text/csv"});
       progress.value = 100;
+      const created = result.rows.filter((r) => r.status === "created" && r.invite);
+      const cohorts = [...new Set(created.map((r) => r.cohort).filter(Boolean))];
       replace(report,
         notice(t("learners.imported", {created: result.created, errors: result.errors}), result.errors ? "error" : "ok"),
+        created.length ? h("button", {type: "button", class: "primary wide", onclick: () => {
+          keepImportedSheet(cohorts.length === 1 ? cohorts[0] : "", created.map((r) => ({
+            user: {id: r.user_id, name: r.name || r.login, login: r.login}, invite: r.invite})));
+          ctx.go("learners/invites");
+        }}, t("desk.invites_print")) : null,
         h("ul", {class: "list"}, result.rows.filter((r) => r.status === "error").map((r) =>
           h("li", {class: "item"}, t("learners.import_line", {line: r.line, login: r.login}), " — ", errorMessage(new ApiError(422, r.code, r.detail))))));
       await load();
@@ -142,12 +152,13 @@ export async function render(root, ctx) {
 
   replace(root,
     h("h1", {}, t("learners.title")),
-    h("p", {class: "lead"}, me.site ? t("learners.at_site", {site: me.site}) : ""),
+    h("p", {class: "lead"}, siteName ? t("learners.at_site", {site: siteName}) : ""),
     messages, shown,
     field(t("learners.search"), search),
     list,
     createForm,
     importForm,
+    h("p", {}, h("a", {class: "button wide", href: ctx.href("learners/invites")}, t("desk.invites_title"))),
   );
   await load();
 }

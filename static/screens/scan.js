@@ -1,6 +1,8 @@
 // Staff scan screen: read a label (or type its tag) and open the item's page.
+import {errorMessage} from "/js/api.js";
 import {h, notice, replace} from "/js/dom.js";
 import {t} from "/js/i18n.js";
+import {passHolder} from "/js/people.js";
 import {isPassText, scanner, tagFromText} from "/js/scanner.js";
 
 export async function render(root, ctx) {
@@ -15,8 +17,15 @@ export async function render(root, ctx) {
       placeholder: "VLG-LAP-001",
       onResult: async (text) => {
         if (isPassText(text)) {
-          sessionStorage.setItem("fablab.pass", text);
-          replace(messages, notice(t("scan.pass_kept"), "ok"));
+          // Say whose pass it is before anything is lent with it.
+          try {
+            const person = await passHolder(text);
+            sessionStorage.setItem("fablab.pass", text);
+            replace(messages, notice(t("desk.pass_kept", {name: person.name, login: person.login}), "ok"));
+          } catch (error) {
+            sessionStorage.removeItem("fablab.pass");
+            replace(messages, notice(errorMessage(error)));
+          }
           return;
         }
         const tag = tagFromText(text);

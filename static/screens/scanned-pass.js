@@ -1,12 +1,25 @@
 // A pass opened by a phone's camera app (its QR is a link): staff can lend to it; others are told what it is.
-import {h, replace} from "/js/dom.js";
+import {errorMessage} from "/js/api.js";
+import {h, notice, replace} from "/js/dom.js";
 import {t} from "/js/i18n.js";
+import {passHolder} from "/js/people.js";
 import {isStaff} from "/js/session.js";
 
 export async function render(root, ctx) {
   if (isStaff()) {
+    let person;
+    try {
+      person = await passHolder(ctx.params.token);
+    } catch (error) {
+      sessionStorage.removeItem("fablab.pass");
+      replace(root, h("h1", {}, t("scanned_pass.title")), notice(errorMessage(error)),
+        h("p", {}, h("a", {class: "button", href: ctx.href("scan")}, t("desk.scan_again"))));
+      return;
+    }
     sessionStorage.setItem("fablab.pass", ctx.params.token);
-    replace(root, h("h1", {}, t("scanned_pass.title")), h("p", {}, t("scanned_pass.staff")),
+    replace(root, h("h1", {}, t("scanned_pass.title")),
+      h("p", {class: "pass-owner"}, t("desk.pass_of", {name: person.name, login: person.login})),
+      h("p", {}, t("scanned_pass.staff")),
       h("p", {}, h("a", {class: "button primary", href: ctx.href("scan")}, t("scanned_pass.to_scan"))));
     return;
   }

@@ -5,7 +5,7 @@ import {field, h, notice, replace, select} from "/js/dom.js";
 import * as fmt from "/js/format.js";
 import {t} from "/js/i18n.js";
 import {learnerPicker} from "/js/people.js";
-import {currentUser} from "/js/session.js";
+import {currentUser, workSites} from "/js/session.js";
 
 const KINDS = ["laptop", "printer_3d", "room"];
 const WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
@@ -43,7 +43,7 @@ function summaryLine(occurrences, made) {
 
 export async function render(root, ctx) {
   const me = currentUser();
-  const sites = await get("/api/sites");
+  const sites = workSites(await get("/api/sites"));
   const site = sites.find((s) => s.slug === me.site) || sites[0];
   const firstDefault = fmt.addDays(fmt.today(site.timezone), 1);
   const state = {person: null, weekdaysTouched: false};

@@ -1,59 +1,138 @@
 // The page a label's QR opens (/t/{TAG}): what the item is, who holds it, and what the viewer may do.
-import {ApiError, errorMessage, get, patch, post} from "/js/api.js";
+import {ApiError, errorMessage, get, patch, post, query} from "/js/api.js";
 import {confirmButton, field, h, notice, replace, select} from "/js/dom.js";
 import * as fmt from "/js/format.js";
+import {moment} from "/js/desk.js";
 import {t} from "/js/i18n.js";
-import {learnerPicker} from "/js/people.js";
+import {learnerPicker, passHolder} from "/js/people.js";
 import {scanner} from "/js/scanner.js";
+import {isStaff} from "/js/session.js";
+
+const PENDING_PASS = "fablab.pass";
+
+// <input type="datetime-local"> speaks the phone's local time, which at the desk is the site's.
+function toLocalInput(iso) {
+  const d = new Date(iso);
+  const pad = (n) => String(n).padStart(2, "0");
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
+// What the item is doing now, in words: lent (to whom, until when, late?) before its status.
+function stateOf(item) {
+  const loan = item.current_booking;
+  if (loan) {
+    const who = item.holder ? item.holder.name : t("desk.someone");
+    return h("span", {class: "state"},
+      h("span", {class: "badge st-lent"}, t("desk.lent_to", {name: who, when: moment(loan.ends_at, item.timezone)})),
+      loan.overdue ? [" ", h("span", {class: "badge st-overdue"}, t("desk.overdue"))] : null);
+  }
+  if (item.role === "learner" && item.status === "available" && item.free_now === false) {
+    return h("span", {class: "badge st-busy"}, t("tag.not_free_now"));
+  }
+  return h("span", {class: `badge st-${item.status}`}, fmt.statusLabel(item.status));
+}
 
 function facts(item) {
   const rows = [
     [t("tag.kind"), fmt.kindLabel(item.kind)],
     [t("tag.site"), item.site_name || item.site],
-    [t("tag.status"), h("span", {class: `badge st-${item.status}`}, fmt.statusLabel(item.status))],
+    [t("tag.status"), stateOf(item)],
   ];
-  if (item.holder) rows.push([t("tag.holder"), `${item.holder.name} (${item.holder.login})`]);
-  if (item.current_booking) {
-    const late = item.current_booking.overdue ? ` — ${t("tag.overdue")}` : "";
-    rows.push([t("tag.due"), fmt.span(item.current_booking.starts_at, item.current_booking.ends_at) + late]);
-  }
   if (item.next_booking && !item.current_booking) {
     const who = item.next_booking.user ? ` — ${item.next_booking.user.name}` : "";
-    rows.push([t("tag.next_booking"), fmt.span(item.next_booking.starts_at, item.next_booking.ends_at) + who]);
+    rows.push([t("tag.next_booking"), fmt.span(item.next_booking.starts_at, item.next_booking.ends_at, item.timezone) + who]);
   }
   return h("dl", {class: "facts"}, rows.map(([k, v]) => h("div", {}, h("dt", {}, k), h("dd", {}, v))));
 }
 
-function checkoutPanel(item, done, messages) {
-  const panel = h("section", {class: "card", "aria-labelledby": "h-checkout"}, h("h2", {id: "h-checkout"}, t("tag.check_out")));
-  const due = h("input", {type: "datetime-local"});
-  const dueField = h("details", {class: "more"}, h("summary", {}, t("tag.due_optional")), field(t("tag.due_at"), due, t("tag.due_hint")));
+// Lending: the return time first (filled in), then the learner by pass or by name, then a
+// confirmation that names both; nothing is lent before "Prêter" is pressed in it.
+function checkoutPanel(item, done) {
+  const tz = item.timezone;
+  const messages = h("div", {class: "messages"});
+  const confirmBox = h("div", {"aria-live": "polite"});
+  const proposal = item.walk_up;
+  const due = h("input", {type: "datetime-local", required: true, value: proposal ? toLocalInput(proposal.due_at) : ""});
+  const proposed = due.value;
+  const dueHint = !proposal ? t("desk.due_hint_none")
+    : proposal.by_policy ? t("desk.due_hint_open")
+      : t("desk.due_hint_closed", {opens: moment(proposal.opens_at, tz)});
 
-  async function lend(holder) {
-    const body = {tag: item.tag, ...holder};
-    if (due.value) body.due_at = new Date(due.value).toISOString();
-    try {
-      const result = await post("/api/checkouts", body);
-      sessionStorage.removeItem("fablab.pass");
-      const who = result.holder ? result.holder.name : "";
-      done(t("tag.checked_out", {name: who, when: result.due_at ? fmt.span(new Date().toISOString(), result.due_at) : ""}));
-    } catch (error) {
-      if (error instanceof ApiError && error.code === "due_at_required") dueField.open = true;
-      replace(messages, notice(errorMessage(error)));
-    }
+  // The policy's own walk-up time is left to the server (a booking the learner holds keeps its
+  // end); a time the staff changed, or any time while closed, is sent: the staff's call.
+  function dueAt() {
+    if (!due.value) return undefined;
+    if (proposal && proposal.by_policy && due.value === proposed) return undefined;
+    return new Date(due.value).toISOString();
   }
 
-  const pending = sessionStorage.getItem("fablab.pass");
+  async function ask(holder) {
+    replace(messages);
+    const body = {tag: item.tag, ...holder};
+    const chosenDue = dueAt();
+    if (chosenDue) body.due_at = chosenDue;
+    let plan;
+    try {
+      plan = await post("/api/checkouts", {...body, dry_run: true});
+    } catch (error) {
+      if (error instanceof ApiError && error.code === "due_at_required") due.focus();
+      replace(messages, notice(errorMessage(error)));
+      return;
+    }
+    const name = plan.holder ? plan.holder.name : "";
+    const question = t("desk.confirm_lend", {item: item.name, name, when: moment(plan.due_at, tz)});
+    const lendButton = h("button", {type: "button", class: "primary", onclick: async () => {
+      lendButton.disabled = true;
+      try {
+        // The very return time confirmed: the policy's walk-up time moves with the clock (slots),
+        // and the dry run has just checked the rules for this one.
+        const result = await post("/api/checkouts", {...body, due_at: plan.due_at});
+        sessionStorage.removeItem(PENDING_PASS);
+        done(t("desk.lent_done", {name: result.holder ? result.holder.name : name, when: moment(result.due_at, tz)}));
+      } catch (error) {
+        lendButton.disabled = false;
+        replace(messages, notice(errorMessage(error)));
+      }
+    }}, t("desk.lend"));
+    const box = h("section", {class: "card confirm-lend", "aria-labelledby": "h-confirm-lend"},
+      h("h3", {id: "h-confirm-lend"}, t("desk.confirm_title")),
+      holder.pass ? h("p", {class: "pass-owner"}, t("desk.pass_of", {name, login: plan.holder ? plan.holder.login : ""})) : null,
+      h("p", {class: "question"}, question),
+      plan.walk_up ? null : h("p", {class: "hint"}, t("desk.has_booking")),
+      h("div", {class: "button-row"}, lendButton,
+        h("button", {type: "button", onclick: () => {
+          replace(confirmBox);
+          replace(messages, notice(t("desk.cancelled"), "ok"));
+        }}, t("desk.cancel"))));
+    replace(confirmBox, box);
+    box.scrollIntoView({block: "center"});
+    lendButton.focus();
+  }
+
+  // The phone's date widget may speak another language: the chosen time in French words too.
+  const dueWords = h("p", {class: "due-words", "aria-live": "polite"});
+  const showDue = () => replace(dueWords, due.value ? t("desk.due_words", {when: moment(new Date(due.value).toISOString(), tz)}) : "");
+  due.addEventListener("input", showDue);
+  showDue();
+  const panel = h("section", {class: "card", "aria-labelledby": "h-checkout"},
+    h("h2", {id: "h-checkout"}, t("tag.check_out")),
+    field(t("tag.due_at"), due, dueHint), dueWords);
+  const pending = sessionStorage.getItem(PENDING_PASS);
   if (pending) {
-    panel.append(h("p", {}, t("tag.pass_ready")),
-      h("button", {type: "button", class: "primary wide", onclick: () => lend({pass: pending})}, t("tag.lend_to_pass")));
+    // A pass read on the scan screen: whose it is, before the one-tap lend to it.
+    const owner = h("p", {class: "pass-owner"}, t("tag.pass_ready"));
+    passHolder(pending).then((person) => replace(owner, t("desk.pass_of", {name: person.name, login: person.login})))
+      .catch(() => sessionStorage.removeItem(PENDING_PASS));
+    panel.append(owner,
+      h("button", {type: "button", class: "primary wide", onclick: () => ask({pass: pending})}, t("tag.lend_to_pass")));
   }
   panel.append(
     h("h3", {}, t("tag.by_pass")),
-    scanner({label: t("tag.pass_label"), onResult: (text) => lend({pass: text})}),
+    scanner({label: t("tag.pass_label"), onResult: (text) => ask({pass: text})}),
     h("h3", {}, t("tag.by_name")),
-    learnerPicker({site: item.site, onPick: (person) => lend({user: person.id})}),
-    dueField,
+    learnerPicker({site: item.site, onPick: (person) => ask({user: person.id})}),
+    messages,
+    confirmBox,
   );
   return panel;
 }
@@ -104,11 +183,49 @@ function statusPanel(item, actions, done, messages) {
     })));
 }
 
+// One line of the custody log in words: "Rendu par Sofia M. — Abîmé" and its note below.
+function historyLine(m, tz) {
+  const holder = m.holder ? m.holder.name : t("desk.someone");
+  const text = {
+    check_out: () => t("desk.h_check_out", {name: holder}),
+    check_in: () => t("desk.h_check_in", {name: holder, condition: t(`condition.${m.condition || "ok"}`)}),
+    maintenance_start: () => t("desk.h_maintenance_start"),
+    maintenance_end: () => t("desk.h_maintenance_end"),
+    lost: () => t("desk.h_lost"),
+    found: () => t("desk.h_found"),
+    audit_seen: () => t("desk.h_audit_seen"),
+    transfer: () => t("desk.h_transfer"),
+  }[m.kind];
+  const by = m.staff && m.kind !== "audit_seen" ? t("desk.h_by", {name: m.staff.name}) : "";
+  return h("li", {class: `item history-${m.kind}${m.condition && m.condition !== "ok" ? " history-problem" : ""}`},
+    h("div", {class: "item-main"},
+      h("p", {class: "item-sub"}, h("time", {datetime: m.at}, moment(m.at, tz)), by ? ` · ${by}` : ""),
+      h("p", {class: "item-title"}, text ? text() : m.kind),
+      m.note ? h("p", {class: "history-note"}, m.note) : null));
+}
+
+function historySummary(moves) {
+  const count = (kind) => moves.filter((m) => m.kind === kind).length;
+  const damaged = moves.filter((m) => m.kind === "check_in" && m.condition && m.condition !== "ok").length;
+  return t("desk.history_counts", {loans: count("check_out"), problems: damaged,
+    maintenance: count("maintenance_start"), audits: count("audit_seen")});
+}
+
+function historyPanel(item) {
+  const body = h("div", {"aria-live": "polite"}, h("p", {class: "hint"}, t("desk.loading")));
+  get(`/api/movements${query({tag: item.tag, limit: 50})}`).then((moves) => {
+    replace(body, moves.length
+      ? [h("p", {class: "hint"}, historySummary(moves)), h("ol", {class: "list history"}, moves.map((m) => historyLine(m, item.timezone)))]
+      : h("p", {class: "empty"}, t("desk.history_none")));
+  }).catch((error) => replace(body, notice(errorMessage(error))));
+  return h("section", {class: "group", "aria-labelledby": "h-history"}, h("h2", {id: "h-history"}, t("desk.history")), body);
+}
+
 function learnerPanel(item, ctx, messages) {
   const parts = [];
   const mine = item.my_booking;
   if (mine) {
-    parts.push(h("p", {}, t("tag.your_booking", {when: fmt.span(mine.starts_at, mine.ends_at)}), " ",
+    parts.push(h("p", {}, t("tag.your_booking", {when: fmt.span(mine.starts_at, mine.ends_at, item.timezone)}), " ",
       h("span", {class: `badge st-${mine.status}`}, t(`booking_status.${mine.status}`))));
     if (item.actions.includes("cancel_booking")) {
       parts.push(confirmButton(t("bookings.cancel"), t("bookings.confirm_cancel"), async () => {
@@ -130,13 +247,25 @@ function learnerPanel(item, ctx, messages) {
   return h("section", {class: "card"}, parts);
 }
 
+// A tag nobody knows (a label of another system, a typo): say so and offer the way back.
+function unknownTag(root, tag, error, ctx) {
+  const known = error instanceof ApiError && error.status === 404;
+  replace(root,
+    h("p", {class: "eyebrow mono"}, tag),
+    h("h1", {}, known ? t("desk.unknown_tag_title") : t("errors.title")),
+    notice(known ? t("desk.unknown_tag", {tag}) : errorMessage(error)),
+    isStaff()
+      ? h("a", {class: "button primary wide", href: ctx.href("scan")}, t("desk.scan_again"))
+      : h("a", {class: "button wide", href: ctx.href("")}, t("nav.home")));
+}
+
 export async function render(root, ctx) {
   const tag = ctx.params.tag.toUpperCase();
   let item;
   try {
     item = await get(`/api/tags/${encodeURIComponent(tag)}`);
   } catch (error) {
-    replace(root, h("h1", {}, tag), notice(errorMessage(error)));
+    unknownTag(root, tag, error, ctx);
     return;
   }
   const messages = h("div", {class: "messages"});
@@ -153,10 +282,11 @@ export async function render(root, ctx) {
   } else if (item.role === "learner") {
     body.push(learnerPanel(item, ctx, messages));
   } else {
-    if (item.actions.includes("check_out")) body.push(checkoutPanel(item, done, messages));
+    if (item.actions.includes("check_out")) body.push(checkoutPanel(item, done));
     if (item.actions.includes("check_in")) body.push(checkinPanel(item, done, messages));
     body.push(statusPanel(item, item.actions, done, messages));
-    body.push(h("p", {}, h("a", {href: ctx.href("scan")}, t("tag.scan_another"))));
+    body.push(h("p", {}, h("a", {class: "button wide", href: ctx.href("scan")}, t("tag.scan_another"))));
+    body.push(historyPanel(item));
   }
   replace(root,
     h("p", {class: "eyebrow mono"}, item.tag),

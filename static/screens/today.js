@@ -5,12 +5,15 @@ import * as fmt from "/js/format.js";
 import {t} from "/js/i18n.js";
 import {currentUser} from "/js/session.js";
 
+// The item by its name (its tag only when it says more), the learner by name, the times; the
+// item link is a full-height tap target.
 function row(b, tz, extra) {
   const who = b.user ? `${b.user.name} (${b.user.login})` : "";
+  const name = b.resource_name || b.resource;
   return h("li", {class: "item"},
     h("div", {class: "item-main"},
-      h("p", {class: "item-title"}, h("a", {href: `/t/${encodeURIComponent(b.resource)}`}, b.resource_name || b.resource), " ",
-        h("span", {class: "mono item-sub"}, b.resource)),
+      h("p", {class: "item-title"}, h("a", {class: "today-link", href: `/t/${encodeURIComponent(b.resource)}`}, name),
+        name !== b.resource ? [" ", h("span", {class: "mono item-sub"}, b.resource)] : null),
       h("p", {class: "item-sub"}, who),
       h("p", {class: "item-sub"}, fmt.span(b.starts_at, b.ends_at, tz), extra ? ` — ${extra}` : "")));
 }

@@ -3,7 +3,7 @@ import {ApiError, api, errorMessage, get, post, query} from "/js/api.js";
 import {confirmButton, field, h, notice, replace, select} from "/js/dom.js";
 import * as fmt from "/js/format.js";
 import {t} from "/js/i18n.js";
-import {currentUser} from "/js/session.js";
+import {currentUser, workSites} from "/js/session.js";
 
 const KINDS = ["laptop", "printer_3d", "room"];
 
@@ -12,12 +12,13 @@ function who(entry) {
 }
 
 function wish(entry, tz) {
-  return `${entry.resource || t(`book.any_${entry.kind}`)} · ${fmt.span(entry.starts_at, entry.ends_at, tz)}`;
+  const what = entry.resource ? (entry.resource_name || entry.resource) : t(`book.any_${entry.kind}`);
+  return `${what} · ${fmt.span(entry.starts_at, entry.ends_at, tz)}`;
 }
 
 export async function render(root, ctx) {
   const me = currentUser();
-  const sites = await get("/api/sites");
+  const sites = workSites(await get("/api/sites"));
   const siteOf = (slug) => sites.find((s) => s.slug === slug) || sites[0];
   const state = {site: siteOf(ctx.query.get("site") || me.site).slug, day: ctx.query.get("date") || ""};
   if (!state.day) state.day = fmt.today(siteOf(state.site).timezone);

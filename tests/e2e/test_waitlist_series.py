@@ -146,6 +146,7 @@ def test_staff_create_a_weekly_series_with_a_taken_date(phone_factory, live_serv
     phone = phone_factory(width=360)
     sign_in(phone, "staff.vlg")
     page = phone.page
+    page.get_by_role("navigation").get_by_role("button", name="Menu").click()  # staff screens are in a menu
     page.get_by_role("navigation").get_by_role("link", name="Séries").click()
     page.get_by_role("heading", name="Série de réservations", level=1).wait_for()
     page.get_by_label("Type de matériel").select_option("room")

@@ -1,0 +1,88 @@
+"""Sites are a boundary (DESIGN.md §6, issue 16 §1): the one check behind every staff write and
+every staff read of personal data, called with the site the object belongs to.
+
+A staff account acts for the sites it was granted (table staff_site, its home site by default);
+admins act everywhere. On other sites staff get what a learner gets. Staff act in the name of
+themselves or of learners of their sites, never of another staff member or an admin.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Iterable
+
+from fablab import db
+from fablab.errors import Forbidden, NotFound
+
+if TYPE_CHECKING:
+    from fablab.accounts.current import CurrentUser
+
+NOT_YOUR_SITE = "not_your_site"
+
+
+def acts_for_site(actor: CurrentUser | None, site_id: int | None) -> bool:
+    """May this caller act as staff on this site (write, or read its people's data)?"""
+    if actor is None or not actor.is_staff:
+        return False
+    return actor.is_admin or (site_id is not None and site_id in actor.site_ids)
+
+
+def require_site(actor: CurrentUser, site_id: int | None, what: str = "This") -> None:
+    if not acts_for_site(actor, site_id):
+        raise Forbidden(f"{what} is outside the sites you work for.", code=NOT_YOUR_SITE)
+
+
+def require_sites(actor: CurrentUser, site_ids: Iterable[int | None], what: str = "This") -> None:
+    for site_id in set(site_ids):
+        require_site(actor, site_id, what)
+
+
+def may_act_for(actor: CurrentUser, person: dict) -> bool:
+    """person: id, role, site_id. Oneself, or a learner of one's sites."""
+    if person["id"] == actor.id:
+        return True
+    return person["role"] == "learner" and acts_for_site(actor, person["site_id"])
+
+
+def require_person(actor: CurrentUser, person: dict) -> None:
+    """Staff book, lend and queue for themselves or for learners of their sites only."""
+    if person["id"] == actor.id:
+        return
+    if person["role"] != "learner":
+        raise Forbidden("Staff act in the name of learners only, never of staff or admins.", code="not_a_learner")
+    require_site(actor, person["site_id"], "This learner")
+
+
+async def person(user_id: int) -> dict:
+    row = await db.fetchone("SELECT id, role, site_id FROM app_user WHERE id = $1", user_id)
+    if row is None:
+        raise NotFound(f"No user {user_id}.", code="unknown_user")
+    return row
+
+
+async def require_person_id(actor: CurrentUser, user_id: int) -> None:
+    if user_id != actor.id:
+        require_person(actor, await person(user_id))
+
+
+async def listed_sites(actor: CurrentUser, slug: str | None) -> list[int] | None:
+    """The sites a staff list covers: the one named (if the actor works there), else all of the
+    actor's sites; None for an admin naming none (every site)."""
+    if slug is None:
+        return None if actor.is_admin else sorted(actor.site_ids)
+    site_id = await db.fetchval("SELECT id FROM site WHERE slug = lower($1)", slug.strip())
+    if site_id is None:
+        raise NotFound(f"No site {slug!r}.", code="unknown_site")
+    require_site(actor, site_id, "This site")
+    return [site_id]
+
+
+async def site_slugs(user_id: int, role: str) -> list[str]:
+    """What GET /api/me and /api/users/{id} show as `sites`: every site for an admin."""
+    if role == "admin":
+        return [row["slug"] for row in await db.fetch("SELECT slug FROM site ORDER BY slug")]
+    if role != "staff":
+        return []
+    rows = await db.fetch(
+        "SELECT s.slug FROM staff_site ss JOIN site s ON s.id = ss.site_id WHERE ss.user_id = $1 ORDER BY s.slug",
+        user_id)
+    return [row["slug"] for row in rows]
