@@ -156,7 +156,7 @@ class Booking(Table, tablename="booking", db=DB):
     no_show_at = Timestamptz(null=True, default=None)
     series = _fk(BookingSeries, "series_id")
     occurrence_date = Date(null=True, default=None)
-    cancel_reason = Text(null=True, default=None)  # set when the system cancels: resource_retired, resource_lost
+    cancel_reason = Text(null=True, default=None)  # set when the system cancels: resource_retired, resource_lost; staff: at the desk (issue 20)
 
 
 WAITLIST_STATUSES = ("waiting", "booked", "removed", "expired")

@@ -51,3 +51,10 @@ $$;
 CREATE TRIGGER user_session_push_forget AFTER UPDATE ON user_session
     REFERENCING NEW TABLE AS revoked_now
     FOR EACH STATEMENT EXECUTE FUNCTION fablab_push_forget_revoked_sessions();
+
+-- Someone else's booking cancelled at the desk says so (cancel_reason 'staff'), and the learner is
+-- told by the reminders' booking_withdrawn notice, on every channel. 'closure' is listed too, so this
+-- holds whichever order the closures migration (0013) and this one are merged in.
+ALTER TABLE booking DROP CONSTRAINT IF EXISTS booking_cancel_reason_check;
+ALTER TABLE booking ADD CONSTRAINT booking_cancel_reason_check
+    CHECK (cancel_reason IS NULL OR cancel_reason IN ('resource_retired', 'resource_lost', 'closure', 'staff'));

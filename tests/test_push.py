@@ -419,3 +419,26 @@ def test_backoff_doubles_honours_retry_after_and_gives_up():
     assert backoff.next_try(1, NOW, "999999") == NOW + backoff.MAX_RETRY_AFTER
     assert backoff.next_try(1, NOW, "soon") == NOW + timedelta(seconds=30)
     assert backoff.next_try(backoff.MAX_ATTEMPTS, NOW) is None
+
+
+async def test_a_booking_cancelled_at_the_desk_is_told_once_and_ones_own_cancellation_is_not(
+        learner, staff, push_service):
+    from datetime import timezone
+
+    now = datetime.now(timezone.utc)
+    tomorrow = (now + timedelta(days=1)).astimezone(PARIS).replace(hour=10, minute=0, second=0, microsecond=0)
+    by_desk = await add_booking("VLG-ROOM-002", "learner1", tomorrow, tomorrow + timedelta(hours=1), created_at=now)
+    by_self = await add_booking("VLG-ROOM-003", "learner1", tomorrow, tomorrow + timedelta(hours=1), created_at=now)
+    phone, subscription = push_service.phone("a")
+    await subscribe(learner, subscription)
+    assert (await staff.post(f"/api/bookings/{by_desk}/cancel", json={})).status_code == 200
+    assert (await learner.post(f"/api/bookings/{by_self}/cancel", json={})).status_code == 200
+    seen = (await learner.get(f"/api/bookings/{by_desk}")).json()
+    assert seen["status"] == "cancelled" and seen["cancel_reason"] == "staff"  # the app says who cancelled
+    assert await db.fetchval("SELECT cancel_reason FROM booking WHERE id = $1", by_self) is None
+    first = await reminders.run_reminder_channels()
+    again = await reminders.run_reminder_channels()
+    assert first["push"]["sent"] == 1 and again["push"]["sent"] == 0
+    [told] = push_service.delivered_to(phone.path)
+    assert told["title"] == "Réservation annulée par l'équipe du fablab"
+    assert told["tag"] == f"fablab-{by_desk}-booking_withdrawn" and "Salle Grace Hopper" in told["body"]

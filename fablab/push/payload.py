@@ -85,6 +85,9 @@ def texts(reminder: Reminder, lang: str) -> tuple[str, str]:
                 (f"{item} : retour en retard", f"Le retour était prévu {end}, fablab de {site}. Merci de le rapporter."))
     if kind == "booking_withdrawn":
         reason = b.get("cancel_reason")
+        if reason == "staff":
+            return ((f"Booking cancelled by the fablab team", f"{item}, fablab {site}, {start}.") if en else
+                    ("Réservation annulée par l'équipe du fablab", f"{item}, fablab de {site}, {start}."))
         if reason == "closure":
             return ((f"Booking cancelled: fablab {site} closed", f"{item}, {start}.") if en else
                     (f"Réservation annulée : fablab de {site} fermé", f"{item}, {start}."))

@@ -395,6 +395,7 @@ export default {
   withdrawn: {
     resource_retired: "Cancelled by the fablab: this item was retired. Book another one.",
     resource_lost: "Cancelled by the fablab: this item is lost. Book another one.",
+    staff: "Cancelled by the fablab team. Ask at the desk to know more.",
   },
   desk: {
     pass_kept: "Pass of {name} ({login}) read. Now scan the item to lend.",

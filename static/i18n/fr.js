@@ -395,6 +395,7 @@ export default {
   withdrawn: {
     resource_retired: "Annulée par le fablab : cet équipement a été retiré du prêt. Réservez-en un autre.",
     resource_lost: "Annulée par le fablab : cet équipement est perdu. Réservez-en un autre.",
+    staff: "Annulée par l’équipe du fablab. Adressez-vous à l’accueil pour en savoir plus.",
   },
   desk: {
     pass_kept: "Pass de {name} ({login}) lu. Scannez maintenant l’objet à prêter.",
