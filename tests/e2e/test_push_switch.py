@@ -172,3 +172,38 @@ def test_signing_out_stops_this_phone(phone_factory, live_server, database_url, 
             break
         page.wait_for_timeout(100)
     assert subscriptions(database_url, "learner3") == []
+
+
+def test_the_service_worker_shows_a_push_with_its_screen(phone_factory, live_server, push_service):
+    """A push delivered to the app's service worker (through Chromium's DevTools protocol, as the
+    push service would) becomes a notification with the server's title, body, tag and screen."""
+    _, subscription = push_service.phone("sw")
+    phone = stubbed_phone(phone_factory, live_server, subscription)
+    page = phone.page
+    sign_in(phone, "learner4")
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    cdp = page.context.new_cdp_session(page)
+    registrations = []
+    cdp.on("ServiceWorker.workerRegistrationUpdated", lambda event: registrations.extend(event["registrations"]))
+    cdp.send("ServiceWorker.enable")
+    page.wait_for_timeout(300)
+    [registration] = [r for r in registrations if r["scopeURL"].startswith(live_server) and not r["isDeleted"]][:1]
+    message = {"title": "Une place s'est libérée : elle est à vous", "body": "Imprimante 3D 1, fablab de Pantin",
+               "url": "/#/bookings", "tag": "fablab-12-waitlist_booked"}
+    cdp.send("ServiceWorker.deliverPushMessage", {"origin": live_server, "registrationId": registration["registrationId"],
+                                                  "data": json.dumps(message)})
+    shown = []
+    for _ in range(50):
+        shown = page.evaluate("navigator.serviceWorker.ready.then((r) => r.getNotifications()).then((all) => "
+                              "all.map((n) => ({title: n.title, body: n.body, tag: n.tag, url: n.data && n.data.url})))")
+        if shown:
+            break
+        page.wait_for_timeout(100)
+    assert shown == [{"title": message["title"], "body": message["body"], "tag": message["tag"], "url": "/#/bookings"}]
+    # The same event again replaces the notification rather than adding one; a foreign URL is not followed.
+    cdp.send("ServiceWorker.deliverPushMessage", {"origin": live_server, "registrationId": registration["registrationId"],
+                                                  "data": json.dumps({**message, "url": "https://example.com/"})})
+    page.wait_for_timeout(500)
+    shown = page.evaluate("navigator.serviceWorker.ready.then((r) => r.getNotifications()).then((all) => "
+                          "all.map((n) => n.data && n.data.url))")
+    assert shown == ["/"]
