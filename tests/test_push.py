@@ -442,3 +442,14 @@ async def test_a_booking_cancelled_at_the_desk_is_told_once_and_ones_own_cancell
     [told] = push_service.delivered_to(phone.path)
     assert told["title"] == "Réservation annulée par l'équipe du fablab"
     assert told["tag"] == f"fablab-{by_desk}-booking_withdrawn" and "Salle Grace Hopper" in told["body"]
+
+
+async def test_an_endpoint_no_longer_allowed_is_not_posted_to(learner, push_service, offer_and_reminder, monkeypatch):
+    _, subscription = push_service.phone("a")
+    await subscribe(learner, subscription)
+    monkeypatch.delenv("FABLAB_PUSH_ALLOWED_ENDPOINTS")
+    forget_push_settings()
+    result = await reminders.run_reminder_channels(NOW)
+    assert result["push"]["failed"] == 2 and push_service.posts == []
+    assert (await learner.post("/api/me/push-subscriptions/test")).json() == {"sent": 0, "removed": 0, "failed": 1}
+    assert push_service.posts == []

@@ -65,6 +65,15 @@ async def subscriptions(*, actor: CurrentUser) -> list[dict]:
              "this_device": r["session_id"] == actor.session_id} for r in rows]
 
 
+def endpoint_allowed(endpoint: str, settings: PushSettings) -> bool:
+    """Checked again before each post: a test prefix removed from the settings stops its endpoints."""
+    try:
+        check_endpoint(endpoint, settings.allowed_prefixes)
+    except EndpointNotAllowed:
+        return False
+    return True
+
+
 def target_of(row: dict) -> transport.PushTarget:
     return transport.PushTarget(endpoint=row["endpoint"], p256dh=row["p256dh"], auth=row["auth"])
 
@@ -78,6 +87,9 @@ async def send_test(*, actor: CurrentUser, settings: PushSettings | None = None)
     counts = {"sent": 0, "removed": 0, "failed": 0}
     async with transport.new_client() as client:
         for row in rows:
+            if not endpoint_allowed(row["endpoint"], settings):
+                counts["failed"] += 1
+                continue
             result = await transport.post(client, settings, target_of(row), test_notification(row["lang"]))
             if result.status is not None and 200 <= result.status < 300:
                 counts["sent"] += 1
@@ -100,6 +112,9 @@ async def deliver_one(client, settings: PushSettings, reminder: Reminder, subscr
         return "skipped"
     if claim is None:
         return "skipped"
+    if not endpoint_allowed(subscription["endpoint"], settings):
+        await db.fetch(queries.MARK_FAILED, claim["id"], "endpoint no longer allowed")
+        return "failed"
     notification: Notification = notification_for(reminder, subscription["lang"], now)
     result = await transport.post(client, settings, target_of(subscription), notification)
     if result.status is not None and 200 <= result.status < 300:
