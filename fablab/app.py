@@ -21,9 +21,13 @@ from fablab.health import health
 from fablab.problems import EXCEPTION_HANDLERS
 from fablab.routes_registry import ALL_ROUTES, PERIODIC_JOBS
 from fablab.settings import Settings, load_settings
+from fablab.web.compression import COMPRESSION
 from fablab.web.headers import security_headers_middleware
 from fablab.web.hosts import allowed_hosts_middleware
+from fablab.web.json_body import CheckedRequest
+from fablab.web.paths import nul_path_middleware
 from fablab.web.routes import STATIC_DIR
+from fablab.web.schema_viewer import LocalSwaggerPlugin
 
 log = logging.getLogger("fablab")
 
@@ -63,17 +67,19 @@ def create_app(settings: Settings | None = None, *, run_jobs: bool = True) -> Li
 
     return Litestar(
         route_handlers=[health, *ALL_ROUTES, *bench_routes, create_static_files_router(
-            path="/", directories=[STATIC_DIR], html_mode=True, name="static", guards=[public],
+            path="/", directories=[STATIC_DIR], html_mode=False, name="static", guards=[public],
             # Revalidate every time (a cheap 304): after a deploy, phones get the new app at once,
             # never a mix of old scripts and new API. The service worker keeps the offline copy.
             cache_control=CacheControlHeader(no_cache=True),
         )],
         lifespan=[lifespan],
+        compression_config=COMPRESSION,
         dependencies={"settings": Provide(lambda: settings, use_cache=True, sync_to_thread=False)},
         exception_handlers=EXCEPTION_HANDLERS,
         middleware=[
             security_headers_middleware(hsts=settings.https),
             allowed_hosts_middleware(settings.allowed_hosts),
+            nul_path_middleware,
             DefineMiddleware(SessionAuthMiddleware, exclude=["^/health$", "^/schema", "^/cal/"]),
         ],
         csrf_config=CSRFConfig(
@@ -81,6 +87,8 @@ def create_app(settings: Settings | None = None, *, run_jobs: bool = True) -> Li
             cookie_secure=settings.https, cookie_samesite="lax", cookie_httponly=False,
         ),
         request_max_body_size=settings.max_body_bytes,
-        openapi_config=OpenAPIConfig(title="fablab", version="0.1.0", path="/schema"),
+        request_class=CheckedRequest,  # caps JSON nesting before decoding
+        openapi_config=OpenAPIConfig(title="fablab", version="0.1.0", path="/schema",
+                                     render_plugins=[LocalSwaggerPlugin()]),
         debug=False,
     )

@@ -75,9 +75,15 @@ def cmd_seed(settings: Settings, args: argparse.Namespace) -> None:
 def cmd_createadmin(settings: Settings, args: argparse.Namespace) -> None:
     from fablab.seed import create_admin_command
 
+    from fablab.accounts.logins import normalise_login
+    from fablab.accounts.strength import check_new_password
+    from fablab.errors import DomainError
+
     password = os.environ.get("FABLAB_ADMIN_PASSWORD") or getpass.getpass("Password: ")
-    if len(password) < 10:
-        fail("the password must have at least 10 characters")
+    try:
+        check_new_password(password, login=normalise_login(args.login), role="admin", name=args.name)
+    except DomainError as error:
+        fail(error.detail)
     with database(settings) as url:
         check_reachable(url)
         asyncio.run(create_admin_command(url, login=args.login, name=args.name, password=password))

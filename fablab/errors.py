@@ -52,7 +52,8 @@ class TooManyAttempts(DomainError):
     status, code, title = 429, "too_many_attempts", "Too many attempts"
 
     def __init__(self, detail: str | None = None, *, retry_after: int, **extra) -> None:
-        super().__init__(detail, **extra)
+        # In the body too: the web app says how long to wait (it does not see the headers).
+        super().__init__(detail, retry_after=retry_after, **extra)
         self.retry_after = retry_after
 
 

@@ -8,6 +8,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from fablab import db
+from fablab.accounts.logins import normalise_login
 from fablab.accounts.passwords import hash_password
 from fablab.bookings.defaults import DEFAULT_POLICIES, PRINTER_TRAINING
 
@@ -223,7 +224,7 @@ async def create_admin_command(database_url: str, *, login: str, name: str, pass
         await db.fetch(
             "INSERT INTO app_user (role, name, login, password_hash) VALUES ('admin', $1, $2, $3) "
             "ON CONFLICT (lower(login)) DO UPDATE SET password_hash = EXCLUDED.password_hash, role = 'admin', active = true",
-            name, login, hash_password(password),
+            name, normalise_login(login), hash_password(password),
         )
     finally:
         await db.close_pool()

@@ -92,7 +92,8 @@ def load_settings(environ: dict | None = None) -> Settings:
     allowed_hosts = tuple(h.strip() for h in hosts_raw.split(",") if h.strip())
     if not allowed_hosts:
         host = urlsplit(base_url).hostname or "127.0.0.1"
-        allowed_hosts = tuple(sorted({host, "127.0.0.1", "localhost", "testserver"}))
+        # Tests name their own host through FABLAB_BASE_URL or FABLAB_ALLOWED_HOSTS.
+        allowed_hosts = tuple(sorted({host, "127.0.0.1", "localhost"}))
     return Settings(
         database_url=_database_url(environ),
         data_dir=Path(environ.get("FABLAB_DATA_DIR") or "var").resolve(),

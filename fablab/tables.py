@@ -156,7 +156,10 @@ class Booking(Table, tablename="booking", db=DB):
     no_show_at = Timestamptz(null=True, default=None)
     series = _fk(BookingSeries, "series_id")
     occurrence_date = Date(null=True, default=None)
-    cancel_reason = Text(null=True, default=None)  # set when the system cancels: resource_retired, resource_lost; staff: at the desk (issue 20)
+    # Set when the system cancels: resource_retired, resource_lost, closure; staff: someone else's booking
+    # cancelled at the desk (issue 20). The note says why to the learner.
+    cancel_reason = Text(null=True, default=None)
+    cancel_note = Text(default="")
 
 
 WAITLIST_STATUSES = ("waiting", "booked", "removed", "expired")

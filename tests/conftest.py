@@ -8,6 +8,7 @@ os.environ["FABLAB_BASE_URL"] = "http://testserver"
 os.environ.pop("DATABASE_URL", None)
 
 import asyncio
+import logging
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -163,3 +164,33 @@ def live_server(database_url, demo, request):
     """The real server (`fablab serve`) as a subprocess with 2 workers, on a free port."""
     with running_server(database_url, workers=getattr(request, "param", 2)) as (base, _):
         yield base
+
+
+class ServerErrorRecorder(logging.Handler):
+    """Keeps the 500s the app logs (fablab.problems' "unhandled error on ...")."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.ERROR)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.getMessage().startswith("unhandled error on"):
+            self.records.append(record)
+
+
+@pytest.fixture(autouse=True)
+def no_logged_server_error(request):
+    """Fails the test during which the app logged a 500, whatever the test asserted: a client
+    must never be able to cause one (issue 16). Tests that provoke one on purpose say so with
+    @pytest.mark.server_error_expected."""
+    recorder = ServerErrorRecorder()
+    logger = logging.getLogger("fablab")
+    logger.addHandler(recorder)
+    try:
+        yield recorder
+    finally:
+        logger.removeHandler(recorder)
+    if recorder.records and request.node.get_closest_marker("server_error_expected") is None:
+        formatter = logging.Formatter()
+        pytest.fail("the app logged a 500:\n" + "\n".join(
+            formatter.format(record) for record in recorder.records), pytrace=False)

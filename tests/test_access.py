@@ -187,6 +187,8 @@ SITE_TABLE = {
         path="/api/users/import", **csv(f"name,login,site,cohort\nImport Test,imported.{o['site']},{o['site']},X\n")),
         200, {"other": lambda o, body: body["rows"][0]["code"] == "not_your_site",
               "own": lambda o, body: body["created"] == 1}),
+    ("POST", "/api/users/invites"): (SCOPED, lambda o: dict(path="/api/users/invites", json={
+        "cohort": "X", "site": o["site"]}), 201),
     ("POST", "/api/users/{user_id:int}/certifications"): (SCOPED, lambda o: dict(
         path=f"/api/users/{o['learner']}/certifications", json={"training_id": o["training"]}), 201),
     ("DELETE", "/api/users/{user_id:int}/certifications/{training_id:int}"): (SCOPED, lambda o: dict(

@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 from datetime import datetime, timedelta, timezone
 
+import pytest
+
 from fablab import db
 from fablab.accounts import invites, passes
 from fablab.accounts.qr import qr_svg, svg_data_url
@@ -70,10 +72,13 @@ async def test_invite_lifetime_is_a_week(staff):
 
 
 async def test_wrong_or_odd_tokens_are_404(anon):
-    for token in ("nope", "x" * 500, "%00", "a.b"):
+    for token in ("nope", "x" * 500, "a.b"):
         assert (await anon.get(f"/api/invites/{token}")).status_code == 404
         response = await anon.post(f"/api/invites/{token}/accept", json={"password": "mon-velo-rouge"})
         assert response.status_code == 404 and response.json()["code"] == "unknown_invite"
+    # A NUL in a path is refused before any route (issue 16 §2).
+    response = await anon.post("/api/invites/%00/accept", json={"password": "mon-velo-rouge"})
+    assert response.status_code == 400 and response.json()["code"] == "invalid_path"
 
 
 async def test_weak_password_keeps_the_invite(staff, anon):
@@ -82,6 +87,36 @@ async def test_weak_password_keeps_the_invite(staff, anon):
         response = await anon.post(f"/api/invites/{token}/accept", json={"password": password})
         assert response.status_code == 400 and response.json()["code"] == "weak_password"
     assert (await anon.post(f"/api/invites/{token}/accept", json={"password": "mon-velo-rouge"})).status_code == 200
+
+
+WEAK_PASSWORDS = {
+    "aaaaaaaa": "guessable", "12345678": "guessable", "password": "guessable", "motdepasse": "guessable",
+    "azertyuiop": "guessable", " " * 8: "invisible", "\u200b" * 8: "invisible", "\x00" * 8: "control_character",
+    "nadia.b1": "login_based", "Nadia.B!": "login_based", "x" * 129: "too_long", "court": "too_short",
+    "a\u200bb\u200bc\u200bd\u200b": "too_short",
+}
+
+
+@pytest.mark.parametrize("password, reason", WEAK_PASSWORDS.items(), ids=[repr(p[:12]) for p in WEAK_PASSWORDS])
+async def test_weak_passwords_of_the_issue_are_refused_with_a_reason(staff, anon, password, reason):
+    token = (await new_learner(staff))["invite"]["token"]
+    response = await anon.post(f"/api/invites/{token}/accept", json={"password": password})
+    assert response.status_code == 400, response.text
+    assert (response.json()["code"], response.json()["reason"]) == ("weak_password", reason)
+    assert await db.fetchval("SELECT password_hash FROM app_user WHERE login = 'nadia.b'") is None
+
+
+async def test_staff_need_a_stronger_password_than_learners(admin, anon):
+    from fablab.accounts.strength import check_new_password
+
+    check_new_password("Soleil2026!", login="nadia.b", role="learner")  # about 10^7 guesses: a learner's is fine
+    created = await admin.post("/api/users", json={"name": "Karim Staff", "login": "karim.s", "role": "staff", "site": "vlg"})
+    token = created.json()["invite"]["token"]
+    response = await anon.post(f"/api/invites/{token}/accept", json={"password": "Karim2026!"})
+    assert response.status_code == 400 and response.json()["reason"] in ("guessable", "login_based"), response.text
+    response = await anon.post(f"/api/invites/{token}/accept", json={"password": "Soleil2026!"})
+    assert response.status_code == 400 and response.json()["reason"] == "guessable", response.text
+    assert (await anon.post(f"/api/invites/{token}/accept", json={"password": "trois-pommes-sur-le-velo"})).status_code == 200
 
 
 async def test_accept_refuses_extra_fields(staff, anon):

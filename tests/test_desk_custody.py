@@ -19,9 +19,10 @@ def at(day: date, hh: int, mm: int = 0) -> datetime:
 
 
 async def desk(login: str = "staff.vlg") -> CurrentUser:
-    row = await db.fetchone("SELECT u.id, u.login, u.name, u.role, u.site_id, s.slug AS site FROM app_user u "
-                            "LEFT JOIN site s ON s.id = u.site_id WHERE u.login = $1", login)
-    return CurrentUser(**row, session_id=0)
+    row = await db.fetchone("SELECT u.id, u.login, u.name, u.role, u.site_id, s.slug AS site, "
+                            "ARRAY(SELECT ss.site_id FROM staff_site ss WHERE ss.user_id = u.id) AS site_ids "
+                            "FROM app_user u LEFT JOIN site s ON s.id = u.site_id WHERE u.login = $1", login)
+    return CurrentUser(**{**row, "site_ids": frozenset(row["site_ids"])}, session_id=0)
 
 
 async def test_a_walk_up_without_due_time_ends_at_the_policy_walk_up_due(demo):

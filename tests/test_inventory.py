@@ -100,8 +100,8 @@ async def test_csv_export_neutralises_formulas_and_imports_back(staff_everywhere
     assert "attachment" in export.headers["content-disposition"]
     text = export.text.lstrip("\ufeff")
     lines = text.splitlines()
-    assert lines[0].startswith("tag,name,kind,site,status,notes")
-    room = next(line for line in lines if line.startswith("PAN-ROOM-001"))
+    assert lines[0].startswith('"tag","name","kind","site","status","notes"')
+    room = next(line for line in lines if line.startswith('"PAN-ROOM-001"'))
     assert "'=HYPERLINK" in room and "'+33 1 23" in room
     assert len(lines) == 1 + 17
 

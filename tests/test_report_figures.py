@@ -170,7 +170,7 @@ def test_csv_neutralises_formula_like_names(week_report):
     report["resources"][0]["name"] = "=HYPERLINK(\"http://evil\")"
     report["overdue"]["loans"][0]["user_name"] = "@SUM(1+1)"
     resources = render.to_csv(report, "resources")
-    assert resources.startswith("\ufefftag,name,kind,status,bookings,")
+    assert resources.startswith('\ufeff"tag","name","kind","status","bookings",')
     assert "T-LAP-001,'=HYPERLINK" in resources.replace('"', "")
     overdue = render.to_csv(report, "overdue")
     assert "'@SUM(1+1)" in overdue and "2026-11-20T18:00+01:00" in overdue

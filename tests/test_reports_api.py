@@ -141,6 +141,6 @@ async def test_cli_prints_the_same_figures(database_url, week):
     assert "57.0" in lap and "75.0 %" in lap
     as_csv = run_cli(database_url, "--site", "vlg", "--from", WEEK["from"], "--to", WEEK["to"],
                      "--format", "csv", "--table", "kinds")
-    assert as_csv.stdout.splitlines()[0].startswith("kind,units,bookings")
+    assert as_csv.stdout.splitlines()[0].startswith('"kind","units","bookings"')
     unknown = run_cli(database_url, "--site", "nowhere")
     assert unknown.returncode == 2 and "nowhere" in unknown.stderr

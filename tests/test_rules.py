@@ -7,7 +7,7 @@ import pytest
 
 from fablab.bookings.defaults import DEFAULT_POLICIES
 from fablab.bookings.rules import (
-    Policy, SiteCalendar, Usage, check_booking, check_order, day_slots, parse_opening_hours, subtract,
+    Policy, SiteCalendar, Usage, check_booking, check_order, day_slots, holiday_dates, parse_opening_hours, subtract,
     validate_policy, walk_up_due, week_bounds,
 )
 from fablab.errors import InvalidInput, PolicyViolation
@@ -96,6 +96,12 @@ def test_french_public_holiday_is_closed_by_default():
     assert room_code(at(labour_day, 10), at(labour_day, 11), now=now) == "closed_day"
     assert room_code(at(labour_day, 10), at(labour_day, 11), now=now,
                      cal=calendar(public_holidays=False)) is None
+
+
+def test_public_holidays_have_french_names():
+    names = holiday_dates([2026])
+    assert names[date(2026, 12, 25)] == "Noël" and names[date(2026, 7, 14)] == "Fête nationale"
+    assert not any("Day" in name for name in names.values())
 
 
 def test_weekend_without_hours_is_a_closed_day():

@@ -1,11 +1,14 @@
 """Photo scan: decodes a QR on the server; refuses non-images, SVG and oversized files; stores nothing."""
 
+import asyncio
 import io
+import time
 
-from PIL import Image
+import pytest
+from PIL import Image, ImageFile
 
 from fablab import db
-from fablab.inventory import qr
+from fablab.inventory import qr, scan
 
 
 def photo_of(text: str, fmt: str = "JPEG") -> bytes:
@@ -72,3 +75,55 @@ async def test_scan_is_for_staff(learner):
 async def test_scan_without_file_is_a_4xx_problem(staff):
     response = await staff.post("/api/scan", data={"other": "x"})
     assert 400 <= response.status_code < 500 and response.json()["code"]
+
+
+def encoded(size: tuple[int, int], image_format: str, mode: str = "L") -> bytes:
+    buffer = io.BytesIO()
+    Image.new(mode, size, 255).save(buffer, format=image_format, **({"quality": 10} if image_format != "PNG" else {}))
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("image_format, size", [("WEBP", (7000, 7000)), ("WEBP", (3000, 2000)), ("PNG", (5000, 3000)), ("JPEG", (8000, 6400))])
+async def test_images_over_the_pixel_budget_are_refused_before_any_decoding(staff, monkeypatch, image_format, size):
+    data = encoded(size, image_format)
+    assert len(data) < scan.MAX_UPLOAD_BYTES
+    decoded = []
+    real_load = ImageFile.ImageFile.load
+    monkeypatch.setattr(ImageFile.ImageFile, "load", lambda self: decoded.append(self.size) or real_load(self))
+    response = await staff.post("/api/scan", files={"file": ("big", data, "image/webp")})
+    assert response.status_code == 415 and response.json()["code"] == "image_too_large", response.text
+    assert decoded == [], "refused from the header, before a pixel was decoded"
+
+
+def test_jpeg_gets_the_larger_budget_as_it_decodes_at_reduced_scale():
+    scan.check_pixel_budget("JPEG", 8160, 6120)  # a 50 MP phone photo
+    for image_format in ("WEBP", "PNG", "TIFF"):
+        with pytest.raises(scan.UnsupportedImage):
+            scan.check_pixel_budget(image_format, 8160, 6120)
+    scan.check_pixel_budget("PNG", 4000, 3000)  # a 12 MP phone photo
+    scan.check_pixel_budget("WEBP", 2400, 1600)  # what a browser's canvas export would be
+
+
+def test_a_large_jpeg_is_decoded_at_a_fraction_of_its_size():
+    image = scan.open_image(encoded((6000, 4000), "JPEG"))
+    assert image.size == (3000, 2000) and image.mode == "L"
+    assert scan.open_image(encoded((8160, 6120), "JPEG")).size == (4080, 3060)
+
+
+async def test_decodes_per_worker_are_limited_however_many_photos_arrive(staff, monkeypatch):
+    running, peak = 0, 0
+
+    def slow_decode(data: bytes) -> str:
+        nonlocal running, peak
+        running += 1
+        peak = max(peak, running)
+        time.sleep(0.15)
+        running -= 1
+        return "VLG-LAP-007"
+
+    monkeypatch.setattr(scan, "decode_qr", slow_decode)
+    photo = photo_of("VLG-LAP-007")
+    responses = await asyncio.gather(*(
+        staff.post("/api/scan", files={"file": ("p.jpg", photo, "image/jpeg")}) for _ in range(6)))
+    assert [r.status_code for r in responses] == [200] * 6
+    assert peak == scan.CONCURRENT_DECODES

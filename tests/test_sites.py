@@ -57,6 +57,15 @@ async def test_closure_for_every_site_and_public_holidays_listed(admin, anon):
     assert ("2026-12-25", "public_holiday") in [(c["starts_on"], c["source"]) for c in listed]
 
 
+async def test_public_holidays_are_named_in_french(anon):
+    # The holidays package answers in English unless asked ("Christmas Day", "Labor Day").
+    listed = (await anon.get("/api/sites/vlg/closures", params={"from": "2026-05-01", "to": "2026-12-31"})).json()
+    names = {c["starts_on"]: c["reason"] for c in listed if c["source"] == "public_holiday"}
+    assert names["2026-12-25"] == "Noël"
+    assert names["2026-05-01"] == "Fête du Travail"
+    assert names["2026-11-11"] == "Armistice"
+
+
 async def test_closures_are_validated(admin, staff):
     assert_problem(await admin.post("/api/sites/vlg/closures", json={"starts_on": "2026-06-10", "ends_on": "2026-06-09"}),
                    400, "invalid_dates")

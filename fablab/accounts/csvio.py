@@ -7,7 +7,7 @@ import io
 from dataclasses import dataclass
 
 from fablab.errors import InvalidInput
-from fablab.web.spreadsheet import decode_upload, guess_delimiter, neutralise_cell, restore_cell
+from fablab.web.spreadsheet import decode_upload, guess_delimiter, neutralise_cell, restore_cell, write_csv  # noqa: F401 - tests import neutralise_cell from here
 
 IMPORT_COLUMNS = ("name", "login", "site", "cohort")
 REQUIRED_COLUMNS = ("name", "login")
@@ -53,16 +53,7 @@ def parse_cohort(raw: bytes) -> list[CohortRow]:
 
 def export_users(users: list[dict]) -> str:
     """users: dicts with the EXPORT_COLUMNS keys."""
-    buffer = io.StringIO()
-    # The BOM makes Excel read the file as UTF-8 (accents in names); csv readers skip it with utf-8-sig.
-    buffer.write("\ufeff")
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(EXPORT_COLUMNS)
-    for user in users:
-        cells = []
-        for column in EXPORT_COLUMNS:
-            value = user.get(column)
-            text = ("yes" if value else "no") if isinstance(value, bool) else str(value or "")
-            cells.append(neutralise_cell(text))
-        writer.writerow(cells)
-    return buffer.getvalue()
+    def text(value) -> str:
+        return ("yes" if value else "no") if isinstance(value, bool) else str(value or "")
+
+    return write_csv(EXPORT_COLUMNS, ([text(user.get(column)) for column in EXPORT_COLUMNS] for user in users))

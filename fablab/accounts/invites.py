@@ -18,7 +18,7 @@ MAX_TOKEN_LENGTH = 200
 INVITE_NOT_FOUND = "This invite link is unknown, already used or expired; ask the staff for a new one."
 
 LIVE_INVITE = """
-SELECT i.id, i.user_id, i.expires_at, u.name, u.login
+SELECT i.id, i.user_id, i.expires_at, u.name, u.login, u.role
 FROM invite i JOIN app_user u ON u.id = i.user_id
 WHERE i.token_hash = $1 AND i.used_at IS NULL AND i.revoked_at IS NULL AND i.expires_at > $2
 """
@@ -77,7 +77,7 @@ async def accept(*, token: str, password: str, session_hours: int, now: datetime
     """
     now = now or datetime.now(timezone.utc)
     invite = await _live(token, now)
-    check_new_password(password, login=invite["login"])
+    check_new_password(password, login=invite["login"], role=invite["role"], name=invite["name"])
     password_hash = await hash_new_password(password)
     async with DB.transaction():
         used = await db.fetchval(

@@ -11,13 +11,13 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
-from fablab.accounts import csvio, invites, passes, privacy, queries, service, throttle, users
+from fablab.accounts import csvio, invites, passes, privacy, queries, service, throttle, trainings, users
 from fablab.accounts.current import SESSION_COOKIE, CurrentUser
 from fablab.accounts.qr import qr_svg
 from fablab.accounts.schemas import (
     AcceptInviteIn, CertificationIn, CohortInviteOut, CohortInvitesIn, CohortInvitesOut, CreatedUserOut, ImportOut,
     InvitedUserOut, InviteInfoOut, InviteOut, LoginIn, PassHolderOut, PassOut, RetentionIn, RetentionOut, SitesIn,
-    TrainingOut, UserDetail, UserIn, UserListItem,
+    TrainingIn, TrainingOut, UserDetail, UserIn, UserListItem,
     UserOut, UserPatch,
 )
 from fablab.background import PeriodicJob
@@ -102,6 +102,11 @@ class AuthController(Controller):
     async def trainings(self) -> list[TrainingOut]:
         return [TrainingOut(**row) for row in await queries.trainings()]
 
+    @post("/trainings", guards=[admin_only], status_code=HTTP_201_CREATED)
+    async def create_training(self, data: JSONBody[TrainingIn]) -> TrainingOut:
+        """A new training (staff then grant it to learners, POST /api/users/{id}/certifications)."""
+        return TrainingOut(**await trainings.create_training(name=data.name, description=data.description))
+
 
 class InviteController(Controller):
     """Opened from the invite link on the learner's phone: the token is the credential."""
@@ -153,7 +158,7 @@ class UserController(Controller):
                      role: FromQuery[str | None] = None, q: FromQuery[str | None] = None) -> Response[str]:
         rows = await self._listing(request, site, role, q)
         name = f"comptes-{site or request.user.site or 'tous'}-{date.today().isoformat()}.csv"
-        return Response(csvio.export_users(rows), media_type="text/csv; charset=utf-8",
+        return Response(csvio.export_users(rows), media_type="text/csv",
                         headers=attachment(name))
 
     @post("/", guards=[staff_only], status_code=HTTP_201_CREATED)
@@ -215,6 +220,12 @@ class UserController(Controller):
     @post("/{user_id:int}/deactivate", guards=[staff_only], status_code=HTTP_200_OK)
     async def deactivate(self, request: Request, user_id: FromPath[int]) -> UserDetail:
         await users.deactivate(actor=request.user, user_id=user_id)
+        return await user_detail(user_id)
+
+    @post("/{user_id:int}/unlock", guards=[staff_only], status_code=HTTP_200_OK)
+    async def unlock(self, request: Request, user_id: FromPath[int]) -> UserDetail:
+        """Forget the account's failed sign-ins (the delay they imposed ends now)."""
+        await users.unlock(actor=request.user, user_id=user_id)
         return await user_detail(user_id)
 
     @post("/{user_id:int}/invite", guards=[staff_only], status_code=HTTP_201_CREATED)

@@ -11,6 +11,8 @@ from typing import Annotated, Literal
 
 import msgspec
 
+from fablab.moments import check_body
+
 Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
 Cohort = Annotated[str, msgspec.Meta(max_length=100)]
 # Logins are typed on phones: short, no spaces, case-insensitive (checked again in the service).
@@ -62,6 +64,8 @@ class UserDetail(UserListItem):
     created_at: datetime
     certifications: list[CertificationOut]
     invite_expires_at: datetime | None  # the pending invite, if any
+    # Seconds before the next sign-in attempt is allowed after wrong passwords (0: now); staff unlock.
+    login_wait_seconds: int = 0
 
 
 class InviteOut(msgspec.Struct):
@@ -150,9 +154,17 @@ class TrainingOut(msgspec.Struct):
     description: str
 
 
+class TrainingIn(msgspec.Struct, forbid_unknown_fields=True):
+    name: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+    description: Annotated[str, msgspec.Meta(max_length=2000)] = ""
+
+
 class CertificationIn(msgspec.Struct, forbid_unknown_fields=True):
     training_id: int
     expires_at: datetime | None = None
+
+    def __post_init__(self) -> None:
+        check_body(self, instants=("expires_at",))
 
 
 class RetentionIn(msgspec.Struct, forbid_unknown_fields=True):

@@ -7,27 +7,16 @@ from datetime import datetime, timedelta, timezone
 
 from fablab import db, scope
 from fablab.accounts import throttle
+from fablab.accounts.logins import lookup_form
 from fablab.accounts.passes import user_id_for_pass  # noqa: F401 - the inventory domain imports it from here
 from fablab.accounts.passwords import hash_password, verify_password
 from fablab.accounts.session_cache import SESSIONS
-from fablab.errors import DomainError, InvalidInput
+from fablab.accounts.strength import check_new_password  # noqa: F401 - invites import it from here
+from fablab.errors import DomainError
 from fablab.tokens import hash_token, new_token
-
-MIN_PASSWORD_LENGTH = 8
-MAX_PASSWORD_LENGTH = 128
-
 
 class InvalidCredentials(DomainError):
     status, code, title = 401, "invalid_credentials", "Wrong login or password"
-
-
-def check_new_password(password: str, *, login: str) -> None:
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise InvalidInput(f"The password needs at least {MIN_PASSWORD_LENGTH} characters.", code="weak_password")
-    if len(password) > MAX_PASSWORD_LENGTH:
-        raise InvalidInput(f"The password has at most {MAX_PASSWORD_LENGTH} characters.", code="weak_password")
-    if password.strip().lower() == login.strip().lower():
-        raise InvalidInput("The password must not be the login.", code="weak_password")
 
 
 async def hash_new_password(password: str) -> str:
@@ -52,10 +41,12 @@ async def login(*, login: str, password: str, address: str, session_hours: int) 
     X-Forwarded-For only); a header the client sets itself must not reset its count.
     """
     reserved = await throttle.reserve(login=login, address=address)
-    user = await db.fetchone(
+    stored_login = lookup_form(login)  # None: no account can have this login (İ, spaces, ...)
+    user = None if stored_login is None else await db.fetchone(
+        # Logins are stored folded; lower(login) only serves the unique index.
         "SELECT u.id, u.login, u.name, u.role, u.cohort, u.active, u.password_hash, s.slug AS site "
-        "FROM app_user u LEFT JOIN site s ON s.id = u.site_id WHERE lower(u.login) = lower($1)",
-        login.strip(),
+        "FROM app_user u LEFT JOIN site s ON s.id = u.site_id WHERE lower(u.login) = $1",
+        stored_login,
     )
     password_ok = await asyncio.to_thread(verify_password, user["password_hash"] if user else None, password)
     if user is None or not password_ok or not user["active"]:

@@ -2,8 +2,14 @@
 
 Each attempt first *reserves* a failure row for both keys, under an advisory lock per key, and
 only a successful login takes its reservation back. So concurrent guesses on several workers
-cannot slip past the limit between a count and an insert. Refused (429) attempts are not
+cannot slip past the rules between a count and an insert. Refused (429) attempts are not
 recorded, so a blocked attacker cannot push the unblocking time further away.
+
+An account is never locked (10 wrong passwords used to lock its owner out for 15 minutes, a
+weapon against anyone): after a few free failures, each one makes the next attempt wait twice as
+long, up to MAX_DELAY; a right password forgets them all, and staff can clear them at the desk
+(unlock). An address is refused only past ADDRESS_LIMIT failures in WINDOW: a class of 30 behind
+one NAT address, each with a few typos, stays well below it.
 """
 
 from __future__ import annotations
@@ -12,56 +18,77 @@ import math
 from datetime import datetime, timedelta, timezone
 
 from fablab import db
+from fablab.accounts.logins import fold
 from fablab.db import DB
 from fablab.errors import TooManyAttempts
 
+# Failures at one account that cost nothing: a learner mistyping on a phone.
+FREE_FAILURES = 5
+# After the free ones: 10 s, 20 s, 40 s... up to 15 minutes between two attempts.
+FIRST_DELAY = timedelta(seconds=10)
+MAX_DELAY = timedelta(minutes=15)
+# How long an account's failures count towards its delay (unless a success clears them first).
+ACCOUNT_WINDOW = timedelta(hours=24)
+# The address limit: 30 learners x 6 typos fit; one client guessing through many accounts does not.
 WINDOW = timedelta(minutes=15)
-# Guesses at one account; a learner mistyping on a phone stays well below it.
-ACCOUNT_LIMIT = 10
-# A whole classroom may share one public address (NAT), so the address gets more room; it
-# stops one client from guessing its way through many accounts.
-ADDRESS_LIMIT = 50
+ADDRESS_LIMIT = 200
 # Rows older than this are swept by the periodic job; nothing reads them.
 KEEP = timedelta(days=1)
 
 
 def account_key(login: str) -> str:
-    return "login:" + login.strip().lower()
+    return "login:" + fold(login)
 
 
 def address_key(address: str) -> str:
     return "addr:" + address
 
 
-async def _retry_after(key: str, limit: int, now: datetime) -> int:
-    # When the limit-th newest failure leaves the window, the key is below its limit again.
+def delay_after(failures: int) -> timedelta:
+    """How long after its latest failure an account with this many failures waits."""
+    if failures < FREE_FAILURES:
+        return timedelta(0)
+    doublings = min(failures - FREE_FAILURES, 20)  # 2**20 x 10 s is far past MAX_DELAY already
+    return min(FIRST_DELAY * 2 ** doublings, MAX_DELAY)
+
+
+def _seconds(delta: timedelta) -> int:
+    return max(1, math.ceil(delta.total_seconds()))
+
+
+async def _address_retry_after(key: str, now: datetime) -> int:
+    # When the limit-th newest failure leaves the window, the address is below its limit again.
     at = await db.fetchval(
         "SELECT at FROM login_attempt WHERE key = $1 AND at > $2 ORDER BY at DESC OFFSET $3 LIMIT 1",
-        key, now - WINDOW, limit - 1,
+        key, now - WINDOW, ADDRESS_LIMIT - 1,
     )
-    if at is None:
-        return 1
-    return max(1, math.ceil((at + WINDOW - now).total_seconds()))
+    return 1 if at is None else _seconds(at + WINDOW - now)
 
 
 async def reserve(*, login: str, address: str, now: datetime | None = None) -> list[int]:
     """Record a failure for the account and the address, or raise TooManyAttempts; returns row ids."""
     now = now or datetime.now(timezone.utc)
-    limits = {account_key(login): ACCOUNT_LIMIT, address_key(address): ADDRESS_LIMIT}
+    account, client = account_key(login), address_key(address)
     async with DB.transaction():
-        for key in sorted(limits):  # one lock order everywhere: no deadlock between workers
+        for key in sorted((account, client)):  # one lock order everywhere: no deadlock between workers
             await db.fetch("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", key)
-        for key, limit in limits.items():
-            failures = await db.fetchval(
-                "SELECT count(*) FROM login_attempt WHERE key = $1 AND at > $2", key, now - WINDOW)
-            if failures >= limit:
+        state = await db.fetchone(
+            "SELECT count(*) AS failures, max(at) AS latest FROM login_attempt WHERE key = $1 AND at > $2",
+            account, now - ACCOUNT_WINDOW)
+        if state["failures"]:
+            wait = state["latest"] + delay_after(state["failures"]) - now
+            if wait > timedelta(0):
                 raise TooManyAttempts(
-                    "Too many failed logins; wait before trying again.",
-                    retry_after=await _retry_after(key, limit, now),
-                )
+                    "Several wrong passwords for this account: wait a moment before trying again, "
+                    "or ask the staff at the desk to unlock it.", retry_after=_seconds(wait), scope="account")
+        failures = await db.fetchval(
+            "SELECT count(*) FROM login_attempt WHERE key = $1 AND at > $2", client, now - WINDOW)
+        if failures >= ADDRESS_LIMIT:
+            raise TooManyAttempts("Too many failed logins from this network; wait before trying again.",
+                                  retry_after=await _address_retry_after(client, now), scope="address")
         rows = await db.fetch(
             "INSERT INTO login_attempt (key, at) SELECT unnest($1::text[]), $2 RETURNING id",
-            list(limits), now,
+            [account, client], now,
         )
     return [row["id"] for row in rows]
 
@@ -70,6 +97,24 @@ async def succeeded(*, login: str, reserved: list[int]) -> None:
     """A right password: take back this attempt's reservation and forget the account's failures."""
     await db.fetch(
         "DELETE FROM login_attempt WHERE id = ANY($1::bigint[]) OR key = $2", reserved, account_key(login))
+
+
+async def unlock(login: str) -> int:
+    """Staff at the desk, the learner's pass in hand: the account's failures are forgotten."""
+    rows = await db.fetch("DELETE FROM login_attempt WHERE key = $1 RETURNING id", account_key(login))
+    return len(rows)
+
+
+async def account_wait(login: str, now: datetime | None = None) -> int:
+    """Seconds before the account may try again (0: now); what the desk screen shows."""
+    now = now or datetime.now(timezone.utc)
+    state = await db.fetchone(
+        "SELECT count(*) AS failures, max(at) AS latest FROM login_attempt WHERE key = $1 AND at > $2",
+        account_key(login), now - ACCOUNT_WINDOW)
+    if not state["failures"]:
+        return 0
+    wait = state["latest"] + delay_after(state["failures"]) - now
+    return _seconds(wait) if wait > timedelta(0) else 0
 
 
 async def sweep(now: datetime | None = None) -> int:

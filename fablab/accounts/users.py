@@ -8,14 +8,14 @@ grants a staff account its sites.
 
 from __future__ import annotations
 
-import re
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
 import asyncpg
 
 from fablab import db, scope
-from fablab.accounts import invites, queries
+from fablab.accounts import invites, queries, throttle
+from fablab.accounts.logins import normalise_login
 from fablab.accounts.service import end_all_sessions
 from fablab.accounts.session_cache import SESSIONS
 from fablab.db import DB
@@ -23,10 +23,6 @@ from fablab.errors import DomainError, Forbidden, InvalidInput, NotFound
 
 if TYPE_CHECKING:
     from fablab.accounts.current import CurrentUser
-
-# Lower-case letters, digits, dot, dash, underscore: easy to type on a phone keyboard.
-LOGIN_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
-
 
 def can_view(actor: CurrentUser, target: dict) -> bool:
     """Whether the account exists as far as the actor can tell (staff accounts are the admins' business)."""
@@ -41,16 +37,6 @@ def can_manage(actor: CurrentUser, target: dict) -> bool:
 
 def visible_roles(actor: CurrentUser) -> tuple[str, ...]:
     return ("learner", "staff", "admin") if actor.is_admin else ("learner",)
-
-
-def normalise_login(login: str) -> str:
-    login = login.strip().lower()
-    if not LOGIN_PATTERN.match(login):
-        raise InvalidInput(
-            "A login has 2 to 64 characters: letters, digits, '.', '-' or '_', starting with a letter or digit.",
-            code="invalid_login",
-        )
-    return login
 
 
 async def target(actor: CurrentUser, user_id: int, *, manage: bool) -> dict:
@@ -70,6 +56,7 @@ async def detail(user_id: int) -> dict:
     row["certifications"] = await queries.certifications(user_id)
     row["sites"] = await scope.site_slugs(user_id, row["role"])
     row["invite_expires_at"] = await invites.pending_expiry(user_id)
+    row["login_wait_seconds"] = await throttle.account_wait(row["login"])
     return row
 
 
@@ -150,6 +137,13 @@ async def _cut_off(user_id: int) -> None:
     await db.fetch("UPDATE feed_token SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL", user_id)
     await db.fetch("UPDATE waitlist_entry SET status = 'removed', resolved_at = now(), skip_reason = 'inactive_user' "
                    "WHERE user_id = $1 AND status = 'waiting'", user_id)
+
+
+async def unlock(*, actor: CurrentUser, user_id: int) -> None:
+    """Staff of the learner's site (the learner at the desk with their pass): sign-in attempts
+    work again at once, whatever wrong passwords were tried before."""
+    row = await target(actor, user_id, manage=True)
+    await throttle.unlock(row["login"])
 
 
 async def new_invite(*, actor: CurrentUser, user_id: int) -> tuple[str, datetime]:

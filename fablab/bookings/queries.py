@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 
 from fablab import db
+from fablab.accounts.logins import fold
 from fablab.bookings.defaults import DEFAULT_POLICIES
 from fablab.bookings.rules import KINDS, Policy, SiteCalendar, local_moment
 from fablab.errors import InvalidInput, NotFound
@@ -53,6 +54,25 @@ async def closures(site_id: int, first: date, last: date) -> list[dict]:
         "ORDER BY c.starts_on, c.id",
         site_id, first, last,
     )
+
+
+# Confirmed bookings of a site (or of every site, $1 NULL) that overlap the whole local days
+# [$2, $3]: what a closure of those days hits. Raw: the day bounds are in each site's time zone.
+CLOSURE_IMPACT = """
+SELECT b.id, r.tag AS resource, r.name AS resource_name, b.kind, s.slug AS site, b.starts_at, b.ends_at,
+       b.user_id, u.name AS user_name, u.login AS user_login
+FROM booking b JOIN resource r ON r.id = b.resource_id JOIN site s ON s.id = b.site_id
+LEFT JOIN app_user u ON u.id = b.user_id
+WHERE ($1::int IS NULL OR b.site_id = $1) AND b.status = 'confirmed'
+  AND b.starts_at < (($3::date + 1)::timestamp AT TIME ZONE s.timezone)
+  AND b.ends_at > ($2::date::timestamp AT TIME ZONE s.timezone)
+ORDER BY b.starts_at, b.id
+LIMIT $4
+"""
+
+
+async def closure_impact(site_id: int | None, first: date, last: date, limit: int) -> list[dict]:
+    return await db.fetch(CLOSURE_IMPACT, site_id, first, last, limit)
 
 
 @functools.lru_cache(maxsize=256)
@@ -317,7 +337,7 @@ BOOKING_SELECT = """
 SELECT b.id, r.tag AS resource, r.name AS resource_name, s.slug AS site, b.site_id, b.kind,
        b.user_id, u.login AS user_login, u.name AS user_name, b.created_by_id,
        b.starts_at, b.ends_at, b.status, b.purpose, b.sequence, b.created_at, b.updated_at,
-       b.checked_out_at, b.returned_at, b.cancelled_at, b.no_show_at, b.series_id, b.cancel_reason
+       b.checked_out_at, b.returned_at, b.cancelled_at, b.no_show_at, b.series_id, b.cancel_reason, b.cancel_note
 FROM booking b JOIN resource r ON r.id = b.resource_id JOIN site s ON s.id = b.site_id
 LEFT JOIN app_user u ON u.id = b.user_id
 """
@@ -329,6 +349,7 @@ def booking_out(row: dict) -> dict:
         "created_at", "updated_at", "checked_out_at", "returned_at", "cancelled_at", "no_show_at", "series_id")}
     # Set when the system cancelled it: the item was retired or lost (the app says so).
     out["cancel_reason"] = row.get("cancel_reason")
+    out["cancel_note"] = row.get("cancel_note") or ""
     out["user"] = (None if row["user_id"] is None
                    else {"id": row["user_id"], "login": row["user_login"], "name": row["user_name"]})
     return out
@@ -454,7 +475,8 @@ async def user_id_for_ref(ref: int | str) -> int:
     if isinstance(ref, int):
         user_id = await db.fetchval("SELECT id FROM app_user WHERE id = $1 AND active", ref)
     else:
-        user_id = await db.fetchval("SELECT id FROM app_user WHERE lower(login) = lower($1) AND active", ref.strip())
+        # Logins are stored folded (accounts.logins); lower(login) only serves the unique index.
+        user_id = await db.fetchval("SELECT id FROM app_user WHERE lower(login) = $1 AND active", fold(ref))
     if user_id is None:
         raise NotFound(f"No active user {ref!r}.", code="unknown_user")
     return user_id

@@ -12,7 +12,7 @@ from litestar import Controller, Request, delete, get, patch, post, put
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
-from fablab import scope
+from fablab import moments, scope
 from fablab.background import PeriodicJob
 from fablab.bookings import queries, series, service
 from fablab.bookings.availability import availability
@@ -36,27 +36,21 @@ def site_out(site: dict) -> dict:
 
 
 def parse_day(text: str | None, name: str) -> date | None:
-    if text is None:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise InvalidInput(f"{name} must be a date such as 2026-03-12.", code="invalid_date") from None
+    return None if text is None else moments.parse_day(text, name)
 
 
 def parse_bound(text: str | None, tz: ZoneInfo, name: str) -> datetime | None:
     """A date (midnight, site time) or an RFC 3339 instant with its offset."""
-    if text is None:
-        return None
-    if len(text) == 10:
-        return datetime.combine(parse_day(text, name), time(0), tz)
-    try:
-        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        raise InvalidInput(f"{name} must be a date or an RFC 3339 time.", code="invalid_date") from None
-    if moment.tzinfo is None:
-        raise InvalidInput(f"{name} needs an offset (RFC 3339).", code="naive_timestamp")
-    return moment
+    return None if text is None else moments.parse_day_or_instant(text, tz, name)[0]
+
+
+def closure_hit_out(row: dict) -> dict:
+    return {
+        "id": row["id"], "resource": row["resource"], "resource_name": row["resource_name"], "kind": row["kind"],
+        "site": row["site"], "starts_at": row["starts_at"], "ends_at": row["ends_at"],
+        "user": None if row["user_id"] is None else {"id": row["user_id"], "name": row["user_name"],
+                                                     "login": row["user_login"]},
+    }
 
 
 def _check_period(start: datetime, end: datetime) -> None:
@@ -101,10 +95,25 @@ class SiteController(Controller):
         ]
         return sorted(stored + public_holidays, key=lambda row: (row["starts_on"], row["source"]))
 
+    @get("/sites/{slug:str}/closures/impact", guards=[admin_only], cache=False)
+    async def closure_impact(
+        self, slug: FromPath[str],
+        since: Annotated[str, QueryParameter(name="from")],
+        until: Annotated[str, QueryParameter(name="to")],
+        all_sites: FromQuery[bool] = False,
+    ) -> dict:
+        """The confirmed bookings a closure of the days [from, to] would hit, with their learners."""
+        first, last = parse_day(since, "from"), parse_day(until, "to")
+        rows = await service.closure_impact(slug=slug, starts_on=first, ends_on=last, all_sites=all_sites)
+        return {"from": first, "to": last, "count": len(rows), "bookings": [closure_hit_out(row) for row in rows]}
+
     @post("/sites/{slug:str}/closures", guards=[admin_only], status_code=HTTP_201_CREATED)
     async def add_closure(self, slug: FromPath[str], data: JSONBody[ClosureIn]) -> dict:
+        """With `cancel_bookings`, the confirmed bookings of those days are cancelled and their
+        learners told (by e-mail when SMTP is configured, and in their booking list)."""
         return await service.add_closure(slug=slug, starts_on=data.starts_on, ends_on=data.ends_on,
-                                         reason=data.reason, all_sites=data.all_sites)
+                                         reason=data.reason, all_sites=data.all_sites,
+                                         cancel_bookings=data.cancel_bookings)
 
     @delete("/closures/{closure_id:int}", guards=[admin_only], status_code=HTTP_204_NO_CONTENT)
     async def delete_closure(self, closure_id: FromPath[int]) -> None:

@@ -115,7 +115,7 @@ def local_moment(day: date, at: time, tz: ZoneInfo) -> datetime:
 
 
 def holiday_dates(years: range | list[int], country: str = "FR") -> dict[date, str]:
-    """French public holidays, closures by default (DESIGN.md §2)."""
+    """French public holidays, closures by default (DESIGN.md §2), named in French ("Noël")."""
     merged: dict[date, str] = {}
     for year in years:
         merged.update(_holidays_of_year(country, year))
@@ -125,7 +125,8 @@ def holiday_dates(years: range | list[int], country: str = "FR") -> dict[date, s
 @functools.lru_cache(maxsize=64)
 def _holidays_of_year(country: str, year: int) -> dict[date, str]:
     # The holidays package computes each year afresh (Easter and all); a year's list never changes.
-    return dict(holidays.country_holidays(country, years=[year]).items())
+    # The package names holidays in English unless asked: the app and the calendars speak French.
+    return dict(holidays.country_holidays(country, years=[year], language="fr").items())
 
 
 @dataclass(frozen=True)

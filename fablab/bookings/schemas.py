@@ -7,6 +7,8 @@ from typing import Annotated, Literal
 
 import msgspec
 
+from fablab.moments import check_body
+
 ShortText = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
 Minutes = Annotated[int, msgspec.Meta(ge=0, le=100_000)]
 
@@ -24,6 +26,9 @@ class BookingIn(msgspec.Struct, forbid_unknown_fields=True):
     # Staff only: book outside the policy (never outside the no-overlap rule).
     override_policy: bool = False
 
+    def __post_init__(self) -> None:
+        check_body(self, instants=("starts_at", "ends_at"))
+
 
 class SitePatch(msgspec.Struct, forbid_unknown_fields=True):
     name: ShortText | msgspec.UnsetType = msgspec.UNSET
@@ -39,6 +44,11 @@ class ClosureIn(msgspec.Struct, forbid_unknown_fields=True):
     ends_on: date
     reason: Annotated[str, msgspec.Meta(max_length=500)] = ""
     all_sites: bool = False
+    # Cancel the confirmed bookings of those days (their learners are told).
+    cancel_bookings: bool = False
+
+    def __post_init__(self) -> None:
+        check_body(self, days=("starts_on", "ends_on"))
 
 
 class PolicyIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -80,6 +90,9 @@ class SeriesIn(msgspec.Struct, forbid_unknown_fields=True):
     # Plan and report only: nothing is created.
     dry_run: bool = False
 
+    def __post_init__(self) -> None:
+        check_body(self, days=("first_day", "until"))
+
 
 class CancelIn(msgspec.Struct, forbid_unknown_fields=True):
     scope: Scope = "this"
@@ -96,6 +109,9 @@ class BookingEdit(msgspec.Struct, forbid_unknown_fields=True):
     # Move past the booking rules (never past the no-overlap rule, nor into the past or years away).
     override_policy: bool = False
 
+    def __post_init__(self) -> None:
+        check_body(self, instants=("starts_at", "ends_at"))
+
 
 class WaitlistIn(msgspec.Struct, forbid_unknown_fields=True):
     """Wait for a unit (resource) or any unit of a kind at a site, for a whole day or a slot."""
@@ -106,3 +122,6 @@ class WaitlistIn(msgspec.Struct, forbid_unknown_fields=True):
     starts_at: datetime | None = None
     ends_at: datetime | None = None
     user: int | ShortText | None = None
+
+    def __post_init__(self) -> None:
+        check_body(self, instants=("starts_at", "ends_at"), days=("day",))

@@ -126,8 +126,9 @@ async def _holder_text(resource_id: int, starts_at: datetime, ends_at: datetime)
     holder = await db.fetchone(HOLDER, resource_id, starts_at, ends_at)
     if holder is None:
         return "Déjà réservé."
-    who = holder["name"] or "—"
-    return f"Déjà réservé (réservation {holder['id']}, {who}{', ' + holder['purpose'] if holder['purpose'] else ''})."
+    # Who and why, in words: the booking's id means nothing to the person reading the report.
+    details = ", ".join(part for part in (holder["name"], holder["purpose"]) if part)
+    return f"Déjà réservé ({details})." if details else "Déjà réservé."
 
 
 async def _book_unit(occurrence: Occurrence, unit: dict, buffer: timedelta, common: tuple) -> bool:

@@ -432,23 +432,55 @@ async def update_site(*, slug: str, changes: dict) -> dict:
     return await queries.require_site(slug)
 
 
-async def add_closure(*, slug: str, starts_on: date, ends_on: date, reason: str, all_sites: bool) -> dict:
+# A closure lasts at most a year; the bookings it lists and may cancel are bounded too.
+MAX_CLOSURE_DAYS = 366
+MAX_CLOSURE_IMPACT = 500
+
+# Cancels the listed bookings that are still confirmed, in id order (rows locked one way only), as
+# the system: cancel_reason says why, cancel_note what the learner is told. No waitlist offer:
+# the site is closed, nobody may have those slots.
+CANCEL_FOR_CLOSURE = """
+UPDATE booking SET status = 'cancelled', cancelled_at = $2, sequence = sequence + 1, updated_at = now(),
+       cancel_reason = 'closure', cancel_note = $3
+WHERE id IN (SELECT id FROM booking WHERE id = ANY($1::bigint[]) AND status = 'confirmed' ORDER BY id
+             FOR NO KEY UPDATE)
+RETURNING id
+"""
+
+
+def _check_closure_days(starts_on: date, ends_on: date) -> None:
     if ends_on < starts_on:
         raise InvalidInput("ends_on must not be before starts_on.", code="invalid_dates")
-    if (ends_on - starts_on).days > 366:
+    if (ends_on - starts_on).days > MAX_CLOSURE_DAYS:
         raise InvalidInput("A closure lasts at most a year.", code="invalid_dates")
+
+
+async def closure_impact(*, slug: str, starts_on: date, ends_on: date, all_sites: bool) -> list[dict]:
+    """The confirmed bookings a closure of those days would hit (the admin sees whom to tell)."""
+    _check_closure_days(starts_on, ends_on)
     site = await queries.require_site(slug)
-    row = await db.fetchone(
-        "INSERT INTO closure (site_id, starts_on, ends_on, reason) VALUES ($1, $2, $3, $4) "
-        "RETURNING id, starts_on, ends_on, reason",
-        None if all_sites else site["id"], starts_on, ends_on, reason)
-    # Bookings already made for those days stay; staff see how many to call.
-    affected = await db.fetchval(
-        "SELECT count(*) FROM booking b JOIN site s ON s.id = b.site_id "
-        "WHERE ($1::int IS NULL OR b.site_id = $1) AND b.status = 'confirmed' "
-        "AND (b.starts_at AT TIME ZONE s.timezone)::date <= $3 AND (b.ends_at AT TIME ZONE s.timezone)::date >= $2",
-        None if all_sites else site["id"], starts_on, ends_on)
-    return {**row, "site": None if all_sites else site["slug"], "affected_bookings": affected}
+    return await queries.closure_impact(None if all_sites else site["id"], starts_on, ends_on, MAX_CLOSURE_IMPACT)
+
+
+async def add_closure(*, slug: str, starts_on: date, ends_on: date, reason: str, all_sites: bool,
+                      cancel_bookings: bool = False, now: datetime | None = None) -> dict:
+    """A closure of whole days. With cancel_bookings, the confirmed bookings it hits are cancelled
+    in the same transaction and their learners told (reminders send "booking_withdrawn" once);
+    without, they stay and `affected_bookings` says how many the staff must call."""
+    _check_closure_days(starts_on, ends_on)
+    now = now or _now()
+    site = await queries.require_site(slug)
+    site_id = None if all_sites else site["id"]
+    async with DB.transaction():
+        row = await db.fetchone(
+            "INSERT INTO closure (site_id, starts_on, ends_on, reason) VALUES ($1, $2, $3, $4) "
+            "RETURNING id, starts_on, ends_on, reason", site_id, starts_on, ends_on, reason)
+        hit = await queries.closure_impact(site_id, starts_on, ends_on, MAX_CLOSURE_IMPACT)
+        cancelled = []
+        if cancel_bookings and hit:
+            cancelled = [r["id"] for r in await db.fetch(CANCEL_FOR_CLOSURE, [b["id"] for b in hit], now, reason)]
+    return {**row, "site": None if all_sites else site["slug"],
+            "affected_bookings": len(hit) - len(cancelled), "cancelled_bookings": sorted(cancelled)}
 
 
 async def delete_closure(closure_id: int) -> None:

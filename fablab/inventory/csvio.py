@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from fablab.errors import InvalidInput
 from fablab.inventory.tags import KINDS, TAG_PATTERN
-from fablab.web.spreadsheet import decode_upload, guess_delimiter, neutralise_cell, restore_cell
+from fablab.web.spreadsheet import decode_upload, guess_delimiter, neutralise_cell, restore_cell, write_csv  # noqa: F401 - tests import neutralise_cell from here
 
 STATUSES = ("available", "maintenance", "lost", "retired")
 # Kind-specific details flattened to columns, so the file is editable in a spreadsheet.
@@ -34,16 +34,12 @@ def details_to_cells(details: dict) -> dict[str, str]:
 
 def export_csv(resources: list[dict]) -> str:
     """resources: dicts with tag, name, kind, site (slug), status, notes, details."""
-    buffer = io.StringIO()
-    # The BOM makes Excel read the file as UTF-8 (accents in names); csv readers skip it with utf-8-sig.
-    buffer.write("\ufeff")
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
+    rows = []
     for item in resources:
         cells = {key: str(item.get(key) or "") for key in COLUMNS[:6]}
         cells.update(details_to_cells(item.get("details") or {}))
-        writer.writerow([neutralise_cell(cells[column]) for column in COLUMNS])
-    return buffer.getvalue()
+        rows.append([cells[column] for column in COLUMNS])
+    return write_csv(COLUMNS, rows)
 
 
 @dataclass

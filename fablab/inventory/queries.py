@@ -6,6 +6,7 @@ import json
 from datetime import datetime
 
 from fablab import db
+from fablab.accounts.logins import fold
 from fablab.errors import NotFound
 
 RESOURCE_COLUMNS = """
@@ -236,7 +237,8 @@ async def user_by_ref(ref: int | str) -> dict | None:
     if isinstance(ref, int):
         return await db.fetchone("SELECT id, login, name, role, site_id FROM app_user WHERE id = $1 AND active", ref)
     return await db.fetchone(
-        "SELECT id, login, name, role, site_id FROM app_user WHERE lower(login) = lower($1) AND active", ref,
+        # Logins are stored folded (accounts.logins); lower(login) only serves the unique index.
+        "SELECT id, login, name, role, site_id FROM app_user WHERE lower(login) = $1 AND active", fold(ref),
     )
 
 

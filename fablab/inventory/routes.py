@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, timezone
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo
 
@@ -15,7 +15,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody, MultipartBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
-from fablab import scope
+from fablab import moments, scope
 from fablab.errors import InvalidInput
 from fablab.guards import public, signed_in, staff_only
 from fablab.inventory import audits, custody, labels, qr, queries, resolution, scan, service
@@ -26,6 +26,8 @@ from fablab.settings import Settings
 from fablab.web.download import attachment
 
 MAX_CSV_BYTES = 2 * 1024 * 1024
+# Photo decodes in this worker at once (memory stays bounded however many phones send at once).
+decode_slots = asyncio.Semaphore(scan.CONCURRENT_DECODES)
 DEFAULT_TZ = "Europe/Paris"
 
 
@@ -56,19 +58,7 @@ def now_utc() -> datetime:
 
 def parse_moment(text: str, tz: ZoneInfo, name: str) -> tuple[datetime, datetime]:
     """A day (`2026-03-12`, in the site's time zone) or an instant (RFC 3339) as a [start, end] span."""
-    try:
-        if len(text) == 10:
-            day = date.fromisoformat(text)
-            start = datetime.combine(day, time(0), tz)
-            return start.astimezone(timezone.utc), (start + timedelta(days=1)).astimezone(timezone.utc)
-        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        raise InvalidInput(f"{name} must be a date (2026-03-12) or a date and time (RFC 3339).",
-                           code="invalid_date") from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=tz)
-    moment = moment.astimezone(timezone.utc)
-    return moment, moment
+    return moments.parse_day_or_instant(text, tz, name)
 
 
 def user_ref(text: str) -> int | str:
@@ -113,7 +103,7 @@ class ResourceController(Controller):
         site_ids = await scope.listed_sites(request.user, site)
         rows = await queries.list_resources(site_ids=site_ids, kind=kind, status=status, limit=100_000)
         name = f"inventaire-{site or 'tous'}-{date.today().isoformat()}.csv"
-        return Response(export_csv(rows), media_type="text/csv; charset=utf-8",
+        return Response(export_csv(rows), media_type="text/csv",
                         headers=attachment(name))
 
     @post("/import", guards=[staff_only], status_code=HTTP_200_OK)
@@ -203,7 +193,7 @@ class LabelController(Controller):
             pdf = await asyncio.to_thread(labels.render_pdf, items, offset=offset)
             return Response(pdf, media_type="application/pdf",
                             headers=attachment("etiquettes.pdf", inline=True))
-        return Response(labels.render_html(items, offset=offset), media_type="text/html; charset=utf-8")
+        return Response(labels.render_html(items, offset=offset), media_type="text/html")
 
 
 class TagController(Controller):
@@ -320,7 +310,8 @@ class ScanController(Controller):
             content = await data.file.read(scan.MAX_UPLOAD_BYTES + 1)
         finally:
             await data.file.close()  # a spooled temporary file is deleted on close
-        text = await asyncio.to_thread(scan.decode_qr, content)
+        async with decode_slots:
+            text = await asyncio.to_thread(scan.decode_qr, content)
         return {"text": text, "tag": tag_from_scanned_text(text)}
 
 

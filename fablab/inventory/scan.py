@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import io
 import warnings
 
@@ -14,10 +16,34 @@ MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 # Formats phones and browsers produce. Pillow identifies them by their bytes, not by the name
 # or the Content-Type the client claims. SVG is refused: it is a document that can carry scripts.
 ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF", "BMP", "TIFF", "MPO"}
-# A 5 MB file can still claim huge dimensions (decompression bomb); 50 MP covers phone cameras.
+# A 5 MB file can claim huge dimensions (a 103 KB WebP of 7000 x 7000 px cost 700 MB): the header
+# says the size, and it is checked before a pixel is decoded. JPEG (what phone cameras write)
+# decodes at a reduced scale (Image.draft), so even a 50 MP photo costs about 13 MB. Other formats
+# decode whole, at a cost per pixel measured with Pillow 13 (peak RSS of a load and a convert to
+# grey): WebP about 16 bytes (libwebp's RGBA frame and its copies), the others at most 5.
 MAX_PIXELS = 50_000_000
+SCALED_FORMATS = {"JPEG", "MPO"}
+BYTES_PER_PIXEL = {"WEBP": 16}
+DEFAULT_BYTES_PER_PIXEL = 5
+# What one whole decode may cost: a 12 MP PNG, a 4 MP WebP.
+MAX_DECODE_BYTES = 64 * 1024 * 1024
 # Decoding at this size keeps memory and time low and still reads a label filling a tenth of the photo.
 DECODE_LONG_SIDE = 2400
+# Decodes at once per worker, each a core's worth of work and up to ~60 MB: more requests wait.
+CONCURRENT_DECODES = 2
+
+
+def _malloc_trim():
+    """glibc's malloc_trim, or a no-op elsewhere. Each decoding thread frees its tens of MB into
+    its own malloc arena, which glibc keeps: without a trim a worker's RSS only ever grows."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        return libc.malloc_trim
+    except (OSError, AttributeError):
+        return lambda _pad: 0
+
+
+release_freed_memory = _malloc_trim()
 
 
 class UnsupportedImage(DomainError):
@@ -37,6 +63,29 @@ def _looks_like_svg_or_markup(head: bytes) -> bool:
     return start.startswith((b"<?xml", b"<svg", b"<!doctype", b"<html")) or b"<svg" in head[:1024].lower()
 
 
+def pixel_budget(image_format: str) -> int:
+    if image_format in SCALED_FORMATS:
+        return MAX_PIXELS
+    return MAX_DECODE_BYTES // BYTES_PER_PIXEL.get(image_format, DEFAULT_BYTES_PER_PIXEL)
+
+
+def check_pixel_budget(image_format: str, width: int, height: int) -> None:
+    budget = pixel_budget(image_format)
+    if width * height > budget:
+        raise UnsupportedImage(
+            f"The image has too many pixels ({width} x {height}); send a photo of at most "
+            f"{budget / 1_000_000:.0f} megapixels in {image_format}.", code="image_too_large")
+
+
+def draft_box(width: int, height: int) -> tuple[int, int]:
+    """The smallest size the JPEG decoder may scale to: the long side at DECODE_LONG_SIDE, in
+    proportion (a square box would keep a 6000 x 4000 photo at full size, its short side being short)."""
+    long_side = max(width, height, 1)
+    if long_side <= DECODE_LONG_SIDE:
+        return width, height
+    return max(1, width * DECODE_LONG_SIDE // long_side), max(1, height * DECODE_LONG_SIDE // long_side)
+
+
 def open_image(data: bytes) -> Image.Image:
     """The uploaded bytes as a Pillow image, or a 413/415 problem."""
     if len(data) > MAX_UPLOAD_BYTES:
@@ -49,14 +98,13 @@ def open_image(data: bytes) -> Image.Image:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(io.BytesIO(data))
+            image = Image.open(io.BytesIO(data))  # reads the header only
             if image.format not in ACCEPTED_FORMATS:
                 raise UnsupportedImage(f"{image.format} images are not accepted; send a JPEG, PNG or WebP.")
-            if image.width * image.height > MAX_PIXELS:
-                raise UnsupportedImage("The image has too many pixels.", code="image_too_large")
+            check_pixel_budget(image.format, image.width, image.height)
             image.verify()  # structural check; the image must be reopened afterwards
         image = Image.open(io.BytesIO(data))
-        image.draft("L", (DECODE_LONG_SIDE, DECODE_LONG_SIDE))  # JPEG: decode at reduced scale
+        image.draft("L", draft_box(image.width, image.height))  # JPEG: decode at reduced scale
         image.load()
     except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise UnsupportedImage("The file is not an image we can read; send a JPEG, PNG or WebP photo.") from None
@@ -67,10 +115,17 @@ def open_image(data: bytes) -> Image.Image:
 
 def decode_qr(data: bytes) -> str:
     """The text of the first QR code found in the image; CPU-bound, run it in a thread."""
+    try:
+        return _decode_qr(data)
+    finally:
+        release_freed_memory(0)
+
+
+def _decode_qr(data: bytes) -> str:
     image = open_image(data)
-    image = image.convert("L")
+    image = image.convert("L")  # the colour original is dropped here: one copy at a time
     if max(image.size) > DECODE_LONG_SIDE:
-        image.thumbnail((DECODE_LONG_SIDE, DECODE_LONG_SIDE))
+        image.thumbnail((DECODE_LONG_SIDE, DECODE_LONG_SIDE))  # reduce() first, then a light resample
     found = zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)
     if not found:
         raise NoCodeFound("No QR code found in the photo; try closer, with more light.")

@@ -7,6 +7,8 @@ from typing import Annotated, Literal
 
 import msgspec
 
+from fablab.moments import check_body
+
 Kind = Literal["laptop", "printer_3d", "room"]
 Status = Literal["available", "maintenance", "lost", "retired"]
 Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
@@ -44,6 +46,9 @@ class CheckoutIn(msgspec.Struct, forbid_unknown_fields=True):
     note: Text = ""
     # Check everything and say who would get the item until when, then change nothing (200).
     dry_run: bool = False
+
+    def __post_init__(self) -> None:
+        check_body(self, instants=("due_at",))
 
 
 class CheckinIn(msgspec.Struct, forbid_unknown_fields=True):

@@ -41,6 +41,12 @@ def subject_and_body(reminder: Reminder) -> tuple[str, str]:
         body = (f"{greeting}Une place s'est libérée et la liste d'attente vous l'a donnée :\n\n  {item}\n"
                 f"  Fablab de {b['site_name']}\n  du {start}\n  au {end}\n\nC'est une réservation comme les "
                 "autres : si vous n'en avez plus besoin, annulez-la dans l'application pour la personne suivante.")
+    elif reminder.kind == "booking_withdrawn" and b.get("cancel_reason") == "closure":
+        subject = f"Réservation annulée : le fablab de {b['site_name']} sera fermé"
+        why = f" ({b['cancel_note']})" if b.get("cancel_note") else ""
+        body = (f"{greeting}Le fablab de {b['site_name']} sera fermé{why} : votre réservation est annulée.\n\n"
+                f"  {item}\n  du {start}\n  au {end}\n\nVous pouvez réserver un autre jour dans l'application. "
+                "Toutes nos excuses pour ce changement.")
     elif reminder.kind == "booking_withdrawn":
         why = "a été perdu" if b.get("cancel_reason") == "resource_lost" else "a été retiré du prêt"
         subject = f"Réservation annulée : {b['resource_name']} n'est plus disponible"

@@ -54,9 +54,9 @@ WHERE ($1::int IS NULL OR b.site_id = $1) AND w.status = 'booked' AND w.resolved
 ORDER BY w.resolved_at, b.id
 """
 
-# Bookings the system cancelled lately because their item was retired or lost.
+# Bookings the system cancelled lately: their item was retired or lost, or the site closes.
 WITHDRAWN_CANDIDATES = f"""
-SELECT b.cancelled_at, b.cancel_reason, {BOOKING_FIELDS} FROM booking b {BOOKING_JOINS}
+SELECT b.cancelled_at, b.cancel_reason, b.cancel_note, {BOOKING_FIELDS} FROM booking b {BOOKING_JOINS}
 WHERE ($1::int IS NULL OR b.site_id = $1) AND b.status = 'cancelled' AND b.cancel_reason IS NOT NULL
   AND b.cancelled_at > $2::timestamptz - interval '1 day' AND b.cancelled_at <= $3 AND b.ends_at > $2
 ORDER BY b.cancelled_at, b.id

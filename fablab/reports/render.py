@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from fablab.web.spreadsheet import neutralise_cell
+from fablab.web.spreadsheet import write_csv
 
 TABLES = ("kinds", "resources", "overdue", "heatmap")
 FIGURES = ("bookings", "booked_hours", "booked_open_hours", "open_hours", "utilisation",
@@ -55,15 +53,7 @@ def _text(value: object) -> str:
 
 def to_csv(report: dict, name: str) -> str:
     columns, rows = table(report, name)
-    buffer = io.StringIO()
-    # The BOM makes Excel read UTF-8 (accented names); a resource or user name starting with "="
-    # would otherwise run as a formula in the spreadsheet (CSV injection).
-    buffer.write("\ufeff")
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(columns)
-    for row in rows:
-        writer.writerow([neutralise_cell(_text(cell)) for cell in row])
-    return buffer.getvalue()
+    return write_csv(columns, ([_text(cell) for cell in row] for row in rows))
 
 
 def _percent(value: float | None) -> str:

@@ -49,7 +49,7 @@ class ReportController(Controller):
         if format == "json":
             return Response(report)
         name = f"rapport-{site_row['slug']}-{table}-{report['from']}-{report['to']}.csv"
-        return Response(render.to_csv(report, table), media_type="text/csv; charset=utf-8",
+        return Response(render.to_csv(report, table), media_type="text/csv",
                         headers=attachment(name))
 
 

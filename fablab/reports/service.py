@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from fablab import scope
+from fablab import moments, scope
 from fablab.accounts.current import CurrentUser
 from fablab.bookings.queries import calendar_for, require_site
 from fablab.bookings.rules import KINDS
@@ -29,10 +29,7 @@ async def site_for(actor: CurrentUser, slug: str | None) -> dict:
 
 
 def parse_day(raw: str, name: str) -> date:
-    try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        raise InvalidInput(f"{name} must be a date such as 2026-11-01, got {raw[:40]!r}.", code="invalid_date") from None
+    return moments.parse_day(raw, name)
 
 
 def parse_period(raw_from: str | None, raw_to: str | None, today: date) -> tuple[date, date]:

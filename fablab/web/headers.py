@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
+# One policy everywhere, /schema included: its viewer is served from our own files
+# (fablab.web.schema_viewer), so nothing needs another host or an inline script.
 CSP = (
     "default-src 'self'; img-src 'self' data: blob:; style-src 'self'; script-src 'self'; "
     "connect-src 'self'; media-src 'self' blob:; object-src 'none'; base-uri 'self'; "
     "form-action 'self'; frame-ancestors 'none'"
 )
-# The OpenAPI viewers load their scripts from a CDN; everything else stays 'self'.
-SCHEMA_CSP = "default-src 'self' https: 'unsafe-inline'; img-src 'self' data: https:; frame-ancestors 'none'"
+CSP_BYTES = CSP.encode()
 
 BASE_HEADERS = [
     (b"x-content-type-options", b"nosniff"),
@@ -27,8 +28,6 @@ def security_headers_middleware(hsts: bool):
             if scope["type"] != "http":
                 await app(scope, receive, send)
                 return
-            csp = SCHEMA_CSP if scope["path"].startswith("/schema") else CSP
-
             async def send_with_headers(message: Message) -> None:
                 if message["type"] == "http.response.start":
                     headers = list(message.get("headers", []))
@@ -37,7 +36,7 @@ def security_headers_middleware(hsts: bool):
                         if name not in present:
                             headers.append((name, value))
                     if b"content-security-policy" not in present:
-                        headers.append((b"content-security-policy", csp.encode()))
+                        headers.append((b"content-security-policy", CSP_BYTES))
                     if hsts:
                         headers.append((b"strict-transport-security", b"max-age=31536000"))
                     message = {**message, "headers": headers}

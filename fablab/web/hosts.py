@@ -1,4 +1,4 @@
-"""Refuse requests whose Host header is not ours (port ignored), with a problem response."""
+"""Refuse requests whose Host header is not ours (port ignored), or that send several, with a problem response."""
 
 from __future__ import annotations
 
@@ -10,6 +10,19 @@ BODY = json.dumps({
     "type": "about:blank", "title": "Unknown host", "status": 400,
     "detail": "This server does not answer for that host name.", "code": "invalid_host",
 }).encode()
+# Two Host headers: a proxy may route on the first while we checked the last (issue 16).
+SEVERAL_BODY = json.dumps({
+    "type": "about:blank", "title": "Several Host headers", "status": 400,
+    "detail": "A request names one host only.", "code": "invalid_host",
+}).encode()
+
+
+def problem_400(body: bytes):
+    start = {"type": "http.response.start", "status": 400, "headers": [
+        (b"content-type", b"application/problem+json"),
+        (b"content-length", str(len(body)).encode()),
+    ]}
+    return start, {"type": "http.response.body", "body": body}
 
 
 def host_name(raw: str) -> str:
@@ -30,14 +43,15 @@ def allowed_hosts_middleware(allowed: tuple[str, ...]):
     def factory(app: ASGIApp) -> ASGIApp:
         async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
             if scope["type"] in ("http", "websocket"):
-                headers = dict(scope.get("headers", []))
-                host = host_name(headers.get(b"host", b"").decode("latin-1"))
-                if not is_allowed(host):
-                    await send({"type": "http.response.start", "status": 400, "headers": [
-                        (b"content-type", b"application/problem+json"),
-                        (b"content-length", str(len(BODY)).encode()),
-                    ]})
-                    await send({"type": "http.response.body", "body": BODY})
+                hosts = [value for name, value in scope.get("headers", []) if name.lower() == b"host"]
+                refusal = None
+                if len(hosts) > 1:
+                    refusal = SEVERAL_BODY
+                elif not is_allowed(host_name((hosts[0] if hosts else b"").decode("latin-1"))):
+                    refusal = BODY
+                if refusal is not None:
+                    for message in problem_400(refusal):
+                        await send(message)
                     return
             await app(scope, receive, send)
 

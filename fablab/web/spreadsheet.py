@@ -2,22 +2,52 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import re
+from collections.abc import Iterable
+
 from fablab.errors import InvalidInput
 
 # A cell starting with one of these is run as a formula by spreadsheets (CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# ... and so is one that follows a separator: a spreadsheet that splits the cell there (French
+# Excel on ";", others on "," or tabs) turns `Bob;=cmd|' /C calc'!A0` into a formula cell.
+FORMULA_AFTER_SEPARATOR = re.compile(r"[,;\t\r\n]\s*[=+\-@]")
+
+
+def _dangerous(value: str) -> bool:
+    return value.startswith(FORMULA_STARTS) or FORMULA_AFTER_SEPARATOR.search(value) is not None
+
+
+def _needs_prefix(value: str) -> bool:
+    # A text that already starts with apostrophes before something dangerous gets one more, so
+    # that restore_cell gives back exactly what was exported.
+    return _dangerous(value) or (value.startswith("'") and _dangerous(value.lstrip("'")))
 
 
 def neutralise_cell(value: str) -> str:
     """Prefix formula-like text with an apostrophe, which spreadsheets show as plain text."""
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
+    return "'" + value if _needs_prefix(value) else value
 
 
 def restore_cell(value: str) -> str:
     """Undo neutralise_cell, so an exported file imports back unchanged."""
-    if value.startswith("'") and value[1:].startswith(FORMULA_STARTS):
+    if value.startswith("'") and _needs_prefix(value[1:]):
         return value[1:]
     return value
+
+
+def write_csv(columns: Iterable[str], rows: Iterable[Iterable[str]]) -> str:
+    """The one way our CSV files are written: every cell quoted (a separator inside a cell never
+    splits it) and neutralised; a BOM so that Excel reads UTF-8 (accents in names); CRLF lines."""
+    buffer = io.StringIO()
+    buffer.write("\ufeff")
+    writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_ALL)
+    writer.writerow(list(columns))
+    for row in rows:
+        writer.writerow([neutralise_cell(cell) for cell in row])
+    return buffer.getvalue()
 
 
 def decode_upload(raw: bytes) -> str:

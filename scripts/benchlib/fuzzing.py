@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import requests
 import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
@@ -24,6 +25,47 @@ ROLES = {"anonymous": None, "learner": "learner1", "staff": "staff.vlg", "admin"
 CHECKS = [not_a_server_error, response_schema_conformance]
 # Signing out would turn the rest of the role's run into an anonymous one.
 SESSION_ENDING = {("POST", "/api/auth/logout")}
+
+
+# Values that once gave 500s (issue 16): years at the ends of Python's range, the far offsets,
+# naive instants, impossible years. Put in every date-like query parameter and body field.
+HOSTILE_DATES = [
+    "9999-12-31", "0001-01-01", "9999-01-01", "10000-01-01", "2026-02-30",
+    "9999-12-31T23:59:59+00:00", "9999-12-31T09:00:00-14:00", "0001-01-01T00:00:00+14:00",
+    "2026-12-15T10:00:00", "2026-12-15T10:00:00Z", "2026-12-15T10:00:00\u0000",
+]
+DATE_NAMES = {"from", "to", "at", "date", "starts_at", "ends_at", "due_at", "starts_on", "ends_on",
+              "first_day", "until", "expires_at"}
+# Deeper than the app accepts (32), shallow enough for the client's own JSON encoder.
+HOSTILE_DEPTHS = st.integers(min_value=33, max_value=600)
+
+
+def _nested(depth: int) -> list:
+    value: list = []
+    for _ in range(depth - 1):
+        value = [value]
+    return value
+
+
+def hostile_cases(operation, base_strategy):
+    """Valid cases of the operation with hostile dates put in, or with the JSON body replaced by a
+    deeply nested one: a third mode next to schemathesis' positive and negative ones."""
+    query_names = {parameter.name for parameter in getattr(operation, "query", [])} & DATE_NAMES
+
+    @st.composite
+    def cases(draw):
+        case = draw(base_strategy)
+        if case.body is not None and draw(st.booleans()):
+            case.body = _nested(draw(HOSTILE_DEPTHS))
+            return case
+        if query_names:
+            case.query = {**(case.query or {}), **{name: draw(st.sampled_from(HOSTILE_DATES)) for name in query_names}}
+        if isinstance(case.body, dict):
+            for name in set(case.body) & DATE_NAMES:
+                case.body[name] = draw(st.sampled_from(HOSTILE_DATES))
+        return case
+
+    return cases()
 
 
 @dataclass
@@ -53,12 +95,20 @@ def operations(base: str) -> list:
     return [result.ok() for result in schema.get_all_operations()]
 
 
-def fuzz_operation(base: str, operation, session: requests.Session, mode: GenerationMode, max_examples: int) -> str | None:
+# The third mode next to schemathesis' own: valid requests with hostile dates or deep JSON.
+HOSTILE = "hostile"
+
+
+def fuzz_operation(base: str, operation, session: requests.Session, mode, max_examples: int) -> str | None:
     """None when every example passed, else the first failure's report."""
+    if mode == HOSTILE:
+        strategy = hostile_cases(operation, operation.as_strategy(generation_mode=GenerationMode.POSITIVE))
+    else:
+        strategy = operation.as_strategy(generation_mode=mode)
 
     @settings(max_examples=max_examples, deadline=None, database=None, derandomize=False,
               suppress_health_check=list(HealthCheck), phases=[Phase.explicit, Phase.generate], report_multiple_bugs=False)
-    @given(case=operation.as_strategy(generation_mode=mode))
+    @given(case=strategy)
     def run(case) -> None:
         response = case.call(base_url=base, session=session, timeout=20)
         case.validate_response(response, checks=CHECKS)
@@ -73,7 +123,7 @@ def fuzz_operation(base: str, operation, session: requests.Session, mode: Genera
 
 
 def fuzz(base: str, *, roles: dict[str, str | None] = ROLES, max_examples: int = 5, budget_s: float = 60,
-         modes=(GenerationMode.POSITIVE, GenerationMode.NEGATIVE), progress=None) -> tuple[list[Finding], int]:
+         modes=(GenerationMode.POSITIVE, GenerationMode.NEGATIVE, HOSTILE), progress=None) -> tuple[list[Finding], int]:
     """Fuzz every operation as every role until the budget is spent; returns (findings, runs done)."""
     deadline = time.monotonic() + budget_s
     sessions = {role: role_session(base, login) for role, login in roles.items()}
@@ -88,7 +138,7 @@ def fuzz(base: str, *, roles: dict[str, str | None] = ROLES, max_examples: int =
                 message = fuzz_operation(base, operation, session, mode, max_examples)
                 runs += 1
                 if message is not None:
-                    findings.append(Finding(role, f"{operation.method.upper()} {operation.path}", mode.value, message))
+                    findings.append(Finding(role, f"{operation.method.upper()} {operation.path}", getattr(mode, "value", mode), message))
                     if progress:
                         progress(findings[-1])
     return findings, runs

@@ -64,6 +64,12 @@ export const patch = (path, body) => api("PATCH", path, body);
 // What to tell the person: the French (or English) sentence for the problem's code.
 export function errorMessage(error) {
   if (!(error instanceof ApiError)) return t("errors.unexpected");
+  // A problem may name a `reason` (weak_password) or a `scope` (too_many_attempts): the sentence for
+  // that case when there is one, filled with the problem's own fields.
+  const variant = error.body && (error.body.reason || error.body.scope);
+  if (variant && has(`errors.${error.code}_${variant}`)) {
+    return t(`errors.${error.code}_${variant}`, {...error.body, wait: waitText(error.body.retry_after)});
+  }
   if (has(`errors.${error.code}`)) return t(`errors.${error.code}`);
   if (error.status === 401) return t("errors.not_authenticated");
   if (error.status === 403) return t("errors.forbidden");
@@ -72,6 +78,12 @@ export function errorMessage(error) {
   if (error.status === 422 || error.status === 400) return t("errors.invalid_input");
   if (error.status >= 500) return t("errors.server");
   return t("errors.unexpected");
+}
+
+// "45 s", "3 min": how long to wait, from a number of seconds.
+export function waitText(seconds) {
+  const s = Math.max(1, Math.ceil(Number(seconds) || 1));
+  return s < 60 ? `${s} s` : `${Math.ceil(s / 60)} min`;
 }
 
 export function query(params) {

@@ -24,6 +24,13 @@ const ROUTES = [
   ["series", "series", "staff"],
   ["waitlist", "waitlist", "staff"],
   ["admin", "admin", "admin"],
+  ["reports", "reports", "staff"],
+  ["admin/sites", "admin-sites", "admin"],
+  ["admin/sites/:slug", "admin-sites", "admin"],
+  ["admin/policies", "admin-policies", "admin"],
+  ["admin/trainings", "admin-trainings", "admin"],
+  ["admin/staff", "admin-staff", "admin"],
+  ["admin/closures", "admin-closures", "admin"],
 ];
 
 const main = () => document.getElementById("main");

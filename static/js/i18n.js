@@ -41,9 +41,14 @@ function lookup(source, key) {
 }
 
 // t("book.free", {n: 3}) → "3 libres"; a missing English string falls back to French, then the key.
+// A value ending in a full stop ("Sofia M.") swallows the sentence's own: never "Sofia M..".
 export function t(key, params = {}) {
   let text = lookup(dict, key);
   if (typeof text !== "string") text = lookup(fr, key);
   if (typeof text !== "string") return key;
-  return text.replace(/\{(\w+)\}/g, (_, name) => (name in params ? String(params[name]) : `{${name}}`));
+  return text.replace(/\{(\w+)\}(\.?)/g, (whole, name, stop) => {
+    if (!(name in params)) return whole;
+    const value = String(params[name]);
+    return value.endsWith(".") ? value : value + stop;
+  });
 }

@@ -1,5 +1,5 @@
 // Learners of my site: find, create (with the invite QR), import a CSV, invite again, deactivate, trainings.
-import {ApiError, api, errorMessage, get, post, query} from "/js/api.js";
+import {ApiError, api, errorMessage, get, post, query, waitText} from "/js/api.js";
 import {confirmButton, field, h, notice, replace, select} from "/js/dom.js";
 import {t} from "/js/i18n.js";
 import {inviteCard, keepImportedSheet} from "/js/invite-card.js";
@@ -96,6 +96,17 @@ export async function render(root, ctx) {
         const trainingSelect = select(grantable.map((tr) => [String(tr.id), tr.name]));
         replace(details,
           h("p", {class: "item-sub"}, full.activated ? t("learners.activated") : t("learners.not_activated")),
+          full.login_wait_seconds > 0 ? h("div", {class: "security-locked"},
+            h("p", {}, t("security.locked", {wait: waitText(full.login_wait_seconds)})),
+            h("button", {type: "button", onclick: async () => {
+              try {
+                await post(`/api/users/${person.id}/unlock`);
+                ctx.toast(t("security.unlocked", {name: full.name}));
+                open();
+              } catch (error) {
+                replace(messages, notice(errorMessage(error)));
+              }
+            }}, t("security.unlock"))) : null,
           h("h3", {}, t("learners.trainings")),
           full.certifications.length ? h("ul", {}, full.certifications.map((c) => h("li", {}, c.training, c.expired ? ` (${t("learners.expired")})` : "", " ",
             confirmButton(t("learners.revoke"), t("learners.revoke_confirm"), async () => {

@@ -6,9 +6,12 @@ import json
 import re
 import shutil
 import subprocess
+from datetime import date
 from pathlib import Path
 
 import pytest
+
+from tests.e2e.wording import COGNATES, words
 
 ROOT = Path(__file__).resolve().parents[2]
 STATIC = ROOT / "static"
@@ -41,6 +44,14 @@ def dictionaries() -> dict[str, dict[str, str]]:
 def test_french_and_english_have_the_same_strings(dictionaries):
     assert set(dictionaries["fr"]) == set(dictionaries["en"])
     assert all(text.strip() for text in dictionaries["fr"].values())
+
+
+def test_no_english_word_in_the_french_dictionary(dictionaries):
+    """A French string may share a word with English only if French readers write it too
+    (wording.COGNATES): catches an English string copied into fr.js, shown or not."""
+    english = set().union(*(words(text) for text in dictionaries["en"].values()))
+    found = {key: sorted((words(text) & english) - COGNATES) for key, text in dictionaries["fr"].items()}
+    assert {key: shared for key, shared in found.items() if shared} == {}
 
 
 def test_every_string_the_code_asks_for_is_in_the_dictionary(dictionaries):
@@ -87,3 +98,86 @@ def test_icons_and_manifest():
     for icon in manifest["icons"]:
         with Image.open(STATIC / icon["src"].lstrip("/")) as image:
             assert f"{image.width}x{image.height}" == icon["sizes"]
+
+
+def imports_of(module: str) -> set[str]:
+    """The modules `module` (a path under static/, like "/js/app.js") imports statically, and theirs."""
+    seen, todo = set(), [module]
+    while todo:
+        current = todo.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        text = (STATIC / current.lstrip("/")).read_text()
+        todo += re.findall(r'^import\s[^;]*?from\s+"(/[^"]+\.js)"', text, re.M)
+        todo += re.findall(r'^import\s+"(/[^"]+\.js)"', text, re.M)
+    return seen
+
+
+def test_the_first_screen_modules_are_all_preloaded():
+    """Without a preload each module is found only once the one importing it has arrived: five
+    round trips before the login form on a phone with 400 ms of latency (issue 15)."""
+    html = (STATIC / "index.html").read_text()
+    preloaded = set(re.findall(r'<link rel="modulepreload" href="([^"]+)">', html))
+    first_screen = imports_of("/js/app.js") | imports_of("/screens/login.js")
+    assert "/i18n/fr.js" in first_screen and "/screens/login.js" in first_screen
+    assert sorted(first_screen - preloaded) == []
+    assert sorted(preloaded - first_screen) == [], "a preload the first screen does not need costs bytes"
+
+
+def run_app_modules(tmp_path: Path, script: str):
+    """Run `script` (an ES module that may import "/js/...") in node on a copy of static/ whose
+    absolute imports point into the copy; returns what the script printed, as JSON."""
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node is not installed")
+    root = tmp_path / "static"
+    shutil.copytree(STATIC, root)
+    for source in root.rglob("*.js"):
+        source.write_text(source.read_text().replace('from "/', f'from "file://{root}/'))
+    script = script.replace('from "/', f'from "file://{root}/')
+    result = subprocess.run([node, "--input-type=module", "-e", script], capture_output=True, text=True,
+                            check=True, env={"TZ": "UTC", "PATH": "/usr/bin:/bin"})
+    return json.loads(result.stdout)
+
+
+def test_dates_read_as_people_write_them(tmp_path):
+    """format.js is the one place dates are written: "25 déc. 2031", never ISO text or seconds."""
+    year = date.today().year
+    shown = run_app_modules(tmp_path, f"""
+        import * as fmt from "/js/format.js";
+        console.log(JSON.stringify({{
+          date: fmt.date("2031-12-25"),
+          dateOfInstant: fmt.date("2031-12-25T23:30:00Z"),
+          range: fmt.dateRange("2031-12-24", "2032-01-02"),
+          oneDayRange: fmt.dateRange("2031-05-01", "2031-05-01"),
+          thisYear: fmt.dayLabel("{year}-06-03"),
+          otherYear: fmt.dayLabel("2031-06-03"),
+          span: fmt.span("{year}-06-03T07:00:00Z", "{year}-06-03T16:00:00Z"),
+          moment: fmt.moment("{year}-06-03T16:00:00Z"),
+          site: fmt.siteName("vlg", [{{slug: "vlg", name: "Villeneuve-la-Garenne"}}]),
+        }}));
+    """)
+    assert shown["date"] == "25 déc. 2031"
+    assert shown["dateOfInstant"] == "26 déc. 2031"  # 00:30 in Paris
+    assert shown["range"] == "24 déc. 2031 – 2 janv. 2032"
+    assert shown["oneDayRange"] == "1 mai 2031"
+    assert re.fullmatch(r"[a-z]{3}\. 3 juin", shown["thisYear"])
+    assert re.fullmatch(r"mar\. 3 juin 2031", shown["otherYear"])
+    assert re.fullmatch(r"[a-z]{3}\. 3 juin · 09:00 – 18:00", shown["span"])
+    assert re.fullmatch(r"[a-z]{3}\. 3 juin 18:00", shown["moment"])
+    assert shown["site"] == "Villeneuve-la-Garenne"
+
+
+def test_an_abbreviated_name_ends_a_sentence_with_one_full_stop(tmp_path):
+    shown = run_app_modules(tmp_path, """
+        import {t} from "/js/i18n.js";
+        console.log(JSON.stringify([
+          t("learners.deactivated", {name: "Sofia M."}),
+          t("tag.status_changed", {status: "Prêté à Sofia M."}),
+          t("tag.status_changed", {status: "En maintenance"}),
+          t("book.waiting", {n: 2}),
+        ]));
+    """)
+    assert shown == ["Sofia M. est désactivé·e.", "État : Prêté à Sofia M.", "État : En maintenance.",
+                     "Vous êtes sur la liste d’attente, position 2. Si une place se libère, elle sera réservée pour vous."]

@@ -103,7 +103,7 @@ def test_staff_see_the_queue_and_the_learner_is_told_when_a_place_frees(phone_fa
         assert no_horizontal_scroll(page)
         assert serious_violations(page) == []
         desk.shot("72-listes-attente-equipe")
-        laptops.get_by_role("button", name="Promouvoir").click()
+        laptops.get_by_role("button", name="Lui réserver une place").click()
         page.get_by_role("alert").filter(has_text="Rien de libre").wait_for()
         assert [r["status"] for r in waitlist_rows(database_url)] == ["waiting"]
 

@@ -1,0 +1,117 @@
+// Booking rules (admin): a site's rules for each kind, and a unit's own rules that override them.
+import {api, get, query} from "/js/api.js";
+import {backToHub, messageArea} from "/js/admin-kit.js";
+import {confirmButton, field, h, replace, select} from "/js/dom.js";
+import * as fmt from "/js/format.js";
+import {t} from "/js/i18n.js";
+import {policyForm} from "/js/policy-form.js";
+
+const KINDS = ["laptop", "printer_3d", "room"];
+// The rules a kind starts with when nothing is stored (as the server's defaults).
+const FALLBACK = {unit: "minutes", slot_minutes: 30, min_length: 30, max_length: 240, max_days_ahead: 14, buffer_minutes: 0,
+  may_end_after_closing: false, checkout_grace_minutes: 30, max_active_bookings: null, max_hours_per_week: null, training_id: null};
+
+async function kindPanel(site, kind, trainings, messages) {
+  const [policies, units] = await Promise.all([get(`/api/policies${query({site})}`), get(`/api/resources${query({site, kind})}`)]);
+  const ofKind = policies.filter((p) => p.kind === kind);
+  // The kind's rules as saved last: a unit's own rules start from them.
+  let general = ofKind.find((p) => !p.resource) || FALLBACK;
+  const overrides = new Map(ofKind.filter((p) => p.resource).map((p) => [p.resource, p]));
+  const panel = h("div", {});
+
+  const siteForm = policyForm(general, trainings, {
+    submitLabel: t("admin2.policy.save_kind"),
+    onSubmit: async (body, problem) => {
+      if (problem) return messages.fail(problem);
+      try {
+        await api("PUT", `/api/policies/${site}/${kind}`, body);
+        general = body;
+        messages.say(t("admin2.policy.saved_kind", {kind: fmt.kindLabel(kind)}));
+        showUnit();
+      } catch (error) {
+        messages.fail(error);
+      }
+    },
+  });
+
+  // One unit's own rules.
+  const unitSelect = select([["", t("admin2.policy.pick_unit")], ...units.map((u) => [u.tag,
+    overrides.has(u.tag) ? t("admin2.policy.unit_with_rules", {name: u.name}) : u.name])]);
+  const unitBox = h("div", {});
+  // The unit's name in the list says whether it has rules of its own.
+  function markUnit(tag) {
+    const option = [...unitSelect.options].find((o) => o.value === tag);
+    const name = units.find((u) => u.tag === tag).name;
+    option.textContent = overrides.has(tag) ? t("admin2.policy.unit_with_rules", {name}) : name;
+  }
+  function showUnit() {
+    const tag = unitSelect.value;
+    if (!tag) return replace(unitBox);
+    const own = overrides.get(tag);
+    const name = units.find((u) => u.tag === tag).name;
+    const remove = own ? confirmButton(t("admin2.policy.remove_unit"), t("admin2.policy.remove_unit_confirm"), async () => {
+      try {
+        await api("DELETE", `/api/resources/${encodeURIComponent(tag)}/policy`);
+        overrides.delete(tag);
+        markUnit(tag);
+        messages.say(t("admin2.policy.removed_unit", {name}));
+        showUnit();
+      } catch (error) {
+        messages.fail(error);
+      }
+    }, {class: "danger"}) : null;
+    const form = policyForm(own || general, trainings, {
+      submitLabel: t(own ? "admin2.policy.save_unit" : "admin2.policy.create_unit"), extra: remove,
+      onSubmit: async (body, problem) => {
+        if (problem) return messages.fail(problem);
+        try {
+          await api("PUT", `/api/resources/${encodeURIComponent(tag)}/policy`, body);
+          overrides.set(tag, {...body, resource: tag});
+          markUnit(tag);
+          messages.say(t("admin2.policy.saved_unit", {name}));
+          showUnit();
+        } catch (error) {
+          messages.fail(error);
+        }
+      },
+    });
+    replace(unitBox, h("p", {class: "hint"}, t(own ? "admin2.policy.unit_has_rules" : "admin2.policy.unit_follows_kind", {name})), form.element);
+  }
+  unitSelect.addEventListener("change", showUnit);
+
+  replace(panel,
+    h("section", {class: "card", "aria-labelledby": "h-pol-kind"},
+      h("h2", {id: "h-pol-kind"}, t("admin2.policy.kind_rules", {kind: fmt.kindLabel(kind)})), siteForm.element),
+    h("section", {class: "card", "aria-labelledby": "h-pol-unit"},
+      h("h2", {id: "h-pol-unit"}, t("admin2.policy.unit_rules")), h("p", {class: "hint"}, t("admin2.policy.unit_rules_hint")),
+      field(t("admin2.policy.unit_label"), unitSelect), unitBox));
+  return panel;
+}
+
+export async function render(root, ctx) {
+  const messages = messageArea();
+  const [sites, trainings] = await Promise.all([get("/api/sites"), get("/api/trainings")]);
+  const site = sites.some((s) => s.slug === ctx.query.get("site")) ? ctx.query.get("site") : sites[0].slug;
+  const kind = KINDS.includes(ctx.query.get("kind")) ? ctx.query.get("kind") : "laptop";
+  const siteSelect = select(sites.map((s) => [s.slug, s.name]), {value: site});
+  const kindSelect = select(KINDS.map((k) => [k, fmt.kindLabel(k)]), {value: kind});
+  const panel = h("div", {"aria-live": "polite"});
+  let shown = 0;
+  // The rules of the chosen site and kind, in place; an answer to an older choice is dropped.
+  async function show() {
+    const mine = ++shown;
+    messages.clear();
+    try {
+      const content = await kindPanel(siteSelect.value, kindSelect.value, trainings, messages);
+      if (mine === shown) replace(panel, content);
+    } catch (error) {
+      if (mine === shown) messages.fail(error);
+    }
+  }
+  siteSelect.addEventListener("change", show);
+  kindSelect.addEventListener("change", show);
+  replace(panel, await kindPanel(site, kind, trainings, messages));
+  root.append(backToHub(), h("h1", {}, t("admin2.policy.title")),
+    h("div", {class: "card"}, field(t("admin.site"), siteSelect), field(t("admin2.policy.kind"), kindSelect)),
+    messages.box, panel);
+}
