@@ -405,6 +405,9 @@ def test_payloads_are_small_and_say_what_where_when():
     assert staff.url == "/t/VLG-LAP-007" and "Inès" in staff.body
     closed = payload.notification_for(reminder("booking_withdrawn", cancel_reason="closure"), "fr", NOW)
     assert closed.title == "Réservation annulée : fablab de Pantin fermé"
+    noted = payload.notification_for(reminder("booking_withdrawn", cancel_reason="closure", cancel_note="Dégât des eaux"),
+                                     "fr", NOW)
+    assert noted.body == "Dégât des eaux : Ordinateur portable 7, mer. 25 nov. à 14:00."
     assert payload.notification_for(reminder("booking_start"), "fr", NOW).ttl_seconds == 30 * 60
     assert payload.notification_for(reminder("booking_start", resource_name="x" * 500), "fr", NOW).title.endswith("…")
 

@@ -89,8 +89,10 @@ def texts(reminder: Reminder, lang: str) -> tuple[str, str]:
             return ((f"Booking cancelled by the fablab team", f"{item}, fablab {site}, {start}.") if en else
                     ("Réservation annulée par l'équipe du fablab", f"{item}, fablab de {site}, {start}."))
         if reason == "closure":
-            return ((f"Booking cancelled: fablab {site} closed", f"{item}, {start}.") if en else
-                    (f"Réservation annulée : fablab de {site} fermé", f"{item}, {start}."))
+            # The closure's own words ("Dégât des eaux") in front, as the learner's list shows them.
+            note = f"{b['cancel_note']} : " if b.get("cancel_note") else ""
+            return ((f"Booking cancelled: fablab {site} closed", f"{note}{item}, {start}.") if en else
+                    (f"Réservation annulée : fablab de {site} fermé", f"{note}{item}, {start}."))
         return ((f"Booking cancelled: {item} unavailable", f"{item}, fablab {site}, {start}.") if en else
                 (f"Réservation annulée : {item} indisponible", f"{item}, fablab de {site}, {start}."))
     return ((f"{item}", f"Fablab {site}, {start}.") if en else (f"{item}", f"Fablab de {site}, {start}."))
