@@ -65,12 +65,12 @@ async function turnOff() {
 }
 
 // Is this phone subscribed for the signed-in user? A phone whose session changed (a new sign-in)
-// is linked again to this session, so that signing out here stops it.
+// is linked again to this session, so that signing out here stops it; a new language is passed on.
 async function serverKnows(subscription) {
   if (!subscription || Notification.permission !== "granted") return false;
   const mine = await api("GET", "/api/me/push-subscriptions");
   const found = mine.find((item) => item.endpoint === subscription.endpoint);
-  if (found && !found.this_device) {
+  if (found && (!found.this_device || found.lang !== lang())) {
     await api("POST", "/api/me/push-subscriptions", {...subscription.toJSON(), lang: lang()});
   }
   return Boolean(found);
