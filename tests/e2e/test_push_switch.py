@@ -207,3 +207,25 @@ def test_the_service_worker_shows_a_push_with_its_screen(phone_factory, live_ser
     shown = page.evaluate("navigator.serviceWorker.ready.then((r) => r.getNotifications()).then((all) => "
                           "all.map((n) => n.data && n.data.url))")
     assert shown == ["/"]
+
+
+def test_in_english_the_phone_gets_english_notifications(phone_factory, live_server, database_url, push_service):
+    device, subscription = push_service.phone("english")
+    phone = stubbed_phone(phone_factory, live_server, subscription)
+    page = phone.page
+    sign_in(phone, "learner5")
+    phone.goto("/#/pass")
+    page.get_by_label("Langue").select_option("en")
+    switch = page.get_by_role("switch", name="Get reminders on this phone")
+    switch.wait_for()
+    switch.click()
+    page.get_by_text("This phone gets your reminders.").wait_for()
+    rows = run_sql(database_url, "SELECT p.lang FROM push_subscription p JOIN app_user u ON u.id = p.user_id "
+                                 "WHERE u.login = 'learner5'")
+    assert [row["lang"] for row in rows] == ["en"]
+    page.get_by_role("button", name="Send a test notification").click()
+    page.get_by_text("Notification sent").wait_for()
+    assert [m["title"] for m in push_service.delivered_to(device.path)] == ["Fablab: notifications are on"]
+    assert no_horizontal_scroll(page)
+    phone.shot("push-05-english")
+    assert phone.errors() == []
