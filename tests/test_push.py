@@ -456,3 +456,23 @@ async def test_an_endpoint_no_longer_allowed_is_not_posted_to(learner, push_serv
     assert result["push"]["failed"] == 2 and push_service.posts == []
     assert (await learner.post("/api/me/push-subscriptions/test")).json() == {"sent": 0, "removed": 0, "failed": 1}
     assert push_service.posts == []
+
+
+async def test_a_place_freed_by_a_real_cancellation_reaches_the_first_in_line_once(
+        learner, staff, push_service):
+    """The whole path: every laptop taken, learner1 waits, the desk cancels one; the waitlist books it
+    for learner1 and the next run of the job tells their phone once (and the cancelled learner's
+    notice goes to nobody: they have no phone here)."""
+    from tests.test_waitlist import at, hold_all, join_for_laptop
+
+    held = await hold_all("laptop", at(9), at(18))
+    phone, subscription = push_service.phone("waiting")
+    await subscribe(learner, subscription)
+    assert (await join_for_laptop(learner)).status_code == 201
+    assert (await staff.post(f"/api/bookings/{held[3]}/cancel")).status_code == 200
+    assert push_service.posts == []  # nothing is sent from inside the request
+    first = await reminders.run_reminder_channels()
+    await reminders.run_reminder_channels()
+    [offer] = push_service.delivered_to(phone.path)
+    assert offer["title"] == OFFER_TITLE and offer["body"].startswith("Portable 04, fablab de Villeneuve-la-Garenne, ")
+    assert first["push"]["sent"] == 1 and push_service.problems == []
