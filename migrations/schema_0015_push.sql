@@ -37,6 +37,8 @@ CREATE TABLE push_delivery (
     CONSTRAINT push_delivery_retry_has_time CHECK (status <> 'retry' OR next_try_at IS NOT NULL)
 );
 CREATE INDEX push_delivery_subscription ON push_delivery (subscription_id);
+-- The job forgets deliveries older than a week (fablab/push/queries.py, PURGE_DELIVERIES).
+CREATE INDEX push_delivery_tried ON push_delivery (last_tried_at);
 
 -- Signing out (one phone, every phone, a deactivation) revokes sessions: the subscriptions made
 -- in them go too, whichever code path revoked them.

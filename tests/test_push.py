@@ -476,3 +476,17 @@ async def test_a_place_freed_by_a_real_cancellation_reaches_the_first_in_line_on
     [offer] = push_service.delivered_to(phone.path)
     assert offer["title"] == OFFER_TITLE and offer["body"].startswith("Portable 04, fablab de Villeneuve-la-Garenne, ")
     assert first["push"]["sent"] == 1 and push_service.problems == []
+
+
+async def test_my_data_lists_my_phones_and_old_deliveries_are_forgotten(learner, push_service, offer_and_reminder):
+    _, subscription = push_service.phone("a")
+    await subscribe(learner, subscription)
+    data = (await learner.get("/api/me/data")).json()
+    assert [p["endpoint"] for p in data["push_subscriptions"]] == [subscription["endpoint"]]
+    assert "p256dh" not in data["push_subscriptions"][0]
+    await reminders.run_reminder_channels(NOW)
+    assert await db.fetchval("SELECT count(*) FROM push_delivery") == 2
+    await service.deliver_due([], NOW + timedelta(days=6))
+    assert await db.fetchval("SELECT count(*) FROM push_delivery") == 2
+    await service.deliver_due([], NOW + timedelta(days=8))
+    assert await db.fetchval("SELECT count(*) FROM push_delivery") == 0

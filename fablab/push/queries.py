@@ -46,3 +46,8 @@ RETURNING id, attempts
 MARK_SENT = "UPDATE push_delivery SET status = 'sent', sent_at = $2, last_error = NULL WHERE id = $1"
 MARK_RETRY = "UPDATE push_delivery SET status = 'retry', next_try_at = $2, last_error = $3 WHERE id = $1"
 MARK_FAILED = "UPDATE push_delivery SET status = 'failed', last_error = $2 WHERE id = $1"
+
+# The sent-log only matters while an event can still be planned (three days at most, an overdue
+# loan's catch-up); older rows would only keep linking people to bookings after anonymisation.
+KEEP_DELIVERIES_DAYS = 7
+PURGE_DELIVERIES = "DELETE FROM push_delivery WHERE last_tried_at < $1::timestamptz - make_interval(days => $2)"

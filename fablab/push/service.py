@@ -139,6 +139,7 @@ async def deliver_due(due: list[Reminder], now: datetime | None = None,
     """The push channel of the reminders job: every due reminder to each phone of its recipient."""
     now = now or utc_now()
     counts = {"sent": 0, "skipped": 0, "removed": 0, "retry": 0, "failed": 0}
+    await db.fetch(queries.PURGE_DELIVERIES, now, queries.KEEP_DELIVERIES_DAYS)
     if not due:
         return counts
     rows = await db.fetch(queries.SUBSCRIPTIONS_OF_USERS, sorted({r.recipient.id for r in due}))
