@@ -175,12 +175,14 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> None:
 
     from fablab.migrate import migrate_forwards
 
+    from fablab.push.settings import push_settings
     from fablab.reports.mail_settings import load_smtp_settings
 
     try:
         # A typo in the mail settings must stop the start, not the first reminder hours later.
         load_smtp_settings()
         server_protocol.header_timeout()
+        push_settings()  # checks FABLAB_VAPID_*, and makes the key once before the workers start (issue 20)
     except SettingsError as error:
         fail(f"bad setting: {error}")
     port = args.port or settings.port

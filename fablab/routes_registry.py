@@ -6,10 +6,11 @@ from fablab.bookings import series_routes as series
 from fablab.bookings import waitlist_routes as waitlist
 from fablab.calendars import routes as calendars
 from fablab.inventory import routes as inventory
+from fablab.push import routes as push
 from fablab.reports import routes as reports
 from fablab.web import routes as web
 
-DOMAINS = [accounts, bookings, series, waitlist, inventory, calendars, reports, web]
+DOMAINS = [accounts, bookings, series, waitlist, inventory, calendars, reports, push, web]
 
 ALL_ROUTES = [handler for domain in DOMAINS for handler in domain.ROUTES]
 PERIODIC_JOBS = [job for domain in DOMAINS for job in getattr(domain, "JOBS", [])]

@@ -156,7 +156,8 @@ class Booking(Table, tablename="booking", db=DB):
     no_show_at = Timestamptz(null=True, default=None)
     series = _fk(BookingSeries, "series_id")
     occurrence_date = Date(null=True, default=None)
-    # Set when the system cancels: resource_retired, resource_lost, closure; the note says why to the learner.
+    # Set when the system cancels: resource_retired, resource_lost, closure; staff: someone else's booking
+    # cancelled at the desk (issue 20). The note says why to the learner.
     cancel_reason = Text(null=True, default=None)
     cancel_note = Text(default="")
 
@@ -246,8 +247,38 @@ class AppSetting(Table, tablename="app_setting", db=DB):
     updated_at = Timestamptz(default=TimestamptzNow())
 
 
+class PushSubscription(Table, tablename="push_subscription", db=DB):
+    id = BigSerial(primary_key=True)
+    user = _fk(User, "user_id", null=False)
+    session = _fk(UserSession, "session_id")
+    endpoint = Text(unique=True)
+    p256dh = Text(secret=True)
+    auth = Text(secret=True)
+    lang = Text(default="fr")
+    created_at = Timestamptz(default=TimestamptzNow())
+    updated_at = Timestamptz(default=TimestamptzNow())
+
+
+PUSH_DELIVERY_STATUSES = ("sending", "sent", "retry", "failed")
+
+
+class PushDelivery(Table, tablename="push_delivery", db=DB):
+    id = BigSerial(primary_key=True)
+    booking = _fk(Booking, "booking_id", null=False)
+    kind = Text()
+    recipient = _fk(User, "recipient_id", null=False)
+    subscription = _fk(PushSubscription, "subscription_id", null=False)
+    status = Text()
+    attempts = Integer(default=1)
+    last_tried_at = Timestamptz()
+    next_try_at = Timestamptz(null=True, default=None)
+    sent_at = Timestamptz(null=True, default=None)
+    last_error = Text(null=True, default=None)
+
+
 ALL_TABLES = [
     Site, Closure, User, StaffSite, Training, Resource, Policy, Certification, BookingSeries, Booking, WaitlistEntry, Audit,
     Movement,
     UserSession, FeedToken, Invite, LoginAttempt, AppSetting,
+    PushSubscription, PushDelivery,
 ]

@@ -9,7 +9,7 @@ const SHELL = [
   "/", "/index.html", "/app.css", "/manifest.webmanifest",
   "/icons/icon-192.png", "/icons/icon-512.png", "/icons/apple-touch-icon.png",
   "/js/app.js", "/js/api.js", "/js/dom.js", "/js/format.js", "/js/i18n.js", "/js/invite-card.js",
-  "/js/people.js", "/js/refusal.js", "/js/scanner.js", "/js/session.js",
+  "/js/people.js", "/js/push.js", "/js/refusal.js", "/js/scanner.js", "/js/session.js",
   "/i18n/fr.js", "/i18n/en.js",
   "/screens/admin.js", "/screens/audit.js", "/screens/book.js", "/screens/bookings.js", "/screens/calendars.js",
   "/screens/forbidden.js", "/screens/home.js", "/screens/inventory.js", "/screens/invite.js", "/screens/learners.js",
@@ -101,4 +101,44 @@ self.addEventListener("fetch", (event) => {
     return;
   }
   if (SHELL.includes(url.pathname)) event.respondWith(shellFile(request, event));
+});
+
+// Web Push (issue 20): show what the server sent (title, body, the screen to open). The tag names
+// the event, so a message that reached the phone twice still shows once.
+function appPath(url) {
+  return typeof url === "string" && url.startsWith("/") && !url.startsWith("//") ? url : "/";
+}
+
+self.addEventListener("push", (event) => {
+  let message = {};
+  try {
+    message = event.data ? event.data.json() : {};
+  } catch {
+    message = {};
+  }
+  event.waitUntil(self.registration.showNotification(message.title || "Fablab", {
+    body: message.body || "",
+    tag: message.tag || undefined,
+    icon: "/icons/icon-192.png",
+    badge: "/icons/icon-192.png",
+    data: {url: appPath(message.url)},
+  }));
+});
+
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  const target = new URL(appPath(event.notification.data && event.notification.data.url), self.location.origin).href;
+  event.waitUntil((async () => {
+    const windows = await self.clients.matchAll({type: "window", includeUncontrolled: true});
+    for (const client of windows) {
+      if (new URL(client.url).origin !== self.location.origin) continue;
+      await client.focus();
+      try {
+        return await client.navigate(target);
+      } catch {
+        break;  // not controlled by this worker yet: open a window instead
+      }
+    }
+    return self.clients.openWindow(target);
+  })());
 });

@@ -168,6 +168,11 @@ def listed_notes(o: dict, rows: list) -> str:
     return next(row["notes"] for row in rows if row["tag"] == o["out_tag"])
 
 
+# A phone's subscription on a real push service (never posted to here), with keys a browser would make.
+PUSH_SUBSCRIPTION = {"endpoint": "https://fcm.googleapis.com/fcm/send/access-test",
+                     "keys": {"p256dh": "BAz4TzpW_oSsC-YvC9DG5fKdDG970p53wCTtyugG3wJy4xkcPeKmHGEBjgm0h2_pH--xolckrzigTfklmZcr8yg",
+                              "auth": "AAAAAAAAAAAAAAAAAAAAAA"}}
+
 # (method, route path) -> (outcome, request(o) -> dict(path, params, json, content, headers), own status, checks).
 # Requests run in this order (own site after other site), so later rows may rely on earlier ones.
 SITE_TABLE = {
@@ -272,6 +277,13 @@ SITE_TABLE = {
     ("GET", "/api/trainings"): (SELF, lambda o: dict(path="/api/trainings"), 200),
     ("GET", "/api/feeds"): (SELF, lambda o: dict(path="/api/feeds"), 200),
     ("POST", "/api/me/feed-token"): (SELF, lambda o: dict(path="/api/me/feed-token"), 201),
+    # Push (issue 20): one's own phones; the test comes first, while none is subscribed (no post leaves).
+    ("GET", "/api/me/push-subscriptions"): (SELF, lambda o: dict(path="/api/me/push-subscriptions"), 200),
+    ("POST", "/api/me/push-subscriptions/test"): (SELF, lambda o: dict(path="/api/me/push-subscriptions/test"), 409),
+    ("POST", "/api/me/push-subscriptions"): (SELF, lambda o: dict(path="/api/me/push-subscriptions",
+                                                                  json=PUSH_SUBSCRIPTION), 201),
+    ("DELETE", "/api/me/push-subscriptions"): (SELF, lambda o: dict(
+        path="/api/me/push-subscriptions", params={"endpoint": PUSH_SUBSCRIPTION["endpoint"]}), 204),
     ("POST", "/api/auth/logout"): (SELF, lambda o: dict(path="/api/auth/logout"), 204),
 }
 # Public routes whose answer depends on who asks (the rest answer everyone alike).

@@ -113,4 +113,8 @@ async def personal_data(user_id: int) -> dict:
         "waitlist": waitlist,
         "sessions": sessions,
         "calendar_feeds": feeds,
+        # The phones that get notifications (issue 20): their push-service address, not the keys.
+        "push_subscriptions": await db.fetch(
+            "SELECT endpoint, lang, created_at, updated_at FROM push_subscription WHERE user_id = $1 ORDER BY id",
+            user_id),
     }

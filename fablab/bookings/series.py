@@ -357,8 +357,8 @@ async def cancel_occurrences(*, actor: CurrentUser, booking_id: int, scope: str,
         locked = [b for b in await _lock_in_order(ids) if b["status"] == "confirmed" and b["starts_at"] > now]
         done = [b["id"] for b in locked]
         await db.fetch(
-            "UPDATE booking SET status = 'cancelled', cancelled_at = $2, sequence = sequence + 1, updated_at = now() "
-            "WHERE id = ANY($1::bigint[])", done, now)
+            "UPDATE booking SET status = 'cancelled', cancelled_at = $2, sequence = sequence + 1, updated_at = now(), "
+            f"cancel_reason = {service.CANCELLED_BY_STAFF} WHERE id = ANY($1::bigint[])", done, now, actor.id)
         if scope == "series":
             await db.fetch("UPDATE booking_series SET cancelled_at = $2 WHERE id = $1", row["series_id"], now)
         for booking in locked:

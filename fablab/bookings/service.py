@@ -346,6 +346,11 @@ async def _book_any_unit(request: _BookingRequest, site: dict, kind: str, policy
     raise BookingConflict(f"No {kind} is free at {site['slug']} at that time.")
 
 
+# Someone else's booking cancelled (only the desk may): the learner is told, like of a system
+# cancellation, by the reminders' booking_withdrawn notice (e-mail and push, issue 20). $3: the actor.
+CANCELLED_BY_STAFF = "CASE WHEN user_id <> $3 THEN 'staff' END"
+
+
 async def cancel_booking(*, actor: CurrentUser, booking_id: int, now: datetime | None = None) -> dict:
     """Owner before the start, staff any time; anyone else sees no such booking. The freed slot
     goes to the first person waiting for it, in the same transaction."""
@@ -371,8 +376,8 @@ async def cancel_booking(*, actor: CurrentUser, booking_id: int, now: datetime |
         if not desk and row["starts_at"] <= now:
             raise Conflict("This booking has started; ask the desk to cancel it.", code="already_started")
         await db.fetch(
-            "UPDATE booking SET status = 'cancelled', cancelled_at = $2, sequence = sequence + 1, updated_at = now() "
-            "WHERE id = $1", booking_id, now)
+            "UPDATE booking SET status = 'cancelled', cancelled_at = $2, sequence = sequence + 1, updated_at = now(), "
+            f"cancel_reason = {CANCELLED_BY_STAFF} WHERE id = $1", booking_id, now, actor.id)
         if row["blocked_until"] > now:
             await offer_freed(row, now)
         return queries.booking_out(await queries.booking(booking_id))

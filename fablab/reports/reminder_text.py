@@ -53,6 +53,11 @@ def subject_and_body(reminder: Reminder) -> tuple[str, str]:
         body = (f"{greeting}Votre réservation a été annulée, car l'équipement {why} :\n\n  {item}\n"
                 f"  Fablab de {b['site_name']}\n  du {start}\n  au {end}\n\nVous pouvez réserver un autre "
                 "équipement dans l'application. Toutes nos excuses pour ce changement.")
+        if b.get("cancel_reason") == "staff":  # cancelled at the desk (issue 20)
+            subject = f"Réservation annulée par l'équipe du fablab : {b['resource_name']}"
+            body = (f"{greeting}L'équipe du fablab de {b['site_name']} a annulé votre réservation :\n\n  {item}\n"
+                    f"  du {start}\n  au {end}\n\nPour en savoir plus, adressez-vous à l'accueil. Vous pouvez "
+                    "réserver un autre créneau dans l'application.")
     elif reminder.kind == "loan_due":
         subject = f"Rappel : {b['resource_name']} est à rendre à {french_time(b['ends_at'], tz)}"
         body = (f"{greeting}Votre emprunt se termine bientôt :\n\n  {item}\n  à rendre au fablab de {b['site_name']}\n"

@@ -152,11 +152,12 @@ async def deliver(reminder: Reminder, smtp: SmtpSettings, now: datetime) -> str:
         return "failed"
 
 
-async def send_due_reminders(smtp: SmtpSettings, *, now: datetime | None = None) -> dict[str, int]:
-    """Send every reminder due now that has not gone out; safe to run in several processes at once."""
+async def send_due_reminders(smtp: SmtpSettings, *, now: datetime | None = None,
+                             due: list[Reminder] | None = None) -> dict[str, int]:
+    """E-mail every reminder due now that has not gone out; safe to run in several processes at once."""
     now = now or utc_now()
     counts = {"sent": 0, "skipped": 0, "failed": 0}
-    for reminder in await plan(now, now):
+    for reminder in (await plan(now, now) if due is None else due):
         if reminder.recipient.deliverable:
             counts[await deliver(reminder, smtp, now)] += 1
     if counts["sent"] or counts["failed"]:
@@ -165,7 +166,7 @@ async def send_due_reminders(smtp: SmtpSettings, *, now: datetime | None = None)
 
 
 async def run_reminders() -> dict[str, int] | None:
-    """The periodic job: nothing to do unless SMTP is configured."""
+    """The e-mail channel of the periodic job: nothing to do unless SMTP is configured."""
     try:
         smtp = load_smtp_settings()
     except SettingsError as error:
@@ -174,6 +175,27 @@ async def run_reminders() -> dict[str, int] | None:
     if smtp is None:
         return None
     return await send_due_reminders(smtp)
+
+
+async def run_reminder_channels(now: datetime | None = None) -> dict[str, dict[str, int] | None]:
+    """The periodic job: what is due is planned once, then sent on each channel, each with its own
+    sent-log (e-mail: reminder_log, push: push_delivery, once per phone)."""
+    from fablab.push.service import deliver_due  # the push package builds on this one
+
+    now = now or utc_now()
+    due = await plan(now, now)
+    try:
+        smtp = load_smtp_settings()
+    except SettingsError as error:
+        log.error("reminders not e-mailed, bad SMTP setting: %s", error)
+        smtp = None
+    email = await send_due_reminders(smtp, now=now, due=due) if smtp else None
+    try:
+        push = await deliver_due(due, now)
+    except SettingsError as error:
+        log.error("reminders not pushed, bad push setting: %s", error)
+        push = None
+    return {"email": email, "push": push}
 
 
 def reminder_state(deliverable: bool, smtp_configured: bool) -> str:

@@ -75,4 +75,4 @@ class ReminderController(Controller):
 
 
 ROUTES: list = [ReportController, ReminderController]
-JOBS: list = [PeriodicJob("reminders", 60, reminders.run_reminders)]
+JOBS: list = [PeriodicJob("reminders", 60, reminders.run_reminder_channels)]

@@ -612,6 +612,7 @@ export default {
     resource_retired: "Cancelled by the fablab: this item was retired. Book another one.",
     resource_lost: "Cancelled by the fablab: this item is lost. Book another one.",
     closure: "Cancelled by the fablab: the site is closed that day. Book another day.",
+    staff: "Cancelled by the fablab team. Ask at the desk to know more.",
   },
   desk: {
     pass_kept: "Pass of {name} ({login}) read. Now scan the item to lend.",
@@ -676,10 +677,30 @@ export default {
     invites_count: "{n} invitation(s)",
     invites_back: "Back to learners",
   },
+  push: {
+    title: "Notifications",
+    switch: "Get reminders on this phone",
+    hint: "Booking about to start, item to return or overdue, a place freed on the waiting list, booking cancelled.",
+    on: "This phone gets your reminders.",
+    off: "This phone does not get your reminders.",
+    working: "One moment…",
+    denied: "Notifications are blocked for this site on this phone. Allow them in the browser settings (Site settings → Notifications), then try again.",
+    unsupported: "This browser cannot receive notifications. On an iPhone, add the app to the home screen first.",
+    failed: "Notifications could not be turned on on this phone. Try again later.",
+    test: "Send a test notification",
+    test_sent: "Notification sent: it shows in a few seconds.",
+    test_none: "No notification could be sent. Turn the switch off and on again.",
+  },
   errors: {
     // desk
     cohort_too_large: "Too many accounts to invite at once: import the cohort in parts.",
     ...security.errors,
+    // Push notifications (issue 20)
+    push_endpoint_not_allowed: "This notification service is not accepted. Use an up-to-date Chrome, Firefox, Edge or Safari.",
+    invalid_push_keys: "The browser sent an unreadable subscription. Turn the switch off and on again.",
+    push_not_subscribed: "No phone gets notifications for this account yet: turn the switch on first.",
+    unknown_push_subscription: "This phone was already not getting your reminders.",
+    push_unavailable: "Notifications are not available on this server for now.",
     title: "Oops",
     page_not_found: "Page not found",
     forbidden_title: "Restricted",

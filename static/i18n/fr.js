@@ -612,6 +612,7 @@ export default {
     resource_retired: "Annulée par le fablab : cet équipement a été retiré du prêt. Réservez-en un autre.",
     resource_lost: "Annulée par le fablab : cet équipement est perdu. Réservez-en un autre.",
     closure: "Annulée par le fablab : le site est fermé ce jour-là. Réservez un autre jour.",
+    staff: "Annulée par l’équipe du fablab. Adressez-vous à l’accueil pour en savoir plus.",
   },
   desk: {
     pass_kept: "Pass de {name} ({login}) lu. Scannez maintenant l’objet à prêter.",
@@ -676,10 +677,30 @@ export default {
     invites_count: "{n} invitation(s)",
     invites_back: "Retour aux apprenant·es",
   },
+  push: {
+    title: "Notifications",
+    switch: "Recevoir les rappels sur ce téléphone",
+    hint: "Début de réservation, matériel à rendre ou en retard, place libérée sur la liste d’attente, réservation annulée.",
+    on: "Ce téléphone reçoit vos rappels.",
+    off: "Ce téléphone ne reçoit pas vos rappels.",
+    working: "Un instant…",
+    denied: "Les notifications sont bloquées pour ce site sur ce téléphone. Autorisez-les dans les réglages du navigateur (Paramètres du site → Notifications), puis réessayez.",
+    unsupported: "Ce navigateur ne peut pas recevoir de notifications. Sur iPhone, ajoutez d’abord l’application à l’écran d’accueil.",
+    failed: "Les notifications n’ont pas pu être activées sur ce téléphone. Réessayez plus tard.",
+    test: "Envoyer une notification d’essai",
+    test_sent: "Notification envoyée : elle s’affiche dans quelques secondes.",
+    test_none: "Aucune notification n’a pu partir. Désactivez puis réactivez l’interrupteur.",
+  },
   errors: {
     // desk
     cohort_too_large: "Trop de comptes à inviter d’un coup : importez la promotion en plusieurs fois.",
     ...security.errors,
+    // Push notifications (issue 20)
+    push_endpoint_not_allowed: "Ce service de notifications n’est pas accepté. Utilisez Chrome, Firefox, Edge ou Safari à jour.",
+    invalid_push_keys: "Le navigateur a envoyé un abonnement illisible. Désactivez puis réactivez l’interrupteur.",
+    push_not_subscribed: "Ce compte ne reçoit de notifications sur aucun téléphone : activez d’abord l’interrupteur.",
+    unknown_push_subscription: "Ce téléphone ne recevait déjà plus vos rappels.",
+    push_unavailable: "Les notifications ne sont pas disponibles sur ce serveur pour le moment.",
     title: "Oups",
     page_not_found: "Page introuvable",
     forbidden_title: "Accès réservé",

@@ -2,6 +2,7 @@
 import {api, errorMessage} from "/js/api.js";
 import {h, notice, replace} from "/js/dom.js";
 import {t} from "/js/i18n.js";
+import {mountPushSwitch} from "/js/push.js";
 import {currentUser} from "/js/session.js";
 
 export function svgDataUrl(svg) {
@@ -29,4 +30,5 @@ export async function render(root) {
     result.offline ? notice(t("app.offline_copy"), "ok") : null,
     h("p", {class: "hint"}, t("pass.help")),
   );
+  mountPushSwitch(root);  // appends at once, fills itself in (issue 20)
 }

@@ -9,7 +9,7 @@ import re
 COGNATES = frozenset({
     "actions", "active", "administration", "code", "condition", "contact", "date", "dates", "file", "format",
     "images", "import", "information", "invitation", "maintenance", "maximum", "menu", "min", "minute", "minutes",
-    "moment", "mon", "note",
+    "moment", "mon", "note", "notification", "notifications",
     "page", "part", "photo", "place", "position", "possible", "public", "service", "session", "sessions", "site",
     "sites", "table", "type", "zone", "description", "invitations", "long", "mail", "orange", "phrase", "quotas",
     "utilisation",

@@ -1,0 +1,68 @@
+"""HTTP routes of the push domain: the VAPID public key, and the caller's phones that get notifications."""
+
+from __future__ import annotations
+
+from litestar import Controller, Request, delete, get, post
+from litestar.params import FromQuery, JSONBody
+from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
+
+from fablab.errors import DomainError, NotFound
+from fablab.guards import public, signed_in
+from fablab.push import service
+from fablab.push.schemas import PushKeyOut, PushSubscriptionIn, PushSubscriptionOut, PushTestOut
+from fablab.push.settings import PushSettings, push_settings
+from fablab.settings import SettingsError
+
+
+class PushUnavailable(DomainError):
+    status, code, title = 503, "push_unavailable", "Notifications are not available on this server"
+
+
+def settings_or_503() -> PushSettings:
+    try:
+        return push_settings()
+    except SettingsError as error:
+        raise PushUnavailable(str(error)) from None
+
+
+class PushKeyController(Controller):
+    path = "/api/push"
+    tags = ["push"]
+
+    @get("/key", guards=[public], summary="The VAPID public key (the app's applicationServerKey)")
+    async def key(self) -> PushKeyOut:
+        return PushKeyOut(public_key=settings_or_503().public_key)
+
+
+class PushSubscriptionController(Controller):
+    path = "/api/me/push-subscriptions"
+    tags = ["push"]
+
+    @get("/", guards=[signed_in], cache=False, summary="My phones that receive notifications")
+    async def mine(self, request: Request) -> list[PushSubscriptionOut]:
+        return [PushSubscriptionOut(**row) for row in await service.subscriptions(actor=request.user)]
+
+    @post("/", guards=[signed_in], status_code=HTTP_201_CREATED,
+          summary="This phone receives my reminders (the browser's PushSubscription)")
+    async def subscribe(self, request: Request, data: JSONBody[PushSubscriptionIn]) -> PushSubscriptionOut:
+        """Only endpoints of the Google, Mozilla, Apple and Microsoft push services are accepted
+        (`400 push_endpoint_not_allowed`); the same endpoint again updates its keys and owner."""
+        row = await service.subscribe(actor=request.user, endpoint=data.endpoint, p256dh=data.keys.p256dh,
+                                      auth=data.keys.auth, lang=data.lang, settings=settings_or_503())
+        return PushSubscriptionOut(endpoint=row["endpoint"], lang=row["lang"], created_at=row["created_at"],
+                                   this_device=True)
+
+    @delete("/", guards=[signed_in], status_code=HTTP_204_NO_CONTENT,
+            summary="This phone stops receiving my reminders")
+    async def unsubscribe(self, request: Request, endpoint: FromQuery[str]) -> None:
+        if not await service.unsubscribe(actor=request.user, endpoint=endpoint):
+            raise NotFound("None of your phones has this endpoint.", code="unknown_push_subscription")
+
+    @post("/test", guards=[signed_in], status_code=HTTP_200_OK,
+          summary="Send a test notification to each of my phones now")
+    async def test(self, request: Request) -> PushTestOut:
+        return PushTestOut(**await service.send_test(actor=request.user, settings=settings_or_503()))
+
+
+ROUTES: list = [PushKeyController, PushSubscriptionController]
+JOBS: list = []  # delivery rides on the reminders job (fablab/reports/reminders.py), planned once

@@ -1,0 +1,26 @@
+"""Web Push (issue 20): the phones a user receives notifications on, and each one's sent-log."""
+
+from pathlib import Path
+
+from piccolo.apps.migrations.auto.migration_manager import MigrationManager
+
+from fablab.migration_sql import run_sql_file
+
+ID = "2026-12-01T10:00:00:000000"
+VERSION = "1.38.0"
+DESCRIPTION = "web push subscriptions and deliveries"
+HERE = Path(__file__).parent
+
+
+async def forwards() -> MigrationManager:
+    manager = MigrationManager(migration_id=ID, app_name="fablab", description=DESCRIPTION)
+
+    async def up() -> None:
+        await run_sql_file(HERE / "schema_0015_push.sql")
+
+    async def down() -> None:
+        await run_sql_file(HERE / "schema_0015_push_down.sql")
+
+    manager.add_raw(up)
+    manager.add_raw_backwards(down)
+    return manager
