@@ -172,9 +172,7 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> None:
     import uvicorn
 
     from fablab import server_protocol
-
     from fablab.migrate import migrate_forwards
-
     from fablab.push.settings import push_settings
     from fablab.reports.mail_settings import load_smtp_settings
 
