@@ -33,13 +33,7 @@ FORMAT_RULES = {
 # Faults the walk finds in screens this branch does not own, each with who fixes it. Strict: once a
 # fault is gone the walk fails until its line here is deleted, so the list never hides a fixed
 # screen's regression. Keys: (screenshot name, check).
-KNOWN_FAULTS: dict[tuple[str, str], str] = {
-    ("staff-audit", "raw site code"): "desk: audit.js puts the site's slug in 'Comptage en cours (vlg)'",
-    ("staff-learners", "raw site code"): "desk: learners.js puts the site's slug in 'Site : vlg'",
-    ("admin-admin", "English words"): "admin: holiday names come from the API in English ('Christmas Day')",
-    ("admin-admin", "ISO date"): "admin: admin.js lists closures as '2026-12-25 → 2026-12-25'",
-    ("admin-admin", "raw site code"): "admin: admin.js titles each policy with the site's slug ('pan · Salle')",
-}
+KNOWN_FAULTS: dict[tuple[str, str], str] = {}
 
 # Counts fetches in flight, so a screen is judged once it has finished loading what it shows.
 TRACK_FETCHES = """

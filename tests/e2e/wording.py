@@ -16,7 +16,7 @@ COGNATES = frozenset({
     # Names and formats, the same in every language.
     "arduino", "csv", "fablab", "google", "https", "europe", "paris", "url",
     # Products a learner's phone or computer runs, named as their makers name them.
-    "excel", "iphone", "libreoffice", "mac", "outlook", "thunderbird", "jpeg", "pass", "pdf", "png", "svg", "web", "webp",
+    "chrome", "edge", "excel", "firefox", "iphone", "libreoffice", "mac", "outlook", "safari", "thunderbird", "jpeg", "pass", "pdf", "png", "svg", "web", "webp",
     # The CSV import's column headers, which the file must carry as they are ("name, login, site, cohort").
     "cohort", "login", "name",
     # The language picker names each language in that language.
