@@ -7,9 +7,10 @@ from fablab.bookings import waitlist_routes as waitlist
 from fablab.calendars import routes as calendars
 from fablab.inventory import routes as inventory
 from fablab.reports import routes as reports
+from fablab.sites import routes as sites
 from fablab.web import routes as web
 
-DOMAINS = [accounts, bookings, series, waitlist, inventory, calendars, reports, web]
+DOMAINS = [accounts, sites, bookings, series, waitlist, inventory, calendars, reports, web]
 
 ALL_ROUTES = [handler for domain in DOMAINS for handler in domain.ROUTES]
 PERIODIC_JOBS = [job for domain in DOMAINS for job in getattr(domain, "JOBS", [])]

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from fablab import db
 from fablab.accounts.logins import normalise_login
 from fablab.accounts.passwords import hash_password
-from fablab.bookings.defaults import DEFAULT_POLICIES, PRINTER_TRAINING
+from fablab.sites.defaults import DEFAULT_POLICIES, PRINTER_TRAINING
 
 DEMO_PASSWORD = "fablab-demo"
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri")

@@ -25,6 +25,7 @@ from fablab.bookings.rules import (
 from fablab.bookings.service import FREE_UNITS, UNIT_INSERT_LOCK, USAGE_WINDOW
 from fablab.db import DB
 from fablab.errors import Conflict, Forbidden, InvalidInput, NotFound, PolicyViolation
+from fablab.sites import queries as site_queries
 
 ON_CONFLICT = ("none", "all_but_conflicts")
 SCOPES = ("this", "following", "series")
@@ -89,7 +90,7 @@ WHERE upper(r.tag) = upper($1)
 async def _site_calendar(site: dict, days: list[date]) -> tuple[SiteCalendar, dict[date, str], dict[date, str]]:
     """The calendar over the series' dates, with why each closed date is closed."""
     first, last = days[0], days[-1]
-    closure_rows = await queries.closures(site["id"], first, last)
+    closure_rows = await site_queries.closures(site["id"], first, last)
     closed_by: dict[date, str] = {}
     for row in closure_rows:
         day = max(row["starts_on"], first)
@@ -148,7 +149,7 @@ async def _book_occurrence(occurrence: Occurrence, *, unit: dict | None, quantit
     """All the units the date needs, or none of them (a savepoint per date)."""
     await db.fetch("SAVEPOINT series_date")
     if unit is not None:
-        policy = await queries.policy_for(site["id"], kind, unit["id"])
+        policy = await site_queries.policy_for(site["id"], kind, unit["id"])
         booked = await _book_unit(occurrence, unit, policy.buffer, common)
         if not booked:
             await db.fetch("ROLLBACK TO SAVEPOINT series_date")
@@ -157,14 +158,14 @@ async def _book_occurrence(occurrence: Occurrence, *, unit: dict | None, quantit
                                                    occurrence.ends_at + policy.buffer)
             return
     else:
-        policy = await queries.policy_for(site["id"], kind)
+        policy = await site_queries.policy_for(site["id"], kind)
         free = await db.fetch(FREE_UNITS, site["id"], kind, occurrence.starts_at, occurrence.ends_at + policy.buffer,
                               now - USAGE_WINDOW, now + USAGE_WINDOW)
         free.sort(key=lambda row: (row["recent_uses"], row["tag"]))
         for candidate in free:
             if len(occurrence.bookings) == quantity:
                 break
-            unit_policy = await queries.policy_for(site["id"], kind, candidate["id"])
+            unit_policy = await site_queries.policy_for(site["id"], kind, candidate["id"])
             await db.fetch("SAVEPOINT series_unit")
             if await _book_unit(occurrence, candidate, unit_policy.buffer, common):
                 await db.fetch("RELEASE SAVEPOINT series_unit")
@@ -188,11 +189,11 @@ async def _target(resource_tag: str | None, site_slug: str | None, kind: str | N
         if unit is None:
             raise NotFound(f"No item {resource_tag}.", code="unknown_tag")
         check_resource_status(unit["status"])
-        return unit, await queries.require_site(unit["slug"]), unit["kind"]
+        return unit, await site_queries.require_site(unit["slug"]), unit["kind"]
     if site_slug is None or kind is None:
         raise InvalidInput("Give a resource, or a site and a kind.", code="resource_required")
-    kind = queries.require_kind(kind)
-    return None, await queries.require_site(site_slug), kind
+    kind = site_queries.require_kind(kind)
+    return None, await site_queries.require_site(site_slug), kind
 
 
 async def create_series(*, actor: CurrentUser, user_id: int, rule: WeeklyRule, resource_tag: str | None = None,
@@ -332,14 +333,14 @@ async def _check_new_times(booking: dict, site: dict, starts_at: datetime, ends_
         return
     first = min(starts_at, now).date() - timedelta(days=1)
     last = max(ends_at, now).date() + timedelta(days=1)
-    calendar = await queries.calendar_for(site, first, last)
+    calendar = await site_queries.calendar_for(site, first, last)
     if in_series:
         span = calendar.interval_containing(starts_at)
         if span is None or ends_at > span[1]:
             raise PolicyViolation("The site is closed at these times.", code="outside_opening_hours",
                                   day=calendar.local_date(starts_at).isoformat())
         return
-    policy = await queries.policy_for(booking["site_id"], booking["kind"], booking["resource_id"])
+    policy = await site_queries.policy_for(booking["site_id"], booking["kind"], booking["resource_id"])
     check_booking(starts_at=starts_at, ends_at=ends_at, policy=policy, calendar=calendar, now=now)
 
 
@@ -411,7 +412,7 @@ async def edit_occurrences(*, actor: CurrentUser, booking_id: int, scope: str, s
                 continue
             new_start, new_end = booking["starts_at"], booking["ends_at"]
             if booking["site_id"] not in sites:
-                sites[booking["site_id"]] = await queries.site_by_id(booking["site_id"])
+                sites[booking["site_id"]] = await site_queries.site_by_id(booking["site_id"])
             site = sites[booking["site_id"]]
             if starts_at is not None:
                 new_start, new_end = starts_at, ends_at

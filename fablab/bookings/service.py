@@ -1,10 +1,9 @@
-"""Writes of the bookings domain: create and cancel bookings, edit sites, closures and policies."""
+"""Writes of the bookings domain: the only module that writes the booking table."""
 
 from __future__ import annotations
 
-import json
 import random
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
@@ -15,10 +14,11 @@ from fablab.accounts.current import CurrentUser
 from fablab.bookings import queries
 from fablab.bookings.rules import (
     Policy, SiteCalendar, Usage, check_booking, check_order, check_override_bounds, check_quotas, check_resource_status,
-    check_training, opening_hours_json, parse_opening_hours, quota_headroom, validate_policy, walk_up_due, week_bounds,
+    check_training, quota_headroom, walk_up_due, week_bounds,
 )
 from fablab.db import DB
 from fablab.errors import BookingConflict, Conflict, Forbidden, InvalidInput, NotFound, PolicyViolation
+from fablab.sites import queries as site_queries
 
 UTC = timezone.utc
 # "Least used first" counts bookings this far back and ahead (bounded, so long histories cost nothing).
@@ -34,7 +34,7 @@ async def policy_for_resource(resource_id: int) -> Policy:
     resource = await db.fetchone("SELECT site_id, kind FROM resource WHERE id = $1", resource_id)
     if resource is None:
         raise NotFound(f"No resource {resource_id}.", code="unknown_resource")
-    return await queries.policy_for(resource["site_id"], resource["kind"], resource_id)
+    return await site_queries.policy_for(resource["site_id"], resource["kind"], resource_id)
 
 
 def walk_up_due_at(policy: Policy, *, opening_hours: dict, timezone_name: str, now: datetime,
@@ -158,7 +158,7 @@ async def booker_refusal(*, user_id: int, site_id: int, kind: str, resource_id: 
                          ends_at: datetime, timezone_name: str, now: datetime) -> PolicyViolation | None:
     """What the booker's own rules (training, quotas) would refuse for this wish now, without
     booking anything; None when they allow it or do not bind this user (staff)."""
-    policy = await queries.policy_for(site_id, kind, resource_id)
+    policy = await site_queries.policy_for(site_id, kind, resource_id)
     week = week_bounds(starts_at, ZoneInfo(timezone_name))
     state = await queries.booker_state(user_id=user_id, kind=kind, now=now, week=week, training_id=policy.training_id)
     if state is None or state["role"] != "learner":
@@ -312,16 +312,16 @@ async def _book_unit(request: _BookingRequest, ref: int | str, *, nested: bool) 
 
 
 async def _book_any_unit_of_kind(request: _BookingRequest, site: str, kind: str) -> dict:
-    kind = queries.require_kind(kind)
+    kind = site_queries.require_kind(kind)
     first, last = request.dates_concerned
     async with DB.transaction():
-        site_row = await queries.require_site(site)
+        site_row = await site_queries.require_site(site)
         request.check_site(site_row["id"])
-        policy = await queries.policy_for(site_row["id"], kind)
+        policy = await site_queries.policy_for(site_row["id"], kind)
         user = await _lock_user(request.user_id, request.now, site_id=site_row["id"], kind=kind)
         calendar = None
         if request.enforce_policy:
-            calendar = await queries.calendar_for(site_row, first, last)
+            calendar = await site_queries.calendar_for(site_row, first, last)
             check_booking(starts_at=request.starts_at, ends_at=request.ends_at, policy=policy, calendar=calendar,
                           now=request.now)
         rules = _BookerRules.of(request, user["role"], policy, calendar)
@@ -338,7 +338,7 @@ async def _book_any_unit(request: _BookingRequest, site: dict, kind: str, policy
     random.shuffle(candidates)
     candidates.sort(key=lambda row: row["recent_uses"])
     for unit in candidates:
-        unit_policy = await queries.policy_for(site["id"], kind, unit["id"])
+        unit_policy = await site_queries.policy_for(site["id"], kind, unit["id"])
         unit = {"id": unit["id"], "site_id": site["id"], "kind": kind}
         row = await _insert_with_savepoint(request.row_for(unit, unit_policy), rules, now)
         if row is not None:
@@ -403,34 +403,6 @@ async def expire_no_shows(now: datetime | None = None) -> int:
     return await queries.sweep_no_shows(now or _now())
 
 
-# -------------------------------------------------------------------------------------------
-# Sites, closures, policies (admin)
-
-
-async def update_site(*, slug: str, changes: dict) -> dict:
-    site = await queries.require_site(slug)
-    if "opening_hours" in changes:
-        changes["opening_hours"] = json.dumps(opening_hours_json(parse_opening_hours(changes["opening_hours"])))
-    if "timezone" in changes:
-        try:
-            from zoneinfo import ZoneInfo
-            ZoneInfo(changes["timezone"])
-        except (ValueError, KeyError, OSError):
-            raise InvalidInput(f"Unknown time zone {changes['timezone']!r}.", code="invalid_timezone") from None
-    if changes:
-        columns = list(changes)
-        assignments = ", ".join(
-            f"{column} = ${i}::jsonb" if column == "opening_hours" else f"{column} = ${i}"
-            for i, column in enumerate(columns, start=2))
-        await db.fetch(f"UPDATE site SET {assignments}, updated_at = now() WHERE id = $1",
-                       site["id"], *[changes[c] for c in columns])
-    return await queries.require_site(slug)
-
-
-# A closure lasts at most a year; the bookings it lists and may cancel are bounded too.
-MAX_CLOSURE_DAYS = 366
-MAX_CLOSURE_IMPACT = 500
-
 # Cancels the listed bookings that are still confirmed, in id order (rows locked one way only), as
 # the system: cancel_reason says why, cancel_note what the learner is told. No waitlist offer:
 # the site is closed, nobody may have those slots.
@@ -443,87 +415,7 @@ RETURNING id
 """
 
 
-def _check_closure_days(starts_on: date, ends_on: date) -> None:
-    if ends_on < starts_on:
-        raise InvalidInput("ends_on must not be before starts_on.", code="invalid_dates")
-    if (ends_on - starts_on).days > MAX_CLOSURE_DAYS:
-        raise InvalidInput("A closure lasts at most a year.", code="invalid_dates")
-
-
-async def closure_impact(*, slug: str, starts_on: date, ends_on: date, all_sites: bool) -> list[dict]:
-    """The confirmed bookings a closure of those days would hit (the admin sees whom to tell)."""
-    _check_closure_days(starts_on, ends_on)
-    site = await queries.require_site(slug)
-    return await queries.closure_impact(None if all_sites else site["id"], starts_on, ends_on, MAX_CLOSURE_IMPACT)
-
-
-async def add_closure(*, slug: str, starts_on: date, ends_on: date, reason: str, all_sites: bool,
-                      cancel_bookings: bool = False, now: datetime | None = None) -> dict:
-    """A closure of whole days. With cancel_bookings, the confirmed bookings it hits are cancelled
-    in the same transaction and their learners told (reminders send "booking_withdrawn" once);
-    without, they stay and `affected_bookings` says how many the staff must call."""
-    _check_closure_days(starts_on, ends_on)
-    now = now or _now()
-    site = await queries.require_site(slug)
-    site_id = None if all_sites else site["id"]
-    async with DB.transaction():
-        row = await db.fetchone(
-            "INSERT INTO closure (site_id, starts_on, ends_on, reason) VALUES ($1, $2, $3, $4) "
-            "RETURNING id, starts_on, ends_on, reason", site_id, starts_on, ends_on, reason)
-        hit = await queries.closure_impact(site_id, starts_on, ends_on, MAX_CLOSURE_IMPACT)
-        cancelled = []
-        if cancel_bookings and hit:
-            cancelled = [r["id"] for r in await db.fetch(CANCEL_FOR_CLOSURE, [b["id"] for b in hit], now, reason)]
-    return {**row, "site": None if all_sites else site["slug"],
-            "affected_bookings": len(hit) - len(cancelled), "cancelled_bookings": sorted(cancelled)}
-
-
-async def delete_closure(closure_id: int) -> None:
-    deleted = await db.fetchval("DELETE FROM closure WHERE id = $1 RETURNING id", closure_id)
-    if deleted is None:
-        raise NotFound(f"No closure {closure_id}.", code="unknown_closure")
-
-
-async def _check_training(training_id: int | None) -> None:
-    if training_id is not None and not await db.fetchval("SELECT 1 FROM training WHERE id = $1", training_id):
-        raise InvalidInput(f"No training {training_id}.", code="unknown_training")
-
-
-POLICY_FIELDS = tuple(asdict(Policy()).keys())
-
-
-async def _upsert_policy(key: dict, conflict_target: str, policy: Policy) -> None:
-    """Insert or replace the policy row identified by `key` (site and kind, plus the unit for an override)."""
-    validate_policy(policy)
-    await _check_training(policy.training_id)
-    values = [*key.values(), *(getattr(policy, name) for name in POLICY_FIELDS)]
-    columns = ", ".join([*key, *POLICY_FIELDS])
-    placeholders = ", ".join(f"${i}" for i in range(1, len(values) + 1))
-    updates = ", ".join(f"{name} = EXCLUDED.{name}" for name in POLICY_FIELDS)
-    await db.fetch(
-        f"INSERT INTO policy ({columns}) VALUES ({placeholders}) "
-        f"ON CONFLICT {conflict_target} DO UPDATE SET {updates}, updated_at = now()", *values)
-
-
-async def put_policy(*, site: str, kind: str, policy: Policy) -> Policy:
-    kind = queries.require_kind(kind)
-    site_row = await queries.require_site(site)
-    await _upsert_policy({"site_id": site_row["id"], "kind": kind}, "(site_id, kind) WHERE resource_id IS NULL", policy)
-    return await queries.policy_for(site_row["id"], kind)
-
-
-async def put_resource_policy(*, tag: str, policy: Policy) -> Policy:
-    resource = await queries.resource_by_tag(tag)
-    if resource is None:
-        raise NotFound(f"No item with tag {tag}.", code="unknown_tag")
-    await _upsert_policy({"site_id": resource["site_id"], "kind": resource["kind"], "resource_id": resource["id"]},
-                         "(resource_id) WHERE resource_id IS NOT NULL", policy)
-    return await queries.policy_for(resource["site_id"], resource["kind"], resource["id"])
-
-
-async def delete_resource_policy(*, tag: str) -> None:
-    resource = await queries.resource_by_tag(tag)
-    if resource is None:
-        raise NotFound(f"No item with tag {tag}.", code="unknown_tag")
-    await db.fetch("DELETE FROM policy WHERE resource_id = $1", resource["id"])
-
+async def cancel_for_closure(*, booking_ids: list[int], note: str, now: datetime) -> list[int]:
+    """A closure cancels these bookings (those still confirmed), telling the learners `note`;
+    within the caller's transaction. The ids cancelled."""
+    return [row["id"] for row in await db.fetch(CANCEL_FOR_CLOSURE, booking_ids, now, note)]

@@ -23,6 +23,7 @@ from fablab.bookings import queries
 from fablab.bookings.rules import check_booking, check_resource_status
 from fablab.db import DB
 from fablab.errors import BookingConflict, Conflict, DomainError, Forbidden, InvalidInput, NotFound, PolicyViolation
+from fablab.sites import queries as site_queries
 
 # An offer tries this many waiting people at most: a long queue of refusals costs bounded work.
 MAX_TRIES_PER_OFFER = 20
@@ -107,7 +108,7 @@ async def _wish(site: dict, kind: str, day: date | None, starts_at: datetime | N
     if starts_at is None and ends_at is None:
         if day is None:
             raise InvalidInput("Give a date, or starts_at and ends_at.", code="date_required")
-        calendar = await queries.calendar_for(site, day, day)
+        calendar = await site_queries.calendar_for(site, day, day)
         opening, closing = calendar.opening(day), calendar.closing(day)
         if opening is None:
             raise InvalidInput(f"The site is closed on {day}.", code="closed_day", day=day.isoformat())
@@ -141,9 +142,9 @@ async def _check_wish_bookable(site: dict, kind: str, unit: dict | None, starts_
     elif not await db.fetchval("SELECT 1 FROM resource WHERE site_id = $1 AND kind = $2 "
                                "AND status NOT IN ('lost', 'retired') LIMIT 1", site["id"], kind):
         raise PolicyViolation("No unit of this kind can be booked at this site.", code="resource_unavailable")
-    policy = await queries.policy_for(site["id"], kind, unit["id"] if unit else None)
+    policy = await site_queries.policy_for(site["id"], kind, unit["id"] if unit else None)
     first, last = starts_at.date() - timedelta(days=1), ends_at.date() + timedelta(days=1)
-    calendar = await queries.calendar_for(site, first, last)
+    calendar = await site_queries.calendar_for(site, first, last)
     try:
         check_booking(starts_at=starts_at, ends_at=ends_at, policy=policy, calendar=calendar, now=now)
     except PolicyViolation as refusal:
@@ -161,14 +162,14 @@ async def join(*, actor: CurrentUser, user_id: int, site: str, kind: str, resour
     if user_id != actor.id and not actor.is_staff:
         raise Forbidden("Only staff put someone else on the waitlist.", code="not_allowed_for_others")
     now = now or _now()
-    kind = queries.require_kind(kind)
-    site_row = await queries.require_site(site)
+    kind = site_queries.require_kind(kind)
+    site_row = await site_queries.require_site(site)
     if user_id != actor.id:  # staff queueing a learner: desk work, on their sites
         await scope.require_person_id(actor, user_id)
         scope.require_site(actor, site_row["id"], "This site")
     resource_id, unit = None, None
     if resource_tag is not None:
-        unit = await queries.resource_by_tag(resource_tag)
+        unit = await site_queries.resource_by_tag(resource_tag)
         if unit is None:
             raise NotFound(f"No item {resource_tag}.", code="unknown_tag")
         if (unit["site_id"], unit["kind"]) != (site_row["id"], kind):
@@ -351,7 +352,7 @@ async def list_mine(user_id: int, now: datetime) -> list[dict]:
 
 
 async def list_for_site(site: str, day: date) -> list[dict]:
-    site_row = await queries.require_site(site)
+    site_row = await site_queries.require_site(site)
     rows = await db.fetch(
         f"SELECT {ENTRY_COLUMNS} {ENTRY_FROM} WHERE w.site_id = $1 AND w.day = $2 "
         "ORDER BY (w.status = 'waiting') DESC, w.kind, w.id LIMIT 500", site_row["id"], day)

@@ -17,6 +17,7 @@ from fablab.bookings.routes import parse_day
 from fablab.bookings.schemas import WaitlistIn
 from fablab.errors import Forbidden, InvalidInput
 from fablab.guards import signed_in, staff_only
+from fablab.sites import queries as site_queries
 
 
 class WaitlistController(Controller):
@@ -49,7 +50,7 @@ class WaitlistController(Controller):
         slug = site or actor.site
         if slug is None:
             raise InvalidInput("Give site=.", code="site_required")
-        site_row = await queries.require_site(slug)
+        site_row = await site_queries.require_site(slug)
         scope.require_site(actor, site_row["id"], "This site")  # the queue names people
         wanted = parse_day(day, "date") or datetime.now(ZoneInfo(site_row["timezone"])).date()
         return await waitlist.list_for_site(slug, wanted)

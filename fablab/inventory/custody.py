@@ -121,7 +121,7 @@ async def _unit_taken_by_other(resource_id: int, booking_id: int, starts_at: dat
 async def walk_up_proposal(resource: dict, now: datetime) -> DueProposal | None:
     """The return time the desk offers for a walk-up loan of this item handed over now (due.propose_due:
     the policy's walk-up due time while open; when closed, the one from the next opening)."""
-    from fablab.bookings.queries import calendar_for, policy_for, require_site
+    from fablab.sites.queries import calendar_for, policy_for, require_site
 
     policy = await policy_for(resource["site_id"], resource["kind"], resource["id"])
     site = await require_site(resource["site"])
