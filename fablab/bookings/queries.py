@@ -23,6 +23,11 @@ HOLDING = ("{b}.status IN ('confirmed', 'checked_out') "
            "AND tstzrange({b}.starts_at, {b}.blocked_until, '[)') && tstzrange({start}, {end}, '[)')")
 
 
+# Every write to a booking says so to the calendars that subscribe to it (RFC 5545 SEQUENCE, and
+# the feeds' version): the SET clause each UPDATE of the booking table ends with.
+BUMP = "sequence = sequence + 1, updated_at = now()"
+
+
 def holding(b: str, start: str, end: str) -> str:
     """HOLDING for the booking alias `b` over the SQL range bounds [start, end)."""
     return HOLDING.format(b=b, start=start, end=end)
@@ -116,7 +121,7 @@ async def booking_context(ref: int | str, user_id: int, first: date, last: date,
 def no_show_sweep(filters: str, *, now: str = "$1", returning: str = "b.id") -> str:
     """The sweep's UPDATE for the confirmed bookings matching `filters` (SQL on the alias o)."""
     return f"""
-UPDATE booking b SET status = 'no_show', no_show_at = {now}, sequence = b.sequence + 1, updated_at = now()
+UPDATE booking b SET status = 'no_show', no_show_at = {now}, {BUMP}
 FROM (
   SELECT o.id FROM booking o
   WHERE o.status = 'confirmed' AND o.starts_at < {now}
@@ -370,3 +375,37 @@ async def user_id_for_ref(ref: int | str) -> int:
     if user_id is None:
         raise NotFound(f"No active user {ref!r}.", code="unknown_user")
     return user_id
+
+
+# -------------------------------------------------------------------------------------------
+# Series occurrences and who holds a slot (edits and series reports)
+
+# Who holds the slot, for the conflict report staff read.
+HOLDER = f"""
+SELECT b.id, b.purpose, u.name FROM booking b LEFT JOIN app_user u ON u.id = b.user_id
+WHERE b.resource_id = $1 AND {holding("b", "$2", "$3")}
+ORDER BY b.starts_at LIMIT 1
+"""
+
+# The not-yet-started confirmed occurrences of a series, from one date on ($2; NULL: all).
+OCCURRENCES_FROM = """
+SELECT id FROM booking WHERE series_id = $1 AND status = 'confirmed' AND starts_at > now()
+  AND ($2::date IS NULL OR occurrence_date >= $2) ORDER BY id
+"""
+
+
+async def holder(resource_id: int, starts_at: datetime, blocked_until: datetime) -> dict | None:
+    return await db.fetchone(HOLDER, resource_id, starts_at, blocked_until)
+
+
+async def booking_in_series(booking_id: int) -> dict | None:
+    return await db.fetchone("SELECT id, user_id, site_id, series_id, occurrence_date FROM booking WHERE id = $1",
+                             booking_id)
+
+
+async def occurrence_ids(series_id: int, from_day) -> list[int]:
+    return [row["id"] for row in await db.fetch(OCCURRENCES_FROM, series_id, from_day)]
+
+
+async def bookings_by_ids(ids: list[int]) -> list[dict]:
+    return await db.fetch(f"{BOOKING_SELECT} WHERE b.id = ANY($1::bigint[]) ORDER BY b.starts_at", ids)

@@ -12,11 +12,11 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from fablab import moments, scope
 from fablab.background import PeriodicJob
-from fablab.bookings import queries, series, service
+from fablab.bookings import edits, queries, service
 from fablab.bookings.availability import availability
-from fablab.bookings.recurrence import parse_clock
-from fablab.bookings.schemas import BookingEdit, BookingIn, CancelIn
+from fablab.bookings.schemas import BookingEdit, BookingIn
 from fablab.errors import Forbidden, InvalidInput, NotFound
+from fablab.series.recurrence import parse_clock
 from fablab.guards import signed_in, staff_only
 from fablab.sites import queries as site_queries
 
@@ -108,6 +108,7 @@ class BookingController(Controller):
             scope.require_site(request.user, row["site_id"], "This booking")
         return queries.booking_out(row)
 
+
     @patch("/bookings/{booking_id:int}", guards=[staff_only], status_code=HTTP_200_OK)
     async def edit(self, request: Request, booking_id: FromPath[int], data: JSONBody[BookingEdit]) -> dict:
         """Staff move this booking, this and the following occurrences of its series, or the whole
@@ -115,19 +116,10 @@ class BookingController(Controller):
         def clock(text: str | None, name: str):
             return parse_clock(text, name) if text is not None else None
 
-        return await series.edit_occurrences(
+        return await edits.edit_occurrences(
             actor=request.user, booking_id=booking_id, scope=data.scope, starts_at=data.starts_at,
             ends_at=data.ends_at, start_time=clock(data.start_time, "start_time"),
             end_time=clock(data.end_time, "end_time"), purpose=data.purpose, override_policy=data.override_policy)
-
-    @post("/bookings/{booking_id:int}/cancel", guards=[signed_in], status_code=HTTP_200_OK)
-    async def cancel(self, request: Request, booking_id: FromPath[int], data: JSONBody[CancelIn | None] = None) -> dict:
-        """The booking; with {"scope": "following" | "series"}, the occurrences of its series that
-        have not started: {"cancelled": [...]}."""
-        scope = data.scope if data is not None else "this"
-        if scope == "this":
-            return await service.cancel_booking(actor=request.user, booking_id=booking_id)
-        return await series.cancel_occurrences(actor=request.user, booking_id=booking_id, scope=scope)
 
 
 ROUTES = [BookingController]
