@@ -14,9 +14,9 @@ from fablab import moments, scope
 from fablab.background import PeriodicJob
 from fablab.bookings import edits, queries, service
 from fablab.bookings.availability import availability
+from fablab.bookings.rules import parse_clock
 from fablab.bookings.schemas import BookingEdit, BookingIn
 from fablab.errors import Forbidden, InvalidInput, NotFound
-from fablab.series.recurrence import parse_clock
 from fablab.guards import signed_in, staff_only
 from fablab.sites import queries as site_queries
 
