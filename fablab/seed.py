@@ -10,8 +10,10 @@ from zoneinfo import ZoneInfo
 from fablab import db
 from fablab.accounts.logins import normalise_login
 from fablab.accounts.passwords import hash_password
-from fablab.bookings.defaults import DEFAULT_POLICIES, PRINTER_TRAINING
+from fablab.bookings.service import insert_demo_booking
+from fablab.sites.defaults import DEFAULT_POLICIES, PRINTER_TRAINING
 
+PARIS = ZoneInfo("Europe/Paris")
 DEMO_PASSWORD = "fablab-demo"
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri")
 OPENING_HOURS = {day: [["09:00", "18:00"]] for day in WEEKDAYS}
@@ -126,70 +128,79 @@ def _open_days_around(today: date, before: int, after: int) -> list[date]:
     return [day for day in days if day.weekday() < 5]
 
 
+async def _add_demo_booking(*, resource_id: int, site_id: int, kind: str, user_id: int, staff_id: int,
+                            start: datetime, end: datetime, purpose: str, now: datetime) -> None:
+    """One demo booking in the state its times give it now, with the desk's movements."""
+    if end <= now:
+        status, checked_out, returned = "returned", start, end
+    elif start <= now:
+        status, checked_out, returned = "checked_out", start, None
+    else:
+        status, checked_out, returned = "confirmed", None, None
+    booking_id = await insert_demo_booking(
+        resource_id=resource_id, site_id=site_id, kind=kind, user_id=user_id, starts_at=start, ends_at=end,
+        status=status, purpose=purpose, checked_out_at=checked_out, returned_at=returned)
+    for movement, at in (("check_out", checked_out), ("check_in", returned)):
+        if at:
+            await db.fetch(
+                "INSERT INTO movement (resource_id, kind, booking_id, holder_id, staff_id, site_id, at, condition) "
+                "VALUES ($1, $2, $3, $4, $5, $6, $7, 'ok')",
+                resource_id, movement, booking_id, user_id, staff_id, site_id, at,
+            )
+
+
+ROOM_PURPOSES = ["Révisions en groupe", "Projet fil rouge", "Entretien de stage", "Atelier JavaScript"]
+
+
+def _room_bookings(room_id: int, learners: list[int], days: list[date], rng: random.Random) -> list[tuple]:
+    """About half of each day's hours from 9:00, in blocks of 1 to 3 hours, never overlapping
+    (the random draws in the order the demo data has always used)."""
+    planned = []
+    for day in days:
+        hour = 9
+        while hour < 17:
+            length = rng.choice([1, 1.5, 2, 3])
+            if rng.random() < 0.45 and hour + length <= 18:
+                start = datetime.combine(day, time(hour), PARIS)
+                planned.append((room_id, "room", rng.choice(learners), start, start + timedelta(hours=length),
+                                rng.choice(ROOM_PURPOSES)))
+            hour += int(length) + 1
+    return planned
+
+
+def _demo_site_bookings(site: dict, learners: list[int], days: list[date], rng: random.Random
+                        ) -> list[tuple[int, str, int, datetime, datetime, str]]:
+    """(unit, kind, learner, start, end, purpose) of one site's demo week: rooms, six laptops lent
+    for 1 to 3 days, printers every other day."""
+    planned = []
+    for room_id in site["resources"]["room"]:
+        planned.extend(_room_bookings(room_id, learners, days, rng))
+    for index, laptop_id in enumerate(site["resources"]["laptop"][:6]):
+        start_day = days[index % len(days)]
+        end_day = start_day + timedelta(days=index % 3)
+        planned.append((laptop_id, "laptop", learners[index], datetime.combine(start_day, time(9), PARIS),
+                        datetime.combine(end_day, time(18), PARIS), "Travail à la maison"))
+    for index, printer_id in enumerate(site["resources"]["printer_3d"]):
+        for day in days[index::2]:
+            start = datetime.combine(day, time(14), PARIS)
+            planned.append((printer_id, "printer_3d", learners[2], start,
+                            start + timedelta(hours=rng.choice([2, 3, 5])), "Impression d'un boîtier"))
+    return planned
+
+
 async def seed_demo_bookings(ids: dict, now: datetime) -> int:
     """A week of plausible bookings around today, non-overlapping by construction."""
     if await db.fetchval("SELECT count(*) FROM booking"):
         return 0
-    paris = ZoneInfo("Europe/Paris")
     rng = random.Random(2026)
-    today = now.astimezone(paris).date()
+    days = _open_days_around(now.astimezone(PARIS).date(), before=3, after=4)
     count = 0
-
-    async def add(resource_id, site_id, kind, user_id, staff_id, start, end, purpose):
-        nonlocal count
-        if end <= now:
-            status, checked_out, returned = "returned", start, end
-        elif start <= now:
-            status, checked_out, returned = "checked_out", start, None
-        else:
-            status, checked_out, returned = "confirmed", None, None
-        booking_id = await db.fetchval(
-            "INSERT INTO booking (resource_id, site_id, kind, user_id, created_by_id, starts_at, ends_at, "
-            "blocked_until, status, purpose, checked_out_at, returned_at) "
-            "VALUES ($1, $2, $3, $4, $4, $5, $6, $6, $7, $8, $9, $10) RETURNING id",
-            resource_id, site_id, kind, user_id, start, end, status, purpose, checked_out, returned,
-        )
-        if checked_out:
-            await db.fetch(
-                "INSERT INTO movement (resource_id, kind, booking_id, holder_id, staff_id, site_id, at, condition) "
-                "VALUES ($1, 'check_out', $2, $3, $4, $5, $6, 'ok')",
-                resource_id, booking_id, user_id, staff_id, site_id, checked_out,
-            )
-        if returned:
-            await db.fetch(
-                "INSERT INTO movement (resource_id, kind, booking_id, holder_id, staff_id, site_id, at, condition) "
-                "VALUES ($1, 'check_in', $2, $3, $4, $5, $6, 'ok')",
-                resource_id, booking_id, user_id, staff_id, site_id, returned,
-            )
-        count += 1
-
-    days = _open_days_around(today, before=3, after=4)
     async with db.DB.transaction():
         for slug, site in ids["sites"].items():
-            learners, staff_id = ids["learners"][slug], ids["staff"][slug]
-            for room_id in site["resources"]["room"]:
-                for day in days:
-                    hour = 9
-                    while hour < 17:
-                        length = rng.choice([1, 1.5, 2, 3])
-                        if rng.random() < 0.45 and hour + length <= 18:
-                            start = datetime.combine(day, time(hour), paris)
-                            end = start + timedelta(hours=length)
-                            await add(room_id, site["id"], "room", rng.choice(learners), staff_id, start, end,
-                                      rng.choice(["Révisions en groupe", "Projet fil rouge", "Entretien de stage", "Atelier JavaScript"]))
-                        hour += int(length) + 1
-            for index, laptop_id in enumerate(site["resources"]["laptop"][:6]):
-                start_day = days[index % len(days)]
-                span = 1 + index % 3
-                end_day = start_day + timedelta(days=span - 1)
-                start = datetime.combine(start_day, time(9), paris)
-                end = datetime.combine(end_day, time(18), paris)
-                await add(laptop_id, site["id"], "laptop", learners[index], staff_id, start, end, "Travail à la maison")
-            for index, printer_id in enumerate(site["resources"]["printer_3d"]):
-                for day in days[index::2]:
-                    start = datetime.combine(day, time(14), paris)
-                    end = start + timedelta(hours=rng.choice([2, 3, 5]))
-                    await add(printer_id, site["id"], "printer_3d", learners[2], staff_id, start, end, "Impression d'un boîtier")
+            for unit, kind, learner, start, end, purpose in _demo_site_bookings(site, ids["learners"][slug], days, rng):
+                await _add_demo_booking(resource_id=unit, site_id=site["id"], kind=kind, user_id=learner,
+                                        staff_id=ids["staff"][slug], start=start, end=end, purpose=purpose, now=now)
+                count += 1
     return count
 
 

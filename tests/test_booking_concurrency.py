@@ -139,8 +139,8 @@ async def test_one_learner_racing_ten_bookings_stays_within_the_quota(live_serve
 async def test_a_booking_waits_for_a_series_being_written_on_its_unit(database_url, demo):
     # A series inserts its occurrences one by one in one transaction; an overlapping booking of one
     # of its units must queue behind it (unit lock), not insert and wait inside the exclusion check.
-    from fablab.bookings.series import INSERT_OCCURRENCE, INSERT_SERIES
-    from fablab.bookings.service import INSERT_BOOKING
+    from fablab.bookings.service import INSERT_BOOKING, INSERT_OCCURRENCE
+    from fablab.series.queries import INSERT_SERIES
 
     unit = await db.fetchone("SELECT id, site_id FROM resource WHERE tag = 'VLG-ROOM-001'")
     user_id = await db.fetchval("SELECT id FROM app_user WHERE login = 'learner1'")

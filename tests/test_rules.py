@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from fablab.bookings.defaults import DEFAULT_POLICIES
+from fablab.sites.defaults import DEFAULT_POLICIES
 from fablab.bookings.rules import (
     Policy, SiteCalendar, Usage, check_booking, check_order, day_slots, holiday_dates, parse_opening_hours, subtract,
     validate_policy, walk_up_due, week_bounds,

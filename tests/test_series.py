@@ -6,7 +6,7 @@ import holidays
 import pytest
 
 from fablab import db
-from fablab.bookings.recurrence import WeeklyRule
+from fablab.series.recurrence import WeeklyRule
 from fablab.errors import InvalidInput
 from tests.test_bookings import PARIS, assert_problem
 
@@ -235,7 +235,7 @@ async def test_an_edit_holds_its_units_insert_locks_before_moving_anything(staff
     # A learner's INSERT on a unit being edited must queue behind the edit (the unit lock every
     # booking INSERT takes), not wait for the edit's UPDATE inside the exclusion check.
     from fablab.accounts.current import CurrentUser
-    from fablab.bookings import series as series_module
+    from fablab.bookings import edits as series_module
     from fablab.bookings.service import UNIT_INSERT_LOCK
     from fablab.db import DB
 

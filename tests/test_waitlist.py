@@ -3,7 +3,7 @@
 from datetime import datetime, time, timedelta, timezone
 
 from fablab import db
-from fablab.bookings import waitlist
+from fablab.waitlist import service as waitlist
 from tests.test_bookings import DAY, PARIS, assert_problem
 
 

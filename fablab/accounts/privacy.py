@@ -6,12 +6,12 @@ import json
 from datetime import datetime, timedelta, timezone
 
 from fablab import db
+from fablab.bookings.service import anonymise_finished
 from fablab.db import DB
 
 RETENTION_KEY = "retention_days"
 # Two years: long enough to answer "who had this laptop last spring?", then the person goes.
 DEFAULT_RETENTION_DAYS = 730
-FINISHED_BOOKING_STATUSES = ["returned", "cancelled", "no_show"]
 
 
 async def retention() -> tuple[int, bool]:
@@ -41,14 +41,7 @@ async def anonymise_expired(*, days: int | None = None, now: datetime | None = N
         days, _ = await retention()
     cutoff = (now or datetime.now(timezone.utc)) - timedelta(days=days)
     async with DB.transaction():
-        bookings = await db.fetch(
-            # Calendar feeds see the change through sequence/updated_at, like any booking change.
-            "UPDATE booking SET user_id = NULL, created_by_id = NULL, purpose = '', "
-            "sequence = sequence + 1, updated_at = now() "
-            "WHERE status = ANY($1::text[]) AND ends_at < $2 "
-            "AND (user_id IS NOT NULL OR created_by_id IS NOT NULL OR purpose <> '') RETURNING id",
-            FINISHED_BOOKING_STATUSES, cutoff,
-        )
+        anonymised = await anonymise_finished(before=cutoff)
         movements = await db.fetch(
             "UPDATE movement m SET holder_id = NULL, staff_id = NULL, note = '' "
             "WHERE m.at < $1 AND (m.holder_id IS NOT NULL OR m.staff_id IS NOT NULL OR m.note <> '') "
@@ -63,7 +56,7 @@ async def anonymise_expired(*, days: int | None = None, now: datetime | None = N
             "UPDATE booking_series bs SET user_id = NULL, created_by_id = NULL, purpose = '' "
             "WHERE (bs.user_id IS NOT NULL OR bs.created_by_id IS NOT NULL OR bs.purpose <> '') "
             "AND NOT EXISTS (SELECT 1 FROM booking b WHERE b.series_id = bs.id AND b.ends_at >= $1)", cutoff)
-    return {"bookings": len(bookings), "movements": len(movements), "cutoff": cutoff}
+    return {"bookings": anonymised, "movements": len(movements), "cutoff": cutoff}
 
 
 async def personal_data(user_id: int) -> dict:

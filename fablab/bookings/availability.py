@@ -6,10 +6,11 @@ from datetime import date, datetime
 
 from fablab.bookings import queries
 from fablab.bookings.rules import day_slots, subtract
+from fablab.sites import queries as site_queries
 
 
 async def availability(*, site: str, kind: str, day: date, now: datetime) -> dict:
-    kind = queries.require_kind(kind)
+    kind = site_queries.require_kind(kind)
     # One round trip; no-shows are released first, so their slots show as free (DESIGN.md §3 rule 5).
     context = await queries.availability_context(site, kind, day, now)
     site_row, policy, calendar = context.site, context.policy, context.calendar

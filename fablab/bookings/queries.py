@@ -1,8 +1,7 @@
-"""Reads of the bookings domain: sites, calendars, policies, availability, booking lists."""
+"""Reads of the bookings domain: booking context and locks, availability, booking lists."""
 
 from __future__ import annotations
 
-import functools
 import json
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -10,51 +9,28 @@ from datetime import date, datetime, time, timedelta, timezone
 
 from fablab import db
 from fablab.accounts.logins import fold
-from fablab.bookings.defaults import DEFAULT_POLICIES
-from fablab.bookings.rules import KINDS, Policy, SiteCalendar, local_moment
-from fablab.errors import InvalidInput, NotFound
+from fablab.bookings.rules import Policy, SiteCalendar
+from fablab.errors import NotFound
+from fablab.sites.defaults import DEFAULT_POLICIES
+from fablab.sites.queries import POLICY_COLUMNS, default_policy, site_calendar
 
 UTC = timezone.utc
-SITE_COLUMNS = "s.id, s.slug, s.name, s.address, s.contact, s.timezone, s.opening_hours::text AS opening_hours"
+
+# The statuses in which a booking holds its unit, and the range it holds: the exclusion
+# constraint's predicate and range expression. Every query asking "who holds this unit over a
+# period" repeats them exactly, so that the constraint's GiST index serves it.
+HOLDING = ("{b}.status IN ('confirmed', 'checked_out') "
+           "AND tstzrange({b}.starts_at, {b}.blocked_until, '[)') && tstzrange({start}, {end}, '[)')")
 
 
-def _site(row: dict | None) -> dict | None:
-    if row is not None:
-        row["opening_hours"] = json.loads(row["opening_hours"] or "{}")
-    return row
+# Every write to a booking says so to the calendars that subscribe to it (RFC 5545 SEQUENCE, and
+# the feeds' version): the SET clause each UPDATE of the booking table ends with.
+BUMP = "sequence = sequence + 1, updated_at = now()"
 
 
-async def list_sites() -> list[dict]:
-    return [_site(row) for row in await db.fetch(f"SELECT {SITE_COLUMNS} FROM site s ORDER BY s.slug")]
-
-
-async def require_site(slug: str) -> dict:
-    site = _site(await db.fetchone(f"SELECT {SITE_COLUMNS} FROM site s WHERE s.slug = lower($1)", slug))
-    if site is None:
-        raise NotFound(f"No site {slug!r}.", code="unknown_site")
-    return site
-
-
-async def site_by_id(site_id: int) -> dict:
-    return _site(await db.fetchone(f"SELECT {SITE_COLUMNS} FROM site s WHERE s.id = $1", site_id))
-
-
-def require_kind(kind: str | None) -> str:
-    if kind not in KINDS:
-        raise InvalidInput(f"kind must be one of {', '.join(KINDS)}.", code="unknown_kind")
-    return kind
-
-
-async def closures(site_id: int, first: date, last: date) -> list[dict]:
-    """Stored closures of this site or of every site (site_id NULL) that touch [first, last]."""
-    return await db.fetch(
-        "SELECT c.id, s.slug AS site, c.starts_on, c.ends_on, c.reason FROM closure c "
-        "LEFT JOIN site s ON s.id = c.site_id "
-        "WHERE (c.site_id = $1 OR c.site_id IS NULL) AND c.starts_on <= $3 AND c.ends_on >= $2 "
-        "ORDER BY c.starts_on, c.id",
-        site_id, first, last,
-    )
-
+def holding(b: str, start: str, end: str) -> str:
+    """HOLDING for the booking alias `b` over the SQL range bounds [start, end)."""
+    return HOLDING.format(b=b, start=start, end=end)
 
 # Confirmed bookings of a site (or of every site, $1 NULL) that overlap the whole local days
 # [$2, $3]: what a closure of those days hits. Raw: the day bounds are in each site's time zone.
@@ -73,63 +49,6 @@ LIMIT $4
 
 async def closure_impact(site_id: int | None, first: date, last: date, limit: int) -> list[dict]:
     return await db.fetch(CLOSURE_IMPACT, site_id, first, last, limit)
-
-
-@functools.lru_cache(maxsize=256)
-def _cached_calendar(timezone_name: str, opening_hours_text: str, closed: tuple[tuple[date, date], ...],
-                     years: tuple[int, ...]) -> SiteCalendar:
-    return SiteCalendar.build(timezone_name=timezone_name, opening_hours=json.loads(opening_hours_text or "{}"),
-                              closures=list(closed), years=list(years))
-
-
-def site_calendar(timezone_name: str, opening_hours: str | dict, closed: list[tuple[date, date]],
-                  first: date, last: date) -> SiteCalendar:
-    """A SiteCalendar, built once per process for the same inputs: parsing the hours and listing
-    the holidays cost more than the queries of a hot endpoint. The inputs are the key, so an edited
-    site or closure is a new entry (and a calendar is immutable, safe to share)."""
-    text = opening_hours if isinstance(opening_hours, str) else json.dumps(opening_hours, sort_keys=True)
-    return _cached_calendar(timezone_name, text, tuple(closed), tuple(range(first.year, last.year + 1)))
-
-
-async def calendar_for(site: dict, first: date, last: date) -> SiteCalendar:
-    """The site's calendar for the dates [first, last] (closures loaded for those dates only)."""
-    rows = await closures(site["id"], first, last)
-    return site_calendar(site["timezone"], site["opening_hours"], [(row["starts_on"], row["ends_on"]) for row in rows],
-                         first, last)
-
-
-POLICY_COLUMNS = ("unit, slot_minutes, min_length, max_length, max_days_ahead, buffer_minutes, may_end_after_closing, "
-                  "checkout_grace_minutes, max_active_bookings, max_hours_per_week, training_id")
-
-
-def default_policy(kind: str) -> Policy:
-    return Policy(**DEFAULT_POLICIES[kind])
-
-
-async def policy_for(site_id: int, kind: str, resource_id: int | None = None) -> Policy:
-    """The unit's override when there is one, else the site's policy for the kind, else the default."""
-    row = await db.fetchone(
-        f"SELECT {POLICY_COLUMNS} FROM policy "
-        "WHERE resource_id = $3 OR (site_id = $1 AND kind = $2 AND resource_id IS NULL) "
-        "ORDER BY resource_id NULLS LAST LIMIT 1",
-        site_id, kind, resource_id,
-    )
-    return Policy.from_row(row) if row else default_policy(kind)
-
-
-async def list_policies(site_slug: str | None) -> list[dict]:
-    return await db.fetch(
-        f"SELECT s.slug AS site, p.kind, r.tag AS resource, t.name AS training, {POLICY_COLUMNS.replace('training_id', 'p.training_id')}, "
-        "p.updated_at FROM policy p JOIN site s ON s.id = p.site_id LEFT JOIN resource r ON r.id = p.resource_id "
-        "LEFT JOIN training t ON t.id = p.training_id "
-        "WHERE $1::text IS NULL OR s.slug = lower($1) ORDER BY s.slug, p.kind, r.tag NULLS FIRST",
-        site_slug,
-    )
-
-
-async def resource_by_tag(tag: str) -> dict | None:
-    return await db.fetchone(
-        "SELECT r.id, r.tag, r.name, r.kind, r.status, r.site_id FROM resource r WHERE upper(r.tag) = upper($1)", tag)
 
 
 # What booking one unit needs, in one round trip: the unit with its site, the policy that applies
@@ -202,7 +121,7 @@ async def booking_context(ref: int | str, user_id: int, first: date, last: date,
 def no_show_sweep(filters: str, *, now: str = "$1", returning: str = "b.id") -> str:
     """The sweep's UPDATE for the confirmed bookings matching `filters` (SQL on the alias o)."""
     return f"""
-UPDATE booking b SET status = 'no_show', no_show_at = {now}, sequence = b.sequence + 1, updated_at = now()
+UPDATE booking b SET status = 'no_show', no_show_at = {now}, {BUMP}
 FROM (
   SELECT o.id FROM booking o
   WHERE o.status = 'confirmed' AND o.starts_at < {now}
@@ -239,26 +158,6 @@ async def sweep_no_shows(now: datetime, *, site_id: int | None = None, kind: str
 
 # -------------------------------------------------------------------------------------------
 # Availability
-
-RESOURCES_OF_KIND = """
-SELECT r.id, r.tag, r.name, r.status FROM resource r
-WHERE r.site_id = $1 AND r.kind = $2 AND r.status <> 'retired' ORDER BY r.tag
-"""
-
-# Repeats the exclusion constraint's predicate and range expression, so its GiST index serves it.
-BUSY_RANGES = """
-SELECT b.resource_id, b.starts_at, b.blocked_until FROM booking b
-WHERE b.resource_id = ANY($1::int[]) AND b.status IN ('confirmed', 'checked_out')
-  AND tstzrange(b.starts_at, b.blocked_until, '[)') && tstzrange($2, $3, '[)')
-"""
-
-
-async def busy_ranges(resource_ids: list[int], start: datetime, end: datetime) -> dict[int, list[tuple[datetime, datetime]]]:
-    busy: dict[int, list] = {rid: [] for rid in resource_ids}
-    for row in await db.fetch(BUSY_RANGES, resource_ids, start, end):
-        busy[row["resource_id"]].append((row["starts_at"], row["blocked_until"]))
-    return busy
-
 
 # Everything one day's availability needs, in one round trip: the site, the kind's policy, the
 # day's closures, the units and their busy ranges, after releasing the units' no-shows (rule 5).
@@ -324,10 +223,6 @@ async def availability_context(slug: str, kind: str, day: date, now: datetime) -
         busy[unit].append((start, end))
     site = {"id": row["id"], "slug": row["slug"], "timezone": row["timezone"]}
     return DayContext(site, policy, calendar, resources, busy)
-
-
-def day_bounds(day: date, calendar: SiteCalendar) -> tuple[datetime, datetime]:
-    return local_moment(day, time(0), calendar.tz), local_moment(day + timedelta(days=1), time(0), calendar.tz)
 
 
 # -------------------------------------------------------------------------------------------
@@ -480,3 +375,37 @@ async def user_id_for_ref(ref: int | str) -> int:
     if user_id is None:
         raise NotFound(f"No active user {ref!r}.", code="unknown_user")
     return user_id
+
+
+# -------------------------------------------------------------------------------------------
+# Series occurrences and who holds a slot (edits and series reports)
+
+# Who holds the slot, for the conflict report staff read.
+HOLDER = f"""
+SELECT b.id, b.purpose, u.name FROM booking b LEFT JOIN app_user u ON u.id = b.user_id
+WHERE b.resource_id = $1 AND {holding("b", "$2", "$3")}
+ORDER BY b.starts_at LIMIT 1
+"""
+
+# The not-yet-started confirmed occurrences of a series, from one date on ($2; NULL: all).
+OCCURRENCES_FROM = """
+SELECT id FROM booking WHERE series_id = $1 AND status = 'confirmed' AND starts_at > now()
+  AND ($2::date IS NULL OR occurrence_date >= $2) ORDER BY id
+"""
+
+
+async def holder(resource_id: int, starts_at: datetime, blocked_until: datetime) -> dict | None:
+    return await db.fetchone(HOLDER, resource_id, starts_at, blocked_until)
+
+
+async def booking_in_series(booking_id: int) -> dict | None:
+    return await db.fetchone("SELECT id, user_id, site_id, series_id, occurrence_date FROM booking WHERE id = $1",
+                             booking_id)
+
+
+async def occurrence_ids(series_id: int, from_day) -> list[int]:
+    return [row["id"] for row in await db.fetch(OCCURRENCES_FROM, series_id, from_day)]
+
+
+async def bookings_by_ids(ids: list[int]) -> list[dict]:
+    return await db.fetch(f"{BOOKING_SELECT} WHERE b.id = ANY($1::bigint[]) ORDER BY b.starts_at", ids)

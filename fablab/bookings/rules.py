@@ -436,3 +436,14 @@ def day_slots(policy: Policy, calendar: SiteCalendar, day: date) -> list[tuple[d
             slots.append((cursor, cursor + step))
             cursor += step
     return slots
+
+
+def parse_clock(text: str, name: str) -> time:
+    """ "09:00" (or "9:00") as a local time of day; 400 invalid_time otherwise."""
+    try:
+        moment = time.fromisoformat(text.zfill(5))
+    except (TypeError, ValueError):
+        raise InvalidInput(f"{name} must be a time such as 09:00.", code="invalid_time") from None
+    if moment.tzinfo is not None or moment.second or moment.microsecond:
+        raise InvalidInput(f"{name} must be a local time in minutes, such as 09:00.", code="invalid_time")
+    return moment

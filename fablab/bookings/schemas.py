@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Annotated, Literal
 
 import msgspec
@@ -10,7 +10,6 @@ import msgspec
 from fablab.moments import check_body
 
 ShortText = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
-Minutes = Annotated[int, msgspec.Meta(ge=0, le=100_000)]
 
 
 class BookingIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -30,72 +29,8 @@ class BookingIn(msgspec.Struct, forbid_unknown_fields=True):
         check_body(self, instants=("starts_at", "ends_at"))
 
 
-class SitePatch(msgspec.Struct, forbid_unknown_fields=True):
-    name: ShortText | msgspec.UnsetType = msgspec.UNSET
-    address: Annotated[str, msgspec.Meta(max_length=500)] | msgspec.UnsetType = msgspec.UNSET
-    contact: Annotated[str, msgspec.Meta(max_length=500)] | msgspec.UnsetType = msgspec.UNSET
-    timezone: ShortText | msgspec.UnsetType = msgspec.UNSET
-    # {"mon": [["09:00", "18:00"]], ...}; validated by rules.parse_opening_hours.
-    opening_hours: dict | msgspec.UnsetType = msgspec.UNSET
-
-
-class ClosureIn(msgspec.Struct, forbid_unknown_fields=True):
-    starts_on: date
-    ends_on: date
-    reason: Annotated[str, msgspec.Meta(max_length=500)] = ""
-    all_sites: bool = False
-    # Cancel the confirmed bookings of those days (their learners are told).
-    cancel_bookings: bool = False
-
-    def __post_init__(self) -> None:
-        check_body(self, days=("starts_on", "ends_on"))
-
-
-class PolicyIn(msgspec.Struct, forbid_unknown_fields=True):
-    unit: Literal["minutes", "days"]
-    slot_minutes: Annotated[int, msgspec.Meta(ge=1, le=1440)]
-    min_length: Annotated[int, msgspec.Meta(ge=1, le=100_000)]
-    max_length: Annotated[int, msgspec.Meta(ge=1, le=100_000)]
-    max_days_ahead: Annotated[int, msgspec.Meta(ge=0, le=3650)] = 14
-    buffer_minutes: Minutes = 0
-    may_end_after_closing: bool = False
-    checkout_grace_minutes: Minutes = 30
-    max_active_bookings: Minutes | None = None
-    max_hours_per_week: Minutes | None = None
-    training_id: int | None = None
-
-
 Scope = Literal["this", "following", "series"]
 ClockTime = Annotated[str, msgspec.Meta(min_length=4, max_length=5, pattern=r"^\d{1,2}:\d{2}$")]
-
-
-class SeriesIn(msgspec.Struct, forbid_unknown_fields=True):
-    """A weekly series (staff): one unit by tag, or `quantity` units of a kind at a site."""
-    first_day: date
-    start_time: ClockTime
-    end_time: ClockTime
-    resource: ShortText | None = None
-    site: Annotated[str, msgspec.Meta(min_length=1, max_length=32)] | None = None
-    kind: Annotated[str, msgspec.Meta(min_length=1, max_length=32)] | None = None
-    quantity: Annotated[int, msgspec.Meta(ge=1, le=50)] = 1
-    weekdays: Annotated[list[Annotated[str, msgspec.Meta(max_length=3)]], msgspec.Meta(max_length=7)] | None = None
-    interval: Annotated[int, msgspec.Meta(ge=1, le=52)] = 1
-    until: date | None = None
-    count: Annotated[int, msgspec.Meta(ge=1, le=1000)] | None = None
-    purpose: Annotated[str, msgspec.Meta(max_length=500)] = ""
-    # Staff book for themselves by default, or for someone by id or login.
-    user: int | ShortText | None = None
-    # With taken dates: "none" creates nothing (409 with the report), "all_but_conflicts" the rest.
-    on_conflict: Literal["none", "all_but_conflicts"] = "none"
-    # Plan and report only: nothing is created.
-    dry_run: bool = False
-
-    def __post_init__(self) -> None:
-        check_body(self, days=("first_day", "until"))
-
-
-class CancelIn(msgspec.Struct, forbid_unknown_fields=True):
-    scope: Scope = "this"
 
 
 class BookingEdit(msgspec.Struct, forbid_unknown_fields=True):
@@ -111,17 +46,3 @@ class BookingEdit(msgspec.Struct, forbid_unknown_fields=True):
 
     def __post_init__(self) -> None:
         check_body(self, instants=("starts_at", "ends_at"))
-
-
-class WaitlistIn(msgspec.Struct, forbid_unknown_fields=True):
-    """Wait for a unit (resource) or any unit of a kind at a site, for a whole day or a slot."""
-    site: Annotated[str, msgspec.Meta(min_length=1, max_length=32)]
-    kind: Annotated[str, msgspec.Meta(min_length=1, max_length=32)]
-    resource: ShortText | None = None
-    day: date | None = msgspec.field(default=None, name="date")
-    starts_at: datetime | None = None
-    ends_at: datetime | None = None
-    user: int | ShortText | None = None
-
-    def __post_init__(self) -> None:
-        check_body(self, instants=("starts_at", "ends_at"), days=("day",))

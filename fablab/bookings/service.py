@@ -1,11 +1,12 @@
-"""Writes of the bookings domain: create and cancel bookings, edit sites, closures and policies."""
+"""Writes of the bookings domain: the only module that writes the booking table."""
 
 from __future__ import annotations
 
-import json
 import random
-from dataclasses import asdict, dataclass
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 import asyncpg
@@ -15,12 +16,15 @@ from fablab.accounts.current import CurrentUser
 from fablab.bookings import queries
 from fablab.bookings.rules import (
     Policy, SiteCalendar, Usage, check_booking, check_order, check_override_bounds, check_quotas, check_resource_status,
-    check_training, opening_hours_json, parse_opening_hours, quota_headroom, validate_policy, walk_up_due, week_bounds,
+    check_training, quota_headroom, walk_up_due, week_bounds,
 )
 from fablab.db import DB
 from fablab.errors import BookingConflict, Conflict, Forbidden, InvalidInput, NotFound, PolicyViolation
+from fablab.inventory import queries as desk_queries
+from fablab.sites import queries as site_queries
 
 UTC = timezone.utc
+T = TypeVar("T")
 # "Least used first" counts bookings this far back and ahead (bounded, so long histories cost nothing).
 USAGE_WINDOW = timedelta(days=30)
 
@@ -34,7 +38,7 @@ async def policy_for_resource(resource_id: int) -> Policy:
     resource = await db.fetchone("SELECT site_id, kind FROM resource WHERE id = $1", resource_id)
     if resource is None:
         raise NotFound(f"No resource {resource_id}.", code="unknown_resource")
-    return await queries.policy_for(resource["site_id"], resource["kind"], resource_id)
+    return await site_queries.policy_for(resource["site_id"], resource["kind"], resource_id)
 
 
 def walk_up_due_at(policy: Policy, *, opening_hours: dict, timezone_name: str, now: datetime,
@@ -158,7 +162,7 @@ async def booker_refusal(*, user_id: int, site_id: int, kind: str, resource_id: 
                          ends_at: datetime, timezone_name: str, now: datetime) -> PolicyViolation | None:
     """What the booker's own rules (training, quotas) would refuse for this wish now, without
     booking anything; None when they allow it or do not bind this user (staff)."""
-    policy = await queries.policy_for(site_id, kind, resource_id)
+    policy = await site_queries.policy_for(site_id, kind, resource_id)
     week = week_bounds(starts_at, ZoneInfo(timezone_name))
     state = await queries.booker_state(user_id=user_id, kind=kind, now=now, week=week, training_id=policy.training_id)
     if state is None or state["role"] != "learner":
@@ -175,18 +179,39 @@ async def _insert_booking(args: tuple, rules: _BookerRules, now: datetime) -> di
     return row
 
 
-# Free units of a kind for a period, least used first. Repeats the exclusion constraint's
-# predicate and range expression so its GiST index answers the NOT EXISTS.
-FREE_UNITS = """
+# Free units of a kind for a period, with how often each was booked lately ("least used first").
+# Uses the exclusion constraint's predicate and range expression (queries.HOLDING) so its GiST
+# index answers the NOT EXISTS.
+FREE_UNITS = f"""
 SELECT r.id, r.tag,
        (SELECT count(*) FROM booking u WHERE u.resource_id = r.id AND u.starts_at >= $5 AND u.starts_at < $6
            AND u.status IN ('confirmed', 'checked_out', 'returned')) AS recent_uses
 FROM resource r
 WHERE r.site_id = $1 AND r.kind = $2 AND r.status = 'available'
-  AND NOT EXISTS (
-      SELECT 1 FROM booking b WHERE b.resource_id = r.id AND b.status IN ('confirmed', 'checked_out')
-         AND tstzrange(b.starts_at, b.blocked_until, '[)') && tstzrange($3, $4, '[)'))
+  AND NOT EXISTS (SELECT 1 FROM booking b WHERE b.resource_id = r.id AND {queries.holding("b", "$3", "$4")})
 """
+
+
+async def _take_free_units(*, site_id: int, kind: str, starts_at: datetime, ends_at: datetime, quantity: int,
+                           now: datetime, insert: Callable[[dict, Policy], Awaitable[T | None]]) -> list[T]:
+    """The "any free unit of a kind" loop: `insert` on the free units, least used first, until
+    `quantity` of them are booked (fewer when too few are free). Ties go in random order, so
+    simultaneous requests spread over the free units instead of all racing for the first one.
+    insert(unit, its policy) books one unit in a savepoint of its own; None on a lost race."""
+    policy = await site_queries.policy_for(site_id, kind)
+    candidates = await db.fetch(FREE_UNITS, site_id, kind, starts_at, ends_at + policy.buffer,
+                                now - USAGE_WINDOW, now + USAGE_WINDOW)
+    random.shuffle(candidates)
+    candidates.sort(key=lambda row: row["recent_uses"])
+    taken: list[T] = []
+    for unit in candidates:
+        if len(taken) == quantity:
+            break
+        unit_policy = await site_queries.policy_for(site_id, kind, unit["id"])
+        row = await insert({"id": unit["id"], "site_id": site_id, "kind": kind}, unit_policy)
+        if row is not None:
+            taken.append(row)
+    return taken
 
 
 async def _insert_with_savepoint(args: tuple, rules: _BookerRules, now: datetime) -> dict | None:
@@ -312,59 +337,76 @@ async def _book_unit(request: _BookingRequest, ref: int | str, *, nested: bool) 
 
 
 async def _book_any_unit_of_kind(request: _BookingRequest, site: str, kind: str) -> dict:
-    kind = queries.require_kind(kind)
+    kind = site_queries.require_kind(kind)
     first, last = request.dates_concerned
     async with DB.transaction():
-        site_row = await queries.require_site(site)
+        site_row = await site_queries.require_site(site)
         request.check_site(site_row["id"])
-        policy = await queries.policy_for(site_row["id"], kind)
+        policy = await site_queries.policy_for(site_row["id"], kind)
         user = await _lock_user(request.user_id, request.now, site_id=site_row["id"], kind=kind)
         calendar = None
         if request.enforce_policy:
-            calendar = await queries.calendar_for(site_row, first, last)
+            calendar = await site_queries.calendar_for(site_row, first, last)
             check_booking(starts_at=request.starts_at, ends_at=request.ends_at, policy=policy, calendar=calendar,
                           now=request.now)
         rules = _BookerRules.of(request, user["role"], policy, calendar)
-        return await _book_any_unit(request, site_row, kind, policy, rules)
+        return await _book_any_unit(request, site_row, kind, rules)
 
 
-async def _book_any_unit(request: _BookingRequest, site: dict, kind: str, policy: Policy,
-                         rules: _BookerRules) -> dict:
-    now = request.now
-    candidates = await db.fetch(FREE_UNITS, site["id"], kind, request.starts_at, request.ends_at + policy.buffer,
-                                now - USAGE_WINDOW, now + USAGE_WINDOW)
-    # Least used first; ties in random order, so simultaneous requests spread over the free units
-    # instead of all racing for the first one.
-    random.shuffle(candidates)
-    candidates.sort(key=lambda row: row["recent_uses"])
-    for unit in candidates:
-        unit_policy = await queries.policy_for(site["id"], kind, unit["id"])
-        unit = {"id": unit["id"], "site_id": site["id"], "kind": kind}
-        row = await _insert_with_savepoint(request.row_for(unit, unit_policy), rules, now)
-        if row is not None:
-            return row
-    raise BookingConflict(f"No {kind} is free at {site['slug']} at that time.")
+async def _book_any_unit(request: _BookingRequest, site: dict, kind: str, rules: _BookerRules) -> dict:
+    async def insert(unit: dict, unit_policy: Policy) -> dict | None:
+        return await _insert_with_savepoint(request.row_for(unit, unit_policy), rules, request.now)
+
+    booked = await _take_free_units(site_id=site["id"], kind=kind, starts_at=request.starts_at,
+                                    ends_at=request.ends_at, quantity=1, now=request.now, insert=insert)
+    if not booked:
+        raise BookingConflict(f"No {kind} is free at {site['slug']} at that time.")
+    return booked[0]
 
 
-# Someone else's booking cancelled (only the desk may): the learner is told, like of a system
-# cancellation, by the reminders' booking_withdrawn notice (e-mail and push, issue 20). $3: the actor.
-CANCELLED_BY_STAFF = "CASE WHEN user_id <> $3 THEN 'staff' END"
+@dataclass(frozen=True)
+class Freed:
+    """A slot a booking gave back: the unit and the range it held from now on (the waitlist's
+    offer_freed takes it). site_id and kind say whom it may serve."""
+
+    resource_id: int
+    site_id: int
+    kind: str
+    starts_at: datetime
+    blocked_until: datetime
 
 
-async def cancel_booking(*, actor: CurrentUser, booking_id: int, now: datetime | None = None) -> dict:
-    """Owner before the start, staff any time; anyone else sees no such booking. The freed slot
-    goes to the first person waiting for it, in the same transaction."""
-    from fablab.bookings.waitlist import offer_freed
+@dataclass(frozen=True)
+class Cancelled:
+    booking: dict          # as the API shows it
+    freed: Freed | None    # None when nothing of its slot is left to give
 
+
+# The booking, locked after its unit (LOCK_UNIT_OF_BOOKING).
+LOCK_FOR_CANCEL = """
+SELECT id, user_id, resource_id, site_id, kind, starts_at, blocked_until, status FROM booking
+WHERE id = $1 FOR NO KEY UPDATE
+"""
+# The unit first (shared), then the booking: the order the desk and booking paths follow, so a
+# cancellation whose caller then books a waiting person cannot deadlock with them.
+LOCK_UNIT_OF_BOOKING = "SELECT 1 FROM resource WHERE id = (SELECT resource_id FROM booking WHERE id = $1) FOR SHARE"
+
+# Someone else's booking cancelled (only the desk may) says so in cancel_reason: the learner is told,
+# as of a system cancellation, by the reminders' booking_withdrawn notice (e-mail and push). $3: the actor.
+CANCEL = f"""
+UPDATE booking SET status = 'cancelled', cancelled_at = $2, {queries.BUMP},
+       cancel_reason = CASE WHEN user_id <> $3 THEN 'staff' END
+WHERE id = ANY($1::bigint[])
+"""
+
+
+async def cancel_booking(*, actor: CurrentUser, booking_id: int, now: datetime | None = None) -> Cancelled:
+    """Owner before the start, staff any time; anyone else sees no such booking. The caller offers
+    what was freed to the waitlist in the same transaction (waitlist.offer_freed)."""
     now = now or _now()
     async with DB.transaction():
-        # The item first (shared), then the booking: the order the desk and booking paths follow,
-        # so a cancellation that books a waiting person cannot deadlock with them.
-        await db.fetch("SELECT 1 FROM resource WHERE id = (SELECT resource_id FROM booking WHERE id = $1) FOR SHARE",
-                       booking_id)
-        row = await db.fetchone(
-            "SELECT id, user_id, resource_id, site_id, kind, starts_at, blocked_until, status FROM booking "
-            "WHERE id = $1 FOR NO KEY UPDATE", booking_id)
+        await db.fetch(LOCK_UNIT_OF_BOOKING, booking_id)
+        row = await db.fetchone(LOCK_FOR_CANCEL, booking_id)
         if row is None or (row["user_id"] != actor.id and not actor.is_staff):
             raise NotFound(f"No booking {booking_id}.", code="unknown_booking")
         desk = scope.acts_for_site(actor, row["site_id"])
@@ -375,17 +417,18 @@ async def cancel_booking(*, actor: CurrentUser, booking_id: int, now: datetime |
                            booking_status=row["status"])
         if not desk and row["starts_at"] <= now:
             raise Conflict("This booking has started; ask the desk to cancel it.", code="already_started")
-        await db.fetch(
-            "UPDATE booking SET status = 'cancelled', cancelled_at = $2, sequence = sequence + 1, updated_at = now(), "
-            f"cancel_reason = {CANCELLED_BY_STAFF} WHERE id = $1", booking_id, now, actor.id)
-        if row["blocked_until"] > now:
-            await offer_freed(row, now)
-        return queries.booking_out(await queries.booking(booking_id))
+        await db.fetch(CANCEL, [booking_id], now, actor.id)
+        freed = _freed(row, now) if row["blocked_until"] > now else None
+        return Cancelled(booking=queries.booking_out(await queries.booking(booking_id)), freed=freed)
 
 
-WITHDRAW = """
-UPDATE booking SET status = 'cancelled', cancelled_at = $2, cancel_reason = $3, sequence = sequence + 1,
-       updated_at = now()
+def _freed(row: dict, now: datetime, *, starts_at: datetime | None = None) -> Freed:
+    return Freed(resource_id=row["resource_id"], site_id=row["site_id"], kind=row["kind"],
+                 starts_at=max(starts_at or row["starts_at"], now), blocked_until=row["blocked_until"])
+
+
+WITHDRAW = f"""
+UPDATE booking SET status = 'cancelled', cancelled_at = $2, cancel_reason = $3, {queries.BUMP}
 WHERE resource_id = $1 AND status = 'confirmed' AND ends_at > $2
 RETURNING id
 """
@@ -393,13 +436,10 @@ RETURNING id
 
 async def withdraw_bookings(*, resource_id: int, reason: str, now: datetime | None = None) -> list[int]:
     """The item was retired or lost (reason resource_retired / resource_lost): its confirmed bookings
-    still to come are cancelled, saying why, and its waitlist entries end. Within the caller's
-    transaction, on an item row it has locked. The learners are told by the reminders' mail path
-    (booking_withdrawn) and see the reason in the app."""
-    now = now or _now()
-    rows = await db.fetch(WITHDRAW, resource_id, now, reason)
-    await db.fetch("UPDATE waitlist_entry SET status = 'removed', resolved_at = $2, skip_reason = $3 "
-                   "WHERE resource_id = $1 AND status = 'waiting'", resource_id, now, reason)
+    still to come are cancelled, saying why (the caller ends its waitlist entries too). Within the
+    caller's transaction, on an item row it has locked. The learners are told by the reminders'
+    mail path (booking_withdrawn) and see the reason in the app."""
+    rows = await db.fetch(WITHDRAW, resource_id, now or _now(), reason)
     return [row["id"] for row in rows]
 
 
@@ -408,127 +448,215 @@ async def expire_no_shows(now: datetime | None = None) -> int:
     return await queries.sweep_no_shows(now or _now())
 
 
-# -------------------------------------------------------------------------------------------
-# Sites, closures, policies (admin)
-
-
-async def update_site(*, slug: str, changes: dict) -> dict:
-    site = await queries.require_site(slug)
-    if "opening_hours" in changes:
-        changes["opening_hours"] = json.dumps(opening_hours_json(parse_opening_hours(changes["opening_hours"])))
-    if "timezone" in changes:
-        try:
-            from zoneinfo import ZoneInfo
-            ZoneInfo(changes["timezone"])
-        except (ValueError, KeyError, OSError):
-            raise InvalidInput(f"Unknown time zone {changes['timezone']!r}.", code="invalid_timezone") from None
-    if changes:
-        columns = list(changes)
-        assignments = ", ".join(
-            f"{column} = ${i}::jsonb" if column == "opening_hours" else f"{column} = ${i}"
-            for i, column in enumerate(columns, start=2))
-        await db.fetch(f"UPDATE site SET {assignments}, updated_at = now() WHERE id = $1",
-                       site["id"], *[changes[c] for c in columns])
-    return await queries.require_site(slug)
-
-
-# A closure lasts at most a year; the bookings it lists and may cancel are bounded too.
-MAX_CLOSURE_DAYS = 366
-MAX_CLOSURE_IMPACT = 500
-
 # Cancels the listed bookings that are still confirmed, in id order (rows locked one way only), as
 # the system: cancel_reason says why, cancel_note what the learner is told. No waitlist offer:
 # the site is closed, nobody may have those slots.
-CANCEL_FOR_CLOSURE = """
-UPDATE booking SET status = 'cancelled', cancelled_at = $2, sequence = sequence + 1, updated_at = now(),
-       cancel_reason = 'closure', cancel_note = $3
+CANCEL_FOR_CLOSURE = f"""
+UPDATE booking SET status = 'cancelled', cancelled_at = $2, {queries.BUMP}, cancel_reason = 'closure', cancel_note = $3
 WHERE id IN (SELECT id FROM booking WHERE id = ANY($1::bigint[]) AND status = 'confirmed' ORDER BY id
              FOR NO KEY UPDATE)
 RETURNING id
 """
 
 
-def _check_closure_days(starts_on: date, ends_on: date) -> None:
-    if ends_on < starts_on:
-        raise InvalidInput("ends_on must not be before starts_on.", code="invalid_dates")
-    if (ends_on - starts_on).days > MAX_CLOSURE_DAYS:
-        raise InvalidInput("A closure lasts at most a year.", code="invalid_dates")
+async def cancel_for_closure(*, booking_ids: list[int], note: str, now: datetime) -> list[int]:
+    """A closure cancels these bookings (those still confirmed), telling the learners `note`;
+    within the caller's transaction. The ids cancelled."""
+    return [row["id"] for row in await db.fetch(CANCEL_FOR_CLOSURE, booking_ids, now, note)]
 
 
-async def closure_impact(*, slug: str, starts_on: date, ends_on: date, all_sites: bool) -> list[dict]:
-    """The confirmed bookings a closure of those days would hit (the admin sees whom to tell)."""
-    _check_closure_days(starts_on, ends_on)
-    site = await queries.require_site(slug)
-    return await queries.closure_impact(None if all_sites else site["id"], starts_on, ends_on, MAX_CLOSURE_IMPACT)
+# -------------------------------------------------------------------------------------------
+# Series: their occurrences are ordinary bookings, written here
 
 
-async def add_closure(*, slug: str, starts_on: date, ends_on: date, reason: str, all_sites: bool,
-                      cancel_bookings: bool = False, now: datetime | None = None) -> dict:
-    """A closure of whole days. With cancel_bookings, the confirmed bookings it hits are cancelled
-    in the same transaction and their learners told (reminders send "booking_withdrawn" once);
-    without, they stay and `affected_bookings` says how many the staff must call."""
-    _check_closure_days(starts_on, ends_on)
-    now = now or _now()
-    site = await queries.require_site(slug)
-    site_id = None if all_sites else site["id"]
-    async with DB.transaction():
-        row = await db.fetchone(
-            "INSERT INTO closure (site_id, starts_on, ends_on, reason) VALUES ($1, $2, $3, $4) "
-            "RETURNING id, starts_on, ends_on, reason", site_id, starts_on, ends_on, reason)
-        hit = await queries.closure_impact(site_id, starts_on, ends_on, MAX_CLOSURE_IMPACT)
-        cancelled = []
-        if cancel_bookings and hit:
-            cancelled = [r["id"] for r in await db.fetch(CANCEL_FOR_CLOSURE, [b["id"] for b in hit], now, reason)]
-    return {**row, "site": None if all_sites else site["slug"],
-            "affected_bookings": len(hit) - len(cancelled), "cancelled_bookings": sorted(cancelled)}
+@dataclass(frozen=True)
+class SeriesBooking:
+    """What every occurrence of one series shares."""
+
+    series_id: int
+    site_id: int
+    kind: str
+    user_id: int
+    created_by_id: int
+    purpose: str
 
 
-async def delete_closure(closure_id: int) -> None:
-    deleted = await db.fetchval("DELETE FROM closure WHERE id = $1 RETURNING id", closure_id)
-    if deleted is None:
-        raise NotFound(f"No closure {closure_id}.", code="unknown_closure")
+# Takes the unit's insert lock first, as a single booking's INSERT does (INSERT_BOOKING): a learner
+# booking the same unit meanwhile waits for the series instead of deadlocking with it in the
+# exclusion check.
+INSERT_OCCURRENCE = f"""
+INSERT INTO booking (resource_id, site_id, kind, user_id, created_by_id, starts_at, ends_at, blocked_until,
+                     purpose, series_id, occurrence_date)
+SELECT $1::int, $2::int, $3::text, $4::int, $5::int, $6::timestamptz, $7::timestamptz, $8::timestamptz, $9::text,
+       $10::bigint, $11::date
+FROM (SELECT pg_advisory_xact_lock({UNIT_INSERT_LOCK}, $1::int)) AS unit_lock
+RETURNING id
+"""
 
 
-async def _check_training(training_id: int | None) -> None:
-    if training_id is not None and not await db.fetchval("SELECT 1 FROM training WHERE id = $1", training_id):
-        raise InvalidInput(f"No training {training_id}.", code="unknown_training")
+async def insert_occurrence(*, series: SeriesBooking, unit_id: int, buffer: timedelta, day: date,
+                            starts_at: datetime, ends_at: datetime) -> int | None:
+    """One occurrence on one unit, in a savepoint of the caller's transaction: its id, or None
+    when the unit is taken then (nothing else undone)."""
+    await db.fetch("SAVEPOINT series_unit")
+    try:
+        booking_id = await db.fetchval(
+            INSERT_OCCURRENCE, unit_id, series.site_id, series.kind, series.user_id, series.created_by_id, starts_at,
+            ends_at, ends_at + buffer, series.purpose, series.series_id, day)
+    except asyncpg.ExclusionViolationError:
+        await db.fetch("ROLLBACK TO SAVEPOINT series_unit")
+        return None
+    await db.fetch("RELEASE SAVEPOINT series_unit")
+    return booking_id
 
 
-POLICY_FIELDS = tuple(asdict(Policy()).keys())
+async def insert_occurrences_of_kind(*, series: SeriesBooking, quantity: int, day: date, starts_at: datetime,
+                                     ends_at: datetime, now: datetime) -> list[int]:
+    """Up to `quantity` free units of the series' kind for one date, least used first (the same
+    choice as a single booking by kind); fewer when fewer are free (the caller decides)."""
+    async def insert(unit: dict, unit_policy: Policy) -> int | None:
+        return await insert_occurrence(series=series, unit_id=unit["id"], buffer=unit_policy.buffer, day=day,
+                                       starts_at=starts_at, ends_at=ends_at)
+
+    return await _take_free_units(site_id=series.site_id, kind=series.kind, starts_at=starts_at, ends_at=ends_at,
+                                  quantity=quantity, now=now, insert=insert)
 
 
-async def _upsert_policy(key: dict, conflict_target: str, policy: Policy) -> None:
-    """Insert or replace the policy row identified by `key` (site and kind, plus the unit for an override)."""
-    validate_policy(policy)
-    await _check_training(policy.training_id)
-    values = [*key.values(), *(getattr(policy, name) for name in POLICY_FIELDS)]
-    columns = ", ".join([*key, *POLICY_FIELDS])
-    placeholders = ", ".join(f"${i}" for i in range(1, len(values) + 1))
-    updates = ", ".join(f"{name} = EXCLUDED.{name}" for name in POLICY_FIELDS)
-    await db.fetch(
-        f"INSERT INTO policy ({columns}) VALUES ({placeholders}) "
-        f"ON CONFLICT {conflict_target} DO UPDATE SET {updates}, updated_at = now()", *values)
+async def lock_for_change(booking_ids: list[int]) -> list[dict]:
+    """Lock bookings about to be moved or cancelled: their units first (shared), then the
+    bookings, both in id order (the order every writer follows)."""
+    await db.fetch("SELECT 1 FROM resource WHERE id IN (SELECT resource_id FROM booking WHERE id = ANY($1::bigint[])) "
+                   "ORDER BY id FOR SHARE", booking_ids)
+    return await db.fetch(
+        "SELECT id, resource_id, site_id, kind, starts_at, ends_at, blocked_until, status, occurrence_date "
+        "FROM booking WHERE id = ANY($1::bigint[]) ORDER BY id FOR NO KEY UPDATE", booking_ids)
 
 
-async def put_policy(*, site: str, kind: str, policy: Policy) -> Policy:
-    kind = queries.require_kind(kind)
-    site_row = await queries.require_site(site)
-    await _upsert_policy({"site_id": site_row["id"], "kind": kind}, "(site_id, kind) WHERE resource_id IS NULL", policy)
-    return await queries.policy_for(site_row["id"], kind)
+async def hold_insert_locks(unit_ids: list[int]) -> None:
+    """The units' insert locks, in id order (unnest keeps the array's), before moving bookings of
+    them: a booking of one of these units then waits for the move instead of deadlocking with it
+    in the exclusion check."""
+    await db.fetch(f"SELECT pg_advisory_xact_lock({UNIT_INSERT_LOCK}, unit) FROM unnest($1::int[]) AS unit",
+                   sorted(set(unit_ids)))
 
 
-async def put_resource_policy(*, tag: str, policy: Policy) -> Policy:
-    resource = await queries.resource_by_tag(tag)
-    if resource is None:
-        raise NotFound(f"No item with tag {tag}.", code="unknown_tag")
-    await _upsert_policy({"site_id": resource["site_id"], "kind": resource["kind"], "resource_id": resource["id"]},
-                         "(resource_id) WHERE resource_id IS NOT NULL", policy)
-    return await queries.policy_for(resource["site_id"], resource["kind"], resource["id"])
+async def cancel_locked(*, actor: CurrentUser, bookings: list[dict], now: datetime) -> list[Freed]:
+    """Cancel bookings the caller locked (lock_for_change) and checked; what each freed, for the
+    caller to offer to the waitlist."""
+    await db.fetch(CANCEL, [booking["id"] for booking in bookings], now, actor.id)
+    return [_freed(booking, now) for booking in bookings]
 
 
-async def delete_resource_policy(*, tag: str) -> None:
-    resource = await queries.resource_by_tag(tag)
-    if resource is None:
-        raise NotFound(f"No item with tag {tag}.", code="unknown_tag")
-    await db.fetch("DELETE FROM policy WHERE resource_id = $1", resource["id"])
+MOVE = f"""
+UPDATE booking SET starts_at = $2, ends_at = $3, blocked_until = $4, purpose = coalesce($5, purpose), {queries.BUMP}
+WHERE id = $1
+"""
 
+
+async def move_booking(*, booking_id: int, starts_at: datetime, ends_at: datetime, blocked_until: datetime,
+                       purpose: str | None) -> bool:
+    """New times (and purpose, unless None) for a booking the caller locked, in a savepoint: False
+    when the unit is taken then (nothing else undone)."""
+    await db.fetch("SAVEPOINT booking_move")
+    try:
+        await db.fetch(MOVE, booking_id, starts_at, ends_at, blocked_until, purpose)
+    except asyncpg.ExclusionViolationError:
+        await db.fetch("ROLLBACK TO SAVEPOINT booking_move")
+        return False
+    await db.fetch("RELEASE SAVEPOINT booking_move")
+    return True
+
+
+# -------------------------------------------------------------------------------------------
+# The desk: hand over and take back (each one statement that also logs the movement, one round
+# trip on the desk's hot path; the booking is read back in the desk's shape, inventory.queries)
+
+
+# The booking becomes the loan (re-checked: still confirmed), the movement is logged, and the loan
+# is read back as the desk shows it.
+HAND_OVER = f"""
+WITH upd AS (
+    UPDATE booking SET resource_id = $2, starts_at = $3, ends_at = $4, blocked_until = $5,
+           status = 'checked_out', checked_out_at = $6, {queries.BUMP}
+    WHERE id = $1 AND status = 'confirmed' RETURNING *),
+mv AS (
+    INSERT INTO movement (resource_id, kind, booking_id, holder_id, staff_id, site_id, note, at)
+    SELECT resource_id, 'check_out', id, user_id, $7, site_id, $8, $6 FROM upd)
+SELECT {desk_queries.BOOKING_COLUMNS} {desk_queries.BOOKING_FROM.replace('FROM booking b', 'FROM upd b')}
+"""
+
+# The loan ends (early: now, so the rest of its slot is free again), the movement is logged, and the
+# booking is read back with what it held before and whether anyone waits for its kind at its site.
+TAKE_BACK = f"""
+WITH old AS (SELECT id, ends_at, blocked_until FROM booking WHERE id = $1),
+upd AS (
+    UPDATE booking b SET status = 'returned', returned_at = $2,
+           ends_at = CASE WHEN $2 < b.ends_at THEN greatest($2, b.starts_at + interval '1 second') ELSE b.ends_at END,
+           blocked_until = CASE WHEN $2 < b.ends_at
+               THEN greatest($2, b.starts_at + interval '1 second') + (b.blocked_until - b.ends_at) ELSE b.blocked_until END,
+           {queries.BUMP}
+    WHERE b.id = $1 AND b.status = 'checked_out' RETURNING b.*),
+mv AS (
+    INSERT INTO movement (resource_id, kind, booking_id, holder_id, staff_id, site_id, condition, note)
+    SELECT resource_id, 'check_in', id, user_id, $3, site_id, $4, $5 FROM upd)
+SELECT {desk_queries.BOOKING_COLUMNS}, old.ends_at AS held_until, old.blocked_until AS held_blocked_until,
+       EXISTS (SELECT 1 FROM waitlist_entry w WHERE w.status = 'waiting' AND w.site_id = b.site_id
+                  AND w.kind = b.kind) AS anyone_waiting
+{desk_queries.BOOKING_FROM.replace('FROM booking b', 'FROM upd b')} JOIN old ON old.id = b.id
+"""
+
+
+async def hand_over(*, booking_id: int, resource_id: int, starts_at: datetime, ends_at: datetime,
+                    blocked_until: datetime, now: datetime, staff_id: int, note: str) -> dict | None:
+    """The confirmed booking becomes a loan of `resource_id` over [starts_at, ends_at); None when it
+    is no longer confirmed. Raises asyncpg's UniqueViolationError when the unit is out already
+    and ExclusionViolationError when it is booked meanwhile (the caller says which)."""
+    return await db.fetchone(HAND_OVER, booking_id, resource_id, starts_at, ends_at, blocked_until, now, staff_id,
+                             note)
+
+
+async def take_back(*, booking_id: int, now: datetime, staff_id: int, condition: str,
+                    note: str) -> dict | None:
+    """The loan ends now (the rest of its slot is free again); None when it is not out. The row
+    has held_until, held_blocked_until (what it held before) and anyone_waiting."""
+    return await db.fetchone(TAKE_BACK, booking_id, now, staff_id, condition, note)
+
+
+def freed_by_return(row: dict, now: datetime) -> Freed:
+    """What an early return gives back: from now to the end of what the loan held."""
+    return Freed(resource_id=row["resource_id"], site_id=row["site_id"], kind=row["kind"], starts_at=now,
+                 blocked_until=row["held_blocked_until"])
+
+
+# -------------------------------------------------------------------------------------------
+# Privacy and demo data
+
+# Forget who booked, and why, for finished bookings before the cutoff ($2); calendar feeds see the
+# change like any other.
+ANONYMISE = f"""
+UPDATE booking SET user_id = NULL, created_by_id = NULL, purpose = '', {queries.BUMP}
+WHERE status = ANY($1::text[]) AND ends_at < $2
+  AND (user_id IS NOT NULL OR created_by_id IS NOT NULL OR purpose <> '')
+RETURNING id
+"""
+FINISHED_STATUSES = ["returned", "cancelled", "no_show"]
+
+
+async def anonymise_finished(*, before: datetime) -> int:
+    """Finished bookings that ended before `before` forget their people; how many changed."""
+    return len(await db.fetch(ANONYMISE, FINISHED_STATUSES, before))
+
+
+INSERT_DEMO = """
+INSERT INTO booking (resource_id, site_id, kind, user_id, created_by_id, starts_at, ends_at, blocked_until, status,
+                     purpose, checked_out_at, returned_at)
+VALUES ($1, $2, $3, $4, $4, $5, $6, $6, $7, $8, $9, $10) RETURNING id
+"""
+
+
+async def insert_demo_booking(*, resource_id: int, site_id: int, kind: str, user_id: int, starts_at: datetime,
+                              ends_at: datetime, status: str, purpose: str, checked_out_at: datetime | None,
+                              returned_at: datetime | None) -> int:
+    """A demo booking in any state, as is (seed data only: no rule is checked)."""
+    return await db.fetchval(INSERT_DEMO, resource_id, site_id, kind, user_id, starts_at, ends_at, status, purpose,
+                             checked_out_at, returned_at)

@@ -8,13 +8,18 @@ from zoneinfo import ZoneInfo
 import asyncpg
 
 from fablab import db, scope
+from fablab.accounts.service import user_id_for_pass
+from fablab.bookings import queries as booking_queries
+from fablab.bookings import service as bookings
+from fablab.bookings.rules import check_override_bounds
 from fablab.db import DB
 from fablab.errors import BookingConflict, Conflict, InvalidInput, NotFound
 from fablab.inventory import queries
 from fablab.inventory.due import LOOKAHEAD_DAYS, DueProposal, propose_due
 from fablab.inventory.service import change_status
-from fablab.bookings.rules import check_override_bounds
 from fablab.inventory.tags import normalise_tag
+from fablab.sites.queries import calendar_for, policy_for, require_site
+from fablab.waitlist.service import offer_freed
 
 WALK_UP_PURPOSE = "Prêt au comptoir"
 
@@ -24,9 +29,7 @@ class ResourceUnavailable(Conflict):
 
 
 async def holder_for_pass(token: str) -> int:
-    # The accounts domain owns passes (stored hashed); imported here so the two domains stay apart.
-    from fablab.accounts.service import user_id_for_pass
-
+    # The accounts domain owns passes (stored hashed).
     user_id = await user_id_for_pass(token)
     if user_id is None:
         raise NotFound("This pass is unknown, revoked or expired.", code="unknown_pass")
@@ -50,46 +53,6 @@ FOR NO KEY UPDATE OF b
 """
 
 
-def _booking_out_of(cte: str) -> str:
-    """SELECT the booking as queries.booking_out reads it, from a CTE named `cte` instead of the table."""
-    return f"SELECT {queries.BOOKING_COLUMNS} {queries.BOOKING_FROM.replace('FROM booking b', f'FROM {cte} b')}"
-
-
-# The hand-over in one statement: the booking becomes the loan (re-checked: still confirmed), the
-# movement is logged, and the loan is read back as the API shows it.
-HAND_OVER = f"""
-WITH upd AS (
-    UPDATE booking SET resource_id = $2, starts_at = $3, ends_at = $4, blocked_until = $5,
-           status = 'checked_out', checked_out_at = $6, sequence = sequence + 1, updated_at = now()
-    WHERE id = $1 AND status = 'confirmed' RETURNING *),
-mv AS (
-    INSERT INTO movement (resource_id, kind, booking_id, holder_id, staff_id, site_id, note, at)
-    SELECT resource_id, 'check_out', id, user_id, $7, site_id, $8, $6 FROM upd)
-{_booking_out_of("upd")}
-"""
-
-# The return in one statement: the loan ends (early: now, so the rest of its slot is free again),
-# the movement is logged, and the booking is read back with what it held before and whether anyone
-# waits for its kind at its site.
-TAKE_BACK = f"""
-WITH old AS (SELECT id, ends_at, blocked_until FROM booking WHERE id = $1),
-upd AS (
-    UPDATE booking b SET status = 'returned', returned_at = $2,
-           ends_at = CASE WHEN $2 < b.ends_at THEN greatest($2, b.starts_at + interval '1 second') ELSE b.ends_at END,
-           blocked_until = CASE WHEN $2 < b.ends_at
-               THEN greatest($2, b.starts_at + interval '1 second') + (b.blocked_until - b.ends_at) ELSE b.blocked_until END,
-           sequence = b.sequence + 1, updated_at = now()
-    WHERE b.id = $1 AND b.status = 'checked_out' RETURNING b.*),
-mv AS (
-    INSERT INTO movement (resource_id, kind, booking_id, holder_id, staff_id, site_id, condition, note)
-    SELECT resource_id, 'check_in', id, user_id, $3, site_id, $4, $5 FROM upd)
-SELECT {queries.BOOKING_COLUMNS}, old.ends_at AS held_until, old.blocked_until AS held_blocked_until,
-       EXISTS (SELECT 1 FROM waitlist_entry w WHERE w.status = 'waiting' AND w.site_id = b.site_id
-                  AND w.kind = b.kind) AS anyone_waiting
-{queries.BOOKING_FROM.replace('FROM booking b', 'FROM upd b')} JOIN old ON old.id = b.id
-"""
-
-
 async def _chosen_booking(booking_id: int, resource: dict, user_id: int | None, now: datetime) -> dict:
     # With its holder's role and site: who it may be lent to (scope), without another round trip.
     booking = await db.fetchone(
@@ -109,20 +72,20 @@ async def _chosen_booking(booking_id: int, resource: dict, user_id: int | None, 
     return booking
 
 
+# Whether another booking holds the unit then (the exclusion constraint's predicate, so its GiST
+# index serves the check).
+TAKEN_BY_OTHER = f"""
+SELECT 1 FROM booking b WHERE b.resource_id = $1 AND b.id <> $2 AND {booking_queries.holding("b", "$3", "$4")} LIMIT 1
+"""
+
+
 async def _unit_taken_by_other(resource_id: int, booking_id: int, starts_at: datetime, blocked_until: datetime) -> bool:
-    # Repeats the exclusion constraint's predicate and range so its GiST index serves the check.
-    return bool(await db.fetchval(
-        "SELECT 1 FROM booking WHERE resource_id = $1 AND id <> $2 AND status IN ('confirmed', 'checked_out') "
-        "AND tstzrange(starts_at, blocked_until, '[)') && tstzrange($3, $4, '[)') LIMIT 1",
-        resource_id, booking_id, starts_at, blocked_until,
-    ))
+    return bool(await db.fetchval(TAKEN_BY_OTHER, resource_id, booking_id, starts_at, blocked_until))
 
 
 async def walk_up_proposal(resource: dict, now: datetime) -> DueProposal | None:
     """The return time the desk offers for a walk-up loan of this item handed over now (due.propose_due:
     the policy's walk-up due time while open; when closed, the one from the next opening)."""
-    from fablab.bookings.queries import calendar_for, policy_for, require_site
-
     policy = await policy_for(resource["site_id"], resource["kind"], resource["id"])
     site = await require_site(resource["site"])
     today = now.astimezone(ZoneInfo(resource["timezone"])).date()
@@ -142,10 +105,8 @@ async def default_due(resource: dict, now: datetime) -> datetime:
 
 
 async def _walk_up(*, actor, resource: dict, user_id: int, due_at: datetime | None, now: datetime) -> int:
-    from fablab.bookings.service import create_booking
-
     due = due_at or await default_due(resource, now)
-    booking = await create_booking(
+    booking = await bookings.create_booking(
         actor=actor, user_id=user_id, starts_at=now, ends_at=due, resource_id=resource["id"],
         # A due time chosen by staff at the desk is their call (the override); the default one
         # comes from the policy, so the policy is checked.
@@ -236,8 +197,9 @@ async def _check_out(*, actor, tag: str, user_ref, pass_token, booking_id, due_a
                 moved_from = await db.fetchval("SELECT tag FROM resource WHERE id = $1", booking["resource_id"])
         # Moving to this unit is guarded by the exclusion constraint as well (409 booking_conflict).
         try:
-            row = await db.fetchone(HAND_OVER, booking_id, resource["id"], starts_at, ends_at, blocked_until, now,
-                                    actor.id, note)
+            row = await bookings.hand_over(booking_id=booking_id, resource_id=resource["id"], starts_at=starts_at,
+                                           ends_at=ends_at, blocked_until=blocked_until, now=now, staff_id=actor.id,
+                                           note=note)
         except asyncpg.UniqueViolationError:  # booking_one_checked_out: another desk was first
             raise Conflict(f"{tag} is already checked out.", code="already_checked_out") from None
         if row is None:
@@ -260,7 +222,8 @@ async def check_in(*, actor, tag: str, condition: str = "ok", note: str = "", no
             # Maybe stale (read before waiting for another desk's lock): ask again before saying no.
             fresh = await queries.open_checkout(resource["id"])
             open_id = fresh["id"] if fresh else None
-        row = None if open_id is None else await db.fetchone(TAKE_BACK, open_id, now, actor.id, condition, note)
+        row = None if open_id is None else await bookings.take_back(booking_id=open_id, now=now, staff_id=actor.id,
+                                                                    condition=condition, note=note)
         if row is None:
             raise Conflict(f"{tag} is not checked out.", code="not_checked_out")
         if condition == "damaged":
@@ -268,7 +231,6 @@ async def check_in(*, actor, tag: str, condition: str = "ok", note: str = "", no
             await change_status(resource, "maintenance", actor_id=actor.id, note=note)
         elif now < row["held_until"] and row["anyone_waiting"]:
             # Back early: the rest of the loan goes to the first person waiting for it.
-            from fablab.bookings.waitlist import offer_freed
-            await offer_freed({**row, "starts_at": now, "blocked_until": row["held_blocked_until"]}, now)
+            await offer_freed(bookings.freed_by_return(row, now), now)
     return {"booking": queries.booking_out(row), "resource": tag, "condition": condition,
             "resource_status": resource["status"], "late": row["held_until"] < now}

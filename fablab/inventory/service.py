@@ -6,11 +6,13 @@ import json
 from datetime import datetime
 
 from fablab import db, scope
+from fablab.bookings.service import withdraw_bookings
 from fablab.db import DB
 from fablab.errors import Conflict, InvalidInput, NotFound
 from fablab.inventory import queries
 from fablab.inventory.csvio import ImportRow
 from fablab.inventory.tags import KINDS, normalise_tag, next_tag, tag_prefix
+from fablab.waitlist.service import end_entries_of_resource
 
 STATUSES = ("available", "maintenance", "lost", "retired")
 MAX_DETAILS_BYTES = 4000
@@ -110,9 +112,8 @@ async def change_status(resource: dict, status: str, *, actor_id: int, note: str
     if status in ("retired", "lost"):
         # Gone for good (or for now): nobody can hold it, so its bookings to come are cancelled
         # and their learners told, rather than left to find out at the desk.
-        from fablab.bookings.service import withdraw_bookings
-
         await withdraw_bookings(resource_id=resource["id"], reason=f"resource_{status}")
+        await end_entries_of_resource(resource_id=resource["id"], reason=f"resource_{status}")
 
 
 UNCHANGED = object()

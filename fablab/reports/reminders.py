@@ -10,6 +10,7 @@ import aiosmtplib
 
 from fablab import db
 from fablab.db import DB
+from fablab.push.service import deliver_due
 from fablab.reports.mail_settings import SmtpSettings, load_smtp_settings
 from fablab.reports.reminder_plan import (DUE_LEAD, OVERDUE_AFTER, OVERDUE_CATCH_UP, START_LEAD, Recipient,
                                           Reminder, reminders_for, waitlist_reminders, withdrawn_reminders)
@@ -180,8 +181,6 @@ async def run_reminders() -> dict[str, int] | None:
 async def run_reminder_channels(now: datetime | None = None) -> dict[str, dict[str, int] | None]:
     """The periodic job: what is due is planned once, then sent on each channel, each with its own
     sent-log (e-mail: reminder_log, push: push_delivery, once per phone)."""
-    from fablab.push.service import deliver_due  # the push package builds on this one
-
     now = now or utc_now()
     due = await plan(now, now)
     try:

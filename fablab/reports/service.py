@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from fablab import moments, scope
 from fablab.accounts.current import CurrentUser
-from fablab.bookings.queries import calendar_for, require_site
+from fablab.sites.queries import calendar_for, require_site
 from fablab.bookings.rules import KINDS
 from fablab.errors import InvalidInput
 from fablab.reports import queries

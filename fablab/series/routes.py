@@ -1,4 +1,4 @@
-"""HTTP routes of recurring bookings (staff); editing and cancelling occurrences is in routes.py."""
+"""HTTP routes of recurring bookings (staff), and of cancelling a booking with its series."""
 
 from __future__ import annotations
 
@@ -6,11 +6,12 @@ from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
-from fablab.bookings import queries, series
-from fablab.bookings.recurrence import WeeklyRule
-from fablab.bookings.schemas import SeriesIn
+from fablab.bookings import queries
 from fablab.errors import InvalidInput
-from fablab.guards import staff_only
+from fablab.guards import signed_in, staff_only
+from fablab.series import service as series
+from fablab.series.recurrence import WeeklyRule
+from fablab.series.schemas import CancelIn, SeriesIn
 
 
 class SeriesController(Controller):
@@ -38,4 +39,21 @@ class SeriesController(Controller):
         return await series.series_out(series_id, actor=request.user)
 
 
-ROUTES = [SeriesController]
+class CancellationController(Controller):
+    """A booking's cancellation, which may reach the rest of its series, and whose freed slots go
+    to the waitlist (the path is the bookings')."""
+
+    path = "/api"
+    tags = ["bookings"]
+
+    @post("/bookings/{booking_id:int}/cancel", guards=[signed_in], status_code=HTTP_200_OK)
+    async def cancel(self, request: Request, booking_id: FromPath[int], data: JSONBody[CancelIn | None] = None) -> dict:
+        """The booking; with {"scope": "following" | "series"}, the occurrences of its series that
+        have not started: {"cancelled": [...]}."""
+        scope = data.scope if data is not None else "this"
+        if scope == "this":
+            return await series.cancel_one(actor=request.user, booking_id=booking_id)
+        return await series.cancel_occurrences(actor=request.user, booking_id=booking_id, scope=scope)
+
+
+ROUTES = [SeriesController, CancellationController]

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, time, timedelta
 
-from fablab.bookings.rules import WEEKDAYS
+from fablab.bookings.rules import WEEKDAYS, parse_clock
 from fablab.errors import InvalidInput
 
 # A school year of weekly sessions on a few days, with room to spare; more is a typo.
@@ -87,14 +87,3 @@ class WeeklyRule:
                  "BYDAY=" + ",".join(RRULE_DAYS[WEEKDAYS.index(day)] for day in self.weekdays)]
         parts.append(f"UNTIL={self.until:%Y%m%d}" if self.until else f"COUNT={self.count}")
         return ";".join(parts)
-
-
-def parse_clock(text: str, name: str) -> time:
-    """ "09:00" (or "9:00") as a local time of day; 400 invalid_time otherwise."""
-    try:
-        moment = time.fromisoformat(text.zfill(5))
-    except (TypeError, ValueError):
-        raise InvalidInput(f"{name} must be a time such as 09:00.", code="invalid_time") from None
-    if moment.tzinfo is not None or moment.second or moment.microsecond:
-        raise InvalidInput(f"{name} must be a local time in minutes, such as 09:00.", code="invalid_time")
-    return moment

@@ -10,13 +10,14 @@ from litestar import Controller, Request, delete, get, post
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
-from fablab import scope
+from fablab import moments, scope
 from fablab.background import PeriodicJob
-from fablab.bookings import queries, waitlist
-from fablab.bookings.routes import parse_day
-from fablab.bookings.schemas import WaitlistIn
+from fablab.bookings import queries
 from fablab.errors import Forbidden, InvalidInput
 from fablab.guards import signed_in, staff_only
+from fablab.sites import queries as site_queries
+from fablab.waitlist import service as waitlist
+from fablab.waitlist.schemas import WaitlistIn
 
 
 class WaitlistController(Controller):
@@ -49,9 +50,9 @@ class WaitlistController(Controller):
         slug = site or actor.site
         if slug is None:
             raise InvalidInput("Give site=.", code="site_required")
-        site_row = await queries.require_site(slug)
+        site_row = await site_queries.require_site(slug)
         scope.require_site(actor, site_row["id"], "This site")  # the queue names people
-        wanted = parse_day(day, "date") or datetime.now(ZoneInfo(site_row["timezone"])).date()
+        wanted = (moments.parse_day(day, "date") if day is not None else None) or datetime.now(ZoneInfo(site_row["timezone"])).date()
         return await waitlist.list_for_site(slug, wanted)
 
     @delete("/{entry_id:int}", guards=[signed_in], status_code=HTTP_204_NO_CONTENT)

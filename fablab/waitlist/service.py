@@ -21,50 +21,15 @@ from fablab import db, scope
 from fablab.accounts.current import CurrentUser
 from fablab.bookings import queries
 from fablab.bookings.rules import check_booking, check_resource_status
+from fablab.bookings.service import Freed, booker_refusal, create_booking
 from fablab.db import DB
 from fablab.errors import BookingConflict, Conflict, DomainError, Forbidden, InvalidInput, NotFound, PolicyViolation
+from fablab.sites import queries as site_queries
+from fablab.waitlist.queries import ENTRY_COLUMNS, ENTRY_FROM, NEXT_CANDIDATE, NEXT_WAITING
 
 # An offer tries this many waiting people at most: a long queue of refusals costs bounded work.
 MAX_TRIES_PER_OFFER = 20
 MAX_DAYS_AHEAD = 90
-
-ENTRY_COLUMNS = """
-w.id, w.user_id, u.login AS user_login, u.name AS user_name, u.role AS user_role, s.slug AS site, w.site_id,
-w.kind, w.resource_id, r.tag AS resource, r.name AS resource_name, w.day, w.starts_at, w.ends_at, w.status,
-w.booking_id, w.skip_reason, w.created_at, w.resolved_at, w.seen_at,
-CASE WHEN w.status = 'waiting' THEN (
-    SELECT count(*) FROM waitlist_entry o
-    WHERE o.status = 'waiting' AND o.site_id = w.site_id AND o.kind = w.kind AND o.day = w.day AND o.id <= w.id)
-END AS position
-"""
-ENTRY_FROM = """
-FROM waitlist_entry w JOIN app_user u ON u.id = w.user_id JOIN site s ON s.id = w.site_id
-LEFT JOIN resource r ON r.id = w.resource_id
-"""
-
-# The first waiting entry the freed unit could serve, not yet tried by this offer.
-# The next entry the freed unit $3 can still serve: its wish overlaps the freed range and nothing
-# on the unit (the bookings just made for earlier entries included) holds the wish's time. An entry
-# the unit can no longer serve is not locked: another freeing transaction, which skips locked
-# entries, would otherwise pass that person over while this one tries them in vain.
-NEXT_CANDIDATE = """
-SELECT w.id FROM waitlist_entry w
-WHERE w.status = 'waiting' AND w.site_id = $1 AND w.kind = $2 AND (w.resource_id IS NULL OR w.resource_id = $3)
-  AND w.starts_at < $5 AND w.ends_at > $4 AND w.starts_at > $6 AND NOT (w.id = ANY($7::bigint[]))
-  AND NOT EXISTS (
-      SELECT 1 FROM booking b WHERE b.resource_id = $3 AND b.status IN ('confirmed', 'checked_out')
-         AND tstzrange(b.starts_at, b.blocked_until, '[)') && tstzrange(w.starts_at, w.ends_at, '[)'))
-ORDER BY w.id LIMIT 1
-FOR NO KEY UPDATE SKIP LOCKED
-"""
-
-NEXT_WAITING = """
-SELECT w.id FROM waitlist_entry w
-WHERE w.status = 'waiting' AND w.starts_at > $1 AND NOT (w.id = ANY($2::bigint[]))
-ORDER BY w.id LIMIT 1
-FOR NO KEY UPDATE SKIP LOCKED
-"""
-
 
 class AlreadyWaiting(Conflict):
     code, title = "already_waiting", "Already on the waitlist for this day"
@@ -107,7 +72,7 @@ async def _wish(site: dict, kind: str, day: date | None, starts_at: datetime | N
     if starts_at is None and ends_at is None:
         if day is None:
             raise InvalidInput("Give a date, or starts_at and ends_at.", code="date_required")
-        calendar = await queries.calendar_for(site, day, day)
+        calendar = await site_queries.calendar_for(site, day, day)
         opening, closing = calendar.opening(day), calendar.closing(day)
         if opening is None:
             raise InvalidInput(f"The site is closed on {day}.", code="closed_day", day=day.isoformat())
@@ -141,9 +106,9 @@ async def _check_wish_bookable(site: dict, kind: str, unit: dict | None, starts_
     elif not await db.fetchval("SELECT 1 FROM resource WHERE site_id = $1 AND kind = $2 "
                                "AND status NOT IN ('lost', 'retired') LIMIT 1", site["id"], kind):
         raise PolicyViolation("No unit of this kind can be booked at this site.", code="resource_unavailable")
-    policy = await queries.policy_for(site["id"], kind, unit["id"] if unit else None)
+    policy = await site_queries.policy_for(site["id"], kind, unit["id"] if unit else None)
     first, last = starts_at.date() - timedelta(days=1), ends_at.date() + timedelta(days=1)
-    calendar = await queries.calendar_for(site, first, last)
+    calendar = await site_queries.calendar_for(site, first, last)
     try:
         check_booking(starts_at=starts_at, ends_at=ends_at, policy=policy, calendar=calendar, now=now)
     except PolicyViolation as refusal:
@@ -156,19 +121,17 @@ async def join(*, actor: CurrentUser, user_id: int, site: str, kind: str, resour
                now: datetime | None = None) -> dict:
     """Queue for a unit or any unit of a kind, for a slot or a whole day; served at once if it is free.
     A rule that refuses the learner now (quota, training) comes back as `warning`, the entry kept."""
-    from fablab.bookings.service import booker_refusal
-
     if user_id != actor.id and not actor.is_staff:
         raise Forbidden("Only staff put someone else on the waitlist.", code="not_allowed_for_others")
     now = now or _now()
-    kind = queries.require_kind(kind)
-    site_row = await queries.require_site(site)
+    kind = site_queries.require_kind(kind)
+    site_row = await site_queries.require_site(site)
     if user_id != actor.id:  # staff queueing a learner: desk work, on their sites
         await scope.require_person_id(actor, user_id)
         scope.require_site(actor, site_row["id"], "This site")
     resource_id, unit = None, None
     if resource_tag is not None:
-        unit = await queries.resource_by_tag(resource_tag)
+        unit = await site_queries.resource_by_tag(resource_tag)
         if unit is None:
             raise NotFound(f"No item {resource_tag}.", code="unknown_tag")
         if (unit["site_id"], unit["kind"]) != (site_row["id"], kind):
@@ -226,8 +189,6 @@ async def _try_entry(entry_id: int, now: datetime, *, enforce_policy: bool, acto
     still taken (the entry waits on, silently); a rule refusal is recorded as skip_reason, or,
     given a `refusals` list, appended to it instead.
     """
-    from fablab.bookings.service import create_booking
-
     wish = await db.fetchone(
         "SELECT w.user_id, w.kind, w.starts_at, w.ends_at, s.slug AS site, r.tag FROM waitlist_entry w "
         "JOIN site s ON s.id = w.site_id LEFT JOIN resource r ON r.id = w.resource_id WHERE w.id = $1", entry_id)
@@ -260,21 +221,29 @@ async def _try_entry(entry_id: int, now: datetime, *, enforce_policy: bool, acto
     return True
 
 
-async def offer_freed(booking: dict, now: datetime) -> int:
-    """Offer a just-freed booking's unit and time to the people waiting for it, first come first
-    served; call inside the freeing transaction. booking: resource_id, site_id, kind, starts_at,
-    blocked_until (the range it held). Returns how many got a booking."""
+async def offer_freed(freed: Freed | None, now: datetime) -> int:
+    """Offer a just-freed slot (bookings.service says what it freed) to the people waiting for it,
+    first come first served; call inside the freeing transaction. Returns how many got a booking."""
+    if freed is None:
+        return 0
     tried: list[int] = []
     served = 0
-    start = max(booking["starts_at"], now)
+    start = max(freed.starts_at, now)
     while len(tried) < MAX_TRIES_PER_OFFER:
-        entry_id = await db.fetchval(NEXT_CANDIDATE, booking["site_id"], booking["kind"], booking["resource_id"],
-                                     start, booking["blocked_until"], now, tried)
+        entry_id = await db.fetchval(NEXT_CANDIDATE, freed.site_id, freed.kind, freed.resource_id, start,
+                                     freed.blocked_until, now, tried)
         if entry_id is None:
             break
         tried.append(entry_id)
         served += await _try_entry(entry_id, now, enforce_policy=True)
     return served
+
+
+async def end_entries_of_resource(*, resource_id: int, reason: str, now: datetime | None = None) -> None:
+    """The unit was retired or lost (reason resource_retired / resource_lost): nobody waiting for
+    it will get it. Within the caller's transaction."""
+    await db.fetch("UPDATE waitlist_entry SET status = 'removed', resolved_at = $2, skip_reason = $3 "
+                   "WHERE resource_id = $1 AND status = 'waiting'", resource_id, now or _now(), reason)
 
 
 async def offer_everything_free(now: datetime | None = None, limit: int = 500) -> int:
@@ -351,7 +320,7 @@ async def list_mine(user_id: int, now: datetime) -> list[dict]:
 
 
 async def list_for_site(site: str, day: date) -> list[dict]:
-    site_row = await queries.require_site(site)
+    site_row = await site_queries.require_site(site)
     rows = await db.fetch(
         f"SELECT {ENTRY_COLUMNS} {ENTRY_FROM} WHERE w.site_id = $1 AND w.day = $2 "
         "ORDER BY (w.status = 'waiting') DESC, w.kind, w.id LIMIT 500", site_row["id"], day)

@@ -1,0 +1,1 @@
+"""Recurring bookings: a weekly rule, and the ordinary bookings it makes."""

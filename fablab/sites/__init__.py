@@ -1,0 +1,1 @@
+"""Sites: their opening hours, closures and booking policies."""

@@ -1,0 +1,131 @@
+"""Writes of the sites domain: edit sites, add and remove closures, set booking policies."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from datetime import date, datetime, timezone
+from zoneinfo import ZoneInfo
+
+from fablab import db
+from fablab.bookings import queries as booking_queries
+from fablab.bookings import service as bookings
+from fablab.bookings.rules import Policy, opening_hours_json, parse_opening_hours, validate_policy
+from fablab.db import DB
+from fablab.errors import InvalidInput, NotFound
+from fablab.sites import queries
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+async def update_site(*, slug: str, changes: dict) -> dict:
+    site = await queries.require_site(slug)
+    if "opening_hours" in changes:
+        changes["opening_hours"] = json.dumps(opening_hours_json(parse_opening_hours(changes["opening_hours"])))
+    if "timezone" in changes:
+        try:
+            ZoneInfo(changes["timezone"])
+        except (ValueError, KeyError, OSError):
+            raise InvalidInput(f"Unknown time zone {changes['timezone']!r}.", code="invalid_timezone") from None
+    if changes:
+        columns = list(changes)
+        assignments = ", ".join(
+            f"{column} = ${i}::jsonb" if column == "opening_hours" else f"{column} = ${i}"
+            for i, column in enumerate(columns, start=2))
+        await db.fetch(f"UPDATE site SET {assignments}, updated_at = now() WHERE id = $1",
+                       site["id"], *[changes[c] for c in columns])
+    return await queries.require_site(slug)
+
+
+# A closure lasts at most a year; the bookings it lists and may cancel are bounded too.
+MAX_CLOSURE_DAYS = 366
+MAX_CLOSURE_IMPACT = 500
+
+
+def _check_closure_days(starts_on: date, ends_on: date) -> None:
+    if ends_on < starts_on:
+        raise InvalidInput("ends_on must not be before starts_on.", code="invalid_dates")
+    if (ends_on - starts_on).days > MAX_CLOSURE_DAYS:
+        raise InvalidInput("A closure lasts at most a year.", code="invalid_dates")
+
+
+async def closure_impact(*, slug: str, starts_on: date, ends_on: date, all_sites: bool) -> list[dict]:
+    """The confirmed bookings a closure of those days would hit (the admin sees whom to tell)."""
+    _check_closure_days(starts_on, ends_on)
+    site = await queries.require_site(slug)
+    return await booking_queries.closure_impact(None if all_sites else site["id"], starts_on, ends_on,
+                                                MAX_CLOSURE_IMPACT)
+
+
+async def add_closure(*, slug: str, starts_on: date, ends_on: date, reason: str, all_sites: bool,
+                      cancel_bookings: bool = False, now: datetime | None = None) -> dict:
+    """A closure of whole days. With cancel_bookings, the confirmed bookings it hits are cancelled
+    in the same transaction and their learners told (reminders send "booking_withdrawn" once);
+    without, they stay and `affected_bookings` says how many the staff must call."""
+    _check_closure_days(starts_on, ends_on)
+    now = now or _now()
+    site = await queries.require_site(slug)
+    site_id = None if all_sites else site["id"]
+    async with DB.transaction():
+        row = await db.fetchone(
+            "INSERT INTO closure (site_id, starts_on, ends_on, reason) VALUES ($1, $2, $3, $4) "
+            "RETURNING id, starts_on, ends_on, reason", site_id, starts_on, ends_on, reason)
+        hit = await booking_queries.closure_impact(site_id, starts_on, ends_on, MAX_CLOSURE_IMPACT)
+        cancelled = []
+        if cancel_bookings and hit:
+            cancelled = await bookings.cancel_for_closure(booking_ids=[b["id"] for b in hit], note=reason, now=now)
+    return {**row, "site": None if all_sites else site["slug"],
+            "affected_bookings": len(hit) - len(cancelled), "cancelled_bookings": sorted(cancelled)}
+
+
+async def delete_closure(closure_id: int) -> None:
+    deleted = await db.fetchval("DELETE FROM closure WHERE id = $1 RETURNING id", closure_id)
+    if deleted is None:
+        raise NotFound(f"No closure {closure_id}.", code="unknown_closure")
+
+
+async def _check_training(training_id: int | None) -> None:
+    if training_id is not None and not await db.fetchval("SELECT 1 FROM training WHERE id = $1", training_id):
+        raise InvalidInput(f"No training {training_id}.", code="unknown_training")
+
+
+POLICY_FIELDS = tuple(asdict(Policy()).keys())
+
+
+async def _upsert_policy(key: dict, conflict_target: str, policy: Policy) -> None:
+    """Insert or replace the policy row identified by `key` (site and kind, plus the unit for an override)."""
+    validate_policy(policy)
+    await _check_training(policy.training_id)
+    values = [*key.values(), *(getattr(policy, name) for name in POLICY_FIELDS)]
+    columns = ", ".join([*key, *POLICY_FIELDS])
+    placeholders = ", ".join(f"${i}" for i in range(1, len(values) + 1))
+    updates = ", ".join(f"{name} = EXCLUDED.{name}" for name in POLICY_FIELDS)
+    await db.fetch(
+        f"INSERT INTO policy ({columns}) VALUES ({placeholders}) "
+        f"ON CONFLICT {conflict_target} DO UPDATE SET {updates}, updated_at = now()", *values)
+
+
+async def put_policy(*, site: str, kind: str, policy: Policy) -> Policy:
+    kind = queries.require_kind(kind)
+    site_row = await queries.require_site(site)
+    await _upsert_policy({"site_id": site_row["id"], "kind": kind}, "(site_id, kind) WHERE resource_id IS NULL", policy)
+    return await queries.policy_for(site_row["id"], kind)
+
+
+async def put_resource_policy(*, tag: str, policy: Policy) -> Policy:
+    resource = await queries.resource_by_tag(tag)
+    if resource is None:
+        raise NotFound(f"No item with tag {tag}.", code="unknown_tag")
+    await _upsert_policy({"site_id": resource["site_id"], "kind": resource["kind"], "resource_id": resource["id"]},
+                         "(resource_id) WHERE resource_id IS NOT NULL", policy)
+    return await queries.policy_for(resource["site_id"], resource["kind"], resource["id"])
+
+
+async def delete_resource_policy(*, tag: str) -> None:
+    resource = await queries.resource_by_tag(tag)
+    if resource is None:
+        raise NotFound(f"No item with tag {tag}.", code="unknown_tag")
+    await db.fetch("DELETE FROM policy WHERE resource_id = $1", resource["id"])
+

@@ -1,0 +1,1 @@
+"""Waitlists: "tell me when one frees", first come, first served."""
