@@ -1,5 +1,8 @@
 """fablab/tables.py is the true model of the migrated database: same tables, columns, types, nullability, keys."""
 
+import re
+from pathlib import Path
+
 from fablab import db
 from fablab.tables import ALL_TABLES
 
@@ -108,3 +111,11 @@ def test_the_comparison_reports_a_column_a_migration_added():
     ]
     database[("site", "id")] = {**model[("site", "id")], "type": "bigint"}
     assert "column site.id type: tables.py says 'integer', the database 'bigint'" in differences(model, database)
+
+
+def test_migrations_never_import_the_apps_tables():
+    """A migration runs against the schema of its day; the app's tables describe today's."""
+    migrations = Path(__file__).resolve().parent.parent / "migrations"
+    importing = [path.name for path in sorted(migrations.glob("*.py"))
+                 if re.search(r"fablab\.tables|from fablab import .*\btables\b", path.read_text())]
+    assert sorted(migrations.glob("fablab_*.py")) and not importing, importing

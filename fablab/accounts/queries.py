@@ -81,3 +81,18 @@ SELECT id, name, login, cohort FROM app_user
 WHERE role = 'learner' AND active AND password_hash IS NULL AND site_id = $1 AND cohort = $2
 ORDER BY lower(name), lower(login) LIMIT $3
 """
+
+# Raw: lower(login) is what the unique index app_user_login_ci serves (logins are stored folded).
+USER_BY_FOLDED_LOGIN = """
+SELECT u.id, u.login, u.name, u.role, u.cohort, u.active, u.password_hash, s.slug AS site
+FROM app_user u LEFT JOIN site s ON s.id = u.site_id WHERE lower(u.login) = $1
+"""
+
+# Raw: a transaction-level advisory lock per throttling key, so that workers count and insert in turn.
+ATTEMPTS_LOCK = "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))"
+
+# Raw: read under that lock on every login (count and latest in one aggregate).
+FAILURES_SINCE = "SELECT count(*) AS failures, max(at) AS latest FROM login_attempt WHERE key = $1 AND at > $2"
+
+# Raw: the n-th newest failure (OFFSET), when an address falls back under its limit.
+NTH_LATEST_ATTEMPT = "SELECT at FROM login_attempt WHERE key = $1 AND at > $2 ORDER BY at DESC OFFSET $3 LIMIT 1"
