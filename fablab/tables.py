@@ -270,7 +270,6 @@ class ReminderLog(Table, tablename="reminder_log", db=DB):
 
 
 ALL_TABLES = [
-    Site, Closure, User, StaffSite, Training, Resource, Policy, Certification, BookingSeries, Booking, WaitlistEntry, Audit,
-    Movement,
-    UserSession, FeedToken, Invite, LoginAttempt, AppSetting, FeedEpoch, FeedState, ReminderLog,
+    Site, Closure, User, StaffSite, Training, Resource, Policy, Certification, BookingSeries, Booking, WaitlistEntry,
+    Audit, Movement, UserSession, FeedToken, Invite, LoginAttempt, AppSetting, FeedEpoch, FeedState, ReminderLog,
 ]

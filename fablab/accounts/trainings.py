@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncpg
 
+from fablab.db import NOW
 from fablab.errors import Conflict, InvalidInput
 from fablab.tables import Training
 
@@ -13,7 +14,7 @@ async def create_training(*, name: str, description: str) -> dict:
     if not name:
         raise InvalidInput("The training needs a name.", code="name_required")
     try:
-        rows = await Training.insert(Training(name=name, description=description)).returning(
+        rows = await Training.insert(Training(name=name, description=description, created_at=NOW)).returning(
             Training.id, Training.name, Training.description)
         return rows[0]
     except asyncpg.UniqueViolationError:

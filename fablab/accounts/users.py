@@ -89,7 +89,8 @@ async def create(*, actor: CurrentUser, name: str, login: str, role: str = "lear
     site_id = await resolve_site(actor, site)
     async with DB.transaction():
         # A taken login raises UniqueViolation on app_user_login_ci: 409 login_taken.
-        rows = await User.insert(User(role=role, name=name, login=login, site=site_id, cohort=cohort)).returning(User.id)
+        rows = await User.insert(User(role=role, name=name, login=login, site=site_id, cohort=cohort,
+                                       created_at=NOW, updated_at=NOW)).returning(User.id)
         user_id = rows[0]["id"]
         token, expires_at = await invites.issue(user_id=user_id, created_by_id=actor.id)
     return user_id, token, expires_at
@@ -193,10 +194,11 @@ async def grant_sites(*, user_id: int, sites: list[str]) -> None:
         # The user's row first: two admins granting at once apply one after the other.
         await db.fetch(queries.LOCK_USER, user_id)
         site_ids = [site["id"] for site in found]
-        await StaffSite.delete().where(StaffSite.user == user_id, *([StaffSite.site.not_in(site_ids)] if site_ids else []))
+        taken_back = [StaffSite.site.not_in(site_ids)] if site_ids else []  # NOT IN () is no SQL: none kept
+        await StaffSite.delete().where(StaffSite.user == user_id, *taken_back)
         if site_ids:
-            await StaffSite.insert(*(StaffSite(user=user_id, site=site_id) for site_id in site_ids)).on_conflict(
-                action="DO NOTHING")
+            grants = (StaffSite(user=user_id, site=site_id, granted_at=NOW) for site_id in site_ids)
+            await StaffSite.insert(*grants).on_conflict(action="DO NOTHING")
     # Committed: the trigger tells the other workers; this one forgets at once.
     SESSIONS.forget_all()
 

@@ -45,7 +45,8 @@ async def start_audit(*, actor, site: str) -> dict:
         # The partial unique index keeps one open count per site, whichever worker starts it.
         audit_id = await db.fetchval(queries.START_AUDIT, site_id, actor_id)
         if audit_id is None:
-            open_id = (await Audit.select(Audit.id).where(Audit.site == site_id, Audit.closed_at.is_null()).first())["id"]
+            open_audit = await Audit.select(Audit.id).where(Audit.site == site_id, Audit.closed_at.is_null()).first()
+            open_id = open_audit["id"]
             raise Conflict(f"A count is already open at {site} (#{open_id}); continue it or close it.",
                            code="audit_already_open", audit=open_id)
         return _audit_out(await _audit(audit_id))
