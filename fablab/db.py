@@ -8,6 +8,7 @@ from contextlib import contextmanager
 
 import asyncpg
 from piccolo.engine.postgres import PostgresEngine, PostgresTransaction
+from piccolo.querystring import QueryString
 
 from fablab.errors import PoolBusy
 from fablab.throttled_log import ThrottleFilter
@@ -144,6 +145,9 @@ class PatientPool:
     def __getattr__(self, name: str):
         return getattr(self.inner, name)
 
+
+# The database's clock as a value in Piccolo writes (the transaction's now(), as the raw SQL used).
+NOW = QueryString("now()")
 
 DB = FablabEngine(config={"dsn": "postgresql://unconfigured/fablab"})
 

@@ -1,23 +1,16 @@
-"""Piccolo Table classes mirroring migrations/ (the SQL there holds the constraints)."""
+"""The Piccolo model of every table and column the migrations make (tests/test_tables.py holds it to them).
+
+The migrations' SQL holds what Piccolo cannot say: CHECKs, exclusion and partial indexes, triggers.
+The words a column may hold (kinds, statuses) live in those CHECKs, not here.
+"""
 
 from piccolo.columns import (
-    JSONB, BigSerial, Boolean, Date, ForeignKey, Integer, Serial, Text, Timestamptz, Varchar,
+    JSONB, BigInt, BigSerial, Boolean, Date, ForeignKey, Integer, Serial, Text, Timestamptz, Varchar,
 )
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
 from fablab.db import DB
-
-KINDS = ("laptop", "printer_3d", "room")
-RESOURCE_STATUSES = ("available", "maintenance", "lost", "retired")
-BOOKING_STATUSES = ("confirmed", "checked_out", "returned", "cancelled", "no_show")
-ACTIVE_BOOKING_STATUSES = ("confirmed", "checked_out")
-ROLES = ("learner", "staff", "admin")
-MOVEMENT_KINDS = (
-    "check_out", "check_in", "maintenance_start", "maintenance_end", "lost", "found",
-    "audit_seen", "transfer", "retired",
-)
-CONDITIONS = ("ok", "damaged", "incomplete")
 
 
 def _fk(table, column: str, null: bool = True) -> ForeignKey:
@@ -162,9 +155,6 @@ class Booking(Table, tablename="booking", db=DB):
     cancel_note = Text(default="")
 
 
-WAITLIST_STATUSES = ("waiting", "booked", "removed", "expired")
-
-
 class WaitlistEntry(Table, tablename="waitlist_entry", db=DB):
     id = BigSerial(primary_key=True)
     user = _fk(User, "user_id", null=False)
@@ -247,6 +237,39 @@ class AppSetting(Table, tablename="app_setting", db=DB):
     updated_at = Timestamptz(default=TimestamptzNow())
 
 
+class FeedEpoch(Table, tablename="feed_epoch", db=DB):
+    """A counter per site bumped by triggers when what its calendars show changes (migration 0005).
+
+    site_id 0 stands for "every site" (a TRUNCATE), so it is no foreign key.
+    """
+
+    site_id = Integer(primary_key=True)
+    version = BigInt(default=0)
+    changed_at = Timestamptz(default=TimestamptzNow())
+
+
+class FeedState(Table, tablename="feed_state", db=DB):
+    """The validators (ETag, Last-Modified) last served for a calendar feed."""
+
+    feed_key = Text(primary_key=True)
+    etag = Text()
+    last_modified = Timestamptz()
+
+
+class ReminderLog(Table, tablename="reminder_log", db=DB):
+    """The reminders' sent-log: one row per booking, kind and recipient, so a reminder goes once."""
+
+    id = BigSerial(primary_key=True)
+    booking = _fk(Booking, "booking_id", null=False)
+    kind = Text()
+    recipient = _fk(User, "recipient_id", null=False)
+    status = Text()
+    attempts = Integer(default=1)
+    last_error = Text(null=True, default=None)
+    last_tried_at = Timestamptz()
+    sent_at = Timestamptz(null=True, default=None)
+
+
 class PushSubscription(Table, tablename="push_subscription", db=DB):
     id = BigSerial(primary_key=True)
     user = _fk(User, "user_id", null=False)
@@ -259,10 +282,9 @@ class PushSubscription(Table, tablename="push_subscription", db=DB):
     updated_at = Timestamptz(default=TimestamptzNow())
 
 
-PUSH_DELIVERY_STATUSES = ("sending", "sent", "retry", "failed")
-
-
 class PushDelivery(Table, tablename="push_delivery", db=DB):
+    """The push sent-log: one row per event and phone, so a notification goes once (issue 20)."""
+
     id = BigSerial(primary_key=True)
     booking = _fk(Booking, "booking_id", null=False)
     kind = Text()
@@ -277,8 +299,7 @@ class PushDelivery(Table, tablename="push_delivery", db=DB):
 
 
 ALL_TABLES = [
-    Site, Closure, User, StaffSite, Training, Resource, Policy, Certification, BookingSeries, Booking, WaitlistEntry, Audit,
-    Movement,
-    UserSession, FeedToken, Invite, LoginAttempt, AppSetting,
+    Site, Closure, User, StaffSite, Training, Resource, Policy, Certification, BookingSeries, Booking, WaitlistEntry,
+    Audit, Movement, UserSession, FeedToken, Invite, LoginAttempt, AppSetting, FeedEpoch, FeedState, ReminderLog,
     PushSubscription, PushDelivery,
 ]

@@ -36,6 +36,7 @@ class CurrentUser:
         return self.role == "admin"
 
 
+# Raw: every signed-in request not in the session cache runs this (session hot path), in one round trip.
 SESSION_LOOKUP = """
 SELECT s.id AS session_id, u.id, u.login, u.name, u.role, u.site_id, site.slug AS site, s.expires_at,
        CASE WHEN u.role IN ('staff', 'admin')

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from fablab import db
+from piccolo.query.functions.aggregate import Max
+
 from fablab.accounts.qr import qr_svg
 from fablab.accounts.service import check_new_password, end_all_sessions, hash_new_password, open_session
-from fablab.db import DB
+from fablab.db import DB, NOW
 from fablab.errors import NotFound
+from fablab.tables import Invite, User
 from fablab.tokens import hash_token, new_token
 
 # Long enough for a learner to find a moment with network; short enough that a photo of a
@@ -16,13 +18,6 @@ from fablab.tokens import hash_token, new_token
 INVITE_LIFETIME = timedelta(days=7)
 MAX_TOKEN_LENGTH = 200
 INVITE_NOT_FOUND = "This invite link is unknown, already used or expired; ask the staff for a new one."
-
-LIVE_INVITE = """
-SELECT i.id, i.user_id, i.expires_at, u.name, u.login, u.role
-FROM invite i JOIN app_user u ON u.id = i.user_id
-WHERE i.token_hash = $1 AND i.used_at IS NULL AND i.revoked_at IS NULL AND i.expires_at > $2
-"""
-
 
 def invite_url(base_url: str, token: str) -> str:
     return f"{base_url}/#/invite/{token}"
@@ -40,24 +35,24 @@ async def issue(*, user_id: int, created_by_id: int | None, now: datetime | None
     expires_at = now + INVITE_LIFETIME
     async with DB.transaction():
         await revoke_all(user_id)
-        await db.fetch(
-            "INSERT INTO invite (token_hash, user_id, created_by_id, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
-            hash_token(token), user_id, created_by_id, now, expires_at,
-        )
+        await Invite.insert(Invite(token_hash=hash_token(token), user=user_id, created_by=created_by_id,
+                                   created_at=now, expires_at=expires_at))
     return token, expires_at
 
 
 async def revoke_all(user_id: int) -> None:
-    await db.fetch(
-        "UPDATE invite SET revoked_at = now() WHERE user_id = $1 AND used_at IS NULL AND revoked_at IS NULL",
-        user_id,
-    )
+    await Invite.update({Invite.revoked_at: NOW}).where(
+        Invite.user == user_id, Invite.used_at.is_null(), Invite.revoked_at.is_null())
 
 
 async def _live(token: str, now: datetime) -> dict:
     if not token or len(token) > MAX_TOKEN_LENGTH:
         raise NotFound(INVITE_NOT_FOUND, code="unknown_invite")
-    row = await db.fetchone(LIVE_INVITE, hash_token(token), now)
+    row = await Invite.select(
+        Invite.id, Invite.user.as_alias("user_id"), Invite.expires_at, Invite.user.name.as_alias("name"),
+        Invite.user.login.as_alias("login"), Invite.user.role.as_alias("role"),
+    ).where(Invite.token_hash == hash_token(token), Invite.used_at.is_null(), Invite.revoked_at.is_null(),
+            Invite.expires_at > now).first()
     if row is None:
         raise NotFound(INVITE_NOT_FOUND, code="unknown_invite")
     return row
@@ -80,25 +75,21 @@ async def accept(*, token: str, password: str, session_hours: int, now: datetime
     check_new_password(password, login=invite["login"], role=invite["role"], name=invite["name"])
     password_hash = await hash_new_password(password)
     async with DB.transaction():
-        used = await db.fetchval(
-            "UPDATE invite SET used_at = $2 WHERE id = $1 AND used_at IS NULL AND revoked_at IS NULL "
-            "AND expires_at > $2 RETURNING user_id",
-            invite["id"], now,
-        )
-        if used is None:
+        marked = await Invite.update({Invite.used_at: now}).where(
+            Invite.id == invite["id"], Invite.used_at.is_null(), Invite.revoked_at.is_null(), Invite.expires_at > now,
+        ).returning(Invite.user)
+        if not marked:
             raise NotFound(INVITE_NOT_FOUND, code="unknown_invite")
-        await db.fetch(
-            "UPDATE app_user SET password_hash = $2, active = true, updated_at = now() WHERE id = $1",
-            used, password_hash,
-        )
+        used = marked[0]["user_id"]
+        await User.update({User.password_hash: password_hash, User.active: True, User.updated_at: NOW}).where(
+            User.id == used)
         await end_all_sessions(used)
         session_token = await open_session(user_id=used, session_hours=session_hours)
     return used, session_token
 
 
 async def pending_expiry(user_id: int) -> datetime | None:
-    return await db.fetchval(
-        "SELECT max(expires_at) FROM invite WHERE user_id = $1 AND used_at IS NULL AND revoked_at IS NULL "
-        "AND expires_at > now()",
-        user_id,
-    )
+    row = await Invite.select(Max(Invite.expires_at, alias="expires_at")).where(
+        Invite.user == user_id, Invite.used_at.is_null(), Invite.revoked_at.is_null(), Invite.expires_at > NOW,
+    ).first()
+    return row["expires_at"]

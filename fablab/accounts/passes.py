@@ -13,8 +13,8 @@ import base64
 import hashlib
 import hmac
 
-from fablab import db
 from fablab.db import DB
+from fablab.tables import User
 from fablab.tokens import hash_token
 
 # The pass QR opens the web app's pass page when scanned with a plain camera app.
@@ -41,20 +41,20 @@ def token_from_scan(scanned: str) -> str:
 
 async def current_pass(*, secret_key: str, user_id: int) -> str:
     """The user's pass token, storing its hash when it is new (first call, or a new secret key)."""
-    row = await db.fetchone("SELECT pass_version, pass_token_hash FROM app_user WHERE id = $1", user_id)
+    row = await User.select(User.pass_version, User.pass_token_hash).where(User.id == user_id).first()
     token = pass_token(secret_key, user_id, row["pass_version"])
     if row["pass_token_hash"] != hash_token(token):
-        await db.fetch("UPDATE app_user SET pass_token_hash = $2 WHERE id = $1", user_id, hash_token(token))
+        await User.update({User.pass_token_hash: hash_token(token)}).where(User.id == user_id)
     return token
 
 
 async def rotate_pass(*, secret_key: str, user_id: int) -> str:
     """A new pass; the old one stops identifying the learner at once."""
     async with DB.transaction():
-        version = await db.fetchval(
-            "UPDATE app_user SET pass_version = pass_version + 1 WHERE id = $1 RETURNING pass_version", user_id)
-        token = pass_token(secret_key, user_id, version)
-        await db.fetch("UPDATE app_user SET pass_token_hash = $2 WHERE id = $1", user_id, hash_token(token))
+        rows = await User.update({User.pass_version: User.pass_version + 1}).where(
+            User.id == user_id).returning(User.pass_version)
+        token = pass_token(secret_key, user_id, rows[0]["pass_version"])
+        await User.update({User.pass_token_hash: hash_token(token)}).where(User.id == user_id)
     return token
 
 
@@ -64,5 +64,5 @@ async def user_id_for_pass(token: str) -> int | None:
     if not token or len(token) > MAX_TOKEN_LENGTH:
         return None
     # Looked up by hash: timing reveals nothing about a stored token.
-    return await db.fetchval(
-        "SELECT id FROM app_user WHERE pass_token_hash = $1 AND active", hash_token(token))
+    row = await User.select(User.id).where(User.pass_token_hash == hash_token(token), User.active.eq(True)).first()
+    return None if row is None else row["id"]

@@ -7,7 +7,8 @@ from datetime import datetime, timedelta, timezone
 
 from fablab import db
 from fablab.bookings.service import anonymise_finished
-from fablab.db import DB
+from fablab.db import DB, NOW
+from fablab.tables import AppSetting, Booking, Certification, FeedToken, Movement, User, UserSession, WaitlistEntry
 
 RETENTION_KEY = "retention_days"
 # Two years: long enough to answer "who had this laptop last spring?", then the person goes.
@@ -16,7 +17,8 @@ DEFAULT_RETENTION_DAYS = 730
 
 async def retention() -> tuple[int, bool]:
     """(days, is_default)."""
-    value = await db.fetchval("SELECT value FROM app_setting WHERE key = $1", RETENTION_KEY)
+    row = await AppSetting.select(AppSetting.value).where(AppSetting.key == RETENTION_KEY).first()
+    value = None if row is None else row["value"]
     if value is None:
         return DEFAULT_RETENTION_DAYS, True
     # asyncpg hands jsonb over as text unless a codec is set; accept both.
@@ -24,11 +26,8 @@ async def retention() -> tuple[int, bool]:
 
 
 async def set_retention(days: int) -> None:
-    await db.fetch(
-        "INSERT INTO app_setting (key, value, updated_at) VALUES ($1, $2::jsonb, now()) "
-        "ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = now()",
-        RETENTION_KEY, json.dumps(days),
-    )
+    await AppSetting.insert(AppSetting(key=RETENTION_KEY, value=json.dumps(days), updated_at=NOW)).on_conflict(
+        target=AppSetting.key, action="DO UPDATE", values=[AppSetting.value, AppSetting.updated_at])
 
 
 async def anonymise_expired(*, days: int | None = None, now: datetime | None = None) -> dict:
@@ -61,42 +60,36 @@ async def anonymise_expired(*, days: int | None = None, now: datetime | None = N
 
 async def personal_data(user_id: int) -> dict:
     """Everything stored about the user, except secrets (password, token hashes)."""
-    account = await db.fetchone(
-        "SELECT u.id, u.login, u.name, u.email, u.role, s.slug AS site, u.cohort, u.active, "
-        "(u.password_hash IS NOT NULL) AS activated, u.created_at, u.updated_at "
-        "FROM app_user u LEFT JOIN site s ON s.id = u.site_id WHERE u.id = $1",
-        user_id,
-    )
-    certifications = await db.fetch(
-        "SELECT t.name AS training, c.granted_at, c.expires_at FROM certification c "
-        "JOIN training t ON t.id = c.training_id WHERE c.user_id = $1 ORDER BY t.name",
-        user_id,
-    )
-    bookings = await db.fetch(
-        "SELECT b.id, r.tag AS resource, r.name AS resource_name, b.kind, s.slug AS site, b.starts_at, b.ends_at, "
-        "b.status, b.purpose, b.created_at, b.checked_out_at, b.returned_at, b.cancelled_at, b.no_show_at "
-        "FROM booking b JOIN resource r ON r.id = b.resource_id JOIN site s ON s.id = b.site_id "
-        "WHERE b.user_id = $1 ORDER BY b.starts_at",
-        user_id,
-    )
-    movements = await db.fetch(
-        "SELECT m.id, m.kind, r.tag AS resource, m.booking_id, m.at, m.condition, m.note, "
-        "CASE WHEN m.holder_id = $1 THEN 'holder' ELSE 'staff' END AS involvement "
-        "FROM movement m JOIN resource r ON r.id = m.resource_id "
-        "WHERE m.holder_id = $1 OR m.staff_id = $1 ORDER BY m.at, m.id",
-        user_id,
-    )
-    waitlist = await db.fetch(
-        "SELECT w.id, s.slug AS site, w.kind, w.day, w.starts_at, w.ends_at, w.status, w.booking_id, w.created_at "
-        "FROM waitlist_entry w JOIN site s ON s.id = w.site_id WHERE w.user_id = $1 ORDER BY w.created_at",
-        user_id,
-    )
-    sessions = await db.fetch(
-        "SELECT created_at, expires_at, revoked_at FROM user_session WHERE user_id = $1 ORDER BY created_at",
-        user_id,
-    )
-    feeds = await db.fetch(
-        "SELECT scope, created_at, revoked_at FROM feed_token WHERE user_id = $1 ORDER BY created_at", user_id)
+    account = await User.select(
+        User.id, User.login, User.name, User.email, User.role, User.site.slug.as_alias("site"), User.cohort,
+        User.active, User.password_hash, User.created_at, User.updated_at,
+    ).where(User.id == user_id).first()
+    if account is not None:
+        account["activated"] = account.pop("password_hash") is not None
+    certifications = await Certification.select(
+        Certification.training.name.as_alias("training"), Certification.granted_at, Certification.expires_at,
+    ).where(Certification.user == user_id).order_by(Certification.training.name)
+    bookings = await Booking.select(
+        Booking.id, Booking.resource.tag.as_alias("resource"), Booking.resource.name.as_alias("resource_name"),
+        Booking.kind, Booking.site.slug.as_alias("site"), Booking.starts_at, Booking.ends_at, Booking.status,
+        Booking.purpose, Booking.created_at, Booking.checked_out_at, Booking.returned_at, Booking.cancelled_at,
+        Booking.no_show_at,
+    ).where(Booking.user == user_id).order_by(Booking.starts_at)
+    movements = await Movement.select(
+        Movement.id, Movement.kind, Movement.resource.tag.as_alias("resource"), Movement.booking.as_alias("booking_id"),
+        Movement.at, Movement.condition, Movement.note, Movement.holder.as_alias("holder_id"),
+    ).where((Movement.holder == user_id) | (Movement.staff == user_id)).order_by(Movement.at, Movement.id)
+    for movement in movements:
+        movement["involvement"] = "holder" if movement.pop("holder_id") == user_id else "staff"
+    waitlist = await WaitlistEntry.select(
+        WaitlistEntry.id, WaitlistEntry.site.slug.as_alias("site"), WaitlistEntry.kind, WaitlistEntry.day,
+        WaitlistEntry.starts_at, WaitlistEntry.ends_at, WaitlistEntry.status,
+        WaitlistEntry.booking.as_alias("booking_id"), WaitlistEntry.created_at,
+    ).where(WaitlistEntry.user == user_id).order_by(WaitlistEntry.created_at)
+    sessions = await UserSession.select(UserSession.created_at, UserSession.expires_at, UserSession.revoked_at).where(
+        UserSession.user == user_id).order_by(UserSession.created_at)
+    feeds = await FeedToken.select(FeedToken.scope, FeedToken.created_at, FeedToken.revoked_at).where(
+        FeedToken.user == user_id).order_by(FeedToken.created_at)
     return {
         "exported_at": datetime.now(timezone.utc),
         "account": account,

@@ -5,9 +5,12 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from fablab import db
+from fablab.tables import Certification, Site, Training, User
 
 MAX_LIST = 1000
 
+# Raw: the search ILIKEs three columns and orders accounts of no site first (NULLS FIRST), which
+# Piccolo's order_by cannot say.
 USER_COLUMNS = """
 u.id, u.login, u.name, u.role, s.slug AS site, u.site_id, u.cohort, u.active,
 (u.password_hash IS NOT NULL) AS activated, u.created_at
@@ -39,26 +42,57 @@ async def list_users(*, site_ids: list[int] | None, roles: tuple[str, ...], q: s
 
 
 async def user_row(user_id: int) -> dict | None:
-    return await db.fetchone(
-        f"SELECT {USER_COLUMNS} FROM app_user u LEFT JOIN site s ON s.id = u.site_id WHERE u.id = $1", user_id)
+    """The account as list_users shows it (same keys), or None."""
+    row = await User.select(
+        User.id, User.login, User.name, User.role, User.site.slug.as_alias("site"), User.site.as_alias("site_id"),
+        User.cohort, User.active, User.password_hash, User.created_at,
+    ).where(User.id == user_id).first()
+    if row is not None:
+        row["activated"] = row.pop("password_hash") is not None
+    return row
 
 
 async def certifications(user_id: int, now: datetime | None = None) -> list[dict]:
     now = now or datetime.now(timezone.utc)
-    rows = await db.fetch(
-        "SELECT c.training_id, t.name AS training, c.granted_at, c.expires_at, g.name AS granted_by "
-        "FROM certification c JOIN training t ON t.id = c.training_id "
-        "LEFT JOIN app_user g ON g.id = c.granted_by_id WHERE c.user_id = $1 ORDER BY t.name",
-        user_id,
-    )
+    rows = await Certification.select(
+        Certification.training.as_alias("training_id"), Certification.training.name.as_alias("training"),
+        Certification.granted_at, Certification.expires_at, Certification.granted_by.name.as_alias("granted_by"),
+    ).where(Certification.user == user_id).order_by(Certification.training.name)
     for row in rows:
         row["expired"] = row["expires_at"] is not None and row["expires_at"] <= now
     return rows
 
 
 async def trainings() -> list[dict]:
-    return await db.fetch("SELECT id, name, description FROM training ORDER BY name")
+    return await Training.select(Training.id, Training.name, Training.description).order_by(Training.name)
 
 
 async def site_id(slug: str) -> int | None:
-    return await db.fetchval("SELECT id FROM site WHERE slug = $1", slug.strip().lower())
+    row = await Site.select(Site.id).where(Site.slug == slug.strip().lower()).first()
+    return None if row is None else row["id"]
+
+
+# Raw: a row lock (FOR NO KEY UPDATE, so bookings' foreign-key checks on the user do not wait).
+LOCK_USER = "SELECT 1 FROM app_user WHERE id = $1 FOR NO KEY UPDATE"
+
+# Raw: ordered by lower(name), lower(login), which Piccolo's order_by cannot say.
+UNINVITED_OF_COHORT = """
+SELECT id, name, login, cohort FROM app_user
+WHERE role = 'learner' AND active AND password_hash IS NULL AND site_id = $1 AND cohort = $2
+ORDER BY lower(name), lower(login) LIMIT $3
+"""
+
+# Raw: lower(login) is what the unique index app_user_login_ci serves (logins are stored folded).
+USER_BY_FOLDED_LOGIN = """
+SELECT u.id, u.login, u.name, u.role, u.cohort, u.active, u.password_hash, s.slug AS site
+FROM app_user u LEFT JOIN site s ON s.id = u.site_id WHERE lower(u.login) = $1
+"""
+
+# Raw: a transaction-level advisory lock per throttling key, so that workers count and insert in turn.
+ATTEMPTS_LOCK = "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))"
+
+# Raw: read under that lock on every login (count and latest in one aggregate).
+FAILURES_SINCE = "SELECT count(*) AS failures, max(at) AS latest FROM login_attempt WHERE key = $1 AND at > $2"
+
+# Raw: the n-th newest failure (OFFSET), when an address falls back under its limit.
+NTH_LATEST_ATTEMPT = "SELECT at FROM login_attempt WHERE key = $1 AND at > $2 ORDER BY at DESC OFFSET $3 LIMIT 1"

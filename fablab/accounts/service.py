@@ -10,10 +10,14 @@ from fablab.accounts import throttle
 from fablab.accounts.logins import lookup_form
 from fablab.accounts.passes import user_id_for_pass  # noqa: F401 - the inventory domain imports it from here
 from fablab.accounts.passwords import hash_password, verify_password
+from fablab.accounts.queries import USER_BY_FOLDED_LOGIN
 from fablab.accounts.session_cache import SESSIONS
 from fablab.accounts.strength import check_new_password  # noqa: F401 - invites import it from here
+from fablab.db import NOW
 from fablab.errors import DomainError
+from fablab.tables import User, UserSession
 from fablab.tokens import hash_token, new_token
+
 
 class InvalidCredentials(DomainError):
     status, code, title = 401, "invalid_credentials", "Wrong login or password"
@@ -27,10 +31,8 @@ async def hash_new_password(password: str) -> str:
 async def open_session(*, user_id: int, session_hours: int) -> str:
     token = new_token()
     now = datetime.now(timezone.utc)
-    await db.fetch(
-        "INSERT INTO user_session (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
-        hash_token(token), user_id, now, now + timedelta(hours=session_hours),
-    )
+    await UserSession.insert(UserSession(token_hash=hash_token(token), user=user_id, created_at=now,
+                                         expires_at=now + timedelta(hours=session_hours)))
     return token
 
 
@@ -42,12 +44,7 @@ async def login(*, login: str, password: str, address: str, session_hours: int) 
     """
     reserved = await throttle.reserve(login=login, address=address)
     stored_login = lookup_form(login)  # None: no account can have this login (İ, spaces, ...)
-    user = None if stored_login is None else await db.fetchone(
-        # Logins are stored folded; lower(login) only serves the unique index.
-        "SELECT u.id, u.login, u.name, u.role, u.cohort, u.active, u.password_hash, s.slug AS site "
-        "FROM app_user u LEFT JOIN site s ON s.id = u.site_id WHERE lower(u.login) = $1",
-        stored_login,
-    )
+    user = None if stored_login is None else await db.fetchone(USER_BY_FOLDED_LOGIN, stored_login)
     password_ok = await asyncio.to_thread(verify_password, user["password_hash"] if user else None, password)
     if user is None or not password_ok or not user["active"]:
         raise InvalidCredentials("Login or password is wrong.")
@@ -59,15 +56,16 @@ async def login(*, login: str, password: str, address: str, session_hours: int) 
 
 
 async def logout(*, session_id: int) -> None:
-    await db.fetch("UPDATE user_session SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL", session_id)
+    await UserSession.update({UserSession.revoked_at: NOW}).where(
+        UserSession.id == session_id, UserSession.revoked_at.is_null())
     # Other workers forget it when the change commits (session_cache); this one at once.
     SESSIONS.forget_all()
 
 
 async def end_all_sessions(user_id: int) -> int:
     """Signs the user out on every worker: each forgets its remembered sessions when this commits."""
-    rows = await db.fetch(
-        "UPDATE user_session SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL RETURNING id", user_id)
+    rows = await UserSession.update({UserSession.revoked_at: NOW}).where(
+        UserSession.user == user_id, UserSession.revoked_at.is_null()).returning(UserSession.id)
     SESSIONS.forget_all()
     return len(rows)
 
@@ -75,17 +73,15 @@ async def end_all_sessions(user_id: int) -> int:
 async def sweep_sessions(now: datetime | None = None) -> int:
     """Forget sessions that ended more than a month ago (they only matter while live)."""
     cutoff = (now or datetime.now(timezone.utc)) - timedelta(days=30)
-    rows = await db.fetch(
-        "DELETE FROM user_session WHERE expires_at < $1 OR revoked_at < $1 RETURNING id", cutoff)
+    rows = await UserSession.delete().where(
+        (UserSession.expires_at < cutoff) | (UserSession.revoked_at < cutoff)).returning(UserSession.id)
     return len(rows)
 
 
 async def user_out(user_id: int) -> dict | None:
-    row = await db.fetchone(
-        "SELECT u.id, u.login, u.name, u.role, s.slug AS site, u.cohort, u.active "
-        "FROM app_user u LEFT JOIN site s ON s.id = u.site_id WHERE u.id = $1",
-        user_id,
-    )
+    row = await User.select(
+        User.id, User.login, User.name, User.role, User.site.slug.as_alias("site"), User.cohort, User.active,
+    ).where(User.id == user_id).first()
     if row is not None:
         row["sites"] = await scope.site_slugs(user_id, row["role"])
     return row

@@ -18,9 +18,11 @@ import math
 from datetime import datetime, timedelta, timezone
 
 from fablab import db
+from fablab.accounts import queries
 from fablab.accounts.logins import fold
 from fablab.db import DB
 from fablab.errors import TooManyAttempts
+from fablab.tables import LoginAttempt
 
 # Failures at one account that cost nothing: a learner mistyping on a phone.
 FREE_FAILURES = 5
@@ -58,10 +60,7 @@ def _seconds(delta: timedelta) -> int:
 
 async def _address_retry_after(key: str, now: datetime) -> int:
     # When the limit-th newest failure leaves the window, the address is below its limit again.
-    at = await db.fetchval(
-        "SELECT at FROM login_attempt WHERE key = $1 AND at > $2 ORDER BY at DESC OFFSET $3 LIMIT 1",
-        key, now - WINDOW, ADDRESS_LIMIT - 1,
-    )
+    at = await db.fetchval(queries.NTH_LATEST_ATTEMPT, key, now - WINDOW, ADDRESS_LIMIT - 1)
     return 1 if at is None else _seconds(at + WINDOW - now)
 
 
@@ -71,46 +70,39 @@ async def reserve(*, login: str, address: str, now: datetime | None = None) -> l
     account, client = account_key(login), address_key(address)
     async with DB.transaction():
         for key in sorted((account, client)):  # one lock order everywhere: no deadlock between workers
-            await db.fetch("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", key)
-        state = await db.fetchone(
-            "SELECT count(*) AS failures, max(at) AS latest FROM login_attempt WHERE key = $1 AND at > $2",
-            account, now - ACCOUNT_WINDOW)
+            await db.fetch(queries.ATTEMPTS_LOCK, key)
+        state = await db.fetchone(queries.FAILURES_SINCE, account, now - ACCOUNT_WINDOW)
         if state["failures"]:
             wait = state["latest"] + delay_after(state["failures"]) - now
             if wait > timedelta(0):
                 raise TooManyAttempts(
                     "Several wrong passwords for this account: wait a moment before trying again, "
                     "or ask the staff at the desk to unlock it.", retry_after=_seconds(wait), scope="account")
-        failures = await db.fetchval(
-            "SELECT count(*) FROM login_attempt WHERE key = $1 AND at > $2", client, now - WINDOW)
+        failures = (await db.fetchone(queries.FAILURES_SINCE, client, now - WINDOW))["failures"]
         if failures >= ADDRESS_LIMIT:
             raise TooManyAttempts("Too many failed logins from this network; wait before trying again.",
                                   retry_after=await _address_retry_after(client, now), scope="address")
-        rows = await db.fetch(
-            "INSERT INTO login_attempt (key, at) SELECT unnest($1::text[]), $2 RETURNING id",
-            [account, client], now,
-        )
+        rows = await LoginAttempt.insert(LoginAttempt(key=account, at=now), LoginAttempt(key=client, at=now)).returning(
+            LoginAttempt.id)
     return [row["id"] for row in rows]
 
 
 async def succeeded(*, login: str, reserved: list[int]) -> None:
     """A right password: take back this attempt's reservation and forget the account's failures."""
-    await db.fetch(
-        "DELETE FROM login_attempt WHERE id = ANY($1::bigint[]) OR key = $2", reserved, account_key(login))
+    taken_back = LoginAttempt.key == account_key(login)
+    await LoginAttempt.delete().where((LoginAttempt.id.is_in(reserved) | taken_back) if reserved else taken_back)
 
 
 async def unlock(login: str) -> int:
     """Staff at the desk, the learner's pass in hand: the account's failures are forgotten."""
-    rows = await db.fetch("DELETE FROM login_attempt WHERE key = $1 RETURNING id", account_key(login))
+    rows = await LoginAttempt.delete().where(LoginAttempt.key == account_key(login)).returning(LoginAttempt.id)
     return len(rows)
 
 
 async def account_wait(login: str, now: datetime | None = None) -> int:
     """Seconds before the account may try again (0: now); what the desk screen shows."""
     now = now or datetime.now(timezone.utc)
-    state = await db.fetchone(
-        "SELECT count(*) AS failures, max(at) AS latest FROM login_attempt WHERE key = $1 AND at > $2",
-        account_key(login), now - ACCOUNT_WINDOW)
+    state = await db.fetchone(queries.FAILURES_SINCE, account_key(login), now - ACCOUNT_WINDOW)
     if not state["failures"]:
         return 0
     wait = state["latest"] + delay_after(state["failures"]) - now
@@ -119,5 +111,5 @@ async def account_wait(login: str, now: datetime | None = None) -> int:
 
 async def sweep(now: datetime | None = None) -> int:
     now = now or datetime.now(timezone.utc)
-    rows = await db.fetch("DELETE FROM login_attempt WHERE at < $1 RETURNING id", now - KEEP)
+    rows = await LoginAttempt.delete().where(LoginAttempt.at < now - KEEP).returning(LoginAttempt.id)
     return len(rows)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import asyncpg
 
-from fablab import db
+from fablab.db import NOW
 from fablab.errors import Conflict, InvalidInput
+from fablab.tables import Training
 
 
 async def create_training(*, name: str, description: str) -> dict:
@@ -13,8 +14,8 @@ async def create_training(*, name: str, description: str) -> dict:
     if not name:
         raise InvalidInput("The training needs a name.", code="name_required")
     try:
-        return await db.fetchone(
-            "INSERT INTO training (name, description) VALUES ($1, $2) RETURNING id, name, description",
-            name, description)
+        rows = await Training.insert(Training(name=name, description=description, created_at=NOW)).returning(
+            Training.id, Training.name, Training.description)
+        return rows[0]
     except asyncpg.UniqueViolationError:
         raise Conflict(f"A training is already called {name!r}.", code="training_exists") from None

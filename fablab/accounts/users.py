@@ -18,8 +18,9 @@ from fablab.accounts import invites, queries, throttle
 from fablab.accounts.logins import normalise_login
 from fablab.accounts.service import end_all_sessions
 from fablab.accounts.session_cache import SESSIONS
-from fablab.db import DB
+from fablab.db import DB, NOW
 from fablab.errors import DomainError, Forbidden, InvalidInput, NotFound
+from fablab.tables import Certification, FeedToken, Site, StaffSite, Training, User, WaitlistEntry
 
 if TYPE_CHECKING:
     from fablab.accounts.current import CurrentUser
@@ -88,10 +89,9 @@ async def create(*, actor: CurrentUser, name: str, login: str, role: str = "lear
     site_id = await resolve_site(actor, site)
     async with DB.transaction():
         # A taken login raises UniqueViolation on app_user_login_ci: 409 login_taken.
-        user_id = await db.fetchval(
-            "INSERT INTO app_user (role, name, login, site_id, cohort) VALUES ($1, $2, $3, $4, $5) RETURNING id",
-            role, name, login, site_id, cohort,
-        )
+        rows = await User.insert(User(role=role, name=name, login=login, site=site_id, cohort=cohort,
+                                       created_at=NOW, updated_at=NOW)).returning(User.id)
+        user_id = rows[0]["id"]
         token, expires_at = await invites.issue(user_id=user_id, created_by_id=actor.id)
     return user_id, token, expires_at
 
@@ -109,11 +109,9 @@ async def update(*, actor: CurrentUser, user_id: int, changes: dict) -> None:
         changes["cohort"] = changes["cohort"].strip()
     if not changes:
         return
-    columns = list(changes)
-    assignments = ", ".join(f"{column} = ${i}" for i, column in enumerate(columns, start=2))
+    values = {User._meta.get_column_by_name(column): value for column, value in changes.items()}
     async with DB.transaction():
-        await db.fetch(f"UPDATE app_user SET {assignments}, updated_at = now() WHERE id = $1",
-                       user_id, *(changes[column] for column in columns))
+        await User.update({**values, User.updated_at: NOW}).where(User.id == user_id)
         if changes.get("active") is False:
             await _cut_off(user_id)
     # Committed: other workers forget remembered sessions on the notification; this one at once.
@@ -125,7 +123,7 @@ async def deactivate(*, actor: CurrentUser, user_id: int) -> None:
     if user_id == actor.id:
         raise Forbidden("You cannot deactivate your own account.", code="cannot_change_self")
     async with DB.transaction():
-        await db.fetch("UPDATE app_user SET active = false, updated_at = now() WHERE id = $1", user_id)
+        await User.update({User.active: False, User.updated_at: NOW}).where(User.id == user_id)
         await _cut_off(user_id)
     SESSIONS.forget_all()
 
@@ -134,9 +132,10 @@ async def _cut_off(user_id: int) -> None:
     """Everything that lets a deactivated account in: sessions, pending invites, private feeds."""
     await end_all_sessions(user_id)
     await invites.revoke_all(user_id)
-    await db.fetch("UPDATE feed_token SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL", user_id)
-    await db.fetch("UPDATE waitlist_entry SET status = 'removed', resolved_at = now(), skip_reason = 'inactive_user' "
-                   "WHERE user_id = $1 AND status = 'waiting'", user_id)
+    await FeedToken.update({FeedToken.revoked_at: NOW}).where(FeedToken.user == user_id, FeedToken.revoked_at.is_null())
+    await WaitlistEntry.update(
+        {WaitlistEntry.status: "removed", WaitlistEntry.resolved_at: NOW, WaitlistEntry.skip_reason: "inactive_user"},
+    ).where(WaitlistEntry.user == user_id, WaitlistEntry.status == "waiting")
 
 
 async def unlock(*, actor: CurrentUser, user_id: int) -> None:
@@ -160,21 +159,21 @@ async def certify(*, actor: CurrentUser, user_id: int, training_id: int, expires
             raise InvalidInput("expires_at needs a time zone offset.", code="invalid_expiry")
         if expires_at <= datetime.now(timezone.utc):
             raise InvalidInput("expires_at is in the past.", code="invalid_expiry")
-    if not await db.fetchval("SELECT 1 FROM training WHERE id = $1", training_id):
+    if not await Training.exists().where(Training.id == training_id):
         raise NotFound("No such training.", code="unknown_training")
     # Granting again renews: who granted it and until when are the latest staff's word.
-    await db.fetch(
-        "INSERT INTO certification (user_id, training_id, granted_by_id, granted_at, expires_at) "
-        "VALUES ($1, $2, $3, now(), $4) ON CONFLICT (user_id, training_id) DO UPDATE "
-        "SET granted_by_id = EXCLUDED.granted_by_id, granted_at = EXCLUDED.granted_at, expires_at = EXCLUDED.expires_at",
-        user_id, training_id, actor.id, expires_at,
+    await Certification.insert(
+        Certification(user=user_id, training=training_id, granted_by=actor.id, granted_at=NOW, expires_at=expires_at),
+    ).on_conflict(
+        target=(Certification.user, Certification.training), action="DO UPDATE",
+        values=[Certification.granted_by, Certification.granted_at, Certification.expires_at],
     )
 
 
 async def uncertify(*, actor: CurrentUser, user_id: int, training_id: int) -> None:
     await target(actor, user_id, manage=True)
-    removed = await db.fetch(
-        "DELETE FROM certification WHERE user_id = $1 AND training_id = $2 RETURNING id", user_id, training_id)
+    removed = await Certification.delete().where(
+        Certification.user == user_id, Certification.training == training_id).returning(Certification.id)
     if not removed:
         raise NotFound("This user does not have this training.", code="unknown_certification")
 
@@ -187,17 +186,19 @@ async def grant_sites(*, user_id: int, sites: list[str]) -> None:
     if row["role"] not in ("staff", "admin"):
         raise InvalidInput("Only staff and admin accounts belong to sites.", code="not_staff")
     slugs = sorted({slug.strip().lower() for slug in sites})
-    found = await db.fetch("SELECT id, slug FROM site WHERE slug = ANY($1::text[])", slugs)
+    found = await Site.select(Site.id, Site.slug).where(Site.slug.is_in(slugs)) if slugs else []
     unknown = sorted(set(slugs) - {site["slug"] for site in found})
     if unknown:
         raise InvalidInput(f"Unknown site(s): {', '.join(unknown)}.", code="unknown_site", sites=unknown)
     async with DB.transaction():
         # The user's row first: two admins granting at once apply one after the other.
-        await db.fetch("SELECT 1 FROM app_user WHERE id = $1 FOR NO KEY UPDATE", user_id)
-        await db.fetch("DELETE FROM staff_site WHERE user_id = $1 AND NOT (site_id = ANY($2::int[]))",
-                       user_id, [site["id"] for site in found])
-        await db.fetch("INSERT INTO staff_site (user_id, site_id) SELECT $1, unnest($2::int[]) ON CONFLICT DO NOTHING",
-                       user_id, [site["id"] for site in found])
+        await db.fetch(queries.LOCK_USER, user_id)
+        site_ids = [site["id"] for site in found]
+        taken_back = [StaffSite.site.not_in(site_ids)] if site_ids else []  # NOT IN () is no SQL: none kept
+        await StaffSite.delete().where(StaffSite.user == user_id, *taken_back)
+        if site_ids:
+            grants = (StaffSite(user=user_id, site=site_id, granted_at=NOW) for site_id in site_ids)
+            await StaffSite.insert(*grants).on_conflict(action="DO NOTHING")
     # Committed: the trigger tells the other workers; this one forgets at once.
     SESSIONS.forget_all()
 
@@ -232,11 +233,7 @@ async def cohort_invites(*, actor: CurrentUser, cohort: str, site: str | None) -
     """New invites for every learner of the cohort who has not activated their account yet, to
     print as one sheet (older invites of theirs stop working). Staff: their own site."""
     site_id = await resolve_site(actor, site)
-    rows = await db.fetch(
-        "SELECT id, name, login, cohort FROM app_user WHERE role = 'learner' AND active AND password_hash IS NULL "
-        "AND site_id = $1 AND cohort = $2 ORDER BY lower(name), lower(login) LIMIT $3",
-        site_id, cohort, MAX_COHORT_INVITES + 1,
-    )
+    rows = await db.fetch(queries.UNINVITED_OF_COHORT, site_id, cohort, MAX_COHORT_INVITES + 1)
     if len(rows) > MAX_COHORT_INVITES:
         raise InvalidInput(f"More than {MAX_COHORT_INVITES} accounts to invite; import the cohort in parts.",
                            code="cohort_too_large")

@@ -5,17 +5,11 @@ from __future__ import annotations
 import json
 
 from fablab import db, scope
-from fablab.db import DB
+from fablab.db import DB, NOW
 from fablab.errors import Conflict, NotFound
 from fablab.inventory import queries
 from fablab.inventory.tags import normalise_tag
-
-AUDIT_COLUMNS = """
-    a.id, a.site_id, s.slug AS site, s.name AS site_name, a.started_at, a.closed_at, a.report::text AS report,
-    (a.report->'counts')::text AS counts,
-    a.started_by_id, u.login AS started_by_login, u.name AS started_by_name
-"""
-AUDIT_FROM = "FROM audit a JOIN site s ON s.id = a.site_id LEFT JOIN app_user u ON u.id = a.started_by_id"
+from fablab.tables import Audit, Site
 
 
 def _audit_out(row: dict) -> dict:
@@ -32,7 +26,7 @@ def _audit_out(row: dict) -> dict:
 async def _audit(audit_id: int, *, for_update: bool = False, actor=None) -> dict:
     """actor: the staff acting on the count, who must work at its site."""
     lock = "FOR NO KEY UPDATE OF a" if for_update else ""
-    row = await db.fetchone(f"SELECT {AUDIT_COLUMNS} {AUDIT_FROM} WHERE a.id = $1 {lock}", audit_id)
+    row = await db.fetchone(f"SELECT {queries.AUDIT_COLUMNS} {queries.AUDIT_FROM} WHERE a.id = $1 {lock}", audit_id)
     if row is None:
         raise NotFound(f"No inventory count {audit_id}.", code="unknown_audit")
     if actor is not None:
@@ -43,18 +37,16 @@ async def _audit(audit_id: int, *, for_update: bool = False, actor=None) -> dict
 async def start_audit(*, actor, site: str) -> dict:
     actor_id = actor.id
     async with DB.transaction():
-        site_id = await db.fetchval("SELECT id FROM site WHERE slug = $1", site.lower())
-        if site_id is None:
+        site_row = await Site.select(Site.id).where(Site.slug == site.lower()).first()
+        if site_row is None:
             raise NotFound(f"No site {site!r}.", code="unknown_site")
+        site_id = site_row["id"]
         scope.require_site(actor, site_id, "This site")
         # The partial unique index keeps one open count per site, whichever worker starts it.
-        audit_id = await db.fetchval(
-            "INSERT INTO audit (site_id, started_by_id) VALUES ($1, $2) "
-            "ON CONFLICT (site_id) WHERE closed_at IS NULL DO NOTHING RETURNING id",
-            site_id, actor_id,
-        )
+        audit_id = await db.fetchval(queries.START_AUDIT, site_id, actor_id)
         if audit_id is None:
-            open_id = await db.fetchval("SELECT id FROM audit WHERE site_id = $1 AND closed_at IS NULL", site_id)
+            open_audit = await Audit.select(Audit.id).where(Audit.site == site_id, Audit.closed_at.is_null()).first()
+            open_id = open_audit["id"]
             raise Conflict(f"A count is already open at {site} (#{open_id}); continue it or close it.",
                            code="audit_already_open", audit=open_id)
         return _audit_out(await _audit(audit_id))
@@ -63,7 +55,7 @@ async def start_audit(*, actor, site: str) -> dict:
 async def list_audits(*, actor, site: str | None = None, limit: int = 50) -> list[dict]:
     site_ids = await scope.listed_sites(actor, site)
     rows = await db.fetch(
-        f"SELECT {AUDIT_COLUMNS} {AUDIT_FROM} WHERE ($1::int[] IS NULL OR a.site_id = ANY($1::int[])) "
+        f"SELECT {queries.AUDIT_COLUMNS} {queries.AUDIT_FROM} WHERE ($1::int[] IS NULL OR a.site_id = ANY($1::int[])) "
         "ORDER BY a.started_at DESC LIMIT $2",
         site_ids, limit,
     )
@@ -88,12 +80,7 @@ async def record_scan(*, actor, audit_id: int, tag: str) -> dict:
         if audit["closed_at"] is not None:
             raise Conflict(f"Inventory count {audit_id} is closed.", code="audit_closed")
         resource = await queries.require_resource(tag)
-        inserted = await db.fetchval(
-            "INSERT INTO movement (resource_id, kind, staff_id, audit_id, site_id) "
-            "VALUES ($1, 'audit_seen', $2, $3, $4) "
-            "ON CONFLICT (audit_id, resource_id) WHERE kind = 'audit_seen' DO NOTHING RETURNING id",
-            resource["id"], actor_id, audit_id, audit["site_id"],
-        )
+        inserted = await db.fetchval(queries.RECORD_SEEN, resource["id"], actor_id, audit_id, audit["site_id"])
     reason = classify(resource, audit["site_id"])
     return {
         "tag": resource["tag"], "name": resource["name"], "kind": resource["kind"], "site": resource["site"],
@@ -102,22 +89,10 @@ async def record_scan(*, actor, audit_id: int, tag: str) -> dict:
     }
 
 
-REPORT_ITEMS = """
-SELECT r.id, r.tag, r.name, r.kind, r.site_id, s.slug AS site, r.status,
-       seen.at AS seen_at,
-       EXISTS (SELECT 1 FROM booking b WHERE b.resource_id = r.id AND b.status = 'checked_out') AS checked_out
-FROM resource r
-JOIN site s ON s.id = r.site_id
-LEFT JOIN movement seen ON seen.resource_id = r.id AND seen.audit_id = $1 AND seen.kind = 'audit_seen'
-WHERE r.site_id = $2 OR seen.id IS NOT NULL
-ORDER BY r.tag
-"""
-
-
 async def compute_report(audit: dict) -> dict:
     """seen: counted items found; missing: expected at the site (not retired, not lent out) and not
     seen; unexpected: seen but belonging to another site, or retired; checked_out: lent, not expected."""
-    rows = await db.fetch(REPORT_ITEMS, audit["id"], audit["site_id"])
+    rows = await db.fetch(queries.REPORT_ITEMS, audit["id"], audit["site_id"])
     seen, missing, unexpected, checked_out = [], [], [], []
     for row in rows:
         item = {"tag": row["tag"], "name": row["name"], "kind": row["kind"], "site": row["site"],
@@ -150,7 +125,6 @@ async def close_audit(*, actor, audit_id: int) -> dict:
         if audit["closed_at"] is not None:
             raise Conflict(f"Inventory count {audit_id} is already closed.", code="audit_closed")
         report = await compute_report(audit)
-        await db.fetch("UPDATE audit SET closed_at = now(), report = $2::jsonb WHERE id = $1",
-                       audit_id, json.dumps(report))
+        await Audit.update({Audit.closed_at: NOW, Audit.report: json.dumps(report)}).where(Audit.id == audit_id)
         audit = await _audit(audit_id)
     return {**_audit_out(audit), "report": report}

@@ -8,12 +8,20 @@ from datetime import datetime
 from fablab import db
 from fablab.accounts.logins import fold
 from fablab.errors import NotFound
+from fablab.tables import Resource
 
+# Raw: the desk's item read (and its row lock below) is a hot path; upper(tag) serves resource_tag_ci.
 RESOURCE_COLUMNS = """
     r.id, r.tag, r.name, r.kind, r.site_id, s.slug AS site, s.name AS site_name, s.timezone,
     r.status, r.details::text AS details, r.notes, r.created_at, r.updated_at
 """
 RESOURCE_FROM = "FROM resource r JOIN site s ON s.id = r.site_id"
+
+# Raw: an advisory lock, held to the commit, serialising tag generation per (site, kind).
+TAG_GENERATION_LOCK = "SELECT pg_advisory_xact_lock(hashtext($1))"
+
+# Raw: upper(tag) is what the unique index resource_tag_ci serves; `tag` is already normalised.
+TAG_TAKEN = "SELECT 1 FROM resource WHERE upper(tag) = $1"
 
 
 def _resource(row: dict | None) -> dict | None:
@@ -27,33 +35,33 @@ async def list_resources(*, site: str | None = None, kind: str | None = None, st
                          site_ids: list[int] | None = None, notes_of_sites: list[int] | None = None) -> list[dict]:
     """site_ids: only these sites. notes_of_sites: q searches the notes of these sites' items only
     (the notes are staff's; None: every site's)."""
-    conditions, args = [], []
-
-    def arg(value) -> str:
-        args.append(value)
-        return f"${len(args)}"
-
+    # IN () is no SQL: an empty list of sites or tags matches nothing.
+    if (site_ids is not None and not site_ids) or (tags is not None and not tags):
+        return []
+    conditions = []
     if site:
-        conditions.append(f"s.slug = {arg(site.lower())}")
+        conditions.append(Resource.site.slug == site.lower())
     if site_ids is not None:
-        conditions.append(f"r.site_id = ANY({arg(site_ids)}::int[])")
+        conditions.append(Resource.site.is_in(site_ids))
     if kind:
-        conditions.append(f"r.kind = {arg(kind)}")
+        conditions.append(Resource.kind == kind)
     if status:
-        conditions.append(f"r.status = {arg(status)}")
+        conditions.append(Resource.status == status)
     if q:
         pattern = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        p = arg(pattern)
-        notes = f"r.notes ILIKE {p}" if notes_of_sites is None else \
-            f"(r.notes ILIKE {p} AND r.site_id = ANY({arg(notes_of_sites)}::int[]))"
-        conditions.append(f"(r.name ILIKE {p} OR r.tag ILIKE {p} OR {notes})")
+        notes = Resource.notes.ilike(pattern)
+        if notes_of_sites is not None:
+            notes = (notes & Resource.site.is_in(notes_of_sites)) if notes_of_sites else None
+        matches = Resource.name.ilike(pattern) | Resource.tag.ilike(pattern)
+        conditions.append(matches if notes is None else matches | notes)
     if tags is not None:
-        conditions.append(f"r.tag = ANY({arg(tags)}::text[])")
-    where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
-    rows = await db.fetch(
-        f"SELECT {RESOURCE_COLUMNS} {RESOURCE_FROM} {where} ORDER BY s.slug, r.kind, r.tag LIMIT {arg(limit)}",
-        *args,
-    )
+        conditions.append(Resource.tag.is_in(tags))
+    rows = await Resource.select(
+        Resource.id, Resource.tag, Resource.name, Resource.kind, Resource.site.as_alias("site_id"),
+        Resource.site.slug.as_alias("site"), Resource.site.name.as_alias("site_name"),
+        Resource.site.timezone.as_alias("timezone"), Resource.status, Resource.details, Resource.notes,
+        Resource.created_at, Resource.updated_at,
+    ).where(*conditions).order_by(Resource.site.slug, Resource.kind, Resource.tag).limit(limit)
     return [_resource(row) for row in rows]
 
 
@@ -278,3 +286,39 @@ async def open_loans(resource_ids: list[int], now: datetime) -> dict[int, dict]:
     )
     return {row["resource_id"]: {"holder": user_out(row["user_id"], row["login"], row["name"]),
                                  "due_at": row["ends_at"], "overdue": row["ends_at"] < now} for row in rows}
+
+
+# Raw: the figures are read out of the jsonb report in SQL, and the same columns serve the row lock.
+AUDIT_COLUMNS = """
+    a.id, a.site_id, s.slug AS site, s.name AS site_name, a.started_at, a.closed_at, a.report::text AS report,
+    (a.report->'counts')::text AS counts,
+    a.started_by_id, u.login AS started_by_login, u.name AS started_by_name
+"""
+AUDIT_FROM = "FROM audit a JOIN site s ON s.id = a.site_id LEFT JOIN app_user u ON u.id = a.started_by_id"
+
+
+# Raw: ON CONFLICT names the partial unique index audit_one_open_per_site (one open count per site),
+# which Piccolo's on_conflict cannot (it has no WHERE for the index's predicate).
+START_AUDIT = """
+INSERT INTO audit (site_id, started_by_id) VALUES ($1, $2)
+ON CONFLICT (site_id) WHERE closed_at IS NULL DO NOTHING RETURNING id
+"""
+
+# Raw: the partial unique index movement_audit_seen_once counts an item once per count (as above).
+RECORD_SEEN = """
+INSERT INTO movement (resource_id, kind, staff_id, audit_id, site_id) VALUES ($1, 'audit_seen', $2, $3, $4)
+ON CONFLICT (audit_id, resource_id) WHERE kind = 'audit_seen' DO NOTHING RETURNING id
+"""
+
+
+# Raw: the count's report in one statement: the site's items, those seen, and whether each is lent out.
+REPORT_ITEMS = """
+SELECT r.id, r.tag, r.name, r.kind, r.site_id, s.slug AS site, r.status,
+       seen.at AS seen_at,
+       EXISTS (SELECT 1 FROM booking b WHERE b.resource_id = r.id AND b.status = 'checked_out') AS checked_out
+FROM resource r
+JOIN site s ON s.id = r.site_id
+LEFT JOIN movement seen ON seen.resource_id = r.id AND seen.audit_id = $1 AND seen.kind = 'audit_seen'
+WHERE r.site_id = $2 OR seen.id IS NOT NULL
+ORDER BY r.tag
+"""

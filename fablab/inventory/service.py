@@ -7,10 +7,11 @@ from datetime import datetime
 
 from fablab import db, scope
 from fablab.bookings.service import withdraw_bookings
-from fablab.db import DB
+from fablab.db import DB, NOW
 from fablab.errors import Conflict, InvalidInput, NotFound
 from fablab.inventory import queries
 from fablab.inventory.csvio import ImportRow
+from fablab.tables import Movement, Resource, Site
 from fablab.inventory.tags import KINDS, normalise_tag, next_tag, tag_prefix
 from fablab.waitlist.service import end_entries_of_resource
 
@@ -36,8 +37,12 @@ def check_details(details: dict) -> dict:
     return details
 
 
+async def _site_or_none(slug: str) -> dict | None:
+    return await Site.select(Site.id, Site.slug, Site.name).where(Site.slug == (slug or "").lower()).first()
+
+
 async def _site(slug: str) -> dict:
-    site = await db.fetchone("SELECT id, slug, name FROM site WHERE slug = $1", (slug or "").lower())
+    site = await _site_or_none(slug)
     if site is None:
         raise NotFound(f"No site {slug!r}.", code="unknown_site")
     return site
@@ -46,9 +51,9 @@ async def _site(slug: str) -> dict:
 async def _generate_tag(site: dict, kind: str) -> str:
     # Serialise tag generation per (site, kind): concurrent creates must not pick the same number.
     # A transaction-level lock is released at commit, on whichever worker took it.
-    await db.fetch("SELECT pg_advisory_xact_lock(hashtext($1))", f"fablab:resource-tag:{site['id']}:{kind}")
+    await db.fetch(queries.TAG_GENERATION_LOCK, f"fablab:resource-tag:{site['id']}:{kind}")
     prefix = tag_prefix(site["slug"], kind)
-    existing = await db.fetch("SELECT tag FROM resource WHERE tag LIKE $1", prefix + "%")
+    existing = await Resource.select(Resource.tag).where(Resource.tag.like(prefix + "%"))
     # normalise_tag: a long site slug could make the tag longer than the column allows.
     return normalise_tag(next_tag(site["slug"], kind, [row["tag"] for row in existing]))
 
@@ -58,11 +63,10 @@ async def record_movement(*, resource_id: int, kind: str, staff_id: int | None, 
                           audit_id: int | None = None, condition: str | None = None, note: str = "",
                           at: datetime | None = None) -> None:
     """`at` defaults to the transaction's time; check-outs pass theirs so the log and the booking agree."""
-    await db.fetch(
-        "INSERT INTO movement (resource_id, kind, booking_id, holder_id, staff_id, audit_id, site_id, condition, note, at) "
-        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, coalesce($10, now()))",
-        resource_id, kind, booking_id, holder_id, staff_id, audit_id, site_id, condition, note, at,
-    )
+    await Movement.insert(Movement(
+        resource=resource_id, kind=kind, booking=booking_id, holder=holder_id, staff=staff_id, audit=audit_id,
+        site=site_id, condition=condition, note=note, at=NOW if at is None else at,
+    ))
 
 
 async def _insert(*, site: dict, kind: str, name: str, tag: str | None, details: dict, notes: str,
@@ -72,13 +76,13 @@ async def _insert(*, site: dict, kind: str, name: str, tag: str | None, details:
     if status not in STATUSES:
         raise InvalidInput(f"status must be one of {', '.join(STATUSES)}", code="invalid_status")
     tag = normalise_tag(tag) if tag else await _generate_tag(site, kind)
-    if await db.fetchval("SELECT 1 FROM resource WHERE upper(tag) = $1", tag):
+    if await db.fetchval(queries.TAG_TAKEN, tag):
         raise Conflict(f"Tag {tag} is already used by another item.", code="tag_taken")
-    resource_id = await db.fetchval(
-        "INSERT INTO resource (site_id, kind, name, tag, status, details, notes) "
-        "VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7) RETURNING id",
-        site["id"], kind, name, tag, status, json.dumps(check_details(details)), notes,
-    )
+    rows = await Resource.insert(Resource(
+        site=site["id"], kind=kind, name=name, tag=tag, status=status, details=json.dumps(check_details(details)),
+        notes=notes, created_at=NOW, updated_at=NOW,
+    )).returning(Resource.id)
+    resource_id = rows[0]["id"]
     movement = status_movement("available", status)
     if movement:
         await record_movement(resource_id=resource_id, kind=movement, staff_id=actor_id, site_id=site["id"],
@@ -105,7 +109,7 @@ async def change_status(resource: dict, status: str, *, actor_id: int, note: str
         return
     if status in ("maintenance", "retired") and await queries.open_checkout(resource["id"]):
         raise Conflict(f"{resource['tag']} is checked out: check it in first.", code="checked_out")
-    await db.fetch("UPDATE resource SET status = $2, updated_at = now() WHERE id = $1", resource["id"], status)
+    await Resource.update({Resource.status: status, Resource.updated_at: NOW}).where(Resource.id == resource["id"])
     await record_movement(resource_id=resource["id"], kind=movement, staff_id=actor_id,
                           site_id=resource["site_id"], note=note)
     resource["status"] = status
@@ -126,19 +130,16 @@ async def update_resource(*, actor, tag: str, name=UNCHANGED, details=UNCHANGED,
     async with DB.transaction():
         resource = await queries.require_resource(normalise_tag(tag), for_update=True)
         scope.require_site(actor, resource["site_id"], "This item")
-        changes, args = [], [resource["id"]]
+        changes = {}
         if name is not UNCHANGED:
-            args.append(name)
-            changes.append(f"name = ${len(args)}")
+            changes[Resource.name] = name
         if notes is not UNCHANGED:
-            args.append(notes)
-            changes.append(f"notes = ${len(args)}")
+            changes[Resource.notes] = notes
         if details is not UNCHANGED:
             merged = {**resource["details"], **check_details(details)}
-            args.append(json.dumps(check_details({k: v for k, v in merged.items() if v is not None})))
-            changes.append(f"details = ${len(args)}::jsonb")
+            changes[Resource.details] = json.dumps(check_details({k: v for k, v in merged.items() if v is not None}))
         if changes:
-            await db.fetch(f"UPDATE resource SET {', '.join(changes)}, updated_at = now() WHERE id = $1", *args)
+            await Resource.update({**changes, Resource.updated_at: NOW}).where(Resource.id == resource["id"])
         if status is not UNCHANGED:
             await change_status(resource, status, actor_id=actor_id, note=note)
         return await queries.require_resource(resource["tag"])
@@ -153,7 +154,7 @@ async def import_resources(*, actor, rows: list[ImportRow]) -> dict:
         sites: dict[str, dict] = {}
         for row in rows:
             if row.site not in sites:
-                site = await db.fetchone("SELECT id, slug, name FROM site WHERE slug = $1", row.site)
+                site = await _site_or_none(row.site)
                 if site is None:
                     errors.append({"line": row.line, "field": "site", "message": f"unknown site {row.site!r}"})
                     continue
@@ -179,10 +180,10 @@ async def import_resources(*, actor, rows: list[ImportRow]) -> dict:
                     existing["name"], existing["details"], existing["notes"], existing["status"]):
                 unchanged.append(existing["tag"])
                 continue
-            await db.fetch(
-                "UPDATE resource SET name = $2, details = $3::jsonb, notes = $4, updated_at = now() WHERE id = $1",
-                existing["id"], row.name, json.dumps(check_details(details)), notes,
-            )
+            await Resource.update({
+                Resource.name: row.name, Resource.details: json.dumps(check_details(details)), Resource.notes: notes,
+                Resource.updated_at: NOW,
+            }).where(Resource.id == existing["id"])
             if row.status:
                 await change_status(existing, row.status, actor_id=actor_id, note="CSV import")
             updated.append(existing["tag"])
