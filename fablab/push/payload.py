@@ -71,7 +71,7 @@ def texts(reminder: Reminder, lang: str) -> tuple[str, str]:
         return ((f"{item} at {hour(b['starts_at'], tz)}", f"Your booking starts {start}, fablab {site}.") if en else
                 (f"{item} à {hour(b['starts_at'], tz)}", f"Votre réservation commence {start}, fablab de {site}."))
     if kind == "waitlist_booked":
-        return ((f"A place is free: it is yours", f"{item}, fablab {site}, {start}.") if en else
+        return (("A place is free: it is yours", f"{item}, fablab {site}, {start}.") if en else
                 ("Une place s'est libérée : elle est à vous", f"{item}, fablab de {site}, {start}."))
     if kind == "loan_due":
         return ((f"Return {item} by {hour(b['ends_at'], tz)}", f"Your loan ends {end}, fablab {site}.") if en else
@@ -86,7 +86,7 @@ def texts(reminder: Reminder, lang: str) -> tuple[str, str]:
     if kind == "booking_withdrawn":
         reason = b.get("cancel_reason")
         if reason == "staff":
-            return ((f"Booking cancelled by the fablab team", f"{item}, fablab {site}, {start}.") if en else
+            return (("Booking cancelled by the fablab team", f"{item}, fablab {site}, {start}.") if en else
                     ("Réservation annulée par l'équipe du fablab", f"{item}, fablab de {site}, {start}."))
         if reason == "closure":
             # The closure's own words ("Dégât des eaux") in front, as the learner's list shows them.
