@@ -57,10 +57,6 @@ class TooManyAttempts(DomainError):
         self.retry_after = retry_after
 
 
-class DatabaseUnavailable(DomainError):
-    status, code, title = 503, "database_unavailable", "The database is unavailable"
-
-
 class _RetryLater(DomainError):
     """A 503 the client should simply retry, after `retry_after` seconds (the Retry-After header)."""
 

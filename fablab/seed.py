@@ -67,32 +67,40 @@ async def seed_reference_data(password_hash: str) -> dict:
         "ON CONFLICT (name) DO UPDATE SET name = EXCLUDED.name RETURNING id",
         PRINTER_TRAINING, "Sécurité, trancheur, lancement et surveillance d'une impression.",
     )
-    sites = {}
-    for slug, prefix, name, address in DEMO_SITES:
-        site_id = await db.fetchval(
-            "INSERT INTO site (slug, name, address, opening_hours, contact) VALUES ($1, $2, $3, $4::jsonb, $5) "
-            "ON CONFLICT (slug) DO UPDATE SET slug = EXCLUDED.slug RETURNING id",
-            slug, name, address, json.dumps(OPENING_HOURS), f"fablab.{slug}@example.org",
-        )
-        sites[slug] = {"id": site_id, "prefix": prefix, "resources": {}}
-        for kind, rules in DEFAULT_POLICIES.items():
-            columns = ", ".join(rules)
-            placeholders = ", ".join(f"${i}" for i in range(4, len(rules) + 4))
-            await db.fetch(
-                f"INSERT INTO policy (site_id, kind, training_id, {columns}) VALUES ($1, $2, $3, {placeholders}) "
-                "ON CONFLICT (site_id, kind) WHERE resource_id IS NULL DO NOTHING",
-                site_id, kind, training_id if kind == "printer_3d" else None, *rules.values(),
-            )
-        for kind, tag, item_name, details in demo_resources(prefix):
-            await db.fetch(
-                "INSERT INTO resource (site_id, kind, name, tag, details) VALUES ($1, $2, $3, $4, $5::jsonb) "
-                "ON CONFLICT (upper(tag)) DO NOTHING",
-                site_id, kind, item_name, tag, json.dumps(details),
-            )
-        rows = await db.fetch("SELECT id, kind FROM resource WHERE site_id = $1 ORDER BY tag", site_id)
-        for row in rows:
-            sites[slug]["resources"].setdefault(row["kind"], []).append(row["id"])
+    sites = {slug: await _seed_site(slug, prefix, name, address, training_id)
+             for slug, prefix, name, address in DEMO_SITES}
+    return {"sites": sites, **await _seed_people(sites, training_id, password_hash)}
 
+
+async def _seed_site(slug: str, prefix: str, name: str, address: str, training_id: int) -> dict:
+    """One site with its default policies and demo items; its id, tag prefix and item ids by kind."""
+    site_id = await db.fetchval(
+        "INSERT INTO site (slug, name, address, opening_hours, contact) VALUES ($1, $2, $3, $4::jsonb, $5) "
+        "ON CONFLICT (slug) DO UPDATE SET slug = EXCLUDED.slug RETURNING id",
+        slug, name, address, json.dumps(OPENING_HOURS), f"fablab.{slug}@example.org",
+    )
+    site = {"id": site_id, "prefix": prefix, "resources": {}}
+    for kind, rules in DEFAULT_POLICIES.items():
+        columns = ", ".join(rules)
+        placeholders = ", ".join(f"${i}" for i in range(4, len(rules) + 4))
+        await db.fetch(
+            f"INSERT INTO policy (site_id, kind, training_id, {columns}) VALUES ($1, $2, $3, {placeholders}) "
+            "ON CONFLICT (site_id, kind) WHERE resource_id IS NULL DO NOTHING",
+            site_id, kind, training_id if kind == "printer_3d" else None, *rules.values(),
+        )
+    for kind, tag, item_name, details in demo_resources(prefix):
+        await db.fetch(
+            "INSERT INTO resource (site_id, kind, name, tag, details) VALUES ($1, $2, $3, $4, $5::jsonb) "
+            "ON CONFLICT (upper(tag)) DO NOTHING",
+            site_id, kind, item_name, tag, json.dumps(details),
+        )
+    for row in await db.fetch("SELECT id, kind FROM resource WHERE site_id = $1 ORDER BY tag", site_id):
+        site["resources"].setdefault(row["kind"], []).append(row["id"])
+    return site
+
+
+async def _seed_people(sites: dict, training_id: int, password_hash: str) -> dict:
+    """The admin, one staff account per site, ten learners per site (a third trained on printers)."""
     admin_id = await upsert_user(login="admin", name="Admin fablab", role="admin", site_id=None, password_hash=password_hash)
     staff = {}
     for slug, _, name, _ in DEMO_SITES:
@@ -120,7 +128,7 @@ async def seed_reference_data(password_hash: str) -> dict:
                 "ON CONFLICT DO NOTHING",
                 user_id, training_id, staff[slug],
             )
-    return {"sites": sites, "learners": learners, "staff": staff, "admin": admin_id}
+    return {"learners": learners, "staff": staff, "admin": admin_id}
 
 
 def _open_days_around(today: date, before: int, after: int) -> list[date]:

@@ -5,7 +5,7 @@
 
 For each size: a scratch database (a private embedded PostgreSQL in a temporary directory, or a
 new database on the server of --database-url, an admin URL), migrated and filled by
-benchlib.dataset; then `fablab serve --workers 1` with the ceiling routes (FABLAB_BENCH_ROUTES=1);
+tests.support.dataset; then `fablab serve --workers 1` with the ceiling routes (FABLAB_BENCH_ROUTES=1);
 then wrk on each endpoint and on the ceilings (/bench/bare, /bench/query, /bench/insert) in the
 same run. Each endpoint is bracketed by short runs of its ceiling, just before and just after, and
 its ratio is to their mean: on a machine shared with other work, a ceiling measured minutes
@@ -35,9 +35,10 @@ import asyncpg  # noqa: E402
 import holidays  # noqa: E402
 import httpx  # noqa: E402
 
-from benchlib import dataset, wrk  # noqa: E402
-from benchlib.cluster import scratch_database  # noqa: E402
-from benchlib.server import serve  # noqa: E402
+from benchlib import wrk  # noqa: E402
+from tests.support import dataset  # noqa: E402
+from tests.support.cluster import scratch_database  # noqa: E402
+from tests.support.server import serve  # noqa: E402
 
 PARIS = ZoneInfo("Europe/Paris")
 DESKS = 8  # one wrk thread (and one connection) per desk item, so each pair stays in order

@@ -3,7 +3,7 @@ POST /api/bookings throughput next to a bare one-INSERT route on the same server
 
     .venv/bin/python scripts/bench_bookings.py [--admin-url postgresql://postgres@127.0.0.1:5432/postgres]
 
-Its scratch database (benchlib.cluster) lives on the server of --admin-url or FABLAB_BENCH_PG,
+Its scratch database (tests.support.cluster) lives on the server of --admin-url or FABLAB_BENCH_PG,
 else on an embedded cluster in var/bench, and is dropped at the end.
 """
 
@@ -27,9 +27,9 @@ from fablab import db  # noqa: E402
 from fablab.bookings import queries  # noqa: E402
 from fablab.bookings.availability import availability  # noqa: E402
 
-from benchlib.cluster import scratch_database  # noqa: E402
-from benchlib.dataset import seed_demo  # noqa: E402
-from benchlib.server import serve  # noqa: E402
+from tests.support.cluster import scratch_database  # noqa: E402
+from tests.support.dataset import seed_demo  # noqa: E402
+from tests.support.server import serve  # noqa: E402
 from fablab.seed import DEMO_PASSWORD  # noqa: E402
 
 PARIS = ZoneInfo("Europe/Paris")

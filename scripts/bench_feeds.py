@@ -3,7 +3,7 @@
 
     .venv/bin/python scripts/bench_feeds.py [--admin-url postgresql://postgres@127.0.0.1:5432/postgres]
 
-It works in a scratch database of its own (benchlib.cluster), on the server of --admin-url or
+It works in a scratch database of its own (tests.support.cluster), on the server of --admin-url or
 FABLAB_BENCH_PG, else on an embedded cluster in var/bench.
 """
 
@@ -28,9 +28,9 @@ from fablab.calendars import feeds, queries  # noqa: E402
 from fablab.calendars.content import Window  # noqa: E402
 
 from benchlib import wrk  # noqa: E402
-from benchlib.cluster import scratch_database  # noqa: E402
-from benchlib.dataset import seed_demo  # noqa: E402
-from benchlib.server import serve  # noqa: E402
+from tests.support.cluster import scratch_database  # noqa: E402
+from tests.support.dataset import seed_demo  # noqa: E402
+from tests.support.server import serve  # noqa: E402
 
 PARIS = ZoneInfo("Europe/Paris")
 SLOTS = [(9, 10), (11, 12), (14, 15), (16, 17)]

@@ -52,8 +52,8 @@ def server(url: str | None, database_url: str | None):
     if url:
         yield url.rstrip("/")
         return
-    from benchlib.cluster import scratch_database
-    from benchlib.server import serve
+    from tests.support.cluster import scratch_database
+    from tests.support.server import serve
 
     with scratch_database(database_url, prefix="fablab_bench_first") as scratch, serve(scratch.url) as running:
         yield running.base

@@ -26,9 +26,9 @@ from PIL import Image  # noqa: E402
 from fablab.inventory import qr, scan  # noqa: E402
 from fablab.seed import DEMO_PASSWORD  # noqa: E402
 
-from benchlib.cluster import scratch_database  # noqa: E402
-from benchlib.dataset import seed_demo  # noqa: E402
-from benchlib.server import serve  # noqa: E402
+from tests.support.cluster import scratch_database  # noqa: E402
+from tests.support.dataset import seed_demo  # noqa: E402
+from tests.support.server import serve  # noqa: E402
 
 CONCURRENT = 8
 TARGET_MIB = 200

@@ -22,11 +22,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchlib import dataset  # noqa: E402
-from benchlib.cluster import scratch_database  # noqa: E402
-from benchlib.fuzzing import fuzz  # noqa: E402
-from benchlib.server import serve  # noqa: E402
-from benchlib.soak import unhandled_errors  # noqa: E402
+from tests.support import dataset  # noqa: E402
+from tests.support.cluster import scratch_database  # noqa: E402
+from tests.support.fuzzing import fuzz  # noqa: E402
+from tests.support.server import serve  # noqa: E402
+from tests.support.soak import unhandled_errors  # noqa: E402
 
 
 def main() -> None:

@@ -3,7 +3,7 @@
     .venv/bin/python scripts/loadtest.py [--duration 600] [--fault] [--database-url ADMIN_URL]
 
 Learners browse availability, book and cancel; staff check items out and in; calendar apps poll
-feeds (see benchlib/soak.py). Prints the operations, the responses by status and each invariant;
+feeds (see tests/support/soak.py). Prints the operations, the responses by status and each invariant;
 exits 1 on any 5xx, any request left unanswered for 5 s, or any broken invariant.
 
 --fault stops PostgreSQL in the middle for a few seconds and starts it again on the same port:
@@ -24,10 +24,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchlib import dataset  # noqa: E402
-from benchlib.cluster import scratch_database  # noqa: E402
-from benchlib.server import serve  # noqa: E402
-from benchlib.soak import error_blocks, soak  # noqa: E402
+from tests.support import dataset  # noqa: E402
+from tests.support.cluster import scratch_database  # noqa: E402
+from tests.support.server import serve  # noqa: E402
+from tests.support.soak import error_blocks, soak  # noqa: E402
 
 
 def main() -> None:

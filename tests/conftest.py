@@ -23,7 +23,7 @@ from fablab.embedded_db import start_embedded
 from fablab.migrate import migrate_forwards
 from fablab.seed import DEMO_PASSWORD, seed_reference_data
 from fablab.settings import load_settings
-from scripts.benchlib.server import free_port, serve  # noqa: F401 - tests/test_nginx.py imports free_port from here
+from tests.support.server import free_port, serve  # noqa: F401 - tests/test_nginx.py imports free_port from here
 
 ROOT = Path(__file__).resolve().parent.parent
 # FABLAB_TEST_PG names a server to test on (an admin URL); without it, the embedded cluster.
@@ -154,7 +154,7 @@ async def admin(app, demo):
 def running_server(database_url: str, workers: int = 2, **env_overrides):
     """Run `fablab serve` as a subprocess on a free port until the block ends; yields (base URL, port).
 
-    The same start as the benchmarks' (scripts/benchlib/server.py)."""
+    The same start as the benchmarks' (tests/support/server.py)."""
     with serve(database_url, workers=workers, **env_overrides) as server:
         yield server.base, server.port
 

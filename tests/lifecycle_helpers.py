@@ -20,7 +20,7 @@ import httpx
 import pytest
 
 from fablab.embedded_db import postmaster_pid
-from scripts.benchlib.server import SECRET_KEY, free_port
+from tests.support.server import SECRET_KEY, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_PASSWORD = "fablab-demo"

@@ -8,7 +8,7 @@ from fablab import db
 from fablab.reports import reminders
 from fablab.reports.reminder_plan import withdrawn_reminders
 from fablab.reports.reminder_text import subject_and_body
-from tests.test_bookings import DAY, assert_problem, book, ordinary_day_after
+from tests.support.bookings import DAY, assert_problem, book, ordinary_day_after
 
 PARIS = ZoneInfo("Europe/Paris")
 NEXT_DAY = ordinary_day_after(DAY)

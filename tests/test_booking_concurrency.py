@@ -11,7 +11,7 @@ import pytest
 from fablab import db
 from fablab.invariants import audit_invariants
 from fablab.tokens import hash_token, new_token
-from tests.test_bookings import DAY, PARIS
+from tests.support.bookings import DAY, PARIS
 
 CLIENTS = 50
 

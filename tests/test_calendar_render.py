@@ -10,7 +10,8 @@ from ical.calendar_stream import IcsCalendarStream
 
 from fablab.calendars import content
 from fablab.calendars.conditional import http_date, not_modified
-from fablab.calendars.ics import escape_text, fold, render
+from fablab.calendars.ics import escape_text, fold
+from tests.support.feeds import owner_calendar, render, site_calendar, staff_calendar
 
 UTC = timezone.utc
 PARIS = ZoneInfo("Europe/Paris")
@@ -78,7 +79,7 @@ def test_hostile_text_stays_inside_its_property(text):
     rows = [booking_row(1, start, start + timedelta(hours=2), resource_name=text, purpose=text),
             booking_row(2, start + timedelta(hours=3), start + timedelta(hours=4), resource_name=text, purpose=text)]
     window = window_for(date(2026, 11, 24))
-    body = render(content.owner_calendar({"site_id": None}, rows, [], window, HOST))
+    body = render(owner_calendar({"site_id": None}, rows, [], window, HOST))
     assert all(len(line) <= 75 for line in body.split(b"\r\n"))
     first, second = parse_both(body)
     assert len(first) == len(second) == 2
@@ -100,7 +101,7 @@ def test_dst_change_days_give_exact_utc_instants_in_both_parsers(day):
     local = [(at(1, 30), at(3, 30)), (at(9), at(12)), (at(17, 30), at(23))]  # the first spans the change
     rows = [booking_row(n + 1, s.astimezone(UTC), e.astimezone(UTC)) for n, (s, e) in enumerate(local)]
     window = window_for(day - timedelta(days=10))
-    body = render(content.site_calendar({"name": "Villeneuve-la-Garenne"}, None, rows, [], window, HOST))
+    body = render(site_calendar({"name": "Villeneuve-la-Garenne"}, None, rows, [], window, HOST))
     first, second = parse_both(body)
     expected = {f"booking-{r['id']}.public@{HOST}": (r["starts_at"], r["ends_at"]) for r in rows}
     # 09:00 in Paris is 07:00Z after the spring change and 08:00Z after the autumn one.
@@ -122,10 +123,10 @@ def test_output_is_deterministic_whatever_the_row_order():
                      updated_at=start, site_name=None)]
     window = window_for(date(2026, 11, 24))
     site = {"name": "Pantin"}
-    body = render(content.site_calendar(site, None, rows, closures, window, HOST))
+    body = render(site_calendar(site, None, rows, closures, window, HOST))
     shuffled = rows[:]
     random.Random(1).shuffle(shuffled)
-    assert render(content.site_calendar(site, None, shuffled, closures, window, HOST)) == body
+    assert render(site_calendar(site, None, shuffled, closures, window, HOST)) == body
     assert body.endswith(b"END:VCALENDAR\r\n")
     for needle in (b"NAME:Fablab Pantin", b"X-WR-CALNAME:Fablab Pantin", b"REFRESH-INTERVAL;VALUE=DURATION:PT1H",
                    b"X-PUBLISHED-TTL:PT1H", b"VERSION:2.0", b"PRODID:", b"\r\nDESCRIPTION:"):
@@ -135,7 +136,7 @@ def test_output_is_deterministic_whatever_the_row_order():
 def test_closures_are_all_day_events_ending_the_day_after():
     closures = [dict(id=7, site_id=3, starts_on=date(2026, 12, 24), ends_on=date(2026, 12, 26), reason="Congés, fin d'année",
                      updated_at=datetime(2026, 11, 1, tzinfo=UTC), site_name="Pantin")]
-    body = render(content.site_calendar({"name": "Pantin"}, None, [], closures, window_for(date(2026, 11, 24)), HOST))
+    body = render(site_calendar({"name": "Pantin"}, None, [], closures, window_for(date(2026, 11, 24)), HOST))
     first, second = parse_both(body)
     closure = next(e for e in second if e.uid == f"closure-7@{HOST}")
     assert (closure.dtstart, closure.dtend) == (date(2026, 12, 24), date(2026, 12, 27))
@@ -149,7 +150,7 @@ def test_cancelled_and_no_show_are_status_cancelled():
     rows = [booking_row(1, start, start + timedelta(hours=1), status="cancelled", sequence=3),
             booking_row(2, start, start + timedelta(hours=1), status="no_show", sequence=1),
             booking_row(3, start, start + timedelta(hours=1), status="returned", sequence=2)]
-    body = render(content.owner_calendar({"site_id": None}, rows, [], window_for(date(2026, 11, 24)), HOST))
+    body = render(owner_calendar({"site_id": None}, rows, [], window_for(date(2026, 11, 24)), HOST))
     _, second = parse_both(body)
     statuses = {e.uid: (e.status.value, e.sequence) for e in second}
     assert statuses == {f"booking-1@{HOST}": ("CANCELLED", 3), f"booking-2@{HOST}": ("CANCELLED", 1),
@@ -159,14 +160,14 @@ def test_cancelled_and_no_show_are_status_cancelled():
 def test_public_events_carry_no_holder_and_no_purpose():
     start = datetime(2026, 12, 1, 9, tzinfo=UTC)
     row = booking_row(1, start, start + timedelta(hours=1), purpose="Rendez-vous médical de Inès")
-    body = render(content.site_calendar({"name": "V"}, None, [row], [], window_for(date(2026, 11, 24)), HOST))
+    body = render(site_calendar({"name": "V"}, None, [row], [], window_for(date(2026, 11, 24)), HOST))
     assert "Inès".encode() not in body and b"learner1" not in body and "Réservé – Portable 01".encode() in body
 
 
 def test_staff_events_name_the_holder():
     start = datetime(2026, 12, 1, 9, tzinfo=UTC)
-    body = render(content.staff_calendar({"name": "V"}, [booking_row(1, start, start + timedelta(hours=1))], [],
-                                         window_for(date(2026, 11, 24)), HOST))
+    body = render(staff_calendar({"name": "V"}, [booking_row(1, start, start + timedelta(hours=1))], [],
+                                 window_for(date(2026, 11, 24)), HOST))
     _, second = parse_both(body)
     event = next(e for e in second if e.uid == f"booking-1.staff@{HOST}")
     assert event.summary == "Portable 01 – Inès B." and "learner1" in event.description

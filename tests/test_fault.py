@@ -5,10 +5,10 @@ import tempfile
 
 import pytest
 
-from scripts.benchlib import dataset
-from scripts.benchlib.cluster import scratch_database
-from scripts.benchlib.server import serve
-from scripts.benchlib.soak import CLIENT_TIMEOUT_S, RECOVERY_LIMIT_S, soak, unhandled_errors
+from tests.support import dataset
+from tests.support.cluster import scratch_database
+from tests.support.server import serve
+from tests.support.soak import CLIENT_TIMEOUT_S, RECOVERY_LIMIT_S, soak, unhandled_errors
 
 pytestmark = pytest.mark.server
 

@@ -14,11 +14,11 @@ from schemathesis import GenerationMode
 
 from fablab.app import create_app
 from fablab.settings import load_settings
-from scripts.benchlib import dataset
-from scripts.benchlib.cluster import scratch_database
-from scripts.benchlib.fuzzing import CHECKS, ROLES, SESSION_ENDING, hostile_cases, role_session
-from scripts.benchlib.server import serve
-from scripts.benchlib.soak import unhandled_errors
+from tests.support import dataset
+from tests.support.cluster import scratch_database
+from tests.support.fuzzing import CHECKS, ROLES, SESSION_ENDING, hostile_cases, role_session
+from tests.support.server import serve
+from tests.support.soak import unhandled_errors
 
 pytestmark = pytest.mark.server
 

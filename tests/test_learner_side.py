@@ -4,7 +4,7 @@ warns at join time, and the private calendar link can be shown again."""
 from datetime import datetime, time
 
 from fablab import db
-from tests.test_bookings import DAY, PARIS, assert_problem, ordinary_day_after
+from tests.support.bookings import DAY, PARIS, assert_problem, ordinary_day_after
 from tests.test_waitlist import hold_all
 
 

@@ -15,7 +15,7 @@ import httpx
 import pytest
 
 from fablab.embedded_db import postmaster_pid
-from scripts.benchlib.server import free_port
+from tests.support.server import free_port
 from tests.lifecycle_helpers import (  # noqa: F401 - data_dir is a fixture
     ROOT, TableLock, data_dir, book_one, free_room_slots, health_status, pg_url, postmasters_of, signed_in, start_app,
     wait_for_health,

@@ -8,7 +8,7 @@ import pytest
 from fablab import db
 from fablab.series.recurrence import WeeklyRule
 from fablab.errors import InvalidInput
-from tests.test_bookings import PARIS, assert_problem
+from tests.support.bookings import PARIS, assert_problem, book
 
 WEEKS = 10
 
@@ -186,8 +186,6 @@ def test_rule_refuses_endless_series():
 
 
 async def test_a_started_or_cancelled_booking_cannot_be_moved(staff, learner):
-    from tests.test_bookings import book
-
     booking_id = (await book(learner, start=(10, 0), end=(11, 0))).json()["id"]
     assert (await learner.post(f"/api/bookings/{booking_id}/cancel")).status_code == 200
     assert_problem(await staff.patch(f"/api/bookings/{booking_id}", json={"start_time": "14:00", "end_time": "15:00"}),

@@ -1,7 +1,7 @@
 """Sites, opening hours, closures and policies: the admin's side of the booking rules."""
 
 from fablab import db
-from tests.test_bookings import DAY, assert_problem, book, ordinary_day_after
+from tests.support.bookings import DAY, assert_problem, book, ordinary_day_after
 
 
 async def test_sites_are_public(anon):

@@ -4,7 +4,7 @@ from datetime import datetime, time, timedelta, timezone
 
 from fablab import db
 from fablab.waitlist import service as waitlist
-from tests.test_bookings import DAY, PARIS, assert_problem
+from tests.support.bookings import DAY, PARIS, assert_problem
 
 
 def at(hh: int, mm: int = 0) -> datetime:

@@ -9,7 +9,7 @@ from fablab import db
 from fablab.invariants import audit_invariants
 from tests.conftest import sign_in
 from tests.test_booking_concurrency import overlapping_active_pairs
-from tests.test_bookings import DAY
+from tests.support.bookings import DAY
 from tests.test_waitlist import at, hold_all
 
 WAITING = [f"learner{n}" for n in range(1, 6)]

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import holidays
 
-from fablab.calendars.ics import Calendar, Event
+from fablab.calendars.ics import Event
 
 DAYS_BACK = 30
 DAYS_AHEAD = 180
@@ -161,8 +161,7 @@ def site_events(closures: list[dict], window: Window, host: str) -> list[Event]:
     return [closure_event(row, host) for row in closures] + holiday_events(window, host)
 
 
-# Each feed's name and description, then its whole Calendar (the reference rendering; feeds.py
-# renders the same events one by one and keeps them).
+# Each feed's name and description (feeds.py writes them above the events).
 
 
 def site_header(site: dict, kind: str | None) -> tuple[str, str]:
@@ -185,28 +184,3 @@ def owner_header(owner: dict) -> tuple[str, str]:
 def staff_header(site: dict) -> tuple[str, str]:
     return (f"Fablab {site['name']} – équipe",
             f"Réservations du fablab {site['name']} avec les personnes (usage interne).")
-
-
-def _calendar(header: tuple[str, str], events: list[Event]) -> Calendar:
-    return Calendar(name=header[0], description=header[1], events=tuple(events))
-
-
-def site_calendar(site: dict, kind: str | None, rows: list[dict], closures: list[dict],
-                  window: Window, host: str) -> Calendar:
-    return _calendar(site_header(site, kind),
-                     [public_event(row, host) for row in rows] + site_events(closures, window, host))
-
-
-def resource_calendar(resource: dict, rows: list[dict], closures: list[dict], window: Window, host: str) -> Calendar:
-    return _calendar(resource_header(resource),
-                     [public_event(row, host) for row in rows] + site_events(closures, window, host))
-
-
-def owner_calendar(owner: dict, rows: list[dict], closures: list[dict], window: Window, host: str) -> Calendar:
-    home = owner.get("site_id") is not None
-    return _calendar(owner_header(owner), [owner_event(row, host) for row in rows]
-                     + (site_events(closures, window, host) if home else []))
-
-
-def staff_calendar(site: dict, rows: list[dict], closures: list[dict], window: Window, host: str) -> Calendar:
-    return _calendar(staff_header(site), [staff_event(row, host) for row in rows] + site_events(closures, window, host))

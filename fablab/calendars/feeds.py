@@ -76,10 +76,6 @@ def _footprint(feed: RenderedFeed) -> int:
 CACHE = FeedCache()
 
 
-def strong_etag(body: bytes) -> str:
-    return '"' + hashlib.sha256(body).hexdigest()[:40] + '"'
-
-
 # Changes are looked for from the time of the last read, less this: a row written by a transaction
 # that began before that read (updated_at is its start) but committed after it is still caught. A
 # later one fails the version check and the feed is rendered afresh: slower, never wrong.
@@ -97,7 +93,7 @@ class EventPart:
 class FeedParts:
     """A feed kept as rendered events, so that a change re-renders only the events it touched.
 
-    The bytes are the header, the events in sort order and the footer (ics.render's layout); the
+    The bytes are the header, the events in sort order and the footer; the
     ETag hashes the header, each event's digest and the footer, so it follows the bytes exactly
     without hashing megabytes on every change. `rows_version()` is the version query's formula
     (count, newest change, sum of sequences, sum of ids) computed over the bookings held here.

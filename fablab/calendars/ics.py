@@ -79,13 +79,6 @@ class Event:
         return (start.astimezone(timezone.utc), self.uid)
 
 
-@dataclass(frozen=True)
-class Calendar:
-    name: str
-    description: str
-    events: tuple[Event, ...]
-
-
 def _when(name: str, value: datetime | date) -> str:
     if isinstance(value, datetime):
         return f"{name}:{utc_stamp(value)}"
@@ -146,11 +139,3 @@ def event_bytes(event: Event) -> bytes:
 
 FOOTER = b"END:VCALENDAR\r\n"
 
-
-def render(calendar: Calendar) -> bytes:
-    """The feed's bytes: same calendar, same bytes (events sorted, no clock read here).
-
-    A feed is its header, its events' bytes in sort order, and the footer: feeds.py assembles the
-    same bytes from events rendered one by one."""
-    events = b"".join(event_bytes(event) for event in sorted(calendar.events, key=Event.sort_key))
-    return header_bytes(calendar.name, calendar.description) + events + FOOTER

@@ -151,21 +151,6 @@ async def next_booking(resource_id: int, now: datetime, *, user_id: int | None =
     )
 
 
-async def holder_at(resource_id: int, at: datetime) -> dict:
-    """Who held the item at `at`: the latest check-out or check-in movement at or before it."""
-    row = await db.fetchone(
-        "SELECT m.kind, m.at, m.booking_id, m.holder_id, u.login, u.name FROM movement m "
-        "LEFT JOIN app_user u ON u.id = m.holder_id "
-        "WHERE m.resource_id = $1 AND m.kind IN ('check_out', 'check_in') AND m.at <= $2 "
-        "ORDER BY m.at DESC, m.id DESC LIMIT 1",
-        resource_id, at,
-    )
-    if row is None or row["kind"] != "check_out":
-        return {"holder": None, "booking": None, "since": None}
-    return {"holder": user_out(row["holder_id"], row["login"], row["name"]), "booking": row["booking_id"],
-            "since": row["at"]}
-
-
 async def list_checkouts(*, now: datetime, user_id: int | None = None, site_ids: list[int] | None = None,
                          kind: str | None = None, overdue: bool | None = None) -> list[dict]:
     """site_ids None: every site."""

@@ -145,6 +145,59 @@ def overdue_loans(bookings: list[dict], period: Period, now: datetime, tags: dic
     }
 
 
+@dataclass
+class Tally:
+    """What the bookings add up to: per unit (count, clock and open time, its bookings for the
+    no-show rate), and the weekday x hour starts and occupancy of the heat map."""
+
+    per_resource: dict[int, dict]
+    starts: list[list[int]]
+    occupancy: list[list[float]]
+
+    @classmethod
+    def of(cls, bookings: list[dict], by_id: dict[int, dict], period: Period, open_time: OpenTime,
+           calendar: SiteCalendar) -> "Tally":
+        tally = cls({rid: {"bookings": 0, "booked": timedelta(0), "booked_open": timedelta(0), "items": []}
+                     for rid in by_id},
+                    [[0] * 24 for _ in WEEKDAYS], [[0.0] * 24 for _ in WEEKDAYS])
+        for booking in bookings:
+            if booking["resource_id"] in by_id:
+                tally.add(booking, period, open_time, calendar)
+        return tally
+
+    def add(self, booking: dict, period: Period, open_time: OpenTime, calendar: SiteCalendar) -> None:
+        figures = self.per_resource[booking["resource_id"]]
+        figures["items"].append(booking)
+        if booking["status"] not in HOLDING:
+            return
+        start = max(booking["starts_at"].astimezone(UTC), period.starts_at)
+        end = min(booking["ends_at"].astimezone(UTC), period.ends_at)
+        if end <= start:
+            return
+        figures["bookings"] += 1
+        figures["booked"] += end - start
+        for piece_start, piece_end in open_time.pieces(start, end):
+            figures["booked_open"] += piece_end - piece_start
+            add_by_local_hour(self.occupancy, piece_start, piece_end, calendar)
+        if period.contains(booking["starts_at"]):
+            local_start = booking["starts_at"].astimezone(calendar.tz)
+            self.starts[local_start.weekday()][local_start.hour] += 1
+
+
+def resource_row(resource: dict, figures: dict, period: Period, now: datetime, open_hours: float) -> dict:
+    no_shows, base = no_show_counts(figures["items"], period, now)
+    booked_open = hours(figures["booked_open"])
+    return {
+        "tag": resource["tag"], "name": resource["name"], "kind": resource["kind"], "status": resource["status"],
+        "bookings": figures["bookings"],
+        "booked_hours": round(hours(figures["booked"]), 2),
+        "booked_open_hours": round(booked_open, 2),
+        "open_hours": round(open_hours, 2),
+        "utilisation": ratio(booked_open, open_hours),
+        "no_shows": no_shows, "no_show_base": base, "no_show_rate": ratio(no_shows, base),
+    }
+
+
 def utilisation_report(*, calendar: SiteCalendar, period: Period, now: datetime,
                        resources: list[dict], bookings: list[dict]) -> dict:
     """Every figure of the report.
@@ -160,45 +213,10 @@ def utilisation_report(*, calendar: SiteCalendar, period: Period, now: datetime,
     open_time = OpenTime(opening_intervals(calendar, period))
     open_hours = hours(open_time.total)
     by_id = {resource["id"]: resource for resource in resources}
-    per_resource = {rid: {"bookings": 0, "booked": timedelta(0), "booked_open": timedelta(0), "items": []}
-                    for rid in by_id}
-    starts = [[0] * 24 for _ in WEEKDAYS]
-    occupancy = [[0.0] * 24 for _ in WEEKDAYS]
-
-    for booking in bookings:
-        if booking["resource_id"] not in by_id:
-            continue
-        figures = per_resource[booking["resource_id"]]
-        figures["items"].append(booking)
-        if booking["status"] not in HOLDING:
-            continue
-        start = max(booking["starts_at"].astimezone(UTC), period.starts_at)
-        end = min(booking["ends_at"].astimezone(UTC), period.ends_at)
-        if end <= start:
-            continue
-        figures["bookings"] += 1
-        figures["booked"] += end - start
-        for piece_start, piece_end in open_time.pieces(start, end):
-            figures["booked_open"] += piece_end - piece_start
-            add_by_local_hour(occupancy, piece_start, piece_end, calendar)
-        if period.contains(booking["starts_at"]):
-            local_start = booking["starts_at"].astimezone(calendar.tz)
-            starts[local_start.weekday()][local_start.hour] += 1
-
-    resource_rows = []
-    for rid, resource in sorted(by_id.items(), key=lambda item: (KINDS.index(item[1]["kind"]), item[1]["tag"])):
-        figures = per_resource[rid]
-        no_shows, base = no_show_counts(figures["items"], period, now)
-        booked_open = hours(figures["booked_open"])
-        resource_rows.append({
-            "tag": resource["tag"], "name": resource["name"], "kind": resource["kind"], "status": resource["status"],
-            "bookings": figures["bookings"],
-            "booked_hours": round(hours(figures["booked"]), 2),
-            "booked_open_hours": round(booked_open, 2),
-            "open_hours": round(open_hours, 2),
-            "utilisation": ratio(booked_open, open_hours),
-            "no_shows": no_shows, "no_show_base": base, "no_show_rate": ratio(no_shows, base),
-        })
+    tally = Tally.of(bookings, by_id, period, open_time, calendar)
+    resource_rows = [
+        resource_row(resource, tally.per_resource[rid], period, now, open_hours)
+        for rid, resource in sorted(by_id.items(), key=lambda item: (KINDS.index(item[1]["kind"]), item[1]["tag"]))]
 
     kind_rows = [kind_summary(kind, [row for row in resource_rows if row["kind"] == kind], open_hours)
                  for kind in KINDS if any(row["kind"] == kind for row in resource_rows)]
@@ -210,8 +228,8 @@ def utilisation_report(*, calendar: SiteCalendar, period: Period, now: datetime,
         "overdue": overdue_loans(bookings, period, now, by_id),
         "heatmap": {
             "weekdays": list(WEEKDAYS),
-            "starts": starts,
-            "occupancy_hours": [[round(cell, 2) for cell in row] for row in occupancy],
+            "starts": tally.starts,
+            "occupancy_hours": [[round(cell, 2) for cell in row] for row in tally.occupancy],
         },
     }
 

@@ -1,1 +1,2 @@
-"""Helpers shared by scripts/bench.py, scripts/loadtest.py, scripts/fuzz.py and their tests."""
+"""What only the scripts use: the path set-up and the wrk driver (the server, scratch databases, the
+dataset, the soak and the fuzzer are shared with the suite, in tests/support/)."""
