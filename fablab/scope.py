@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Iterable
 
 from fablab import db
 from fablab.errors import Forbidden, NotFound
+from fablab.sites.queries import require_site as site_named
 
 if TYPE_CHECKING:
     from fablab.accounts.current import CurrentUser
@@ -69,9 +70,7 @@ async def listed_sites(actor: CurrentUser, slug: str | None) -> list[int] | None
     actor's sites; None for an admin naming none (every site)."""
     if slug is None:
         return None if actor.is_admin else sorted(actor.site_ids)
-    site_id = await db.fetchval("SELECT id FROM site WHERE slug = lower($1)", slug.strip())
-    if site_id is None:
-        raise NotFound(f"No site {slug!r}.", code="unknown_site")
+    site_id = (await site_named(slug))["id"]
     require_site(actor, site_id, "This site")
     return [site_id]
 

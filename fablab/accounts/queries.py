@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from fablab import db
-from fablab.tables import Certification, Site, Training, User
+from fablab.tables import Certification, Training, User
 
 MAX_LIST = 1000
 
@@ -65,11 +65,6 @@ async def certifications(user_id: int, now: datetime | None = None) -> list[dict
 
 async def trainings() -> list[dict]:
     return await Training.select(Training.id, Training.name, Training.description).order_by(Training.name)
-
-
-async def site_id(slug: str) -> int | None:
-    row = await Site.select(Site.id).where(Site.slug == slug.strip().lower()).first()
-    return None if row is None else row["id"]
 
 
 # Raw: a row lock (FOR NO KEY UPDATE, so bookings' foreign-key checks on the user do not wait).

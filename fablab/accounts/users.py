@@ -20,6 +20,7 @@ from fablab.accounts.service import end_all_sessions
 from fablab.accounts.session_cache import SESSIONS
 from fablab.db import DB, NOW
 from fablab.errors import DomainError, Forbidden, InvalidInput, NotFound
+from fablab.sites.queries import find_site
 from fablab.tables import Certification, FeedToken, Site, StaffSite, Training, User, WaitlistEntry
 
 if TYPE_CHECKING:
@@ -68,11 +69,11 @@ async def resolve_site(actor: CurrentUser, site: str | None) -> int:
             raise InvalidInput("Name the site of the new account.", code="site_required")
         scope.require_site(actor, actor.site_id, "Your home site")  # a grant an admin took back
         return actor.site_id
-    site_id = await queries.site_id(site)
-    if site_id is None:
+    found = await find_site(site)
+    if found is None:
         raise InvalidInput(f"Unknown site {site!r}.", code="unknown_site")
-    scope.require_site(actor, site_id, "This site")
-    return site_id
+    scope.require_site(actor, found["id"], "This site")
+    return found["id"]
 
 
 async def create(*, actor: CurrentUser, name: str, login: str, role: str = "learner",

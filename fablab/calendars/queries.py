@@ -277,6 +277,3 @@ async def sites_for_links(site_id: int | None) -> list[dict]:
         return await db.fetch("SELECT id, slug, name FROM site ORDER BY slug")
     return await db.fetch("SELECT id, slug, name FROM site WHERE id = $1", site_id)
 
-
-async def site_by_slug(slug: str) -> dict | None:
-    return await db.fetchone("SELECT id, slug, name FROM site WHERE slug = $1", slug)

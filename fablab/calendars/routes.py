@@ -18,6 +18,7 @@ from fablab.calendars.schemas import FeedLinkOut, FeedsOut, PrivateFeedOut, Publ
 from fablab.errors import InvalidInput, NotFound
 from fablab.guards import public, signed_in, staff_only
 from fablab.settings import Settings
+from fablab.sites.queries import find_site
 
 ICS_MEDIA_TYPE = "text/calendar"  # Litestar appends "; charset=utf-8" to text/ types
 # Calendar apps poll hourly at most (REFRESH-INTERVAL); five minutes of shared caching is harmless.
@@ -146,7 +147,7 @@ class FeedLinkController(Controller):
                 raise InvalidInput("Choose a site: ?site=slug.", code="site_required")
             site_id = user.site_id
         else:
-            row = await queries.site_by_slug(site)
+            row = await find_site(site)
             if row is None:
                 raise NotFound(f"No site {site!r}.", code="site_not_found")
             site_id = row["id"]

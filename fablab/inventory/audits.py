@@ -9,7 +9,8 @@ from fablab.db import DB, NOW
 from fablab.errors import Conflict, NotFound
 from fablab.inventory import queries
 from fablab.inventory.tags import normalise_tag
-from fablab.tables import Audit, Site
+from fablab.sites.queries import require_site
+from fablab.tables import Audit
 
 
 def _audit_out(row: dict) -> dict:
@@ -37,10 +38,7 @@ async def _audit(audit_id: int, *, for_update: bool = False, actor=None) -> dict
 async def start_audit(*, actor, site: str) -> dict:
     actor_id = actor.id
     async with DB.transaction():
-        site_row = await Site.select(Site.id).where(Site.slug == site.lower()).first()
-        if site_row is None:
-            raise NotFound(f"No site {site!r}.", code="unknown_site")
-        site_id = site_row["id"]
+        site_id = (await require_site(site))["id"]
         scope.require_site(actor, site_id, "This site")
         # The partial unique index keeps one open count per site, whichever worker starts it.
         audit_id = await db.fetchval(queries.START_AUDIT, site_id, actor_id)

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from fablab import db, scope
 from fablab.inventory import queries
+from fablab.sites.queries import site_by_id
 
 
 def staff_actions(status: str, checked_out: bool) -> list[str]:
@@ -41,7 +42,7 @@ async def resolve(resource: dict, user, now: datetime) -> dict:
     if user is None:
         # Anonymous: no bookings, no people; a way in, and the lost-and-found contact.
         out.update(login_hint="Log in to book or borrow this item.", next=f"/t/{tag}",
-                   contact=await db.fetchval("SELECT contact FROM site WHERE id = $1", resource["site_id"]))
+                   contact=(await site_by_id(resource["site_id"]))["contact"])
         out["actions"] = ["log_in"]
         return out
     # The view the caller gets: staff of another site see the item as a learner does (scope).

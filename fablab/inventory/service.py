@@ -11,7 +11,8 @@ from fablab.db import DB, NOW
 from fablab.errors import Conflict, InvalidInput, NotFound
 from fablab.inventory import queries
 from fablab.inventory.csvio import ImportRow
-from fablab.tables import Movement, Resource, Site
+from fablab.sites.queries import find_site, require_site
+from fablab.tables import Movement, Resource
 from fablab.inventory.tags import KINDS, normalise_tag, next_tag, tag_prefix
 from fablab.waitlist.service import end_entries_of_resource
 
@@ -35,17 +36,6 @@ def check_details(details: dict) -> dict:
         if not isinstance(value, (str, int, float, bool, list, type(None))):
             raise InvalidInput(f"details.{key}: nested objects are not accepted", code="invalid_details")
     return details
-
-
-async def _site_or_none(slug: str) -> dict | None:
-    return await Site.select(Site.id, Site.slug, Site.name).where(Site.slug == (slug or "").lower()).first()
-
-
-async def _site(slug: str) -> dict:
-    site = await _site_or_none(slug)
-    if site is None:
-        raise NotFound(f"No site {slug!r}.", code="unknown_site")
-    return site
 
 
 async def _generate_tag(site: dict, kind: str) -> str:
@@ -93,7 +83,7 @@ async def _insert(*, site: dict, kind: str, name: str, tag: str | None, details:
 async def create_resource(*, actor, site: str, kind: str, name: str, tag: str | None = None,
                           details: dict | None = None, notes: str = "", status: str = "available") -> dict:
     async with DB.transaction():
-        site_row = await _site(site)
+        site_row = await require_site(site)
         scope.require_site(actor, site_row["id"], "This site")
         tag = await _insert(site=site_row, kind=kind, name=name, tag=tag, details=details or {}, notes=notes,
                             status=status, actor_id=actor.id)
@@ -154,7 +144,7 @@ async def import_resources(*, actor, rows: list[ImportRow]) -> dict:
         sites: dict[str, dict] = {}
         for row in rows:
             if row.site not in sites:
-                site = await _site_or_none(row.site)
+                site = await find_site(row.site)
                 if site is None:
                     errors.append({"line": row.line, "field": "site", "message": f"unknown site {row.site!r}"})
                     continue

@@ -7,37 +7,45 @@ from datetime import datetime
 
 from fablab import db
 from fablab.bookings.queries import BOOKING_SELECT
+from fablab.db import NOW
+from fablab.tables import BookingSeries, User
 
-INSERT_SERIES = """
-INSERT INTO booking_series (site_id, kind, resource_id, quantity, user_id, created_by_id, purpose, rule)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb) RETURNING id
-"""
-
-SERIES_SELECT = """
-SELECT bs.id, bs.site_id, s.slug AS site, bs.kind, r.tag AS resource, bs.quantity, bs.purpose, bs.rule::text AS rule,
-       bs.created_at, bs.cancelled_at, bs.user_id, u.login AS user_login, u.name AS user_name
-FROM booking_series bs JOIN site s ON s.id = bs.site_id LEFT JOIN resource r ON r.id = bs.resource_id
-LEFT JOIN app_user u ON u.id = bs.user_id
-WHERE bs.id = $1
-"""
-
+# Raw: upper(tag) is the expression index the lookup must hit.
 UNIT_OF_TAG = """
 SELECT r.id, r.tag, r.kind, r.status, s.slug FROM resource r JOIN site s ON s.id = r.site_id
 WHERE upper(r.tag) = upper($1)
 """
 
+# Raw: a row lock. The same one a single booking takes: a status change of the unit waits for the series.
+SHARE_UNIT = "SELECT 1 FROM resource WHERE id = $1 FOR SHARE"
+
+
 async def insert_series(*, site_id: int, kind: str, resource_id: int | None, quantity: int, user_id: int,
                         created_by_id: int, purpose: str, rule: dict) -> int:
-    return await db.fetchval(INSERT_SERIES, site_id, kind, resource_id, quantity, user_id, created_by_id, purpose,
-                             json.dumps(rule))
+    rows = await BookingSeries.insert(BookingSeries(
+        site=site_id, kind=kind, resource=resource_id, quantity=quantity, user=user_id, created_by=created_by_id,
+        purpose=purpose, rule=json.dumps(rule), created_at=NOW)).returning(BookingSeries.id)
+    return rows[0]["id"]
 
 
 async def mark_cancelled(series_id: int, now: datetime) -> None:
-    await db.fetch("UPDATE booking_series SET cancelled_at = $2 WHERE id = $1", series_id, now)
+    await BookingSeries.update({BookingSeries.cancelled_at: now}).where(BookingSeries.id == series_id)
 
 
 async def series_row(series_id: int) -> dict | None:
-    return await db.fetchone(SERIES_SELECT, series_id)
+    """The series with its site's slug, its unit's tag and its learner; `rule` as JSON text."""
+    return await BookingSeries.select(
+        BookingSeries.id, BookingSeries.site.as_alias("site_id"), BookingSeries.site.slug.as_alias("site"),
+        BookingSeries.kind, BookingSeries.resource.tag.as_alias("resource"), BookingSeries.quantity,
+        BookingSeries.purpose, BookingSeries.rule, BookingSeries.created_at, BookingSeries.cancelled_at,
+        BookingSeries.user.as_alias("user_id"), BookingSeries.user.login.as_alias("user_login"),
+        BookingSeries.user.name.as_alias("user_name"),
+    ).where(BookingSeries.id == series_id).first()
+
+
+async def user_is_active(user_id: int) -> bool:
+    row = await User.select(User.active).where(User.id == user_id).first()
+    return bool(row and row["active"])
 
 
 async def unit_of_tag(tag: str) -> dict | None:

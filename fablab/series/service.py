@@ -134,11 +134,10 @@ async def create_series(*, actor: CurrentUser, user_id: int, rule: WeeklyRule, r
 async def _book_series(occurrences: list[Occurrence], *, actor: CurrentUser, user_id: int, rule: WeeklyRule,
                        unit: dict | None, site: dict, kind: str, quantity: int, purpose: str, now: datetime) -> int:
     """The series row and its planned dates' bookings, in the caller's transaction; the series id."""
-    if not await db.fetchval("SELECT active FROM app_user WHERE id = $1", user_id):
+    if not await queries.user_is_active(user_id):
         raise NotFound(f"No active user {user_id}.", code="unknown_user")
     if unit is not None:
-        # The same lock a single booking takes: a status change waits for the series.
-        await db.fetch("SELECT 1 FROM resource WHERE id = $1 FOR SHARE", unit["id"])
+        await db.fetch(queries.SHARE_UNIT, unit["id"])
     series_id = await queries.insert_series(site_id=site["id"], kind=kind, resource_id=unit["id"] if unit else None,
                                             quantity=quantity, user_id=user_id, created_by_id=actor.id,
                                             purpose=purpose, rule=rule.as_json())

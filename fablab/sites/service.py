@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
 from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo
 
@@ -11,9 +10,11 @@ from fablab import db
 from fablab.bookings import queries as booking_queries
 from fablab.bookings import service as bookings
 from fablab.bookings.rules import Policy, opening_hours_json, parse_opening_hours, validate_policy
-from fablab.db import DB
+from fablab.db import DB, NOW
 from fablab.errors import InvalidInput, NotFound
 from fablab.sites import queries
+from fablab.tables import Closure, Site, Training
+from fablab.tables import Policy as PolicyRow
 
 
 def _now() -> datetime:
@@ -30,12 +31,8 @@ async def update_site(*, slug: str, changes: dict) -> dict:
         except (ValueError, KeyError, OSError):
             raise InvalidInput(f"Unknown time zone {changes['timezone']!r}.", code="invalid_timezone") from None
     if changes:
-        columns = list(changes)
-        assignments = ", ".join(
-            f"{column} = ${i}::jsonb" if column == "opening_hours" else f"{column} = ${i}"
-            for i, column in enumerate(columns, start=2))
-        await db.fetch(f"UPDATE site SET {assignments}, updated_at = now() WHERE id = $1",
-                       site["id"], *[changes[c] for c in columns])
+        # SitePatch's fields are the table's column names.
+        await Site.update({**changes, Site.updated_at: NOW}).where(Site.id == site["id"])
     return await queries.require_site(slug)
 
 
@@ -69,9 +66,10 @@ async def add_closure(*, slug: str, starts_on: date, ends_on: date, reason: str,
     site = await queries.require_site(slug)
     site_id = None if all_sites else site["id"]
     async with DB.transaction():
-        row = await db.fetchone(
-            "INSERT INTO closure (site_id, starts_on, ends_on, reason) VALUES ($1, $2, $3, $4) "
-            "RETURNING id, starts_on, ends_on, reason", site_id, starts_on, ends_on, reason)
+        rows = await Closure.insert(Closure(site=site_id, starts_on=starts_on, ends_on=ends_on, reason=reason,
+                                            created_at=NOW, updated_at=NOW)).returning(
+            Closure.id, Closure.starts_on, Closure.ends_on, Closure.reason)
+        row = rows[0]
         hit = await booking_queries.closure_impact(site_id, starts_on, ends_on, MAX_CLOSURE_IMPACT)
         cancelled = []
         if cancel_bookings and hit:
@@ -81,36 +79,27 @@ async def add_closure(*, slug: str, starts_on: date, ends_on: date, reason: str,
 
 
 async def delete_closure(closure_id: int) -> None:
-    deleted = await db.fetchval("DELETE FROM closure WHERE id = $1 RETURNING id", closure_id)
-    if deleted is None:
+    deleted = await Closure.delete().where(Closure.id == closure_id).returning(Closure.id)
+    if not deleted:
         raise NotFound(f"No closure {closure_id}.", code="unknown_closure")
 
 
 async def _check_training(training_id: int | None) -> None:
-    if training_id is not None and not await db.fetchval("SELECT 1 FROM training WHERE id = $1", training_id):
+    if training_id is not None and not await Training.exists().where(Training.id == training_id):
         raise InvalidInput(f"No training {training_id}.", code="unknown_training")
 
 
-POLICY_FIELDS = tuple(asdict(Policy()).keys())
-
-
-async def _upsert_policy(key: dict, conflict_target: str, policy: Policy) -> None:
+async def _upsert_policy(statement: str, key: tuple, policy: Policy) -> None:
     """Insert or replace the policy row identified by `key` (site and kind, plus the unit for an override)."""
     validate_policy(policy)
     await _check_training(policy.training_id)
-    values = [*key.values(), *(getattr(policy, name) for name in POLICY_FIELDS)]
-    columns = ", ".join([*key, *POLICY_FIELDS])
-    placeholders = ", ".join(f"${i}" for i in range(1, len(values) + 1))
-    updates = ", ".join(f"{name} = EXCLUDED.{name}" for name in POLICY_FIELDS)
-    await db.fetch(
-        f"INSERT INTO policy ({columns}) VALUES ({placeholders}) "
-        f"ON CONFLICT {conflict_target} DO UPDATE SET {updates}, updated_at = now()", *values)
+    await db.fetch(statement, *key, *(getattr(policy, name) for name in queries.POLICY_VALUES))
 
 
 async def put_policy(*, site: str, kind: str, policy: Policy) -> Policy:
     kind = queries.require_kind(kind)
     site_row = await queries.require_site(site)
-    await _upsert_policy({"site_id": site_row["id"], "kind": kind}, "(site_id, kind) WHERE resource_id IS NULL", policy)
+    await _upsert_policy(queries.UPSERT_SITE_POLICY, (site_row["id"], kind), policy)
     return await queries.policy_for(site_row["id"], kind)
 
 
@@ -118,8 +107,7 @@ async def put_resource_policy(*, tag: str, policy: Policy) -> Policy:
     resource = await queries.resource_by_tag(tag)
     if resource is None:
         raise NotFound(f"No item with tag {tag}.", code="unknown_tag")
-    await _upsert_policy({"site_id": resource["site_id"], "kind": resource["kind"], "resource_id": resource["id"]},
-                         "(resource_id) WHERE resource_id IS NOT NULL", policy)
+    await _upsert_policy(queries.UPSERT_UNIT_POLICY, (resource["site_id"], resource["kind"], resource["id"]), policy)
     return await queries.policy_for(resource["site_id"], resource["kind"], resource["id"])
 
 
@@ -127,5 +115,5 @@ async def delete_resource_policy(*, tag: str) -> None:
     resource = await queries.resource_by_tag(tag)
     if resource is None:
         raise NotFound(f"No item with tag {tag}.", code="unknown_tag")
-    await db.fetch("DELETE FROM policy WHERE resource_id = $1", resource["id"])
+    await PolicyRow.delete().where(PolicyRow.resource == resource["id"])
 

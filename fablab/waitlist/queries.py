@@ -31,6 +31,16 @@ ORDER BY w.id LIMIT 1
 FOR NO KEY UPDATE SKIP LOCKED
 """
 
+# Raw: the entry row locked while it is served or changed.
+LOCK_ENTRY = "SELECT id, user_id, site_id, status FROM waitlist_entry WHERE id = $1 FOR NO KEY UPDATE"
+
+# Raw: the booker as a CurrentUser, staff sites included (an ARRAY subquery), in one round trip.
+ACTIVE_BOOKER = """
+SELECT u.id, u.login, u.name, u.role, u.site_id, s.slug AS site,
+       ARRAY(SELECT ss.site_id FROM staff_site ss WHERE ss.user_id = u.id) AS site_ids
+FROM app_user u LEFT JOIN site s ON s.id = u.site_id WHERE u.id = $1 AND u.active
+"""
+
 NEXT_WAITING = """
 SELECT w.id FROM waitlist_entry w
 WHERE w.status = 'waiting' AND w.starts_at > $1 AND NOT (w.id = ANY($2::bigint[]))

@@ -22,10 +22,11 @@ from fablab.accounts.current import CurrentUser
 from fablab.bookings import queries
 from fablab.bookings.rules import check_booking, check_resource_status
 from fablab.bookings.service import Freed, booker_refusal, create_booking
-from fablab.db import DB
+from fablab.db import DB, NOW
 from fablab.errors import BookingConflict, Conflict, DomainError, Forbidden, InvalidInput, NotFound, PolicyViolation
 from fablab.sites import queries as site_queries
-from fablab.waitlist.queries import ENTRY_COLUMNS, ENTRY_FROM, NEXT_CANDIDATE, NEXT_WAITING
+from fablab.tables import Resource, WaitlistEntry
+from fablab.waitlist.queries import ACTIVE_BOOKER, ENTRY_COLUMNS, ENTRY_FROM, LOCK_ENTRY, NEXT_CANDIDATE, NEXT_WAITING
 
 # An offer tries this many waiting people at most: a long queue of refusals costs bounded work.
 MAX_TRIES_PER_OFFER = 20
@@ -103,8 +104,8 @@ async def _check_wish_bookable(site: dict, kind: str, unit: dict | None, starts_
     if unit is not None:
         if unit["status"] in ("lost", "retired"):
             check_resource_status(unit["status"])
-    elif not await db.fetchval("SELECT 1 FROM resource WHERE site_id = $1 AND kind = $2 "
-                               "AND status NOT IN ('lost', 'retired') LIMIT 1", site["id"], kind):
+    elif not await Resource.exists().where(Resource.site == site["id"], Resource.kind == kind,
+                                           Resource.status.not_in(["lost", "retired"])):
         raise PolicyViolation("No unit of this kind can be booked at this site.", code="resource_unavailable")
     policy = await site_queries.policy_for(site["id"], kind, unit["id"] if unit else None)
     first, last = starts_at.date() - timedelta(days=1), ends_at.date() + timedelta(days=1)
@@ -142,16 +143,16 @@ async def join(*, actor: CurrentUser, user_id: int, site: str, kind: str, resour
     async with DB.transaction():
         await db.fetch("SAVEPOINT waitlist_join")
         try:
-            entry_id = await db.fetchval(
-                "INSERT INTO waitlist_entry (user_id, site_id, kind, resource_id, day, starts_at, ends_at) "
-                "VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-                user_id, site_row["id"], kind, resource_id, local_day, starts_at, ends_at)
+            inserted = await WaitlistEntry.insert(WaitlistEntry(
+                user=user_id, site=site_row["id"], kind=kind, resource=resource_id, day=local_day,
+                starts_at=starts_at, ends_at=ends_at, created_at=NOW)).returning(WaitlistEntry.id)
+            entry_id = inserted[0]["id"]
         except asyncpg.UniqueViolationError:
             raise AlreadyWaiting(f"You are already waiting for a {kind} on {local_day}; "
                                  "leave that entry first.") from None
         except asyncpg.ForeignKeyViolationError:
             raise NotFound(f"No user {user_id}.", code="unknown_user") from None
-        locked = await db.fetchval("SELECT id FROM waitlist_entry WHERE id = $1 FOR NO KEY UPDATE", entry_id)
+        locked = (await db.fetchone(LOCK_ENTRY, entry_id))["id"]
         # Nothing was freed yet: a rule refusing the learner now (a quota they hold, a training
         # they lack) is a warning for this answer, not a skip_reason saying a place passed them by.
         # When the wish is full, the attempt ends on the conflict before those rules are read: the
@@ -174,10 +175,7 @@ async def join(*, actor: CurrentUser, user_id: int, site: str, kind: str, resour
 
 
 async def _booker(user_id: int) -> CurrentUser | None:
-    row = await db.fetchone(
-        "SELECT u.id, u.login, u.name, u.role, u.site_id, s.slug AS site, "
-        "ARRAY(SELECT ss.site_id FROM staff_site ss WHERE ss.user_id = u.id) AS site_ids FROM app_user u "
-        "LEFT JOIN site s ON s.id = u.site_id WHERE u.id = $1 AND u.active", user_id)
+    row = await db.fetchone(ACTIVE_BOOKER, user_id)
     return CurrentUser(session_id=0, **{**row, "site_ids": frozenset(row["site_ids"])}) if row else None
 
 
@@ -189,13 +187,13 @@ async def _try_entry(entry_id: int, now: datetime, *, enforce_policy: bool, acto
     still taken (the entry waits on, silently); a rule refusal is recorded as skip_reason, or,
     given a `refusals` list, appended to it instead.
     """
-    wish = await db.fetchone(
-        "SELECT w.user_id, w.kind, w.starts_at, w.ends_at, s.slug AS site, r.tag FROM waitlist_entry w "
-        "JOIN site s ON s.id = w.site_id LEFT JOIN resource r ON r.id = w.resource_id WHERE w.id = $1", entry_id)
+    wish = await WaitlistEntry.select(
+        WaitlistEntry.user.as_alias("user_id"), WaitlistEntry.kind, WaitlistEntry.starts_at, WaitlistEntry.ends_at,
+        WaitlistEntry.site.slug.as_alias("site"), WaitlistEntry.resource.tag.as_alias("tag"),
+    ).where(WaitlistEntry.id == entry_id).first()
     booker = await _booker(wish["user_id"])
     if booker is None:
-        await db.fetch("UPDATE waitlist_entry SET status = 'removed', resolved_at = $2, skip_reason = 'inactive_user' "
-                       "WHERE id = $1", entry_id, now)
+        await _resolve(entry_id, "removed", now, {WaitlistEntry.skip_reason: "inactive_user"})
         return False
     await db.fetch("SAVEPOINT waitlist_offer")
     try:
@@ -212,13 +210,17 @@ async def _try_entry(entry_id: int, now: datetime, *, enforce_policy: bool, acto
         if refusals is not None:
             refusals.append(refusal)
         else:
-            await db.fetch("UPDATE waitlist_entry SET skip_reason = $2 WHERE id = $1", entry_id, refusal.code)
+            await WaitlistEntry.update({WaitlistEntry.skip_reason: refusal.code}).where(WaitlistEntry.id == entry_id)
         return False
     await db.fetch("RELEASE SAVEPOINT waitlist_offer")
-    await db.fetch(
-        "UPDATE waitlist_entry SET status = 'booked', booking_id = $2, resolved_at = $3, skip_reason = NULL "
-        "WHERE id = $1", entry_id, booking["id"], now)
+    await _resolve(entry_id, "booked", now, {WaitlistEntry.booking: booking["id"], WaitlistEntry.skip_reason: None})
     return True
+
+
+async def _resolve(entry_id: int, status: str, now: datetime, also: dict | None = None) -> None:
+    """The entry leaves the queue (booked, removed), with what else that changes (`also`: column -> value)."""
+    await WaitlistEntry.update({WaitlistEntry.status: status, WaitlistEntry.resolved_at: now, **(also or {})}).where(
+        WaitlistEntry.id == entry_id)
 
 
 async def offer_freed(freed: Freed | None, now: datetime) -> int:
@@ -242,16 +244,17 @@ async def offer_freed(freed: Freed | None, now: datetime) -> int:
 async def end_entries_of_resource(*, resource_id: int, reason: str, now: datetime | None = None) -> None:
     """The unit was retired or lost (reason resource_retired / resource_lost): nobody waiting for
     it will get it. Within the caller's transaction."""
-    await db.fetch("UPDATE waitlist_entry SET status = 'removed', resolved_at = $2, skip_reason = $3 "
-                   "WHERE resource_id = $1 AND status = 'waiting'", resource_id, now or _now(), reason)
+    await WaitlistEntry.update({WaitlistEntry.status: "removed", WaitlistEntry.resolved_at: now or _now(),
+                                WaitlistEntry.skip_reason: reason}).where(
+        WaitlistEntry.resource == resource_id, WaitlistEntry.status == "waiting")
 
 
 async def offer_everything_free(now: datetime | None = None, limit: int = 500) -> int:
     """The periodic job: expire past wishes, then give each waiting person, in order, whatever is
     free for their wish now. Each entry in its own short transaction."""
     now = now or _now()
-    await db.fetch("UPDATE waitlist_entry SET status = 'expired', resolved_at = $1 "
-                   "WHERE status = 'waiting' AND starts_at <= $1", now)
+    await WaitlistEntry.update({WaitlistEntry.status: "expired", WaitlistEntry.resolved_at: now}).where(
+        WaitlistEntry.status == "waiting", WaitlistEntry.starts_at <= now)
     tried: list[int] = []
     served = 0
     while len(tried) < limit:
@@ -269,8 +272,7 @@ async def offer_everything_free(now: datetime | None = None, limit: int = 500) -
 
 
 async def _locked_entry(entry_id: int, actor: CurrentUser, *, desk_only: bool = False) -> dict:
-    row = await db.fetchone("SELECT id, user_id, site_id, status FROM waitlist_entry WHERE id = $1 FOR NO KEY UPDATE",
-                            entry_id)
+    row = await db.fetchone(LOCK_ENTRY, entry_id)
     if row is None or (row["user_id"] != actor.id and not actor.is_staff):
         raise NotFound(f"No waitlist entry {entry_id}.", code="unknown_entry")
     if row["user_id"] != actor.id or desk_only:
@@ -283,8 +285,7 @@ async def _locked_entry(entry_id: int, actor: CurrentUser, *, desk_only: bool = 
 async def remove(*, actor: CurrentUser, entry_id: int, now: datetime | None = None) -> None:
     async with DB.transaction():
         await _locked_entry(entry_id, actor)
-        await db.fetch("UPDATE waitlist_entry SET status = 'removed', resolved_at = $2 WHERE id = $1",
-                       entry_id, now or _now())
+        await _resolve(entry_id, "removed", now or _now())
 
 
 async def promote(*, actor: CurrentUser, entry_id: int, now: datetime | None = None) -> dict:
@@ -306,7 +307,8 @@ async def mark_seen(*, actor: CurrentUser, entry_id: int) -> dict:
     row = await entry(entry_id)
     if row is None or row["user_id"] != actor.id:
         raise NotFound(f"No waitlist entry {entry_id}.", code="unknown_entry")
-    await db.fetch("UPDATE waitlist_entry SET seen_at = coalesce(seen_at, now()) WHERE id = $1", entry_id)
+    await WaitlistEntry.update({WaitlistEntry.seen_at: NOW}).where(WaitlistEntry.id == entry_id,
+                                                                   WaitlistEntry.seen_at.is_null())
     return await entry_out(await entry(entry_id))
 
 
