@@ -214,49 +214,41 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> None:
         )
 
 
+def _arg(*names: str, **options) -> tuple[tuple[str, ...], dict]:
+    return names, options
+
+
+def _command(commands, name: str, help_text: str, handler, *arguments: tuple[tuple[str, ...], dict]) -> None:
+    parser = commands.add_parser(name, help=help_text)
+    for names, options in arguments:
+        parser.add_argument(*names, **options)
+    parser.set_defaults(handler=handler)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="fablab", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
-
-    serve = commands.add_parser("serve", help="migrate and serve the app")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int)
-    serve.add_argument("--workers", type=int)
-    serve.add_argument("--seed-demo-if-empty", action="store_true", help="load the demo data into an empty database")
-    serve.set_defaults(handler=cmd_serve)
-
-    migrate = commands.add_parser("migrate", help="bring the database schema up to date")
-    migrate.add_argument("--backwards", action="store_true", help="undo every migration (drops all data; asks first)")
-    migrate.add_argument("--yes", action="store_true", help="do not ask for confirmation")
-    migrate.set_defaults(handler=cmd_migrate)
-
-    backup = commands.add_parser("backup", help="save the whole database to FILE (pg_dump's custom format)")
-    backup.add_argument("file")
-    backup.set_defaults(handler=cmd_backup)
-
-    restore = commands.add_parser("restore", help="load a backup FILE into an empty database")
-    restore.add_argument("file")
-    restore.set_defaults(handler=cmd_restore)
-
-    seed = commands.add_parser("seed", help="load data")
-    seed.add_argument("--demo", action="store_true", help="the demo sites, items, users and bookings")
-    seed.add_argument("--if-empty", action="store_true", help="only when the database has no site yet")
-    seed.set_defaults(handler=cmd_seed)
-
-    admin = commands.add_parser("createadmin", help="create an admin (password from FABLAB_ADMIN_PASSWORD or prompt)")
-    admin.add_argument("login")
-    admin.add_argument("--name", default="Administrateur")
-    admin.set_defaults(handler=cmd_createadmin)
-
-    report = commands.add_parser("report", help="print a site's utilisation report for a period")
-    report.add_argument("--site", required=True, help="site slug, e.g. vlg")
-    report.add_argument("--from", dest="first", help="first day, YYYY-MM-DD (default: this week)")
-    report.add_argument("--to", dest="last", help="last day, YYYY-MM-DD, included")
-    report.add_argument("--kind", choices=("laptop", "printer_3d", "room"))
-    report.add_argument("--format", choices=("table", "csv", "json"), default="table")
-    report.add_argument("--table", choices=("kinds", "resources", "overdue", "heatmap"), default="resources",
-                        help="the table --format csv prints")
-    report.set_defaults(handler=cmd_report)
+    _command(commands, "serve", "migrate and serve the app", cmd_serve,
+             _arg("--host", default="127.0.0.1"), _arg("--port", type=int), _arg("--workers", type=int),
+             _arg("--seed-demo-if-empty", action="store_true", help="load the demo data into an empty database"))
+    _command(commands, "migrate", "bring the database schema up to date", cmd_migrate,
+             _arg("--backwards", action="store_true", help="undo every migration (drops all data; asks first)"),
+             _arg("--yes", action="store_true", help="do not ask for confirmation"))
+    _command(commands, "backup", "save the whole database to FILE (pg_dump's custom format)", cmd_backup, _arg("file"))
+    _command(commands, "restore", "load a backup FILE into an empty database", cmd_restore, _arg("file"))
+    _command(commands, "seed", "load data", cmd_seed,
+             _arg("--demo", action="store_true", help="the demo sites, items, users and bookings"),
+             _arg("--if-empty", action="store_true", help="only when the database has no site yet"))
+    _command(commands, "createadmin", "create an admin (password from FABLAB_ADMIN_PASSWORD or prompt)",
+             cmd_createadmin, _arg("login"), _arg("--name", default="Administrateur"))
+    _command(commands, "report", "print a site's utilisation report for a period", cmd_report,
+             _arg("--site", required=True, help="site slug, e.g. vlg"),
+             _arg("--from", dest="first", help="first day, YYYY-MM-DD (default: this week)"),
+             _arg("--to", dest="last", help="last day, YYYY-MM-DD, included"),
+             _arg("--kind", choices=("laptop", "printer_3d", "room")),
+             _arg("--format", choices=("table", "csv", "json"), default="table"),
+             _arg("--table", choices=("kinds", "resources", "overdue", "heatmap"), default="resources",
+                  help="the table --format csv prints"))
     return parser
 
 

@@ -263,6 +263,29 @@ async def ping(timeout: float = PING_TIMEOUT_S) -> bool:
     return await _health_probe.answers(dsn, timeout)
 
 
+class Filters:
+    """A WHERE clause of optional conditions and their values, numbered $1, $2... as they come:
+    `Filters("b.status = 'confirmed'").given(("b.kind = {}", kind))` keeps the kind's condition only
+    when a kind was given (not None)."""
+
+    def __init__(self, *always: str) -> None:
+        self.conditions, self.args = list(always), []
+
+    def value(self, value) -> str:
+        """The placeholder of one more value."""
+        self.args.append(value)
+        return f"${len(self.args)}"
+
+    def given(self, *conditions: tuple[str, object]) -> "Filters":
+        for condition, value in conditions:
+            if value is not None:
+                self.conditions.append(condition.format(self.value(value)))
+        return self
+
+    def where(self) -> str:
+        return f"WHERE {' AND '.join(self.conditions)}" if self.conditions else ""
+
+
 async def fetch(sql: str, *args) -> list[dict]:
     """Run raw SQL in the current Piccolo transaction if there is one, else on a pooled connection."""
     transaction = DB.current_transaction.get()

@@ -48,23 +48,38 @@ class Forbidden(DomainError):
     status, code, title = 403, "forbidden", "Not allowed"
 
 
-class TooManyAttempts(DomainError):
-    status, code, title = 429, "too_many_attempts", "Too many attempts"
+# The uploads of /api/scan (a photo of a QR tag).
+class UnsupportedImage(DomainError):
+    status, code, title = 415, "unsupported_image", "Not an accepted image"
 
-    def __init__(self, detail: str | None = None, *, retry_after: int, **extra) -> None:
-        # In the body too: the web app says how long to wait (it does not see the headers).
-        super().__init__(detail, retry_after=retry_after, **extra)
-        self.retry_after = retry_after
+
+class FileTooLarge(DomainError):
+    status, code, title = 413, "file_too_large", "File too large"
+
+
+class NoCodeFound(DomainError):
+    """The photo was read, but no QR code was found in it: 422, a request understood but not met."""
+
+    status, code, title = 422, "no_qr_found", "No QR code found"
 
 
 class _RetryLater(DomainError):
-    """A 503 the client should simply retry, after `retry_after` seconds (the Retry-After header)."""
+    """An error the client should simply retry, after `retry_after` seconds (the Retry-After header)."""
 
     status = 503
+    # Also in the body, for a client that does not see the headers (the web app says how long to wait).
+    retry_after_in_body = False
 
     def __init__(self, detail: str | None = None, *, retry_after: int, **extra) -> None:
+        if self.retry_after_in_body:
+            extra["retry_after"] = retry_after
         super().__init__(detail, **extra)
         self.retry_after = retry_after
+
+
+class TooManyAttempts(_RetryLater):
+    status, code, title = 429, "too_many_attempts", "Too many attempts"
+    retry_after_in_body = True
 
 
 class PoolBusy(_RetryLater):

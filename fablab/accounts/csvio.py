@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 
 from fablab.errors import InvalidInput
-from fablab.web.spreadsheet import decode_upload, guess_delimiter, neutralise_cell, restore_cell, write_csv  # noqa: F401 - tests import neutralise_cell from here
+from fablab.web.spreadsheet import neutralise_cell, read_upload, restore_cell, write_csv  # noqa: F401 - tests import neutralise_cell from here
 
 IMPORT_COLUMNS = ("name", "login", "site", "cohort")
 REQUIRED_COLUMNS = ("name", "login")
@@ -26,16 +24,7 @@ class CohortRow:
 
 def parse_cohort(raw: bytes) -> list[CohortRow]:
     """The rows of a cohort file; each row is checked later, on its own, by the import."""
-    text = decode_upload(raw)
-    reader = csv.DictReader(io.StringIO(text), delimiter=guess_delimiter(text))
-    header = [(name or "").strip().lower() for name in (reader.fieldnames or [])]
-    missing = [column for column in REQUIRED_COLUMNS if column not in header]
-    if missing:
-        raise InvalidInput(
-            f"Missing column(s): {', '.join(missing)}. Expected a header line: {', '.join(IMPORT_COLUMNS)}.",
-            code="invalid_csv",
-        )
-    reader.fieldnames = header
+    reader = read_upload(raw, REQUIRED_COLUMNS, f"Expected a header line: {', '.join(IMPORT_COLUMNS)}.")
     rows = []
     for record in reader:
         cells = {key: restore_cell((value or "").strip()) for key, value in record.items()

@@ -39,13 +39,18 @@ class UserOut(msgspec.Struct):
     sites: list[str] = msgspec.field(default_factory=list)
 
 
-class UserListItem(msgspec.Struct):
+class _Account(msgspec.Struct):
+    """Who an account is, as the lists and the desk show it."""
+
     id: int
     login: str
     name: str
     role: str
     site: str | None
     cohort: str
+
+
+class UserListItem(_Account):
     active: bool
     activated: bool  # has set a password through an invite
 
@@ -138,13 +143,7 @@ class PassOut(msgspec.Struct):
     svg: str
 
 
-class PassHolderOut(msgspec.Struct):
-    id: int
-    login: str
-    name: str
-    role: str
-    site: str | None
-    cohort: str
+class PassHolderOut(_Account):
     certifications: list[CertificationOut]
 
 

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 
 from fablab.errors import InvalidInput
 from fablab.inventory.tags import KINDS, TAG_PATTERN
-from fablab.web.spreadsheet import decode_upload, guess_delimiter, neutralise_cell, restore_cell, write_csv  # noqa: F401 - tests import neutralise_cell from here
+from fablab.web.spreadsheet import neutralise_cell, read_upload, restore_cell, write_csv  # noqa: F401 - tests import neutralise_cell from here
 
 STATUSES = ("available", "maintenance", "lost", "retired")
 # Kind-specific details flattened to columns, so the file is editable in a spreadsheet.
@@ -74,14 +72,7 @@ def _parse_details(cells: dict[str, str], line: int, errors: list[dict]) -> dict
 
 def parse_import(raw: bytes) -> list[ImportRow]:
     """Every row, or InvalidInput listing every faulty line (nothing is half-imported)."""
-    text = decode_upload(raw)
-    reader = csv.DictReader(io.StringIO(text), delimiter=guess_delimiter(text))
-    header = [(name or "").strip().lower() for name in (reader.fieldnames or [])]
-    missing = [column for column in REQUIRED_COLUMNS if column not in header]
-    if missing:
-        raise InvalidInput(f"Missing column(s): {', '.join(missing)}. Expected: {', '.join(COLUMNS)}.",
-                           code="invalid_csv")
-    reader.fieldnames = header
+    reader = read_upload(raw, REQUIRED_COLUMNS, f"Expected: {', '.join(COLUMNS)}.")
     rows, errors, seen_tags = [], [], {}
     for number, record in enumerate(reader, start=2):
         if number - 1 > MAX_ROWS:

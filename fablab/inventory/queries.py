@@ -154,26 +154,11 @@ async def next_booking(resource_id: int, now: datetime, *, user_id: int | None =
 async def list_checkouts(*, now: datetime, user_id: int | None = None, site_ids: list[int] | None = None,
                          kind: str | None = None, overdue: bool | None = None) -> list[dict]:
     """site_ids None: every site."""
-    conditions, args = ["b.status = 'checked_out'"], []
-
-    def arg(value) -> str:
-        args.append(value)
-        return f"${len(args)}"
-
-    if user_id is not None:
-        conditions.append(f"b.user_id = {arg(user_id)}")
-    if site_ids is not None:
-        conditions.append(f"b.site_id = ANY({arg(site_ids)}::int[])")
-    if kind:
-        conditions.append(f"b.kind = {arg(kind)}")
-    if overdue is True:
-        conditions.append(f"b.ends_at < {arg(now)}")
-    elif overdue is False:
-        conditions.append(f"b.ends_at >= {arg(now)}")
-    rows = await db.fetch(
-        f"SELECT {BOOKING_COLUMNS} {BOOKING_FROM} WHERE {' AND '.join(conditions)} ORDER BY b.ends_at, b.id",
-        *args,
-    )
+    filters = db.Filters("b.status = 'checked_out'").given(
+        ("b.user_id = {}", user_id), ("b.site_id = ANY({}::int[])", site_ids), ("b.kind = {}", kind or None),
+        ("b.ends_at < {}", now if overdue is True else None), ("b.ends_at >= {}", now if overdue is False else None))
+    rows = await db.fetch(f"SELECT {BOOKING_COLUMNS} {BOOKING_FROM} {filters.where()} ORDER BY b.ends_at, b.id",
+                          *filters.args)
     return [booking_out(row, now) for row in rows]
 
 
@@ -181,27 +166,10 @@ async def list_movements(*, resource_id: int | None = None, user_id: int | None 
                          site_ids: list[int] | None = None,
                          kind: str | None = None, audit_id: int | None = None, since: datetime | None = None,
                          until: datetime | None = None, limit: int = 500) -> list[dict]:
-    conditions, args = [], []
-
-    def arg(value) -> str:
-        args.append(value)
-        return f"${len(args)}"
-
-    if resource_id is not None:
-        conditions.append(f"m.resource_id = {arg(resource_id)}")
-    if user_id is not None:
-        conditions.append(f"m.holder_id = {arg(user_id)}")
-    if site_ids is not None:  # None: every site
-        conditions.append(f"coalesce(m.site_id, r.site_id) = ANY({arg(site_ids)}::int[])")
-    if kind:
-        conditions.append(f"m.kind = {arg(kind)}")
-    if audit_id is not None:
-        conditions.append(f"m.audit_id = {arg(audit_id)}")
-    if since is not None:
-        conditions.append(f"m.at >= {arg(since)}")
-    if until is not None:
-        conditions.append(f"m.at < {arg(until)}")
-    where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
+    filters = db.Filters().given(
+        ("m.resource_id = {}", resource_id), ("m.holder_id = {}", user_id),
+        ("coalesce(m.site_id, r.site_id) = ANY({}::int[])", site_ids),  # site_ids None: every site
+        ("m.kind = {}", kind or None), ("m.audit_id = {}", audit_id), ("m.at >= {}", since), ("m.at < {}", until))
     rows = await db.fetch(
         "SELECT m.id, m.kind, m.at, r.tag AS resource, r.name AS resource_name, coalesce(ms.slug, rs.slug) AS site, "
         "m.booking_id AS booking, m.audit_id AS audit, m.condition, m.note, "
@@ -210,8 +178,8 @@ async def list_movements(*, resource_id: int | None = None, user_id: int | None 
         "FROM movement m JOIN resource r ON r.id = m.resource_id JOIN site rs ON rs.id = r.site_id "
         "LEFT JOIN site ms ON ms.id = m.site_id "
         "LEFT JOIN app_user h ON h.id = m.holder_id LEFT JOIN app_user st ON st.id = m.staff_id "
-        f"{where} ORDER BY m.at DESC, m.id DESC LIMIT {arg(limit)}",
-        *args,
+        f"{filters.where()} ORDER BY m.at DESC, m.id DESC LIMIT {filters.value(limit)}",
+        *filters.args,
     )
     return [
         {

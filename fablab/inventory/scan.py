@@ -10,7 +10,7 @@ import warnings
 import zxingcpp
 from PIL import Image, UnidentifiedImageError
 
-from fablab.errors import DomainError, InvalidInput
+from fablab.errors import FileTooLarge, InvalidInput, NoCodeFound, UnsupportedImage
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 # Formats phones and browsers produce. Pillow identifies them by their bytes, not by the name
@@ -44,18 +44,6 @@ def _malloc_trim():
 
 
 release_freed_memory = _malloc_trim()
-
-
-class UnsupportedImage(DomainError):
-    status, code, title = 415, "unsupported_image", "Not an accepted image"
-
-
-class NoCodeFound(DomainError):
-    status, code, title = 422, "no_qr_found", "No QR code found"
-
-
-class FileTooLarge(DomainError):
-    status, code, title = 413, "file_too_large", "File too large"
 
 
 def _looks_like_svg_or_markup(head: bytes) -> bool:

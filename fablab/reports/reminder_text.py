@@ -26,53 +26,69 @@ def french_time(moment: datetime, timezone: str) -> str:
     return f"{moment.astimezone(ZoneInfo(timezone)):%H:%M}"
 
 
+def _booking_lines(b: dict, start: str, end: str, *, with_site: bool = True) -> str:
+    """The booking as the messages show it: the item, the fablab (unless the text names it), the times."""
+    site = f"  Fablab de {b['site_name']}\n" if with_site else ""
+    return f"  {b['resource_name']} ({b['tag']})\n{site}  du {start}\n  au {end}\n\n"
+
+
+def _withdrawn(b: dict, greeting: str, start: str, end: str) -> tuple[str, str]:
+    """A booking the system or the staff cancelled: a closure, a unit lost or retired, the desk."""
+    if b.get("cancel_reason") == "closure":
+        why = f" ({b['cancel_note']})" if b.get("cancel_note") else ""
+        return (f"Réservation annulée : le fablab de {b['site_name']} sera fermé",
+                f"{greeting}Le fablab de {b['site_name']} sera fermé{why} : votre réservation est annulée.\n\n"
+                f"{_booking_lines(b, start, end, with_site=False)}Vous pouvez réserver un autre jour dans "
+                "l'application. Toutes nos excuses pour ce changement.")
+    if b.get("cancel_reason") == "staff":  # cancelled at the desk (issue 20)
+        return (f"Réservation annulée par l'équipe du fablab : {b['resource_name']}",
+                f"{greeting}L'équipe du fablab de {b['site_name']} a annulé votre réservation :\n\n"
+                f"{_booking_lines(b, start, end, with_site=False)}Pour en savoir plus, adressez-vous à l'accueil. "
+                "Vous pouvez réserver un autre créneau dans l'application.")
+    why = "a été perdu" if b.get("cancel_reason") == "resource_lost" else "a été retiré du prêt"
+    return (f"Réservation annulée : {b['resource_name']} n'est plus disponible",
+            f"{greeting}Votre réservation a été annulée, car l'équipement {why} :\n\n"
+            f"{_booking_lines(b, start, end)}Vous pouvez réserver un autre équipement dans l'application. "
+            "Toutes nos excuses pour ce changement.")
+
+
+def _overdue(b: dict, who, greeting: str, end: str) -> tuple[str, str]:
+    item = f"{b['resource_name']} ({b['tag']})"
+    if who.role == "staff":
+        holder = b.get("user_name") or "un apprenant"
+        return (f"Retard : {b['tag']} ({holder}) n'a pas été rendu",
+                f"{greeting}Un emprunt du fablab de {b['site_name']} est en retard :\n\n  {item}\n"
+                f"  emprunté par {holder}" + (f" ({b['user_login']})" if b.get("user_login") else "") +
+                f"\n  retour prévu le {end}\n\nIl n'a pas encore été rendu.")
+    return (f"Retard : {b['resource_name']} n'a pas été rendu",
+            f"{greeting}Le retour de votre emprunt était prévu le {end} :\n\n  {item}\n"
+            f"  Fablab de {b['site_name']}\n\nMerci de le rapporter au plus vite, ou de prévenir l'équipe "
+            "si vous avez un empêchement.")
+
+
 def subject_and_body(reminder: Reminder) -> tuple[str, str]:
     b, who = reminder.booking, reminder.recipient
-    tz, item = b["timezone"], f"{b['resource_name']} ({b['tag']})"
+    tz = b["timezone"]
     start, end = french_moment(b["starts_at"], tz), french_moment(b["ends_at"], tz)
     greeting = f"Bonjour {who.name},\n\n"
     if reminder.kind == "booking_start":
         subject = f"Rappel : {b['resource_name']}, votre réservation commence à {french_time(b['starts_at'], tz)}"
-        body = (f"{greeting}Votre réservation commence bientôt :\n\n  {item}\n  Fablab de {b['site_name']}\n"
-                f"  du {start}\n  au {end}\n\nSi vous ne pouvez pas venir, annulez-la dans l'application : "
+        body = (f"{greeting}Votre réservation commence bientôt :\n\n{_booking_lines(b, start, end)}"
+                "Si vous ne pouvez pas venir, annulez-la dans l'application : "
                 "l'équipement sera libéré pour quelqu'un d'autre.")
     elif reminder.kind == "waitlist_booked":
         subject = f"Bonne nouvelle : {b['resource_name']} est réservé pour vous"
-        body = (f"{greeting}Une place s'est libérée et la liste d'attente vous l'a donnée :\n\n  {item}\n"
-                f"  Fablab de {b['site_name']}\n  du {start}\n  au {end}\n\nC'est une réservation comme les "
-                "autres : si vous n'en avez plus besoin, annulez-la dans l'application pour la personne suivante.")
-    elif reminder.kind == "booking_withdrawn" and b.get("cancel_reason") == "closure":
-        subject = f"Réservation annulée : le fablab de {b['site_name']} sera fermé"
-        why = f" ({b['cancel_note']})" if b.get("cancel_note") else ""
-        body = (f"{greeting}Le fablab de {b['site_name']} sera fermé{why} : votre réservation est annulée.\n\n"
-                f"  {item}\n  du {start}\n  au {end}\n\nVous pouvez réserver un autre jour dans l'application. "
-                "Toutes nos excuses pour ce changement.")
+        body = (f"{greeting}Une place s'est libérée et la liste d'attente vous l'a donnée :\n\n"
+                f"{_booking_lines(b, start, end)}C'est une réservation comme les autres : si vous n'en avez "
+                "plus besoin, annulez-la dans l'application pour la personne suivante.")
     elif reminder.kind == "booking_withdrawn":
-        why = "a été perdu" if b.get("cancel_reason") == "resource_lost" else "a été retiré du prêt"
-        subject = f"Réservation annulée : {b['resource_name']} n'est plus disponible"
-        body = (f"{greeting}Votre réservation a été annulée, car l'équipement {why} :\n\n  {item}\n"
-                f"  Fablab de {b['site_name']}\n  du {start}\n  au {end}\n\nVous pouvez réserver un autre "
-                "équipement dans l'application. Toutes nos excuses pour ce changement.")
-        if b.get("cancel_reason") == "staff":  # cancelled at the desk (issue 20)
-            subject = f"Réservation annulée par l'équipe du fablab : {b['resource_name']}"
-            body = (f"{greeting}L'équipe du fablab de {b['site_name']} a annulé votre réservation :\n\n  {item}\n"
-                    f"  du {start}\n  au {end}\n\nPour en savoir plus, adressez-vous à l'accueil. Vous pouvez "
-                    "réserver un autre créneau dans l'application.")
+        subject, body = _withdrawn(b, greeting, start, end)
     elif reminder.kind == "loan_due":
         subject = f"Rappel : {b['resource_name']} est à rendre à {french_time(b['ends_at'], tz)}"
-        body = (f"{greeting}Votre emprunt se termine bientôt :\n\n  {item}\n  à rendre au fablab de {b['site_name']}\n"
-                f"  le {end}\n\nMerci de le rapporter à l'accueil à temps.")
-    elif who.role == "staff":
-        holder = b.get("user_name") or "un apprenant"
-        subject = f"Retard : {b['tag']} ({holder}) n'a pas été rendu"
-        body = (f"{greeting}Un emprunt du fablab de {b['site_name']} est en retard :\n\n  {item}\n"
-                f"  emprunté par {holder}" + (f" ({b['user_login']})" if b.get("user_login") else "") +
-                f"\n  retour prévu le {end}\n\nIl n'a pas encore été rendu.")
+        body = (f"{greeting}Votre emprunt se termine bientôt :\n\n  {b['resource_name']} ({b['tag']})\n"
+                f"  à rendre au fablab de {b['site_name']}\n  le {end}\n\nMerci de le rapporter à l'accueil à temps.")
     else:
-        subject = f"Retard : {b['resource_name']} n'a pas été rendu"
-        body = (f"{greeting}Le retour de votre emprunt était prévu le {end} :\n\n  {item}\n"
-                f"  Fablab de {b['site_name']}\n\nMerci de le rapporter au plus vite, ou de prévenir l'équipe "
-                "si vous avez un empêchement.")
+        subject, body = _overdue(b, who, greeting, end)
     return subject, body + SIGNATURE.format(site=b["site_name"])
 
 

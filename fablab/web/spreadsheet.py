@@ -63,3 +63,16 @@ def guess_delimiter(text: str) -> str:
     header = text.split("\n", 1)[0]
     # French spreadsheets export with semicolons, as the comma is the decimal separator.
     return ";" if header.count(";") > header.count(",") else ","
+
+
+def read_upload(raw: bytes, required: Iterable[str], expected: str) -> csv.DictReader:
+    """The rows of an uploaded CSV, keyed by its header's names (trimmed, lower case); InvalidInput
+    naming the missing columns when a required one is absent (`expected` says what the header holds)."""
+    text = decode_upload(raw)
+    reader = csv.DictReader(io.StringIO(text), delimiter=guess_delimiter(text))
+    header = [(name or "").strip().lower() for name in (reader.fieldnames or [])]
+    missing = [column for column in required if column not in header]
+    if missing:
+        raise InvalidInput(f"Missing column(s): {', '.join(missing)}. {expected}", code="invalid_csv")
+    reader.fieldnames = header
+    return reader
