@@ -101,7 +101,7 @@ def parse_import(raw: bytes) -> list[ImportRow]:
         status = cells.get("status", "").lower() or None
         if status is not None and status not in STATUSES:
             errors.append({"line": number, "field": "status", "message": f"status must be one of {', '.join(STATUSES)}"})
-        notes = cells.get("notes") if "notes" in header else None
+        notes = cells.get("notes") if "notes" in reader.fieldnames else None
         if notes and len(notes) > MAX_TEXT:
             errors.append({"line": number, "field": "notes", "message": f"notes: {MAX_TEXT} characters at most"})
         details = _parse_details(cells, number, errors)

@@ -8,7 +8,7 @@ from datetime import datetime
 from fablab import db, scope
 from fablab.bookings.service import withdraw_bookings
 from fablab.db import DB, NOW
-from fablab.errors import Conflict, InvalidInput, NotFound
+from fablab.errors import Conflict, InvalidInput
 from fablab.inventory import queries
 from fablab.inventory.csvio import ImportRow
 from fablab.sites.queries import find_site, require_site
