@@ -13,6 +13,7 @@ from contextlib import contextmanager
 import asyncpg
 
 from fablab.settings import Settings, SettingsError, load_settings
+from fablab.vocabulary import KINDS
 
 
 def fail(message: str) -> None:
@@ -252,7 +253,7 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--site", required=True, help="site slug, e.g. vlg")
     report.add_argument("--from", dest="first", help="first day, YYYY-MM-DD (default: this week)")
     report.add_argument("--to", dest="last", help="last day, YYYY-MM-DD, included")
-    report.add_argument("--kind", choices=("laptop", "printer_3d", "room"))
+    report.add_argument("--kind", choices=KINDS)
     report.add_argument("--format", choices=("table", "csv", "json"), default="table")
     report.add_argument("--table", choices=("kinds", "resources", "overdue", "heatmap"), default="resources",
                         help="the table --format csv prints")

@@ -8,6 +8,7 @@ import icalendar
 import pytest
 from ical.calendar_stream import IcsCalendarStream
 
+from fablab import clock as fablab_clock
 from fablab import db
 from fablab.calendars import feeds
 from fablab.seed import DEMO_SITES
@@ -20,10 +21,10 @@ HOSTILE = "Vis, écrou; \\ fin\r\nBEGIN:VEVENT\r\nUID:evil\r\nEND:VEVENT\n🎉\u
 
 @pytest.fixture(autouse=True)
 def clock(monkeypatch):
-    """The feeds' clock, fixed; the in-process cache emptied (each test starts a fresh database)."""
+    """The one clock (fablab.clock), fixed; the in-process cache emptied (each test starts a fresh database)."""
     feeds.CACHE.clear()
     state = {"now": NOW}
-    monkeypatch.setattr(feeds, "utc_now", lambda: state["now"])
+    monkeypatch.setattr(fablab_clock, "now", lambda: state["now"])
     return state
 
 

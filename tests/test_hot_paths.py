@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from fablab import db
+from fablab import clock, db
 from fablab.calendars import feeds, queries as feed_queries
 
 UTC = timezone.utc
@@ -76,7 +76,7 @@ async def test_staff_site_list_shows_a_released_no_show_as_such(staff):
 @pytest.fixture
 def fixed_clock(monkeypatch):
     feeds.CACHE.clear()
-    monkeypatch.setattr(feeds, "utc_now", lambda: NOW)
+    monkeypatch.setattr(clock, "now", lambda: NOW)
     yield
     feeds.CACHE.clear()
 

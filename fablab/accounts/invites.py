@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 from piccolo.query.functions.aggregate import Max
 
+from fablab import clock
 from fablab.accounts.qr import qr_svg
 from fablab.accounts.service import check_new_password, end_all_sessions, hash_new_password, open_session
 from fablab.db import DB, NOW
@@ -30,7 +31,7 @@ def invite_payload(base_url: str, token: str, expires_at: datetime) -> dict:
 
 async def issue(*, user_id: int, created_by_id: int | None, now: datetime | None = None) -> tuple[str, datetime]:
     """A new invite for the user; any older unused one stops working. Returns (token, expires_at)."""
-    now = now or datetime.now(timezone.utc)
+    now = now or clock.now()
     token = new_token()
     expires_at = now + INVITE_LIFETIME
     async with DB.transaction():
@@ -60,7 +61,7 @@ async def _live(token: str, now: datetime) -> dict:
 
 async def describe(token: str, now: datetime | None = None) -> dict:
     """What the activation screen shows: whose account this link opens."""
-    row = await _live(token, now or datetime.now(timezone.utc))
+    row = await _live(token, now or clock.now())
     return {"name": row["name"], "login": row["login"], "expires_at": row["expires_at"]}
 
 
@@ -70,7 +71,7 @@ async def accept(*, token: str, password: str, session_hours: int, now: datetime
     Returns (user id, session token). The invite is marked used by one conditional UPDATE, so two
     phones opening the same link at once get one account and one 404.
     """
-    now = now or datetime.now(timezone.utc)
+    now = now or clock.now()
     invite = await _live(token, now)
     check_new_password(password, login=invite["login"], role=invite["role"], name=invite["name"])
     password_hash = await hash_new_password(password)

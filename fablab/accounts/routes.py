@@ -25,6 +25,7 @@ from fablab import scope
 from fablab.errors import Forbidden, InvalidInput, NotFound
 from fablab.guards import admin_only, public, signed_in, staff_only
 from fablab.settings import Settings
+from fablab.vocabulary import ROLES
 from fablab.web.download import attachment
 
 MAX_CSV_BYTES = 1024 * 1024
@@ -139,7 +140,7 @@ class UserController(Controller):
         actor: CurrentUser = request.user
         roles = users.visible_roles(actor)
         if role is not None:
-            if role not in ("learner", "staff", "admin"):
+            if role not in ROLES:
                 raise InvalidInput("role must be learner, staff or admin.", code="invalid_role")
             if role not in roles:
                 raise Forbidden("Staff see learners only.", code="role_not_allowed")

@@ -8,12 +8,12 @@ grants a staff account its sites.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 import asyncpg
 
-from fablab import db, scope
+from fablab import clock, db, scope
 from fablab.accounts import invites, queries, throttle
 from fablab.accounts.logins import normalise_login
 from fablab.accounts.service import end_all_sessions
@@ -21,6 +21,7 @@ from fablab.accounts.session_cache import SESSIONS
 from fablab.db import DB, NOW
 from fablab.errors import DomainError, Forbidden, InvalidInput, NotFound
 from fablab.tables import Certification, FeedToken, Site, StaffSite, Training, User, WaitlistEntry
+from fablab.vocabulary import ROLES
 
 if TYPE_CHECKING:
     from fablab.accounts.current import CurrentUser
@@ -37,7 +38,7 @@ def can_manage(actor: CurrentUser, target: dict) -> bool:
 
 
 def visible_roles(actor: CurrentUser) -> tuple[str, ...]:
-    return ("learner", "staff", "admin") if actor.is_admin else ("learner",)
+    return ROLES if actor.is_admin else ("learner",)
 
 
 async def target(actor: CurrentUser, user_id: int, *, manage: bool) -> dict:
@@ -157,7 +158,7 @@ async def certify(*, actor: CurrentUser, user_id: int, training_id: int, expires
     if expires_at is not None:
         if expires_at.tzinfo is None:
             raise InvalidInput("expires_at needs a time zone offset.", code="invalid_expiry")
-        if expires_at <= datetime.now(timezone.utc):
+        if expires_at <= clock.now():
             raise InvalidInput("expires_at is in the past.", code="invalid_expiry")
     if not await Training.exists().where(Training.id == training_id):
         raise NotFound("No such training.", code="unknown_training")

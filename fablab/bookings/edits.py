@@ -7,9 +7,10 @@ by series reaches (series.service).
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta, timezone
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from fablab import clock
 from fablab import scope as site_scope  # `scope` here is this/following/series
 from fablab.accounts.current import CurrentUser
 from fablab.bookings import queries
@@ -131,7 +132,7 @@ async def edit_occurrences(*, actor: CurrentUser, booking_id: int, scope: str, s
     only the bounds no override skips: an offset, not in the past, not years away)."""
     if not actor.is_staff:
         raise Forbidden("Only staff edit bookings.", code="staff_only")
-    now = now or datetime.now(timezone.utc)
+    now = now or clock.now()
     _check_edit(scope=scope, starts_at=starts_at, ends_at=ends_at, start_time=start_time, end_time=end_time,
                 purpose=purpose)
     _, ids = await occurrences_in_scope(booking_id, scope, actor, desk_only=True)

@@ -10,7 +10,7 @@ from litestar import Controller, Request, get, patch, post
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
-from fablab import moments, scope
+from fablab import clock, moments, scope
 from fablab.background import PeriodicJob
 from fablab.bookings import edits, queries, service
 from fablab.bookings.availability import availability
@@ -23,10 +23,6 @@ from fablab.sites import queries as site_queries
 # Lists are bounded; a learner's phone never needs more.
 MAX_LIST = 500
 UTC = timezone.utc
-
-
-def now_utc() -> datetime:
-    return datetime.now(UTC)
 
 
 def parse_day(text: str | None, name: str) -> date | None:
@@ -50,7 +46,7 @@ class BookingController(Controller):
     @get("/availability", guards=[signed_in])
     async def get_availability(self, site: FromQuery[str], kind: FromQuery[str],
                                day: Annotated[str, QueryParameter(name="date")]) -> dict:
-        return await availability(site=site, kind=kind, day=parse_day(day, "date"), now=now_utc())
+        return await availability(site=site, kind=kind, day=parse_day(day, "date"), now=clock.now())
 
     @post("/bookings", guards=[signed_in], status_code=HTTP_201_CREATED)
     async def create(self, request: Request, data: JSONBody[BookingIn]) -> dict:
@@ -77,7 +73,7 @@ class BookingController(Controller):
     ) -> list[dict]:
         """Learners always get their own bookings; staff get a site's (their own site by default)."""
         actor = request.user
-        now = now_utc()
+        now = clock.now()
         if mine or not actor.is_staff:
             tz = ZoneInfo("UTC")
             start = parse_bound(since, tz, "from") or now - timedelta(days=30)

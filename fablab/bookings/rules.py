@@ -12,9 +12,8 @@ from zoneinfo import ZoneInfo
 import holidays
 
 from fablab.errors import InvalidInput, PolicyViolation
+from fablab.vocabulary import POLICY_UNITS, WEEKDAYS
 
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-KINDS = ("laptop", "printer_3d", "room")
 HH_MM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 # A start this close to "now" is an immediate start (a walk-up, "from now"): it needs no slot boundary.
 IMMEDIATE_START = timedelta(minutes=2)
@@ -48,7 +47,7 @@ class Policy:
 
 def validate_policy(policy: Policy) -> None:
     """Values an admin may store; each mistake gets its own code."""
-    if policy.unit not in ("minutes", "days"):
+    if policy.unit not in POLICY_UNITS:
         raise InvalidInput("unit must be 'minutes' or 'days'.", code="invalid_policy")
     if policy.slot_minutes <= 0 or policy.slot_minutes > 1440:
         raise InvalidInput("slot_minutes must be between 1 and 1440.", code="invalid_policy")

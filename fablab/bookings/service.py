@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 import asyncpg
 
-from fablab import db, scope
+from fablab import clock, db, scope
 from fablab.accounts.current import CurrentUser
 from fablab.bookings import queries
 from fablab.bookings.rules import (
@@ -22,15 +22,12 @@ from fablab.db import DB
 from fablab.errors import BookingConflict, Conflict, Forbidden, InvalidInput, NotFound, PolicyViolation
 from fablab.inventory import queries as desk_queries
 from fablab.sites import queries as site_queries
+from fablab.vocabulary import FINISHED_BOOKING_STATUSES
 
 UTC = timezone.utc
 T = TypeVar("T")
 # "Least used first" counts bookings this far back and ahead (bounded, so long histories cost nothing).
 USAGE_WINDOW = timedelta(days=30)
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 async def policy_for_resource(resource_id: int) -> Policy:
@@ -258,7 +255,7 @@ async def create_booking(*, actor: CurrentUser, user_id: int, starts_at: datetim
     await _check_may_book_for(actor, user_id)
     if not enforce_policy and not actor.is_staff:
         raise Forbidden("Only staff may override the booking rules.", code="override_not_allowed")
-    now = now or _now()
+    now = now or clock.now()
     if not enforce_policy:
         check_override_bounds(starts_at, ends_at, now)
     if resource_id is None and resource_tag is None and (site is None or kind is None):
@@ -403,7 +400,7 @@ WHERE id = ANY($1::bigint[])
 async def cancel_booking(*, actor: CurrentUser, booking_id: int, now: datetime | None = None) -> Cancelled:
     """Owner before the start, staff any time; anyone else sees no such booking. The caller offers
     what was freed to the waitlist in the same transaction (waitlist.offer_freed)."""
-    now = now or _now()
+    now = now or clock.now()
     async with DB.transaction():
         await db.fetch(LOCK_UNIT_OF_BOOKING, booking_id)
         row = await db.fetchone(LOCK_FOR_CANCEL, booking_id)
@@ -439,13 +436,13 @@ async def withdraw_bookings(*, resource_id: int, reason: str, now: datetime | No
     still to come are cancelled, saying why (the caller ends its waitlist entries too). Within the
     caller's transaction, on an item row it has locked. The learners are told by the reminders'
     mail path (booking_withdrawn) and see the reason in the app."""
-    rows = await db.fetch(WITHDRAW, resource_id, now or _now(), reason)
+    rows = await db.fetch(WITHDRAW, resource_id, now or clock.now(), reason)
     return [row["id"] for row in rows]
 
 
 async def expire_no_shows(now: datetime | None = None) -> int:
     """Every site's overdue confirmed bookings become no_show (the periodic job)."""
-    return await queries.sweep_no_shows(now or _now())
+    return await queries.sweep_no_shows(now or clock.now())
 
 
 # Cancels the listed bookings that are still confirmed, in id order (rows locked one way only), as
@@ -639,12 +636,11 @@ WHERE status = ANY($1::text[]) AND ends_at < $2
   AND (user_id IS NOT NULL OR created_by_id IS NOT NULL OR purpose <> '')
 RETURNING id
 """
-FINISHED_STATUSES = ["returned", "cancelled", "no_show"]
 
 
 async def anonymise_finished(*, before: datetime) -> int:
     """Finished bookings that ended before `before` forget their people; how many changed."""
-    return len(await db.fetch(ANONYMISE, FINISHED_STATUSES, before))
+    return len(await db.fetch(ANONYMISE, list(FINISHED_BOOKING_STATUSES), before))
 
 
 INSERT_DEMO = """

@@ -12,12 +12,13 @@ from litestar.status_codes import HTTP_201_CREATED, HTTP_304_NOT_MODIFIED
 from fablab import scope
 from fablab.calendars import feeds, queries, service
 from fablab.calendars.conditional import http_date, not_modified
-from fablab.calendars.content import KIND_LABELS, KINDS
+from fablab.calendars.content import KIND_LABELS
 from fablab.calendars.feeds import FEED_NOT_FOUND, RenderedFeed
 from fablab.calendars.schemas import FeedLinkOut, FeedsOut, PrivateFeedOut, PublicFeedOut
 from fablab.errors import InvalidInput, NotFound
 from fablab.guards import public, signed_in, staff_only
 from fablab.settings import Settings
+from fablab.vocabulary import KINDS
 
 ICS_MEDIA_TYPE = "text/calendar"  # Litestar appends "; charset=utf-8" to text/ types
 # Calendar apps poll hourly at most (REFRESH-INTERVAL); five minutes of shared caching is harmless.
@@ -69,7 +70,7 @@ def head_response(request: Request, feed: RenderedFeed) -> Response[None]:
 async def site_feed(file: str, kind: str | None, settings: Settings) -> RenderedFeed:
     slug = feed_name(file)
     if kind is not None and kind not in KINDS:
-        raise InvalidInput(f"kind must be one of {', '.join(KINDS)}.", code="invalid_kind")
+        raise InvalidInput(f"kind must be one of {', '.join(KINDS)}.", code="unknown_kind")
     return await feeds.site_feed(slug, kind, settings.base_host)
 
 

@@ -7,10 +7,10 @@ import io
 from dataclasses import dataclass, field
 
 from fablab.errors import InvalidInput
-from fablab.inventory.tags import KINDS, TAG_PATTERN
+from fablab.inventory.tags import TAG_PATTERN
+from fablab.vocabulary import KINDS, RESOURCE_STATUSES
 from fablab.web.spreadsheet import decode_upload, guess_delimiter, neutralise_cell, restore_cell, write_csv  # noqa: F401 - tests import neutralise_cell from here
 
-STATUSES = ("available", "maintenance", "lost", "retired")
 # Kind-specific details flattened to columns, so the file is editable in a spreadsheet.
 DETAIL_COLUMNS = ("model", "serial", "build_volume", "materials", "capacity")
 COLUMNS = ("tag", "name", "kind", "site", "status", "notes", *DETAIL_COLUMNS)
@@ -108,8 +108,8 @@ def parse_import(raw: bytes) -> list[ImportRow]:
         if not site:
             errors.append({"line": number, "field": "site", "message": "site is required"})
         status = cells.get("status", "").lower() or None
-        if status is not None and status not in STATUSES:
-            errors.append({"line": number, "field": "status", "message": f"status must be one of {', '.join(STATUSES)}"})
+        if status is not None and status not in RESOURCE_STATUSES:
+            errors.append({"line": number, "field": "status", "message": f"status must be one of {', '.join(RESOURCE_STATUSES)}"})
         notes = cells.get("notes") if "notes" in header else None
         if notes and len(notes) > MAX_TEXT:
             errors.append({"line": number, "field": "notes", "message": f"notes: {MAX_TEXT} characters at most"})

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import asyncpg
 
-from fablab import db, scope
+from fablab import clock, db, scope
 from fablab.accounts.service import user_id_for_pass
 from fablab.bookings import queries as booking_queries
 from fablab.bookings import service as bookings
@@ -136,7 +136,7 @@ async def check_out(*, actor, tag: str, user_ref: int | str | None = None, pass_
 
 
 async def _check_out(*, actor, tag: str, user_ref, pass_token, booking_id, due_at, note, now, dry_run) -> dict:
-    now = now or datetime.now(timezone.utc)
+    now = now or clock.now()
     if due_at is not None and due_at <= now:
         raise InvalidInput("due_at must be in the future.", code="due_at_in_past")
     if due_at is not None:
@@ -213,7 +213,7 @@ async def _check_out(*, actor, tag: str, user_ref, pass_token, booking_id, due_a
 
 
 async def check_in(*, actor, tag: str, condition: str = "ok", note: str = "", now: datetime | None = None) -> dict:
-    now = now or datetime.now(timezone.utc)
+    now = now or clock.now()
     tag = normalise_tag(tag)
     async with DB.transaction():
         resource, open_id = await queries.lock_with_open_checkout(tag)

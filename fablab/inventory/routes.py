@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo
 
@@ -15,7 +15,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody, MultipartBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
-from fablab import moments, scope
+from fablab import clock, moments, scope
 from fablab.errors import InvalidInput
 from fablab.guards import public, signed_in, staff_only
 from fablab.inventory import audits, custody, labels, qr, queries, resolution, scan, service
@@ -52,10 +52,6 @@ def notes_searchable(viewer) -> list[int] | None:
     return sorted(viewer.site_ids) if viewer.is_staff else []
 
 
-def now_utc() -> datetime:
-    return datetime.now(timezone.utc)
-
-
 def parse_moment(text: str, tz: ZoneInfo, name: str) -> tuple[datetime, datetime]:
     """A day (`2026-03-12`, in the site's time zone) or an instant (RFC 3339) as a [start, end] span."""
     return moments.parse_day_or_instant(text, tz, name)
@@ -81,7 +77,7 @@ class ResourceController(Controller):
         out = [resource_out(row, request.user) for row in rows]
         if request.user.is_staff:
             own = [row["id"] for row in rows if scope.acts_for_site(request.user, row["site_id"])]
-            loans = await queries.open_loans(own, now_utc())
+            loans = await queries.open_loans(own, clock.now())
             for item in out:
                 item["loan"] = loans.get(item["id"])
         return out
@@ -122,7 +118,7 @@ class ResourceController(Controller):
         if scope.acts_for_site(request.user, resource["site_id"]):
             booking = await queries.open_checkout(resource["id"])
             out["holder"] = queries.booking_out(booking)["user"] if booking else None
-            out["booking"] = queries.booking_out(booking, now_utc())
+            out["booking"] = queries.booking_out(booking, clock.now())
         return out
 
     @patch("/{tag:str}", guards=[staff_only])
@@ -157,7 +153,7 @@ class ResourceController(Controller):
         if at:
             start, end = parse_moment(at, tz, "at")
         else:
-            start = parse_moment(since, tz, "from")[0] if since else now_utc()
+            start = parse_moment(since, tz, "from")[0] if since else clock.now()
             end = parse_moment(until, tz, "to")[1] if until else start
         return {"tag": resource["tag"], "from": start, "to": end,
                 "holders": await queries.holders_between(resource["id"], start, end)}
@@ -204,7 +200,7 @@ class TagController(Controller):
     async def resolve(self, request: Request, tag: FromPath[str]) -> dict:
         """Behind the web app's /t/{TAG} page: the item and what the caller may do with it now."""
         resource = await queries.require_resource(normalise_tag(tag))
-        return await resolution.resolve(resource, request.user, now_utc())
+        return await resolution.resolve(resource, request.user, clock.now())
 
 
 class CheckoutController(Controller):
@@ -229,7 +225,7 @@ class CheckoutController(Controller):
         `?site=pan&overdue=true` what is late."""
         site_ids = await scope.listed_sites(request.user, site)
         user_id = (await queries.require_user(user_ref(user)))["id"] if user else None
-        return await queries.list_checkouts(now=now_utc(), user_id=user_id, site_ids=site_ids, kind=kind,
+        return await queries.list_checkouts(now=clock.now(), user_id=user_id, site_ids=site_ids, kind=kind,
                                             overdue=overdue)
 
     @post("/checkins", guards=[staff_only], status_code=HTTP_200_OK)

@@ -12,10 +12,10 @@ from fablab.errors import Conflict, InvalidInput, NotFound
 from fablab.inventory import queries
 from fablab.inventory.csvio import ImportRow
 from fablab.tables import Movement, Resource, Site
-from fablab.inventory.tags import KINDS, normalise_tag, next_tag, tag_prefix
+from fablab.inventory.tags import normalise_tag, next_tag, tag_prefix
+from fablab.vocabulary import KINDS, RESOURCE_STATUSES
 from fablab.waitlist.service import end_entries_of_resource
 
-STATUSES = ("available", "maintenance", "lost", "retired")
 MAX_DETAILS_BYTES = 4000
 
 
@@ -72,9 +72,9 @@ async def record_movement(*, resource_id: int, kind: str, staff_id: int | None, 
 async def _insert(*, site: dict, kind: str, name: str, tag: str | None, details: dict, notes: str,
                   status: str, actor_id: int) -> str:
     if kind not in KINDS:
-        raise InvalidInput(f"kind must be one of {', '.join(KINDS)}", code="invalid_kind")
-    if status not in STATUSES:
-        raise InvalidInput(f"status must be one of {', '.join(STATUSES)}", code="invalid_status")
+        raise InvalidInput(f"kind must be one of {', '.join(KINDS)}", code="unknown_kind")
+    if status not in RESOURCE_STATUSES:
+        raise InvalidInput(f"status must be one of {', '.join(RESOURCE_STATUSES)}", code="invalid_status")
     tag = normalise_tag(tag) if tag else await _generate_tag(site, kind)
     if await db.fetchval(queries.TAG_TAKEN, tag):
         raise Conflict(f"Tag {tag} is already used by another item.", code="tag_taken")
@@ -102,8 +102,8 @@ async def create_resource(*, actor, site: str, kind: str, name: str, tag: str | 
 
 async def change_status(resource: dict, status: str, *, actor_id: int, note: str = "") -> None:
     """Within the caller's transaction, on a resource row it has locked."""
-    if status not in STATUSES:
-        raise InvalidInput(f"status must be one of {', '.join(STATUSES)}", code="invalid_status")
+    if status not in RESOURCE_STATUSES:
+        raise InvalidInput(f"status must be one of {', '.join(RESOURCE_STATUSES)}", code="invalid_status")
     movement = status_movement(resource["status"], status)
     if movement is None:
         return

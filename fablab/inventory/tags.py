@@ -6,11 +6,10 @@ import re
 from urllib.parse import unquote, urlsplit
 
 from fablab.errors import InvalidInput
+from fablab.vocabulary import KIND_TAG_PREFIX
 
 # Same shape as the CHECK on resource.tag, so a bad tag is refused with a clear 422, not a 500.
 TAG_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9-]{0,39}$")
-KIND_PREFIX = {"laptop": "LAP", "printer_3d": "P3D", "room": "ROOM"}
-KINDS = tuple(KIND_PREFIX)
 
 
 def normalise_tag(raw: str) -> str:
@@ -28,7 +27,7 @@ def looks_like_tag(raw: str) -> bool:
 
 
 def tag_prefix(site_slug: str, kind: str) -> str:
-    return f"{site_slug.upper()}-{KIND_PREFIX[kind]}-"
+    return f"{site_slug.upper()}-{KIND_TAG_PREFIX[kind]}-"
 
 
 def next_tag(site_slug: str, kind: str, existing: list[str]) -> str:

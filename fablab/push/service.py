@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from datetime import datetime, timezone
+from datetime import datetime
 
 import asyncpg
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from fablab import db
+from fablab import clock, db
 from fablab.accounts.current import CurrentUser
 from fablab.db import DB
 from fablab.errors import Conflict, InvalidInput
@@ -22,10 +22,6 @@ from fablab.reports.reminder_plan import Reminder
 log = logging.getLogger("fablab.push")
 
 GONE = (404, 410)
-
-
-def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 def check_keys(p256dh: str, auth: str) -> None:
@@ -118,7 +114,7 @@ async def deliver_one(client, settings: PushSettings, reminder: Reminder, subscr
     notification: Notification = notification_for(reminder, subscription["lang"], now)
     result = await transport.post(client, settings, target_of(subscription), notification)
     if result.status is not None and 200 <= result.status < 300:
-        await db.fetch(queries.MARK_SENT, claim["id"], utc_now())
+        await db.fetch(queries.MARK_SENT, claim["id"], clock.now())
         return "sent"
     if result.status in GONE:
         await db.fetch(queries.DELETE_GONE, subscription["id"])
@@ -137,7 +133,7 @@ async def deliver_one(client, settings: PushSettings, reminder: Reminder, subscr
 async def deliver_due(due: list[Reminder], now: datetime | None = None,
                       settings: PushSettings | None = None) -> dict[str, int]:
     """The push channel of the reminders job: every due reminder to each phone of its recipient."""
-    now = now or utc_now()
+    now = now or clock.now()
     counts = {"sent": 0, "skipped": 0, "removed": 0, "retry": 0, "failed": 0}
     await db.fetch(queries.PURGE_DELIVERIES, now, queries.KEEP_DELIVERIES_DAYS)
     if not due:

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from fablab import moments, scope
+from fablab import clock, moments, scope
 from fablab.accounts.current import CurrentUser
 from fablab.sites.queries import calendar_for, require_site
-from fablab.bookings.rules import KINDS
 from fablab.errors import InvalidInput
 from fablab.reports import queries
 from fablab.reports.utilisation import Period, utilisation_report
+from fablab.vocabulary import KINDS
 
 # A year and a day: enough for a yearly report, bounded so one request stays cheap.
 MAX_PERIOD_DAYS = 366
@@ -58,7 +58,7 @@ def check_kind(kind: str | None) -> str | None:
 
 async def build_report(site: dict, raw_from: str | None, raw_to: str | None, *, kind: str | None = None,
                        now: datetime | None = None) -> dict:
-    now = now or datetime.now(timezone.utc)
+    now = now or clock.now()
     kind = check_kind(kind)
     today = now.astimezone(ZoneInfo(site["timezone"])).date()
     first, last = parse_period(raw_from, raw_to, today)

@@ -9,8 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, time, timedelta
 
-from fablab.bookings.rules import WEEKDAYS, parse_clock
+from fablab.bookings.rules import parse_clock
 from fablab.errors import InvalidInput
+from fablab.vocabulary import WEEKDAYS
 
 # A school year of weekly sessions on a few days, with room to spare; more is a typo.
 MAX_OCCURRENCES = 200

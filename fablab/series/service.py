@@ -10,9 +10,9 @@ the waitlist.
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 
-from fablab import db
+from fablab import clock, db
 from fablab import scope as site_scope  # `scope` here is this/following/series
 from fablab.accounts.current import CurrentUser
 from fablab.bookings import queries as booking_queries
@@ -34,10 +34,6 @@ MAX_DISTANCE = timedelta(days=730)
 
 class _DryRun(Exception):
     """Leaves the transaction so that nothing planned is kept."""
-
-
-def _now() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 async def _site_calendar(site: dict, days: list[date]) -> tuple[SiteCalendar, dict[date, str], dict[date, str]]:
@@ -104,7 +100,7 @@ async def create_series(*, actor: CurrentUser, user_id: int, rule: WeeklyRule, r
         raise Forbidden("Only staff create recurring bookings.", code="staff_only")
     if on_conflict not in ON_CONFLICT:
         raise InvalidInput(f"on_conflict is one of {', '.join(ON_CONFLICT)}.", code="invalid_on_conflict")
-    now = now or _now()
+    now = now or clock.now()
     if abs(rule.first_day - now.date()) > MAX_DISTANCE:
         raise InvalidInput(f"first_day must be within {MAX_DISTANCE.days} days of today.", code="invalid_dates")
     unit, site_row, kind = await _target(resource_tag, site, kind, quantity)
@@ -188,7 +184,7 @@ async def series_out(series_id: int, *, actor: CurrentUser | None = None) -> dic
 async def cancel_one(*, actor: CurrentUser, booking_id: int, now: datetime | None = None) -> dict:
     """Cancel one booking (bookings.cancel_booking's rules); the slot it frees goes to the first
     person waiting for it, in the same transaction."""
-    now = now or _now()
+    now = now or clock.now()
     async with DB.transaction():
         cancelled = await bookings.cancel_booking(actor=actor, booking_id=booking_id, now=now)
         await offer_freed(cancelled.freed, now)
@@ -201,7 +197,7 @@ async def cancel_occurrences(*, actor: CurrentUser, booking_id: int, scope: str,
     waitlist in the same transaction."""
     if scope == "this":
         return {"cancelled": [await cancel_one(actor=actor, booking_id=booking_id, now=now)]}
-    now = now or _now()
+    now = now or clock.now()
     row, ids = await occurrences_in_scope(booking_id, scope, actor, desk_only=False)
     async with DB.transaction():
         locked = [b for b in await bookings.lock_for_change(ids) if b["status"] == "confirmed" and b["starts_at"] > now]

@@ -7,9 +7,10 @@ import json
 from datetime import date
 
 from fablab import db
-from fablab.bookings.rules import KINDS, Policy, SiteCalendar
+from fablab.bookings.rules import Policy, SiteCalendar
 from fablab.errors import InvalidInput, NotFound
 from fablab.sites.defaults import DEFAULT_POLICIES
+from fablab.vocabulary import KINDS
 
 SITE_COLUMNS = "s.id, s.slug, s.name, s.address, s.contact, s.timezone, s.opening_hours::text AS opening_hours"
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
@@ -12,7 +12,7 @@ from litestar import Controller, delete, get, patch, post, put
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
-from fablab import moments
+from fablab import clock, moments
 from fablab.bookings.rules import Policy, holiday_dates
 from fablab.errors import InvalidInput
 from fablab.guards import admin_only, public, signed_in
@@ -62,7 +62,7 @@ class SiteController(Controller):
     ) -> list[dict]:
         """Stored closures and French public holidays (closed by default) between two dates."""
         site = await queries.require_site(slug)
-        today = datetime.now(timezone.utc).astimezone(ZoneInfo(site["timezone"])).date()
+        today = clock.now().astimezone(ZoneInfo(site["timezone"])).date()
         first = parse_day(since, "from") or today
         last = parse_day(until, "to") or first + timedelta(days=365)
         if last < first or (last - first).days > 3 * 366:

@@ -4,20 +4,16 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from fablab import db
+from fablab import clock, db
 from fablab.bookings import queries as booking_queries
 from fablab.bookings import service as bookings
 from fablab.bookings.rules import Policy, opening_hours_json, parse_opening_hours, validate_policy
 from fablab.db import DB
 from fablab.errors import InvalidInput, NotFound
 from fablab.sites import queries
-
-
-def _now() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 async def update_site(*, slug: str, changes: dict) -> dict:
@@ -65,7 +61,7 @@ async def add_closure(*, slug: str, starts_on: date, ends_on: date, reason: str,
     in the same transaction and their learners told (reminders send "booking_withdrawn" once);
     without, they stay and `affected_bookings` says how many the staff must call."""
     _check_closure_days(starts_on, ends_on)
-    now = now or _now()
+    now = now or clock.now()
     site = await queries.require_site(slug)
     site_id = None if all_sites else site["id"]
     async with DB.transaction():

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
@@ -10,7 +9,7 @@ from litestar import Controller, Request, delete, get, post
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
-from fablab import moments, scope
+from fablab import clock, moments, scope
 from fablab.background import PeriodicJob
 from fablab.bookings import queries
 from fablab.errors import Forbidden, InvalidInput
@@ -46,13 +45,13 @@ class WaitlistController(Controller):
         site's day in queue order."""
         actor = request.user
         if mine or not actor.is_staff:
-            return await waitlist.list_mine(actor.id, datetime.now(timezone.utc))
+            return await waitlist.list_mine(actor.id, clock.now())
         slug = site or actor.site
         if slug is None:
             raise InvalidInput("Give site=.", code="site_required")
         site_row = await site_queries.require_site(slug)
         scope.require_site(actor, site_row["id"], "This site")  # the queue names people
-        wanted = (moments.parse_day(day, "date") if day is not None else None) or datetime.now(ZoneInfo(site_row["timezone"])).date()
+        wanted = (moments.parse_day(day, "date") if day is not None else None) or clock.now().astimezone(ZoneInfo(site_row["timezone"])).date()
         return await waitlist.list_for_site(slug, wanted)
 
     @delete("/{entry_id:int}", guards=[signed_in], status_code=HTTP_204_NO_CONTENT)

@@ -12,12 +12,12 @@ serve two different people instead of waiting on each other, and an entry never 
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import asyncpg
 
-from fablab import db, scope
+from fablab import clock, db, scope
 from fablab.accounts.current import CurrentUser
 from fablab.bookings import queries
 from fablab.bookings.rules import check_booking, check_resource_status
@@ -33,10 +33,6 @@ MAX_DAYS_AHEAD = 90
 
 class AlreadyWaiting(Conflict):
     code, title = "already_waiting", "Already on the waitlist for this day"
-
-
-def _now() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 async def entry(entry_id: int) -> dict | None:
@@ -123,7 +119,7 @@ async def join(*, actor: CurrentUser, user_id: int, site: str, kind: str, resour
     A rule that refuses the learner now (quota, training) comes back as `warning`, the entry kept."""
     if user_id != actor.id and not actor.is_staff:
         raise Forbidden("Only staff put someone else on the waitlist.", code="not_allowed_for_others")
-    now = now or _now()
+    now = now or clock.now()
     kind = site_queries.require_kind(kind)
     site_row = await site_queries.require_site(site)
     if user_id != actor.id:  # staff queueing a learner: desk work, on their sites
@@ -243,13 +239,13 @@ async def end_entries_of_resource(*, resource_id: int, reason: str, now: datetim
     """The unit was retired or lost (reason resource_retired / resource_lost): nobody waiting for
     it will get it. Within the caller's transaction."""
     await db.fetch("UPDATE waitlist_entry SET status = 'removed', resolved_at = $2, skip_reason = $3 "
-                   "WHERE resource_id = $1 AND status = 'waiting'", resource_id, now or _now(), reason)
+                   "WHERE resource_id = $1 AND status = 'waiting'", resource_id, now or clock.now(), reason)
 
 
 async def offer_everything_free(now: datetime | None = None, limit: int = 500) -> int:
     """The periodic job: expire past wishes, then give each waiting person, in order, whatever is
     free for their wish now. Each entry in its own short transaction."""
-    now = now or _now()
+    now = now or clock.now()
     await db.fetch("UPDATE waitlist_entry SET status = 'expired', resolved_at = $1 "
                    "WHERE status = 'waiting' AND starts_at <= $1", now)
     tried: list[int] = []
@@ -284,7 +280,7 @@ async def remove(*, actor: CurrentUser, entry_id: int, now: datetime | None = No
     async with DB.transaction():
         await _locked_entry(entry_id, actor)
         await db.fetch("UPDATE waitlist_entry SET status = 'removed', resolved_at = $2 WHERE id = $1",
-                       entry_id, now or _now())
+                       entry_id, now or clock.now())
 
 
 async def promote(*, actor: CurrentUser, entry_id: int, now: datetime | None = None) -> dict:
@@ -292,7 +288,7 @@ async def promote(*, actor: CurrentUser, entry_id: int, now: datetime | None = N
     no-overlap constraint): 409 booking_conflict when nothing is free."""
     if not actor.is_staff:
         raise Forbidden("Only staff promote a waitlist entry.", code="staff_only")
-    now = now or _now()
+    now = now or clock.now()
     async with DB.transaction():
         await _locked_entry(entry_id, actor, desk_only=True)
         if not await _try_entry(entry_id, now, enforce_policy=False, actor=actor):
