@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
+from fablab import codes
 from fablab.errors import InvalidInput
 
 UTC = timezone.utc
@@ -25,15 +26,15 @@ MAX_TEXT = 40
 
 
 class DateOutOfRange(InvalidInput):
-    code, title = "date_out_of_range", "Date out of range"
+    code, title = codes.DATE_OUT_OF_RANGE, "Date out of range"
 
 
 class NaiveTimestamp(InvalidInput):
-    code, title = "naive_timestamp", "Time without an offset"
+    code, title = codes.NAIVE_TIMESTAMP, "Time without an offset"
 
 
 class InvalidDate(InvalidInput):
-    code, title = "invalid_date", "Invalid date"
+    code, title = codes.INVALID_DATE, "Invalid date"
 
 
 def _range_message(name: str) -> str:

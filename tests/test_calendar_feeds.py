@@ -121,7 +121,7 @@ async def test_bad_feed_addresses(anon):
     assert (await anon.get("/cal/sites/nowhere.ics")).status_code == 404
     assert (await anon.get("/cal/resources/VLG-NOPE-001.ics")).status_code == 404
     bad_kind = await anon.get("/cal/sites/vlg.ics", params={"kind": "boat"})
-    assert bad_kind.status_code == 400 and bad_kind.json()["code"] == "invalid_kind"
+    assert bad_kind.status_code == 400 and bad_kind.json()["code"] == "unknown_kind"
     # Tags are case-insensitive, like everywhere else.
     assert (await anon.get("/cal/resources/vlg-lap-001.ics")).status_code == 200
 

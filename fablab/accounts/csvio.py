@@ -6,6 +6,7 @@ import csv
 import io
 from dataclasses import dataclass
 
+from fablab import codes
 from fablab.errors import InvalidInput
 from fablab.web.spreadsheet import decode_upload, guess_delimiter, neutralise_cell, restore_cell, write_csv  # noqa: F401 - tests import neutralise_cell from here
 
@@ -33,7 +34,7 @@ def parse_cohort(raw: bytes) -> list[CohortRow]:
     if missing:
         raise InvalidInput(
             f"Missing column(s): {', '.join(missing)}. Expected a header line: {', '.join(IMPORT_COLUMNS)}.",
-            code="invalid_csv",
+            code=codes.INVALID_CSV,
         )
     reader.fieldnames = header
     rows = []
@@ -43,7 +44,7 @@ def parse_cohort(raw: bytes) -> list[CohortRow]:
         if not any(cells.values()):
             continue  # blank line
         if len(rows) >= MAX_ROWS:
-            raise InvalidInput(f"At most {MAX_ROWS} people per file.", code="invalid_csv")
+            raise InvalidInput(f"At most {MAX_ROWS} people per file.", code=codes.INVALID_CSV)
         rows.append(CohortRow(
             line=reader.line_num, name=cells.get("name", ""), login=cells.get("login", ""),
             site=cells.get("site") or None, cohort=cells.get("cohort", ""),

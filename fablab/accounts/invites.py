@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 from piccolo.query.functions.aggregate import Max
 
-from fablab import clock
+from fablab import clock, codes
 from fablab.accounts.qr import qr_svg
 from fablab.accounts.service import check_new_password, end_all_sessions, hash_new_password, open_session
 from fablab.db import DB, NOW
@@ -48,14 +48,14 @@ async def revoke_all(user_id: int) -> None:
 
 async def _live(token: str, now: datetime) -> dict:
     if not token or len(token) > MAX_TOKEN_LENGTH:
-        raise NotFound(INVITE_NOT_FOUND, code="unknown_invite")
+        raise NotFound(INVITE_NOT_FOUND, code=codes.UNKNOWN_INVITE)
     row = await Invite.select(
         Invite.id, Invite.user.as_alias("user_id"), Invite.expires_at, Invite.user.name.as_alias("name"),
         Invite.user.login.as_alias("login"), Invite.user.role.as_alias("role"),
     ).where(Invite.token_hash == hash_token(token), Invite.used_at.is_null(), Invite.revoked_at.is_null(),
             Invite.expires_at > now).first()
     if row is None:
-        raise NotFound(INVITE_NOT_FOUND, code="unknown_invite")
+        raise NotFound(INVITE_NOT_FOUND, code=codes.UNKNOWN_INVITE)
     return row
 
 
@@ -80,7 +80,7 @@ async def accept(*, token: str, password: str, session_hours: int, now: datetime
             Invite.id == invite["id"], Invite.used_at.is_null(), Invite.revoked_at.is_null(), Invite.expires_at > now,
         ).returning(Invite.user)
         if not marked:
-            raise NotFound(INVITE_NOT_FOUND, code="unknown_invite")
+            raise NotFound(INVITE_NOT_FOUND, code=codes.UNKNOWN_INVITE)
         used = marked[0]["user_id"]
         await User.update({User.password_hash: password_hash, User.active: True, User.updated_at: NOW}).where(
             User.id == used)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from datetime import datetime, timedelta
 
-from fablab import clock, db, scope
+from fablab import clock, codes, db, scope
 from fablab.accounts import throttle
 from fablab.accounts.logins import lookup_form
 from fablab.accounts.passes import user_id_for_pass  # noqa: F401 - the inventory domain imports it from here
@@ -20,7 +20,7 @@ from fablab.tokens import hash_token, new_token
 
 
 class InvalidCredentials(DomainError):
-    status, code, title = 401, "invalid_credentials", "Wrong login or password"
+    status, code, title = 401, codes.INVALID_CREDENTIALS, "Wrong login or password"
 
 
 async def hash_new_password(password: str) -> str:

@@ -6,6 +6,7 @@ import csv
 import io
 from dataclasses import dataclass, field
 
+from fablab import codes
 from fablab.errors import InvalidInput
 from fablab.inventory.tags import TAG_PATTERN
 from fablab.vocabulary import KINDS, RESOURCE_STATUSES
@@ -80,12 +81,12 @@ def parse_import(raw: bytes) -> list[ImportRow]:
     missing = [column for column in REQUIRED_COLUMNS if column not in header]
     if missing:
         raise InvalidInput(f"Missing column(s): {', '.join(missing)}. Expected: {', '.join(COLUMNS)}.",
-                           code="invalid_csv")
+                           code=codes.INVALID_CSV)
     reader.fieldnames = header
     rows, errors, seen_tags = [], [], {}
     for number, record in enumerate(reader, start=2):
         if number - 1 > MAX_ROWS:
-            raise InvalidInput(f"At most {MAX_ROWS} rows per file.", code="invalid_csv")
+            raise InvalidInput(f"At most {MAX_ROWS} rows per file.", code=codes.INVALID_CSV)
         cells = {key: restore_cell((value or "").strip()) for key, value in record.items()
                  if key and isinstance(value, str)}
         if not any(cells.values()):
@@ -118,5 +119,5 @@ def parse_import(raw: bytes) -> list[ImportRow]:
             rows.append(ImportRow(number, tag, name, kind, site, status, notes, details))
     if errors:
         raise InvalidInput(f"{len(errors)} problem(s) in the file; nothing was imported.",
-                           code="invalid_csv", errors=errors)
+                           code=codes.INVALID_CSV, errors=errors)
     return rows

@@ -15,7 +15,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody, MultipartBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
-from fablab import clock, moments, scope
+from fablab import clock, codes, moments, scope
 from fablab.errors import InvalidInput
 from fablab.guards import public, signed_in, staff_only
 from fablab.inventory import audits, custody, labels, qr, queries, resolution, scan, service
@@ -107,7 +107,7 @@ class ResourceController(Controller):
         """The CSV file as the request body (Content-Type text/csv); all rows are imported or none."""
         raw = await request.body()
         if len(raw) > MAX_CSV_BYTES:
-            raise InvalidInput("The CSV file must be 2 MB at most.", code="file_too_large")
+            raise InvalidInput("The CSV file must be 2 MB at most.", code=codes.FILE_TOO_LARGE)
         rows = parse_import(raw)
         return await service.import_resources(actor=request.user, rows=rows)
 
@@ -173,13 +173,13 @@ class LabelController(Controller):
         labels.check_offset(offset)
         wanted = [normalise_tag(t) for t in tags.split(",") if t.strip()] if tags else None
         if not (site or kind or wanted):
-            raise InvalidInput("Choose a site, a kind or a list of tags.", code="selection_required")
+            raise InvalidInput("Choose a site, a kind or a list of tags.", code=codes.SELECTION_REQUIRED)
         rows = await queries.list_resources(site=site, kind=kind, tags=wanted)
         if wanted:
             found = {row["tag"]: row for row in rows}
             unknown = [t for t in wanted if t not in found]
             if unknown:
-                raise InvalidInput(f"Unknown tag(s): {', '.join(unknown)}.", code="unknown_tag", tags=unknown)
+                raise InvalidInput(f"Unknown tag(s): {', '.join(unknown)}.", code=codes.UNKNOWN_TAG, tags=unknown)
             rows = [found[t] for t in dict.fromkeys(wanted)]  # the order asked for
         else:
             rows = [row for row in rows if row["status"] != "retired"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from urllib.parse import unquote, urlsplit
 
+from fablab import codes
 from fablab.errors import InvalidInput
 from fablab.vocabulary import KIND_TAG_PREFIX
 
@@ -17,7 +18,7 @@ def normalise_tag(raw: str) -> str:
     tag = (raw or "").strip().upper()
     if not TAG_PATTERN.match(tag):
         raise InvalidInput(
-            f"{raw!r} is not a valid tag: letters, digits and dashes, 40 at most.", code="invalid_tag",
+            f"{raw!r} is not a valid tag: letters, digits and dashes, 40 at most.", code=codes.INVALID_TAG,
         )
     return tag
 

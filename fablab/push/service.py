@@ -9,7 +9,7 @@ from datetime import datetime
 import asyncpg
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from fablab import clock, db
+from fablab import clock, codes, db
 from fablab.accounts.current import CurrentUser
 from fablab.db import DB
 from fablab.errors import Conflict, InvalidInput
@@ -31,10 +31,10 @@ def check_keys(p256dh: str, auth: str) -> None:
         ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), point)
     except ValueError:
         raise InvalidInput("keys.p256dh must be a P-256 public key and keys.auth 16 bytes, in base64url.",
-                           code="invalid_push_keys") from None
+                           code=codes.INVALID_PUSH_KEYS) from None
     if len(point) != 65 or len(secret) != 16:
         raise InvalidInput("keys.p256dh must be a P-256 public key and keys.auth 16 bytes, in base64url.",
-                           code="invalid_push_keys")
+                           code=codes.INVALID_PUSH_KEYS)
 
 
 async def subscribe(*, actor: CurrentUser, endpoint: str, p256dh: str, auth: str, lang: str,
@@ -43,7 +43,7 @@ async def subscribe(*, actor: CurrentUser, endpoint: str, p256dh: str, auth: str
     try:
         check_endpoint(endpoint, settings.allowed_prefixes)
     except EndpointNotAllowed as error:
-        raise InvalidInput(str(error), code="push_endpoint_not_allowed") from None
+        raise InvalidInput(str(error), code=codes.PUSH_ENDPOINT_NOT_ALLOWED) from None
     check_keys(p256dh, auth)
     async with DB.transaction():
         row = await db.fetchone(queries.UPSERT_SUBSCRIPTION, actor.id, actor.session_id, endpoint, p256dh, auth, lang)
@@ -79,7 +79,7 @@ async def send_test(*, actor: CurrentUser, settings: PushSettings | None = None)
     settings = settings or push_settings()
     rows = await db.fetch(queries.SUBSCRIPTIONS_OF_USER, actor.id)
     if not rows:
-        raise Conflict("No phone of yours receives notifications yet.", code="push_not_subscribed")
+        raise Conflict("No phone of yours receives notifications yet.", code=codes.PUSH_NOT_SUBSCRIBED)
     counts = {"sent": 0, "removed": 0, "failed": 0}
     async with transport.new_client() as client:
         for row in rows:

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from litestar import Controller, Request, Response, get
 from litestar.params import FromQuery, QueryParameter
 
-from fablab import clock
+from fablab import clock, codes
 from fablab.background import PeriodicJob
 from fablab.bookings.rules import local_moment
 from fablab.errors import InvalidInput
@@ -38,9 +38,9 @@ class ReportController(Controller):
         """`from`/`to`: inclusive dates in site time (default: this week). `format=csv` gives one
         `table` (kinds, resources, overdue, heatmap; default resources)."""
         if format not in FORMATS:
-            raise InvalidInput("format must be json or csv.", code="invalid_format")
+            raise InvalidInput("format must be json or csv.", code=codes.INVALID_FORMAT)
         if format == "csv" and table not in render.TABLES:
-            raise InvalidInput(f"table must be one of {', '.join(render.TABLES)}.", code="invalid_table")
+            raise InvalidInput(f"table must be one of {', '.join(render.TABLES)}.", code=codes.INVALID_TABLE)
         site_row = await service.site_for(request.user, site)
         report = await service.build_report(site_row, first, last, kind=kind, now=clock.now())
         if format == "json":

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from fablab import clock, moments, scope
+from fablab import clock, codes, moments, scope
 from fablab.accounts.current import CurrentUser
 from fablab.sites.queries import calendar_for, require_site
 from fablab.errors import InvalidInput
@@ -21,7 +21,7 @@ async def site_for(actor: CurrentUser, slug: str | None) -> dict:
     """The site a staff member may report on: their home site by default, or one of theirs."""
     if slug is None:
         if actor.site is None:
-            raise InvalidInput("Name the site, e.g. ?site=vlg.", code="site_required")
+            raise InvalidInput("Name the site, e.g. ?site=vlg.", code=codes.SITE_REQUIRED)
         slug = actor.site
     site = await require_site(slug)
     scope.require_site(actor, site["id"], "This site")
@@ -44,15 +44,15 @@ def parse_period(raw_from: str | None, raw_to: str | None, today: date) -> tuple
     if first is None:
         first = last - timedelta(days=6)
     if last < first:
-        raise InvalidInput("to must not be before from.", code="invalid_period")
+        raise InvalidInput("to must not be before from.", code=codes.INVALID_PERIOD)
     if (last - first).days + 1 > MAX_PERIOD_DAYS:
-        raise InvalidInput(f"A report covers at most {MAX_PERIOD_DAYS} days.", code="invalid_period")
+        raise InvalidInput(f"A report covers at most {MAX_PERIOD_DAYS} days.", code=codes.INVALID_PERIOD)
     return first, last
 
 
 def check_kind(kind: str | None) -> str | None:
     if kind is not None and kind not in KINDS:
-        raise InvalidInput(f"kind must be one of {', '.join(KINDS)}.", code="unknown_kind")
+        raise InvalidInput(f"kind must be one of {', '.join(KINDS)}.", code=codes.UNKNOWN_KIND)
     return kind
 
 

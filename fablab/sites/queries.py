@@ -6,7 +6,7 @@ import functools
 import json
 from datetime import date
 
-from fablab import db
+from fablab import codes, db
 from fablab.bookings.rules import Policy, SiteCalendar
 from fablab.errors import InvalidInput, NotFound
 from fablab.sites.defaults import DEFAULT_POLICIES
@@ -28,7 +28,7 @@ async def list_sites() -> list[dict]:
 async def require_site(slug: str) -> dict:
     site = _site(await db.fetchone(f"SELECT {SITE_COLUMNS} FROM site s WHERE s.slug = lower($1)", slug))
     if site is None:
-        raise NotFound(f"No site {slug!r}.", code="unknown_site")
+        raise NotFound(f"No site {slug!r}.", code=codes.UNKNOWN_SITE)
     return site
 
 
@@ -38,7 +38,7 @@ async def site_by_id(site_id: int) -> dict:
 
 def require_kind(kind: str | None) -> str:
     if kind not in KINDS:
-        raise InvalidInput(f"kind must be one of {', '.join(KINDS)}.", code="unknown_kind")
+        raise InvalidInput(f"kind must be one of {', '.join(KINDS)}.", code=codes.UNKNOWN_KIND)
     return kind
 
 

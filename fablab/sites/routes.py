@@ -12,7 +12,7 @@ from litestar import Controller, delete, get, patch, post, put
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
-from fablab import clock, moments
+from fablab import clock, codes, moments
 from fablab.bookings.rules import Policy, holiday_dates
 from fablab.errors import InvalidInput
 from fablab.guards import admin_only, public, signed_in
@@ -66,7 +66,7 @@ class SiteController(Controller):
         first = parse_day(since, "from") or today
         last = parse_day(until, "to") or first + timedelta(days=365)
         if last < first or (last - first).days > 3 * 366:
-            raise InvalidInput("from..to must be ordered and span at most three years.", code="invalid_dates")
+            raise InvalidInput("from..to must be ordered and span at most three years.", code=codes.INVALID_DATES)
         stored = [{**row, "source": "closure"} for row in await queries.closures(site["id"], first, last)]
         public_holidays = [
             {"id": None, "site": None, "starts_on": day, "ends_on": day, "reason": name, "source": "public_holiday"}

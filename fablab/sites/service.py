@@ -7,7 +7,7 @@ from dataclasses import asdict
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from fablab import clock, db
+from fablab import clock, codes, db
 from fablab.bookings import queries as booking_queries
 from fablab.bookings import service as bookings
 from fablab.bookings.rules import Policy, opening_hours_json, parse_opening_hours, validate_policy
@@ -24,7 +24,7 @@ async def update_site(*, slug: str, changes: dict) -> dict:
         try:
             ZoneInfo(changes["timezone"])
         except (ValueError, KeyError, OSError):
-            raise InvalidInput(f"Unknown time zone {changes['timezone']!r}.", code="invalid_timezone") from None
+            raise InvalidInput(f"Unknown time zone {changes['timezone']!r}.", code=codes.INVALID_TIMEZONE) from None
     if changes:
         columns = list(changes)
         assignments = ", ".join(
@@ -42,9 +42,9 @@ MAX_CLOSURE_IMPACT = 500
 
 def _check_closure_days(starts_on: date, ends_on: date) -> None:
     if ends_on < starts_on:
-        raise InvalidInput("ends_on must not be before starts_on.", code="invalid_dates")
+        raise InvalidInput("ends_on must not be before starts_on.", code=codes.INVALID_DATES)
     if (ends_on - starts_on).days > MAX_CLOSURE_DAYS:
-        raise InvalidInput("A closure lasts at most a year.", code="invalid_dates")
+        raise InvalidInput("A closure lasts at most a year.", code=codes.INVALID_DATES)
 
 
 async def closure_impact(*, slug: str, starts_on: date, ends_on: date, all_sites: bool) -> list[dict]:
@@ -79,12 +79,12 @@ async def add_closure(*, slug: str, starts_on: date, ends_on: date, reason: str,
 async def delete_closure(closure_id: int) -> None:
     deleted = await db.fetchval("DELETE FROM closure WHERE id = $1 RETURNING id", closure_id)
     if deleted is None:
-        raise NotFound(f"No closure {closure_id}.", code="unknown_closure")
+        raise NotFound(f"No closure {closure_id}.", code=codes.UNKNOWN_CLOSURE)
 
 
 async def _check_training(training_id: int | None) -> None:
     if training_id is not None and not await db.fetchval("SELECT 1 FROM training WHERE id = $1", training_id):
-        raise InvalidInput(f"No training {training_id}.", code="unknown_training")
+        raise InvalidInput(f"No training {training_id}.", code=codes.UNKNOWN_TRAINING)
 
 
 POLICY_FIELDS = tuple(asdict(Policy()).keys())
@@ -113,7 +113,7 @@ async def put_policy(*, site: str, kind: str, policy: Policy) -> Policy:
 async def put_resource_policy(*, tag: str, policy: Policy) -> Policy:
     resource = await queries.resource_by_tag(tag)
     if resource is None:
-        raise NotFound(f"No item with tag {tag}.", code="unknown_tag")
+        raise NotFound(f"No item with tag {tag}.", code=codes.UNKNOWN_TAG)
     await _upsert_policy({"site_id": resource["site_id"], "kind": resource["kind"], "resource_id": resource["id"]},
                          "(resource_id) WHERE resource_id IS NOT NULL", policy)
     return await queries.policy_for(resource["site_id"], resource["kind"], resource["id"])
@@ -122,6 +122,6 @@ async def put_resource_policy(*, tag: str, policy: Policy) -> Policy:
 async def delete_resource_policy(*, tag: str) -> None:
     resource = await queries.resource_by_tag(tag)
     if resource is None:
-        raise NotFound(f"No item with tag {tag}.", code="unknown_tag")
+        raise NotFound(f"No item with tag {tag}.", code=codes.UNKNOWN_TAG)
     await db.fetch("DELETE FROM policy WHERE resource_id = $1", resource["id"])
 

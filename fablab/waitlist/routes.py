@@ -9,7 +9,7 @@ from litestar import Controller, Request, delete, get, post
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
-from fablab import clock, moments, scope
+from fablab import clock, codes, moments, scope
 from fablab.background import PeriodicJob
 from fablab.bookings import queries
 from fablab.errors import Forbidden, InvalidInput
@@ -30,7 +30,7 @@ class WaitlistController(Controller):
         actor = request.user
         if data.user is not None and not actor.is_staff:
             if await queries.user_id_for_ref(data.user) != actor.id:
-                raise Forbidden("Only staff put someone else on the waitlist.", code="not_allowed_for_others")
+                raise Forbidden("Only staff put someone else on the waitlist.", code=codes.NOT_ALLOWED_FOR_OTHERS)
         user_id = actor.id if data.user is None else await queries.user_id_for_ref(data.user)
         return await waitlist.join(actor=actor, user_id=user_id, site=data.site, kind=data.kind,
                                    resource_tag=data.resource, day=data.day, starts_at=data.starts_at,
@@ -48,7 +48,7 @@ class WaitlistController(Controller):
             return await waitlist.list_mine(actor.id, clock.now())
         slug = site or actor.site
         if slug is None:
-            raise InvalidInput("Give site=.", code="site_required")
+            raise InvalidInput("Give site=.", code=codes.SITE_REQUIRED)
         site_row = await site_queries.require_site(slug)
         scope.require_site(actor, site_row["id"], "This site")  # the queue names people
         wanted = (moments.parse_day(day, "date") if day is not None else None) or clock.now().astimezone(ZoneInfo(site_row["timezone"])).date()
