@@ -73,6 +73,11 @@ def parse_day(text: str, name: str) -> date:
     return check_day(day, name)
 
 
+def parse_optional_day(text: str | None, name: str) -> date | None:
+    """A query parameter's day, when given."""
+    return None if text is None else parse_day(text, name)
+
+
 def parse_instant(text: str, name: str) -> datetime:
     """An RFC 3339 instant with its offset (`Z` accepted), in UTC."""
     try:

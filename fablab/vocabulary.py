@@ -41,6 +41,9 @@ ROLES = ("learner", "staff", "admin")
 
 WAITLIST_STATUSES = ("waiting", "booked", "removed", "expired")
 
+# What a reminder (e-mail, push) is about.
+REMINDER_KINDS = ("booking_start", "loan_due", "loan_overdue", "waitlist_booked", "booking_withdrawn")
+
 # The app's languages (push notifications are written in the phone's).
 LANGUAGES = ("fr", "en")
 

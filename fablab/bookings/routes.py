@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import datetime, time, timedelta, timezone
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
@@ -25,10 +25,6 @@ MAX_LIST = 500
 UTC = timezone.utc
 
 
-def parse_day(text: str | None, name: str) -> date | None:
-    return None if text is None else moments.parse_day(text, name)
-
-
 def parse_bound(text: str | None, tz: ZoneInfo, name: str) -> datetime | None:
     """A date (midnight, site time) or an RFC 3339 instant with its offset."""
     return None if text is None else moments.parse_day_or_instant(text, tz, name)[0]
@@ -46,7 +42,7 @@ class BookingController(Controller):
     @get("/availability", guards=[signed_in])
     async def get_availability(self, site: FromQuery[str], kind: FromQuery[str],
                                day: Annotated[str, QueryParameter(name="date")]) -> dict:
-        return await availability(site=site, kind=kind, day=parse_day(day, "date"), now=clock.now())
+        return await availability(site=site, kind=kind, day=moments.parse_optional_day(day, "date"), now=clock.now())
 
     @post("/bookings", guards=[signed_in], status_code=HTTP_201_CREATED)
     async def create(self, request: Request, data: JSONBody[BookingIn]) -> dict:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo
 
@@ -50,11 +50,6 @@ def notes_searchable(viewer) -> list[int] | None:
     if viewer.is_admin:
         return None
     return sorted(viewer.site_ids) if viewer.is_staff else []
-
-
-def parse_moment(text: str, tz: ZoneInfo, name: str) -> tuple[datetime, datetime]:
-    """A day (`2026-03-12`, in the site's time zone) or an instant (RFC 3339) as a [start, end] span."""
-    return moments.parse_day_or_instant(text, tz, name)
 
 
 def user_ref(text: str) -> int | str:
@@ -151,10 +146,10 @@ class ResourceController(Controller):
         scope.require_site(request.user, resource["site_id"], "This item")
         tz = ZoneInfo(resource["timezone"])
         if at:
-            start, end = parse_moment(at, tz, "at")
+            start, end = moments.parse_day_or_instant(at, tz, "at")
         else:
-            start = parse_moment(since, tz, "from")[0] if since else clock.now()
-            end = parse_moment(until, tz, "to")[1] if until else start
+            start = moments.parse_day_or_instant(since, tz, "from")[0] if since else clock.now()
+            end = moments.parse_day_or_instant(until, tz, "to")[1] if until else start
         return {"tag": resource["tag"], "from": start, "to": end,
                 "holders": await queries.holders_between(resource["id"], start, end)}
 
@@ -258,8 +253,8 @@ class MovementController(Controller):
         user_id = (await queries.require_user(user_ref(user)))["id"] if user else None
         return await queries.list_movements(
             resource_id=resource_id, user_id=user_id, site_ids=site_ids, kind=kind,
-            since=parse_moment(since, tz, "from")[0] if since else None,
-            until=parse_moment(until, tz, "to")[1] if until else None,
+            since=moments.parse_day_or_instant(since, tz, "from")[0] if since else None,
+            until=moments.parse_day_or_instant(until, tz, "to")[1] if until else None,
             limit=max(1, min(limit, 5000)),
         )
 

@@ -28,15 +28,11 @@ async def site_for(actor: CurrentUser, slug: str | None) -> dict:
     return site
 
 
-def parse_day(raw: str, name: str) -> date:
-    return moments.parse_day(raw, name)
-
-
 def parse_period(raw_from: str | None, raw_to: str | None, today: date) -> tuple[date, date]:
     """Inclusive local dates. Without either bound, the current week (Monday to Sunday);
     with one, the week starting or ending there."""
-    first = parse_day(raw_from, "from") if raw_from else None
-    last = parse_day(raw_to, "to") if raw_to else None
+    first = moments.parse_day(raw_from, "from") if raw_from else None
+    last = moments.parse_day(raw_to, "to") if raw_to else None
     if first is None and last is None:
         first = today - timedelta(days=today.weekday())
     if last is None:

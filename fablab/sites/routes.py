@@ -24,10 +24,6 @@ def site_out(site: dict) -> dict:
     return {key: site[key] for key in ("slug", "name", "address", "contact", "timezone", "opening_hours")}
 
 
-def parse_day(text: str | None, name: str):
-    return None if text is None else moments.parse_day(text, name)
-
-
 def closure_hit_out(row: dict) -> dict:
     return {
         "id": row["id"], "resource": row["resource"], "resource_name": row["resource_name"], "kind": row["kind"],
@@ -63,8 +59,8 @@ class SiteController(Controller):
         """Stored closures and French public holidays (closed by default) between two dates."""
         site = await queries.require_site(slug)
         today = clock.now().astimezone(ZoneInfo(site["timezone"])).date()
-        first = parse_day(since, "from") or today
-        last = parse_day(until, "to") or first + timedelta(days=365)
+        first = moments.parse_optional_day(since, "from") or today
+        last = moments.parse_optional_day(until, "to") or first + timedelta(days=365)
         if last < first or (last - first).days > 3 * 366:
             raise InvalidInput("from..to must be ordered and span at most three years.", code=codes.INVALID_DATES)
         stored = [{**row, "source": "closure"} for row in await queries.closures(site["id"], first, last)]
@@ -82,7 +78,7 @@ class SiteController(Controller):
         all_sites: FromQuery[bool] = False,
     ) -> dict:
         """The confirmed bookings a closure of the days [from, to] would hit, with their learners."""
-        first, last = parse_day(since, "from"), parse_day(until, "to")
+        first, last = moments.parse_optional_day(since, "from"), moments.parse_optional_day(until, "to")
         rows = await service.closure_impact(slug=slug, starts_on=first, ends_on=last, all_sites=all_sites)
         return {"from": first, "to": last, "count": len(rows), "bookings": [closure_hit_out(row) for row in rows]}
 

@@ -51,7 +51,7 @@ class WaitlistController(Controller):
             raise InvalidInput("Give site=.", code=codes.SITE_REQUIRED)
         site_row = await site_queries.require_site(slug)
         scope.require_site(actor, site_row["id"], "This site")  # the queue names people
-        wanted = (moments.parse_day(day, "date") if day is not None else None) or clock.now().astimezone(ZoneInfo(site_row["timezone"])).date()
+        wanted = moments.parse_optional_day(day, "date") or clock.now().astimezone(ZoneInfo(site_row["timezone"])).date()
         return await waitlist.list_for_site(slug, wanted)
 
     @delete("/{entry_id:int}", guards=[signed_in], status_code=HTTP_204_NO_CONTENT)

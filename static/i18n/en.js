@@ -643,6 +643,7 @@ export default {
     h_found: "Found",
     h_audit_seen: "Seen in an inventory count",
     h_transfer: "Moved to another site",
+    h_retired: "Taken out of service",
     h_by: "by {name}",
     unknown_tag_title: "Unknown tag",
     unknown_tag: "No fablab item carries the tag {tag}.",

@@ -643,6 +643,7 @@ export default {
     h_found: "Retrouvé",
     h_audit_seen: "Vu au comptage d’inventaire",
     h_transfer: "Changé de site",
+    h_retired: "Retiré du prêt",
     h_by: "par {name}",
     unknown_tag_title: "Étiquette inconnue",
     unknown_tag: "Aucun objet du fablab ne porte l’étiquette {tag}.",

@@ -6,14 +6,10 @@ import * as fmt from "/js/format.js";
 import {t} from "/js/i18n.js";
 import {learnerPicker} from "/js/people.js";
 import {currentUser, workSites} from "/js/session.js";
+import {vocabulary, weekdayOf} from "/js/vocabulary.js";
 
-const KINDS = ["laptop", "printer_3d", "room"];
-const WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+const {kinds: KINDS, weekdays: WEEKDAYS} = await vocabulary();
 const SKIPPED = new Set(["closure", "holiday", "outside_opening_hours", "past"]);
-
-function weekdayOf(day) {
-  return WEEKDAYS[(new Date(`${day}T12:00:00Z`).getUTCDay() + 6) % 7];
-}
 
 // "Libre" before anything exists, "Réservée" once the series is made.
 function outcomeLabel(outcome, made) {
