@@ -1,6 +1,7 @@
 """Calendar feeds over HTTP: parsing, caching and validators, anonymity, and private tokens."""
 
 from datetime import date, datetime, time, timedelta, timezone
+from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 import httpx
@@ -8,7 +9,6 @@ import icalendar
 import pytest
 from ical.calendar_stream import IcsCalendarStream
 
-from fablab import clock as fablab_clock
 from fablab import db
 from fablab.calendars import feeds
 from fablab.seed import DEMO_SITES
@@ -21,10 +21,11 @@ HOSTILE = "Vis, écrou; \\ fin\r\nBEGIN:VEVENT\r\nUID:evil\r\nEND:VEVENT\n🎉\u
 
 @pytest.fixture(autouse=True)
 def clock(monkeypatch):
-    """The one clock (fablab.clock), fixed; the in-process cache emptied (each test starts a fresh database)."""
+    """The feeds' clock, fixed (their view of fablab.clock: sessions keep the real time); the
+    in-process cache emptied (each test starts a fresh database)."""
     feeds.CACHE.clear()
     state = {"now": NOW}
-    monkeypatch.setattr(fablab_clock, "now", lambda: state["now"])
+    monkeypatch.setattr(feeds, "clock", SimpleNamespace(now=lambda: state["now"]))
     return state
 
 

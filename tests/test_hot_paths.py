@@ -1,11 +1,12 @@
 """The hot paths cut to one statement stay right: lazy no-shows seen at once, feeds updated piecewise."""
 
 from datetime import date, datetime, time, timedelta, timezone
+from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from fablab import clock, db
+from fablab import db
 from fablab.calendars import feeds, queries as feed_queries
 
 UTC = timezone.utc
@@ -76,7 +77,7 @@ async def test_staff_site_list_shows_a_released_no_show_as_such(staff):
 @pytest.fixture
 def fixed_clock(monkeypatch):
     feeds.CACHE.clear()
-    monkeypatch.setattr(clock, "now", lambda: NOW)
+    monkeypatch.setattr(feeds, "clock", SimpleNamespace(now=lambda: NOW))  # the feeds' view of fablab.clock
     yield
     feeds.CACHE.clear()
 
