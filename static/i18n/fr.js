@@ -712,7 +712,7 @@ export default {
     internal_error: "Le serveur a un problème. Réessayez dans un instant.",
     service_unavailable: "Le service est momentanément indisponible. Réessayez dans un instant.",
     error: "Une erreur s’est produite. Réessayez.",
-    method_not_allowed: "Cette action n’est pas possible ici.",
+    method_not_allowed: "Cette opération n’est pas possible ici.",
     body_too_large: "Envoi trop volumineux.",
     unsupported_media_type: "Ce type de fichier n’est pas accepté.",
     // Life cycle (issue 17): the server is busy, or its disk is full.
