@@ -13,6 +13,7 @@ from contextlib import contextmanager
 import asyncpg
 
 from fablab.settings import Settings, SettingsError, load_settings
+from fablab.vocabulary import KINDS
 
 
 def fail(message: str) -> None:
@@ -245,7 +246,7 @@ def build_parser() -> argparse.ArgumentParser:
              _arg("--site", required=True, help="site slug, e.g. vlg"),
              _arg("--from", dest="first", help="first day, YYYY-MM-DD (default: this week)"),
              _arg("--to", dest="last", help="last day, YYYY-MM-DD, included"),
-             _arg("--kind", choices=("laptop", "printer_3d", "room")),
+             _arg("--kind", choices=KINDS),
              _arg("--format", choices=("table", "csv", "json"), default="table"),
              _arg("--table", choices=("kinds", "resources", "overdue", "heatmap"), default="resources",
                   help="the table --format csv prints"))

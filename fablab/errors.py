@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from fablab import codes
+
 
 class DomainError(Exception):
     """Base of every error a client can cause; mapped to a problem response in fablab.problems."""
 
     status = 400
-    code = "bad_request"
+    code = codes.BAD_REQUEST
     title = "Bad request"
 
     def __init__(self, detail: str | None = None, *, code: str | None = None, **extra) -> None:
@@ -19,48 +21,48 @@ class DomainError(Exception):
 
 
 class NotFound(DomainError):
-    status, code, title = 404, "not_found", "Not found"
+    status, code, title = 404, codes.NOT_FOUND, "Not found"
 
 
 class Conflict(DomainError):
-    status, code, title = 409, "conflict", "Conflict"
+    status, code, title = 409, codes.CONFLICT, "Conflict"
 
 
 class BookingConflict(Conflict):
-    code, title = "booking_conflict", "This slot is already taken"
+    code, title = codes.BOOKING_CONFLICT, "This slot is already taken"
 
 
 class PolicyViolation(DomainError):
     """A booking rule refuses the request; `code` names the rule (DESIGN.md §8)."""
 
-    status, code, title = 422, "policy_violation", "Booking rule not met"
+    status, code, title = 422, codes.POLICY_VIOLATION, "Booking rule not met"
 
 
 class InvalidInput(DomainError):
-    status, code, title = 400, "invalid_input", "Invalid input"
+    status, code, title = 400, codes.INVALID_INPUT, "Invalid input"
 
 
 class Unauthenticated(DomainError):
-    status, code, title = 401, "not_authenticated", "Login required"
+    status, code, title = 401, codes.NOT_AUTHENTICATED, "Login required"
 
 
 class Forbidden(DomainError):
-    status, code, title = 403, "forbidden", "Not allowed"
+    status, code, title = 403, codes.FORBIDDEN, "Not allowed"
 
 
 # The uploads of /api/scan (a photo of a QR tag).
 class UnsupportedImage(DomainError):
-    status, code, title = 415, "unsupported_image", "Not an accepted image"
+    status, code, title = 415, codes.UNSUPPORTED_IMAGE, "Not an accepted image"
 
 
 class FileTooLarge(DomainError):
-    status, code, title = 413, "file_too_large", "File too large"
+    status, code, title = 413, codes.FILE_TOO_LARGE, "File too large"
 
 
 class NoCodeFound(DomainError):
     """The photo was read, but no QR code was found in it: 422, a request understood but not met."""
 
-    status, code, title = 422, "no_qr_found", "No QR code found"
+    status, code, title = 422, codes.NO_QR_FOUND, "No QR code found"
 
 
 class _RetryLater(DomainError):
@@ -78,14 +80,14 @@ class _RetryLater(DomainError):
 
 
 class TooManyAttempts(_RetryLater):
-    status, code, title = 429, "too_many_attempts", "Too many attempts"
+    status, code, title = 429, codes.TOO_MANY_ATTEMPTS, "Too many attempts"
     retry_after_in_body = True
 
 
 class PoolBusy(_RetryLater):
     """Every database connection stayed busy for the whole acquire timeout: busy, not down."""
 
-    code, title = "try_again", "Busy, try again"
+    code, title = codes.TRY_AGAIN, "Busy, try again"
 
     def __init__(self, detail: str | None = None, *, retry_after: int = 2, **extra) -> None:
         super().__init__(detail or "The server is busy; nothing was saved. Try again in a moment.",

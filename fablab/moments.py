@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
+from fablab import codes
 from fablab.errors import InvalidInput
 
 UTC = timezone.utc
@@ -25,15 +26,15 @@ MAX_TEXT = 40
 
 
 class DateOutOfRange(InvalidInput):
-    code, title = "date_out_of_range", "Date out of range"
+    code, title = codes.DATE_OUT_OF_RANGE, "Date out of range"
 
 
 class NaiveTimestamp(InvalidInput):
-    code, title = "naive_timestamp", "Time without an offset"
+    code, title = codes.NAIVE_TIMESTAMP, "Time without an offset"
 
 
 class InvalidDate(InvalidInput):
-    code, title = "invalid_date", "Invalid date"
+    code, title = codes.INVALID_DATE, "Invalid date"
 
 
 def _range_message(name: str) -> str:
@@ -70,6 +71,11 @@ def parse_day(text: str, name: str) -> date:
     except ValueError:
         raise InvalidDate(f"{name} must be a date such as 2026-03-12, got {text[:MAX_TEXT]!r}.", field=name) from None
     return check_day(day, name)
+
+
+def parse_optional_day(text: str | None, name: str) -> date | None:
+    """A query parameter's day, when given."""
+    return None if text is None else parse_day(text, name)
 
 
 def parse_instant(text: str, name: str) -> datetime:

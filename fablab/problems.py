@@ -10,7 +10,7 @@ from litestar import Request, Response
 from litestar.exceptions import HTTPException, NotAuthorizedException, NotFoundException, PermissionDeniedException, ValidationException
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
-from fablab import storage
+from fablab import codes, storage
 from fablab.errors import DomainError
 from fablab.throttled_log import ThrottledLog
 
@@ -25,17 +25,17 @@ PROBLEM_MEDIA_TYPE = "application/problem+json"
 
 # Which unique index or constraint means which domain conflict.
 CONSTRAINT_CODES = {
-    "booking_no_overlap": ("booking_conflict", "This slot is already taken"),
-    "booking_one_checked_out": ("already_checked_out", "This item is already checked out"),
-    "resource_tag_ci": ("tag_taken", "This tag is already used by another item"),
-    "app_user_login_ci": ("login_taken", "This login is already used"),
-    "audit_one_open_per_site": ("audit_already_open", "A count is already open at this site"),
+    "booking_no_overlap": (codes.BOOKING_CONFLICT, "This slot is already taken"),
+    "booking_one_checked_out": (codes.ALREADY_CHECKED_OUT, "This item is already checked out"),
+    "resource_tag_ci": (codes.TAG_TAKEN, "This tag is already used by another item"),
+    "app_user_login_ci": (codes.LOGIN_TAKEN, "This login is already used"),
+    "audit_one_open_per_site": (codes.AUDIT_ALREADY_OPEN, "A count is already open at this site"),
 }
 
 HTTP_CODES = {
-    400: "bad_request", 401: "not_authenticated", 403: "forbidden", 404: "not_found",
-    405: "method_not_allowed", 409: "conflict", 413: "body_too_large", 415: "unsupported_media_type",
-    422: "invalid_input", 429: "too_many_attempts", 503: "service_unavailable",
+    400: codes.BAD_REQUEST, 401: codes.NOT_AUTHENTICATED, 403: codes.FORBIDDEN, 404: codes.NOT_FOUND,
+    405: codes.METHOD_NOT_ALLOWED, 409: codes.CONFLICT, 413: codes.BODY_TOO_LARGE, 415: codes.UNSUPPORTED_MEDIA_TYPE,
+    422: codes.INVALID_INPUT, 429: codes.TOO_MANY_ATTEMPTS, 503: codes.SERVICE_UNAVAILABLE,
 }
 
 # Errors that mean PostgreSQL is unreachable or restarting: the client should retry later.
@@ -66,10 +66,10 @@ def domain_error_handler(_: Request, error: DomainError) -> Response:
 
 def http_error_handler(_: Request, error: HTTPException) -> Response:
     status = error.status_code
-    code = HTTP_CODES.get(status, "error")
+    code = HTTP_CODES.get(status, codes.ERROR)
     extra = {}
     if isinstance(error, ValidationException):
-        code = "invalid_input"
+        code = codes.INVALID_INPUT
         if error.extra:
             extra["errors"] = error.extra
     detail = error.detail if isinstance(error.detail, str) else str(error.detail)
@@ -79,7 +79,7 @@ def http_error_handler(_: Request, error: HTTPException) -> Response:
 
 def unique_or_exclusion_handler(_: Request, error: asyncpg.IntegrityConstraintViolationError) -> Response:
     constraint = getattr(error, "constraint_name", None) or ""
-    code, title = CONSTRAINT_CODES.get(constraint, ("conflict", "Conflicts with existing data"))
+    code, title = CONSTRAINT_CODES.get(constraint, (codes.CONFLICT, "Conflicts with existing data"))
     return problem(409, code, title, title)
 
 
@@ -87,14 +87,14 @@ def database_down_handler(_: Request, error: Exception) -> Response:
     throttled.log(logging.WARNING, ("database_unavailable", type(error).__name__),
                   "database unavailable: %s", type(error).__name__)
     return problem(
-        503, "database_unavailable", "Service temporarily unavailable",
+        503, codes.DATABASE_UNAVAILABLE, "Service temporarily unavailable",
         "The database cannot be reached; try again in a moment.", headers={"Retry-After": "5"},
     )
 
 
 def bad_input_handler(_: Request, error: Exception) -> Response:
     log.info("input refused by the database: %s", error)
-    return problem(400, "invalid_input", "Invalid input",
+    return problem(400, codes.INVALID_INPUT, "Invalid input",
                    "A value is out of range or holds characters that cannot be stored.")
 
 
@@ -102,7 +102,7 @@ def storage_full_handler(_: Request, error: asyncpg.DiskFullError) -> Response:
     # SQLSTATE 53100: PostgreSQL could not write for lack of disk space; nothing was saved.
     storage.note_disk_full()
     throttled.log(logging.ERROR, ("storage_full",), "the database's disk is full: %s", error)
-    return problem(503, "storage_full", "Storage full",
+    return problem(503, codes.STORAGE_FULL, "Storage full",
                    "The server has run out of disk space; nothing was saved. Try again later.",
                    headers={"Retry-After": str(STORAGE_FULL_RETRY_S)})
 
@@ -111,7 +111,7 @@ def transaction_rollback_handler(_: Request, error: asyncpg.TransactionRollbackE
     # Deadlock or serialisation failure: nothing was written and the same request may succeed at
     # once. The lock order is designed so this does not happen; the log says if it ever does.
     log.error("transaction rolled back by PostgreSQL: %s", error)
-    return problem(503, "try_again", "Busy, try again",
+    return problem(503, codes.TRY_AGAIN, "Busy, try again",
                    "Another change to the same data was in progress; nothing was saved. Try again.",
                    headers={"Retry-After": "1"})
 
@@ -124,7 +124,7 @@ def internal_error_handler(request: Request, error: Exception) -> Response:
     # One traceback per kind of failure and minute: a bug hit by every request must not fill the disk.
     throttled.log(logging.ERROR, ("internal_error", type(error).__name__, str(error)[:200]),
                   "unhandled error on %s %s", request.method, request.url.path, exc_info=error)
-    return problem(HTTP_500_INTERNAL_SERVER_ERROR, "internal_error", "Server error", "Something went wrong on our side.")
+    return problem(HTTP_500_INTERNAL_SERVER_ERROR, codes.INTERNAL_ERROR, "Server error", "Something went wrong on our side.")
 
 
 EXCEPTION_HANDLERS = {

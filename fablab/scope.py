@@ -10,15 +10,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Iterable
 
-from fablab import db
+from fablab import codes, db
 from fablab.errors import Forbidden, NotFound
 from fablab.sites.queries import require_site as site_named
 
 if TYPE_CHECKING:
     from fablab.accounts.current import CurrentUser
-
-NOT_YOUR_SITE = "not_your_site"
-
 
 def acts_for_site(actor: CurrentUser | None, site_id: int | None) -> bool:
     """May this caller act as staff on this site (write, or read its people's data)?"""
@@ -29,7 +26,7 @@ def acts_for_site(actor: CurrentUser | None, site_id: int | None) -> bool:
 
 def require_site(actor: CurrentUser, site_id: int | None, what: str = "This") -> None:
     if not acts_for_site(actor, site_id):
-        raise Forbidden(f"{what} is outside the sites you work for.", code=NOT_YOUR_SITE)
+        raise Forbidden(f"{what} is outside the sites you work for.", code=codes.NOT_YOUR_SITE)
 
 
 def require_sites(actor: CurrentUser, site_ids: Iterable[int | None], what: str = "This") -> None:
@@ -49,14 +46,14 @@ def require_person(actor: CurrentUser, person: dict) -> None:
     if person["id"] == actor.id:
         return
     if person["role"] != "learner":
-        raise Forbidden("Staff act in the name of learners only, never of staff or admins.", code="not_a_learner")
+        raise Forbidden("Staff act in the name of learners only, never of staff or admins.", code=codes.NOT_A_LEARNER)
     require_site(actor, person["site_id"], "This learner")
 
 
 async def person(user_id: int) -> dict:
     row = await db.fetchone("SELECT id, role, site_id FROM app_user WHERE id = $1", user_id)
     if row is None:
-        raise NotFound(f"No user {user_id}.", code="unknown_user")
+        raise NotFound(f"No user {user_id}.", code=codes.UNKNOWN_USER)
     return row
 
 

@@ -7,23 +7,24 @@ import random
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from fablab import db
+from fablab import clock, db
 from fablab.accounts.logins import normalise_login
 from fablab.accounts.passwords import hash_password
 from fablab.bookings.service import insert_demo_booking
 from fablab.sites.defaults import DEFAULT_POLICIES, PRINTER_TRAINING
+from fablab.vocabulary import WEEKDAYS
 
 PARIS = ZoneInfo("Europe/Paris")
 DEMO_PASSWORD = "fablab-demo"
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri")
-OPENING_HOURS = {day: [["09:00", "18:00"]] for day in WEEKDAYS}
+# The demo sites open Monday to Friday.
+WORKING_DAYS = WEEKDAYS[:5]
+OPENING_HOURS = {day: [["09:00", "18:00"]] for day in WORKING_DAYS}
 
 DEMO_SITES = [
     ("vlg", "VLG", "Villeneuve-la-Garenne", "Villeneuve-la-Garenne (92)"),
     ("pfs", "PFS", "Pierrefitte-sur-Seine", "Pierrefitte-sur-Seine (93)"),
     ("pan", "PAN", "Pantin", "Pantin (93)"),
 ]
-KIND_PREFIX = {"laptop": "LAP", "printer_3d": "P3D", "room": "ROOM"}
 DEMO_COUNTS = {"laptop": 12, "printer_3d": 2, "room": 3}
 ROOM_NAMES = ["Salle Ada Lovelace", "Salle Grace Hopper", "Salle Alan Turing"]
 PRINTER_MODELS = ["Prusa MK4", "Bambu Lab A1"]
@@ -213,7 +214,7 @@ async def seed_demo_bookings(ids: dict, now: datetime) -> int:
 
 
 async def seed_demo(now: datetime | None = None) -> dict:
-    now = now or datetime.now(ZoneInfo("UTC"))
+    now = now or clock.now()
     password_hash = hash_password(DEMO_PASSWORD)
     async with db.DB.transaction():
         ids = await seed_reference_data(password_hash)

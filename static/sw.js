@@ -1,7 +1,7 @@
 // Service worker: the app shell from cache (fresh copies fetched behind it), and the signed-in
 // learner's own bookings, pass and profile kept for reading offline. The page deletes the
 // "fablab-user" cache at sign-in and sign-out, so nobody is ever shown another person's data.
-const VERSION = "2026-12-01.1";
+const VERSION = "2026-12-01.2";
 const SHELL_CACHE = `fablab-shell-${VERSION}`;
 const USER_CACHE = "fablab-user";
 
@@ -9,7 +9,7 @@ const SHELL = [
   "/", "/index.html", "/app.css", "/manifest.webmanifest",
   "/icons/icon-192.png", "/icons/icon-512.png", "/icons/apple-touch-icon.png",
   "/js/app.js", "/js/api.js", "/js/dom.js", "/js/format.js", "/js/i18n.js", "/js/invite-card.js",
-  "/js/people.js", "/js/push.js", "/js/refusal.js", "/js/scanner.js", "/js/session.js",
+  "/js/people.js", "/js/push.js", "/js/refusal.js", "/js/scanner.js", "/js/session.js", "/js/vocabulary.js",
   "/i18n/fr.js", "/i18n/en.js",
   "/screens/admin.js", "/screens/audit.js", "/screens/book.js", "/screens/bookings.js", "/screens/calendars.js",
   "/screens/forbidden.js", "/screens/home.js", "/screens/inventory.js", "/screens/invite.js", "/screens/learners.js",
@@ -23,11 +23,14 @@ const SHELL = [
   "/screens/admin-trainings.js", "/screens/reports.js",
 ];
 
-// Own data worth reading offline: network first, the saved copy only when the network fails.
+// Data worth reading offline: network first, the saved copy only when the network fails.
+// The signed-in person's own, forgotten at sign-in and sign-out:
 const OWN_DATA = new Set(["/api/me", "/api/me/pass", "/api/bookings?mine=true", "/api/waitlist?mine=true"]);
+// The same for everyone, kept with the app's files (the screens that list kinds need it to start):
+const APP_DATA = new Set(["/api/vocabulary"]);
 
 self.addEventListener("install", (event) => {
-  event.waitUntil(caches.open(SHELL_CACHE).then((cache) => cache.addAll(SHELL)).then(() => self.skipWaiting()));
+  event.waitUntil(caches.open(SHELL_CACHE).then((cache) => cache.addAll([...SHELL, ...APP_DATA])).then(() => self.skipWaiting()));
 });
 
 self.addEventListener("activate", (event) => {
@@ -39,18 +42,18 @@ self.addEventListener("activate", (event) => {
   })());
 });
 
-async function ownData(request, key) {
+async function savedData(request, key, cacheName) {
   try {
     const response = await fetch(request);
     if (response.ok) {
-      const cache = await caches.open(USER_CACHE);
+      const cache = await caches.open(cacheName);
       await cache.put(key, response.clone());
     } else if (response.status === 401) {
       await caches.delete(USER_CACHE);
     }
     return response;
   } catch (error) {
-    const cache = await caches.open(USER_CACHE);
+    const cache = await caches.open(cacheName);
     const saved = await cache.match(key);
     if (!saved) throw error;
     const headers = new Headers(saved.headers);
@@ -91,7 +94,11 @@ self.addEventListener("fetch", (event) => {
   if (url.origin !== self.location.origin) return;
   const key = url.pathname + url.search;
   if (OWN_DATA.has(key)) {
-    event.respondWith(ownData(request, key));
+    event.respondWith(savedData(request, key, USER_CACHE));
+    return;
+  }
+  if (APP_DATA.has(key)) {
+    event.respondWith(savedData(request, key, SHELL_CACHE));
     return;
   }
   // Everything else from the API, the feeds and the docs goes straight to the network.

@@ -200,6 +200,7 @@ SITE_TABLE = {
     ("POST", "/api/users/{user_id:int}/deactivate"): (SCOPED, lambda o: dict(
         path=f"/api/users/{o['victim']}/deactivate"), 200),
 
+    ("GET", "/api/vocabulary"): (SAME, lambda o: dict(path="/api/vocabulary"), 200),
     ("GET", "/api/policies"): (SAME, lambda o: dict(path="/api/policies", params={"site": o["site"]}), 200),
     ("GET", "/api/availability"): (SAME, lambda o: dict(path="/api/availability", params={
         "site": o["site"], "kind": "room", "date": o["day"]}), 200),

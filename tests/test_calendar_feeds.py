@@ -1,6 +1,7 @@
 """Calendar feeds over HTTP: parsing, caching and validators, anonymity, and private tokens."""
 
 from datetime import date, datetime, time, timedelta, timezone
+from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 import httpx
@@ -20,10 +21,11 @@ HOSTILE = "Vis, écrou; \\ fin\r\nBEGIN:VEVENT\r\nUID:evil\r\nEND:VEVENT\n🎉\u
 
 @pytest.fixture(autouse=True)
 def clock(monkeypatch):
-    """The feeds' clock, fixed; the in-process cache emptied (each test starts a fresh database)."""
+    """The feeds' clock, fixed (their view of fablab.clock: sessions keep the real time); the
+    in-process cache emptied (each test starts a fresh database)."""
     feeds.CACHE.clear()
     state = {"now": NOW}
-    monkeypatch.setattr(feeds, "utc_now", lambda: state["now"])
+    monkeypatch.setattr(feeds, "clock", SimpleNamespace(now=lambda: state["now"]))
     return state
 
 
@@ -120,7 +122,7 @@ async def test_bad_feed_addresses(anon):
     assert (await anon.get("/cal/sites/nowhere.ics")).status_code == 404
     assert (await anon.get("/cal/resources/VLG-NOPE-001.ics")).status_code == 404
     bad_kind = await anon.get("/cal/sites/vlg.ics", params={"kind": "boat"})
-    assert bad_kind.status_code == 400 and bad_kind.json()["code"] == "invalid_kind"
+    assert bad_kind.status_code == 400 and bad_kind.json()["code"] == "unknown_kind"
     # Tags are case-insensitive, like everywhere else.
     assert (await anon.get("/cal/resources/vlg-lap-001.ics")).status_code == 200
 

@@ -1,6 +1,7 @@
 """The hot paths cut to one statement stay right: lazy no-shows seen at once, feeds updated piecewise."""
 
 from datetime import date, datetime, time, timedelta, timezone
+from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -76,7 +77,7 @@ async def test_staff_site_list_shows_a_released_no_show_as_such(staff):
 @pytest.fixture
 def fixed_clock(monkeypatch):
     feeds.CACHE.clear()
-    monkeypatch.setattr(feeds, "utc_now", lambda: NOW)
+    monkeypatch.setattr(feeds, "clock", SimpleNamespace(now=lambda: NOW))  # the feeds' view of fablab.clock
     yield
     feeds.CACHE.clear()
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from fablab import codes
 from fablab.errors import InvalidInput
 from fablab.web.spreadsheet import neutralise_cell, read_upload, restore_cell, write_csv  # noqa: F401 - tests import neutralise_cell from here
 
@@ -32,7 +33,7 @@ def parse_cohort(raw: bytes) -> list[CohortRow]:
         if not any(cells.values()):
             continue  # blank line
         if len(rows) >= MAX_ROWS:
-            raise InvalidInput(f"At most {MAX_ROWS} people per file.", code="invalid_csv")
+            raise InvalidInput(f"At most {MAX_ROWS} people per file.", code=codes.INVALID_CSV)
         rows.append(CohortRow(
             line=reader.line_num, name=cells.get("name", ""), login=cells.get("login", ""),
             site=cells.get("site") or None, cohort=cells.get("cohort", ""),

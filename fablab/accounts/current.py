@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
 
 from litestar.connection import ASGIConnection
 from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
 
-from fablab import db
+from fablab import clock, db
 from fablab.accounts.session_cache import SESSIONS
 from fablab.tokens import hash_token
 
@@ -49,7 +48,7 @@ WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > $2 AND u.act
 
 
 async def user_for_session_token(token: str) -> CurrentUser | None:
-    token_hash, now = hash_token(token), datetime.now(timezone.utc)
+    token_hash, now = hash_token(token), clock.now()
     user = SESSIONS.get(token_hash, now)
     if user is None:
         row = await db.fetchone(SESSION_LOOKUP, token_hash, now)

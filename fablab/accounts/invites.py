@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 from piccolo.query.functions.aggregate import Max
 
+from fablab import clock, codes
 from fablab.accounts.qr import qr_svg
 from fablab.accounts.service import check_new_password, end_all_sessions, hash_new_password, open_session
 from fablab.db import DB, NOW
@@ -30,7 +31,7 @@ def invite_payload(base_url: str, token: str, expires_at: datetime) -> dict:
 
 async def issue(*, user_id: int, created_by_id: int | None, now: datetime | None = None) -> tuple[str, datetime]:
     """A new invite for the user; any older unused one stops working. Returns (token, expires_at)."""
-    now = now or datetime.now(timezone.utc)
+    now = now or clock.now()
     token = new_token()
     expires_at = now + INVITE_LIFETIME
     async with DB.transaction():
@@ -47,20 +48,20 @@ async def revoke_all(user_id: int) -> None:
 
 async def _live(token: str, now: datetime) -> dict:
     if not token or len(token) > MAX_TOKEN_LENGTH:
-        raise NotFound(INVITE_NOT_FOUND, code="unknown_invite")
+        raise NotFound(INVITE_NOT_FOUND, code=codes.UNKNOWN_INVITE)
     row = await Invite.select(
         Invite.id, Invite.user.as_alias("user_id"), Invite.expires_at, Invite.user.name.as_alias("name"),
         Invite.user.login.as_alias("login"), Invite.user.role.as_alias("role"),
     ).where(Invite.token_hash == hash_token(token), Invite.used_at.is_null(), Invite.revoked_at.is_null(),
             Invite.expires_at > now).first()
     if row is None:
-        raise NotFound(INVITE_NOT_FOUND, code="unknown_invite")
+        raise NotFound(INVITE_NOT_FOUND, code=codes.UNKNOWN_INVITE)
     return row
 
 
 async def describe(token: str, now: datetime | None = None) -> dict:
     """What the activation screen shows: whose account this link opens."""
-    row = await _live(token, now or datetime.now(timezone.utc))
+    row = await _live(token, now or clock.now())
     return {"name": row["name"], "login": row["login"], "expires_at": row["expires_at"]}
 
 
@@ -70,7 +71,7 @@ async def accept(*, token: str, password: str, session_hours: int, now: datetime
     Returns (user id, session token). The invite is marked used by one conditional UPDATE, so two
     phones opening the same link at once get one account and one 404.
     """
-    now = now or datetime.now(timezone.utc)
+    now = now or clock.now()
     invite = await _live(token, now)
     check_new_password(password, login=invite["login"], role=invite["role"], name=invite["name"])
     password_hash = await hash_new_password(password)
@@ -79,7 +80,7 @@ async def accept(*, token: str, password: str, session_hours: int, now: datetime
             Invite.id == invite["id"], Invite.used_at.is_null(), Invite.revoked_at.is_null(), Invite.expires_at > now,
         ).returning(Invite.user)
         if not marked:
-            raise NotFound(INVITE_NOT_FOUND, code="unknown_invite")
+            raise NotFound(INVITE_NOT_FOUND, code=codes.UNKNOWN_INVITE)
         used = marked[0]["user_id"]
         await User.update({User.password_hash: password_hash, User.active: True, User.updated_at: NOW}).where(
             User.id == used)

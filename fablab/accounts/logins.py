@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from fablab import codes
 from fablab.errors import InvalidInput
 
 # Lower-case letters, digits, dot, dash, underscore: easy to type on a phone keyboard. The same
@@ -36,7 +37,7 @@ def normalise_login(text: str) -> str:
     if not is_valid(login):
         raise InvalidInput(
             "A login has 2 to 64 characters: letters a-z, digits, '.', '-' or '_', starting with a letter or digit.",
-            code="invalid_login",
+            code=codes.INVALID_LOGIN,
         )
     return login
 

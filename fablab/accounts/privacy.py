@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
-from fablab import db
+from fablab import clock, db
 from fablab.bookings.service import anonymise_finished
 from fablab.db import DB, NOW
 from fablab.tables import AppSetting, Booking, Certification, FeedToken, Movement, User, UserSession, WaitlistEntry
@@ -38,7 +38,7 @@ async def anonymise_expired(*, days: int | None = None, now: datetime | None = N
     """
     if days is None:
         days, _ = await retention()
-    cutoff = (now or datetime.now(timezone.utc)) - timedelta(days=days)
+    cutoff = (now or clock.now()) - timedelta(days=days)
     async with DB.transaction():
         anonymised = await anonymise_finished(before=cutoff)
         movements = await db.fetch(
@@ -91,7 +91,7 @@ async def personal_data(user_id: int) -> dict:
     feeds = await FeedToken.select(FeedToken.scope, FeedToken.created_at, FeedToken.revoked_at).where(
         FeedToken.user == user_id).order_by(FeedToken.created_at)
     return {
-        "exported_at": datetime.now(timezone.utc),
+        "exported_at": clock.now(),
         "account": account,
         "certifications": certifications,
         "bookings": bookings,

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime
 
-from fablab import db
+from fablab import clock, db
 from fablab.tables import Certification, Training, User
 
 MAX_LIST = 1000
@@ -53,7 +53,7 @@ async def user_row(user_id: int) -> dict | None:
 
 
 async def certifications(user_id: int, now: datetime | None = None) -> list[dict]:
-    now = now or datetime.now(timezone.utc)
+    now = now or clock.now()
     rows = await Certification.select(
         Certification.training.as_alias("training_id"), Certification.training.name.as_alias("training"),
         Certification.granted_at, Certification.expires_at, Certification.granted_by.name.as_alias("granted_by"),

@@ -21,10 +21,11 @@ from fablab.accounts.schemas import (
     UserOut, UserPatch,
 )
 from fablab.background import PeriodicJob
-from fablab import scope
+from fablab import codes, scope
 from fablab.errors import Forbidden, InvalidInput, NotFound
 from fablab.guards import admin_only, public, signed_in, staff_only
 from fablab.settings import Settings
+from fablab.vocabulary import ROLES
 from fablab.web.download import attachment
 
 MAX_CSV_BYTES = 1024 * 1024
@@ -139,10 +140,10 @@ class UserController(Controller):
         actor: CurrentUser = request.user
         roles = users.visible_roles(actor)
         if role is not None:
-            if role not in ("learner", "staff", "admin"):
-                raise InvalidInput("role must be learner, staff or admin.", code="invalid_role")
+            if role not in ROLES:
+                raise InvalidInput("role must be learner, staff or admin.", code=codes.INVALID_ROLE)
             if role not in roles:
-                raise Forbidden("Staff see learners only.", code="role_not_allowed")
+                raise Forbidden("Staff see learners only.", code=codes.ROLE_NOT_ALLOWED)
             roles = (role,)
         # Staff see the learners of their sites (all of them unless they name one); admins everyone.
         return await queries.list_users(site_ids=await scope.listed_sites(actor, site), roles=roles, q=q)
@@ -172,7 +173,7 @@ class UserController(Controller):
         """The CSV file as the request body (columns name, login, site, cohort); each row on its own."""
         raw = await request.body()
         if len(raw) > MAX_CSV_BYTES:
-            raise InvalidInput("The CSV file must be 1 MB at most.", code="file_too_large")
+            raise InvalidInput("The CSV file must be 1 MB at most.", code=codes.FILE_TOO_LARGE)
         results = await users.import_cohort(actor=request.user, rows=csvio.parse_cohort(raw))
         for result in results:
             if result["status"] == "created":
@@ -196,7 +197,7 @@ class UserController(Controller):
         """Who is this? From the pass QR a learner shows at the desk (a learner of the staff's sites)."""
         user_id = await passes.user_id_for_pass(token)
         if user_id is None:
-            raise NotFound("This pass is unknown or was replaced by a newer one.", code="unknown_pass")
+            raise NotFound("This pass is unknown or was replaced by a newer one.", code=codes.UNKNOWN_PASS)
         await users.target(request.user, user_id, manage=False)
         return msgspec.convert(await users.detail(user_id), PassHolderOut)
 

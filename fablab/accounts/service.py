@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
-from fablab import db, scope
+from fablab import clock, codes, db, scope
 from fablab.accounts import throttle
 from fablab.accounts.logins import lookup_form
 from fablab.accounts.passes import user_id_for_pass  # noqa: F401 - the inventory domain imports it from here
@@ -20,7 +20,7 @@ from fablab.tokens import hash_token, new_token
 
 
 class InvalidCredentials(DomainError):
-    status, code, title = 401, "invalid_credentials", "Wrong login or password"
+    status, code, title = 401, codes.INVALID_CREDENTIALS, "Wrong login or password"
 
 
 async def hash_new_password(password: str) -> str:
@@ -30,7 +30,7 @@ async def hash_new_password(password: str) -> str:
 
 async def open_session(*, user_id: int, session_hours: int) -> str:
     token = new_token()
-    now = datetime.now(timezone.utc)
+    now = clock.now()
     await UserSession.insert(UserSession(token_hash=hash_token(token), user=user_id, created_at=now,
                                          expires_at=now + timedelta(hours=session_hours)))
     return token
@@ -72,7 +72,7 @@ async def end_all_sessions(user_id: int) -> int:
 
 async def sweep_sessions(now: datetime | None = None) -> int:
     """Forget sessions that ended more than a month ago (they only matter while live)."""
-    cutoff = (now or datetime.now(timezone.utc)) - timedelta(days=30)
+    cutoff = (now or clock.now()) - timedelta(days=30)
     rows = await UserSession.delete().where(
         (UserSession.expires_at < cutoff) | (UserSession.revoked_at < cutoff)).returning(UserSession.id)
     return len(rows)

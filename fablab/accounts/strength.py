@@ -12,6 +12,7 @@ import unicodedata
 
 from zxcvbn import zxcvbn
 
+from fablab import codes
 from fablab.errors import InvalidInput
 
 MIN_LENGTH = 8
@@ -33,7 +34,7 @@ INVISIBLE_CATEGORIES = ("Zs", "Zl", "Zp", "Cc", "Cf")
 
 
 class WeakPassword(InvalidInput):
-    code, title = "weak_password", "Password too weak"
+    code, title = codes.WEAK_PASSWORD, "Password too weak"
 
 
 def visible_length(password: str) -> int:

@@ -15,9 +15,9 @@ one NAT address, each with a few typos, stays well below it.
 from __future__ import annotations
 
 import math
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
-from fablab import db
+from fablab import clock, db
 from fablab.accounts import queries
 from fablab.accounts.logins import fold
 from fablab.db import DB
@@ -66,7 +66,7 @@ async def _address_retry_after(key: str, now: datetime) -> int:
 
 async def reserve(*, login: str, address: str, now: datetime | None = None) -> list[int]:
     """Record a failure for the account and the address, or raise TooManyAttempts; returns row ids."""
-    now = now or datetime.now(timezone.utc)
+    now = now or clock.now()
     account, client = account_key(login), address_key(address)
     async with DB.transaction():
         for key in sorted((account, client)):  # one lock order everywhere: no deadlock between workers
@@ -101,7 +101,7 @@ async def unlock(login: str) -> int:
 
 async def account_wait(login: str, now: datetime | None = None) -> int:
     """Seconds before the account may try again (0: now); what the desk screen shows."""
-    now = now or datetime.now(timezone.utc)
+    now = now or clock.now()
     state = await db.fetchone(queries.FAILURES_SINCE, account_key(login), now - ACCOUNT_WINDOW)
     if not state["failures"]:
         return 0
@@ -110,6 +110,6 @@ async def account_wait(login: str, now: datetime | None = None) -> int:
 
 
 async def sweep(now: datetime | None = None) -> int:
-    now = now or datetime.now(timezone.utc)
+    now = now or clock.now()
     rows = await LoginAttempt.delete().where(LoginAttempt.at < now - KEEP).returning(LoginAttempt.id)
     return len(rows)

@@ -8,12 +8,12 @@ grants a staff account its sites.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 import asyncpg
 
-from fablab import db, scope
+from fablab import clock, codes, db, scope
 from fablab.accounts import invites, queries, throttle
 from fablab.accounts.logins import normalise_login
 from fablab.accounts.service import end_all_sessions
@@ -22,6 +22,7 @@ from fablab.db import DB, NOW
 from fablab.errors import DomainError, Forbidden, InvalidInput, NotFound
 from fablab.sites.queries import find_site
 from fablab.tables import Certification, FeedToken, Site, StaffSite, Training, User, WaitlistEntry
+from fablab.vocabulary import ROLES
 
 if TYPE_CHECKING:
     from fablab.accounts.current import CurrentUser
@@ -38,18 +39,18 @@ def can_manage(actor: CurrentUser, target: dict) -> bool:
 
 
 def visible_roles(actor: CurrentUser) -> tuple[str, ...]:
-    return ("learner", "staff", "admin") if actor.is_admin else ("learner",)
+    return ROLES if actor.is_admin else ("learner",)
 
 
 async def target(actor: CurrentUser, user_id: int, *, manage: bool) -> dict:
     """The user the actor asks about; 404 when they may not even see it, 403 when only seeing."""
     row = await queries.user_row(user_id)
     if row is None or not can_view(actor, row):
-        raise NotFound("No such user.", code="unknown_user")
+        raise NotFound("No such user.", code=codes.UNKNOWN_USER)
     if row["id"] != actor.id and row["role"] == "learner":
         scope.require_site(actor, row["site_id"], "This learner")  # their name, cohort, trainings
     if manage and not can_manage(actor, row):
-        raise Forbidden("Only staff of this learner's site can change this account.", code="not_your_site")
+        raise Forbidden("Only staff of this learner's site can change this account.", code=codes.NOT_YOUR_SITE)
     return row
 
 
@@ -66,12 +67,12 @@ async def resolve_site(actor: CurrentUser, site: str | None) -> int:
     """The site a new account belongs to: staff may only use their own."""
     if site is None:
         if actor.site_id is None:
-            raise InvalidInput("Name the site of the new account.", code="site_required")
+            raise InvalidInput("Name the site of the new account.", code=codes.SITE_REQUIRED)
         scope.require_site(actor, actor.site_id, "Your home site")  # a grant an admin took back
         return actor.site_id
     found = await find_site(site)
     if found is None:
-        raise InvalidInput(f"Unknown site {site!r}.", code="unknown_site")
+        raise NotFound(f"Unknown site {site!r}.", code=codes.UNKNOWN_SITE)
     scope.require_site(actor, found["id"], "This site")
     return found["id"]
 
@@ -80,13 +81,13 @@ async def create(*, actor: CurrentUser, name: str, login: str, role: str = "lear
                  site: str | None = None, cohort: str = "") -> tuple[int, str, datetime]:
     """A new account without a password, and its first invite. Returns (id, invite token, expiry)."""
     if role not in ("learner", "staff"):
-        raise InvalidInput("role must be learner or staff.", code="invalid_role")
+        raise InvalidInput("role must be learner or staff.", code=codes.INVALID_ROLE)
     if role != "learner" and not actor.is_admin:
-        raise Forbidden("Only an admin creates staff accounts.", code="role_not_allowed")
+        raise Forbidden("Only an admin creates staff accounts.", code=codes.ROLE_NOT_ALLOWED)
     login = normalise_login(login)
     name, cohort = name.strip(), cohort.strip()
     if not name:
-        raise InvalidInput("The name is required.", code="name_required")
+        raise InvalidInput("The name is required.", code=codes.NAME_REQUIRED)
     site_id = await resolve_site(actor, site)
     async with DB.transaction():
         # A taken login raises UniqueViolation on app_user_login_ci: 409 login_taken.
@@ -101,11 +102,11 @@ async def update(*, actor: CurrentUser, user_id: int, changes: dict) -> None:
     """changes: any of name, cohort, active (the schema refuses everything else)."""
     await target(actor, user_id, manage=True)
     if "active" in changes and user_id == actor.id:
-        raise Forbidden("You cannot deactivate or reactivate your own account.", code="cannot_change_self")
+        raise Forbidden("You cannot deactivate or reactivate your own account.", code=codes.CANNOT_CHANGE_SELF)
     if "name" in changes:
         changes["name"] = changes["name"].strip()
         if not changes["name"]:
-            raise InvalidInput("The name is required.", code="name_required")
+            raise InvalidInput("The name is required.", code=codes.NAME_REQUIRED)
     if "cohort" in changes:
         changes["cohort"] = changes["cohort"].strip()
     if not changes:
@@ -122,7 +123,7 @@ async def update(*, actor: CurrentUser, user_id: int, changes: dict) -> None:
 async def deactivate(*, actor: CurrentUser, user_id: int) -> None:
     await target(actor, user_id, manage=True)
     if user_id == actor.id:
-        raise Forbidden("You cannot deactivate your own account.", code="cannot_change_self")
+        raise Forbidden("You cannot deactivate your own account.", code=codes.CANNOT_CHANGE_SELF)
     async with DB.transaction():
         await User.update({User.active: False, User.updated_at: NOW}).where(User.id == user_id)
         await _cut_off(user_id)
@@ -149,7 +150,7 @@ async def unlock(*, actor: CurrentUser, user_id: int) -> None:
 async def new_invite(*, actor: CurrentUser, user_id: int) -> tuple[str, datetime]:
     await target(actor, user_id, manage=True)
     if user_id == actor.id:
-        raise Forbidden("Ask another admin to reset your own access.", code="cannot_change_self")
+        raise Forbidden("Ask another admin to reset your own access.", code=codes.CANNOT_CHANGE_SELF)
     return await invites.issue(user_id=user_id, created_by_id=actor.id)
 
 
@@ -157,11 +158,11 @@ async def certify(*, actor: CurrentUser, user_id: int, training_id: int, expires
     await target(actor, user_id, manage=True)
     if expires_at is not None:
         if expires_at.tzinfo is None:
-            raise InvalidInput("expires_at needs a time zone offset.", code="invalid_expiry")
-        if expires_at <= datetime.now(timezone.utc):
-            raise InvalidInput("expires_at is in the past.", code="invalid_expiry")
+            raise InvalidInput("expires_at needs a time zone offset.", code=codes.INVALID_EXPIRY)
+        if expires_at <= clock.now():
+            raise InvalidInput("expires_at is in the past.", code=codes.INVALID_EXPIRY)
     if not await Training.exists().where(Training.id == training_id):
-        raise NotFound("No such training.", code="unknown_training")
+        raise NotFound("No such training.", code=codes.UNKNOWN_TRAINING)
     # Granting again renews: who granted it and until when are the latest staff's word.
     await Certification.insert(
         Certification(user=user_id, training=training_id, granted_by=actor.id, granted_at=NOW, expires_at=expires_at),
@@ -176,21 +177,21 @@ async def uncertify(*, actor: CurrentUser, user_id: int, training_id: int) -> No
     removed = await Certification.delete().where(
         Certification.user == user_id, Certification.training == training_id).returning(Certification.id)
     if not removed:
-        raise NotFound("This user does not have this training.", code="unknown_certification")
+        raise NotFound("This user does not have this training.", code=codes.UNKNOWN_CERTIFICATION)
 
 
 async def grant_sites(*, user_id: int, sites: list[str]) -> None:
     """Admins: the sites a staff account acts for, replacing the previous grants."""
     row = await queries.user_row(user_id)
     if row is None:
-        raise NotFound("No such user.", code="unknown_user")
+        raise NotFound("No such user.", code=codes.UNKNOWN_USER)
     if row["role"] not in ("staff", "admin"):
-        raise InvalidInput("Only staff and admin accounts belong to sites.", code="not_staff")
+        raise InvalidInput("Only staff and admin accounts belong to sites.", code=codes.NOT_STAFF)
     slugs = sorted({slug.strip().lower() for slug in sites})
     found = await Site.select(Site.id, Site.slug).where(Site.slug.is_in(slugs)) if slugs else []
     unknown = sorted(set(slugs) - {site["slug"] for site in found})
     if unknown:
-        raise InvalidInput(f"Unknown site(s): {', '.join(unknown)}.", code="unknown_site", sites=unknown)
+        raise NotFound(f"Unknown site(s): {', '.join(unknown)}.", code=codes.UNKNOWN_SITE, sites=unknown)
     async with DB.transaction():
         # The user's row first: two admins granting at once apply one after the other.
         await db.fetch(queries.LOCK_USER, user_id)
@@ -219,7 +220,7 @@ async def import_cohort(*, actor: CurrentUser, rows: list) -> list[dict]:
         except DomainError as error:
             result.update(status="error", code=error.code, detail=error.detail)
         except asyncpg.UniqueViolationError:
-            result.update(status="error", code="login_taken", detail="This login is already used.")
+            result.update(status="error", code=codes.LOGIN_TAKEN, detail="This login is already used.")
         else:
             result.update(status="created", user_id=user_id, token=token, expires_at=expires_at)
         results.append(result)
@@ -237,7 +238,7 @@ async def cohort_invites(*, actor: CurrentUser, cohort: str, site: str | None) -
     rows = await db.fetch(queries.UNINVITED_OF_COHORT, site_id, cohort, MAX_COHORT_INVITES + 1)
     if len(rows) > MAX_COHORT_INVITES:
         raise InvalidInput(f"More than {MAX_COHORT_INVITES} accounts to invite; import the cohort in parts.",
-                           code="cohort_too_large")
+                           code=codes.COHORT_TOO_LARGE)
     sheet = []
     for row in rows:
         await target(actor, row["id"], manage=True)

@@ -7,9 +7,10 @@ by series reaches (series.service).
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta, timezone
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from fablab import clock, codes
 from fablab import scope as site_scope  # `scope` here is this/following/series
 from fablab.accounts.current import CurrentUser
 from fablab.bookings import queries
@@ -23,7 +24,7 @@ SCOPES = ("this", "following", "series")
 
 
 class SeriesConflicts(Conflict):
-    code, title = "series_conflicts", "Some dates of the series are taken"
+    code, title = codes.SERIES_CONFLICTS, "Some dates of the series are taken"
 
 
 def holder_text(holder: dict | None) -> str:
@@ -39,16 +40,16 @@ async def occurrences_in_scope(booking_id: int, scope: str, actor: CurrentUser, 
     """The booking, and the ids of the not-yet-started confirmed bookings the scope covers.
     desk_only: staff work (an edit), on the staff's sites even for their own booking."""
     if scope not in SCOPES:
-        raise InvalidInput(f"scope is one of {', '.join(SCOPES)}.", code="invalid_scope")
+        raise InvalidInput(f"scope is one of {', '.join(SCOPES)}.", code=codes.INVALID_SCOPE)
     row = await queries.booking_in_series(booking_id)
     if row is None or (row["user_id"] != actor.id and not actor.is_staff):
-        raise NotFound(f"No booking {booking_id}.", code="unknown_booking")
+        raise NotFound(f"No booking {booking_id}.", code=codes.UNKNOWN_BOOKING)
     if desk_only or row["user_id"] != actor.id:
         site_scope.require_site(actor, row["site_id"], "This booking")
     if scope == "this":
         return row, [booking_id]
     if row["series_id"] is None:
-        raise InvalidInput("This booking is not part of a series.", code="not_in_series")
+        raise InvalidInput("This booking is not part of a series.", code=codes.NOT_IN_SERIES)
     return row, await queries.occurrence_ids(row["series_id"], row["occurrence_date"] if scope == "following" else None)
 
 
@@ -66,7 +67,7 @@ async def _check_new_times(booking: dict, site: dict, starts_at: datetime, ends_
     if in_series:
         span = calendar.interval_containing(starts_at)
         if span is None or ends_at > span[1]:
-            raise PolicyViolation("The site is closed at these times.", code="outside_opening_hours",
+            raise PolicyViolation("The site is closed at these times.", code=codes.OUTSIDE_OPENING_HOURS,
                                   day=calendar.local_date(starts_at).isoformat())
         return
     policy = await site_queries.policy_for(booking["site_id"], booking["kind"], booking["resource_id"])
@@ -77,20 +78,20 @@ def _check_edit(*, scope: str, starts_at: datetime | None, ends_at: datetime | N
                 end_time: time | None, purpose: str | None) -> None:
     """The edit's own consistency, before anything is read."""
     if (starts_at is None) != (ends_at is None):
-        raise InvalidInput("Give both starts_at and ends_at.", code="times_required")
+        raise InvalidInput("Give both starts_at and ends_at.", code=codes.TIMES_REQUIRED)
     if starts_at is not None:
         check_order(starts_at, ends_at)  # offsets before any comparison (naive and aware do not compare)
     if starts_at is not None and scope != "this":
         raise InvalidInput("New instants move one occurrence; for a series give start_time and end_time.",
-                           code="invalid_scope")
+                           code=codes.INVALID_SCOPE)
     if (start_time is None) != (end_time is None):
-        raise InvalidInput("Give both start_time and end_time.", code="times_required")
+        raise InvalidInput("Give both start_time and end_time.", code=codes.TIMES_REQUIRED)
     if starts_at is None and start_time is None and purpose is None:
-        raise InvalidInput("Nothing to change.", code="nothing_to_change")
+        raise InvalidInput("Nothing to change.", code=codes.NOTHING_TO_CHANGE)
     if start_time is not None and end_time <= start_time:
-        raise InvalidInput("end_time must be after start_time.", code="ends_before_start")
+        raise InvalidInput("end_time must be after start_time.", code=codes.ENDS_BEFORE_START)
     if starts_at is not None and ends_at <= starts_at:
-        raise InvalidInput("ends_at must be after starts_at.", code="ends_before_start")
+        raise InvalidInput("ends_at must be after starts_at.", code=codes.ENDS_BEFORE_START)
 
 
 def _new_times(booking: dict, site: dict, *, starts_at: datetime | None, ends_at: datetime | None,
@@ -130,8 +131,8 @@ async def edit_occurrences(*, actor: CurrentUser, booking_id: int, scope: str, s
     Each new time passes the checks of a new booking (the unit's rules, or with override_policy
     only the bounds no override skips: an offset, not in the past, not years away)."""
     if not actor.is_staff:
-        raise Forbidden("Only staff edit bookings.", code="staff_only")
-    now = now or datetime.now(timezone.utc)
+        raise Forbidden("Only staff edit bookings.", code=codes.STAFF_ONLY)
+    now = now or clock.now()
     _check_edit(scope=scope, starts_at=starts_at, ends_at=ends_at, start_time=start_time, end_time=end_time,
                 purpose=purpose)
     _, ids = await occurrences_in_scope(booking_id, scope, actor, desk_only=True)
@@ -141,7 +142,7 @@ async def edit_occurrences(*, actor: CurrentUser, booking_id: int, scope: str, s
         locked = await bookings.lock_for_change(ids)
         await bookings.hold_insert_locks([booking["resource_id"] for booking in locked])
         if scope == "this" and (not locked or locked[0]["status"] != "confirmed" or locked[0]["starts_at"] <= now):
-            raise Conflict("Only a confirmed booking that has not started can be edited.", code="not_editable")
+            raise Conflict("Only a confirmed booking that has not started can be edited.", code=codes.NOT_EDITABLE)
         for booking in locked:
             if booking["status"] != "confirmed" or booking["starts_at"] <= now:
                 continue

@@ -7,7 +7,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 
-from fablab import db
+from fablab import codes, db
 from fablab.accounts.logins import fold
 from fablab.bookings.rules import Policy, SiteCalendar
 from fablab.errors import NotFound
@@ -212,7 +212,7 @@ async def availability_context(slug: str, kind: str, day: date, now: datetime) -
     row = await db.fetchone(AVAILABILITY_CONTEXT, slug, kind, now, first_utc, first_utc + timedelta(days=3),
                             DEFAULT_POLICIES[kind]["buffer_minutes"], day)
     if row is None:
-        raise NotFound(f"No site {slug!r}.", code="unknown_site")
+        raise NotFound(f"No site {slug!r}.", code=codes.UNKNOWN_SITE)
     policy = Policy.from_row(row) if row["unit"] is not None else default_policy(kind)
     closed = list(zip(row["closed_from"] or (), row["closed_to"] or ()))
     calendar = site_calendar(row["timezone"], row["opening_hours"], closed, day, day)
@@ -373,7 +373,7 @@ async def user_id_for_ref(ref: int | str) -> int:
         # Logins are stored folded (accounts.logins); lower(login) only serves the unique index.
         user_id = await db.fetchval("SELECT id FROM app_user WHERE lower(login) = $1 AND active", fold(ref))
     if user_id is None:
-        raise NotFound(f"No active user {ref!r}.", code="unknown_user")
+        raise NotFound(f"No active user {ref!r}.", code=codes.UNKNOWN_USER)
     return user_id
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import datetime, time, timedelta, timezone
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
@@ -10,7 +10,7 @@ from litestar import Controller, Request, get, patch, post
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
-from fablab import moments, scope
+from fablab import clock, codes, moments, scope
 from fablab.background import PeriodicJob
 from fablab.bookings import edits, queries, service
 from fablab.bookings.availability import availability
@@ -25,14 +25,6 @@ MAX_LIST = 500
 UTC = timezone.utc
 
 
-def now_utc() -> datetime:
-    return datetime.now(UTC)
-
-
-def parse_day(text: str | None, name: str) -> date | None:
-    return None if text is None else moments.parse_day(text, name)
-
-
 def parse_bound(text: str | None, tz: ZoneInfo, name: str) -> datetime | None:
     """A date (midnight, site time) or an RFC 3339 instant with its offset."""
     return None if text is None else moments.parse_day_or_instant(text, tz, name)[0]
@@ -40,7 +32,7 @@ def parse_bound(text: str | None, tz: ZoneInfo, name: str) -> datetime | None:
 
 def _check_period(start: datetime, end: datetime) -> None:
     if end <= start or end - start > timedelta(days=400):
-        raise InvalidInput("to must be after from, at most 400 days later.", code="invalid_dates")
+        raise InvalidInput("to must be after from, at most 400 days later.", code=codes.INVALID_DATES)
 
 
 class BookingController(Controller):
@@ -50,7 +42,7 @@ class BookingController(Controller):
     @get("/availability", guards=[signed_in])
     async def get_availability(self, site: FromQuery[str], kind: FromQuery[str],
                                day: Annotated[str, QueryParameter(name="date")]) -> dict:
-        return await availability(site=site, kind=kind, day=parse_day(day, "date"), now=now_utc())
+        return await availability(site=site, kind=kind, day=moments.parse_optional_day(day, "date"), now=clock.now())
 
     @post("/bookings", guards=[signed_in], status_code=HTTP_201_CREATED)
     async def create(self, request: Request, data: JSONBody[BookingIn]) -> dict:
@@ -58,12 +50,12 @@ class BookingController(Controller):
         if data.user is not None and not actor.is_staff:
             # A learner may name themselves; anyone else is refused.
             if await queries.user_id_for_ref(data.user) != actor.id:
-                raise Forbidden("Only staff book for someone else.", code="not_allowed_for_others")
+                raise Forbidden("Only staff book for someone else.", code=codes.NOT_ALLOWED_FOR_OTHERS)
         user_id = actor.id if data.user is None else await queries.user_id_for_ref(data.user)
         if data.resource is not None and (data.site is not None or data.kind is not None):
-            raise InvalidInput("Give either resource, or site and kind.", code="resource_or_kind")
+            raise InvalidInput("Give either resource, or site and kind.", code=codes.RESOURCE_OR_KIND)
         if data.resource is None and (data.site is None or data.kind is None):
-            raise InvalidInput("Give resource (a tag), or site and kind.", code="resource_required")
+            raise InvalidInput("Give resource (a tag), or site and kind.", code=codes.RESOURCE_REQUIRED)
         return await service.create_booking(
             actor=actor, user_id=user_id, starts_at=data.starts_at, ends_at=data.ends_at, resource_tag=data.resource,
             site=data.site, kind=data.kind, purpose=data.purpose, enforce_policy=not data.override_policy,
@@ -77,7 +69,7 @@ class BookingController(Controller):
     ) -> list[dict]:
         """Learners always get their own bookings; staff get a site's (their own site by default)."""
         actor = request.user
-        now = now_utc()
+        now = clock.now()
         if mine or not actor.is_staff:
             tz = ZoneInfo("UTC")
             start = parse_bound(since, tz, "from") or now - timedelta(days=30)
@@ -87,7 +79,7 @@ class BookingController(Controller):
         else:
             slug = site or actor.site
             if slug is None:
-                raise InvalidInput("Give site=.", code="site_required")
+                raise InvalidInput("Give site=.", code=codes.SITE_REQUIRED)
             site_row = await site_queries.require_site(slug)
             scope.require_site(actor, site_row["id"], "This site")  # the list names people
             tz = ZoneInfo(site_row["timezone"])
@@ -103,7 +95,7 @@ class BookingController(Controller):
         row = await queries.booking(booking_id)
         # Someone else's booking does not exist, as far as a learner can tell.
         if row is None or (row["user_id"] != request.user.id and not request.user.is_staff):
-            raise NotFound(f"No booking {booking_id}.", code="unknown_booking")
+            raise NotFound(f"No booking {booking_id}.", code=codes.UNKNOWN_BOOKING)
         if row["user_id"] != request.user.id:
             scope.require_site(request.user, row["site_id"], "This booking")
         return queries.booking_out(row)

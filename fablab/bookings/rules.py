@@ -11,10 +11,10 @@ from zoneinfo import ZoneInfo
 
 import holidays
 
+from fablab import codes
 from fablab.errors import InvalidInput, PolicyViolation
+from fablab.vocabulary import POLICY_UNITS, WEEKDAYS
 
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-KINDS = ("laptop", "printer_3d", "room")
 HH_MM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 # A start this close to "now" is an immediate start (a walk-up, "from now"): it needs no slot boundary.
 IMMEDIATE_START = timedelta(minutes=2)
@@ -48,21 +48,21 @@ class Policy:
 
 def validate_policy(policy: Policy) -> None:
     """Values an admin may store; each mistake gets its own code."""
-    if policy.unit not in ("minutes", "days"):
-        raise InvalidInput("unit must be 'minutes' or 'days'.", code="invalid_policy")
+    if policy.unit not in POLICY_UNITS:
+        raise InvalidInput("unit must be 'minutes' or 'days'.", code=codes.INVALID_POLICY)
     if policy.slot_minutes <= 0 or policy.slot_minutes > 1440:
-        raise InvalidInput("slot_minutes must be between 1 and 1440.", code="invalid_policy")
+        raise InvalidInput("slot_minutes must be between 1 and 1440.", code=codes.INVALID_POLICY)
     if policy.min_length <= 0 or policy.max_length < policy.min_length:
-        raise InvalidInput("Lengths must satisfy 0 < min_length <= max_length.", code="invalid_policy")
+        raise InvalidInput("Lengths must satisfy 0 < min_length <= max_length.", code=codes.INVALID_POLICY)
     if policy.unit == "minutes" and (policy.min_length % policy.slot_minutes or policy.max_length % policy.slot_minutes):
-        raise InvalidInput("min_length and max_length must be whole numbers of slots.", code="invalid_policy")
+        raise InvalidInput("min_length and max_length must be whole numbers of slots.", code=codes.INVALID_POLICY)
     for name in ("max_days_ahead", "buffer_minutes", "checkout_grace_minutes"):
         if getattr(policy, name) < 0:
-            raise InvalidInput(f"{name} must not be negative.", code="invalid_policy")
+            raise InvalidInput(f"{name} must not be negative.", code=codes.INVALID_POLICY)
     for name in ("max_active_bookings", "max_hours_per_week"):
         value = getattr(policy, name)
         if value is not None and value < 0:
-            raise InvalidInput(f"{name} must not be negative.", code="invalid_policy")
+            raise InvalidInput(f"{name} must not be negative.", code=codes.INVALID_POLICY)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -72,29 +72,29 @@ def validate_policy(policy: Policy) -> None:
 def parse_opening_hours(raw: object) -> dict[str, list[tuple[time, time]]]:
     """{"mon": [["09:00", "12:30"], ["13:30", "18:00"]], ...} → sorted, non-overlapping intervals.
 
-    Raises InvalidInput(code="invalid_opening_hours") on anything else, so admins get a clear 400.
+    Raises InvalidInput(code=codes.INVALID_OPENING_HOURS) on anything else, so admins get a clear 400.
     """
     if not isinstance(raw, dict):
-        raise InvalidInput("opening_hours must be an object keyed by weekday.", code="invalid_opening_hours")
+        raise InvalidInput("opening_hours must be an object keyed by weekday.", code=codes.INVALID_OPENING_HOURS)
     parsed: dict[str, list[tuple[time, time]]] = {}
     for day, intervals in raw.items():
         if day not in WEEKDAYS:
-            raise InvalidInput(f"Unknown weekday {day!r}; use {', '.join(WEEKDAYS)}.", code="invalid_opening_hours")
+            raise InvalidInput(f"Unknown weekday {day!r}; use {', '.join(WEEKDAYS)}.", code=codes.INVALID_OPENING_HOURS)
         if not isinstance(intervals, list) or len(intervals) > 6:
-            raise InvalidInput(f"{day}: give a list of [opens, closes] pairs.", code="invalid_opening_hours")
+            raise InvalidInput(f"{day}: give a list of [opens, closes] pairs.", code=codes.INVALID_OPENING_HOURS)
         day_hours = []
         for interval in intervals:
             if (not isinstance(interval, (list, tuple)) or len(interval) != 2
                     or not all(isinstance(t, str) and HH_MM.match(t) for t in interval)):
-                raise InvalidInput(f"{day}: each interval is [\"HH:MM\", \"HH:MM\"].", code="invalid_opening_hours")
+                raise InvalidInput(f"{day}: each interval is [\"HH:MM\", \"HH:MM\"].", code=codes.INVALID_OPENING_HOURS)
             opens, closes = time.fromisoformat(interval[0]), time.fromisoformat(interval[1])
             if closes <= opens:
-                raise InvalidInput(f"{day}: {interval[1]} is not after {interval[0]}.", code="invalid_opening_hours")
+                raise InvalidInput(f"{day}: {interval[1]} is not after {interval[0]}.", code=codes.INVALID_OPENING_HOURS)
             day_hours.append((opens, closes))
         day_hours.sort()
         for (_, previous_close), (next_open, _) in zip(day_hours, day_hours[1:]):
             if next_open < previous_close:
-                raise InvalidInput(f"{day}: intervals overlap.", code="invalid_opening_hours")
+                raise InvalidInput(f"{day}: intervals overlap.", code=codes.INVALID_OPENING_HOURS)
         if day_hours:
             parsed[day] = day_hours
     return parsed
@@ -205,9 +205,9 @@ class SiteCalendar:
 def check_order(starts_at: datetime, ends_at: datetime) -> None:
     """Input errors, not policy: always enforced, for staff too."""
     if starts_at.tzinfo is None or ends_at.tzinfo is None:
-        raise InvalidInput("Times need an offset (RFC 3339), e.g. 2026-03-12T09:00:00+01:00.", code="naive_timestamp")
+        raise InvalidInput("Times need an offset (RFC 3339), e.g. 2026-03-12T09:00:00+01:00.", code=codes.NAIVE_TIMESTAMP)
     if ends_at <= starts_at:
-        raise InvalidInput("ends_at must be after starts_at.", code="ends_before_start")
+        raise InvalidInput("ends_at must be after starts_at.", code=codes.ENDS_BEFORE_START)
 
 
 # Past the rules (a staff override) a booking still starts now or later, within bounds: a typo is
@@ -221,13 +221,13 @@ def check_override_bounds(starts_at: datetime, ends_at: datetime, now: datetime)
     """What a staff override never skips (with check_order): not in the past, not years away."""
     check_order(starts_at, ends_at)
     if starts_at < now - IMMEDIATE_START:
-        raise PolicyViolation("The start is in the past.", code="in_the_past")
+        raise PolicyViolation("The start is in the past.", code=codes.IN_THE_PAST)
     if starts_at > now + OVERRIDE_MAX_AHEAD:
         raise PolicyViolation(f"At most {OVERRIDE_MAX_AHEAD.days} days ahead, even past the rules.",
-                              code="too_far_ahead", last_day=(now + OVERRIDE_MAX_AHEAD).date().isoformat())
+                              code=codes.TOO_FAR_AHEAD, last_day=(now + OVERRIDE_MAX_AHEAD).date().isoformat())
     if ends_at - starts_at > OVERRIDE_MAX_LENGTH:
         raise PolicyViolation(f"At most {OVERRIDE_MAX_LENGTH.days} days long, even past the rules.",
-                              code="too_long", max_length=OVERRIDE_MAX_LENGTH.days)
+                              code=codes.TOO_LONG, max_length=OVERRIDE_MAX_LENGTH.days)
 
 
 def is_immediate(starts_at: datetime, now: datetime) -> bool:
@@ -236,18 +236,18 @@ def is_immediate(starts_at: datetime, now: datetime) -> bool:
 
 def check_lead_time(starts_at: datetime, ends_at: datetime, policy: Policy, calendar: SiteCalendar, now: datetime) -> None:
     if ends_at <= now:
-        raise PolicyViolation("This booking would be over already.", code="in_the_past")
+        raise PolicyViolation("This booking would be over already.", code=codes.IN_THE_PAST)
     if policy.unit == "days":
         # By the day: today's loan may still be booked once the day has begun.
         if calendar.local_date(starts_at) < calendar.local_date(now):
-            raise PolicyViolation("The first day is in the past.", code="in_the_past")
+            raise PolicyViolation("The first day is in the past.", code=codes.IN_THE_PAST)
     elif starts_at < now - timedelta(minutes=policy.slot_minutes):
         # The slot running now may still be taken; an earlier one may not.
-        raise PolicyViolation("The start is in the past.", code="in_the_past")
+        raise PolicyViolation("The start is in the past.", code=codes.IN_THE_PAST)
     last_day = calendar.local_date(now) + timedelta(days=policy.max_days_ahead)
     if calendar.local_date(starts_at) > last_day:
         raise PolicyViolation(f"Bookings open {policy.max_days_ahead} days ahead, until {last_day}.",
-                              code="too_far_ahead", last_day=last_day.isoformat())
+                              code=codes.TOO_FAR_AHEAD, last_day=last_day.isoformat())
 
 
 def _minutes(delta: timedelta) -> float:
@@ -265,25 +265,25 @@ def check_minutes_shape(starts_at: datetime, ends_at: datetime, policy: Policy, 
     """Slots within opening hours: closures, opening hours, alignment, lengths."""
     day = calendar.local_date(starts_at)
     if not calendar.is_open_day(day):
-        raise PolicyViolation(f"The site is closed on {day}.", code="closed_day", day=day.isoformat())
+        raise PolicyViolation(f"The site is closed on {day}.", code=codes.CLOSED_DAY, day=day.isoformat())
     interval = calendar.interval_containing(starts_at)
     if interval is None:
-        raise PolicyViolation("The start is outside opening hours.", code="outside_opening_hours")
+        raise PolicyViolation("The start is outside opening hours.", code=codes.OUTSIDE_OPENING_HOURS)
     opens, closes = interval
     if not policy.may_end_after_closing and ends_at > closes:
-        raise PolicyViolation(f"The site closes at {closes.strftime('%H:%M')}.", code="outside_opening_hours")
+        raise PolicyViolation(f"The site closes at {closes.strftime('%H:%M')}.", code=codes.OUTSIDE_OPENING_HOURS)
     immediate = is_immediate(starts_at, now)
     if not immediate and not _aligned(starts_at, opens, policy.slot_minutes):
-        raise PolicyViolation(f"Bookings start on {policy.slot_minutes}-minute slots from opening.", code="misaligned")
+        raise PolicyViolation(f"Bookings start on {policy.slot_minutes}-minute slots from opening.", code=codes.MISALIGNED)
     if not _aligned(ends_at, opens, policy.slot_minutes):
-        raise PolicyViolation(f"Bookings end on {policy.slot_minutes}-minute slots.", code="misaligned")
+        raise PolicyViolation(f"Bookings end on {policy.slot_minutes}-minute slots.", code=codes.MISALIGNED)
     length = _minutes(ends_at - starts_at)
     if length > policy.max_length + 1e-6:
-        raise PolicyViolation(f"At most {policy.max_length} minutes.", code="too_long", max_length=policy.max_length)
+        raise PolicyViolation(f"At most {policy.max_length} minutes.", code=codes.TOO_LONG, max_length=policy.max_length)
     # An immediate start is shorter than its first slot by the minutes already gone.
     shortest = policy.min_length - (policy.slot_minutes if immediate else 0)
     if length < shortest - 1e-6:
-        raise PolicyViolation(f"At least {policy.min_length} minutes.", code="too_short", min_length=policy.min_length)
+        raise PolicyViolation(f"At least {policy.min_length} minutes.", code=codes.TOO_SHORT, min_length=policy.min_length)
 
 
 def check_days_shape(starts_at: datetime, ends_at: datetime, policy: Policy, calendar: SiteCalendar,
@@ -292,19 +292,19 @@ def check_days_shape(starts_at: datetime, ends_at: datetime, policy: Policy, cal
     first, last = calendar.local_date(starts_at), calendar.local_date(ends_at)
     for day in (first, last):
         if not calendar.is_open_day(day):
-            raise PolicyViolation(f"The site is closed on {day}.", code="closed_day", day=day.isoformat())
+            raise PolicyViolation(f"The site is closed on {day}.", code=codes.CLOSED_DAY, day=day.isoformat())
     if calendar.interval_containing(starts_at) is None:
-        raise PolicyViolation("The loan starts outside opening hours.", code="outside_opening_hours")
+        raise PolicyViolation("The loan starts outside opening hours.", code=codes.OUTSIDE_OPENING_HOURS)
     # A walk-up starts now; any other loan starts when the site opens.
     if starts_at != calendar.opening(first) and not is_immediate(starts_at, now):
-        raise PolicyViolation("A loan by the day starts at opening.", code="misaligned")
+        raise PolicyViolation("A loan by the day starts at opening.", code=codes.MISALIGNED)
     if ends_at != calendar.closing(last):
-        raise PolicyViolation("A loan by the day ends at closing.", code="misaligned")
+        raise PolicyViolation("A loan by the day ends at closing.", code=codes.MISALIGNED)
     days = calendar.open_days_between(first, last)
     if days > policy.max_length:
-        raise PolicyViolation(f"At most {policy.max_length} opening days.", code="too_long", max_length=policy.max_length)
+        raise PolicyViolation(f"At most {policy.max_length} opening days.", code=codes.TOO_LONG, max_length=policy.max_length)
     if days < policy.min_length:
-        raise PolicyViolation(f"At least {policy.min_length} opening days.", code="too_short", min_length=policy.min_length)
+        raise PolicyViolation(f"At least {policy.min_length} opening days.", code=codes.TOO_SHORT, min_length=policy.min_length)
 
 
 def check_shape(starts_at: datetime, ends_at: datetime, policy: Policy, calendar: SiteCalendar, now: datetime) -> None:
@@ -316,12 +316,12 @@ def check_shape(starts_at: datetime, ends_at: datetime, policy: Policy, calendar
 
 def check_resource_status(status: str) -> None:
     if status != "available":
-        raise PolicyViolation(f"This item is {status}.", code="resource_unavailable", resource_status=status)
+        raise PolicyViolation(f"This item is {status}.", code=codes.RESOURCE_UNAVAILABLE, resource_status=status)
 
 
 def check_training(policy: Policy, user_training_ids: set[int]) -> None:
     if policy.training_id is not None and policy.training_id not in user_training_ids:
-        raise PolicyViolation("This needs a training first.", code="training_required", training_id=policy.training_id)
+        raise PolicyViolation("This needs a training first.", code=codes.TRAINING_REQUIRED, training_id=policy.training_id)
 
 
 @dataclass(frozen=True)
@@ -344,10 +344,10 @@ def check_quotas(policy: Policy, usage: Usage, new_minutes: float) -> None:
     most_active, most_minutes = quota_headroom(policy, new_minutes)
     if most_active is not None and usage.active_bookings > most_active:
         raise PolicyViolation(f"At most {policy.max_active_bookings} active bookings of this kind.",
-                              code="quota_exceeded", quota="max_active_bookings", limit=policy.max_active_bookings)
+                              code=codes.QUOTA_EXCEEDED, quota="max_active_bookings", limit=policy.max_active_bookings)
     if most_minutes is not None and usage.week_minutes > most_minutes:
         raise PolicyViolation(f"At most {policy.max_hours_per_week} hours a week of this kind.",
-                              code="quota_exceeded", quota="max_hours_per_week", limit=policy.max_hours_per_week)
+                              code=codes.QUOTA_EXCEEDED, quota="max_hours_per_week", limit=policy.max_hours_per_week)
 
 
 def week_bounds(moment: datetime, tz: ZoneInfo) -> tuple[datetime, datetime]:
@@ -443,7 +443,7 @@ def parse_clock(text: str, name: str) -> time:
     try:
         moment = time.fromisoformat(text.zfill(5))
     except (TypeError, ValueError):
-        raise InvalidInput(f"{name} must be a time such as 09:00.", code="invalid_time") from None
+        raise InvalidInput(f"{name} must be a time such as 09:00.", code=codes.INVALID_TIME) from None
     if moment.tzinfo is not None or moment.second or moment.microsecond:
-        raise InvalidInput(f"{name} must be a local time in minutes, such as 09:00.", code="invalid_time")
+        raise InvalidInput(f"{name} must be a local time in minutes, such as 09:00.", code=codes.INVALID_TIME)
     return moment

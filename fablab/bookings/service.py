@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 import asyncpg
 
-from fablab import db, scope
+from fablab import clock, codes, db, scope
 from fablab.accounts.current import CurrentUser
 from fablab.bookings import queries
 from fablab.bookings.rules import (
@@ -22,6 +22,7 @@ from fablab.db import DB
 from fablab.errors import BookingConflict, Conflict, Forbidden, InvalidInput, NotFound, PolicyViolation
 from fablab.inventory import queries as desk_queries
 from fablab.sites import queries as site_queries
+from fablab.vocabulary import FINISHED_BOOKING_STATUSES
 
 UTC = timezone.utc
 T = TypeVar("T")
@@ -29,15 +30,11 @@ T = TypeVar("T")
 USAGE_WINDOW = timedelta(days=30)
 
 
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
 async def policy_for_resource(resource_id: int) -> Policy:
     """The rules that apply to one unit (its override, else its site's policy for its kind)."""
     resource = await db.fetchone("SELECT site_id, kind FROM resource WHERE id = $1", resource_id)
     if resource is None:
-        raise NotFound(f"No resource {resource_id}.", code="unknown_resource")
+        raise NotFound(f"No resource {resource_id}.", code=codes.UNKNOWN_RESOURCE)
     return await site_queries.policy_for(resource["site_id"], resource["kind"], resource_id)
 
 
@@ -62,7 +59,7 @@ async def _lock_user(user_id: int, now: datetime, *, site_id: int, kind: str) ->
     """
     user = await db.fetchone(queries.LOCK_USER_AND_SWEEP, now, site_id, kind, None, None, user_id)
     if user is None or not user["active"]:
-        raise NotFound(f"No active user {user_id}.", code="unknown_user")
+        raise NotFound(f"No active user {user_id}.", code=codes.UNKNOWN_USER)
     return user
 
 
@@ -144,7 +141,7 @@ class _BookerRules:
             check_quotas(self.policy, Usage(active_bookings=state["active"], week_minutes=state["week_minutes"]),
                          self.minutes)
         except PolicyViolation as refused:
-            if refused.code == "quota_exceeded":
+            if refused.code == codes.QUOTA_EXCEEDED:
                 refused.extra["holding"] = await queries.quota_holding(
                     user_id=user_id, kind=kind, quota=refused.extra["quota"], now=now, week=self.week)
             return refused
@@ -231,7 +228,7 @@ async def _check_may_book_for(actor: CurrentUser, user_id: int) -> None:
     if user_id == actor.id:
         return
     if not actor.is_staff:
-        raise Forbidden("Only staff book for someone else.", code="not_allowed_for_others")
+        raise Forbidden("Only staff book for someone else.", code=codes.NOT_ALLOWED_FOR_OTHERS)
     await scope.require_person_id(actor, user_id)
 
 
@@ -257,12 +254,12 @@ async def create_booking(*, actor: CurrentUser, user_id: int, starts_at: datetim
     check_order(starts_at, ends_at)
     await _check_may_book_for(actor, user_id)
     if not enforce_policy and not actor.is_staff:
-        raise Forbidden("Only staff may override the booking rules.", code="override_not_allowed")
-    now = now or _now()
+        raise Forbidden("Only staff may override the booking rules.", code=codes.OVERRIDE_NOT_ALLOWED)
+    now = now or clock.now()
     if not enforce_policy:
         check_override_bounds(starts_at, ends_at, now)
     if resource_id is None and resource_tag is None and (site is None or kind is None):
-        raise InvalidInput("Give a resource, or a site and a kind.", code="resource_required")
+        raise InvalidInput("Give a resource, or a site and a kind.", code=codes.RESOURCE_REQUIRED)
     request = _BookingRequest(actor=actor, user_id=user_id, starts_at=starts_at, ends_at=ends_at, purpose=purpose,
                               enforce_policy=enforce_policy, now=now)
     if resource_id is None and resource_tag is None:
@@ -317,9 +314,9 @@ async def _book_unit(request: _BookingRequest, ref: int | str, *, nested: bool) 
     async with DB.transaction():
         context = await queries.booking_context(ref, request.user_id, first, last, generic_plans=not nested)
         if context is None:
-            raise NotFound(f"No item {ref}.", code="unknown_resource" if isinstance(ref, int) else "unknown_tag")
+            raise NotFound(f"No item {ref}.", code=codes.UNKNOWN_RESOURCE if isinstance(ref, int) else "unknown_tag")
         if context.user is None:
-            raise NotFound(f"No active user {request.user_id}.", code="unknown_user")
+            raise NotFound(f"No active user {request.user_id}.", code=codes.UNKNOWN_USER)
         resource, policy = context.resource, context.policy
         request.check_site(resource["site_id"])
         check_resource_status(resource["status"])
@@ -403,20 +400,20 @@ WHERE id = ANY($1::bigint[])
 async def cancel_booking(*, actor: CurrentUser, booking_id: int, now: datetime | None = None) -> Cancelled:
     """Owner before the start, staff any time; anyone else sees no such booking. The caller offers
     what was freed to the waitlist in the same transaction (waitlist.offer_freed)."""
-    now = now or _now()
+    now = now or clock.now()
     async with DB.transaction():
         await db.fetch(LOCK_UNIT_OF_BOOKING, booking_id)
         row = await db.fetchone(LOCK_FOR_CANCEL, booking_id)
         if row is None or (row["user_id"] != actor.id and not actor.is_staff):
-            raise NotFound(f"No booking {booking_id}.", code="unknown_booking")
+            raise NotFound(f"No booking {booking_id}.", code=codes.UNKNOWN_BOOKING)
         desk = scope.acts_for_site(actor, row["site_id"])
         if row["user_id"] != actor.id and not desk:
-            raise Forbidden("This booking belongs to a site you do not work for.", code=scope.NOT_YOUR_SITE)
+            raise Forbidden("This booking belongs to a site you do not work for.", code=codes.NOT_YOUR_SITE)
         if row["status"] != "confirmed":
-            raise Conflict(f"This booking is {row['status']}; it cannot be cancelled.", code="not_cancellable",
+            raise Conflict(f"This booking is {row['status']}; it cannot be cancelled.", code=codes.NOT_CANCELLABLE,
                            booking_status=row["status"])
         if not desk and row["starts_at"] <= now:
-            raise Conflict("This booking has started; ask the desk to cancel it.", code="already_started")
+            raise Conflict("This booking has started; ask the desk to cancel it.", code=codes.ALREADY_STARTED)
         await db.fetch(CANCEL, [booking_id], now, actor.id)
         freed = _freed(row, now) if row["blocked_until"] > now else None
         return Cancelled(booking=queries.booking_out(await queries.booking(booking_id)), freed=freed)
@@ -439,13 +436,13 @@ async def withdraw_bookings(*, resource_id: int, reason: str, now: datetime | No
     still to come are cancelled, saying why (the caller ends its waitlist entries too). Within the
     caller's transaction, on an item row it has locked. The learners are told by the reminders'
     mail path (booking_withdrawn) and see the reason in the app."""
-    rows = await db.fetch(WITHDRAW, resource_id, now or _now(), reason)
+    rows = await db.fetch(WITHDRAW, resource_id, now or clock.now(), reason)
     return [row["id"] for row in rows]
 
 
 async def expire_no_shows(now: datetime | None = None) -> int:
     """Every site's overdue confirmed bookings become no_show (the periodic job)."""
-    return await queries.sweep_no_shows(now or _now())
+    return await queries.sweep_no_shows(now or clock.now())
 
 
 # Cancels the listed bookings that are still confirmed, in id order (rows locked one way only), as
@@ -639,12 +636,11 @@ WHERE status = ANY($1::text[]) AND ends_at < $2
   AND (user_id IS NOT NULL OR created_by_id IS NOT NULL OR purpose <> '')
 RETURNING id
 """
-FINISHED_STATUSES = ["returned", "cancelled", "no_show"]
 
 
 async def anonymise_finished(*, before: datetime) -> int:
     """Finished bookings that ended before `before` forget their people; how many changed."""
-    return len(await db.fetch(ANONYMISE, FINISHED_STATUSES, before))
+    return len(await db.fetch(ANONYMISE, list(FINISHED_BOOKING_STATUSES), before))
 
 
 INSERT_DEMO = """

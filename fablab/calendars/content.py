@@ -14,10 +14,9 @@ from fablab.calendars.ics import Event
 DAYS_BACK = 30
 DAYS_AHEAD = 180
 KIND_LABELS = {"laptop": "Portables", "printer_3d": "Imprimantes 3D", "room": "Salles"}
-KINDS = tuple(KIND_LABELS)
 # Statuses shown as cancelled; they stay in feeds while their change is within the window.
 CANCELLED_STATUSES = ("cancelled", "no_show")
-WEEKDAYS_FR = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+DAY_NAMES_FR = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 MONTHS_FR = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
              "septembre", "octobre", "novembre", "décembre")
 
@@ -47,7 +46,7 @@ def local_label(moment: datetime, tz_name: str) -> str:
     """e.g. "mardi 2 mars 2027 à 18:00", in the site's time, for people reading a description."""
     local = moment.astimezone(ZoneInfo(tz_name))
     day = "1er" if local.day == 1 else str(local.day)
-    return (f"{WEEKDAYS_FR[local.weekday()]} {day} {MONTHS_FR[local.month - 1]} {local.year} "
+    return (f"{DAY_NAMES_FR[local.weekday()]} {day} {MONTHS_FR[local.month - 1]} {local.year} "
             f"à {local.hour:02d}:{local.minute:02d}")
 
 

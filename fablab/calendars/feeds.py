@@ -5,9 +5,10 @@ from __future__ import annotations
 import hashlib
 from collections import OrderedDict
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Awaitable, Callable
 
+from fablab import clock
 from fablab.calendars import content, queries
 from fablab.calendars.queries import RECENT
 from fablab.calendars.ics import FOOTER, Event, event_bytes, header_bytes
@@ -19,11 +20,6 @@ CACHE_SIZE = 512
 # worker's cache bounded whatever the feeds.
 CACHE_BYTES = 64 * 1024 * 1024
 FEED_NOT_FOUND = "No calendar at this address."
-
-
-def utc_now() -> datetime:
-    """The clock deciding the window (tests move it)."""
-    return datetime.now(timezone.utc)
 
 
 @dataclass(frozen=True)
@@ -267,7 +263,7 @@ STAFF = FeedKind(
 async def _feed(feed: FeedKind, lookup: str, host: str, kind: str | None = None) -> RenderedFeed:
     """One query for the feed's state and recent changes; then the cached bytes, or the cached
     events brought up to date, or a full render."""
-    window = content.Window.around(utc_now())
+    window = content.Window.around(clock.now())
     found = await feed.read_state(lookup, window, kind)
     if found is None:
         raise NotFound(FEED_NOT_FOUND)

@@ -6,7 +6,8 @@ import functools
 from datetime import datetime, timedelta
 
 from fablab import db
-from fablab.calendars.content import KINDS, Window
+from fablab.calendars.content import Window
+from fablab.vocabulary import KINDS
 
 # A booking is in a feed when it overlaps the window; cancelled and no-show ones only while their
 # change is recent (30 days: the window's start). $2/$3 are the window's bounds (or literals: below).

@@ -9,16 +9,17 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 from litestar.status_codes import HTTP_201_CREATED, HTTP_304_NOT_MODIFIED
 
-from fablab import scope
+from fablab import codes, scope
 from fablab.calendars import feeds, queries, service
 from fablab.calendars.conditional import http_date, not_modified
-from fablab.calendars.content import KIND_LABELS, KINDS
+from fablab.calendars.content import KIND_LABELS
 from fablab.calendars.feeds import FEED_NOT_FOUND, RenderedFeed
 from fablab.calendars.schemas import FeedLinkOut, FeedsOut, PrivateFeedOut, PublicFeedOut
 from fablab.errors import InvalidInput, NotFound
 from fablab.guards import public, signed_in, staff_only
 from fablab.settings import Settings
 from fablab.sites.queries import find_site
+from fablab.vocabulary import KINDS
 
 ICS_MEDIA_TYPE = "text/calendar"  # Litestar appends "; charset=utf-8" to text/ types
 # Calendar apps poll hourly at most (REFRESH-INTERVAL); five minutes of shared caching is harmless.
@@ -70,7 +71,7 @@ def head_response(request: Request, feed: RenderedFeed) -> Response[None]:
 async def site_feed(file: str, kind: str | None, settings: Settings) -> RenderedFeed:
     slug = feed_name(file)
     if kind is not None and kind not in KINDS:
-        raise InvalidInput(f"kind must be one of {', '.join(KINDS)}.", code="invalid_kind")
+        raise InvalidInput(f"kind must be one of {', '.join(KINDS)}.", code=codes.UNKNOWN_KIND)
     return await feeds.site_feed(slug, kind, settings.base_host)
 
 
@@ -144,12 +145,12 @@ class FeedLinkController(Controller):
         user = request.user
         if site is None:
             if user.site_id is None:
-                raise InvalidInput("Choose a site: ?site=slug.", code="site_required")
+                raise InvalidInput("Choose a site: ?site=slug.", code=codes.SITE_REQUIRED)
             site_id = user.site_id
         else:
             row = await find_site(site)
             if row is None:
-                raise NotFound(f"No site {site!r}.", code="site_not_found")
+                raise NotFound(f"No site {site!r}.", code=codes.UNKNOWN_SITE)
             site_id = row["id"]
         scope.require_site(user, site_id, "This site")  # the feed names the learners
         token = await service.rotate_feed_token(secret_key=settings.secret_key, user_id=user.id, scope="staff",

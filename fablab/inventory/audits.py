@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from fablab import db, scope
+from fablab import codes, db, scope
 from fablab.db import DB, NOW
 from fablab.errors import Conflict, NotFound
 from fablab.inventory import queries
@@ -29,7 +29,7 @@ async def _audit(audit_id: int, *, for_update: bool = False, actor=None) -> dict
     lock = "FOR NO KEY UPDATE OF a" if for_update else ""
     row = await db.fetchone(f"SELECT {queries.AUDIT_COLUMNS} {queries.AUDIT_FROM} WHERE a.id = $1 {lock}", audit_id)
     if row is None:
-        raise NotFound(f"No inventory count {audit_id}.", code="unknown_audit")
+        raise NotFound(f"No inventory count {audit_id}.", code=codes.UNKNOWN_AUDIT)
     if actor is not None:
         scope.require_site(actor, row["site_id"], "This inventory count")
     return row
@@ -46,7 +46,7 @@ async def start_audit(*, actor, site: str) -> dict:
             open_audit = await Audit.select(Audit.id).where(Audit.site == site_id, Audit.closed_at.is_null()).first()
             open_id = open_audit["id"]
             raise Conflict(f"A count is already open at {site} (#{open_id}); continue it or close it.",
-                           code="audit_already_open", audit=open_id)
+                           code=codes.AUDIT_ALREADY_OPEN, audit=open_id)
         return _audit_out(await _audit(audit_id))
 
 
@@ -76,7 +76,7 @@ async def record_scan(*, actor, audit_id: int, tag: str) -> dict:
         # Locking the count serialises scans with its closing: no scan lands after the report.
         audit = await _audit(audit_id, for_update=True, actor=actor)
         if audit["closed_at"] is not None:
-            raise Conflict(f"Inventory count {audit_id} is closed.", code="audit_closed")
+            raise Conflict(f"Inventory count {audit_id} is closed.", code=codes.AUDIT_CLOSED)
         resource = await queries.require_resource(tag)
         inserted = await db.fetchval(queries.RECORD_SEEN, resource["id"], actor_id, audit_id, audit["site_id"])
     reason = classify(resource, audit["site_id"])
@@ -121,7 +121,7 @@ async def close_audit(*, actor, audit_id: int) -> dict:
     async with DB.transaction():
         audit = await _audit(audit_id, for_update=True, actor=actor)
         if audit["closed_at"] is not None:
-            raise Conflict(f"Inventory count {audit_id} is already closed.", code="audit_closed")
+            raise Conflict(f"Inventory count {audit_id} is already closed.", code=codes.AUDIT_CLOSED)
         report = await compute_report(audit)
         await Audit.update({Audit.closed_at: NOW, Audit.report: json.dumps(report)}).where(Audit.id == audit_id)
         audit = await _audit(audit_id)

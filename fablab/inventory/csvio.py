@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from fablab import codes
 from fablab.errors import InvalidInput
-from fablab.inventory.tags import KINDS, TAG_PATTERN
+from fablab.inventory.tags import TAG_PATTERN
+from fablab.vocabulary import KINDS, RESOURCE_STATUSES
 from fablab.web.spreadsheet import neutralise_cell, read_upload, restore_cell, write_csv  # noqa: F401 - tests import neutralise_cell from here
 
-STATUSES = ("available", "maintenance", "lost", "retired")
 # Kind-specific details flattened to columns, so the file is editable in a spreadsheet.
 DETAIL_COLUMNS = ("model", "serial", "build_volume", "materials", "capacity")
 COLUMNS = ("tag", "name", "kind", "site", "status", "notes", *DETAIL_COLUMNS)
@@ -76,7 +77,7 @@ def parse_import(raw: bytes) -> list[ImportRow]:
     rows, errors, seen_tags = [], [], {}
     for number, record in enumerate(reader, start=2):
         if number - 1 > MAX_ROWS:
-            raise InvalidInput(f"At most {MAX_ROWS} rows per file.", code="invalid_csv")
+            raise InvalidInput(f"At most {MAX_ROWS} rows per file.", code=codes.INVALID_CSV)
         cells = {key: restore_cell((value or "").strip()) for key, value in record.items()
                  if key and isinstance(value, str)}
         if not any(cells.values()):
@@ -99,8 +100,8 @@ def parse_import(raw: bytes) -> list[ImportRow]:
         if not site:
             errors.append({"line": number, "field": "site", "message": "site is required"})
         status = cells.get("status", "").lower() or None
-        if status is not None and status not in STATUSES:
-            errors.append({"line": number, "field": "status", "message": f"status must be one of {', '.join(STATUSES)}"})
+        if status is not None and status not in RESOURCE_STATUSES:
+            errors.append({"line": number, "field": "status", "message": f"status must be one of {', '.join(RESOURCE_STATUSES)}"})
         notes = cells.get("notes") if "notes" in reader.fieldnames else None
         if notes and len(notes) > MAX_TEXT:
             errors.append({"line": number, "field": "notes", "message": f"notes: {MAX_TEXT} characters at most"})
@@ -109,5 +110,5 @@ def parse_import(raw: bytes) -> list[ImportRow]:
             rows.append(ImportRow(number, tag, name, kind, site, status, notes, details))
     if errors:
         raise InvalidInput(f"{len(errors)} problem(s) in the file; nothing was imported.",
-                           code="invalid_csv", errors=errors)
+                           code=codes.INVALID_CSV, errors=errors)
     return rows

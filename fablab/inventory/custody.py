@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import asyncpg
 
-from fablab import db, scope
+from fablab import clock, codes, db, scope
 from fablab.accounts.service import user_id_for_pass
 from fablab.bookings import queries as booking_queries
 from fablab.bookings import service as bookings
@@ -25,14 +25,14 @@ WALK_UP_PURPOSE = "Prêt au comptoir"
 
 
 class ResourceUnavailable(Conflict):
-    code, title = "resource_unavailable", "This item cannot be lent now"
+    code, title = codes.RESOURCE_UNAVAILABLE, "This item cannot be lent now"
 
 
 async def holder_for_pass(token: str) -> int:
     # The accounts domain owns passes (stored hashed).
     user_id = await user_id_for_pass(token)
     if user_id is None:
-        raise NotFound("This pass is unknown, revoked or expired.", code="unknown_pass")
+        raise NotFound("This pass is unknown, revoked or expired.", code=codes.UNKNOWN_PASS)
     return user_id
 
 
@@ -61,14 +61,14 @@ async def _chosen_booking(booking_id: int, resource: dict, user_id: int | None, 
         "FROM booking b LEFT JOIN app_user u ON u.id = b.user_id WHERE b.id = $1 FOR NO KEY UPDATE OF b", booking_id,
     )
     if booking is None or (user_id is not None and booking["user_id"] != user_id):
-        raise NotFound("No such booking for this learner.", code="unknown_booking")
+        raise NotFound("No such booking for this learner.", code=codes.UNKNOWN_BOOKING)
     if booking["status"] == "checked_out":
-        raise Conflict(f"Booking {booking_id} is checked out already.", code="already_checked_out")
+        raise Conflict(f"Booking {booking_id} is checked out already.", code=codes.ALREADY_CHECKED_OUT)
     if booking["status"] != "confirmed" or booking["ends_at"] <= now:
         raise Conflict(f"Booking {booking_id} is {booking['status']} and cannot be checked out.",
-                       code="booking_not_confirmed")
+                       code=codes.BOOKING_NOT_CONFIRMED)
     if (booking["site_id"], booking["kind"]) != (resource["site_id"], resource["kind"]):
-        raise InvalidInput("The booking is for another kind of item or another site.", code="booking_mismatch")
+        raise InvalidInput("The booking is for another kind of item or another site.", code=codes.BOOKING_MISMATCH)
     return booking
 
 
@@ -99,7 +99,7 @@ async def default_due(resource: dict, now: datetime) -> datetime:
     closed there is none: staff give due_at (the override), and the error suggests one."""
     proposal = await walk_up_proposal(resource, now)
     if proposal is None or not proposal.by_policy:
-        raise InvalidInput("The site is closed now; give due_at for this loan.", code="due_at_required",
+        raise InvalidInput("The site is closed now; give due_at for this loan.", code=codes.DUE_AT_REQUIRED,
                            suggested_due_at=proposal.due_at.isoformat() if proposal else None)
     return proposal.due_at
 
@@ -136,9 +136,9 @@ async def check_out(*, actor, tag: str, user_ref: int | str | None = None, pass_
 
 
 async def _check_out(*, actor, tag: str, user_ref, pass_token, booking_id, due_at, note, now, dry_run) -> dict:
-    now = now or datetime.now(timezone.utc)
+    now = now or clock.now()
     if due_at is not None and due_at <= now:
-        raise InvalidInput("due_at must be in the future.", code="due_at_in_past")
+        raise InvalidInput("due_at must be in the future.", code=codes.DUE_AT_IN_PAST)
     if due_at is not None:
         check_override_bounds(now, due_at, now)  # a due time chosen at the desk is an override: bounded
     tag = normalise_tag(tag)
@@ -149,7 +149,7 @@ async def _check_out(*, actor, tag: str, user_ref, pass_token, booking_id, due_a
         holder = await queries.require_user(user_ref)
         user_id = holder["id"]
     elif booking_id is None:
-        raise InvalidInput("Give the learner (user or pass) or the booking.", code="holder_required")
+        raise InvalidInput("Give the learner (user or pass) or the booking.", code=codes.HOLDER_REQUIRED)
 
     async with DB.transaction():
         # The row lock makes two desks scanning the same tag queue up; the second then sees the
@@ -159,7 +159,7 @@ async def _check_out(*, actor, tag: str, user_ref, pass_token, booking_id, due_a
         if resource["status"] != "available":
             raise ResourceUnavailable(f"{tag} is {resource['status']}.", resource_status=resource["status"])
         if open_id is not None:
-            raise Conflict(f"{tag} is already checked out.", code="already_checked_out")
+            raise Conflict(f"{tag} is already checked out.", code=codes.ALREADY_CHECKED_OUT)
 
         if booking_id is not None:
             booking = await _chosen_booking(booking_id, resource, user_id, now)
@@ -180,7 +180,7 @@ async def _check_out(*, actor, tag: str, user_ref, pass_token, booking_id, due_a
             # open_id may be stale after waiting for another desk's lock: read it afresh before
             # lending the item as a walk-up (the booked path is guarded by the unique index).
             if await queries.open_checkout(resource["id"]):
-                raise Conflict(f"{tag} is already checked out.", code="already_checked_out")
+                raise Conflict(f"{tag} is already checked out.", code=codes.ALREADY_CHECKED_OUT)
             booking_id = await _walk_up(actor=actor, resource=resource, user_id=user_id, due_at=due_at, now=now)
             booking = await db.fetchone("SELECT starts_at, ends_at, blocked_until, resource_id FROM booking "
                                         "WHERE id = $1", booking_id)
@@ -201,9 +201,9 @@ async def _check_out(*, actor, tag: str, user_ref, pass_token, booking_id, due_a
                                            ends_at=ends_at, blocked_until=blocked_until, now=now, staff_id=actor.id,
                                            note=note)
         except asyncpg.UniqueViolationError:  # booking_one_checked_out: another desk was first
-            raise Conflict(f"{tag} is already checked out.", code="already_checked_out") from None
+            raise Conflict(f"{tag} is already checked out.", code=codes.ALREADY_CHECKED_OUT) from None
         if row is None:
-            raise Conflict(f"Booking {booking_id} is no longer confirmed.", code="booking_not_confirmed")
+            raise Conflict(f"Booking {booking_id} is no longer confirmed.", code=codes.BOOKING_NOT_CONFIRMED)
         out = queries.booking_out(row, now)
         result = {"booking": out, "resource": tag, "holder": out["user"], "due_at": out["ends_at"],
                   "walk_up": walk_up, "moved_from": moved_from, "dry_run": dry_run}
@@ -213,7 +213,7 @@ async def _check_out(*, actor, tag: str, user_ref, pass_token, booking_id, due_a
 
 
 async def check_in(*, actor, tag: str, condition: str = "ok", note: str = "", now: datetime | None = None) -> dict:
-    now = now or datetime.now(timezone.utc)
+    now = now or clock.now()
     tag = normalise_tag(tag)
     async with DB.transaction():
         resource, open_id = await queries.lock_with_open_checkout(tag)
@@ -225,7 +225,7 @@ async def check_in(*, actor, tag: str, condition: str = "ok", note: str = "", no
         row = None if open_id is None else await bookings.take_back(booking_id=open_id, now=now, staff_id=actor.id,
                                                                     condition=condition, note=note)
         if row is None:
-            raise Conflict(f"{tag} is not checked out.", code="not_checked_out")
+            raise Conflict(f"{tag} is not checked out.", code=codes.NOT_CHECKED_OUT)
         if condition == "damaged":
             # The condition and note are on the check-in just logged; the status change repeats the note.
             await change_status(resource, "maintenance", actor_id=actor.id, note=note)

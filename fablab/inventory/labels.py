@@ -11,6 +11,7 @@ from reportlab.lib.units import mm
 from reportlab.lib.utils import simpleSplit
 from reportlab.pdfgen.canvas import Canvas
 
+from fablab import codes
 from fablab.errors import InvalidInput
 from fablab.inventory.qr import dark_runs, qr_matrix, qr_svg
 
@@ -57,7 +58,7 @@ def check_offset(offset: int, geometry: SheetGeometry = SHEET) -> int:
     if not 0 <= offset < geometry.per_page:
         raise InvalidInput(
             f"offset must be between 0 and {geometry.per_page - 1} (labels already used on the sheet)",
-            code="invalid_offset",
+            code=codes.INVALID_OFFSET,
         )
     return offset
 

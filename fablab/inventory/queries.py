@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from fablab import db
+from fablab import codes, db
 from fablab.accounts.logins import fold
 from fablab.errors import NotFound
 from fablab.tables import Resource
@@ -77,7 +77,7 @@ async def resource_by_tag(tag: str, *, for_update: bool = False) -> dict | None:
 async def require_resource(tag: str, *, for_update: bool = False) -> dict:
     resource = await resource_by_tag(tag, for_update=for_update)
     if resource is None:
-        raise NotFound(f"No item with tag {tag}.", code="unknown_tag")
+        raise NotFound(f"No item with tag {tag}.", code=codes.UNKNOWN_TAG)
     return resource
 
 
@@ -128,7 +128,7 @@ async def lock_with_open_checkout(tag: str) -> tuple[dict, int | None]:
     """(the item, the id of its open check-out or None); 404 unknown_tag. `tag` already normalised."""
     row = _resource(await db.fetchone(LOCKED_WITH_OPEN_CHECKOUT, tag))
     if row is None:
-        raise NotFound(f"No item with tag {tag}.", code="unknown_tag")
+        raise NotFound(f"No item with tag {tag}.", code=codes.UNKNOWN_TAG)
     return row, row.pop("open_id")
 
 
@@ -206,7 +206,7 @@ async def user_by_ref(ref: int | str) -> dict | None:
 async def require_user(ref: int | str) -> dict:
     user = await user_by_ref(ref)
     if user is None:
-        raise NotFound(f"No active user {ref!r}.", code="unknown_user")
+        raise NotFound(f"No active user {ref!r}.", code=codes.UNKNOWN_USER)
     return user
 
 

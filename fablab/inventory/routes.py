@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import date
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo
 
@@ -15,7 +15,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody, MultipartBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
-from fablab import moments, scope
+from fablab import clock, codes, moments, scope
 from fablab.errors import InvalidInput
 from fablab.guards import public, signed_in, staff_only
 from fablab.inventory import audits, custody, labels, qr, queries, resolution, scan, service
@@ -52,15 +52,6 @@ def notes_searchable(viewer) -> list[int] | None:
     return sorted(viewer.site_ids) if viewer.is_staff else []
 
 
-def now_utc() -> datetime:
-    return datetime.now(timezone.utc)
-
-
-def parse_moment(text: str, tz: ZoneInfo, name: str) -> tuple[datetime, datetime]:
-    """A day (`2026-03-12`, in the site's time zone) or an instant (RFC 3339) as a [start, end] span."""
-    return moments.parse_day_or_instant(text, tz, name)
-
-
 def user_ref(text: str) -> int | str:
     # isdigit() alone accepts '²' or Arabic-Indic digits, which int() then refuses.
     return int(text) if text.isascii() and text.isdigit() else text
@@ -81,7 +72,7 @@ class ResourceController(Controller):
         out = [resource_out(row, request.user) for row in rows]
         if request.user.is_staff:
             own = [row["id"] for row in rows if scope.acts_for_site(request.user, row["site_id"])]
-            loans = await queries.open_loans(own, now_utc())
+            loans = await queries.open_loans(own, clock.now())
             for item in out:
                 item["loan"] = loans.get(item["id"])
         return out
@@ -111,7 +102,7 @@ class ResourceController(Controller):
         """The CSV file as the request body (Content-Type text/csv); all rows are imported or none."""
         raw = await request.body()
         if len(raw) > MAX_CSV_BYTES:
-            raise InvalidInput("The CSV file must be 2 MB at most.", code="file_too_large")
+            raise InvalidInput("The CSV file must be 2 MB at most.", code=codes.FILE_TOO_LARGE)
         rows = parse_import(raw)
         return await service.import_resources(actor=request.user, rows=rows)
 
@@ -122,7 +113,7 @@ class ResourceController(Controller):
         if scope.acts_for_site(request.user, resource["site_id"]):
             booking = await queries.open_checkout(resource["id"])
             out["holder"] = queries.booking_out(booking)["user"] if booking else None
-            out["booking"] = queries.booking_out(booking, now_utc())
+            out["booking"] = queries.booking_out(booking, clock.now())
         return out
 
     @patch("/{tag:str}", guards=[staff_only])
@@ -155,10 +146,10 @@ class ResourceController(Controller):
         scope.require_site(request.user, resource["site_id"], "This item")
         tz = ZoneInfo(resource["timezone"])
         if at:
-            start, end = parse_moment(at, tz, "at")
+            start, end = moments.parse_day_or_instant(at, tz, "at")
         else:
-            start = parse_moment(since, tz, "from")[0] if since else now_utc()
-            end = parse_moment(until, tz, "to")[1] if until else start
+            start = moments.parse_day_or_instant(since, tz, "from")[0] if since else clock.now()
+            end = moments.parse_day_or_instant(until, tz, "to")[1] if until else start
         return {"tag": resource["tag"], "from": start, "to": end,
                 "holders": await queries.holders_between(resource["id"], start, end)}
 
@@ -177,13 +168,13 @@ class LabelController(Controller):
         labels.check_offset(offset)
         wanted = [normalise_tag(t) for t in tags.split(",") if t.strip()] if tags else None
         if not (site or kind or wanted):
-            raise InvalidInput("Choose a site, a kind or a list of tags.", code="selection_required")
+            raise InvalidInput("Choose a site, a kind or a list of tags.", code=codes.SELECTION_REQUIRED)
         rows = await queries.list_resources(site=site, kind=kind, tags=wanted)
         if wanted:
             found = {row["tag"]: row for row in rows}
             unknown = [t for t in wanted if t not in found]
             if unknown:
-                raise InvalidInput(f"Unknown tag(s): {', '.join(unknown)}.", code="unknown_tag", tags=unknown)
+                raise InvalidInput(f"Unknown tag(s): {', '.join(unknown)}.", code=codes.UNKNOWN_TAG, tags=unknown)
             rows = [found[t] for t in dict.fromkeys(wanted)]  # the order asked for
         else:
             rows = [row for row in rows if row["status"] != "retired"]
@@ -204,7 +195,7 @@ class TagController(Controller):
     async def resolve(self, request: Request, tag: FromPath[str]) -> dict:
         """Behind the web app's /t/{TAG} page: the item and what the caller may do with it now."""
         resource = await queries.require_resource(normalise_tag(tag))
-        return await resolution.resolve(resource, request.user, now_utc())
+        return await resolution.resolve(resource, request.user, clock.now())
 
 
 class CheckoutController(Controller):
@@ -229,7 +220,7 @@ class CheckoutController(Controller):
         `?site=pan&overdue=true` what is late."""
         site_ids = await scope.listed_sites(request.user, site)
         user_id = (await queries.require_user(user_ref(user)))["id"] if user else None
-        return await queries.list_checkouts(now=now_utc(), user_id=user_id, site_ids=site_ids, kind=kind,
+        return await queries.list_checkouts(now=clock.now(), user_id=user_id, site_ids=site_ids, kind=kind,
                                             overdue=overdue)
 
     @post("/checkins", guards=[staff_only], status_code=HTTP_200_OK)
@@ -262,8 +253,8 @@ class MovementController(Controller):
         user_id = (await queries.require_user(user_ref(user)))["id"] if user else None
         return await queries.list_movements(
             resource_id=resource_id, user_id=user_id, site_ids=site_ids, kind=kind,
-            since=parse_moment(since, tz, "from")[0] if since else None,
-            until=parse_moment(until, tz, "to")[1] if until else None,
+            since=moments.parse_day_or_instant(since, tz, "from")[0] if since else None,
+            until=moments.parse_day_or_instant(until, tz, "to")[1] if until else None,
             limit=max(1, min(limit, 5000)),
         )
 

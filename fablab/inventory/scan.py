@@ -10,6 +10,7 @@ import warnings
 import zxingcpp
 from PIL import Image, UnidentifiedImageError
 
+from fablab import codes
 from fablab.errors import FileTooLarge, InvalidInput, NoCodeFound, UnsupportedImage
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
@@ -62,7 +63,7 @@ def check_pixel_budget(image_format: str, width: int, height: int) -> None:
     if width * height > budget:
         raise UnsupportedImage(
             f"The image has too many pixels ({width} x {height}); send a photo of at most "
-            f"{budget / 1_000_000:.0f} megapixels in {image_format}.", code="image_too_large")
+            f"{budget / 1_000_000:.0f} megapixels in {image_format}.", code=codes.IMAGE_TOO_LARGE)
 
 
 def draft_box(width: int, height: int) -> tuple[int, int]:
@@ -79,10 +80,10 @@ def open_image(data: bytes) -> Image.Image:
     if len(data) > MAX_UPLOAD_BYTES:
         raise FileTooLarge(f"The photo must be {MAX_UPLOAD_BYTES // (1024 * 1024)} MB at most.")
     if not data:
-        raise InvalidInput("The file is empty.", code="empty_file")
+        raise InvalidInput("The file is empty.", code=codes.EMPTY_FILE)
     if _looks_like_svg_or_markup(data[:2048]):
         raise UnsupportedImage("SVG and other documents are not accepted; send a photo (JPEG, PNG, WebP).",
-                               code="svg_not_accepted")
+                               code=codes.SVG_NOT_ACCEPTED)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -97,7 +98,7 @@ def open_image(data: bytes) -> Image.Image:
     except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise UnsupportedImage("The file is not an image we can read; send a JPEG, PNG or WebP photo.") from None
     except (OSError, SyntaxError, ValueError):
-        raise UnsupportedImage("The image is damaged or truncated.", code="damaged_image") from None
+        raise UnsupportedImage("The image is damaged or truncated.", code=codes.DAMAGED_IMAGE) from None
     return image
 
 

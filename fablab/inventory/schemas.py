@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated
 
 import msgspec
 
 from fablab.moments import check_body
+from fablab.vocabulary import Condition, Kind, ResourceStatus
 
-Kind = Literal["laptop", "printer_3d", "room"]
-Status = Literal["available", "maintenance", "lost", "retired"]
+Status = ResourceStatus
 Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
 Text = Annotated[str, msgspec.Meta(max_length=2000)]
 TagText = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
@@ -53,7 +53,7 @@ class CheckoutIn(msgspec.Struct, forbid_unknown_fields=True):
 
 class CheckinIn(msgspec.Struct, forbid_unknown_fields=True):
     tag: TagText
-    condition: Literal["ok", "damaged", "incomplete"] = "ok"
+    condition: Condition = "ok"
     note: Text = ""
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from fablab import db, scope
+from fablab import codes, db, scope
 from fablab.bookings.service import withdraw_bookings
 from fablab.db import DB, NOW
 from fablab.errors import Conflict, InvalidInput
@@ -13,10 +13,10 @@ from fablab.inventory import queries
 from fablab.inventory.csvio import ImportRow
 from fablab.sites.queries import find_site, require_site
 from fablab.tables import Movement, Resource
-from fablab.inventory.tags import KINDS, normalise_tag, next_tag, tag_prefix
+from fablab.inventory.tags import normalise_tag, next_tag, tag_prefix
+from fablab.vocabulary import KINDS, RESOURCE_STATUSES
 from fablab.waitlist.service import end_entries_of_resource
 
-STATUSES = ("available", "maintenance", "lost", "retired")
 MAX_DETAILS_BYTES = 4000
 
 
@@ -31,10 +31,10 @@ def status_movement(old: str, new: str) -> str | None:
 
 def check_details(details: dict) -> dict:
     if not isinstance(details, dict) or len(json.dumps(details)) > MAX_DETAILS_BYTES:
-        raise InvalidInput("details must be an object of at most 4000 bytes", code="invalid_details")
+        raise InvalidInput("details must be an object of at most 4000 bytes", code=codes.INVALID_DETAILS)
     for key, value in details.items():
         if not isinstance(value, (str, int, float, bool, list, type(None))):
-            raise InvalidInput(f"details.{key}: nested objects are not accepted", code="invalid_details")
+            raise InvalidInput(f"details.{key}: nested objects are not accepted", code=codes.INVALID_DETAILS)
     return details
 
 
@@ -62,12 +62,12 @@ async def record_movement(*, resource_id: int, kind: str, staff_id: int | None, 
 async def _insert(*, site: dict, kind: str, name: str, tag: str | None, details: dict, notes: str,
                   status: str, actor_id: int) -> str:
     if kind not in KINDS:
-        raise InvalidInput(f"kind must be one of {', '.join(KINDS)}", code="invalid_kind")
-    if status not in STATUSES:
-        raise InvalidInput(f"status must be one of {', '.join(STATUSES)}", code="invalid_status")
+        raise InvalidInput(f"kind must be one of {', '.join(KINDS)}", code=codes.UNKNOWN_KIND)
+    if status not in RESOURCE_STATUSES:
+        raise InvalidInput(f"status must be one of {', '.join(RESOURCE_STATUSES)}", code=codes.INVALID_STATUS)
     tag = normalise_tag(tag) if tag else await _generate_tag(site, kind)
     if await db.fetchval(queries.TAG_TAKEN, tag):
-        raise Conflict(f"Tag {tag} is already used by another item.", code="tag_taken")
+        raise Conflict(f"Tag {tag} is already used by another item.", code=codes.TAG_TAKEN)
     rows = await Resource.insert(Resource(
         site=site["id"], kind=kind, name=name, tag=tag, status=status, details=json.dumps(check_details(details)),
         notes=notes, created_at=NOW, updated_at=NOW,
@@ -92,13 +92,13 @@ async def create_resource(*, actor, site: str, kind: str, name: str, tag: str | 
 
 async def change_status(resource: dict, status: str, *, actor_id: int, note: str = "") -> None:
     """Within the caller's transaction, on a resource row it has locked."""
-    if status not in STATUSES:
-        raise InvalidInput(f"status must be one of {', '.join(STATUSES)}", code="invalid_status")
+    if status not in RESOURCE_STATUSES:
+        raise InvalidInput(f"status must be one of {', '.join(RESOURCE_STATUSES)}", code=codes.INVALID_STATUS)
     movement = status_movement(resource["status"], status)
     if movement is None:
         return
     if status in ("maintenance", "retired") and await queries.open_checkout(resource["id"]):
-        raise Conflict(f"{resource['tag']} is checked out: check it in first.", code="checked_out")
+        raise Conflict(f"{resource['tag']} is checked out: check it in first.", code=codes.CHECKED_OUT)
     await Resource.update({Resource.status: status, Resource.updated_at: NOW}).where(Resource.id == resource["id"])
     await record_movement(resource_id=resource["id"], kind=movement, staff_id=actor_id,
                           site_id=resource["site_id"], note=note)
@@ -180,5 +180,5 @@ async def import_resources(*, actor, rows: list[ImportRow]) -> dict:
         if errors:
             # Raising rolls the whole import back: nothing is half-imported.
             raise InvalidInput(f"{len(errors)} problem(s) in the file; nothing was imported.",
-                               code="invalid_csv", errors=errors)
+                               code=codes.INVALID_CSV, errors=errors)
     return {"created": created, "updated": updated, "unchanged": unchanged}

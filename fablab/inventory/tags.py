@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 from urllib.parse import unquote, urlsplit
 
+from fablab import codes
 from fablab.errors import InvalidInput
+from fablab.vocabulary import KIND_TAG_PREFIX
 
 # Same shape as the CHECK on resource.tag, so a bad tag is refused with a clear 422, not a 500.
 TAG_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9-]{0,39}$")
-KIND_PREFIX = {"laptop": "LAP", "printer_3d": "P3D", "room": "ROOM"}
-KINDS = tuple(KIND_PREFIX)
 
 
 def normalise_tag(raw: str) -> str:
@@ -18,7 +18,7 @@ def normalise_tag(raw: str) -> str:
     tag = (raw or "").strip().upper()
     if not TAG_PATTERN.match(tag):
         raise InvalidInput(
-            f"{raw!r} is not a valid tag: letters, digits and dashes, 40 at most.", code="invalid_tag",
+            f"{raw!r} is not a valid tag: letters, digits and dashes, 40 at most.", code=codes.INVALID_TAG,
         )
     return tag
 
@@ -28,7 +28,7 @@ def looks_like_tag(raw: str) -> bool:
 
 
 def tag_prefix(site_slug: str, kind: str) -> str:
-    return f"{site_slug.upper()}-{KIND_PREFIX[kind]}-"
+    return f"{site_slug.upper()}-{KIND_TAG_PREFIX[kind]}-"
 
 
 def next_tag(site_slug: str, kind: str, existing: list[str]) -> str:

@@ -6,6 +6,7 @@ from litestar import Controller, Request, delete, get, post
 from litestar.params import FromQuery, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
+from fablab import codes
 from fablab.errors import DomainError, NotFound
 from fablab.guards import public, signed_in
 from fablab.push import service
@@ -15,7 +16,7 @@ from fablab.settings import SettingsError
 
 
 class PushUnavailable(DomainError):
-    status, code, title = 503, "push_unavailable", "Notifications are not available on this server"
+    status, code, title = 503, codes.PUSH_UNAVAILABLE, "Notifications are not available on this server"
 
 
 def settings_or_503() -> PushSettings:
@@ -56,7 +57,7 @@ class PushSubscriptionController(Controller):
             summary="This phone stops receiving my reminders")
     async def unsubscribe(self, request: Request, endpoint: FromQuery[str]) -> None:
         if not await service.unsubscribe(actor=request.user, endpoint=endpoint):
-            raise NotFound("None of your phones has this endpoint.", code="unknown_push_subscription")
+            raise NotFound("None of your phones has this endpoint.", code=codes.UNKNOWN_PUSH_SUBSCRIPTION)
 
     @post("/test", guards=[signed_in], status_code=HTTP_200_OK,
           summary="Send a test notification to each of my phones now")

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated
 
 import msgspec
+
+from fablab.vocabulary import Language
 
 Endpoint = Annotated[str, msgspec.Meta(min_length=1, max_length=1024)]
 # A P-256 point is 87 base64url characters, an auth secret 22; a little room for padding.
@@ -27,7 +29,7 @@ class PushSubscriptionIn(msgspec.Struct, forbid_unknown_fields=True):
     endpoint: Endpoint
     keys: PushKeysIn
     expirationTime: int | float | None = None  # noqa: N815 (the browser's own field name; ignored)
-    lang: Literal["fr", "en"] = "fr"
+    lang: Language = "fr"
 
 
 class PushSubscriptionOut(msgspec.Struct):

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from datetime import datetime, timezone
+from datetime import datetime
 
 import asyncpg
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from fablab import db
+from fablab import clock, codes, db
 from fablab.accounts.current import CurrentUser
 from fablab.db import DB
 from fablab.errors import Conflict, InvalidInput
@@ -24,10 +24,6 @@ log = logging.getLogger("fablab.push")
 GONE = (404, 410)
 
 
-def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
-
-
 def check_keys(p256dh: str, auth: str) -> None:
     """The browser's keys: a point on P-256 and a 16-byte secret (RFC 8291 §3)."""
     try:
@@ -35,10 +31,10 @@ def check_keys(p256dh: str, auth: str) -> None:
         ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), point)
     except ValueError:
         raise InvalidInput("keys.p256dh must be a P-256 public key and keys.auth 16 bytes, in base64url.",
-                           code="invalid_push_keys") from None
+                           code=codes.INVALID_PUSH_KEYS) from None
     if len(point) != 65 or len(secret) != 16:
         raise InvalidInput("keys.p256dh must be a P-256 public key and keys.auth 16 bytes, in base64url.",
-                           code="invalid_push_keys")
+                           code=codes.INVALID_PUSH_KEYS)
 
 
 async def subscribe(*, actor: CurrentUser, endpoint: str, p256dh: str, auth: str, lang: str,
@@ -47,7 +43,7 @@ async def subscribe(*, actor: CurrentUser, endpoint: str, p256dh: str, auth: str
     try:
         check_endpoint(endpoint, settings.allowed_prefixes)
     except EndpointNotAllowed as error:
-        raise InvalidInput(str(error), code="push_endpoint_not_allowed") from None
+        raise InvalidInput(str(error), code=codes.PUSH_ENDPOINT_NOT_ALLOWED) from None
     check_keys(p256dh, auth)
     async with DB.transaction():
         row = await db.fetchone(queries.UPSERT_SUBSCRIPTION, actor.id, actor.session_id, endpoint, p256dh, auth, lang)
@@ -83,7 +79,7 @@ async def send_test(*, actor: CurrentUser, settings: PushSettings | None = None)
     settings = settings or push_settings()
     rows = await db.fetch(queries.SUBSCRIPTIONS_OF_USER, actor.id)
     if not rows:
-        raise Conflict("No phone of yours receives notifications yet.", code="push_not_subscribed")
+        raise Conflict("No phone of yours receives notifications yet.", code=codes.PUSH_NOT_SUBSCRIBED)
     counts = {"sent": 0, "removed": 0, "failed": 0}
     async with transport.new_client() as client:
         for row in rows:
@@ -118,7 +114,7 @@ async def deliver_one(client, settings: PushSettings, reminder: Reminder, subscr
     notification: Notification = notification_for(reminder, subscription["lang"], now)
     result = await transport.post(client, settings, target_of(subscription), notification)
     if result.status is not None and 200 <= result.status < 300:
-        await db.fetch(queries.MARK_SENT, claim["id"], utc_now())
+        await db.fetch(queries.MARK_SENT, claim["id"], clock.now())
         return "sent"
     if result.status in GONE:
         await db.fetch(queries.DELETE_GONE, subscription["id"])
@@ -137,7 +133,7 @@ async def deliver_one(client, settings: PushSettings, reminder: Reminder, subscr
 async def deliver_due(due: list[Reminder], now: datetime | None = None,
                       settings: PushSettings | None = None) -> dict[str, int]:
     """The push channel of the reminders job: every due reminder to each phone of its recipient."""
-    now = now or utc_now()
+    now = now or clock.now()
     counts = {"sent": 0, "skipped": 0, "removed": 0, "retry": 0, "failed": 0}
     await db.fetch(queries.PURGE_DELIVERIES, now, queries.KEEP_DELIVERIES_DAYS)
     if not due:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import datetime, timezone
+from datetime import datetime
 
 import aiosmtplib
 
-from fablab import db
+from fablab import clock, db
 from fablab.db import DB
 from fablab.push.service import deliver_due
 from fablab.reports.mail_settings import SmtpSettings, load_smtp_settings
@@ -98,10 +98,6 @@ WHERE booking_id = ANY($1::bigint[])
 """
 
 
-def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
-
-
 async def plan(now: datetime, until: datetime, site_id: int | None = None) -> list[Reminder]:
     """Reminders whose time comes by `until` and that still make sense at `now`."""
     rows = await db.fetch(CANDIDATES, site_id, now, until + START_LEAD,
@@ -156,7 +152,7 @@ async def deliver(reminder: Reminder, smtp: SmtpSettings, now: datetime) -> str:
 async def send_due_reminders(smtp: SmtpSettings, *, now: datetime | None = None,
                              due: list[Reminder] | None = None) -> dict[str, int]:
     """E-mail every reminder due now that has not gone out; safe to run in several processes at once."""
-    now = now or utc_now()
+    now = now or clock.now()
     counts = {"sent": 0, "skipped": 0, "failed": 0}
     for reminder in (await plan(now, now) if due is None else due):
         if reminder.recipient.deliverable:
@@ -181,7 +177,7 @@ async def run_reminders() -> dict[str, int] | None:
 async def run_reminder_channels(now: datetime | None = None) -> dict[str, dict[str, int] | None]:
     """The periodic job: what is due is planned once, then sent on each channel, each with its own
     sent-log (e-mail: reminder_log, push: push_delivery, once per phone)."""
-    now = now or utc_now()
+    now = now or clock.now()
     due = await plan(now, now)
     try:
         smtp = load_smtp_settings()

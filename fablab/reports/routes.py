@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta, timezone
+from datetime import time, timedelta
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
 from litestar import Controller, Request, Response, get
 from litestar.params import FromQuery, QueryParameter
 
+from fablab import clock, codes
 from fablab.background import PeriodicJob
 from fablab.bookings.rules import local_moment
 from fablab.errors import InvalidInput
@@ -19,10 +20,6 @@ from fablab.settings import SettingsError
 from fablab.web.download import attachment
 
 FORMATS = ("json", "csv")
-
-
-def now_utc() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 class ReportController(Controller):
@@ -41,11 +38,11 @@ class ReportController(Controller):
         """`from`/`to`: inclusive dates in site time (default: this week). `format=csv` gives one
         `table` (kinds, resources, overdue, heatmap; default resources)."""
         if format not in FORMATS:
-            raise InvalidInput("format must be json or csv.", code="invalid_format")
+            raise InvalidInput("format must be json or csv.", code=codes.INVALID_FORMAT)
         if format == "csv" and table not in render.TABLES:
-            raise InvalidInput(f"table must be one of {', '.join(render.TABLES)}.", code="invalid_table")
+            raise InvalidInput(f"table must be one of {', '.join(render.TABLES)}.", code=codes.INVALID_TABLE)
         site_row = await service.site_for(request.user, site)
-        report = await service.build_report(site_row, first, last, kind=kind, now=now_utc())
+        report = await service.build_report(site_row, first, last, kind=kind, now=clock.now())
         if format == "json":
             return Response(report)
         name = f"rapport-{site_row['slug']}-{table}-{report['from']}-{report['to']}.csv"
@@ -61,7 +58,7 @@ class ReminderController(Controller):
          summary="Today's reminders of a site: due or coming, sent or (without SMTP) what would be sent")
     async def pending(self, request: Request, site: FromQuery[str | None] = None) -> dict:
         site_row = await service.site_for(request.user, site)
-        now = now_utc()
+        now = clock.now()
         tz = ZoneInfo(site_row["timezone"])
         today = now.astimezone(tz).date()
         until = local_moment(today + timedelta(days=1), time(0), tz)

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from fablab import moments, scope
+from fablab import clock, codes, moments, scope
 from fablab.accounts.current import CurrentUser
 from fablab.sites.queries import calendar_for, require_site
-from fablab.bookings.rules import KINDS
 from fablab.errors import InvalidInput
 from fablab.reports import queries
 from fablab.reports.utilisation import Period, utilisation_report
+from fablab.vocabulary import KINDS
 
 # A year and a day: enough for a yearly report, bounded so one request stays cheap.
 MAX_PERIOD_DAYS = 366
@@ -21,22 +21,18 @@ async def site_for(actor: CurrentUser, slug: str | None) -> dict:
     """The site a staff member may report on: their home site by default, or one of theirs."""
     if slug is None:
         if actor.site is None:
-            raise InvalidInput("Name the site, e.g. ?site=vlg.", code="site_required")
+            raise InvalidInput("Name the site, e.g. ?site=vlg.", code=codes.SITE_REQUIRED)
         slug = actor.site
     site = await require_site(slug)
     scope.require_site(actor, site["id"], "This site")
     return site
 
 
-def parse_day(raw: str, name: str) -> date:
-    return moments.parse_day(raw, name)
-
-
 def parse_period(raw_from: str | None, raw_to: str | None, today: date) -> tuple[date, date]:
     """Inclusive local dates. Without either bound, the current week (Monday to Sunday);
     with one, the week starting or ending there."""
-    first = parse_day(raw_from, "from") if raw_from else None
-    last = parse_day(raw_to, "to") if raw_to else None
+    first = moments.parse_day(raw_from, "from") if raw_from else None
+    last = moments.parse_day(raw_to, "to") if raw_to else None
     if first is None and last is None:
         first = today - timedelta(days=today.weekday())
     if last is None:
@@ -44,21 +40,21 @@ def parse_period(raw_from: str | None, raw_to: str | None, today: date) -> tuple
     if first is None:
         first = last - timedelta(days=6)
     if last < first:
-        raise InvalidInput("to must not be before from.", code="invalid_period")
+        raise InvalidInput("to must not be before from.", code=codes.INVALID_PERIOD)
     if (last - first).days + 1 > MAX_PERIOD_DAYS:
-        raise InvalidInput(f"A report covers at most {MAX_PERIOD_DAYS} days.", code="invalid_period")
+        raise InvalidInput(f"A report covers at most {MAX_PERIOD_DAYS} days.", code=codes.INVALID_PERIOD)
     return first, last
 
 
 def check_kind(kind: str | None) -> str | None:
     if kind is not None and kind not in KINDS:
-        raise InvalidInput(f"kind must be one of {', '.join(KINDS)}.", code="unknown_kind")
+        raise InvalidInput(f"kind must be one of {', '.join(KINDS)}.", code=codes.UNKNOWN_KIND)
     return kind
 
 
 async def build_report(site: dict, raw_from: str | None, raw_to: str | None, *, kind: str | None = None,
                        now: datetime | None = None) -> dict:
-    now = now or datetime.now(timezone.utc)
+    now = now or clock.now()
     kind = check_kind(kind)
     today = now.astimezone(ZoneInfo(site["timezone"])).date()
     first, last = parse_period(raw_from, raw_to, today)

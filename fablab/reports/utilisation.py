@@ -6,7 +6,8 @@ import bisect
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 
-from fablab.bookings.rules import KINDS, WEEKDAYS, SiteCalendar, local_moment
+from fablab.bookings.rules import SiteCalendar, local_moment
+from fablab.vocabulary import KINDS, WEEKDAYS
 
 # Bookings that hold the resource: what "booked" means in every figure below.
 HOLDING = ("confirmed", "checked_out", "returned")

@@ -9,8 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, time, timedelta
 
-from fablab.bookings.rules import WEEKDAYS, parse_clock
+from fablab import codes
+from fablab.bookings.rules import parse_clock
 from fablab.errors import InvalidInput
+from fablab.vocabulary import WEEKDAYS
 
 # A school year of weekly sessions on a few days, with room to spare; more is a typo.
 MAX_OCCURRENCES = 200
@@ -36,21 +38,21 @@ class WeeklyRule:
         start, end = parse_clock(start_time, "start_time"), parse_clock(end_time, "end_time")
         if end <= start:
             raise InvalidInput("end_time must be after start_time (occurrences stay within one day).",
-                               code="ends_before_start")
+                               code=codes.ENDS_BEFORE_START)
         days = [day.lower() for day in (weekdays or [WEEKDAYS[first_day.weekday()]])]
         unknown = [day for day in days if day not in WEEKDAYS]
         if unknown:
-            raise InvalidInput(f"Unknown weekday {unknown[0]!r}; use {', '.join(WEEKDAYS)}.", code="invalid_weekday")
+            raise InvalidInput(f"Unknown weekday {unknown[0]!r}; use {', '.join(WEEKDAYS)}.", code=codes.INVALID_WEEKDAY)
         if not 1 <= interval <= MAX_INTERVAL:
-            raise InvalidInput(f"interval is a number of weeks from 1 to {MAX_INTERVAL}.", code="invalid_interval")
+            raise InvalidInput(f"interval is a number of weeks from 1 to {MAX_INTERVAL}.", code=codes.INVALID_INTERVAL)
         if (until is None) == (count is None):
             raise InvalidInput("Give either until (a date) or count (a number of occurrences).",
-                               code="until_or_count")
+                               code=codes.UNTIL_OR_COUNT)
         if count is not None and not 1 <= count <= MAX_OCCURRENCES:
-            raise InvalidInput(f"count is from 1 to {MAX_OCCURRENCES}.", code="too_many_occurrences")
+            raise InvalidInput(f"count is from 1 to {MAX_OCCURRENCES}.", code=codes.TOO_MANY_OCCURRENCES)
         if until is not None and (until < first_day or until - first_day > MAX_SPAN):
             raise InvalidInput(f"until must be on or after the first day, at most {MAX_SPAN.days} days later.",
-                               code="invalid_dates")
+                               code=codes.INVALID_DATES)
         ordered = tuple(day for day in WEEKDAYS if day in days)
         return cls(first_day=first_day, start_time=start, end_time=end, weekdays=ordered, interval=interval,
                    until=until, count=count)
@@ -70,7 +72,7 @@ class WeeklyRule:
                 out.append(day)
                 if len(out) > MAX_OCCURRENCES:
                     raise InvalidInput(f"At most {MAX_OCCURRENCES} occurrences in a series.",
-                                       code="too_many_occurrences")
+                                       code=codes.TOO_MANY_OCCURRENCES)
                 if len(out) == self.count:
                     return out
             week_start += timedelta(weeks=self.interval)

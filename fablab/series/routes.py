@@ -6,6 +6,7 @@ from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
+from fablab import codes
 from fablab.bookings import queries
 from fablab.errors import InvalidInput
 from fablab.guards import signed_in, staff_only
@@ -23,7 +24,7 @@ class SeriesController(Controller):
         """201 with the series and a per-date report; 200 for a dry run; 409 series_conflicts
         (nothing created) when dates are taken and on_conflict is "none"."""
         if data.resource is not None and (data.site is not None or data.kind is not None):
-            raise InvalidInput("Give either resource, or site and kind.", code="resource_or_kind")
+            raise InvalidInput("Give either resource, or site and kind.", code=codes.RESOURCE_OR_KIND)
         rule = WeeklyRule.build(first_day=data.first_day, start_time=data.start_time,
                                 end_time=data.end_time, weekdays=data.weekdays, interval=data.interval,
                                 until=data.until, count=data.count)

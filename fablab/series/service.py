@@ -10,9 +10,9 @@ the waitlist.
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 
-from fablab import db
+from fablab import clock, codes, db
 from fablab import scope as site_scope  # `scope` here is this/following/series
 from fablab.accounts.current import CurrentUser
 from fablab.bookings import queries as booking_queries
@@ -34,10 +34,6 @@ MAX_DISTANCE = timedelta(days=730)
 
 class _DryRun(Exception):
     """Leaves the transaction so that nothing planned is kept."""
-
-
-def _now() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 async def _site_calendar(site: dict, days: list[date]) -> tuple[SiteCalendar, dict[date, str], dict[date, str]]:
@@ -84,14 +80,14 @@ async def _target(resource_tag: str | None, site_slug: str | None, kind: str | N
                   ) -> tuple[dict | None, dict, str]:
     if resource_tag is not None:
         if quantity != 1:
-            raise InvalidInput("quantity is for a kind at a site; one unit is one unit.", code="invalid_quantity")
+            raise InvalidInput("quantity is for a kind at a site; one unit is one unit.", code=codes.INVALID_QUANTITY)
         unit = await queries.unit_of_tag(resource_tag)
         if unit is None:
-            raise NotFound(f"No item {resource_tag}.", code="unknown_tag")
+            raise NotFound(f"No item {resource_tag}.", code=codes.UNKNOWN_TAG)
         check_resource_status(unit["status"])
         return unit, await site_queries.require_site(unit["slug"]), unit["kind"]
     if site_slug is None or kind is None:
-        raise InvalidInput("Give a resource, or a site and a kind.", code="resource_required")
+        raise InvalidInput("Give a resource, or a site and a kind.", code=codes.RESOURCE_REQUIRED)
     kind = site_queries.require_kind(kind)
     return None, await site_queries.require_site(site_slug), kind
 
@@ -101,12 +97,12 @@ async def create_series(*, actor: CurrentUser, user_id: int, rule: WeeklyRule, r
                         on_conflict: str = "none", dry_run: bool = False, now: datetime | None = None) -> dict:
     """Plan every date, then create the series atomically, or all but the conflicting dates."""
     if not actor.is_staff:
-        raise Forbidden("Only staff create recurring bookings.", code="staff_only")
+        raise Forbidden("Only staff create recurring bookings.", code=codes.STAFF_ONLY)
     if on_conflict not in ON_CONFLICT:
-        raise InvalidInput(f"on_conflict is one of {', '.join(ON_CONFLICT)}.", code="invalid_on_conflict")
-    now = now or _now()
+        raise InvalidInput(f"on_conflict is one of {', '.join(ON_CONFLICT)}.", code=codes.INVALID_ON_CONFLICT)
+    now = now or clock.now()
     if abs(rule.first_day - now.date()) > MAX_DISTANCE:
-        raise InvalidInput(f"first_day must be within {MAX_DISTANCE.days} days of today.", code="invalid_dates")
+        raise InvalidInput(f"first_day must be within {MAX_DISTANCE.days} days of today.", code=codes.INVALID_DATES)
     unit, site_row, kind = await _target(resource_tag, site, kind, quantity)
     site_scope.require_site(actor, site_row["id"], "This site")
     await site_scope.require_person_id(actor, user_id)
@@ -114,7 +110,7 @@ async def create_series(*, actor: CurrentUser, user_id: int, rule: WeeklyRule, r
     occurrences = plan(rule, calendar, closed_by, holidays, now)
     if not any(occurrence.outcome == "created" for occurrence in occurrences):
         raise InvalidInput("No date of this series can be booked (closed, holidays or past).",
-                           code="no_occurrences", occurrences=[occurrence.out() for occurrence in occurrences])
+                           code=codes.NO_OCCURRENCES, occurrences=[occurrence.out() for occurrence in occurrences])
     try:
         async with DB.transaction():
             series_id = await _book_series(occurrences, actor=actor, user_id=user_id, rule=rule, unit=unit,
@@ -135,7 +131,7 @@ async def _book_series(occurrences: list[Occurrence], *, actor: CurrentUser, use
                        unit: dict | None, site: dict, kind: str, quantity: int, purpose: str, now: datetime) -> int:
     """The series row and its planned dates' bookings, in the caller's transaction; the series id."""
     if not await queries.user_is_active(user_id):
-        raise NotFound(f"No active user {user_id}.", code="unknown_user")
+        raise NotFound(f"No active user {user_id}.", code=codes.UNKNOWN_USER)
     if unit is not None:
         await db.fetch(queries.SHARE_UNIT, unit["id"])
     series_id = await queries.insert_series(site_id=site["id"], kind=kind, resource_id=unit["id"] if unit else None,
@@ -166,7 +162,7 @@ async def series_out(series_id: int, *, actor: CurrentUser | None = None) -> dic
     caller has checked already."""
     row = await queries.series_row(series_id)
     if row is None:
-        raise NotFound(f"No series {series_id}.", code="unknown_series")
+        raise NotFound(f"No series {series_id}.", code=codes.UNKNOWN_SERIES)
     if actor is not None:
         site_scope.require_site(actor, row["site_id"], "This series")
     occurrences = await queries.bookings_of_series(series_id)
@@ -187,7 +183,7 @@ async def series_out(series_id: int, *, actor: CurrentUser | None = None) -> dic
 async def cancel_one(*, actor: CurrentUser, booking_id: int, now: datetime | None = None) -> dict:
     """Cancel one booking (bookings.cancel_booking's rules); the slot it frees goes to the first
     person waiting for it, in the same transaction."""
-    now = now or _now()
+    now = now or clock.now()
     async with DB.transaction():
         cancelled = await bookings.cancel_booking(actor=actor, booking_id=booking_id, now=now)
         await offer_freed(cancelled.freed, now)
@@ -200,7 +196,7 @@ async def cancel_occurrences(*, actor: CurrentUser, booking_id: int, scope: str,
     waitlist in the same transaction."""
     if scope == "this":
         return {"cancelled": [await cancel_one(actor=actor, booking_id=booking_id, now=now)]}
-    now = now or _now()
+    now = now or clock.now()
     row, ids = await occurrences_in_scope(booking_id, scope, actor, desk_only=False)
     async with DB.transaction():
         locked = [b for b in await bookings.lock_for_change(ids) if b["status"] == "confirmed" and b["starts_at"] > now]

@@ -7,11 +7,12 @@ import json
 from dataclasses import fields
 from datetime import date
 
-from fablab import db
-from fablab.bookings.rules import KINDS, Policy, SiteCalendar
+from fablab import codes, db
+from fablab.bookings.rules import Policy, SiteCalendar
 from fablab.errors import InvalidInput, NotFound
 from fablab.sites.defaults import DEFAULT_POLICIES
 from fablab.tables import Site
+from fablab.vocabulary import KINDS
 from fablab.tables import Policy as PolicyRow
 
 SITE_FIELDS = (Site.id, Site.slug, Site.name, Site.address, Site.contact, Site.timezone, Site.opening_hours)
@@ -44,7 +45,7 @@ async def find_site(slug: str | None) -> dict | None:
 async def require_site(slug: str | None) -> dict:
     site = await find_site(slug)
     if site is None:
-        raise NotFound(f"No site {slug!r}.", code="unknown_site")
+        raise NotFound(f"No site {slug!r}.", code=codes.UNKNOWN_SITE)
     return site
 
 
@@ -54,7 +55,7 @@ async def site_by_id(site_id: int) -> dict | None:
 
 def require_kind(kind: str | None) -> str:
     if kind not in KINDS:
-        raise InvalidInput(f"kind must be one of {', '.join(KINDS)}.", code="unknown_kind")
+        raise InvalidInput(f"kind must be one of {', '.join(KINDS)}.", code=codes.UNKNOWN_KIND)
     return kind
 
 

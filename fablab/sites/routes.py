@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
@@ -12,7 +12,7 @@ from litestar import Controller, delete, get, patch, post, put
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
-from fablab import moments
+from fablab import clock, codes, moments
 from fablab.bookings.rules import Policy, holiday_dates
 from fablab.errors import InvalidInput
 from fablab.guards import admin_only, public, signed_in
@@ -22,10 +22,6 @@ from fablab.sites.schemas import ClosureIn, PolicyIn, SitePatch
 
 def site_out(site: dict) -> dict:
     return {key: site[key] for key in ("slug", "name", "address", "contact", "timezone", "opening_hours")}
-
-
-def parse_day(text: str | None, name: str):
-    return None if text is None else moments.parse_day(text, name)
 
 
 def closure_hit_out(row: dict) -> dict:
@@ -62,11 +58,11 @@ class SiteController(Controller):
     ) -> list[dict]:
         """Stored closures and French public holidays (closed by default) between two dates."""
         site = await queries.require_site(slug)
-        today = datetime.now(timezone.utc).astimezone(ZoneInfo(site["timezone"])).date()
-        first = parse_day(since, "from") or today
-        last = parse_day(until, "to") or first + timedelta(days=365)
+        today = clock.now().astimezone(ZoneInfo(site["timezone"])).date()
+        first = moments.parse_optional_day(since, "from") or today
+        last = moments.parse_optional_day(until, "to") or first + timedelta(days=365)
         if last < first or (last - first).days > 3 * 366:
-            raise InvalidInput("from..to must be ordered and span at most three years.", code="invalid_dates")
+            raise InvalidInput("from..to must be ordered and span at most three years.", code=codes.INVALID_DATES)
         stored = [{**row, "source": "closure"} for row in await queries.closures(site["id"], first, last)]
         public_holidays = [
             {"id": None, "site": None, "starts_on": day, "ends_on": day, "reason": name, "source": "public_holiday"}
@@ -82,7 +78,7 @@ class SiteController(Controller):
         all_sites: FromQuery[bool] = False,
     ) -> dict:
         """The confirmed bookings a closure of the days [from, to] would hit, with their learners."""
-        first, last = parse_day(since, "from"), parse_day(until, "to")
+        first, last = moments.parse_optional_day(since, "from"), moments.parse_optional_day(until, "to")
         rows = await service.closure_impact(slug=slug, starts_on=first, ends_on=last, all_sites=all_sites)
         return {"from": first, "to": last, "count": len(rows), "bookings": [closure_hit_out(row) for row in rows]}
 

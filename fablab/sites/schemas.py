@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated
 
 import msgspec
 
 from fablab.moments import check_body
+from fablab.vocabulary import PolicyUnit
 
 ShortText = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
 Minutes = Annotated[int, msgspec.Meta(ge=0, le=100_000)]
@@ -35,7 +36,7 @@ class ClosureIn(msgspec.Struct, forbid_unknown_fields=True):
 
 
 class PolicyIn(msgspec.Struct, forbid_unknown_fields=True):
-    unit: Literal["minutes", "days"]
+    unit: PolicyUnit
     slot_minutes: Annotated[int, msgspec.Meta(ge=1, le=1440)]
     min_length: Annotated[int, msgspec.Meta(ge=1, le=100_000)]
     max_length: Annotated[int, msgspec.Meta(ge=1, le=100_000)]

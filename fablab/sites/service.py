@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from fablab import db
+from fablab import clock, codes, db
 from fablab.bookings import queries as booking_queries
 from fablab.bookings import service as bookings
 from fablab.bookings.rules import Policy, opening_hours_json, parse_opening_hours, validate_policy
@@ -17,10 +17,6 @@ from fablab.tables import Closure, Site, Training
 from fablab.tables import Policy as PolicyRow
 
 
-def _now() -> datetime:
-    return datetime.now(timezone.utc)
-
-
 async def update_site(*, slug: str, changes: dict) -> dict:
     site = await queries.require_site(slug)
     if "opening_hours" in changes:
@@ -29,7 +25,7 @@ async def update_site(*, slug: str, changes: dict) -> dict:
         try:
             ZoneInfo(changes["timezone"])
         except (ValueError, KeyError, OSError):
-            raise InvalidInput(f"Unknown time zone {changes['timezone']!r}.", code="invalid_timezone") from None
+            raise InvalidInput(f"Unknown time zone {changes['timezone']!r}.", code=codes.INVALID_TIMEZONE) from None
     if changes:
         # SitePatch's fields are the table's column names.
         await Site.update({**changes, Site.updated_at: NOW}).where(Site.id == site["id"])
@@ -43,9 +39,9 @@ MAX_CLOSURE_IMPACT = 500
 
 def _check_closure_days(starts_on: date, ends_on: date) -> None:
     if ends_on < starts_on:
-        raise InvalidInput("ends_on must not be before starts_on.", code="invalid_dates")
+        raise InvalidInput("ends_on must not be before starts_on.", code=codes.INVALID_DATES)
     if (ends_on - starts_on).days > MAX_CLOSURE_DAYS:
-        raise InvalidInput("A closure lasts at most a year.", code="invalid_dates")
+        raise InvalidInput("A closure lasts at most a year.", code=codes.INVALID_DATES)
 
 
 async def closure_impact(*, slug: str, starts_on: date, ends_on: date, all_sites: bool) -> list[dict]:
@@ -62,7 +58,7 @@ async def add_closure(*, slug: str, starts_on: date, ends_on: date, reason: str,
     in the same transaction and their learners told (reminders send "booking_withdrawn" once);
     without, they stay and `affected_bookings` says how many the staff must call."""
     _check_closure_days(starts_on, ends_on)
-    now = now or _now()
+    now = now or clock.now()
     site = await queries.require_site(slug)
     site_id = None if all_sites else site["id"]
     async with DB.transaction():
@@ -81,12 +77,12 @@ async def add_closure(*, slug: str, starts_on: date, ends_on: date, reason: str,
 async def delete_closure(closure_id: int) -> None:
     deleted = await Closure.delete().where(Closure.id == closure_id).returning(Closure.id)
     if not deleted:
-        raise NotFound(f"No closure {closure_id}.", code="unknown_closure")
+        raise NotFound(f"No closure {closure_id}.", code=codes.UNKNOWN_CLOSURE)
 
 
 async def _check_training(training_id: int | None) -> None:
     if training_id is not None and not await Training.exists().where(Training.id == training_id):
-        raise InvalidInput(f"No training {training_id}.", code="unknown_training")
+        raise InvalidInput(f"No training {training_id}.", code=codes.UNKNOWN_TRAINING)
 
 
 async def _upsert_policy(statement: str, key: tuple, policy: Policy) -> None:
@@ -106,7 +102,7 @@ async def put_policy(*, site: str, kind: str, policy: Policy) -> Policy:
 async def put_resource_policy(*, tag: str, policy: Policy) -> Policy:
     resource = await queries.resource_by_tag(tag)
     if resource is None:
-        raise NotFound(f"No item with tag {tag}.", code="unknown_tag")
+        raise NotFound(f"No item with tag {tag}.", code=codes.UNKNOWN_TAG)
     await _upsert_policy(queries.UPSERT_UNIT_POLICY, (resource["site_id"], resource["kind"], resource["id"]), policy)
     return await queries.policy_for(resource["site_id"], resource["kind"], resource["id"])
 
@@ -114,6 +110,6 @@ async def put_resource_policy(*, tag: str, policy: Policy) -> Policy:
 async def delete_resource_policy(*, tag: str) -> None:
     resource = await queries.resource_by_tag(tag)
     if resource is None:
-        raise NotFound(f"No item with tag {tag}.", code="unknown_tag")
+        raise NotFound(f"No item with tag {tag}.", code=codes.UNKNOWN_TAG)
     await PolicyRow.delete().where(PolicyRow.resource == resource["id"])
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
@@ -10,7 +9,7 @@ from litestar import Controller, Request, delete, get, post
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
-from fablab import moments, scope
+from fablab import clock, codes, moments, scope
 from fablab.background import PeriodicJob
 from fablab.bookings import queries
 from fablab.errors import Forbidden, InvalidInput
@@ -31,7 +30,7 @@ class WaitlistController(Controller):
         actor = request.user
         if data.user is not None and not actor.is_staff:
             if await queries.user_id_for_ref(data.user) != actor.id:
-                raise Forbidden("Only staff put someone else on the waitlist.", code="not_allowed_for_others")
+                raise Forbidden("Only staff put someone else on the waitlist.", code=codes.NOT_ALLOWED_FOR_OTHERS)
         user_id = actor.id if data.user is None else await queries.user_id_for_ref(data.user)
         return await waitlist.join(actor=actor, user_id=user_id, site=data.site, kind=data.kind,
                                    resource_tag=data.resource, day=data.day, starts_at=data.starts_at,
@@ -46,13 +45,13 @@ class WaitlistController(Controller):
         site's day in queue order."""
         actor = request.user
         if mine or not actor.is_staff:
-            return await waitlist.list_mine(actor.id, datetime.now(timezone.utc))
+            return await waitlist.list_mine(actor.id, clock.now())
         slug = site or actor.site
         if slug is None:
-            raise InvalidInput("Give site=.", code="site_required")
+            raise InvalidInput("Give site=.", code=codes.SITE_REQUIRED)
         site_row = await site_queries.require_site(slug)
         scope.require_site(actor, site_row["id"], "This site")  # the queue names people
-        wanted = (moments.parse_day(day, "date") if day is not None else None) or datetime.now(ZoneInfo(site_row["timezone"])).date()
+        wanted = moments.parse_optional_day(day, "date") or clock.now().astimezone(ZoneInfo(site_row["timezone"])).date()
         return await waitlist.list_for_site(slug, wanted)
 
     @delete("/{entry_id:int}", guards=[signed_in], status_code=HTTP_204_NO_CONTENT)

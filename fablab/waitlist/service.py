@@ -12,12 +12,12 @@ serve two different people instead of waiting on each other, and an entry never 
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import asyncpg
 
-from fablab import db, scope
+from fablab import clock, codes, db, scope
 from fablab.accounts.current import CurrentUser
 from fablab.bookings import queries
 from fablab.bookings.rules import check_booking, check_resource_status
@@ -33,11 +33,7 @@ MAX_TRIES_PER_OFFER = 20
 MAX_DAYS_AHEAD = 90
 
 class AlreadyWaiting(Conflict):
-    code, title = "already_waiting", "Already on the waitlist for this day"
-
-
-def _now() -> datetime:
-    return datetime.now(timezone.utc)
+    code, title = codes.ALREADY_WAITING, "Already on the waitlist for this day"
 
 
 async def entry(entry_id: int) -> dict | None:
@@ -72,26 +68,26 @@ async def _wish(site: dict, kind: str, day: date | None, starts_at: datetime | N
                 now: datetime) -> tuple[date, datetime, datetime]:
     if starts_at is None and ends_at is None:
         if day is None:
-            raise InvalidInput("Give a date, or starts_at and ends_at.", code="date_required")
+            raise InvalidInput("Give a date, or starts_at and ends_at.", code=codes.DATE_REQUIRED)
         calendar = await site_queries.calendar_for(site, day, day)
         opening, closing = calendar.opening(day), calendar.closing(day)
         if opening is None:
-            raise InvalidInput(f"The site is closed on {day}.", code="closed_day", day=day.isoformat())
+            raise InvalidInput(f"The site is closed on {day}.", code=codes.CLOSED_DAY, day=day.isoformat())
         starts_at, ends_at = opening, closing
     elif starts_at is None or ends_at is None:
-        raise InvalidInput("Give both starts_at and ends_at.", code="times_required")
+        raise InvalidInput("Give both starts_at and ends_at.", code=codes.TIMES_REQUIRED)
     if starts_at.tzinfo is None or ends_at.tzinfo is None:
-        raise InvalidInput("Times need an offset (RFC 3339).", code="naive_timestamp")
+        raise InvalidInput("Times need an offset (RFC 3339).", code=codes.NAIVE_TIMESTAMP)
     if ends_at <= starts_at:
-        raise InvalidInput("ends_at must be after starts_at.", code="ends_before_start")
+        raise InvalidInput("ends_at must be after starts_at.", code=codes.ENDS_BEFORE_START)
     if starts_at <= now:
-        raise InvalidInput("This slot has started already.", code="in_the_past")
+        raise InvalidInput("This slot has started already.", code=codes.IN_THE_PAST)
     tz = ZoneInfo(site["timezone"])
     local_day = starts_at.astimezone(tz).date()
     if day is not None and day != local_day:
-        raise InvalidInput("starts_at is not on the given date.", code="invalid_date")
+        raise InvalidInput("starts_at is not on the given date.", code=codes.INVALID_DATE)
     if local_day > now.astimezone(tz).date() + timedelta(days=MAX_DAYS_AHEAD):
-        raise InvalidInput(f"The waitlist opens {MAX_DAYS_AHEAD} days ahead.", code="too_far_ahead")
+        raise InvalidInput(f"The waitlist opens {MAX_DAYS_AHEAD} days ahead.", code=codes.TOO_FAR_AHEAD)
     return local_day, starts_at, ends_at
 
 
@@ -106,14 +102,14 @@ async def _check_wish_bookable(site: dict, kind: str, unit: dict | None, starts_
             check_resource_status(unit["status"])
     elif not await Resource.exists().where(Resource.site == site["id"], Resource.kind == kind,
                                            Resource.status.not_in(["lost", "retired"])):
-        raise PolicyViolation("No unit of this kind can be booked at this site.", code="resource_unavailable")
+        raise PolicyViolation("No unit of this kind can be booked at this site.", code=codes.RESOURCE_UNAVAILABLE)
     policy = await site_queries.policy_for(site["id"], kind, unit["id"] if unit else None)
     first, last = starts_at.date() - timedelta(days=1), ends_at.date() + timedelta(days=1)
     calendar = await site_queries.calendar_for(site, first, last)
     try:
         check_booking(starts_at=starts_at, ends_at=ends_at, policy=policy, calendar=calendar, now=now)
     except PolicyViolation as refusal:
-        if refusal.code != "too_far_ahead":
+        if refusal.code != codes.TOO_FAR_AHEAD:
             raise
 
 
@@ -123,8 +119,8 @@ async def join(*, actor: CurrentUser, user_id: int, site: str, kind: str, resour
     """Queue for a unit or any unit of a kind, for a slot or a whole day; served at once if it is free.
     A rule that refuses the learner now (quota, training) comes back as `warning`, the entry kept."""
     if user_id != actor.id and not actor.is_staff:
-        raise Forbidden("Only staff put someone else on the waitlist.", code="not_allowed_for_others")
-    now = now or _now()
+        raise Forbidden("Only staff put someone else on the waitlist.", code=codes.NOT_ALLOWED_FOR_OTHERS)
+    now = now or clock.now()
     kind = site_queries.require_kind(kind)
     site_row = await site_queries.require_site(site)
     if user_id != actor.id:  # staff queueing a learner: desk work, on their sites
@@ -134,9 +130,9 @@ async def join(*, actor: CurrentUser, user_id: int, site: str, kind: str, resour
     if resource_tag is not None:
         unit = await site_queries.resource_by_tag(resource_tag)
         if unit is None:
-            raise NotFound(f"No item {resource_tag}.", code="unknown_tag")
+            raise NotFound(f"No item {resource_tag}.", code=codes.UNKNOWN_TAG)
         if (unit["site_id"], unit["kind"]) != (site_row["id"], kind):
-            raise InvalidInput("This item is of another kind or at another site.", code="resource_mismatch")
+            raise InvalidInput("This item is of another kind or at another site.", code=codes.RESOURCE_MISMATCH)
         resource_id = unit["id"]
     local_day, starts_at, ends_at = await _wish(site_row, kind, day, starts_at, ends_at, now)
     await _check_wish_bookable(site_row, kind, unit, starts_at, ends_at, now)
@@ -151,7 +147,7 @@ async def join(*, actor: CurrentUser, user_id: int, site: str, kind: str, resour
             raise AlreadyWaiting(f"You are already waiting for a {kind} on {local_day}; "
                                  "leave that entry first.") from None
         except asyncpg.ForeignKeyViolationError:
-            raise NotFound(f"No user {user_id}.", code="unknown_user") from None
+            raise NotFound(f"No user {user_id}.", code=codes.UNKNOWN_USER) from None
         locked = (await db.fetchone(LOCK_ENTRY, entry_id))["id"]
         # Nothing was freed yet: a rule refusing the learner now (a quota they hold, a training
         # they lack) is a warning for this answer, not a skip_reason saying a place passed them by.
@@ -244,7 +240,7 @@ async def offer_freed(freed: Freed | None, now: datetime) -> int:
 async def end_entries_of_resource(*, resource_id: int, reason: str, now: datetime | None = None) -> None:
     """The unit was retired or lost (reason resource_retired / resource_lost): nobody waiting for
     it will get it. Within the caller's transaction."""
-    await WaitlistEntry.update({WaitlistEntry.status: "removed", WaitlistEntry.resolved_at: now or _now(),
+    await WaitlistEntry.update({WaitlistEntry.status: "removed", WaitlistEntry.resolved_at: now or clock.now(),
                                 WaitlistEntry.skip_reason: reason}).where(
         WaitlistEntry.resource == resource_id, WaitlistEntry.status == "waiting")
 
@@ -252,7 +248,7 @@ async def end_entries_of_resource(*, resource_id: int, reason: str, now: datetim
 async def offer_everything_free(now: datetime | None = None, limit: int = 500) -> int:
     """The periodic job: expire past wishes, then give each waiting person, in order, whatever is
     free for their wish now. Each entry in its own short transaction."""
-    now = now or _now()
+    now = now or clock.now()
     await WaitlistEntry.update({WaitlistEntry.status: "expired", WaitlistEntry.resolved_at: now}).where(
         WaitlistEntry.status == "waiting", WaitlistEntry.starts_at <= now)
     tried: list[int] = []
@@ -274,26 +270,26 @@ async def offer_everything_free(now: datetime | None = None, limit: int = 500) -
 async def _locked_entry(entry_id: int, actor: CurrentUser, *, desk_only: bool = False) -> dict:
     row = await db.fetchone(LOCK_ENTRY, entry_id)
     if row is None or (row["user_id"] != actor.id and not actor.is_staff):
-        raise NotFound(f"No waitlist entry {entry_id}.", code="unknown_entry")
+        raise NotFound(f"No waitlist entry {entry_id}.", code=codes.UNKNOWN_ENTRY)
     if row["user_id"] != actor.id or desk_only:
         scope.require_site(actor, row["site_id"], "This waitlist entry")
     if row["status"] != "waiting":
-        raise Conflict(f"This entry is {row['status']}.", code="not_waiting", entry_status=row["status"])
+        raise Conflict(f"This entry is {row['status']}.", code=codes.NOT_WAITING, entry_status=row["status"])
     return row
 
 
 async def remove(*, actor: CurrentUser, entry_id: int, now: datetime | None = None) -> None:
     async with DB.transaction():
         await _locked_entry(entry_id, actor)
-        await _resolve(entry_id, "removed", now or _now())
+        await _resolve(entry_id, "removed", now or clock.now())
 
 
 async def promote(*, actor: CurrentUser, entry_id: int, now: datetime | None = None) -> dict:
     """Staff give the entry its wish now, out of turn and past the rules (never past the
     no-overlap constraint): 409 booking_conflict when nothing is free."""
     if not actor.is_staff:
-        raise Forbidden("Only staff promote a waitlist entry.", code="staff_only")
-    now = now or _now()
+        raise Forbidden("Only staff promote a waitlist entry.", code=codes.STAFF_ONLY)
+    now = now or clock.now()
     async with DB.transaction():
         await _locked_entry(entry_id, actor, desk_only=True)
         if not await _try_entry(entry_id, now, enforce_policy=False, actor=actor):
@@ -306,7 +302,7 @@ async def promote(*, actor: CurrentUser, entry_id: int, now: datetime | None = N
 async def mark_seen(*, actor: CurrentUser, entry_id: int) -> dict:
     row = await entry(entry_id)
     if row is None or row["user_id"] != actor.id:
-        raise NotFound(f"No waitlist entry {entry_id}.", code="unknown_entry")
+        raise NotFound(f"No waitlist entry {entry_id}.", code=codes.UNKNOWN_ENTRY)
     await WaitlistEntry.update({WaitlistEntry.seen_at: NOW}).where(WaitlistEntry.id == entry_id,
                                                                    WaitlistEntry.seen_at.is_null())
     return await entry_out(await entry(entry_id))

@@ -6,14 +6,16 @@ import json
 
 from litestar.types import ASGIApp, Receive, Scope, Send
 
+from fablab import codes
+
 BODY = json.dumps({
     "type": "about:blank", "title": "Unknown host", "status": 400,
-    "detail": "This server does not answer for that host name.", "code": "invalid_host",
+    "detail": "This server does not answer for that host name.", "code": codes.INVALID_HOST,
 }).encode()
 # Two Host headers: a proxy may route on the first while we checked the last (issue 16).
 SEVERAL_BODY = json.dumps({
     "type": "about:blank", "title": "Several Host headers", "status": 400,
-    "detail": "A request names one host only.", "code": "invalid_host",
+    "detail": "A request names one host only.", "code": codes.INVALID_HOST,
 }).encode()
 
 

@@ -12,6 +12,7 @@ from typing import Any
 from litestar import Request
 from litestar.types import Empty
 
+from fablab import codes
 from fablab.errors import InvalidInput
 
 MAX_DEPTH = 32
@@ -42,7 +43,7 @@ def nesting_exceeds(body: bytes, limit: int = MAX_DEPTH) -> bool:
 
 
 class JSONTooDeep(InvalidInput):
-    code, title = "json_too_deep", "JSON nested too deeply"
+    code, title = codes.JSON_TOO_DEEP, "JSON nested too deeply"
 
 
 class CheckedRequest(Request):

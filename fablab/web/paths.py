@@ -10,9 +10,11 @@ import json
 
 from litestar.types import ASGIApp, Receive, Scope, Send
 
+from fablab import codes
+
 BODY = json.dumps({
     "type": "about:blank", "title": "Invalid path", "status": 400,
-    "detail": "The path holds a NUL character.", "code": "invalid_path",
+    "detail": "The path holds a NUL character.", "code": codes.INVALID_PATH,
 }).encode()
 
 

@@ -1,15 +1,18 @@
-"""The web app's shell: static files, and /t/{tag} answered with the app (it routes itself)."""
+"""The web app's shell: static files, /t/{tag} answered with the app (it routes itself), and the
+domain's words the app lists (GET /api/vocabulary)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from litestar import Controller, HttpMethod, route
+from litestar import Controller, HttpMethod, get, route
 from litestar.datastructures import CacheControlHeader
 from litestar.params import FromPath
 from litestar.response import File
 
+from fablab import vocabulary
 from fablab.guards import public
+from fablab.web.schemas import VocabularyOut
 from fablab.web.schema_viewer import SchemaAssetsController
 
 STATIC_DIR = Path(__file__).resolve().parent.parent.parent / "static"
@@ -36,4 +39,26 @@ class ShellController(Controller):
         return shell_page()
 
 
-ROUTES = [ShellController, SchemaAssetsController]
+VOCABULARY = VocabularyOut(
+    kinds=list(vocabulary.KINDS), kind_tag_prefixes=dict(vocabulary.KIND_TAG_PREFIX),
+    resource_statuses=list(vocabulary.RESOURCE_STATUSES), booking_statuses=list(vocabulary.BOOKING_STATUSES),
+    active_booking_statuses=list(vocabulary.ACTIVE_BOOKING_STATUSES), cancel_reasons=list(vocabulary.CANCEL_REASONS),
+    weekdays=list(vocabulary.WEEKDAYS), policy_units=list(vocabulary.POLICY_UNITS),
+    conditions=list(vocabulary.CONDITIONS), movement_kinds=list(vocabulary.MOVEMENT_KINDS),
+    roles=list(vocabulary.ROLES), waitlist_statuses=list(vocabulary.WAITLIST_STATUSES),
+    languages=list(vocabulary.LANGUAGES),
+)
+
+
+class VocabularyController(Controller):
+    path = "/api"
+    tags = ["app"]
+
+    # The same for everyone and changed only by a deploy: any cache may keep it for an hour.
+    @get("/vocabulary", guards=[public], cache_control=CacheControlHeader(public=True, max_age=3600))
+    async def get_vocabulary(self) -> VocabularyOut:
+        """Kinds, statuses, weekdays, units, conditions, roles: the words the app lists and labels."""
+        return VOCABULARY
+
+
+ROUTES = [ShellController, SchemaAssetsController, VocabularyController]

@@ -7,6 +7,7 @@ import io
 import re
 from collections.abc import Iterable
 
+from fablab import codes
 from fablab.errors import InvalidInput
 
 # A cell starting with one of these is run as a formula by spreadsheets (CSV injection).
@@ -56,7 +57,7 @@ def decode_upload(raw: bytes) -> str:
             return raw.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise InvalidInput("The file is not text (UTF-8 or Windows-1252 expected).", code="invalid_csv")
+    raise InvalidInput("The file is not text (UTF-8 or Windows-1252 expected).", code=codes.INVALID_CSV)
 
 
 def guess_delimiter(text: str) -> str:
@@ -73,6 +74,6 @@ def read_upload(raw: bytes, required: Iterable[str], expected: str) -> csv.DictR
     header = [(name or "").strip().lower() for name in (reader.fieldnames or [])]
     missing = [column for column in required if column not in header]
     if missing:
-        raise InvalidInput(f"Missing column(s): {', '.join(missing)}. {expected}", code="invalid_csv")
+        raise InvalidInput(f"Missing column(s): {', '.join(missing)}. {expected}", code=codes.INVALID_CSV)
     reader.fieldnames = header
     return reader

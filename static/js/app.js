@@ -234,6 +234,8 @@ async function boot() {
   }
   window.addEventListener("hashchange", render);
   await render();
+  // The words the booking and desk screens list, fetched while the person reads the first screen.
+  import("/js/vocabulary.js").then((words) => words.vocabulary()).catch(() => {});
   if ("serviceWorker" in navigator && location.protocol !== "file:") {
     navigator.serviceWorker.register("/sw.js", {scope: "/"}).catch(() => {});
   }

@@ -1,8 +1,9 @@
 // The weekly opening hours editor: each weekday open or closed, with one or more time ranges.
 import {h, uid} from "/js/dom.js";
 import {t} from "/js/i18n.js";
+import {vocabulary} from "/js/vocabulary.js";
 
-export const WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+const {weekdays: WEEKDAYS} = await vocabulary();
 const NEW_RANGE = ["09:00", "18:00"];
 
 // "9", "930", "9h30", "09:30" → "09:30"; anything else → null. Plain text fields rather than

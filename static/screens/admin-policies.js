@@ -5,8 +5,9 @@ import {confirmButton, field, h, replace, select} from "/js/dom.js";
 import * as fmt from "/js/format.js";
 import {t} from "/js/i18n.js";
 import {policyForm} from "/js/policy-form.js";
+import {vocabulary} from "/js/vocabulary.js";
 
-const KINDS = ["laptop", "printer_3d", "room"];
+const {kinds: KINDS} = await vocabulary();
 // The rules a kind starts with when nothing is stored (as the server's defaults).
 const FALLBACK = {unit: "minutes", slot_minutes: 30, min_length: 30, max_length: 240, max_days_ahead: 14, buffer_minutes: 0,
   may_end_after_closing: false, checkout_grace_minutes: 30, max_active_bookings: null, max_hours_per_week: null, training_id: null};
@@ -92,7 +93,7 @@ export async function render(root, ctx) {
   const messages = messageArea();
   const [sites, trainings] = await Promise.all([get("/api/sites"), get("/api/trainings")]);
   const site = sites.some((s) => s.slug === ctx.query.get("site")) ? ctx.query.get("site") : sites[0].slug;
-  const kind = KINDS.includes(ctx.query.get("kind")) ? ctx.query.get("kind") : "laptop";
+  const kind = KINDS.includes(ctx.query.get("kind")) ? ctx.query.get("kind") : KINDS[0];
   const siteSelect = select(sites.map((s) => [s.slug, s.name]), {value: site});
   const kindSelect = select(KINDS.map((k) => [k, fmt.kindLabel(k)]), {value: kind});
   const panel = h("div", {"aria-live": "polite"});

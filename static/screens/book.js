@@ -8,9 +8,9 @@ import {t} from "/js/i18n.js";
 import {learnerPicker} from "/js/people.js";
 import {errorNotice, refusalNotice, retryNotice} from "/js/refusal.js";
 import {currentUser, isStaff} from "/js/session.js";
+import {vocabulary, weekdayOf} from "/js/vocabulary.js";
 
-const KINDS = ["laptop", "printer_3d", "room"];
-const WEEKDAYS = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"];
+const {kinds: KINDS, weekdays: WEEKDAYS} = await vocabulary();
 const MINUTE = 60 * 1000;
 // The day list: this many calendar days from today (fewer when the rules open bookings fewer days
 // ahead), closed ones left out; a loan by the day may run this many calendar days further.
@@ -39,7 +39,7 @@ export function openDays(site, closures, first, count) {
   const days = [];
   for (let i = 0; i < count; i += 1) {
     const day = fmt.addDays(first, i);
-    const weekday = WEEKDAYS[new Date(`${day}T12:00:00Z`).getUTCDay()];
+    const weekday = weekdayOf(day, WEEKDAYS);
     const hours = (site.opening_hours || {})[weekday];
     if (hours && hours.length && !closed.has(day)) days.push(day);
   }
@@ -58,7 +58,7 @@ export async function render(root, ctx) {
   }
   const state = {
     site: ctx.query.get("site") || user.site || (sites[0] && sites[0].slug),
-    kind: KINDS.includes(ctx.query.get("kind")) ? ctx.query.get("kind") : "laptop",
+    kind: KINDS.includes(ctx.query.get("kind")) ? ctx.query.get("kind") : KINDS[0],
     tag: ctx.query.get("tag") || "",
     day: ctx.query.get("date") || "",
     days: [], // the open days a booking may start on

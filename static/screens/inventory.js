@@ -5,9 +5,9 @@ import * as fmt from "/js/format.js";
 import {t} from "/js/i18n.js";
 import {currentUser} from "/js/session.js";
 import {moment} from "/js/desk.js";
+import {vocabulary} from "/js/vocabulary.js";
 
-const KINDS = ["laptop", "printer_3d", "room"];
-const STATUSES = ["available", "maintenance", "lost", "retired"];
+const {kinds: KINDS, resource_statuses: STATUSES} = await vocabulary();
 
 // A lent item says who has it until when (and when it is late), never just its status.
 function itemState(item, tz) {

@@ -6,14 +6,10 @@ import * as fmt from "/js/format.js";
 import {t} from "/js/i18n.js";
 import {learnerPicker} from "/js/people.js";
 import {currentUser, workSites} from "/js/session.js";
+import {vocabulary, weekdayOf} from "/js/vocabulary.js";
 
-const KINDS = ["laptop", "printer_3d", "room"];
-const WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+const {kinds: KINDS, weekdays: WEEKDAYS} = await vocabulary();
 const SKIPPED = new Set(["closure", "holiday", "outside_opening_hours", "past"]);
-
-function weekdayOf(day) {
-  return WEEKDAYS[(new Date(`${day}T12:00:00Z`).getUTCDay() + 6) % 7];
-}
 
 // "Libre" before anything exists, "Réservée" once the series is made.
 function outcomeLabel(outcome, made) {
@@ -102,12 +98,12 @@ export async function render(root, ctx) {
   const firstDay = h("input", {type: "date", value: firstDefault, required: true});
   const startTime = h("input", {type: "time", value: "09:00", required: true});
   const endTime = h("input", {type: "time", value: "12:30", required: true});
-  const dayBoxes = WEEKDAYS.map((day) => h("input", {type: "checkbox", name: "weekday", value: day, checked: day === weekdayOf(firstDefault),
+  const dayBoxes = WEEKDAYS.map((day) => h("input", {type: "checkbox", name: "weekday", value: day, checked: day === weekdayOf(firstDefault, WEEKDAYS),
     onchange: () => { state.weekdaysTouched = true; }}));
   firstDay.addEventListener("change", () => {
     // Until someone picks days, the series runs on the first day's weekday.
     if (state.weekdaysTouched || !firstDay.value) return;
-    for (const box of dayBoxes) box.checked = box.value === weekdayOf(firstDay.value);
+    for (const box of dayBoxes) box.checked = box.value === weekdayOf(firstDay.value, WEEKDAYS);
   });
   const interval = h("input", {type: "number", min: "1", max: "52", value: "1", inputmode: "numeric", required: true});
   const count = h("input", {type: "number", min: "1", max: "200", value: "10", inputmode: "numeric", required: true});

@@ -195,6 +195,7 @@ function historyLine(m, tz) {
     found: () => t("desk.h_found"),
     audit_seen: () => t("desk.h_audit_seen"),
     transfer: () => t("desk.h_transfer"),
+    retired: () => t("desk.h_retired"),
   }[m.kind];
   const by = m.staff && m.kind !== "audit_seen" ? t("desk.h_by", {name: m.staff.name}) : "";
   return h("li", {class: `item history-${m.kind}${m.condition && m.condition !== "ok" ? " history-problem" : ""}`},

@@ -4,8 +4,9 @@ import {confirmButton, field, h, notice, replace, select} from "/js/dom.js";
 import * as fmt from "/js/format.js";
 import {t} from "/js/i18n.js";
 import {currentUser, workSites} from "/js/session.js";
+import {vocabulary} from "/js/vocabulary.js";
 
-const KINDS = ["laptop", "printer_3d", "room"];
+const {kinds: KINDS} = await vocabulary();
 
 function who(entry) {
   return `${entry.user.name} (${entry.user.login})`;

@@ -69,8 +69,10 @@ def phone_factory(browser, live_server):
     browser, devices = browser
     contexts = []
 
-    def make(width: int | None = None) -> Phone:
-        options = dict(devices["Pixel 5"])
+    def make(width: int | None = None, **context_options) -> Phone:
+        """`context_options` go to Playwright's new_context (e.g. service_workers="block", so that
+        page.route sees every request)."""
+        options = dict(devices["Pixel 5"], **context_options)
         if width:
             options["viewport"] = {"width": width, "height": 780}
         context = browser.new_context(**options, locale="fr-FR", timezone_id="Europe/Paris")

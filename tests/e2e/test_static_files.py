@@ -11,34 +11,19 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.wording import COGNATES, words
+from tests.e2e.wording import COGNATES, app_dictionaries, words
 
 ROOT = Path(__file__).resolve().parents[2]
 STATIC = ROOT / "static"
 SOURCES = sorted([*(STATIC / "js").glob("*.js"), *(STATIC / "screens").glob("*.js")])
 
 
-def flatten(tree: dict, prefix: str = "") -> dict[str, str]:
-    out = {}
-    for key, value in tree.items():
-        if isinstance(value, dict):
-            out.update(flatten(value, f"{prefix}{key}."))
-        else:
-            out[f"{prefix}{key}"] = value
-    return out
-
-
 @pytest.fixture(scope="module")
 def dictionaries() -> dict[str, dict[str, str]]:
-    node = shutil.which("node")
-    if node is None:
+    found = app_dictionaries()
+    if found is None:
         pytest.skip("node is not installed")
-    script = ("const [fr, en] = await Promise.all([import('./static/i18n/fr.js'), import('./static/i18n/en.js')]);"
-              "console.log(JSON.stringify({fr: fr.default, en: en.default}));")
-    result = subprocess.run([node, "--input-type=module", "-e", script], cwd=ROOT, capture_output=True, text=True,
-                            check=True)
-    both = json.loads(result.stdout)
-    return {lang: flatten(tree) for lang, tree in both.items()}
+    return found
 
 
 def test_french_and_english_have_the_same_strings(dictionaries):
@@ -60,17 +45,6 @@ def test_every_string_the_code_asks_for_is_in_the_dictionary(dictionaries):
         used |= set(re.findall(r'\bt\("([a-z_]+\.[a-z_0-9.]+)"', source.read_text()))
     assert used, "no t(...) call found"
     assert sorted(used - set(dictionaries["fr"])) == []
-
-
-def test_every_error_code_of_the_api_has_a_french_message(dictionaries):
-    codes = set()
-    for source in (ROOT / "fablab").rglob("*.py"):
-        codes |= set(re.findall(r'code\s*=\s*"([a-z_]+)"', source.read_text()))
-        codes |= set(re.findall(r'status, code, title = \d+, "([a-z_]+)"', source.read_text()))
-        codes |= set(re.findall(r'^\s+code, title = "([a-z_]+)"', source.read_text(), re.M))  # a subclass's own code
-        codes |= set(re.findall(r'\("([a-z_]+)", "[A-Z][^"]*"\)', source.read_text()))  # constraint → code
-    messages = {key.split(".", 1)[1] for key in dictionaries["fr"] if key.startswith("errors.")}
-    assert sorted(codes - messages) == []
 
 
 def test_the_service_worker_caches_every_file_of_the_app():

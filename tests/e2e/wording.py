@@ -1,8 +1,15 @@
-"""What counts as a word on a French screen, and the words French shares with English."""
+"""What counts as a word on a French screen, the words French shares with English, and the app's
+two dictionaries as Python reads them."""
 
 from __future__ import annotations
 
+import json
 import re
+import shutil
+import subprocess
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
 
 # Words of the English dictionary (static/i18n/en.js) that are French words too, so a French screen
 # may show them. Reviewed by hand: a word joins this list only if a French reader would write it.
@@ -35,3 +42,26 @@ def words(text: str) -> set[str]:
     # A token with a digit in it is an identifier (the login "learner1"; "Portable 08" is two tokens).
     tokens = re.findall(r"[0-9A-Za-zÀ-ÖØ-öø-ÿŒœ]+", text)
     return {token.lower() for token in tokens if len(token) >= 3 and not any(c.isdigit() for c in token)}
+
+
+def flatten(tree: dict, prefix: str = "") -> dict[str, str]:
+    out = {}
+    for key, value in tree.items():
+        if isinstance(value, dict):
+            out.update(flatten(value, f"{prefix}{key}."))
+        else:
+            out[f"{prefix}{key}"] = value
+    return out
+
+
+def app_dictionaries() -> dict[str, dict[str, str]] | None:
+    """static/i18n/fr.js and en.js as {"fr": {"errors.not_found": "Introuvable.", ...}, "en": ...},
+    read by node (they are ES modules); None without node."""
+    node = shutil.which("node")
+    if node is None:
+        return None
+    script = ("const [fr, en] = await Promise.all([import('./static/i18n/fr.js'), import('./static/i18n/en.js')]);"
+              "console.log(JSON.stringify({fr: fr.default, en: en.default}));")
+    result = subprocess.run([node, "--input-type=module", "-e", script], cwd=ROOT, capture_output=True, text=True,
+                            check=True)
+    return {lang: flatten(tree) for lang, tree in json.loads(result.stdout).items()}

@@ -15,6 +15,7 @@ from litestar.openapi.plugins import OpenAPIRenderPlugin
 from litestar.params import FromPath
 from litestar.response import File
 
+from fablab import codes
 from fablab.errors import NotFound
 from fablab.guards import public
 
@@ -63,7 +64,7 @@ class SchemaAssetsController(Controller):
     @get("/{name:str}", guards=[public])
     async def asset(self, name: FromPath[str]) -> File:
         if name not in ASSETS:
-            raise NotFound("No such file.", code="not_found")
+            raise NotFound("No such file.", code=codes.NOT_FOUND)
         path, media_type = ASSETS[name]
         return File(path, media_type=media_type, content_disposition_type="inline")
 

@@ -1,0 +1,55 @@
+"""The domain's words, defined once: kinds, statuses, weekdays, units, conditions, roles.
+
+The migrations' CHECKs say the same lists in SQL (tests/test_vocabulary.py holds them equal, read
+from pg_constraint); the web app gets them from `GET /api/vocabulary`, and its labels are keyed by
+these values in static/i18n/fr.js and en.js (the same test checks that each one has a label).
+Order matters where it is shown: kinds and statuses are listed in the order people see them.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+# What can be booked, and the middle part of a generated asset tag (`VLG-LAP-007`).
+KIND_TAG_PREFIX = {"laptop": "LAP", "printer_3d": "P3D", "room": "ROOM"}
+KINDS = tuple(KIND_TAG_PREFIX)
+
+RESOURCE_STATUSES = ("available", "maintenance", "lost", "retired")
+
+BOOKING_STATUSES = ("confirmed", "checked_out", "returned", "cancelled", "no_show")
+# The statuses that hold a unit: the exclusion constraint's predicate (DESIGN.md §3.1).
+ACTIVE_BOOKING_STATUSES = ("confirmed", "checked_out")
+# A booking that will not change again; its personal data may be anonymised after the retention.
+FINISHED_BOOKING_STATUSES = ("returned", "cancelled", "no_show")
+# Why the system (not the learner) cancelled a booking; NULL when the booker did.
+CANCEL_REASONS = ("resource_retired", "resource_lost", "closure", "staff")
+
+# The keys of a week: opening hours `{"mon": [...]}`, series' weekdays, the reports' heat map.
+# Index = date.weekday(), so `WEEKDAYS[day.weekday()]` names a date's day.
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+# How a policy counts lengths: minutes, or opening days (laptops lent by the day).
+POLICY_UNITS = ("minutes", "days")
+
+# The state an item comes back in at the desk.
+CONDITIONS = ("ok", "damaged", "incomplete")
+
+MOVEMENT_KINDS = ("check_out", "check_in", "maintenance_start", "maintenance_end", "lost", "found",
+                  "audit_seen", "transfer", "retired")
+
+ROLES = ("learner", "staff", "admin")
+
+WAITLIST_STATUSES = ("waiting", "booked", "removed", "expired")
+
+# What a reminder (e-mail, push) is about.
+REMINDER_KINDS = ("booking_start", "loan_due", "loan_overdue", "waitlist_booked", "booking_withdrawn")
+
+# The app's languages (push notifications are written in the phone's).
+LANGUAGES = ("fr", "en")
+
+# For request bodies: msgspec refuses any other value as the body is decoded.
+Kind = Literal[KINDS]  # type: ignore[valid-type]
+ResourceStatus = Literal[RESOURCE_STATUSES]  # type: ignore[valid-type]
+PolicyUnit = Literal[POLICY_UNITS]  # type: ignore[valid-type]
+Condition = Literal[CONDITIONS]  # type: ignore[valid-type]
+Language = Literal[LANGUAGES]  # type: ignore[valid-type]
