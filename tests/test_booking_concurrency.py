@@ -140,7 +140,6 @@ async def test_a_booking_waits_for_a_series_being_written_on_its_unit(database_u
     # A series inserts its occurrences one by one in one transaction; an overlapping booking of one
     # of its units must queue behind it (unit lock), not insert and wait inside the exclusion check.
     from fablab.bookings.service import INSERT_BOOKING, INSERT_OCCURRENCE
-    from fablab.series.queries import INSERT_SERIES
 
     unit = await db.fetchone("SELECT id, site_id FROM resource WHERE tag = 'VLG-ROOM-001'")
     user_id = await db.fetchval("SELECT id FROM app_user WHERE login = 'learner1'")
@@ -150,8 +149,11 @@ async def test_a_booking_waits_for_a_series_being_written_on_its_unit(database_u
     series, single = await asyncpg.connect(database_url), await asyncpg.connect(database_url)
     try:
         await series.execute("BEGIN")
-        series_id = await series.fetchval(INSERT_SERIES, unit["site_id"], "room", unit["id"], 1, user_id, user_id,
-                                          "", "{}")
+        # The series row as series.queries.insert_series writes it (with Piccolo, which needs the pool).
+        series_id = await series.fetchval(
+            "INSERT INTO booking_series (site_id, kind, resource_id, quantity, user_id, created_by_id, purpose, rule) "
+            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb) RETURNING id",
+            unit["site_id"], "room", unit["id"], 1, user_id, user_id, "", "{}")
         await series.fetchval(INSERT_OCCURRENCE, unit["id"], unit["site_id"], "room", user_id, user_id, start, end,
                               end, "", series_id, DAY)
         await single.execute("BEGIN")
