@@ -12,6 +12,7 @@ import msgspec
 from litestar import Controller, Request, Response, get, patch, post
 from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
+from litestar.openapi import ResponseSpec
 from litestar.params import FromPath, FromQuery, JSONBody, MultipartBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
@@ -23,7 +24,8 @@ from fablab.inventory import audits, custody, labels, qr, queries, resolution, s
 from fablab.inventory.csvio import export_csv, parse_import
 from fablab.inventory.schemas import (
     AuditIn, AuditOut, AuditScanIn, AuditScanOut, AuditStateOut, CheckinIn, CheckinOut, CheckoutIn, CheckoutOut,
-    HoldersOut, ImportedOut, Kind, LoanOut, MovementOut, ResourceIn, ResourceOut, ResourcePatch, ScanOut, Status, TagOut,
+    HoldersOut, ImportedOut, Kind, LoanOut, MovementOut, ResourceIn, ResourceOut, ResourcePatch, ScanOut, Status,
+    TagOut,
 )
 from fablab.inventory.tags import normalise_tag, tag_from_scanned_text, tag_url
 from fablab.settings import Settings
@@ -217,14 +219,16 @@ class CheckoutController(Controller):
     path = "/api"
     tags = ["inventory"]
 
-    @post("/checkouts", guards=[staff_only], status_code=HTTP_201_CREATED)
+    @post("/checkouts", guards=[staff_only], status_code=HTTP_201_CREATED,
+          responses={HTTP_200_OK: ResponseSpec(CheckoutOut, description="A dry run: who would get it until when")})
     async def check_out(self, request: Request, data: JSONBody[CheckoutIn]) -> Response[CheckoutOut]:
         """`dry_run: true` answers 200 with the holder and return time a check-out would give, and lends nothing."""
         result = await custody.check_out(
             actor=request.user, tag=data.tag, user_ref=data.user, pass_token=data.pass_token,
             booking_id=data.booking, due_at=data.due_at, note=data.note, dry_run=data.dry_run,
         )
-        return Response(msgspec.convert(result, CheckoutOut), status_code=HTTP_200_OK if data.dry_run else HTTP_201_CREATED)
+        return Response(msgspec.convert(result, CheckoutOut),
+                        status_code=HTTP_200_OK if data.dry_run else HTTP_201_CREATED)
 
     @get("/checkouts", guards=[staff_only])
     async def open_checkouts(

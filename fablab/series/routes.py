@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import msgspec
 from litestar import Controller, Request, Response, get, post
+from litestar.openapi import ResponseSpec
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
@@ -20,7 +21,8 @@ class SeriesController(Controller):
     path = "/api"
     tags = ["series"]
 
-    @post("/series", guards=[staff_only], status_code=HTTP_201_CREATED)
+    @post("/series", guards=[staff_only], status_code=HTTP_201_CREATED,
+          responses={HTTP_200_OK: ResponseSpec(SeriesCreatedOut, description="A dry run: the plan, nothing created")})
     async def create(self, request: Request, data: JSONBody[SeriesIn]) -> Response[SeriesCreatedOut]:
         """201 with the series and a per-date report; 200 for a dry run; 409 series_conflicts
         (nothing created) when dates are taken and on_conflict is "none"."""

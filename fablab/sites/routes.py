@@ -89,7 +89,8 @@ class SiteController(Controller):
         """The confirmed bookings a closure of the days [from, to] would hit, with their learners."""
         first, last = parse_day(since, "from"), parse_day(until, "to")
         rows = await service.closure_impact(slug=slug, starts_on=first, ends_on=last, all_sites=all_sites)
-        return ClosureImpactOut(first=first, last=last, count=len(rows), bookings=[closure_hit_out(row) for row in rows])
+        return ClosureImpactOut(first=first, last=last, count=len(rows),
+                                bookings=[closure_hit_out(row) for row in rows])
 
     @post("/sites/{slug:str}/closures", guards=[admin_only], status_code=HTTP_201_CREATED)
     async def add_closure(self, slug: FromPath[str], data: JSONBody[ClosureIn]) -> ClosureAddedOut:

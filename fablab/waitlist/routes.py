@@ -48,7 +48,8 @@ class WaitlistController(Controller):
         site's day in queue order."""
         actor = request.user
         if mine or not actor.is_staff:
-            return msgspec.convert(await waitlist.list_mine(actor.id, datetime.now(timezone.utc)), list[WaitlistEntryOut])
+            mine = await waitlist.list_mine(actor.id, datetime.now(timezone.utc))
+            return msgspec.convert(mine, list[WaitlistEntryOut])
         slug = site or actor.site
         if slug is None:
             raise InvalidInput("Give site=.", code="site_required")

@@ -217,7 +217,7 @@ async def _try_entry(entry_id: int, now: datetime, *, enforce_policy: bool, acto
     await db.fetch("RELEASE SAVEPOINT waitlist_offer")
     await db.fetch(
         "UPDATE waitlist_entry SET status = 'booked', booking_id = $2, resolved_at = $3, skip_reason = NULL "
-        "WHERE id = $1", entry_id, booking["id"], now)
+        "WHERE id = $1", entry_id, booking.id, now)
     return True
 
 
