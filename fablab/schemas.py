@@ -1,6 +1,8 @@
-"""What every domain's response bodies share: their base class, and a person as the API names them."""
+"""What every domain's response bodies share: their base class, a person and a booking in brief."""
 
 from __future__ import annotations
+
+from datetime import datetime
 
 import msgspec
 
@@ -16,3 +18,14 @@ class PersonOut(Out):
     id: int
     login: str
     name: str
+
+
+class BookingBrief(Out):
+    """A booking named by its unit and times, where a list needs no more of it (see BookingOut)."""
+    id: int
+    resource: str  # the unit's tag
+    resource_name: str
+    kind: str
+    site: str
+    starts_at: datetime
+    ends_at: datetime

@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 import msgspec
 
 from fablab.moments import check_body
-from fablab.schemas import Out
+from fablab.schemas import BookingBrief, Out
 
 Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
 Cohort = Annotated[str, msgspec.Meta(max_length=100)]
@@ -225,14 +225,7 @@ class MyCertificationOut(Out):
     expires_at: datetime | None
 
 
-class MyBookingOut(Out):
-    id: int
-    resource: str
-    resource_name: str
-    kind: str
-    site: str
-    starts_at: datetime
-    ends_at: datetime
+class MyBookingOut(BookingBrief):
     status: str
     purpose: str
     created_at: datetime

@@ -45,16 +45,20 @@ class CancelIn(msgspec.Struct, forbid_unknown_fields=True):
 # Responses
 
 
+Unset = msgspec.UnsetType
+
+
 class RuleOut(Out):
-    """The series' weekly rule as stored (and as RFC 5545 writes it, rrule)."""
-    first_day: str
-    start_time: str
-    end_time: str
-    weekdays: list[str]
-    interval: int
-    until: str | None
-    count: int | None
-    rrule: str
+    """The series' weekly rule as stored (and as RFC 5545 writes it, rrule). Every field may be
+    missing: the column takes any JSON object, and only what is stored is shown."""
+    first_day: str | Unset = msgspec.UNSET
+    start_time: str | Unset = msgspec.UNSET
+    end_time: str | Unset = msgspec.UNSET
+    weekdays: list[str] | Unset = msgspec.UNSET
+    interval: int | Unset = msgspec.UNSET
+    until: str | None | Unset = msgspec.UNSET
+    count: int | None | Unset = msgspec.UNSET
+    rrule: str | Unset = msgspec.UNSET
 
 
 class SeriesOut(Out):

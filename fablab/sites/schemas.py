@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 import msgspec
 
 from fablab.moments import check_body
-from fablab.schemas import Out, PersonOut
+from fablab.schemas import BookingBrief, Out, PersonOut
 
 ShortText = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
 Minutes = Annotated[int, msgspec.Meta(ge=0, le=100_000)]
@@ -74,15 +74,8 @@ class ClosureOut(Out):
     source: Literal["closure", "public_holiday"]
 
 
-class ClosureHitOut(Out):
+class ClosureHitOut(BookingBrief):
     """A confirmed booking a closure would hit, with the learner to tell."""
-    id: int
-    resource: str
-    resource_name: str
-    kind: str
-    site: str
-    starts_at: datetime
-    ends_at: datetime
     user: PersonOut | None
 
 
