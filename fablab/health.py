@@ -1,18 +1,26 @@
 """GET /health: is the app up, does PostgreSQL answer, and can it still write."""
 
+import msgspec
 from litestar import Response, get
 
 from fablab import db, storage
 from fablab.guards import public
+from fablab.schemas import Out
+
+
+class HealthOut(Out):
+    status: str  # "ok", or "degraded" (503)
+    database: str  # "ok", or "down" when PostgreSQL does not answer
+    storage: str | msgspec.UnsetType = msgspec.UNSET  # "full" for a while after a write failed for lack of disk
 
 
 @get("/health", guards=[public], tags=["health"], cache=False)
-async def health() -> Response[dict]:
+async def health() -> Response[HealthOut]:
     # "down" only when PostgreSQL itself does not answer (db.ping has its own connection): a pool
     # whose every connection is busy is not an outage.
     if not await db.ping():
-        return Response({"status": "degraded", "database": "down"}, status_code=503, headers={"Retry-After": "5"})
+        return Response(HealthOut(status="degraded", database="down"), status_code=503, headers={"Retry-After": "5"})
     if storage.disk_full_recently():
-        return Response({"status": "degraded", "database": "ok", "storage": "full"}, status_code=503,
+        return Response(HealthOut(status="degraded", database="ok", storage="full"), status_code=503,
                         headers={"Retry-After": "60"})
-    return Response({"status": "ok", "database": "ok"})
+    return Response(HealthOut(status="ok", database="ok"))

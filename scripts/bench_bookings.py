@@ -84,7 +84,7 @@ async def time_availability(label: str, days: int, runs: int = 200) -> float:
         samples.append((time.perf_counter() - started) * 1000)
     median = statistics.median(samples)
     print(f"availability, {label}: median {median:.2f} ms, p95 {sorted(samples)[int(runs * 0.95)]:.2f} ms "
-          f"({len(result['resources'])} units, {len(result['slots'])} slots in the last answer)")
+          f"({len(result.resources)} units, {len(result.slots)} slots in the last answer)")
     return median
 
 

@@ -379,8 +379,8 @@ async def test_create_booking_service_by_id(demo, tag):
     booking = await service.create_booking(
         actor=actor, user_id=learner_id, starts_at=start, ends_at=start + timedelta(hours=1),
         resource_id=await db.fetchval("SELECT id FROM resource WHERE tag = $1", tag), purpose="Prêt au comptoir")
-    assert booking["resource"] == tag and booking["user"]["login"] == "learner5"
-    assert booking["starts_at"] == start.astimezone(timezone.utc)
+    assert booking.resource == tag and booking.user.login == "learner5"
+    assert booking.starts_at == start.astimezone(timezone.utc)
 
 
 def _soon(minutes: int) -> str:

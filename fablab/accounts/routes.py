@@ -16,9 +16,8 @@ from fablab.accounts.current import SESSION_COOKIE, CurrentUser
 from fablab.accounts.qr import qr_svg
 from fablab.accounts.schemas import (
     AcceptInviteIn, CertificationIn, CohortInviteOut, CohortInvitesIn, CohortInvitesOut, CreatedUserOut, ImportOut,
-    InvitedUserOut, InviteInfoOut, InviteOut, LoginIn, PassHolderOut, PassOut, RetentionIn, RetentionOut, SitesIn,
-    TrainingIn, TrainingOut, UserDetail, UserIn, UserListItem,
-    UserOut, UserPatch,
+    InvitedUserOut, InviteInfoOut, InviteOut, LoginIn, PassHolderOut, PassOut, PersonalDataOut, RetentionIn,
+    RetentionOut, SitesIn, TrainingIn, TrainingOut, UserDetail, UserIn, UserListItem, UserOut, UserPatch,
 )
 from fablab.background import PeriodicJob
 from fablab import codes, scope
@@ -93,11 +92,11 @@ class AuthController(Controller):
         return PassOut(token=token, url=url, svg=qr_svg(url))
 
     @get("/me/data", guards=[signed_in], cache=False)
-    async def my_data(self, request: Request) -> Response[dict]:
+    async def my_data(self, request: Request) -> Response[PersonalDataOut]:
         """Everything stored about me, as a JSON download (GDPR right of access)."""
         data = await privacy.personal_data(request.user.id)
         name = f"fablab-{request.user.login}-{date.today().isoformat()}.json"
-        return Response(data, headers=attachment(name))
+        return Response(msgspec.convert(data, PersonalDataOut), headers=attachment(name))
 
     @get("/trainings", guards=[signed_in])
     async def trainings(self) -> list[TrainingOut]:

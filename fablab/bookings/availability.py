@@ -6,10 +6,11 @@ from datetime import date, datetime
 
 from fablab.bookings import queries
 from fablab.bookings.rules import day_slots, subtract
+from fablab.bookings.schemas import AvailabilityOut, DayPolicyOut, SlotOut, SpanOut, UnitDayOut
 from fablab.sites import queries as site_queries
 
 
-async def availability(*, site: str, kind: str, day: date, now: datetime) -> dict:
+async def availability(*, site: str, kind: str, day: date, now: datetime) -> AvailabilityOut:
     kind = site_queries.require_kind(kind)
     # One round trip; no-shows are released first, so their slots show as free (DESIGN.md §3 rule 5).
     context = await queries.availability_context(site, kind, day, now)
@@ -24,26 +25,26 @@ async def availability(*, site: str, kind: str, day: date, now: datetime) -> dic
     for resource in resources:
         bookable = resource["status"] == "available"
         free = subtract(opening, busy[resource["id"]]) if bookable else []
-        units.append({
-            "tag": resource["tag"], "name": resource["name"], "status": resource["status"],
-            "free": [{"starts_at": start.astimezone(tz), "ends_at": end.astimezone(tz)} for start, end in free],
-        })
+        units.append(UnitDayOut(
+            tag=resource["tag"], name=resource["name"], status=resource["status"],
+            free=[SpanOut(starts_at=start.astimezone(tz), ends_at=end.astimezone(tz)) for start, end in free],
+        ))
     slots = []
     for start, end in day_slots(policy, calendar, day):
         count = sum(
             1 for resource in resources if resource["status"] == "available"
             and not any(b_start < end + buffer and start < b_end for b_start, b_end in busy[resource["id"]])
         )
-        slots.append({"starts_at": start.astimezone(tz), "ends_at": end.astimezone(tz), "free": count})
-    return {
-        "site": site_row["slug"], "kind": kind, "date": day.isoformat(), "timezone": site_row["timezone"],
-        "closed": not opening,
-        "opening": [{"starts_at": start, "ends_at": end} for start, end in opening],
-        "policy": {"unit": policy.unit, "slot_minutes": policy.slot_minutes, "min_length": policy.min_length,
-                   "max_length": policy.max_length, "max_days_ahead": policy.max_days_ahead,
-                   "may_end_after_closing": policy.may_end_after_closing,
-                   "training_required": policy.training_id is not None},
-        "resources": units,
-        "slots": slots,
-    }
+        slots.append(SlotOut(starts_at=start.astimezone(tz), ends_at=end.astimezone(tz), free=count))
+    return AvailabilityOut(
+        site=site_row["slug"], kind=kind, date=day, timezone=site_row["timezone"],
+        closed=not opening,
+        opening=[SpanOut(starts_at=start, ends_at=end) for start, end in opening],
+        policy=DayPolicyOut(unit=policy.unit, slot_minutes=policy.slot_minutes, min_length=policy.min_length,
+                            max_length=policy.max_length, max_days_ahead=policy.max_days_ahead,
+                            may_end_after_closing=policy.may_end_after_closing,
+                            training_required=policy.training_id is not None),
+        resources=units,
+        slots=slots,
+    )
 

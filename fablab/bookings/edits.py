@@ -16,6 +16,7 @@ from fablab.accounts.current import CurrentUser
 from fablab.bookings import queries
 from fablab.bookings import service as bookings
 from fablab.bookings.rules import check_booking, check_order, check_override_bounds, local_moment
+from fablab.bookings.schemas import ChangedOut
 from fablab.db import DB
 from fablab.errors import Conflict, Forbidden, InvalidInput, NotFound, PolicyViolation
 from fablab.sites import queries as site_queries
@@ -124,7 +125,7 @@ async def _move_one(booking: dict, site: dict, new_start: datetime, new_end: dat
 async def edit_occurrences(*, actor: CurrentUser, booking_id: int, scope: str, start_time: time | None = None,
                            end_time: time | None = None, starts_at: datetime | None = None,
                            ends_at: datetime | None = None, purpose: str | None = None, override_policy: bool = False,
-                           now: datetime | None = None) -> dict:
+                           now: datetime | None = None) -> ChangedOut:
     """Move the scope's occurrences to new times of day (or this one to new instants), or rename
     them; all or nothing: one taken date refuses the whole edit with the per-date report.
 
@@ -156,4 +157,4 @@ async def edit_occurrences(*, actor: CurrentUser, booking_id: int, scope: str, s
         if any(item["outcome"] == "conflict" for item in report):
             raise SeriesConflicts("Some new times are taken; nothing was changed.", occurrences=report)
         rows = await queries.bookings_by_ids([item["booking"] for item in report])
-    return {"changed": [queries.booking_out(r) for r in rows]}
+    return ChangedOut(changed=[queries.booking_out(r, now) for r in rows])

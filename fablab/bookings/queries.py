@@ -10,7 +10,9 @@ from datetime import date, datetime, time, timedelta, timezone
 from fablab import codes, db
 from fablab.accounts.logins import fold
 from fablab.bookings.rules import Policy, SiteCalendar
+from fablab.bookings.schemas import BookingOut
 from fablab.errors import NotFound
+from fablab.schemas import PersonOut
 from fablab.sites.defaults import DEFAULT_POLICIES
 from fablab.sites.queries import POLICY_COLUMNS, default_policy, site_calendar
 
@@ -228,26 +230,35 @@ async def availability_context(slug: str, kind: str, day: date, now: datetime) -
 # -------------------------------------------------------------------------------------------
 # Bookings as the API shows them
 
-BOOKING_SELECT = """
-SELECT b.id, r.tag AS resource, r.name AS resource_name, s.slug AS site, b.site_id, b.kind,
+# The columns of a booking as every reader needs them (the API's one shape, booking_out, and the
+# writers' checks), and the joins that name its unit, site and holder.
+BOOKING_COLUMNS = """
+       b.id, b.resource_id, r.tag AS resource, r.name AS resource_name, s.slug AS site, b.site_id, b.kind,
        b.user_id, u.login AS user_login, u.name AS user_name, b.created_by_id,
-       b.starts_at, b.ends_at, b.status, b.purpose, b.sequence, b.created_at, b.updated_at,
+       b.starts_at, b.ends_at, b.blocked_until, b.status, b.purpose, b.sequence, b.created_at, b.updated_at,
        b.checked_out_at, b.returned_at, b.cancelled_at, b.no_show_at, b.series_id, b.cancel_reason, b.cancel_note
+"""
+BOOKING_FROM = """
 FROM booking b JOIN resource r ON r.id = b.resource_id JOIN site s ON s.id = b.site_id
 LEFT JOIN app_user u ON u.id = b.user_id
 """
+BOOKING_SELECT = f"SELECT {BOOKING_COLUMNS}{BOOKING_FROM}"
 
 
-def booking_out(row: dict) -> dict:
-    out = {key: row[key] for key in (
-        "id", "resource", "resource_name", "site", "kind", "starts_at", "ends_at", "status", "purpose", "sequence",
-        "created_at", "updated_at", "checked_out_at", "returned_at", "cancelled_at", "no_show_at", "series_id")}
-    # Set when the system cancelled it: the item was retired or lost (the app says so).
-    out["cancel_reason"] = row.get("cancel_reason")
-    out["cancel_note"] = row.get("cancel_note") or ""
-    out["user"] = (None if row["user_id"] is None
-                   else {"id": row["user_id"], "login": row["user_login"], "name": row["user_name"]})
-    return out
+def booking_out(row: dict, now: datetime | None = None) -> BookingOut:
+    """A row of BOOKING_COLUMNS as the API shows it; `now` (default: the clock) says whether a loan is overdue."""
+    user_id = row["user_id"]
+    return BookingOut(
+        id=row["id"], resource=row["resource"], resource_name=row["resource_name"], site=row["site"],
+        kind=row["kind"],
+        user=None if user_id is None else PersonOut(id=user_id, login=row["user_login"], name=row["user_name"]),
+        starts_at=row["starts_at"], ends_at=row["ends_at"], status=row["status"], purpose=row["purpose"],
+        sequence=row["sequence"], created_at=row["created_at"], updated_at=row["updated_at"],
+        checked_out_at=row["checked_out_at"], returned_at=row["returned_at"], cancelled_at=row["cancelled_at"],
+        no_show_at=row["no_show_at"], series_id=row["series_id"], cancel_reason=row["cancel_reason"],
+        cancel_note=row["cancel_note"] or "",
+        overdue=row["status"] == "checked_out" and row["ends_at"] < (now or datetime.now(UTC)),
+    )
 
 
 # The bookings that count against a learner's quota of a kind, as INSERT_BOOKING's guard counts
@@ -339,10 +350,10 @@ SELECT count(*) AS n, max(b.updated_at) AS newest, coalesce(sum(b.sequence), 0) 
 FROM booking b WHERE b.user_id = $1 AND b.ends_at > $2 AND b.starts_at < $3
 """
 USER_LISTS_KEPT = 256
-_user_lists: OrderedDict[int, tuple[tuple, list[dict]]] = OrderedDict()
+_user_lists: OrderedDict[int, tuple[tuple, list[BookingOut]]] = OrderedDict()
 
 
-async def user_list(user_id: int, start: datetime, end: datetime, limit: int, *, now: datetime) -> list[dict]:
+async def user_list(user_id: int, start: datetime, end: datetime, limit: int, *, now: datetime) -> list[BookingOut]:
     """The user's bookings over [start, end) as the API shows them, from this process's copy when
     PostgreSQL's version of them still matches; no-shows released first (rule 5)."""
     state = await db.fetchone(USER_LIST_VERSION, user_id, start, end, now)
@@ -350,8 +361,11 @@ async def user_list(user_id: int, start: datetime, end: datetime, limit: int, *,
     kept = _user_lists.get(user_id)
     if not state["released"] and kept is not None and kept[0] == version:
         _user_lists.move_to_end(user_id)
+        for booking in kept[1]:  # a loan falls overdue without any change to its row
+            if booking.status == "checked_out":
+                booking.overdue = booking.ends_at < now
         return kept[1]
-    listed = [booking_out(row) for row in await bookings_of_user(user_id, start, end, limit, now=now)]
+    listed = [booking_out(row, now) for row in await bookings_of_user(user_id, start, end, limit, now=now)]
     if not state["released"]:
         _user_lists[user_id] = (version, listed)
         _user_lists.move_to_end(user_id)

@@ -15,7 +15,7 @@ from fablab.background import PeriodicJob
 from fablab.bookings import edits, queries, service
 from fablab.bookings.availability import availability
 from fablab.bookings.rules import parse_clock
-from fablab.bookings.schemas import BookingEdit, BookingIn
+from fablab.bookings.schemas import AvailabilityOut, BookingEdit, BookingIn, BookingOut, ChangedOut
 from fablab.errors import Forbidden, InvalidInput, NotFound
 from fablab.guards import signed_in, staff_only
 from fablab.sites import queries as site_queries
@@ -41,11 +41,11 @@ class BookingController(Controller):
 
     @get("/availability", guards=[signed_in])
     async def get_availability(self, site: FromQuery[str], kind: FromQuery[str],
-                               day: Annotated[str, QueryParameter(name="date")]) -> dict:
+                               day: Annotated[str, QueryParameter(name="date")]) -> AvailabilityOut:
         return await availability(site=site, kind=kind, day=moments.parse_optional_day(day, "date"), now=clock.now())
 
     @post("/bookings", guards=[signed_in], status_code=HTTP_201_CREATED)
-    async def create(self, request: Request, data: JSONBody[BookingIn]) -> dict:
+    async def create(self, request: Request, data: JSONBody[BookingIn]) -> BookingOut:
         actor = request.user
         if data.user is not None and not actor.is_staff:
             # A learner may name themselves; anyone else is refused.
@@ -66,7 +66,7 @@ class BookingController(Controller):
         self, request: Request, mine: FromQuery[bool] = False, site: FromQuery[str | None] = None,
         since: Annotated[str | None, QueryParameter(name="from")] = None,
         until: Annotated[str | None, QueryParameter(name="to")] = None,
-    ) -> list[dict]:
+    ) -> list[BookingOut]:
         """Learners always get their own bookings; staff get a site's (their own site by default)."""
         actor = request.user
         now = clock.now()
@@ -88,10 +88,10 @@ class BookingController(Controller):
             end = parse_bound(until, tz, "to") or today + timedelta(days=15)
             _check_period(start, end)
             rows = await queries.bookings_of_site(site_row["id"], start, end, MAX_LIST, now=now)
-        return [queries.booking_out(row) for row in rows]
+        return [queries.booking_out(row, now) for row in rows]
 
     @get("/bookings/{booking_id:int}", guards=[signed_in])
-    async def get_booking(self, request: Request, booking_id: FromPath[int]) -> dict:
+    async def get_booking(self, request: Request, booking_id: FromPath[int]) -> BookingOut:
         row = await queries.booking(booking_id)
         # Someone else's booking does not exist, as far as a learner can tell.
         if row is None or (row["user_id"] != request.user.id and not request.user.is_staff):
@@ -102,7 +102,7 @@ class BookingController(Controller):
 
 
     @patch("/bookings/{booking_id:int}", guards=[staff_only], status_code=HTTP_200_OK)
-    async def edit(self, request: Request, booking_id: FromPath[int], data: JSONBody[BookingEdit]) -> dict:
+    async def edit(self, request: Request, booking_id: FromPath[int], data: JSONBody[BookingEdit]) -> ChangedOut:
         """Staff move this booking, this and the following occurrences of its series, or the whole
         series (all or nothing: 409 series_conflicts with the per-date report)."""
         def clock(text: str | None, name: str):

@@ -1,4 +1,4 @@
-"""Request bodies of the bookings API (unknown fields refused: no mass assignment)."""
+"""Request and response bodies of the bookings API (inputs refuse unknown fields: no mass assignment)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 import msgspec
 
 from fablab.moments import check_body
+from fablab.schemas import Out, PersonOut
 
 ShortText = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
 
@@ -46,3 +47,83 @@ class BookingEdit(msgspec.Struct, forbid_unknown_fields=True):
 
     def __post_init__(self) -> None:
         check_body(self, instants=("starts_at", "ends_at"))
+
+
+# -------------------------------------------------------------------------------------------
+# Responses
+
+
+class BookingOut(Out):
+    """The one shape of a booking, wherever the API returns one (bookings, series, waitlist, desk)."""
+    id: int
+    resource: str  # the unit's tag
+    resource_name: str
+    site: str
+    kind: str
+    user: PersonOut | None  # None once anonymised
+    starts_at: datetime
+    ends_at: datetime
+    status: str
+    purpose: str
+    sequence: int
+    created_at: datetime
+    updated_at: datetime
+    checked_out_at: datetime | None
+    returned_at: datetime | None
+    cancelled_at: datetime | None
+    no_show_at: datetime | None
+    series_id: int | None
+    # Set when the system cancelled it: the item was retired or lost, the site closed (the app says so).
+    cancel_reason: str | None
+    cancel_note: str
+    overdue: bool  # checked out and past its return time
+
+
+class CancelledOut(Out):
+    """A cancellation reaching several occurrences of a series."""
+    cancelled: list[BookingOut]
+
+
+class ChangedOut(Out):
+    """The bookings an edit moved."""
+    changed: list[BookingOut]
+
+
+class SpanOut(Out):
+    starts_at: datetime
+    ends_at: datetime
+
+
+class UnitDayOut(Out):
+    tag: str
+    name: str
+    status: str
+    free: list[SpanOut]  # in the site's time zone
+
+
+class SlotOut(Out):
+    starts_at: datetime
+    ends_at: datetime
+    free: int  # units free for a booking of this slot (its buffer included)
+
+
+class DayPolicyOut(Out):
+    unit: str
+    slot_minutes: int
+    min_length: int
+    max_length: int
+    max_days_ahead: int
+    may_end_after_closing: bool
+    training_required: bool
+
+
+class AvailabilityOut(Out):
+    site: str
+    kind: str
+    date: date
+    timezone: str
+    closed: bool
+    opening: list[SpanOut]
+    policy: DayPolicyOut
+    resources: list[UnitDayOut]
+    slots: list[SlotOut]

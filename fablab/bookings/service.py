@@ -18,9 +18,9 @@ from fablab.bookings.rules import (
     Policy, SiteCalendar, Usage, check_booking, check_order, check_override_bounds, check_quotas, check_resource_status,
     check_training, quota_headroom, walk_up_due, week_bounds,
 )
+from fablab.bookings.schemas import BookingOut
 from fablab.db import DB
 from fablab.errors import BookingConflict, Conflict, Forbidden, InvalidInput, NotFound, PolicyViolation
-from fablab.inventory import queries as desk_queries
 from fablab.sites import queries as site_queries
 from fablab.vocabulary import FINISHED_BOOKING_STATUSES
 
@@ -243,7 +243,7 @@ class _UnitTaken(BookingConflict):
 async def create_booking(*, actor: CurrentUser, user_id: int, starts_at: datetime, ends_at: datetime,
                          resource_id: int | None = None, site: str | None = None, kind: str | None = None,
                          purpose: str = "", enforce_policy: bool = True, now: datetime | None = None,
-                         resource_tag: str | None = None) -> dict:
+                         resource_tag: str | None = None) -> BookingOut:
     """Book one unit, or any free unit of a kind at a site (least used first, next one on a lost race).
 
     Every rule is checked inside the write transaction; the exclusion constraint stays the guarantee
@@ -375,7 +375,7 @@ class Freed:
 
 @dataclass(frozen=True)
 class Cancelled:
-    booking: dict          # as the API shows it
+    booking: BookingOut
     freed: Freed | None    # None when nothing of its slot is left to give
 
 
@@ -566,7 +566,7 @@ async def move_booking(*, booking_id: int, starts_at: datetime, ends_at: datetim
 
 # -------------------------------------------------------------------------------------------
 # The desk: hand over and take back (each one statement that also logs the movement, one round
-# trip on the desk's hot path; the booking is read back in the desk's shape, inventory.queries)
+# trip on the desk's hot path; the booking is read back in its one shape, queries.BOOKING_COLUMNS)
 
 
 # The booking becomes the loan (re-checked: still confirmed), the movement is logged, and the loan
@@ -579,7 +579,7 @@ WITH upd AS (
 mv AS (
     INSERT INTO movement (resource_id, kind, booking_id, holder_id, staff_id, site_id, note, at)
     SELECT resource_id, 'check_out', id, user_id, $7, site_id, $8, $6 FROM upd)
-SELECT {desk_queries.BOOKING_COLUMNS} {desk_queries.BOOKING_FROM.replace('FROM booking b', 'FROM upd b')}
+SELECT {queries.BOOKING_COLUMNS} {queries.BOOKING_FROM.replace('FROM booking b', 'FROM upd b')}
 """
 
 # The loan ends (early: now, so the rest of its slot is free again), the movement is logged, and the
@@ -596,10 +596,10 @@ upd AS (
 mv AS (
     INSERT INTO movement (resource_id, kind, booking_id, holder_id, staff_id, site_id, condition, note)
     SELECT resource_id, 'check_in', id, user_id, $3, site_id, $4, $5 FROM upd)
-SELECT {desk_queries.BOOKING_COLUMNS}, old.ends_at AS held_until, old.blocked_until AS held_blocked_until,
+SELECT {queries.BOOKING_COLUMNS}, old.ends_at AS held_until, old.blocked_until AS held_blocked_until,
        EXISTS (SELECT 1 FROM waitlist_entry w WHERE w.status = 'waiting' AND w.site_id = b.site_id
                   AND w.kind = b.kind) AS anyone_waiting
-{desk_queries.BOOKING_FROM.replace('FROM booking b', 'FROM upd b')} JOIN old ON old.id = b.id
+{queries.BOOKING_FROM.replace('FROM booking b', 'FROM upd b')} JOIN old ON old.id = b.id
 """
 
 

@@ -112,7 +112,7 @@ async def _walk_up(*, actor, resource: dict, user_id: int, due_at: datetime | No
         # comes from the policy, so the policy is checked.
         purpose=WALK_UP_PURPOSE, enforce_policy=due_at is None, now=now,
     )
-    return booking["id"]
+    return booking.id
 
 
 class _DryRunDone(Exception):
@@ -205,7 +205,7 @@ async def _check_out(*, actor, tag: str, user_ref, pass_token, booking_id, due_a
         if row is None:
             raise Conflict(f"Booking {booking_id} is no longer confirmed.", code=codes.BOOKING_NOT_CONFIRMED)
         out = queries.booking_out(row, now)
-        result = {"booking": out, "resource": tag, "holder": out["user"], "due_at": out["ends_at"],
+        result = {"booking": out, "resource": tag, "holder": out.user, "due_at": out.ends_at,
                   "walk_up": walk_up, "moved_from": moved_from, "dry_run": dry_run}
         if dry_run:
             raise _DryRunDone({**result, "booking": None if walk_up else out})
@@ -232,5 +232,5 @@ async def check_in(*, actor, tag: str, condition: str = "ok", note: str = "", no
         elif now < row["held_until"] and row["anyone_waiting"]:
             # Back early: the rest of the loan goes to the first person waiting for it.
             await offer_freed(bookings.freed_by_return(row, now), now)
-    return {"booking": queries.booking_out(row), "resource": tag, "condition": condition,
+    return {"booking": queries.booking_out(row, now), "resource": tag, "condition": condition,
             "resource_status": resource["status"], "late": row["held_until"] < now}

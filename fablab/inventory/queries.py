@@ -7,6 +7,8 @@ from datetime import datetime
 
 from fablab import codes, db
 from fablab.accounts.logins import fold
+# The booking's columns and its one API shape belong to the bookings package; the desk reads them too.
+from fablab.bookings.queries import BOOKING_COLUMNS, BOOKING_FROM, booking_out
 from fablab.errors import NotFound
 from fablab.tables import Resource
 
@@ -79,33 +81,6 @@ async def require_resource(tag: str, *, for_update: bool = False) -> dict:
     if resource is None:
         raise NotFound(f"No item with tag {tag}.", code=codes.UNKNOWN_TAG)
     return resource
-
-
-BOOKING_COLUMNS = """
-    b.id, b.resource_id, r.tag AS resource, r.name AS resource_name, b.site_id, s.slug AS site, b.kind, b.user_id,
-    u.login AS user_login, u.name AS user_name, b.starts_at, b.ends_at, b.blocked_until, b.status,
-    b.purpose, b.sequence, b.checked_out_at, b.returned_at
-"""
-BOOKING_FROM = """
-FROM booking b JOIN resource r ON r.id = b.resource_id JOIN site s ON s.id = b.site_id
-LEFT JOIN app_user u ON u.id = b.user_id
-"""
-
-
-def booking_out(row: dict | None, now: datetime | None = None) -> dict | None:
-    """The booking as the API shows it (§8 field names), with the holder as a small object."""
-    if row is None:
-        return None
-    out = {
-        "id": row["id"], "resource": row["resource"], "resource_name": row["resource_name"], "site": row["site"],
-        "kind": row["kind"], "user": user_out(row["user_id"], row["user_login"], row["user_name"]),
-        "starts_at": row["starts_at"], "ends_at": row["ends_at"], "status": row["status"],
-        "purpose": row["purpose"], "sequence": row["sequence"],
-        "checked_out_at": row["checked_out_at"], "returned_at": row["returned_at"],
-    }
-    if now is not None and row["status"] == "checked_out":
-        out["overdue"] = row["ends_at"] < now
-    return out
 
 
 def user_out(user_id, login, name) -> dict | None:

@@ -50,7 +50,7 @@ async def resolve(resource: dict, user, now: datetime) -> dict:
     out["role"] = user.role if desk or not user.is_staff else "learner"
     if not desk:
         mine = await queries.next_booking(resource["id"], now, user_id=user.id)
-        out["my_booking"] = queries.booking_out(mine, now)
+        out["my_booking"] = queries.booking_out(mine, now) if mine else None
         out["free_now"] = resource["status"] == "available" and await free_now(resource["id"], now)
         if mine is not None:
             out["actions"] = ["view_booking"] + (["cancel_booking"] if mine["status"] == "confirmed" else [])
@@ -64,9 +64,9 @@ async def resolve(resource: dict, user, now: datetime) -> dict:
         resource["id"], now,
     )
     out.update(
-        holder=queries.booking_out(current)["user"] if current else None,
-        current_booking=queries.booking_out(current, now),
-        next_booking=queries.booking_out(upcoming),
+        holder=queries.booking_out(current, now).user if current else None,
+        current_booking=queries.booking_out(current, now) if current else None,
+        next_booking=queries.booking_out(upcoming, now) if upcoming else None,
         actions=staff_actions(resource["status"], current is not None),
     )
     if "check_out" in out["actions"]:

@@ -12,15 +12,21 @@ import msgspec
 from litestar import Controller, Request, Response, get, patch, post
 from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
+from litestar.openapi import ResponseSpec
 from litestar.params import FromPath, FromQuery, JSONBody, MultipartBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from fablab import clock, codes, moments, scope
+from fablab.bookings.schemas import BookingOut
 from fablab.errors import InvalidInput
 from fablab.guards import public, signed_in, staff_only
 from fablab.inventory import audits, custody, labels, qr, queries, resolution, scan, service
 from fablab.inventory.csvio import export_csv, parse_import
-from fablab.inventory.schemas import AuditIn, AuditScanIn, CheckinIn, CheckoutIn, Kind, ResourceIn, ResourcePatch, Status
+from fablab.inventory.schemas import (
+    AuditIn, AuditOut, AuditScanIn, AuditScanOut, AuditStateOut, CheckinIn, CheckinOut, CheckoutIn, CheckoutOut,
+    HoldersOut, ImportedOut, Kind, LoanOut, MovementOut, ResourceIn, ResourceOut, ResourcePatch, ScanOut, Status,
+    TagOut,
+)
 from fablab.inventory.tags import normalise_tag, tag_from_scanned_text, tag_url
 from fablab.settings import Settings
 from fablab.web.download import attachment
@@ -36,13 +42,14 @@ DEFAULT_TZ = "Europe/Paris"
 PUBLIC_DETAILS = ("model", "build_volume", "materials", "capacity")
 
 
-def resource_out(resource: dict, viewer) -> dict:
-    out = {key: resource[key] for key in (
-        "id", "tag", "name", "kind", "site", "site_name", "status", "details", "notes", "created_at", "updated_at")}
-    if not scope.acts_for_site(viewer, resource["site_id"]):
-        out["details"] = {key: value for key, value in resource["details"].items() if key in PUBLIC_DETAILS}
-        out["notes"] = ""
-    return out
+def resource_out(resource: dict, viewer) -> ResourceOut:
+    desk = scope.acts_for_site(viewer, resource["site_id"])
+    return ResourceOut(
+        id=resource["id"], tag=resource["tag"], name=resource["name"], kind=resource["kind"], site=resource["site"],
+        site_name=resource["site_name"], status=resource["status"],
+        details=resource["details"] if desk else {
+            key: value for key, value in resource["details"].items() if key in PUBLIC_DETAILS},
+        notes=resource["notes"] if desk else "", created_at=resource["created_at"], updated_at=resource["updated_at"])
 
 
 def notes_searchable(viewer) -> list[int] | None:
@@ -65,20 +72,20 @@ class ResourceController(Controller):
     async def list_resources(
         self, request: Request, site: FromQuery[str | None] = None, kind: FromQuery[Kind | None] = None,
         status: FromQuery[Status | None] = None, q: FromQuery[str | None] = None,
-    ) -> list[dict]:
+    ) -> list[ResourceOut]:
         """Staff also see, on the items of their own sites, who holds each one now (`loan`)."""
         rows = await queries.list_resources(site=site, kind=kind, status=status, q=q,
                                             notes_of_sites=notes_searchable(request.user))
         out = [resource_out(row, request.user) for row in rows]
         if request.user.is_staff:
             own = [row["id"] for row in rows if scope.acts_for_site(request.user, row["site_id"])]
-            loans = await queries.open_loans(own, clock.now())
+            loans = msgspec.convert(await queries.open_loans(own, clock.now()), dict[int, LoanOut])
             for item in out:
-                item["loan"] = loans.get(item["id"])
+                item.loan = loans.get(item.id)
         return out
 
     @post("", guards=[staff_only], status_code=HTTP_201_CREATED)
-    async def create(self, request: Request, data: JSONBody[ResourceIn]) -> dict:
+    async def create(self, request: Request, data: JSONBody[ResourceIn]) -> ResourceOut:
         resource = await service.create_resource(
             actor=request.user, site=data.site, kind=data.kind, name=data.name, tag=data.tag,
             details=data.details, notes=data.notes, status=data.status,
@@ -98,26 +105,27 @@ class ResourceController(Controller):
                         headers=attachment(name))
 
     @post("/import", guards=[staff_only], status_code=HTTP_200_OK)
-    async def import_csv(self, request: Request) -> dict:
+    async def import_csv(self, request: Request) -> ImportedOut:
         """The CSV file as the request body (Content-Type text/csv); all rows are imported or none."""
         raw = await request.body()
         if len(raw) > MAX_CSV_BYTES:
             raise InvalidInput("The CSV file must be 2 MB at most.", code=codes.FILE_TOO_LARGE)
         rows = parse_import(raw)
-        return await service.import_resources(actor=request.user, rows=rows)
+        return msgspec.convert(await service.import_resources(actor=request.user, rows=rows), ImportedOut)
 
     @get("/{tag:str}", guards=[signed_in])
-    async def detail(self, request: Request, tag: FromPath[str]) -> dict:
+    async def detail(self, request: Request, tag: FromPath[str]) -> ResourceOut:
         resource = await queries.require_resource(normalise_tag(tag))
         out = resource_out(resource, request.user)
         if scope.acts_for_site(request.user, resource["site_id"]):
             booking = await queries.open_checkout(resource["id"])
-            out["holder"] = queries.booking_out(booking)["user"] if booking else None
-            out["booking"] = queries.booking_out(booking, clock.now())
+            loan = queries.booking_out(booking, clock.now()) if booking else None
+            out.holder = loan.user if loan else None
+            out.booking = loan
         return out
 
     @patch("/{tag:str}", guards=[staff_only])
-    async def update(self, request: Request, tag: FromPath[str], data: JSONBody[ResourcePatch]) -> dict:
+    async def update(self, request: Request, tag: FromPath[str], data: JSONBody[ResourcePatch]) -> ResourceOut:
         changes = {key: value for key in ("name", "details", "notes", "status")
                    if (value := getattr(data, key)) is not msgspec.UNSET}
         resource = await service.update_resource(actor=request.user, tag=tag, note=data.note, **changes)
@@ -140,7 +148,7 @@ class ResourceController(Controller):
         self, request: Request, tag: FromPath[str], at: FromQuery[str | None] = None,
         since: Annotated[str | None, QueryParameter(name="from")] = None,
         until: Annotated[str | None, QueryParameter(name="to")] = None,
-    ) -> dict:
+    ) -> HoldersOut:
         """Who held the item: at an instant or during a day (`at`), or over `from`..`to`."""
         resource = await queries.require_resource(normalise_tag(tag))
         scope.require_site(request.user, resource["site_id"], "This item")
@@ -150,20 +158,20 @@ class ResourceController(Controller):
         else:
             start = moments.parse_day_or_instant(since, tz, "from")[0] if since else clock.now()
             end = moments.parse_day_or_instant(until, tz, "to")[1] if until else start
-        return {"tag": resource["tag"], "from": start, "to": end,
-                "holders": await queries.holders_between(resource["id"], start, end)}
+        return msgspec.convert({"tag": resource["tag"], "from": start, "to": end,
+                                "holders": await queries.holders_between(resource["id"], start, end)}, HoldersOut)
 
 
 class LabelController(Controller):
     path = "/api/labels"
     tags = ["inventory"]
 
-    @get("", guards=[staff_only])
+    @get("", guards=[staff_only], media_type="text/html")
     async def sheet(
         self, settings: NamedDependency[Settings], site: FromQuery[str | None] = None, kind: FromQuery[Kind | None] = None,
         tags: FromQuery[str | None] = None, format: FromQuery[Literal["html", "pdf"]] = "html",
         offset: FromQuery[int] = 0,
-    ) -> Response:
+    ) -> Response[str]:
         """An A4 sheet of 3 × 7 labels for a site, a kind and/or a list of tags (comma-separated)."""
         labels.check_offset(offset)
         wanted = [normalise_tag(t) for t in tags.split(",") if t.strip()] if tags else None
@@ -192,30 +200,32 @@ class TagController(Controller):
     tags = ["inventory"]
 
     @get("/{tag:str}", guards=[public])
-    async def resolve(self, request: Request, tag: FromPath[str]) -> dict:
+    async def resolve(self, request: Request, tag: FromPath[str]) -> TagOut:
         """Behind the web app's /t/{TAG} page: the item and what the caller may do with it now."""
         resource = await queries.require_resource(normalise_tag(tag))
-        return await resolution.resolve(resource, request.user, clock.now())
+        return msgspec.convert(await resolution.resolve(resource, request.user, clock.now()), TagOut)
 
 
 class CheckoutController(Controller):
     path = "/api"
     tags = ["inventory"]
 
-    @post("/checkouts", guards=[staff_only], status_code=HTTP_201_CREATED)
-    async def check_out(self, request: Request, data: JSONBody[CheckoutIn]) -> Response[dict]:
+    @post("/checkouts", guards=[staff_only], status_code=HTTP_201_CREATED,
+          responses={HTTP_200_OK: ResponseSpec(CheckoutOut, description="A dry run: who would get it until when")})
+    async def check_out(self, request: Request, data: JSONBody[CheckoutIn]) -> Response[CheckoutOut]:
         """`dry_run: true` answers 200 with the holder and return time a check-out would give, and lends nothing."""
         result = await custody.check_out(
             actor=request.user, tag=data.tag, user_ref=data.user, pass_token=data.pass_token,
             booking_id=data.booking, due_at=data.due_at, note=data.note, dry_run=data.dry_run,
         )
-        return Response(result, status_code=HTTP_200_OK if data.dry_run else HTTP_201_CREATED)
+        return Response(msgspec.convert(result, CheckoutOut),
+                        status_code=HTTP_200_OK if data.dry_run else HTTP_201_CREATED)
 
     @get("/checkouts", guards=[staff_only])
     async def open_checkouts(
         self, request: Request, user: FromQuery[str | None] = None, site: FromQuery[str | None] = None,
         kind: FromQuery[Kind | None] = None, overdue: FromQuery[bool | None] = None,
-    ) -> list[dict]:
+    ) -> list[BookingOut]:
         """Items out now at the staff's sites: `?user=12` (or a login) what a learner holds,
         `?site=pan&overdue=true` what is late."""
         site_ids = await scope.listed_sites(request.user, site)
@@ -224,8 +234,9 @@ class CheckoutController(Controller):
                                             overdue=overdue)
 
     @post("/checkins", guards=[staff_only], status_code=HTTP_200_OK)
-    async def check_in(self, request: Request, data: JSONBody[CheckinIn]) -> dict:
-        return await custody.check_in(actor=request.user, tag=data.tag, condition=data.condition, note=data.note)
+    async def check_in(self, request: Request, data: JSONBody[CheckinIn]) -> CheckinOut:
+        returned = await custody.check_in(actor=request.user, tag=data.tag, condition=data.condition, note=data.note)
+        return msgspec.convert(returned, CheckinOut)
 
 
 class MovementController(Controller):
@@ -239,7 +250,7 @@ class MovementController(Controller):
         since: Annotated[str | None, QueryParameter(name="from")] = None,
         until: Annotated[str | None, QueryParameter(name="to")] = None,
         limit: FromQuery[int] = 500,
-    ) -> list[dict]:
+    ) -> list[MovementOut]:
         """The custody log of the staff's sites, newest first; `from`/`to` take dates (site time) or
         RFC 3339 instants."""
         tz = ZoneInfo(DEFAULT_TZ)
@@ -251,12 +262,13 @@ class MovementController(Controller):
             resource_id, tz = resource["id"], ZoneInfo(resource["timezone"])
             site_ids = None if site is None else site_ids  # the item's whole log, wherever it went
         user_id = (await queries.require_user(user_ref(user)))["id"] if user else None
-        return await queries.list_movements(
+        movements = await queries.list_movements(
             resource_id=resource_id, user_id=user_id, site_ids=site_ids, kind=kind,
             since=moments.parse_day_or_instant(since, tz, "from")[0] if since else None,
             until=moments.parse_day_or_instant(until, tz, "to")[1] if until else None,
             limit=max(1, min(limit, 5000)),
         )
+        return msgspec.convert(movements, list[MovementOut])
 
 
 class AuditController(Controller):
@@ -264,25 +276,26 @@ class AuditController(Controller):
     tags = ["inventory"]
 
     @post("", guards=[staff_only], status_code=HTTP_201_CREATED)
-    async def start(self, request: Request, data: JSONBody[AuditIn]) -> dict:
-        return await audits.start_audit(actor=request.user, site=data.site)
+    async def start(self, request: Request, data: JSONBody[AuditIn]) -> AuditOut:
+        return msgspec.convert(await audits.start_audit(actor=request.user, site=data.site), AuditOut)
 
     @get("", guards=[staff_only])
-    async def list_audits(self, request: Request, site: FromQuery[str | None] = None) -> list[dict]:
-        return await audits.list_audits(actor=request.user, site=site)
+    async def list_audits(self, request: Request, site: FromQuery[str | None] = None) -> list[AuditOut]:
+        return msgspec.convert(await audits.list_audits(actor=request.user, site=site), list[AuditOut])
 
     @get("/{audit_id:int}", guards=[staff_only])
-    async def state(self, request: Request, audit_id: FromPath[int]) -> dict:
+    async def state(self, request: Request, audit_id: FromPath[int]) -> AuditStateOut:
         """The count so far (seen / missing / unexpected), or its final report once closed."""
-        return await audits.audit_state(audit_id, actor=request.user)
+        return msgspec.convert(await audits.audit_state(audit_id, actor=request.user), AuditStateOut)
 
     @post("/{audit_id:int}/scans", guards=[staff_only], status_code=HTTP_201_CREATED)
-    async def scan(self, request: Request, audit_id: FromPath[int], data: JSONBody[AuditScanIn]) -> dict:
-        return await audits.record_scan(actor=request.user, audit_id=audit_id, tag=data.tag)
+    async def scan(self, request: Request, audit_id: FromPath[int], data: JSONBody[AuditScanIn]) -> AuditScanOut:
+        return msgspec.convert(await audits.record_scan(actor=request.user, audit_id=audit_id, tag=data.tag),
+                               AuditScanOut)
 
     @post("/{audit_id:int}/close", guards=[staff_only], status_code=HTTP_200_OK)
-    async def close(self, request: Request, audit_id: FromPath[int]) -> dict:
-        return await audits.close_audit(actor=request.user, audit_id=audit_id)
+    async def close(self, request: Request, audit_id: FromPath[int]) -> AuditStateOut:
+        return msgspec.convert(await audits.close_audit(actor=request.user, audit_id=audit_id), AuditStateOut)
 
 
 @dataclass
@@ -295,7 +308,7 @@ class ScanController(Controller):
     tags = ["inventory"]
 
     @post("", guards=[staff_only], status_code=HTTP_200_OK)
-    async def scan_photo(self, data: MultipartBody[ScanForm]) -> dict:
+    async def scan_photo(self, data: MultipartBody[ScanForm]) -> ScanOut:
         """Decodes the QR code in a photo (≤ 5 MB, JPEG/PNG/WebP…); nothing is stored."""
         try:
             content = await data.file.read(scan.MAX_UPLOAD_BYTES + 1)
@@ -303,7 +316,7 @@ class ScanController(Controller):
             await data.file.close()  # a spooled temporary file is deleted on close
         async with decode_slots:
             text = await asyncio.to_thread(scan.decode_qr, content)
-        return {"text": text, "tag": tag_from_scanned_text(text)}
+        return ScanOut(text=text, tag=tag_from_scanned_text(text))
 
 
 ROUTES: list = [

@@ -1,14 +1,16 @@
-"""Request bodies of the inventory API (unknown fields refused: no mass assignment)."""
+"""Request and response bodies of the inventory API (unknown fields refused, as in fablab.schemas)."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 import msgspec
 
+from fablab.bookings.schemas import BookingOut
 from fablab.moments import check_body
 from fablab.vocabulary import Condition, Kind, ResourceStatus
+from fablab.schemas import Out, PersonOut
 
 Status = ResourceStatus
 Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
@@ -63,3 +65,177 @@ class AuditIn(msgspec.Struct, forbid_unknown_fields=True):
 
 class AuditScanIn(msgspec.Struct, forbid_unknown_fields=True):
     tag: TagText
+
+
+# -------------------------------------------------------------------------------------------
+# Responses. Fields that default to UNSET are left out of the answer for whoever may not see them.
+
+Hidden = msgspec.UnsetType
+HIDDEN = msgspec.UNSET
+
+
+class LoanOut(Out):
+    holder: PersonOut | None
+    due_at: datetime
+    overdue: bool
+
+
+class ResourceOut(Out):
+    id: int
+    tag: str
+    name: str
+    kind: str
+    site: str
+    site_name: str
+    status: str
+    details: dict[str, Any]  # kind-specific (model, serial…); outside the item's site, only what it is
+    notes: str  # staff of the item's site only ("" for others)
+    created_at: datetime
+    updated_at: datetime
+    # Staff of the item's site: who holds it now (the list: `loan`; one item: `holder` and `booking`).
+    loan: LoanOut | None | Hidden = HIDDEN
+    holder: PersonOut | None | Hidden = HIDDEN
+    booking: BookingOut | None | Hidden = HIDDEN
+
+
+class ImportedOut(Out):
+    """The tags of one CSV import, by what happened to them."""
+    created: list[str]
+    updated: list[str]
+    unchanged: list[str]
+
+
+class HolderPeriodOut(Out):
+    holder: PersonOut | None
+    booking: int | None
+    start: datetime = msgspec.field(name="from")
+    end: datetime | None = msgspec.field(name="to")  # None: still out
+
+
+class HoldersOut(Out):
+    tag: str
+    start: datetime = msgspec.field(name="from")
+    end: datetime = msgspec.field(name="to")
+    holders: list[HolderPeriodOut]
+
+
+class WalkUpOut(Out):
+    """The return time the desk offers first for a walk-up loan; by_policy false: the site is
+    closed now, so lending sends this due_at explicitly (the override)."""
+    due_at: datetime
+    by_policy: bool
+    opens_at: datetime | None
+
+
+class TagOut(Out):
+    """The item behind a scanned tag and what the caller may do with it now (DESIGN.md §4)."""
+    tag: str
+    name: str
+    kind: str
+    site: str
+    site_name: str
+    timezone: str
+    status: str
+    role: str | None  # the view given: None anonymous, "learner" for staff of another site
+    actions: list[str]
+    # Anonymous: a way in and the lost-and-found contact.
+    login_hint: str | Hidden = HIDDEN
+    next: str | Hidden = HIDDEN
+    contact: str | Hidden = HIDDEN
+    # A learner (or staff of another site): their own booking of it, and whether it is free now.
+    my_booking: BookingOut | None | Hidden = HIDDEN
+    free_now: bool | Hidden = HIDDEN
+    # Staff of the item's site.
+    holder: PersonOut | None | Hidden = HIDDEN
+    current_booking: BookingOut | None | Hidden = HIDDEN
+    next_booking: BookingOut | None | Hidden = HIDDEN
+    walk_up: WalkUpOut | None | Hidden = HIDDEN  # when it may be lent now
+
+
+class CheckoutOut(Out):
+    booking: BookingOut | None  # None for a dry run of a walk-up (nothing booked yet)
+    resource: str
+    holder: PersonOut | None
+    due_at: datetime
+    walk_up: bool  # no booking matched: one was made at the desk
+    moved_from: str | None  # the booking was for another unit of the kind
+    dry_run: bool
+
+
+class CheckinOut(Out):
+    booking: BookingOut
+    resource: str
+    condition: str
+    resource_status: str
+    late: bool
+
+
+class MovementOut(Out):
+    id: int
+    kind: str
+    at: datetime
+    resource: str
+    resource_name: str
+    site: str
+    booking: int | None
+    audit: int | None
+    condition: str | None
+    note: str
+    holder: PersonOut | None
+    staff: PersonOut | None
+
+
+class AuditCountsOut(Out):
+    seen: int
+    missing: int
+    unexpected: int
+    checked_out: int
+
+
+class AuditOut(Out):
+    id: int
+    site: str
+    site_name: str
+    started_at: datetime
+    closed_at: datetime | None
+    counts: AuditCountsOut | None  # a closed count's figures
+    started_by: PersonOut | None
+    open: bool
+
+
+class AuditItemOut(Out):
+    tag: str
+    name: str
+    kind: str
+    site: str
+    status: str
+    seen_at: str | Hidden = HIDDEN
+    reason: str | Hidden = HIDDEN  # unexpected: other_site or retired
+
+
+class AuditReportOut(Out):
+    seen: list[AuditItemOut]
+    missing: list[AuditItemOut]
+    unexpected: list[AuditItemOut]
+    checked_out: list[AuditItemOut]
+    counts: AuditCountsOut
+
+
+class AuditStateOut(AuditOut):
+    report: AuditReportOut
+
+
+class AuditScanOut(Out):
+    tag: str
+    name: str
+    kind: str
+    site: str
+    status: str
+    already_seen: bool
+    expected: bool
+    reason: str | None
+
+
+class ScanOut(Out):
+    text: str
+    tag: str | None  # None: the code holds no tag of ours

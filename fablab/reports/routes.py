@@ -6,6 +6,7 @@ from datetime import time, timedelta
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
+import msgspec
 from litestar import Controller, Request, Response, get
 from litestar.params import FromQuery, QueryParameter
 
@@ -16,6 +17,7 @@ from fablab.errors import InvalidInput
 from fablab.guards import staff_only
 from fablab.reports import reminders, render, service
 from fablab.reports.mail_settings import load_smtp_settings
+from fablab.reports.schemas import PendingRemindersOut, UtilisationOut
 from fablab.settings import SettingsError
 from fablab.web.download import attachment
 
@@ -34,7 +36,7 @@ class ReportController(Controller):
         last: Annotated[str | None, QueryParameter(name="to")] = None,
         kind: FromQuery[str | None] = None, format: FromQuery[str] = "json",
         table: FromQuery[str] = "resources",
-    ) -> Response:
+    ) -> Response[UtilisationOut]:
         """`from`/`to`: inclusive dates in site time (default: this week). `format=csv` gives one
         `table` (kinds, resources, overdue, heatmap; default resources)."""
         if format not in FORMATS:
@@ -44,7 +46,7 @@ class ReportController(Controller):
         site_row = await service.site_for(request.user, site)
         report = await service.build_report(site_row, first, last, kind=kind, now=clock.now())
         if format == "json":
-            return Response(report)
+            return Response(msgspec.convert(report, UtilisationOut))
         name = f"rapport-{site_row['slug']}-{table}-{report['from']}-{report['to']}.csv"
         return Response(render.to_csv(report, table), media_type="text/csv",
                         headers=attachment(name))
@@ -56,7 +58,7 @@ class ReminderController(Controller):
 
     @get("/pending", guards=[staff_only], cache=False,
          summary="Today's reminders of a site: due or coming, sent or (without SMTP) what would be sent")
-    async def pending(self, request: Request, site: FromQuery[str | None] = None) -> dict:
+    async def pending(self, request: Request, site: FromQuery[str | None] = None) -> PendingRemindersOut:
         site_row = await service.site_for(request.user, site)
         now = clock.now()
         tz = ZoneInfo(site_row["timezone"])
@@ -67,8 +69,8 @@ class ReminderController(Controller):
         except SettingsError:
             smtp_configured = False
         items = await reminders.pending(site_row["id"], now, until, smtp_configured)
-        return {"site": site_row["slug"], "smtp_configured": smtp_configured, "now": now, "until": until,
-                "reminders": items}
+        return msgspec.convert({"site": site_row["slug"], "smtp_configured": smtp_configured, "now": now,
+                                "until": until, "reminders": items}, PendingRemindersOut)
 
 
 ROUTES: list = [ReportController, ReminderController]

@@ -2,25 +2,29 @@
 
 from __future__ import annotations
 
+import msgspec
 from litestar import Controller, Request, Response, get, post
+from litestar.openapi import ResponseSpec
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from fablab import codes
 from fablab.bookings import queries
+from fablab.bookings.schemas import BookingOut, CancelledOut
 from fablab.errors import InvalidInput
 from fablab.guards import signed_in, staff_only
 from fablab.series import service as series
 from fablab.series.recurrence import WeeklyRule
-from fablab.series.schemas import CancelIn, SeriesIn
+from fablab.series.schemas import CancelIn, SeriesCreatedOut, SeriesIn, SeriesOut
 
 
 class SeriesController(Controller):
     path = "/api"
     tags = ["series"]
 
-    @post("/series", guards=[staff_only], status_code=HTTP_201_CREATED)
-    async def create(self, request: Request, data: JSONBody[SeriesIn]) -> Response:
+    @post("/series", guards=[staff_only], status_code=HTTP_201_CREATED,
+          responses={HTTP_200_OK: ResponseSpec(SeriesCreatedOut, description="A dry run: the plan, nothing created")})
+    async def create(self, request: Request, data: JSONBody[SeriesIn]) -> Response[SeriesCreatedOut]:
         """201 with the series and a per-date report; 200 for a dry run; 409 series_conflicts
         (nothing created) when dates are taken and on_conflict is "none"."""
         if data.resource is not None and (data.site is not None or data.kind is not None):
@@ -33,11 +37,12 @@ class SeriesController(Controller):
             actor=request.user, user_id=user_id, rule=rule, resource_tag=data.resource, site=data.site,
             kind=data.kind, quantity=data.quantity, purpose=data.purpose, on_conflict=data.on_conflict,
             dry_run=data.dry_run)
-        return Response(result, status_code=HTTP_200_OK if data.dry_run else HTTP_201_CREATED)
+        return Response(msgspec.convert(result, SeriesCreatedOut),
+                        status_code=HTTP_200_OK if data.dry_run else HTTP_201_CREATED)
 
     @get("/series/{series_id:int}", guards=[staff_only])
-    async def get_series(self, request: Request, series_id: FromPath[int]) -> dict:
-        return await series.series_out(series_id, actor=request.user)
+    async def get_series(self, request: Request, series_id: FromPath[int]) -> SeriesOut:
+        return msgspec.convert(await series.series_out(series_id, actor=request.user), SeriesOut)
 
 
 class CancellationController(Controller):
@@ -48,13 +53,15 @@ class CancellationController(Controller):
     tags = ["bookings"]
 
     @post("/bookings/{booking_id:int}/cancel", guards=[signed_in], status_code=HTTP_200_OK)
-    async def cancel(self, request: Request, booking_id: FromPath[int], data: JSONBody[CancelIn | None] = None) -> dict:
+    async def cancel(self, request: Request, booking_id: FromPath[int], data: JSONBody[CancelIn | None] = None
+                     ) -> BookingOut | CancelledOut:
         """The booking; with {"scope": "following" | "series"}, the occurrences of its series that
         have not started: {"cancelled": [...]}."""
         scope = data.scope if data is not None else "this"
         if scope == "this":
             return await series.cancel_one(actor=request.user, booking_id=booking_id)
-        return await series.cancel_occurrences(actor=request.user, booking_id=booking_id, scope=scope)
+        return msgspec.convert(await series.cancel_occurrences(actor=request.user, booking_id=booking_id, scope=scope),
+                               CancelledOut)
 
 
 ROUTES = [SeriesController, CancellationController]

@@ -1,14 +1,15 @@
-"""Request bodies of the series API (unknown fields refused: no mass assignment)."""
+"""Request and response bodies of the series API (unknown fields refused, as in fablab.schemas)."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, Literal
 
 import msgspec
 
-from fablab.bookings.schemas import ClockTime, Scope, ShortText
+from fablab.bookings.schemas import BookingOut, ClockTime, Scope, ShortText
 from fablab.moments import check_body
+from fablab.schemas import Out, PersonOut
 
 
 class SeriesIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -38,3 +39,56 @@ class SeriesIn(msgspec.Struct, forbid_unknown_fields=True):
 
 class CancelIn(msgspec.Struct, forbid_unknown_fields=True):
     scope: Scope = "this"
+
+
+# -------------------------------------------------------------------------------------------
+# Responses
+
+
+Unset = msgspec.UnsetType
+
+
+class RuleOut(Out):
+    """The series' weekly rule as stored (and as RFC 5545 writes it, rrule). Every field may be
+    missing: the column takes any JSON object, and only what is stored is shown."""
+    first_day: str | Unset = msgspec.UNSET
+    start_time: str | Unset = msgspec.UNSET
+    end_time: str | Unset = msgspec.UNSET
+    weekdays: list[str] | Unset = msgspec.UNSET
+    interval: int | Unset = msgspec.UNSET
+    until: str | None | Unset = msgspec.UNSET
+    count: int | None | Unset = msgspec.UNSET
+    rrule: str | Unset = msgspec.UNSET
+
+
+class SeriesOut(Out):
+    id: int
+    site: str
+    kind: str
+    resource: str | None  # one unit by tag, or None: `quantity` units of the kind
+    quantity: int
+    purpose: str
+    rule: RuleOut
+    created_at: datetime
+    cancelled_at: datetime | None
+    user: PersonOut | None
+    bookings: list[BookingOut]
+
+
+class OccurrenceOut(Out):
+    """One date of a series and what became of it (created, conflict, or why it was skipped)."""
+    date: str
+    starts_at: datetime
+    ends_at: datetime
+    outcome: str
+    detail: str
+    bookings: list[int]
+
+
+class SeriesCreatedOut(Out):
+    series: SeriesOut | None  # None for a dry run
+    dry_run: bool
+    occurrences: list[OccurrenceOut]
+    created: int
+    conflicts: list[str]  # the dates taken
+    skipped: list[str]

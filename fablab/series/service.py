@@ -18,6 +18,7 @@ from fablab.accounts.current import CurrentUser
 from fablab.bookings import queries as booking_queries
 from fablab.bookings import service as bookings
 from fablab.bookings.rules import SiteCalendar, check_resource_status, holiday_dates
+from fablab.bookings.schemas import BookingOut
 from fablab.bookings.edits import SeriesConflicts, holder_text, occurrences_in_scope
 from fablab.bookings.service import SeriesBooking
 from fablab.db import DB
@@ -180,7 +181,7 @@ async def series_out(series_id: int, *, actor: CurrentUser | None = None) -> dic
 # This occurrence, this and following, the whole series
 
 
-async def cancel_one(*, actor: CurrentUser, booking_id: int, now: datetime | None = None) -> dict:
+async def cancel_one(*, actor: CurrentUser, booking_id: int, now: datetime | None = None) -> BookingOut:
     """Cancel one booking (bookings.cancel_booking's rules); the slot it frees goes to the first
     person waiting for it, in the same transaction."""
     now = now or clock.now()

@@ -16,21 +16,26 @@ from fablab import clock, codes, moments
 from fablab.bookings.rules import Policy, holiday_dates
 from fablab.errors import InvalidInput
 from fablab.guards import admin_only, public, signed_in
+from fablab.schemas import PersonOut
 from fablab.sites import queries, service
-from fablab.sites.schemas import ClosureIn, PolicyIn, SitePatch
+from fablab.sites.schemas import (
+    ClosureAddedOut, ClosureHitOut, ClosureImpactOut, ClosureIn, ClosureOut, PolicyIn, PolicyOut, ResourcePolicyOut,
+    SiteOut, SitePatch, SitePolicyOut,
+)
 
 
-def site_out(site: dict) -> dict:
-    return {key: site[key] for key in ("slug", "name", "address", "contact", "timezone", "opening_hours")}
+def site_out(site: dict) -> SiteOut:
+    return SiteOut(slug=site["slug"], name=site["name"], address=site["address"], contact=site["contact"],
+                   timezone=site["timezone"], opening_hours=site["opening_hours"])
 
 
-def closure_hit_out(row: dict) -> dict:
-    return {
-        "id": row["id"], "resource": row["resource"], "resource_name": row["resource_name"], "kind": row["kind"],
-        "site": row["site"], "starts_at": row["starts_at"], "ends_at": row["ends_at"],
-        "user": None if row["user_id"] is None else {"id": row["user_id"], "name": row["user_name"],
-                                                     "login": row["user_login"]},
-    }
+def closure_hit_out(row: dict) -> ClosureHitOut:
+    return ClosureHitOut(
+        id=row["id"], resource=row["resource"], resource_name=row["resource_name"], kind=row["kind"],
+        site=row["site"], starts_at=row["starts_at"], ends_at=row["ends_at"],
+        user=None if row["user_id"] is None else PersonOut(id=row["user_id"], name=row["user_name"],
+                                                           login=row["user_login"]),
+    )
 
 
 class SiteController(Controller):
@@ -38,15 +43,15 @@ class SiteController(Controller):
     tags = ["sites"]
 
     @get("/sites", guards=[public])
-    async def list_sites(self) -> list[dict]:
+    async def list_sites(self) -> list[SiteOut]:
         return [site_out(site) for site in await queries.list_sites()]
 
     @get("/sites/{slug:str}", guards=[public])
-    async def get_site(self, slug: FromPath[str]) -> dict:
+    async def get_site(self, slug: FromPath[str]) -> SiteOut:
         return site_out(await queries.require_site(slug))
 
     @patch("/sites/{slug:str}", guards=[admin_only])
-    async def update_site(self, slug: FromPath[str], data: JSONBody[SitePatch]) -> dict:
+    async def update_site(self, slug: FromPath[str], data: JSONBody[SitePatch]) -> SiteOut:
         changes = {field: value for field, value in msgspec.structs.asdict(data).items() if value is not msgspec.UNSET}
         return site_out(await service.update_site(slug=slug, changes=changes))
 
@@ -55,7 +60,7 @@ class SiteController(Controller):
         self, slug: FromPath[str],
         since: Annotated[str | None, QueryParameter(name="from")] = None,
         until: Annotated[str | None, QueryParameter(name="to")] = None,
-    ) -> list[dict]:
+    ) -> list[ClosureOut]:
         """Stored closures and French public holidays (closed by default) between two dates."""
         site = await queries.require_site(slug)
         today = clock.now().astimezone(ZoneInfo(site["timezone"])).date()
@@ -63,12 +68,12 @@ class SiteController(Controller):
         last = moments.parse_optional_day(until, "to") or first + timedelta(days=365)
         if last < first or (last - first).days > 3 * 366:
             raise InvalidInput("from..to must be ordered and span at most three years.", code=codes.INVALID_DATES)
-        stored = [{**row, "source": "closure"} for row in await queries.closures(site["id"], first, last)]
+        stored = [ClosureOut(**row, source="closure") for row in await queries.closures(site["id"], first, last)]
         public_holidays = [
-            {"id": None, "site": None, "starts_on": day, "ends_on": day, "reason": name, "source": "public_holiday"}
+            ClosureOut(id=None, site=None, starts_on=day, ends_on=day, reason=name, source="public_holiday")
             for day, name in sorted(holiday_dates(range(first.year, last.year + 1)).items()) if first <= day <= last
         ]
-        return sorted(stored + public_holidays, key=lambda row: (row["starts_on"], row["source"]))
+        return sorted(stored + public_holidays, key=lambda closure: (closure.starts_on, closure.source))
 
     @get("/sites/{slug:str}/closures/impact", guards=[admin_only], cache=False)
     async def closure_impact(
@@ -76,19 +81,21 @@ class SiteController(Controller):
         since: Annotated[str, QueryParameter(name="from")],
         until: Annotated[str, QueryParameter(name="to")],
         all_sites: FromQuery[bool] = False,
-    ) -> dict:
+    ) -> ClosureImpactOut:
         """The confirmed bookings a closure of the days [from, to] would hit, with their learners."""
         first, last = moments.parse_optional_day(since, "from"), moments.parse_optional_day(until, "to")
         rows = await service.closure_impact(slug=slug, starts_on=first, ends_on=last, all_sites=all_sites)
-        return {"from": first, "to": last, "count": len(rows), "bookings": [closure_hit_out(row) for row in rows]}
+        return ClosureImpactOut(first=first, last=last, count=len(rows),
+                                bookings=[closure_hit_out(row) for row in rows])
 
     @post("/sites/{slug:str}/closures", guards=[admin_only], status_code=HTTP_201_CREATED)
-    async def add_closure(self, slug: FromPath[str], data: JSONBody[ClosureIn]) -> dict:
+    async def add_closure(self, slug: FromPath[str], data: JSONBody[ClosureIn]) -> ClosureAddedOut:
         """With `cancel_bookings`, the confirmed bookings of those days are cancelled and their
         learners told (by e-mail when SMTP is configured, and in their booking list)."""
-        return await service.add_closure(slug=slug, starts_on=data.starts_on, ends_on=data.ends_on,
-                                         reason=data.reason, all_sites=data.all_sites,
-                                         cancel_bookings=data.cancel_bookings)
+        added = await service.add_closure(slug=slug, starts_on=data.starts_on, ends_on=data.ends_on,
+                                          reason=data.reason, all_sites=data.all_sites,
+                                          cancel_bookings=data.cancel_bookings)
+        return msgspec.convert(added, ClosureAddedOut)
 
     @delete("/closures/{closure_id:int}", guards=[admin_only], status_code=HTTP_204_NO_CONTENT)
     async def delete_closure(self, closure_id: FromPath[int]) -> None:
@@ -105,20 +112,20 @@ class PolicyController(Controller):
 
     # Readable by every user: the booking screens show the rules before the learner picks a slot.
     @get("/policies", guards=[signed_in])
-    async def list_policies(self, site: FromQuery[str | None] = None) -> list[dict]:
+    async def list_policies(self, site: FromQuery[str | None] = None) -> list[PolicyOut]:
         if site is not None:
             await queries.require_site(site)
-        return await queries.list_policies(site)
+        return msgspec.convert(await queries.list_policies(site), list[PolicyOut])
 
     @put("/policies/{site:str}/{kind:str}", guards=[admin_only], status_code=HTTP_200_OK)
-    async def put_policy(self, site: FromPath[str], kind: FromPath[str], data: JSONBody[PolicyIn]) -> dict:
+    async def put_policy(self, site: FromPath[str], kind: FromPath[str], data: JSONBody[PolicyIn]) -> SitePolicyOut:
         policy = await service.put_policy(site=site, kind=kind, policy=policy_from(data))
-        return {"site": site.lower(), "kind": kind, **asdict(policy)}
+        return SitePolicyOut(site=site.lower(), kind=kind, **asdict(policy))
 
     @put("/resources/{tag:str}/policy", guards=[admin_only], status_code=HTTP_200_OK)
-    async def put_resource_policy(self, tag: FromPath[str], data: JSONBody[PolicyIn]) -> dict:
+    async def put_resource_policy(self, tag: FromPath[str], data: JSONBody[PolicyIn]) -> ResourcePolicyOut:
         policy = await service.put_resource_policy(tag=tag, policy=policy_from(data))
-        return {"resource": tag.upper(), **asdict(policy)}
+        return ResourcePolicyOut(resource=tag.upper(), **asdict(policy))
 
     @delete("/resources/{tag:str}/policy", guards=[admin_only], status_code=HTTP_204_NO_CONTENT)
     async def delete_resource_policy(self, tag: FromPath[str]) -> None:

@@ -1,14 +1,15 @@
-"""Request bodies of the sites API (unknown fields refused: no mass assignment)."""
+"""Request and response bodies of the sites API (unknown fields refused, as in bookings.schemas)."""
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Annotated
+from datetime import date, datetime
+from typing import Annotated, Literal
 
 import msgspec
 
 from fablab.moments import check_body
 from fablab.vocabulary import PolicyUnit
+from fablab.schemas import BookingBrief, Out, PersonOut
 
 ShortText = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
 Minutes = Annotated[int, msgspec.Meta(ge=0, le=100_000)]
@@ -47,3 +48,82 @@ class PolicyIn(msgspec.Struct, forbid_unknown_fields=True):
     max_active_bookings: Minutes | None = None
     max_hours_per_week: Minutes | None = None
     training_id: int | None = None
+
+
+# -------------------------------------------------------------------------------------------
+# Responses
+
+# {"mon": [["09:00", "12:30"], ["13:30", "18:00"]], ...}: each open day's ranges, site time.
+OpeningHours = dict[str, list[list[str]]]
+
+
+class SiteOut(Out):
+    slug: str
+    name: str
+    address: str
+    contact: str
+    timezone: str
+    opening_hours: OpeningHours
+
+
+class ClosureOut(Out):
+    id: int | None  # None for a public holiday (not stored)
+    site: str | None  # None: every site
+    starts_on: date
+    ends_on: date
+    reason: str
+    source: Literal["closure", "public_holiday"]
+
+
+class ClosureHitOut(BookingBrief):
+    """A confirmed booking a closure would hit, with the learner to tell."""
+    user: PersonOut | None
+
+
+class ClosureImpactOut(Out):
+    first: date = msgspec.field(name="from")
+    last: date = msgspec.field(name="to")
+    count: int
+    bookings: list[ClosureHitOut]
+
+
+class ClosureAddedOut(Out):
+    id: int
+    site: str | None
+    starts_on: date
+    ends_on: date
+    reason: str
+    affected_bookings: int  # still confirmed: the staff must call them
+    cancelled_bookings: list[int]
+
+
+class PolicyFields(Out):
+    unit: str
+    slot_minutes: int
+    min_length: int
+    max_length: int
+    max_days_ahead: int
+    buffer_minutes: int
+    may_end_after_closing: bool
+    checkout_grace_minutes: int
+    max_active_bookings: int | None
+    max_hours_per_week: int | None
+    training_id: int | None
+
+
+class PolicyOut(PolicyFields):
+    """A stored policy: a site's for a kind, or one unit's override (resource set)."""
+    site: str
+    kind: str
+    resource: str | None
+    training: str | None  # the required training's name
+    updated_at: datetime
+
+
+class SitePolicyOut(PolicyFields):
+    site: str
+    kind: str
+
+
+class ResourcePolicyOut(PolicyFields):
+    resource: str

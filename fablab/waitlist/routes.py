@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
+import msgspec
 from litestar import Controller, Request, delete, get, post
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
@@ -16,7 +17,7 @@ from fablab.errors import Forbidden, InvalidInput
 from fablab.guards import signed_in, staff_only
 from fablab.sites import queries as site_queries
 from fablab.waitlist import service as waitlist
-from fablab.waitlist.schemas import WaitlistIn
+from fablab.waitlist.schemas import WaitlistEntryOut, WaitlistIn
 
 
 class WaitlistController(Controller):
@@ -24,7 +25,7 @@ class WaitlistController(Controller):
     tags = ["waitlist"]
 
     @post("/", guards=[signed_in], status_code=HTTP_201_CREATED)
-    async def join(self, request: Request, data: JSONBody[WaitlistIn]) -> dict:
+    async def join(self, request: Request, data: JSONBody[WaitlistIn]) -> WaitlistEntryOut:
         """Queue for a slot or a day; when it is free already, the booking is made at once
         (status "booked")."""
         actor = request.user
@@ -32,39 +33,40 @@ class WaitlistController(Controller):
             if await queries.user_id_for_ref(data.user) != actor.id:
                 raise Forbidden("Only staff put someone else on the waitlist.", code=codes.NOT_ALLOWED_FOR_OTHERS)
         user_id = actor.id if data.user is None else await queries.user_id_for_ref(data.user)
-        return await waitlist.join(actor=actor, user_id=user_id, site=data.site, kind=data.kind,
-                                   resource_tag=data.resource, day=data.day, starts_at=data.starts_at,
-                                   ends_at=data.ends_at)
+        joined = await waitlist.join(actor=actor, user_id=user_id, site=data.site, kind=data.kind,
+                                     resource_tag=data.resource, day=data.day, starts_at=data.starts_at,
+                                     ends_at=data.ends_at)
+        return msgspec.convert(joined, WaitlistEntryOut)
 
     @get("/", guards=[signed_in])
     async def list_entries(
         self, request: Request, mine: FromQuery[bool] = False, site: FromQuery[str | None] = None,
         day: Annotated[str | None, QueryParameter(name="date")] = None,
-    ) -> list[dict]:
+    ) -> list[WaitlistEntryOut]:
         """Learners get their own entries (waiting, and bookings the list gave them); staff a
         site's day in queue order."""
         actor = request.user
         if mine or not actor.is_staff:
-            return await waitlist.list_mine(actor.id, clock.now())
+            return msgspec.convert(await waitlist.list_mine(actor.id, clock.now()), list[WaitlistEntryOut])
         slug = site or actor.site
         if slug is None:
             raise InvalidInput("Give site=.", code=codes.SITE_REQUIRED)
         site_row = await site_queries.require_site(slug)
         scope.require_site(actor, site_row["id"], "This site")  # the queue names people
         wanted = moments.parse_optional_day(day, "date") or clock.now().astimezone(ZoneInfo(site_row["timezone"])).date()
-        return await waitlist.list_for_site(slug, wanted)
+        return msgspec.convert(await waitlist.list_for_site(slug, wanted), list[WaitlistEntryOut])
 
     @delete("/{entry_id:int}", guards=[signed_in], status_code=HTTP_204_NO_CONTENT)
     async def leave(self, request: Request, entry_id: FromPath[int]) -> None:
         await waitlist.remove(actor=request.user, entry_id=entry_id)
 
     @post("/{entry_id:int}/promote", guards=[staff_only], status_code=HTTP_200_OK)
-    async def promote(self, request: Request, entry_id: FromPath[int]) -> dict:
-        return await waitlist.promote(actor=request.user, entry_id=entry_id)
+    async def promote(self, request: Request, entry_id: FromPath[int]) -> WaitlistEntryOut:
+        return msgspec.convert(await waitlist.promote(actor=request.user, entry_id=entry_id), WaitlistEntryOut)
 
     @post("/{entry_id:int}/seen", guards=[signed_in], status_code=HTTP_200_OK)
-    async def seen(self, request: Request, entry_id: FromPath[int]) -> dict:
-        return await waitlist.mark_seen(actor=request.user, entry_id=entry_id)
+    async def seen(self, request: Request, entry_id: FromPath[int]) -> WaitlistEntryOut:
+        return msgspec.convert(await waitlist.mark_seen(actor=request.user, entry_id=entry_id), WaitlistEntryOut)
 
 
 ROUTES = [WaitlistController]

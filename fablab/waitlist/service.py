@@ -209,7 +209,7 @@ async def _try_entry(entry_id: int, now: datetime, *, enforce_policy: bool, acto
             await WaitlistEntry.update({WaitlistEntry.skip_reason: refusal.code}).where(WaitlistEntry.id == entry_id)
         return False
     await db.fetch("RELEASE SAVEPOINT waitlist_offer")
-    await _resolve(entry_id, "booked", now, {WaitlistEntry.booking: booking["id"], WaitlistEntry.skip_reason: None})
+    await _resolve(entry_id, "booked", now, {WaitlistEntry.booking: booking.id, WaitlistEntry.skip_reason: None})
     return True
 
 
