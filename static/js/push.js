@@ -76,74 +76,87 @@ async function serverKnows(subscription) {
   return Boolean(found);
 }
 
+// The card's parts; show(on) sets the switch, its status line and the test button together.
+function pushCard() {
+  const card = {
+    status: h("p", {class: "hint", role: "status"}),
+    message: h("div", {"aria-live": "polite"}),
+    toggle: h("input", {type: "checkbox", role: "switch", id: "push-switch", disabled: true}),
+    testButton: h("button", {type: "button", class: "wide", hidden: true}, t("push.test")),
+  };
+  card.section = h("section", {class: "push-card", "aria-labelledby": "push-title"},
+    h("h2", {id: "push-title"}, t("push.title")),
+    h("div", {class: "push-switch"}, card.toggle, h("label", {for: "push-switch"}, t("push.switch"))),
+    h("p", {class: "hint"}, t("push.hint")),
+    card.status, card.testButton, card.message,
+  );
+  card.show = (on) => {
+    card.toggle.checked = on;
+    card.status.textContent = on ? t("push.on") : t("push.off");
+    card.testButton.hidden = !on;
+  };
+  return card;
+}
+
+// A tap on the switch: subscribe (the browser asks the permission) or unsubscribe this phone.
+async function switched(card) {
+  const {message, show, status, toggle} = card;
+  const wanted = toggle.checked;
+  toggle.disabled = true;
+  status.textContent = t("push.working");
+  replace(message);
+  try {
+    if (wanted) {
+      const outcome = await turnOn();
+      if (outcome === "denied") {
+        show(false);
+        replace(message, notice(t("push.denied")));
+      } else {
+        show(true);
+      }
+    } else {
+      await turnOff();
+      show(false);
+    }
+  } catch (error) {
+    show(!wanted);
+    replace(message, notice(pushMessage(error)));
+  } finally {
+    toggle.disabled = false;
+  }
+}
+
+// "Envoyer une notification d’essai": one to each phone of the learner; says so when none was sent.
+async function sendTest(card) {
+  const {message, testButton} = card;
+  testButton.disabled = true;
+  replace(message);
+  try {
+    const result = await api("POST", "/api/me/push-subscriptions/test", {});
+    replace(message, result.sent > 0 ? notice(t("push.test_sent"), "ok") : notice(t("push.test_none")));
+  } catch (error) {
+    replace(message, notice(pushMessage(error)));
+  } finally {
+    testButton.disabled = false;
+  }
+}
+
 // The switch and the test button, appended to `root` (the pass screen mounts it).
 export async function mountPushSwitch(root) {
-  const status = h("p", {class: "hint", role: "status"});
-  const message = h("div", {"aria-live": "polite"});
-  const toggle = h("input", {type: "checkbox", role: "switch", id: "push-switch", disabled: true});
-  const testButton = h("button", {type: "button", class: "wide", hidden: true}, t("push.test"));
-  const section = h("section", {class: "push-card", "aria-labelledby": "push-title"},
-    h("h2", {id: "push-title"}, t("push.title")),
-    h("div", {class: "push-switch"}, toggle, h("label", {for: "push-switch"}, t("push.switch"))),
-    h("p", {class: "hint"}, t("push.hint")),
-    status, testButton, message,
-  );
-  root.append(section);
-
-  const show = (on) => {
-    toggle.checked = on;
-    status.textContent = on ? t("push.on") : t("push.off");
-    testButton.hidden = !on;
-  };
+  const card = pushCard();
+  root.append(card.section);
   if (!pushSupported()) {
-    status.textContent = t("push.unsupported");
-    return section;
+    card.status.textContent = t("push.unsupported");
+    return card.section;
   }
   try {
-    show(await serverKnows(await browserSubscription()));
+    card.show(await serverKnows(await browserSubscription()));
   } catch {
-    show(false);
+    card.show(false);
   }
-  if (Notification.permission === "denied") replace(message, notice(t("push.denied")));
-  toggle.disabled = false;
-
-  toggle.addEventListener("change", async () => {
-    const wanted = toggle.checked;
-    toggle.disabled = true;
-    status.textContent = t("push.working");
-    replace(message);
-    try {
-      if (wanted) {
-        const outcome = await turnOn();
-        if (outcome === "denied") {
-          show(false);
-          replace(message, notice(t("push.denied")));
-        } else {
-          show(true);
-        }
-      } else {
-        await turnOff();
-        show(false);
-      }
-    } catch (error) {
-      show(!wanted);
-      replace(message, notice(pushMessage(error)));
-    } finally {
-      toggle.disabled = false;
-    }
-  });
-
-  testButton.addEventListener("click", async () => {
-    testButton.disabled = true;
-    replace(message);
-    try {
-      const result = await api("POST", "/api/me/push-subscriptions/test", {});
-      replace(message, result.sent > 0 ? notice(t("push.test_sent"), "ok") : notice(t("push.test_none")));
-    } catch (error) {
-      replace(message, notice(pushMessage(error)));
-    } finally {
-      testButton.disabled = false;
-    }
-  });
-  return section;
+  if (Notification.permission === "denied") replace(card.message, notice(t("push.denied")));
+  card.toggle.disabled = false;
+  card.toggle.addEventListener("change", () => switched(card));
+  card.testButton.addEventListener("click", () => sendTest(card));
+  return card.section;
 }

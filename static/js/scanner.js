@@ -20,66 +20,61 @@ export function isPassText(text) {
   return (text || "").includes("/#/pass/");
 }
 
-export function scanner({label, onResult, placeholder = ""}) {
-  const box = h("div", {class: "scanner"});
-  const messages = h("div", {class: "messages"});
-  const video = h("video", {class: "camera", muted: true, playsinline: true, hidden: true, "aria-hidden": "true"});
-  let stream = null;
-  let running = false;
+// The camera's state: the <video> it shows in, its stream, and its button (none without BarcodeDetector).
+function newCamera() {
+  return {video: h("video", {class: "camera", muted: true, playsinline: true, hidden: true, "aria-hidden": "true"}),
+    stream: null, running: false, button: null};
+}
 
-  async function deliver(text) {
-    replace(messages);
+function stopCamera(camera) {
+  camera.running = false;
+  if (camera.stream) camera.stream.getTracks().forEach((track) => track.stop());
+  camera.stream = null;
+  camera.video.hidden = true;
+  if (camera.button) camera.button.textContent = t("scan.camera");
+}
+
+// Four frames a second until one holds a QR code: the camera stops and the text is delivered.
+function watchForCode(camera, detector, deliver) {
+  const tick = async () => {
+    if (!camera.running) return;
     try {
-      await onResult(text);
-    } catch (error) {
-      replace(messages, notice(errorMessage(error)));
-    }
+      const codes = await detector.detect(camera.video);
+      if (codes.length) {
+        const text = codes[0].rawValue;
+        stopCamera(camera);
+        await deliver(text);
+        return;
+      }
+    } catch { /* a frame that could not be read: try the next one */ }
+    setTimeout(tick, 250);
+  };
+  tick();
+}
+
+// The camera button: a first tap films, a second one stops.
+async function toggleCamera(camera, deliver, messages) {
+  if (camera.running) {
+    stopCamera(camera);
+    return;
   }
-
-  function stop() {
-    running = false;
-    if (stream) stream.getTracks().forEach((track) => track.stop());
-    stream = null;
-    video.hidden = true;
-    cameraButton && (cameraButton.textContent = t("scan.camera"));
+  try {
+    const detector = new window.BarcodeDetector({formats: ["qr_code"]});
+    camera.stream = await navigator.mediaDevices.getUserMedia({video: {facingMode: "environment"}, audio: false});
+    camera.video.srcObject = camera.stream;
+    camera.video.hidden = false;
+    await camera.video.play();
+    camera.running = true;
+    camera.button.textContent = t("scan.stop_camera");
+    watchForCode(camera, detector, deliver);
+  } catch {
+    stopCamera(camera);
+    replace(messages, notice(t("scan.camera_failed")));
   }
+}
 
-  async function startCamera() {
-    if (running) {
-      stop();
-      return;
-    }
-    try {
-      const detector = new window.BarcodeDetector({formats: ["qr_code"]});
-      stream = await navigator.mediaDevices.getUserMedia({video: {facingMode: "environment"}, audio: false});
-      video.srcObject = stream;
-      video.hidden = false;
-      await video.play();
-      running = true;
-      cameraButton.textContent = t("scan.stop_camera");
-      const tick = async () => {
-        if (!running) return;
-        try {
-          const codes = await detector.detect(video);
-          if (codes.length) {
-            const text = codes[0].rawValue;
-            stop();
-            await deliver(text);
-            return;
-          }
-        } catch { /* a frame that could not be read: try the next one */ }
-        setTimeout(tick, 250);
-      };
-      tick();
-    } catch {
-      stop();
-      replace(messages, notice(t("scan.camera_failed")));
-    }
-  }
-
-  const hasDetector = "BarcodeDetector" in window && navigator.mediaDevices && navigator.mediaDevices.getUserMedia;
-  const cameraButton = hasDetector ? h("button", {type: "button", class: "primary wide", onclick: startCamera}, t("scan.camera")) : null;
-
+// A photo from the phone's camera app, read by the server: its label and its hidden file input.
+function photoPicker(deliver, messages, primary) {
   const photoId = uid("photo");
   const photo = h("input", {id: photoId, type: "file", accept: "image/*", capture: "environment", class: "visually-hidden"});
   photo.addEventListener("change", async () => {
@@ -97,8 +92,11 @@ export function scanner({label, onResult, placeholder = ""}) {
       photo.value = "";
     }
   });
-  const photoLabel = h("label", {for: photoId, class: ["button", hasDetector ? "" : "primary", "wide"]}, t("scan.photo"));
+  return [h("label", {for: photoId, class: ["button", primary ? "primary" : "", "wide"]}, t("scan.photo")), photo];
+}
 
+// The tag typed by hand.
+function typedTag(label, placeholder, deliver) {
   const typed = h("input", {autocomplete: "off", autocapitalize: "characters", spellcheck: "false", placeholder, class: "mono"});
   const typedForm = h("form", {class: "inline-form"}, field(label, typed), h("button", {type: "submit"}, t("scan.go")));
   typedForm.addEventListener("submit", async (event) => {
@@ -110,8 +108,27 @@ export function scanner({label, onResult, placeholder = ""}) {
       await deliver(text);
     }
   });
+  return typedForm;
+}
 
-  replace(box, cameraButton, video, photoLabel, photo, typedForm, messages);
+export function scanner({label, onResult, placeholder = ""}) {
+  const box = h("div", {class: "scanner"});
+  const messages = h("div", {class: "messages"});
+  const camera = newCamera();
+  async function deliver(text) {
+    replace(messages);
+    try {
+      await onResult(text);
+    } catch (error) {
+      replace(messages, notice(errorMessage(error)));
+    }
+  }
+  const hasDetector = "BarcodeDetector" in window && navigator.mediaDevices && navigator.mediaDevices.getUserMedia;
+  if (hasDetector) {
+    camera.button = h("button", {type: "button", class: "primary wide", onclick: () => toggleCamera(camera, deliver, messages)}, t("scan.camera"));
+  }
+  const stop = () => stopCamera(camera);
+  replace(box, camera.button, camera.video, photoPicker(deliver, messages, !hasDetector), typedTag(label, placeholder, deliver), messages);
   box.stop = stop;
   // Leaving the screen must turn the camera off.
   window.addEventListener("hashchange", stop, {once: true});

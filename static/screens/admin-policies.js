@@ -12,81 +12,89 @@ const {kinds: KINDS} = await vocabulary();
 const FALLBACK = {unit: "minutes", slot_minutes: 30, min_length: 30, max_length: 240, max_days_ahead: 14, buffer_minutes: 0,
   may_end_after_closing: false, checkout_grace_minutes: 30, max_active_bookings: null, max_hours_per_week: null, training_id: null};
 
-async function kindPanel(site, kind, trainings, messages) {
-  const [policies, units] = await Promise.all([get(`/api/policies${query({site})}`), get(`/api/resources${query({site, kind})}`)]);
-  const ofKind = policies.filter((p) => p.kind === kind);
-  // The kind's rules as saved last: a unit's own rules start from them.
-  let general = ofKind.find((p) => !p.resource) || FALLBACK;
-  const overrides = new Map(ofKind.filter((p) => p.resource).map((p) => [p.resource, p]));
-  const panel = h("div", {});
-
-  const siteForm = policyForm(general, trainings, {
+// The kind's rules at the site, saved for every unit that has none of its own.
+function kindForm(rules) {
+  const {site, kind, messages} = rules;
+  return policyForm(rules.general, rules.trainings, {
     submitLabel: t("admin2.policy.save_kind"),
     onSubmit: async (body, problem) => {
       if (problem) return messages.fail(problem);
       try {
         await api("PUT", `/api/policies/${site}/${kind}`, body);
-        general = body;
+        rules.general = body;
         messages.say(t("admin2.policy.saved_kind", {kind: fmt.kindLabel(kind)}));
-        showUnit();
+        showUnit(rules);
       } catch (error) {
         messages.fail(error);
       }
     },
   });
+}
 
-  // One unit's own rules.
-  const unitSelect = select([["", t("admin2.policy.pick_unit")], ...units.map((u) => [u.tag,
-    overrides.has(u.tag) ? t("admin2.policy.unit_with_rules", {name: u.name}) : u.name])]);
-  const unitBox = h("div", {});
-  // The unit's name in the list says whether it has rules of its own.
-  function markUnit(tag) {
-    const option = [...unitSelect.options].find((o) => o.value === tag);
-    const name = units.find((u) => u.tag === tag).name;
-    option.textContent = overrides.has(tag) ? t("admin2.policy.unit_with_rules", {name}) : name;
-  }
-  function showUnit() {
-    const tag = unitSelect.value;
-    if (!tag) return replace(unitBox);
-    const own = overrides.get(tag);
-    const name = units.find((u) => u.tag === tag).name;
-    const remove = own ? confirmButton(t("admin2.policy.remove_unit"), t("admin2.policy.remove_unit_confirm"), async () => {
+// The unit's name in the list says whether it has rules of its own.
+function markUnit(rules, tag) {
+  const option = [...rules.unitSelect.options].find((o) => o.value === tag);
+  const name = rules.units.find((u) => u.tag === tag).name;
+  option.textContent = rules.overrides.has(tag) ? t("admin2.policy.unit_with_rules", {name}) : name;
+}
+
+// A unit's own rules are removed in one (confirmed) tap: it follows its kind's again.
+function removeUnitButton(rules, tag, name) {
+  return confirmButton(t("admin2.policy.remove_unit"), t("admin2.policy.remove_unit_confirm"), async () => {
+    try {
+      await api("DELETE", `/api/resources/${encodeURIComponent(tag)}/policy`);
+      rules.overrides.delete(tag);
+      markUnit(rules, tag);
+      rules.messages.say(t("admin2.policy.removed_unit", {name}));
+      showUnit(rules);
+    } catch (error) {
+      rules.messages.fail(error);
+    }
+  }, {class: "danger"});
+}
+
+// One unit's own rules: its form starts from them, or from its kind's when it has none.
+function showUnit(rules) {
+  const {messages, overrides} = rules;
+  const tag = rules.unitSelect.value;
+  if (!tag) return replace(rules.unitBox);
+  const own = overrides.get(tag);
+  const name = rules.units.find((u) => u.tag === tag).name;
+  const form = policyForm(own || rules.general, rules.trainings, {
+    submitLabel: t(own ? "admin2.policy.save_unit" : "admin2.policy.create_unit"), extra: own ? removeUnitButton(rules, tag, name) : null,
+    onSubmit: async (body, problem) => {
+      if (problem) return messages.fail(problem);
       try {
-        await api("DELETE", `/api/resources/${encodeURIComponent(tag)}/policy`);
-        overrides.delete(tag);
-        markUnit(tag);
-        messages.say(t("admin2.policy.removed_unit", {name}));
-        showUnit();
+        await api("PUT", `/api/resources/${encodeURIComponent(tag)}/policy`, body);
+        overrides.set(tag, {...body, resource: tag});
+        markUnit(rules, tag);
+        messages.say(t("admin2.policy.saved_unit", {name}));
+        showUnit(rules);
       } catch (error) {
         messages.fail(error);
       }
-    }, {class: "danger"}) : null;
-    const form = policyForm(own || general, trainings, {
-      submitLabel: t(own ? "admin2.policy.save_unit" : "admin2.policy.create_unit"), extra: remove,
-      onSubmit: async (body, problem) => {
-        if (problem) return messages.fail(problem);
-        try {
-          await api("PUT", `/api/resources/${encodeURIComponent(tag)}/policy`, body);
-          overrides.set(tag, {...body, resource: tag});
-          markUnit(tag);
-          messages.say(t("admin2.policy.saved_unit", {name}));
-          showUnit();
-        } catch (error) {
-          messages.fail(error);
-        }
-      },
-    });
-    replace(unitBox, h("p", {class: "hint"}, t(own ? "admin2.policy.unit_has_rules" : "admin2.policy.unit_follows_kind", {name})), form.element);
-  }
-  unitSelect.addEventListener("change", showUnit);
+    },
+  });
+  replace(rules.unitBox, h("p", {class: "hint"}, t(own ? "admin2.policy.unit_has_rules" : "admin2.policy.unit_follows_kind", {name})), form.element);
+}
 
-  replace(panel,
+async function kindPanel(site, kind, trainings, messages) {
+  const [policies, units] = await Promise.all([get(`/api/policies${query({site})}`), get(`/api/resources${query({site, kind})}`)]);
+  const ofKind = policies.filter((p) => p.kind === kind);
+  const overrides = new Map(ofKind.filter((p) => p.resource).map((p) => [p.resource, p]));
+  // The kind's rules as saved last (`general`): a unit's own rules start from them.
+  const rules = {site, kind, trainings, messages, units, overrides, general: ofKind.find((p) => !p.resource) || FALLBACK,
+    unitSelect: select([["", t("admin2.policy.pick_unit")], ...units.map((u) => [u.tag,
+      overrides.has(u.tag) ? t("admin2.policy.unit_with_rules", {name: u.name}) : u.name])]),
+    unitBox: h("div", {})};
+  const siteForm = kindForm(rules);
+  rules.unitSelect.addEventListener("change", () => showUnit(rules));
+  return h("div", {},
     h("section", {class: "card", "aria-labelledby": "h-pol-kind"},
       h("h2", {id: "h-pol-kind"}, t("admin2.policy.kind_rules", {kind: fmt.kindLabel(kind)})), siteForm.element),
     h("section", {class: "card", "aria-labelledby": "h-pol-unit"},
       h("h2", {id: "h-pol-unit"}, t("admin2.policy.unit_rules")), h("p", {class: "hint"}, t("admin2.policy.unit_rules_hint")),
-      field(t("admin2.policy.unit_label"), unitSelect), unitBox));
-  return panel;
+      field(t("admin2.policy.unit_label"), rules.unitSelect), rules.unitBox));
 }
 
 export async function render(root, ctx) {

@@ -33,84 +33,95 @@ function pastCounts(audits, tz, ctx) {
       : h("p", {class: "empty"}, t("desk.audits_none")));
 }
 
+// No count running: what a count is, and the button that starts one.
+function startView(root, ctx, {site, audits, messages}) {
+  replace(root,
+    h("h1", {}, t("audit.title")),
+    h("p", {class: "lead"}, site.name),
+    messages,
+    h("p", {}, t("audit.intro")),
+    h("button", {type: "button", class: "primary wide", onclick: async () => {
+      try {
+        await post("/api/audits", {site: site.slug});
+        ctx.render();
+      } catch (error) {
+        replace(messages, notice(errorMessage(error)));
+      }
+    }}, t("audit.start")),
+    pastCounts(audits, site.timezone, ctx),
+  );
+}
+
+// The running count's figures and lists, asked again after each scan.
+async function refresh(count) {
+  const state = await get(`/api/audits/${count.open.id}`);
+  const report = state.report;
+  replace(count.counts, countBoxes(report.counts));
+  replace(count.lists,
+    h("h2", {}, t("audit.missing_list"), " ", h("span", {class: "count"}, `(${report.missing.length})`)), itemList(report.missing, t("audit.none_missing")),
+    report.unexpected.length ? [h("h2", {}, t("audit.unexpected_list")), itemList(report.unexpected, "")] : null,
+    report.checked_out.length ? [h("h2", {}, t("audit.checked_out_list")), itemList(report.checked_out, "")] : null,
+    h("h2", {}, t("audit.seen_list"), " ", h("span", {class: "count"}, `(${report.seen.length})`)), itemList(report.seen, t("audit.none_seen")));
+  return report;
+}
+
+// One tag read: counted, then said (already seen, expected, or why it was not).
+async function scanned(count, text) {
+  const tag = tagFromText(text);
+  if (!tag) {
+    replace(count.lastScan, notice(t("scan.not_a_tag")));
+    return;
+  }
+  const seen = await post(`/api/audits/${count.open.id}/scans`, {tag});
+  const key = seen.already_seen ? "audit.already" : (seen.expected ? "audit.ok" : `audit.reason_${seen.reason}`);
+  // The figures first, then the notice: once it is shown, the counts include this scan.
+  await refresh(count);
+  replace(count.lastScan, notice(`${seen.tag} — ${seen.name} : ${t(key)}`, seen.expected ? "ok" : "error"));
+}
+
+function closeButton(ctx, count) {
+  return confirmButton(t("audit.close"), t("audit.close_confirm"), async () => {
+    try {
+      await post(`/api/audits/${count.open.id}/close`);
+      ctx.toast(t("audit.closed"));
+      ctx.render();
+    } catch (error) {
+      replace(count.messages, notice(errorMessage(error)));
+    }
+  }, {class: "wide"});
+}
+
+// A count running: scan every item, watch seen / missing, close it.
+async function runningView(root, ctx, {site, audits, messages, open}) {
+  const count = {open, messages, counts: h("div", {class: "audit-counts", "aria-live": "polite"}),
+    lastScan: h("div", {"aria-live": "polite"}), lists: h("div", {})};
+  replace(root,
+    h("h1", {}, t("audit.title")),
+    h("p", {class: "lead"}, t("audit.running", {site: site.name})),
+    messages,
+    count.counts,
+    scanner({label: t("audit.tag_label"), placeholder: "VLG-LAP-001", onResult: (text) => scanned(count, text)}),
+    count.lastScan,
+    count.lists,
+    closeButton(ctx, count),
+    pastCounts(audits, site.timezone, ctx),
+  );
+  await refresh(count);
+}
+
 export async function render(root, ctx) {
   const user = currentUser();
   const messages = h("div", {class: "messages"});
   const sites = await get("/api/sites");
-  const siteRow = sites.find((s) => s.slug === user.site) || sites[0];
-  const site = siteRow.slug;
-  const tz = siteRow.timezone;
+  const site = sites.find((s) => s.slug === user.site) || sites[0];
   let audits;
   try {
-    audits = await get(`/api/audits${query({site})}`);
+    audits = await get(`/api/audits${query({site: site.slug})}`);
   } catch (error) {
     replace(root, h("h1", {}, t("audit.title")), notice(errorMessage(error)));
     return;
   }
   const open = audits.find((a) => a.open);
-  if (!open) {
-    replace(root,
-      h("h1", {}, t("audit.title")),
-      h("p", {class: "lead"}, siteRow.name),
-      messages,
-      h("p", {}, t("audit.intro")),
-      h("button", {type: "button", class: "primary wide", onclick: async () => {
-        try {
-          await post("/api/audits", {site});
-          ctx.render();
-        } catch (error) {
-          replace(messages, notice(errorMessage(error)));
-        }
-      }}, t("audit.start")),
-      pastCounts(audits, tz, ctx),
-    );
-    return;
-  }
-  const counts = h("div", {class: "audit-counts", "aria-live": "polite"});
-  const lastScan = h("div", {"aria-live": "polite"});
-  const lists = h("div", {});
-
-  async function refresh() {
-    const state = await get(`/api/audits/${open.id}`);
-    const report = state.report;
-    replace(counts, countBoxes(report.counts));
-    replace(lists,
-      h("h2", {}, t("audit.missing_list"), " ", h("span", {class: "count"}, `(${report.missing.length})`)), itemList(report.missing, t("audit.none_missing")),
-      report.unexpected.length ? [h("h2", {}, t("audit.unexpected_list")), itemList(report.unexpected, "")] : null,
-      report.checked_out.length ? [h("h2", {}, t("audit.checked_out_list")), itemList(report.checked_out, "")] : null,
-      h("h2", {}, t("audit.seen_list"), " ", h("span", {class: "count"}, `(${report.seen.length})`)), itemList(report.seen, t("audit.none_seen")));
-    return report;
-  }
-
-  replace(root,
-    h("h1", {}, t("audit.title")),
-    h("p", {class: "lead"}, t("audit.running", {site: siteRow.name})),
-    messages,
-    counts,
-    scanner({label: t("audit.tag_label"), placeholder: "VLG-LAP-001", onResult: async (text) => {
-      const tag = tagFromText(text);
-      if (!tag) {
-        replace(lastScan, notice(t("scan.not_a_tag")));
-        return;
-      }
-      const seen = await post(`/api/audits/${open.id}/scans`, {tag});
-      const key = seen.already_seen ? "audit.already" : (seen.expected ? "audit.ok" : `audit.reason_${seen.reason}`);
-      // The figures first, then the notice: once it is shown, the counts include this scan.
-      await refresh();
-      replace(lastScan, notice(`${seen.tag} — ${seen.name} : ${t(key)}`, seen.expected ? "ok" : "error"));
-    }}),
-    lastScan,
-    lists,
-    confirmButton(t("audit.close"), t("audit.close_confirm"), async () => {
-      try {
-        await post(`/api/audits/${open.id}/close`);
-        ctx.toast(t("audit.closed"));
-        ctx.render();
-      } catch (error) {
-        replace(messages, notice(errorMessage(error)));
-      }
-    }, {class: "wide"}),
-    pastCounts(audits, tz, ctx),
-  );
-  await refresh();
+  if (open) await runningView(root, ctx, {site, audits, messages, open});
+  else startView(root, ctx, {site, audits, messages});
 }

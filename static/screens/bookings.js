@@ -101,6 +101,46 @@ function freedNotice(entry, onSeen) {
   return box;
 }
 
+// The learner's actions on the list: each says what went wrong in `messages`, else draws the list again.
+function listActions(ctx, messages) {
+  const say = (error) => replace(messages, notice(errorMessage(error)));
+  return {
+    async cancel(b, scope) {
+      try {
+        if (scope === "this") {
+          await post(`/api/bookings/${b.id}/cancel`);
+          ctx.toast(t("bookings.cancelled"));
+        } else {
+          const done = await post(`/api/bookings/${b.id}/cancel`, {scope});
+          ctx.toast(t("bookings.cancelled_n", {n: done.cancelled.length}));
+        }
+        ctx.render();
+      } catch (error) {
+        say(error);
+      }
+    },
+    async leave(entry) {
+      try {
+        await api("DELETE", `/api/waitlist/${entry.id}`);
+        ctx.toast(t("bookings.left"));
+        ctx.render();
+      } catch (error) {
+        say(error);
+      }
+    },
+    async seen(entry, box, button) {
+      button.disabled = true;
+      try {
+        await post(`/api/waitlist/${entry.id}/seen`);
+        box.remove();
+      } catch (error) {
+        button.disabled = false;
+        say(error);
+      }
+    },
+  };
+}
+
 export async function render(root, ctx) {
   // Asked at the same time; the waitlist is a bonus: without it the bookings still show.
   const waitlistAsked = get("/api/waitlist?mine=true").catch(() => null);
@@ -114,43 +154,7 @@ export async function render(root, ctx) {
   const list = Array.isArray(result.data) ? result.data : (result.data.bookings || []);
   const entries = await waitlistAsked;
   const messages = h("div", {class: "messages"});
-
-  async function cancel(b, scope) {
-    try {
-      if (scope === "this") {
-        await post(`/api/bookings/${b.id}/cancel`);
-        ctx.toast(t("bookings.cancelled"));
-      } else {
-        const done = await post(`/api/bookings/${b.id}/cancel`, {scope});
-        ctx.toast(t("bookings.cancelled_n", {n: done.cancelled.length}));
-      }
-      ctx.render();
-    } catch (error) {
-      replace(messages, notice(errorMessage(error)));
-    }
-  }
-
-  async function leave(entry) {
-    try {
-      await api("DELETE", `/api/waitlist/${entry.id}`);
-      ctx.toast(t("bookings.left"));
-      ctx.render();
-    } catch (error) {
-      replace(messages, notice(errorMessage(error)));
-    }
-  }
-
-  async function seen(entry, box, button) {
-    button.disabled = true;
-    try {
-      await post(`/api/waitlist/${entry.id}/seen`);
-      box.remove();
-    } catch (error) {
-      button.disabled = false;
-      replace(messages, notice(errorMessage(error)));
-    }
-  }
-
+  const {cancel, leave, seen} = listActions(ctx, messages);
   const groups = group(list);
   const waiting = (entries || []).filter((e) => e.status === "waiting");
   const freed = (entries || []).filter((e) => e.status === "booked" && !e.seen && e.booking);

@@ -19,70 +19,82 @@ function itemState(item, tz) {
   return h("span", {class: `badge st-${item.status}`}, fmt.statusLabel(item.status));
 }
 
-export async function render(root, ctx) {
-  const me = currentUser();
-  const sites = await get("/api/sites");
-  const state = {site: ctx.query.get("site") || me.site || sites[0].slug, kind: ctx.query.get("kind") || "", status: ctx.query.get("status") || ""};
-  const list = h("div", {"aria-live": "polite"});
-  const messages = h("div", {class: "messages"});
-  const links = h("p", {class: "button-row"});
-
-  const siteSelect = select(sites.map((s) => [s.slug, s.name]), {value: state.site});
+// Site, kind and status: a change lists again.
+function filters(page) {
+  const state = page.state;
+  const siteSelect = select(page.sites.map((s) => [s.slug, s.name]), {value: state.site});
   const kindSelect = select([["", t("inventory.all_kinds")], ...KINDS.map((k) => [k, fmt.kindLabel(k)])], {value: state.kind});
   const statusSelect = select([["", t("inventory.all_statuses")], ...STATUSES.map((s) => [s, fmt.statusLabel(s)])], {value: state.status});
   for (const [el, key] of [[siteSelect, "site"], [kindSelect, "kind"], [statusSelect, "status"]]) {
     el.addEventListener("change", () => {
       state[key] = el.value;
-      load();
+      load(page);
     });
   }
+  return h("div", {class: "card"}, field(t("inventory.site"), siteSelect), field(t("inventory.kind"), kindSelect), field(t("inventory.status"), statusSelect));
+}
 
-  async function load() {
-    replace(links,
-      h("a", {class: "button", href: `/api/labels${query({site: state.site, kind: state.kind})}`, target: "_blank", rel: "noopener"}, t("inventory.labels")),
-      h("a", {class: "button", href: `/api/labels${query({site: state.site, kind: state.kind, format: "pdf"})}`, target: "_blank", rel: "noopener"}, t("inventory.labels_pdf")),
-      h("a", {class: "button", href: `/api/resources/export.csv${query({site: state.site, kind: state.kind})}`}, t("inventory.export")),
-      h("a", {class: "button", href: ctx.href("audit")}, t("inventory.count")));
-    try {
-      const items = await get(`/api/resources${query(state)}`);
-      const tz = (sites.find((s) => s.slug === state.site) || {}).timezone;
-      replace(list, h("p", {class: "hint"}, t("inventory.count_items", {n: items.length})),
-        h("ul", {class: "list"}, items.map((item) => h("li", {class: "item"},
-          h("div", {class: "item-main"},
-            h("p", {class: "item-title"}, h("a", {href: `/t/${encodeURIComponent(item.tag)}`}, item.name)),
-            h("p", {class: "item-sub"}, h("span", {class: "mono"}, item.tag), " · ", fmt.kindLabel(item.kind), " ",
-              itemState(item, tz)))))));
-    } catch (error) {
-      replace(list, notice(errorMessage(error)));
-    }
+// Label sheets, the CSV export and the count, for what the filters show.
+function drawLinks(page) {
+  const state = page.state;
+  replace(page.links,
+    h("a", {class: "button", href: `/api/labels${query({site: state.site, kind: state.kind})}`, target: "_blank", rel: "noopener"}, t("inventory.labels")),
+    h("a", {class: "button", href: `/api/labels${query({site: state.site, kind: state.kind, format: "pdf"})}`, target: "_blank", rel: "noopener"}, t("inventory.labels_pdf")),
+    h("a", {class: "button", href: `/api/resources/export.csv${query({site: state.site, kind: state.kind})}`}, t("inventory.export")),
+    h("a", {class: "button", href: page.ctx.href("audit")}, t("inventory.count")));
+}
+
+function itemLine(item, tz) {
+  return h("li", {class: "item"},
+    h("div", {class: "item-main"},
+      h("p", {class: "item-title"}, h("a", {href: `/t/${encodeURIComponent(item.tag)}`}, item.name)),
+      h("p", {class: "item-sub"}, h("span", {class: "mono"}, item.tag), " · ", fmt.kindLabel(item.kind), " ",
+        itemState(item, tz))));
+}
+
+async function load(page) {
+  const state = page.state;
+  drawLinks(page);
+  try {
+    const items = await get(`/api/resources${query(state)}`);
+    const tz = (page.sites.find((s) => s.slug === state.site) || {}).timezone;
+    replace(page.list, h("p", {class: "hint"}, t("inventory.count_items", {n: items.length})),
+      h("ul", {class: "list"}, items.map((item) => itemLine(item, tz))));
+  } catch (error) {
+    replace(page.list, notice(errorMessage(error)));
   }
+}
 
+// A new item at the chosen site; its tag is made by the server.
+function createForm(page) {
   const newName = h("input", {required: true, maxlength: "200"});
   const newKind = select(KINDS.map((k) => [k, fmt.kindLabel(k)]));
-  const createForm = h("form", {class: "card", "aria-labelledby": "h-new-item"},
+  const form = h("form", {class: "card", "aria-labelledby": "h-new-item"},
     h("h2", {id: "h-new-item"}, t("inventory.new")),
     field(t("inventory.name"), newName), field(t("inventory.kind"), newKind),
     h("p", {class: "hint"}, t("inventory.tag_auto")),
     h("button", {type: "submit", class: "primary wide"}, t("inventory.create")));
-  createForm.addEventListener("submit", async (event) => {
+  form.addEventListener("submit", async (event) => {
     event.preventDefault();
     try {
-      const item = await post("/api/resources", {site: state.site, kind: newKind.value, name: newName.value.trim()});
-      replace(messages, notice(t("inventory.created", {tag: item.tag}), "ok"));
+      const item = await post("/api/resources", {site: page.state.site, kind: newKind.value, name: newName.value.trim()});
+      replace(page.messages, notice(t("inventory.created", {tag: item.tag}), "ok"));
       newName.value = "";
-      await load();
+      await load(page);
     } catch (error) {
-      replace(messages, notice(errorMessage(error)));
+      replace(page.messages, notice(errorMessage(error)));
     }
   });
+  return form;
+}
 
-  replace(root,
-    h("h1", {}, t("inventory.title")),
-    messages,
-    h("div", {class: "card"}, field(t("inventory.site"), siteSelect), field(t("inventory.kind"), kindSelect), field(t("inventory.status"), statusSelect)),
-    links,
-    list,
-    createForm,
-  );
-  await load();
+export async function render(root, ctx) {
+  const me = currentUser();
+  const sites = await get("/api/sites");
+  const state = {site: ctx.query.get("site") || me.site || sites[0].slug, kind: ctx.query.get("kind") || "", status: ctx.query.get("status") || ""};
+  const page = {ctx, sites, state, list: h("div", {"aria-live": "polite"}), messages: h("div", {class: "messages"}),
+    links: h("p", {class: "button-row"})};
+  const form = createForm(page);
+  replace(root, h("h1", {}, t("inventory.title")), page.messages, filters(page), page.links, page.list, form);
+  await load(page);
 }
