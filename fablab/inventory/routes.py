@@ -234,7 +234,11 @@ class CheckoutController(Controller):
 
     @post("/checkins", guards=[staff_only], status_code=HTTP_200_OK)
     async def check_in(self, request: Request, data: JSONBody[CheckinIn]) -> dict:
-        return await custody.check_in(actor=request.user, tag=data.tag, condition=data.condition, note=data.note)
+        """`consumables` and `outcome` (3D printers) record what the loan used; `dry_run: true` answers
+        with the budget warnings (`consumption.warnings`) and changes nothing."""
+        check_in = custody.check_in_dry_run if data.dry_run else custody.check_in
+        return await check_in(actor=request.user, tag=data.tag, condition=data.condition, note=data.note,
+                              consumables=data.consumables, outcome=data.outcome)
 
 
 class MovementController(Controller):

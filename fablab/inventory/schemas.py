@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 
 import msgspec
 
+from fablab.consumables.schemas import CheckinUses, Outcome
 from fablab.moments import check_body
 
 Kind = Literal["laptop", "printer_3d", "room"]
@@ -55,6 +56,11 @@ class CheckinIn(msgspec.Struct, forbid_unknown_fields=True):
     tag: TagText
     condition: Literal["ok", "damaged", "incomplete"] = "ok"
     note: Text = ""
+    # Issue 19: what the loan used (any kind) and, for a 3D printer, how the print went; dry_run
+    # checks it all and answers with the budget warnings, changing nothing (the desk then confirms).
+    consumables: CheckinUses = msgspec.field(default_factory=list)
+    outcome: Outcome | None = None
+    dry_run: bool = False
 
 
 class AuditIn(msgspec.Struct, forbid_unknown_fields=True):
