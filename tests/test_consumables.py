@@ -349,3 +349,14 @@ async def test_without_smtp_the_alert_job_sends_nothing(staff, monkeypatch):
     await new_consumable(staff, quantity=10, low_threshold=200)
     assert await alerts.run_low_stock_mail() is None
     assert await db.fetchval("SELECT count(*) FROM consumable_alert WHERE mailed_at IS NULL") == 1
+
+
+async def test_the_demo_has_a_few_spools_per_site_explained_by_the_ledger(demo):
+    from fablab.consumables.service import seed_demo_consumables
+
+    staff = {site["id"]: demo["staff"][slug] for slug, site in demo["sites"].items()}
+    assert await seed_demo_consumables(staff) == 9
+    assert await seed_demo_consumables(staff) == 0  # once
+    rows = await db.fetch("SELECT c.quantity, sum(m.delta) AS ledger FROM consumable c "
+                          "JOIN consumable_movement m ON m.consumable_id = c.id GROUP BY c.id")
+    assert len(rows) == 9 and all(row["quantity"] == row["ledger"] for row in rows)

@@ -151,3 +151,25 @@ async def record_checkin_use(*, actor, booking_id: int, user_id: int | None, res
     if outcome is not None:
         await PrintLog.insert(PrintLog(booking=booking_id, outcome=outcome, staff=actor.id, recorded_at=now))
     return CheckinConsumptionOut(uses=done, outcome=outcome, warnings=warnings)
+
+
+# Demo data (fablab seed --demo): name, unit, stock, low threshold, monthly budget per learner.
+DEMO_CONSUMABLES = (("PLA noir", "g", 1000, 200, 300), ("PLA blanc", "g", 750, 200, 300),
+                    ("Résine grise", "ml", 500, 100, None))
+
+
+async def seed_demo_consumables(staff_by_site: dict[int, int]) -> int:
+    """A few spools per site (site id → a staff id), each stock a first restock in the ledger."""
+    if await Consumable.count():
+        return 0
+    count = 0
+    async with DB.transaction():
+        for site_id, staff_id in staff_by_site.items():
+            for name, unit, quantity, threshold, budget in DEMO_CONSUMABLES:
+                [row] = await Consumable.insert(Consumable(
+                    site=site_id, name=name, unit=unit, quantity=0, low_threshold=threshold,
+                    monthly_budget_per_learner=budget)).returning(Consumable.id)
+                await _move(await queries.require_consumable(row["id"]), "restock", quantity, staff_id=staff_id,
+                            note="Stock initial")
+                count += 1
+    return count

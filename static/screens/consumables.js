@@ -71,7 +71,7 @@ function row(item, done) {
       h("p", {class: "item-title"}, item.name, item.low ? [" ", h("span", {class: "badge st-overdue"}, t("consumables.low"))] : null),
       h("p", {class: "item-sub consumable-quantity"}, t("consumables.quantity_of", {quantity: item.quantity, unit})),
       h("p", {class: "item-sub"}, facts.join(" · ")),
-      h("details", {class: "consumable-actions"}, h("summary", {}, t("consumables.movement")),
+      h("details", {class: "consumable-actions"}, h("summary", {}, t("consumables.open")),
         messages, movementForm(item, done, messages), settingsForm(item, done, messages))));
 }
 

@@ -151,9 +151,11 @@ function downloadSection(params) {
     }, t(`reports.csv_${table}`))))));
 }
 
-// Consumption of the month the period starts in (issue 19): by consumable, failed prints, by person.
+// Consumption of the month the period ends in, or this month when it ends later (issue 19): by
+// consumable, failed prints, by person.
 function consumptionSection(chosen) {
-  const month = chosen.from.slice(0, 7);
+  const today = fmt.today();
+  const month = (chosen.to < today ? chosen.to : today).slice(0, 7);
   const params = {site: chosen.site, month};
   const body = h("div", {"aria-live": "polite"}, h("p", {class: "hint"}, t("desk.loading")));
   get(`/api/reports/consumption${query(params)}`).then((report) => {
