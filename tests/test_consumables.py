@@ -23,6 +23,7 @@ from fablab.consumables import alerts
 from fablab.reports.mail_settings import SmtpSettings
 from fablab.tokens import hash_token, new_token
 from tests.conftest import free_port, make_client, sign_in
+from tests.test_booking_concurrency import signed_in_clients
 
 RACERS = 20
 
@@ -61,17 +62,13 @@ async def booking_status(booking_id: int) -> str:
 
 async def staff_clients(base: str, count: int) -> list[httpx.AsyncClient]:
     """`count` clients, each with its own live session of staff.vlg (written as the login would)."""
-    clients = []
+    tokens = []
     for _ in range(count):
         token = new_token()
         await db.fetch("INSERT INTO user_session (token_hash, user_id, expires_at) SELECT $1, id, now() + interval "
                        "'1 hour' FROM app_user WHERE login = 'staff.vlg'", hash_token(token))
-        client = httpx.AsyncClient(base_url=base, timeout=60, cookies={"fablab_session": token},
-                                   limits=httpx.Limits(keepalive_expiry=2))
-        await client.get("/health")
-        client.headers["x-csrftoken"] = client.cookies["csrftoken"]
-        clients.append(client)
-    return clients
+        tokens.append(token)
+    return await signed_in_clients(base, tokens)
 
 
 async def test_twenty_simultaneous_uses_of_100_g_from_1000_g_give_ten_and_a_stock_of_zero(live_server):

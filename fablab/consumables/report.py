@@ -11,6 +11,7 @@ from fablab.consumables.months import month_label, month_span
 from fablab.consumables.schemas import (
     ConsumptionReportOut, PersonOut, ReportConsumableOut, ReportLearnerOut, ReportPrintsOut, ReportSiteOut,
 )
+from fablab.reports.render import cell_text
 from fablab.web.spreadsheet import write_csv
 
 TABLES = ("consumables", "learners")
@@ -50,14 +51,6 @@ async def build_report(site: dict, first: date, now: datetime) -> ConsumptionRep
         generated_at=now)
 
 
-def _text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    return str(value)
-
-
 def to_csv(report: ConsumptionReportOut, table: str) -> str:
     if table == "consumables":
         rows = [[getattr(row, column) for column in CONSUMABLE_COLUMNS] for row in report.consumables]
@@ -66,4 +59,4 @@ def to_csv(report: ConsumptionReportOut, table: str) -> str:
         rows = [[row.user.login if row.user else "", row.user.name if row.user else "", row.name, row.unit, row.used,
                  row.budget, row.over_budget] for row in report.learners]
         columns = LEARNER_COLUMNS
-    return write_csv(columns, ([_text(cell) for cell in row] for row in rows))
+    return write_csv(columns, ([cell_text(cell) for cell in row] for row in rows))

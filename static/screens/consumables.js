@@ -3,7 +3,7 @@
 import {errorMessage, get, patch, post, query} from "/js/api.js";
 import {field, h, notice, replace, select} from "/js/dom.js";
 import {t} from "/js/i18n.js";
-import {currentUser, isAdmin} from "/js/session.js";
+import {currentUser, workSites} from "/js/session.js";
 import {stockError, unitShort} from "/js/stock.js";
 
 const KINDS = ["restock", "use", "adjust", "loss"];
@@ -101,15 +101,8 @@ function createForm(site, done, messages) {
   return form;
 }
 
-function sitesFor(sites) {
-  if (isAdmin()) return sites;
-  const me = currentUser();
-  const mine = Array.isArray(me.sites) && me.sites.length ? me.sites : [me.site];
-  return sites.filter((s) => mine.includes(s.slug));
-}
-
 export async function render(root, ctx) {
-  const sites = sitesFor(await get("/api/sites"));
+  const sites = workSites(await get("/api/sites"));
   const me = currentUser();
   const chosen = ctx.query.get("site") || (sites.some((s) => s.slug === me.site) ? me.site : sites[0]?.slug);
   const siteSelect = select(sites.map((s) => [s.slug, s.name]), {value: chosen});
