@@ -157,6 +157,19 @@ INVALID_FORMAT = "invalid_format"
 INVALID_TABLE = "invalid_table"
 
 
+# --- Parts, consumables and maintenance (issue 19) ---------------------------------------
+INVALID_MONTH = "invalid_month"
+UNKNOWN_CONSUMABLE = "unknown_consumable"
+TAG_OR_BOOKING_REQUIRED = "tag_or_booking_required"
+CONSUMABLE_EXISTS = "consumable_exists"
+BOOKING_OTHER_SITE = "booking_other_site"
+DUPLICATE_CONSUMABLE = "duplicate_consumable"
+CONSUMABLE_OTHER_SITE = "consumable_other_site"
+OVER_BUDGET = "over_budget"
+OUTCOME_NOT_FOR_PRINTER = "outcome_not_for_printer"
+INSUFFICIENT_STOCK = "insufficient_stock"
+
+
 def all_codes() -> set[str]:
     """Every code above (what tests/test_codes.py holds to the app's dictionaries)."""
     return {value for name, value in globals().items() if name.isupper() and isinstance(value, str)}

@@ -11,6 +11,7 @@ from fablab import clock, db
 from fablab.accounts.logins import normalise_login
 from fablab.accounts.passwords import hash_password
 from fablab.bookings.service import insert_demo_booking
+from fablab.consumables.service import seed_demo_consumables
 from fablab.sites.defaults import DEFAULT_POLICIES, PRINTER_TRAINING
 from fablab.vocabulary import WEEKDAYS
 
@@ -219,6 +220,8 @@ async def seed_demo(now: datetime | None = None) -> dict:
     async with db.DB.transaction():
         ids = await seed_reference_data(password_hash)
     ids["bookings"] = await seed_demo_bookings(ids, now)
+    ids["consumables"] = await seed_demo_consumables(
+        {site["id"]: ids["staff"][slug] for slug, site in ids["sites"].items()})
     return ids
 
 

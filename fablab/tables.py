@@ -299,8 +299,60 @@ class PushDelivery(Table, tablename="push_delivery", db=DB):
     last_error = Text(null=True, default=None)
 
 
+class Consumable(Table, tablename="consumable", db=DB):
+    """Filament, resin and other supplies of a site (issue 19); quantity changes only with a ledger row."""
+
+    id = Serial(primary_key=True)
+    site = _fk(Site, "site_id", null=False)
+    name = Text()
+    unit = Text()
+    quantity = Integer(default=0)
+    low_threshold = Integer(default=0)
+    monthly_budget_per_learner = Integer(null=True, default=None)
+    created_at = Timestamptz(default=TimestamptzNow())
+    updated_at = Timestamptz(default=TimestamptzNow())
+
+
+class ConsumableMovement(Table, tablename="consumable_movement", db=DB):
+    """The stock ledger, append-only (a trigger refuses updates and deletes)."""
+
+    id = BigSerial(primary_key=True)
+    consumable = _fk(Consumable, "consumable_id", null=False)
+    kind = Text()
+    delta = Integer()
+    quantity_after = Integer()
+    booking = _fk(Booking, "booking_id")
+    user = _fk(User, "user_id")
+    staff = _fk(User, "staff_id")
+    note = Text(default="")
+    at = Timestamptz(default=TimestamptzNow())
+
+
+class PrintLog(Table, tablename="print_log", db=DB):
+    """How a 3D print went, one row per booking (grams from the ledger, duration from the booking)."""
+
+    booking = ForeignKey(references=Booking, db_column_name="booking_id", primary_key=True)
+    outcome = Text()
+    staff = _fk(User, "staff_id")
+    recorded_at = Timestamptz(default=TimestamptzNow())
+
+
+class ConsumableAlert(Table, tablename="consumable_alert", db=DB):
+    """A stock below its threshold, open until restocked at or above it; mailed once."""
+
+    id = BigSerial(primary_key=True)
+    consumable = _fk(Consumable, "consumable_id", null=False)
+    quantity = Integer()
+    low_threshold = Integer()
+    opened_at = Timestamptz(default=TimestamptzNow())
+    resolved_at = Timestamptz(null=True, default=None)
+    mailed_at = Timestamptz(null=True, default=None)
+    mail_attempts = Integer(default=0)
+
+
 ALL_TABLES = [
     Site, Closure, User, StaffSite, Training, Resource, Policy, Certification, BookingSeries, Booking, WaitlistEntry,
     Audit, Movement, UserSession, FeedToken, Invite, LoginAttempt, AppSetting, FeedEpoch, FeedState, ReminderLog,
     PushSubscription, PushDelivery,
+    Consumable, ConsumableMovement, PrintLog, ConsumableAlert,
 ]

@@ -21,6 +21,8 @@ const SHELL = [
   "/js/admin-kit.js", "/js/charts.js", "/js/figures.js", "/js/hours-editor.js", "/js/policy-form.js",
   "/screens/admin-closures.js", "/screens/admin-policies.js", "/screens/admin-sites.js", "/screens/admin-staff.js",
   "/screens/admin-trainings.js", "/screens/reports.js",
+  // Consumables (issue 19).
+  "/js/stock.js", "/screens/consumables.js",
 ];
 
 // Data worth reading offline: network first, the saved copy only when the network fails.

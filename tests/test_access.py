@@ -144,7 +144,8 @@ SELF = "self"                # about the caller only: no site to choose
 OWN_SITE, OTHER_SITE = "pfs", "vlg"
 SITE_LEARNERS = {"pfs": ("learner11", "learner12", "learner13"), "vlg": ("learner1", "learner2", "learner3")}
 TABLES_THAT_MUST_NOT_CHANGE = ("app_user", "booking", "booking_series", "waitlist_entry", "audit", "movement",
-                               "resource", "certification", "invite", "staff_site", "feed_token")
+                               "resource", "certification", "invite", "staff_site", "feed_token",
+                               "consumable", "consumable_movement")
 
 
 def csv(text: str) -> dict:
@@ -264,6 +265,22 @@ SITE_TABLE = {
     ("POST", "/api/audits/{audit_id:int}/close"): (SCOPED, lambda o: dict(path=f"/api/audits/{o['audit']}/close"), 200),
     ("POST", "/api/scan"): (SAME, lambda o: dict(path="/api/scan"), 400),  # no photo: decoding concerns no site
 
+    # Consumables (issue 19): a site's stock, its ledger, the prints of its printers, its report.
+    ("GET", "/api/consumables"): (SCOPED, lambda o: dict(path="/api/consumables", params={"site": o["site"]}), 200),
+    ("POST", "/api/consumables"): (SCOPED, lambda o: dict(path="/api/consumables", json={
+        "site": o["site"], "name": "Résine grise", "unit": "ml", "quantity": 500}), 201),
+    ("PATCH", "/api/consumables/{consumable_id:int}"): (SCOPED, lambda o: dict(
+        path=f"/api/consumables/{o['consumable']}", json={"low_threshold": 100}), 200),
+    ("POST", "/api/consumables/{consumable_id:int}/movements"): (SCOPED, lambda o: dict(
+        path=f"/api/consumables/{o['consumable']}/movements", json={"kind": "use", "quantity": 30}), 201),
+    ("GET", "/api/consumables/{consumable_id:int}/movements"): (SCOPED, lambda o: dict(
+        path=f"/api/consumables/{o['consumable']}/movements"), 200),
+    ("GET", "/api/print-logs"): (SCOPED, lambda o: dict(path="/api/print-logs",
+                                                        params={"tag": f"{o['prefix']}-P3D-001"}), 200),
+    ("GET", "/api/reports/consumption"): (SCOPED, lambda o: dict(path="/api/reports/consumption",
+                                                                 params={"site": o["site"]}), 200),
+    ("GET", "/api/me/consumption"): (SELF, lambda o: dict(path="/api/me/consumption"), 200),
+
     ("POST", "/api/me/staff-feed-token"): (SCOPED, lambda o: dict(path="/api/me/staff-feed-token",
                                                                   params={"site": o["site"]}), 201),
     ("GET", "/api/reports/utilisation"): (SCOPED, lambda o: dict(path="/api/reports/utilisation",
@@ -372,6 +389,8 @@ async def site_objects(slug: str, day: date) -> dict:
         "pass": await current_pass(secret_key=os.environ["FABLAB_SECRET_KEY"], user_id=ids[learner]),
         "training": await db.fetchval("SELECT id FROM training ORDER BY id LIMIT 1"),
         "due_at": (now + timedelta(hours=2)).isoformat(),
+        "consumable": await db.fetchval("INSERT INTO consumable (site_id, name, unit, quantity) "
+                                        "VALUES ($1, 'PLA noir', 'g', 1000) RETURNING id", site_id),
     }
 
 

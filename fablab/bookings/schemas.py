@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime  # noqa: F401 - AvailabilityOut.date is annotated `date`
 from typing import Annotated, Literal
 
 import msgspec

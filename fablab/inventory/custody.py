@@ -12,6 +12,8 @@ from fablab.accounts.service import user_id_for_pass
 from fablab.bookings import queries as booking_queries
 from fablab.bookings import service as bookings
 from fablab.bookings.rules import check_override_bounds
+from fablab.consumables import service as consumables_service
+from fablab.consumables.schemas import ConsumableUseIn
 from fablab.db import DB
 from fablab.errors import BookingConflict, Conflict, InvalidInput, NotFound
 from fablab.inventory import queries
@@ -212,7 +214,8 @@ async def _check_out(*, actor, tag: str, user_ref, pass_token, booking_id, due_a
     return result
 
 
-async def check_in(*, actor, tag: str, condition: str = "ok", note: str = "", now: datetime | None = None) -> dict:
+async def check_in(*, actor, tag: str, condition: str = "ok", note: str = "", now: datetime | None = None,
+                   consumables: list[ConsumableUseIn] = (), outcome: str | None = None, dry_run: bool = False) -> dict:
     now = now or clock.now()
     tag = normalise_tag(tag)
     async with DB.transaction():
@@ -226,6 +229,11 @@ async def check_in(*, actor, tag: str, condition: str = "ok", note: str = "", no
                                                                     condition=condition, note=note)
         if row is None:
             raise Conflict(f"{tag} is not checked out.", code=codes.NOT_CHECKED_OUT)
+        consumption = await consumables_service.record_checkin_use(
+            actor=actor, booking_id=row["id"], user_id=row["user_id"], resource=resource, items=list(consumables),
+            outcome=outcome, now=now)
+        if dry_run:
+            raise _DryRunDone({"resource": tag, "dry_run": True, "consumption": consumption})
         if condition == "damaged":
             # The condition and note are on the check-in just logged; the status change repeats the note.
             await change_status(resource, "maintenance", actor_id=actor.id, note=note)
@@ -233,4 +241,14 @@ async def check_in(*, actor, tag: str, condition: str = "ok", note: str = "", no
             # Back early: the rest of the loan goes to the first person waiting for it.
             await offer_freed(bookings.freed_by_return(row, now), now)
     return {"booking": queries.booking_out(row, now), "resource": tag, "condition": condition,
-            "resource_status": resource["status"], "late": row["held_until"] < now}
+            "resource_status": resource["status"], "late": row["held_until"] < now,
+            "consumption": consumption}
+
+
+async def check_in_dry_run(**checkin) -> dict:
+    """Everything a check-in checks and writes, rolled back: the desk's confirmation (budget warnings)."""
+    try:
+        await check_in(**checkin, dry_run=True)
+    except _DryRunDone as done:
+        return done.result
+    raise AssertionError("a dry run always rolls back")

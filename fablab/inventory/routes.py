@@ -23,7 +23,7 @@ from fablab.guards import public, signed_in, staff_only
 from fablab.inventory import audits, custody, labels, qr, queries, resolution, scan, service
 from fablab.inventory.csvio import export_csv, parse_import
 from fablab.inventory.schemas import (
-    AuditIn, AuditOut, AuditScanIn, AuditScanOut, AuditStateOut, CheckinIn, CheckinOut, CheckoutIn, CheckoutOut,
+    AuditIn, AuditOut, AuditScanIn, AuditScanOut, AuditStateOut, CheckinDryRunOut, CheckinIn, CheckinOut, CheckoutIn, CheckoutOut,
     HoldersOut, ImportedOut, Kind, LoanOut, MovementOut, ResourceIn, ResourceOut, ResourcePatch, ScanOut, Status,
     TagOut,
 )
@@ -234,8 +234,15 @@ class CheckoutController(Controller):
                                             overdue=overdue)
 
     @post("/checkins", guards=[staff_only], status_code=HTTP_200_OK)
-    async def check_in(self, request: Request, data: JSONBody[CheckinIn]) -> CheckinOut:
-        returned = await custody.check_in(actor=request.user, tag=data.tag, condition=data.condition, note=data.note)
+    async def check_in(self, request: Request, data: JSONBody[CheckinIn]) -> CheckinOut | CheckinDryRunOut:
+        """`consumables` and `outcome` (3D printers) record what the loan used; `dry_run: true` answers
+        with the budget warnings (`consumption.warnings`) and changes nothing."""
+        if data.dry_run:
+            planned = await custody.check_in_dry_run(actor=request.user, tag=data.tag, condition=data.condition,
+                                                     note=data.note, consumables=data.consumables, outcome=data.outcome)
+            return msgspec.convert(planned, CheckinDryRunOut)
+        returned = await custody.check_in(actor=request.user, tag=data.tag, condition=data.condition, note=data.note,
+                                          consumables=data.consumables, outcome=data.outcome)
         return msgspec.convert(returned, CheckinOut)
 
 

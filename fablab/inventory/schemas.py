@@ -8,6 +8,7 @@ from typing import Annotated, Any
 import msgspec
 
 from fablab.bookings.schemas import BookingOut
+from fablab.consumables.schemas import CheckinConsumptionOut, CheckinUses, Outcome
 from fablab.moments import check_body
 from fablab.vocabulary import Condition, Kind, ResourceStatus
 from fablab.schemas import Out, PersonOut
@@ -57,6 +58,11 @@ class CheckinIn(msgspec.Struct, forbid_unknown_fields=True):
     tag: TagText
     condition: Condition = "ok"
     note: Text = ""
+    # Issue 19: what the loan used (any kind) and, for a 3D printer, how the print went; dry_run
+    # checks it all and answers with the budget warnings, changing nothing (the desk then confirms).
+    consumables: CheckinUses = msgspec.field(default_factory=list)
+    outcome: Outcome | None = None
+    dry_run: bool = False
 
 
 class AuditIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -168,6 +174,15 @@ class CheckinOut(Out):
     condition: str
     resource_status: str
     late: bool
+    consumption: CheckinConsumptionOut
+
+
+class CheckinDryRunOut(Out):
+    """A check-in tried and rolled back (`dry_run`): what it would use, and the budget warnings."""
+
+    resource: str
+    dry_run: bool
+    consumption: CheckinConsumptionOut
 
 
 class MovementOut(Out):

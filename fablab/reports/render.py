@@ -43,7 +43,8 @@ def table(report: dict, name: str) -> tuple[tuple[str, ...], list[list[object]]]
     raise ValueError(name)
 
 
-def _text(value: object) -> str:
+def cell_text(value: object) -> str:
+    """A cell as CSV and the terminal show it: empty for None, yes/no for booleans."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -53,7 +54,7 @@ def _text(value: object) -> str:
 
 def to_csv(report: dict, name: str) -> str:
     columns, rows = table(report, name)
-    return write_csv(columns, ([_text(cell) for cell in row] for row in rows))
+    return write_csv(columns, ([cell_text(cell) for cell in row] for row in rows))
 
 
 def _percent(value: float | None) -> str:
@@ -74,7 +75,7 @@ def to_text(report: dict) -> str:
         if name == "heatmap":
             rows = [row for row in rows if row[0] == "starts"]
             columns, rows = columns[1:], [row[1:] for row in rows]
-        shown = [[_percent(cell) if column in ("utilisation", "no_show_rate") else _text(cell)
+        shown = [[_percent(cell) if column in ("utilisation", "no_show_rate") else cell_text(cell)
                   for column, cell in zip(columns, row)] for row in rows]
         widths = [max([len(column), *(len(row[i]) for row in shown)]) for i, column in enumerate(columns)]
         lines += ["", f"== {name} ==" + (" (réservations par heure de début)" if name == "heatmap" else "")]

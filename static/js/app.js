@@ -25,6 +25,7 @@ const ROUTES = [
   ["waitlist", "waitlist", "staff"],
   ["admin", "admin", "admin"],
   ["reports", "reports", "staff"],
+  ["consumables", "consumables", "staff"],
   ["admin/sites", "admin-sites", "admin"],
   ["admin/sites/:slug", "admin-sites", "admin"],
   ["admin/policies", "admin-policies", "admin"],
@@ -112,7 +113,7 @@ function navItems() {
   items.push(
     ["scan", t("nav.scan")], ["today", t("nav.today")], ["book", t("nav.book")], ["learners", t("desk.nav_learners")],
     ["inventory", t("desk.nav_inventory")], ["audit", t("desk.nav_audit")], ["series", t("nav.series")],
-    ["waitlist", t("nav.waitlist")], ["reports", t("desk.nav_reports")],
+    ["waitlist", t("nav.waitlist")], ["reports", t("desk.nav_reports")], ["consumables", t("consumables.nav")],
   );
   if (isAdmin()) items.push(["admin", t("desk.nav_admin")]);
   return items;

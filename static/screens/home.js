@@ -3,6 +3,7 @@ import {get} from "/js/api.js";
 import {h, replace} from "/js/dom.js";
 import {t} from "/js/i18n.js";
 import {currentUser, isAdmin, isStaff} from "/js/session.js";
+import {unitShort} from "/js/stock.js";
 
 function tile(ctx, route, title, text) {
   return h("li", {}, h("a", {class: "tile", href: ctx.href(route)}, h("span", {class: "tile-title"}, title), h("span", {class: "tile-text"}, text)));
@@ -21,6 +22,22 @@ async function fillFreedBanner(banner, ctx) {
     h("a", {href: ctx.href("bookings")}, t("home.freed_link"))));
 }
 
+// The learner's month (issue 19): what they used of each consumable, against their site's budget.
+async function fillConsumption(block) {
+  let mine;
+  try {
+    mine = await get("/api/me/consumption");
+  } catch {
+    return; // offline: the tiles are what matters
+  }
+  if (!mine.items.length) return;
+  replace(block, h("section", {class: "card my-consumption", "aria-labelledby": "h-my-consumption"},
+    h("h2", {id: "h-my-consumption"}, t("consumables.mine_title")),
+    h("ul", {class: "figures"}, mine.items.map((item) => h("li", {},
+      item.budget ? t("consumables.mine_budget", {name: item.name, used: item.used, budget: item.budget, unit: unitShort(item.unit)})
+        : t("consumables.mine_line", {name: item.name, used: item.used, unit: unitShort(item.unit)}))))));
+}
+
 export async function render(root, ctx) {
   const user = currentUser();
   const tiles = [];
@@ -33,6 +50,7 @@ export async function render(root, ctx) {
       tile(ctx, "audit", t("home.audit"), t("home.audit_text")),
       tile(ctx, "series", t("home.series"), t("home.series_text")),
       tile(ctx, "waitlist", t("home.waitlist"), t("home.waitlist_text")),
+      tile(ctx, "consumables", t("consumables.nav"), t("consumables.lead")),
       tile(ctx, "book", t("home.book"), t("home.book_staff_text")),
       tile(ctx, "calendars", t("home.calendars"), t("home.calendars_text")),
     );
@@ -46,10 +64,13 @@ export async function render(root, ctx) {
     );
   }
   const banner = h("div", {role: "status"});
+  const consumption = h("div", {});
   replace(root,
     h("h1", {}, t("home.hello", {name: user.name || user.login})),
     banner,
     h("ul", {class: "tiles"}, tiles),
+    consumption,
   );
   fillFreedBanner(banner, ctx);
+  if (!isStaff()) fillConsumption(consumption);
 }

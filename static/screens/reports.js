@@ -1,12 +1,13 @@
 // Reports (staff, admin): a site and a period; utilisation per kind, no-shows, overdue loans, when
 // it is busy, the most and least used units, and the CSV files. Figures come from one API call.
-import {get, query} from "/js/api.js";
+import {errorMessage, get, query} from "/js/api.js";
 import {barChart, heatMap} from "/js/charts.js";
-import {field, h, select} from "/js/dom.js";
+import {field, h, notice, replace, select} from "/js/dom.js";
 import {dateWithYear, number, percent, weekdayDateWithYear} from "/js/figures.js";
 import * as fmt from "/js/format.js";
-import {t} from "/js/i18n.js";
+import {locale, t} from "/js/i18n.js";
 import {currentUser, isAdmin} from "/js/session.js";
+import {unitShort} from "/js/stock.js";
 
 const CSV_TABLES = ["kinds", "resources", "overdue", "heatmap"];
 
@@ -150,6 +151,41 @@ function downloadSection(params) {
     }, t(`reports.csv_${table}`))))));
 }
 
+// Consumption of the month the period ends in, or this month when it ends later (issue 19): by
+// consumable, failed prints, by person.
+function consumptionSection(chosen) {
+  const today = fmt.today();
+  const month = (chosen.to < today ? chosen.to : today).slice(0, 7);
+  const params = {site: chosen.site, month};
+  const body = h("div", {"aria-live": "polite"}, h("p", {class: "hint"}, t("desk.loading")));
+  get(`/api/reports/consumption${query(params)}`).then((report) => {
+    const unitOf = Object.fromEntries(report.consumables.map((c) => [c.id, unitShort(c.unit)]));
+    replace(body,
+      report.consumables.length ? h("ul", {class: "figures consumption"}, report.consumables.map((c) => h("li", {"data-consumable": String(c.id)},
+        t("consumables.report_line", {name: c.name, used: number(c.used), lost: number(c.lost), restocked: number(c.restocked),
+          stock: number(c.stock), unit: unitShort(c.unit)}),
+        c.failed_share === null ? null : [" ", t("consumables.report_failed", {share: percent(c.failed_share),
+          failed: number(c.failed_quantity), unit: unitShort(c.unit)})]))) : h("p", {class: "empty"}, t("consumables.report_none")),
+      h("p", {class: "print-share"}, t("consumables.report_prints", {count: report.prints.count, failed: report.prints.failed,
+        share: percent(report.prints.failed_share)})),
+      report.learners.length ? [h("h3", {}, t("consumables.report_learners")), h("ul", {class: "figures"}, report.learners.map((row) => h("li", {},
+        t("consumables.report_learner_line", {who: row.user ? row.user.name : t("consumables.report_nobody"), name: row.name,
+          used: number(row.used), unit: unitOf[row.consumable] || ""}),
+        row.over_budget ? [" ", h("span", {class: "badge st-overdue"}, t("consumables.report_over"))] : null)))] : null,
+      h("ul", {class: "downloads"}, ["consumables", "learners"].map((table) => h("li", {}, h("a", {
+        class: "button wide", download: "", href: `/api/reports/consumption${query({...params, format: "csv", table})}`,
+      }, t(`consumables.csv_${table}`))))));
+  }).catch((error) => replace(body, notice(errorMessage(error))));
+  return h("section", {class: "card", "aria-labelledby": "h-rep-consumption"},
+    h("h2", {id: "h-rep-consumption"}, t("consumables.report_title")),
+    h("p", {class: "hint"}, t("consumables.report_month", {month: monthLabel(month)})), body);
+}
+
+// "2026-12" → "décembre 2026".
+function monthLabel(month) {
+  return new Intl.DateTimeFormat(locale(), {month: "long", year: "numeric", timeZone: "UTC"}).format(new Date(`${month}-15T12:00:00Z`));
+}
+
 function sitesFor(sites) {
   if (isAdmin()) return sites;
   const me = currentUser();
@@ -175,7 +211,7 @@ export async function render(root, ctx) {
       site: report.site.name, from: weekdayDateWithYear(report.from), to: weekdayDateWithYear(report.to)})),
     h("p", {class: "hint"}, t("reports.open_hours", {hours: number(report.open_hours)})),
     keyFigures(report), utilisationSection(report), noShowSection(report), overdueSection(report, site.timezone),
-    heatSection(report, site), rankSection(report), downloadSection(chosen),
+    heatSection(report, site), rankSection(report), downloadSection(chosen), consumptionSection(chosen),
     h("p", {class: "hint"}, t("reports.generated", {date: dateWithYear(fmt.ymd(report.generated_at, site.timezone)),
       time: fmt.time(report.generated_at, site.timezone)})));
   root.append(...parts);

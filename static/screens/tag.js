@@ -7,6 +7,7 @@ import {t} from "/js/i18n.js";
 import {learnerPicker, passHolder} from "/js/people.js";
 import {scanner} from "/js/scanner.js";
 import {isStaff} from "/js/session.js";
+import {durationText, stockError, unitShort} from "/js/stock.js";
 
 const PENDING_PASS = "fablab.pass";
 
@@ -137,17 +138,71 @@ function checkoutPanel(item, done) {
   return panel;
 }
 
+// A printer's return (issue 19): the grams of each consumable of the site and how the print went.
+// values() is what the check-in sends; confirmed(body) asks the server first (a dry run) and, when a
+// learner goes over a monthly budget, shows it and waits for staff to confirm or not.
+function consumablesBlock(item) {
+  if (item.kind !== "printer_3d") return {element: null, values: () => ({}), confirmed: async () => true};
+  const inputs = [];
+  const list = h("div", {class: "consumables-used"}, h("p", {class: "hint"}, t("desk.loading")));
+  const outcome = select(["none", "success", "failed"].map((o) => [o, t(`consumables.outcomes.${o}`)]));
+  const box = h("div", {"aria-live": "polite"});
+  get(`/api/consumables${query({site: item.site})}`).then((rows) => {
+    replace(list, rows.map((c) => {
+      const input = h("input", {type: "number", inputmode: "numeric", min: "1", max: "10000000", step: "1", "data-consumable": String(c.id)});
+      inputs.push({id: c.id, input});
+      return field(t("consumables.used_of", {name: c.name, unit: unitShort(c.unit), quantity: c.quantity}), input);
+    }));
+  }).catch((error) => replace(list, notice(errorMessage(error))));
+  const values = () => {
+    const consumables = inputs.filter(({input}) => Number(input.value) > 0).map(({id, input}) => ({id, quantity: Number(input.value)}));
+    return {consumables, ...(outcome.value === "none" ? {} : {outcome: outcome.value})};
+  };
+  async function confirmed(body) {
+    replace(box);
+    if (!body.consumables.length && !body.outcome) return true;
+    let plan;
+    try {
+      plan = await post("/api/checkins", {...body, dry_run: true});
+    } catch (error) {
+      replace(box, notice(stockError(error)));
+      return false;
+    }
+    const warnings = plan.consumption.warnings;
+    if (!warnings.length) return true;
+    return new Promise((resolve) => {
+      const answer = (yes) => () => {
+        replace(box);
+        resolve(yes);
+      };
+      const go = h("button", {type: "button", class: "primary", onclick: answer(true)}, t("consumables.confirm_over"));
+      replace(box, h("section", {class: "card confirm-over", role: "alert", "aria-labelledby": "h-over"},
+        h("h3", {id: "h-over"}, t("consumables.confirm_title")),
+        warnings.map((w) => h("p", {class: "over-budget"}, t("consumables.over_budget", {
+          name: w.name, after: w.used_after, before: w.used_before, budget: w.budget, unit: unitShort(w.unit)}))),
+        h("div", {class: "button-row"}, go, h("button", {type: "button", onclick: answer(false)}, t("desk.cancel")))));
+      go.focus();
+    });
+  }
+  const element = h("fieldset", {class: "consumables-block"}, h("legend", {}, t("consumables.used")),
+    h("p", {class: "hint"}, t("consumables.used_hint")), list, field(t("consumables.outcome"), outcome), box);
+  return {element, values, confirmed};
+}
+
 function checkinPanel(item, done, messages) {
   const condition = select([["ok", t("condition.ok")], ["damaged", t("condition.damaged")], ["incomplete", t("condition.incomplete")]]);
   const note = h("textarea", {rows: "2", maxlength: "2000"});
+  const uses = consumablesBlock(item);
   const form = h("form", {class: "card", "aria-labelledby": "h-checkin"},
     h("h2", {id: "h-checkin"}, t("tag.check_in")),
-    field(t("tag.condition"), condition), field(t("tag.note"), note),
+    field(t("tag.condition"), condition), field(t("tag.note"), note), uses.element,
     h("button", {type: "submit", class: "primary wide"}, t("tag.check_in_submit")));
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     try {
-      const result = await post("/api/checkins", {tag: item.tag, condition: condition.value, note: note.value});
+      const body = {tag: item.tag, condition: condition.value, note: note.value, ...uses.values()};
+      if (!(await uses.confirmed(body))) return;
+      const result = await post("/api/checkins", body);
       done(result.late ? t("tag.checked_in_late") : t("tag.checked_in"));
     } catch (error) {
       replace(messages, notice(errorMessage(error)));
@@ -222,6 +277,22 @@ function historyPanel(item) {
   return h("section", {class: "group", "aria-labelledby": "h-history"}, h("h2", {id: "h-history"}, t("desk.history")), body);
 }
 
+// A printer's prints (issue 19): who, when, the grams, how long (check-out to return), the result.
+function printLogPanel(item) {
+  if (item.kind !== "printer_3d") return null;
+  const body = h("div", {"aria-live": "polite"}, h("p", {class: "hint"}, t("desk.loading")));
+  get(`/api/print-logs${query({tag: item.tag})}`).then((prints) => {
+    replace(body, prints.length ? h("ol", {class: "list prints"}, prints.map((p) => h("li", {class: `item print-${p.outcome || "none"}`},
+      h("div", {class: "item-main"},
+        h("p", {class: "item-sub"}, p.returned_at ? h("time", {datetime: p.returned_at}, moment(p.returned_at, item.timezone)) : "",
+          p.user ? ` · ${p.user.name}` : ""),
+        h("p", {class: "item-title"}, t("consumables.print_line", {grams: p.grams, duration: durationText(p.duration_minutes)}), " ",
+          h("span", {class: `badge ${p.outcome === "failed" ? "st-overdue" : "st-available"}`}, t(`consumables.print_outcome.${p.outcome || "none"}`)))))))
+      : h("p", {class: "empty"}, t("consumables.prints_none")));
+  }).catch((error) => replace(body, notice(errorMessage(error))));
+  return h("section", {class: "group", "aria-labelledby": "h-prints"}, h("h2", {id: "h-prints"}, t("consumables.prints")), body);
+}
+
 function learnerPanel(item, ctx, messages) {
   const parts = [];
   const mine = item.my_booking;
@@ -288,6 +359,7 @@ export async function render(root, ctx) {
     body.push(statusPanel(item, item.actions, done, messages));
     body.push(h("p", {}, h("a", {class: "button wide", href: ctx.href("scan")}, t("tag.scan_another"))));
     body.push(historyPanel(item));
+    body.push(printLogPanel(item));
   }
   replace(root,
     h("p", {class: "eyebrow mono"}, item.tag),

@@ -4,6 +4,7 @@ import {h, notice, replace} from "/js/dom.js";
 import * as fmt from "/js/format.js";
 import {t} from "/js/i18n.js";
 import {currentUser} from "/js/session.js";
+import {unitShort} from "/js/stock.js";
 
 // The item by its name (its tag only when it says more), the learner by name, the times; the
 // item link is a full-height tap target.
@@ -22,6 +23,23 @@ function section(id, title, items) {
   return h("section", {class: "group", "aria-labelledby": id},
     h("h2", {id}, title, " ", h("span", {class: "count"}, `(${items.length})`)),
     items.length ? h("ul", {class: "list"}, items) : h("p", {class: "empty"}, t("today.none")));
+}
+
+// Consumables below their threshold (issue 19): each stays here until restocked; the e-mail went once.
+function lowStockSection(site) {
+  const body = h("div", {"aria-live": "polite"});
+  const section = h("section", {class: "group low-stock", "aria-labelledby": "h-low-stock", hidden: true},
+    h("h2", {id: "h-low-stock"}, t("consumables.low_title")), body);
+  get(`/api/consumables${query({site: site.slug})}`).then((items) => {
+    const low = items.filter((c) => c.low);
+    if (!low.length) return;
+    replace(body, h("ul", {class: "list"}, low.map((c) => h("li", {class: "item"}, h("div", {class: "item-main"},
+      h("p", {class: "item-title"}, c.name),
+      h("p", {class: "item-sub"}, t("consumables.low_line", {quantity: c.quantity, threshold: c.low_threshold, unit: unitShort(c.unit)})))))),
+    h("p", {}, h("a", {class: "button", href: `/#/consumables${query({site: site.slug})}`}, t("consumables.low_link"))));
+    section.hidden = false;
+  }).catch(() => {}); // the day's loans matter more: no stock news rather than an error here
+  return section;
 }
 
 export async function render(root) {
@@ -49,6 +67,7 @@ export async function render(root) {
   replace(root,
     h("h1", {}, t("today.title")),
     h("p", {class: "lead"}, `${site.name} — ${fmt.dayLabel(day)}`),
+    lowStockSection(site),
     section("h-overdue", t("today.overdue"), overdue.map((b) => row(b, tz, t("today.late")))),
     section("h-pickups", t("today.pickups"), pickups.map((b) => row(b, tz))),
     section("h-returns", t("today.returns"), returns.map((b) => row(b, tz))),

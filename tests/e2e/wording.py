@@ -20,6 +20,8 @@ COGNATES = frozenset({
     "page", "part", "photo", "place", "position", "possible", "public", "service", "session", "sessions", "site",
     "sites", "table", "type", "zone", "description", "invitations", "long", "mail", "orange", "phrase", "quotas",
     "utilisation",
+    # Consumables (issue 19): French words of the stock room.
+    "budget", "change", "filament", "millilitres", "stock",
     # Names and formats, the same in every language.
     "arduino", "csv", "fablab", "google", "https", "europe", "paris", "url",
     # Products a learner's phone or computer runs, named as their makers name them.
