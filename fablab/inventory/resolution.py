@@ -6,6 +6,7 @@ from datetime import datetime
 
 from fablab import db, scope
 from fablab.inventory import queries
+from fablab.parts.queries import parts_of
 
 
 def staff_actions(status: str, checked_out: bool) -> list[str]:
@@ -67,6 +68,7 @@ async def resolve(resource: dict, user, now: datetime) -> dict:
         current_booking=queries.booking_out(current, now),
         next_booking=queries.booking_out(upcoming),
         actions=staff_actions(resource["status"], current is not None),
+        parts=await parts_of(resource["id"]),  # the desk ticks them at check-out and check-in
     )
     if "check_out" in out["actions"]:
         out["walk_up"] = await walk_up_out(resource, now)

@@ -22,6 +22,7 @@ from fablab.inventory import audits, custody, labels, qr, queries, resolution, s
 from fablab.inventory.csvio import export_csv, parse_import
 from fablab.inventory.schemas import AuditIn, AuditScanIn, CheckinIn, CheckoutIn, Kind, ResourceIn, ResourcePatch, Status
 from fablab.inventory.tags import normalise_tag, tag_from_scanned_text, tag_url
+from fablab.parts import queries as part_queries
 from fablab.settings import Settings
 from fablab.web.download import attachment
 
@@ -119,7 +120,9 @@ class ResourceController(Controller):
     async def detail(self, request: Request, tag: FromPath[str]) -> dict:
         resource = await queries.require_resource(normalise_tag(tag))
         out = resource_out(resource, request.user)
-        if scope.acts_for_site(request.user, resource["site_id"]):
+        desk = scope.acts_for_site(request.user, resource["site_id"])
+        out["parts"] = part_queries.as_seen_by(await part_queries.parts_of(resource["id"]), desk=desk)
+        if desk:
             booking = await queries.open_checkout(resource["id"])
             out["holder"] = queries.booking_out(booking)["user"] if booking else None
             out["booking"] = queries.booking_out(booking, now_utc())
@@ -216,7 +219,7 @@ class CheckoutController(Controller):
         """`dry_run: true` answers 200 with the holder and return time a check-out would give, and lends nothing."""
         result = await custody.check_out(
             actor=request.user, tag=data.tag, user_ref=data.user, pass_token=data.pass_token,
-            booking_id=data.booking, due_at=data.due_at, note=data.note, dry_run=data.dry_run,
+            booking_id=data.booking, due_at=data.due_at, note=data.note, dry_run=data.dry_run, parts=data.parts,
         )
         return Response(result, status_code=HTTP_200_OK if data.dry_run else HTTP_201_CREATED)
 
@@ -234,7 +237,8 @@ class CheckoutController(Controller):
 
     @post("/checkins", guards=[staff_only], status_code=HTTP_200_OK)
     async def check_in(self, request: Request, data: JSONBody[CheckinIn]) -> dict:
-        return await custody.check_in(actor=request.user, tag=data.tag, condition=data.condition, note=data.note)
+        return await custody.check_in(actor=request.user, tag=data.tag, condition=data.condition, note=data.note,
+                                      missing_parts=data.missing_parts)
 
 
 class MovementController(Controller):

@@ -14,6 +14,8 @@ Status = Literal["available", "maintenance", "lost", "retired"]
 Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
 Text = Annotated[str, msgspec.Meta(max_length=2000)]
 TagText = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+# Ids of an item's parts (fablab/parts), ticked at the desk.
+PartIds = Annotated[list[int], msgspec.Meta(max_length=100)]
 
 
 class ResourceIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -46,6 +48,8 @@ class CheckoutIn(msgspec.Struct, forbid_unknown_fields=True):
     note: Text = ""
     # Check everything and say who would get the item until when, then change nothing (200).
     dry_run: bool = False
+    # The item's parts handed over with it; omitted: every part at the desk goes.
+    parts: PartIds | None = None
 
     def __post_init__(self) -> None:
         check_body(self, instants=("due_at",))
@@ -55,6 +59,8 @@ class CheckinIn(msgspec.Struct, forbid_unknown_fields=True):
     tag: TagText
     condition: Literal["ok", "damaged", "incomplete"] = "ok"
     note: Text = ""
+    # Parts that went out with the loan and did not come back: the return is incomplete.
+    missing_parts: PartIds = msgspec.field(default_factory=list)
 
 
 class AuditIn(msgspec.Struct, forbid_unknown_fields=True):
