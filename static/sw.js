@@ -1,7 +1,7 @@
 // Service worker: the app shell from cache (fresh copies fetched behind it), and the signed-in
 // learner's own bookings, pass and profile kept for reading offline. The page deletes the
 // "fablab-user" cache at sign-in and sign-out, so nobody is ever shown another person's data.
-const VERSION = "2026-12-01.1";
+const VERSION = "2026-12-01.2";
 const SHELL_CACHE = `fablab-shell-${VERSION}`;
 const USER_CACHE = "fablab-user";
 
@@ -16,7 +16,7 @@ const SHELL = [
   "/screens/login.js", "/screens/notfound.js", "/screens/pass.js", "/screens/scan.js", "/screens/scanned-pass.js",
   "/screens/series.js", "/screens/tag.js", "/screens/today.js", "/screens/waitlist.js",
   // The desk's own modules.
-  "/js/desk.js", "/screens/audit-report.js", "/screens/invites.js",
+  "/js/desk.js", "/js/parts.js", "/screens/audit-report.js", "/screens/invites.js",
   // Reports and administration.
   "/js/admin-kit.js", "/js/charts.js", "/js/figures.js", "/js/hours-editor.js", "/js/policy-form.js",
   "/screens/admin-closures.js", "/screens/admin-policies.js", "/screens/admin-sites.js", "/screens/admin-staff.js",
@@ -24,7 +24,8 @@ const SHELL = [
 ];
 
 // Own data worth reading offline: network first, the saved copy only when the network fails.
-const OWN_DATA = new Set(["/api/me", "/api/me/pass", "/api/bookings?mine=true", "/api/waitlist?mine=true"]);
+const OWN_DATA = new Set(["/api/me", "/api/me/pass", "/api/bookings?mine=true", "/api/waitlist?mine=true",
+  "/api/me/missing-parts"]);
 
 self.addEventListener("install", (event) => {
   event.waitUntil(caches.open(SHELL_CACHE).then((cache) => cache.addAll(SHELL)).then(() => self.skipWaiting()));

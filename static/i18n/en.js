@@ -21,8 +21,53 @@ const security = {
   unlocked: "Sign-in unlocked for {name}.",
 };
 
+// Issue 19 (parts that travel with an item): the desk's ticks, Today, the learner's loans, and the
+// error codes, in one block of their own (merges stay clean); `errors` below takes parts.errors.
+const parts = {
+  errors: {
+    unknown_part: "This part does not belong to this item.",
+    part_held: "A learner still has this part: it must come back first.",
+    part_not_lent: "This part did not go out with this loan: it cannot be missing from its return.",
+    part_not_missing: "This part is not missing: nothing to record.",
+    too_many_parts: "Too many parts for one item (30 at most).",
+  },
+  title: "Parts",
+  intro: "What goes with the item: charger, mouse, cable…",
+  none: "No parts recorded.",
+  name: "Part name",
+  tag: "Part label (optional)",
+  add: "Add the part",
+  added: "Part added: {name}.",
+  remove: "Remove",
+  remove_confirm: "Confirm: remove {name}",
+  removed: "Part removed: {name}.",
+  here: "At the desk",
+  lent: "Out with {name}’s loan",
+  missing: "Missing: kept by {name} since {when}",
+  bring_back: "Brought back",
+  bring_back_confirm: "Confirm: {name} is back",
+  brought_back: "{name}: return recorded.",
+  handed_over: "Parts handed over with the item",
+  handed_over_hint: "Untick what does not go with the item.",
+  not_here: "not at the desk (kept by {name})",
+  coming_back: "Parts brought back",
+  coming_back_hint: "Untick what is missing: the return will be recorded as incomplete.",
+  checked_in_missing: "Incomplete return: {names} missing.",
+  with_parts: "With: {names}.",
+  without_parts: "Without: {names}.",
+  h_not_handed_over: "Not handed to {name}: {part}",
+  h_missing: "Missing from the return: {part} (kept by {name})",
+  h_returned: "Brought back by {name}: {part}",
+  today: "Missing parts",
+  since: "missing since {when}",
+  of_item: "from {item}",
+  mine: "Parts to bring back",
+  mine_hint: "Bring them back to the fablab desk.",
+};
+
 export default {
   security,
+  parts,
   app: {
     name: "Fablab",
     language: "Language",
@@ -695,6 +740,7 @@ export default {
     // desk
     cohort_too_large: "Too many accounts to invite at once: import the cohort in parts.",
     ...security.errors,
+    ...parts.errors,
     // Push notifications (issue 20)
     push_endpoint_not_allowed: "This notification service is not accepted. Use an up-to-date Chrome, Firefox, Edge or Safari.",
     invalid_push_keys: "The browser sent an unreadable subscription. Turn the switch off and on again.",
@@ -768,7 +814,7 @@ export default {
     not_staff: "Only staff accounts belong to sites.",
     role_not_allowed: "You have no access to these accounts.",
     not_allowed_for_others: "Only the team books for someone else.",
-    tag_taken: "This code is already used by another item.",
+    tag_taken: "This code is already used by another item or part.",
     invalid_dates: "Invalid dates.",
     invalid_date: "Invalid date.",
     unknown_training: "Unknown training.",

@@ -21,8 +21,53 @@ const security = {
   unlocked: "Connexion débloquée pour {name}.",
 };
 
+// Issue 19 (parts that travel with an item): the desk's ticks, Aujourd'hui, the learner's loans,
+// and the error codes, in one block of their own (merges stay clean); `errors` below takes parts.errors.
+const parts = {
+  errors: {
+    unknown_part: "Cette pièce n’appartient pas à cet objet.",
+    part_held: "Cette pièce est encore chez un·e apprenant·e : elle doit d’abord revenir.",
+    part_not_lent: "Cette pièce n’est pas partie avec ce prêt : elle ne peut pas manquer au retour.",
+    part_not_missing: "Cette pièce n’est pas manquante : rien à enregistrer.",
+    too_many_parts: "Trop de pièces pour un seul objet (30 au plus).",
+  },
+  title: "Pièces",
+  intro: "Ce qui part avec l’objet : chargeur, souris, câble…",
+  none: "Aucune pièce enregistrée.",
+  name: "Nom de la pièce",
+  tag: "Étiquette de la pièce (facultatif)",
+  add: "Ajouter la pièce",
+  added: "Pièce ajoutée : {name}.",
+  remove: "Retirer",
+  remove_confirm: "Confirmer : retirer {name}",
+  removed: "Pièce retirée : {name}.",
+  here: "Au comptoir",
+  lent: "Avec le prêt de {name}",
+  missing: "Manquante : gardée par {name} depuis le {when}",
+  bring_back: "Rapportée",
+  bring_back_confirm: "Confirmer : {name} est rapportée",
+  brought_back: "{name} : retour enregistré.",
+  handed_over: "Pièces remises avec l’objet",
+  handed_over_hint: "Décochez ce qui ne part pas avec l’objet.",
+  not_here: "pas au comptoir (gardée par {name})",
+  coming_back: "Pièces rendues",
+  coming_back_hint: "Décochez ce qui manque : le retour sera noté incomplet.",
+  checked_in_missing: "Retour incomplet : il manque {names}.",
+  with_parts: "Avec : {names}.",
+  without_parts: "Sans : {names}.",
+  h_not_handed_over: "Non remis à {name} : {part}",
+  h_missing: "Manquant au retour : {part} (gardé par {name})",
+  h_returned: "Rapporté par {name} : {part}",
+  today: "Pièces manquantes",
+  since: "manquante depuis le {when}",
+  of_item: "de {item}",
+  mine: "Pièces à rapporter",
+  mine_hint: "Rapportez-les au comptoir du fablab.",
+};
+
 export default {
   security,
+  parts,
   app: {
     name: "Fablab",
     language: "Langue",
@@ -695,6 +740,7 @@ export default {
     // desk
     cohort_too_large: "Trop de comptes à inviter d’un coup : importez la promotion en plusieurs fois.",
     ...security.errors,
+    ...parts.errors,
     // Push notifications (issue 20)
     push_endpoint_not_allowed: "Ce service de notifications n’est pas accepté. Utilisez Chrome, Firefox, Edge ou Safari à jour.",
     invalid_push_keys: "Le navigateur a envoyé un abonnement illisible. Désactivez puis réactivez l’interrupteur.",
@@ -768,7 +814,7 @@ export default {
     not_staff: "Seuls les comptes de l’équipe sont rattachés à des sites.",
     role_not_allowed: "Vous n’avez pas accès à ces comptes.",
     not_allowed_for_others: "Seule l’équipe peut réserver pour quelqu’un d’autre.",
-    tag_taken: "Ce code est déjà utilisé par un autre objet.",
+    tag_taken: "Ce code est déjà utilisé par un autre objet ou une autre pièce.",
     invalid_dates: "Dates non valables.",
     invalid_date: "Date non valable.",
     unknown_training: "Formation inconnue.",
