@@ -59,7 +59,7 @@ const parts = {
   h_missing: "Missing from the return: {part} (kept by {name})",
   h_returned: "Brought back by {name}: {part}",
   today: "Missing parts",
-  since: "missing since {when}",
+  since: "Missing since {when}",
   of_item: "from {item}",
   mine: "Parts to bring back",
   mine_hint: "Bring them back to the fablab desk.",

@@ -59,7 +59,7 @@ const parts = {
   h_missing: "Manquant au retour : {part} (gardé par {name})",
   h_returned: "Rapporté par {name} : {part}",
   today: "Pièces manquantes",
-  since: "manquante depuis le {when}",
+  since: "Manquante depuis le {when}",
   of_item: "de {item}",
   mine: "Pièces à rapporter",
   mine_hint: "Rapportez-les au comptoir du fablab.",

@@ -17,7 +17,9 @@ export function partState(part, tz) {
 
 function tick(part, checked, disabled, extra) {
   const box = h("input", {type: "checkbox", value: String(part.id), checked, disabled});
-  return {part, box, label: h("label", {class: "check"}, box, " ", part.name, extra ? h("span", {class: "item-sub"}, ` — ${extra}`) : null)};
+  // One text beside the box, so that a long note wraps under the name, not between its letters.
+  return {part, box, label: h("label", {class: "check"}, box,
+    h("span", {}, part.name, extra ? h("span", {class: "check-note"}, ` — ${extra}`) : null))};
 }
 
 // Check-out: every part at the desk ticked; one still kept by an earlier learner shown, not tickable.
