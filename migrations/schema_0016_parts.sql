@@ -42,21 +42,12 @@ ALTER TABLE movement ADD CONSTRAINT movement_part_kinds_name_a_part
     CHECK ((kind LIKE 'part\_%') = (part_id IS NOT NULL));
 CREATE INDEX movement_part ON movement (part_id) WHERE part_id IS NOT NULL;
 
--- Rule 6 again, with the new column: a movement's part never changes either.
-CREATE OR REPLACE FUNCTION movement_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+-- Rule 6 for the new column (movement_append_only guards the others): a movement's part never changes.
+CREATE FUNCTION movement_part_fixed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    IF TG_OP = 'DELETE' THEN
-        RAISE EXCEPTION 'movements are append-only' USING ERRCODE = 'restrict_violation';
-    END IF;
-    IF NEW.id IS DISTINCT FROM OLD.id OR NEW.resource_id IS DISTINCT FROM OLD.resource_id
-       OR NEW.kind IS DISTINCT FROM OLD.kind OR NEW.booking_id IS DISTINCT FROM OLD.booking_id
-       OR NEW.audit_id IS DISTINCT FROM OLD.audit_id OR NEW.site_id IS DISTINCT FROM OLD.site_id
-       OR NEW.part_id IS DISTINCT FROM OLD.part_id
-       OR NEW.at IS DISTINCT FROM OLD.at OR NEW.condition IS DISTINCT FROM OLD.condition
-       OR (NEW.holder_id IS NOT NULL AND NEW.holder_id IS DISTINCT FROM OLD.holder_id)
-       OR (NEW.staff_id IS NOT NULL AND NEW.staff_id IS DISTINCT FROM OLD.staff_id)
-       OR (NEW.note <> '' AND NEW.note IS DISTINCT FROM OLD.note) THEN
+    IF NEW.part_id IS DISTINCT FROM OLD.part_id THEN
         RAISE EXCEPTION 'movements are append-only' USING ERRCODE = 'restrict_violation';
     END IF;
     RETURN NEW;
 END $$;
+CREATE TRIGGER movement_part_fixed BEFORE UPDATE ON movement FOR EACH ROW EXECUTE FUNCTION movement_part_fixed();

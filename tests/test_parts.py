@@ -3,6 +3,9 @@
 import asyncio
 from datetime import datetime, timedelta, timezone
 
+import asyncpg
+import pytest
+
 from fablab import db
 from tests.conftest import make_client, sign_in
 
@@ -29,6 +32,15 @@ async def lend(client, *, user: str = "learner1", parts: list[int] | None = None
 async def parts_by_name(client, item: str = LAPTOP) -> dict:
     item_page = (await client.get(f"/api/resources/{item}")).json()
     return {part["name"]: part for part in item_page["parts"]}
+
+
+async def charger_kept_by_learner1(staff) -> dict:
+    """The laptop lent to learner1 with its charger, and back without it."""
+    charger = await add_part(staff, "Chargeur")
+    assert (await lend(staff)).status_code == 201
+    back = await staff.post("/api/checkins", json={"tag": LAPTOP, "missing_parts": [charger["id"]]})
+    assert back.json()["condition"] == "incomplete"
+    return charger
 
 
 async def test_a_laptop_lent_with_its_charger_and_returned_without_it(staff, learner):
@@ -180,9 +192,7 @@ async def test_a_part_is_removed_unless_a_learner_holds_it(staff):
 
 
 async def test_staff_of_another_site_neither_change_parts_nor_see_who_holds_them(app, staff):
-    charger = await add_part(staff, "Chargeur")
-    await lend(staff)
-    await staff.post("/api/checkins", json={"tag": LAPTOP, "missing_parts": [charger["id"]]})
+    charger = await charger_kept_by_learner1(staff)
     async with make_client(app) as client:
         other = await sign_in(client, "staff.pfs")
         for response in (
@@ -200,12 +210,19 @@ async def test_staff_of_another_site_neither_change_parts_nor_see_who_holds_them
 
 
 async def test_two_desks_recording_one_return_give_one_return(app, staff):
-    charger = await add_part(staff, "Chargeur")
-    await lend(staff)
-    await staff.post("/api/checkins", json={"tag": LAPTOP, "missing_parts": [charger["id"]]})
+    charger = await charger_kept_by_learner1(staff)
     async with make_client(app) as client:
         second = await sign_in(client, "staff.vlg")
         answers = await asyncio.gather(*(desk.post(f"/api/parts/{charger['id']}/return", json={})
                                          for desk in (staff, second)))
     assert sorted(a.status_code for a in answers) == [200, 409]
     assert await db.fetchval("SELECT count(*) FROM movement WHERE kind = 'part_returned'") == 1
+
+
+async def test_a_movement_never_changes_the_part_it_names(staff):
+    charger = await charger_kept_by_learner1(staff)
+    other = await add_part(staff, "Souris")
+    with pytest.raises(asyncpg.RestrictViolationError, match="append-only"):
+        await db.fetch("UPDATE movement SET part_id = $1 WHERE part_id = $2", other["id"], charger["id"])
+    with pytest.raises(asyncpg.CheckViolationError):  # a part_* movement names its part
+        await db.fetch("INSERT INTO movement (resource_id, kind) SELECT id, 'part_missing' FROM resource LIMIT 1")
