@@ -80,6 +80,16 @@ function lendConfirmation({item, holder, plan, body, parts, done, messages, conf
   lendButton.focus();
 }
 
+// A pass read on the scan screen: whose it is, before the one-tap lend to it.
+function pendingPass(ask) {
+  const pending = sessionStorage.getItem(PENDING_PASS);
+  if (!pending) return null;
+  const owner = h("p", {class: "pass-owner"}, t("tag.pass_ready"));
+  passHolder(pending).then((person) => replace(owner, t("desk.pass_of", {name: person.name, login: person.login})))
+    .catch(() => sessionStorage.removeItem(PENDING_PASS));
+  return [owner, h("button", {type: "button", class: "primary wide", onclick: () => ask({pass: pending})}, t("tag.lend_to_pass"))];
+}
+
 // Lending: the return time first (filled in), the parts that go with the item (ticked), then the
 // learner by pass or by name, then the confirmation.
 function checkoutPanel(item, done) {
@@ -123,27 +133,16 @@ function checkoutPanel(item, done) {
   const showDue = () => replace(dueWords, due.value ? t("desk.due_words", {when: moment(new Date(due.value).toISOString(), tz)}) : "");
   due.addEventListener("input", showDue);
   showDue();
-  const panel = h("section", {class: "card", "aria-labelledby": "h-checkout"},
+  return h("section", {class: "card", "aria-labelledby": "h-checkout"},
     h("h2", {id: "h-checkout"}, t("tag.check_out")),
-    field(t("tag.due_at"), due, dueHint), dueWords, parts.element);
-  const pending = sessionStorage.getItem(PENDING_PASS);
-  if (pending) {
-    // A pass read on the scan screen: whose it is, before the one-tap lend to it.
-    const owner = h("p", {class: "pass-owner"}, t("tag.pass_ready"));
-    passHolder(pending).then((person) => replace(owner, t("desk.pass_of", {name: person.name, login: person.login})))
-      .catch(() => sessionStorage.removeItem(PENDING_PASS));
-    panel.append(owner,
-      h("button", {type: "button", class: "primary wide", onclick: () => ask({pass: pending})}, t("tag.lend_to_pass")));
-  }
-  panel.append(
+    field(t("tag.due_at"), due, dueHint), dueWords, parts.element,
+    pendingPass(ask),
     h("h3", {}, t("tag.by_pass")),
     scanner({label: t("tag.pass_label"), onResult: (text) => ask({pass: text})}),
     h("h3", {}, t("tag.by_name")),
     learnerPicker({site: item.site, onPick: (person) => ask({user: person.id})}),
     messages,
-    confirmBox,
-  );
-  return panel;
+    confirmBox);
 }
 
 function checkinPanel(item, done, messages) {

@@ -47,6 +47,18 @@ def take_back_without_the_charger(phone, page) -> None:
     page.locator("#toast").get_by_text("Retour incomplet : il manque Chargeur.").wait_for()
 
 
+def record_the_charger_brought_back(desk, database_url: str) -> None:
+    page = desk.goto(f"/t/{LAPTOP}")
+    charger = page.locator("ul.parts li", has_text="Chargeur")
+    charger.get_by_role("button", name="Rapportée").click()
+    charger.get_by_role("button", name="Confirmer : Chargeur est rapportée").click()
+    page.locator("#toast").get_by_text("Chargeur : retour enregistré.").wait_for()
+    page.locator("ul.parts li", has_text="Chargeur").get_by_text("Au comptoir").wait_for()
+    page.locator("#h-history ~ div").get_by_text(re.compile("^Rapporté par .+ : Chargeur")).wait_for()
+    assert custody_log(database_url)[-1] == ("part_returned", None, "Chargeur")
+    desk.shot("parts-07-chargeur-rapporte")
+
+
 def test_a_laptop_comes_back_without_its_charger_and_the_charger_later(phone_factory, database_url):
     desk = phone_factory(width=360)
     sign_in(desk, "staff.vlg")
@@ -92,16 +104,7 @@ def test_a_laptop_comes_back_without_its_charger_and_the_charger_later(phone_fac
     assert serious_violations(mine) == []
     learner.shot("parts-06-apprenant-pieces-a-rapporter")
 
-    page = desk.goto(f"/t/{LAPTOP}")
-    charger = page.locator("ul.parts li", has_text="Chargeur")
-    charger.get_by_role("button", name="Rapportée").click()
-    charger.get_by_role("button", name="Confirmer : Chargeur est rapportée").click()
-    page.locator("#toast").get_by_text("Chargeur : retour enregistré.").wait_for()
-    page.locator("ul.parts li", has_text="Chargeur").get_by_text("Au comptoir").wait_for()
-    page.locator("#h-history ~ div").get_by_text(re.compile("^Rapporté par .+ : Chargeur")).wait_for()
-    assert custody_log(database_url)[-1] == ("part_returned", None, "Chargeur")
-    desk.shot("parts-07-chargeur-rapporte")
-
+    record_the_charger_brought_back(desk, database_url)
     page = desk.goto("/#/today")
     page.locator("section", has=page.locator("#h-missing-parts")).get_by_text("(0)").wait_for()
     mine.reload()  # the same address again: a new visit, not a hash change
