@@ -168,6 +168,11 @@ CONSUMABLE_OTHER_SITE = "consumable_other_site"
 OVER_BUDGET = "over_budget"
 OUTCOME_NOT_FOR_PRINTER = "outcome_not_for_printer"
 INSUFFICIENT_STOCK = "insufficient_stock"
+UNKNOWN_PART = "unknown_part"
+TOO_MANY_PARTS = "too_many_parts"
+PART_NOT_LENT = "part_not_lent"
+PART_NOT_MISSING = "part_not_missing"
+PART_HELD = "part_held"
 
 
 def all_codes() -> set[str]:

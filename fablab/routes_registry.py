@@ -5,6 +5,7 @@ from fablab.bookings import routes as bookings
 from fablab.calendars import routes as calendars
 from fablab.consumables import routes as consumables
 from fablab.inventory import routes as inventory
+from fablab.parts import routes as parts
 from fablab.push import routes as push
 from fablab.reports import routes as reports
 from fablab.series import routes as series
@@ -12,7 +13,7 @@ from fablab.sites import routes as sites
 from fablab.waitlist import routes as waitlist
 from fablab.web import routes as web
 
-DOMAINS = [accounts, sites, bookings, series, waitlist, inventory, calendars, reports, push, consumables, web]
+DOMAINS = [accounts, sites, bookings, series, waitlist, inventory, parts, calendars, reports, push, consumables, web]
 
 ALL_ROUTES = [handler for domain in DOMAINS for handler in domain.ROUTES]
 PERIODIC_JOBS = [job for domain in DOMAINS for job in getattr(domain, "JOBS", [])]

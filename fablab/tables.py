@@ -182,6 +182,30 @@ class Audit(Table, tablename="audit", db=DB):
     report = JSONB(null=True, default=None)
 
 
+class Part(Table, tablename="part", db=DB):
+    """A part that travels with an item (issue 19); removed from it, never deleted (history names it)."""
+
+    id = Serial(primary_key=True)
+    resource = _fk(Resource, "resource_id", null=False)
+    name = Text()
+    tag = Varchar(length=40, null=True, default=None)
+    created_at = Timestamptz(default=TimestamptzNow())
+    removed_at = Timestamptz(null=True, default=None)
+
+
+class PartCustody(Table, tablename="part_custody", db=DB):
+    """A part's way with one loan of its item: handed over or not; back, or missing and held."""
+
+    id = BigSerial(primary_key=True)
+    part = _fk(Part, "part_id", null=False)
+    booking = _fk(Booking, "booking_id", null=False)
+    handed_over = Boolean()
+    out_at = Timestamptz()
+    missing_at = Timestamptz(null=True, default=None)
+    back_at = Timestamptz(null=True, default=None)
+    back_staff = _fk(User, "back_staff_id")
+
+
 class Movement(Table, tablename="movement", db=DB):
     id = BigSerial(primary_key=True)
     resource = _fk(Resource, "resource_id", null=False)
@@ -194,6 +218,7 @@ class Movement(Table, tablename="movement", db=DB):
     at = Timestamptz(default=TimestamptzNow())
     condition = Text(null=True, default=None)
     note = Text(default="")
+    part = _fk(Part, "part_id")  # the part_* kinds name theirs
 
 
 class UserSession(Table, tablename="user_session", db=DB):
@@ -352,7 +377,7 @@ class ConsumableAlert(Table, tablename="consumable_alert", db=DB):
 
 ALL_TABLES = [
     Site, Closure, User, StaffSite, Training, Resource, Policy, Certification, BookingSeries, Booking, WaitlistEntry,
-    Audit, Movement, UserSession, FeedToken, Invite, LoginAttempt, AppSetting, FeedEpoch, FeedState, ReminderLog,
+    Audit, Part, PartCustody, Movement, UserSession, FeedToken, Invite, LoginAttempt, AppSetting, FeedEpoch, FeedState, ReminderLog,
     PushSubscription, PushDelivery,
     Consumable, ConsumableMovement, PrintLog, ConsumableAlert,
 ]

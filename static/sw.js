@@ -16,7 +16,7 @@ const SHELL = [
   "/screens/login.js", "/screens/notfound.js", "/screens/pass.js", "/screens/scan.js", "/screens/scanned-pass.js",
   "/screens/series.js", "/screens/tag.js", "/screens/today.js", "/screens/waitlist.js",
   // The desk's own modules.
-  "/js/desk.js", "/screens/audit-report.js", "/screens/invites.js",
+  "/js/desk.js", "/js/parts.js", "/screens/audit-report.js", "/screens/invites.js",
   // Reports and administration.
   "/js/admin-kit.js", "/js/charts.js", "/js/figures.js", "/js/hours-editor.js", "/js/policy-form.js",
   "/screens/admin-closures.js", "/screens/admin-policies.js", "/screens/admin-sites.js", "/screens/admin-staff.js",
@@ -27,7 +27,8 @@ const SHELL = [
 
 // Data worth reading offline: network first, the saved copy only when the network fails.
 // The signed-in person's own, forgotten at sign-in and sign-out:
-const OWN_DATA = new Set(["/api/me", "/api/me/pass", "/api/bookings?mine=true", "/api/waitlist?mine=true"]);
+const OWN_DATA = new Set(["/api/me", "/api/me/pass", "/api/bookings?mine=true", "/api/waitlist?mine=true",
+  "/api/me/missing-parts"]);
 // The same for everyone, kept with the app's files (the screens that list kinds need it to start):
 const APP_DATA = new Set(["/api/vocabulary"]);
 

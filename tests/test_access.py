@@ -145,7 +145,7 @@ OWN_SITE, OTHER_SITE = "pfs", "vlg"
 SITE_LEARNERS = {"pfs": ("learner11", "learner12", "learner13"), "vlg": ("learner1", "learner2", "learner3")}
 TABLES_THAT_MUST_NOT_CHANGE = ("app_user", "booking", "booking_series", "waitlist_entry", "audit", "movement",
                                "resource", "certification", "invite", "staff_site", "feed_token",
-                               "consumable", "consumable_movement")
+                               "consumable", "consumable_movement", "part", "part_custody")
 
 
 def csv(text: str) -> dict:
@@ -257,6 +257,14 @@ SITE_TABLE = {
     ("POST", "/api/checkins"): (SCOPED, lambda o: dict(path="/api/checkins", json={"tag": o["out_tag"]}), 200),
     ("POST", "/api/checkouts"): (SCOPED, lambda o: dict(path="/api/checkouts", json={
         "tag": f"{o['prefix']}-LAP-003", "user": o["third"], "due_at": o["due_at"]}), 201),
+    # Parts (issue 19): a charger missing from an earlier loan of LAP-006, held by the site's learner.
+    ("GET", "/api/parts/missing"): (SCOPED, lambda o: dict(path="/api/parts/missing", params={"site": o["site"]}), 200),
+    ("POST", "/api/parts/{part_id:int}/return"): (SCOPED, lambda o: dict(path=f"/api/parts/{o['missing_part']}/return",
+                                                                        json={}), 200),
+    ("POST", "/api/resources/{tag:str}/parts"): (SCOPED, lambda o: dict(
+        path=f"/api/resources/{o['prefix']}-LAP-005/parts", json={"name": "Souris"}), 201),
+    ("DELETE", "/api/resources/{tag:str}/parts/{part_id:int}"): (SCOPED, lambda o: dict(
+        path=f"/api/resources/{o['prefix']}-LAP-006/parts/{o['spare_part']}"), 204),
     ("GET", "/api/audits"): (SCOPED, lambda o: dict(path="/api/audits", params={"site": o["site"]}), 200),
     ("POST", "/api/audits"): (SCOPED, lambda o: dict(path="/api/audits", json={"site": o["site"]}), 409),  # own: one open
     ("GET", "/api/audits/{audit_id:int}"): (SCOPED, lambda o: dict(path=f"/api/audits/{o['audit']}"), 200),
@@ -296,6 +304,7 @@ SITE_TABLE = {
     ("GET", "/api/feeds"): (SELF, lambda o: dict(path="/api/feeds"), 200),
     ("POST", "/api/me/feed-token"): (SELF, lambda o: dict(path="/api/me/feed-token"), 201),
     # Push (issue 20): one's own phones; the test comes first, while none is subscribed (no post leaves).
+    ("GET", "/api/me/missing-parts"): (SELF, lambda o: dict(path="/api/me/missing-parts"), 200),
     ("GET", "/api/me/push-subscriptions"): (SELF, lambda o: dict(path="/api/me/push-subscriptions"), 200),
     ("POST", "/api/me/push-subscriptions/test"): (SELF, lambda o: dict(path="/api/me/push-subscriptions/test"), 409),
     ("POST", "/api/me/push-subscriptions"): (SELF, lambda o: dict(path="/api/me/push-subscriptions",
@@ -376,6 +385,7 @@ async def site_objects(slug: str, day: date) -> dict:
     await db.fetch("UPDATE resource SET notes = 'Chargeur abîmé' WHERE tag = $1", f"{prefix}-LAP-004")
     first = await booking(f"{prefix}-ROOM-001", 10)
     start = datetime.fromisoformat(f"{day}T10:00:00+01:00")
+    parts = await missing_and_spare_parts(f"{prefix}-LAP-006", ids[learner], start=now - timedelta(days=1))
     return {
         "site": slug, "prefix": prefix, "day": day.isoformat(), "learner": ids[learner], "victim": ids[victim],
         "third": third, "booking": first, "cancel_booking": await booking(f"{prefix}-ROOM-002", 10),
@@ -388,10 +398,25 @@ async def site_objects(slug: str, day: date) -> dict:
                                    site_id, staff_id),
         "pass": await current_pass(secret_key=os.environ["FABLAB_SECRET_KEY"], user_id=ids[learner]),
         "training": await db.fetchval("SELECT id FROM training ORDER BY id LIMIT 1"),
-        "due_at": (now + timedelta(hours=2)).isoformat(),
+        "due_at": (now + timedelta(hours=2)).isoformat(), **parts,
         "consumable": await db.fetchval("INSERT INTO consumable (site_id, name, unit, quantity) "
                                         "VALUES ($1, 'PLA noir', 'g', 1000) RETURNING id", site_id),
     }
+
+
+async def missing_and_spare_parts(tag: str, learner_id: int, *, start: datetime) -> dict:
+    """A charger that did not come back from yesterday's loan of the item (held by the learner), and
+    a spare cable at the desk."""
+    booking = await db.fetchval(
+        "INSERT INTO booking (resource_id, site_id, kind, user_id, starts_at, ends_at, blocked_until, status, "
+        "checked_out_at, returned_at) SELECT id, site_id, kind, $2, $3::timestamptz, $3 + interval '1 hour', "
+        "$3 + interval '1 hour', 'returned', $3, $3 + interval '1 hour' FROM resource WHERE tag = $1 RETURNING id",
+        tag, learner_id, start)
+    charger, spare = [await db.fetchval("INSERT INTO part (resource_id, name) SELECT id, $2 FROM resource "
+                                        "WHERE tag = $1 RETURNING id", tag, name) for name in ("Chargeur", "Câble")]
+    await db.fetch("INSERT INTO part_custody (part_id, booking_id, handed_over, out_at, missing_at) "
+                   "VALUES ($1, $2, true, $3::timestamptz, $3 + interval '1 hour')", charger, booking, start)
+    return {"missing_part": charger, "spare_part": spare}
 
 
 async def tables_digest() -> dict:

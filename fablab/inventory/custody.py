@@ -20,6 +20,7 @@ from fablab.inventory import queries
 from fablab.inventory.due import LOOKAHEAD_DAYS, DueProposal, propose_due
 from fablab.inventory.service import change_status
 from fablab.inventory.tags import normalise_tag
+from fablab.parts.service import hand_over_parts, take_back_parts
 from fablab.sites.queries import calendar_for, policy_for, require_site
 from fablab.waitlist.service import offer_freed
 
@@ -127,97 +128,149 @@ class _DryRunDone(Exception):
 
 async def check_out(*, actor, tag: str, user_ref: int | str | None = None, pass_token: str | None = None,
                     booking_id: int | None = None, due_at: datetime | None = None, note: str = "",
-                    now: datetime | None = None, dry_run: bool = False) -> dict:
+                    now: datetime | None = None, dry_run: bool = False, parts: list[int] | None = None) -> dict:
     """Hand the item over. dry_run: every check and write runs, then all is rolled back, so the desk
-    can ask "lend X to Y until Z?" with the very holder and return time a real check-out gives."""
+    can ask "lend X to Y until Z?" with the very holder and return time a real check-out gives.
+    parts: the ids of the item's parts handed over with it (None: every part at the desk)."""
     try:
         return await _check_out(actor=actor, tag=tag, user_ref=user_ref, pass_token=pass_token, booking_id=booking_id,
-                                due_at=due_at, note=note, now=now, dry_run=dry_run)
+                                due_at=due_at, note=note, now=now, dry_run=dry_run, parts=parts)
     except _DryRunDone as done:
         return done.result
 
 
-async def _check_out(*, actor, tag: str, user_ref, pass_token, booking_id, due_at, note, now, dry_run) -> dict:
-    now = now or clock.now()
+def _check_due_at(due_at: datetime | None, now: datetime) -> None:
     if due_at is not None and due_at <= now:
         raise InvalidInput("due_at must be in the future.", code=codes.DUE_AT_IN_PAST)
     if due_at is not None:
         check_override_bounds(now, due_at, now)  # a due time chosen at the desk is an override: bounded
-    tag = normalise_tag(tag)
-    user_id, holder = None, None
+
+
+async def _named_holder(*, user_ref, pass_token, booking_id) -> tuple[int | None, dict | None]:
+    """(user id, user row or None) of the learner named by pass or by id/login; (None, None) when
+    only the booking names them."""
     if pass_token:
-        user_id = await holder_for_pass(pass_token)
-    elif user_ref is not None:
+        return await holder_for_pass(pass_token), None
+    if user_ref is not None:
         holder = await queries.require_user(user_ref)
-        user_id = holder["id"]
-    elif booking_id is None:
+        return holder["id"], holder
+    if booking_id is None:
         raise InvalidInput("Give the learner (user or pass) or the booking.", code=codes.HOLDER_REQUIRED)
+    return None, None
 
+
+async def _lendable(actor, tag: str) -> dict:
+    """The item, row-locked, if it may be lent now by this actor."""
+    # The row lock makes two desks scanning the same tag queue up; the second then sees the
+    # first check-out and gets a clear 409 (the unique index is the last guard).
+    resource, open_id = await queries.lock_with_open_checkout(tag)
+    scope.require_site(actor, resource["site_id"], "This item")
+    if resource["status"] != "available":
+        raise ResourceUnavailable(f"{tag} is {resource['status']}.", resource_status=resource["status"])
+    if open_id is not None:
+        raise Conflict(f"{tag} is already checked out.", code=codes.ALREADY_CHECKED_OUT)
+    return resource
+
+
+async def _booking_to_lend(actor, resource: dict, *, booking_id: int | None, user_id: int | None,
+                           holder: dict | None, now: datetime) -> tuple[dict | None, int]:
+    """(the booking this loan honours, or None for a walk-up; the learner's id)."""
+    booking = None
+    if booking_id is not None:
+        booking = await _chosen_booking(booking_id, resource, user_id, now)
+        user_id = booking["user_id"]
+        holder = {"id": user_id, "role": booking["holder_role"], "site_id": booking["holder_site_id"]}
+    # Lent to a learner of the staff's sites (or to the staff member themselves), never to
+    # another staff member or an admin.
+    if holder is None:
+        await scope.require_person_id(actor, user_id)
+    else:
+        scope.require_person(actor, holder)
+    if booking_id is None:
+        booking = await db.fetchone(MATCHING_BOOKING, user_id, resource["id"], resource["site_id"],
+                                    resource["kind"], now)
+    return booking, user_id
+
+
+async def _walk_up_loan(*, actor, resource: dict, user_id: int, due_at: datetime | None, now: datetime) -> dict:
+    # open_id may be stale after waiting for another desk's lock: read it afresh before
+    # lending the item as a walk-up (the booked path is guarded by the unique index).
+    if await queries.open_checkout(resource["id"]):
+        raise Conflict(f"{resource['tag']} is already checked out.", code=codes.ALREADY_CHECKED_OUT)
+    booking_id = await _walk_up(actor=actor, resource=resource, user_id=user_id, due_at=due_at, now=now)
+    booking = await db.fetchone("SELECT starts_at, ends_at, blocked_until FROM booking WHERE id = $1", booking_id)
+    return {"booking_id": booking_id, **booking, "walk_up": True, "moved_from": None}
+
+
+async def _booked_loan(*, booking: dict, resource: dict, due_at: datetime | None, now: datetime) -> dict:
+    # Taken early: the booking starts now, so the unit's calendar shows the real loan.
+    starts_at = min(booking["starts_at"], now)
+    ends_at = due_at or booking["ends_at"]
+    blocked_until = ends_at + (booking["blocked_until"] - booking["ends_at"])
+    moved_from = None
+    if booking["resource_id"] != resource["id"]:
+        if await _unit_taken_by_other(resource["id"], booking["id"], starts_at, blocked_until):
+            raise BookingConflict(f"{resource['tag']} is booked by someone else during this loan; hand over another unit.")
+        moved_from = await db.fetchval("SELECT tag FROM resource WHERE id = $1", booking["resource_id"])
+    return {"booking_id": booking["id"], "starts_at": starts_at, "ends_at": ends_at, "blocked_until": blocked_until,
+            "walk_up": False, "moved_from": moved_from}
+
+
+async def _hand_over(*, actor, resource: dict, loan: dict, note: str, now: datetime) -> dict:
+    # Moving to this unit is guarded by the exclusion constraint as well (409 booking_conflict).
+    try:
+        row = await bookings.hand_over(booking_id=loan["booking_id"], resource_id=resource["id"],
+                                       starts_at=loan["starts_at"], ends_at=loan["ends_at"],
+                                       blocked_until=loan["blocked_until"], now=now, staff_id=actor.id, note=note)
+    except asyncpg.UniqueViolationError:  # booking_one_checked_out: another desk was first
+        raise Conflict(f"{resource['tag']} is already checked out.", code=codes.ALREADY_CHECKED_OUT) from None
+    if row is None:
+        raise Conflict(f"Booking {loan['booking_id']} is no longer confirmed.", code=codes.BOOKING_NOT_CONFIRMED)
+    return row
+
+
+async def _parts_handed_over(*, actor, resource: dict, row: dict, parts: list[int] | None, now: datetime) -> list[dict]:
+    """The item's parts as they went with this loan (fablab/parts); nothing to do for an item without."""
+    if not resource["has_parts"] and not parts:
+        return []
+    return await hand_over_parts(resource=resource, booking=row, handed=parts, staff_id=actor.id, now=now)
+
+
+async def _check_out(*, actor, tag: str, user_ref, pass_token, booking_id, due_at, note, now, dry_run, parts) -> dict:
+    now = now or clock.now()
+    _check_due_at(due_at, now)
+    tag = normalise_tag(tag)
+    user_id, holder = await _named_holder(user_ref=user_ref, pass_token=pass_token, booking_id=booking_id)
     async with DB.transaction():
-        # The row lock makes two desks scanning the same tag queue up; the second then sees the
-        # first check-out and gets a clear 409 (the unique index is the last guard).
-        resource, open_id = await queries.lock_with_open_checkout(tag)
-        scope.require_site(actor, resource["site_id"], "This item")
-        if resource["status"] != "available":
-            raise ResourceUnavailable(f"{tag} is {resource['status']}.", resource_status=resource["status"])
-        if open_id is not None:
-            raise Conflict(f"{tag} is already checked out.", code=codes.ALREADY_CHECKED_OUT)
-
-        if booking_id is not None:
-            booking = await _chosen_booking(booking_id, resource, user_id, now)
-            user_id = booking["user_id"]
-            holder = {"id": user_id, "role": booking["holder_role"], "site_id": booking["holder_site_id"]}
-        # Lent to a learner of the staff's sites (or to the staff member themselves), never to
-        # another staff member or an admin.
-        if holder is None:
-            await scope.require_person_id(actor, user_id)
+        resource = await _lendable(actor, tag)
+        booking, user_id = await _booking_to_lend(actor, resource, booking_id=booking_id, user_id=user_id,
+                                                  holder=holder, now=now)
+        if booking is None:
+            loan = await _walk_up_loan(actor=actor, resource=resource, user_id=user_id, due_at=due_at, now=now)
         else:
-            scope.require_person(actor, holder)
-        if booking_id is None:
-            booking = await db.fetchone(MATCHING_BOOKING, user_id, resource["id"], resource["site_id"],
-                                        resource["kind"], now)
-        moved_from = None
-        walk_up = booking is None
-        if walk_up:
-            # open_id may be stale after waiting for another desk's lock: read it afresh before
-            # lending the item as a walk-up (the booked path is guarded by the unique index).
-            if await queries.open_checkout(resource["id"]):
-                raise Conflict(f"{tag} is already checked out.", code=codes.ALREADY_CHECKED_OUT)
-            booking_id = await _walk_up(actor=actor, resource=resource, user_id=user_id, due_at=due_at, now=now)
-            booking = await db.fetchone("SELECT starts_at, ends_at, blocked_until, resource_id FROM booking "
-                                        "WHERE id = $1", booking_id)
-            starts_at, ends_at, blocked_until = booking["starts_at"], booking["ends_at"], booking["blocked_until"]
-        else:
-            booking_id = booking["id"]
-            # Taken early: the booking starts now, so the unit's calendar shows the real loan.
-            starts_at = min(booking["starts_at"], now)
-            ends_at = due_at or booking["ends_at"]
-            blocked_until = ends_at + (booking["blocked_until"] - booking["ends_at"])
-            if booking["resource_id"] != resource["id"]:
-                if await _unit_taken_by_other(resource["id"], booking_id, starts_at, blocked_until):
-                    raise BookingConflict(f"{tag} is booked by someone else during this loan; hand over another unit.")
-                moved_from = await db.fetchval("SELECT tag FROM resource WHERE id = $1", booking["resource_id"])
-        # Moving to this unit is guarded by the exclusion constraint as well (409 booking_conflict).
-        try:
-            row = await bookings.hand_over(booking_id=booking_id, resource_id=resource["id"], starts_at=starts_at,
-                                           ends_at=ends_at, blocked_until=blocked_until, now=now, staff_id=actor.id,
-                                           note=note)
-        except asyncpg.UniqueViolationError:  # booking_one_checked_out: another desk was first
-            raise Conflict(f"{tag} is already checked out.", code=codes.ALREADY_CHECKED_OUT) from None
-        if row is None:
-            raise Conflict(f"Booking {booking_id} is no longer confirmed.", code=codes.BOOKING_NOT_CONFIRMED)
+            loan = await _booked_loan(booking=booking, resource=resource, due_at=due_at, now=now)
+        row = await _hand_over(actor=actor, resource=resource, loan=loan, note=note, now=now)
+        handed_parts = await _parts_handed_over(actor=actor, resource=resource, row=row, parts=parts, now=now)
         out = queries.booking_out(row, now)
         result = {"booking": out, "resource": tag, "holder": out.user, "due_at": out.ends_at,
-                  "walk_up": walk_up, "moved_from": moved_from, "dry_run": dry_run}
+                  "walk_up": loan["walk_up"], "moved_from": loan["moved_from"], "dry_run": dry_run,
+                  "parts": handed_parts}
         if dry_run:
-            raise _DryRunDone({**result, "booking": None if walk_up else out})
+            raise _DryRunDone({**result, "booking": None if loan["walk_up"] else out})
     return result
 
 
 async def check_in(*, actor, tag: str, condition: str = "ok", note: str = "", now: datetime | None = None,
-                   consumables: list[ConsumableUseIn] = (), outcome: str | None = None, dry_run: bool = False) -> dict:
+                   consumables: list[ConsumableUseIn] = (), outcome: str | None = None, dry_run: bool = False,
+                   missing_parts: list[int] | None = None) -> dict:
+    """Take the item back. missing_parts: parts that went with the loan and did not come back; the
+    return is then `incomplete` (unless `damaged`), and their learner holds them until they do.
+    consumables, outcome: what the loan used (fablab/consumables); dry_run: all checked, then rolled back."""
     now = now or clock.now()
     tag = normalise_tag(tag)
+    missing_parts = sorted(set(missing_parts or []))
+    if missing_parts and condition == "ok":
+        condition = "incomplete"
     async with DB.transaction():
         resource, open_id = await queries.lock_with_open_checkout(tag)
         scope.require_site(actor, resource["site_id"], "This item")
@@ -229,11 +282,12 @@ async def check_in(*, actor, tag: str, condition: str = "ok", note: str = "", no
                                                                     condition=condition, note=note)
         if row is None:
             raise Conflict(f"{tag} is not checked out.", code=codes.NOT_CHECKED_OUT)
+        missing = await _parts_taken_back(actor=actor, resource=resource, row=row, missing=missing_parts, now=now)
         consumption = await consumables_service.record_checkin_use(
             actor=actor, booking_id=row["id"], user_id=row["user_id"], resource=resource, items=list(consumables),
             outcome=outcome, now=now)
         if dry_run:
-            raise _DryRunDone({"resource": tag, "dry_run": True, "consumption": consumption})
+            raise _DryRunDone({"resource": tag, "dry_run": True, "consumption": consumption, "missing_parts": missing})
         if condition == "damaged":
             # The condition and note are on the check-in just logged; the status change repeats the note.
             await change_status(resource, "maintenance", actor_id=actor.id, note=note)
@@ -242,7 +296,7 @@ async def check_in(*, actor, tag: str, condition: str = "ok", note: str = "", no
             await offer_freed(bookings.freed_by_return(row, now), now)
     return {"booking": queries.booking_out(row, now), "resource": tag, "condition": condition,
             "resource_status": resource["status"], "late": row["held_until"] < now,
-            "consumption": consumption}
+            "consumption": consumption, "missing_parts": missing}
 
 
 async def check_in_dry_run(**checkin) -> dict:
@@ -252,3 +306,10 @@ async def check_in_dry_run(**checkin) -> dict:
     except _DryRunDone as done:
         return done.result
     raise AssertionError("a dry run always rolls back")
+
+
+async def _parts_taken_back(*, actor, resource: dict, row: dict, missing: list[int], now: datetime) -> list[dict]:
+    """The parts that went with the loan come back, but the missing ones (fablab/parts)."""
+    if not resource["has_parts"] and not missing:
+        return []
+    return await take_back_parts(resource=resource, booking=row, missing=missing, staff_id=actor.id, now=now)

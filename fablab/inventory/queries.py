@@ -22,8 +22,14 @@ RESOURCE_FROM = "FROM resource r JOIN site s ON s.id = r.site_id"
 # Raw: an advisory lock, held to the commit, serialising tag generation per (site, kind).
 TAG_GENERATION_LOCK = "SELECT pg_advisory_xact_lock(hashtext($1))"
 
-# Raw: upper(tag) is what the unique index resource_tag_ci serves; `tag` is already normalised.
-TAG_TAKEN = "SELECT 1 FROM resource WHERE upper(tag) = $1"
+# Raw: upper(tag) is what the unique indexes resource_tag_ci and part_tag_ci serve; `tag` is already
+# normalised. Items and parts share the labels' namespace (a part's tag never names an item).
+TAG_TAKEN = """
+SELECT 1 FROM resource WHERE upper(tag) = $1
+UNION ALL SELECT 1 FROM part WHERE upper(tag) = $1 AND removed_at IS NULL LIMIT 1
+"""
+# Raw: an advisory lock, held to the commit, serialising the writers of one tag (items and parts).
+TAG_LOCK = "SELECT pg_advisory_xact_lock(hashtext($1))"
 
 
 def _resource(row: dict | None) -> dict | None:
@@ -91,7 +97,8 @@ def user_out(user_id, login, name) -> dict | None:
 # trip. The check-out part is read in the statement's snapshot: after waiting for another desk's
 # lock it may be stale, so the writes that follow re-check the booking's status in their WHERE.
 LOCKED_WITH_OPEN_CHECKOUT = f"""
-SELECT {RESOURCE_COLUMNS}, o.id AS open_id
+SELECT {RESOURCE_COLUMNS}, o.id AS open_id,
+       EXISTS (SELECT 1 FROM part p WHERE p.resource_id = r.id AND p.removed_at IS NULL) AS has_parts
 {RESOURCE_FROM}
 LEFT JOIN LATERAL (SELECT b.id FROM booking b WHERE b.resource_id = r.id AND b.status = 'checked_out') o ON true
 WHERE upper(r.tag) = $1
@@ -100,7 +107,8 @@ FOR NO KEY UPDATE OF r
 
 
 async def lock_with_open_checkout(tag: str) -> tuple[dict, int | None]:
-    """(the item, the id of its open check-out or None); 404 unknown_tag. `tag` already normalised."""
+    """(the item, the id of its open check-out or None); 404 unknown_tag. `tag` already normalised.
+    The item says whether it has parts (`has_parts`): the desk skips them without a round trip."""
     row = _resource(await db.fetchone(LOCKED_WITH_OPEN_CHECKOUT, tag))
     if row is None:
         raise NotFound(f"No item with tag {tag}.", code=codes.UNKNOWN_TAG)
@@ -149,9 +157,10 @@ async def list_movements(*, resource_id: int | None = None, user_id: int | None 
         "SELECT m.id, m.kind, m.at, r.tag AS resource, r.name AS resource_name, coalesce(ms.slug, rs.slug) AS site, "
         "m.booking_id AS booking, m.audit_id AS audit, m.condition, m.note, "
         "m.holder_id, h.login AS holder_login, h.name AS holder_name, "
-        "m.staff_id, st.login AS staff_login, st.name AS staff_name "
+        "m.staff_id, st.login AS staff_login, st.name AS staff_name, m.part_id, p.name AS part_name, "
+        "p.tag AS part_tag "
         "FROM movement m JOIN resource r ON r.id = m.resource_id JOIN site rs ON rs.id = r.site_id "
-        "LEFT JOIN site ms ON ms.id = m.site_id "
+        "LEFT JOIN site ms ON ms.id = m.site_id LEFT JOIN part p ON p.id = m.part_id "
         "LEFT JOIN app_user h ON h.id = m.holder_id LEFT JOIN app_user st ON st.id = m.staff_id "
         f"{filters.where()} ORDER BY m.at DESC, m.id DESC LIMIT {filters.value(limit)}",
         *filters.args,
@@ -163,6 +172,8 @@ async def list_movements(*, resource_id: int | None = None, user_id: int | None 
             "audit": row["audit"], "condition": row["condition"], "note": row["note"],
             "holder": user_out(row["holder_id"], row["holder_login"], row["holder_name"]),
             "staff": user_out(row["staff_id"], row["staff_login"], row["staff_name"]),
+            "part": None if row["part_id"] is None else
+            {"id": row["part_id"], "name": row["part_name"], "tag": row["part_tag"]},
         }
         for row in rows
     ]

@@ -7,6 +7,7 @@ from datetime import datetime
 from fablab import db, scope
 from fablab.inventory import queries
 from fablab.sites.queries import site_by_id
+from fablab.parts.queries import parts_of
 
 
 def staff_actions(status: str, checked_out: bool) -> list[str]:
@@ -68,6 +69,7 @@ async def resolve(resource: dict, user, now: datetime) -> dict:
         current_booking=queries.booking_out(current, now) if current else None,
         next_booking=queries.booking_out(upcoming, now) if upcoming else None,
         actions=staff_actions(resource["status"], current is not None),
+        parts=await parts_of(resource["id"]),  # the desk ticks them at check-out and check-in
     )
     if "check_out" in out["actions"]:
         out["walk_up"] = await walk_up_out(resource, now)

@@ -28,6 +28,8 @@ from fablab.inventory.schemas import (
     TagOut,
 )
 from fablab.inventory.tags import normalise_tag, tag_from_scanned_text, tag_url
+from fablab.parts import queries as part_queries
+from fablab.parts.schemas import PartOut
 from fablab.settings import Settings
 from fablab.web.download import attachment
 
@@ -117,7 +119,10 @@ class ResourceController(Controller):
     async def detail(self, request: Request, tag: FromPath[str]) -> ResourceOut:
         resource = await queries.require_resource(normalise_tag(tag))
         out = resource_out(resource, request.user)
-        if scope.acts_for_site(request.user, resource["site_id"]):
+        desk = scope.acts_for_site(request.user, resource["site_id"])
+        out.parts = msgspec.convert(part_queries.as_seen_by(await part_queries.parts_of(resource["id"]), desk=desk),
+                                    list[PartOut])
+        if desk:
             booking = await queries.open_checkout(resource["id"])
             loan = queries.booking_out(booking, clock.now()) if booking else None
             out.holder = loan.user if loan else None
@@ -216,7 +221,7 @@ class CheckoutController(Controller):
         """`dry_run: true` answers 200 with the holder and return time a check-out would give, and lends nothing."""
         result = await custody.check_out(
             actor=request.user, tag=data.tag, user_ref=data.user, pass_token=data.pass_token,
-            booking_id=data.booking, due_at=data.due_at, note=data.note, dry_run=data.dry_run,
+            booking_id=data.booking, due_at=data.due_at, note=data.note, dry_run=data.dry_run, parts=data.parts,
         )
         return Response(msgspec.convert(result, CheckoutOut),
                         status_code=HTTP_200_OK if data.dry_run else HTTP_201_CREATED)
@@ -236,14 +241,13 @@ class CheckoutController(Controller):
     @post("/checkins", guards=[staff_only], status_code=HTTP_200_OK)
     async def check_in(self, request: Request, data: JSONBody[CheckinIn]) -> CheckinOut | CheckinDryRunOut:
         """`consumables` and `outcome` (3D printers) record what the loan used; `dry_run: true` answers
-        with the budget warnings (`consumption.warnings`) and changes nothing."""
+        with the budget warnings (`consumption.warnings`) and changes nothing. `missing_parts`: the
+        parts that did not come back (the return is then incomplete)."""
+        checkin = dict(actor=request.user, tag=data.tag, condition=data.condition, note=data.note,
+                       consumables=data.consumables, outcome=data.outcome, missing_parts=data.missing_parts)
         if data.dry_run:
-            planned = await custody.check_in_dry_run(actor=request.user, tag=data.tag, condition=data.condition,
-                                                     note=data.note, consumables=data.consumables, outcome=data.outcome)
-            return msgspec.convert(planned, CheckinDryRunOut)
-        returned = await custody.check_in(actor=request.user, tag=data.tag, condition=data.condition, note=data.note,
-                                          consumables=data.consumables, outcome=data.outcome)
-        return msgspec.convert(returned, CheckinOut)
+            return msgspec.convert(await custody.check_in_dry_run(**checkin), CheckinDryRunOut)
+        return msgspec.convert(await custody.check_in(**checkin), CheckinOut)
 
 
 class MovementController(Controller):

@@ -10,6 +10,7 @@ import msgspec
 from fablab.bookings.schemas import BookingOut
 from fablab.consumables.schemas import CheckinConsumptionOut, CheckinUses, Outcome
 from fablab.moments import check_body
+from fablab.parts.schemas import PartOut
 from fablab.vocabulary import Condition, Kind, ResourceStatus
 from fablab.schemas import Out, PersonOut
 
@@ -17,6 +18,8 @@ Status = ResourceStatus
 Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
 Text = Annotated[str, msgspec.Meta(max_length=2000)]
 TagText = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+# Ids of an item's parts (fablab/parts), ticked at the desk.
+PartIds = Annotated[list[int], msgspec.Meta(max_length=100)]
 
 
 class ResourceIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -49,6 +52,8 @@ class CheckoutIn(msgspec.Struct, forbid_unknown_fields=True):
     note: Text = ""
     # Check everything and say who would get the item until when, then change nothing (200).
     dry_run: bool = False
+    # The item's parts handed over with it; omitted: every part at the desk goes.
+    parts: PartIds | None = None
 
     def __post_init__(self) -> None:
         check_body(self, instants=("due_at",))
@@ -63,6 +68,8 @@ class CheckinIn(msgspec.Struct, forbid_unknown_fields=True):
     consumables: CheckinUses = msgspec.field(default_factory=list)
     outcome: Outcome | None = None
     dry_run: bool = False
+    # Parts that went out with the loan and did not come back: the return is incomplete.
+    missing_parts: PartIds = msgspec.field(default_factory=list)
 
 
 class AuditIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -102,6 +109,8 @@ class ResourceOut(Out):
     loan: LoanOut | None | Hidden = HIDDEN
     holder: PersonOut | None | Hidden = HIDDEN
     booking: BookingOut | None | Hidden = HIDDEN
+    # One item: what travels with it (fablab/parts); who holds a missing one, for its site's staff only.
+    parts: list[PartOut] | Hidden = HIDDEN
 
 
 class ImportedOut(Out):
@@ -156,6 +165,7 @@ class TagOut(Out):
     current_booking: BookingOut | None | Hidden = HIDDEN
     next_booking: BookingOut | None | Hidden = HIDDEN
     walk_up: WalkUpOut | None | Hidden = HIDDEN  # when it may be lent now
+    parts: list[PartOut] | Hidden = HIDDEN  # staff of its site: what the desk ticks at check-out and check-in
 
 
 class CheckoutOut(Out):
@@ -166,6 +176,7 @@ class CheckoutOut(Out):
     walk_up: bool  # no booking matched: one was made at the desk
     moved_from: str | None  # the booking was for another unit of the kind
     dry_run: bool
+    parts: list[PartOut]  # the item's parts as they are after the hand-over
 
 
 class CheckinOut(Out):
@@ -175,6 +186,7 @@ class CheckinOut(Out):
     resource_status: str
     late: bool
     consumption: CheckinConsumptionOut
+    missing_parts: list[PartOut]  # they stay with the learner until POST /api/parts/{id}/return
 
 
 class CheckinDryRunOut(Out):
@@ -183,6 +195,7 @@ class CheckinDryRunOut(Out):
     resource: str
     dry_run: bool
     consumption: CheckinConsumptionOut
+    missing_parts: list[PartOut]
 
 
 class MovementOut(Out):

@@ -12,7 +12,7 @@ from fablab.errors import Conflict, InvalidInput
 from fablab.inventory import queries
 from fablab.inventory.csvio import ImportRow
 from fablab.sites.queries import find_site, require_site
-from fablab.tables import Movement, Resource
+from fablab.tables import Movement, Part, Resource
 from fablab.inventory.tags import normalise_tag, next_tag, tag_prefix
 from fablab.vocabulary import KINDS, RESOURCE_STATUSES
 from fablab.waitlist.service import end_entries_of_resource
@@ -44,19 +44,31 @@ async def _generate_tag(site: dict, kind: str) -> str:
     await db.fetch(queries.TAG_GENERATION_LOCK, f"fablab:resource-tag:{site['id']}:{kind}")
     prefix = tag_prefix(site["slug"], kind)
     existing = await Resource.select(Resource.tag).where(Resource.tag.like(prefix + "%"))
+    # A part labelled like an item keeps its number: the next item skips it.
+    parts = await Part.select(Part.tag).where(Part.tag.like(prefix + "%"), Part.removed_at.is_null())
     # normalise_tag: a long site slug could make the tag longer than the column allows.
-    return normalise_tag(next_tag(site["slug"], kind, [row["tag"] for row in existing]))
+    return normalise_tag(next_tag(site["slug"], kind, [row["tag"] for row in existing + parts]))
 
 
 async def record_movement(*, resource_id: int, kind: str, staff_id: int | None, site_id: int | None = None,
                           booking_id: int | None = None, holder_id: int | None = None,
                           audit_id: int | None = None, condition: str | None = None, note: str = "",
-                          at: datetime | None = None) -> None:
-    """`at` defaults to the transaction's time; check-outs pass theirs so the log and the booking agree."""
+                          at: datetime | None = None, part_id: int | None = None) -> None:
+    """`at` defaults to the transaction's time; check-outs pass theirs so the log and the booking agree.
+    `part_id`: the part a part_* movement is about (fablab/parts)."""
     await Movement.insert(Movement(
         resource=resource_id, kind=kind, booking=booking_id, holder=holder_id, staff=staff_id, audit=audit_id,
-        site=site_id, condition=condition, note=note, at=NOW if at is None else at,
+        site=site_id, condition=condition, note=note, at=NOW if at is None else at, part=part_id,
     ))
+
+
+async def claim_tag(tag: str) -> None:
+    """Within the caller's transaction: `tag` (normalised) names no item and no part, and nobody else
+    may take it before the commit. Items and parts share one namespace of labels, which no single
+    unique index can guard, so one advisory lock per tag serialises whoever writes it."""
+    await db.fetch(queries.TAG_LOCK, f"fablab:tag:{tag}")
+    if await db.fetchval(queries.TAG_TAKEN, tag):
+        raise Conflict(f"Tag {tag} is already used by another item or part.", code=codes.TAG_TAKEN)
 
 
 async def _insert(*, site: dict, kind: str, name: str, tag: str | None, details: dict, notes: str,
@@ -66,8 +78,7 @@ async def _insert(*, site: dict, kind: str, name: str, tag: str | None, details:
     if status not in RESOURCE_STATUSES:
         raise InvalidInput(f"status must be one of {', '.join(RESOURCE_STATUSES)}", code=codes.INVALID_STATUS)
     tag = normalise_tag(tag) if tag else await _generate_tag(site, kind)
-    if await db.fetchval(queries.TAG_TAKEN, tag):
-        raise Conflict(f"Tag {tag} is already used by another item.", code=codes.TAG_TAKEN)
+    await claim_tag(tag)
     rows = await Resource.insert(Resource(
         site=site["id"], kind=kind, name=name, tag=tag, status=status, details=json.dumps(check_details(details)),
         notes=notes, created_at=NOW, updated_at=NOW,

@@ -90,6 +90,31 @@ function waitlistSection(waiting, onLeave, offline) {
       : h("p", {class: "empty"}, t("bookings.waitlist_none")));
 }
 
+// "OK" on a freed place: it is not shown again.
+async function markSeen(entry, box, button, messages) {
+  button.disabled = true;
+  try {
+    await post(`/api/waitlist/${entry.id}/seen`);
+    box.remove();
+  } catch (error) {
+    button.disabled = false;
+    replace(messages, notice(errorMessage(error)));
+  }
+}
+
+// Parts that did not come back with an item (issue 19): what, from which item, since when.
+function missingPartsSection(parts) {
+  return h("section", {class: "group", "aria-labelledby": "h-missing-parts"},
+    h("h2", {id: "h-missing-parts"}, t("parts.mine"), " ", h("span", {class: "count"}, `(${parts.length})`)),
+    h("p", {class: "hint"}, t("parts.mine_hint")),
+    h("ul", {class: "list"}, parts.map((p) => h("li", {class: "item part-missing"},
+      h("div", {class: "item-main"},
+        h("p", {class: "item-title"}, p.name, p.tag ? [" ", h("span", {class: "mono item-sub"}, p.tag)] : null),
+        h("p", {class: "item-sub"}, t("parts.of_item", {item: p.resource_name || p.resource}), " ",
+          h("span", {class: "mono"}, p.resource)),
+        h("p", {class: "item-sub"}, t("parts.since", {when: fmt.moment(p.missing_since)})))))));
+}
+
 // A place the waitlist booked for the learner, shown until they tap OK.
 function freedNotice(entry, onSeen) {
   const textId = uid("freed");
@@ -144,6 +169,7 @@ function listActions(ctx, messages) {
 export async function render(root, ctx) {
   // Asked at the same time; the waitlist is a bonus: without it the bookings still show.
   const waitlistAsked = get("/api/waitlist?mine=true").catch(() => null);
+  const partsAsked = get("/api/me/missing-parts").catch(() => null);
   let result;
   try {
     result = await api("GET", "/api/bookings?mine=true", undefined, {withMeta: true});
@@ -153,6 +179,7 @@ export async function render(root, ctx) {
   }
   const list = Array.isArray(result.data) ? result.data : (result.data.bookings || []);
   const entries = await waitlistAsked;
+  const missingParts = await partsAsked;
   const messages = h("div", {class: "messages"});
   const {cancel, leave, seen} = listActions(ctx, messages);
   const groups = group(list);
@@ -162,8 +189,9 @@ export async function render(root, ctx) {
     h("h1", {}, t("bookings.title")),
     result.offline ? notice(t("app.offline_copy"), "ok") : null,
     messages,
-    result.offline ? null : freed.map((e) => freedNotice(e, seen)),
+    result.offline ? null : freed.map((e) => freedNotice(e, (...args) => markSeen(...args, messages))),
     h("p", {}, h("a", {class: "button primary", href: ctx.href("book")}, t("bookings.new"))),
+    missingParts && missingParts.length ? missingPartsSection(missingParts) : null,
     section("current", groups.current, "none_current", cancel, result.offline),
     section("upcoming", groups.upcoming, "none_upcoming", cancel, result.offline),
     entries ? waitlistSection(waiting, leave, result.offline) : null,

@@ -4,6 +4,7 @@ import {confirmButton, field, h, notice, replace, select} from "/js/dom.js";
 import * as fmt from "/js/format.js";
 import {moment} from "/js/desk.js";
 import {t} from "/js/i18n.js";
+import {comingBackTicks, handOverTicks, partHistoryText, partsPanel, returnMessage} from "/js/parts.js";
 import {learnerPicker, passHolder} from "/js/people.js";
 import {scanner} from "/js/scanner.js";
 import {isStaff} from "/js/session.js";
@@ -46,8 +47,52 @@ function facts(item) {
   return h("dl", {class: "facts"}, rows.map(([k, v]) => h("div", {}, h("dt", {}, k), h("dd", {}, v))));
 }
 
-// Lending: the return time first (filled in), then the learner by pass or by name, then a
-// confirmation that names both; nothing is lent before "Prêter" is pressed in it.
+// The confirmation that names the learner, the return time and the parts; nothing is lent before
+// "Prêter" is pressed in it.
+function lendConfirmation({item, holder, plan, body, parts, done, messages, confirmBox}) {
+  const tz = item.timezone;
+  const name = plan.holder ? plan.holder.name : "";
+  const lendButton = h("button", {type: "button", class: "primary", onclick: async () => {
+    lendButton.disabled = true;
+    try {
+      // The very return time confirmed: the policy's walk-up time moves with the clock (slots),
+      // and the dry run has just checked the rules for this one.
+      const result = await post("/api/checkouts", {...body, due_at: plan.due_at});
+      sessionStorage.removeItem(PENDING_PASS);
+      done(t("desk.lent_done", {name: result.holder ? result.holder.name : name, when: moment(result.due_at, tz)}));
+    } catch (error) {
+      lendButton.disabled = false;
+      replace(messages, notice(errorMessage(error)));
+    }
+  }}, t("desk.lend"));
+  const box = h("section", {class: "card confirm-lend", "aria-labelledby": "h-confirm-lend"},
+    h("h3", {id: "h-confirm-lend"}, t("desk.confirm_title")),
+    holder.pass ? h("p", {class: "pass-owner"}, t("desk.pass_of", {name, login: plan.holder ? plan.holder.login : ""})) : null,
+    h("p", {class: "question"}, t("desk.confirm_lend", {item: item.name, name, when: moment(plan.due_at, tz)})),
+    body.parts ? parts.summary(body.parts) : null,
+    plan.walk_up ? null : h("p", {class: "hint"}, t("desk.has_booking")),
+    h("div", {class: "button-row"}, lendButton,
+      h("button", {type: "button", onclick: () => {
+        replace(confirmBox);
+        replace(messages, notice(t("desk.cancelled"), "ok"));
+      }}, t("desk.cancel"))));
+  replace(confirmBox, box);
+  box.scrollIntoView({block: "center"});
+  lendButton.focus();
+}
+
+// A pass read on the scan screen: whose it is, before the one-tap lend to it.
+function pendingPass(ask) {
+  const pending = sessionStorage.getItem(PENDING_PASS);
+  if (!pending) return null;
+  const owner = h("p", {class: "pass-owner"}, t("tag.pass_ready"));
+  passHolder(pending).then((person) => replace(owner, t("desk.pass_of", {name: person.name, login: person.login})))
+    .catch(() => sessionStorage.removeItem(PENDING_PASS));
+  return [owner, h("button", {type: "button", class: "primary wide", onclick: () => ask({pass: pending})}, t("tag.lend_to_pass"))];
+}
+
+// Lending: the return time first (filled in), the parts that go with the item (ticked), then the
+// learner by pass or by name, then the confirmation.
 function checkoutPanel(item, done) {
   const tz = item.timezone;
   const messages = h("div", {class: "messages"});
@@ -58,6 +103,7 @@ function checkoutPanel(item, done) {
   const dueHint = !proposal ? t("desk.due_hint_none")
     : proposal.by_policy ? t("desk.due_hint_open")
       : t("desk.due_hint_closed", {opens: moment(proposal.opens_at, tz)});
+  const parts = handOverTicks(item);
 
   // The policy's own walk-up time is left to the server (a booking the learner holds keeps its
   // end); a time the staff changed, or any time while closed, is sent: the staff's call.
@@ -72,42 +118,15 @@ function checkoutPanel(item, done) {
     const body = {tag: item.tag, ...holder};
     const chosenDue = dueAt();
     if (chosenDue) body.due_at = chosenDue;
-    let plan;
+    const chosenParts = parts.chosen();
+    if (chosenParts) body.parts = chosenParts;
     try {
-      plan = await post("/api/checkouts", {...body, dry_run: true});
+      const plan = await post("/api/checkouts", {...body, dry_run: true});
+      lendConfirmation({item, holder, plan, body, parts, done, messages, confirmBox});
     } catch (error) {
       if (error instanceof ApiError && error.code === "due_at_required") due.focus();
       replace(messages, notice(errorMessage(error)));
-      return;
     }
-    const name = plan.holder ? plan.holder.name : "";
-    const question = t("desk.confirm_lend", {item: item.name, name, when: moment(plan.due_at, tz)});
-    const lendButton = h("button", {type: "button", class: "primary", onclick: async () => {
-      lendButton.disabled = true;
-      try {
-        // The very return time confirmed: the policy's walk-up time moves with the clock (slots),
-        // and the dry run has just checked the rules for this one.
-        const result = await post("/api/checkouts", {...body, due_at: plan.due_at});
-        sessionStorage.removeItem(PENDING_PASS);
-        done(t("desk.lent_done", {name: result.holder ? result.holder.name : name, when: moment(result.due_at, tz)}));
-      } catch (error) {
-        lendButton.disabled = false;
-        replace(messages, notice(errorMessage(error)));
-      }
-    }}, t("desk.lend"));
-    const box = h("section", {class: "card confirm-lend", "aria-labelledby": "h-confirm-lend"},
-      h("h3", {id: "h-confirm-lend"}, t("desk.confirm_title")),
-      holder.pass ? h("p", {class: "pass-owner"}, t("desk.pass_of", {name, login: plan.holder ? plan.holder.login : ""})) : null,
-      h("p", {class: "question"}, question),
-      plan.walk_up ? null : h("p", {class: "hint"}, t("desk.has_booking")),
-      h("div", {class: "button-row"}, lendButton,
-        h("button", {type: "button", onclick: () => {
-          replace(confirmBox);
-          replace(messages, notice(t("desk.cancelled"), "ok"));
-        }}, t("desk.cancel"))));
-    replace(confirmBox, box);
-    box.scrollIntoView({block: "center"});
-    lendButton.focus();
   }
 
   // The phone's date widget may speak another language: the chosen time in French words too.
@@ -115,27 +134,16 @@ function checkoutPanel(item, done) {
   const showDue = () => replace(dueWords, due.value ? t("desk.due_words", {when: moment(new Date(due.value).toISOString(), tz)}) : "");
   due.addEventListener("input", showDue);
   showDue();
-  const panel = h("section", {class: "card", "aria-labelledby": "h-checkout"},
+  return h("section", {class: "card", "aria-labelledby": "h-checkout"},
     h("h2", {id: "h-checkout"}, t("tag.check_out")),
-    field(t("tag.due_at"), due, dueHint), dueWords);
-  const pending = sessionStorage.getItem(PENDING_PASS);
-  if (pending) {
-    // A pass read on the scan screen: whose it is, before the one-tap lend to it.
-    const owner = h("p", {class: "pass-owner"}, t("tag.pass_ready"));
-    passHolder(pending).then((person) => replace(owner, t("desk.pass_of", {name: person.name, login: person.login})))
-      .catch(() => sessionStorage.removeItem(PENDING_PASS));
-    panel.append(owner,
-      h("button", {type: "button", class: "primary wide", onclick: () => ask({pass: pending})}, t("tag.lend_to_pass")));
-  }
-  panel.append(
+    field(t("tag.due_at"), due, dueHint), dueWords, parts.element,
+    pendingPass(ask),
     h("h3", {}, t("tag.by_pass")),
     scanner({label: t("tag.pass_label"), onResult: (text) => ask({pass: text})}),
     h("h3", {}, t("tag.by_name")),
     learnerPicker({site: item.site, onPick: (person) => ask({user: person.id})}),
     messages,
-    confirmBox,
-  );
-  return panel;
+    confirmBox);
 }
 
 // A printer's return (issue 19): the grams of each consumable of the site and how the print went.
@@ -192,18 +200,21 @@ function consumablesBlock(item) {
 function checkinPanel(item, done, messages) {
   const condition = select([["ok", t("condition.ok")], ["damaged", t("condition.damaged")], ["incomplete", t("condition.incomplete")]]);
   const note = h("textarea", {rows: "2", maxlength: "2000"});
+  const parts = comingBackTicks(item);
   const uses = consumablesBlock(item);
   const form = h("form", {class: "card", "aria-labelledby": "h-checkin"},
     h("h2", {id: "h-checkin"}, t("tag.check_in")),
+    parts.element,
     field(t("tag.condition"), condition), field(t("tag.note"), note), uses.element,
     h("button", {type: "submit", class: "primary wide"}, t("tag.check_in_submit")));
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     try {
-      const body = {tag: item.tag, condition: condition.value, note: note.value, ...uses.values()};
+      const body = {tag: item.tag, condition: condition.value, note: note.value, missing_parts: parts.missing(),
+        ...uses.values()};
       if (!(await uses.confirmed(body))) return;
       const result = await post("/api/checkins", body);
-      done(result.late ? t("tag.checked_in_late") : t("tag.checked_in"));
+      done(returnMessage(result) || (result.late ? t("tag.checked_in_late") : t("tag.checked_in")));
     } catch (error) {
       replace(messages, notice(errorMessage(error)));
     }
@@ -251,12 +262,13 @@ function historyLine(m, tz) {
     audit_seen: () => t("desk.h_audit_seen"),
     transfer: () => t("desk.h_transfer"),
     retired: () => t("desk.h_retired"),
-  }[m.kind];
+  }[m.kind] || (() => partHistoryText(m));
   const by = m.staff && m.kind !== "audit_seen" ? t("desk.h_by", {name: m.staff.name}) : "";
-  return h("li", {class: `item history-${m.kind}${m.condition && m.condition !== "ok" ? " history-problem" : ""}`},
+  const problem = (m.condition && m.condition !== "ok") || m.kind === "part_missing";
+  return h("li", {class: `item history-${m.kind}${problem ? " history-problem" : ""}`},
     h("div", {class: "item-main"},
       h("p", {class: "item-sub"}, h("time", {datetime: m.at}, moment(m.at, tz)), by ? ` · ${by}` : ""),
-      h("p", {class: "item-title"}, text ? text() : m.kind),
+      h("p", {class: "item-title"}, text() || m.kind),
       m.note ? h("p", {class: "history-note"}, m.note) : null));
 }
 
@@ -356,6 +368,7 @@ export async function render(root, ctx) {
   } else {
     if (item.actions.includes("check_out")) body.push(checkoutPanel(item, done));
     if (item.actions.includes("check_in")) body.push(checkinPanel(item, done, messages));
+    body.push(partsPanel(item, done));
     body.push(statusPanel(item, item.actions, done, messages));
     body.push(h("p", {}, h("a", {class: "button wide", href: ctx.href("scan")}, t("tag.scan_another"))));
     body.push(historyPanel(item));

@@ -1,4 +1,4 @@
-// Today at my site: pick-ups expected, items out (returns due), overdue, no-shows.
+// Today at my site: pick-ups expected, items out (returns due), overdue, no-shows, parts still missing.
 import {errorMessage, get, query} from "/js/api.js";
 import {h, notice, replace} from "/js/dom.js";
 import * as fmt from "/js/format.js";
@@ -17,6 +17,16 @@ function row(b, tz, extra) {
         name !== b.resource ? [" ", h("span", {class: "mono item-sub"}, b.resource)] : null),
       h("p", {class: "item-sub"}, who),
       h("p", {class: "item-sub"}, fmt.span(b.starts_at, b.ends_at, tz), extra ? ` — ${extra}` : "")));
+}
+
+// A part that did not come back with its item (issue 19): the part, its item, who keeps it, since when.
+function missingPartRow(p, tz) {
+  return h("li", {class: "item"},
+    h("div", {class: "item-main"},
+      h("p", {class: "item-title"}, p.name, " ", h("a", {class: "today-link", href: `/t/${encodeURIComponent(p.resource)}`},
+        t("parts.of_item", {item: p.resource_name || p.resource}))),
+      h("p", {class: "item-sub"}, p.holder ? `${p.holder.name} (${p.holder.login})` : ""),
+      h("p", {class: "item-sub"}, t("parts.since", {when: fmt.moment(p.missing_since, tz)}))));
 }
 
 function section(id, title, items) {
@@ -48,12 +58,13 @@ export async function render(root) {
   const site = sites.find((s) => s.slug === user.site) || sites[0];
   const tz = site.timezone;
   const day = fmt.today(tz);
-  let bookings, out;
+  let bookings, out, missingParts;
   try {
-    [bookings, out] = await Promise.all([
+    [bookings, out, missingParts] = await Promise.all([
       // `to` is a bound at midnight: the day after, to cover all of today.
       get(`/api/bookings${query({site: site.slug, from: day, to: fmt.addDays(day, 1)})}`),
       get(`/api/checkouts${query({site: site.slug})}`),
+      get(`/api/parts/missing${query({site: site.slug})}`),
     ]);
   } catch (error) {
     replace(root, h("h1", {}, t("today.title")), notice(errorMessage(error)));
@@ -72,6 +83,7 @@ export async function render(root) {
     section("h-pickups", t("today.pickups"), pickups.map((b) => row(b, tz))),
     section("h-returns", t("today.returns"), returns.map((b) => row(b, tz))),
     section("h-noshows", t("today.no_shows"), noShows.map((b) => row(b, tz))),
+    section("h-missing-parts", t("parts.today"), missingParts.map((p) => missingPartRow(p, tz))),
     section("h-out", t("today.all_out"), out.map((b) => row(b, tz))),
   );
 }

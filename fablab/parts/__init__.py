@@ -1,0 +1,1 @@
+"""Parts that travel with an item (issue 19): a charger, a mouse, a spool holder; who holds a missing one."""

@@ -1,0 +1,78 @@
+"""Reads of the parts domain: an item's parts and where each one is, the parts still missing."""
+
+from __future__ import annotations
+
+from fablab import codes, db
+from fablab.errors import NotFound
+from fablab.tables import Part, PartCustody
+
+# Raw: the tag page's read (a hot path), one LEFT JOIN on the open custody, the very predicate of
+# the partial unique index part_custody_one_holder (at most one row per part), which Piccolo's
+# joins (along foreign keys only) cannot say.
+PARTS_OF_ITEM = """
+SELECT p.id, p.name, p.tag, c.booking_id, c.out_at, c.missing_at, b.user_id, u.login, u.name AS user_name
+FROM part p
+LEFT JOIN part_custody c ON c.part_id = p.id AND c.handed_over AND c.back_at IS NULL
+LEFT JOIN booking b ON b.id = c.booking_id
+LEFT JOIN app_user u ON u.id = b.user_id
+WHERE p.resource_id = $1 AND p.removed_at IS NULL
+ORDER BY p.id
+"""
+
+
+def _person(user_id, login, name) -> dict | None:
+    return None if user_id is None else {"id": user_id, "login": login, "name": name}
+
+
+def _part(row: dict) -> dict:
+    state = "here" if row["booking_id"] is None else "missing" if row["missing_at"] else "lent"
+    return {"id": row["id"], "name": row["name"], "tag": row["tag"], "state": state,
+            "holder": _person(row["user_id"], row["login"], row["user_name"]),
+            "since": row["missing_at"] or row["out_at"], "booking": row["booking_id"]}
+
+
+async def parts_of(resource_id: int) -> list[dict]:
+    """The item's parts in the order they were added, each with its state (here, lent, missing)
+    and, when out, its holder, since when and the loan it went with."""
+    return [_part(row) for row in await db.fetch(PARTS_OF_ITEM, resource_id)]
+
+
+def as_seen_by(parts: list[dict], *, desk: bool) -> list[dict]:
+    """What a viewer may read: holders and loans are personal data, for the item's site's staff."""
+    if desk:
+        return parts
+    return [{**part, "holder": None, "since": None, "booking": None} for part in parts]
+
+
+async def require_part(part_id: int) -> dict:
+    """A part still on its item, with the item's id, tag and site."""
+    part = await Part.select(
+        Part.id, Part.name, Part.tag, Part.resource.as_alias("resource_id"), Part.resource.tag.as_alias("resource"),
+        Part.resource.site.as_alias("site_id"),
+    ).where(Part.id == part_id, Part.removed_at.is_null()).first()
+    if part is None:
+        raise NotFound(f"No part {part_id}.", code=codes.UNKNOWN_PART)
+    return part
+
+
+async def missing_parts(*, site_ids: list[int] | None = None, user_id: int | None = None) -> list[dict]:
+    """Parts that did not come back with their item, oldest first: at these sites (None: every
+    site), or held by this learner."""
+    if site_ids is not None and not site_ids:
+        return []
+    conditions = [PartCustody.missing_at.is_not_null(), PartCustody.back_at.is_null()]
+    if site_ids is not None:
+        conditions.append(PartCustody.part.resource.site.is_in(site_ids))
+    if user_id is not None:
+        conditions.append(PartCustody.booking.user == user_id)
+    rows = await PartCustody.select(
+        PartCustody.part.id.as_alias("id"), PartCustody.part.name.as_alias("name"),
+        PartCustody.part.tag.as_alias("tag"), PartCustody.part.resource.tag.as_alias("resource"),
+        PartCustody.part.resource.name.as_alias("resource_name"),
+        PartCustody.part.resource.site.slug.as_alias("site"), PartCustody.booking.as_alias("booking"),
+        PartCustody.booking.user.as_alias("user_id"), PartCustody.booking.user.login.as_alias("login"),
+        PartCustody.booking.user.name.as_alias("user_name"), PartCustody.missing_at.as_alias("missing_since"),
+    ).where(*conditions).order_by(PartCustody.missing_at).order_by(PartCustody.id)
+    for row in rows:
+        row["holder"] = _person(row.pop("user_id"), row.pop("login"), row.pop("user_name"))
+    return rows

@@ -1,0 +1,26 @@
+"""Parts that travel with an item (issue 19): the part, its way with each loan, its movements."""
+
+from pathlib import Path
+
+from piccolo.apps.migrations.auto.migration_manager import MigrationManager
+
+from fablab.migration_sql import run_sql_file
+
+ID = "2026-12-01T12:00:00:000000"
+VERSION = "1.38.0"
+DESCRIPTION = "parts that travel with an item, and their custody"
+HERE = Path(__file__).parent
+
+
+async def forwards() -> MigrationManager:
+    manager = MigrationManager(migration_id=ID, app_name="fablab", description=DESCRIPTION)
+
+    async def up() -> None:
+        await run_sql_file(HERE / "schema_0016_parts.sql")
+
+    async def down() -> None:
+        await run_sql_file(HERE / "schema_0016_parts_down.sql")
+
+    manager.add_raw(up)
+    manager.add_raw_backwards(down)
+    return manager
