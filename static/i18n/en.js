@@ -101,6 +101,8 @@ const consumables = {
   report_nobody: "nobody",
   csv_consumables: "Consumption by consumable (CSV)",
   csv_learners: "Consumption by person (CSV)",
+};
+
 // Issue 19 (parts that travel with an item): the desk's ticks, Today, the learner's loans, and the
 // error codes, in one block of their own (merges stay clean); `errors` below takes parts.errors.
 const parts = {

@@ -106,6 +106,8 @@ const consumables = {
   report_nobody: "sans personne",
   csv_consumables: "Consommation par consommable (CSV)",
   csv_learners: "Consommation par personne (CSV)",
+};
+
 // Issue 19 (parts that travel with an item): the desk's ticks, Aujourd'hui, the learner's loans,
 // and the error codes, in one block of their own (merges stay clean); `errors` below takes parts.errors.
 const parts = {
