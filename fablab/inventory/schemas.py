@@ -198,6 +198,12 @@ class CheckinDryRunOut(Out):
     missing_parts: list[PartOut]
 
 
+class MovementPartOut(Out):
+    id: int
+    name: str
+    tag: str | None
+
+
 class MovementOut(Out):
     id: int
     kind: str
@@ -211,6 +217,7 @@ class MovementOut(Out):
     note: str
     holder: PersonOut | None
     staff: PersonOut | None
+    part: MovementPartOut | None  # the part a part_* movement is about (fablab/parts)
 
 
 class AuditCountsOut(Out):
