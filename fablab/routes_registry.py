@@ -4,6 +4,7 @@ from fablab.accounts import routes as accounts
 from fablab.bookings import routes as bookings
 from fablab.calendars import routes as calendars
 from fablab.inventory import routes as inventory
+from fablab.maintenance import routes as maintenance
 from fablab.push import routes as push
 from fablab.reports import routes as reports
 from fablab.series import routes as series
@@ -11,7 +12,7 @@ from fablab.sites import routes as sites
 from fablab.waitlist import routes as waitlist
 from fablab.web import routes as web
 
-DOMAINS = [accounts, sites, bookings, series, waitlist, inventory, calendars, reports, push, web]
+DOMAINS = [accounts, sites, bookings, series, waitlist, inventory, maintenance, calendars, reports, push, web]
 
 ALL_ROUTES = [handler for domain in DOMAINS for handler in domain.ROUTES]
 PERIODIC_JOBS = [job for domain in DOMAINS for job in getattr(domain, "JOBS", [])]

@@ -18,6 +18,7 @@ from fablab.inventory import queries
 from fablab.inventory.due import LOOKAHEAD_DAYS, DueProposal, propose_due
 from fablab.inventory.service import change_status
 from fablab.inventory.tags import normalise_tag
+from fablab.maintenance import queries as maintenance_queries
 from fablab.sites.queries import calendar_for, policy_for, require_site
 from fablab.waitlist.service import offer_freed
 
@@ -158,6 +159,8 @@ async def _check_out(*, actor, tag: str, user_ref, pass_token, booking_id, due_a
         scope.require_site(actor, resource["site_id"], "This item")
         if resource["status"] != "available":
             raise ResourceUnavailable(f"{tag} is {resource['status']}.", resource_status=resource["status"])
+        if resource["maintenance_may_refuse"]:  # an overdue maintenance is done before the item goes out again
+            await maintenance_queries.require_not_overdue(resource["id"], tag, now)
         if open_id is not None:
             raise Conflict(f"{tag} is already checked out.", code="already_checked_out")
 

@@ -8,6 +8,7 @@ from datetime import datetime
 from fablab import db
 from fablab.accounts.logins import fold
 from fablab.errors import NotFound
+from fablab.maintenance import queries as maintenance_queries
 from fablab.tables import Resource
 
 # Raw: the desk's item read (and its row lock below) is a hot path; upper(tag) serves resource_tag_ci.
@@ -113,10 +114,10 @@ def user_out(user_id, login, name) -> dict | None:
 
 
 # The item row-locked (as resource_by_tag(for_update=True)) with its open check-out, in one round
-# trip. The check-out part is read in the statement's snapshot: after waiting for another desk's
+# trip, and whether a maintenance plan may refuse lending it. The check-out part is read in the statement's snapshot: after waiting for another desk's
 # lock it may be stale, so the writes that follow re-check the booking's status in their WHERE.
 LOCKED_WITH_OPEN_CHECKOUT = f"""
-SELECT {RESOURCE_COLUMNS}, o.id AS open_id
+SELECT {RESOURCE_COLUMNS}, o.id AS open_id, {maintenance_queries.may_refuse("r")} AS maintenance_may_refuse
 {RESOURCE_FROM}
 LEFT JOIN LATERAL (SELECT b.id FROM booking b WHERE b.resource_id = r.id AND b.status = 'checked_out') o ON true
 WHERE upper(r.tag) = $1
