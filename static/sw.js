@@ -1,7 +1,7 @@
 // Service worker: the app shell from cache (fresh copies fetched behind it), and the signed-in
 // learner's own bookings, pass and profile kept for reading offline. The page deletes the
 // "fablab-user" cache at sign-in and sign-out, so nobody is ever shown another person's data.
-const VERSION = "2026-12-01.1";
+const VERSION = "2026-12-01.2";
 const SHELL_CACHE = `fablab-shell-${VERSION}`;
 const USER_CACHE = "fablab-user";
 
@@ -21,6 +21,8 @@ const SHELL = [
   "/js/admin-kit.js", "/js/charts.js", "/js/figures.js", "/js/hours-editor.js", "/js/policy-form.js",
   "/screens/admin-closures.js", "/screens/admin-policies.js", "/screens/admin-sites.js", "/screens/admin-staff.js",
   "/screens/admin-trainings.js", "/screens/reports.js",
+  // Maintenance by use.
+  "/js/maintenance.js", "/screens/admin-maintenance.js",
 ];
 
 // Own data worth reading offline: network first, the saved copy only when the network fails.

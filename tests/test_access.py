@@ -144,7 +144,8 @@ SELF = "self"                # about the caller only: no site to choose
 OWN_SITE, OTHER_SITE = "pfs", "vlg"
 SITE_LEARNERS = {"pfs": ("learner11", "learner12", "learner13"), "vlg": ("learner1", "learner2", "learner3")}
 TABLES_THAT_MUST_NOT_CHANGE = ("app_user", "booking", "booking_series", "waitlist_entry", "audit", "movement",
-                               "resource", "certification", "invite", "staff_site", "feed_token")
+                               "resource", "certification", "invite", "staff_site", "feed_token",
+                               "maintenance_plan", "maintenance_record")
 
 
 def csv(text: str) -> dict:
@@ -262,6 +263,26 @@ SITE_TABLE = {
         path=f"/api/audits/{o['audit']}/scans", json={"tag": f"{o['prefix']}-LAP-001"}), 201),
     ("POST", "/api/audits/{audit_id:int}/close"): (SCOPED, lambda o: dict(path=f"/api/audits/{o['audit']}/close"), 200),
     ("POST", "/api/scan"): (SAME, lambda o: dict(path="/api/scan"), 400),  # no photo: decoding concerns no site
+
+    # Maintenance (issue 19): plans, what is due, the maintenance done, machine hours.
+    ("PUT", "/api/resources/{tag:str}/maintenance-plan"): (SCOPED, lambda o: dict(
+        path=f"/api/resources/{o['prefix']}-P3D-001/maintenance-plan", json={"every_hours": 10, "task": "Buse"}), 200),
+    ("GET", "/api/resources/{tag:str}/maintenance"): (SCOPED, lambda o: dict(
+        path=f"/api/resources/{o['prefix']}-P3D-001/maintenance"), 200),
+    ("POST", "/api/resources/{tag:str}/maintenance"): (SCOPED, lambda o: dict(
+        path=f"/api/resources/{o['prefix']}-P3D-001/maintenance", json={"note": "Faite"}), 201),
+    ("DELETE", "/api/resources/{tag:str}/maintenance-plan"): (SCOPED, lambda o: dict(
+        path=f"/api/resources/{o['prefix']}-P3D-001/maintenance-plan"), 204),
+    ("PUT", "/api/sites/{slug:str}/maintenance-plans/{kind:str}"): (SCOPED, lambda o: dict(
+        path=f"/api/sites/{o['site']}/maintenance-plans/room", json={"every_days": 30, "task": "Ranger"}), 200),
+    ("GET", "/api/maintenance/plans"): (SCOPED, lambda o: dict(path="/api/maintenance/plans", params={"site": o["site"]}),
+                                        200),
+    ("GET", "/api/maintenance/due"): (SCOPED, lambda o: dict(path="/api/maintenance/due", params={"site": o["site"]}),
+                                      200),
+    ("DELETE", "/api/sites/{slug:str}/maintenance-plans/{kind:str}"): (SCOPED, lambda o: dict(
+        path=f"/api/sites/{o['site']}/maintenance-plans/room"), 204),
+    ("GET", "/api/reports/machine-hours"): (SCOPED, lambda o: dict(path="/api/reports/machine-hours",
+                                                                   params={"site": o["site"]}), 200),
 
     ("POST", "/api/me/staff-feed-token"): (SCOPED, lambda o: dict(path="/api/me/staff-feed-token",
                                                                   params={"site": o["site"]}), 201),

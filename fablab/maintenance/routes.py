@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import msgspec
 from litestar import Controller, Request, Response, delete, get, post, put
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
@@ -97,14 +98,14 @@ class MachineHoursController(Controller):
     path = "/api/reports/machine-hours"
     tags = ["reports"]
 
-    @get("", guards=[staff_only], cache=False,
-         summary="Hours of use and loans of each 3D printer of a site, per month")
+    @get("", guards=[staff_only], cache=False, summary="Hours of use and loans of each 3D printer of a site, per month",
+         responses={200: ResponseSpec(data_container=MachineHoursOut, description="The report (or its CSV)")})
     async def machine_hours(
         self, request: Request, site: FromQuery[str | None] = None,
         first: Annotated[str | None, QueryParameter(name="from")] = None,
         last: Annotated[str | None, QueryParameter(name="to")] = None,
         format: FromQuery[Literal["json", "csv"]] = "json",
-    ) -> Response[MachineHoursOut] | Response[str]:
+    ) -> Response:
         """The months from `from`'s to `to`'s (dates, site time; default this month), at most 24."""
         site_row = await site_for(request.user, site)
         now = datetime.now(timezone.utc)

@@ -4,6 +4,7 @@ import {confirmButton, field, h, notice, replace, select} from "/js/dom.js";
 import * as fmt from "/js/format.js";
 import {moment} from "/js/desk.js";
 import {t} from "/js/i18n.js";
+import {maintenanceBlock} from "/js/maintenance.js";
 import {learnerPicker, passHolder} from "/js/people.js";
 import {scanner} from "/js/scanner.js";
 import {isStaff} from "/js/session.js";
@@ -195,6 +196,7 @@ function historyLine(m, tz) {
     found: () => t("desk.h_found"),
     audit_seen: () => t("desk.h_audit_seen"),
     transfer: () => t("desk.h_transfer"),
+    maintenance_done: () => t("maintenance.h_done"),
   }[m.kind];
   const by = m.staff && m.kind !== "audit_seen" ? t("desk.h_by", {name: m.staff.name}) : "";
   return h("li", {class: `item history-${m.kind}${m.condition && m.condition !== "ok" ? " history-problem" : ""}`},
@@ -285,6 +287,7 @@ export async function render(root, ctx) {
     if (item.actions.includes("check_out")) body.push(checkoutPanel(item, done));
     if (item.actions.includes("check_in")) body.push(checkinPanel(item, done, messages));
     body.push(statusPanel(item, item.actions, done, messages));
+    body.push(maintenanceBlock(item, done));
     body.push(h("p", {}, h("a", {class: "button wide", href: ctx.href("scan")}, t("tag.scan_another"))));
     body.push(historyPanel(item));
   }

@@ -3,6 +3,7 @@ import {errorMessage, get, query} from "/js/api.js";
 import {h, notice, replace} from "/js/dom.js";
 import * as fmt from "/js/format.js";
 import {t} from "/js/i18n.js";
+import {maintenanceDueBlock} from "/js/maintenance.js";
 import {currentUser} from "/js/session.js";
 
 // The item by its name (its tag only when it says more), the learner by name, the times; the
@@ -54,5 +55,6 @@ export async function render(root) {
     section("h-returns", t("today.returns"), returns.map((b) => row(b, tz))),
     section("h-noshows", t("today.no_shows"), noShows.map((b) => row(b, tz))),
     section("h-out", t("today.all_out"), out.map((b) => row(b, tz))),
+    maintenanceDueBlock(site),
   );
 }

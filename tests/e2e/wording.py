@@ -13,6 +13,8 @@ COGNATES = frozenset({
     "page", "part", "photo", "place", "position", "possible", "public", "service", "session", "sessions", "site",
     "sites", "table", "type", "zone", "description", "invitations", "long", "mail", "orange", "phrase", "quotas",
     "utilisation",
+    # Maintenance by use (issue 19): "plan d'entretien", "heures machine".
+    "plan", "plans", "machine",
     # Names and formats, the same in every language.
     "arduino", "csv", "fablab", "google", "https", "europe", "paris", "url",
     # Products a learner's phone or computer runs, named as their makers name them.
