@@ -4,7 +4,7 @@ import {api, errorMessage, get, post, query} from "/js/api.js";
 import {field, h, notice, replace} from "/js/dom.js";
 import {number} from "/js/figures.js";
 import * as fmt from "/js/format.js";
-import {t} from "/js/i18n.js";
+import {locale, t} from "/js/i18n.js";
 
 const MEASURES = ["every_hours", "every_loans", "every_days"];
 
@@ -80,11 +80,16 @@ function records(list, tz) {
 // The item's own plan, in a disclosure: set it, or go back to its kind's.
 function ownPlanEditor(item, state, done) {
   const path = `/api/resources/${encodeURIComponent(item.tag)}/maintenance-plan`;
+  const messages = h("div", {class: "messages"});
   const remove = state.own_plan ? h("button", {type: "button", onclick: async () => {
-    await api("DELETE", path);
-    done(t("maintenance.plan_removed"));
+    try {
+      await api("DELETE", path);
+      done(t("maintenance.plan_removed"));
+    } catch (error) {
+      replace(messages, notice(errorMessage(error)));
+    }
   }}, state.kind_plan ? t("maintenance.back_to_kind") : t("maintenance.remove_plan")) : null;
-  return h("details", {class: "more plan-editor"}, h("summary", {}, t("maintenance.edit_plan")),
+  return h("details", {class: "more plan-editor"}, h("summary", {}, t("maintenance.edit_plan")), messages,
     planForm({plan: state.own_plan || state.kind_plan, extra: remove, onSave: async (body) => {
       await api("PUT", path, body);
       done(t("maintenance.plan_saved"));
@@ -133,11 +138,16 @@ export function maintenanceDueBlock(site) {
     h("p", {}, h("a", {href: "/#/admin/maintenance"}, t("maintenance.plans_link"))));
 }
 
+// "2026-11" → "nov. 2026".
+function monthLabel(month) {
+  return new Intl.DateTimeFormat(locale(), {month: "short", year: "numeric", timeZone: "UTC"}).format(new Date(`${month}-15T12:00:00Z`));
+}
+
 function hoursTable(report) {
   const months = report.printers.length ? report.printers[0].months.map((m) => m.month) : [];
   return h("div", {class: "table-wrap"}, h("table", {class: "machine-hours"},
     h("thead", {}, h("tr", {}, h("th", {scope: "col"}, t("maintenance.hours.printer")),
-      months.map((m) => h("th", {scope: "col"}, m)), h("th", {scope: "col"}, t("maintenance.hours.total")))),
+      months.map((m) => h("th", {scope: "col"}, monthLabel(m))), h("th", {scope: "col"}, t("maintenance.hours.total")))),
     h("tbody", {}, report.printers.map((p) => h("tr", {"data-tag": p.tag}, h("th", {scope: "row"}, p.name),
       p.months.map((m) => h("td", {}, t("maintenance.hours.cell", {hours: number(m.hours), loans: m.loans}))),
       h("td", {}, h("strong", {}, t("maintenance.hours.cell", {hours: number(p.total_hours), loans: p.total_loans}))))))));

@@ -2,7 +2,7 @@
 // of their own (set on the item's page, which overrides its kind's).
 import {api, get, query} from "/js/api.js";
 import {backToHub, messageArea} from "/js/admin-kit.js";
-import {field, h, select} from "/js/dom.js";
+import {append, field, h, select} from "/js/dom.js";
 import * as fmt from "/js/format.js";
 import {t} from "/js/i18n.js";
 import {planForm} from "/js/maintenance.js";
@@ -55,13 +55,13 @@ export async function render(root, ctx) {
   const parts = [isAdmin() ? backToHub() : null, h("h1", {}, t("maintenance.admin_title")),
     h("p", {class: "lead"}, t("maintenance.admin_lead"))];
   if (!site) {
-    root.append(...parts, h("p", {class: "empty"}, t("reports.no_site")));
+    append(root, [parts, h("p", {class: "empty"}, t("reports.no_site"))]);
     return;
   }
   const siteSelect = select(sites.map((s) => [s.slug, s.name]), {value: site.slug,
     onchange: () => ctx.go(`admin/maintenance${query({site: siteSelect.value})}`)});
   const plans = await get(`/api/maintenance/plans${query({site: site.slug})}`);
   const byKind = Object.fromEntries(plans.kinds.map((p) => [p.kind, p]));
-  root.append(...parts, field(t("reports.site"), siteSelect), messages.box,
-    KINDS.map((kind) => kindCard(site, kind, byKind[kind], messages, ctx)), itemPlans(plans.items));
+  append(root, [parts, field(t("reports.site"), siteSelect), messages.box,
+    KINDS.map((kind) => kindCard(site, kind, byKind[kind], messages, ctx)), itemPlans(plans.items)]);
 }
