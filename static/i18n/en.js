@@ -33,6 +33,7 @@ const maintenance = {
   kind_plan: "plan of its kind at this site",
   hours_of: "{used} h of use out of {every}",
   loans_of: "{used} loans out of {every}",
+  loans_of_one: "{used} loan out of {every}",
   days_of: "{used} days out of {every}",
   since_last: "Counted since the last maintenance, on {when}.",
   since_plan: "Counted since the plan was set, on {when}.",
@@ -69,9 +70,8 @@ const maintenance = {
   hours: {
     title: "Machine hours of the 3D printers",
     hint: "Time out on loan (hand-over to return) per month, and number of loans, over the months of the period.",
-    printer: "Printer",
-    total: "Period",
     cell: "{hours} h · {loans} loans",
+    cell_one: "{hours} h · {loans} loan",
     none: "No 3D printer at this site.",
     csv: "Download the machine hours (CSV)",
   },

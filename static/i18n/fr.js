@@ -33,6 +33,7 @@ const maintenance = {
   kind_plan: "plan du type sur ce site",
   hours_of: "{used} h d’utilisation sur {every}",
   loans_of: "{used} prêts sur {every}",
+  loans_of_one: "{used} prêt sur {every}",
   days_of: "{used} jours sur {every}",
   since_last: "Compté depuis le dernier entretien, le {when}.",
   since_plan: "Compté depuis la mise en place du plan, le {when}.",
@@ -69,9 +70,8 @@ const maintenance = {
   hours: {
     title: "Heures machine des imprimantes 3D",
     hint: "Durée des prêts (de la remise au retour) par mois, et nombre de prêts, sur les mois de la période.",
-    printer: "Imprimante",
-    total: "Période",
     cell: "{hours} h · {loans} prêts",
+    cell_one: "{hours} h · {loans} prêt",
     none: "Aucune imprimante 3D sur ce site.",
     csv: "Télécharger les heures machine (CSV)",
   },

@@ -16,7 +16,7 @@ function stateBadge(state) {
 function counterLines(plan, counters) {
   const lines = [];
   if (plan.every_hours) lines.push(t("maintenance.hours_of", {used: number(counters.hours), every: plan.every_hours}));
-  if (plan.every_loans) lines.push(t("maintenance.loans_of", {used: counters.loans, every: plan.every_loans}));
+  if (plan.every_loans) lines.push(t(counters.loans === 1 ? "maintenance.loans_of_one" : "maintenance.loans_of", {used: counters.loans, every: plan.every_loans}));
   if (plan.every_days) lines.push(t("maintenance.days_of", {used: number(Math.floor(counters.days)), every: plan.every_days}));
   return lines;
 }
@@ -143,21 +143,23 @@ function monthLabel(month) {
   return new Intl.DateTimeFormat(locale(), {month: "short", year: "numeric", timeZone: "UTC"}).format(new Date(`${month}-15T12:00:00Z`));
 }
 
-function hoursTable(report) {
-  const months = report.printers.length ? report.printers[0].months.map((m) => m.month) : [];
-  return h("div", {class: "table-wrap"}, h("table", {class: "machine-hours"},
-    h("thead", {}, h("tr", {}, h("th", {scope: "col"}, t("maintenance.hours.printer")),
-      months.map((m) => h("th", {scope: "col"}, monthLabel(m))), h("th", {scope: "col"}, t("maintenance.hours.total")))),
-    h("tbody", {}, report.printers.map((p) => h("tr", {"data-tag": p.tag}, h("th", {scope: "row"}, p.name),
-      p.months.map((m) => h("td", {}, t("maintenance.hours.cell", {hours: number(m.hours), loans: m.loans}))),
-      h("td", {}, h("strong", {}, t("maintenance.hours.cell", {hours: number(p.total_hours), loans: p.total_loans}))))))));
+function hoursText(hours, loans) {
+  return t(loans === 1 ? "maintenance.hours.cell_one" : "maintenance.hours.cell", {hours: number(hours), loans});
+}
+
+// One printer a card-like line (a table of months would not fit 360 px): the period's total, then each month.
+function hoursList(report) {
+  return h("ul", {class: "list machine-hours"}, report.printers.map((p) => h("li", {class: "item", "data-tag": p.tag},
+    h("div", {class: "item-main"},
+      h("p", {class: "item-title"}, p.name, " ", h("span", {class: "item-sub"}, hoursText(p.total_hours, p.total_loans))),
+      h("ul", {class: "months"}, p.months.map((m) => h("li", {}, `${monthLabel(m.month)} — ${hoursText(m.hours, m.loans)}`)))))));
 }
 
 // Reports: hours of use and loans of each printer per month, and the CSV.
 export function machineHoursSection(params) {
   const body = h("div", {}, h("p", {class: "hint"}, t("desk.loading")));
   get(`/api/reports/machine-hours${query(params)}`).then((report) => {
-    replace(body, report.printers.length ? hoursTable(report) : h("p", {class: "empty"}, t("maintenance.hours.none")),
+    replace(body, report.printers.length ? hoursList(report) : h("p", {class: "empty"}, t("maintenance.hours.none")),
       h("a", {class: "button wide", download: "", href: `/api/reports/machine-hours${query({...params, format: "csv"})}`},
         t("maintenance.hours.csv")));
   }).catch((error) => replace(body, notice(errorMessage(error))));

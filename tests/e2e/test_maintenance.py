@@ -110,8 +110,9 @@ def test_kind_plans_screen_and_machine_hours_on_the_reports(phone_factory, datab
     today = datetime.now(PARIS).date()
     page = phone.goto(f"/#/reports?site=vlg&from={today - timedelta(days=7)}&to={today}")
     section = page.locator("section[aria-labelledby=h-rep-machine]")
-    section.locator("tr[data-tag='VLG-P3D-001']").wait_for()
-    assert "10 h · 2 prêts" in section.locator("tr[data-tag='VLG-P3D-001']").inner_text().replace("\u00a0", " ")
+    printer = section.locator("li[data-tag='VLG-P3D-001']")
+    printer.wait_for()
+    assert printer.locator(".item-title .item-sub").inner_text().replace("\u00a0", " ") == "10 h · 2 prêts"
     assert section.get_by_role("link", name="Télécharger les heures machine (CSV)").count() == 1
     assert no_horizontal_scroll(page)
     shot(phone, "06-rapport-heures-machine")
