@@ -33,18 +33,24 @@ CREATE INDEX maintenance_record_resource_at ON maintenance_record (resource_id, 
 CREATE INDEX booking_resource_checked_out ON booking (resource_id, checked_out_at) WHERE checked_out_at IS NOT NULL;
 
 -- The custody log tells the maintenance done too ('maintenance_done'). The kind CHECK is widened
--- by adding the word to whatever list it holds now, so that other migrations adding kinds of
--- their own (in whatever order they are merged) keep theirs.
-DO $$
+-- by adding the word to whatever list it holds now (and narrowed again by the down step), so that
+-- other migrations adding kinds of their own, merged in whatever order, keep theirs.
+CREATE FUNCTION fablab_movement_kind(word text, wanted boolean) RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
     check_name text;
     kinds text[];
 BEGIN
-    SELECT c.conname, array_agg(DISTINCT word[1]) INTO check_name, kinds
-    FROM pg_constraint c, regexp_matches(pg_get_constraintdef(c.oid), '''([a-z_]+)''', 'g') AS word
+    SELECT c.conname, array_agg(DISTINCT quoted[1]) INTO check_name, kinds
+    FROM pg_constraint c, regexp_matches(pg_get_constraintdef(c.oid), '''([a-z_]+)''', 'g') AS quoted
     WHERE c.conrelid = 'movement'::regclass AND c.contype = 'c' AND pg_get_constraintdef(c.oid) LIKE '%kind%check_out%'
     GROUP BY c.conname;
+    kinds := array_remove(kinds, word);
+    IF wanted THEN
+        kinds := array_append(kinds, word);
+    END IF;
     EXECUTE format('ALTER TABLE movement DROP CONSTRAINT %I', check_name);
-    EXECUTE format('ALTER TABLE movement ADD CONSTRAINT %I CHECK (kind = ANY (%L::text[]))', check_name,
-                   array_append(array_remove(kinds, 'maintenance_done'), 'maintenance_done'));
+    -- Written as IN ('a', 'b'), which PostgreSQL keeps as ARRAY['a'::text, …]: quoted words, read again next time.
+    EXECUTE format('ALTER TABLE movement ADD CONSTRAINT %I CHECK (kind IN (%s))', check_name,
+                   (SELECT string_agg(quote_literal(k), ', ') FROM unnest(kinds) AS k));
 END $$;
+SELECT fablab_movement_kind('maintenance_done', true);
