@@ -99,7 +99,8 @@ class MachineHoursController(Controller):
     tags = ["reports"]
 
     @get("", guards=[staff_only], cache=False, summary="Hours of use and loans of each 3D printer of a site, per month",
-         responses={200: ResponseSpec(data_container=MachineHoursOut, description="The report (or its CSV)")})
+         responses={200: ResponseSpec(data_container=MachineHoursOut, description="The report (or its CSV)",
+                                     generate_examples=False)})
     async def machine_hours(
         self, request: Request, site: FromQuery[str | None] = None,
         first: Annotated[str | None, QueryParameter(name="from")] = None,
