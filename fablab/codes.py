@@ -173,6 +173,10 @@ TOO_MANY_PARTS = "too_many_parts"
 PART_NOT_LENT = "part_not_lent"
 PART_NOT_MISSING = "part_not_missing"
 PART_HELD = "part_held"
+PLAN_NEEDS_A_MEASURE = "plan_needs_a_measure"
+INVALID_PLAN = "invalid_plan"
+TASK_REQUIRED = "task_required"
+MAINTENANCE_OVERDUE = "maintenance_overdue"
 
 
 def all_codes() -> set[str]:

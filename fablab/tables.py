@@ -375,9 +375,37 @@ class ConsumableAlert(Table, tablename="consumable_alert", db=DB):
     mail_attempts = Integer(default=0)
 
 
+class MaintenancePlan(Table, tablename="maintenance_plan", db=DB):
+    """Maintenance by use (issue 19): every N hours of use, N loans or N days; a plan of an item
+    (resource set) overrides its site's plan for its kind (resource NULL)."""
+
+    id = Serial(primary_key=True)
+    site = _fk(Site, "site_id", null=False)
+    kind = Text()
+    resource = _fk(Resource, "resource_id")
+    every_hours = Integer(null=True, default=None)
+    every_loans = Integer(null=True, default=None)
+    every_days = Integer(null=True, default=None)
+    task = Text()
+    refuse_when_overdue = Boolean(default=False)
+    created_at = Timestamptz(default=TimestamptzNow())
+    updated_at = Timestamptz(default=TimestamptzNow())
+
+
+class MaintenanceRecord(Table, tablename="maintenance_record", db=DB):
+    """A maintenance done on an item: its counters start again from `at`."""
+
+    id = BigSerial(primary_key=True)
+    resource = _fk(Resource, "resource_id", null=False)
+    task = Text()
+    note = Text(default="")
+    staff = _fk(User, "staff_id")
+    at = Timestamptz(default=TimestamptzNow())
+
+
 ALL_TABLES = [
     Site, Closure, User, StaffSite, Training, Resource, Policy, Certification, BookingSeries, Booking, WaitlistEntry,
     Audit, Part, PartCustody, Movement, UserSession, FeedToken, Invite, LoginAttempt, AppSetting, FeedEpoch, FeedState, ReminderLog,
     PushSubscription, PushDelivery,
-    Consumable, ConsumableMovement, PrintLog, ConsumableAlert,
+    Consumable, ConsumableMovement, PrintLog, ConsumableAlert, MaintenancePlan, MaintenanceRecord,
 ]

@@ -35,7 +35,9 @@ POLICY_UNITS = ("minutes", "days")
 CONDITIONS = ("ok", "damaged", "incomplete")
 
 MOVEMENT_KINDS = ("check_out", "check_in", "maintenance_start", "maintenance_end", "lost", "found",
-                  "audit_seen", "transfer", "retired")
+                  "audit_seen", "transfer", "retired",
+                  # Parts that travel with an item (fablab/parts) and maintenance by use (fablab/maintenance).
+                  "part_not_handed_over", "part_missing", "part_returned", "maintenance_done")
 
 ROLES = ("learner", "staff", "admin")
 

@@ -145,7 +145,8 @@ OWN_SITE, OTHER_SITE = "pfs", "vlg"
 SITE_LEARNERS = {"pfs": ("learner11", "learner12", "learner13"), "vlg": ("learner1", "learner2", "learner3")}
 TABLES_THAT_MUST_NOT_CHANGE = ("app_user", "booking", "booking_series", "waitlist_entry", "audit", "movement",
                                "resource", "certification", "invite", "staff_site", "feed_token",
-                               "consumable", "consumable_movement", "part", "part_custody")
+                               "consumable", "consumable_movement", "part", "part_custody",
+                               "maintenance_plan", "maintenance_record")
 
 
 def csv(text: str) -> dict:
@@ -288,6 +289,25 @@ SITE_TABLE = {
     ("GET", "/api/reports/consumption"): (SCOPED, lambda o: dict(path="/api/reports/consumption",
                                                                  params={"site": o["site"]}), 200),
     ("GET", "/api/me/consumption"): (SELF, lambda o: dict(path="/api/me/consumption"), 200),
+    # Maintenance (issue 19): plans, what is due, the maintenance done, machine hours.
+    ("PUT", "/api/resources/{tag:str}/maintenance-plan"): (SCOPED, lambda o: dict(
+        path=f"/api/resources/{o['prefix']}-P3D-001/maintenance-plan", json={"every_hours": 10, "task": "Buse"}), 200),
+    ("GET", "/api/resources/{tag:str}/maintenance"): (SCOPED, lambda o: dict(
+        path=f"/api/resources/{o['prefix']}-P3D-001/maintenance"), 200),
+    ("POST", "/api/resources/{tag:str}/maintenance"): (SCOPED, lambda o: dict(
+        path=f"/api/resources/{o['prefix']}-P3D-001/maintenance", json={"note": "Faite"}), 201),
+    ("DELETE", "/api/resources/{tag:str}/maintenance-plan"): (SCOPED, lambda o: dict(
+        path=f"/api/resources/{o['prefix']}-P3D-001/maintenance-plan"), 204),
+    ("PUT", "/api/sites/{slug:str}/maintenance-plans/{kind:str}"): (SCOPED, lambda o: dict(
+        path=f"/api/sites/{o['site']}/maintenance-plans/room", json={"every_days": 30, "task": "Ranger"}), 200),
+    ("GET", "/api/maintenance/plans"): (SCOPED, lambda o: dict(path="/api/maintenance/plans", params={"site": o["site"]}),
+                                        200),
+    ("GET", "/api/maintenance/due"): (SCOPED, lambda o: dict(path="/api/maintenance/due", params={"site": o["site"]}),
+                                      200),
+    ("DELETE", "/api/sites/{slug:str}/maintenance-plans/{kind:str}"): (SCOPED, lambda o: dict(
+        path=f"/api/sites/{o['site']}/maintenance-plans/room"), 204),
+    ("GET", "/api/reports/machine-hours"): (SCOPED, lambda o: dict(path="/api/reports/machine-hours",
+                                                                   params={"site": o["site"]}), 200),
 
     ("POST", "/api/me/staff-feed-token"): (SCOPED, lambda o: dict(path="/api/me/staff-feed-token",
                                                                   params={"site": o["site"]}), 201),

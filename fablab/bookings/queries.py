@@ -13,6 +13,7 @@ from fablab.bookings.rules import Policy, SiteCalendar
 from fablab.bookings.schemas import BookingOut
 from fablab.errors import NotFound
 from fablab.schemas import PersonOut
+from fablab.maintenance import queries as maintenance_queries
 from fablab.sites.defaults import DEFAULT_POLICIES
 from fablab.sites.queries import POLICY_COLUMNS, default_policy, site_calendar
 
@@ -54,7 +55,8 @@ async def closure_impact(site_id: int | None, first: date, last: date, limit: in
 
 
 # What booking one unit needs, in one round trip: the unit with its site, the policy that applies
-# to it (override, else site and kind), the site's closures over [$2, $3], and the booker ($4).
+# to it (override, else site and kind), the site's closures over [$2, $3], the booker ($4), and
+# whether a maintenance plan may refuse it (then the service asks the maintenance domain).
 # Two locks, in the order every writer takes them: the unit shared (a status change such as
 # maintenance waits for the bookings being written), then the booker's row, which serialises one
 # learner's bookings so that quotas hold. The CTEs are materialised and u reads r, so r (and its
@@ -76,7 +78,8 @@ SELECT r.id, r.tag, r.kind, r.status, r.site_id, s.slug, s.timezone, s.opening_h
        (SELECT coalesce(json_agg(json_build_array(c.starts_on, c.ends_on)), '[]')::text FROM closure c
          WHERE (c.site_id = r.site_id OR c.site_id IS NULL) AND c.starts_on <= $3 AND c.ends_on >= $2) AS closures,
        u.role AS user_role, coalesce(u.active, false) AS user_active,
-       CASE WHEN $5::bool THEN set_config('plan_cache_mode', 'force_generic_plan', true) END AS plan_cache_mode
+       CASE WHEN $5::bool THEN set_config('plan_cache_mode', 'force_generic_plan', true) END AS plan_cache_mode,
+       {maintenance_queries.may_refuse("r")} AS maintenance_may_refuse
 FROM r JOIN site s ON s.id = r.site_id
 LEFT JOIN u ON true
 LEFT JOIN LATERAL (

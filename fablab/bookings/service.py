@@ -21,6 +21,7 @@ from fablab.bookings.rules import (
 from fablab.bookings.schemas import BookingOut
 from fablab.db import DB
 from fablab.errors import BookingConflict, Conflict, Forbidden, InvalidInput, NotFound, PolicyViolation
+from fablab.maintenance import queries as maintenance_queries
 from fablab.sites import queries as site_queries
 from fablab.vocabulary import FINISHED_BOOKING_STATUSES
 
@@ -182,7 +183,8 @@ async def _insert_booking(args: tuple, rules: _BookerRules, now: datetime) -> di
 FREE_UNITS = f"""
 SELECT r.id, r.tag,
        (SELECT count(*) FROM booking u WHERE u.resource_id = r.id AND u.starts_at >= $5 AND u.starts_at < $6
-           AND u.status IN ('confirmed', 'checked_out', 'returned')) AS recent_uses
+           AND u.status IN ('confirmed', 'checked_out', 'returned')) AS recent_uses,
+       {maintenance_queries.may_refuse("r")} AS maintenance_may_refuse
 FROM resource r
 WHERE r.site_id = $1 AND r.kind = $2 AND r.status = 'available'
   AND NOT EXISTS (SELECT 1 FROM booking b WHERE b.resource_id = r.id AND {queries.holding("b", "$3", "$4")})
@@ -198,6 +200,10 @@ async def _take_free_units(*, site_id: int, kind: str, starts_at: datetime, ends
     policy = await site_queries.policy_for(site_id, kind)
     candidates = await db.fetch(FREE_UNITS, site_id, kind, starts_at, ends_at + policy.buffer,
                                 now - USAGE_WINDOW, now + USAGE_WINDOW)
+    if any(unit["maintenance_may_refuse"] for unit in candidates):
+        # Units whose plan refuses bookings while their maintenance is overdue are not offered.
+        overdue = await maintenance_queries.overdue_units(site_id, kind, now)
+        candidates = [unit for unit in candidates if unit["id"] not in overdue]
     random.shuffle(candidates)
     candidates.sort(key=lambda row: row["recent_uses"])
     taken: list[T] = []
@@ -323,6 +329,8 @@ async def _book_unit(request: _BookingRequest, ref: int | str, *, nested: bool) 
         if request.enforce_policy:
             check_booking(starts_at=request.starts_at, ends_at=request.ends_at, policy=policy,
                           calendar=context.calendar, now=request.now)
+            if resource["maintenance_may_refuse"]:
+                await maintenance_queries.require_not_overdue(resource["id"], resource["tag"], request.now)
         if nested:
             await queries.sweep_no_shows(request.now, resource_id=resource["id"])
         rules = _BookerRules.of(request, context.user["role"], policy, context.calendar)

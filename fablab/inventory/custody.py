@@ -21,6 +21,7 @@ from fablab.inventory.due import LOOKAHEAD_DAYS, DueProposal, propose_due
 from fablab.inventory.service import change_status
 from fablab.inventory.tags import normalise_tag
 from fablab.parts.service import hand_over_parts, take_back_parts
+from fablab.maintenance import queries as maintenance_queries
 from fablab.sites.queries import calendar_for, policy_for, require_site
 from fablab.waitlist.service import offer_freed
 
@@ -159,7 +160,7 @@ async def _named_holder(*, user_ref, pass_token, booking_id) -> tuple[int | None
     return None, None
 
 
-async def _lendable(actor, tag: str) -> dict:
+async def _lendable(actor, tag: str, now: datetime) -> dict:
     """The item, row-locked, if it may be lent now by this actor."""
     # The row lock makes two desks scanning the same tag queue up; the second then sees the
     # first check-out and gets a clear 409 (the unique index is the last guard).
@@ -167,6 +168,8 @@ async def _lendable(actor, tag: str) -> dict:
     scope.require_site(actor, resource["site_id"], "This item")
     if resource["status"] != "available":
         raise ResourceUnavailable(f"{tag} is {resource['status']}.", resource_status=resource["status"])
+    if resource["maintenance_may_refuse"]:  # an overdue maintenance is done before the item goes out again
+        await maintenance_queries.require_not_overdue(resource["id"], tag, now)
     if open_id is not None:
         raise Conflict(f"{tag} is already checked out.", code=codes.ALREADY_CHECKED_OUT)
     return resource
@@ -242,7 +245,7 @@ async def _check_out(*, actor, tag: str, user_ref, pass_token, booking_id, due_a
     tag = normalise_tag(tag)
     user_id, holder = await _named_holder(user_ref=user_ref, pass_token=pass_token, booking_id=booking_id)
     async with DB.transaction():
-        resource = await _lendable(actor, tag)
+        resource = await _lendable(actor, tag, now)
         booking, user_id = await _booking_to_lend(actor, resource, booking_id=booking_id, user_id=user_id,
                                                   holder=holder, now=now)
         if booking is None:

@@ -10,6 +10,7 @@ from fablab.accounts.logins import fold
 # The booking's columns and its one API shape belong to the bookings package; the desk reads them too.
 from fablab.bookings.queries import BOOKING_COLUMNS, BOOKING_FROM, booking_out
 from fablab.errors import NotFound
+from fablab.maintenance import queries as maintenance_queries
 from fablab.tables import Resource
 
 # Raw: the desk's item read (and its row lock below) is a hot path; upper(tag) serves resource_tag_ci.
@@ -94,11 +95,12 @@ def user_out(user_id, login, name) -> dict | None:
 
 
 # The item row-locked (as resource_by_tag(for_update=True)) with its open check-out, in one round
-# trip. The check-out part is read in the statement's snapshot: after waiting for another desk's
+# trip, and whether a maintenance plan may refuse lending it. The check-out part is read in the statement's snapshot: after waiting for another desk's
 # lock it may be stale, so the writes that follow re-check the booking's status in their WHERE.
 LOCKED_WITH_OPEN_CHECKOUT = f"""
 SELECT {RESOURCE_COLUMNS}, o.id AS open_id,
-       EXISTS (SELECT 1 FROM part p WHERE p.resource_id = r.id AND p.removed_at IS NULL) AS has_parts
+       EXISTS (SELECT 1 FROM part p WHERE p.resource_id = r.id AND p.removed_at IS NULL) AS has_parts,
+       {maintenance_queries.may_refuse("r")} AS maintenance_may_refuse
 {RESOURCE_FROM}
 LEFT JOIN LATERAL (SELECT b.id FROM booking b WHERE b.resource_id = r.id AND b.status = 'checked_out') o ON true
 WHERE upper(r.tag) = $1

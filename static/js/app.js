@@ -32,6 +32,7 @@ const ROUTES = [
   ["admin/trainings", "admin-trainings", "admin"],
   ["admin/staff", "admin-staff", "admin"],
   ["admin/closures", "admin-closures", "admin"],
+  ["admin/maintenance", "admin-maintenance", "staff"],
 ];
 
 const main = () => document.getElementById("main");

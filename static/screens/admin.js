@@ -27,6 +27,8 @@ export async function render(root) {
   const retention = await get("/api/admin/retention");
   const links = h("ul", {class: "tiles"}, SECTIONS.map((name) => h("li", {}, h("a", {class: "tile", href: `/#/admin/${name}`},
     h("span", {class: "tile-title"}, t(`admin2.hub.${name}`)), h("span", {class: "tile-text"}, t(`admin2.hub.${name}_text`))))),
+  h("li", {}, h("a", {class: "tile", href: "/#/admin/maintenance"},
+    h("span", {class: "tile-title"}, t("maintenance.admin_title")), h("span", {class: "tile-text"}, t("maintenance.hub_text")))),
   h("li", {}, h("a", {class: "tile", href: "/#/reports"},
     h("span", {class: "tile-title"}, t("admin2.hub.reports")), h("span", {class: "tile-text"}, t("admin2.hub.reports_text")))));
   root.append(h("h1", {}, t("admin.title")), messages.box, links, retentionForm(retention, messages));

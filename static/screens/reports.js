@@ -6,6 +6,7 @@ import {field, h, notice, replace, select} from "/js/dom.js";
 import {dateWithYear, number, percent, weekdayDateWithYear} from "/js/figures.js";
 import * as fmt from "/js/format.js";
 import {locale, t} from "/js/i18n.js";
+import {machineHoursSection} from "/js/maintenance.js";
 import {currentUser, isAdmin} from "/js/session.js";
 import {unitShort} from "/js/stock.js";
 
@@ -211,7 +212,8 @@ export async function render(root, ctx) {
       site: report.site.name, from: weekdayDateWithYear(report.from), to: weekdayDateWithYear(report.to)})),
     h("p", {class: "hint"}, t("reports.open_hours", {hours: number(report.open_hours)})),
     keyFigures(report), utilisationSection(report), noShowSection(report), overdueSection(report, site.timezone),
-    heatSection(report, site), rankSection(report), downloadSection(chosen), consumptionSection(chosen),
+    heatSection(report, site), rankSection(report), machineHoursSection(chosen), downloadSection(chosen),
+    consumptionSection(chosen),
     h("p", {class: "hint"}, t("reports.generated", {date: dateWithYear(fmt.ymd(report.generated_at, site.timezone)),
       time: fmt.time(report.generated_at, site.timezone)})));
   root.append(...parts);

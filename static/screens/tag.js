@@ -5,6 +5,7 @@ import * as fmt from "/js/format.js";
 import {moment} from "/js/desk.js";
 import {t} from "/js/i18n.js";
 import {comingBackTicks, handOverTicks, partHistoryText, partsPanel, returnMessage} from "/js/parts.js";
+import {maintenanceBlock} from "/js/maintenance.js";
 import {learnerPicker, passHolder} from "/js/people.js";
 import {scanner} from "/js/scanner.js";
 import {isStaff} from "/js/session.js";
@@ -262,6 +263,7 @@ function historyLine(m, tz) {
     audit_seen: () => t("desk.h_audit_seen"),
     transfer: () => t("desk.h_transfer"),
     retired: () => t("desk.h_retired"),
+    maintenance_done: () => t("maintenance.h_done"),
   }[m.kind] || (() => partHistoryText(m));
   const by = m.staff && m.kind !== "audit_seen" ? t("desk.h_by", {name: m.staff.name}) : "";
   const problem = (m.condition && m.condition !== "ok") || m.kind === "part_missing";
@@ -370,6 +372,7 @@ export async function render(root, ctx) {
     if (item.actions.includes("check_in")) body.push(checkinPanel(item, done, messages));
     body.push(partsPanel(item, done));
     body.push(statusPanel(item, item.actions, done, messages));
+    body.push(maintenanceBlock(item, done));
     body.push(h("p", {}, h("a", {class: "button wide", href: ctx.href("scan")}, t("tag.scan_another"))));
     body.push(historyPanel(item));
     body.push(printLogPanel(item));

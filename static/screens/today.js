@@ -3,6 +3,7 @@ import {errorMessage, get, query} from "/js/api.js";
 import {h, notice, replace} from "/js/dom.js";
 import * as fmt from "/js/format.js";
 import {t} from "/js/i18n.js";
+import {maintenanceDueBlock} from "/js/maintenance.js";
 import {currentUser} from "/js/session.js";
 import {unitShort} from "/js/stock.js";
 
@@ -85,5 +86,6 @@ export async function render(root) {
     section("h-noshows", t("today.no_shows"), noShows.map((b) => row(b, tz))),
     section("h-missing-parts", t("parts.today"), missingParts.map((p) => missingPartRow(p, tz))),
     section("h-out", t("today.all_out"), out.map((b) => row(b, tz))),
+    maintenanceDueBlock(site),
   );
 }

@@ -22,6 +22,8 @@ COGNATES = frozenset({
     "utilisation",
     # Consumables (issue 19): French words of the stock room.
     "budget", "change", "filament", "millilitres", "stock",
+    # Maintenance by use (issue 19): "plan d'entretien", "heures machine".
+    "plan", "plans", "machine",
     # Names and formats, the same in every language.
     "arduino", "csv", "fablab", "google", "https", "europe", "paris", "url",
     # Products a learner's phone or computer runs, named as their makers name them.

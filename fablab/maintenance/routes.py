@@ -1,0 +1,123 @@
+"""HTTP routes of the maintenance domain: plans, what is due, the maintenance done, machine hours."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo
+
+import msgspec
+from litestar import Controller, Request, Response, delete, get, post, put
+from litestar.openapi.datastructures import ResponseSpec
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
+
+from fablab import clock, codes, moments
+from fablab.errors import InvalidInput
+from fablab.guards import staff_only
+from fablab.maintenance import service
+from fablab.maintenance.rules import Plan
+from fablab.maintenance.schemas import (
+    DueOut, ItemMaintenanceOut, KindPlanOut, MachineHoursOut, MaintenanceIn, PlanIn, PlansOut,
+)
+from fablab.reports.service import site_for
+from fablab.web.download import attachment
+from fablab.web.spreadsheet import write_csv
+
+MACHINE_HOURS_COLUMNS = ("month", "tag", "name", "hours", "loans")
+
+
+def plan_from(data: PlanIn) -> Plan:
+    return Plan(**msgspec.structs.asdict(data))
+
+
+class ItemMaintenanceController(Controller):
+    path = "/api/resources/{tag:str}"
+    tags = ["maintenance"]
+
+    @get("/maintenance", guards=[staff_only], cache=False)
+    async def state(self, request: Request, tag: FromPath[str]) -> ItemMaintenanceOut:
+        """The plan that applies (the item's own, else its kind's at its site), the use since the
+        last maintenance, whether it is due, and the last maintenances done."""
+        return await service.item_maintenance(actor=request.user, tag=tag)
+
+    @post("/maintenance", guards=[staff_only], status_code=HTTP_201_CREATED)
+    async def record(self, request: Request, tag: FromPath[str], data: JSONBody[MaintenanceIn]) -> ItemMaintenanceOut:
+        """Maintenance done: in the item's history, and its counters start again."""
+        return await service.record_maintenance(actor=request.user, tag=tag, task=data.task, note=data.note)
+
+    @put("/maintenance-plan", guards=[staff_only], status_code=HTTP_200_OK)
+    async def put_plan(self, request: Request, tag: FromPath[str], data: JSONBody[PlanIn]) -> ItemMaintenanceOut:
+        """Every N hours of use, N loans and/or N days; overrides the kind's plan for this item."""
+        return await service.put_item_plan(actor=request.user, tag=tag, plan=plan_from(data))
+
+    @delete("/maintenance-plan", guards=[staff_only], status_code=HTTP_204_NO_CONTENT)
+    async def delete_plan(self, request: Request, tag: FromPath[str]) -> None:
+        await service.delete_item_plan(actor=request.user, tag=tag)
+
+
+class KindPlanController(Controller):
+    path = "/api/sites/{slug:str}/maintenance-plans/{kind:str}"
+    tags = ["maintenance"]
+
+    @put("", guards=[staff_only], status_code=HTTP_200_OK)
+    async def put_plan(self, request: Request, slug: FromPath[str], kind: FromPath[str],
+                       data: JSONBody[PlanIn]) -> KindPlanOut:
+        """The plan of every unit of a kind at a site (an item's own plan overrides it)."""
+        return await service.put_kind_plan(actor=request.user, site=slug, kind=kind, plan=plan_from(data))
+
+    @delete("", guards=[staff_only], status_code=HTTP_204_NO_CONTENT)
+    async def delete_plan(self, request: Request, slug: FromPath[str], kind: FromPath[str]) -> None:
+        await service.delete_kind_plan(actor=request.user, site=slug, kind=kind)
+
+
+class MaintenanceController(Controller):
+    path = "/api/maintenance"
+    tags = ["maintenance"]
+
+    @get("/due", guards=[staff_only], cache=False)
+    async def due(self, request: Request, site: FromQuery[str | None] = None) -> DueOut:
+        """Items whose maintenance is due or soon due (from 80 % of a threshold), with their counters."""
+        return await service.due(actor=request.user, site=site)
+
+    @get("/plans", guards=[staff_only], cache=False)
+    async def plans(self, request: Request, site: FromQuery[str | None] = None) -> PlansOut:
+        return await service.list_plans(actor=request.user, site=site)
+
+
+def _period(raw_from: str | None, raw_to: str | None, today: date) -> tuple[date, date]:
+    """Inclusive dates; by default this month."""
+    first = moments.parse_day(raw_from, "from") if raw_from else today.replace(day=1)
+    last = moments.parse_day(raw_to, "to") if raw_to else (first.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+    if last < first:
+        raise InvalidInput("to must not be before from.", code=codes.INVALID_PERIOD)
+    return first, last
+
+
+class MachineHoursController(Controller):
+    path = "/api/reports/machine-hours"
+    tags = ["reports"]
+
+    @get("", guards=[staff_only], cache=False, summary="Hours of use and loans of each 3D printer of a site, per month",
+         responses={200: ResponseSpec(data_container=MachineHoursOut, description="The report (or its CSV)",
+                                     generate_examples=False)})
+    async def machine_hours(
+        self, request: Request, site: FromQuery[str | None] = None,
+        first: Annotated[str | None, QueryParameter(name="from")] = None,
+        last: Annotated[str | None, QueryParameter(name="to")] = None,
+        format: FromQuery[Literal["json", "csv"]] = "json",
+    ) -> Response:
+        """The months from `from`'s to `to`'s (dates, site time; default this month), at most 24."""
+        site_row = await site_for(request.user, site)
+        now = clock.now()
+        first_day, last_day = _period(first, last, now.astimezone(ZoneInfo(site_row["timezone"])).date())
+        report = await service.machine_hours(site=site_row, first=first_day, last=last_day, now=now)
+        if format == "json":
+            return Response(report)
+        rows = [[month.month, printer.tag, printer.name, str(month.hours), str(month.loans)]
+                for printer in report.printers for month in printer.months]
+        name = f"heures-machines-{report.site}-{report.from_month}-{report.to_month}.csv"
+        return Response(write_csv(MACHINE_HOURS_COLUMNS, rows), media_type="text/csv", headers=attachment(name))
+
+
+ROUTES: list = [ItemMaintenanceController, KindPlanController, MaintenanceController, MachineHoursController]
