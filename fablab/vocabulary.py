@@ -50,8 +50,16 @@ REMINDER_KINDS = ("booking_start", "loan_due", "loan_overdue", "waitlist_booked"
 LANGUAGES = ("fr", "en")
 
 # For request bodies: msgspec refuses any other value as the body is decoded.
+# Consumables (fablab/consumables): units counted, the ledger's kinds of movement, a print's outcome.
+CONSUMABLE_UNITS = ("g", "ml", "unit")
+CONSUMABLE_MOVEMENT_KINDS = ("restock", "use", "adjust", "loss")
+PRINT_OUTCOMES = ("success", "failed")
+
 Kind = Literal[KINDS]  # type: ignore[valid-type]
 ResourceStatus = Literal[RESOURCE_STATUSES]  # type: ignore[valid-type]
 PolicyUnit = Literal[POLICY_UNITS]  # type: ignore[valid-type]
 Condition = Literal[CONDITIONS]  # type: ignore[valid-type]
 Language = Literal[LANGUAGES]  # type: ignore[valid-type]
+ConsumableUnit = Literal[CONSUMABLE_UNITS]  # type: ignore[valid-type]
+ConsumableMovementKind = Literal[CONSUMABLE_MOVEMENT_KINDS]  # type: ignore[valid-type]
+PrintOutcome = Literal[PRINT_OUTCOMES]  # type: ignore[valid-type]

@@ -29,6 +29,10 @@ CHECKED_COLUMNS = {
     ("waitlist_entry", "status"): vocabulary.WAITLIST_STATUSES,
     ("reminder_log", "kind"): vocabulary.REMINDER_KINDS,
     ("push_subscription", "lang"): vocabulary.LANGUAGES,
+    ("maintenance_plan", "kind"): vocabulary.KINDS,
+    ("consumable", "unit"): vocabulary.CONSUMABLE_UNITS,
+    ("consumable_movement", "kind"): vocabulary.CONSUMABLE_MOVEMENT_KINDS,
+    ("print_log", "outcome"): vocabulary.PRINT_OUTCOMES,
 }
 # Bookkeeping words no screen shows and no other module repeats: they stay in their CHECK alone.
 INTERNAL = {("feed_token", "scope"), ("reminder_log", "status"), ("push_delivery", "status")}
@@ -65,7 +69,8 @@ async def database_word_lists() -> dict[tuple[str, str], set[str]]:
     found: dict[tuple[str, str], set[str]] = {}
     for row in await db.fetch(CHECKS_SQL):
         for column, words in in_lists(row["definition"]).items():
-            found[(row["table_name"], column)] = set(words)
+            # A column may appear in several CHECKs (a rule on some of its words): their union.
+            found.setdefault((row["table_name"], column), set()).update(words)
     return found
 
 

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import msgspec
 from litestar import Controller, Request, Response, get, patch, post
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.status_codes import HTTP_201_CREATED
 
@@ -150,7 +151,9 @@ class ConsumptionReportController(Controller):
     tags = ["reports"]
 
     @get("", guards=[staff_only], cache=False,
-         summary="Consumption of a site over a month: by consumable, by learner, failed-print share")
+         summary="Consumption of a site over a month: by consumable, by learner, failed-print share",
+         responses={200: ResponseSpec(data_container=ConsumptionReportOut, description="The report (or its CSV)",
+                                      generate_examples=False)})
     async def consumption(self, request: Request, site: FromQuery[str | None] = None,
                           month: FromQuery[str | None] = None, format: FromQuery[str] = "json",
                           table: FromQuery[str] = "consumables") -> Response:

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated
 
 import msgspec
 
-Unit = Literal["g", "ml", "unit"]
-MovementKind = Literal["restock", "use", "adjust", "loss"]
-Outcome = Literal["success", "failed"]
+from fablab.vocabulary import ConsumableMovementKind, ConsumableUnit, PrintOutcome
+
+Unit = ConsumableUnit
+MovementKind = ConsumableMovementKind
+Outcome = PrintOutcome
 Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
 Note = Annotated[str, msgspec.Meta(max_length=2000)]
 SiteSlug = Annotated[str, msgspec.Meta(min_length=1, max_length=32)]
