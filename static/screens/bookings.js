@@ -90,18 +90,6 @@ function waitlistSection(waiting, onLeave, offline) {
       : h("p", {class: "empty"}, t("bookings.waitlist_none")));
 }
 
-// "OK" on a freed place: it is not shown again.
-async function markSeen(entry, box, button, messages) {
-  button.disabled = true;
-  try {
-    await post(`/api/waitlist/${entry.id}/seen`);
-    box.remove();
-  } catch (error) {
-    button.disabled = false;
-    replace(messages, notice(errorMessage(error)));
-  }
-}
-
 // Parts that did not come back with an item (issue 19): what, from which item, since when.
 function missingPartsSection(parts) {
   return h("section", {class: "group", "aria-labelledby": "h-missing-parts"},
@@ -189,7 +177,7 @@ export async function render(root, ctx) {
     h("h1", {}, t("bookings.title")),
     result.offline ? notice(t("app.offline_copy"), "ok") : null,
     messages,
-    result.offline ? null : freed.map((e) => freedNotice(e, (...args) => markSeen(...args, messages))),
+    result.offline ? null : freed.map((e) => freedNotice(e, seen)),
     h("p", {}, h("a", {class: "button primary", href: ctx.href("book")}, t("bookings.new"))),
     missingParts && missingParts.length ? missingPartsSection(missingParts) : null,
     section("current", groups.current, "none_current", cancel, result.offline),
