@@ -1,6 +1,6 @@
 """The domain's words, defined once: kinds, statuses, weekdays, units, conditions, roles.
 
-The migrations' CHECKs say the same lists in SQL (tests/test_vocabulary.py holds them equal, read
+The migrations' CHECKs say the same lists in SQL (tests/architecture/test_vocabulary.py holds them equal, read
 from pg_constraint); the web app gets them from `GET /api/vocabulary`, and its labels are keyed by
 these values in static/i18n/fr.js and en.js (the same test checks that each one has a label).
 Order matters where it is shown: kinds and statuses are listed in the order people see them.
