@@ -12,6 +12,8 @@ from fablab.errors import InvalidInput
 from fablab.seed import DEMO_PASSWORD
 from tests.support.paths import ROOT
 
+pytestmark = pytest.mark.pg_engine
+
 MIGRATION = ROOT / "migrations" / "schema_0010_logins.sql"
 
 

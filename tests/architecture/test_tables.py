@@ -3,9 +3,13 @@
 import re
 from pathlib import Path
 
+import pytest
+
 from fablab import db
 from fablab.tables import ALL_TABLES
 from tests.support.paths import ROOT
+
+pytestmark = pytest.mark.pg_engine
 
 # Piccolo's column types (Column.column_type, length stripped) as information_schema spells them.
 INFORMATION_SCHEMA_TYPE = {

@@ -13,6 +13,8 @@ from fablab.sites.defaults import DEFAULT_POLICIES
 from tests.support.wording import app_dictionaries
 from tests.support.paths import ROOT
 
+pytestmark = pytest.mark.pg_engine
+
 
 # (table, column) -> the words its CHECK allows.
 CHECKED_COLUMNS = {

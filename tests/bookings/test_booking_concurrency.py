@@ -14,6 +14,8 @@ from fablab.tokens import hash_token, new_token
 from tests.support.bookings import DAY, PARIS
 from tests.support.racing import CLIENTS, learners_with_sessions, moment, overlapping_active_pairs, race, signed_in_clients
 
+pytestmark = pytest.mark.pg_engine
+
 
 
 async def test_fifty_clients_one_unit_one_slot(live_server):

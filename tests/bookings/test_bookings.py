@@ -10,6 +10,8 @@ from fablab.db import DB
 from fablab.bookings import service
 from tests.support.bookings import DAY, PARIS, assert_problem, at, book, future_weekday, ordinary_day_after
 
+pytestmark = pytest.mark.pg_engine
+
 
 async def count_bookings() -> int:
     return await db.fetchval("SELECT count(*) FROM booking")

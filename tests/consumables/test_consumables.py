@@ -26,6 +26,8 @@ from tests.support.server import free_port
 from tests.support.clients import make_client, sign_in
 from tests.support.racing import signed_in_clients
 
+pytestmark = pytest.mark.pg_engine
+
 RACERS = 20
 
 

@@ -8,6 +8,8 @@ import pytest
 from tests.support.browser import api_client, next_open_day, no_horizontal_scroll, run_sql, sign_in
 from tests.support.lifecycle import DISK_FULL_STATEMENTS, SPACE_RETURNS
 
+pytestmark = pytest.mark.pg_engine
+
 
 @pytest.mark.parametrize("login, kind", [("learner1", "laptop"), ("learner1", "room"), ("staff.vlg", "printer_3d")])
 def test_a_booking_on_a_full_disk_is_refused_in_french(phone_factory, live_server, database_url, login, kind):

@@ -9,6 +9,8 @@ import pytest
 from fablab import db
 from tests.support.clients import make_client, sign_in
 
+pytestmark = pytest.mark.pg_engine
+
 LAPTOP = "VLG-LAP-003"
 
 

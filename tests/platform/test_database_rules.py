@@ -9,6 +9,8 @@ import pytest
 from fablab import db
 from fablab.migrate import migrate_backwards, migrate_forwards
 
+pytestmark = pytest.mark.pg_engine
+
 INSERT_BOOKING = """
 INSERT INTO booking (resource_id, site_id, kind, user_id, starts_at, ends_at, blocked_until, status)
 SELECT r.id, r.site_id, r.kind, (SELECT id FROM app_user WHERE login = 'learner1'),

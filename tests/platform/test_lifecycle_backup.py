@@ -13,7 +13,7 @@ from tests.support.paths import ROOT
 from tests.support.databases import with_database
 from tests.support.lifecycle import data_dir  # noqa: F401 - a fixture
 
-pytestmark = pytest.mark.server
+pytestmark = [pytest.mark.server, pytest.mark.pg_engine]
 
 
 def fablab(*args: str, stdin: str | None = None, **env: str) -> subprocess.CompletedProcess:

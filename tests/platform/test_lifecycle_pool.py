@@ -12,6 +12,8 @@ from fablab.embedded_db import one_line_reason
 from fablab.errors import PoolBusy
 from fablab.throttled_log import ThrottledLog, ThrottleFilter
 
+pytestmark = pytest.mark.pg_engine
+
 
 @pytest.fixture
 async def small_pool(database_url, pool):
