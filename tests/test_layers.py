@@ -12,6 +12,7 @@ import graph and what crosses the layers.
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -156,6 +157,13 @@ def test_no_cycle_within_a_layer_beyond_the_known_debts():
     found = cycles_within_layers(package_graph(), layer_of())
     assert sorted(map(sorted, found - set(KNOWN_CYCLES))) == [], "packages of one layer import each other"
     assert sorted(map(sorted, set(KNOWN_CYCLES) - found)) == [], "a cycle is gone: take it off KNOWN_CYCLES"
+
+
+def test_the_architecture_document_lists_these_layers():
+    text = (ROOT / "docs" / "ARCHITECTURE.md").read_text(encoding="utf-8")
+    listed = [(name, re.findall(r"`([a-z_]+)`", packages))
+              for name, packages in re.findall(r"^\d+\. \*\*(.+?)\*\* — (.*)$", text, flags=re.MULTILINE)]
+    assert listed == LAYERS, "docs/ARCHITECTURE.md's layer list and LAYERS say the same, in the same order"
 
 
 def test_the_checks_see_an_upward_import_and_a_cycle():
