@@ -280,8 +280,9 @@ class UserController(Controller):
 
     @post("/{user_id:int}/deactivate", guards=[staff_only], status_code=HTTP_200_OK,
           summary="Deactivate an account",
-          description=("Staff of the person's site, admins. Ends the person's sessions everywhere, and their push "
-                       "subscriptions."))
+          description=("Staff of the person's site, admins. Ends their sessions everywhere (and the push "
+                       "subscriptions made in them), their pending invites, private calendar links and waiting "
+                       "waitlist entries."))
     async def deactivate(self, request: Request, user_id: FromPath[int]) -> UserDetail:
         await users.deactivate(actor=request.user, user_id=user_id)
         return await user_detail(user_id)
