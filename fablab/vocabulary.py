@@ -17,7 +17,7 @@ KINDS = tuple(KIND_TAG_PREFIX)
 RESOURCE_STATUSES = ("available", "maintenance", "lost", "retired")
 
 BOOKING_STATUSES = ("confirmed", "checked_out", "returned", "cancelled", "no_show")
-# The statuses that hold a unit: the exclusion constraint's predicate (DESIGN.md §3.1).
+# The statuses that hold a unit: the exclusion constraint's predicate (docs/ARCHITECTURE.md, Rules, 1).
 ACTIVE_BOOKING_STATUSES = ("confirmed", "checked_out")
 # A booking that will not change again; its personal data may be anonymised after the retention.
 FINISHED_BOOKING_STATUSES = ("returned", "cancelled", "no_show")
