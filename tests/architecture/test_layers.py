@@ -5,7 +5,7 @@ but still listed, so the list only shrinks.
 
 A "package" is a domain package (fablab/bookings/) or a top-level module (fablab/db.py). Read
 from the source (ast), so no database is needed. Imports under `if TYPE_CHECKING:` never run and
-are left out, as in tests/test_imports.py. `python tests/test_layers.py` prints the package-level
+are left out, as in tests/architecture/test_imports.py. `python -m tests.architecture.test_layers` prints the package-level
 import graph and what crosses the layers.
 """
 
@@ -15,7 +15,7 @@ import ast
 import re
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "fablab"
 
 # Lowest first. A package may import packages of its own layer and of the layers before it.

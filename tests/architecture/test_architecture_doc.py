@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 DOC = ROOT / "docs" / "ARCHITECTURE.md"
 TEXT_SUFFIXES = {".py", ".sql", ".md", ".js", ".html", ".css", ".toml", ".conf", ".service", ".example", ".txt"}
 
