@@ -815,6 +815,7 @@ export default {
     withdrawn: "Cancelled, learner told ({n})",
     moved_to: "now on {to}",
     someone: "Anonymous booking",
+    plan_saved: "Plan saved. Bookings of the items overdue for maintenance — moved: {moved}, cancelled (learners told): {withdrawn}.",
   },
   desk: {
     pass_kept: "Pass of {name} ({login}) read. Now scan the item to lend.",

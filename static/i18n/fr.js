@@ -820,6 +820,7 @@ export default {
     withdrawn: "Annulées, apprenant·e prévenu·e ({n})",
     moved_to: "passe sur {to}",
     someone: "Réservation anonyme",
+    plan_saved: "Plan enregistré. Réservations des objets en retard d’entretien — déplacées : {moved}, annulées (apprenant·es prévenu·es) : {withdrawn}.",
   },
   desk: {
     pass_kept: "Pass de {name} ({login}) lu. Scannez maintenant l’objet à prêter.",
