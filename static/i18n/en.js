@@ -808,7 +808,7 @@ export default {
   },
   // An item out of service (issue 25): its bookings moved to another unit or withdrawn.
   rebooked: {
-    moved_learner: "{from} is no longer available: the fablab booked {to} for you at the same time.",
+    moved_learner: "The planned item ({from}) is no longer available: the fablab booked {to} for you at the same time.",
     title: "Bookings of this item",
     none: "No bookings to come: nobody is affected.",
     moved: "Moved to another item ({n})",

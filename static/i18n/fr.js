@@ -813,7 +813,7 @@ export default {
   },
   // An item out of service (issue 25): its bookings moved to another unit or withdrawn.
   rebooked: {
-    moved_learner: "{from} n’est plus disponible : le fablab vous a réservé {to} au même horaire.",
+    moved_learner: "L’équipement prévu ({from}) n’est plus disponible : le fablab vous a réservé {to} au même horaire.",
     title: "Réservations de cet objet",
     none: "Aucune réservation à venir : personne n’est concerné.",
     moved: "Déplacées sur un autre objet ({n})",

@@ -65,7 +65,8 @@ def test_the_desk_says_what_became_of_the_bookings_and_the_learner_sees_the_move
     learner, page = bookings_of(phone_factory, "learner1")
     upcoming = page.locator("section[aria-labelledby=h-upcoming]")
     line = upcoming.locator("li.item", has_text=moved_to)
-    line.get_by_text(f"{unit} n’est plus disponible : le fablab vous a réservé {moved_to} au même horaire.").wait_for()
+    line.get_by_text(f"L’équipement prévu ({unit}) n’est plus disponible : le fablab vous a réservé {moved_to} "
+                      "au même horaire.").wait_for()
     assert line.get_by_text("Confirmée").is_visible()
     assert serious_violations(page) == []
     learner.shot("moved-booking-learner")
