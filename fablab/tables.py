@@ -154,6 +154,11 @@ class Booking(Table, tablename="booking", db=DB):
     # cancelled at the desk (issue 20). The note says why to the learner.
     cancel_reason = Text(null=True, default=None)
     cancel_note = Text(default="")
+    # The booker named this unit (not "any unit of the kind"): when it leaves service the booking
+    # is withdrawn rather than moved (fablab/inventory/out_of_service.py).
+    unit_chosen = Boolean(default=False)
+    # The unit it was moved off when that one left service (the learner's list says so).
+    moved_from = _fk(Resource, "moved_from_id")
 
 
 class WaitlistEntry(Table, tablename="waitlist_entry", db=DB):

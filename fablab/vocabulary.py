@@ -22,7 +22,7 @@ ACTIVE_BOOKING_STATUSES = ("confirmed", "checked_out")
 # A booking that will not change again; its personal data may be anonymised after the retention.
 FINISHED_BOOKING_STATUSES = ("returned", "cancelled", "no_show")
 # Why the system (not the learner) cancelled a booking; NULL when the booker did.
-CANCEL_REASONS = ("resource_retired", "resource_lost", "closure", "staff")
+CANCEL_REASONS = ("resource_retired", "resource_lost", "closure", "staff", "resource_maintenance")
 
 # The keys of a week: opening hours `{"mon": [...]}`, series' weekdays, the reports' heat map.
 # Index = date.weekday(), so `WEEKDAYS[day.weekday()]` names a date's day.

@@ -239,7 +239,8 @@ BOOKING_COLUMNS = """
        b.id, b.resource_id, r.tag AS resource, r.name AS resource_name, s.slug AS site, b.site_id, b.kind,
        b.user_id, u.login AS user_login, u.name AS user_name, b.created_by_id,
        b.starts_at, b.ends_at, b.blocked_until, b.status, b.purpose, b.sequence, b.created_at, b.updated_at,
-       b.checked_out_at, b.returned_at, b.cancelled_at, b.no_show_at, b.series_id, b.cancel_reason, b.cancel_note
+       b.checked_out_at, b.returned_at, b.cancelled_at, b.no_show_at, b.series_id, b.cancel_reason, b.cancel_note,
+       b.unit_chosen, (SELECT m.tag FROM resource m WHERE m.id = b.moved_from_id) AS moved_from
 """
 BOOKING_FROM = """
 FROM booking b JOIN resource r ON r.id = b.resource_id JOIN site s ON s.id = b.site_id
@@ -259,7 +260,7 @@ def booking_out(row: dict, now: datetime | None = None) -> BookingOut:
         sequence=row["sequence"], created_at=row["created_at"], updated_at=row["updated_at"],
         checked_out_at=row["checked_out_at"], returned_at=row["returned_at"], cancelled_at=row["cancelled_at"],
         no_show_at=row["no_show_at"], series_id=row["series_id"], cancel_reason=row["cancel_reason"],
-        cancel_note=row["cancel_note"] or "",
+        cancel_note=row["cancel_note"] or "", moved_from=row["moved_from"],
         overdue=row["status"] == "checked_out" and row["ends_at"] < (now or datetime.now(UTC)),
     )
 

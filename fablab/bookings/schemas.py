@@ -77,6 +77,16 @@ class BookingOut(Out):
     cancel_reason: str | None
     cancel_note: str
     overdue: bool  # checked out and past its return time
+    # The unit's tag this booking was moved off when that unit left service (same slot, another
+    # unit of the kind: fablab/inventory/out_of_service.py); None when it never moved.
+    moved_from: str | None = None
+
+
+class AffectedBookingsOut(Out):
+    """What an item leaving service did to its bookings still to come (staff see it in the answer
+    of the check-in, the status change or the maintenance plan that took it out)."""
+    moved: list[BookingOut]      # same slot on another unit of the kind: `resource` the new one, `moved_from` the old
+    withdrawn: list[BookingOut]  # cancelled, `cancel_reason` says why; the learner is told once
 
 
 class CancelledOut(Out):

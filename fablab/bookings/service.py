@@ -77,7 +77,8 @@ UNIT_INSERT_LOCK = 7001
 # Inserts the booking if the booker's own state allows it, and reads it back as the API shows it,
 # in one round trip. $1..$9 the booking; $10 now, $11..$12 the booking's week, $13 the training
 # the policy requires, $14 the most active bookings and $15 the most minutes that week the booker
-# may already hold (rules.quota_headroom; NULL: no limit), $16 whether those rules apply at all.
+# may already hold (rules.quota_headroom; NULL: no limit), $16 whether those rules apply at all,
+# $17 whether the booker named the unit (unit_chosen: out_of_service moves only the others).
 #
 # The state (the learner's active bookings of the kind, minutes booked that week, the training)
 # is read by this statement, whose snapshot is taken after the booker's row lock was granted to an
@@ -101,8 +102,10 @@ WITH state AS (
                    AND (c.expires_at IS NULL OR c.expires_at > $10)) AS trained
     FROM booking WHERE $16 AND user_id = $4 AND kind = $3 AND ends_at > least($10::timestamptz, $11::timestamptz)),
 b AS (
-    INSERT INTO booking (resource_id, site_id, kind, user_id, created_by_id, starts_at, ends_at, blocked_until, purpose)
-    SELECT $1::int, $2::int, $3::text, $4::int, $5::int, $6::timestamptz, $7::timestamptz, $8::timestamptz, $9::text
+    INSERT INTO booking (resource_id, site_id, kind, user_id, created_by_id, starts_at, ends_at, blocked_until, purpose,
+                         unit_chosen)
+    SELECT $1::int, $2::int, $3::text, $4::int, $5::int, $6::timestamptz, $7::timestamptz, $8::timestamptz, $9::text,
+           $17::boolean
     FROM state, (SELECT pg_advisory_xact_lock({UNIT_INSERT_LOCK}, $1::int)) AS unit_lock
     WHERE NOT $16 OR (($13::int IS NULL OR state.trained) AND ($14::int IS NULL OR state.active <= $14)
                       AND ($15::float8 IS NULL OR state.week_minutes <= $15))
@@ -169,9 +172,9 @@ async def booker_refusal(*, user_id: int, site_id: int, kind: str, resource_id: 
     return await rules.refusal(state, user_id=user_id, kind=kind, now=now)
 
 
-async def _insert_booking(args: tuple, rules: _BookerRules, now: datetime) -> dict:
+async def _insert_booking(args: tuple, rules: _BookerRules, now: datetime, *, unit_chosen: bool) -> dict:
     """INSERT_BOOKING (args: its $1..$9); the booking, or the rule refusing it."""
-    row = await db.fetchone(INSERT_BOOKING, *args, *rules.sql_args(now))
+    row = await db.fetchone(INSERT_BOOKING, *args, *rules.sql_args(now), unit_chosen)
     if row["id"] is None:
         await rules.raise_refusal(row, user_id=args[3], kind=args[2], now=now)
     return row
@@ -222,7 +225,7 @@ async def _insert_with_savepoint(args: tuple, rules: _BookerRules, now: datetime
     (a rule refusing the booker refuses every unit, and ends it)."""
     await db.fetch("SAVEPOINT booking_attempt")
     try:
-        row = await _insert_booking(args, rules, now)
+        row = await _insert_booking(args, rules, now, unit_chosen=False)
     except asyncpg.ExclusionViolationError:
         await db.fetch("ROLLBACK TO SAVEPOINT booking_attempt")
         return None
@@ -336,7 +339,7 @@ async def _book_unit(request: _BookingRequest, ref: int | str, *, nested: bool) 
         rules = _BookerRules.of(request, context.user["role"], policy, context.calendar)
         try:
             # One unit, one attempt: a conflict ends the transaction, so no savepoint is needed.
-            return await _insert_booking(request.row_for(resource, policy), rules, request.now)
+            return await _insert_booking(request.row_for(resource, policy), rules, request.now, unit_chosen=True)
         except asyncpg.ExclusionViolationError:
             raise _UnitTaken(resource) from None
 
@@ -432,20 +435,75 @@ def _freed(row: dict, now: datetime, *, starts_at: datetime | None = None) -> Fr
                  starts_at=max(starts_at or row["starts_at"], now), blocked_until=row["blocked_until"])
 
 
+# -------------------------------------------------------------------------------------------
+# An item leaving service (fablab/inventory/out_of_service.py decides; these write)
+
+# Its confirmed bookings still to come (a started one the learner has not picked up included),
+# locked in start order; the caller holds the unit's row.
+FUTURE_OF_UNIT = """
+SELECT id, resource_id, site_id, kind, user_id, starts_at, ends_at, blocked_until, unit_chosen FROM booking
+WHERE resource_id = $1 AND status = 'confirmed' AND ends_at > $2
+ORDER BY starts_at, id
+FOR NO KEY UPDATE
+"""
+
+# The booking moves to unit $2 (blocked until $3, that unit's buffer), remembering the unit it
+# left, if that unit is still available and nobody is changing its row at this instant: a unit
+# being lent or changed is passed over (SKIP LOCKED), since waiting for it could close a cycle
+# with a desk that holds it and wants this learner's booking. Guarded by the exclusion constraint.
+MOVE_TO_UNIT = f"""
+WITH target AS (SELECT id FROM resource WHERE id = $2 AND status = 'available' FOR SHARE SKIP LOCKED)
+UPDATE booking SET resource_id = target.id, blocked_until = $3, moved_from_id = booking.resource_id, {queries.BUMP}
+FROM target WHERE booking.id = $1 AND booking.status = 'confirmed'
+RETURNING booking.id
+"""
+
 WITHDRAW = f"""
 UPDATE booking SET status = 'cancelled', cancelled_at = $2, cancel_reason = $3, {queries.BUMP}
-WHERE resource_id = $1 AND status = 'confirmed' AND ends_at > $2
+WHERE id = ANY($1::bigint[]) AND status = 'confirmed'
 RETURNING id
 """
 
 
-async def withdraw_bookings(*, resource_id: int, reason: str, now: datetime | None = None) -> list[int]:
-    """The item was retired or lost (reason resource_retired / resource_lost): its confirmed bookings
-    still to come are cancelled, saying why (the caller ends its waitlist entries too). Within the
-    caller's transaction, on an item row it has locked. The learners are told by the reminders'
-    mail path (booking_withdrawn) and see the reason in the app."""
-    rows = await db.fetch(WITHDRAW, resource_id, now or clock.now(), reason)
-    return [row["id"] for row in rows]
+async def future_bookings_of(resource_id: int, now: datetime) -> list[dict]:
+    """The unit's confirmed bookings not over yet, locked, first to start first."""
+    return await db.fetch(FUTURE_OF_UNIT, resource_id, now)
+
+
+async def _move_to(booking: dict, unit: dict, unit_policy: Policy) -> int | None:
+    """One attempt at one unit, in a savepoint: its id, or None (taken, or not available now)."""
+    if unit["id"] == booking["resource_id"]:
+        return None
+    await hold_insert_locks([unit["id"]])  # a booking of that unit waits for the move (see INSERT_BOOKING)
+    await db.fetch("SAVEPOINT booking_rehome")
+    try:
+        moved = await db.fetchval(MOVE_TO_UNIT, booking["id"], unit["id"], booking["ends_at"] + unit_policy.buffer)
+    except asyncpg.ExclusionViolationError:
+        moved = None
+    await db.fetch("ROLLBACK TO SAVEPOINT booking_rehome" if moved is None else "RELEASE SAVEPOINT booking_rehome")
+    return None if moved is None else unit["id"]
+
+
+async def move_to_free_unit(booking: dict, *, now: datetime) -> int | None:
+    """The same slot on another free unit of the booking's kind at its site, chosen as a booking by
+    kind chooses (least used first, none whose maintenance refuses bookings; the next one on a
+    lost race). The booking's SEQUENCE is bumped, so calendars show the new unit. The unit's id,
+    or None when no other unit is free then."""
+    async def move(unit: dict, unit_policy: Policy) -> int | None:
+        return await _move_to(booking, unit, unit_policy)
+
+    moved = await _take_free_units(site_id=booking["site_id"], kind=booking["kind"], starts_at=booking["starts_at"],
+                                   ends_at=booking["ends_at"], quantity=1, now=now, insert=move)
+    return moved[0] if moved else None
+
+
+async def withdraw_bookings(booking_ids: list[int], *, reason: str, now: datetime) -> list[int]:
+    """Cancel these bookings (those still confirmed) as the system, saying why (cancel_reason:
+    resource_maintenance, resource_lost, resource_retired). The learners are told once by the
+    reminders' booking_withdrawn notice (e-mail and push) and see the reason in the app."""
+    if not booking_ids:
+        return []
+    return [row["id"] for row in await db.fetch(WITHDRAW, booking_ids, now, reason)]
 
 
 async def expire_no_shows(now: datetime | None = None) -> int:
@@ -491,23 +549,23 @@ class SeriesBooking:
 # exclusion check.
 INSERT_OCCURRENCE = f"""
 INSERT INTO booking (resource_id, site_id, kind, user_id, created_by_id, starts_at, ends_at, blocked_until,
-                     purpose, series_id, occurrence_date)
+                     purpose, series_id, occurrence_date, unit_chosen)
 SELECT $1::int, $2::int, $3::text, $4::int, $5::int, $6::timestamptz, $7::timestamptz, $8::timestamptz, $9::text,
-       $10::bigint, $11::date
+       $10::bigint, $11::date, $12::boolean
 FROM (SELECT pg_advisory_xact_lock({UNIT_INSERT_LOCK}, $1::int)) AS unit_lock
 RETURNING id
 """
 
 
 async def insert_occurrence(*, series: SeriesBooking, unit_id: int, buffer: timedelta, day: date,
-                            starts_at: datetime, ends_at: datetime) -> int | None:
+                            starts_at: datetime, ends_at: datetime, unit_chosen: bool = True) -> int | None:
     """One occurrence on one unit, in a savepoint of the caller's transaction: its id, or None
-    when the unit is taken then (nothing else undone)."""
+    when the unit is taken then (nothing else undone). unit_chosen: the series names this unit."""
     await db.fetch("SAVEPOINT series_unit")
     try:
         booking_id = await db.fetchval(
             INSERT_OCCURRENCE, unit_id, series.site_id, series.kind, series.user_id, series.created_by_id, starts_at,
-            ends_at, ends_at + buffer, series.purpose, series.series_id, day)
+            ends_at, ends_at + buffer, series.purpose, series.series_id, day, unit_chosen)
     except asyncpg.ExclusionViolationError:
         await db.fetch("ROLLBACK TO SAVEPOINT series_unit")
         return None
@@ -521,7 +579,7 @@ async def insert_occurrences_of_kind(*, series: SeriesBooking, quantity: int, da
     choice as a single booking by kind); fewer when fewer are free (the caller decides)."""
     async def insert(unit: dict, unit_policy: Policy) -> int | None:
         return await insert_occurrence(series=series, unit_id=unit["id"], buffer=unit_policy.buffer, day=day,
-                                       starts_at=starts_at, ends_at=ends_at)
+                                       starts_at=starts_at, ends_at=ends_at, unit_chosen=False)
 
     return await _take_free_units(site_id=series.site_id, kind=series.kind, starts_at=starts_at, ends_at=ends_at,
                                   quantity=quantity, now=now, insert=insert)

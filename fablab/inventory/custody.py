@@ -18,6 +18,7 @@ from fablab.db import DB
 from fablab.errors import BookingConflict, Conflict, InvalidInput, NotFound
 from fablab.inventory import queries
 from fablab.inventory.due import LOOKAHEAD_DAYS, DueProposal, propose_due
+from fablab.inventory.out_of_service import OVERDUE_MAINTENANCE, take_out_of_service
 from fablab.inventory.service import change_status
 from fablab.inventory.tags import normalise_tag
 from fablab.parts.service import hand_over_parts, take_back_parts
@@ -291,15 +292,26 @@ async def check_in(*, actor, tag: str, condition: str = "ok", note: str = "", no
             outcome=outcome, now=now)
         if dry_run:
             raise _DryRunDone({"resource": tag, "dry_run": True, "consumption": consumption, "missing_parts": missing})
-        if condition == "damaged":
-            # The condition and note are on the check-in just logged; the status change repeats the note.
-            await change_status(resource, "maintenance", actor_id=actor.id, note=note)
-        elif now < row["held_until"] and row["anyone_waiting"]:
-            # Back early: the rest of the loan goes to the first person waiting for it.
-            await offer_freed(bookings.freed_by_return(row, now), now)
+        affected = await _after_return(actor=actor, resource=resource, row=row, condition=condition, note=note, now=now)
     return {"booking": queries.booking_out(row, now), "resource": tag, "condition": condition,
             "resource_status": resource["status"], "late": row["held_until"] < now,
-            "consumption": consumption, "missing_parts": missing}
+            "consumption": consumption, "missing_parts": missing, "item_bookings": affected}
+
+
+async def _after_return(*, actor, resource: dict, row: dict, condition: str, note: str, now: datetime):
+    """Where the item goes once back: to maintenance when damaged, out of bookings when this loan
+    made its maintenance overdue (a plan that refuses bookings then), else back in service, the
+    rest of an early return offered to whoever waits. What became of its bookings to come (None:
+    it stays in service)."""
+    if condition == "damaged":
+        # The condition and note are on the check-in just logged; the status change repeats the note.
+        return await change_status(resource, "maintenance", actor_id=actor.id, note=note, now=now)
+    if resource["maintenance_may_refuse"] and await maintenance_queries.refuses_now(resource["id"], now):
+        return await take_out_of_service(resource, reason=OVERDUE_MAINTENANCE, now=now)
+    if now < row["held_until"] and row["anyone_waiting"]:
+        # Back early: the rest of the loan goes to the first person waiting for it.
+        await offer_freed(bookings.freed_by_return(row, now), now)
+    return None
 
 
 async def check_in_dry_run(**checkin) -> dict:

@@ -152,8 +152,11 @@ class ResourceController(Controller):
     async def update(self, request: Request, tag: FromPath[str], data: JSONBody[ResourcePatch]) -> ResourceOut:
         changes = {key: value for key in ("name", "details", "notes", "status")
                    if (value := getattr(data, key)) is not msgspec.UNSET}
-        resource = await service.update_resource(actor=request.user, tag=tag, note=data.note, **changes)
-        return resource_out(resource, request.user)
+        resource, affected = await service.update_resource(actor=request.user, tag=tag, note=data.note, **changes)
+        out = resource_out(resource, request.user)
+        if affected is not None:
+            out.item_bookings = affected
+        return out
 
     @get("/{tag:str}/qr.svg", guards=[signed_in], media_type="image/svg+xml",
          summary="The tag's QR code, SVG",

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import msgspec
 
-from fablab.bookings.schemas import BookingOut
+from fablab.bookings.schemas import AffectedBookingsOut, BookingOut
 from fablab.consumables.schemas import CheckinConsumptionOut, CheckinUses, Outcome
 from fablab.moments import check_body
 from fablab.parts.schemas import PartOut
@@ -111,6 +111,8 @@ class ResourceOut(Out):
     booking: BookingOut | None | Hidden = HIDDEN
     # One item: what travels with it (fablab/parts); who holds a missing one, for its site's staff only.
     parts: list[PartOut] | Hidden = HIDDEN
+    # A status change that took it out of service: what became of its bookings to come.
+    item_bookings: AffectedBookingsOut | Hidden = HIDDEN
 
 
 class ImportedOut(Out):
@@ -187,6 +189,9 @@ class CheckinOut(Out):
     late: bool
     consumption: CheckinConsumptionOut
     missing_parts: list[PartOut]  # they stay with the learner until POST /api/parts/{id}/return
+    # Damaged (to maintenance), or its maintenance now overdue and refusing bookings: what became
+    # of its bookings to come; None when the item stays in service.
+    item_bookings: AffectedBookingsOut | None = None
 
 
 class CheckinDryRunOut(Out):

@@ -6,16 +6,16 @@ import json
 from datetime import datetime
 
 from fablab import codes, db, scope
-from fablab.bookings.service import withdraw_bookings
+from fablab.bookings.schemas import AffectedBookingsOut
 from fablab.db import DB, NOW
 from fablab.errors import Conflict, InvalidInput
 from fablab.inventory import queries
 from fablab.inventory.csvio import ImportRow
+from fablab.inventory.out_of_service import REASONS, take_out_of_service
 from fablab.sites.queries import find_site, require_site
 from fablab.tables import Movement, Part, Resource
 from fablab.inventory.tags import normalise_tag, next_tag, tag_prefix
 from fablab.vocabulary import KINDS, RESOURCE_STATUSES
-from fablab.waitlist.service import end_entries_of_resource
 
 MAX_DETAILS_BYTES = 4000
 
@@ -101,32 +101,35 @@ async def create_resource(*, actor, site: str, kind: str, name: str, tag: str | 
         return await queries.require_resource(tag)
 
 
-async def change_status(resource: dict, status: str, *, actor_id: int, note: str = "") -> None:
-    """Within the caller's transaction, on a resource row it has locked."""
+async def change_status(resource: dict, status: str, *, actor_id: int, note: str = "",
+                        now: datetime | None = None) -> AffectedBookingsOut | None:
+    """Within the caller's transaction, on a resource row it has locked. Out of service
+    (maintenance, lost, retired): what became of its bookings to come; None otherwise."""
     if status not in RESOURCE_STATUSES:
         raise InvalidInput(f"status must be one of {', '.join(RESOURCE_STATUSES)}", code=codes.INVALID_STATUS)
     movement = status_movement(resource["status"], status)
     if movement is None:
-        return
+        return None
     if status in ("maintenance", "retired") and await queries.open_checkout(resource["id"]):
         raise Conflict(f"{resource['tag']} is checked out: check it in first.", code=codes.CHECKED_OUT)
     await Resource.update({Resource.status: status, Resource.updated_at: NOW}).where(Resource.id == resource["id"])
     await record_movement(resource_id=resource["id"], kind=movement, staff_id=actor_id,
                           site_id=resource["site_id"], note=note)
     resource["status"] = status
-    if status in ("retired", "lost"):
-        # Gone for good (or for now): nobody can hold it, so its bookings to come are cancelled
-        # and their learners told, rather than left to find out at the desk.
-        await withdraw_bookings(resource_id=resource["id"], reason=f"resource_{status}")
-        await end_entries_of_resource(resource_id=resource["id"], reason=f"resource_{status}")
+    if status not in REASONS:
+        return None
+    # Nobody can hold it now: its bookings to come move to another unit or are withdrawn, their
+    # learners told, rather than left to find out at the desk (out_of_service).
+    return await take_out_of_service(resource, reason=REASONS[status], now=now)
 
 
 UNCHANGED = object()
 
 
 async def update_resource(*, actor, tag: str, name=UNCHANGED, details=UNCHANGED, notes=UNCHANGED,
-                          status=UNCHANGED, note: str = "") -> dict:
-    """`details` is merged into the stored object; a key set to null is removed."""
+                          status=UNCHANGED, note: str = "") -> tuple[dict, AffectedBookingsOut | None]:
+    """`details` is merged into the stored object; a key set to null is removed. With the
+    bookings a status change out of service moved or withdrew (None: no such change)."""
     actor_id = actor.id
     async with DB.transaction():
         resource = await queries.require_resource(normalise_tag(tag), for_update=True)
@@ -141,9 +144,10 @@ async def update_resource(*, actor, tag: str, name=UNCHANGED, details=UNCHANGED,
             changes[Resource.details] = json.dumps(check_details({k: v for k, v in merged.items() if v is not None}))
         if changes:
             await Resource.update({**changes, Resource.updated_at: NOW}).where(Resource.id == resource["id"])
+        affected = None
         if status is not UNCHANGED:
-            await change_status(resource, status, actor_id=actor_id, note=note)
-        return await queries.require_resource(resource["tag"])
+            affected = await change_status(resource, status, actor_id=actor_id, note=note)
+        return await queries.require_resource(resource["tag"]), affected
 
 
 async def import_resources(*, actor, rows: list[ImportRow]) -> dict:

@@ -94,6 +94,33 @@ async def require_not_overdue(resource_id: int, tag: str, now: datetime) -> None
         check_bookable(*plan_and_usage(row, now), tag)
 
 
+# Items whose plan may now refuse bookings, row-locked in id order (the order every writer of
+# resources follows), before their bookings are moved or withdrawn.
+LOCK_ITEMS = "SELECT id, site_id, kind, tag, status FROM resource WHERE id = ANY($1::int[]) ORDER BY id FOR NO KEY UPDATE"
+
+# Items with confirmed bookings to come whose plan refuses bookings while overdue: the candidates
+# of the periodic check (a plan counted in days falls due with no event to trigger it).
+REFUSING_WITH_BOOKINGS = _usage_sql(
+    "p.refuse_when_overdue AND r.status = 'available' AND EXISTS (SELECT FROM booking f WHERE f.resource_id = r.id "
+    "AND f.status = 'confirmed' AND f.ends_at > $1)")
+
+
+async def lock_items(resource_ids: list[int]) -> list[dict]:
+    return await db.fetch(LOCK_ITEMS, sorted(set(resource_ids)))
+
+
+async def overdue_with_bookings(now: datetime) -> list[int]:
+    """Items whose plan refuses bookings now and that still have confirmed bookings to come."""
+    return [row["resource_id"] for row in await db.fetch(REFUSING_WITH_BOOKINGS, now)
+            if refuses(*plan_and_usage(row, now))]
+
+
+async def refuses_now(resource_id: int, now: datetime) -> bool:
+    """Whether the item's plan refuses bookings now (set so, and its maintenance is due)."""
+    row = await db.fetchone(REFUSING_ITEM, now, resource_id)
+    return row is not None and refuses(*plan_and_usage(row, now))
+
+
 async def overdue_units(site_id: int, kind: str, now: datetime) -> set[int]:
     """The units of a kind that must not be booked now (their plan refuses while overdue)."""
     rows = await db.fetch(REFUSING_UNITS_OF_KIND, now, site_id, kind)

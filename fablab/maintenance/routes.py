@@ -13,6 +13,7 @@ from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from fablab import clock, codes, moments
+from fablab.background import PeriodicJob
 from fablab.errors import InvalidInput
 from fablab.guards import staff_only
 from fablab.maintenance import service
@@ -150,3 +151,5 @@ class MachineHoursController(Controller):
 
 
 ROUTES: list = [ItemMaintenanceController, KindPlanController, MaintenanceController, MachineHoursController]
+# A plan counted in days falls due with no event: its items' bookings are moved or withdrawn here.
+JOBS: list = [PeriodicJob("maintenance-overdue", 300, service.withdraw_all_overdue)]

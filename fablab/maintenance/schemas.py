@@ -7,6 +7,8 @@ from typing import Annotated, Literal
 
 import msgspec
 
+from fablab.bookings.schemas import AffectedBookingsOut
+
 Task = Annotated[str, msgspec.Meta(max_length=200)]
 Note = Annotated[str, msgspec.Meta(max_length=2000)]
 # Bounds checked again by rules.validate_plan, with a code of their own (invalid_plan).
@@ -40,6 +42,9 @@ class KindPlanOut(PlanOut):
     site: str
     kind: str
     updated_at: datetime
+    # Set by a PUT whose plan refuses bookings while overdue: what became of the bookings of the
+    # units already overdue (fablab/inventory/out_of_service.py).
+    item_bookings: AffectedBookingsOut | msgspec.UnsetType = msgspec.UNSET
 
 
 class ItemPlanOut(PlanOut):
@@ -100,6 +105,9 @@ class ItemMaintenanceOut(msgspec.Struct):
     refuses_bookings: bool  # its plan refuses bookings and it is due now
     counters: Counters | None
     records: list[RecordOut]
+    # Set by a PUT of a plan that refuses bookings while overdue, the item being overdue already:
+    # what became of its bookings to come.
+    item_bookings: AffectedBookingsOut | msgspec.UnsetType = msgspec.UNSET
 
 
 class PrinterMonth(msgspec.Struct):

@@ -10,10 +10,12 @@ from fablab.accounts.current import CurrentUser
 from fablab.db import DB, NOW
 from fablab.errors import Conflict, InvalidInput
 from fablab.inventory import queries as inventory_queries
+from fablab.inventory.out_of_service import OVERDUE_MAINTENANCE, merged, take_out_of_service
 from fablab.inventory.service import record_movement
 from fablab.inventory.tags import normalise_tag
 from fablab.maintenance import queries
 from fablab.maintenance.rules import Plan, progress, refuses, state, validate_plan
+from fablab.bookings.schemas import AffectedBookingsOut
 from fablab.maintenance.schemas import (
     Counters, DueItem, DueOut, ItemMaintenanceOut, ItemPlanOut, KindPlanOut, MachineHoursOut, PlanOut, PlansOut,
     PrinterHours, PrinterMonth, RecordOut,
@@ -51,12 +53,43 @@ async def _own_item(actor: CurrentUser, tag: str, *, for_update: bool = False) -
     return resource
 
 
-async def put_item_plan(*, actor: CurrentUser, tag: str, plan: Plan) -> ItemMaintenanceOut:
-    """The item's own plan (it overrides its kind's), created or replaced."""
+async def withdraw_overdue(resource_ids: list[int], now: datetime) -> AffectedBookingsOut:
+    """These items' plans may refuse bookings now: those overdue take no booking any more, so
+    their bookings to come move to another unit or are withdrawn (out_of_service). Within the
+    caller's transaction."""
+    outcomes = []
+    for item in await queries.lock_items(resource_ids):
+        if item["status"] == "available" and await queries.refuses_now(item["id"], now):
+            outcomes.append(await take_out_of_service(item, reason=OVERDUE_MAINTENANCE, now=now))
+    return merged(outcomes)
+
+
+async def withdraw_all_overdue(now: datetime | None = None) -> int:
+    """The periodic job: a plan counted in days falls due with no check-in to notice it; the
+    bookings of the items it now refuses are moved or withdrawn. How many bookings changed."""
+    now = now or _now()
+    overdue = await queries.overdue_with_bookings(now)
+    if not overdue:
+        return 0
+    async with DB.transaction():
+        done = await withdraw_overdue(overdue, now)
+    return len(done.moved) + len(done.withdrawn)
+
+
+async def put_item_plan(*, actor: CurrentUser, tag: str, plan: Plan, now: datetime | None = None) -> ItemMaintenanceOut:
+    """The item's own plan (it overrides its kind's), created or replaced. A plan that refuses
+    bookings of an item already overdue moves or withdraws its bookings to come (item_bookings)."""
     plan = _checked(plan)
-    resource = await _own_item(actor, tag)
-    await db.fetch(queries.UPSERT_ITEM_PLAN, resource["site_id"], resource["kind"], resource["id"], *_plan_args(plan))
-    return await item_maintenance(actor=actor, tag=resource["tag"])
+    now = now or _now()
+    async with DB.transaction():
+        resource = await _own_item(actor, tag)
+        await db.fetch(queries.UPSERT_ITEM_PLAN, resource["site_id"], resource["kind"], resource["id"],
+                       *_plan_args(plan))
+        affected = await withdraw_overdue([resource["id"]], now) if plan.refuse_when_overdue else None
+    out = await item_maintenance(actor=actor, tag=resource["tag"], now=now)
+    if affected is not None:
+        out.item_bookings = affected
+    return out
 
 
 async def delete_item_plan(*, actor: CurrentUser, tag: str) -> None:
@@ -71,14 +104,23 @@ async def _own_site(actor: CurrentUser, slug: str) -> dict:
     return site
 
 
-async def put_kind_plan(*, actor: CurrentUser, site: str, kind: str, plan: Plan) -> KindPlanOut:
-    """The plan of every unit of a kind at a site, created or replaced."""
+async def put_kind_plan(*, actor: CurrentUser, site: str, kind: str, plan: Plan,
+                        now: datetime | None = None) -> KindPlanOut:
+    """The plan of every unit of a kind at a site, created or replaced. One that refuses bookings
+    moves or withdraws the bookings of the units already overdue (item_bookings)."""
     kind = require_kind(kind)
     plan = _checked(plan)
-    site_row = await _own_site(actor, site)
-    await db.fetch(queries.UPSERT_KIND_PLAN, site_row["id"], kind, None, *_plan_args(plan))
+    now = now or _now()
+    async with DB.transaction():
+        site_row = await _own_site(actor, site)
+        await db.fetch(queries.UPSERT_KIND_PLAN, site_row["id"], kind, None, *_plan_args(plan))
+        overdue = await queries.overdue_units(site_row["id"], kind, now) if plan.refuse_when_overdue else set()
+        affected = await withdraw_overdue(sorted(overdue), now) if plan.refuse_when_overdue else None
     row = next(row for row in await queries.kind_plans([site_row["id"]]) if row["kind"] == kind)
-    return KindPlanOut(**{key: row[key] for key in (*queries.PLAN_FIELDS, "site", "kind", "updated_at")})
+    out = KindPlanOut(**{key: row[key] for key in (*queries.PLAN_FIELDS, "site", "kind", "updated_at")})
+    if affected is not None:
+        out.item_bookings = affected
+    return out
 
 
 async def delete_kind_plan(*, actor: CurrentUser, site: str, kind: str) -> None:

@@ -33,7 +33,7 @@ def _booking_lines(b: dict, start: str, end: str, *, with_site: bool = True) -> 
 
 
 def _withdrawn(b: dict, greeting: str, start: str, end: str) -> tuple[str, str]:
-    """A booking the system or the staff cancelled: a closure, a unit lost or retired, the desk."""
+    """A booking the system or the staff cancelled: a closure, a unit out of service, the desk."""
     if b.get("cancel_reason") == "closure":
         why = f" ({b['cancel_note']})" if b.get("cancel_note") else ""
         return (f"Réservation annulée : le fablab de {b['site_name']} sera fermé",
@@ -45,10 +45,13 @@ def _withdrawn(b: dict, greeting: str, start: str, end: str) -> tuple[str, str]:
                 f"{greeting}L'équipe du fablab de {b['site_name']} a annulé votre réservation :\n\n"
                 f"{_booking_lines(b, start, end, with_site=False)}Pour en savoir plus, adressez-vous à l'accueil. "
                 "Vous pouvez réserver un autre créneau dans l'application.")
-    why = "a été perdu" if b.get("cancel_reason") == "resource_lost" else "a été retiré du prêt"
+    # An item out of service whose booking could not move to another unit (out_of_service).
+    why = {"resource_lost": "a été perdu", "resource_maintenance": "part en maintenance"}.get(
+        b.get("cancel_reason"), "a été retiré du prêt")
     return (f"Réservation annulée : {b['resource_name']} n'est plus disponible",
             f"{greeting}Votre réservation a été annulée, car l'équipement {why} :\n\n"
-            f"{_booking_lines(b, start, end)}Vous pouvez réserver un autre équipement dans l'application. "
+            f"{_booking_lines(b, start, end)}Vous pouvez réserver un autre équipement ou un autre créneau "
+            "dans l'application. "
             "Toutes nos excuses pour ce changement.")
 
 

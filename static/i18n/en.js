@@ -804,6 +804,18 @@ export default {
     resource_lost: "Cancelled by the fablab: this item is lost. Book another one.",
     closure: "Cancelled by the fablab: the site is closed that day. Book another day.",
     staff: "Cancelled by the fablab team. Ask at the desk to know more.",
+    resource_maintenance: "Cancelled by the fablab: this item is going to maintenance. Book another one or another time.",
+  },
+  // An item out of service (issue 25): its bookings moved to another unit or withdrawn.
+  rebooked: {
+    moved_learner: "The planned item ({from}) is no longer available: the fablab booked {to} for you at the same time.",
+    title: "Bookings of this item",
+    none: "No bookings to come: nobody is affected.",
+    moved: "Moved to another item ({n})",
+    withdrawn: "Cancelled, learner told ({n})",
+    moved_to: "now on {to}",
+    someone: "Anonymous booking",
+    plan_saved: "Plan saved. Bookings of the items overdue for maintenance — moved: {moved}, cancelled (learners told): {withdrawn}.",
   },
   desk: {
     pass_kept: "Pass of {name} ({login}) read. Now scan the item to lend.",

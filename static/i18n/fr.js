@@ -809,6 +809,18 @@ export default {
     resource_lost: "Annulée par le fablab : cet équipement est perdu. Réservez-en un autre.",
     closure: "Annulée par le fablab : le site est fermé ce jour-là. Réservez un autre jour.",
     staff: "Annulée par l’équipe du fablab. Adressez-vous à l’accueil pour en savoir plus.",
+    resource_maintenance: "Annulée par le fablab : cet équipement part en maintenance. Réservez-en un autre ou un autre créneau.",
+  },
+  // An item out of service (issue 25): its bookings moved to another unit or withdrawn.
+  rebooked: {
+    moved_learner: "L’équipement prévu ({from}) n’est plus disponible : le fablab vous a réservé {to} au même horaire.",
+    title: "Réservations de cet objet",
+    none: "Aucune réservation à venir : personne n’est concerné.",
+    moved: "Déplacées sur un autre objet ({n})",
+    withdrawn: "Annulées, apprenant·e prévenu·e ({n})",
+    moved_to: "passe sur {to}",
+    someone: "Réservation anonyme",
+    plan_saved: "Plan enregistré. Réservations des objets en retard d’entretien — déplacées : {moved}, annulées (apprenant·es prévenu·es) : {withdrawn}.",
   },
   desk: {
     pass_kept: "Pass de {name} ({login}) lu. Scannez maintenant l’objet à prêter.",

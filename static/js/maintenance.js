@@ -5,6 +5,7 @@ import {field, h, notice, replace} from "/js/dom.js";
 import {number} from "/js/figures.js";
 import * as fmt from "/js/format.js";
 import {locale, t} from "/js/i18n.js";
+import * as rebooked from "/js/rebooked.js";
 
 const MEASURES = ["every_hours", "every_loans", "every_days"];
 
@@ -91,7 +92,8 @@ function ownPlanEditor(item, state, done) {
   }}, state.kind_plan ? t("maintenance.back_to_kind") : t("maintenance.remove_plan")) : null;
   return h("details", {class: "more plan-editor"}, h("summary", {}, t("maintenance.edit_plan")), messages,
     planForm({plan: state.own_plan || state.kind_plan, extra: remove, onSave: async (body) => {
-      await api("PUT", path, body);
+      const saved = await api("PUT", path, body);
+      rebooked.keep(item.tag, saved.item_bookings);  // a plan refusing bookings of an item already overdue
       done(t("maintenance.plan_saved"));
     }}));
 }

@@ -32,8 +32,12 @@ function kindCard(site, kind, plan, messages, ctx) {
     h("h2", {id: `h-mp-${kind}`}, fmt.kindLabel(kind)),
     h("p", {class: "hint"}, plan ? t("maintenance.kind_plan_set") : t("maintenance.kind_plan_none")),
     planForm({plan, extra: remove, onSave: async (body) => {
-      await api("PUT", path, body);
-      ctx.toast(t("maintenance.plan_saved"));
+      const saved = await api("PUT", path, body);
+      // A plan refusing bookings of units already overdue moved or cancelled their bookings (issue 25).
+      const done = saved.item_bookings;
+      ctx.toast(done && (done.moved.length || done.withdrawn.length)
+        ? t("rebooked.plan_saved", {moved: done.moved.length, withdrawn: done.withdrawn.length})
+        : t("maintenance.plan_saved"));
       ctx.render();
     }}));
 }

@@ -54,6 +54,9 @@ function bookingItem(b, onCancel, offline) {
         h("span", {class: "mono"}, b.resource)),
       // Cancelled by the fablab because the item was retired or lost (issue 16 §6).
       b.cancel_reason ? h("p", {class: "item-sub withdrawn"}, t(`withdrawn.${b.cancel_reason}`)) : null,
+      // Moved by the fablab to another unit of the kind, same slot: its unit left service (issue 25).
+      b.moved_from && b.status === "confirmed"
+        ? h("p", {class: "item-sub moved"}, t("rebooked.moved_learner", {from: b.moved_from, to: b.resource})) : null,
     ),
     actions.length ? h("div", {class: "item-actions"}, actions) : null,
   );

@@ -6,6 +6,7 @@ import {moment} from "/js/desk.js";
 import {t} from "/js/i18n.js";
 import {comingBackTicks, handOverTicks, partHistoryText, partsPanel, returnMessage} from "/js/parts.js";
 import {maintenanceBlock} from "/js/maintenance.js";
+import * as rebooked from "/js/rebooked.js";
 import {learnerPicker, passHolder} from "/js/people.js";
 import {scanner} from "/js/scanner.js";
 import {isStaff} from "/js/session.js";
@@ -215,6 +216,7 @@ function checkinPanel(item, done, messages) {
         ...uses.values()};
       if (!(await uses.confirmed(body))) return;
       const result = await post("/api/checkins", body);
+      rebooked.keep(item.tag, result.item_bookings);
       done(returnMessage(result) || (result.late ? t("tag.checked_in_late") : t("tag.checked_in")));
     } catch (error) {
       replace(messages, notice(errorMessage(error)));
@@ -241,7 +243,8 @@ function statusPanel(item, actions, done, messages) {
       const [status, key] = STATUS_ACTIONS[action];
       return confirmButton(t(key), t("tag.confirm", {action: t(key)}), async () => {
         try {
-          await patch(`/api/resources/${encodeURIComponent(item.tag)}`, {status, note: note.value});
+          const changed = await patch(`/api/resources/${encodeURIComponent(item.tag)}`, {status, note: note.value});
+          rebooked.keep(item.tag, changed.item_bookings);
           done(t("tag.status_changed", {status: fmt.statusLabel(status)}));
         } catch (error) {
           replace(messages, notice(errorMessage(error)));
@@ -382,6 +385,7 @@ export async function render(root, ctx) {
     h("h1", {}, item.name),
     facts(item),
     messages,
+    rebooked.card(item.tag, item.timezone),
     body,
   );
 }
