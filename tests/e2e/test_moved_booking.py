@@ -8,8 +8,8 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, time, timedelta, timezone
 
-from tests.e2e.conftest import api_client, no_horizontal_scroll, serious_violations, sign_in
-from tests.test_out_of_service import PARIS, next_wednesday
+from tests.support.browser import api_client, no_horizontal_scroll, serious_violations, sign_in
+from tests.support.bookings import PARIS, next_wednesday
 
 
 def day_booking(day: date) -> dict:

@@ -47,3 +47,13 @@ def assert_problem(response, status: int, code: str):
     assert response.status_code == status, response.text
     assert response.headers["content-type"].startswith("application/problem+json")
     assert response.json()["code"] == code, response.json()
+
+
+def next_wednesday() -> date:
+    """A Wednesday at least two days ahead, not a public holiday (laptops are booked by the day)."""
+    from fablab.bookings.rules import holiday_dates
+
+    day = datetime.now(PARIS).date() + timedelta(days=2)
+    while day.weekday() != 2 or day in holiday_dates([day.year]):
+        day += timedelta(days=1)
+    return day

@@ -9,27 +9,15 @@ learner told once. A booking of that very unit is withdrawn. Staff see both in t
 from __future__ import annotations
 
 import asyncio
-from datetime import date, datetime, time, timedelta, timezone
-from zoneinfo import ZoneInfo
+from datetime import datetime, time, timedelta, timezone
 
 import asyncpg
 import pytest
 
 from fablab import db
-from fablab.bookings.rules import holiday_dates
 from fablab.reports import reminders
 from fablab.reports.reminder_text import subject_and_body
-
-PARIS = ZoneInfo("Europe/Paris")
-
-
-def next_wednesday() -> date:
-    """A Wednesday at least two days ahead, not a public holiday (laptops are booked by the day)."""
-    day = datetime.now(PARIS).date() + timedelta(days=2)
-    while day.weekday() != 2 or day in holiday_dates([day.year]):
-        day += timedelta(days=1)
-    return day
-
+from tests.support.bookings import PARIS, next_wednesday
 
 WEDNESDAY = next_wednesday()
 
@@ -269,7 +257,7 @@ async def test_a_unit_being_changed_meanwhile_is_passed_over(learner, staff, dat
 async def test_moves_racing_bookings_by_kind_never_double_book(learner, staff, app):
     """Three laptops free; the damaged unit's booking moves while other learners book by kind the
     same day: every booking ends up on its own unit, or is refused or withdrawn."""
-    from tests.conftest import make_client, sign_in
+    from tests.support.clients import make_client, sign_in
 
     booked = await book_wednesday(learner)
     unit = booked["resource"]
