@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 import msgspec
 from litestar import Controller, Request, Response, delete, get, patch, post, put
 from litestar.datastructures import Cookie
