@@ -50,7 +50,7 @@ def database(settings: Settings, *, exclusive: bool = False, supervise: bool = F
 def check_reachable(database_url: str) -> None:
     async def probe() -> None:
         connection = await asyncpg.connect(database_url, timeout=5)
-        await connection.close()
+        await connection.close(timeout=5)
 
     try:
         asyncio.run(probe())

@@ -133,8 +133,12 @@ class _Acquisition:
         self._connection = await self._pool._acquire(self._timeout)
         return self._connection
 
-    async def __aexit__(self, *exc_info) -> None:
+    async def __aexit__(self, exception_type, exception, traceback) -> None:
         connection, self._connection = self._connection, None
+        if isinstance(exception, OSError) and connection is not None:
+            # No answer came (TimeoutError is an OSError): the release would wait for the cancelled
+            # query as long again. A cut connection is released at once and replaced.
+            connection.terminate()
         await self._pool.release(connection)
 
 
