@@ -78,7 +78,11 @@ def test_kill_9_of_the_parent_then_a_new_start_is_healthy_and_alone(data_dir):
         answer = httpx.get(f"{second.base}/api/sites", timeout=10)
         assert answer.status_code == 200 and answer.json()
     finally:
-        second.stop(within=15)
+        for pid in workers:  # the first run's, should any have survived: this test started them
+            if _alive(pid):
+                os.kill(pid, signal.SIGKILL)
+        if second.process.poll() is None:
+            second.stop(within=15)
     assert postmasters_of(data_dir) == []
 
 
