@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import socket
 from contextlib import contextmanager
 
 import asyncpg
@@ -207,6 +208,27 @@ async def keep_session(connection: asyncpg.Connection) -> None:
     """
 
 
+# TCP keepalive on pooled connections: an idle one whose network went silent is found dead and
+# replaced within about a minute, instead of by the request that meets it; data sent and never
+# acknowledged fails the connection after TCP_USER_TIMEOUT_MS (Linux), below COMMAND_TIMEOUT_S.
+KEEPALIVE_OPTIONS = (("TCP_KEEPIDLE", 30), ("TCP_KEEPINTVL", 10), ("TCP_KEEPCNT", 3), ("TCP_USER_TIMEOUT", 7000))
+
+
+async def bound_socket_waits(connection: asyncpg.Connection) -> None:
+    """The pool's `init`: keepalive and a user timeout on the connection's socket, where the OS has them."""
+    transport = getattr(connection, "_transport", None)
+    sock = transport.get_extra_info("socket") if transport is not None else None
+    if sock is None:
+        return
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
+        for name, value in KEEPALIVE_OPTIONS:
+            if hasattr(socket, name):
+                sock.setsockopt(socket.IPPROTO_TCP, getattr(socket, name), value)
+    except (OSError, AttributeError):  # a loop whose sockets take no options: the timeouts still hold
+        log.debug("TCP keepalive not set on a database connection")
+
+
 async def start_pool(min_size: int = 2, max_size: int = 20, acquire_timeout: float = ACQUIRE_TIMEOUT_S) -> None:
     """Open the pool, raising ConnectionError with a one-line reason when the server is unreachable."""
     if DB.pool is not None:
@@ -215,6 +237,7 @@ async def start_pool(min_size: int = 2, max_size: int = 20, acquire_timeout: flo
         pool = await asyncpg.create_pool(
             **DB.config, min_size=min_size, max_size=max_size, command_timeout=COMMAND_TIMEOUT_S,
             max_inactive_connection_lifetime=300, reset=keep_session, server_settings=SESSION_SETTINGS,
+            init=bound_socket_waits,
         )
     except (OSError, asyncio.TimeoutError, asyncpg.PostgresError) as error:
         raise ConnectionError(f"cannot connect to PostgreSQL: {error or type(error).__name__}") from None

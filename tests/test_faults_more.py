@@ -19,16 +19,14 @@ import threading
 import time
 from datetime import datetime, timezone
 from pathlib import Path
-from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 import asyncpg
 import httpx
 import pytest
 
-from fablab import storage
+from fablab import clock, storage
 from fablab.accounts import throttle
-from fablab.sites import queries as site_queries
 from tests.conftest import make_client
 from tests.lifecycle_helpers import (  # noqa: F401 - data_dir is a fixture
     ROOT, TableLock, data_dir, pg_url, postmasters_of, start_app, wait_for_health,
@@ -65,7 +63,6 @@ def test_kill_9_of_the_parent_then_a_new_start_is_healthy_and_alone(data_dir):
     first = start_app(data_dir, data_dir / "first.log", workers=2, FABLAB_PG_PORT=str(pg_port))
     workers = [pid for pid in _children(first.process.pid) if b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes()]
     assert len(workers) == 2
-    assert pg_url(data_dir) == f"postgresql://postgres@127.0.0.1:{pg_port}/fablab"  # FABLAB_PG_PORT is used
     first.process.kill()
     first.process.wait()
 
@@ -75,6 +72,7 @@ def test_kill_9_of_the_parent_then_a_new_start_is_healthy_and_alone(data_dir):
         # 15 s on a quiet machine (the issue's bound); the workers' imports alone take longer on a loaded one.
         print(f"second start healthy after {wait_for_health(second, 200, within=60):.1f} s")
         assert not [pid for pid in workers if _alive(pid)], "a worker of the killed run is still running"
+        assert pg_url(data_dir) == f"postgresql://postgres@127.0.0.1:{pg_port}/fablab"  # FABLAB_PG_PORT is used
         answer = httpx.get(f"{second.base}/api/sites", timeout=10)
         assert answer.status_code == 200 and answer.json()
     finally:
@@ -336,7 +334,7 @@ async def test_on_another_host_a_refused_write_says_full_until_a_write_commits(l
 async def test_downloaded_file_names_carry_the_sites_date(staff, learner, monkeypatch):
     # 23:30 in UTC (and earlier in New York) is already the next day in Paris.
     late = datetime(2026, 3, 10, 23, 30, tzinfo=timezone.utc)
-    monkeypatch.setattr(site_queries, "clock", SimpleNamespace(now=lambda: late))
+    monkeypatch.setattr(clock, "now", lambda: late)
     for client, path in ((staff, "/api/resources/export.csv?site=vlg"), (staff, "/api/users/export.csv"),
                          (learner, "/api/me/data")):
         answer = await client.get(path)
