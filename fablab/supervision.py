@@ -114,17 +114,20 @@ class Supervisor(Multiprocess):
     connections are refused, as with one worker, while requests in progress finish.
     """
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # At the signal itself: uvicorn's loop looks at its queue of signals only between health
+        # checks of its workers, seconds apart on a loaded machine.
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(sig, self._on_stop_signal)
+
+    def _on_stop_signal(self, sig, frame) -> None:
+        self._stop_listening()
+        self.signal_queue.append(sig)
+
     def _stop_listening(self) -> None:
         for sock in self.sockets:
             try:
                 sock.shutdown(socket.SHUT_RD)
             except OSError:
                 pass
-
-    def handle_term(self) -> None:
-        self._stop_listening()
-        super().handle_term()
-
-    def handle_int(self) -> None:
-        self._stop_listening()
-        super().handle_int()
