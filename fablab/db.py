@@ -210,7 +210,7 @@ async def keep_session(connection: asyncpg.Connection) -> None:
 
 # TCP keepalive on pooled connections: an idle one whose network went silent is found dead and
 # replaced within about a minute, instead of by the request that meets it; data sent and never
-# acknowledged fails the connection after TCP_USER_TIMEOUT_MS (Linux), below COMMAND_TIMEOUT_S.
+# acknowledged fails the connection after 7 s (TCP_USER_TIMEOUT, Linux), below COMMAND_TIMEOUT_S.
 KEEPALIVE_OPTIONS = (("TCP_KEEPIDLE", 30), ("TCP_KEEPINTVL", 10), ("TCP_KEEPCNT", 3), ("TCP_USER_TIMEOUT", 7000))
 
 
