@@ -202,7 +202,7 @@ def test_a_silent_network_to_postgresql_gives_health_in_2_s_and_503s_in_10_s(dat
 # --- 3: a held lock -------------------------------------------------------------------------------
 
 async def test_a_booking_behind_a_held_lock_gets_503_try_again_and_health_stays_200(database_url, learner, anon):
-    with TableLock(database_url, "booking", seconds=12):
+    with TableLock(database_url, "booking", seconds=8):
         attempt = asyncio.ensure_future(book(learner))
         await asyncio.sleep(0.5)
         health = await anon.get("/health")
