@@ -46,7 +46,7 @@ def create_app(settings: Settings | None = None, *, run_jobs: bool = True) -> Li
         if database_url is None:
             from fablab.embedded_db import start_embedded
 
-            embedded = start_embedded(settings.data_dir)
+            embedded = start_embedded(settings.data_dir, port=settings.pg_port)
             database_url = embedded.url()
         db.configure(database_url)
         await db.start_pool()
@@ -93,3 +93,12 @@ def create_app(settings: Settings | None = None, *, run_jobs: bool = True) -> Li
                                      tags=TAGS, render_plugins=[LocalSwaggerPlugin()]),
         debug=False,
     )
+
+
+def create_served_app():
+    """The app as `fablab serve` runs it in each worker (uvicorn's factory)."""
+    from fablab.late_requests import answer_cancelled
+    from fablab.supervision import die_with_parent
+
+    die_with_parent()
+    return answer_cancelled(create_app())

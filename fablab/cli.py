@@ -34,7 +34,7 @@ def database(settings: Settings, *, exclusive: bool = False, supervise: bool = F
     from fablab.embedded_db import ClusterInUse, EmbeddedPostgresError, start_embedded
 
     try:
-        server = start_embedded(settings.data_dir, exclusive=exclusive, owner=owner)
+        server = start_embedded(settings.data_dir, port=settings.pg_port, exclusive=exclusive, owner=owner)
     except ClusterInUse as error:
         fail(str(error))
     except (EmbeddedPostgresError, OSError) as error:
@@ -50,7 +50,7 @@ def database(settings: Settings, *, exclusive: bool = False, supervise: bool = F
 def check_reachable(database_url: str) -> None:
     async def probe() -> None:
         connection = await asyncpg.connect(database_url, timeout=5)
-        await connection.close()
+        await connection.close(timeout=5)
 
     try:
         asyncio.run(probe())
@@ -170,9 +170,7 @@ SHUTDOWN_GRACE_S = 5
 
 
 def cmd_serve(settings: Settings, args: argparse.Namespace) -> None:
-    import uvicorn
-
-    from fablab import server_protocol
+    from fablab import server_protocol, storage
     from fablab.migrate import migrate_forwards
     from fablab.push.settings import push_settings
     from fablab.reports.mail_settings import load_smtp_settings
@@ -189,6 +187,13 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> None:
     # This process owns the embedded cluster (a second server on the same data dir refuses at once)
     # and restarts its PostgreSQL if it dies.
     with database(settings, exclusive=True, supervise=True, owner={"command": "serve", "http_port": port}) as url:
+        if settings.database_url is None:
+            # We own the data dir, so its earlier run is gone: end what it left (workers holding the port).
+            from fablab.supervision import end_earlier_run
+
+            end_earlier_run(settings.data_dir)
+            # /health reads the free space of the disk PostgreSQL writes to (fablab/storage.py).
+            os.environ[storage.DATABASE_DIR_ENV] = str(settings.data_dir / "pg")
         check_reachable(url)
         asyncio.run(migrate_forwards(url))
         if args.seed_demo_if_empty:
@@ -204,15 +209,32 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> None:
         # it found: with the default one the process dies there and the embedded PostgreSQL is never
         # stopped. Exiting through SystemExit runs the `with database(...)` cleanup instead.
         signal.signal(signal.SIGTERM, _exit_on_sigterm)
-        uvicorn.run(
-            "fablab.app:create_app", factory=True, host=args.host, port=port, workers=workers,
-            proxy_headers=True, forwarded_allow_ips=os.environ.get("FABLAB_TRUSTED_PROXIES", "127.0.0.1"),
-            log_level=os.environ.get("FABLAB_LOG_LEVEL", "info"), access_log=False,
-            # Slow clients: a deadline for request heads (server_protocol), idle keep-alive connections
-            # closed after 5 s, and a cap on connections plus requests per worker (503 beyond it).
-            http=server_protocol.PROTOCOL, timeout_keep_alive=5, limit_concurrency=server_protocol.LIMIT_CONCURRENCY,
-            timeout_graceful_shutdown=SHUTDOWN_GRACE_S,
-        )
+        _serve_http(args.host, port, workers)
+
+
+def _serve_http(host: str, port: int, workers: int) -> None:
+    """uvicorn.run's two paths, with our supervisor for several workers (fablab/supervision.py)."""
+    import uvicorn
+
+    from fablab import server_protocol
+    from fablab.supervision import Supervisor
+
+    config = uvicorn.Config(
+        "fablab.app:create_served_app", factory=True, host=host, port=port, workers=workers,
+        proxy_headers=True, forwarded_allow_ips=os.environ.get("FABLAB_TRUSTED_PROXIES", "127.0.0.1"),
+        log_level=os.environ.get("FABLAB_LOG_LEVEL", "info"), access_log=False,
+        # Slow clients: a deadline for request heads (server_protocol), idle keep-alive connections
+        # closed after 5 s, and a cap on connections plus requests per worker (503 beyond it).
+        http=server_protocol.PROTOCOL, timeout_keep_alive=5, limit_concurrency=server_protocol.LIMIT_CONCURRENCY,
+        timeout_graceful_shutdown=SHUTDOWN_GRACE_S,
+    )
+    if workers > 1:
+        Supervisor(config, sockets=[config.bind_socket()]).run()
+        return
+    server = uvicorn.Server(config)
+    server.run()
+    if not server.started:  # the port is taken, or the app failed to start: as uvicorn.run says it
+        raise SystemExit(3)
 
 
 def _arg(*names: str, **options) -> tuple[tuple[str, ...], dict]:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import socket
 from contextlib import contextmanager
 
 import asyncpg
 from piccolo.engine.postgres import PostgresEngine, PostgresTransaction
 from piccolo.querystring import QueryString
 
+from fablab import storage
 from fablab.errors import PoolBusy
 from fablab.throttled_log import ThrottleFilter
 
@@ -25,8 +27,19 @@ ACQUIRE_TIMEOUT_S = 5.0
 # Giving a connection back, or closing the pool at exit, never waits longer than this on PostgreSQL.
 RELEASE_TIMEOUT_S = 5.0
 CLOSE_TIMEOUT_S = 5.0
-# /health's own connection: a pool that is busy says nothing about whether PostgreSQL answers.
-PING_TIMEOUT_S = 5.0
+# /health's own connection: a pool that is busy says nothing about whether PostgreSQL answers. Short,
+# so that /health answers within a second or two whatever the network to PostgreSQL does (issue 27).
+PING_TIMEOUT_S = 1.5
+# Server side, per pooled session: a statement waiting on a lock (a table locked by a migration or a
+# maintenance script) or running too long is ended by PostgreSQL, and the request gets 503 try_again
+# instead of holding a worker for the whole command timeout (issue 27). Migrations and the CLI do not
+# use the pool and keep no such limit.
+LOCK_TIMEOUT_S = 4
+STATEMENT_TIMEOUT_S = 6
+# Client side: a query whose answer never comes (packets dropped on the way, no reset) fails after
+# this; longer than the server's timeouts, so that a slow statement is reported as busy, not down.
+COMMAND_TIMEOUT_S = 8.0
+SESSION_SETTINGS = {"lock_timeout": f"{LOCK_TIMEOUT_S}s", "statement_timeout": f"{STATEMENT_TIMEOUT_S}s"}
 
 
 class GuardedTransaction(PostgresTransaction):
@@ -55,7 +68,11 @@ class GuardedTransaction(PostgresTransaction):
         if self._parent:
             return exception is None
         try:
-            if exception is not None:
+            if isinstance(exception, (TimeoutError, OSError)) and self.connection is not None:
+                # No answer came (a silent network): a ROLLBACK would wait as long again. Cutting
+                # the connection rolls back just as surely, on the server's side.
+                self.connection.terminate()
+            elif exception is not None:
                 if not self._rolled_back:
                     try:
                         await self.rollback()
@@ -63,7 +80,12 @@ class GuardedTransaction(PostgresTransaction):
                         # Nothing was committed either way; the first error is the one to report.
                         log.debug("rollback failed after %s: %s", type(exception).__name__, type(error).__name__)
             elif not self._committed and not self._rolled_back:
+                # After a write refused for lack of disk space, one that commits says space is back.
+                wrote = storage.refused_since_last_write() and await self.connection.fetchval(
+                    "SELECT txid_current_if_assigned() IS NOT NULL")
                 await self.commit()
+                if wrote:
+                    storage.note_write_committed()
         finally:
             self.engine.current_transaction.reset(self.context)
             await self._give_back()
@@ -112,8 +134,12 @@ class _Acquisition:
         self._connection = await self._pool._acquire(self._timeout)
         return self._connection
 
-    async def __aexit__(self, *exc_info) -> None:
+    async def __aexit__(self, exception_type, exception, traceback) -> None:
         connection, self._connection = self._connection, None
+        if isinstance(exception, OSError) and connection is not None:
+            # No answer came (TimeoutError is an OSError): the release would wait for the cancelled
+            # query as long again. A cut connection is released at once and replaced.
+            connection.terminate()
         await self._pool.release(connection)
 
 
@@ -182,14 +208,36 @@ async def keep_session(connection: asyncpg.Connection) -> None:
     """
 
 
+# TCP keepalive on pooled connections: an idle one whose network went silent is found dead and
+# replaced within about a minute, instead of by the request that meets it; data sent and never
+# acknowledged fails the connection after 7 s (TCP_USER_TIMEOUT, Linux), below COMMAND_TIMEOUT_S.
+KEEPALIVE_OPTIONS = (("TCP_KEEPIDLE", 30), ("TCP_KEEPINTVL", 10), ("TCP_KEEPCNT", 3), ("TCP_USER_TIMEOUT", 7000))
+
+
+async def bound_socket_waits(connection: asyncpg.Connection) -> None:
+    """The pool's `init`: keepalive and a user timeout on the connection's socket, where the OS has them."""
+    transport = getattr(connection, "_transport", None)
+    sock = transport.get_extra_info("socket") if transport is not None else None
+    if sock is None:
+        return
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
+        for name, value in KEEPALIVE_OPTIONS:
+            if hasattr(socket, name):
+                sock.setsockopt(socket.IPPROTO_TCP, getattr(socket, name), value)
+    except (OSError, AttributeError):  # a loop whose sockets take no options: the timeouts still hold
+        log.debug("TCP keepalive not set on a database connection")
+
+
 async def start_pool(min_size: int = 2, max_size: int = 20, acquire_timeout: float = ACQUIRE_TIMEOUT_S) -> None:
     """Open the pool, raising ConnectionError with a one-line reason when the server is unreachable."""
     if DB.pool is not None:
         return
     try:
         pool = await asyncpg.create_pool(
-            **DB.config, min_size=min_size, max_size=max_size, command_timeout=30,
-            max_inactive_connection_lifetime=300, reset=keep_session,
+            **DB.config, min_size=min_size, max_size=max_size, command_timeout=COMMAND_TIMEOUT_S,
+            max_inactive_connection_lifetime=300, reset=keep_session, server_settings=SESSION_SETTINGS,
+            init=bound_socket_waits,
         )
     except (OSError, asyncio.TimeoutError, asyncpg.PostgresError) as error:
         raise ConnectionError(f"cannot connect to PostgreSQL: {error or type(error).__name__}") from None
@@ -221,30 +269,36 @@ class _HealthProbe:
     def __init__(self) -> None:
         self._connection: asyncpg.Connection | None = None
         self._dsn: str | None = None
-        self._lock = asyncio.Lock()
+        self._probe: asyncio.Future | None = None
 
     async def answers(self, dsn: str, timeout: float) -> bool:
-        async with self._lock:  # one query at a time on one connection
-            if dsn != self._dsn:
-                await self.close()
-                self._dsn = dsn
-            for _ in range(2):
-                reused = self._connection is not None and not self._connection.is_closed()
-                try:
-                    async with asyncio.timeout(timeout):
+        # Callers at the same moment share one probe: queued behind each other on the one connection,
+        # each would wait a timeout of its own, and /health would answer in many seconds (issue 27).
+        if self._probe is None or self._probe.done() or self._probe.get_loop() is not asyncio.get_running_loop():
+            self._probe = asyncio.ensure_future(self._answers(dsn, timeout))
+        return await asyncio.shield(self._probe)
+
+    async def _answers(self, dsn: str, timeout: float) -> bool:
+        if dsn != self._dsn:
+            await self.close()
+            self._dsn = dsn
+        try:
+            async with asyncio.timeout(timeout):  # one deadline for the retry too
+                for _ in range(2):
+                    reused = self._connection is not None and not self._connection.is_closed()
+                    try:
                         if not reused:
                             self._connection = await asyncpg.connect(dsn, timeout=timeout)
                         await self._connection.fetchval("SELECT 1")
-                    return True
-                except asyncio.TimeoutError:
-                    await self.close()
-                    return False
-                except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, asyncpg.InternalClientError):
-                    await self.close()
-                    if not reused:
-                        return False
-                    # A connection from before a restart of PostgreSQL fails once: try a fresh one.
-            return False
+                        return True
+                    except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, asyncpg.InternalClientError):
+                        await self.close()
+                        if not reused:
+                            return False
+                        # A connection from before a restart of PostgreSQL fails once: try a fresh one.
+        except TimeoutError:
+            await self.close()
+        return False
 
     async def close(self) -> None:
         connection, self._connection = self._connection, None

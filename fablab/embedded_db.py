@@ -374,6 +374,11 @@ def _start_as_owner(pgdata: Path, port: int | None, lock: OwnerLock) -> Embedded
             "--encoding=UTF8", "--locale=C.UTF-8",
         ])
     running_port = _running_port(pgdata)
+    if running_port is not None and port and running_port != port:
+        # An orphan on another port than the one asked for (FABLAB_PG_PORT changed meanwhile).
+        log.warning("fablab: restarting the PostgreSQL left running on port %s on port %s", running_port, port)
+        _stop_postmaster(pgdata)
+        running_port = None
     if running_port is not None:
         # Its owner is gone (we hold the lock): an orphan of a killed run. Adopt it, so it stops with us.
         log.warning("fablab: adopting the PostgreSQL left running on port %s by a previous run", running_port)

@@ -11,7 +11,7 @@ from fablab.schemas import Out
 class HealthOut(Out):
     status: str  # "ok", or "degraded" (503)
     database: str  # "ok", or "down" when PostgreSQL does not answer
-    storage: str | msgspec.UnsetType = msgspec.UNSET  # "full" for a while after a write failed for lack of disk
+    storage: str | msgspec.UnsetType = msgspec.UNSET  # "full" when the database's disk is (fablab/storage.py)
 
 
 @get("/health", guards=[public], tags=["health"], cache=False,
@@ -25,7 +25,7 @@ async def health() -> Response[HealthOut]:
     # whose every connection is busy is not an outage.
     if not await db.ping():
         return Response(HealthOut(status="degraded", database="down"), status_code=503, headers={"Retry-After": "5"})
-    if storage.disk_full_recently():
+    if storage.disk_full():
         return Response(HealthOut(status="degraded", database="ok", storage="full"), status_code=503,
                         headers={"Retry-After": "60"})
     return Response(HealthOut(status="ok", database="ok"))

@@ -116,6 +116,16 @@ def transaction_rollback_handler(_: Request, error: asyncpg.TransactionRollbackE
                    headers={"Retry-After": "1"})
 
 
+def statement_timeout_handler(_: Request, error: asyncpg.PostgresError) -> Response:
+    # lock_timeout or statement_timeout (fablab.db): a lock held elsewhere or a statement too slow.
+    # The database answers, it is busy: nothing was saved and the same request may pass in a moment.
+    throttled.log(logging.WARNING, ("statement_timeout", type(error).__name__),
+                  "statement ended by PostgreSQL: %s", error)
+    return problem(503, codes.TRY_AGAIN, "Busy, try again",
+                   "The data is busy with another change; nothing was saved. Try again in a moment.",
+                   headers={"Retry-After": "2"})
+
+
 def internal_error_handler(request: Request, error: Exception) -> Response:
     if isinstance(error, BAD_INPUT_ERRORS):
         return bad_input_handler(request, error)
@@ -137,5 +147,7 @@ EXCEPTION_HANDLERS = {
     asyncpg.UniqueViolationError: unique_or_exclusion_handler,
     asyncpg.TransactionRollbackError: transaction_rollback_handler,
     asyncpg.DiskFullError: storage_full_handler,
+    asyncpg.LockNotAvailableError: statement_timeout_handler,
+    asyncpg.QueryCanceledError: statement_timeout_handler,
     Exception: internal_error_handler,
 }

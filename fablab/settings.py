@@ -27,6 +27,8 @@ class Settings:
     # Sessions last a working day; learners re-login on their phone each morning at worst.
     session_hours: int = 12
     max_body_bytes: int = 6 * 1024 * 1024
+    # The embedded PostgreSQL's port (FABLAB_PG_PORT); None: a free one, picked at its first start.
+    pg_port: int | None = None
     extra: dict = field(default_factory=dict)
 
     @property
@@ -104,4 +106,6 @@ def load_settings(environ: dict | None = None) -> Settings:
         allowed_hosts=allowed_hosts,
         debug=environ.get("FABLAB_DEBUG", "") in ("1", "true", "yes"),
         bench_routes=environ.get("FABLAB_BENCH_ROUTES", "") in ("1", "true", "yes"),
+        # Some hosts allow only a known range of ports; PostgreSQL runs unprivileged, hence >= 1024.
+        pg_port=_int_setting(environ, "FABLAB_PG_PORT", 0, 1024, 65535) or None,
     )

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import msgspec
 from litestar import Controller, Request, Response, delete, get, patch, post, put
 from litestar.datastructures import Cookie
@@ -24,6 +22,7 @@ from fablab import codes, scope
 from fablab.errors import Forbidden, InvalidInput, NotFound
 from fablab.guards import admin_only, public, signed_in, staff_only
 from fablab.settings import Settings
+from fablab.sites import queries as site_queries
 from fablab.vocabulary import ROLES
 from fablab.web.download import attachment
 
@@ -116,7 +115,8 @@ class AuthController(Controller):
     async def my_data(self, request: Request) -> Response[PersonalDataOut]:
         """Everything stored about me, as a JSON download (GDPR right of access)."""
         data = await privacy.personal_data(request.user.id)
-        name = f"fablab-{request.user.login}-{date.today().isoformat()}.json"
+        today = await site_queries.site_today(request.user.site)
+        name = f"fablab-{request.user.login}-{today.isoformat()}.json"
         return Response(msgspec.convert(data, PersonalDataOut), headers=attachment(name))
 
     @get("/trainings", guards=[signed_in],
@@ -197,7 +197,8 @@ class UserController(Controller):
     async def export(self, request: Request, site: FromQuery[str | None] = None,
                      role: FromQuery[str | None] = None, q: FromQuery[str | None] = None) -> Response[str]:
         rows = await self._listing(request, site, role, q)
-        name = f"comptes-{site or request.user.site or 'tous'}-{date.today().isoformat()}.csv"
+        today = await site_queries.site_today(site, request.user.site)
+        name = f"comptes-{site or request.user.site or 'tous'}-{today.isoformat()}.csv"
         return Response(csvio.export_users(rows), media_type="text/csv",
                         headers=attachment(name))
 

@@ -66,11 +66,14 @@ async def _address_retry_after(key: str, now: datetime) -> int:
 
 async def reserve(*, login: str, address: str, now: datetime | None = None) -> list[int]:
     """Record a failure for the account and the address, or raise TooManyAttempts; returns row ids."""
-    now = now or clock.now()
     account, client = account_key(login), address_key(address)
     async with DB.transaction():
         for key in sorted((account, client)):  # one lock order everywhere: no deadlock between workers
             await db.fetch(queries.ATTEMPTS_LOCK, key)
+        # The clock is read once the locks are ours (issue 27): read before, an attempt that waited
+        # behind a simultaneous one would find that one's later reservation "in its future" and
+        # wait for it, so two right passwords at once could get a 429.
+        now = now or clock.now()
         state = await db.fetchone(queries.FAILURES_SINCE, account, now - ACCOUNT_WINDOW)
         if state["failures"]:
             wait = state["latest"] + delay_after(state["failures"]) - now

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from datetime import date
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo
 
@@ -31,6 +30,7 @@ from fablab.inventory.tags import normalise_tag, tag_from_scanned_text, tag_url
 from fablab.parts import queries as part_queries
 from fablab.parts.schemas import PartOut
 from fablab.settings import Settings
+from fablab.sites import queries as site_queries
 from fablab.web.download import attachment
 
 MAX_CSV_BYTES = 2 * 1024 * 1024
@@ -110,7 +110,8 @@ class ResourceController(Controller):
         """The inventory of the staff's sites (or the one named), notes and serial numbers included."""
         site_ids = await scope.listed_sites(request.user, site)
         rows = await queries.list_resources(site_ids=site_ids, kind=kind, status=status, limit=100_000)
-        name = f"inventaire-{site or 'tous'}-{date.today().isoformat()}.csv"
+        today = await site_queries.site_today(site, request.user.site)
+        name = f"inventaire-{site or 'tous'}-{today.isoformat()}.csv"
         return Response(export_csv(rows), media_type="text/csv",
                         headers=attachment(name))
 

@@ -6,8 +6,9 @@ import functools
 import json
 from dataclasses import fields
 from datetime import date
+from zoneinfo import ZoneInfo
 
-from fablab import codes, db
+from fablab import clock, codes, db
 from fablab.bookings.rules import Policy, SiteCalendar
 from fablab.errors import InvalidInput, NotFound
 from fablab.sites.defaults import DEFAULT_POLICIES
@@ -51,6 +52,20 @@ async def require_site(slug: str | None) -> dict:
 
 async def site_by_id(site_id: int) -> dict | None:
     return _site(await Site.select(*SITE_FIELDS).where(Site.id == site_id).first())
+
+
+# The sites' usual time zone, for a date that belongs to no site in particular (an export of all).
+DEFAULT_TIMEZONE = "Europe/Paris"
+
+
+async def site_today(*slugs: str | None) -> date:
+    """Today at the first of these sites that exists (else in Paris), for the names of downloaded
+    files: the server's own date may be a day off the site's (a server on UTC or in New York)."""
+    for slug in slugs:
+        site = await find_site(slug)
+        if site is not None:
+            return clock.now().astimezone(ZoneInfo(site["timezone"])).date()
+    return clock.now().astimezone(ZoneInfo(DEFAULT_TIMEZONE)).date()
 
 
 def require_kind(kind: str | None) -> str:

@@ -42,8 +42,9 @@ def test_full_disk_answers_503_storage_full_and_heals_when_space_returns(data_di
         for answer in refused:
             assert answer.headers["content-type"].startswith("application/problem+json")
             assert answer.json()["code"] == "storage_full" and int(answer.headers["retry-after"]) > 0
+        # /health reads the disk itself (issue 27): this one, full only for the trigger, has room.
         health = httpx.get(f"{app.base}/health", timeout=10)
-        assert health.status_code == 503 and health.json() == {"status": "degraded", "database": "ok", "storage": "full"}
+        assert health.status_code == 200 and health.json() == {"status": "ok", "database": "ok"}
 
         # One line for all of them, not a traceback per request.
         log = app.log()[log_before:]
