@@ -27,8 +27,8 @@ import pytest
 
 from fablab import clock, storage
 from fablab.accounts import throttle
-from tests.conftest import make_client
-from tests.lifecycle_helpers import (  # noqa: F401 - data_dir is a fixture
+from tests.support.clients import make_client
+from tests.support.lifecycle import (  # noqa: F401 - data_dir is a fixture
     ROOT, TableLock, data_dir, pg_url, postmasters_of, start_app, wait_for_health,
 )
 from tests.support.bookings import book
