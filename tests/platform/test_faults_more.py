@@ -34,6 +34,9 @@ from tests.support.lifecycle import (  # noqa: F401 - data_dir is a fixture
 from tests.support.bookings import book
 from tests.support.server import free_port, serve
 
+# Lock and statement timeouts and their SQLSTATEs are the engine's: run again on the second PostgreSQL.
+pytestmark = pytest.mark.pg_engine
+
 DEMO_PASSWORD = "fablab-demo"
 
 
