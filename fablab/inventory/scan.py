@@ -11,7 +11,8 @@ import zxingcpp
 from PIL import Image, UnidentifiedImageError
 
 from fablab import codes
-from fablab.errors import FileTooLarge, InvalidInput, NoCodeFound, UnsupportedImage
+from fablab.errors import FileTooLarge, ImageTooCostly, InvalidInput, NoCodeFound, UnsupportedImage
+from fablab.inventory import jpeg_cost
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 # Formats phones and browsers produce. Pillow identifies them by their bytes, not by the name
@@ -30,6 +31,16 @@ DEFAULT_BYTES_PER_PIXEL = 5
 MAX_DECODE_BYTES = 64 * 1024 * 1024
 # Decoding at this size keeps memory and time low and still reads a label filling a tenth of the photo.
 DECODE_LONG_SIDE = 2400
+# What one JPEG decode may cost, known from its markers before it starts (fablab/inventory/jpeg_cost.py):
+# the coefficients libjpeg holds for a progressive image (a 20 MP colour photo; 150 MB for 50 MP),
+# the blocks it visits over all scans (about 40 ns each: a second; a phone's photo needs a tenth
+# of that), and its segments (a photo has a few dozen).
+MAX_COEFFICIENT_BYTES = 64 * 1024 * 1024
+MAX_SCAN_BLOCKS = 25_000_000
+MAX_JPEG_SEGMENTS = 1000
+# A CMYK JPEG decodes to 4 bytes a pixel, then goes through RGB to grey: it is drafted to half
+# the size of the others (a label still spans hundreds of pixels).
+CMYK_DECODE_LONG_SIDE = DECODE_LONG_SIDE // 2
 # Decodes at once per worker, each a core's worth of work and up to ~60 MB: more requests wait.
 CONCURRENT_DECODES = 2
 
@@ -66,13 +77,28 @@ def check_pixel_budget(image_format: str, width: int, height: int) -> None:
             f"{budget / 1_000_000:.0f} megapixels in {image_format}.", code=codes.IMAGE_TOO_LARGE)
 
 
-def draft_box(width: int, height: int) -> tuple[int, int]:
-    """The smallest size the JPEG decoder may scale to: the long side at DECODE_LONG_SIDE, in
+def draft_box(width: int, height: int, target: int = DECODE_LONG_SIDE) -> tuple[int, int]:
+    """The smallest size the JPEG decoder may scale to: the long side at `target`, in
     proportion (a square box would keep a 6000 x 4000 photo at full size, its short side being short)."""
     long_side = max(width, height, 1)
-    if long_side <= DECODE_LONG_SIDE:
+    if long_side <= target:
         return width, height
-    return max(1, width * DECODE_LONG_SIDE // long_side), max(1, height * DECODE_LONG_SIDE // long_side)
+    return max(1, width * target // long_side), max(1, height * target // long_side)
+
+
+def check_jpeg_cost(data: bytes) -> None:
+    """Refuse, before its decode, a JPEG whose decode would hold too much memory or CPU."""
+    frame = jpeg_cost.read_frame(data, max_segments=MAX_JPEG_SEGMENTS)
+    if frame is None:
+        raise UnsupportedImage("The image is damaged or truncated.", code=codes.DAMAGED_IMAGE)
+    if not frame.supported:
+        raise UnsupportedImage("This kind of JPEG (lossless, hierarchical or arithmetic-coded) is not accepted; "
+                               "send the camera's photo.")
+    if (frame.segments > MAX_JPEG_SEGMENTS or frame.scan_blocks() > MAX_SCAN_BLOCKS
+            or frame.coefficient_bytes() > MAX_COEFFICIENT_BYTES):
+        raise ImageTooCostly(
+            f"This JPEG ({frame.width} x {frame.height}, {frame.scans} scans) would cost too much to decode; "
+            "send the camera's photo as it is, or a smaller one.")
 
 
 def open_image(data: bytes) -> Image.Image:
@@ -91,9 +117,12 @@ def open_image(data: bytes) -> Image.Image:
             if image.format not in ACCEPTED_FORMATS:
                 raise UnsupportedImage(f"{image.format} images are not accepted; send a JPEG, PNG or WebP.")
             check_pixel_budget(image.format, image.width, image.height)
+            if image.format in SCALED_FORMATS:
+                check_jpeg_cost(data)
             image.verify()  # structural check; the image must be reopened afterwards
         image = Image.open(io.BytesIO(data))
-        image.draft("L", draft_box(image.width, image.height))  # JPEG: decode at reduced scale
+        target = CMYK_DECODE_LONG_SIDE if image.mode == "CMYK" else DECODE_LONG_SIDE
+        image.draft("L", draft_box(image.width, image.height, target))  # JPEG: decode at reduced scale
         image.load()
     except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise UnsupportedImage("The file is not an image we can read; send a JPEG, PNG or WebP photo.") from None
