@@ -113,3 +113,30 @@ def test_a_50_mp_jpeg_costs_one_decode_little_memory(mode, progressive):
                            capture_output=True, text=True, check=True, timeout=120)
     peak_mib = int(child.stdout.strip())
     assert peak_mib < DECODE_PEAK_MIB, (mode, progressive, peak_mib, child.stderr)
+
+
+# --- the child process: whatever a file makes the decoder do, its limits end it with a 422 --------
+
+SPIN = "import resource, sys; sys.stdin.buffer.read(); resource.setrlimit(resource.RLIMIT_CPU, (1, 2))\nwhile True: pass"
+HANG = "import sys, time; sys.stdin.buffer.read(); time.sleep(60)"
+GREEDY = ("import resource, sys; sys.stdin.buffer.read(); "
+          "resource.setrlimit(resource.RLIMIT_AS, (256 << 20, 256 << 20)); b = bytearray(512 << 20)")
+
+
+@pytest.mark.parametrize("child", [SPIN, HANG, GREEDY], ids=["cpu", "wall-clock", "memory"])
+async def test_a_decoder_past_its_limits_is_ended_with_a_422(staff, monkeypatch, child):
+    from fablab.inventory import scan_child  # new with issue 26
+
+    # Stand-ins for a decoder gone wrong, under the same limits the real child sets itself.
+    monkeypatch.setattr(scan_child, "CHILD_COMMAND", [sys.executable, "-c", child])
+    monkeypatch.setattr(scan_child, "DECODE_TIMEOUT_S", 3.0)
+    assert_too_costly(await upload(staff, jpeg((64, 64))))
+
+
+def test_the_real_child_sets_its_limits_and_answers_in_json():
+    child = subprocess.run([sys.executable, "-c", "import resource, runpy, sys; sys.argv = ['x']; "
+                            "runpy.run_module('fablab.inventory.scan_child', run_name='__main__'); "
+                            "print(resource.getrlimit(resource.RLIMIT_AS)[0] >> 20, resource.getrlimit(resource.RLIMIT_CPU))",
+                            ], input=jpeg((64, 64)), capture_output=True, check=True, timeout=60)
+    assert child.stdout.decode().endswith("512 (2, 3)\n"), child.stdout
+    assert child.stdout.startswith(b'{"status": 422, "code": "no_qr_found"'), child.stdout
