@@ -325,6 +325,7 @@ class ScanController(Controller):
             content = await data.file.read(scan.MAX_UPLOAD_BYTES + 1)
         finally:
             await data.file.close()  # a spooled temporary file is deleted on close
+        scan.check_header(content)  # a bomb is refused here, without a decoding child
         async with decode_slots:  # each decode in a bounded child process (scan_child)
             text = await scan_child.decode_qr_bounded(content)
         return ScanOut(text=text, tag=tag_from_scanned_text(text))

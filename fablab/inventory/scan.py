@@ -101,8 +101,7 @@ def check_jpeg_cost(data: bytes) -> None:
             "send the camera's photo as it is, or a smaller one.")
 
 
-def open_image(data: bytes) -> Image.Image:
-    """The uploaded bytes as a Pillow image, or a 413/415 problem."""
+def _refuse_by_bytes(data: bytes) -> None:
     if len(data) > MAX_UPLOAD_BYTES:
         raise FileTooLarge(f"The photo must be {MAX_UPLOAD_BYTES // (1024 * 1024)} MB at most.")
     if not data:
@@ -110,29 +109,57 @@ def open_image(data: bytes) -> Image.Image:
     if _looks_like_svg_or_markup(data[:2048]):
         raise UnsupportedImage("SVG and other documents are not accepted; send a photo (JPEG, PNG, WebP).",
                                code=codes.SVG_NOT_ACCEPTED)
+
+
+def _open_header(data: bytes) -> Image.Image:
+    """The image as Pillow opens it from its header, once what it says passed every budget."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        image = Image.open(io.BytesIO(data))  # reads the header only
+    if image.format not in ACCEPTED_FORMATS:
+        raise UnsupportedImage(f"{image.format} images are not accepted; send a JPEG, PNG or WebP.")
+    check_pixel_budget(image.format, image.width, image.height)
+    if image.format in SCALED_FORMATS:
+        check_jpeg_cost(data)
+    return image
+
+
+def _unreadable(error: Exception) -> UnsupportedImage:
+    if isinstance(error, (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning)):
+        return UnsupportedImage("The file is not an image we can read; send a JPEG, PNG or WebP photo.")
+    return UnsupportedImage("The image is damaged or truncated.", code=codes.DAMAGED_IMAGE)
+
+
+UNREADABLE = (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning,
+              OSError, SyntaxError, ValueError)
+
+
+def check_header(data: bytes) -> None:
+    """The refusals that need no decode (size, kind, pixels, a JPEG's cost): cheap enough for the
+    worker itself, so that a bomb costs no decoding child."""
+    _refuse_by_bytes(data)
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(io.BytesIO(data))  # reads the header only
-            if image.format not in ACCEPTED_FORMATS:
-                raise UnsupportedImage(f"{image.format} images are not accepted; send a JPEG, PNG or WebP.")
-            check_pixel_budget(image.format, image.width, image.height)
-            if image.format in SCALED_FORMATS:
-                check_jpeg_cost(data)
-            image.verify()  # structural check; the image must be reopened afterwards
+        _open_header(data)
+    except UNREADABLE as error:
+        raise _unreadable(error) from None
+
+
+def open_image(data: bytes) -> Image.Image:
+    """The uploaded bytes as a Pillow image, or a 413/415/422 problem."""
+    _refuse_by_bytes(data)
+    try:
+        _open_header(data).verify()  # structural check; the image must be reopened afterwards
         image = Image.open(io.BytesIO(data))
         target = CMYK_DECODE_LONG_SIDE if image.mode == "CMYK" else DECODE_LONG_SIDE
         image.draft("L", draft_box(image.width, image.height, target))  # JPEG: decode at reduced scale
         image.load()
-    except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise UnsupportedImage("The file is not an image we can read; send a JPEG, PNG or WebP photo.") from None
-    except (OSError, SyntaxError, ValueError):
-        raise UnsupportedImage("The image is damaged or truncated.", code=codes.DAMAGED_IMAGE) from None
+    except UNREADABLE as error:
+        raise _unreadable(error) from None
     return image
 
 
 def decode_qr(data: bytes) -> str:
-    """The text of the first QR code found in the image; CPU-bound, run it in a thread."""
+    """The text of the first QR code found in the image; CPU-bound, run it in a bounded child (scan_child)."""
     try:
         return _decode_qr(data)
     finally:
