@@ -152,11 +152,22 @@ print(slowest)
 """
 
 
-async def burst(client: httpx.AsyncClient, data: bytes, media_type: str) -> tuple[list[str], float]:
-    """8 uploads at once; their answers, and the slowest ordinary tag lookup made meanwhile."""
+def start_probe(client: httpx.AsyncClient) -> subprocess.Popen:
     probe = subprocess.Popen([sys.executable, "-c", PROBE, str(client.base_url), client.cookies["fablab_session"], TAG],
                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     assert probe.stdout.readline() == "ready\n"
+    return probe
+
+
+async def at_rest(client: httpx.AsyncClient) -> float:
+    probe = start_probe(client)
+    await asyncio.sleep(3)
+    return float(probe.communicate("stop\n")[0].split()[-1])
+
+
+async def burst(client: httpx.AsyncClient, data: bytes, media_type: str) -> tuple[list[str], float]:
+    """8 uploads at once; their answers, and the slowest ordinary tag lookup made meanwhile."""
+    probe = start_probe(client)
     await asyncio.sleep(0.2)  # a few lookups before the burst
     try:
         responses = await asyncio.gather(*(client.post("/api/scan", files={"file": ("photo", data, media_type)},
@@ -180,6 +191,7 @@ async def measure(base: str, pid: int) -> None:
               f"targets: peak under +{TARGET_MIB} MiB over the idle worker, under {TARGET_CPU_S:.0f} CPU s per upload, "
               f"GET /api/tags/{{tag}} meanwhile under {TARGET_LATENCY_S:.0f} s")
         idle, worst, worst_cpu, worst_latency = rss_kib(pid), 0, 0.0, 0.0
+        print(f"  GET /api/tags/{{tag}} with no upload, over 3 s (the machine's own load): max {await at_rest(client):.2f} s")
         for name, (data, media_type) in cases().items():
             before, cpu_before, started = rss_kib(pid), cpu_s(pid), time.monotonic()
             with PeakSampler(pid) as sampler:
