@@ -5,8 +5,9 @@ decoder do (a trick of a format nobody has thought of, a codec bug), the child b
 address space (RLIMIT_AS), its CPU time (RLIMIT_CPU, then the kernel ends it) and its wall-clock
 time (killed by the worker after DECODE_TIMEOUT_S). Out of the worker's interpreter, a decode that
 holds the GIL (zxing, Pillow's conversions) no longer delays the worker's other requests, and the
-decoder's memory goes back to the system when the child exits. Starting a child costs about
-0.1 s of CPU: small beside a decode.
+decoder's memory goes back to the system when the child exits; and it runs at a lower priority
+(nice 10), so that the worker's other requests go first. Starting a child costs about 0.1 s of
+CPU: small beside a decode.
 """
 
 from __future__ import annotations
@@ -78,6 +79,8 @@ def _answer(returncode: int, out: bytes, err: bytes) -> str:
 
 
 def main() -> None:
+    # Below the worker's priority: on a busy machine, the worker's other requests go first.
+    os.nice(10)
     resource.setrlimit(resource.RLIMIT_AS, (CHILD_ADDRESS_SPACE_BYTES, CHILD_ADDRESS_SPACE_BYTES))
     resource.setrlimit(resource.RLIMIT_CPU, (CHILD_CPU_S, CHILD_CPU_S + 1))
     from fablab.inventory import scan
