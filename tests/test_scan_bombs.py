@@ -140,3 +140,12 @@ def test_the_real_child_sets_its_limits_and_answers_in_json():
                             ], input=jpeg((64, 64)), capture_output=True, check=True, timeout=60)
     assert child.stdout.decode().endswith("512 (2, 3)\n"), child.stdout
     assert child.stdout.startswith(b'{"status": 422, "code": "no_qr_found"'), child.stdout
+
+
+def test_the_child_gets_no_secret_in_its_environment(monkeypatch):
+    from fablab.inventory import scan_child  # new with issue 26
+
+    monkeypatch.setenv("FABLAB_SECRET_KEY", "s3cret")
+    monkeypatch.setenv("DATABASE_URL", "postgresql://user:password@127.0.0.1/fablab")
+    environment = scan_child._child_environment()
+    assert "FABLAB_SECRET_KEY" not in environment and "DATABASE_URL" not in environment
