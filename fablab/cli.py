@@ -179,6 +179,7 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> None:
         # A typo in the mail settings must stop the start, not the first reminder hours later.
         load_smtp_settings()
         server_protocol.header_timeout()
+        server_protocol.body_timeout()
         push_settings()  # checks FABLAB_VAPID_*, and makes the key once before the workers start (issue 20)
     except SettingsError as error:
         fail(f"bad setting: {error}")
@@ -223,9 +224,11 @@ def _serve_http(host: str, port: int, workers: int) -> None:
         "fablab.app:create_served_app", factory=True, host=host, port=port, workers=workers,
         proxy_headers=True, forwarded_allow_ips=os.environ.get("FABLAB_TRUSTED_PROXIES", "127.0.0.1"),
         log_level=os.environ.get("FABLAB_LOG_LEVEL", "info"), access_log=False,
-        # Slow clients: a deadline for request heads (server_protocol), idle keep-alive connections
-        # closed after 5 s, and a cap on connections plus requests per worker (503 beyond it).
+        # Slow or greedy clients: deadlines for request heads and bodies and a bound on a head's
+        # size (server_protocol), idle keep-alive connections closed after 5 s, and a cap on
+        # connections plus requests per worker (503 beyond it).
         http=server_protocol.PROTOCOL, timeout_keep_alive=5, limit_concurrency=server_protocol.LIMIT_CONCURRENCY,
+        h11_max_incomplete_event_size=server_protocol.MAX_HEAD_BYTES,
         timeout_graceful_shutdown=SHUTDOWN_GRACE_S,
     )
     if workers > 1:

@@ -27,6 +27,8 @@ DATABASE_UNAVAILABLE = "database_unavailable"
 TRY_AGAIN = "try_again"
 STORAGE_FULL = "storage_full"
 INTERNAL_ERROR = "internal_error"
+HEADERS_TOO_LARGE = "headers_too_large"  # 431, from the direct server (fablab/server_protocol.py)
+REQUEST_TIMEOUT = "request_timeout"  # 408: a request head or body that arrives too slowly
 ERROR = "error"  # an HTTP status no other code names
 INVALID_HOST = "invalid_host"
 INVALID_PATH = "invalid_path"
@@ -141,6 +143,7 @@ NO_QR_FOUND = "no_qr_found"
 UNSUPPORTED_IMAGE = "unsupported_image"
 DAMAGED_IMAGE = "damaged_image"
 IMAGE_TOO_LARGE = "image_too_large"
+IMAGE_TOO_COSTLY = "image_too_costly"  # 422: a JPEG whose decode would cost too much CPU or memory
 SVG_NOT_ACCEPTED = "svg_not_accepted"
 EMPTY_FILE = "empty_file"
 

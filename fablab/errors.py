@@ -59,6 +59,12 @@ class FileTooLarge(DomainError):
     status, code, title = 413, codes.FILE_TOO_LARGE, "File too large"
 
 
+class ImageTooCostly(DomainError):
+    """A well-formed image whose decode would cost more CPU or memory than a scan may: 422."""
+
+    status, code, title = 422, codes.IMAGE_TOO_COSTLY, "Image too costly to decode"
+
+
 class NoCodeFound(DomainError):
     """The photo was read, but no QR code was found in it: 422, a request understood but not met."""
 

@@ -19,7 +19,7 @@ from fablab import clock, codes, moments, scope
 from fablab.bookings.schemas import BookingOut
 from fablab.errors import InvalidInput
 from fablab.guards import public, signed_in, staff_only
-from fablab.inventory import audits, custody, labels, qr, queries, resolution, scan, service
+from fablab.inventory import audits, custody, labels, qr, queries, resolution, scan, scan_child, service
 from fablab.inventory.csvio import export_csv, parse_import
 from fablab.inventory.schemas import (
     AuditIn, AuditOut, AuditScanIn, AuditScanOut, AuditStateOut, CheckinDryRunOut, CheckinIn, CheckinOut, CheckoutIn, CheckoutOut,
@@ -399,8 +399,9 @@ class ScanController(Controller):
             content = await data.file.read(scan.MAX_UPLOAD_BYTES + 1)
         finally:
             await data.file.close()  # a spooled temporary file is deleted on close
-        async with decode_slots:
-            text = await asyncio.to_thread(scan.decode_qr, content)
+        scan.check_header(content)  # a bomb is refused here, without a decoding child
+        async with decode_slots:  # each decode in a bounded child process (scan_child)
+            text = await scan_child.decode_qr_bounded(content)
         return ScanOut(text=text, tag=tag_from_scanned_text(text))
 
 

@@ -22,22 +22,25 @@ _NOT_BRACKETS = bytes(set(range(256)) - set(b"[]{}"))
 
 
 def nesting_exceeds(body: bytes, limit: int = MAX_DEPTH) -> bool:
-    """Whether the JSON text nests arrays and objects deeper than `limit`.
+    """Whether the JSON text nests arrays and objects deeper than `limit`, balanced or not.
 
     Linear in C-speed passes (no Python loop over the bytes), so a 6 MB body stays cheap: brackets
-    inside strings are dropped, then empty pairs are removed one level per pass."""
+    inside strings are dropped, then empty pairs are removed one level per pass. The decoder
+    recurses before it finds out that brackets are unbalanced (999 `[` and nothing else made a
+    500), so what no pass can remove counts too: after `passes` passes the text is `]]..[[`, and
+    the decoder may go as deep as its unclosed `[` plus the `passes` levels removed inside them."""
     if body.count(b"[") + body.count(b"{") <= limit:
         return False
     # Escapes first, so that the quotes left delimit strings; every other segment is inside one.
     unescaped = body.replace(b"\\\\", b"").replace(b'\\"', b"")
     outside = b"".join(unescaped.split(b'"')[0::2])
     brackets = outside.translate(_OPEN_AS_SQUARE, _NOT_BRACKETS)
-    for _ in range(limit):
+    for passes in range(limit):
         shorter = brackets.replace(b"[]", b"")
         if not shorter:
             return False
         if len(shorter) == len(brackets):
-            return False  # unbalanced: not JSON at all, the decoder will say so
+            return shorter.count(b"[") + passes > limit
         brackets = shorter
     return True
 

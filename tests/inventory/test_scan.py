@@ -2,13 +2,12 @@
 
 import asyncio
 import io
-import time
 
 import pytest
 from PIL import Image, ImageFile
 
 from fablab import db
-from fablab.inventory import qr, scan
+from fablab.inventory import qr, scan, scan_child
 
 
 def photo_of(text: str, fmt: str = "JPEG") -> bytes:
@@ -113,15 +112,15 @@ def test_a_large_jpeg_is_decoded_at_a_fraction_of_its_size():
 async def test_decodes_per_worker_are_limited_however_many_photos_arrive(staff, monkeypatch):
     running, peak = 0, 0
 
-    def slow_decode(data: bytes) -> str:
+    async def slow_decode(data: bytes) -> str:
         nonlocal running, peak
         running += 1
         peak = max(peak, running)
-        time.sleep(0.15)
+        await asyncio.sleep(0.15)
         running -= 1
         return "VLG-LAP-007"
 
-    monkeypatch.setattr(scan, "decode_qr", slow_decode)
+    monkeypatch.setattr(scan_child, "decode_qr_bounded", slow_decode)
     photo = photo_of("VLG-LAP-007")
     responses = await asyncio.gather(*(
         staff.post("/api/scan", files={"file": ("p.jpg", photo, "image/jpeg")}) for _ in range(6)))
