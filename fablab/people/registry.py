@@ -1,19 +1,19 @@
-"""Today's hand-kept coverage of accounts/privacy.py, as declarations (the coverage test's first run)."""
+"""Every domain's declaration of the people in its tables (its `person.py`, `PERSON`), gathered the
+way fablab/routes_registry.py gathers `ROUTES` and `JOBS`: a new domain adds its module here and
+the export, retention, erasure, deactivation and access reset all handle its tables."""
 
-from fablab.person_data import PersonTable as T
+from fablab.accounts import person as accounts
+from fablab.bookings import person as bookings
+from fablab.calendars import person as calendars
+from fablab.consumables import person as consumables
+from fablab.inventory import person as inventory
+from fablab.maintenance import person as maintenance
+from fablab.parts import person as parts
+from fablab.push import person as push
+from fablab.reports import person as reports
+from fablab.series import person as series
+from fablab.waitlist import person as waitlist
 
-TABLES = (
-    T("app_user", {"id": "delete"}, personal=("name", "login", "email", "cohort"), kept=("role",),
-      secret=("password_hash", "pass_token_hash"), export=("account", ""), retention="-"),
-    T("certification", {"user_id": "delete"}, export=("certifications", ""), retention="-"),
-    T("booking", {"user_id": "forget", "created_by_id": "forget"}, personal=("purpose",), export=("bookings", ""),
-      retention="-"),
-    T("movement", {"holder_id": "forget", "staff_id": "forget"}, personal=("note",), export=("movements", ""),
-      retention="-"),
-    T("waitlist_entry", {"user_id": "delete"}, export=("waitlist", ""), retention="-"),
-    T("booking_series", {"user_id": "forget", "created_by_id": "forget"}, personal=("purpose",), export=("x", ""),
-      retention="-"),
-    T("user_session", {"user_id": "delete"}, export=("sessions", ""), retention="-"),
-    T("feed_token", {"user_id": "delete"}, export=("calendar_feeds", ""), retention="-"),
-    T("push_subscription", {"user_id": "delete"}, export=("push_subscriptions", ""), retention="-"),
-)
+DOMAINS = [accounts, bookings, series, waitlist, inventory, parts, maintenance, calendars, reports, push, consumables]
+
+TABLES = tuple(declaration for domain in DOMAINS for declaration in domain.PERSON)
