@@ -1,11 +1,13 @@
-"""HTTP routes of the accounts domain: sign-in, own account, invites, user management, privacy."""
+"""HTTP routes of the accounts domain: sign-in, own account, invites, user management, the retention setting.
+
+What ends or erases a person's access and data across domains is fablab/people/routes.py's."""
 
 from __future__ import annotations
 
 from datetime import date
 
 import msgspec
-from litestar import Controller, Request, Response, delete, get, patch, post, put
+from litestar import Controller, Request, Response, delete, get, post, put
 from litestar.datastructures import Cookie
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
@@ -16,8 +18,8 @@ from fablab.accounts.current import SESSION_COOKIE, CurrentUser
 from fablab.accounts.qr import qr_svg
 from fablab.accounts.schemas import (
     AcceptInviteIn, CertificationIn, CohortInviteOut, CohortInvitesIn, CohortInvitesOut, CreatedUserOut, ImportOut,
-    InvitedUserOut, InviteInfoOut, InviteOut, LoginIn, PassHolderOut, PassOut, PersonalDataOut, RetentionIn,
-    RetentionOut, SitesIn, TrainingIn, TrainingOut, UserDetail, UserIn, UserListItem, UserOut, UserPatch,
+    InvitedUserOut, InviteInfoOut, InviteOut, LoginIn, PassHolderOut, PassOut, RetentionIn,
+    RetentionOut, SitesIn, TrainingIn, TrainingOut, UserDetail, UserIn, UserListItem, UserOut,
 )
 from fablab.background import PeriodicJob
 from fablab import codes, scope
@@ -90,13 +92,6 @@ class AuthController(Controller):
         token = await passes.rotate_pass(secret_key=settings.secret_key, user_id=request.user.id)
         url = passes.pass_url(settings.base_url, token)
         return PassOut(token=token, url=url, svg=qr_svg(url))
-
-    @get("/me/data", guards=[signed_in], cache=False)
-    async def my_data(self, request: Request) -> Response[PersonalDataOut]:
-        """Everything stored about me, as a JSON download (GDPR right of access)."""
-        data = await privacy.personal_data(request.user.id)
-        name = f"fablab-{request.user.login}-{date.today().isoformat()}.json"
-        return Response(msgspec.convert(data, PersonalDataOut), headers=attachment(name))
 
     @get("/trainings", guards=[signed_in])
     async def trainings(self) -> list[TrainingOut]:
@@ -200,26 +195,10 @@ class UserController(Controller):
         await users.target(request.user, user_id, manage=False)
         return msgspec.convert(await users.detail(user_id), PassHolderOut)
 
-    @get("/{user_id:int}", guards=[staff_only])
-    async def show(self, request: Request, user_id: FromPath[int]) -> UserDetail:
-        await users.target(request.user, user_id, manage=False)
-        return await user_detail(user_id)
-
-    @patch("/{user_id:int}", guards=[staff_only])
-    async def update(self, request: Request, user_id: FromPath[int], data: JSONBody[UserPatch]) -> UserDetail:
-        changes = {key: value for key, value in msgspec.structs.asdict(data).items() if value is not msgspec.UNSET}
-        await users.update(actor=request.user, user_id=user_id, changes=changes)
-        return await user_detail(user_id)
-
     @put("/{user_id:int}/sites", guards=[admin_only], status_code=HTTP_200_OK)
     async def grant_sites(self, user_id: FromPath[int], data: JSONBody[SitesIn]) -> UserDetail:
         """The sites a staff account acts for; its writes and its reads of people stay within them."""
         await users.grant_sites(user_id=user_id, sites=data.sites)
-        return await user_detail(user_id)
-
-    @post("/{user_id:int}/deactivate", guards=[staff_only], status_code=HTTP_200_OK)
-    async def deactivate(self, request: Request, user_id: FromPath[int]) -> UserDetail:
-        await users.deactivate(actor=request.user, user_id=user_id)
         return await user_detail(user_id)
 
     @post("/{user_id:int}/unlock", guards=[staff_only], status_code=HTTP_200_OK)
@@ -227,12 +206,6 @@ class UserController(Controller):
         """Forget the account's failed sign-ins (the delay they imposed ends now)."""
         await users.unlock(actor=request.user, user_id=user_id)
         return await user_detail(user_id)
-
-    @post("/{user_id:int}/invite", guards=[staff_only], status_code=HTTP_201_CREATED)
-    async def invite(self, request: Request, user_id: FromPath[int], settings: NamedDependency[Settings]) -> InviteOut:
-        """A new one-time invite (older ones stop working): to activate or to reset access."""
-        token, expires_at = await users.new_invite(actor=request.user, user_id=user_id)
-        return invite_out(settings, token, expires_at)
 
     @post("/{user_id:int}/certifications", guards=[staff_only], status_code=HTTP_201_CREATED)
     async def certify(self, request: Request, user_id: FromPath[int], data: JSONBody[CertificationIn]) -> UserDetail:
@@ -265,13 +238,8 @@ async def sweep_sign_in_records() -> None:
     await service.sweep_sessions()
 
 
-async def anonymise_old_records() -> None:
-    await privacy.anonymise_expired()
-
-
 ROUTES = [AuthController, InviteController, UserController, AdminController]
 
 JOBS = [
     PeriodicJob("accounts.sweep", 3600, sweep_sign_in_records),
-    PeriodicJob("accounts.anonymise", 6 * 3600, anonymise_old_records),
 ]

@@ -12,6 +12,7 @@ from fablab.accounts.logins import fold
 from fablab.bookings.rules import Policy, SiteCalendar
 from fablab.bookings.schemas import BookingOut
 from fablab.errors import NotFound
+from fablab.vocabulary import FINISHED_BOOKING_STATUSES
 from fablab.schemas import PersonOut
 from fablab.maintenance import queries as maintenance_queries
 from fablab.sites.defaults import DEFAULT_POLICIES
@@ -438,7 +439,7 @@ WHERE b.user_id = $1 ORDER BY b.starts_at, b.id
 # Only bookings that will not change again forget their people; calendars see the change (SEQUENCE).
 RETAIN_BOOKINGS = f"""
 UPDATE booking SET user_id = NULL, created_by_id = NULL, purpose = '', cancel_note = '', {BUMP}
-WHERE status IN ('returned', 'cancelled', 'no_show') AND ends_at < $1
+WHERE status IN ({', '.join(f"'{status}'" for status in FINISHED_BOOKING_STATUSES)}) AND ends_at < $1
   AND (user_id IS NOT NULL OR created_by_id IS NOT NULL OR purpose <> '' OR cancel_note <> '')
 RETURNING id
 """

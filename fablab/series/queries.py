@@ -57,7 +57,7 @@ async def bookings_of_series(series_id: int) -> list[dict]:
 
 # --- A person's data (fablab/series/person.py declares what each statement is for) --------------
 PERSON_SERIES = """
-SELECT bs.id, s.slug AS site, bs.kind, r.tag AS resource, bs.quantity, bs.purpose, bs.rule, bs.created_at,
+SELECT bs.id, s.slug AS site, bs.kind, r.tag AS resource, bs.quantity, bs.purpose, bs.rule::text AS rule, bs.created_at,
        bs.cancelled_at
 FROM booking_series bs JOIN site s ON s.id = bs.site_id LEFT JOIN resource r ON r.id = bs.resource_id
 WHERE bs.user_id = $1 ORDER BY bs.created_at, bs.id

@@ -949,6 +949,8 @@ export default {
     unknown_site: "Unknown site.",
     unknown_user: "Person not found.",
     unknown_pass: "Unknown pass, or replaced by a newer one.",
+    person_holds_item: "This person still has an item out: record its return before erasing them.",
+    person_holds_part: "This person still holds a part: record its return before erasing them.",
     already_checked_out: "This item is already lent out.",
     not_checked_out: "This item is not lent out.",
     checked_out: "This item is lent out: record its return first.",

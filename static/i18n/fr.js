@@ -954,6 +954,8 @@ export default {
     unknown_site: "Site inconnu.",
     unknown_user: "Personne introuvable.",
     unknown_pass: "Pass inconnu ou remplacé par un plus récent.",
+    person_holds_item: "Cette personne a encore un objet en prêt : enregistrez son retour avant de l’effacer.",
+    person_holds_part: "Cette personne garde encore une pièce : enregistrez son retour avant de l’effacer.",
     already_checked_out: "Cet objet est déjà prêté.",
     not_checked_out: "Cet objet n’est pas prêté.",
     checked_out: "Cet objet est prêté : enregistrez d’abord son retour.",
