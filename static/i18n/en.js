@@ -473,6 +473,11 @@ export default {
     deactivate: "Deactivate the account",
     deactivate_confirm: "Confirm deactivation",
     deactivated: "{name} is deactivated.",
+    data: "Their data (GDPR)",
+    erase: "Erase the person and their data",
+    erase_confirm: "Confirm: erase everything, for good",
+    erase_help: "Right to erasure: account, login, name, e-mail, links and notes go everywhere; stock, reports and machine hours keep their figures.",
+    erased: "{name} is erased: nothing names them any more.",
   },
   inventory: {
     title: "Inventory",

@@ -478,6 +478,11 @@ export default {
     deactivate: "Désactiver le compte",
     deactivate_confirm: "Confirmer la désactivation",
     deactivated: "{name} est désactivé·e.",
+    data: "Ses données (RGPD)",
+    erase: "Effacer la personne et ses données",
+    erase_confirm: "Confirmer : tout effacer, définitivement",
+    erase_help: "Droit à l’effacement : compte, identifiant, nom, e-mail, liens et notes disparaissent partout ; les stocks, les rapports et les heures des machines gardent leurs chiffres.",
+    erased: "{name} est effacé·e : plus rien ne la ou le désigne.",
   },
   inventory: {
     title: "Inventaire",
