@@ -1,9 +1,12 @@
-"""An admin erases a learner from the learner's record, on a 360 px phone: refused in French while
-the learner still has an item out, then done after a second tap, and the learner is gone."""
+"""An admin erases a person on a 360 px phone: a learner from their record (refused in French while
+they still have an item out, then done after a second tap), and a staff account from the team's
+list (the maintenance they signed stays, without them)."""
 
 from __future__ import annotations
 
 import re
+
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import no_horizontal_scroll, run_sql, serious_violations, sign_in
 
@@ -48,3 +51,22 @@ def test_an_admin_erases_a_learner_from_their_record_at_360_px(phone_factory, da
     assert serious_violations(page) == []
     phone.shot("person-erasure-2-effacee")
     assert phone.errors(allowed_statuses=(409,)) == []
+
+
+def test_an_admin_erases_a_staff_account_and_the_maintenance_they_signed_stays(phone_factory, database_url):
+    run_sql(database_url, "INSERT INTO maintenance_record (resource_id, task, note, staff_id) "
+                          "SELECT r.id, 'Nettoyage', 'par l’équipe de Pantin', u.id FROM resource r, app_user u "
+                          "WHERE r.tag = 'VLG-P3D-001' AND u.login = 'staff.pan'")
+    phone = phone_factory(width=360)
+    sign_in(phone, "admin")
+    page = phone.goto("/#/admin/staff")
+    item = page.locator("li.item", has_text="staff.pan")
+    item.get_by_role("button", name="Effacer la personne et ses données").click()
+    item.get_by_role("button", name="Confirmer : tout effacer, définitivement").click()
+    expect(page.get_by_role("status")).to_contain_text("plus rien ne la ou le désigne")
+    expect(page.locator("li.item", has_text="staff.pan")).to_have_count(0)
+    [record] = run_sql(database_url, "SELECT task, note, staff_id FROM maintenance_record")
+    assert (record["task"], record["note"], record["staff_id"]) == ("Nettoyage", "", None)
+    assert no_horizontal_scroll(page)
+    phone.shot("person-erasure-3-equipe")
+    assert phone.errors() == []
