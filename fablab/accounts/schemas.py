@@ -12,7 +12,6 @@ from typing import Annotated, Literal
 import msgspec
 
 from fablab.moments import check_body
-from fablab.schemas import Out
 
 Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
 Cohort = Annotated[str, msgspec.Meta(max_length=100)]
