@@ -268,3 +268,19 @@ async def test_the_new_routes_are_documented(app, path):
     schema = app.openapi_schema.to_schema()
     operation = next(iter(schema["paths"][path.replace("{id}", "{user_id}")].values()))
     assert operation["summary"] and operation["description"]
+
+
+@pytest.mark.parametrize("how", ["deactivate", "patch"])
+async def test_a_deactivation_ends_every_way_in_and_the_waiting(phones, admin, staff, how):
+    learner, learner_id = await joined(phones, admin, LEARNER)
+    links = await learner_everywhere(learner, learner_id)
+    if how == "deactivate":
+        done = await staff.post(f"/api/users/{learner_id}/deactivate")
+    else:
+        done = await staff.patch(f"/api/users/{learner_id}", json={"active": False})
+    assert done.status_code == 200 and done.json()["active"] is False
+    assert (await learner.get(links["feed"])).status_code == 404
+    assert (await staff.get(f"/api/users/by-pass/{links['pass']}")).status_code == 404
+    assert (await learner.get("/api/me")).status_code == 401
+    assert await db.fetchval("SELECT status FROM waitlist_entry WHERE user_id = $1", learner_id) == "removed"
+    assert await db.fetchval("SELECT count(*) FROM push_subscription WHERE user_id = $1", learner_id) == 0
