@@ -21,6 +21,7 @@ from fablab.health import health
 from fablab.problems import EXCEPTION_HANDLERS
 from fablab.routes_registry import ALL_ROUTES, PERIODIC_JOBS
 from fablab.settings import Settings, load_settings
+from fablab.web.api_guide import API_DESCRIPTION, TAGS
 from fablab.web.compression import COMPRESSION
 from fablab.web.headers import security_headers_middleware
 from fablab.web.hosts import allowed_hosts_middleware
@@ -88,7 +89,7 @@ def create_app(settings: Settings | None = None, *, run_jobs: bool = True) -> Li
         ),
         request_max_body_size=settings.max_body_bytes,
         request_class=CheckedRequest,  # caps JSON nesting before decoding
-        openapi_config=OpenAPIConfig(title="fablab", version="0.1.0", path="/schema",
-                                     render_plugins=[LocalSwaggerPlugin()]),
+        openapi_config=OpenAPIConfig(title="fablab", version="0.1.0", path="/schema", description=API_DESCRIPTION,
+                                     tags=TAGS, render_plugins=[LocalSwaggerPlugin()]),
         debug=False,
     )

@@ -1,7 +1,7 @@
 """Every error code the API answers with, as a named constant: the `code` of a problem response.
 
 The web app shows each one in French and English (section `errors` of static/i18n/fr.js and
-en.js); tests/test_codes.py checks that every constant here has both messages and that no module
+en.js); tests/architecture/test_codes.py checks that every constant here has both messages and that no module
 of fablab/ writes a code as a bare string.
 
 One status per code. `unknown_site` is always 404: a site named in the path, the query or the
@@ -183,5 +183,5 @@ MAINTENANCE_OVERDUE = "maintenance_overdue"
 
 
 def all_codes() -> set[str]:
-    """Every code above (what tests/test_codes.py holds to the app's dictionaries)."""
+    """Every code above (what tests/architecture/test_codes.py holds to the app's dictionaries)."""
     return {value for name, value in globals().items() if name.isupper() and isinstance(value, str)}

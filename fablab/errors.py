@@ -33,7 +33,7 @@ class BookingConflict(Conflict):
 
 
 class PolicyViolation(DomainError):
-    """A booking rule refuses the request; `code` names the rule (DESIGN.md §8)."""
+    """A booking rule refuses the request; `code` names the rule (docs/ARCHITECTURE.md, Rules, 4)."""
 
     status, code, title = 422, codes.POLICY_VIOLATION, "Booking rule not met"
 

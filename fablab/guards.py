@@ -1,4 +1,4 @@
-"""Access levels. Every route handler carries exactly one of these guards (tests/test_access.py checks it)."""
+"""Access levels. Every route handler carries exactly one of these guards (tests/web/test_access.py checks it)."""
 
 from litestar.connection import ASGIConnection
 from litestar.handlers.base import BaseRouteHandler

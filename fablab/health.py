@@ -14,7 +14,12 @@ class HealthOut(Out):
     storage: str | msgspec.UnsetType = msgspec.UNSET  # "full" for a while after a write failed for lack of disk
 
 
-@get("/health", guards=[public], tags=["health"], cache=False)
+@get("/health", guards=[public], tags=["health"], cache=False,
+     summary="Is the app up, and does PostgreSQL answer",
+     description=("Anyone. `200 {status: ok, database: ok}`; `503 {status: degraded, database: down}` only when "
+                  "PostgreSQL does not answer (probed on a connection of its own, so a busy pool is not \"down\"); "
+                  "`503 {…, database: ok, storage: full}` for 15 s after PostgreSQL refused a write for lack of "
+                  "disk space (per worker)."))
 async def health() -> Response[HealthOut]:
     # "down" only when PostgreSQL itself does not answer (db.ping has its own connection): a pool
     # whose every connection is busy is not an outage.

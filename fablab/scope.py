@@ -1,4 +1,4 @@
-"""Sites are a boundary (DESIGN.md §6, issue 16 §1): the one check behind every staff write and
+"""Sites are a boundary (docs/ARCHITECTURE.md, Rules, 7; issue 16 §1): the one check behind every staff write and
 every staff read of personal data, called with the site the object belongs to.
 
 A staff account acts for the sites it was granted (table staff_site, its home site by default);

@@ -1,4 +1,4 @@
-"""Demo data (DESIGN.md §8) and the first admin. Idempotent: running it twice changes nothing."""
+"""Demo data (its users are in the README) and the first admin. Idempotent: running it twice changes nothing."""
 
 from __future__ import annotations
 

@@ -1,8 +1,8 @@
-"""The Piccolo model of every table and column the migrations make (tests/test_tables.py holds it to them).
+"""The Piccolo model of every table and column the migrations make (tests/architecture/test_tables.py holds it to them).
 
 The migrations' SQL holds what Piccolo cannot say: CHECKs, exclusion and partial indexes, triggers.
 The words a column may hold (kinds, statuses) are fablab/vocabulary.py's, which those CHECKs repeat
-(tests/test_vocabulary.py holds them equal).
+(tests/architecture/test_vocabulary.py holds them equal).
 """
 
 from piccolo.columns import (

@@ -1,6 +1,6 @@
 """The domain's words, defined once: kinds, statuses, weekdays, units, conditions, roles.
 
-The migrations' CHECKs say the same lists in SQL (tests/test_vocabulary.py holds them equal, read
+The migrations' CHECKs say the same lists in SQL (tests/architecture/test_vocabulary.py holds them equal, read
 from pg_constraint); the web app gets them from `GET /api/vocabulary`, and its labels are keyed by
 these values in static/i18n/fr.js and en.js (the same test checks that each one has a label).
 Order matters where it is shown: kinds and statuses are listed in the order people see them.
@@ -17,7 +17,7 @@ KINDS = tuple(KIND_TAG_PREFIX)
 RESOURCE_STATUSES = ("available", "maintenance", "lost", "retired")
 
 BOOKING_STATUSES = ("confirmed", "checked_out", "returned", "cancelled", "no_show")
-# The statuses that hold a unit: the exclusion constraint's predicate (DESIGN.md §3.1).
+# The statuses that hold a unit: the exclusion constraint's predicate (docs/ARCHITECTURE.md, Rules, 1).
 ACTIVE_BOOKING_STATUSES = ("confirmed", "checked_out")
 # A booking that will not change again; its personal data may be anonymised after the retention.
 FINISHED_BOOKING_STATUSES = ("returned", "cancelled", "no_show")

@@ -1,4 +1,4 @@
-"""Initial schema: every table of DESIGN.md §2 and the constraints that guard the domain."""
+"""Initial schema: every table of docs/ARCHITECTURE.md's domain model and the constraints that guard the domain."""
 
 from pathlib import Path
 

@@ -1,4 +1,4 @@
--- The whole data model of DESIGN.md §2. Written as SQL because the rules that guard the
+-- The whole data model (docs/ARCHITECTURE.md, Domain model). Written as SQL because the rules that guard the
 -- domain (exclusion constraint, partial indexes, CHECKs, the append-only trigger) are SQL.
 
 CREATE EXTENSION IF NOT EXISTS btree_gist;
@@ -129,7 +129,7 @@ CREATE TABLE booking (
     no_show_at       timestamptz,
     CONSTRAINT booking_ends_after_start CHECK (ends_at > starts_at),
     CONSTRAINT booking_buffer_after_end CHECK (blocked_until >= ends_at),
-    -- Rule 1 of DESIGN.md §3: no two active bookings of one resource overlap, on any worker.
+    -- Rule 1 of docs/ARCHITECTURE.md: no two active bookings of one resource overlap, on any worker.
     CONSTRAINT booking_no_overlap EXCLUDE USING gist (
         resource_id WITH =,
         tstzrange(starts_at, blocked_until, '[)') WITH &&

@@ -2,7 +2,7 @@
 
     .venv/bin/python scripts/fuzz.py [--duration 600] [--examples 50] [--database-url ADMIN_URL]
 
-The long version of tests/test_fuzz.py: a scratch database (private embedded PostgreSQL, or a new
+The long version of tests/web/test_fuzz.py: a scratch database (private embedded PostgreSQL, or a new
 database on the given server), `fablab serve --workers 2`, then every operation of the OpenAPI
 schema as anonymous, learner, staff and admin, valid and invalid inputs, until the time is spent.
 Checks: no 5xx, every documented response matches its schema. For each 500 it prints the request

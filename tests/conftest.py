@@ -1,4 +1,11 @@
-"""Test harness: one migrated database per session, reset before each test, clients per role."""
+"""Test harness: one PostgreSQL per run, the schema migrated once into a template, a copy of it per
+pytest process, the demo data put back before each test, clients per role, one real server per process.
+
+Under pytest-xdist (`scripts/test` runs two workers) the controller starts PostgreSQL and builds the
+template once, and hands both to its workers (`pytest_configure_node`); each worker copies the template
+into a database of its own and serves it with a server of its own. Run serially (`-n 0`), the one
+process does all of it itself. See tests/support/databases.py.
+"""
 
 import os
 
@@ -7,55 +14,89 @@ os.environ["FABLAB_SECRET_KEY"] = "test-secret-key-that-is-long-enough-012345678
 os.environ["FABLAB_BASE_URL"] = "http://testserver"
 os.environ.pop("DATABASE_URL", None)
 
-import asyncio
+import copy
 import logging
-from contextlib import contextmanager
-from pathlib import Path
+from dataclasses import dataclass
 
-import asyncpg
-import httpx
 import pytest
 
 from fablab import db
 from fablab.accounts.passwords import hash_password
 from fablab.app import create_app
-from fablab.embedded_db import start_embedded
-from fablab.migrate import migrate_forwards
 from fablab.seed import DEMO_PASSWORD, seed_reference_data
 from fablab.settings import load_settings
-from tests.support.server import free_port, serve  # noqa: F401 - tests/test_nginx.py imports free_port from here
-
-ROOT = Path(__file__).resolve().parent.parent
-# FABLAB_TEST_PG names a server to test on (an admin URL); without it, the embedded cluster.
-TEST_SERVER_URL = os.environ.get("FABLAB_TEST_PG")
+from tests.support import databases
+from tests.support.clients import make_client, running_server, sign_in
 
 
-def _with_database(admin_url: str, name: str) -> str:
-    return admin_url.rsplit("/", 1)[0] + "/" + name
+
+class RunDatabases:
+    """The controller's (or the lone process's) PostgreSQL and template, made on first need."""
+
+    def __init__(self) -> None:
+        self.cluster: databases.Cluster | None = None
+        self.template = f"fablab_template_{os.getpid()}"
+
+    def ensure(self) -> tuple[str, str]:
+        if self.cluster is None:
+            self.cluster = databases.start_cluster()
+            databases.create_template(self.cluster.admin_url, self.template)
+        return self.cluster.admin_url, self.template
+
+    def close(self) -> None:
+        if self.cluster is None:
+            return
+        try:
+            databases.drop_database(self.cluster.admin_url, self.template)
+        finally:
+            self.cluster.stop()
+            self.cluster = None
+
+
+def pytest_configure(config):
+    config.fablab_databases = RunDatabases()
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node):
+    """xdist's controller, once per worker before it starts: the cluster and template to use."""
+    admin_url, template = node.config.fablab_databases.ensure()
+    node.workerinput["fablab_admin_url"] = admin_url
+    node.workerinput["fablab_template"] = template
+
+
+def pytest_unconfigure(config):
+    if not hasattr(config, "workerinput"):
+        config.fablab_databases.close()
+
+
+def worker_name(config) -> str:
+    return getattr(config, "workerinput", {}).get("workerid", "main")
 
 
 @pytest.fixture(scope="session")
-def pg_admin_url():
-    if TEST_SERVER_URL:
-        yield TEST_SERVER_URL
-        return
-    server = start_embedded(ROOT / "var" / "test", database="postgres")
-    yield server.admin_url
-    server.stop()
+def pg_cluster(request) -> tuple[str, str]:
+    """(a superuser URL of the run's PostgreSQL, the migrated template's name)."""
+    workerinput = getattr(request.config, "workerinput", None)
+    if workerinput is not None:
+        return workerinput["fablab_admin_url"], workerinput["fablab_template"]
+    return request.config.fablab_databases.ensure()
 
 
 @pytest.fixture(scope="session")
-async def database_url(pg_admin_url):
-    name = f"fablab_test_{os.getpid()}"
-    admin = await asyncpg.connect(pg_admin_url)
-    await admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
-    await admin.execute(f'CREATE DATABASE "{name}"')
-    url = _with_database(pg_admin_url, name)
-    await migrate_forwards(url)
+def pg_admin_url(pg_cluster):
+    return pg_cluster[0]
+
+
+@pytest.fixture(scope="session")
+async def database_url(pg_cluster, request):
+    """This process's own copy of the migrated template."""
+    admin_url, template = pg_cluster
+    name = f"fablab_test_{worker_name(request.config)}_{os.getpid()}"
+    url = await databases.clone_template(admin_url, template, name)
     yield url
     await db.close_pool()
-    await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    await admin.close()
+    await databases.drop_clone(admin_url, name)
 
 
 @pytest.fixture(scope="session")
@@ -71,39 +112,34 @@ def demo_password_hash():
     return hash_password(DEMO_PASSWORD)
 
 
+@dataclass(frozen=True)
+class DemoData:
+    ids: dict
+    restore_sql: str
+
+
 @pytest.fixture(scope="session")
-async def app_tables(pool):
-    """Every table the migrations made, except Piccolo's record of the migrations themselves."""
-    rows = await db.fetch(
-        "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'migration' ORDER BY 1")
-    return ", ".join(f'"{row["tablename"]}"' for row in rows)
+async def demo_snapshot(pool, demo_password_hash) -> DemoData:
+    """The demo sites, items, policies and users, seeded once per process, and the SQL that puts them back."""
+    async with db.DB.transaction():
+        ids = await seed_reference_data(demo_password_hash)
+    async with db.DB.pool.acquire() as connection:
+        restore_sql = await databases.take_snapshot(connection)
+    return DemoData(ids, restore_sql)
 
 
 @pytest.fixture
-async def demo(pool, app_tables, demo_password_hash):
+async def demo(demo_snapshot):
     """A clean database with the demo sites, items, policies and users (no bookings)."""
-    await db.fetch(f"TRUNCATE {app_tables} RESTART IDENTITY CASCADE")
-    async with db.DB.transaction():
-        return await seed_reference_data(demo_password_hash)
+    async with db.DB.pool.acquire() as connection:
+        await databases.restore(connection, demo_snapshot.restore_sql)
+    return copy.deepcopy(demo_snapshot.ids)
 
 
 @pytest.fixture(scope="session")
 def app(database_url):
     settings = load_settings({**os.environ, "DATABASE_URL": database_url})
     return create_app(settings, run_jobs=False)
-
-
-def make_client(app) -> httpx.AsyncClient:
-    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver")
-
-
-async def sign_in(client: httpx.AsyncClient, login: str, password: str = DEMO_PASSWORD) -> httpx.AsyncClient:
-    """Fetch the CSRF cookie, log in, and send the CSRF header from then on."""
-    await client.get("/health")
-    client.headers["x-csrftoken"] = client.cookies["csrftoken"]
-    response = await client.post("/api/auth/login", json={"login": login, "password": password})
-    assert response.status_code == 200, response.text
-    return client
 
 
 @pytest.fixture
@@ -150,20 +186,18 @@ async def admin(app, demo):
         yield await sign_in(client, "admin")
 
 
-@contextmanager
-def running_server(database_url: str, workers: int = 2, **env_overrides):
-    """Run `fablab serve` as a subprocess on a free port until the block ends; yields (base URL, port).
-
-    The same start as the benchmarks' (tests/support/server.py)."""
-    with serve(database_url, workers=workers, **env_overrides) as server:
-        yield server.base, server.port
+@pytest.fixture(scope="session")
+def shared_server(database_url):
+    """The real server (`fablab serve`, 2 workers) on this process's database, started once: each test
+    that uses it gets the demo data put back like any other (`live_server`)."""
+    with running_server(database_url, workers=2) as (base, _):
+        yield base
 
 
 @pytest.fixture
-def live_server(database_url, demo, request):
-    """The real server (`fablab serve`) as a subprocess with 2 workers, on a free port."""
-    with running_server(database_url, workers=getattr(request, "param", 2)) as (base, _):
-        yield base
+def live_server(shared_server, demo):
+    """The real server as a subprocess with 2 workers, on a free port, over fresh demo data."""
+    return shared_server
 
 
 class ServerErrorRecorder(logging.Handler):

@@ -57,7 +57,14 @@ class AuthController(Controller):
     path = "/api"
     tags = ["accounts"]
 
-    @post("/auth/login", guards=[public], status_code=HTTP_200_OK)
+    @post("/auth/login", guards=[public], status_code=HTTP_200_OK,
+          summary="Sign in",
+          description=("Anyone. `200` with the user and the session cookie; `401 invalid_credentials`. `429 "
+                       "too_many_attempts` with `Retry-After` and, in the body, `retry_after` and `scope`: "
+                       "`account` (after 5 free failures each one doubles the wait, 10 s up to 15 min; a right "
+                       "password or a staff unlock clears it; an account is never locked) or `address` (over 200 "
+                       "failures from one address in 15 min). Logins are folded (NFKC, case folded, trimmed). "
+                       "Throttling lives in PostgreSQL, so it holds across workers."))
     async def login(self, request: Request, data: JSONBody[LoginIn], settings: NamedDependency[Settings]) -> Response[UserOut]:
         user, token = await service.login(
             login=data.login, password=data.password, address=client_address(request),
@@ -70,34 +77,50 @@ class AuthController(Controller):
             cookies=[session_cookie(settings, token, settings.session_hours * 3600)],
         )
 
-    @post("/auth/logout", guards=[signed_in], status_code=HTTP_204_NO_CONTENT)
+    @post("/auth/logout", guards=[signed_in], status_code=HTTP_204_NO_CONTENT,
+          summary="Sign out",
+          description=("Signed in. `204`; the session ends on every worker at once, and the push subscriptions made "
+                       "in it are deleted."))
     async def logout(self, request: Request, settings: NamedDependency[Settings]) -> Response[None]:
         user: CurrentUser = request.user
         await service.logout(session_id=user.session_id)
         return Response(None, status_code=HTTP_204_NO_CONTENT, cookies=[session_cookie(settings, "", 0)])
 
-    @get("/me", guards=[signed_in])
+    @get("/me", guards=[signed_in],
+         summary="Who I am",
+         description=("Signed in. `{id, login, name, role, site, sites, …}`; `sites` lists the slugs a staff "
+                      "account acts for (an admin: every site; a learner: `[]`)."))
     async def me(self, request: Request) -> UserOut:
         return UserOut(**await service.user_out(request.user.id))
 
-    @get("/me/pass", guards=[signed_in], cache=False)
+    @get("/me/pass", guards=[signed_in], cache=False,
+         summary="My desk pass",
+         description=("Signed in. The pass's QR payload and its SVG, shown at the desk so staff can find the "
+                      "learner by scanning it."))
     async def my_pass(self, request: Request, settings: NamedDependency[Settings]) -> PassOut:
         """The learner's desk pass; the same until rotated, so the phone may keep showing it offline."""
         token = await passes.current_pass(secret_key=settings.secret_key, user_id=request.user.id)
         url = passes.pass_url(settings.base_url, token)
         return PassOut(token=token, url=url, svg=qr_svg(url))
 
-    @post("/me/pass/rotate", guards=[signed_in], status_code=HTTP_200_OK)
+    @post("/me/pass/rotate", guards=[signed_in], status_code=HTTP_200_OK,
+          summary="A new desk pass",
+          description=("Signed in. Rotating voids the old pass at once (`GET /api/users/by-pass/{token}` no longer "
+                       "knows it)."))
     async def rotate_pass(self, request: Request, settings: NamedDependency[Settings]) -> PassOut:
         token = await passes.rotate_pass(secret_key=settings.secret_key, user_id=request.user.id)
         url = passes.pass_url(settings.base_url, token)
         return PassOut(token=token, url=url, svg=qr_svg(url))
 
-    @get("/trainings", guards=[signed_in])
+    @get("/trainings", guards=[signed_in],
+         summary="The trainings",
+         description="Signed in. Trainings such as \"Impression 3D – bases\"; a booking policy may require one.")
     async def trainings(self) -> list[TrainingOut]:
         return [TrainingOut(**row) for row in await queries.trainings()]
 
-    @post("/trainings", guards=[admin_only], status_code=HTTP_201_CREATED)
+    @post("/trainings", guards=[admin_only], status_code=HTTP_201_CREATED,
+          summary="Add a training",
+          description="Admin. `{name, description}`; `409 training_exists` when the name is taken.")
     async def create_training(self, data: JSONBody[TrainingIn]) -> TrainingOut:
         """A new training (staff then grant it to learners, POST /api/users/{id}/certifications)."""
         return TrainingOut(**await trainings.create_training(name=data.name, description=data.description))
@@ -109,11 +132,19 @@ class InviteController(Controller):
     path = "/api/invites"
     tags = ["accounts"]
 
-    @get("/{token:str}", guards=[public], cache=False)
+    @get("/{token:str}", guards=[public], cache=False,
+         summary="Whom a one-time invite is for",
+         description=("Anyone with the link. Unknown, expired or used: `404 unknown_invite`, the same answer for "
+                      "all three."))
     async def show(self, token: FromPath[str]) -> InviteInfoOut:
         return InviteInfoOut(**await invites.describe(token))
 
-    @post("/{token:str}/accept", guards=[public], status_code=HTTP_200_OK)
+    @post("/{token:str}/accept", guards=[public], status_code=HTTP_200_OK,
+          summary="Accept an invite: set the password",
+          description=("Anyone with the link. `{password}`, judged by zxcvbn: learners need a score of 2 (about a "
+                       "million guesses), staff and admins 3 and 10 characters. `400 weak_password` names a "
+                       "`reason`: `guessable`, `too_short`, `invisible`, `control_character`, `login_based`, "
+                       "`too_long`. Unknown, expired or used: `404 unknown_invite`."))
     async def accept(self, token: FromPath[str], data: JSONBody[AcceptInviteIn],
                      settings: NamedDependency[Settings]) -> Response[UserOut]:
         user_id, session_token = await invites.accept(
@@ -142,13 +173,20 @@ class UserController(Controller):
         # Staff see the learners of their sites (all of them unless they name one); admins everyone.
         return await queries.list_users(site_ids=await scope.listed_sites(actor, site), roles=roles, q=q)
 
-    @get("/", guards=[staff_only])
+    @get("/", guards=[staff_only],
+         summary="Accounts",
+         description=("Staff: the learners of their sites (or of the site named, `403 not_your_site` elsewhere); "
+                      "admins: anyone. Filters `site`, `role`, `q`; the list is bounded."))
     async def list_users(self, request: Request, site: FromQuery[str | None] = None,
                          role: FromQuery[str | None] = None, q: FromQuery[str | None] = None) -> list[UserListItem]:
         rows = await self._listing(request, site, role, q)
         return [msgspec.convert(row, UserListItem) for row in rows]
 
-    @get("/export.csv", guards=[staff_only], media_type="text/csv")
+    @get("/export.csv", guards=[staff_only], media_type="text/csv",
+         summary="Accounts as CSV",
+         description=("Staff, for their sites. Every cell is quoted and a formula start (`= + - @`, tab) is "
+                      "neutralised with an apostrophe, also after a separator inside a cell; imports take the "
+                      "apostrophe off again."))
     async def export(self, request: Request, site: FromQuery[str | None] = None,
                      role: FromQuery[str | None] = None, q: FromQuery[str | None] = None) -> Response[str]:
         rows = await self._listing(request, site, role, q)
@@ -156,13 +194,20 @@ class UserController(Controller):
         return Response(csvio.export_users(rows), media_type="text/csv",
                         headers=attachment(name))
 
-    @post("/", guards=[staff_only], status_code=HTTP_201_CREATED)
+    @post("/", guards=[staff_only], status_code=HTTP_201_CREATED,
+          summary="Create an account, with its invite",
+          description=("Staff create learners of their sites (admins: any role). `{name, login, site, cohort, "
+                       "role}`; the answer carries the invite link and its QR code. `404 unknown_site`; a login is "
+                       "2–64 characters of `a-z 0-9 . - _` after folding."))
     async def create(self, request: Request, data: JSONBody[UserIn], settings: NamedDependency[Settings]) -> CreatedUserOut:
         user_id, token, expires_at = await users.create(
             actor=request.user, name=data.name, login=data.login, role=data.role, site=data.site, cohort=data.cohort)
         return CreatedUserOut(user=await user_detail(user_id), invite=invite_out(settings, token, expires_at))
 
-    @post("/import", guards=[staff_only], status_code=HTTP_200_OK)
+    @post("/import", guards=[staff_only], status_code=HTTP_200_OK,
+          summary="Import a cohort from CSV",
+          description=("Staff. CSV body `name,login,site,cohort`; a per-line report (each created row with its "
+                       "name, cohort and invite, each refused line with its reason)."))
     async def import_cohort(self, request: Request, settings: NamedDependency[Settings]) -> ImportOut:
         """The CSV file as the request body (columns name, login, site, cohort); each row on its own."""
         raw = await request.body()
@@ -176,7 +221,10 @@ class UserController(Controller):
         return msgspec.convert(
             {"created": created, "errors": len(results) - created, "rows": results}, ImportOut, from_attributes=True)
 
-    @post("/invites", guards=[staff_only], status_code=HTTP_201_CREATED)
+    @post("/invites", guards=[staff_only], status_code=HTTP_201_CREATED,
+          summary="New invites for a cohort, to print as one sheet",
+          description=("Staff. `{cohort, site?}`: new invites for the cohort's learners who have not activated "
+                       "their account; their older invites stop working. At most 300 (`400 cohort_too_large`)."))
     async def cohort_invites(self, request: Request, data: JSONBody[CohortInvitesIn],
                              settings: NamedDependency[Settings]) -> CohortInvitesOut:
         """New invites for a cohort's learners who have not activated their account, as one sheet to
@@ -186,7 +234,10 @@ class UserController(Controller):
             CohortInviteOut(user=msgspec.convert(entry["user"], InvitedUserOut),
                             invite=invite_out(settings, entry["token"], entry["expires_at"])) for entry in sheet])
 
-    @get("/by-pass/{token:str}", guards=[staff_only], cache=False)
+    @get("/by-pass/{token:str}", guards=[staff_only], cache=False,
+         summary="Who shows this pass at the desk",
+         description=("Staff, for learners of their sites. The person whose current desk pass this is; `404 "
+                      "unknown_pass` for an unknown pass or one replaced by a newer one."))
     async def by_pass(self, request: Request, token: FromPath[str]) -> PassHolderOut:
         """Who is this? From the pass QR a learner shows at the desk (a learner of the staff's sites)."""
         user_id = await passes.user_id_for_pass(token)
@@ -195,25 +246,35 @@ class UserController(Controller):
         await users.target(request.user, user_id, manage=False)
         return msgspec.convert(await users.detail(user_id), PassHolderOut)
 
-    @put("/{user_id:int}/sites", guards=[admin_only], status_code=HTTP_200_OK)
+    @put("/{user_id:int}/sites", guards=[admin_only], status_code=HTTP_200_OK,
+         summary="The sites a staff account acts for",
+         description=("Admin. `{sites: [slug, …]}` replaces the list; takes effect on every worker at once. `404 "
+                      "unknown_site`, `400 not_staff` for a learner."))
     async def grant_sites(self, user_id: FromPath[int], data: JSONBody[SitesIn]) -> UserDetail:
         """The sites a staff account acts for; its writes and its reads of people stay within them."""
         await users.grant_sites(user_id=user_id, sites=data.sites)
         return await user_detail(user_id)
 
-    @post("/{user_id:int}/unlock", guards=[staff_only], status_code=HTTP_200_OK)
+    @post("/{user_id:int}/unlock", guards=[staff_only], status_code=HTTP_200_OK,
+          summary="Forget an account's failed sign-ins",
+          description=("Staff of the learner's site, admins: the learner at the desk with their pass can try again "
+                       "at once."))
     async def unlock(self, request: Request, user_id: FromPath[int]) -> UserDetail:
         """Forget the account's failed sign-ins (the delay they imposed ends now)."""
         await users.unlock(actor=request.user, user_id=user_id)
         return await user_detail(user_id)
 
-    @post("/{user_id:int}/certifications", guards=[staff_only], status_code=HTTP_201_CREATED)
+    @post("/{user_id:int}/certifications", guards=[staff_only], status_code=HTTP_201_CREATED,
+          summary="Certify a learner for a training",
+          description="Staff of the learner's site, admins. `{training_id}`.")
     async def certify(self, request: Request, user_id: FromPath[int], data: JSONBody[CertificationIn]) -> UserDetail:
         await users.certify(actor=request.user, user_id=user_id, training_id=data.training_id,
                             expires_at=data.expires_at)
         return await user_detail(user_id)
 
-    @delete("/{user_id:int}/certifications/{training_id:int}", guards=[staff_only], status_code=HTTP_204_NO_CONTENT)
+    @delete("/{user_id:int}/certifications/{training_id:int}", guards=[staff_only], status_code=HTTP_204_NO_CONTENT,
+            summary="Withdraw a learner's training",
+            description="Staff of the learner's site, admins.")
     async def uncertify(self, request: Request, user_id: FromPath[int], training_id: FromPath[int]) -> None:
         await users.uncertify(actor=request.user, user_id=user_id, training_id=training_id)
 
@@ -222,12 +283,17 @@ class AdminController(Controller):
     path = "/api/admin"
     tags = ["admin"]
 
-    @get("/retention", guards=[admin_only])
+    @get("/retention", guards=[admin_only],
+         summary="How long personal data of old bookings is kept",
+         description="Admin. The retention period after which finished bookings are anonymised (GDPR).")
     async def get_retention(self) -> RetentionOut:
         days, is_default = await privacy.retention()
         return RetentionOut(days=days, is_default=is_default)
 
-    @put("/retention", guards=[admin_only])
+    @put("/retention", guards=[admin_only],
+         summary="Set the retention period",
+         description=("Admin. How long personal data of finished bookings is kept before the periodic job "
+                      "anonymises it."))
     async def set_retention(self, data: JSONBody[RetentionIn]) -> RetentionOut:
         await privacy.set_retention(data.days)
         return RetentionOut(days=data.days, is_default=False)

@@ -12,7 +12,7 @@ from fablab.sites import queries as site_queries
 
 async def availability(*, site: str, kind: str, day: date, now: datetime) -> AvailabilityOut:
     kind = site_queries.require_kind(kind)
-    # One round trip; no-shows are released first, so their slots show as free (DESIGN.md §3 rule 5).
+    # One round trip; no-shows are released first, so their slots show as free (docs/ARCHITECTURE.md, Rules, 5).
     context = await queries.availability_context(site, kind, day, now)
     site_row, policy, calendar = context.site, context.policy, context.calendar
     resources, busy = context.resources, context.busy

@@ -39,12 +39,27 @@ class BookingController(Controller):
     path = "/api"
     tags = ["bookings"]
 
-    @get("/availability", guards=[signed_in])
+    @get("/availability", guards=[signed_in],
+         summary="Free slots of a day",
+         description=("Signed in. `site`, `kind`, `date`: the free intervals of each unit that day (site time) and "
+                      "the free-unit count per slot. It first releases overdue no-shows that block the day, so "
+                      "their slots show as free (a write, done lazily)."))
     async def get_availability(self, site: FromQuery[str], kind: FromQuery[str],
                                day: Annotated[str, QueryParameter(name="date")]) -> AvailabilityOut:
         return await availability(site=site, kind=kind, day=moments.parse_optional_day(day, "date"), now=clock.now())
 
-    @post("/bookings", guards=[signed_in], status_code=HTTP_201_CREATED)
+    @post("/bookings", guards=[signed_in], status_code=HTTP_201_CREATED,
+          summary="Book a unit, or any free unit of a kind",
+          description=("Signed in. `{resource}` or `{site, kind}`, `{starts_at, ends_at, purpose}` (instants with "
+                       "their offset). `201` the booking (by kind: the least used free unit). `409 "
+                       "booking_conflict` (PostgreSQL's exclusion constraint); `422` with the rule broken "
+                       "(`misaligned`, `outside_opening_hours`, `closed_day`, `too_long`, `too_short`, "
+                       "`too_far_ahead`, `in_the_past`, `training_required`, `resource_unavailable`, "
+                       "`maintenance_overdue`, `quota_exceeded`). `quota_exceeded` also says which `quota` "
+                       "(`max_active_bookings` or `max_hours_per_week`), its `limit` and the bookings that hold it "
+                       "(`holding`). Staff may add `user` (a learner of their sites, else `403 "
+                       "not_a_learner`/`not_your_site`) and `override_policy` (skips the rules, not the bounds: "
+                       "`in_the_past`, more than 730 days ahead, longer than 366 days)."))
     async def create(self, request: Request, data: JSONBody[BookingIn]) -> BookingOut:
         actor = request.user
         if data.user is not None and not actor.is_staff:
@@ -61,7 +76,10 @@ class BookingController(Controller):
             site=data.site, kind=data.kind, purpose=data.purpose, enforce_policy=not data.override_policy,
         )
 
-    @get("/bookings", guards=[signed_in])
+    @get("/bookings", guards=[signed_in],
+         summary="Bookings: mine, or a site's",
+         description=("Signed in. Learners get their own; staff a site's (`site`, `from`, `to`; `to` is exclusive), "
+                      "within their sites. Lists are bounded."))
     async def list_bookings(
         self, request: Request, mine: FromQuery[bool] = False, site: FromQuery[str | None] = None,
         since: Annotated[str | None, QueryParameter(name="from")] = None,
@@ -90,7 +108,9 @@ class BookingController(Controller):
             rows = await queries.bookings_of_site(site_row["id"], start, end, MAX_LIST, now=now)
         return [queries.booking_out(row, now) for row in rows]
 
-    @get("/bookings/{booking_id:int}", guards=[signed_in])
+    @get("/bookings/{booking_id:int}", guards=[signed_in],
+         summary="One booking",
+         description="Signed in. A learner sees only theirs (anyone else's is `404`); staff of its site any.")
     async def get_booking(self, request: Request, booking_id: FromPath[int]) -> BookingOut:
         row = await queries.booking(booking_id)
         # Someone else's booking does not exist, as far as a learner can tell.
@@ -101,7 +121,13 @@ class BookingController(Controller):
         return queries.booking_out(row)
 
 
-    @patch("/bookings/{booking_id:int}", guards=[staff_only], status_code=HTTP_200_OK)
+    @patch("/bookings/{booking_id:int}", guards=[staff_only], status_code=HTTP_200_OK,
+           summary="Move a booking, or its series",
+           description=("Staff. `{scope, start_time, end_time, purpose, override_policy}` moves this booking, this "
+                        "and the following occurrences, or the whole series; `{starts_at, ends_at}` moves one "
+                        "booking. All or nothing (`409 series_conflicts` with the dates taken). New instants pass "
+                        "the checks of a new booking (offsets required: `400 naive_timestamp`; with "
+                        "`override_policy` the bounds only). Bumps the calendars' `SEQUENCE`."))
     async def edit(self, request: Request, booking_id: FromPath[int], data: JSONBody[BookingEdit]) -> ChangedOut:
         """Staff move this booking, this and the following occurrences of its series, or the whole
         series (all or nothing: 409 series_conflicts with the per-date report)."""

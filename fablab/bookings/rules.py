@@ -115,7 +115,7 @@ def local_moment(day: date, at: time, tz: ZoneInfo) -> datetime:
 
 
 def holiday_dates(years: range | list[int], country: str = "FR") -> dict[date, str]:
-    """French public holidays, closures by default (DESIGN.md §2), named in French ("Noël")."""
+    """French public holidays, closures by default (docs/ARCHITECTURE.md, Domain model), named in French ("Noël")."""
     merged: dict[date, str] = {}
     for year in years:
         merged.update(_holidays_of_year(country, year))
@@ -199,7 +199,7 @@ class SiteCalendar:
 
 
 # ---------------------------------------------------------------------------------------------
-# The checks. Each raises PolicyViolation with the code DESIGN.md §8 names.
+# The checks. Each raises PolicyViolation with its own code (docs/ARCHITECTURE.md, Rules, 4).
 
 
 def check_order(starts_at: datetime, ends_at: datetime) -> None:

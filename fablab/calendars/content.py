@@ -141,7 +141,7 @@ def _french_holidays(year: int) -> tuple[tuple[date, str], ...]:
 
 
 def holiday_events(window: Window, host: str) -> list[Event]:
-    """French public holidays, closures by default (DESIGN.md §2)."""
+    """French public holidays, closures by default (docs/ARCHITECTURE.md, Domain model)."""
     events = []
     for year in range(window.first_day.year, window.end_day.year + 1):
         for day, name in _french_holidays(year):

@@ -87,7 +87,11 @@ class CalendarController(Controller):
     tags = ["calendars"]
 
     @get(SITE_PATH, guards=[public], cache=False, media_type=ICS_MEDIA_TYPE,
-         summary="A site's public feed, anonymised: {slug}.ics, optional ?kind=")
+         summary="A site's public feed, anonymised: {slug}.ics, optional ?kind=",
+         description=("Anyone. iCalendar (RFC 5545) with every active booking at the site, without names (`Réservé "
+                      "– {item}`); a strong `ETag`, `Last-Modified`, `304` on revalidation; a bounded window; "
+                      "`SEQUENCE` bumped on each change; cancelled bookings as `STATUS:CANCELLED` for a while. `400 "
+                      "unknown_kind`."))
     async def site_feed(self, request: Request, file: FromPath[str], settings: NamedDependency[Settings],
                         kind: FromQuery[str | None] = None) -> Response:
         return feed_response(request, await site_feed(file, kind, settings))
@@ -98,7 +102,8 @@ class CalendarController(Controller):
         return head_response(request, await site_feed(file, kind, settings))
 
     @get(RESOURCE_PATH, guards=[public], cache=False, media_type=ICS_MEDIA_TYPE,
-         summary="One resource's public feed, anonymised: {tag}.ics")
+         summary="One resource's public feed, anonymised: {tag}.ics",
+         description="Anyone. The same feed for one item, without names.")
     async def resource_feed(self, request: Request, file: FromPath[str],
                             settings: NamedDependency[Settings]) -> Response:
         return feed_response(request, await feeds.resource_feed(feed_name(file), settings.base_host))
@@ -109,7 +114,9 @@ class CalendarController(Controller):
         return head_response(request, await feeds.resource_feed(feed_name(file), settings.base_host))
 
     @get(OWNER_PATH, guards=[public], cache=False, media_type=ICS_MEDIA_TYPE,
-         summary="The token owner's own bookings with details: {token}.ics")
+         summary="The token owner's own bookings with details: {token}.ics",
+         description=("The token is the key: the owner's bookings with details and loan return times. A wrong or "
+                      "rotated token is a `404`."))
     async def owner_feed(self, request: Request, file: FromPath[str], settings: NamedDependency[Settings]) -> Response:
         return feed_response(request, await feeds.owner_feed(feed_name(file), settings.base_host))
 
@@ -119,7 +126,9 @@ class CalendarController(Controller):
         return head_response(request, await feeds.owner_feed(feed_name(file), settings.base_host))
 
     @get(STAFF_PATH, guards=[public], cache=False, media_type=ICS_MEDIA_TYPE,
-         summary="A site's bookings with holders' names, staff tokens only: {token}.ics")
+         summary="A site's bookings with holders' names, staff tokens only: {token}.ics",
+         description=("The token is the key, made by a staff member for one of their sites: its bookings with "
+                      "holders' names. A wrong or rotated token is a `404`."))
     async def staff_feed(self, request: Request, file: FromPath[str], settings: NamedDependency[Settings]) -> Response:
         return feed_response(request, await feeds.staff_feed(feed_name(file), settings.base_host))
 
@@ -133,13 +142,20 @@ class FeedLinkController(Controller):
     path = "/api"
     tags = ["calendars"]
 
-    @post("/me/feed-token", guards=[signed_in], status_code=HTTP_201_CREATED)
+    @post("/me/feed-token", guards=[signed_in], status_code=HTTP_201_CREATED,
+          summary="A new private calendar link",
+          description=("Signed in. The old link stops working at once. A private token is HMAC(secret key, scope, "
+                       "user, row id), stored only as a hash: the server can show it again without keeping it, and "
+                       "a killed link never comes back."))
     async def rotate_personal(self, request: Request, settings: NamedDependency[Settings]) -> FeedLinkOut:
         token = await service.rotate_feed_token(secret_key=settings.secret_key, user_id=request.user.id, scope="me",
                                                 site_id=None)
         return feed_links(settings, f"/cal/me/{token}.ics")
 
-    @post("/me/staff-feed-token", guards=[staff_only], status_code=HTTP_201_CREATED)
+    @post("/me/staff-feed-token", guards=[staff_only], status_code=HTTP_201_CREATED,
+          summary="A new staff calendar link for a site",
+          description=("Staff, for one of their sites (`site`, default their home site; `400 site_required`, `404 "
+                       "unknown_site`). The old link stops working at once."))
     async def rotate_staff(self, request: Request, settings: NamedDependency[Settings],
                            site: FromQuery[str | None] = None) -> FeedLinkOut:
         user = request.user
@@ -157,7 +173,11 @@ class FeedLinkController(Controller):
                                                 site_id=site_id)
         return feed_links(settings, f"/cal/staff/{token}.ics")
 
-    @get("/feeds", guards=[signed_in])
+    @get("/feeds", guards=[signed_in],
+         summary="My calendar subscribe links",
+         description=("Signed in. `webcal`, `https`, and `google` (Google Calendar's subscribe page) for each site "
+                      "and kind; `personal` and `staff` carry the live private link again (`null` for a link made "
+                      "before links could be shown again: it works, and a new one can be shown)."))
     async def list_feeds(self, request: Request, settings: NamedDependency[Settings]) -> FeedsOut:
         user = request.user
         links = []

@@ -66,13 +66,20 @@ class ConsumableController(Controller):
     path = "/api/consumables"
     tags = ["consumables"]
 
-    @get("", guards=[staff_only], cache=False)
+    @get("", guards=[staff_only], cache=False,
+         summary="A site's consumables",
+         description=("Staff. `site` (default: their sites): `[{id, site, name, unit, quantity, low_threshold, "
+                      "monthly_budget_per_learner, low, low_since, updated_at}]`, the low ones first."))
     async def list_consumables(self, request: Request, site: FromQuery[str | None] = None) -> list[ConsumableOut]:
         """The consumables of the staff's sites (or the one named), each with `low` when below its threshold."""
         site_ids = await scope.listed_sites(request.user, site)
         return [consumable_out(row) for row in await queries.list_consumables(site_ids)]
 
-    @post("", guards=[staff_only], status_code=HTTP_201_CREATED)
+    @post("", guards=[staff_only], status_code=HTTP_201_CREATED,
+          summary="Add a consumable",
+          description=("Staff of the site. `{site, name, unit: g|ml|unit, quantity, low_threshold, "
+                       "monthly_budget_per_learner?}`; `201`; a starting quantity goes into the ledger as a "
+                       "restock; `409 consumable_exists` (same name at the site, any case)."))
     async def create(self, request: Request, data: JSONBody[ConsumableIn]) -> ConsumableOut:
         """A starting `quantity` is recorded as a restock in the ledger."""
         row = await service.create_consumable(
@@ -80,7 +87,10 @@ class ConsumableController(Controller):
             low_threshold=data.low_threshold, monthly_budget_per_learner=data.monthly_budget_per_learner)
         return consumable_out(row)
 
-    @patch("/{consumable_id:int}", guards=[staff_only])
+    @patch("/{consumable_id:int}", guards=[staff_only],
+           summary="Change a consumable",
+           description=("Staff of its site. `{name?, low_threshold?, monthly_budget_per_learner?}`; `null` removes "
+                        "the budget. No `quantity` (movements only) nor `unit`."))
     async def update(self, request: Request, consumable_id: FromPath[int], data: JSONBody[ConsumablePatch]
                      ) -> ConsumableOut:
         """Name, low threshold, monthly budget per learner (null: none). The stock changes by movements only."""
@@ -88,7 +98,13 @@ class ConsumableController(Controller):
         return consumable_out(await service.update_consumable(actor=request.user, consumable_id=consumable_id,
                                                               changes=changes))
 
-    @post("/{consumable_id:int}/movements", guards=[staff_only], status_code=HTTP_201_CREATED)
+    @post("/{consumable_id:int}/movements", guards=[staff_only], status_code=HTTP_201_CREATED,
+          summary="Restock, use, lose or count a consumable",
+          description=("Staff of its site. `{kind: restock|use|adjust|loss, quantity, booking?, note}`; `201 "
+                       "{consumable, movement}`. restock/use/loss move the stock by `quantity` (at least 1: "
+                       "`invalid_quantity`); adjust sets it to the quantity counted. The stock never goes below "
+                       "zero (`409 insufficient_stock` with `available`), whatever the number of desks. A `booking` "
+                       "of the same site charges a use to its learner (`booking_other_site`)."))
     async def move(self, request: Request, consumable_id: FromPath[int], data: JSONBody[MovementIn]) -> StockOut:
         """restock, use, loss: that quantity in or out; adjust: the stock counted. `409 insufficient_stock`
         when a use or loss would take the stock below zero (PostgreSQL's CHECK)."""
@@ -96,7 +112,9 @@ class ConsumableController(Controller):
                                           quantity=data.quantity, booking_id=data.booking, note=data.note)
         return StockOut(consumable=consumable_out(result["consumable"]), movement=movement_out(result["movement"]))
 
-    @get("/{consumable_id:int}/movements", guards=[staff_only], cache=False)
+    @get("/{consumable_id:int}/movements", guards=[staff_only], cache=False,
+         summary="A consumable's ledger",
+         description="Staff of its site. `limit`; newest first. The ledger is append-only.")
     async def ledger(self, request: Request, consumable_id: FromPath[int], limit: FromQuery[int] = 100
                      ) -> list[MovementOut]:
         """The ledger, newest first (append-only: no route changes or deletes a row)."""
@@ -109,7 +127,10 @@ class PrintLogController(Controller):
     path = "/api/print-logs"
     tags = ["consumables"]
 
-    @get("", guards=[staff_only], cache=False)
+    @get("", guards=[staff_only], cache=False,
+         summary="A printer's prints",
+         description=("Staff of its site. `tag` or `booking`: `uses`, `grams`, `duration_minutes` (check-out to "
+                      "check-in), `outcome`."))
     async def print_logs(self, request: Request, tag: FromQuery[str | None] = None,
                          booking: FromQuery[int | None] = None) -> list[PrintLogOut]:
         """A printer's prints (`tag`) or one booking's: consumables used, duration (check-out to
@@ -133,7 +154,9 @@ class MyConsumptionController(Controller):
     path = "/api/me/consumption"
     tags = ["consumables"]
 
-    @get("", guards=[signed_in], cache=False)
+    @get("", guards=[signed_in], cache=False,
+         summary="What I used this month",
+         description="Signed in. This calendar month (my site's time), per consumable, with my site's budgets.")
     async def mine(self, request: Request) -> MyConsumptionOut:
         """What I used this month (my site's calendar month), with my site's monthly budgets."""
         site = await site_by_id(request.user.site_id) if request.user.site_id else None
@@ -153,7 +176,11 @@ class ConsumptionReportController(Controller):
     @get("", guards=[staff_only], cache=False,
          summary="Consumption of a site over a month: by consumable, by learner, failed-print share",
          responses={200: ResponseSpec(data_container=ConsumptionReportOut, description="The report (or its CSV)",
-                                      generate_examples=False)})
+                                      generate_examples=False)},
+         description=("Staff, for their sites. `site`, `month=YYYY-MM`, `format=json|csv`, "
+                      "`table=consumables|learners`: per consumable `used`, `lost`, `restocked`, `adjusted`, "
+                      "`stock`, `failed_quantity`, `failed_share`; per learner `used` against the budget "
+                      "(`over_budget`); `prints`. `400 invalid_month`."))
     async def consumption(self, request: Request, site: FromQuery[str | None] = None,
                           month: FromQuery[str | None] = None, format: FromQuery[str] = "json",
                           table: FromQuery[str] = "consumables") -> Response:

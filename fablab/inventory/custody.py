@@ -1,4 +1,4 @@
-"""Check-out and check-in at the desk (DESIGN.md §3 rules 2 and 3, §4)."""
+"""Check-out and check-in at the desk (docs/ARCHITECTURE.md: rules 2 and 3, the QR flow)."""
 
 from __future__ import annotations
 

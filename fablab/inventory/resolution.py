@@ -1,4 +1,4 @@
-"""What the person who scanned a tag may do with the item now, by role and state (DESIGN.md §4)."""
+"""What the person who scanned a tag may do with the item now, by role and state (docs/ARCHITECTURE.md, The QR flow)."""
 
 from __future__ import annotations
 

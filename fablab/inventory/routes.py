@@ -70,7 +70,11 @@ class ResourceController(Controller):
     path = "/api/resources"
     tags = ["inventory"]
 
-    @get("", guards=[signed_in])
+    @get("", guards=[signed_in],
+         summary="Items",
+         description=("Signed in. `site`, `kind`, `status`. `notes` and serial numbers only for staff of the item's "
+                      "site; staff also see each item's `loan` (`{holder, due_at, overdue}` or null) on their "
+                      "sites."))
     async def list_resources(
         self, request: Request, site: FromQuery[str | None] = None, kind: FromQuery[Kind | None] = None,
         status: FromQuery[Status | None] = None, q: FromQuery[str | None] = None,
@@ -86,7 +90,9 @@ class ResourceController(Controller):
                 item.loan = loans.get(item.id)
         return out
 
-    @post("", guards=[staff_only], status_code=HTTP_201_CREATED)
+    @post("", guards=[staff_only], status_code=HTTP_201_CREATED,
+          summary="Add an item",
+          description="Staff of the site. The tag is generated when omitted (`VLG-LAP-013`); `409 tag_taken`.")
     async def create(self, request: Request, data: JSONBody[ResourceIn]) -> ResourceOut:
         resource = await service.create_resource(
             actor=request.user, site=data.site, kind=data.kind, name=data.name, tag=data.tag,
@@ -94,7 +100,9 @@ class ResourceController(Controller):
         )
         return resource_out(resource, request.user)
 
-    @get("/export.csv", guards=[staff_only], media_type="text/csv")
+    @get("/export.csv", guards=[staff_only], media_type="text/csv",
+         summary="The inventory as CSV",
+         description="Staff, for their sites.")
     async def export(
         self, request: Request, site: FromQuery[str | None] = None, kind: FromQuery[Kind | None] = None,
         status: FromQuery[Status | None] = None,
@@ -106,7 +114,9 @@ class ResourceController(Controller):
         return Response(export_csv(rows), media_type="text/csv",
                         headers=attachment(name))
 
-    @post("/import", guards=[staff_only], status_code=HTTP_200_OK)
+    @post("/import", guards=[staff_only], status_code=HTTP_200_OK,
+          summary="Import items from CSV",
+          description="Staff, for their sites. All rows or none: a per-line report of what is wrong.")
     async def import_csv(self, request: Request) -> ImportedOut:
         """The CSV file as the request body (Content-Type text/csv); all rows are imported or none."""
         raw = await request.body()
@@ -115,7 +125,11 @@ class ResourceController(Controller):
         rows = parse_import(raw)
         return msgspec.convert(await service.import_resources(actor=request.user, rows=rows), ImportedOut)
 
-    @get("/{tag:str}", guards=[signed_in])
+    @get("/{tag:str}", guards=[signed_in],
+         summary="One item",
+         description=("Signed in. With its `parts` (`state` `here`, `lent`, `missing`; holder and booking for staff "
+                      "of its site); `notes` and details other than model, build volume, materials and capacity "
+                      "only for staff of its site."))
     async def detail(self, request: Request, tag: FromPath[str]) -> ResourceOut:
         resource = await queries.require_resource(normalise_tag(tag))
         out = resource_out(resource, request.user)
@@ -129,26 +143,38 @@ class ResourceController(Controller):
             out.booking = loan
         return out
 
-    @patch("/{tag:str}", guards=[staff_only])
+    @patch("/{tag:str}", guards=[staff_only],
+           summary="Change an item, or its status",
+           description=("Staff of its site. Retired or lost: its confirmed bookings still to come are cancelled "
+                        "with `cancel_reason` `resource_retired`/`resource_lost` (the learner is told: "
+                        "`booking_withdrawn`), its waitlist entries end. In maintenance: new bookings of it are "
+                        "refused."))
     async def update(self, request: Request, tag: FromPath[str], data: JSONBody[ResourcePatch]) -> ResourceOut:
         changes = {key: value for key in ("name", "details", "notes", "status")
                    if (value := getattr(data, key)) is not msgspec.UNSET}
         resource = await service.update_resource(actor=request.user, tag=tag, note=data.note, **changes)
         return resource_out(resource, request.user)
 
-    @get("/{tag:str}/qr.svg", guards=[signed_in], media_type="image/svg+xml")
+    @get("/{tag:str}/qr.svg", guards=[signed_in], media_type="image/svg+xml",
+         summary="The tag's QR code, SVG",
+         description="Signed in. It encodes `{BASE_URL}/t/{TAG}`.")
     async def qr_svg(self, tag: FromPath[str], settings: NamedDependency[Settings]) -> Response[str]:
         resource = await queries.require_resource(normalise_tag(tag))
         svg = qr.qr_svg(tag_url(settings.base_url, resource["tag"]), size="30mm", title=resource["tag"])
         return Response(svg, media_type="image/svg+xml", headers={"cache-control": "private, max-age=3600"})
 
-    @get("/{tag:str}/qr.png", guards=[signed_in], media_type="image/png")
+    @get("/{tag:str}/qr.png", guards=[signed_in], media_type="image/png",
+         summary="The tag's QR code, PNG",
+         description="Signed in. It encodes `{BASE_URL}/t/{TAG}`.")
     async def qr_png(self, tag: FromPath[str], settings: NamedDependency[Settings]) -> Response[bytes]:
         resource = await queries.require_resource(normalise_tag(tag))
         png = qr.qr_png(tag_url(settings.base_url, resource["tag"]))
         return Response(png, media_type="image/png", headers={"cache-control": "private, max-age=3600"})
 
-    @get("/{tag:str}/holders", guards=[staff_only])
+    @get("/{tag:str}/holders", guards=[staff_only],
+         summary="Who held an item then",
+         description=("Staff of its site. `at`, or `from` and `to`: the custody log answers \"who had this laptop "
+                      "on 12 March?\"."))
     async def holders(
         self, request: Request, tag: FromPath[str], at: FromQuery[str | None] = None,
         since: Annotated[str | None, QueryParameter(name="from")] = None,
@@ -171,7 +197,10 @@ class LabelController(Controller):
     path = "/api/labels"
     tags = ["inventory"]
 
-    @get("", guards=[staff_only], media_type="text/html")
+    @get("", guards=[staff_only], media_type="text/html",
+         summary="An A4 sheet of labels",
+         description=("Staff. `site`, `kind` or `tags`, `format=html|pdf`: 3 × 7 labels (63.5 × 38.1 mm) with the "
+                      "QR code, the tag set at the largest size that fits its line, and the name."))
     async def sheet(
         self, settings: NamedDependency[Settings], site: FromQuery[str | None] = None, kind: FromQuery[Kind | None] = None,
         tags: FromQuery[str | None] = None, format: FromQuery[Literal["html", "pdf"]] = "html",
@@ -204,7 +233,12 @@ class TagController(Controller):
     path = "/api/tags"
     tags = ["inventory"]
 
-    @get("/{tag:str}", guards=[public])
+    @get("/{tag:str}", guards=[public],
+         summary="A scanned tag: the item and what I may do with it now",
+         description=("Anyone. What the caller may do, by role and the item's state. Staff of its site also get the "
+                      "holder and the loan, and for a free item `walk_up` `{due_at, by_policy, opens_at}`: the "
+                      "return time the desk offers (the policy's walk-up time while open; while closed, counted "
+                      "from the next opening). Staff of another site get the learner's view."))
     async def resolve(self, request: Request, tag: FromPath[str]) -> TagOut:
         """Behind the web app's /t/{TAG} page: the item and what the caller may do with it now."""
         resource = await queries.require_resource(normalise_tag(tag))
@@ -216,7 +250,15 @@ class CheckoutController(Controller):
     tags = ["inventory"]
 
     @post("/checkouts", guards=[staff_only], status_code=HTTP_201_CREATED,
-          responses={HTTP_200_OK: ResponseSpec(CheckoutOut, description="A dry run: who would get it until when")})
+          responses={HTTP_200_OK: ResponseSpec(CheckoutOut, description="A dry run: who would get it until when")},
+          summary="Hand an item over at the desk",
+          description=("Staff of its site. `{tag, user or pass or booking, due_at?, note, dry_run?, parts?}`: to "
+                       "the booking's holder, or a walk-up loan when the item is free (`409 already_checked_out`; "
+                       "`422 maintenance_overdue`). Without `due_at` a walk-up ends at the policy's walk-up time; "
+                       "while the site is closed that is `400 due_at_required` with a `suggested_due_at`. `parts`: "
+                       "the ids ticked at the desk (the others are recorded as not handed over; omitted, every part "
+                       "at the desk goes; `400 unknown_part`, `409 part_held`). `dry_run: true` checks everything "
+                       "and answers `200` with the holder and `due_at`, lending nothing."))
     async def check_out(self, request: Request, data: JSONBody[CheckoutIn]) -> Response[CheckoutOut]:
         """`dry_run: true` answers 200 with the holder and return time a check-out would give, and lends nothing."""
         result = await custody.check_out(
@@ -226,7 +268,9 @@ class CheckoutController(Controller):
         return Response(msgspec.convert(result, CheckoutOut),
                         status_code=HTTP_200_OK if data.dry_run else HTTP_201_CREATED)
 
-    @get("/checkouts", guards=[staff_only])
+    @get("/checkouts", guards=[staff_only],
+         summary="Items out now",
+         description="Staff. `user`, `site`, `overdue`, within their sites.")
     async def open_checkouts(
         self, request: Request, user: FromQuery[str | None] = None, site: FromQuery[str | None] = None,
         kind: FromQuery[Kind | None] = None, overdue: FromQuery[bool | None] = None,
@@ -238,7 +282,15 @@ class CheckoutController(Controller):
         return await queries.list_checkouts(now=clock.now(), user_id=user_id, site_ids=site_ids, kind=kind,
                                             overdue=overdue)
 
-    @post("/checkins", guards=[staff_only], status_code=HTTP_200_OK)
+    @post("/checkins", guards=[staff_only], status_code=HTTP_200_OK,
+          summary="Take an item back at the desk",
+          description=("Staff of its site. `{tag, condition: ok|damaged|incomplete, note, missing_parts?, "
+                       "consumables?, outcome?, dry_run?}`; `409 not_checked_out`. Damaged items go to maintenance. "
+                       "`missing_parts`: parts that went with the loan and did not come back (the return is "
+                       "`incomplete`, each stays held by the learner; `400 unknown_part`, `400 part_not_lent`). "
+                       "`consumables` `[{id, quantity}]` and `outcome` (3D printers) record what the loan used, in "
+                       "`consumption`; `dry_run` answers with the budget warnings and changes nothing. An early "
+                       "return offers the freed time to the waitlist."))
     async def check_in(self, request: Request, data: JSONBody[CheckinIn]) -> CheckinOut | CheckinDryRunOut:
         """`consumables` and `outcome` (3D printers) record what the loan used; `dry_run: true` answers
         with the budget warnings (`consumption.warnings`) and changes nothing. `missing_parts`: the
@@ -254,7 +306,11 @@ class MovementController(Controller):
     path = "/api/movements"
     tags = ["inventory"]
 
-    @get("", guards=[staff_only])
+    @get("", guards=[staff_only],
+         summary="The custody log",
+         description=("Staff, within their sites. `site`, `tag`, `from`, `to`. Append-only: check-outs and "
+                      "check-ins, maintenance, lost and found, audit scans, parts not handed over, missing and "
+                      "returned, maintenance done."))
     async def history(
         self, request: Request, tag: FromQuery[str | None] = None, user: FromQuery[str | None] = None,
         site: FromQuery[str | None] = None, kind: FromQuery[str | None] = None,
@@ -286,25 +342,35 @@ class AuditController(Controller):
     path = "/api/audits"
     tags = ["inventory"]
 
-    @post("", guards=[staff_only], status_code=HTTP_201_CREATED)
+    @post("", guards=[staff_only], status_code=HTTP_201_CREATED,
+          summary="Start an inventory count",
+          description="Staff of the site. `{site}`.")
     async def start(self, request: Request, data: JSONBody[AuditIn]) -> AuditOut:
         return msgspec.convert(await audits.start_audit(actor=request.user, site=data.site), AuditOut)
 
-    @get("", guards=[staff_only])
+    @get("", guards=[staff_only],
+         summary="A site's counts",
+         description="Staff. `site`; each closed count with its `counts`.")
     async def list_audits(self, request: Request, site: FromQuery[str | None] = None) -> list[AuditOut]:
         return msgspec.convert(await audits.list_audits(actor=request.user, site=site), list[AuditOut])
 
-    @get("/{audit_id:int}", guards=[staff_only])
+    @get("/{audit_id:int}", guards=[staff_only],
+         summary="A count: seen, missing, unexpected",
+         description="Staff of the count's site. A closed count keeps its report.")
     async def state(self, request: Request, audit_id: FromPath[int]) -> AuditStateOut:
         """The count so far (seen / missing / unexpected), or its final report once closed."""
         return msgspec.convert(await audits.audit_state(audit_id, actor=request.user), AuditStateOut)
 
-    @post("/{audit_id:int}/scans", guards=[staff_only], status_code=HTTP_201_CREATED)
+    @post("/{audit_id:int}/scans", guards=[staff_only], status_code=HTTP_201_CREATED,
+          summary="Count one item",
+          description="Staff of the count's site. `{tag}`.")
     async def scan(self, request: Request, audit_id: FromPath[int], data: JSONBody[AuditScanIn]) -> AuditScanOut:
         return msgspec.convert(await audits.record_scan(actor=request.user, audit_id=audit_id, tag=data.tag),
                                AuditScanOut)
 
-    @post("/{audit_id:int}/close", guards=[staff_only], status_code=HTTP_200_OK)
+    @post("/{audit_id:int}/close", guards=[staff_only], status_code=HTTP_200_OK,
+          summary="Close a count",
+          description="Staff of the count's site. Its report is kept.")
     async def close(self, request: Request, audit_id: FromPath[int]) -> AuditStateOut:
         return msgspec.convert(await audits.close_audit(actor=request.user, audit_id=audit_id), AuditStateOut)
 
@@ -318,7 +384,11 @@ class ScanController(Controller):
     path = "/api/scan"
     tags = ["inventory"]
 
-    @post("", guards=[staff_only], status_code=HTTP_200_OK)
+    @post("", guards=[staff_only], status_code=HTTP_200_OK,
+          summary="Decode the QR code in a photo",
+          description=("Staff. For phones whose browser has no scanner: the image body's size is checked from its "
+                       "header before decoding (JPEG up to 50 MP, decoded at a reduced scale; PNG and others about "
+                       "13 MP; WebP about 4 MP), else `415 image_too_large`; two decodes at once per worker."))
     async def scan_photo(self, data: MultipartBody[ScanForm]) -> ScanOut:
         """Decodes the QR code in a photo (≤ 5 MB, JPEG/PNG/WebP…); nothing is stored."""
         try:

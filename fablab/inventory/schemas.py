@@ -143,7 +143,7 @@ class WalkUpOut(Out):
 
 
 class TagOut(Out):
-    """The item behind a scanned tag and what the caller may do with it now (DESIGN.md §4)."""
+    """The item behind a scanned tag and what the caller may do with it now (docs/ARCHITECTURE.md, The QR flow)."""
     tag: str
     name: str
     kind: str

@@ -42,7 +42,7 @@ def next_tag(site_slug: str, kind: str, existing: list[str]) -> str:
 
 
 def tag_url(base_url: str, tag: str) -> str:
-    """What the QR code on the label encodes (DESIGN.md §4)."""
+    """What the QR code on the label encodes (docs/ARCHITECTURE.md, The QR flow)."""
     return f"{base_url.rstrip('/')}/t/{tag.upper()}"
 
 

@@ -35,23 +35,39 @@ class ItemMaintenanceController(Controller):
     path = "/api/resources/{tag:str}"
     tags = ["maintenance"]
 
-    @get("/maintenance", guards=[staff_only], cache=False)
+    @get("/maintenance", guards=[staff_only], cache=False,
+         summary="An item's maintenance: its plan and where it stands",
+         description=("Staff of its site. The plan that applies, `own_plan`, `kind_plan`, `state` (`ok`, `soon` "
+                      "from 80 % of a threshold, `due`), `progress`, `refuses_bookings`, `counters` (hours and "
+                      "loans since the last maintenance, days), the last 10 `records`."))
     async def state(self, request: Request, tag: FromPath[str]) -> ItemMaintenanceOut:
         """The plan that applies (the item's own, else its kind's at its site), the use since the
         last maintenance, whether it is due, and the last maintenances done."""
         return await service.item_maintenance(actor=request.user, tag=tag)
 
-    @post("/maintenance", guards=[staff_only], status_code=HTTP_201_CREATED)
+    @post("/maintenance", guards=[staff_only], status_code=HTTP_201_CREATED,
+          summary="Record maintenance done",
+          description=("Staff of its site. `{task?, note?}` (task: the plan's when empty); `201`, in the item's "
+                       "maintenance log and its custody history (`maintenance_done`); the counters start again. "
+                       "`409 checked_out` while the item is out."))
     async def record(self, request: Request, tag: FromPath[str], data: JSONBody[MaintenanceIn]) -> ItemMaintenanceOut:
         """Maintenance done: in the item's history, and its counters start again."""
         return await service.record_maintenance(actor=request.user, tag=tag, task=data.task, note=data.note)
 
-    @put("/maintenance-plan", guards=[staff_only], status_code=HTTP_200_OK)
+    @put("/maintenance-plan", guards=[staff_only], status_code=HTTP_200_OK,
+         summary="Set an item's own maintenance plan",
+         description=("Staff of its site. `{task, every_hours?, every_loans?, every_days?, refuse_when_overdue?}`: "
+                      "at least one measure; the first threshold reached makes it due. With `refuse_when_overdue`, "
+                      "while it is due, new bookings of the unit and the desk's check-outs are refused (`422 "
+                      "maintenance_overdue`) and booking by kind takes other units. `400 plan_needs_a_measure`, "
+                      "`400 invalid_plan`, `400 task_required`. Answers as `GET …/maintenance`."))
     async def put_plan(self, request: Request, tag: FromPath[str], data: JSONBody[PlanIn]) -> ItemMaintenanceOut:
         """Every N hours of use, N loans and/or N days; overrides the kind's plan for this item."""
         return await service.put_item_plan(actor=request.user, tag=tag, plan=plan_from(data))
 
-    @delete("/maintenance-plan", guards=[staff_only], status_code=HTTP_204_NO_CONTENT)
+    @delete("/maintenance-plan", guards=[staff_only], status_code=HTTP_204_NO_CONTENT,
+            summary="Drop an item's own maintenance plan",
+            description="Staff of its site. The item follows its kind's plan again.")
     async def delete_plan(self, request: Request, tag: FromPath[str]) -> None:
         await service.delete_item_plan(actor=request.user, tag=tag)
 
@@ -60,13 +76,18 @@ class KindPlanController(Controller):
     path = "/api/sites/{slug:str}/maintenance-plans/{kind:str}"
     tags = ["maintenance"]
 
-    @put("", guards=[staff_only], status_code=HTTP_200_OK)
+    @put("", guards=[staff_only], status_code=HTTP_200_OK,
+         summary="Set the maintenance plan of a kind at a site",
+         description=("Staff of the site. The same body as an item's plan; it applies to every unit of the kind "
+                      "without its own. `400 unknown_kind`."))
     async def put_plan(self, request: Request, slug: FromPath[str], kind: FromPath[str],
                        data: JSONBody[PlanIn]) -> KindPlanOut:
         """The plan of every unit of a kind at a site (an item's own plan overrides it)."""
         return await service.put_kind_plan(actor=request.user, site=slug, kind=kind, plan=plan_from(data))
 
-    @delete("", guards=[staff_only], status_code=HTTP_204_NO_CONTENT)
+    @delete("", guards=[staff_only], status_code=HTTP_204_NO_CONTENT,
+            summary="Drop a kind's maintenance plan",
+            description="Staff of the site.")
     async def delete_plan(self, request: Request, slug: FromPath[str], kind: FromPath[str]) -> None:
         await service.delete_kind_plan(actor=request.user, site=slug, kind=kind)
 
@@ -75,12 +96,17 @@ class MaintenanceController(Controller):
     path = "/api/maintenance"
     tags = ["maintenance"]
 
-    @get("/due", guards=[staff_only], cache=False)
+    @get("/due", guards=[staff_only], cache=False,
+         summary="What is due for maintenance",
+         description=("Staff. `site`: `{items: [{tag, name, kind, site, task, state: soon|due, progress, counters, "
+                      "plan, own_plan, last_done_at}]}`, most advanced first, within their sites."))
     async def due(self, request: Request, site: FromQuery[str | None] = None) -> DueOut:
         """Items whose maintenance is due or soon due (from 80 % of a threshold), with their counters."""
         return await service.due(actor=request.user, site=site)
 
-    @get("/plans", guards=[staff_only], cache=False)
+    @get("/plans", guards=[staff_only], cache=False,
+         summary="The maintenance plans of a site",
+         description="Staff. `site`: `{kinds: [...], items: [...]}`: the kind plans, and the items with their own.")
     async def plans(self, request: Request, site: FromQuery[str | None] = None) -> PlansOut:
         return await service.list_plans(actor=request.user, site=site)
 
@@ -100,7 +126,10 @@ class MachineHoursController(Controller):
 
     @get("", guards=[staff_only], cache=False, summary="Hours of use and loans of each 3D printer of a site, per month",
          responses={200: ResponseSpec(data_container=MachineHoursOut, description="The report (or its CSV)",
-                                     generate_examples=False)})
+                                     generate_examples=False)},
+         description=("Staff. `site`, `from`, `to` (months; default this month, at most 24), `format=json|csv`: "
+                      "hours out and loans of each 3D printer per month, in site time; a loan across months is "
+                      "counted in each."))
     async def machine_hours(
         self, request: Request, site: FromQuery[str | None] = None,
         first: Annotated[str | None, QueryParameter(name="from")] = None,

@@ -30,7 +30,8 @@ class PushKeyController(Controller):
     path = "/api/push"
     tags = ["push"]
 
-    @get("/key", guards=[public], summary="The VAPID public key (the app's applicationServerKey)")
+    @get("/key", guards=[public], summary="The VAPID public key (the app's applicationServerKey)",
+         description="Anyone. `{public_key}`, base64url.")
     async def key(self) -> PushKeyOut:
         return PushKeyOut(public_key=settings_or_503().public_key)
 
@@ -39,12 +40,18 @@ class PushSubscriptionController(Controller):
     path = "/api/me/push-subscriptions"
     tags = ["push"]
 
-    @get("/", guards=[signed_in], cache=False, summary="My phones that receive notifications")
+    @get("/", guards=[signed_in], cache=False, summary="My phones that receive notifications",
+         description="Signed in. `[{endpoint, lang, created_at, this_device}]`.")
     async def mine(self, request: Request) -> list[PushSubscriptionOut]:
         return [PushSubscriptionOut(**row) for row in await service.subscriptions(actor=request.user)]
 
     @post("/", guards=[signed_in], status_code=HTTP_201_CREATED,
-          summary="This phone receives my reminders (the browser's PushSubscription)")
+          summary="This phone receives my reminders (the browser's PushSubscription)",
+          description=("Signed in. `{endpoint, keys: {p256dh, auth}, expirationTime?, lang?}`; `201`. The same "
+                       "endpoint again updates it and moves it to whoever is signed in. `400 "
+                       "push_endpoint_not_allowed` unless the endpoint is `https` on a push service host (the "
+                       "server never posts to an address a user chose); `400 invalid_push_keys`. At most 10 phones "
+                       "per user (the oldest go)."))
     async def subscribe(self, request: Request, data: JSONBody[PushSubscriptionIn]) -> PushSubscriptionOut:
         """Only endpoints of the Google, Mozilla, Apple and Microsoft push services are accepted
         (`400 push_endpoint_not_allowed`); the same endpoint again updates its keys and owner."""
@@ -54,13 +61,16 @@ class PushSubscriptionController(Controller):
                                    this_device=True)
 
     @delete("/", guards=[signed_in], status_code=HTTP_204_NO_CONTENT,
-            summary="This phone stops receiving my reminders")
+            summary="This phone stops receiving my reminders",
+            description=("Signed in. `endpoint`; `204`; `404 unknown_push_subscription` when none of my phones has "
+                         "it."))
     async def unsubscribe(self, request: Request, endpoint: FromQuery[str]) -> None:
         if not await service.unsubscribe(actor=request.user, endpoint=endpoint):
             raise NotFound("None of your phones has this endpoint.", code=codes.UNKNOWN_PUSH_SUBSCRIPTION)
 
     @post("/test", guards=[signed_in], status_code=HTTP_200_OK,
-          summary="Send a test notification to each of my phones now")
+          summary="Send a test notification to each of my phones now",
+          description="Signed in. `{sent, removed, failed}`; `409 push_not_subscribed`.")
     async def test(self, request: Request) -> PushTestOut:
         return PushTestOut(**await service.send_test(actor=request.user, settings=settings_or_503()))
 

@@ -29,7 +29,10 @@ class ReportController(Controller):
     tags = ["reports"]
 
     @get("/utilisation", guards=[staff_only], cache=False,
-         summary="Utilisation, no-shows, overdue loans and the weekly heatmap of a site over a period")
+         summary="Utilisation, no-shows, overdue loans and the weekly heatmap of a site over a period",
+         description=("Staff, for their sites. `site`, `from`, `to`, `kind`, `format=json|csv`, "
+                      "`table=kinds|resources|overdue|heatmap`: utilisation (booked open hours ÷ open hours) and "
+                      "no-shows per kind, the most and least used units, overdue loans, a weekday × hour heat map."))
     async def utilisation(
         self, request: Request, site: FromQuery[str | None] = None,
         first: Annotated[str | None, QueryParameter(name="from")] = None,
@@ -57,7 +60,10 @@ class ReminderController(Controller):
     tags = ["reports"]
 
     @get("/pending", guards=[staff_only], cache=False,
-         summary="Today's reminders of a site: due or coming, sent or (without SMTP) what would be sent")
+         summary="Today's reminders of a site: due or coming, sent or (without SMTP) what would be sent",
+         description=("Staff, for their sites. Booking starts, loans due and overdue, waitlist offers and withdrawn "
+                      "bookings; sent by e-mail when SMTP is configured and by Web Push to subscribed phones, each "
+                      "once per channel."))
     async def pending(self, request: Request, site: FromQuery[str | None] = None) -> PendingRemindersOut:
         site_row = await service.site_for(request.user, site)
         now = clock.now()

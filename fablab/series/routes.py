@@ -23,7 +23,15 @@ class SeriesController(Controller):
     tags = ["series"]
 
     @post("/series", guards=[staff_only], status_code=HTTP_201_CREATED,
-          responses={HTTP_200_OK: ResponseSpec(SeriesCreatedOut, description="A dry run: the plan, nothing created")})
+          responses={HTTP_200_OK: ResponseSpec(SeriesCreatedOut, description="A dry run: the plan, nothing created")},
+          summary="Plan a weekly series of bookings",
+          description=("Staff. `{resource}` or `{site, kind, quantity}`, `{first_day, start_time, end_time, "
+                       "weekdays, interval, until or count, purpose, user, on_conflict, dry_run}` (the RRULE subset "
+                       "`FREQ=WEEKLY;INTERVAL;BYDAY;UNTIL|COUNT`). Every date is `created`, `conflict` (who holds "
+                       "it) or skipped (`closure`, `holiday`, `outside_opening_hours`, `past`). With taken dates, "
+                       "`on_conflict: none` (default) creates nothing and answers `409 series_conflicts` with the "
+                       "per-date report; `all_but_conflicts` creates the rest. `dry_run` reports only (`200`). "
+                       "Occurrences are ordinary bookings, each guarded by the exclusion constraint."))
     async def create(self, request: Request, data: JSONBody[SeriesIn]) -> Response[SeriesCreatedOut]:
         """201 with the series and a per-date report; 200 for a dry run; 409 series_conflicts
         (nothing created) when dates are taken and on_conflict is "none"."""
@@ -40,7 +48,9 @@ class SeriesController(Controller):
         return Response(msgspec.convert(result, SeriesCreatedOut),
                         status_code=HTTP_200_OK if data.dry_run else HTTP_201_CREATED)
 
-    @get("/series/{series_id:int}", guards=[staff_only])
+    @get("/series/{series_id:int}", guards=[staff_only],
+         summary="A series: its rule and its bookings",
+         description="Staff of its site.")
     async def get_series(self, request: Request, series_id: FromPath[int]) -> SeriesOut:
         return msgspec.convert(await series.series_out(series_id, actor=request.user), SeriesOut)
 
@@ -52,7 +62,13 @@ class CancellationController(Controller):
     path = "/api"
     tags = ["bookings"]
 
-    @post("/bookings/{booking_id:int}/cancel", guards=[signed_in], status_code=HTTP_200_OK)
+    @post("/bookings/{booking_id:int}/cancel", guards=[signed_in], status_code=HTTP_200_OK,
+          summary="Cancel a booking (or the rest of its series)",
+          description=("The booker or staff of its site. Bumps the calendars' `SEQUENCE`; the freed slot goes to "
+                       "the waitlist at once. `{scope: following}` or `{scope: series}` cancels the not-yet-started "
+                       "occurrences from this one on, or all of them: `{cancelled: [...]}`. Staff cancelling "
+                       "someone else's booking set `cancel_reason: staff` and the learner is told "
+                       "(`booking_withdrawn`). `409` when it is already checked out, returned or cancelled."))
     async def cancel(self, request: Request, booking_id: FromPath[int], data: JSONBody[CancelIn | None] = None
                      ) -> BookingOut | CancelledOut:
         """The booking; with {"scope": "following" | "series"}, the occurrences of its series that

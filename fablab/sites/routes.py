@@ -42,20 +42,30 @@ class SiteController(Controller):
     path = "/api"
     tags = ["sites"]
 
-    @get("/sites", guards=[public])
+    @get("/sites", guards=[public],
+         summary="The sites",
+         description="Anyone. Each site with its address, time zone and weekly opening hours.")
     async def list_sites(self) -> list[SiteOut]:
         return [site_out(site) for site in await queries.list_sites()]
 
-    @get("/sites/{slug:str}", guards=[public])
+    @get("/sites/{slug:str}", guards=[public],
+         summary="One site",
+         description="Anyone. Address, time zone, contact, weekly opening hours; `404 unknown_site`.")
     async def get_site(self, slug: FromPath[str]) -> SiteOut:
         return site_out(await queries.require_site(slug))
 
-    @patch("/sites/{slug:str}", guards=[admin_only])
+    @patch("/sites/{slug:str}", guards=[admin_only],
+           summary="Change a site",
+           description=("Admin. Name, address, contact, time zone, opening hours `{\"mon\": "
+                        "[[\"09:00\",\"12:30\"],[\"13:30\",\"18:00\"]], …}` (several ranges a day; a day left out "
+                        "is closed every week)."))
     async def update_site(self, slug: FromPath[str], data: JSONBody[SitePatch]) -> SiteOut:
         changes = {field: value for field, value in msgspec.structs.asdict(data).items() if value is not msgspec.UNSET}
         return site_out(await service.update_site(slug=slug, changes=changes))
 
-    @get("/sites/{slug:str}/closures", guards=[public])
+    @get("/sites/{slug:str}/closures", guards=[public],
+         summary="Closures and public holidays of a site",
+         description="Anyone. `from`, `to`: closures and French public holidays (named in French: \"Noël\").")
     async def list_closures(
         self, slug: FromPath[str],
         since: Annotated[str | None, QueryParameter(name="from")] = None,
@@ -75,7 +85,10 @@ class SiteController(Controller):
         ]
         return sorted(stored + public_holidays, key=lambda closure: (closure.starts_on, closure.source))
 
-    @get("/sites/{slug:str}/closures/impact", guards=[admin_only], cache=False)
+    @get("/sites/{slug:str}/closures/impact", guards=[admin_only], cache=False,
+         summary="What a closure would cancel",
+         description=("Admin. `from`, `to`, `all_sites`: the confirmed bookings a closure of those days would hit, "
+                      "with their learners."))
     async def closure_impact(
         self, slug: FromPath[str],
         since: Annotated[str, QueryParameter(name="from")],
@@ -88,7 +101,12 @@ class SiteController(Controller):
         return ClosureImpactOut(first=first, last=last, count=len(rows),
                                 bookings=[closure_hit_out(row) for row in rows])
 
-    @post("/sites/{slug:str}/closures", guards=[admin_only], status_code=HTTP_201_CREATED)
+    @post("/sites/{slug:str}/closures", guards=[admin_only], status_code=HTTP_201_CREATED,
+          summary="Close a site (or all) for some days",
+          description=("Admin. `{starts_on, ends_on, reason, all_sites, cancel_bookings}`. With `cancel_bookings` "
+                       "the confirmed bookings of those days are cancelled in the same transaction (`cancel_reason: "
+                       "closure`, `cancel_note`: the reason) and each learner is told once (`booking_withdrawn`, "
+                       "e-mail and push); the answer lists `cancelled_bookings` and the `affected_bookings` left."))
     async def add_closure(self, slug: FromPath[str], data: JSONBody[ClosureIn]) -> ClosureAddedOut:
         """With `cancel_bookings`, the confirmed bookings of those days are cancelled and their
         learners told (by e-mail when SMTP is configured, and in their booking list)."""
@@ -97,7 +115,9 @@ class SiteController(Controller):
                                           cancel_bookings=data.cancel_bookings)
         return msgspec.convert(added, ClosureAddedOut)
 
-    @delete("/closures/{closure_id:int}", guards=[admin_only], status_code=HTTP_204_NO_CONTENT)
+    @delete("/closures/{closure_id:int}", guards=[admin_only], status_code=HTTP_204_NO_CONTENT,
+            summary="Remove a closure",
+            description="Admin. `204`.")
     async def delete_closure(self, closure_id: FromPath[int]) -> None:
         await service.delete_closure(closure_id)
 
@@ -111,23 +131,35 @@ class PolicyController(Controller):
     tags = ["policies"]
 
     # Readable by every user: the booking screens show the rules before the learner picks a slot.
-    @get("/policies", guards=[signed_in])
+    @get("/policies", guards=[signed_in],
+         summary="The booking rules per site and kind",
+         description=("Signed in (the booking screens show the rules before the learner picks a slot). `site` "
+                      "optional: slot size, shortest and longest booking, days ahead, buffer, quotas, grace before "
+                      "a no-show, training required."))
     async def list_policies(self, site: FromQuery[str | None] = None) -> list[PolicyOut]:
         if site is not None:
             await queries.require_site(site)
         return msgspec.convert(await queries.list_policies(site), list[PolicyOut])
 
-    @put("/policies/{site:str}/{kind:str}", guards=[admin_only], status_code=HTTP_200_OK)
+    @put("/policies/{site:str}/{kind:str}", guards=[admin_only], status_code=HTTP_200_OK,
+         summary="Set the booking rules of a kind at a site",
+         description=("Admin. Slot size, min/max length (minutes or opening days), days ahead, buffer after, "
+                      "whether a booking may end after closing, quotas per learner, grace before a no-show, "
+                      "training required."))
     async def put_policy(self, site: FromPath[str], kind: FromPath[str], data: JSONBody[PolicyIn]) -> SitePolicyOut:
         policy = await service.put_policy(site=site, kind=kind, policy=policy_from(data))
         return SitePolicyOut(site=site.lower(), kind=kind, **asdict(policy))
 
-    @put("/resources/{tag:str}/policy", guards=[admin_only], status_code=HTTP_200_OK)
+    @put("/resources/{tag:str}/policy", guards=[admin_only], status_code=HTTP_200_OK,
+         summary="A rule override for one unit",
+         description="Admin. The same fields as the kind's rules; they apply to this unit instead.")
     async def put_resource_policy(self, tag: FromPath[str], data: JSONBody[PolicyIn]) -> ResourcePolicyOut:
         policy = await service.put_resource_policy(tag=tag, policy=policy_from(data))
         return ResourcePolicyOut(resource=tag.upper(), **asdict(policy))
 
-    @delete("/resources/{tag:str}/policy", guards=[admin_only], status_code=HTTP_204_NO_CONTENT)
+    @delete("/resources/{tag:str}/policy", guards=[admin_only], status_code=HTTP_204_NO_CONTENT,
+            summary="Drop a unit's rule override",
+            description="Admin. The unit follows its kind's rules again.")
     async def delete_resource_policy(self, tag: FromPath[str]) -> None:
         await service.delete_resource_policy(tag=tag)
 

@@ -24,7 +24,16 @@ class WaitlistController(Controller):
     path = "/api/waitlist"
     tags = ["waitlist"]
 
-    @post("/", guards=[signed_in], status_code=HTTP_201_CREATED)
+    @post("/", guards=[signed_in], status_code=HTTP_201_CREATED,
+          summary="Wait for a unit or a kind, for a day or a slot",
+          description=("Signed in. `{site, kind, resource?, date}` or `{…, starts_at, ends_at}`; booked at once "
+                       "when it is free. One wish per learner per day and kind (`409 already_waiting`). A wish no "
+                       "offer could give is refused: a lost or retired unit or no unit of the kind (`422 "
+                       "resource_unavailable`), a slot the rules do not allow (`422 outside_opening_hours`, "
+                       "`misaligned`, `too_long`, …). When a rule refuses the learner now (a quota, a training) the "
+                       "entry is kept and the answer carries `warning` (`{code, detail, …}`). First come, first "
+                       "served: a freed slot is offered as a real booking with every rule checked; a refusal is "
+                       "recorded in `skip_reason` and the next person gets it, the refused one keeping their place."))
     async def join(self, request: Request, data: JSONBody[WaitlistIn]) -> WaitlistEntryOut:
         """Queue for a slot or a day; when it is free already, the booking is made at once
         (status "booked")."""
@@ -38,7 +47,11 @@ class WaitlistController(Controller):
                                      ends_at=data.ends_at)
         return msgspec.convert(joined, WaitlistEntryOut)
 
-    @get("/", guards=[signed_in])
+    @get("/", guards=[signed_in],
+         summary="Waitlist entries: mine, or a site's day",
+         description=("Signed in. A learner: their entries (waiting ones with their `position`, and the bookings "
+                      "the list gave them). Staff with `site` and `date`: that day's queue, in order, for their "
+                      "sites."))
     async def list_entries(
         self, request: Request, mine: FromQuery[bool] = False, site: FromQuery[str | None] = None,
         day: Annotated[str | None, QueryParameter(name="date")] = None,
@@ -56,15 +69,22 @@ class WaitlistController(Controller):
         wanted = moments.parse_optional_day(day, "date") or clock.now().astimezone(ZoneInfo(site_row["timezone"])).date()
         return msgspec.convert(await waitlist.list_for_site(slug, wanted), list[WaitlistEntryOut])
 
-    @delete("/{entry_id:int}", guards=[signed_in], status_code=HTTP_204_NO_CONTENT)
+    @delete("/{entry_id:int}", guards=[signed_in], status_code=HTTP_204_NO_CONTENT,
+            summary="Leave the waitlist",
+            description="The learner, or staff of the entry's site.")
     async def leave(self, request: Request, entry_id: FromPath[int]) -> None:
         await waitlist.remove(actor=request.user, entry_id=entry_id)
 
-    @post("/{entry_id:int}/promote", guards=[staff_only], status_code=HTTP_200_OK)
+    @post("/{entry_id:int}/promote", guards=[staff_only], status_code=HTTP_200_OK,
+          summary="Book a wish now, out of turn",
+          description="Staff of the entry's site. `409 booking_conflict` when nothing is free.")
     async def promote(self, request: Request, entry_id: FromPath[int]) -> WaitlistEntryOut:
         return msgspec.convert(await waitlist.promote(actor=request.user, entry_id=entry_id), WaitlistEntryOut)
 
-    @post("/{entry_id:int}/seen", guards=[signed_in], status_code=HTTP_200_OK)
+    @post("/{entry_id:int}/seen", guards=[signed_in], status_code=HTTP_200_OK,
+          summary="The learner saw \"it is yours\"",
+          description=("The learner whose entry it is (anyone else: `404 unknown_entry`). Marks the booking the "
+                       "list gave them as seen, so the app stops announcing it."))
     async def seen(self, request: Request, entry_id: FromPath[int]) -> WaitlistEntryOut:
         return msgspec.convert(await waitlist.mark_seen(actor=request.user, entry_id=entry_id), WaitlistEntryOut)
 

@@ -55,7 +55,14 @@ class VocabularyController(Controller):
     tags = ["app"]
 
     # The same for everyone and changed only by a deploy: any cache may keep it for an hour.
-    @get("/vocabulary", guards=[public], cache_control=CacheControlHeader(public=True, max_age=3600))
+    @get("/vocabulary", guards=[public], cache_control=CacheControlHeader(public=True, max_age=3600),
+         summary="The domain's words, as the app lists them",
+         description=("Anyone. `kinds` (with `kind_tag_prefixes`), `resource_statuses`, `booking_statuses`, "
+                      "`active_booking_statuses`, `cancel_reasons`, `weekdays` (`mon` … `sun`), `policy_units`, "
+                      "`conditions`, `movement_kinds`, `roles`, `waitlist_statuses`, `languages`, defined once in "
+                      "`fablab/vocabulary.py` and repeated by the migrations' CHECKs. `Cache-Control: public, "
+                      "max-age=3600`; the app fetches it once per page load, and its labels are keyed by these "
+                      "words."))
     async def get_vocabulary(self) -> VocabularyOut:
         """Kinds, statuses, weekdays, units, conditions, roles: the words the app lists and labels."""
         return VOCABULARY

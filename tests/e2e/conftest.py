@@ -1,19 +1,23 @@
-"""Browser fixtures: Debian's Chromium driven by Playwright, as a Pixel 5 in French, on the live server."""
+"""Browser fixtures: Debian's Chromium driven by Playwright, as a Pixel 5 in French, on the live server.
+
+One Chromium per pytest process, one browser context (a fresh phone: no cookie, no storage) per test.
+
+Sync Playwright marks its own event loop as running in this thread after every call it makes, and
+pytest-asyncio refuses to run the suite's loop while another one is marked running. Chromium lives for
+the whole session, and the same process goes on to run async fixtures (the in-process app's tests) after
+a browser test, so the mark is taken off whenever no browser test runs (`PlaywrightLoop.pause`) and put
+back before the next one uses the browser (`resume`).
+"""
 
 from __future__ import annotations
 
-import re
-from contextlib import contextmanager
-from dataclasses import dataclass, field
-from pathlib import Path
+import asyncio
+import copy
 
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-output" / "screenshots"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-SERIOUS = {"serious", "critical"}
+from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, Phone
+from tests.support.databases import restore_from_thread
 
 
 def pytest_collection_modifyitems(items):
@@ -23,51 +27,57 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.server)
 
 
+class PlaywrightLoop:
+    """Playwright's event loop, marked running only while a browser test uses it."""
+
+    loop: asyncio.AbstractEventLoop | None = None
+
+    @classmethod
+    def pause(cls) -> None:
+        running = asyncio.events._get_running_loop()
+        if running is not None:
+            cls.loop = running
+        asyncio.events._set_running_loop(None)
+
+    @classmethod
+    def resume(cls) -> None:
+        if cls.loop is not None:
+            asyncio.events._set_running_loop(cls.loop)
+
+
 @pytest.fixture
-def browser(live_server):
-    """Per test, and only once the database fixtures are set up: the sync API marks its own event
-    loop as running in this thread, and pytest-asyncio could not run an async fixture after it."""
+def demo(demo_snapshot, database_url):
+    """The demo data put back as for every test, from a thread of its own: this one may carry
+    Playwright's loop (see the module's docstring)."""
+    restore_from_thread(database_url, demo_snapshot.restore_sql)
+    return copy.deepcopy(demo_snapshot.ids)
+
+
+@pytest.fixture(scope="session")
+def browser(shared_server, demo_snapshot):
+    """Chromium for the session. It asks for the database fixtures first: they are async, and must be
+    set up before Playwright starts."""
     if not CHROMIUM.exists():
         pytest.skip("Debian's chromium is not installed (scripts/test installs it)")
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser, playwright.devices
-        browser.close()
-
-
-@dataclass
-class Phone:
-    """One phone: a page plus what went wrong on it (console errors, uncaught errors, dialogs)."""
-
-    page: object
-    base: str
-    console_errors: list = field(default_factory=list)
-    page_errors: list = field(default_factory=list)
-    dialogs: list = field(default_factory=list)
-
-    def goto(self, path: str):
-        self.page.goto(self.base + path)
-        return self.page
-
-    def shot(self, name: str) -> Path:
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        path = SCREENSHOTS / f"{name}.png"
-        self.page.screenshot(path=str(path), full_page=True)
-        return path
-
-    def errors(self, allowed_statuses: tuple[int, ...] = ()) -> list[str]:
-        """Console errors and uncaught exceptions, except failed requests with an expected status."""
-        allowed = [f"status of {status} " for status in allowed_statuses]
-        console = [e for e in self.console_errors if not any(a in e for a in allowed)]
-        return console + self.page_errors
+    playwright = sync_playwright().start()
+    chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    PlaywrightLoop.pause()
+    yield chromium, playwright.devices
+    PlaywrightLoop.resume()
+    try:
+        chromium.close()
+    finally:
+        playwright.stop()
+        asyncio.events._set_running_loop(None)
 
 
 @pytest.fixture
 def phone_factory(browser, live_server):
     browser, devices = browser
     contexts = []
+    PlaywrightLoop.resume()
 
     def make(width: int | None = None, **context_options) -> Phone:
         """`context_options` go to Playwright's new_context (e.g. service_workers="block", so that
@@ -90,88 +100,14 @@ def phone_factory(browser, live_server):
         page.on("dialog", on_dialog)
         return phone
 
-    yield make
-    for context in contexts:
-        context.close()
+    try:
+        yield make
+        for context in contexts:
+            context.close()
+    finally:
+        PlaywrightLoop.pause()
 
 
 @pytest.fixture
 def phone(phone_factory) -> Phone:
     return phone_factory()
-
-
-def sign_in(phone: Phone, login: str, password: str = "fablab-demo") -> None:
-    page = phone.goto("/#/login")
-    page.get_by_label("Identifiant").fill(login)
-    page.get_by_label("Mot de passe").fill(password)
-    page.get_by_role("button", name="Se connecter").click()
-    page.get_by_role("heading", name=re.compile("^Bonjour")).wait_for()
-
-
-def serious_violations(page) -> list[dict]:
-    """axe-core's serious and critical findings on the page as it is now."""
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(page)
-    return [
-        {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5]}
-        for v in results.response["violations"] if v["impact"] in SERIOUS
-    ]
-
-
-def no_horizontal_scroll(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
-
-
-def run_sql(database_url: str, sql: str, *args):
-    """One statement on the test database, from a thread: the sync Playwright API already holds
-    this thread's event loop."""
-    import asyncio
-    import threading
-
-    import asyncpg
-
-    result = {}
-
-    async def work():
-        connection = await asyncpg.connect(database_url)
-        try:
-            result["rows"] = await connection.fetch(sql, *args)
-        except Exception as error:  # handed back to the test's thread
-            result["error"] = error
-        finally:
-            await connection.close()
-
-    thread = threading.Thread(target=lambda: asyncio.run(work()))
-    thread.start()
-    thread.join()
-    if "error" in result:
-        raise result["error"]
-    return result["rows"]
-
-
-@contextmanager
-def api_client(base: str, login: str | None = None):
-    """A plain HTTP client on the live server, signed in when a login is given."""
-    import httpx
-
-    with httpx.Client(base_url=base, timeout=10) as client:
-        client.get("/health")
-        client.headers["x-csrftoken"] = client.cookies["csrftoken"]
-        if login:
-            response = client.post("/api/auth/login", json={"login": login, "password": "fablab-demo"})
-            assert response.status_code == 200, response.text
-        yield client
-
-
-def next_open_day(client, site: str = "vlg", kind: str = "laptop", after_days: int = 1) -> str:
-    """The first day from tomorrow on when the site is open (weekends and public holidays skipped)."""
-    from datetime import date, timedelta
-
-    day = date.today() + timedelta(days=after_days)
-    for _ in range(14):
-        data = client.get("/api/availability", params={"site": site, "kind": kind, "date": day.isoformat()}).json()
-        if not data["closed"]:
-            return day.isoformat()
-        day += timedelta(days=1)
-    raise AssertionError("no open day in the next two weeks")

@@ -9,7 +9,7 @@ from datetime import date
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import api_client, next_open_day, no_horizontal_scroll, serious_violations, sign_in
+from tests.support.browser import api_client, next_open_day, no_horizontal_scroll, serious_violations, sign_in
 
 WEEKDAY_CODES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 WEEKDAY_NAMES = ("Lundi", "Mardi", "Mercredi", "Jeudi", "Vendredi", "Samedi", "Dimanche")

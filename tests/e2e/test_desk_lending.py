@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.e2e.conftest import api_client, no_horizontal_scroll, run_sql, serious_violations, sign_in
+from tests.support.browser import api_client, no_horizontal_scroll, run_sql, serious_violations, sign_in
 
 PARIS = ZoneInfo("Europe/Paris")
 # "jusqu’au mar. 8 déc. 18:00": a French day, date, month and time, never ISO.

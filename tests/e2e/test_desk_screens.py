@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta, timezone
 
-from tests.e2e.conftest import api_client, no_horizontal_scroll, run_sql, serious_violations, sign_in
+from tests.support.browser import api_client, no_horizontal_scroll, run_sql, serious_violations, sign_in
 
 
 def test_the_staff_menu_reaches_every_desk_screen_at_360_px(phone_factory):

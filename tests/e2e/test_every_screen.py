@@ -14,8 +14,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.e2e.conftest import api_client, next_open_day, no_horizontal_scroll, serious_violations, sign_in
-from tests.e2e.wording import ADDRESS, COGNATES, TAG, words
+from tests.support.browser import api_client, next_open_day, no_horizontal_scroll, serious_violations, sign_in
+from tests.support.wording import ADDRESS, COGNATES, TAG, words
 
 STATIC = Path(__file__).resolve().parents[2] / "static"
 PARIS = ZoneInfo("Europe/Paris")

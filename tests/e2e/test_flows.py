@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta, timezone
 
-from tests.e2e.conftest import api_client, next_open_day, no_horizontal_scroll, run_sql, serious_violations, sign_in
+from tests.support.browser import api_client, next_open_day, no_horizontal_scroll, run_sql, serious_violations, sign_in
 
 
 def test_learner_activates_invite_books_a_laptop_and_cancels_it(phone_factory, live_server):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from tests.e2e.conftest import no_horizontal_scroll, serious_violations, sign_in
+from tests.support.browser import no_horizontal_scroll, serious_violations, sign_in
 
 
 FIRST_SCREEN_BUDGET = 150 * 1024

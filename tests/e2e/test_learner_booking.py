@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-from tests.e2e.conftest import (
+from tests.support.browser import (
     SCREENSHOTS, api_client, next_open_day, no_horizontal_scroll, run_sql, serious_violations, sign_in,
 )
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import api_client, next_open_day, no_horizontal_scroll, run_sql, sign_in
-from tests.test_lifecycle_storage import DISK_FULL_STATEMENTS, SPACE_RETURNS
+from tests.support.browser import api_client, next_open_day, no_horizontal_scroll, run_sql, sign_in
+from tests.support.lifecycle import DISK_FULL_STATEMENTS, SPACE_RETURNS
+
+pytestmark = pytest.mark.pg_engine
 
 
 @pytest.mark.parametrize("login, kind", [("learner1", "laptop"), ("learner1", "room"), ("staff.vlg", "printer_3d")])

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from tests.e2e.conftest import no_horizontal_scroll, run_sql, serious_violations, sign_in
+from tests.support.browser import no_horizontal_scroll, run_sql, serious_violations, sign_in
 
 SHOTS = Path("/tmp/shots-maintenance")
 PARIS = ZoneInfo("Europe/Paris")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from tests.e2e.conftest import no_horizontal_scroll, run_sql, serious_violations, sign_in
+from tests.support.browser import no_horizontal_scroll, run_sql, serious_violations, sign_in
 
 LAPTOP = "VLG-LAP-003"
 

@@ -5,7 +5,7 @@ it off removes it.
 Headless Chromium has no push service to subscribe with (PushManager.subscribe answers "Registration
 failed - permission denied" even with the permission granted), so the page's PushManager is stubbed:
 it hands the app a subscription whose endpoint is the stand-in push service on loopback
-(tests/push_service.py) and whose keys the test holds, so the test notification the server sends is
+(tests/support/push_service.py) and whose keys the test holds, so the test notification the server sends is
 checked (VAPID) and decrypted as the phone would. Everything else is real: the app's code, the
 permission request, the server, the encryption.
 """
@@ -17,9 +17,9 @@ import json
 import pytest
 from py_vapid import Vapid02
 
-from tests.conftest import running_server
-from tests.e2e.conftest import no_horizontal_scroll, run_sql, serious_violations, sign_in
-from tests.push_service import PushService
+from tests.support.clients import running_server
+from tests.support.browser import no_horizontal_scroll, run_sql, serious_violations, sign_in
+from tests.support.push_service import PushService
 
 SWITCH = "Recevoir les rappels sur ce téléphone"
 TEST_BUTTON = "Envoyer une notification d’essai"

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import SCREENSHOTS, api_client, no_horizontal_scroll, run_sql, serious_violations, sign_in
+from tests.support.browser import SCREENSHOTS, api_client, no_horizontal_scroll, run_sql, serious_violations, sign_in
 
 PARIS = ZoneInfo("Europe/Paris")
 TODAY = datetime.now(PARIS).date()

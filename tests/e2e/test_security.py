@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from tests.e2e.conftest import api_client, no_horizontal_scroll, run_sql, sign_in
+from tests.support.browser import api_client, no_horizontal_scroll, run_sql, sign_in
 
 
 def test_schema_viewer_renders_from_our_own_files_under_the_strict_csp(phone_factory, live_server):

@@ -8,7 +8,7 @@ import re
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from tests.e2e.conftest import api_client, next_open_day, no_horizontal_scroll, run_sql, serious_violations, sign_in
+from tests.support.browser import api_client, next_open_day, no_horizontal_scroll, run_sql, serious_violations, sign_in
 
 PARIS = ZoneInfo("Europe/Paris")
 ITEMS = {"VLG-LAP-001": ((9, 0), (18, 0)), "VLG-P3D-001": ((10, 0), (11, 0)), "VLG-ROOM-001": ((14, 0), (15, 0))}

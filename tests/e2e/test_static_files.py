@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.wording import COGNATES, app_dictionaries, words
+from tests.support.wording import COGNATES, app_dictionaries, words
 
 ROOT = Path(__file__).resolve().parents[2]
 STATIC = ROOT / "static"

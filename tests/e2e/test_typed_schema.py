@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.e2e.conftest import SCREENSHOTS
+from tests.support.browser import SCREENSHOTS
 
 
 def shot(locator, name: str) -> None:

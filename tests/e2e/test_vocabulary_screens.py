@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import re
 
-from tests.e2e.conftest import SCREENSHOTS, api_client, no_horizontal_scroll, sign_in
+from tests.support.browser import SCREENSHOTS, api_client, no_horizontal_scroll, sign_in
 
 SHOTS = "vocabulary"
 

@@ -8,8 +8,8 @@ import re
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
-from tests.e2e.conftest import api_client, next_open_day, no_horizontal_scroll, run_sql, serious_violations, sign_in
-from tests.test_series import clear_tuesdays
+from tests.support.browser import api_client, next_open_day, no_horizontal_scroll, run_sql, serious_violations, sign_in
+from tests.support.series import clear_tuesdays
 
 PARIS = ZoneInfo("Europe/Paris")
 
