@@ -11,7 +11,10 @@ import pytest
 
 from fablab import db
 from fablab.people import lifecycle
-from tests.conftest import make_client
+from tests.support.clients import make_client
+
+# The schema is read from PostgreSQL's catalogues: run on the second engine too (.ci/run).
+pytestmark = pytest.mark.pg_engine
 
 PASSWORD = "velo-rouge-et-bleu-sous-la-pluie-2026"
 LEARNER = {"login": "zoe.effacee", "name": "Zoé Effacée", "email": "zoe.effacee@example.org"}

@@ -9,6 +9,9 @@ import pytest
 from fablab import db
 from fablab.people.registry import TABLES
 
+# The schema is read from PostgreSQL's catalogues: run on the second engine too (.ci/run).
+pytestmark = pytest.mark.pg_engine
+
 # Columns holding a reference to a person (pg_constraint: the foreign keys to app_user).
 PERSON_REFERENCES = """
 SELECT c.conrelid::regclass::text AS table_name, a.attname AS column_name

@@ -8,7 +8,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import no_horizontal_scroll, run_sql, serious_violations, sign_in
+from tests.support.browser import no_horizontal_scroll, run_sql, serious_violations, sign_in
 
 LOGIN = "learner5"
 
