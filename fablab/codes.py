@@ -75,6 +75,9 @@ INVALID_EXPIRY = "invalid_expiry"
 UNKNOWN_TRAINING = "unknown_training"
 TRAINING_EXISTS = "training_exists"
 UNKNOWN_CERTIFICATION = "unknown_certification"
+# An erasure (POST /api/users/{id}/erase) waits until the person has given back what they hold.
+PERSON_HOLDS_ITEM = "person_holds_item"
+PERSON_HOLDS_PART = "person_holds_part"
 
 # --- Bookings and their rules -------------------------------------------------------------------
 POLICY_VIOLATION = "policy_violation"

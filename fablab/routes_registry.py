@@ -6,6 +6,7 @@ from fablab.calendars import routes as calendars
 from fablab.consumables import routes as consumables
 from fablab.inventory import routes as inventory
 from fablab.parts import routes as parts
+from fablab.people import routes as people
 from fablab.maintenance import routes as maintenance
 from fablab.push import routes as push
 from fablab.reports import routes as reports
@@ -15,7 +16,7 @@ from fablab.waitlist import routes as waitlist
 from fablab.web import routes as web
 
 DOMAINS = [accounts, sites, bookings, series, waitlist, inventory, parts, maintenance, calendars, reports, push,
-           consumables, web]
+           consumables, people, web]
 
 ALL_ROUTES = [handler for domain in DOMAINS for handler in domain.ROUTES]
 PERIODIC_JOBS = [job for domain in DOMAINS for job in getattr(domain, "JOBS", [])]

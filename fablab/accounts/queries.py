@@ -91,3 +91,40 @@ FAILURES_SINCE = "SELECT count(*) AS failures, max(at) AS latest FROM login_atte
 
 # Raw: the n-th newest failure (OFFSET), when an address falls back under its limit.
 NTH_LATEST_ATTEMPT = "SELECT at FROM login_attempt WHERE key = $1 AND at > $2 ORDER BY at DESC OFFSET $3 LIMIT 1"
+
+# --- A person's data (fablab/accounts/person.py declares what each statement is for) ------------
+PERSON_ACCOUNT = """
+SELECT u.id, u.login, u.name, u.email, u.role, s.slug AS site, u.cohort, u.active,
+       u.password_hash IS NOT NULL AS activated, u.pass_token_hash IS NOT NULL AS pass_shown, u.created_at, u.updated_at
+FROM app_user u LEFT JOIN site s ON s.id = u.site_id WHERE u.id = $1
+"""
+# The desk pass ends: the version moves on, so the old QR matches no stored hash.
+PERSON_NEW_PASS = """
+UPDATE app_user SET pass_version = pass_version + 1, pass_token_hash = NULL, updated_at = now() WHERE id = $1
+RETURNING id
+"""
+# Failed sign-ins are keyed by the login itself, not by a reference (fablab/accounts/throttle.py).
+PERSON_LOGIN_ATTEMPTS = "DELETE FROM login_attempt WHERE key = 'login:' || (SELECT login FROM app_user WHERE id = $1)"
+PERSON_STAFF_SITES = """
+SELECT s.slug AS site, ss.granted_at FROM staff_site ss JOIN site s ON s.id = ss.site_id WHERE ss.user_id = $1
+ORDER BY s.slug
+"""
+PERSON_CERTIFICATIONS = """
+SELECT t.name AS training, c.granted_at, c.expires_at FROM certification c JOIN training t ON t.id = c.training_id
+WHERE c.user_id = $1 ORDER BY t.name
+"""
+RETAIN_CERTIFICATION_GRANTORS = """
+UPDATE certification SET granted_by_id = NULL WHERE granted_at < $1 AND granted_by_id IS NOT NULL RETURNING id
+"""
+PERSON_SESSIONS = """
+SELECT created_at, expires_at, revoked_at FROM user_session WHERE user_id = $1 ORDER BY created_at
+"""
+# Revoking a session also deletes the push subscriptions made in it (trigger of migration 0015).
+PERSON_END_SESSIONS = "UPDATE user_session SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL RETURNING id"
+PERSON_INVITES = """
+SELECT created_at, expires_at, used_at, revoked_at FROM invite WHERE user_id = $1 ORDER BY created_at
+"""
+PERSON_REVOKE_INVITES = """
+UPDATE invite SET revoked_at = now() WHERE user_id = $1 AND used_at IS NULL AND revoked_at IS NULL RETURNING id
+"""
+RETAIN_INVITERS = "UPDATE invite SET created_by_id = NULL WHERE created_at < $1 AND created_by_id IS NOT NULL RETURNING id"

@@ -1,9 +1,11 @@
-"""HTTP routes of the accounts domain: sign-in, own account, invites, user management, privacy."""
+"""HTTP routes of the accounts domain: sign-in, own account, invites, user management, the retention setting.
+
+What ends or erases a person's access and data across domains is fablab/people/routes.py's."""
 
 from __future__ import annotations
 
 import msgspec
-from litestar import Controller, Request, Response, delete, get, patch, post, put
+from litestar import Controller, Request, Response, delete, get, post, put
 from litestar.datastructures import Cookie
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
@@ -14,8 +16,8 @@ from fablab.accounts.current import SESSION_COOKIE, CurrentUser
 from fablab.accounts.qr import qr_svg
 from fablab.accounts.schemas import (
     AcceptInviteIn, CertificationIn, CohortInviteOut, CohortInvitesIn, CohortInvitesOut, CreatedUserOut, ImportOut,
-    InvitedUserOut, InviteInfoOut, InviteOut, LoginIn, PassHolderOut, PassOut, PersonalDataOut, RetentionIn,
-    RetentionOut, SitesIn, TrainingIn, TrainingOut, UserDetail, UserIn, UserListItem, UserOut, UserPatch,
+    InvitedUserOut, InviteInfoOut, InviteOut, LoginIn, PassHolderOut, PassOut, RetentionIn,
+    RetentionOut, SitesIn, TrainingIn, TrainingOut, UserDetail, UserIn, UserListItem, UserOut,
 )
 from fablab.background import PeriodicJob
 from fablab import codes, scope
@@ -108,16 +110,6 @@ class AuthController(Controller):
         token = await passes.rotate_pass(secret_key=settings.secret_key, user_id=request.user.id)
         url = passes.pass_url(settings.base_url, token)
         return PassOut(token=token, url=url, svg=qr_svg(url))
-
-    @get("/me/data", guards=[signed_in], cache=False,
-         summary="Everything stored about me, as a JSON download",
-         description="Signed in. The person's own data across the domains, for the right of access (GDPR art. 15).")
-    async def my_data(self, request: Request) -> Response[PersonalDataOut]:
-        """Everything stored about me, as a JSON download (GDPR right of access)."""
-        data = await privacy.personal_data(request.user.id)
-        today = await site_queries.site_today(request.user.site)
-        name = f"fablab-{request.user.login}-{today.isoformat()}.json"
-        return Response(msgspec.convert(data, PersonalDataOut), headers=attachment(name))
 
     @get("/trainings", guards=[signed_in],
          summary="The trainings",
@@ -254,22 +246,6 @@ class UserController(Controller):
         await users.target(request.user, user_id, manage=False)
         return msgspec.convert(await users.detail(user_id), PassHolderOut)
 
-    @get("/{user_id:int}", guards=[staff_only],
-         summary="One account",
-         description=("Staff of the person's site, admins. With `sites` for staff and admins, and "
-                      "`login_wait_seconds` while the account's sign-in is throttled."))
-    async def show(self, request: Request, user_id: FromPath[int]) -> UserDetail:
-        await users.target(request.user, user_id, manage=False)
-        return await user_detail(user_id)
-
-    @patch("/{user_id:int}", guards=[staff_only],
-           summary="Change an account",
-           description="Staff of the person's site, admins. Nobody changes their own role, site or login.")
-    async def update(self, request: Request, user_id: FromPath[int], data: JSONBody[UserPatch]) -> UserDetail:
-        changes = {key: value for key, value in msgspec.structs.asdict(data).items() if value is not msgspec.UNSET}
-        await users.update(actor=request.user, user_id=user_id, changes=changes)
-        return await user_detail(user_id)
-
     @put("/{user_id:int}/sites", guards=[admin_only], status_code=HTTP_200_OK,
          summary="The sites a staff account acts for",
          description=("Admin. `{sites: [slug, …]}` replaces the list; takes effect on every worker at once. `404 "
@@ -277,15 +253,6 @@ class UserController(Controller):
     async def grant_sites(self, user_id: FromPath[int], data: JSONBody[SitesIn]) -> UserDetail:
         """The sites a staff account acts for; its writes and its reads of people stay within them."""
         await users.grant_sites(user_id=user_id, sites=data.sites)
-        return await user_detail(user_id)
-
-    @post("/{user_id:int}/deactivate", guards=[staff_only], status_code=HTTP_200_OK,
-          summary="Deactivate an account",
-          description=("Staff of the person's site, admins. Ends their sessions everywhere (and the push "
-                       "subscriptions made in them), their pending invites, private calendar links and waiting "
-                       "waitlist entries."))
-    async def deactivate(self, request: Request, user_id: FromPath[int]) -> UserDetail:
-        await users.deactivate(actor=request.user, user_id=user_id)
         return await user_detail(user_id)
 
     @post("/{user_id:int}/unlock", guards=[staff_only], status_code=HTTP_200_OK,
@@ -296,14 +263,6 @@ class UserController(Controller):
         """Forget the account's failed sign-ins (the delay they imposed ends now)."""
         await users.unlock(actor=request.user, user_id=user_id)
         return await user_detail(user_id)
-
-    @post("/{user_id:int}/invite", guards=[staff_only], status_code=HTTP_201_CREATED,
-          summary="A new invite: reset the access",
-          description="Staff of the person's site, admins. A new one-time invite; older ones stop working.")
-    async def invite(self, request: Request, user_id: FromPath[int], settings: NamedDependency[Settings]) -> InviteOut:
-        """A new one-time invite (older ones stop working): to activate or to reset access."""
-        token, expires_at = await users.new_invite(actor=request.user, user_id=user_id)
-        return invite_out(settings, token, expires_at)
 
     @post("/{user_id:int}/certifications", guards=[staff_only], status_code=HTTP_201_CREATED,
           summary="Certify a learner for a training",
@@ -345,13 +304,8 @@ async def sweep_sign_in_records() -> None:
     await service.sweep_sessions()
 
 
-async def anonymise_old_records() -> None:
-    await privacy.anonymise_expired()
-
-
 ROUTES = [AuthController, InviteController, UserController, AdminController]
 
 JOBS = [
     PeriodicJob("accounts.sweep", 3600, sweep_sign_in_records),
-    PeriodicJob("accounts.anonymise", 6 * 3600, anonymise_old_records),
 ]

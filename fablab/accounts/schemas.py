@@ -6,13 +6,12 @@ endpoint does not take is a 400, never silently applied (mass assignment).
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Annotated, Literal
 
 import msgspec
 
 from fablab.moments import check_body
-from fablab.schemas import BookingBrief, Out
 
 Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
 Cohort = Annotated[str, msgspec.Meta(max_length=100)]
@@ -198,91 +197,3 @@ class CohortInvitesOut(msgspec.Struct):
 
     cohort: str
     invites: list[CohortInviteOut]
-
-
-# GET /api/me/data: everything stored about the caller (GDPR right of access), secrets left out. Out
-# refuses unknown fields, so a column added to the export cannot silently drop out of it.
-
-
-class MyAccountOut(Out):
-    id: int
-    login: str
-    name: str
-    email: str | None
-    role: str
-    site: str | None
-    cohort: str
-    active: bool
-    activated: bool
-    created_at: datetime
-    updated_at: datetime
-
-
-class MyCertificationOut(Out):
-    training: str
-    granted_at: datetime
-    expires_at: datetime | None
-
-
-class MyBookingOut(BookingBrief):
-    status: str
-    purpose: str
-    created_at: datetime
-    checked_out_at: datetime | None
-    returned_at: datetime | None
-    cancelled_at: datetime | None
-    no_show_at: datetime | None
-
-
-class MyMovementOut(Out):
-    id: int
-    kind: str
-    resource: str
-    booking_id: int | None
-    at: datetime
-    condition: str | None
-    note: str
-    involvement: Literal["holder", "staff"]
-
-
-class MyWaitlistEntryOut(Out):
-    id: int
-    site: str
-    kind: str
-    day: date
-    starts_at: datetime
-    ends_at: datetime
-    status: str
-    booking_id: int | None
-    created_at: datetime
-
-
-class MySessionOut(Out):
-    created_at: datetime
-    expires_at: datetime
-    revoked_at: datetime | None
-
-
-class MyFeedOut(Out):
-    scope: str
-    created_at: datetime
-    revoked_at: datetime | None
-
-
-class MyPushSubscriptionOut(Out):
-    endpoint: str
-    lang: str
-    created_at: datetime
-    updated_at: datetime
-
-
-class PersonalDataOut(Out):
-    exported_at: datetime
-    account: MyAccountOut | None
-    certifications: list[MyCertificationOut]
-    bookings: list[MyBookingOut]
-    movements: list[MyMovementOut]
-    waitlist: list[MyWaitlistEntryOut]
-    sessions: list[MySessionOut]
-    calendar_feeds: list[MyFeedOut]
-    push_subscriptions: list[MyPushSubscriptionOut]

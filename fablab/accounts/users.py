@@ -16,12 +16,11 @@ import asyncpg
 from fablab import clock, codes, db, scope
 from fablab.accounts import invites, queries, throttle
 from fablab.accounts.logins import normalise_login
-from fablab.accounts.service import end_all_sessions
 from fablab.accounts.session_cache import SESSIONS
 from fablab.db import DB, NOW
 from fablab.errors import DomainError, Forbidden, InvalidInput, NotFound
 from fablab.sites.queries import find_site
-from fablab.tables import Certification, FeedToken, Site, StaffSite, Training, User, WaitlistEntry
+from fablab.tables import Certification, Site, StaffSite, Training, User
 from fablab.vocabulary import ROLES
 
 if TYPE_CHECKING:
@@ -112,32 +111,19 @@ async def update(*, actor: CurrentUser, user_id: int, changes: dict) -> None:
     if not changes:
         return
     values = {User._meta.get_column_by_name(column): value for column, value in changes.items()}
-    async with DB.transaction():
-        await User.update({**values, User.updated_at: NOW}).where(User.id == user_id)
-        if changes.get("active") is False:
-            await _cut_off(user_id)
-    # Committed: other workers forget remembered sessions on the notification; this one at once.
-    SESSIONS.forget_all()
+    # A deactivation's ending of access is every domain's: fablab/people/lifecycle.py runs it in the
+    # caller's transaction, with this write.
+    await User.update({**values, User.updated_at: NOW}).where(User.id == user_id)
 
 
-async def deactivate(*, actor: CurrentUser, user_id: int) -> None:
+async def check_deactivation(*, actor: CurrentUser, user_id: int) -> None:
     await target(actor, user_id, manage=True)
     if user_id == actor.id:
         raise Forbidden("You cannot deactivate your own account.", code=codes.CANNOT_CHANGE_SELF)
-    async with DB.transaction():
-        await User.update({User.active: False, User.updated_at: NOW}).where(User.id == user_id)
-        await _cut_off(user_id)
-    SESSIONS.forget_all()
 
 
-async def _cut_off(user_id: int) -> None:
-    """Everything that lets a deactivated account in: sessions, pending invites, private feeds."""
-    await end_all_sessions(user_id)
-    await invites.revoke_all(user_id)
-    await FeedToken.update({FeedToken.revoked_at: NOW}).where(FeedToken.user == user_id, FeedToken.revoked_at.is_null())
-    await WaitlistEntry.update(
-        {WaitlistEntry.status: "removed", WaitlistEntry.resolved_at: NOW, WaitlistEntry.skip_reason: "inactive_user"},
-    ).where(WaitlistEntry.user == user_id, WaitlistEntry.status == "waiting")
+async def set_active(user_id: int, active: bool) -> None:
+    await User.update({User.active: active, User.updated_at: NOW}).where(User.id == user_id)
 
 
 async def unlock(*, actor: CurrentUser, user_id: int) -> None:
@@ -147,11 +133,11 @@ async def unlock(*, actor: CurrentUser, user_id: int) -> None:
     await throttle.unlock(row["login"])
 
 
-async def new_invite(*, actor: CurrentUser, user_id: int) -> tuple[str, datetime]:
+async def check_invite(*, actor: CurrentUser, user_id: int) -> None:
+    """Whether the actor may reset this account's access by a new invite (fablab/people/lifecycle.py)."""
     await target(actor, user_id, manage=True)
     if user_id == actor.id:
         raise Forbidden("Ask another admin to reset your own access.", code=codes.CANNOT_CHANGE_SELF)
-    return await invites.issue(user_id=user_id, created_by_id=actor.id)
 
 
 async def certify(*, actor: CurrentUser, user_id: int, training_id: int, expires_at: datetime | None) -> None:

@@ -12,6 +12,7 @@ from fablab.accounts.logins import fold
 from fablab.bookings.rules import Policy, SiteCalendar
 from fablab.bookings.schemas import BookingOut
 from fablab.errors import NotFound
+from fablab.vocabulary import FINISHED_BOOKING_STATUSES
 from fablab.schemas import PersonOut
 from fablab.maintenance import queries as maintenance_queries
 from fablab.sites.defaults import DEFAULT_POLICIES
@@ -427,3 +428,25 @@ async def occurrence_ids(series_id: int, from_day) -> list[int]:
 
 async def bookings_by_ids(ids: list[int]) -> list[dict]:
     return await db.fetch(f"{BOOKING_SELECT} WHERE b.id = ANY($1::bigint[]) ORDER BY b.starts_at", ids)
+
+# --- A person's data (fablab/bookings/person.py declares what each statement is for) ------------
+PERSON_BOOKINGS = """
+SELECT b.id, r.tag AS resource, r.name AS resource_name, b.kind, s.slug AS site, b.starts_at, b.ends_at, b.status,
+       b.purpose, b.created_at, b.checked_out_at, b.returned_at, b.cancelled_at, b.no_show_at, b.series_id,
+       b.occurrence_date, b.cancel_reason, b.cancel_note
+FROM booking b JOIN resource r ON r.id = b.resource_id JOIN site s ON s.id = b.site_id
+WHERE b.user_id = $1 ORDER BY b.starts_at, b.id
+"""
+# Only bookings that will not change again forget their people; calendars see the change (SEQUENCE).
+RETAIN_BOOKINGS = f"""
+UPDATE booking SET user_id = NULL, created_by_id = NULL, purpose = '', cancel_note = '', {BUMP}
+WHERE status IN ({', '.join(f"'{status}'" for status in FINISHED_BOOKING_STATUSES)}) AND ends_at < $1
+  AND (user_id IS NOT NULL OR created_by_id IS NOT NULL OR purpose <> '' OR cancel_note <> '')
+RETURNING id
+"""
+PERSON_HOLDS_ITEMS = "SELECT count(*) FROM booking WHERE user_id = $1 AND status = 'checked_out'"
+# An erased person's coming bookings are withdrawn: a unit kept for nobody would be lost to others.
+PERSON_WITHDRAW_BOOKINGS = f"""
+UPDATE booking SET status = 'cancelled', cancelled_at = now(), {BUMP}
+WHERE user_id = $1 AND status = 'confirmed' RETURNING id
+"""

@@ -23,7 +23,6 @@ from fablab.db import DB
 from fablab.errors import BookingConflict, Conflict, Forbidden, InvalidInput, NotFound, PolicyViolation
 from fablab.maintenance import queries as maintenance_queries
 from fablab.sites import queries as site_queries
-from fablab.vocabulary import FINISHED_BOOKING_STATUSES
 
 UTC = timezone.utc
 T = TypeVar("T")
@@ -696,19 +695,6 @@ def freed_by_return(row: dict, now: datetime) -> Freed:
 
 # Forget who booked, and why, for finished bookings before the cutoff ($2); calendar feeds see the
 # change like any other.
-ANONYMISE = f"""
-UPDATE booking SET user_id = NULL, created_by_id = NULL, purpose = '', {queries.BUMP}
-WHERE status = ANY($1::text[]) AND ends_at < $2
-  AND (user_id IS NOT NULL OR created_by_id IS NOT NULL OR purpose <> '')
-RETURNING id
-"""
-
-
-async def anonymise_finished(*, before: datetime) -> int:
-    """Finished bookings that ended before `before` forget their people; how many changed."""
-    return len(await db.fetch(ANONYMISE, list(FINISHED_BOOKING_STATUSES), before))
-
-
 INSERT_DEMO = """
 INSERT INTO booking (resource_id, site_id, kind, user_id, created_by_id, starts_at, ends_at, blocked_until, status,
                      purpose, checked_out_at, returned_at)

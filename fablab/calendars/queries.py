@@ -278,3 +278,7 @@ async def sites_for_links(site_id: int | None) -> list[dict]:
         return await db.fetch("SELECT id, slug, name FROM site ORDER BY slug")
     return await db.fetch("SELECT id, slug, name FROM site WHERE id = $1", site_id)
 
+# --- A person's data (fablab/calendars/person.py declares what each statement is for) -----------
+PERSON_FEEDS = "SELECT scope, created_at, revoked_at FROM feed_token WHERE user_id = $1 ORDER BY created_at, id"
+# A revoked link's feed answers 404 at once: the feed reads its token's row on every request.
+PERSON_REVOKE_FEEDS = "UPDATE feed_token SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL RETURNING id"

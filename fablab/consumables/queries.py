@@ -193,3 +193,25 @@ async def prints(*, booking_id: int | None = None, resource_id: int | None = Non
     for row in rows:
         row["uses"] = uses.get(row["booking"], [])
     return rows
+
+# --- A person's data (fablab/consumables/person.py declares what each statement is for) ---------
+PERSON_CONSUMABLE_MOVEMENTS = """
+SELECT m.id, c.name AS consumable, c.unit, m.kind, m.delta, m.booking_id, m.at, m.note,
+       CASE WHEN m.user_id = $1 THEN 'user' ELSE 'staff' END AS involvement
+FROM consumable_movement m JOIN consumable c ON c.id = m.consumable_id
+WHERE m.user_id = $1 OR m.staff_id = $1 ORDER BY m.at, m.id
+"""
+# The ledger allows exactly this change (its append-only trigger): quantities and stock stay.
+RETAIN_CONSUMABLE_MOVEMENTS = """
+UPDATE consumable_movement m SET user_id = NULL, staff_id = NULL, note = ''
+WHERE m.at < $1 AND (m.user_id IS NOT NULL OR m.staff_id IS NOT NULL OR m.note <> '')
+  AND NOT EXISTS (SELECT 1 FROM booking b WHERE b.id = m.booking_id AND b.status IN ('confirmed', 'checked_out'))
+RETURNING m.id
+"""
+PERSON_PRINT_LOGS = """
+SELECT p.booking_id, r.tag AS resource, p.outcome, p.recorded_at,
+       CASE WHEN b.user_id = $1 THEN 'user' ELSE 'staff' END AS involvement
+FROM print_log p JOIN booking b ON b.id = p.booking_id JOIN resource r ON r.id = b.resource_id
+WHERE b.user_id = $1 OR p.staff_id = $1 ORDER BY p.recorded_at, p.booking_id
+"""
+RETAIN_PRINT_LOGS = "UPDATE print_log SET staff_id = NULL WHERE recorded_at < $1 AND staff_id IS NOT NULL RETURNING booking_id"

@@ -263,3 +263,23 @@ LEFT JOIN movement seen ON seen.resource_id = r.id AND seen.audit_id = $1 AND se
 WHERE r.site_id = $2 OR seen.id IS NOT NULL
 ORDER BY r.tag
 """
+
+# --- A person's data (fablab/inventory/person.py declares what each statement is for) -----------
+PERSON_MOVEMENTS = """
+SELECT m.id, m.kind, r.tag AS resource, m.booking_id, m.at, m.condition, m.note,
+       CASE WHEN m.holder_id = $1 THEN 'holder' ELSE 'staff' END AS involvement
+FROM movement m JOIN resource r ON r.id = m.resource_id
+WHERE m.holder_id = $1 OR m.staff_id = $1 ORDER BY m.at, m.id
+"""
+# Movements allow exactly this change (their append-only trigger); an item still out keeps its holder.
+RETAIN_MOVEMENTS = """
+UPDATE movement m SET holder_id = NULL, staff_id = NULL, note = ''
+WHERE m.at < $1 AND (m.holder_id IS NOT NULL OR m.staff_id IS NOT NULL OR m.note <> '')
+  AND NOT EXISTS (SELECT 1 FROM booking b WHERE b.id = m.booking_id AND b.status IN ('confirmed', 'checked_out'))
+RETURNING m.id
+"""
+PERSON_AUDITS = """
+SELECT a.id, s.slug AS site, a.started_at, a.closed_at FROM audit a JOIN site s ON s.id = a.site_id
+WHERE a.started_by_id = $1 ORDER BY a.started_at
+"""
+RETAIN_AUDITS = "UPDATE audit SET started_by_id = NULL WHERE started_at < $1 AND started_by_id IS NOT NULL RETURNING id"

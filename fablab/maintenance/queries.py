@@ -195,3 +195,13 @@ ORDER BY r.tag, months.month
 async def machine_hours(*, site_id: int, timezone: str, first_month: date, last_month: date,
                         now: datetime) -> list[dict]:
     return await db.fetch(MACHINE_HOURS, site_id, timezone, first_month, last_month, now)
+
+# --- A person's data (fablab/maintenance/person.py declares what each statement is for) ---------
+PERSON_MAINTENANCE = """
+SELECT m.id, r.tag AS resource, m.task, m.note, m.at
+FROM maintenance_record m JOIN resource r ON r.id = m.resource_id WHERE m.staff_id = $1 ORDER BY m.at, m.id
+"""
+RETAIN_MAINTENANCE = """
+UPDATE maintenance_record SET staff_id = NULL, note = '' WHERE at < $1 AND (staff_id IS NOT NULL OR note <> '')
+RETURNING id
+"""

@@ -76,3 +76,20 @@ async def missing_parts(*, site_ids: list[int] | None = None, user_id: int | Non
     for row in rows:
         row["holder"] = _person(row.pop("user_id"), row.pop("login"), row.pop("user_name"))
     return rows
+
+# --- A person's data (fablab/parts/person.py declares what each statement is for) ---------------
+# The learner is the holder through their booking; staff through taking a part back.
+PERSON_PART_CUSTODY = """
+SELECT p.name AS part, p.tag, r.tag AS resource, c.booking_id, c.handed_over, c.out_at, c.missing_at, c.back_at,
+       CASE WHEN b.user_id = $1 THEN 'holder' ELSE 'staff' END AS involvement
+FROM part_custody c JOIN part p ON p.id = c.part_id JOIN resource r ON r.id = p.resource_id
+JOIN booking b ON b.id = c.booking_id
+WHERE b.user_id = $1 OR c.back_staff_id = $1 ORDER BY c.out_at, c.id
+"""
+PERSON_HOLDS_PARTS = """
+SELECT count(*) FROM part_custody c JOIN booking b ON b.id = c.booking_id
+WHERE b.user_id = $1 AND c.handed_over AND c.back_at IS NULL
+"""
+RETAIN_PART_CUSTODY = """
+UPDATE part_custody SET back_staff_id = NULL WHERE back_at < $1 AND back_staff_id IS NOT NULL RETURNING id
+"""

@@ -51,3 +51,10 @@ MARK_FAILED = "UPDATE push_delivery SET status = 'failed', last_error = $2 WHERE
 # loan's catch-up); older rows would only keep linking people to bookings after anonymisation.
 KEEP_DELIVERIES_DAYS = 7
 PURGE_DELIVERIES = "DELETE FROM push_delivery WHERE last_tried_at < $1::timestamptz - make_interval(days => $2)"
+
+# --- A person's data (fablab/push/person.py declares what each statement is for) ----------------
+PERSON_SUBSCRIPTIONS = """
+SELECT endpoint, lang, created_at, updated_at FROM push_subscription WHERE user_id = $1 ORDER BY id
+"""
+PERSON_FORGET_PHONES = "DELETE FROM push_subscription WHERE user_id = $1 RETURNING id"
+RETAIN_DELIVERIES = "DELETE FROM push_delivery WHERE last_tried_at < $1 RETURNING id"

@@ -54,3 +54,18 @@ async def unit_of_tag(tag: str) -> dict | None:
 
 async def bookings_of_series(series_id: int) -> list[dict]:
     return await db.fetch(f"{BOOKING_SELECT} WHERE b.series_id = $1 ORDER BY b.starts_at, b.id", series_id)
+
+# --- A person's data (fablab/series/person.py declares what each statement is for) --------------
+PERSON_SERIES = """
+SELECT bs.id, s.slug AS site, bs.kind, r.tag AS resource, bs.quantity, bs.purpose, bs.rule::text AS rule, bs.created_at,
+       bs.cancelled_at
+FROM booking_series bs JOIN site s ON s.id = bs.site_id LEFT JOIN resource r ON r.id = bs.resource_id
+WHERE bs.user_id = $1 ORDER BY bs.created_at, bs.id
+"""
+RETAIN_SERIES = """
+UPDATE booking_series bs SET user_id = NULL, created_by_id = NULL, purpose = ''
+WHERE (bs.user_id IS NOT NULL OR bs.created_by_id IS NOT NULL OR bs.purpose <> '')
+  AND bs.created_at < $1 AND NOT EXISTS (SELECT 1 FROM booking b WHERE b.series_id = bs.id AND b.ends_at >= $1)
+RETURNING id
+"""
+PERSON_END_SERIES = "UPDATE booking_series SET cancelled_at = now() WHERE user_id = $1 AND cancelled_at IS NULL RETURNING id"

@@ -47,3 +47,17 @@ WHERE w.status = 'waiting' AND w.starts_at > $1 AND NOT (w.id = ANY($2::bigint[]
 ORDER BY w.id LIMIT 1
 FOR NO KEY UPDATE SKIP LOCKED
 """
+
+# --- A person's data (fablab/waitlist/person.py declares what each statement is for) ------------
+PERSON_WAITLIST = """
+SELECT w.id, s.slug AS site, w.kind, w.day, w.starts_at, w.ends_at, w.status, w.booking_id, w.created_at
+FROM waitlist_entry w JOIN site s ON s.id = w.site_id WHERE w.user_id = $1 ORDER BY w.created_at, w.id
+"""
+# Waitlist entries are wishes, worth nothing once resolved: gone rather than anonymised.
+RETAIN_WAITLIST = """
+DELETE FROM waitlist_entry WHERE status <> 'waiting' AND coalesce(resolved_at, created_at) < $1 RETURNING id
+"""
+PERSON_LEAVE_WAITLIST = """
+UPDATE waitlist_entry SET status = 'removed', resolved_at = now(), skip_reason = 'inactive_user'
+WHERE user_id = $1 AND status = 'waiting' RETURNING id
+"""

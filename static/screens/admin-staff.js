@@ -1,5 +1,5 @@
-// Staff accounts (admin): the list, a new account with its invite, deactivate or reactivate, and
-// the sites each one may act on (PUT /api/users/{id}/sites, where the server offers it).
+// Staff accounts (admin): the list, a new account with its invite, deactivate or reactivate, erase,
+// and the sites each one may act on (PUT /api/users/{id}/sites, where the server offers it).
 import {api, get, patch, post, query} from "/js/api.js";
 import {backToHub, messageArea} from "/js/admin-kit.js";
 import {confirmButton, field, h, replace, select} from "/js/dom.js";
@@ -30,6 +30,20 @@ async function sitesEditor(user, sites, messages) {
     }
   });
   return form;
+}
+
+// GDPR art. 17 for a staff account: their name leaves every record they signed (ledger, maintenance,
+// custody log); the records and their figures stay. A second tap confirms.
+function eraseButton(user, messages, reload) {
+  return confirmButton(t("learners.erase"), t("learners.erase_confirm"), async () => {
+    try {
+      await post(`/api/users/${user.id}/erase`);
+      messages.say(t("learners.erased", {name: user.name}));
+      await reload();
+    } catch (error) {
+      messages.fail(error);
+    }
+  }, {class: "danger"});
 }
 
 function staffItem(user, sites, messages, reload) {
@@ -66,7 +80,7 @@ function staffItem(user, sites, messages, reload) {
     h("div", {class: "item-main"}, h("p", {class: "item-title"}, user.name),
       h("p", {class: "item-sub"}, `${user.login} · ${siteName(sites, user.site)}`),
       h("p", {class: "item-sub"}, user.active ? (user.activated ? t("admin2.staff.active") : t("admin2.staff.invited")) : t("admin2.staff.inactive"))),
-    h("div", {class: "item-actions"}, sitesButton, toggle), more);
+    h("div", {class: "item-actions"}, sitesButton, toggle, eraseButton(user, messages, reload)), more);
 }
 
 function createForm(sites, messages, reload) {

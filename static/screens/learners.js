@@ -1,9 +1,10 @@
-// Learners of my site: find, create (with the invite QR), import a CSV, invite again, deactivate, trainings.
+// Learners of my site: find, create (with the invite QR), import a CSV, invite again, deactivate, trainings,
+// download their data; admins erase them.
 import {ApiError, api, errorMessage, get, post, query, waitText} from "/js/api.js";
 import {confirmButton, field, h, notice, replace, select} from "/js/dom.js";
 import {t} from "/js/i18n.js";
 import {inviteCard, keepImportedSheet} from "/js/invite-card.js";
-import {currentUser} from "/js/session.js";
+import {currentUser, isAdmin} from "/js/session.js";
 
 // The trainings that can be granted and the name of my site; without them the screen still works.
 async function loadContext() {
@@ -132,6 +133,20 @@ function trainingsPart(page, person, full, reopen) {
   ];
 }
 
+// Their data as a download (GDPR right of access), and for an admin the erasure (right to erasure),
+// armed by a second tap: it cannot be undone.
+function privacyPart(page, person, full) {
+  const erase = isAdmin() ? confirmButton(t("learners.erase"), t("learners.erase_confirm"), reporting(page, async () => {
+    await post(`/api/users/${person.id}/erase`);
+    replace(page.messages); // an earlier refusal no longer holds
+    page.ctx.toast(t("learners.erased", {name: full.name}));
+    await load(page);
+  }), {class: "danger"}) : null;
+  return h("div", {class: "privacy"},
+    h("p", {}, h("a", {class: "button", href: `/api/users/${person.id}/data`, download: ""}, t("learners.data"))),
+    erase ? h("p", {class: "hint"}, t("learners.erase_help")) : null, erase);
+}
+
 // An active account can be invited again or deactivated.
 function accountButtons(page, person, full) {
   return h("div", {class: "button-row"},
@@ -154,7 +169,8 @@ async function openLearner(page, person, details) {
       h("p", {class: "item-sub"}, full.activated ? t("learners.activated") : t("learners.not_activated")),
       lockedBox(page, person, full, reopen),
       trainingsPart(page, person, full, reopen),
-      accountButtons(page, person, full));
+      accountButtons(page, person, full),
+      privacyPart(page, person, full));
   } catch (error) {
     replace(details, notice(errorMessage(error)));
   }

@@ -6,7 +6,9 @@ from datetime import datetime, timedelta, timezone
 
 from fablab import db
 from fablab.accounts import privacy
-from fablab.accounts.routes import JOBS
+from fablab.people import lifecycle
+from fablab.accounts.routes import JOBS as ACCOUNT_JOBS
+from fablab.people.routes import JOBS
 
 NOW = datetime.now(timezone.utc)
 
@@ -76,8 +78,8 @@ async def test_anonymisation_forgets_the_person_and_keeps_the_numbers(demo):
                                   length=timedelta(days=500))
     sequence_before = await db.fetchval("SELECT sequence FROM booking WHERE id = $1", old_returned)
 
-    result = await privacy.anonymise_expired()
-    assert (result["bookings"], result["movements"]) == (2, 2)
+    result = await lifecycle.anonymise_expired()
+    assert (result["tables"]["booking"], result["tables"]["movement"]) == (2, 2)
 
     rows = {row["id"]: row for row in await db.fetch("SELECT * FROM booking")}
     for booking_id in (old_returned, old_cancelled):
@@ -94,13 +96,13 @@ async def test_anonymisation_forgets_the_person_and_keeps_the_numbers(demo):
         else:
             assert movement["holder_id"] is not None
     assert len(moved) == 5, "no movement is deleted"
-    assert (await privacy.anonymise_expired())["bookings"] == 0, "idempotent"
+    assert (await lifecycle.anonymise_expired())["tables"]["booking"] == 0, "idempotent"
 
 
 async def test_anonymisation_job_is_registered_and_runs(demo):
-    job = next(job for job in JOBS if job.name == "accounts.anonymise")
+    job = next(job for job in JOBS if job.name == "people.anonymise")
     await add_booking("learner1", "VLG-LAP-001", days_ago=privacy.DEFAULT_RETENTION_DAYS + 5, status="no_show")
     await job.run()
     assert await db.fetchval("SELECT count(*) FROM booking WHERE user_id IS NOT NULL") == 0
-    sweep = next(job for job in JOBS if job.name == "accounts.sweep")
+    sweep = next(job for job in ACCOUNT_JOBS if job.name == "accounts.sweep")
     await sweep.run()

@@ -21,7 +21,7 @@ PACKAGE = ROOT / "fablab"
 # Lowest first. A package may import packages of its own layer and of the layers before it.
 LAYERS: list[tuple[str, list[str]]] = [
     ("kernel", ["clock", "codes", "errors", "moments", "vocabulary", "schemas", "tokens", "settings",
-                "throttled_log", "db", "tables", "storage"]),
+                "throttled_log", "db", "tables", "storage", "person_data"]),
     ("platform", ["problems", "guards", "background", "web", "health", "migration_sql", "piccolo_app",
                   "piccolo_conf", "migrate", "embedded_db", "server_protocol", "backup", "supervision",
                   "late_requests"]),
@@ -31,6 +31,7 @@ LAYERS: list[tuple[str, list[str]]] = [
     ("waitlist and series", ["waitlist", "series"]),
     ("the desk and what it lends and uses", ["inventory", "parts", "maintenance", "consumables"]),
     ("calendars, reports, push", ["calendars", "reports", "push"]),
+    ("a person's lifecycle across the domains", ["people"]),
     ("the app and the command line", ["routes_registry", "app", "cli", "seed", "invariants"]),
 ]
 
@@ -38,8 +39,6 @@ LAYERS: list[tuple[str, list[str]]] = [
 KNOWN_UPWARD: dict[tuple[str, str], str] = {
     ("sites", "bookings"): "the site's own types (Policy, SiteCalendar, opening hours, holidays) live in "
                            "bookings/rules.py, and a closure cancels its bookings from sites/service.py",
-    ("accounts", "bookings"): "accounts/privacy.py names the bookings' anonymisation by hand instead of "
-                              "collecting each domain's part of a person's lifecycle",
     ("bookings", "maintenance"): "a booking asks whether the unit's maintenance is overdue, and booking by "
                                  "kind skips overdue units (maintenance.queries)",
     ("consumables", "reports"): "low-stock e-mails reuse the reminders' SMTP sending, the CSV its cell "

@@ -183,6 +183,7 @@ SITE_TABLE = {
     ("GET", "/api/users/export.csv"): (SCOPED, lambda o: dict(path="/api/users/export.csv",
                                                                params={"site": o["site"]}), 200),
     ("GET", "/api/users/{user_id:int}"): (SCOPED, lambda o: dict(path=f"/api/users/{o['learner']}"), 200),
+    ("GET", "/api/users/{user_id:int}/data"): (SCOPED, lambda o: dict(path=f"/api/users/{o['learner']}/data"), 200),
     ("POST", "/api/users"): (SCOPED, lambda o: dict(path="/api/users", json={
         "name": "Nouvelle Personne", "login": f"new.{o['site']}", "site": o["site"]}), 201),
     ("POST", "/api/users/import"): (SCOPED, lambda o: dict(
