@@ -168,12 +168,14 @@ class UserController(Controller):
         return CreatedUserOut(user=await user_detail(user_id), invite=invite_out(settings, token, expires_at))
 
     @post("/import", guards=[staff_only], status_code=HTTP_200_OK)
-    async def import_cohort(self, request: Request, settings: NamedDependency[Settings]) -> ImportOut:
-        """The CSV file as the request body (columns name, login, site, cohort); each row on its own."""
+    async def import_cohort(self, request: Request, settings: NamedDependency[Settings],
+                            site: FromQuery[str | None] = None) -> ImportOut:
+        """The CSV file as the request body (columns name, login, site, cohort, or nom, identifiant,
+        site, promotion); each row on its own; `site`: where rows without one go (default: home)."""
         raw = await request.body()
         if len(raw) > MAX_CSV_BYTES:
             raise InvalidInput("The CSV file must be 1 MB at most.", code=codes.FILE_TOO_LARGE)
-        results = await users.import_cohort(actor=request.user, rows=csvio.parse_cohort(raw))
+        results = await users.import_cohort(actor=request.user, rows=csvio.parse_cohort(raw), site=site)
         for result in results:
             if result["status"] == "created":
                 result["invite"] = invite_out(settings, result.pop("token"), result.pop("expires_at"))

@@ -3,7 +3,7 @@
 import {errorMessage, get, patch, post, query} from "/js/api.js";
 import {field, h, notice, replace, select} from "/js/dom.js";
 import {t} from "/js/i18n.js";
-import {currentUser, workSites} from "/js/session.js";
+import {chosenSite, sitePicker} from "/js/site-choice.js";
 import {stockError, unitShort} from "/js/stock.js";
 
 const KINDS = ["restock", "use", "adjust", "loss"];
@@ -102,11 +102,9 @@ function createForm(site, done, messages) {
 }
 
 export async function render(root, ctx) {
-  const sites = workSites(await get("/api/sites"));
-  const me = currentUser();
-  const chosen = ctx.query.get("site") || (sites.some((s) => s.slug === me.site) ? me.site : sites[0]?.slug);
-  const siteSelect = select(sites.map((s) => [s.slug, s.name]), {value: chosen});
-  siteSelect.addEventListener("change", () => ctx.go(`consumables${query({site: siteSelect.value})}`));
+  const sites = await get("/api/sites");
+  const site = chosenSite(sites, ctx.query.get("site"));
+  const chosen = site?.slug;
   const messages = h("div", {class: "messages"});
   const done = (text) => {
     ctx.toast(text);
@@ -118,10 +116,11 @@ export async function render(root, ctx) {
   replace(root,
     h("h1", {}, t("consumables.title")),
     h("p", {class: "lead"}, t("consumables.lead")),
-    h("div", {class: "card"}, field(t("consumables.site"), siteSelect)),
+    h("p", {class: "lead"}, site?.name || ""),
+    sitePicker(sites, site, (slug) => ctx.go(`consumables${query({site: slug})}`)),
     messages,
     sorted.length ? h("ul", {class: "list consumables"}, sorted.map((item) => row(item, done)))
       : h("p", {class: "empty"}, t("consumables.none")),
-    chosen ? createForm(() => siteSelect.value, done, messages) : null,
+    chosen ? createForm(() => chosen, done, messages) : null,
   );
 }

@@ -3,7 +3,7 @@ import {errorMessage, get, post, query} from "/js/api.js";
 import {field, h, notice, replace, select} from "/js/dom.js";
 import * as fmt from "/js/format.js";
 import {t} from "/js/i18n.js";
-import {currentUser} from "/js/session.js";
+import {chosenSite, rememberSite} from "/js/site-choice.js";
 import {moment} from "/js/desk.js";
 import {vocabulary} from "/js/vocabulary.js";
 
@@ -28,6 +28,7 @@ function filters(page) {
   for (const [el, key] of [[siteSelect, "site"], [kindSelect, "kind"], [statusSelect, "status"]]) {
     el.addEventListener("change", () => {
       state[key] = el.value;
+      if (key === "site") rememberSite(el.value);
       load(page);
     });
   }
@@ -89,9 +90,8 @@ function createForm(page) {
 }
 
 export async function render(root, ctx) {
-  const me = currentUser();
   const sites = await get("/api/sites");
-  const state = {site: ctx.query.get("site") || me.site || sites[0].slug, kind: ctx.query.get("kind") || "", status: ctx.query.get("status") || ""};
+  const state = {site: (sites.find((s) => s.slug === ctx.query.get("site")) || chosenSite(sites) || sites[0]).slug, kind: ctx.query.get("kind") || "", status: ctx.query.get("status") || ""};
   const page = {ctx, sites, state, list: h("div", {"aria-live": "polite"}), messages: h("div", {class: "messages"}),
     links: h("p", {class: "button-row"})};
   const form = createForm(page);
