@@ -99,7 +99,7 @@ def cell(column: str, value: object) -> str:
     if column in WORDS:
         return WORDS[column].get(str(value), str(value))
     if column in PERCENT_COLUMNS and isinstance(value, (int, float)):
-        return decimal(round(value * 100, 1))
+        return decimal(round(value * 100, 2))
     if column in MOMENT_COLUMNS:
         moment = datetime.fromisoformat(value) if isinstance(value, str) else value
         return moment.strftime("%d/%m/%Y %H:%M")
