@@ -183,3 +183,32 @@ def test_the_login_screen_says_what_to_do_when_the_password_is_forgotten(phone_f
     assert in_view(answer)
     phone.shot("28-connexion-mot-de-passe-oublie")
     assert phone.errors() == []
+
+
+def test_a_desk_loan_by_pass_takes_two_scans_and_one_confirmation(phone_factory, live_server, database_url):
+    with api_client(live_server, "learner5") as learner:
+        pass_url = learner.get("/api/me/pass").json()["url"]
+    phone = phone_factory(width=360)
+    sign_in(phone, "staff.vlg")
+    page = phone.goto("/#/scan")
+    scans = touches = 0
+    for text in (pass_url, "vlg-room-003"):  # what the camera reads, typed here
+        page.get_by_label("Code de l’étiquette").fill(text)
+        page.get_by_role("button", name="Valider").click()
+        scans += 1
+        if scans == 1:
+            page.get_by_text(re.compile(r"^Pass de .* \(learner5\) lu\.")).wait_for()
+    # The item's page opens on the confirmation itself, naming the learner.
+    confirm = page.locator(".confirm-lend")
+    confirm.wait_for()
+    assert in_view(confirm.get_by_role("button", name="Prêter", exact=True))
+    assert "learner5" in confirm.inner_text() or "(learner5)" in page.locator("main").inner_text()
+    phone.shot("28-pret-par-pass-confirmation")
+    confirm.get_by_role("button", name="Prêter", exact=True).click()
+    touches += 1
+    page.get_by_role("heading", name="Retour", exact=True).wait_for()
+    rows = run_sql(database_url, "SELECT u.login FROM booking b JOIN resource r ON r.id = b.resource_id "
+                                 "JOIN app_user u ON u.id = b.user_id WHERE r.tag = 'VLG-ROOM-003' AND b.status = 'checked_out'")
+    assert [row["login"] for row in rows] == ["learner5"]
+    assert (scans, touches) == (2, 1)
+    assert phone.errors() == []
