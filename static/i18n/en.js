@@ -223,6 +223,8 @@ const screens = {
   again_day: "{what} on {day}",
   forgot: "Forgot your password?",
   forgot_text: "Come to the fablab's desk with your pass (or an ID): the team gives you a new invitation, which you scan to choose a new password.",
+  other_site_inventory: "Another site's equipment: you can look; its team manages it (labels, export, new item).",
+  closed_days: "Closed: {days}.",
   closing_hint: "Bookings must end by closing time: start times too late for this length are not offered.",
 };
 

@@ -87,6 +87,7 @@ async function loadDays(page) {
   const last = fmt.addDays(first, DAYS_SHOWN + LOAN_DAYS_BEYOND - 1);
   const closures = await get(`/api/sites/${encodeURIComponent(site.slug)}/closures${query({from: first, to: last})}`);
   page.state.openAhead = openDays(site, closures, first, DAYS_SHOWN + LOAN_DAYS_BEYOND);
+  page.state.closures = closures;
   pickDays(page);
 }
 
@@ -160,7 +161,21 @@ function drawControls(page) {
       load(page);
     }),
     days ? field(t("book.day"), days) : h("p", {class: "notice ok"}, t("book2.no_open_day")),
+    closedDays(page),
   );
+}
+
+// Why a weekday is missing from the day list: the closures and public holidays of the days shown.
+function closedDays(page) {
+  const state = page.state;
+  const last = state.days[state.days.length - 1] || fmt.today(page.siteOf().timezone);
+  const shown = (state.closures || []).filter((c) => c.starts_on <= last);
+  if (!shown.length) return null;
+  return h("p", {class: "hint closed-days"}, t("screens.closed_days", {
+    days: shown.map((c) => {
+      const when = c.starts_on === c.ends_on ? fmt.dayLabel(c.starts_on) : `${fmt.dayLabel(c.starts_on)} – ${fmt.dayLabel(c.ends_on)}`;
+      return c.reason ? `${when} (${c.reason})` : when;
+    }).join(" ; ")}));
 }
 
 function i18nDay(day, first) {

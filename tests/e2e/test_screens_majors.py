@@ -77,6 +77,13 @@ def test_staff_granted_a_second_site_pick_it_once_for_every_site_screen(phone_fa
     page = phone.goto("/#/inventory")
     page.get_by_role("heading", name="Inventaire").wait_for()
     assert page.get_by_label("Site", exact=True).input_value() == "pfs"
+    assert page.get_by_role("heading", name="Nouvel objet").is_visible()
+    # Pantin's equipment can be looked at, not managed: nothing is offered that could only fail.
+    page.get_by_label("Site", exact=True).select_option(label="Pantin")
+    page.get_by_text(re.compile("^Matériel d’un autre site")).wait_for()
+    assert not page.get_by_role("heading", name="Nouvel objet").is_visible()
+    assert page.get_by_role("link", name="Exporter (CSV)").count() == 0
+    phone.shot("28-2-inventaire-autre-site")
     assert no_horizontal_scroll(page)
     assert phone.errors() == []
 
@@ -211,4 +218,20 @@ def test_a_desk_loan_by_pass_takes_two_scans_and_one_confirmation(phone_factory,
                                  "JOIN app_user u ON u.id = b.user_id WHERE r.tag = 'VLG-ROOM-003' AND b.status = 'checked_out'")
     assert [row["login"] for row in rows] == ["learner5"]
     assert (scans, touches) == (2, 1)
+    assert phone.errors() == []
+
+
+def test_the_day_list_says_which_days_are_closed_and_why(phone_factory, live_server, database_url):
+    with api_client(live_server, "learner7") as client:
+        day = next_open_day(client, after_days=2)
+    run_sql(database_url, "INSERT INTO closure (site_id, starts_on, ends_on, reason) SELECT id, $1::date, $1::date, "
+                          "'Panne de chauffage' FROM site WHERE slug = 'vlg'", date.fromisoformat(day))
+    phone = phone_factory(width=360)
+    sign_in(phone, "learner7")
+    page = phone.goto("/#/book")
+    hint = page.locator(".closed-days")
+    hint.wait_for()
+    text = hint.inner_text()
+    assert text.startswith("Fermé : ") and "(Panne de chauffage)" in text and not ISO_DATE.search(text), text
+    phone.shot("28-jours-fermes-et-pourquoi")
     assert phone.errors() == []
