@@ -225,6 +225,10 @@ const screens = {
   forgot_text: "Come to the fablab's desk with your pass (or an ID): the team gives you a new invitation, which you scan to choose a new password.",
   other_site_inventory: "Another site's equipment: you can look; its team manages it (labels, export, new item).",
   closed_days: "Closed: {days}.",
+  holds_now: "Has right now",
+  holds_nothing: "Nothing right now.",
+  history: "Bookings (last two months and coming)",
+  history_none: "No booking.",
   closing_hint: "Bookings must end by closing time: start times too late for this length are not offered.",
 };
 

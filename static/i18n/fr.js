@@ -230,6 +230,10 @@ const screens = {
   forgot_text: "Passez à l’accueil du fablab avec votre pass (ou une pièce d’identité) : l’équipe vous donne une nouvelle invitation, que vous scannez pour choisir un nouveau mot de passe.",
   other_site_inventory: "Matériel d’un autre site : vous pouvez le consulter ; son équipe le gère (étiquettes, export, nouvel objet).",
   closed_days: "Fermé : {days}.",
+  holds_now: "Emprunte en ce moment",
+  holds_nothing: "Rien en ce moment.",
+  history: "Réservations (deux derniers mois et à venir)",
+  history_none: "Aucune réservation.",
   closing_hint: "Les réservations doivent finir avant la fermeture : les heures de début trop tardives pour cette durée ne sont pas proposées.",
 };
 

@@ -1,6 +1,7 @@
 // Learners of my site: find, create (with the invite QR), import a CSV, invite again, deactivate, trainings.
 import {ApiError, api, errorMessage, get, post, query, waitText} from "/js/api.js";
 import {confirmButton, field, h, notice, replace, select} from "/js/dom.js";
+import * as fmt from "/js/format.js";
 import {t} from "/js/i18n.js";
 import {inviteCard, keepImportedSheet} from "/js/invite-card.js";
 import {workSites} from "/js/session.js";
@@ -156,6 +157,30 @@ function accountButtons(page, person, full) {
     }), {class: "danger"}) : null);
 }
 
+// What the learner holds now and their bookings of the last weeks and the coming ones, at the
+// site shown (the desk's own lists, filtered to this person); nothing when they cannot be read.
+async function activityPart(page, person) {
+  const {slug, timezone} = page.site;
+  const today = fmt.today(timezone);
+  try {
+    const [out, bookings] = await Promise.all([get(`/api/checkouts${query({site: slug})}`),
+      get(`/api/bookings${query({site: slug, from: fmt.addDays(today, -60), to: fmt.addDays(today, 15)})}`)]);
+    const held = out.filter((b) => b.user && b.user.id === person.id);
+    const theirs = bookings.filter((b) => b.user && b.user.id === person.id && b.status !== "checked_out")
+      .sort((a, b) => Date.parse(b.starts_at) - Date.parse(a.starts_at)).slice(0, 10);
+    const line = (b) => h("li", {}, h("a", {href: `/t/${encodeURIComponent(b.resource)}`}, b.resource_name || b.resource), " — ",
+      fmt.span(b.starts_at, b.ends_at, timezone), " · ", t(`booking_status.${b.status}`));
+    return [
+      h("h3", {}, t("screens.holds_now")),
+      held.length ? h("ul", {class: "list holds"}, held.map(line)) : h("p", {class: "empty"}, t("screens.holds_nothing")),
+      h("h3", {}, t("screens.history")),
+      theirs.length ? h("ul", {class: "list history"}, theirs.map(line)) : h("p", {class: "empty"}, t("screens.history_none")),
+    ];
+  } catch {
+    return null;
+  }
+}
+
 // One learner's account, asked when their line is opened (and again after each change).
 async function openLearner(page, person, details) {
   const reopen = () => openLearner(page, person, details);
@@ -165,6 +190,7 @@ async function openLearner(page, person, details) {
       h("p", {class: "item-sub"}, full.activated ? t("learners.activated") : t("learners.not_activated")),
       lockedBox(page, person, full, reopen),
       trainingsPart(page, person, full, reopen),
+      await activityPart(page, person),
       accountButtons(page, person, full));
   } catch (error) {
     replace(details, notice(errorMessage(error)));

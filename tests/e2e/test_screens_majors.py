@@ -235,3 +235,26 @@ def test_the_day_list_says_which_days_are_closed_and_why(phone_factory, live_ser
     assert text.startswith("Fermé : ") and "(Panne de chauffage)" in text and not ISO_DATE.search(text), text
     phone.shot("28-jours-fermes-et-pourquoi")
     assert phone.errors() == []
+
+
+def test_the_learner_record_shows_what_they_hold_and_their_bookings(phone_factory, live_server):
+    with api_client(live_server, "learner6") as learner:
+        day = next_open_day(learner, kind="room")
+        slot = next(s for s in learner.get("/api/availability", params={"site": "vlg", "kind": "room", "date": day}).json()["slots"]
+                    if s["free"])
+        booked = learner.post("/api/bookings", json={"site": "vlg", "kind": "room", "starts_at": slot["starts_at"],
+                                                     "ends_at": slot["ends_at"]})
+        assert booked.status_code == 201, booked.text
+    phone = phone_factory(width=360)
+    sign_in(phone, "staff.vlg")
+    page = phone.goto("/#/learners")
+    record = page.locator("details.learner", has_text="learner6")
+    record.locator("summary").click()
+    record.get_by_role("heading", name="Emprunte en ce moment").wait_for()
+    history = record.locator("ul.history")
+    history.wait_for()
+    text = history.inner_text()
+    assert booked.json()["resource_name"] in text and "Confirmée" in text and not ISO_DATE.search(text), text
+    record.scroll_into_view_if_needed()
+    phone.shot("28-fiche-apprenant-historique")
+    assert phone.errors() == []
