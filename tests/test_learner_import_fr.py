@@ -16,13 +16,16 @@ async def test_french_columns_and_the_site_by_its_name(staff_everywhere):
     sheet = ("Nom;Identifiant;Site;Promotion\r\n"
              "Nadia Benali;nadia.b;Villeneuve-la-Garenne;Dev 2027\r\n"
              "Inès Morel;ines.m;pierrefitte-sur-seine;Dev 2027\r\n"
-             "Ali Pereira;ali.p;Lyon;Dev 2027\r\n")
+             "Ali Pereira;ali.p;Lyon;Dev 2027\r\n"
+             "Zoé Kante;zoe.k;villeneuve;Dev 2027\r\n"
+             "Tom Ly;tom.l;P;Dev 2027\r\n")
     response = await staff_everywhere.post("/api/users/import", content=sheet.encode("cp1252"),
                                            headers={"content-type": "text/csv"})
     assert response.status_code == 200, response.text
     outcome = {row["login"]: (row["status"], row.get("code")) for row in response.json()["rows"]}
-    assert outcome == {"nadia.b": ("created", None), "ines.m": ("created", None), "ali.p": ("error", "unknown_site")}
-    assert (await site_of("nadia.b"), await site_of("ines.m")) == ("vlg", "pfs")
+    assert outcome == {"nadia.b": ("created", None), "ines.m": ("created", None), "ali.p": ("error", "unknown_site"),
+                       "zoe.k": ("created", None), "tom.l": ("error", "unknown_site")}  # P: Pantin or Pierrefitte?
+    assert (await site_of("nadia.b"), await site_of("ines.m"), await site_of("zoe.k")) == ("vlg", "pfs", "vlg")
     assert await db.fetchval("SELECT cohort FROM app_user WHERE login = 'ines.m'") == "Dev 2027"
 
 

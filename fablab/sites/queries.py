@@ -51,12 +51,18 @@ def _plain(text: str) -> str:
 
 async def find_site_named(text: str | None) -> dict | None:
     """A site by its slug or by its name as the app shows it ("Villeneuve-la-Garenne", also
-    "villeneuve la garenne"): a learner import is written by people who never saw the slug."""
+    "villeneuve la garenne" or "Villeneuve" when no other name starts so): a learner import is
+    written by people who never saw the slug."""
     found = await find_site(text)
     if found is not None or not text or not text.strip():
         return found
     wanted = _plain(text)
-    return next((site for site in await list_sites() if _plain(site["name"]) == wanted), None)
+    sites = await list_sites()
+    exact = [site for site in sites if _plain(site["name"]) == wanted]
+    # "Villeneuve" for Villeneuve-la-Garenne: a start of one name only, never a guess between two.
+    starting = [site for site in sites if len(wanted) >= 4 and _plain(site["name"]).startswith(wanted)]
+    found = exact or starting
+    return found[0] if len(found) == 1 else None
 
 
 async def require_site(slug: str | None) -> dict:
