@@ -2,6 +2,7 @@
 // record a loss; threshold and monthly budget; a new consumable. Every change is a ledger movement.
 import {errorMessage, get, patch, post, query} from "/js/api.js";
 import {field, h, notice, replace, select} from "/js/dom.js";
+import {number} from "/js/figures.js";
 import {t} from "/js/i18n.js";
 import {chosenSite, sitePicker} from "/js/site-choice.js";
 import {stockError, unitShort} from "/js/stock.js";
@@ -32,7 +33,7 @@ function movementForm(item, done, messages) {
       const result = await post(`/api/consumables/${item.id}/movements`,
         {kind: kind.value, quantity: Number(amount.value), note: note.value.trim()});
       const after = result.consumable;
-      done(t("consumables.recorded", {quantity: after.quantity, unit: unitShort(after.unit), name: after.name}));
+      done(t("consumables.recorded", {quantity: number(after.quantity), unit: unitShort(after.unit), name: after.name}));
     } catch (error) {
       replace(messages, notice(stockError(error)));
     }
@@ -64,12 +65,12 @@ function settingsForm(item, done, messages) {
 function row(item, done) {
   const unit = unitShort(item.unit);
   const messages = h("div", {class: "messages"});
-  const facts = [t("consumables.threshold_of", {threshold: item.low_threshold, unit})];
-  if (item.monthly_budget_per_learner) facts.push(t("consumables.budget_of", {budget: item.monthly_budget_per_learner, unit}));
+  const facts = [t("consumables.threshold_of", {threshold: number(item.low_threshold), unit})];
+  if (item.monthly_budget_per_learner) facts.push(t("consumables.budget_of", {budget: number(item.monthly_budget_per_learner), unit}));
   return h("li", {class: ["item", "consumable", item.low ? "consumable-low" : ""], "data-id": String(item.id)},
     h("div", {class: "item-main"},
       h("p", {class: "item-title"}, item.name, item.low ? [" ", h("span", {class: "badge st-overdue"}, t("consumables.low"))] : null),
-      h("p", {class: "item-sub consumable-quantity"}, t("consumables.quantity_of", {quantity: item.quantity, unit})),
+      h("p", {class: "item-sub consumable-quantity"}, t("consumables.quantity_of", {quantity: number(item.quantity), unit})),
       h("p", {class: "item-sub"}, facts.join(" · ")),
       h("details", {class: "consumable-actions"}, h("summary", {}, t("consumables.open")),
         messages, movementForm(item, done, messages), settingsForm(item, done, messages))));

@@ -1,6 +1,7 @@
 // Today at my site: pick-ups expected, items out (returns due), overdue, no-shows, parts still missing.
 import {errorMessage, get, query} from "/js/api.js";
 import {h, notice, replace} from "/js/dom.js";
+import {number} from "/js/figures.js";
 import * as fmt from "/js/format.js";
 import {t} from "/js/i18n.js";
 import {maintenanceDueBlock} from "/js/maintenance.js";
@@ -46,7 +47,7 @@ function lowStockSection(site) {
     if (!low.length) return;
     replace(body, h("ul", {class: "list"}, low.map((c) => h("li", {class: "item"}, h("div", {class: "item-main"},
       h("p", {class: "item-title"}, c.name),
-      h("p", {class: "item-sub"}, t("consumables.low_line", {quantity: c.quantity, threshold: c.low_threshold, unit: unitShort(c.unit)})))))),
+      h("p", {class: "item-sub"}, t("consumables.low_line", {quantity: number(c.quantity), threshold: number(c.low_threshold), unit: unitShort(c.unit)})))))),
     h("p", {}, h("a", {class: "button", href: `/#/consumables${query({site: site.slug})}`}, t("consumables.low_link"))));
     section.hidden = false;
   }).catch(() => {}); // the day's loans matter more: no stock news rather than an error here
