@@ -228,7 +228,7 @@ const screens = {
   again_day: "{what} le {day}",
   forgot: "Mot de passe oublié ?",
   forgot_text: "Passez à l’accueil du fablab avec votre pass (ou une pièce d’identité) : l’équipe vous donne une nouvelle invitation, que vous scannez pour choisir un nouveau mot de passe.",
-  other_site_inventory: "Matériel d’un autre site : vous pouvez le consulter ; son équipe le gère (étiquettes, export, nouvel objet).",
+  other_site_inventory: "Matériel d’un autre site : vous pouvez le consulter ; son équipe le gère (étiquettes, fichier CSV, nouvel objet).",
   closed_days: "Fermé : {days}.",
   holds_now: "Emprunte en ce moment",
   holds_nothing: "Rien en ce moment.",
