@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 
 from fablab import codes
@@ -23,9 +24,28 @@ class CohortRow:
     cohort: str
 
 
+# The French names a school's spreadsheet uses (issue 28), accents and case aside.
+FRENCH_COLUMNS = {
+    "nom": "name", "nom complet": "name", "nom et prenom": "name", "prenom et nom": "name", "apprenant": "name",
+    "apprenant·e": "name", "identifiant": "login", "login": "login", "site": "site", "lieu": "site",
+    "promotion": "cohort", "promo": "cohort", "cohorte": "cohort", "groupe": "cohort",
+}
+
+
+def _column(header: str) -> str:
+    """A header cell as IMPORT_COLUMNS names it: English as is, French by FRENCH_COLUMNS."""
+    plain = unicodedata.normalize("NFKD", header).encode("ascii", "ignore").decode().strip().lower()
+    return header if header in IMPORT_COLUMNS else FRENCH_COLUMNS.get(header, FRENCH_COLUMNS.get(plain, header))
+
+
 def parse_cohort(raw: bytes) -> list[CohortRow]:
     """The rows of a cohort file; each row is checked later, on its own, by the import."""
-    reader = read_upload(raw, REQUIRED_COLUMNS, f"Expected a header line: {', '.join(IMPORT_COLUMNS)}.")
+    reader = read_upload(raw, (), "")
+    reader.fieldnames = [_column(name) for name in reader.fieldnames]
+    missing = [column for column in REQUIRED_COLUMNS if column not in reader.fieldnames]
+    if missing:
+        raise InvalidInput(f"Missing column(s): {', '.join(missing)}. Expected a header line: "
+                           f"{', '.join(IMPORT_COLUMNS)} (or nom, identifiant, site, promotion).", code=codes.INVALID_CSV)
     rows = []
     for record in reader:
         cells = {key: restore_cell((value or "").strip()) for key, value in record.items()

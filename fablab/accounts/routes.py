@@ -206,14 +206,18 @@ class UserController(Controller):
 
     @post("/import", guards=[staff_only], status_code=HTTP_200_OK,
           summary="Import a cohort from CSV",
-          description=("Staff. CSV body `name,login,site,cohort`; a per-line report (each created row with its "
+          description=("Staff. CSV body `name,login,site,cohort` (or the French `nom;identifiant;site;promotion`); "
+                       "the site by its code or its name as shown; `site` (query) is where rows without one go "
+                       "(default: the staff member's home site). A per-line report (each created row with its "
                        "name, cohort and invite, each refused line with its reason)."))
-    async def import_cohort(self, request: Request, settings: NamedDependency[Settings]) -> ImportOut:
-        """The CSV file as the request body (columns name, login, site, cohort); each row on its own."""
+    async def import_cohort(self, request: Request, settings: NamedDependency[Settings],
+                            site: FromQuery[str | None] = None) -> ImportOut:
+        """The CSV file as the request body (columns name, login, site, cohort, or nom, identifiant,
+        site, promotion); each row on its own; `site`: where rows without one go (default: home)."""
         raw = await request.body()
         if len(raw) > MAX_CSV_BYTES:
             raise InvalidInput("The CSV file must be 1 MB at most.", code=codes.FILE_TOO_LARGE)
-        results = await users.import_cohort(actor=request.user, rows=csvio.parse_cohort(raw))
+        results = await users.import_cohort(actor=request.user, rows=csvio.parse_cohort(raw), site=site)
         for result in results:
             if result["status"] == "created":
                 result["invite"] = invite_out(settings, result.pop("token"), result.pop("expires_at"))

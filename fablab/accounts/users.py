@@ -19,7 +19,7 @@ from fablab.accounts.logins import normalise_login
 from fablab.accounts.session_cache import SESSIONS
 from fablab.db import DB, NOW
 from fablab.errors import DomainError, Forbidden, InvalidInput, NotFound
-from fablab.sites.queries import find_site
+from fablab.sites.queries import find_site_named
 from fablab.tables import Certification, Site, StaffSite, Training, User
 from fablab.vocabulary import ROLES
 
@@ -63,13 +63,13 @@ async def detail(user_id: int) -> dict:
 
 
 async def resolve_site(actor: CurrentUser, site: str | None) -> int:
-    """The site a new account belongs to: staff may only use their own."""
+    """The site a new account belongs to, by slug or name as shown: staff only the sites they act for."""
     if site is None:
         if actor.site_id is None:
             raise InvalidInput("Name the site of the new account.", code=codes.SITE_REQUIRED)
         scope.require_site(actor, actor.site_id, "Your home site")  # a grant an admin took back
         return actor.site_id
-    found = await find_site(site)
+    found = await find_site_named(site)
     if found is None:
         raise NotFound(f"Unknown site {site!r}.", code=codes.UNKNOWN_SITE)
     scope.require_site(actor, found["id"], "This site")
@@ -191,8 +191,9 @@ async def grant_sites(*, user_id: int, sites: list[str]) -> None:
     SESSIONS.forget_all()
 
 
-async def import_cohort(*, actor: CurrentUser, rows: list) -> list[dict]:
-    """Create a learner per row, each on its own: one bad row does not stop the others.
+async def import_cohort(*, actor: CurrentUser, rows: list, site: str | None = None) -> list[dict]:
+    """Create a learner per row, each on its own: one bad row does not stop the others. A row
+    without a site goes to `site` (the one chosen on the screen), else to the actor's home site.
 
     rows: csvio.CohortRow. Returns per row: line, login, status ("created" or "error"), and
     either user_id, token, expires_at or code, detail.
@@ -202,7 +203,7 @@ async def import_cohort(*, actor: CurrentUser, rows: list) -> list[dict]:
         result = {"line": row.line, "login": row.login, "name": row.name, "cohort": row.cohort}
         try:
             user_id, token, expires_at = await create(
-                actor=actor, name=row.name, login=row.login, site=row.site, cohort=row.cohort)
+                actor=actor, name=row.name, login=row.login, site=row.site or site, cohort=row.cohort)
         except DomainError as error:
             result.update(status="error", code=error.code, detail=error.detail)
         except asyncpg.UniqueViolationError:

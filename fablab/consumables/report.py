@@ -51,12 +51,14 @@ async def build_report(site: dict, first: date, now: datetime) -> ConsumptionRep
         generated_at=now)
 
 
-def to_csv(report: ConsumptionReportOut, table: str) -> str:
+def table_rows(report: ConsumptionReportOut, table: str) -> tuple[tuple[str, ...], list[list[object]]]:
+    """(columns, rows) of one of TABLES, values as they are: the English and the French CSV write them."""
     if table == "consumables":
-        rows = [[getattr(row, column) for column in CONSUMABLE_COLUMNS] for row in report.consumables]
-        columns = CONSUMABLE_COLUMNS
-    else:
-        rows = [[row.user.login if row.user else "", row.user.name if row.user else "", row.name, row.unit, row.used,
-                 row.budget, row.over_budget] for row in report.learners]
-        columns = LEARNER_COLUMNS
+        return CONSUMABLE_COLUMNS, [[getattr(row, column) for column in CONSUMABLE_COLUMNS] for row in report.consumables]
+    return LEARNER_COLUMNS, [[row.user.login if row.user else "", row.user.name if row.user else "", row.name, row.unit,
+                              row.used, row.budget, row.over_budget] for row in report.learners]
+
+
+def to_csv(report: ConsumptionReportOut, table: str) -> str:
+    columns, rows = table_rows(report, table)
     return write_csv(columns, ([cell_text(cell) for cell in row] for row in rows))

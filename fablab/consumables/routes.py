@@ -22,6 +22,7 @@ from fablab.consumables.schemas import (
 from fablab.db import fetch
 from fablab.errors import InvalidInput, NotFound
 from fablab.guards import signed_in, staff_only
+from fablab.reports import french_csv
 from fablab.reports.service import site_for
 from fablab.sites.queries import resource_by_tag, site_by_id
 from fablab.web.download import attachment
@@ -183,11 +184,12 @@ class ConsumptionReportController(Controller):
                       "(`over_budget`); `prints`. `400 invalid_month`."))
     async def consumption(self, request: Request, site: FromQuery[str | None] = None,
                           month: FromQuery[str | None] = None, format: FromQuery[str] = "json",
-                          table: FromQuery[str] = "consumables") -> Response:
+                          table: FromQuery[str] = "consumables", lang: FromQuery[str] = "en") -> Response:
         """`month`: YYYY-MM in site time (default: this month). `format=csv` gives one `table`
-        (consumables or learners)."""
+        (consumables or learners); `lang=fr` writes it for a French spreadsheet."""
         if format not in ("json", "csv"):
             raise InvalidInput("format must be json or csv.", code=codes.INVALID_FORMAT)
+        french_csv.check_language(lang)
         if format == "csv" and table not in report.TABLES:
             raise InvalidInput(f"table must be one of {', '.join(report.TABLES)}.", code=codes.INVALID_TABLE)
         site_row = await site_for(request.user, site)
@@ -196,6 +198,10 @@ class ConsumptionReportController(Controller):
         built: ConsumptionReportOut = await report.build_report(site_row, first, now)
         if format == "json":
             return Response(built)
+        if lang == "fr":
+            name = french_csv.file_name(site_row["name"], table, built.month)
+            return Response(french_csv.write(*report.table_rows(built, table)), media_type="text/csv",
+                            headers=attachment(name))
         name = f"consommation-{site_row['slug']}-{table}-{built.month}.csv"
         return Response(report.to_csv(built, table), media_type="text/csv", headers=attachment(name))
 

@@ -21,6 +21,7 @@ from fablab.maintenance.rules import Plan
 from fablab.maintenance.schemas import (
     DueOut, ItemMaintenanceOut, KindPlanOut, MachineHoursOut, MaintenanceIn, PlanIn, PlansOut,
 )
+from fablab.reports import french_csv
 from fablab.reports.service import site_for
 from fablab.web.download import attachment
 from fablab.web.spreadsheet import write_csv
@@ -135,15 +136,22 @@ class MachineHoursController(Controller):
         self, request: Request, site: FromQuery[str | None] = None,
         first: Annotated[str | None, QueryParameter(name="from")] = None,
         last: Annotated[str | None, QueryParameter(name="to")] = None,
-        format: FromQuery[Literal["json", "csv"]] = "json",
+        format: FromQuery[Literal["json", "csv"]] = "json", lang: FromQuery[str] = "en",
     ) -> Response:
         """The months from `from`'s to `to`'s (dates, site time; default this month), at most 24."""
+        french_csv.check_language(lang)
         site_row = await site_for(request.user, site)
         now = clock.now()
         first_day, last_day = _period(first, last, now.astimezone(ZoneInfo(site_row["timezone"])).date())
         report = await service.machine_hours(site=site_row, first=first_day, last=last_day, now=now)
         if format == "json":
             return Response(report)
+        if lang == "fr":
+            values = [[month.month, printer.tag, printer.name, month.hours, month.loans]
+                      for printer in report.printers for month in printer.months]
+            name = french_csv.file_name(site_row["name"], "machine-hours", report.from_month, report.to_month)
+            return Response(french_csv.write(MACHINE_HOURS_COLUMNS, values), media_type="text/csv",
+                            headers=attachment(name))
         rows = [[month.month, printer.tag, printer.name, str(month.hours), str(month.loans)]
                 for printer in report.printers for month in printer.months]
         name = f"heures-machines-{report.site}-{report.from_month}-{report.to_month}.csv"

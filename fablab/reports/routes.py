@@ -15,7 +15,7 @@ from fablab.background import PeriodicJob
 from fablab.bookings.rules import local_moment
 from fablab.errors import InvalidInput
 from fablab.guards import staff_only
-from fablab.reports import reminders, render, service
+from fablab.reports import french_csv, reminders, render, service
 from fablab.reports.mail_settings import load_smtp_settings
 from fablab.reports.schemas import PendingRemindersOut, UtilisationOut
 from fablab.settings import SettingsError
@@ -38,18 +38,24 @@ class ReportController(Controller):
         first: Annotated[str | None, QueryParameter(name="from")] = None,
         last: Annotated[str | None, QueryParameter(name="to")] = None,
         kind: FromQuery[str | None] = None, format: FromQuery[str] = "json",
-        table: FromQuery[str] = "resources",
+        table: FromQuery[str] = "resources", lang: FromQuery[str] = "en",
     ) -> Response[UtilisationOut]:
         """`from`/`to`: inclusive dates in site time (default: this week). `format=csv` gives one
-        `table` (kinds, resources, overdue, heatmap; default resources)."""
+        `table` (kinds, resources, overdue, heatmap; default resources); `lang=fr` writes it for a
+        French spreadsheet (`;`, decimal commas, French headers and words)."""
         if format not in FORMATS:
             raise InvalidInput("format must be json or csv.", code=codes.INVALID_FORMAT)
+        french_csv.check_language(lang)
         if format == "csv" and table not in render.TABLES:
             raise InvalidInput(f"table must be one of {', '.join(render.TABLES)}.", code=codes.INVALID_TABLE)
         site_row = await service.site_for(request.user, site)
         report = await service.build_report(site_row, first, last, kind=kind, now=clock.now())
         if format == "json":
             return Response(msgspec.convert(report, UtilisationOut))
+        if lang == "fr":
+            name = french_csv.file_name(site_row["name"], table, str(report["from"]), str(report["to"]))
+            return Response(french_csv.write(*render.table(report, table)), media_type="text/csv",
+                            headers=attachment(name))
         name = f"rapport-{site_row['slug']}-{table}-{report['from']}-{report['to']}.csv"
         return Response(render.to_csv(report, table), media_type="text/csv",
                         headers=attachment(name))

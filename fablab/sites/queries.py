@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import unicodedata
 from dataclasses import fields
 from datetime import date
 from zoneinfo import ZoneInfo
@@ -41,6 +42,28 @@ async def find_site(slug: str | None) -> dict | None:
     if not slug or not slug.strip():
         return None
     return _site(await db.fetchone(SITE_BY_SLUG, slug.strip().lower()))
+
+
+def _plain(text: str) -> str:
+    """A site's name as people type it: no accents, case, or difference between spaces and hyphens."""
+    bare = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    return " ".join(bare.replace("-", " ").replace("'", " ").split())
+
+
+async def find_site_named(text: str | None) -> dict | None:
+    """A site by its slug or by its name as the app shows it ("Villeneuve-la-Garenne", also
+    "villeneuve la garenne" or "Villeneuve" when no other name starts so): a learner import is
+    written by people who never saw the slug."""
+    found = await find_site(text)
+    if found is not None or not text or not text.strip():
+        return found
+    wanted = _plain(text)
+    sites = await list_sites()
+    exact = [site for site in sites if _plain(site["name"]) == wanted]
+    # "Villeneuve" for Villeneuve-la-Garenne: a start of one name only, never a guess between two.
+    starting = [site for site in sites if len(wanted) >= 4 and _plain(site["name"]).startswith(wanted)]
+    found = exact or starting
+    return found[0] if len(found) == 1 else None
 
 
 async def require_site(slug: str | None) -> dict:

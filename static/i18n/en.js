@@ -211,7 +211,31 @@ const maintenance = {
   },
 };
 
+// Issue 28 (every screen right for every role): the site picker, the learner's site, the import's
+// columns, the learner's next booking and "book again", a forgotten password; a block of its own.
+const screens = {
+  site_picker: "Site",
+  learner_site: "Learner's site",
+  creating_at: "The account will be created at: {site}.",
+  csv_hint: "A header line: name, login, cohort (optional) and site (optional, its name as shown, e.g. \"{site}\"). Without a site, accounts go to the site chosen above. Separator \";\" or \",\".",
+  next_booking: "Your next booking",
+  next_none: "No booking to come.",
+  a_kind: {laptop: "A laptop", printer_3d: "A 3D printer", room: "A room"},
+  again_tomorrow: "{what} tomorrow",
+  again_day: "{what} on {day}",
+  forgot: "Forgot your password?",
+  forgot_text: "Come to the fablab's desk with your pass (or an ID): the team gives you a new invitation, which you scan to choose a new password.",
+  other_site_inventory: "Another site's equipment: you can look; its team manages it (labels, export, new item).",
+  closed_days: "Closed: {days}.",
+  holds_now: "Has right now",
+  holds_nothing: "Nothing right now.",
+  history: "Bookings (last two months and coming)",
+  history_none: "No booking.",
+  closing_hint: "Bookings must end by closing time: start times too late for this length are not offered.",
+};
+
 export default {
+  screens,
   security,
   consumables,
   parts,

@@ -216,7 +216,31 @@ const maintenance = {
   },
 };
 
+// Issue 28 (every screen right for every role): the site picker, the learner's site, the import's
+// columns, the learner's next booking and "book again", a forgotten password; a block of its own.
+const screens = {
+  site_picker: "Site",
+  learner_site: "Site de l’apprenant·e",
+  creating_at: "Le compte sera créé sur le site : {site}.",
+  csv_hint: "Une ligne d’en-tête : nom, identifiant, promotion (facultatif) et site (facultatif, son nom tel qu’affiché, par exemple « {site} »). Sans site, les comptes vont sur le site choisi ci-dessus. Séparateur « ; » ou « , ».",
+  next_booking: "Votre prochaine réservation",
+  next_none: "Aucune réservation à venir.",
+  a_kind: {laptop: "Un ordinateur portable", printer_3d: "Une imprimante 3D", room: "Une salle"},
+  again_tomorrow: "{what} demain",
+  again_day: "{what} le {day}",
+  forgot: "Mot de passe oublié ?",
+  forgot_text: "Passez à l’accueil du fablab avec votre pass (ou une pièce d’identité) : l’équipe vous donne une nouvelle invitation, que vous scannez pour choisir un nouveau mot de passe.",
+  other_site_inventory: "Matériel d’un autre site : vous pouvez le consulter ; son équipe le gère (étiquettes, fichier CSV, nouvel objet).",
+  closed_days: "Fermé : {days}.",
+  holds_now: "Emprunte en ce moment",
+  holds_nothing: "Rien en ce moment.",
+  history: "Réservations (deux derniers mois et à venir)",
+  history_none: "Aucune réservation.",
+  closing_hint: "Les réservations doivent finir avant la fermeture : les heures de début trop tardives pour cette durée ne sont pas proposées.",
+};
+
 export default {
+  screens,
   security,
   consumables,
   parts,

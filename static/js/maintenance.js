@@ -4,7 +4,7 @@ import {api, errorMessage, get, post, query} from "/js/api.js";
 import {field, h, notice, replace} from "/js/dom.js";
 import {number} from "/js/figures.js";
 import * as fmt from "/js/format.js";
-import {locale, t} from "/js/i18n.js";
+import {lang, locale, t} from "/js/i18n.js";
 import * as rebooked from "/js/rebooked.js";
 
 const MEASURES = ["every_hours", "every_loans", "every_days"];
@@ -162,7 +162,7 @@ export function machineHoursSection(params) {
   const body = h("div", {}, h("p", {class: "hint"}, t("desk.loading")));
   get(`/api/reports/machine-hours${query(params)}`).then((report) => {
     replace(body, report.printers.length ? hoursList(report) : h("p", {class: "empty"}, t("maintenance.hours.none")),
-      h("a", {class: "button wide", download: "", href: `/api/reports/machine-hours${query({...params, format: "csv"})}`},
+      h("a", {class: "button wide", download: "", href: `/api/reports/machine-hours${query({...params, format: "csv", lang: lang()})}`},
         t("maintenance.hours.csv")));
   }).catch((error) => replace(body, notice(errorMessage(error))));
   return h("section", {class: "card", "aria-labelledby": "h-rep-machine"},

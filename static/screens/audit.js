@@ -5,7 +5,7 @@ import {dateLong} from "/js/desk.js";
 import {confirmButton, h, notice, replace} from "/js/dom.js";
 import {t} from "/js/i18n.js";
 import {scanner, tagFromText} from "/js/scanner.js";
-import {currentUser} from "/js/session.js";
+import {chosenSite, sitePicker} from "/js/site-choice.js";
 
 export function itemList(items, empty) {
   return items.length
@@ -34,10 +34,11 @@ function pastCounts(audits, tz, ctx) {
 }
 
 // No count running: what a count is, and the button that starts one.
-function startView(root, ctx, {site, audits, messages}) {
+function startView(root, ctx, {site, audits, messages, picker}) {
   replace(root,
     h("h1", {}, t("audit.title")),
     h("p", {class: "lead"}, site.name),
+    picker,
     messages,
     h("p", {}, t("audit.intro")),
     h("button", {type: "button", class: "primary wide", onclick: async () => {
@@ -92,12 +93,13 @@ function closeButton(ctx, count) {
 }
 
 // A count running: scan every item, watch seen / missing, close it.
-async function runningView(root, ctx, {site, audits, messages, open}) {
+async function runningView(root, ctx, {site, audits, messages, open, picker}) {
   const count = {open, messages, counts: h("div", {class: "audit-counts", "aria-live": "polite"}),
     lastScan: h("div", {"aria-live": "polite"}), lists: h("div", {})};
   replace(root,
     h("h1", {}, t("audit.title")),
     h("p", {class: "lead"}, t("audit.running", {site: site.name})),
+    picker,
     messages,
     count.counts,
     scanner({label: t("audit.tag_label"), placeholder: "VLG-LAP-001", onResult: (text) => scanned(count, text)}),
@@ -110,10 +112,10 @@ async function runningView(root, ctx, {site, audits, messages, open}) {
 }
 
 export async function render(root, ctx) {
-  const user = currentUser();
   const messages = h("div", {class: "messages"});
   const sites = await get("/api/sites");
-  const site = sites.find((s) => s.slug === user.site) || sites[0];
+  const site = chosenSite(sites, ctx.query.get("site"));
+  const picker = sitePicker(sites, site, (slug) => ctx.go(`audit${query({site: slug})}`));
   let audits;
   try {
     audits = await get(`/api/audits${query({site: site.slug})}`);
@@ -122,6 +124,6 @@ export async function render(root, ctx) {
     return;
   }
   const open = audits.find((a) => a.open);
-  if (open) await runningView(root, ctx, {site, audits, messages, open});
-  else startView(root, ctx, {site, audits, messages});
+  if (open) await runningView(root, ctx, {site, audits, messages, open, picker});
+  else startView(root, ctx, {site, audits, messages, picker});
 }

@@ -87,6 +87,7 @@ async function loadDays(page) {
   const last = fmt.addDays(first, DAYS_SHOWN + LOAN_DAYS_BEYOND - 1);
   const closures = await get(`/api/sites/${encodeURIComponent(site.slug)}/closures${query({from: first, to: last})}`);
   page.state.openAhead = openDays(site, closures, first, DAYS_SHOWN + LOAN_DAYS_BEYOND);
+  page.state.closures = closures;
   pickDays(page);
 }
 
@@ -160,7 +161,21 @@ function drawControls(page) {
       load(page);
     }),
     days ? field(t("book.day"), days) : h("p", {class: "notice ok"}, t("book2.no_open_day")),
+    closedDays(page),
   );
+}
+
+// Why a weekday is missing from the day list: the closures and public holidays of the days shown.
+function closedDays(page) {
+  const state = page.state;
+  const last = state.days[state.days.length - 1] || fmt.today(page.siteOf().timezone);
+  const shown = (state.closures || []).filter((c) => c.starts_on <= last);
+  if (!shown.length) return null;
+  return h("p", {class: "hint closed-days"}, t("screens.closed_days", {
+    days: shown.map((c) => {
+      const when = c.starts_on === c.ends_on ? fmt.dayLabel(c.starts_on) : `${fmt.dayLabel(c.starts_on)} – ${fmt.dayLabel(c.ends_on)}`;
+      return c.reason ? `${when} (${c.reason})` : when;
+    }).join(" ; ")}));
 }
 
 function i18nDay(day, first) {
@@ -182,7 +197,14 @@ function lengthOptions(policy) {
   return options;
 }
 
-// The slot buttons for one unit (or any unit: "") and the chosen length.
+// Would [start, end) end after the closing of the opening span it starts in? The rules refuse it
+// (unless the kind may end after closing), so the slot is not offered at all (issue 28).
+export function endsAfterClosing(opening, start, end) {
+  const span = opening.find((s) => Date.parse(s.starts_at) <= start && start < Date.parse(s.ends_at));
+  return !span || end > Date.parse(span.ends_at);
+}
+
+// The slot buttons for one unit (or any unit: "") and the chosen length; none that ends after closing.
 function candidates(page, tag = page.state.tag) {
   const {policy, slots, resources} = page.state.data;
   const now = Date.now();
@@ -197,6 +219,7 @@ function candidates(page, tag = page.state.tag) {
     } else {
       if (start + policy.slot_minutes * MINUTE <= now) continue;
       end = start + Number(page.state.length) * MINUTE;
+      if (!policy.may_end_after_closing && endsAfterClosing(page.state.data.opening, start, end)) continue;
     }
     const free = units.filter((r) => fits(r.free, start, end));
     out.push({slot, start, end, free: free.length, tags: free.map((r) => r.tag)});
@@ -404,6 +427,8 @@ function drawResults(page) {
     fields,
     policy.training_required ? h("p", {class: "hint"}, t("book.training_hint")) : null,
     h("h2", {id: slotsId}, t("book.slots_title", {day: fmt.dayLabel(state.day)})),
+    policy.unit === "minutes" && !policy.may_end_after_closing && Number(state.length) > policy.slot_minutes
+      ? h("p", {class: "hint closing-hint"}, t("screens.closing_hint")) : null,
     list.some((c) => c.free) ? null : ((state.tag && alternatives(page)) || h("p", {class: "empty"}, t("book.nothing_free"))),
     h("ul", {class: "slots", "aria-labelledby": slotsId}, list.map((c) => slotButton(page, c, policy))),
   );

@@ -2,8 +2,9 @@
 // record a loss; threshold and monthly budget; a new consumable. Every change is a ledger movement.
 import {errorMessage, get, patch, post, query} from "/js/api.js";
 import {field, h, notice, replace, select} from "/js/dom.js";
+import {number} from "/js/figures.js";
 import {t} from "/js/i18n.js";
-import {currentUser, workSites} from "/js/session.js";
+import {chosenSite, sitePicker} from "/js/site-choice.js";
 import {stockError, unitShort} from "/js/stock.js";
 
 const KINDS = ["restock", "use", "adjust", "loss"];
@@ -32,7 +33,7 @@ function movementForm(item, done, messages) {
       const result = await post(`/api/consumables/${item.id}/movements`,
         {kind: kind.value, quantity: Number(amount.value), note: note.value.trim()});
       const after = result.consumable;
-      done(t("consumables.recorded", {quantity: after.quantity, unit: unitShort(after.unit), name: after.name}));
+      done(t("consumables.recorded", {quantity: number(after.quantity), unit: unitShort(after.unit), name: after.name}));
     } catch (error) {
       replace(messages, notice(stockError(error)));
     }
@@ -64,12 +65,12 @@ function settingsForm(item, done, messages) {
 function row(item, done) {
   const unit = unitShort(item.unit);
   const messages = h("div", {class: "messages"});
-  const facts = [t("consumables.threshold_of", {threshold: item.low_threshold, unit})];
-  if (item.monthly_budget_per_learner) facts.push(t("consumables.budget_of", {budget: item.monthly_budget_per_learner, unit}));
+  const facts = [t("consumables.threshold_of", {threshold: number(item.low_threshold), unit})];
+  if (item.monthly_budget_per_learner) facts.push(t("consumables.budget_of", {budget: number(item.monthly_budget_per_learner), unit}));
   return h("li", {class: ["item", "consumable", item.low ? "consumable-low" : ""], "data-id": String(item.id)},
     h("div", {class: "item-main"},
       h("p", {class: "item-title"}, item.name, item.low ? [" ", h("span", {class: "badge st-overdue"}, t("consumables.low"))] : null),
-      h("p", {class: "item-sub consumable-quantity"}, t("consumables.quantity_of", {quantity: item.quantity, unit})),
+      h("p", {class: "item-sub consumable-quantity"}, t("consumables.quantity_of", {quantity: number(item.quantity), unit})),
       h("p", {class: "item-sub"}, facts.join(" · ")),
       h("details", {class: "consumable-actions"}, h("summary", {}, t("consumables.open")),
         messages, movementForm(item, done, messages), settingsForm(item, done, messages))));
@@ -102,11 +103,9 @@ function createForm(site, done, messages) {
 }
 
 export async function render(root, ctx) {
-  const sites = workSites(await get("/api/sites"));
-  const me = currentUser();
-  const chosen = ctx.query.get("site") || (sites.some((s) => s.slug === me.site) ? me.site : sites[0]?.slug);
-  const siteSelect = select(sites.map((s) => [s.slug, s.name]), {value: chosen});
-  siteSelect.addEventListener("change", () => ctx.go(`consumables${query({site: siteSelect.value})}`));
+  const sites = await get("/api/sites");
+  const site = chosenSite(sites, ctx.query.get("site"));
+  const chosen = site?.slug;
   const messages = h("div", {class: "messages"});
   const done = (text) => {
     ctx.toast(text);
@@ -118,10 +117,11 @@ export async function render(root, ctx) {
   replace(root,
     h("h1", {}, t("consumables.title")),
     h("p", {class: "lead"}, t("consumables.lead")),
-    h("div", {class: "card"}, field(t("consumables.site"), siteSelect)),
+    h("p", {class: "lead"}, site?.name || ""),
+    sitePicker(sites, site, (slug) => ctx.go(`consumables${query({site: slug})}`)),
     messages,
     sorted.length ? h("ul", {class: "list consumables"}, sorted.map((item) => row(item, done)))
       : h("p", {class: "empty"}, t("consumables.none")),
-    chosen ? createForm(() => siteSelect.value, done, messages) : null,
+    chosen ? createForm(() => chosen, done, messages) : null,
   );
 }

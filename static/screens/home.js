@@ -2,6 +2,7 @@
 import {get} from "/js/api.js";
 import {h, replace} from "/js/dom.js";
 import {t} from "/js/i18n.js";
+import {fillNextBooking} from "/js/next-booking.js";
 import {currentUser, isAdmin, isStaff} from "/js/session.js";
 import {unitShort} from "/js/stock.js";
 
@@ -65,12 +66,17 @@ export async function render(root, ctx) {
   }
   const banner = h("div", {role: "status"});
   const consumption = h("div", {});
+  const next = h("div", {class: "home-next"});
   replace(root,
     h("h1", {}, t("home.hello", {name: user.name || user.login})),
     banner,
+    isStaff() ? null : next,
     h("ul", {class: "tiles"}, tiles),
     consumption,
   );
   fillFreedBanner(banner, ctx);
-  if (!isStaff()) fillConsumption(consumption);
+  if (!isStaff()) {
+    fillNextBooking(next, ctx);
+    fillConsumption(consumption);
+  }
 }

@@ -3,7 +3,8 @@ import {errorMessage, get, post, query} from "/js/api.js";
 import {field, h, notice, replace, select} from "/js/dom.js";
 import * as fmt from "/js/format.js";
 import {t} from "/js/i18n.js";
-import {currentUser} from "/js/session.js";
+import {workSites} from "/js/session.js";
+import {chosenSite, rememberSite} from "/js/site-choice.js";
 import {moment} from "/js/desk.js";
 import {vocabulary} from "/js/vocabulary.js";
 
@@ -28,15 +29,23 @@ function filters(page) {
   for (const [el, key] of [[siteSelect, "site"], [kindSelect, "kind"], [statusSelect, "status"]]) {
     el.addEventListener("change", () => {
       state[key] = el.value;
+      if (key === "site") rememberSite(el.value);
       load(page);
     });
   }
   return h("div", {class: "card"}, field(t("inventory.site"), siteSelect), field(t("inventory.kind"), kindSelect), field(t("inventory.status"), statusSelect));
 }
 
-// Label sheets, the CSV export and the count, for what the filters show.
+// Label sheets, the CSV export and the count, for what the filters show; at a site this person
+// does not act for, only the list (the rest could only be refused).
 function drawLinks(page) {
   const state = page.state;
+  const mine = workSites(page.sites).some((s) => s.slug === state.site);
+  if (page.form) page.form.hidden = !mine;
+  if (!mine) {
+    replace(page.links, h("span", {class: "hint"}, t("screens.other_site_inventory")));
+    return;
+  }
   replace(page.links,
     h("a", {class: "button", href: `/api/labels${query({site: state.site, kind: state.kind})}`, target: "_blank", rel: "noopener"}, t("inventory.labels")),
     h("a", {class: "button", href: `/api/labels${query({site: state.site, kind: state.kind, format: "pdf"})}`, target: "_blank", rel: "noopener"}, t("inventory.labels_pdf")),
@@ -89,12 +98,11 @@ function createForm(page) {
 }
 
 export async function render(root, ctx) {
-  const me = currentUser();
   const sites = await get("/api/sites");
-  const state = {site: ctx.query.get("site") || me.site || sites[0].slug, kind: ctx.query.get("kind") || "", status: ctx.query.get("status") || ""};
+  const state = {site: (sites.find((s) => s.slug === ctx.query.get("site")) || chosenSite(sites) || sites[0]).slug, kind: ctx.query.get("kind") || "", status: ctx.query.get("status") || ""};
   const page = {ctx, sites, state, list: h("div", {"aria-live": "polite"}), messages: h("div", {class: "messages"}),
     links: h("p", {class: "button-row"})};
-  const form = createForm(page);
+  const form = page.form = createForm(page);
   replace(root, h("h1", {}, t("inventory.title")), page.messages, filters(page), page.links, page.list, form);
   await load(page);
 }

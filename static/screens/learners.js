@@ -2,18 +2,19 @@
 // download their data; admins erase them.
 import {ApiError, api, errorMessage, get, post, query, waitText} from "/js/api.js";
 import {confirmButton, field, h, notice, replace, select} from "/js/dom.js";
+import * as fmt from "/js/format.js";
 import {t} from "/js/i18n.js";
 import {inviteCard, keepImportedSheet} from "/js/invite-card.js";
-import {currentUser, isAdmin} from "/js/session.js";
+import {isAdmin, workSites} from "/js/session.js";
+import {chosenSite, sitePicker} from "/js/site-choice.js";
 
-// The trainings that can be granted and the name of my site; without them the screen still works.
+// The trainings that can be granted and the sites; without the trainings the screen still works.
 async function loadContext() {
-  const me = currentUser();
+  const sites = await get("/api/sites");
   try {
-    const [trainings, sites] = await Promise.all([get("/api/trainings"), get("/api/sites")]);
-    return {trainings, siteName: (sites.find((s) => s.slug === me.site) || {}).name || ""};
+    return {trainings: await get("/api/trainings"), sites};
   } catch {
-    return {trainings: [], siteName: ""}; // the trainings panel stays empty
+    return {trainings: [], sites}; // the trainings panel stays empty
   }
 }
 
@@ -33,17 +34,28 @@ function showInvite(page, name, invite) {
   page.shown.scrollIntoView({block: "start"});
 }
 
-// Create one learner.
+// The new learner's site: a field when this person acts for several (the admin: all), else said.
+function siteField(page) {
+  const mine = workSites(page.sites);
+  if (mine.length < 2) return {value: () => page.site.slug, el: h("p", {class: "hint"}, t("screens.creating_at", {site: page.site.name}))};
+  const chosen = select(mine.map((s) => [s.slug, s.name]), {value: page.site.slug, required: true});
+  return {value: () => chosen.value, el: field(t("screens.learner_site"), chosen)};
+}
+
+// Create one learner; a refusal is said inside the form, where the person is looking.
 function createForm(page) {
   const name = h("input", {autocomplete: "off", required: true});
   const login = h("input", {autocomplete: "off", autocapitalize: "none", spellcheck: "false", required: true});
   const cohort = h("input", {autocomplete: "off"});
+  const site = siteField(page);
+  const said = h("div", {class: "messages", "aria-live": "polite"});
   const form = h("form", {class: "card", "aria-labelledby": "h-new"},
     h("h2", {id: "h-new"}, t("learners.new")),
     field(t("learners.name"), name), field(t("learners.login"), login, t("learners.login_hint")), field(t("learners.cohort"), cohort),
-    h("button", {type: "submit", class: "primary wide"}, t("learners.create")));
-  const create = reporting(page, async () => {
-    const created = await post("/api/users", {name: name.value.trim(), login: login.value.trim(), cohort: cohort.value.trim()});
+    site.el, said, h("button", {type: "submit", class: "primary wide"}, t("learners.create")));
+  const create = reporting({messages: said}, async () => {
+    replace(said);
+    const created = await post("/api/users", {name: name.value.trim(), login: login.value.trim(), cohort: cohort.value.trim(), site: site.value()});
     replace(page.messages, notice(t("learners.created", {name: created.user.name}), "ok"));
     showInvite(page, created.user.name, created.invite);
     name.value = login.value = "";
@@ -79,7 +91,7 @@ function importForm(page) {
   const report = h("div", {"aria-live": "polite"});
   const form = h("form", {class: "card", "aria-labelledby": "h-import"},
     h("h2", {id: "h-import"}, t("learners.import")),
-    field(t("learners.csv_file"), file, t("learners.csv_hint")),
+    field(t("learners.csv_file"), file, t("screens.csv_hint", {site: page.site.name})),
     progress,
     h("button", {type: "submit", class: "wide"}, t("learners.import_submit")), report);
   form.addEventListener("submit", async (event) => {
@@ -89,7 +101,7 @@ function importForm(page) {
     progress.hidden = false;
     progress.removeAttribute("value");
     try {
-      const result = await api("POST", "/api/users/import", chosen, {contentType: "text/csv"});
+      const result = await api("POST", `/api/users/import${query({site: page.site.slug})}`, chosen, {contentType: "text/csv"});
       progress.value = 100;
       replace(report, importReport(page, result));
       await load(page);
@@ -160,6 +172,30 @@ function accountButtons(page, person, full) {
     }), {class: "danger"}) : null);
 }
 
+// What the learner holds now and their bookings of the last weeks and the coming ones, at the
+// site shown (the desk's own lists, filtered to this person); nothing when they cannot be read.
+async function activityPart(page, person) {
+  const {slug, timezone} = page.site;
+  const today = fmt.today(timezone);
+  try {
+    const [out, bookings] = await Promise.all([get(`/api/checkouts${query({site: slug})}`),
+      get(`/api/bookings${query({site: slug, from: fmt.addDays(today, -60), to: fmt.addDays(today, 15)})}`)]);
+    const held = out.filter((b) => b.user && b.user.id === person.id);
+    const theirs = bookings.filter((b) => b.user && b.user.id === person.id && b.status !== "checked_out")
+      .sort((a, b) => Date.parse(b.starts_at) - Date.parse(a.starts_at)).slice(0, 10);
+    const line = (b) => h("li", {}, h("a", {href: `/t/${encodeURIComponent(b.resource)}`}, b.resource_name || b.resource), " — ",
+      fmt.span(b.starts_at, b.ends_at, timezone), " · ", t(`booking_status.${b.status}`));
+    return [
+      h("h3", {}, t("screens.holds_now")),
+      held.length ? h("ul", {class: "list holds"}, held.map(line)) : h("p", {class: "empty"}, t("screens.holds_nothing")),
+      h("h3", {}, t("screens.history")),
+      theirs.length ? h("ul", {class: "list history"}, theirs.map(line)) : h("p", {class: "empty"}, t("screens.history_none")),
+    ];
+  } catch {
+    return null;
+  }
+}
+
 // One learner's account, asked when their line is opened (and again after each change).
 async function openLearner(page, person, details) {
   const reopen = () => openLearner(page, person, details);
@@ -169,6 +205,7 @@ async function openLearner(page, person, details) {
       h("p", {class: "item-sub"}, full.activated ? t("learners.activated") : t("learners.not_activated")),
       lockedBox(page, person, full, reopen),
       trainingsPart(page, person, full, reopen),
+      await activityPart(page, person),
       accountButtons(page, person, full),
       privacyPart(page, person, full));
   } catch (error) {
@@ -188,7 +225,7 @@ function learnerItem(page, person) {
 
 async function load(page) {
   try {
-    const people = await get(`/api/users${query({role: "learner", q: page.search.value.trim()})}`);
+    const people = await get(`/api/users${query({role: "learner", site: page.site.slug, q: page.search.value.trim()})}`);
     replace(page.list, h("p", {class: "hint"}, t("learners.count", {n: people.length})),
       h("ul", {class: "list"}, people.slice(0, 200).map((person) => learnerItem(page, person))));
   } catch (error) {
@@ -197,8 +234,9 @@ async function load(page) {
 }
 
 export async function render(root, ctx) {
-  const {trainings, siteName} = await loadContext();
-  const page = {ctx, trainings, messages: h("div", {class: "messages"}), shown: h("div", {"aria-live": "polite"}),
+  const {trainings, sites} = await loadContext();
+  const site = chosenSite(sites, ctx.query.get("site"));
+  const page = {ctx, trainings, sites, site, messages: h("div", {class: "messages"}), shown: h("div", {"aria-live": "polite"}),
     list: h("div", {}), search: h("input", {type: "search", autocomplete: "off"})};
   const search = page.search;
   search.addEventListener("input", () => {
@@ -208,7 +246,8 @@ export async function render(root, ctx) {
   const forms = [createForm(page), importForm(page)];
   replace(root,
     h("h1", {}, t("learners.title")),
-    h("p", {class: "lead"}, siteName ? t("learners.at_site", {site: siteName}) : ""),
+    h("p", {class: "lead"}, t("learners.at_site", {site: site.name})),
+    sitePicker(sites, site, (slug) => ctx.go(`learners${query({site: slug})}`)),
     page.messages, page.shown,
     field(t("learners.search"), search),
     page.list,

@@ -47,5 +47,7 @@ export async function render(root, ctx) {
     h("p", {class: "lead"}, t("login.intro")),
     form,
     h("p", {class: "hint"}, t("login.no_account")),
+    // No e-mail reset: learners may have no address on file; the desk gives a new invitation.
+    h("details", {class: "more forgot"}, h("summary", {}, t("screens.forgot")), h("p", {}, t("screens.forgot_text"))),
   );
 }

@@ -5,9 +5,10 @@ import {barChart, heatMap} from "/js/charts.js";
 import {field, h, notice, replace, select} from "/js/dom.js";
 import {dateWithYear, number, percent, weekdayDateWithYear} from "/js/figures.js";
 import * as fmt from "/js/format.js";
-import {locale, t} from "/js/i18n.js";
+import {lang, locale, t} from "/js/i18n.js";
 import {machineHoursSection} from "/js/maintenance.js";
 import {currentUser, isAdmin} from "/js/session.js";
+import {chosenSite, rememberSite} from "/js/site-choice.js";
 import {unitShort} from "/js/stock.js";
 
 const CSV_TABLES = ["kinds", "resources", "overdue", "heatmap"];
@@ -148,7 +149,7 @@ function downloadSection(params) {
     h("p", {class: "hint"}, t("reports.download_hint")),
     h("ul", {class: "downloads"}, CSV_TABLES.map((table) => h("li", {}, h("a", {
       class: "button wide", download: "",
-      href: `/api/reports/utilisation${query({...params, format: "csv", table})}`,
+      href: `/api/reports/utilisation${query({...params, format: "csv", table, lang: lang()})}`,
     }, t(`reports.csv_${table}`))))));
 }
 
@@ -174,7 +175,7 @@ function consumptionSection(chosen) {
           used: number(row.used), unit: unitOf[row.consumable] || ""}),
         row.over_budget ? [" ", h("span", {class: "badge st-overdue"}, t("consumables.report_over"))] : null)))] : null,
       h("ul", {class: "downloads"}, ["consumables", "learners"].map((table) => h("li", {}, h("a", {
-        class: "button wide", download: "", href: `/api/reports/consumption${query({...params, format: "csv", table})}`,
+        class: "button wide", download: "", href: `/api/reports/consumption${query({...params, format: "csv", table, lang: lang()})}`,
       }, t(`consumables.csv_${table}`))))));
   }).catch((error) => replace(body, notice(errorMessage(error))));
   return h("section", {class: "card", "aria-labelledby": "h-rep-consumption"},
@@ -199,7 +200,8 @@ export async function render(root, ctx) {
   const me = currentUser();
   const ranges = presets(fmt.today());
   const wanted = ctx.query.get("site");
-  const site = sites.find((s) => s.slug === wanted) || sites.find((s) => s.slug === me.site) || sites[0];
+  const site = sites.find((s) => s.slug === wanted) || chosenSite(sites) || sites[0];
+  if (site) rememberSite(site.slug);
   const chosen = {site: site?.slug, from: ctx.query.get("from") || ranges.this_week[0], to: ctx.query.get("to") || ranges.this_week[1]};
   const parts = [h("h1", {}, t("reports.title")), periodForm(ctx, sites, chosen)];
   if (!site) {

@@ -5,7 +5,8 @@ import {field, h, notice, replace, select} from "/js/dom.js";
 import * as fmt from "/js/format.js";
 import {t} from "/js/i18n.js";
 import {learnerPicker} from "/js/people.js";
-import {currentUser, workSites} from "/js/session.js";
+import {workSites} from "/js/session.js";
+import {chosenSite} from "/js/site-choice.js";
 import {vocabulary, weekdayOf} from "/js/vocabulary.js";
 
 const {kinds: KINDS, weekdays: WEEKDAYS} = await vocabulary();
@@ -261,9 +262,9 @@ function wireForm(page, form) {
 }
 
 export async function render(root, ctx) {
-  const me = currentUser();
-  const sites = workSites(await get("/api/sites"));
-  const site = sites.find((s) => s.slug === me.site) || sites[0];
+  const all = await get("/api/sites");
+  const sites = workSites(all);
+  const site = chosenSite(all, ctx.query.get("site"));
   const firstDefault = fmt.addDays(fmt.today(site.timezone), 1);
   const page = {ctx, state: {person: null, weekdaysTouched: false}, unitsAsked: 0,
     messages: h("div", {class: "messages"}), report: h("div", {"aria-live": "polite"})};

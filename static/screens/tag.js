@@ -94,7 +94,7 @@ function pendingPass(ask) {
 }
 
 // Lending: the return time first (filled in), the parts that go with the item (ticked), then the
-// learner by pass or by name, then the confirmation.
+// learner by pass or by name, then the confirmation (at once when a pass was scanned before).
 function checkoutPanel(item, done) {
   const tz = item.timezone;
   const messages = h("div", {class: "messages"});
@@ -136,6 +136,9 @@ function checkoutPanel(item, done) {
   const showDue = () => replace(dueWords, due.value ? t("desk.due_words", {when: moment(new Date(due.value).toISOString(), tz)}) : "");
   due.addEventListener("input", showDue);
   showDue();
+  // A pass scanned just before this item: straight to the confirmation (2 scans + 1 tap, issue 28).
+  const pending = sessionStorage.getItem(PENDING_PASS);
+  if (pending) ask({pass: pending});
   return h("section", {class: "card", "aria-labelledby": "h-checkout"},
     h("h2", {id: "h-checkout"}, t("tag.check_out")),
     field(t("tag.due_at"), due, dueHint), dueWords, parts.element,

@@ -1,10 +1,11 @@
 // Today at my site: pick-ups expected, items out (returns due), overdue, no-shows, parts still missing.
 import {errorMessage, get, query} from "/js/api.js";
 import {h, notice, replace} from "/js/dom.js";
+import {number} from "/js/figures.js";
 import * as fmt from "/js/format.js";
 import {t} from "/js/i18n.js";
 import {maintenanceDueBlock} from "/js/maintenance.js";
-import {currentUser} from "/js/session.js";
+import {chosenSite, sitePicker} from "/js/site-choice.js";
 import {unitShort} from "/js/stock.js";
 
 // The item by its name (its tag only when it says more), the learner by name, the times; the
@@ -46,17 +47,17 @@ function lowStockSection(site) {
     if (!low.length) return;
     replace(body, h("ul", {class: "list"}, low.map((c) => h("li", {class: "item"}, h("div", {class: "item-main"},
       h("p", {class: "item-title"}, c.name),
-      h("p", {class: "item-sub"}, t("consumables.low_line", {quantity: c.quantity, threshold: c.low_threshold, unit: unitShort(c.unit)})))))),
+      h("p", {class: "item-sub"}, t("consumables.low_line", {quantity: number(c.quantity), threshold: number(c.low_threshold), unit: unitShort(c.unit)})))))),
     h("p", {}, h("a", {class: "button", href: `/#/consumables${query({site: site.slug})}`}, t("consumables.low_link"))));
     section.hidden = false;
   }).catch(() => {}); // the day's loans matter more: no stock news rather than an error here
   return section;
 }
 
-export async function render(root) {
-  const user = currentUser();
+export async function render(root, ctx) {
   const sites = await get("/api/sites");
-  const site = sites.find((s) => s.slug === user.site) || sites[0];
+  const site = chosenSite(sites, ctx.query.get("site"));
+  const picker = sitePicker(sites, site, (slug) => ctx.go(`today${query({site: slug})}`));
   const tz = site.timezone;
   const day = fmt.today(tz);
   let bookings, out, missingParts;
@@ -68,7 +69,7 @@ export async function render(root) {
       get(`/api/parts/missing${query({site: site.slug})}`),
     ]);
   } catch (error) {
-    replace(root, h("h1", {}, t("today.title")), notice(errorMessage(error)));
+    replace(root, h("h1", {}, t("today.title")), picker, notice(errorMessage(error)));
     return;
   }
   const now = Date.now();
@@ -79,6 +80,7 @@ export async function render(root) {
   replace(root,
     h("h1", {}, t("today.title")),
     h("p", {class: "lead"}, `${site.name} — ${fmt.dayLabel(day)}`),
+    picker,
     lowStockSection(site),
     section("h-overdue", t("today.overdue"), overdue.map((b) => row(b, tz, t("today.late")))),
     section("h-pickups", t("today.pickups"), pickups.map((b) => row(b, tz))),

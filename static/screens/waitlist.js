@@ -3,7 +3,8 @@ import {ApiError, api, errorMessage, get, post, query} from "/js/api.js";
 import {confirmButton, field, h, notice, replace, select} from "/js/dom.js";
 import * as fmt from "/js/format.js";
 import {t} from "/js/i18n.js";
-import {currentUser, workSites} from "/js/session.js";
+import {workSites} from "/js/session.js";
+import {chosenSite, rememberSite} from "/js/site-choice.js";
 import {vocabulary} from "/js/vocabulary.js";
 
 const {kinds: KINDS} = await vocabulary();
@@ -23,6 +24,7 @@ function controls(page) {
   const dayInput = h("input", {type: "date", value: page.state.day, required: true});
   siteSelect.addEventListener("change", () => {
     page.state.site = siteSelect.value;
+    rememberSite(siteSelect.value);
     load(page);
   });
   dayInput.addEventListener("change", () => {
@@ -107,10 +109,9 @@ async function load(page) {
 }
 
 export async function render(root, ctx) {
-  const me = currentUser();
   const sites = workSites(await get("/api/sites"));
   const siteOf = (slug) => sites.find((s) => s.slug === slug) || sites[0];
-  const state = {site: siteOf(ctx.query.get("site") || me.site).slug, day: ctx.query.get("date") || ""};
+  const state = {site: chosenSite(sites, ctx.query.get("site")).slug, day: ctx.query.get("date") || ""};
   if (!state.day) state.day = fmt.today(siteOf(state.site).timezone);
   const page = {ctx, sites, siteOf, state, messages: h("div", {class: "messages"}), list: h("div", {"aria-live": "polite"})};
   replace(root, h("h1", {}, t("waitlist.title")), controls(page), page.messages, page.list);

@@ -32,7 +32,7 @@ def test_staff_add_a_spool_restock_it_and_see_it_low(phone_factory, database_url
     form.get_by_role("button", name="Ajouter").click()
     page.locator("#toast").get_by_text("PLA noir ajouté.").wait_for()
     row = page.locator("li.consumable", has_text="PLA noir")
-    row.get_by_text("1000 g en stock").wait_for()
+    row.get_by_text("1\u202f000 g en stock").wait_for()  # numbers written the French way (issue 28)
     assert stock_of(database_url, "PLA noir") == 1000
 
     row.locator("summary").click()
@@ -43,7 +43,7 @@ def test_staff_add_a_spool_restock_it_and_see_it_low(phone_factory, database_url
     assert serious_violations(page) == []
     phone.shot(f"{SHOTS}-01-reapprovisionner")
     row.get_by_role("button", name="Enregistrer", exact=True).click()
-    page.locator("#toast").get_by_text("Enregistré : il reste 1500 g de PLA noir.").wait_for()
+    page.locator("#toast").get_by_text("Enregistré : il reste 1\u202f500 g de PLA noir.").wait_for()
     assert stock_of(database_url, "PLA noir") == 1500
 
     row = page.locator("li.consumable", has_text="PLA noir")
