@@ -12,7 +12,7 @@ from fablab.maintenance import service
 from fablab.maintenance.rules import Plan, Usage, progress, state
 from tests.support.clients import make_client, sign_in
 from tests.support.bookings import assert_problem, at, book
-from tests.support.desk import desk
+from tests.support.desk import desk, lend
 
 UTC = timezone.utc
 PRINTER = "VLG-P3D-001"
@@ -24,13 +24,6 @@ async def set_plan_start(tag: str, moment: datetime) -> None:
     await db.fetch("UPDATE maintenance_plan SET created_at = $2 WHERE resource_id = (SELECT id FROM resource "
                    "WHERE tag = $1) OR (resource_id IS NULL AND (site_id, kind) = (SELECT site_id, kind FROM "
                    "resource WHERE tag = $1))", tag, moment)
-
-
-async def lend(actor, tag: str, start: datetime, hours: float, learner: str = "learner3") -> None:
-    """A loan handed over at `start` and taken back `hours` later, through the desk's own code."""
-    end = start + timedelta(hours=hours)
-    await custody.check_out(actor=actor, tag=tag, user_ref=learner, due_at=end, now=start)
-    await custody.check_in(actor=actor, tag=tag, now=end)
 
 
 # --- the rules, pure -----------------------------------------------------------------------------

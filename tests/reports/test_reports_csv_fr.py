@@ -13,8 +13,8 @@ import pytest
 
 from fablab.reports import french_csv
 from tests.support.desk import desk
-from tests.test_maintenance import lend
-from tests.test_reports_api import WEEK, week  # noqa: F401 - the fixture of a week of bookings
+from tests.support.desk import lend
+from tests.support.reports import WEEK, week  # noqa: F401 - the fixture of a week of bookings
 
 UTILISATION_HEADERS = {
     "kinds": ["Type de matériel", "Nombre d'objets", "Réservations", "Heures réservées",
