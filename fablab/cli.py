@@ -204,15 +204,24 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> None:
         # it found: with the default one the process dies there and the embedded PostgreSQL is never
         # stopped. Exiting through SystemExit runs the `with database(...)` cleanup instead.
         signal.signal(signal.SIGTERM, _exit_on_sigterm)
+        proxies = trusted_proxies()
         uvicorn.run(
             "fablab.app:create_app", factory=True, host=args.host, port=port, workers=workers,
-            proxy_headers=True, forwarded_allow_ips=os.environ.get("FABLAB_TRUSTED_PROXIES", "127.0.0.1"),
+            proxy_headers=bool(proxies), forwarded_allow_ips=proxies or None,
             log_level=os.environ.get("FABLAB_LOG_LEVEL", "info"), access_log=False,
             # Slow clients: a deadline for request heads (server_protocol), idle keep-alive connections
             # closed after 5 s, and a cap on connections plus requests per worker (503 beyond it).
             http=server_protocol.PROTOCOL, timeout_keep_alive=5, limit_concurrency=server_protocol.LIMIT_CONCURRENCY,
             timeout_graceful_shutdown=SHUTDOWN_GRACE_S,
         )
+
+
+def trusted_proxies() -> str:
+    """FABLAB_TRUSTED_PROXIES: the proxies whose X-Forwarded-For/-Proto are believed (comma-separated
+    addresses or networks). None by default (issue 26): with 127.0.0.1 trusted, anything on the
+    machine could name any client address and reset or spend others' sign-in counts. Behind the
+    nginx of deploy/, deploy/env.example names it."""
+    return ",".join(part.strip() for part in os.environ.get("FABLAB_TRUSTED_PROXIES", "").split(",") if part.strip())
 
 
 def _arg(*names: str, **options) -> tuple[tuple[str, ...], dict]:

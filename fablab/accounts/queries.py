@@ -91,3 +91,7 @@ FAILURES_SINCE = "SELECT count(*) AS failures, max(at) AS latest FROM login_atte
 
 # Raw: the n-th newest failure (OFFSET), when an address falls back under its limit.
 NTH_LATEST_ATTEMPT = "SELECT at FROM login_attempt WHERE key = $1 AND at > $2 ORDER BY at DESC OFFSET $3 LIMIT 1"
+
+# Raw: an account's failures and those of its known devices (keys starting "device:{login}:");
+# starts_with, not LIKE, because a login may hold "_".
+FORGET_ACCOUNT_ATTEMPTS = "DELETE FROM login_attempt WHERE key = $1 OR starts_with(key, $2) RETURNING id"

@@ -11,7 +11,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
-from fablab.accounts import csvio, invites, passes, privacy, queries, service, throttle, trainings, users
+from fablab.accounts import csvio, devices, invites, passes, privacy, queries, service, throttle, trainings, users
 from fablab.accounts.current import SESSION_COOKIE, CurrentUser
 from fablab.accounts.qr import qr_svg
 from fablab.accounts.schemas import (
@@ -37,6 +37,12 @@ def session_cookie(settings: Settings, value: str, max_age: int) -> Cookie:
     )
 
 
+def device_cookie(settings: Settings, value: str) -> Cookie:
+    # Kept across sign-outs on purpose: it is what makes this browser a known one next time.
+    return Cookie(key=devices.DEVICE_COOKIE, value=value, max_age=devices.MAX_AGE, path=devices.DEVICE_COOKIE_PATH,
+                  httponly=True, samesite="strict", secure=settings.https)
+
+
 def client_address(request: Request) -> str:
     # The socket peer, or a trusted proxy's X-Forwarded-For as uvicorn applied it; a header
     # sent by the client itself never gets here, so it cannot reset its throttling count.
@@ -57,15 +63,16 @@ class AuthController(Controller):
 
     @post("/auth/login", guards=[public], status_code=HTTP_200_OK)
     async def login(self, request: Request, data: JSONBody[LoginIn], settings: NamedDependency[Settings]) -> Response[UserOut]:
-        user, token = await service.login(
+        user, token, device = await service.login(
             login=data.login, password=data.password, address=client_address(request),
-            session_hours=settings.session_hours,
+            session_hours=settings.session_hours, secret_key=settings.secret_key,
+            device_cookie=request.cookies.get(devices.DEVICE_COOKIE),
         )
         if request.user is not None:  # signing in again (maybe as someone else) ends the old session
             await service.logout(session_id=request.user.session_id)
         return Response(
             UserOut(**user),
-            cookies=[session_cookie(settings, token, settings.session_hours * 3600)],
+            cookies=[session_cookie(settings, token, settings.session_hours * 3600), device_cookie(settings, device)],
         )
 
     @post("/auth/logout", guards=[signed_in], status_code=HTTP_204_NO_CONTENT)
