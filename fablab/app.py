@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from contextlib import asynccontextmanager
 
@@ -16,6 +17,7 @@ from litestar.static_files import create_static_files_router
 from fablab import background, db
 from fablab.accounts.current import SessionAuthMiddleware
 from fablab.accounts.session_cache import Listener
+from fablab.accounts.strength import load_dictionaries
 from fablab.guards import public
 from fablab.health import health
 from fablab.problems import EXCEPTION_HANDLERS
@@ -49,6 +51,8 @@ def create_app(settings: Settings | None = None, *, run_jobs: bool = True) -> Li
             database_url = embedded.url()
         db.configure(database_url)
         await db.start_pool()
+        # zxcvbn learns French once per worker, before the first invite waits a second for it.
+        await asyncio.to_thread(load_dictionaries)
         session_listener = Listener(database_url)
         await session_listener.start()
         tasks = background.start_jobs(PERIODIC_JOBS) if run_jobs else []
