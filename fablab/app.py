@@ -24,6 +24,7 @@ from fablab.problems import EXCEPTION_HANDLERS
 from fablab.routes_registry import ALL_ROUTES, PERIODIC_JOBS
 from fablab.settings import Settings, load_settings
 from fablab.web.compression import COMPRESSION
+from fablab.web.csrf import csrf_header_only_middleware
 from fablab.web.headers import security_headers_middleware
 from fablab.web.hosts import allowed_hosts_middleware
 from fablab.web.json_body import CheckedRequest
@@ -84,6 +85,7 @@ def create_app(settings: Settings | None = None, *, run_jobs: bool = True) -> Li
             security_headers_middleware(hsts=settings.https),
             allowed_hosts_middleware(settings.allowed_hosts),
             nul_path_middleware,
+            csrf_header_only_middleware(CSRF_COOKIE, CSRF_HEADER),
             DefineMiddleware(SessionAuthMiddleware, exclude=["^/health$", "^/schema", "^/cal/"]),
         ],
         csrf_config=CSRFConfig(

@@ -6,7 +6,7 @@ from datetime import date
 
 import msgspec
 from litestar import Controller, Request, Response, delete, get, patch, post, put
-from litestar.datastructures import Cookie
+from litestar.datastructures import CacheControlHeader, Cookie
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
@@ -28,6 +28,9 @@ from fablab.vocabulary import ROLES
 from fablab.web.download import attachment
 
 MAX_CSV_BYTES = 1024 * 1024
+# Personal answers (a pass, a GDPR export, a list of people, an invite): no copy in any cache,
+# the browser's included (a shared computer at the desk).
+NO_STORE = CacheControlHeader(no_store=True)
 
 
 def session_cookie(settings: Settings, value: str, max_age: int) -> Cookie:
@@ -85,7 +88,7 @@ class AuthController(Controller):
     async def me(self, request: Request) -> UserOut:
         return UserOut(**await service.user_out(request.user.id))
 
-    @get("/me/pass", guards=[signed_in], cache=False)
+    @get("/me/pass", guards=[signed_in], cache=False, cache_control=NO_STORE)
     async def my_pass(self, request: Request, settings: NamedDependency[Settings]) -> PassOut:
         """The learner's desk pass; the same until rotated, so the phone may keep showing it offline."""
         token = await passes.current_pass(secret_key=settings.secret_key, user_id=request.user.id)
@@ -98,7 +101,7 @@ class AuthController(Controller):
         url = passes.pass_url(settings.base_url, token)
         return PassOut(token=token, url=url, svg=qr_svg(url))
 
-    @get("/me/data", guards=[signed_in], cache=False)
+    @get("/me/data", guards=[signed_in], cache=False, cache_control=NO_STORE)
     async def my_data(self, request: Request) -> Response[PersonalDataOut]:
         """Everything stored about me, as a JSON download (GDPR right of access)."""
         data = await privacy.personal_data(request.user.id)
@@ -121,7 +124,7 @@ class InviteController(Controller):
     path = "/api/invites"
     tags = ["accounts"]
 
-    @get("/{token:str}", guards=[public], cache=False)
+    @get("/{token:str}", guards=[public], cache=False, cache_control=NO_STORE)
     async def show(self, token: FromPath[str]) -> InviteInfoOut:
         return InviteInfoOut(**await invites.describe(token))
 
@@ -160,7 +163,7 @@ class UserController(Controller):
         rows = await self._listing(request, site, role, q)
         return [msgspec.convert(row, UserListItem) for row in rows]
 
-    @get("/export.csv", guards=[staff_only], media_type="text/csv")
+    @get("/export.csv", guards=[staff_only], media_type="text/csv", cache_control=NO_STORE)
     async def export(self, request: Request, site: FromQuery[str | None] = None,
                      role: FromQuery[str | None] = None, q: FromQuery[str | None] = None) -> Response[str]:
         rows = await self._listing(request, site, role, q)
@@ -198,7 +201,7 @@ class UserController(Controller):
             CohortInviteOut(user=msgspec.convert(entry["user"], InvitedUserOut),
                             invite=invite_out(settings, entry["token"], entry["expires_at"])) for entry in sheet])
 
-    @get("/by-pass/{token:str}", guards=[staff_only], cache=False)
+    @get("/by-pass/{token:str}", guards=[staff_only], cache=False, cache_control=NO_STORE)
     async def by_pass(self, request: Request, token: FromPath[str]) -> PassHolderOut:
         """Who is this? From the pass QR a learner shows at the desk (a learner of the staff's sites)."""
         user_id = await passes.user_id_for_pass(token)
