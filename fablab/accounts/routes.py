@@ -205,9 +205,10 @@ class UserController(Controller):
     async def by_pass(self, request: Request, token: FromPath[str]) -> PassHolderOut:
         """Who is this? From the pass QR a learner shows at the desk (a learner of the staff's sites)."""
         user_id = await passes.user_id_for_pass(token)
-        if user_id is None:
+        holder = None if user_id is None else await queries.user_row(user_id)
+        # Another site's learner's pass gets the unknown pass's answer (issue 26): nothing to tell apart.
+        if holder is None or not users.can_manage(request.user, holder) and holder["id"] != request.user.id:
             raise NotFound("This pass is unknown or was replaced by a newer one.", code=codes.UNKNOWN_PASS)
-        await users.target(request.user, user_id, manage=False)
         return msgspec.convert(await users.detail(user_id), PassHolderOut)
 
     @get("/{user_id:int}", guards=[staff_only])
