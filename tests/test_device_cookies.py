@@ -10,13 +10,13 @@ import pytest
 from argon2 import PasswordHasher
 
 from fablab import db
-from fablab.accounts import devices, throttle
-from fablab.cli import trusted_proxies
+from fablab.accounts import throttle
 from fablab.seed import DEMO_PASSWORD
 
 SCHOOL = "192.0.2.10"  # one NAT address for a whole classroom
 ELSEWHERE = "203.0.113.66"
 SECRET = "test-secret-key-that-is-long-enough-0123456789"
+DEVICE_COOKIE = "fablab_device"  # accounts.devices.DEVICE_COOKIE, spelled here so the file runs on main too
 
 
 @pytest.fixture
@@ -48,7 +48,7 @@ async def test_an_attacker_failing_1000_times_never_locks_the_admin_out_of_their
     async with client_at(app, SCHOOL) as browser, client_at(app, ELSEWHERE) as attacker:
         await _ready(browser), await _ready(attacker)
         assert (await _login(browser, "admin", DEMO_PASSWORD)).status_code == 200  # yesterday, say
-        assert browser.cookies.get(devices.DEVICE_COOKIE), "a right password makes the browser a known one"
+        assert browser.cookies.get(DEVICE_COOKIE), "a right password makes the browser a known one"
         statuses: list[int] = []
         owner: list[int] = []
 
@@ -137,12 +137,14 @@ async def test_a_device_cookie_proves_one_account_only(app, demo):
         # learner1's cookie does not make this browser a known one for learner2 ...
         assert (await _login(browser, "learner2", DEMO_PASSWORD)).status_code == 429
         # ... nor does a forged or copied one, in whatever shape.
-        for forged in ("x" * 22 + "." + "y" * 43, browser.cookies[devices.DEVICE_COOKIE] + "~junk", "~" * 5000, ""):
-            attacker.cookies.set(devices.DEVICE_COOKIE, forged, path=devices.DEVICE_COOKIE_PATH)
+        for forged in ("x" * 22 + "." + "y" * 43, browser.cookies[DEVICE_COOKIE] + "~junk", "~" * 5000, ""):
+            attacker.cookies.set(DEVICE_COOKIE, forged, path="/api/auth/login")
             assert (await _login(attacker, "learner2", DEMO_PASSWORD)).status_code == 429
 
 
 def test_device_cookie_holds_a_few_accounts_and_each_proves_its_own():
+    from fablab.accounts import devices
+
     cookie = None
     for login in ("learner1", "learner2", "admin"):
         cookie = devices.remember(SECRET, cookie, login)
@@ -192,6 +194,8 @@ async def test_a_client_rotating_through_its_ipv6_64_hits_the_address_limit(demo
 
 
 def test_forwarded_for_is_believed_from_no_proxy_unless_named(monkeypatch):
+    from fablab.cli import trusted_proxies
+
     monkeypatch.delenv("FABLAB_TRUSTED_PROXIES", raising=False)
     assert trusted_proxies() == "", "none by default, not even 127.0.0.1"
     monkeypatch.setenv("FABLAB_TRUSTED_PROXIES", " 127.0.0.1, 10.0.0.0/8 ,")

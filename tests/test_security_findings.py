@@ -6,19 +6,30 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
+import httpx
 import pytest
 
 from fablab import db
 from fablab.calendars import feeds
-from fablab.calendars.feeds import MAX_FEED_BYTES, EventPart, _within_budget
+from fablab.seed import DEMO_PASSWORD
 from fablab.web.spreadsheet import neutralise_cell, restore_cell
+
+
+def make_client(app) -> httpx.AsyncClient:
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver")
+
+
+async def sign_in(client: httpx.AsyncClient, login: str) -> httpx.AsyncClient:
+    await client.get("/health")
+    client.headers["x-csrftoken"] = client.cookies["csrftoken"]
+    response = await client.post("/api/auth/login", json={"login": login, "password": DEMO_PASSWORD})
+    assert response.status_code == 200, response.text
+    return client
 
 
 # --- 7. cookies and caches --------------------------------------------------------------------
 @pytest.mark.parametrize("path", ["/api/vocabulary", "/cal/sites/vlg.ics", "/cal/sites/vlg.ics?kind=room"])
 async def test_no_csrf_cookie_on_a_publicly_cacheable_answer(app, demo, path):
-    from tests.conftest import make_client
-
     async with make_client(app) as fresh:  # no csrftoken yet: the middleware would set one
         response = await fresh.get(path)
         assert response.status_code == 200 and "public" in response.headers["cache-control"]
@@ -52,8 +63,6 @@ async def test_the_csrf_token_is_not_taken_from_a_form_field(learner):
 # --- 9. staff of another site: one answer --------------------------------------------------------
 @pytest.fixture
 async def staff_pfs(app, demo):
-    from tests.conftest import make_client, sign_in
-
     async with make_client(app) as client:
         yield await sign_in(client, "staff.pfs")
 
@@ -95,8 +104,6 @@ async def test_another_sites_learner_answers_as_an_unknown_login(staff_pfs):
 
 # --- 10. a revoked staff feed stays revoked --------------------------------------------------
 async def test_a_staff_feed_link_stays_revoked_after_the_site_is_granted_back(app, demo, admin):
-    from tests.conftest import make_client, sign_in
-
     staff_id = await db.fetchval("SELECT id FROM app_user WHERE login = 'staff.vlg'")
     async with make_client(app) as staff:
         await sign_in(staff, "staff.vlg")
@@ -139,31 +146,28 @@ async def test_a_users_import_with_one_bad_row_is_all_or_nothing_and_names_the_l
 
 
 # --- 12. public feeds under 1 MB ---------------------------------------------------------------
-def _part(at: datetime, size: int) -> EventPart:
-    return EventPart((), (at, str(at)), b"x" * size, b"")
+def _part(at: datetime, size: int):
+    return feeds.EventPart((), (at, str(at)), b"x" * size, b"")
 
 
 def test_a_feed_over_budget_keeps_what_is_coming_then_the_recent_past():
     now = datetime(2027, 3, 1, 12, tzinfo=timezone.utc)
     parts = [_part(now + timedelta(hours=hour), 1000) for hour in range(-30 * 24, 180 * 24)]
-    kept = _within_budget(parts, 500_000, now)
+    kept = feeds._within_budget(parts, 500_000, now)
     assert sum(len(part.body) for part in kept) <= 500_000
     assert kept[0].sort_key[0] >= now - timedelta(days=1) and kept == sorted(kept, key=lambda part: part.sort_key)
     small = parts[-10:]
-    assert _within_budget(small, 500_000, now) is small, "what fits is sent whole"
+    assert feeds._within_budget(small, 500_000, now) is small, "what fits is sent whole"
     past_only = [_part(now - timedelta(days=day), 1000) for day in range(30, 0, -1)]
-    assert _within_budget(past_only, 10_000, now) == past_only[-10:], "nothing ahead: the most recent past"
+    assert feeds._within_budget(past_only, 10_000, now) == past_only[-10:], "nothing ahead: the most recent past"
 
 
 async def test_a_busy_site_feed_stays_within_its_budget(anon, demo, monkeypatch):
     """The issue's 8,203 room bookings made a 2.8 MB feed; Google Calendar stops near 1 MB. The
     same, scaled down: 600 bookings against a 40 KB budget."""
     monkeypatch.setattr(feeds, "MAX_FEED_BYTES", 40_000)
-    room = await db.fetchrow("SELECT r.id, r.site_id FROM resource r JOIN site s ON s.id = r.site_id "
-                             "WHERE s.slug = 'vlg' AND r.kind = 'room' ORDER BY r.id LIMIT 1") \
-        if hasattr(db, "fetchrow") else await db.fetchone(
-            "SELECT r.id, r.site_id FROM resource r JOIN site s ON s.id = r.site_id "
-            "WHERE s.slug = 'vlg' AND r.kind = 'room' ORDER BY r.id LIMIT 1")
+    room = await db.fetchone("SELECT r.id, r.site_id FROM resource r JOIN site s ON s.id = r.site_id "
+                             "WHERE s.slug = 'vlg' AND r.kind = 'room' ORDER BY r.id LIMIT 1")
     learner = await db.fetchval("SELECT id FROM app_user WHERE login = 'learner1'")
     await db.fetch(
         """INSERT INTO booking (resource_id, user_id, starts_at, ends_at, blocked_until, status, site_id, kind)
