@@ -89,7 +89,8 @@ async def _address_retry_after(key: str, now: datetime) -> int:
     return 1 if at is None else _seconds(at + WINDOW - now)
 
 
-async def _wait_for(key: str, now: datetime, state: dict) -> None:
+def _wait_for(now: datetime, state: dict) -> None:
+    """Raises TooManyAttempts while a bucket's latest failure is within its delay."""
     if state["failures"]:
         wait = state["latest"] + delay_after(state["failures"]) - now
         if wait > timedelta(0):
@@ -108,7 +109,7 @@ async def reserve(*, login: str, address: str, device: str | None = None, now: d
     async with DB.transaction():
         for key in sorted(keys):  # one lock order everywhere: no deadlock between workers
             await db.fetch(queries.ATTEMPTS_LOCK, key)
-        await _wait_for(keys[0], now, await db.fetchone(queries.FAILURES_SINCE, keys[0], now - ACCOUNT_WINDOW))
+        _wait_for(now, await db.fetchone(queries.FAILURES_SINCE, keys[0], now - ACCOUNT_WINDOW))
         if not device:
             client = keys[1]
             failures = (await db.fetchone(queries.FAILURES_SINCE, client, now - WINDOW))["failures"]
