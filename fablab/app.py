@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from contextlib import asynccontextmanager
 
@@ -16,6 +17,7 @@ from litestar.static_files import create_static_files_router
 from fablab import background, db
 from fablab.accounts.current import SessionAuthMiddleware
 from fablab.accounts.session_cache import Listener
+from fablab.accounts.strength import load_dictionaries
 from fablab.guards import public
 from fablab.health import health
 from fablab.problems import EXCEPTION_HANDLERS
@@ -23,6 +25,7 @@ from fablab.routes_registry import ALL_ROUTES, PERIODIC_JOBS
 from fablab.settings import Settings, load_settings
 from fablab.web.api_guide import API_DESCRIPTION, TAGS
 from fablab.web.compression import COMPRESSION
+from fablab.web.csrf import csrf_header_only_middleware
 from fablab.web.headers import security_headers_middleware
 from fablab.web.hosts import allowed_hosts_middleware
 from fablab.web.json_body import CheckedRequest
@@ -50,6 +53,8 @@ def create_app(settings: Settings | None = None, *, run_jobs: bool = True) -> Li
             database_url = embedded.url()
         db.configure(database_url)
         await db.start_pool()
+        # zxcvbn learns French once per worker, before the first invite waits a second for it.
+        await asyncio.to_thread(load_dictionaries)
         session_listener = Listener(database_url)
         await session_listener.start()
         tasks = background.start_jobs(PERIODIC_JOBS) if run_jobs else []
@@ -81,6 +86,7 @@ def create_app(settings: Settings | None = None, *, run_jobs: bool = True) -> Li
             security_headers_middleware(hsts=settings.https),
             allowed_hosts_middleware(settings.allowed_hosts),
             nul_path_middleware,
+            csrf_header_only_middleware(CSRF_COOKIE, CSRF_HEADER),
             DefineMiddleware(SessionAuthMiddleware, exclude=["^/health$", "^/schema", "^/cal/"]),
         ],
         csrf_config=CSRFConfig(

@@ -220,9 +220,10 @@ def _serve_http(host: str, port: int, workers: int) -> None:
     from fablab import server_protocol
     from fablab.supervision import Supervisor
 
+    proxies = trusted_proxies()
     config = uvicorn.Config(
         "fablab.app:create_served_app", factory=True, host=host, port=port, workers=workers,
-        proxy_headers=True, forwarded_allow_ips=os.environ.get("FABLAB_TRUSTED_PROXIES", "127.0.0.1"),
+        proxy_headers=bool(proxies), forwarded_allow_ips=proxies or None,
         log_level=os.environ.get("FABLAB_LOG_LEVEL", "info"), access_log=False,
         # Slow or greedy clients: deadlines for request heads and bodies and a bound on a head's
         # size (server_protocol), idle keep-alive connections closed after 5 s, and a cap on
@@ -238,6 +239,14 @@ def _serve_http(host: str, port: int, workers: int) -> None:
     server.run()
     if not server.started:  # the port is taken, or the app failed to start: as uvicorn.run says it
         raise SystemExit(3)
+
+
+def trusted_proxies() -> str:
+    """FABLAB_TRUSTED_PROXIES: the proxies whose X-Forwarded-For/-Proto are believed (comma-separated
+    addresses or networks). None by default (issue 26): with 127.0.0.1 trusted, anything on the
+    machine could name any client address and reset or spend others' sign-in counts. Behind the
+    nginx of deploy/, deploy/env.example names it."""
+    return ",".join(part.strip() for part in os.environ.get("FABLAB_TRUSTED_PROXIES", "").split(",") if part.strip())
 
 
 def _arg(*names: str, **options) -> tuple[tuple[str, ...], dict]:

@@ -34,6 +34,7 @@ INVALID_HOST = "invalid_host"
 INVALID_PATH = "invalid_path"
 JSON_TOO_DEEP = "json_too_deep"
 INVALID_CSV = "invalid_csv"
+IMPORT_REJECTED = "import_rejected"  # a users import with bad lines: nothing created, the lines listed
 FILE_TOO_LARGE = "file_too_large"
 STAFF_ONLY = "staff_only"
 

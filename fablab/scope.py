@@ -47,7 +47,10 @@ def require_person(actor: CurrentUser, person: dict) -> None:
         return
     if person["role"] != "learner":
         raise Forbidden("Staff act in the name of learners only, never of staff or admins.", code=codes.NOT_A_LEARNER)
-    require_site(actor, person["site_id"], "This learner")
+    if not acts_for_site(actor, person["site_id"]):
+        # The same answer as for a login that does not exist (issue 26): staff of another site
+        # must not learn, login by login, who is enrolled elsewhere.
+        raise NotFound("No active user with this login or id.", code=codes.UNKNOWN_USER)
 
 
 async def person(user_id: int) -> dict:

@@ -11,7 +11,7 @@ from fablab.accounts.qr import qr_svg
 from fablab.accounts.service import check_new_password, end_all_sessions, hash_new_password, open_session
 from fablab.db import DB, NOW
 from fablab.errors import NotFound
-from fablab.tables import Invite, User
+from fablab.tables import Invite, Site, User
 from fablab.tokens import hash_token, new_token
 
 # Long enough for a learner to find a moment with network; short enough that a photo of a
@@ -65,6 +65,12 @@ async def describe(token: str, now: datetime | None = None) -> dict:
     return {"name": row["name"], "login": row["login"], "expires_at": row["expires_at"]}
 
 
+async def site_words() -> tuple[str, ...]:
+    """The sites' slugs and names: words anyone here would try first in a password."""
+    rows = await Site.select(Site.slug, Site.name)
+    return tuple(word for row in rows for word in (row["slug"], row["name"]))
+
+
 async def accept(*, token: str, password: str, session_hours: int, now: datetime | None = None) -> tuple[int, str]:
     """Set the password, (re)activate the account, sign out its other sessions and open one here.
 
@@ -73,7 +79,8 @@ async def accept(*, token: str, password: str, session_hours: int, now: datetime
     """
     now = now or clock.now()
     invite = await _live(token, now)
-    check_new_password(password, login=invite["login"], role=invite["role"], name=invite["name"])
+    check_new_password(password, login=invite["login"], role=invite["role"], name=invite["name"],
+                       words=await site_words())
     password_hash = await hash_new_password(password)
     async with DB.transaction():
         marked = await Invite.update({Invite.used_at: now}).where(

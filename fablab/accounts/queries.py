@@ -103,8 +103,13 @@ PERSON_NEW_PASS = """
 UPDATE app_user SET pass_version = pass_version + 1, pass_token_hash = NULL, updated_at = now() WHERE id = $1
 RETURNING id
 """
-# Failed sign-ins are keyed by the login itself, not by a reference (fablab/accounts/throttle.py).
-PERSON_LOGIN_ATTEMPTS = "DELETE FROM login_attempt WHERE key = 'login:' || (SELECT login FROM app_user WHERE id = $1)"
+# Failed sign-ins are keyed by the login itself, not by a reference (fablab/accounts/throttle.py): the
+# account's own key and those of its known devices ("device:{login}:{nonce}"; starts_with, not LIKE,
+# because a login may hold "_").
+PERSON_LOGIN_ATTEMPTS = """
+DELETE FROM login_attempt a USING app_user u
+WHERE u.id = $1 AND (a.key = 'login:' || u.login OR starts_with(a.key, 'device:' || u.login || ':'))
+"""
 PERSON_STAFF_SITES = """
 SELECT s.slug AS site, ss.granted_at FROM staff_site ss JOIN site s ON s.id = ss.site_id WHERE ss.user_id = $1
 ORDER BY s.slug
@@ -128,3 +133,6 @@ PERSON_REVOKE_INVITES = """
 UPDATE invite SET revoked_at = now() WHERE user_id = $1 AND used_at IS NULL AND revoked_at IS NULL RETURNING id
 """
 RETAIN_INVITERS = "UPDATE invite SET created_by_id = NULL WHERE created_at < $1 AND created_by_id IS NOT NULL RETURNING id"
+# Raw: an account's failures and those of its known devices (keys starting "device:{login}:");
+# starts_with, not LIKE, because a login may hold "_".
+FORGET_ACCOUNT_ATTEMPTS = "DELETE FROM login_attempt WHERE key = $1 OR starts_with(key, $2) RETURNING id"

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import msgspec
 from litestar import Controller, Request, Response, delete, get, post, put
-from litestar.datastructures import Cookie
+from litestar.datastructures import CacheControlHeader, Cookie
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
-from fablab.accounts import csvio, invites, passes, privacy, queries, service, throttle, trainings, users
+from fablab.accounts import csvio, devices, invites, passes, privacy, queries, service, throttle, trainings, users
 from fablab.accounts.current import SESSION_COOKIE, CurrentUser
 from fablab.accounts.qr import qr_svg
 from fablab.accounts.schemas import (
@@ -29,6 +29,9 @@ from fablab.vocabulary import ROLES
 from fablab.web.download import attachment
 
 MAX_CSV_BYTES = 1024 * 1024
+# Personal answers (a pass, a GDPR export, a list of people, an invite): no copy in any cache,
+# the browser's included (a shared computer at the desk).
+NO_STORE = CacheControlHeader(no_store=True)
 
 
 def session_cookie(settings: Settings, value: str, max_age: int) -> Cookie:
@@ -36,6 +39,12 @@ def session_cookie(settings: Settings, value: str, max_age: int) -> Cookie:
         key=SESSION_COOKIE, value=value, max_age=max_age, path="/", httponly=True,
         samesite="lax", secure=settings.https,
     )
+
+
+def device_cookie(settings: Settings, value: str) -> Cookie:
+    # Kept across sign-outs on purpose: it is what makes this browser a known one next time.
+    return Cookie(key=devices.DEVICE_COOKIE, value=value, max_age=devices.MAX_AGE, path=devices.DEVICE_COOKIE_PATH,
+                  httponly=True, samesite="strict", secure=settings.https)
 
 
 def client_address(request: Request) -> str:
@@ -65,15 +74,16 @@ class AuthController(Controller):
                        "failures from one address in 15 min). Logins are folded (NFKC, case folded, trimmed). "
                        "Throttling lives in PostgreSQL, so it holds across workers."))
     async def login(self, request: Request, data: JSONBody[LoginIn], settings: NamedDependency[Settings]) -> Response[UserOut]:
-        user, token = await service.login(
+        user, token, device = await service.login(
             login=data.login, password=data.password, address=client_address(request),
-            session_hours=settings.session_hours,
+            session_hours=settings.session_hours, secret_key=settings.secret_key,
+            device_cookie=request.cookies.get(devices.DEVICE_COOKIE),
         )
         if request.user is not None:  # signing in again (maybe as someone else) ends the old session
             await service.logout(session_id=request.user.session_id)
         return Response(
             UserOut(**user),
-            cookies=[session_cookie(settings, token, settings.session_hours * 3600)],
+            cookies=[session_cookie(settings, token, settings.session_hours * 3600), device_cookie(settings, device)],
         )
 
     @post("/auth/logout", guards=[signed_in], status_code=HTTP_204_NO_CONTENT,
@@ -92,7 +102,7 @@ class AuthController(Controller):
     async def me(self, request: Request) -> UserOut:
         return UserOut(**await service.user_out(request.user.id))
 
-    @get("/me/pass", guards=[signed_in], cache=False,
+    @get("/me/pass", guards=[signed_in], cache=False, cache_control=NO_STORE,
          summary="My desk pass",
          description=("Signed in. The pass's QR payload and its SVG, shown at the desk so staff can find the "
                       "learner by scanning it."))
@@ -131,7 +141,7 @@ class InviteController(Controller):
     path = "/api/invites"
     tags = ["accounts"]
 
-    @get("/{token:str}", guards=[public], cache=False,
+    @get("/{token:str}", guards=[public], cache=False, cache_control=NO_STORE,
          summary="Whom a one-time invite is for",
          description=("Anyone with the link. Unknown, expired or used: `404 unknown_invite`, the same answer for "
                       "all three."))
@@ -181,7 +191,7 @@ class UserController(Controller):
         rows = await self._listing(request, site, role, q)
         return [msgspec.convert(row, UserListItem) for row in rows]
 
-    @get("/export.csv", guards=[staff_only], media_type="text/csv",
+    @get("/export.csv", guards=[staff_only], media_type="text/csv", cache_control=NO_STORE,
          summary="Accounts as CSV",
          description=("Staff, for their sites. Every cell is quoted and a formula start (`= + - @`, tab) is "
                       "neutralised with an apostrophe, also after a separator inside a cell; imports take the "
@@ -238,16 +248,17 @@ class UserController(Controller):
             CohortInviteOut(user=msgspec.convert(entry["user"], InvitedUserOut),
                             invite=invite_out(settings, entry["token"], entry["expires_at"])) for entry in sheet])
 
-    @get("/by-pass/{token:str}", guards=[staff_only], cache=False,
+    @get("/by-pass/{token:str}", guards=[staff_only], cache=False, cache_control=NO_STORE,
          summary="Who shows this pass at the desk",
          description=("Staff, for learners of their sites. The person whose current desk pass this is; `404 "
-                      "unknown_pass` for an unknown pass or one replaced by a newer one."))
+                      "unknown_pass` for an unknown pass, one replaced by a newer one, or a pass of another site's learner."))
     async def by_pass(self, request: Request, token: FromPath[str]) -> PassHolderOut:
         """Who is this? From the pass QR a learner shows at the desk (a learner of the staff's sites)."""
         user_id = await passes.user_id_for_pass(token)
-        if user_id is None:
+        holder = None if user_id is None else await queries.user_row(user_id)
+        # Another site's learner's pass gets the unknown pass's answer (issue 26): nothing to tell apart.
+        if holder is None or not users.can_manage(request.user, holder) and holder["id"] != request.user.id:
             raise NotFound("This pass is unknown or was replaced by a newer one.", code=codes.UNKNOWN_PASS)
-        await users.target(request.user, user_id, manage=False)
         return msgspec.convert(await users.detail(user_id), PassHolderOut)
 
     @put("/{user_id:int}/sites", guards=[admin_only], status_code=HTTP_200_OK,

@@ -6,7 +6,7 @@ import asyncio
 from datetime import datetime, timedelta
 
 from fablab import clock, codes, db, scope
-from fablab.accounts import throttle
+from fablab.accounts import devices, throttle
 from fablab.accounts.logins import lookup_form
 from fablab.accounts.passes import user_id_for_pass  # noqa: F401 - the inventory domain imports it from here
 from fablab.accounts.passwords import hash_password, verify_password
@@ -36,23 +36,28 @@ async def open_session(*, user_id: int, session_hours: int) -> str:
     return token
 
 
-async def login(*, login: str, password: str, address: str, session_hours: int) -> tuple[dict, str]:
-    """Check the password and open a session; returns the user row and the session token.
+async def login(*, login: str, password: str, address: str, session_hours: int, secret_key: str,
+                device_cookie: str | None = None) -> tuple[dict, str, str]:
+    """Check the password and open a session; returns the user row, the session token and the
+    device cookie's new value.
 
     `address` is the client address as the ASGI server saw it (a trusted proxy's
     X-Forwarded-For only); a header the client sets itself must not reset its count.
+    `device_cookie`: what the browser showed (accounts.devices); proven for this login, the
+    attempt is judged on that device's own bucket.
     """
-    reserved = await throttle.reserve(login=login, address=address)
     stored_login = lookup_form(login)  # None: no account can have this login (İ, spaces, ...)
+    device = devices.known_device(secret_key, device_cookie, stored_login)
+    reserved = await throttle.reserve(login=login, address=address, device=device)
     user = None if stored_login is None else await db.fetchone(USER_BY_FOLDED_LOGIN, stored_login)
     password_ok = await asyncio.to_thread(verify_password, user["password_hash"] if user else None, password)
     if user is None or not password_ok or not user["active"]:
         raise InvalidCredentials("Login or password is wrong.")
-    await throttle.succeeded(login=login, reserved=reserved)
+    await throttle.succeeded(login=login, reserved=reserved, device=device)
     token = await open_session(user_id=user["id"], session_hours=session_hours)
     user.pop("password_hash")
     user["sites"] = await scope.site_slugs(user["id"], user["role"])
-    return user, token
+    return user, token, devices.remember(secret_key, device_cookie, stored_login)
 
 
 async def logout(*, session_id: int) -> None:

@@ -20,7 +20,7 @@ from fablab.accounts.session_cache import SESSIONS
 from fablab.db import DB, NOW
 from fablab.errors import DomainError, Forbidden, InvalidInput, NotFound
 from fablab.sites.queries import find_site_named
-from fablab.tables import Certification, Site, StaffSite, Training, User
+from fablab.tables import Certification, FeedToken, Site, StaffSite, Training, User
 from fablab.vocabulary import ROLES
 
 if TYPE_CHECKING:
@@ -184,6 +184,12 @@ async def grant_sites(*, user_id: int, sites: list[str]) -> None:
         site_ids = [site["id"] for site in found]
         taken_back = [StaffSite.site.not_in(site_ids)] if site_ids else []  # NOT IN () is no SQL: none kept
         await StaffSite.delete().where(StaffSite.user == user_id, *taken_back)
+        if row["role"] == "staff":
+            # A feed link of a site taken back is revoked, not merely refused: granting the site
+            # again later must not bring an old, perhaps shared, link back to life (issue 26).
+            await FeedToken.update({FeedToken.revoked_at: NOW}).where(
+                FeedToken.user == user_id, FeedToken.scope == "staff", FeedToken.revoked_at.is_null(),
+                *([FeedToken.site.not_in(site_ids)] if site_ids else []))
         if site_ids:
             grants = (StaffSite(user=user_id, site=site_id, granted_at=NOW) for site_id in site_ids)
             await StaffSite.insert(*grants).on_conflict(action="DO NOTHING")
@@ -191,26 +197,47 @@ async def grant_sites(*, user_id: int, sites: list[str]) -> None:
     SESSIONS.forget_all()
 
 
-async def import_cohort(*, actor: CurrentUser, rows: list, site: str | None = None) -> list[dict]:
-    """Create a learner per row, each on its own: one bad row does not stop the others. A row
-    without a site goes to `site` (the one chosen on the screen), else to the actor's home site.
+class ImportRejected(InvalidInput):
+    code, title = codes.IMPORT_REJECTED, "Nothing imported"
 
-    rows: csvio.CohortRow. Returns per row: line, login, status ("created" or "error"), and
-    either user_id, token, expires_at or code, detail.
+
+async def _import_row(actor: CurrentUser, row, site: str | None, transaction) -> dict:
+    result = {"line": row.line, "login": row.login, "name": row.name, "cohort": row.cohort}
+    savepoint = await transaction.savepoint()  # a failed row must not abort the others' checks
+    try:
+        user_id, token, expires_at = await create(
+            actor=actor, name=row.name, login=row.login, site=row.site or site, cohort=row.cohort)
+    except DomainError as error:
+        await savepoint.rollback_to()
+        result.update(status="error", code=error.code, detail=error.detail)
+    except asyncpg.UniqueViolationError:
+        await savepoint.rollback_to()
+        result.update(status="error", code=codes.LOGIN_TAKEN, detail="This login is already used.")
+    except asyncpg.DataError:  # a name or cohort past what a column holds
+        await savepoint.rollback_to()
+        result.update(status="error", code=codes.INVALID_INPUT, detail="A cell of this line is too long or invalid.")
+    else:
+        await savepoint.release()
+        result.update(status="created", user_id=user_id, token=token, expires_at=expires_at)
+    return result
+
+
+async def import_cohort(*, actor: CurrentUser, rows: list, site: str | None = None) -> list[dict]:
+    """Create a learner per row, all or nothing (issue 26): one bad row used to leave the rows
+    before it created while the answer was an error, their invites lost. Every row is tried, in
+    one transaction; any bad one rolls all back, and the 400 `import_rejected` lists each bad
+    line (line, login, code, detail) so the file can be fixed and sent again. A row without a
+    site goes to `site` (the one chosen on the screen), else to the actor's home site.
+
+    rows: csvio.CohortRow. Returns per row: line, login, status "created", user_id, token, expires_at.
     """
-    results = []
-    for row in rows:
-        result = {"line": row.line, "login": row.login, "name": row.name, "cohort": row.cohort}
-        try:
-            user_id, token, expires_at = await create(
-                actor=actor, name=row.name, login=row.login, site=row.site or site, cohort=row.cohort)
-        except DomainError as error:
-            result.update(status="error", code=error.code, detail=error.detail)
-        except asyncpg.UniqueViolationError:
-            result.update(status="error", code=codes.LOGIN_TAKEN, detail="This login is already used.")
-        else:
-            result.update(status="created", user_id=user_id, token=token, expires_at=expires_at)
-        results.append(result)
+    async with DB.transaction() as transaction:
+        results = [await _import_row(actor, row, site, transaction) for row in rows]
+        bad = [{key: result[key] for key in ("line", "login", "code", "detail")}
+               for result in results if result["status"] == "error"]
+        if bad:
+            lines = ", ".join(str(entry["line"]) for entry in bad)
+            raise ImportRejected(f"Nothing was imported: fix line(s) {lines} and send the file again.", rows=bad)
     return results
 
 

@@ -43,9 +43,10 @@ async def occurrences_in_scope(booking_id: int, scope: str, actor: CurrentUser, 
     if scope not in SCOPES:
         raise InvalidInput(f"scope is one of {', '.join(SCOPES)}.", code=codes.INVALID_SCOPE)
     row = await queries.booking_in_series(booking_id)
-    if row is None or (row["user_id"] != actor.id and not actor.is_staff):
+    # Another site's booking answers as one that does not exist (issue 26).
+    if row is None or (row["user_id"] != actor.id and not site_scope.acts_for_site(actor, row["site_id"])):
         raise NotFound(f"No booking {booking_id}.", code=codes.UNKNOWN_BOOKING)
-    if desk_only or row["user_id"] != actor.id:
+    if desk_only:
         site_scope.require_site(actor, row["site_id"], "This booking")
     if scope == "this":
         return row, [booking_id]

@@ -113,11 +113,9 @@ class BookingController(Controller):
          description="Signed in. A learner sees only theirs (anyone else's is `404`); staff of its site any.")
     async def get_booking(self, request: Request, booking_id: FromPath[int]) -> BookingOut:
         row = await queries.booking(booking_id)
-        # Someone else's booking does not exist, as far as a learner can tell.
-        if row is None or (row["user_id"] != request.user.id and not request.user.is_staff):
+        # Someone else's booking does not exist, as far as a learner or staff of another site can tell.
+        if row is None or (row["user_id"] != request.user.id and not scope.acts_for_site(request.user, row["site_id"])):
             raise NotFound(f"No booking {booking_id}.", code=codes.UNKNOWN_BOOKING)
-        if row["user_id"] != request.user.id:
-            scope.require_site(request.user, row["site_id"], "This booking")
         return queries.booking_out(row)
 
 

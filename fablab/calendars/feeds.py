@@ -20,6 +20,11 @@ CACHE_SIZE = 512
 # worker's cache bounded whatever the feeds.
 CACHE_BYTES = 64 * 1024 * 1024
 FEED_NOT_FOUND = "No calendar at this address."
+# Google Calendar stops reading a subscribed feed near 1 MB (a site feed with 8,203 room bookings
+# reached 2.8 MB, issue 26). A feed keeps its events within this budget, nearest first: those from
+# today on, then the recent past going back; the rest of the window is left out. With ?kind=
+# (one feed per kind, the links of GET /api/feeds) each kind has the whole budget.
+MAX_FEED_BYTES = 900 * 1024
 
 
 @dataclass(frozen=True)
@@ -133,11 +138,29 @@ class FeedParts:
             order = sorted(self.events, key=lambda key: self.events[key].sort_key)
             self.position = {key: n for n, key in enumerate(order)}
             self.sequence = [self.events[key] for key in order]
-        parts = self.sequence
+        parts = _within_budget(self.sequence, MAX_FEED_BYTES - len(self.header) - len(FOOTER), clock.now())
         body = self.header + b"".join(part.body for part in parts) + FOOTER
         digest = hashlib.sha256(self.header)
         digest.update(b"".join(part.digest for part in parts))
         return body, '"' + digest.hexdigest()[:40] + '"'
+
+
+def _within_budget(parts: list[EventPart], budget: int, now: datetime) -> list[EventPart]:
+    """The events to send, in order: all of them when they fit; else from now forwards, then
+    backwards, while the budget lasts (what a calendar's reader needs most comes first)."""
+    if sum(len(part.body) for part in parts) <= budget:
+        return parts
+    today = datetime.combine(now.date(), datetime.min.time(), now.tzinfo)
+    first = next((n for n, part in enumerate(parts) if part.sort_key[0] >= today), len(parts))
+    end = first
+    while end < len(parts) and len(parts[end].body) <= budget:
+        budget -= len(parts[end].body)
+        end += 1
+    start = first
+    while start > 0 and len(parts[start - 1].body) <= budget:
+        budget -= len(parts[start - 1].body)
+        start -= 1
+    return parts[start:end]
 
 
 def _part(event: Event, marker: tuple) -> EventPart:

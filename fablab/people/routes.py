@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import msgspec
 from litestar import Controller, Request, Response, get, patch, post
+from litestar.datastructures import CacheControlHeader
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
@@ -29,11 +30,16 @@ async def data_download(user_id: int, login: str, site: str | None) -> Response[
     return Response(data, headers=attachment(f"fablab-{login}-{today.isoformat()}.json"))
 
 
+# A person's data is never kept by a cache on the way (issue 26 §7).
+NO_STORE = CacheControlHeader(no_store=True)
+
+
 class MyDataController(Controller):
     path = "/api/me"
     tags = ["accounts"]
 
-    @get("/data", guards=[signed_in], cache=False, summary="Everything stored about me (GDPR right of access)",
+    @get("/data", guards=[signed_in], cache=False, cache_control=NO_STORE,
+         summary="Everything stored about me (GDPR right of access)",
          description="A JSON download of every domain's data about the signed-in person (bookings, series, "
                      "waitlist, loans and parts, consumables and prints, feeds, phones…), secrets left out.")
     async def my_data(self, request: Request) -> Response[PersonalDataOut]:
@@ -46,7 +52,7 @@ class PersonController(Controller):
     path = "/api/users"
     tags = ["users"]
 
-    @get("/{user_id:int}/data", guards=[staff_only], cache=False,
+    @get("/{user_id:int}/data", guards=[staff_only], cache=False, cache_control=NO_STORE,
          summary="Everything stored about a person (GDPR right of access, asked at the desk)",
          description="The same download as GET /api/me/data, for staff of the learner's site or an admin.")
     async def person_data(self, request: Request, user_id: FromPath[int]) -> Response[PersonalDataOut]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import unicodedata
 from collections.abc import Iterable
 
 from fablab import codes
@@ -17,8 +18,19 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 FORMULA_AFTER_SEPARATOR = re.compile(r"[,;\t\r\n]\s*[=+\-@]")
 
 
+# Spreadsheets skip these before a formula, or read them as its sign (issue 26): spaces of every
+# kind (no-break, narrow, ideographic), zero-width and other invisible marks; and the fullwidth or
+# small forms of = + - @ (＝, ﹦...) that NFKC folds to the plain ones.
+def _skipped(char: str) -> bool:
+    return char.isspace() or unicodedata.category(char) in ("Zs", "Cf", "Cc")
+
+
 def _dangerous(value: str) -> bool:
-    return value.startswith(FORMULA_STARTS) or FORMULA_AFTER_SEPARATOR.search(value) is not None
+    if value.startswith(FORMULA_STARTS):
+        return True
+    folded = unicodedata.normalize("NFKC", value)
+    start = next((n for n, char in enumerate(folded) if not _skipped(char)), len(folded))
+    return folded[start:].startswith(FORMULA_STARTS[:4]) or FORMULA_AFTER_SEPARATOR.search(folded) is not None
 
 
 def _needs_prefix(value: str) -> bool:

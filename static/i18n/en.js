@@ -1012,6 +1012,7 @@ export default {
     file_too_large: "The file is too large.",
     empty_file: "The file is empty.",
     invalid_csv: "The CSV file is not valid.",
+    import_rejected: "Nothing was imported: fix the lines shown and send the file again.",
     site_required: "Choose a site.",
     not_your_site: "This is for the staff of that site only.",
     // Site scoping (issue 16 §1)

@@ -1017,6 +1017,7 @@ export default {
     file_too_large: "Le fichier est trop gros.",
     empty_file: "Le fichier est vide.",
     invalid_csv: "Le fichier CSV n’est pas valable.",
+    import_rejected: "Rien n’a été importé : corrigez les lignes indiquées puis envoyez le fichier à nouveau.",
     site_required: "Choisissez un site.",
     not_your_site: "C’est réservé à l’équipe de ce site.",
     // Site scoping (issue 16 §1)

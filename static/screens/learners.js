@@ -107,7 +107,11 @@ function importForm(page) {
       await load(page);
     } catch (error) {
       progress.hidden = true;
-      replace(report, notice(errorMessage(error)));
+      // All or nothing: the bad lines, each with its reason, so the file can be fixed and sent again.
+      const bad = (error.body && error.body.rows) || [];
+      replace(report, [notice(errorMessage(error)), h("ul", {class: "list"}, bad.map((r) =>
+        h("li", {class: "item"}, t("learners.import_line", {line: r.line, login: r.login}), " — ",
+          errorMessage(new ApiError(422, r.code, r.detail)))))]);
     }
   });
   return form;
