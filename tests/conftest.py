@@ -70,6 +70,25 @@ def pytest_unconfigure(config):
         config.fablab_databases.close()
 
 
+# Under xdist (--dist loadgroup), the slowest groups start first, so that no worker is left with a long
+# file at the end while the other waits; everything else keeps collection order.
+SLOWEST_FIRST = ("fuzz-", "tests/e2e/", "tests/platform/", "tests/accounts/test_accounts_auth.py")
+
+
+def pytest_collection_modifyitems(config, items):
+    """One xdist group per file unless a test names its own: a file's module fixtures (a server, a
+    scratch database) are then made once, on one worker."""
+    for item in items:
+        if item.get_closest_marker("xdist_group") is None:
+            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
+
+    def rank(item) -> int:
+        group = item.get_closest_marker("xdist_group").args[0]
+        return next((n for n, start in enumerate(SLOWEST_FIRST) if group.startswith(start)), len(SLOWEST_FIRST))
+
+    items.sort(key=rank)  # stable: within a rank, collection order
+
+
 def worker_name(config) -> str:
     return getattr(config, "workerinput", {}).get("workerid", "main")
 

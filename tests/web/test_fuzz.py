@@ -40,7 +40,11 @@ def schema_operations() -> list:
 
 OPERATIONS = schema_operations()
 # Role by role, the admin last: its writes (sites, users) then cannot spoil the others' runs.
-CASES = [pytest.param(role, op, id=f"{role}-{op.method.upper()} {op.path}")
+# The longest module of the suite: its cases go to two workers (xdist groups), anonymous and learner on
+# one, staff then admin on the other, each with a server and scratch database of its own.
+HALF_OF_ROLE = {"anonymous": "fuzz-a", "learner": "fuzz-a", "staff": "fuzz-b", "admin": "fuzz-b"}
+CASES = [pytest.param(role, op, id=f"{role}-{op.method.upper()} {op.path}",
+                      marks=pytest.mark.xdist_group(HALF_OF_ROLE[role]))
          for role in ROLES for op in OPERATIONS
          if role == "anonymous" or (op.method.upper(), op.path) not in SESSION_ENDING]
 
