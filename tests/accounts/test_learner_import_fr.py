@@ -19,12 +19,19 @@ async def test_french_columns_and_the_site_by_its_name(staff_everywhere):
              "Ali Pereira;ali.p;Lyon;Dev 2027\r\n"
              "Zoé Kante;zoe.k;villeneuve;Dev 2027\r\n"
              "Tom Ly;tom.l;P;Dev 2027\r\n")
-    response = await staff_everywhere.post("/api/users/import", content=sheet.encode("cp1252"),
+    rejected = await staff_everywhere.post("/api/users/import", content=sheet.encode("cp1252"),
+                                           headers={"content-type": "text/csv"})
+    # All or nothing (issue 26): the two unknown sites are named by line, and nobody is created.
+    assert rejected.status_code == 400 and rejected.json()["code"] == "import_rejected", rejected.text
+    assert [(row["line"], row["login"], row["code"]) for row in rejected.json()["rows"]] == [
+        (4, "ali.p", "unknown_site"), (6, "tom.l", "unknown_site")]  # P: Pantin or Pierrefitte?
+    assert await db.fetchval("SELECT count(*) FROM app_user WHERE login IN ('nadia.b', 'ines.m', 'zoe.k')") == 0
+    fixed = "".join(line + "\r\n" for line in sheet.split("\r\n") if line and "Lyon" not in line and ";P;" not in line)
+    response = await staff_everywhere.post("/api/users/import", content=fixed.encode("cp1252"),
                                            headers={"content-type": "text/csv"})
     assert response.status_code == 200, response.text
     outcome = {row["login"]: (row["status"], row.get("code")) for row in response.json()["rows"]}
-    assert outcome == {"nadia.b": ("created", None), "ines.m": ("created", None), "ali.p": ("error", "unknown_site"),
-                       "zoe.k": ("created", None), "tom.l": ("error", "unknown_site")}  # P: Pantin or Pierrefitte?
+    assert outcome == {"nadia.b": ("created", None), "ines.m": ("created", None), "zoe.k": ("created", None)}
     assert (await site_of("nadia.b"), await site_of("ines.m"), await site_of("zoe.k")) == ("vlg", "pfs", "vlg")
     assert await db.fetchval("SELECT cohort FROM app_user WHERE login = 'ines.m'") == "Dev 2027"
 

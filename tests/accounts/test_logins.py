@@ -50,11 +50,15 @@ async def test_creation_stores_the_folded_login_and_keeps_it_unique(staff):
 
 async def test_csv_import_folds_logins_the_same_way(staff):
     body = "name;login\nYasmine K.;  YASMINE.K \nBis;yasmine.k\nIris;İRİS\n".encode()
-    response = await staff.post("/api/users/import", content=body, headers={"content-type": "text/csv"})
-    assert response.status_code == 200, response.text
-    rows = response.json()["rows"]
-    assert [(row["status"], row.get("code")) for row in rows] == [
-        ("created", None), ("error", "login_taken"), ("error", "invalid_login")]
+    rejected = await staff.post("/api/users/import", content=body, headers={"content-type": "text/csv"})
+    # The second spelling folds onto the first row's login; the dotted capital I is no login at all.
+    # The import is all or nothing (issue 26): both lines are named and nobody is created.
+    assert rejected.status_code == 400, rejected.text
+    assert [(row["line"], row["code"]) for row in rejected.json()["rows"]] == [(3, "login_taken"), (4, "invalid_login")]
+    assert await db.fetchval("SELECT count(*) FROM app_user WHERE name = 'Yasmine K.'") == 0
+    response = await staff.post("/api/users/import", content="name;login\nYasmine K.;  YASMINE.K \n".encode(),
+                                headers={"content-type": "text/csv"})
+    assert [(row["status"], row.get("code")) for row in response.json()["rows"]] == [("created", None)]
     assert await db.fetchval("SELECT login FROM app_user WHERE name = 'Yasmine K.'") == "yasmine.k"
 
 

@@ -95,11 +95,11 @@ async def test_a_booking_waits_for_a_series_being_written_on_its_unit(database_u
             "VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb) RETURNING id",
             unit["site_id"], "room", unit["id"], 1, user_id, user_id, "", "{}")
         await series.fetchval(INSERT_OCCURRENCE, unit["id"], unit["site_id"], "room", user_id, user_id, start, end,
-                              end, "", series_id, DAY)
+                              end, "", series_id, DAY, True)
         await single.execute("BEGIN")
         waiting = asyncio.create_task(single.fetch(
             INSERT_BOOKING, unit["id"], unit["site_id"], "room", user_id, user_id, start, end, end, "",
-            now, now, now, None, None, None, False))
+            now, now, now, None, None, None, False, True))
         assert await lock_awaited(single.get_server_pid()) == "advisory"
         await series.execute("COMMIT")
         with pytest.raises(asyncpg.ExclusionViolationError):
@@ -131,7 +131,7 @@ async def test_a_second_booking_of_a_unit_waits_for_the_first_before_inserting(d
     start = datetime.combine(DAY, time(10), PARIS)
     now = datetime.now(timezone.utc)
     args = (unit["id"], unit["site_id"], "room", user_id, user_id, start, start + timedelta(hours=1),
-            start + timedelta(hours=1), "", now, now, now, None, None, None, False)
+            start + timedelta(hours=1), "", now, now, now, None, None, None, False, True)
     first, second = await asyncpg.connect(database_url), await asyncpg.connect(database_url)
     try:
         await first.execute("BEGIN")

@@ -14,6 +14,9 @@ LOGIN = "learner5"
 
 
 def open_record(page, name: str):
+    # The admin acts for every site: the learners screen lists the chosen one's (issue 28's picker).
+    page.get_by_label("Site", exact=True).select_option(label="Villeneuve-la-Garenne")
+    page.locator(".lead", has_text="Site : Villeneuve-la-Garenne").wait_for()
     page.get_by_label("Chercher").fill(LOGIN)
     page.get_by_text("1 apprenant·e(s)").wait_for()  # the search's list, not the one it replaces
     page.locator("summary", has_text=name).click()

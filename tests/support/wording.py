@@ -32,6 +32,8 @@ COGNATES = frozenset({
     "cohort", "login", "name",
     # The language picker names each language in that language.
     "english",
+    # An image's size ("trop de pixels") and a person's notes ("ses notes"): French words too (issue 26, 25).
+    "pixels", "notes",
 })
 
 # Asset tags (VLG-LAP-001, PAN-ROOM-003) are codes printed on the labels, not words.
