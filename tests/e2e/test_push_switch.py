@@ -67,12 +67,18 @@ def push_service(vapid_key):
         yield stand_in
 
 
-@pytest.fixture
-def live_server(database_url, demo, vapid_key):
-    """The real server, with the loopback stand-in allowed as a push service (tests only)."""
+@pytest.fixture(scope="module")
+def push_server(database_url, vapid_key):
+    """The real server, with the loopback stand-in allowed as a push service (tests only): one for the
+    module, each test on fresh demo data (`live_server`)."""
     with running_server(database_url, workers=2, FABLAB_VAPID_PRIVATE_KEY=vapid_key.private_pem().decode(),
                         FABLAB_PUSH_ALLOWED_ENDPOINTS="http://127.0.0.1:") as (base, _):
         yield base
+
+
+@pytest.fixture
+def live_server(push_server, demo):
+    return push_server
 
 
 def stubbed_phone(phone_factory, live_server, subscription: dict, *, grant: bool = True):
