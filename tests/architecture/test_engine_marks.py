@@ -40,14 +40,22 @@ def areas_touched(source: str) -> list[str]:
     return [area for area, pattern in AREAS.items() if re.search(pattern, source)]
 
 
+def _marks_in(node: ast.AST) -> set[str]:
+    return {sub.attr for sub in ast.walk(node)
+            if isinstance(sub, ast.Attribute) and isinstance(sub.value, ast.Attribute) and sub.value.attr == "mark"}
+
+
 def module_marks(tree: ast.Module) -> set[str]:
-    """The marks in the module's `pytestmark` (a mark or a list of marks)."""
+    """The marks of the module's `pytestmark` (a mark or a list of marks), and those its test functions
+    carry themselves: a module whose other tests run on clusters of their own marks only the tests that
+    use the suite's database."""
     marks = set()
     for node in tree.body:
         if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "pytestmark" for t in node.targets):
-            for sub in ast.walk(node.value):
-                if isinstance(sub, ast.Attribute) and isinstance(sub.value, ast.Attribute) and sub.value.attr == "mark":
-                    marks.add(sub.attr)
+            marks |= _marks_in(node.value)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name.startswith("test_"):
+            for decorator in node.decorator_list:
+                marks |= _marks_in(decorator)
     return marks
 
 
@@ -71,5 +79,7 @@ def test_the_exemptions_still_exist_and_still_touch_the_engine():
 def test_the_check_sees_what_it_claims():
     marked = ast.parse("import pytest\npytestmark = [pytest.mark.server, pytest.mark.pg_engine]\n")
     assert module_marks(marked) == {"server", "pg_engine"}
+    one_test = ast.parse("import pytest\n@pytest.mark.pg_engine\nasync def test_a_lock(demo):\n    pass\n")
+    assert module_marks(one_test) == {"pg_engine"}
     assert areas_touched("with pytest.raises(asyncpg.ExclusionViolationError):") == ["constraints", "sqlstates"]
     assert areas_touched("def test_a_booking_and_its_room(learner):") == []

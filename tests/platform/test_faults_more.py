@@ -34,9 +34,6 @@ from tests.support.lifecycle import (  # noqa: F401 - data_dir is a fixture
 from tests.support.bookings import book
 from tests.support.server import free_port, serve
 
-# Lock and statement timeouts and their SQLSTATEs are the engine's: run again on the second PostgreSQL.
-pytestmark = pytest.mark.pg_engine
-
 DEMO_PASSWORD = "fablab-demo"
 
 
@@ -209,6 +206,8 @@ def test_a_silent_network_to_postgresql_gives_health_in_2_s_and_503s_in_10_s(dat
 
 # --- 3: a held lock -------------------------------------------------------------------------------
 
+# Lock and statement timeouts and their SQLSTATEs are the engine's: run again on the second PostgreSQL.
+@pytest.mark.pg_engine
 async def test_a_booking_behind_a_held_lock_gets_503_try_again_and_health_stays_200(database_url, learner, anon):
     with TableLock(database_url, "booking", seconds=8):
         attempt = asyncio.ensure_future(book(learner))

@@ -13,7 +13,7 @@ from tests.support.paths import ROOT
 from tests.support.databases import with_database
 from tests.support.lifecycle import data_dir  # noqa: F401 - a fixture
 
-pytestmark = [pytest.mark.server, pytest.mark.pg_engine]
+pytestmark = pytest.mark.server
 
 
 def fablab(*args: str, stdin: str | None = None, **env: str) -> subprocess.CompletedProcess:
@@ -95,6 +95,7 @@ def two_databases(pg_admin_url):
         asyncio.run(run('DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
+@pytest.mark.pg_engine  # on the suite's PostgreSQL (the others make clusters of their own)
 def test_database_url_backup_and_restore_round_trip(two_databases, tmp_path):
     source, target = two_databases
     dump = tmp_path / "fablab.dump"
@@ -112,6 +113,7 @@ def test_database_url_backup_and_restore_round_trip(two_databases, tmp_path):
     assert asyncio.run(snapshot(target)) == asyncio.run(snapshot(source))
 
 
+@pytest.mark.pg_engine  # on the suite's PostgreSQL (the others make clusters of their own)
 def test_restore_of_a_missing_or_broken_file_says_so_in_one_line(two_databases, tmp_path):
     _, target = two_databases
     missing = fablab("restore", str(tmp_path / "nope.dump"), DATABASE_URL=target)
@@ -122,6 +124,7 @@ def test_restore_of_a_missing_or_broken_file_says_so_in_one_line(two_databases, 
     assert "pg_restore failed" in junk.stderr
 
 
+@pytest.mark.pg_engine  # on the suite's PostgreSQL (the others make clusters of their own)
 def test_migrate_backwards_asks_first_and_without_yes_changes_nothing(two_databases):
     url, _ = two_databases
     ok(fablab("migrate", DATABASE_URL=url))
