@@ -33,6 +33,9 @@ def test_items_declared_lost_at_the_desk_tell_the_learner_why(phone_factory, liv
         button = page.get_by_role("button", name="Déclarer perdu")
         button.click()
         page.get_by_role("button", name="Confirmer : Déclarer perdu").click()
+        # The desk's answer names what became of the item's bookings (issue 25): it is there once the
+        # change is stored ("Perdu" alone may already be on the page, in the status list).
+        page.get_by_text("Annulées, apprenant·e prévenu·e (1)").wait_for()
         page.get_by_text("Perdu").first.wait_for()
     assert run_sql(database_url, "SELECT count(*) AS n FROM booking WHERE status = 'cancelled' "
                                  "AND cancel_reason = 'resource_lost'")[0]["n"] == 3
