@@ -83,7 +83,8 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
 
     def rank(item) -> int:
-        group = item.get_closest_marker("xdist_group").args[0]
+        marker = item.get_closest_marker("xdist_group")
+        group = marker.kwargs.get("name") or marker.args[0]
         return next((n for n, start in enumerate(SLOWEST_FIRST) if group.startswith(start)), len(SLOWEST_FIRST))
 
     items.sort(key=rank)  # stable: within a rank, collection order
