@@ -73,6 +73,9 @@ ORDER BY u.id
 # Claims the reminder: a new row, or a failed one whose back-off has passed. Run in the sending
 # transaction: a concurrent claim of the same key waits here until that transaction ends, then
 # inserts nothing (sent) or claims it itself (the first sender's transaction rolled back).
+# Raw: SET LOCAL has no Piccolo form; the wait for a concurrent claim, sized on the SMTP timeout.
+CLAIM_WAIT = (f"SET LOCAL lock_timeout = '{int(SMTP_TIMEOUT_S * 2)}s'",
+              f"SET LOCAL statement_timeout = '{int(SMTP_TIMEOUT_S * 2)}s'")
 CLAIM = """
 INSERT INTO reminder_log (booking_id, kind, recipient_id, status, attempts, last_tried_at, sent_at)
 VALUES ($1, $2, $3, 'sent', 1, $4, $4)
@@ -138,6 +141,11 @@ async def deliver(reminder: Reminder, smtp: SmtpSettings, now: datetime) -> str:
         return "failed"
     try:
         async with DB.transaction():
+            # Another sender's claim of the same reminder is held while it talks to its mail server:
+            # waiting for it is how each goes out once, so this wait is bounded by that server's
+            # timeout, not by the pool's request-sized lock and statement timeouts (fablab/db.py).
+            for setting in CLAIM_WAIT:
+                await db.fetch(setting)
             if await db.fetchval(CLAIM, *key, now, MAX_ATTEMPTS) is None:
                 return "skipped"
             # Raising rolls the claim back: the message was not accepted, so it is not sent.

@@ -69,14 +69,15 @@ def test_kill_9_of_the_parent_then_a_new_start_is_healthy_and_alone(data_dir):
     second = start_app(data_dir, data_dir / "second.log", port=first.port, workers=2, wait=False,
                        FABLAB_PG_PORT=str(pg_port))
     try:
-        # 15 s on a quiet machine (the issue's bound); the workers' imports alone take longer on a loaded one.
-        print(f"second start healthy after {wait_for_health(second, 200, within=60):.1f} s")
-        # The killed run's workers got SIGTERM with their parent's death, and the new start ended what
-        # was left; one may still be finishing its exit on a loaded machine: a few seconds, not for ever.
-        deadline = time.monotonic() + 10
+        # The killed run's workers get SIGTERM with their parent's death, and the new start ends what is
+        # left before it binds the port. Until they are gone an orphan may still answer /health on that
+        # port, so the new start's health is only asked once they are: a few seconds, not for ever.
+        deadline = time.monotonic() + 20
         while [pid for pid in workers if _alive(pid)] and time.monotonic() < deadline:
             time.sleep(0.2)
         assert not [pid for pid in workers if _alive(pid)], "a worker of the killed run is still running"
+        # 15 s on a quiet machine (the issue's bound); the workers' imports alone take longer on a loaded one.
+        print(f"second start healthy after {wait_for_health(second, 200, within=60):.1f} s")
         assert pg_url(data_dir) == f"postgresql://postgres@127.0.0.1:{pg_port}/fablab"  # FABLAB_PG_PORT is used
         answer = httpx.get(f"{second.base}/api/sites", timeout=10)
         assert answer.status_code == 200 and answer.json()
