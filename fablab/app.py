@@ -57,7 +57,7 @@ def create_app(settings: Settings | None = None, *, run_jobs: bool = True) -> Li
         await asyncio.to_thread(load_dictionaries)
         session_listener = Listener(database_url)
         await session_listener.start()
-        tasks = background.start_jobs(PERIODIC_JOBS) if run_jobs else []
+        tasks = background.start_jobs(PERIODIC_JOBS) if run_jobs and settings.periodic_jobs else []
         try:
             yield
         finally:

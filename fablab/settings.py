@@ -24,6 +24,9 @@ class Settings:
     allowed_hosts: tuple[str, ...]
     debug: bool = False
     bench_routes: bool = False
+    # The periodic jobs (reminders, waitlist offers, no-shows…) run in every worker, one at a time by
+    # advisory lock. Off for a server whose database something else drives the clock of: the tests'.
+    periodic_jobs: bool = True
     # Sessions last a working day; learners re-login on their phone each morning at worst.
     session_hours: int = 12
     max_body_bytes: int = 6 * 1024 * 1024
@@ -106,6 +109,7 @@ def load_settings(environ: dict | None = None) -> Settings:
         allowed_hosts=allowed_hosts,
         debug=environ.get("FABLAB_DEBUG", "") in ("1", "true", "yes"),
         bench_routes=environ.get("FABLAB_BENCH_ROUTES", "") in ("1", "true", "yes"),
+        periodic_jobs=environ.get("FABLAB_PERIODIC_JOBS", "on").strip().lower() not in ("0", "off", "false", "no"),
         # Some hosts allow only a known range of ports; PostgreSQL runs unprivileged, hence >= 1024.
         pg_port=_int_setting(environ, "FABLAB_PG_PORT", 0, 1024, 65535) or None,
     )

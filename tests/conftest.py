@@ -213,8 +213,12 @@ async def admin(app, demo):
 @pytest.fixture(scope="session")
 def shared_server(database_url):
     """The real server (`fablab serve`, 2 workers) on this process's database, started once: each test
-    that uses it gets the demo data put back like any other (`live_server`)."""
-    with running_server(database_url, workers=2) as (base, _):
+    that uses it gets the demo data put back like any other (`live_server`).
+
+    Without the periodic jobs: they would run on the real clock against the database this worker's
+    in-process tests drive at their own dates (the reminders job purged a push test's sent-log of
+    25 November as a week old)."""
+    with running_server(database_url, workers=2, FABLAB_PERIODIC_JOBS="off") as (base, _):
         yield base
 
 

@@ -20,8 +20,8 @@ function closureItem(closure, messages, reload) {
     closure.id ? confirmButton(t("admin.delete"), t("admin.delete_confirm"), async () => {
       try {
         await api("DELETE", `/api/closures/${closure.id}`);
-        messages.say(t("admin2.closures.deleted"));
         await reload();
+        messages.say(t("admin2.closures.deleted"));
       } catch (error) {
         messages.fail(error);
       }

@@ -38,22 +38,24 @@ function eraseButton(user, messages, reload) {
   return confirmButton(t("learners.erase"), t("learners.erase_confirm"), async () => {
     try {
       await post(`/api/users/${user.id}/erase`);
-      messages.say(t("learners.erased", {name: user.name}));
       await reload();
+      messages.say(t("learners.erased", {name: user.name}));
     } catch (error) {
       messages.fail(error);
     }
   }, {class: "danger"});
 }
 
+// Each action redraws the list before it says it is done: someone who taps on at the message acts
+// on the new list, not on one about to be replaced (an opened sites editor vanished under the tap).
 function staffItem(user, sites, messages, reload) {
   const more = h("div", {class: "staff-more"});
   const toggle = user.active
     ? confirmButton(t("admin2.staff.deactivate"), t("admin2.staff.deactivate_confirm"), async () => {
       try {
         await post(`/api/users/${user.id}/deactivate`);
-        messages.say(t("admin2.staff.deactivated", {name: user.name}));
         await reload();
+        messages.say(t("admin2.staff.deactivated", {name: user.name}));
       } catch (error) {
         messages.fail(error);
       }
@@ -61,8 +63,8 @@ function staffItem(user, sites, messages, reload) {
     : h("button", {type: "button", onclick: async () => {
       try {
         await patch(`/api/users/${user.id}`, {active: true});
-        messages.say(t("admin2.staff.reactivated", {name: user.name}));
         await reload();
+        messages.say(t("admin2.staff.reactivated", {name: user.name}));
       } catch (error) {
         messages.fail(error);
       }
@@ -95,10 +97,10 @@ function createForm(sites, messages, reload) {
     event.preventDefault();
     try {
       const created = await post("/api/users", {name: name.value.trim(), login: login.value.trim(), role: "staff", site: site.value});
-      messages.say(t("admin2.staff.created", {name: created.user.name}));
       replace(invite, inviteCard(created.user.name, created.invite));
       name.value = login.value = "";
       await reload();
+      messages.say(t("admin2.staff.created", {name: created.user.name}));
     } catch (error) {
       messages.fail(error);
     }

@@ -25,9 +25,9 @@ export async function render(root) {
     event.preventDefault();
     try {
       const created = await post("/api/trainings", {name: name.value.trim(), description: description.value.trim()});
-      messages.say(t("admin2.trainings.created", {name: created.name}));
       name.value = description.value = "";
       await load();
+      messages.say(t("admin2.trainings.created", {name: created.name}));
     } catch (error) {
       messages.fail(error);
     }

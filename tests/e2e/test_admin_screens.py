@@ -218,6 +218,25 @@ def test_the_policy_editor_changes_a_kind_and_one_unit(phone_factory, live_serve
     assert admin.errors() == []
 
 
+# A slow network for the staff list: each answer is held 800 ms; window.staffListsPending counts those
+# still on their way.
+SLOW_STAFF_LIST = """() => {
+  const fetchNow = window.fetch;
+  window.staffListsPending = 0;
+  window.fetch = async (...args) => {
+    if (!String(args[0]).includes("/api/users?role=staff")) return fetchNow(...args);
+    window.staffListsPending += 1;
+    try {
+      const response = await fetchNow(...args);
+      await new Promise((done) => setTimeout(done, 800));
+      return response;
+    } finally {
+      window.staffListsPending -= 1;
+    }
+  };
+}"""
+
+
 def test_trainings_and_staff_accounts(phone_factory, live_server):
     admin = phone_factory(width=360)
     sign_in(admin, "admin")
@@ -253,6 +272,9 @@ def test_trainings_and_staff_accounts(phone_factory, live_server):
     expect(page.get_by_role("status")).to_contain_text("Nadia Benali ne peut plus se connecter.")
     item = page.locator("li.item", has_text="nadia.benali")
     expect(item).to_contain_text("Désactivé")
+    # A slow network: the list comes back late. The message waits for it, so the next tap acts on
+    # the new list (it used to come first, and the sites editor opened below vanished with the old one).
+    page.evaluate(SLOW_STAFF_LIST)
     item.get_by_role("button", name="Réactiver").click()
     expect(page.get_by_role("status")).to_contain_text("Nadia Benali peut de nouveau se connecter.")
     # Which sites a staff member acts on: staff.vlg gets Pantin as well.
@@ -264,6 +286,8 @@ def test_trainings_and_staff_accounts(phone_factory, live_server):
     grants.get_by_label("Pantin").check()
     item.get_by_role("button", name="Enregistrer les sites").click()
     expect(page.get_by_role("status")).to_contain_text("Sites enregistrés pour Équipe Villeneuve-la-Garenne.")
+    page.wait_for_function("() => window.staffListsPending === 0")
+    expect(grants.get_by_label("Pantin")).to_be_checked()  # the editor is still there, as it was left
     assert no_horizontal_scroll(page)
     admin.shot("admin-10-equipe-sites")
     with api_client(live_server, "admin") as api:

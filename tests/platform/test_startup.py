@@ -1,16 +1,20 @@
 """Start-up and outages: one-line reasons for bad settings, 503 while PostgreSQL is down."""
 
+import asyncio
 import os
 import subprocess
 import sys
 import time
+from datetime import timedelta
 
 import httpx
 import pytest
 
+from fablab import clock, db
 from fablab.embedded_db import start_embedded
 from tests.support.paths import ROOT
-from tests.support.server import free_port
+from tests.support.reports import add_booking
+from tests.support.server import free_port, serve
 from tests.support.lifecycle import data_dir  # noqa: F401 - a fixture
 
 pytestmark = pytest.mark.server
@@ -114,3 +118,24 @@ def test_sigterm_stops_the_server_and_its_embedded_postgres(data_dir, workers):
         if process.poll() is None:
             process.kill()
     assert not postgres_running(data_dir / "pg")
+
+
+@pytest.mark.parametrize("setting, runs", [("off", False), ("on", True)])
+async def test_periodic_jobs_run_unless_turned_off(database_url, demo, setting, runs):
+    """FABLAB_PERIODIC_JOBS=off: a server that leaves the database alone (the suite's shared server,
+    whose jobs on the real clock once purged a test's sent-log). A job runs as soon as a server starts:
+    the no-show sweep releases a booking that began two hours ago and was never picked up."""
+    learner = demo["learners"]["vlg"][0]
+    laptop = demo["sites"]["vlg"]["resources"]["laptop"][0]
+    began = clock.now() - timedelta(hours=2)
+    booking = await add_booking(laptop, learner, began, began + timedelta(hours=4), "confirmed")
+    with serve(database_url, workers=1, FABLAB_PERIODIC_JOBS=setting):
+        status = await db.fetchval("SELECT status FROM booking WHERE id = $1", booking)
+        deadline = time.monotonic() + 10
+        while runs and status == "confirmed" and time.monotonic() < deadline:
+            await asyncio.sleep(0.1)
+            status = await db.fetchval("SELECT status FROM booking WHERE id = $1", booking)
+        if not runs:
+            await asyncio.sleep(1.5)  # the jobs start with the server: given time, they would have run
+            status = await db.fetchval("SELECT status FROM booking WHERE id = $1", booking)
+    assert status == ("no_show" if runs else "confirmed")
