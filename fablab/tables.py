@@ -55,6 +55,9 @@ class User(Table, tablename="app_user", db=DB):
     anonymised_at = Timestamptz(null=True, default=None)
     created_at = Timestamptz(default=TimestamptzNow())
     updated_at = Timestamptz(default=TimestamptzNow())
+    # fablab/ages.py: the year alone when only that is known.
+    birth_date = Date(null=True, default=None)
+    birth_year = Integer(null=True, default=None)
 
 
 class StaffSite(Table, tablename="staff_site", db=DB):

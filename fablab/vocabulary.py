@@ -39,7 +39,10 @@ MOVEMENT_KINDS = ("check_out", "check_in", "maintenance_start", "maintenance_end
                   # Parts that travel with an item (fablab/parts) and maintenance by use (fablab/maintenance).
                   "part_not_handed_over", "part_missing", "part_returned", "maintenance_done")
 
-ROLES = ("learner", "staff", "admin")
+# Who signs in: learners, staff, admins. Participants (a young person a partner refers to a workshop)
+# and visitors (a pass for a day or a week) are people without an account: no password, ever.
+ACCOUNT_ROLES = ("learner", "staff", "admin")
+ROLES = (*ACCOUNT_ROLES, "participant", "visitor")
 
 WAITLIST_STATUSES = ("waiting", "booked", "removed", "expired")
 

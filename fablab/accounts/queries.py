@@ -94,7 +94,7 @@ NTH_LATEST_ATTEMPT = "SELECT at FROM login_attempt WHERE key = $1 AND at > $2 OR
 
 # --- A person's data (fablab/accounts/person.py declares what each statement is for) ------------
 PERSON_ACCOUNT = """
-SELECT u.id, u.login, u.name, u.email, u.role, s.slug AS site, u.cohort, u.active,
+SELECT u.id, u.login, u.name, u.email, u.role, s.slug AS site, u.cohort, u.active, u.birth_date, u.birth_year,
        u.password_hash IS NOT NULL AS activated, u.pass_token_hash IS NOT NULL AS pass_shown, u.created_at, u.updated_at
 FROM app_user u LEFT JOIN site s ON s.id = u.site_id WHERE u.id = $1
 """

@@ -25,7 +25,7 @@ from fablab.errors import Forbidden, InvalidInput, NotFound
 from fablab.guards import admin_only, public, signed_in, staff_only
 from fablab.settings import Settings
 from fablab.sites import queries as site_queries
-from fablab.vocabulary import ROLES
+from fablab.vocabulary import ACCOUNT_ROLES
 from fablab.web.download import attachment
 
 MAX_CSV_BYTES = 1024 * 1024
@@ -174,7 +174,7 @@ class UserController(Controller):
         actor: CurrentUser = request.user
         roles = users.visible_roles(actor)
         if role is not None:
-            if role not in ROLES:
+            if role not in ACCOUNT_ROLES:
                 raise InvalidInput("role must be learner, staff or admin.", code=codes.INVALID_ROLE)
             if role not in roles:
                 raise Forbidden("Staff see learners only.", code=codes.ROLE_NOT_ALLOWED)

@@ -21,7 +21,7 @@ from fablab.db import DB, NOW
 from fablab.errors import DomainError, Forbidden, InvalidInput, NotFound
 from fablab.sites.queries import find_site_named
 from fablab.tables import Certification, FeedToken, Site, StaffSite, Training, User
-from fablab.vocabulary import ROLES
+from fablab.vocabulary import ACCOUNT_ROLES
 
 if TYPE_CHECKING:
     from fablab.accounts.current import CurrentUser
@@ -38,7 +38,7 @@ def can_manage(actor: CurrentUser, target: dict) -> bool:
 
 
 def visible_roles(actor: CurrentUser) -> tuple[str, ...]:
-    return ROLES if actor.is_admin else ("learner",)
+    return ACCOUNT_ROLES if actor.is_admin else ("learner",)
 
 
 async def target(actor: CurrentUser, user_id: int, *, manage: bool) -> dict:

@@ -22,6 +22,8 @@ class MyAccountOut(Out):
     site: str | None
     cohort: str
     active: bool
+    birth_date: date | None
+    birth_year: int | None
     activated: bool
     pass_shown: bool  # a desk pass was shown (its token is never stored, only its hash)
     created_at: datetime
