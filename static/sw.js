@@ -1,7 +1,7 @@
 // Service worker: the app shell from cache (fresh copies fetched behind it), and the signed-in
 // learner's own bookings, pass and profile kept for reading offline. The page deletes the
 // "fablab-user" cache at sign-in and sign-out, so nobody is ever shown another person's data.
-const VERSION = "2026-12-07.2";
+const VERSION = "2026-12-07.3";
 const SHELL_CACHE = `fablab-shell-${VERSION}`;
 const USER_CACHE = "fablab-user";
 
@@ -29,6 +29,8 @@ const SHELL = [
   "/js/rebooked.js",
   // Every screen right for every role (issue 28): the site picker, the learner's next booking.
   "/js/site-choice.js", "/js/next-booking.js",
+  // Drawn signatures: loan agreements (issue 31), guardians' consents (issue 30).
+  "/js/signature-field.js", "/vendor/signature_pad/signature_pad.js",
 ];
 
 // Data worth reading offline: network first, the saved copy only when the network fails.

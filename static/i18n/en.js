@@ -234,8 +234,46 @@ const screens = {
   closing_hint: "Bookings must end by closing time: start times too late for this length are not offered.",
 };
 
+// Drawn signatures (static/js/signature-field.js): loan agreements, guardians' consents.
+const signature = {
+  clear: "Clear",
+  hint: "Sign with your finger inside the box.",
+  empty: "The signature is missing: sign inside the box.",
+};
+
+// Workshops and courses (issue 29): partners, participants, sign-ups, attendance, courses, agenda.
+const workshops = {
+};
+
+// The funders' impact report (issue 29).
+const impact = {
+};
+
+// Visitors and minors (issue 30): passes, guardians, consents, age rules.
+const minors = {
+};
+
+// The desk's loan agreement, several items in one hand-over, receipts (issue 31).
+const agreement = {
+};
+
+// The counter driven by a barcode scanner (issue 31).
+const counter = {
+};
+
+// Late returns, suspensions and trainings that expire (issue 31).
+const late = {
+};
+
 export default {
   screens,
+  signature,
+  workshops,
+  impact,
+  minors,
+  agreement,
+  counter,
+  late,
   security,
   consumables,
   parts,
@@ -935,6 +973,12 @@ export default {
     // desk
     cohort_too_large: "Too many accounts to invite at once: import the cohort in parts.",
     ...security.errors,
+    ...workshops.errors,
+    ...impact.errors,
+    ...minors.errors,
+    ...agreement.errors,
+    ...counter.errors,
+    ...late.errors,
     ...consumables.errors,
     ...parts.errors,
     ...maintenance.errors,

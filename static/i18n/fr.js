@@ -239,8 +239,46 @@ const screens = {
   closing_hint: "Les réservations doivent finir avant la fermeture : les heures de début trop tardives pour cette durée ne sont pas proposées.",
 };
 
+// Drawn signatures (static/js/signature-field.js): loan agreements, guardians' consents.
+const signature = {
+  clear: "Effacer",
+  hint: "Signez avec le doigt dans le cadre.",
+  empty: "Il manque la signature : signez dans le cadre.",
+};
+
+// Workshops and courses (issue 29): partners, participants, sign-ups, attendance, courses, agenda.
+const workshops = {
+};
+
+// The funders' impact report (issue 29).
+const impact = {
+};
+
+// Visitors and minors (issue 30): passes, guardians, consents, age rules.
+const minors = {
+};
+
+// The desk's loan agreement, several items in one hand-over, receipts (issue 31).
+const agreement = {
+};
+
+// The counter driven by a barcode scanner (issue 31).
+const counter = {
+};
+
+// Late returns, suspensions and trainings that expire (issue 31).
+const late = {
+};
+
 export default {
   screens,
+  signature,
+  workshops,
+  impact,
+  minors,
+  agreement,
+  counter,
+  late,
   security,
   consumables,
   parts,
@@ -940,6 +978,12 @@ export default {
     // desk
     cohort_too_large: "Trop de comptes à inviter d’un coup : importez la promotion en plusieurs fois.",
     ...security.errors,
+    ...workshops.errors,
+    ...impact.errors,
+    ...minors.errors,
+    ...agreement.errors,
+    ...counter.errors,
+    ...late.errors,
     ...consumables.errors,
     ...parts.errors,
     ...maintenance.errors,

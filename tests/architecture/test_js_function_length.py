@@ -20,7 +20,8 @@ from pathlib import Path
 import pytest
 from tests.support.paths import ROOT
 
-SOURCES = sorted((ROOT / "static").rglob("*.js"))
+# Ours: static/vendor/ holds others' libraries as published (signature_pad), each with its licence.
+SOURCES = sorted(p for p in (ROOT / "static").rglob("*.js") if "vendor" not in p.relative_to(ROOT / "static").parts)
 MAX_LINES = 60
 # Functions allowed over the limit, each with the reason. Empty since the tag page's lending panel
 # was split (issue 19); keep it so.
