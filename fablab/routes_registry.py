@@ -1,4 +1,6 @@
-"""Every domain's route handlers and periodic jobs, gathered in one list for the app."""
+"""Every domain's route handlers, periodic jobs and admission checks, gathered for the app."""
+
+from fablab import admission
 
 from fablab.accounts import routes as accounts
 from fablab.bookings import routes as bookings
@@ -20,3 +22,8 @@ DOMAINS = [accounts, sites, bookings, series, waitlist, inventory, parts, mainte
 
 ALL_ROUTES = [handler for domain in DOMAINS for handler in domain.ROUTES]
 PERIODIC_JOBS = [job for domain in DOMAINS for job in getattr(domain, "JOBS", [])]
+
+# Who may take a booking, a loan or a seat (fablab/admission.py): each domain's ADMISSION checks.
+for domain in DOMAINS:
+    for check in getattr(domain, "ADMISSION", ()):
+        admission.register(check)

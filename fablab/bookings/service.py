@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 import asyncpg
 
-from fablab import clock, codes, db, scope
+from fablab import admission, clock, codes, db, scope
 from fablab.accounts.current import CurrentUser
 from fablab.bookings import queries
 from fablab.bookings.rules import (
@@ -308,6 +308,13 @@ class _BookingRequest:
         if self.user_id != self.actor.id or not self.enforce_policy:
             scope.require_site(self.actor, site_id, "This item")
 
+    async def admit(self, site_id: int, kind: str, resource_id: int | None) -> None:
+        """The checks other domains declare about the person (fablab/admission.py)."""
+        await admission.admit(admission.Taking(
+            person_id=self.user_id, site_id=site_id, what="booking", starts_at=self.starts_at, ends_at=self.ends_at,
+            actor_id=self.actor.id, actor_is_staff=self.actor.is_staff, kind=kind, resource_id=resource_id,
+            enforce_policy=self.enforce_policy))
+
     def row_for(self, unit: dict, policy: Policy) -> tuple:
         """INSERT_BOOKING's $1..$9 for this request on one unit (id, site_id, kind) under its policy."""
         return (unit["id"], unit["site_id"], unit["kind"], self.user_id, self.actor.id, self.starts_at, self.ends_at,
@@ -333,6 +340,7 @@ async def _book_unit(request: _BookingRequest, ref: int | str, *, nested: bool) 
                           calendar=context.calendar, now=request.now)
             if resource["maintenance_may_refuse"]:
                 await maintenance_queries.require_not_overdue(resource["id"], resource["tag"], request.now)
+        await request.admit(resource["site_id"], resource["kind"], resource["id"])
         if nested:
             await queries.sweep_no_shows(request.now, resource_id=resource["id"])
         rules = _BookerRules.of(request, context.user["role"], policy, context.calendar)
@@ -356,6 +364,7 @@ async def _book_any_unit_of_kind(request: _BookingRequest, site: str, kind: str)
             calendar = await site_queries.calendar_for(site_row, first, last)
             check_booking(starts_at=request.starts_at, ends_at=request.ends_at, policy=policy, calendar=calendar,
                           now=request.now)
+        await request.admit(site_row["id"], kind, None)
         rules = _BookerRules.of(request, user["role"], policy, calendar)
         return await _book_any_unit(request, site_row, kind, rules)
 

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import asyncpg
 
-from fablab import clock, codes, db, scope
+from fablab import admission, clock, codes, db, scope
 from fablab.accounts.service import user_id_for_pass
 from fablab.bookings import queries as booking_queries
 from fablab.bookings import service as bookings
@@ -253,6 +253,9 @@ async def _check_out(*, actor, tag: str, user_ref, pass_token, booking_id, due_a
             loan = await _walk_up_loan(actor=actor, resource=resource, user_id=user_id, due_at=due_at, now=now)
         else:
             loan = await _booked_loan(booking=booking, resource=resource, due_at=due_at, now=now)
+        await admission.admit(admission.Taking(
+            person_id=user_id, site_id=resource["site_id"], what="loan", starts_at=now, ends_at=loan["ends_at"],
+            actor_id=actor.id, actor_is_staff=actor.is_staff, kind=resource["kind"], resource_id=resource["id"]))
         row = await _hand_over(actor=actor, resource=resource, loan=loan, note=note, now=now)
         handed_parts = await _parts_handed_over(actor=actor, resource=resource, row=row, parts=parts, now=now)
         out = queries.booking_out(row, now)

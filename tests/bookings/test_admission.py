@@ -1,0 +1,61 @@
+"""fablab/admission.py: a check one domain declares refuses at every writer, and nothing is written.
+
+The checks themselves (suspensions, lapsed trainings, consents, minimum ages) are tested in their
+own domains; here a stand-in check proves the writers ask it: a booking of a unit, of any unit of a
+kind, and a check-out at the desk (walk-up or booked)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from fablab import admission, clock, db
+from fablab.errors import PolicyViolation
+from tests.support.bookings import assert_problem, book
+
+seen: list[admission.Taking] = []
+
+
+async def refuse_learner2(taking: admission.Taking) -> None:
+    seen.append(taking)
+    if taking.person_id == await db.fetchval("SELECT id FROM app_user WHERE login = 'learner2'"):
+        raise PolicyViolation("learner2 may take nothing today.", code="test_refusal")
+
+
+@pytest.fixture
+def refusing():
+    seen.clear()
+    admission.register(refuse_learner2)
+    yield seen
+    admission.unregister(refuse_learner2)
+
+
+async def count(table: str) -> int:
+    return await db.fetchval(f"SELECT count(*) FROM {table}")
+
+
+async def test_a_declared_check_refuses_bookings_and_loans_and_nothing_is_written(refusing, staff, learner):
+    bookings, movements = await count("booking"), await count("movement")
+    assert_problem(await book(staff, "VLG-ROOM-001", user="learner2"), 422, "test_refusal")
+    assert_problem(await book(staff, None, site="vlg", kind="room", user="learner2"), 422, "test_refusal")
+    due = (clock.now() + timedelta(hours=2)).isoformat()
+    walk_up = await staff.post("/api/checkouts", json={"tag": "VLG-LAP-003", "user": "learner2", "due_at": due})
+    assert_problem(walk_up, 422, "test_refusal")
+    assert (await count("booking"), await count("movement")) == (bookings, movements)
+    # What the check was told: who, where, what, and who acted.
+    rooms = [t for t in refusing if t.what == "booking" and t.kind == "room"]
+    assert len(rooms) == 2 and all(t.actor_is_staff for t in rooms)
+    assert any(t.resource_id is None for t in rooms) and any(t.resource_id for t in rooms)
+    # Anyone else passes the same check, through the same writers.
+    assert (await book(learner, "VLG-ROOM-001")).status_code == 201
+    lent = await staff.post("/api/checkouts", json={"tag": "VLG-LAP-003", "user": "learner1", "due_at": due})
+    assert lent.status_code == 201, lent.text
+    assert [(t.what, t.kind) for t in refusing if t.what == "loan"] == [("loan", "laptop")]
+
+
+def test_the_app_registers_each_domains_declared_checks():
+    from fablab import routes_registry
+
+    declared = {f"{c.__module__}.{c.__qualname__}" for d in routes_registry.DOMAINS for c in getattr(d, "ADMISSION", ())}
+    assert declared <= set(admission.registered())
