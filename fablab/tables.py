@@ -5,8 +5,10 @@ The words a column may hold (kinds, statuses) are fablab/vocabulary.py's, which 
 (tests/architecture/test_vocabulary.py holds them equal).
 """
 
+from decimal import Decimal
+
 from piccolo.columns import (
-    JSONB, BigInt, BigSerial, Boolean, Date, ForeignKey, Integer, Serial, Text, Timestamptz, Varchar,
+    JSONB, BigInt, BigSerial, Boolean, Date, ForeignKey, Integer, Numeric, Serial, Text, Timestamptz, Varchar,
 )
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
@@ -411,9 +413,111 @@ class MaintenanceRecord(Table, tablename="maintenance_record", db=DB):
     at = Timestamptz(default=TimestamptzNow())
 
 
+# --- The FabLab solidaire programme (fablab/workshops, issue 29) --------------------------------
+
+class Partner(Table, tablename="partner", db=DB):
+    """A referring structure of a site: Mission Locale, École de la 2e Chance, school, association."""
+
+    id = Serial(primary_key=True)
+    site = _fk(Site, "site_id", null=False)
+    name = Text()
+    kind = Text()
+    contact = Text(default="")
+    active = Boolean(default=True)
+    created_at = Timestamptz(default=TimestamptzNow())
+    updated_at = Timestamptz(default=TimestamptzNow())
+
+
+class Participant(Table, tablename="participant", db=DB):
+    """The programme's side of a person (an app_user: participant, visitor or learner)."""
+
+    user = ForeignKey(references=User, db_column_name="user_id", primary_key=True, null=False)
+    partner = _fk(Partner, "partner_id")
+    status = Text(default="unknown")
+    created_by = _fk(User, "created_by_id")
+    created_at = Timestamptz(default=TimestamptzNow())
+    updated_at = Timestamptz(default=TimestamptzNow())
+
+
+class Course(Table, tablename="course", db=DB):
+    id = Serial(primary_key=True)
+    site = _fk(Site, "site_id", null=False)
+    title = Text()
+    description = Text(default="")
+    target_hours = Numeric(digits=(6, 2), default=Decimal(35))
+    created_at = Timestamptz(default=TimestamptzNow())
+    updated_at = Timestamptz(default=TimestamptzNow())
+
+
+class Workshop(Table, tablename="workshop", db=DB):
+    """seats_taken + held_free <= capacity, checked by PostgreSQL on every change (the guarantee)."""
+
+    id = Serial(primary_key=True)
+    site = _fk(Site, "site_id", null=False)
+    course = _fk(Course, "course_id")
+    title = Text()
+    description = Text(default="")
+    starts_at = Timestamptz()
+    ends_at = Timestamptz()
+    room_booking = _fk(Booking, "room_booking_id")
+    capacity = Integer()
+    min_age = Integer(null=True, default=None)
+    max_age = Integer(null=True, default=None)
+    audience = Text(default="public")
+    open_to_visitors = Boolean(default=False)
+    status = Text(default="scheduled")
+    cancelled_at = Timestamptz(null=True, default=None)
+    cancel_note = Text(default="")
+    seats_taken = Integer(default=0)
+    held_free = Integer(default=0)
+    created_by = _fk(User, "created_by_id")
+    created_at = Timestamptz(default=TimestamptzNow())
+    updated_at = Timestamptz(default=TimestamptzNow())
+
+
+class WorkshopTrainer(Table, tablename="workshop_trainer", db=DB):
+    workshop = _fk(Workshop, "workshop_id", null=False)
+    user = _fk(User, "user_id", null=False)
+
+
+class WorkshopHold(Table, tablename="workshop_hold", db=DB):
+    """Seats held for a partner's participants until held_until."""
+
+    workshop = _fk(Workshop, "workshop_id", null=False)
+    partner = _fk(Partner, "partner_id", null=False)
+    seats = Integer()
+    held_until = Timestamptz()
+    seats_taken = Integer(default=0)
+    released_at = Timestamptz(null=True, default=None)
+
+
+class Registration(Table, tablename="registration", db=DB):
+    id = BigSerial(primary_key=True)
+    workshop = _fk(Workshop, "workshop_id", null=False)
+    user = _fk(User, "user_id")
+    status = Text()
+    seat = Text(null=True, default=None)
+    partner = _fk(Partner, "partner_id")
+    registered_by = _fk(User, "registered_by_id")
+    created_at = Timestamptz(default=TimestamptzNow())
+    seated_at = Timestamptz(null=True, default=None)
+    cancelled_at = Timestamptz(null=True, default=None)
+
+
+class Attendance(Table, tablename="attendance", db=DB):
+    registration = ForeignKey(references=Registration, db_column_name="registration_id", primary_key=True, null=False)
+    arrived_at = Timestamptz()
+    left_at = Timestamptz()
+    recorded_by = _fk(User, "recorded_by_id")
+    recorded_at = Timestamptz(default=TimestamptzNow())
+
+
 ALL_TABLES = [
     Site, Closure, User, StaffSite, Training, Resource, Policy, Certification, BookingSeries, Booking, WaitlistEntry,
     Audit, Part, PartCustody, Movement, UserSession, FeedToken, Invite, LoginAttempt, AppSetting, FeedEpoch, FeedState, ReminderLog,
     PushSubscription, PushDelivery,
     Consumable, ConsumableMovement, PrintLog, ConsumableAlert, MaintenancePlan, MaintenanceRecord,
+    # The FabLab solidaire programme.
+    Partner, Participant, Course, Workshop, WorkshopTrainer, WorkshopHold, Registration, Attendance,
+    # Later issues' tables: a line each, so that merges stay clean.
 ]

@@ -46,6 +46,15 @@ ROLES = (*ACCOUNT_ROLES, "participant", "visitor")
 
 WAITLIST_STATUSES = ("waiting", "booked", "removed", "expired")
 
+# The FabLab solidaire programme (fablab/workshops): who refers young people, what their situation
+# is (the funders' report counts them by it), who a workshop is for, and the life of a sign-up.
+PARTNER_KINDS = ("mission_locale", "e2c", "school", "association", "other")
+PARTICIPANT_STATUSES = ("job_seeker", "pupil", "student", "neet", "employed", "trainee", "other", "unknown")
+WORKSHOP_AUDIENCES = ("public", "referral")
+WORKSHOP_STATUSES = ("scheduled", "cancelled")
+REGISTRATION_STATUSES = ("registered", "waiting", "cancelled")
+SEAT_POOLS = ("open", "partner")
+
 # What a reminder (e-mail, push) is about.
 REMINDER_KINDS = ("booking_start", "loan_due", "loan_overdue", "waitlist_booked", "booking_withdrawn")
 

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from fablab.accounts.current import CurrentUser
 
 # The sections whose statement gives one row (the account), not a list.
-SINGLE_SECTIONS = {"account"}
+SINGLE_SECTIONS = {"account", "participant"}
 
 
 async def personal_data(user_id: int) -> dict:

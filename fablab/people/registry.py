@@ -13,7 +13,9 @@ from fablab.push import person as push
 from fablab.reports import person as reports
 from fablab.series import person as series
 from fablab.waitlist import person as waitlist
+from fablab.workshops import person as workshops
 
-DOMAINS = [accounts, bookings, series, waitlist, inventory, parts, maintenance, calendars, reports, push, consumables]
+DOMAINS = [accounts, bookings, series, waitlist, inventory, parts, maintenance, calendars, reports, push, consumables,
+           workshops]
 
 TABLES = tuple(declaration for domain in DOMAINS for declaration in domain.PERSON)

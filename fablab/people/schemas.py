@@ -170,6 +170,43 @@ class MyPushSubscriptionOut(Out):
     updated_at: datetime
 
 
+class MyParticipantOut(Out):
+    status: str
+    partner: str | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class MyRegistrationOut(Out):
+    id: int
+    workshop: str
+    site: str
+    starts_at: datetime
+    ends_at: datetime
+    status: str
+    seat: str | None
+    partner: str | None
+    created_at: datetime
+    seated_at: datetime | None
+    cancelled_at: datetime | None
+    involvement: Literal["participant", "staff"]
+
+
+class MyAttendanceOut(Out):
+    workshop: str
+    arrived_at: datetime
+    left_at: datetime
+    recorded_at: datetime
+    involvement: Literal["participant", "staff"]
+
+
+class MyWorkshopTrainedOut(Out):
+    workshop: str
+    site: str
+    starts_at: datetime
+    ends_at: datetime
+
+
 class PersonalDataOut(Out):
     exported_at: datetime
     account: MyAccountOut | None
@@ -189,6 +226,10 @@ class PersonalDataOut(Out):
     calendar_feeds: list[MyFeedOut]
     reminders: list[MyReminderOut]
     push_subscriptions: list[MyPushSubscriptionOut]
+    participant: MyParticipantOut | None
+    workshop_registrations: list[MyRegistrationOut]
+    workshop_attendance: list[MyAttendanceOut]
+    workshops_trained: list[MyWorkshopTrainedOut]
 
 
 class ErasedTableOut(Out):

@@ -35,6 +35,12 @@ CHECKED_COLUMNS = {
     ("consumable", "unit"): vocabulary.CONSUMABLE_UNITS,
     ("consumable_movement", "kind"): vocabulary.CONSUMABLE_MOVEMENT_KINDS,
     ("print_log", "outcome"): vocabulary.PRINT_OUTCOMES,
+    ("partner", "kind"): vocabulary.PARTNER_KINDS,
+    ("participant", "status"): vocabulary.PARTICIPANT_STATUSES,
+    ("workshop", "audience"): vocabulary.WORKSHOP_AUDIENCES,
+    ("workshop", "status"): vocabulary.WORKSHOP_STATUSES,
+    ("registration", "status"): vocabulary.REGISTRATION_STATUSES,
+    ("registration", "seat"): vocabulary.SEAT_POOLS,
 }
 # Bookkeeping words no screen shows and no other module repeats: they stay in their CHECK alone.
 INTERNAL = {("feed_token", "scope"), ("reminder_log", "status"), ("push_delivery", "status")}
