@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from fablab import clock, db
 from fablab.accounts.logins import normalise_login
 from fablab.accounts.passwords import hash_password
-from fablab.bookings.service import insert_demo_booking
+from fablab.bookings.demo import insert_demo_booking
 from fablab.consumables.service import seed_demo_consumables
 from fablab.sites.defaults import DEFAULT_POLICIES, PRINTER_TRAINING
 from fablab.vocabulary import WEEKDAYS

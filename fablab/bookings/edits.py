@@ -14,7 +14,7 @@ from fablab import clock, codes
 from fablab import scope as site_scope  # `scope` here is this/following/series
 from fablab.accounts.current import CurrentUser
 from fablab.bookings import queries
-from fablab.bookings import service as bookings
+from fablab.bookings import changes as booking_changes, units as booking_units
 from fablab.bookings.rules import check_booking, check_order, check_override_bounds, local_moment
 from fablab.bookings.schemas import ChangedOut
 from fablab.db import DB
@@ -116,7 +116,7 @@ async def _move_one(booking: dict, site: dict, new_start: datetime, new_end: dat
                                in_series=in_series)
     buffer = booking["blocked_until"] - booking["ends_at"]
     line = {"booking": booking["id"], "starts_at": new_start, "ends_at": new_end, "outcome": "changed", "detail": ""}
-    if not await bookings.move_booking(booking_id=booking["id"], starts_at=new_start, ends_at=new_end,
+    if not await booking_changes.move_booking(booking_id=booking["id"], starts_at=new_start, ends_at=new_end,
                                        blocked_until=new_end + buffer, purpose=purpose):
         holder = await queries.holder(booking["resource_id"], new_start, new_end + buffer)
         line.update(outcome="conflict", detail=holder_text(holder))
@@ -141,8 +141,8 @@ async def edit_occurrences(*, actor: CurrentUser, booking_id: int, scope: str, s
     report = []
     sites: dict[int, dict] = {}  # the scope's bookings share a site, but one query per site at most
     async with DB.transaction():
-        locked = await bookings.lock_for_change(ids)
-        await bookings.hold_insert_locks([booking["resource_id"] for booking in locked])
+        locked = await booking_changes.lock_for_change(ids)
+        await booking_units.hold_insert_locks([booking["resource_id"] for booking in locked])
         if scope == "this" and (not locked or locked[0]["status"] != "confirmed" or locked[0]["starts_at"] <= now):
             raise Conflict("Only a confirmed booking that has not started can be edited.", code=codes.NOT_EDITABLE)
         for booking in locked:

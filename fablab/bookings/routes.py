@@ -12,7 +12,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from fablab import clock, codes, moments, scope
 from fablab.background import PeriodicJob
-from fablab.bookings import edits, queries, service
+from fablab.bookings import create, edits, no_shows, queries
 from fablab.bookings.availability import availability
 from fablab.bookings.rules import parse_clock
 from fablab.bookings.schemas import AvailabilityOut, BookingEdit, BookingIn, BookingOut, ChangedOut
@@ -71,7 +71,7 @@ class BookingController(Controller):
             raise InvalidInput("Give either resource, or site and kind.", code=codes.RESOURCE_OR_KIND)
         if data.resource is None and (data.site is None or data.kind is None):
             raise InvalidInput("Give resource (a tag), or site and kind.", code=codes.RESOURCE_REQUIRED)
-        return await service.create_booking(
+        return await create.create_booking(
             actor=actor, user_id=user_id, starts_at=data.starts_at, ends_at=data.ends_at, resource_tag=data.resource,
             site=data.site, kind=data.kind, purpose=data.purpose, enforce_policy=not data.override_policy,
         )
@@ -139,4 +139,4 @@ class BookingController(Controller):
 
 
 ROUTES = [BookingController]
-JOBS = [PeriodicJob("booking-no-shows", 60, service.expire_no_shows)]
+JOBS = [PeriodicJob("booking-no-shows", 60, no_shows.expire_no_shows)]

@@ -10,7 +10,7 @@ import asyncpg
 from fablab import admission, clock, codes, db, scope
 from fablab.accounts.service import user_id_for_pass
 from fablab.bookings import queries as booking_queries
-from fablab.bookings import service as bookings
+from fablab.bookings import create as booking_create, handover as booking_handover
 from fablab.bookings.rules import check_override_bounds
 from fablab.consumables import service as consumables_service
 from fablab.consumables.schemas import ConsumableUseIn
@@ -111,7 +111,7 @@ async def default_due(resource: dict, now: datetime) -> datetime:
 
 async def _walk_up(*, actor, resource: dict, user_id: int, due_at: datetime | None, now: datetime) -> int:
     due = due_at or await default_due(resource, now)
-    booking = await bookings.create_booking(
+    booking = await booking_create.create_booking(
         actor=actor, user_id=user_id, starts_at=now, ends_at=due, resource_id=resource["id"],
         # A due time chosen by staff at the desk is their call (the override); the default one
         # comes from the policy, so the policy is checked.
@@ -223,7 +223,7 @@ async def _booked_loan(*, booking: dict, resource: dict, due_at: datetime | None
 async def _hand_over(*, actor, resource: dict, loan: dict, note: str, now: datetime) -> dict:
     # Moving to this unit is guarded by the exclusion constraint as well (409 booking_conflict).
     try:
-        row = await bookings.hand_over(booking_id=loan["booking_id"], resource_id=resource["id"],
+        row = await booking_handover.hand_over(booking_id=loan["booking_id"], resource_id=resource["id"],
                                        starts_at=loan["starts_at"], ends_at=loan["ends_at"],
                                        blocked_until=loan["blocked_until"], now=now, staff_id=actor.id, note=note)
     except asyncpg.UniqueViolationError:  # booking_one_checked_out: another desk was first
@@ -285,7 +285,7 @@ async def check_in(*, actor, tag: str, condition: str = "ok", note: str = "", no
             # Maybe stale (read before waiting for another desk's lock): ask again before saying no.
             fresh = await queries.open_checkout(resource["id"])
             open_id = fresh["id"] if fresh else None
-        row = None if open_id is None else await bookings.take_back(booking_id=open_id, now=now, staff_id=actor.id,
+        row = None if open_id is None else await booking_handover.take_back(booking_id=open_id, now=now, staff_id=actor.id,
                                                                     condition=condition, note=note)
         if row is None:
             raise Conflict(f"{tag} is not checked out.", code=codes.NOT_CHECKED_OUT)
@@ -313,7 +313,7 @@ async def _after_return(*, actor, resource: dict, row: dict, condition: str, not
         return await take_out_of_service(resource, reason=OVERDUE_MAINTENANCE, now=now)
     if now < row["held_until"] and row["anyone_waiting"]:
         # Back early: the rest of the loan goes to the first person waiting for it.
-        await offer_freed(bookings.freed_by_return(row, now), now)
+        await offer_freed(booking_handover.freed_by_return(row, now), now)
     return None
 
 

@@ -34,7 +34,7 @@ from datetime import datetime
 
 from fablab import clock
 from fablab.bookings import queries as booking_queries
-from fablab.bookings import service as bookings
+from fablab.bookings import changes as booking_changes
 from fablab.bookings.schemas import AffectedBookingsOut
 from fablab.waitlist.service import end_entries_of_resource
 
@@ -52,12 +52,12 @@ async def take_out_of_service(resource: dict, *, reason: str, now: datetime | No
     now = now or clock.now()
     moved: list[int] = []
     withdrawn: list[int] = []
-    for booking in await bookings.future_bookings_of(resource["id"], now):
-        if not booking["unit_chosen"] and await bookings.move_to_free_unit(booking, now=now) is not None:
+    for booking in await booking_changes.future_bookings_of(resource["id"], now):
+        if not booking["unit_chosen"] and await booking_changes.move_to_free_unit(booking, now=now) is not None:
             moved.append(booking["id"])
         else:
             withdrawn.append(booking["id"])
-    withdrawn = await bookings.withdraw_bookings(withdrawn, reason=reason, now=now)
+    withdrawn = await booking_changes.withdraw_bookings(withdrawn, reason=reason, now=now)
     if reason in ENDS_WAITLIST:
         await end_entries_of_resource(resource_id=resource["id"], reason=reason, now=now)
     if not moved and not withdrawn:

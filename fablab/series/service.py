@@ -16,11 +16,11 @@ from fablab import clock, codes, db
 from fablab import scope as site_scope  # `scope` here is this/following/series
 from fablab.accounts.current import CurrentUser
 from fablab.bookings import queries as booking_queries
-from fablab.bookings import service as bookings
+from fablab.bookings import changes as booking_changes, occurrences as booking_occurrences
 from fablab.bookings.rules import SiteCalendar, check_resource_status, holiday_dates
 from fablab.bookings.schemas import BookingOut
 from fablab.bookings.edits import SeriesConflicts, holder_text, occurrences_in_scope
-from fablab.bookings.service import SeriesBooking
+from fablab.bookings.occurrences import SeriesBooking
 from fablab.db import DB
 from fablab.errors import Forbidden, InvalidInput, NotFound
 from fablab.series import queries
@@ -54,7 +54,7 @@ async def _book_occurrence(occurrence: Occurrence, *, unit: dict | None, quantit
     """All the units the date needs, or none of them."""
     if unit is not None:
         policy = await site_queries.policy_for(series.site_id, series.kind, unit["id"])
-        booking_id = await bookings.insert_occurrence(series=series, unit_id=unit["id"], buffer=policy.buffer,
+        booking_id = await booking_occurrences.insert_occurrence(series=series, unit_id=unit["id"], buffer=policy.buffer,
                                                       day=occurrence.day, starts_at=occurrence.starts_at,
                                                       ends_at=occurrence.ends_at)
         if booking_id is None:
@@ -65,7 +65,7 @@ async def _book_occurrence(occurrence: Occurrence, *, unit: dict | None, quantit
             occurrence.bookings.append(booking_id)
         return
     await db.fetch("SAVEPOINT series_date")
-    booked = await bookings.insert_occurrences_of_kind(series=series, quantity=quantity, day=occurrence.day,
+    booked = await booking_occurrences.insert_occurrences_of_kind(series=series, quantity=quantity, day=occurrence.day,
                                                        starts_at=occurrence.starts_at, ends_at=occurrence.ends_at,
                                                        now=now)
     if len(booked) < quantity:
@@ -182,11 +182,11 @@ async def series_out(series_id: int, *, actor: CurrentUser | None = None) -> dic
 
 
 async def cancel_one(*, actor: CurrentUser, booking_id: int, now: datetime | None = None) -> BookingOut:
-    """Cancel one booking (bookings.cancel_booking's rules); the slot it frees goes to the first
+    """Cancel one booking (booking_changes.cancel_booking's rules); the slot it frees goes to the first
     person waiting for it, in the same transaction."""
     now = now or clock.now()
     async with DB.transaction():
-        cancelled = await bookings.cancel_booking(actor=actor, booking_id=booking_id, now=now)
+        cancelled = await booking_changes.cancel_booking(actor=actor, booking_id=booking_id, now=now)
         await offer_freed(cancelled.freed, now)
     return cancelled.booking
 
@@ -200,8 +200,8 @@ async def cancel_occurrences(*, actor: CurrentUser, booking_id: int, scope: str,
     now = now or clock.now()
     row, ids = await occurrences_in_scope(booking_id, scope, actor, desk_only=False)
     async with DB.transaction():
-        locked = [b for b in await bookings.lock_for_change(ids) if b["status"] == "confirmed" and b["starts_at"] > now]
-        freed = await bookings.cancel_locked(actor=actor, bookings=locked, now=now)
+        locked = [b for b in await booking_changes.lock_for_change(ids) if b["status"] == "confirmed" and b["starts_at"] > now]
+        freed = await booking_changes.cancel_locked(actor=actor, bookings=locked, now=now)
         if scope == "series":
             await queries.mark_cancelled(row["series_id"], now)
         for slot in freed:

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from fablab import clock, codes, db
 from fablab.bookings import queries as booking_queries
-from fablab.bookings import service as bookings
+from fablab.bookings import changes as booking_changes
 from fablab.bookings.rules import Policy, opening_hours_json, parse_opening_hours, validate_policy
 from fablab.db import DB, NOW
 from fablab.errors import InvalidInput, NotFound
@@ -69,7 +69,7 @@ async def add_closure(*, slug: str, starts_on: date, ends_on: date, reason: str,
         hit = await booking_queries.closure_impact(site_id, starts_on, ends_on, MAX_CLOSURE_IMPACT)
         cancelled = []
         if cancel_bookings and hit:
-            cancelled = await bookings.cancel_for_closure(booking_ids=[b["id"] for b in hit], note=reason, now=now)
+            cancelled = await booking_changes.cancel_for_closure(booking_ids=[b["id"] for b in hit], note=reason, now=now)
     return {**row, "site": None if all_sites else site["slug"],
             "affected_bookings": len(hit) - len(cancelled), "cancelled_bookings": sorted(cancelled)}
 

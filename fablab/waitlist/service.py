@@ -21,7 +21,8 @@ from fablab import clock, codes, db, scope
 from fablab.accounts.current import CurrentUser
 from fablab.bookings import queries
 from fablab.bookings.rules import check_booking, check_resource_status
-from fablab.bookings.service import Freed, booker_refusal, create_booking
+from fablab.bookings.changes import Freed
+from fablab.bookings.create import booker_refusal, create_booking
 from fablab.db import DB, NOW
 from fablab.errors import BookingConflict, Conflict, DomainError, Forbidden, InvalidInput, NotFound, PolicyViolation
 from fablab.sites import queries as site_queries
@@ -220,7 +221,7 @@ async def _resolve(entry_id: int, status: str, now: datetime, also: dict | None 
 
 
 async def offer_freed(freed: Freed | None, now: datetime) -> int:
-    """Offer a just-freed slot (bookings.service says what it freed) to the people waiting for it,
+    """Offer a just-freed slot (fablab/bookings/changes.py says what it freed) to the people waiting for it,
     first come first served; call inside the freeing transaction. Returns how many got a booking."""
     if freed is None:
         return 0

@@ -79,7 +79,8 @@ async def test_one_learner_racing_ten_bookings_stays_within_the_quota(live_serve
 async def test_a_booking_waits_for_a_series_being_written_on_its_unit(database_url, demo):
     # A series inserts its occurrences one by one in one transaction; an overlapping booking of one
     # of its units must queue behind it (unit lock), not insert and wait inside the exclusion check.
-    from fablab.bookings.service import INSERT_BOOKING, INSERT_OCCURRENCE
+    from fablab.bookings.create import INSERT_BOOKING
+    from fablab.bookings.occurrences import INSERT_OCCURRENCE
 
     unit = await db.fetchone("SELECT id, site_id FROM resource WHERE tag = 'VLG-ROOM-001'")
     user_id = await db.fetchval("SELECT id FROM app_user WHERE login = 'learner1'")
@@ -124,7 +125,7 @@ async def test_a_second_booking_of_a_unit_waits_for_the_first_before_inserting(d
     # Two overlapping INSERTs in flight at once could each see the other's row in the exclusion
     # check and wait for each other: a deadlock, one of them failed after a second (503). The
     # second must wait before writing anything, on the unit's lock, then lose cleanly.
-    from fablab.bookings.service import INSERT_BOOKING
+    from fablab.bookings.create import INSERT_BOOKING
 
     unit = await db.fetchone("SELECT id, site_id FROM resource WHERE tag = 'VLG-ROOM-001'")
     user_id = await db.fetchval("SELECT id FROM app_user WHERE login = 'learner1'")

@@ -7,7 +7,7 @@ import pytest
 
 from fablab import db
 from fablab.db import DB
-from fablab.bookings import service
+from fablab.bookings import create, no_shows
 from tests.support.bookings import DAY, PARIS, assert_problem, at, book, future_weekday, ordinary_day_after
 
 pytestmark = pytest.mark.pg_engine
@@ -261,10 +261,10 @@ async def test_no_show_job_releases_only_bookings_past_their_grace(demo):
     await db.fetch("UPDATE booking SET resource_id = (SELECT id FROM resource WHERE tag = 'VLG-ROOM-002') "
                    "WHERE id = $1", stale)
     fresh = await _stale_booking(grace_passed=False)
-    assert await service.expire_no_shows() == 1
+    assert await no_shows.expire_no_shows() == 1
     statuses = {row["id"]: row["status"] for row in await db.fetch("SELECT id, status FROM booking")}
     assert statuses == {stale: "no_show", fresh: "confirmed"}
-    assert await service.expire_no_shows() == 0
+    assert await no_shows.expire_no_shows() == 0
 
 
 async def test_a_sweep_leaves_a_booking_another_transaction_holds(demo):
@@ -282,12 +282,12 @@ async def test_a_sweep_leaves_a_booking_another_transaction_holds(demo):
     task = asyncio.create_task(desk())
     await held.wait()
     try:
-        swept = await asyncio.wait_for(service.expire_no_shows(), timeout=5)
+        swept = await asyncio.wait_for(no_shows.expire_no_shows(), timeout=5)
     finally:
         release.set()
         await task
     assert swept == 0
-    assert await service.expire_no_shows() == 1
+    assert await no_shows.expire_no_shows() == 1
 
 
 async def test_a_desk_holding_the_items_does_not_block_booking_any_unit(learner):
@@ -362,10 +362,10 @@ async def test_availability_of_a_closed_day_and_bad_queries(learner, anon):
 
 async def test_policy_for_resource_and_walk_up_due(demo):
     resource_id = await db.fetchval("SELECT id FROM resource WHERE tag = 'VLG-P3D-001'")
-    policy = await service.policy_for_resource(resource_id)
+    policy = await create.policy_for_resource(resource_id)
     assert (policy.unit, policy.slot_minutes, policy.max_length, policy.buffer_minutes) == ("minutes", 30, 720, 15)
     assert policy.training_id is not None
-    laptop = await service.policy_for_resource(await db.fetchval("SELECT id FROM resource WHERE tag = 'VLG-LAP-001'"))
+    laptop = await create.policy_for_resource(await db.fetchval("SELECT id FROM resource WHERE tag = 'VLG-LAP-001'"))
     assert laptop.unit == "days" and laptop.checkout_grace_minutes == 120
 
 
@@ -378,7 +378,7 @@ async def test_create_booking_service_by_id(demo, tag):
                         site_ids=frozenset({staff_row["site_id"]}))
     learner_id = await db.fetchval("SELECT id FROM app_user WHERE login = 'learner5'")
     start = datetime.combine(DAY, time(10), PARIS)
-    booking = await service.create_booking(
+    booking = await create.create_booking(
         actor=actor, user_id=learner_id, starts_at=start, ends_at=start + timedelta(hours=1),
         resource_id=await db.fetchval("SELECT id FROM resource WHERE tag = $1", tag), purpose="Prêt au comptoir")
     assert booking.resource == tag and booking.user.login == "learner5"

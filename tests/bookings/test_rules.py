@@ -225,7 +225,7 @@ def test_walk_up_due_time():
 
 
 def test_walk_up_due_from_opening_hours_export():
-    from fablab.bookings.service import walk_up_due_at
+    from fablab.bookings.create import walk_up_due_at
     due = walk_up_due_at(ROOM, opening_hours=WEEKDAYS_9_18, timezone_name="Europe/Paris", now=at(TUESDAY, 16, 40))
     assert due == at(TUESDAY, 17, 30)
     assert walk_up_due_at(LAPTOP, opening_hours=WEEKDAYS_9_18, timezone_name="Europe/Paris",

@@ -238,7 +238,6 @@ async def test_who_held_an_item_on_a_day_and_at_an_instant(staff):
 
 
 async def test_walk_up_check_out_creates_a_booking(staff):
-    pytest.importorskip("fablab.bookings.service", reason="the booking service (issue 4) is not merged yet")
     due = (now() + timedelta(hours=1)).replace(microsecond=0)
     response = await staff.post("/api/checkouts", json={"tag": "VLG-ROOM-003", "user": "learner6",
                                                         "due_at": due.isoformat()})

@@ -194,7 +194,7 @@ async def test_an_edit_holds_its_units_insert_locks_before_moving_anything(staff
     # booking INSERT takes), not wait for the edit's UPDATE inside the exclusion check.
     from fablab.accounts.current import CurrentUser
     from fablab.bookings import edits as series_module
-    from fablab.bookings.service import UNIT_INSERT_LOCK
+    from fablab.bookings.units import UNIT_INSERT_LOCK
     from fablab.db import DB
 
     days = clear_tuesdays(2)
