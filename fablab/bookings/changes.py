@@ -11,6 +11,7 @@ import asyncpg
 from fablab import clock, codes, db, scope
 from fablab.accounts.current import CurrentUser
 from fablab.bookings import queries
+from fablab.closure_effects import ClosureEffect, Closing
 from fablab.bookings.rules import Policy
 from fablab.bookings.schemas import BookingOut
 from fablab.bookings.units import hold_insert_locks, take_free_units
@@ -164,6 +165,20 @@ async def cancel_for_closure(*, booking_ids: list[int], note: str, now: datetime
     """A closure cancels these bookings (those still confirmed), telling the learners `note`;
     within the caller's transaction. The ids cancelled."""
     return [row["id"] for row in await db.fetch(CANCEL_FOR_CLOSURE, booking_ids, now, note)]
+
+
+async def hit_by_closure(closing: Closing, limit: int) -> list[dict]:
+    """The confirmed bookings a closure of those days hits, with their learners (first to start first)."""
+    return await queries.closure_impact(closing.site_id, closing.starts_on, closing.ends_on, limit)
+
+
+async def cancel_hit_by_closure(closing: Closing, hit: list[dict]) -> list[int]:
+    return await cancel_for_closure(booking_ids=[row["id"] for row in hit], note=closing.reason, now=closing.now)
+
+
+# What a closure does to bookings (fablab/closure_effects.py): the learners are told by the reminders'
+# booking_withdrawn notice, with the closure's reason.
+CLOSURE_EFFECT = ClosureEffect("bookings", hit=hit_by_closure, cancel=cancel_hit_by_closure)
 
 
 async def lock_for_change(booking_ids: list[int]) -> list[dict]:

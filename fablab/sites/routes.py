@@ -97,16 +97,19 @@ class SiteController(Controller):
     ) -> ClosureImpactOut:
         """The confirmed bookings a closure of the days [from, to] would hit, with their learners."""
         first, last = moments.parse_optional_day(since, "from"), moments.parse_optional_day(until, "to")
-        rows = await service.closure_impact(slug=slug, starts_on=first, ends_on=last, all_sites=all_sites)
-        return ClosureImpactOut(first=first, last=last, count=len(rows),
-                                bookings=[closure_hit_out(row) for row in rows])
+        hit = await service.closure_impact(slug=slug, starts_on=first, ends_on=last, all_sites=all_sites)
+        bookings = hit.get("bookings", [])
+        return ClosureImpactOut(first=first, last=last, count=len(bookings),
+                                bookings=[closure_hit_out(row) for row in bookings],
+                                plans={name: len(rows) for name, rows in hit.items()})
 
     @post("/sites/{slug:str}/closures", guards=[admin_only], status_code=HTTP_201_CREATED,
           summary="Close a site (or all) for some days",
           description=("Admin. `{starts_on, ends_on, reason, all_sites, cancel_bookings}`. With `cancel_bookings` "
                        "the confirmed bookings of those days are cancelled in the same transaction (`cancel_reason: "
                        "closure`, `cancel_note`: the reason) and each learner is told once (`booking_withdrawn`, "
-                       "e-mail and push); the answer lists `cancelled_bookings` and the `affected_bookings` left."))
+                       "e-mail and push); the answer lists `cancelled_bookings` and the `affected_bookings` left, and the "
+                       "same for every kind of plan the days hit (`cancelled`, `affected`: bookings, workshops)."))
     async def add_closure(self, slug: FromPath[str], data: JSONBody[ClosureIn]) -> ClosureAddedOut:
         """With `cancel_bookings`, the confirmed bookings of those days are cancelled and their
         learners told (by e-mail when SMTP is configured, and in their booking list)."""

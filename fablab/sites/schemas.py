@@ -85,6 +85,8 @@ class ClosureImpactOut(Out):
     last: date = msgspec.field(name="to")
     count: int
     bookings: list[ClosureHitOut]
+    # Every kind of plan the days hit, and how many (fablab/closure_effects.py): "bookings", "workshops".
+    plans: dict[str, int]
 
 
 class ClosureAddedOut(Out):
@@ -95,6 +97,9 @@ class ClosureAddedOut(Out):
     reason: str
     affected_bookings: int  # still confirmed: the staff must call them
     cancelled_bookings: list[int]
+    # The same for every kind of plan (fablab/closure_effects.py), by its name.
+    affected: dict[str, int]
+    cancelled: dict[str, list[int]]
 
 
 class PolicyFields(Out):

@@ -6,9 +6,8 @@ import json
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from fablab import clock, codes, db
-from fablab.bookings import queries as booking_queries
-from fablab.bookings import changes as booking_changes
+from fablab import clock, closure_effects, codes, db
+from fablab.closure_effects import Closing
 from fablab.bookings.rules import Policy, opening_hours_json, parse_opening_hours, validate_policy
 from fablab.db import DB, NOW
 from fablab.errors import InvalidInput, NotFound
@@ -44,34 +43,39 @@ def _check_closure_days(starts_on: date, ends_on: date) -> None:
         raise InvalidInput("A closure lasts at most a year.", code=codes.INVALID_DATES)
 
 
-async def closure_impact(*, slug: str, starts_on: date, ends_on: date, all_sites: bool) -> list[dict]:
-    """The confirmed bookings a closure of those days would hit (the admin sees whom to tell)."""
+async def closure_impact(*, slug: str, starts_on: date, ends_on: date, all_sites: bool) -> dict[str, list[dict]]:
+    """What a closure of those days would hit, by kind of plan (each domain's closure effect: the
+    bookings, with their learners; the workshops): the admin sees whom to tell."""
     _check_closure_days(starts_on, ends_on)
     site = await queries.require_site(slug)
-    return await booking_queries.closure_impact(None if all_sites else site["id"], starts_on, ends_on,
-                                                MAX_CLOSURE_IMPACT)
+    closing = Closing(site_id=None if all_sites else site["id"], starts_on=starts_on, ends_on=ends_on, reason="",
+                      now=clock.now())
+    return {effect.name: await effect.hit(closing, MAX_CLOSURE_IMPACT) for effect in closure_effects.effects()}
 
 
 async def add_closure(*, slug: str, starts_on: date, ends_on: date, reason: str, all_sites: bool,
                       cancel_bookings: bool = False, now: datetime | None = None) -> dict:
-    """A closure of whole days. With cancel_bookings, the confirmed bookings it hits are cancelled
-    in the same transaction and their learners told (reminders send "booking_withdrawn" once);
-    without, they stay and `affected_bookings` says how many the staff must call."""
+    """A closure of whole days. With cancel_bookings, what it hits is cancelled in the same
+    transaction by each domain's closure effect, and their people told (a booking's learner by the
+    reminders' "booking_withdrawn", once); without, they stay and `affected` says how many, by kind
+    of plan, the staff must call."""
     _check_closure_days(starts_on, ends_on)
     now = now or clock.now()
     site = await queries.require_site(slug)
-    site_id = None if all_sites else site["id"]
+    closing = Closing(site_id=None if all_sites else site["id"], starts_on=starts_on, ends_on=ends_on,
+                      reason=reason, now=now)
+    affected: dict[str, int] = {}
+    cancelled: dict[str, list[int]] = {}
     async with DB.transaction():
-        rows = await Closure.insert(Closure(site=site_id, starts_on=starts_on, ends_on=ends_on, reason=reason,
+        rows = await Closure.insert(Closure(site=closing.site_id, starts_on=starts_on, ends_on=ends_on, reason=reason,
                                             created_at=NOW, updated_at=NOW)).returning(
             Closure.id, Closure.starts_on, Closure.ends_on, Closure.reason)
-        row = rows[0]
-        hit = await booking_queries.closure_impact(site_id, starts_on, ends_on, MAX_CLOSURE_IMPACT)
-        cancelled = []
-        if cancel_bookings and hit:
-            cancelled = await booking_changes.cancel_for_closure(booking_ids=[b["id"] for b in hit], note=reason, now=now)
-    return {**row, "site": None if all_sites else site["slug"],
-            "affected_bookings": len(hit) - len(cancelled), "cancelled_bookings": sorted(cancelled)}
+        for effect in closure_effects.effects():
+            hit = await effect.hit(closing, MAX_CLOSURE_IMPACT)
+            cancelled[effect.name] = sorted(await effect.cancel(closing, hit)) if cancel_bookings and hit else []
+            affected[effect.name] = len(hit) - len(cancelled[effect.name])
+    return {**rows[0], "site": None if all_sites else site["slug"], "affected": affected, "cancelled": cancelled,
+            "affected_bookings": affected.get("bookings", 0), "cancelled_bookings": cancelled.get("bookings", [])}
 
 
 async def delete_closure(closure_id: int) -> None:
