@@ -28,8 +28,8 @@ import pytest
 from fablab import clock, storage
 from fablab.accounts import throttle
 from tests.support.clients import make_client
-from tests.support.lifecycle import (  # noqa: F401 - data_dir is a fixture
-    ROOT, TableLock, data_dir, pg_url, postmasters_of, start_app, wait_for_health,
+from tests.support.lifecycle import (
+    ROOT, TableLock, pg_url, postmasters_of, start_app, wait_for_health,
 )
 from tests.support.bookings import book
 from tests.support.server import free_port, serve
@@ -58,15 +58,15 @@ def _alive(pid: int) -> bool:
 
 
 @pytest.mark.server
-def test_kill_9_of_the_parent_then_a_new_start_is_healthy_and_alone(data_dir):
+def test_kill_9_of_the_parent_then_a_new_start_is_healthy_and_alone(started_data_dir):
     pg_port = free_port()
-    first = start_app(data_dir, data_dir / "first.log", workers=2, FABLAB_PG_PORT=str(pg_port))
+    first = start_app(started_data_dir, started_data_dir / "first.log", workers=2, FABLAB_PG_PORT=str(pg_port))
     workers = [pid for pid in _children(first.process.pid) if b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes()]
     assert len(workers) == 2
     first.process.kill()
     first.process.wait()
 
-    second = start_app(data_dir, data_dir / "second.log", port=first.port, workers=2, wait=False,
+    second = start_app(started_data_dir, started_data_dir / "second.log", port=first.port, workers=2, wait=False,
                        FABLAB_PG_PORT=str(pg_port))
     try:
         # The killed run's workers get SIGTERM with their parent's death, and the new start ends what is
@@ -78,7 +78,7 @@ def test_kill_9_of_the_parent_then_a_new_start_is_healthy_and_alone(data_dir):
         assert not [pid for pid in workers if _alive(pid)], "a worker of the killed run is still running"
         # 15 s on a quiet machine (the issue's bound); the workers' imports alone take longer on a loaded one.
         print(f"second start healthy after {wait_for_health(second, 200, within=60):.1f} s")
-        assert pg_url(data_dir) == f"postgresql://postgres@127.0.0.1:{pg_port}/fablab"  # FABLAB_PG_PORT is used
+        assert pg_url(started_data_dir) == f"postgresql://postgres@127.0.0.1:{pg_port}/fablab"  # FABLAB_PG_PORT is used
         answer = httpx.get(f"{second.base}/api/sites", timeout=10)
         assert answer.status_code == 200 and answer.json()
     finally:
@@ -87,7 +87,7 @@ def test_kill_9_of_the_parent_then_a_new_start_is_healthy_and_alone(data_dir):
                 os.kill(pid, signal.SIGKILL)
         if second.process.poll() is None:
             second.stop(within=15)
-    assert postmasters_of(data_dir) == []
+    assert postmasters_of(started_data_dir) == []
 
 
 def test_a_bad_embedded_postgresql_port_is_refused_in_one_line(tmp_path):

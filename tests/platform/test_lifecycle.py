@@ -16,37 +16,37 @@ import pytest
 
 from fablab.embedded_db import postmaster_pid
 from tests.support.server import free_port
-from tests.support.lifecycle import (  # noqa: F401 - data_dir is a fixture
-    ROOT, TableLock, data_dir, book_one, free_room_slots, health_status, pg_url, postmasters_of, signed_in, start_app,
+from tests.support.lifecycle import (
+    ROOT, TableLock, book_one, free_room_slots, health_status, pg_url, postmasters_of, signed_in, start_app,
     wait_for_health,
 )
 
 pytestmark = pytest.mark.server
 
 
-def test_kill_9_of_the_app_then_a_new_run_then_sigterm_leaves_no_postgres(data_dir):
-    first = start_app(data_dir, data_dir / "first.log")
-    orphan = postmaster_pid(data_dir / "pg")
+def test_kill_9_of_the_app_then_a_new_run_then_sigterm_leaves_no_postgres(started_data_dir):
+    first = start_app(started_data_dir, started_data_dir / "first.log")
+    orphan = postmaster_pid(started_data_dir / "pg")
     first.process.kill()
     first.process.wait()
     # What issue 17 saw: the killed app's PostgreSQL runs on, owned by nobody.
-    assert postmasters_of(data_dir) == [orphan]
+    assert postmasters_of(started_data_dir) == [orphan]
 
-    second = start_app(data_dir, data_dir / "second.log")
+    second = start_app(started_data_dir, started_data_dir / "second.log")
     assert "adopting the PostgreSQL left running" in second.log()
-    assert postmaster_pid(data_dir / "pg") == orphan  # adopted, not a second server
+    assert postmaster_pid(started_data_dir / "pg") == orphan  # adopted, not a second server
     assert second.stop() < 10
-    assert postmasters_of(data_dir) == []
+    assert postmasters_of(started_data_dir) == []
 
 
-def test_a_second_server_on_a_used_data_dir_refuses_with_one_line(data_dir):
-    first = start_app(data_dir, data_dir / "first.log")
+def test_a_second_server_on_a_used_data_dir_refuses_with_one_line(started_data_dir):
+    first = start_app(started_data_dir, started_data_dir / "first.log")
     try:
         started = time.monotonic()
         env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
         second = subprocess.run(
             [sys.executable, "-m", "fablab.cli", "serve", "--port", str(free_port())], cwd=ROOT, capture_output=True,
-            text=True, timeout=60, env={**env, "FABLAB_DATA_DIR": str(data_dir)},
+            text=True, timeout=60, env={**env, "FABLAB_DATA_DIR": str(started_data_dir)},
         )
         assert time.monotonic() - started < 10
         assert second.returncode != 0
@@ -58,7 +58,7 @@ def test_a_second_server_on_a_used_data_dir_refuses_with_one_line(data_dir):
         assert signed_in(first.base, "learner1").get("/api/me").status_code == 200
     finally:
         first.stop()
-    assert postmasters_of(data_dir) == []
+    assert postmasters_of(started_data_dir) == []
 
 
 def test_two_servers_started_together_one_serves_and_the_other_says_why(data_dir):
@@ -117,12 +117,12 @@ class Traffic:
 
 
 @pytest.mark.parametrize("run", range(3))
-def test_postmaster_killed_during_traffic_is_restarted_and_sigterm_still_exits(data_dir, run):
-    app = start_app(data_dir, data_dir / "app.log")
+def test_postmaster_killed_during_traffic_is_restarted_and_sigterm_still_exits(started_data_dir, run):
+    app = start_app(started_data_dir, started_data_dir / "app.log")
     try:
         with Traffic(app.base, [f"learner{n}" for n in range(1, 9)]) as traffic:
             time.sleep(1.5)
-            os.kill(postmaster_pid(data_dir / "pg"), signal.SIGKILL)
+            os.kill(postmaster_pid(started_data_dir / "pg"), signal.SIGKILL)
             killed = time.monotonic()
             wait_for_health(app, 200, within=10)
             healed_in = time.monotonic() - killed
@@ -137,13 +137,13 @@ def test_postmaster_killed_during_traffic_is_restarted_and_sigterm_still_exits(d
         before_exit = len(app.log())
         exit_took = app.stop(within=10)
     assert exit_took < 10
-    assert postmasters_of(data_dir) == []
+    assert postmasters_of(started_data_dir) == []
     assert "Traceback" not in app.log(), app.log()
     assert "Error" not in app.log()[before_exit:], app.log()[before_exit:]
 
 
-def test_a_client_that_sends_no_headers_is_cut_and_a_slow_request_is_not(data_dir):
-    app = start_app(data_dir, data_dir / "app.log", FABLAB_HEADER_TIMEOUT_S="2")
+def test_a_client_that_sends_no_headers_is_cut_and_a_slow_request_is_not(started_data_dir):
+    app = start_app(started_data_dir, started_data_dir / "app.log", FABLAB_HEADER_TIMEOUT_S="2")
     try:
         silent = [socket.create_connection(("127.0.0.1", app.port)) for _ in range(20)]
         dripping = socket.create_connection(("127.0.0.1", app.port))
@@ -168,7 +168,7 @@ def test_a_client_that_sends_no_headers_is_cut_and_a_slow_request_is_not(data_di
         # and a keep-alive client may send another one.
         with httpx.Client(base_url=app.base, timeout=20) as client:
             # Shorter than the pool's lock_timeout (db.LOCK_TIMEOUT_S), longer than the header deadline.
-            with TableLock(pg_url(data_dir), "site", seconds=3):
+            with TableLock(pg_url(started_data_dir), "site", seconds=3):
                 started = time.monotonic()
                 assert client.get("/api/sites").status_code == 200
                 assert time.monotonic() - started > 2.5

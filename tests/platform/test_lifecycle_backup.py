@@ -11,7 +11,6 @@ import pytest
 from fablab.invariants import CHECKS
 from tests.support.paths import ROOT
 from tests.support.databases import with_database
-from tests.support.lifecycle import data_dir  # noqa: F401 - a fixture
 
 pytestmark = pytest.mark.server
 

@@ -10,8 +10,8 @@ import asyncpg
 import httpx
 import pytest
 
-from tests.support.lifecycle import (  # noqa: F401 - data_dir is a fixture
-    DISK_FULL_TRIGGER, ROOT, SPACE_RETURNS, TableLock, data_dir, book_one, free_room_slots, health_status, pg_url, signed_in, start_app,
+from tests.support.lifecycle import (
+    DISK_FULL_TRIGGER, ROOT, SPACE_RETURNS, TableLock, book_one, free_room_slots, health_status, pg_url, signed_in, start_app,
 )
 
 pytestmark = pytest.mark.server
@@ -24,8 +24,8 @@ async def execute(url: str, sql: str) -> None:
         await connection.close()
 
 
-def test_full_disk_answers_503_storage_full_and_heals_when_space_returns(data_dir):
-    tmp_path = data_dir
+def test_full_disk_answers_503_storage_full_and_heals_when_space_returns(started_data_dir):
+    tmp_path = started_data_dir
     app = start_app(tmp_path, tmp_path / "app.log")
     try:
         clients = [signed_in(app.base, f"learner{n}") for n in range(1, 11)]
@@ -106,8 +106,8 @@ async def _slow_requests_and_health(base: str, cookies: list, url: str) -> tuple
     return results, health
 
 
-def test_a_hundred_slow_requests_on_one_worker_are_busy_not_down(data_dir):
-    tmp_path = data_dir
+def test_a_hundred_slow_requests_on_one_worker_are_busy_not_down(started_data_dir):
+    tmp_path = started_data_dir
     app = start_app(tmp_path, tmp_path / "app.log", workers=1)
     try:
         cookies = [signed_in(app.base, f"learner{n}").cookies for n in range(1, 6)]

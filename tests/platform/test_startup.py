@@ -15,7 +15,6 @@ from fablab.embedded_db import start_embedded
 from tests.support.paths import ROOT
 from tests.support.reports import add_booking
 from tests.support.server import free_port, serve
-from tests.support.lifecycle import data_dir  # noqa: F401 - a fixture
 
 pytestmark = pytest.mark.server
 
@@ -98,26 +97,26 @@ def postgres_running(pgdata) -> bool:
 
 
 @pytest.mark.parametrize("workers", [1, 2])
-def test_sigterm_stops_the_server_and_its_embedded_postgres(data_dir, workers):
+def test_sigterm_stops_the_server_and_its_embedded_postgres(started_data_dir, workers):
     # systemd and container runtimes stop services with SIGTERM: the embedded cluster must stop too,
     # not stay behind holding the data directory.
     port = free_port()
     env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
     process = subprocess.Popen(
         [sys.executable, "-m", "fablab.cli", "serve", "--port", str(port), "--workers", str(workers)], cwd=ROOT,
-        env={**env, "FABLAB_DATA_DIR": str(data_dir), "FABLAB_BASE_URL": f"http://127.0.0.1:{port}",
+        env={**env, "FABLAB_DATA_DIR": str(started_data_dir), "FABLAB_BASE_URL": f"http://127.0.0.1:{port}",
              "FABLAB_LOG_LEVEL": "warning"},
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     try:
         wait_for_status(f"http://127.0.0.1:{port}/health", 200, within=120)
-        assert postgres_running(data_dir / "pg")
+        assert postgres_running(started_data_dir / "pg")
         process.terminate()
         assert process.wait(timeout=60) == 0
     finally:
         if process.poll() is None:
             process.kill()
-    assert not postgres_running(data_dir / "pg")
+    assert not postgres_running(started_data_dir / "pg")
 
 
 @pytest.mark.parametrize("setting, runs", [("off", False), ("on", True)])
