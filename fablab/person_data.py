@@ -49,6 +49,9 @@ class PersonTable:
     reset: str | None = None
     # SQL run by a deactivation only, after `reset` ($1 their id).
     deactivate: str | None = None
+    # SQL ending what a staff member held through sites taken back from them ($1 their id, $2 the ids
+    # of the sites they keep): run when an admin changes their sites.
+    leave_sites: str | None = None
     # (error code, SQL counting what the person holds now): an erasure is refused while it is > 0.
     holds: tuple[str, str] | None = None
     # SQL run first when the person is erased ($1 their id): e.g. their future bookings are withdrawn.

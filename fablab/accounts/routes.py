@@ -17,7 +17,7 @@ from fablab.accounts.qr import qr_svg
 from fablab.accounts.schemas import (
     AcceptInviteIn, CertificationIn, CohortInviteOut, CohortInvitesIn, CohortInvitesOut, CreatedUserOut, ImportOut,
     InvitedUserOut, InviteInfoOut, InviteOut, LoginIn, PassHolderOut, PassOut, RetentionIn,
-    RetentionOut, SitesIn, TrainingIn, TrainingOut, UserDetail, UserIn, UserListItem, UserOut,
+    RetentionOut, TrainingIn, TrainingOut, UserDetail, UserIn, UserListItem, UserOut,
 )
 from fablab.background import PeriodicJob
 from fablab import codes, scope
@@ -260,15 +260,6 @@ class UserController(Controller):
         if holder is None or not users.can_manage(request.user, holder) and holder["id"] != request.user.id:
             raise NotFound("This pass is unknown or was replaced by a newer one.", code=codes.UNKNOWN_PASS)
         return msgspec.convert(await users.detail(user_id), PassHolderOut)
-
-    @put("/{user_id:int}/sites", guards=[admin_only], status_code=HTTP_200_OK,
-         summary="The sites a staff account acts for",
-         description=("Admin. `{sites: [slug, …]}` replaces the list; takes effect on every worker at once. `404 "
-                      "unknown_site`, `400 not_staff` for a learner."))
-    async def grant_sites(self, user_id: FromPath[int], data: JSONBody[SitesIn]) -> UserDetail:
-        """The sites a staff account acts for; its writes and its reads of people stay within them."""
-        await users.grant_sites(user_id=user_id, sites=data.sites)
-        return await user_detail(user_id)
 
     @post("/{user_id:int}/unlock", guards=[staff_only], status_code=HTTP_200_OK,
           summary="Forget an account's failed sign-ins",

@@ -16,11 +16,10 @@ import asyncpg
 from fablab import clock, codes, db, scope
 from fablab.accounts import invites, queries, throttle
 from fablab.accounts.logins import normalise_login
-from fablab.accounts.session_cache import SESSIONS
 from fablab.db import DB, NOW
 from fablab.errors import DomainError, Forbidden, InvalidInput, NotFound
 from fablab.sites.queries import find_site_named
-from fablab.tables import Certification, FeedToken, Site, StaffSite, Training, User
+from fablab.tables import Certification, Site, StaffSite, Training, User
 from fablab.vocabulary import ACCOUNT_ROLES
 
 if TYPE_CHECKING:
@@ -166,8 +165,10 @@ async def uncertify(*, actor: CurrentUser, user_id: int, training_id: int) -> No
         raise NotFound("This user does not have this training.", code=codes.UNKNOWN_CERTIFICATION)
 
 
-async def grant_sites(*, user_id: int, sites: list[str]) -> None:
-    """Admins: the sites a staff account acts for, replacing the previous grants."""
+async def grant_sites(*, user_id: int, sites: list[str]) -> list[int]:
+    """Admins: the sites a staff account acts for, replacing the previous grants; the ids of those it
+    keeps. In the caller's transaction (fablab/people/lifecycle.py ends what the sites taken back gave),
+    which forgets the cached sessions once committed."""
     row = await queries.user_row(user_id)
     if row is None:
         raise NotFound("No such user.", code=codes.UNKNOWN_USER)
@@ -178,23 +179,15 @@ async def grant_sites(*, user_id: int, sites: list[str]) -> None:
     unknown = sorted(set(slugs) - {site["slug"] for site in found})
     if unknown:
         raise NotFound(f"Unknown site(s): {', '.join(unknown)}.", code=codes.UNKNOWN_SITE, sites=unknown)
-    async with DB.transaction():
-        # The user's row first: two admins granting at once apply one after the other.
-        await db.fetch(queries.LOCK_USER, user_id)
-        site_ids = [site["id"] for site in found]
-        taken_back = [StaffSite.site.not_in(site_ids)] if site_ids else []  # NOT IN () is no SQL: none kept
-        await StaffSite.delete().where(StaffSite.user == user_id, *taken_back)
-        if row["role"] == "staff":
-            # A feed link of a site taken back is revoked, not merely refused: granting the site
-            # again later must not bring an old, perhaps shared, link back to life (issue 26).
-            await FeedToken.update({FeedToken.revoked_at: NOW}).where(
-                FeedToken.user == user_id, FeedToken.scope == "staff", FeedToken.revoked_at.is_null(),
-                *([FeedToken.site.not_in(site_ids)] if site_ids else []))
-        if site_ids:
-            grants = (StaffSite(user=user_id, site=site_id, granted_at=NOW) for site_id in site_ids)
-            await StaffSite.insert(*grants).on_conflict(action="DO NOTHING")
-    # Committed: the trigger tells the other workers; this one forgets at once.
-    SESSIONS.forget_all()
+    # The user's row first: two admins granting at once apply one after the other.
+    await db.fetch(queries.LOCK_USER, user_id)
+    site_ids = [site["id"] for site in found]
+    taken_back = [StaffSite.site.not_in(site_ids)] if site_ids else []  # NOT IN () is no SQL: none kept
+    await StaffSite.delete().where(StaffSite.user == user_id, *taken_back)
+    if site_ids:
+        grants = (StaffSite(user=user_id, site=site_id, granted_at=NOW) for site_id in site_ids)
+        await StaffSite.insert(*grants).on_conflict(action="DO NOTHING")
+    return site_ids
 
 
 class ImportRejected(InvalidInput):

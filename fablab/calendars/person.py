@@ -8,5 +8,5 @@ PERSON = (
         "feed_token", {"user_id": "delete"}, kept=("scope",), secret=("token_hash",),
         export=("calendar_feeds", q.PERSON_FEEDS),
         kept_until="the account's erasure: a revoked link is the record of a link given out",
-        reset=q.PERSON_REVOKE_FEEDS),
+        reset=q.PERSON_REVOKE_FEEDS, leave_sites=q.PERSON_LEAVE_SITES),
 )

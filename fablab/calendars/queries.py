@@ -282,3 +282,11 @@ async def sites_for_links(site_id: int | None) -> list[dict]:
 PERSON_FEEDS = "SELECT scope, created_at, revoked_at FROM feed_token WHERE user_id = $1 ORDER BY created_at, id"
 # A revoked link's feed answers 404 at once: the feed reads its token's row on every request.
 PERSON_REVOKE_FEEDS = "UPDATE feed_token SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL RETURNING id"
+# A staff feed link of a site taken back is revoked, not merely refused: granting the site again
+# later must not bring an old, perhaps shared, link back to life (issue 26).
+PERSON_LEAVE_SITES = """
+UPDATE feed_token SET revoked_at = now()
+WHERE user_id = $1 AND scope = 'staff' AND revoked_at IS NULL AND NOT (site_id = ANY($2::int[]))
+  AND (SELECT role FROM app_user WHERE id = $1) = 'staff'  -- an admin acts for every site whatever its grants
+RETURNING id
+"""

@@ -63,6 +63,17 @@ async def end_access(user_id: int, *, deactivating: bool = False) -> None:
                 await db.fetch(sql, user_id)
 
 
+async def grant_sites(*, user_id: int, sites: list[str]) -> None:
+    """An admin sets the sites a staff account acts for; what the sites taken back gave them (a staff
+    feed link of those sites) ends with them, as each domain declares (`leave_sites`)."""
+    async with DB.transaction():
+        kept = await users.grant_sites(user_id=user_id, sites=sites)
+        for declaration in TABLES:
+            if declaration.leave_sites is not None:
+                await db.fetch(declaration.leave_sites, user_id, kept)
+    SESSIONS.forget_all()  # committed: the other workers forget on the notification; this one at once
+
+
 async def reset_access(*, actor: CurrentUser, user_id: int) -> tuple[str, datetime]:
     """A new invite that resets the person's access: the old ways in end now. Returns (token, expiry)."""
     await users.check_invite(actor=actor, user_id=user_id)

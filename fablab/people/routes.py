@@ -4,7 +4,7 @@ access (deactivation, a new invite) — every domain's part of them read from fa
 from __future__ import annotations
 
 import msgspec
-from litestar import Controller, Request, Response, get, patch, post
+from litestar import Controller, Request, Response, get, patch, post, put
 from litestar.datastructures import CacheControlHeader
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
@@ -13,7 +13,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 from fablab import clock
 from fablab.accounts import users
 from fablab.accounts.routes import invite_out, user_detail
-from fablab.accounts.schemas import InviteOut, UserDetail, UserPatch
+from fablab.accounts.schemas import InviteOut, SitesIn, UserDetail, UserPatch
 from fablab.background import PeriodicJob
 from fablab.guards import admin_only, signed_in, staff_only
 from fablab.people import lifecycle
@@ -68,6 +68,16 @@ class PersonController(Controller):
         changed = await lifecycle.erase(actor=request.user, user_id=user_id)
         return ErasureOut(user_id=user_id, erased_at=clock.now(), tables=[
             ErasedTableOut(table=table, rows=rows) for table, rows in changed.items() if rows])
+
+    @put("/{user_id:int}/sites", guards=[admin_only], status_code=HTTP_200_OK,
+         summary="The sites a staff account acts for",
+         description=("Admin. `{sites: [slug, …]}` replaces the list; takes effect on every worker at once, and "
+                      "what a site taken back gave (a staff feed link of it) is revoked. `404 unknown_site`, "
+                      "`400 not_staff` for a learner."))
+    async def grant_sites(self, user_id: FromPath[int], data: JSONBody[SitesIn]) -> UserDetail:
+        """The sites a staff account acts for; its writes and its reads of people stay within them."""
+        await lifecycle.grant_sites(user_id=user_id, sites=data.sites)
+        return await user_detail(user_id)
 
     # The account's record and its changes are one path: Litestar wants one controller per path.
     @get("/{user_id:int}", guards=[staff_only], summary="A person's account",
