@@ -173,7 +173,7 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> None:
     from fablab import server_protocol, storage
     from fablab.migrate import migrate_forwards
     from fablab.push.settings import push_settings
-    from fablab.reports.mail_settings import load_smtp_settings
+    from fablab.mail import load_smtp_settings
 
     try:
         # A typo in the mail settings must stop the start, not the first reminder hours later.

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Iterable
 
 from fablab import codes, db
-from fablab.errors import Forbidden, NotFound
+from fablab.errors import Forbidden, InvalidInput, NotFound
 from fablab.sites.queries import require_site as site_named
 
 if TYPE_CHECKING:
@@ -85,3 +85,15 @@ async def site_slugs(user_id: int, role: str) -> list[str]:
         "SELECT s.slug FROM staff_site ss JOIN site s ON s.id = ss.site_id WHERE ss.user_id = $1 ORDER BY s.slug",
         user_id)
     return [row["slug"] for row in rows]
+
+
+async def site_for(actor: CurrentUser, slug: str | None) -> dict:
+    """The site a staff screen is about (a report, a stock, machine hours): their home site by
+    default, or one of theirs."""
+    if slug is None:
+        if actor.site is None:
+            raise InvalidInput("Name the site, e.g. ?site=vlg.", code=codes.SITE_REQUIRED)
+        slug = actor.site
+    site = await site_named(slug)
+    require_site(actor, site["id"], "This site")
+    return site

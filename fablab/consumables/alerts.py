@@ -10,8 +10,7 @@ from email.utils import format_datetime, parseaddr
 from fablab import clock, db
 from fablab.consumables import queries
 from fablab.db import DB
-from fablab.reports.mail_settings import SmtpSettings, load_smtp_settings
-from fablab.reports.reminders import SMTP_ERRORS, send_message, smtp_error_text
+from fablab.mail import SMTP_ERRORS, SmtpSettings, load_smtp_settings, send_message, smtp_error_text
 from fablab.settings import SettingsError
 
 log = logging.getLogger("fablab.consumables")

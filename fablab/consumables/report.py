@@ -11,7 +11,7 @@ from fablab.consumables.months import month_label, month_span
 from fablab.consumables.schemas import (
     ConsumptionReportOut, PersonOut, ReportConsumableOut, ReportLearnerOut, ReportPrintsOut, ReportSiteOut,
 )
-from fablab.reports.render import cell_text
+from fablab.web.spreadsheet import cell_text
 from fablab.web.spreadsheet import write_csv
 
 TABLES = ("consumables", "learners")

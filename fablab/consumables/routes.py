@@ -22,9 +22,8 @@ from fablab.consumables.schemas import (
 from fablab.db import fetch
 from fablab.errors import InvalidInput, NotFound
 from fablab.guards import signed_in, staff_only
-from fablab.reports import french_csv
-from fablab.reports.service import site_for
 from fablab.sites.queries import resource_by_tag, site_by_id
+from fablab.web import french_csv
 from fablab.web.download import attachment
 
 PATCHABLE = ("name", "low_threshold", "monthly_budget_per_learner")
@@ -192,7 +191,7 @@ class ConsumptionReportController(Controller):
         french_csv.check_language(lang)
         if format == "csv" and table not in report.TABLES:
             raise InvalidInput(f"table must be one of {', '.join(report.TABLES)}.", code=codes.INVALID_TABLE)
-        site_row = await site_for(request.user, site)
+        site_row = await scope.site_for(request.user, site)
         now = now_utc()
         first = parse_month(month) if month else month_of(now, ZoneInfo(site_row["timezone"]))
         built: ConsumptionReportOut = await report.build_report(site_row, first, now)

@@ -12,7 +12,7 @@ from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
-from fablab import clock, codes, moments
+from fablab import clock, codes, moments, scope
 from fablab.background import PeriodicJob
 from fablab.errors import InvalidInput
 from fablab.guards import staff_only
@@ -21,8 +21,7 @@ from fablab.maintenance.rules import Plan
 from fablab.maintenance.schemas import (
     DueOut, ItemMaintenanceOut, KindPlanOut, MachineHoursOut, MaintenanceIn, PlanIn, PlansOut,
 )
-from fablab.reports import french_csv
-from fablab.reports.service import site_for
+from fablab.web import french_csv
 from fablab.web.download import attachment
 from fablab.web.spreadsheet import write_csv
 
@@ -140,7 +139,7 @@ class MachineHoursController(Controller):
     ) -> Response:
         """The months from `from`'s to `to`'s (dates, site time; default this month), at most 24."""
         french_csv.check_language(lang)
-        site_row = await site_for(request.user, site)
+        site_row = await scope.site_for(request.user, site)
         now = clock.now()
         first_day, last_day = _period(first, last, now.astimezone(ZoneInfo(site_row["timezone"])).date())
         report = await service.machine_hours(site=site_row, first=first_day, last=last_day, now=now)

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from datetime import datetime
-
-import aiosmtplib
 
 from fablab import clock, db
 from fablab.db import DB
 from fablab.push.service import deliver_due
-from fablab.reports.mail_settings import SmtpSettings, load_smtp_settings
+from fablab.mail import SMTP_ERRORS, SMTP_TIMEOUT_S, SmtpSettings, load_smtp_settings, send_message, smtp_error_text
 from fablab.reports.reminder_plan import (DUE_LEAD, OVERDUE_AFTER, OVERDUE_CATCH_UP, START_LEAD, Recipient,
                                           Reminder, reminders_for, waitlist_reminders, withdrawn_reminders)
 from fablab.reports.reminder_text import compose, subject_and_body
@@ -19,11 +16,9 @@ from fablab.settings import SettingsError
 
 log = logging.getLogger("fablab.reminders")
 
-SMTP_TIMEOUT_S = 20
 # A refused message is tried again on later runs, each a minute per attempt further apart, and
 # given up after this many: a mailbox that does not exist is not hammered for days.
 MAX_ATTEMPTS = 12
-SMTP_ERRORS = (aiosmtplib.SMTPException, OSError, asyncio.TimeoutError)
 
 # What a reminder says about a booking: the item, the site, the learner.
 BOOKING_FIELDS = """
@@ -115,20 +110,6 @@ async def plan(now: datetime, until: datetime, site_id: int | None = None) -> li
     found += [reminder for row in await db.fetch(WITHDRAWN_CANDIDATES, site_id, now, until)
               for reminder in withdrawn_reminders(row)]
     return [reminder for reminder in found if reminder.send_at <= until and now < reminder.expires_at]
-
-
-def smtp_error_text(error: BaseException) -> str:
-    # The SMTP reply often quotes the address: keep the class and the code, not the text.
-    code = getattr(error, "code", None)
-    return f"{type(error).__name__}" + (f" {code}" if code is not None else "")
-
-
-async def send_message(smtp: SmtpSettings, message) -> None:
-    await aiosmtplib.send(
-        message, hostname=smtp.host, port=smtp.port, username=smtp.user, password=smtp.password,
-        use_tls=smtp.implicit_tls, start_tls=False if smtp.implicit_tls else smtp.starttls,
-        timeout=SMTP_TIMEOUT_S,
-    )
 
 
 async def deliver(reminder: Reminder, smtp: SmtpSettings, now: datetime) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from fablab.web.spreadsheet import write_csv
+from fablab.web.spreadsheet import cell_text, write_csv
 
 TABLES = ("kinds", "resources", "overdue", "heatmap")
 FIGURES = ("bookings", "booked_hours", "booked_open_hours", "open_hours", "utilisation",
@@ -41,15 +41,6 @@ def table(report: dict, name: str) -> tuple[tuple[str, ...], list[list[object]]]
                 for measure in ("starts", "occupancy_hours") for index, day in enumerate(heatmap["weekdays"])]
         return HEATMAP_COLUMNS, rows
     raise ValueError(name)
-
-
-def cell_text(value: object) -> str:
-    """A cell as CSV and the terminal show it: empty for None, yes/no for booleans."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    return str(value)
 
 
 def to_csv(report: dict, name: str) -> str:

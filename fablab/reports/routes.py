@@ -10,13 +10,14 @@ import msgspec
 from litestar import Controller, Request, Response, get
 from litestar.params import FromQuery, QueryParameter
 
-from fablab import clock, codes
+from fablab import clock, codes, scope
 from fablab.background import PeriodicJob
 from fablab.bookings.rules import local_moment
 from fablab.errors import InvalidInput
 from fablab.guards import staff_only
-from fablab.reports import french_csv, reminders, render, service
-from fablab.reports.mail_settings import load_smtp_settings
+from fablab.mail import load_smtp_settings
+from fablab.reports import reminders, render, service
+from fablab.web import french_csv
 from fablab.reports.schemas import PendingRemindersOut, UtilisationOut
 from fablab.settings import SettingsError
 from fablab.web.download import attachment
@@ -48,7 +49,7 @@ class ReportController(Controller):
         french_csv.check_language(lang)
         if format == "csv" and table not in render.TABLES:
             raise InvalidInput(f"table must be one of {', '.join(render.TABLES)}.", code=codes.INVALID_TABLE)
-        site_row = await service.site_for(request.user, site)
+        site_row = await scope.site_for(request.user, site)
         report = await service.build_report(site_row, first, last, kind=kind, now=clock.now())
         if format == "json":
             return Response(msgspec.convert(report, UtilisationOut))
@@ -71,7 +72,7 @@ class ReminderController(Controller):
                       "bookings; sent by e-mail when SMTP is configured and by Web Push to subscribed phones, each "
                       "once per channel."))
     async def pending(self, request: Request, site: FromQuery[str | None] = None) -> PendingRemindersOut:
-        site_row = await service.site_for(request.user, site)
+        site_row = await scope.site_for(request.user, site)
         now = clock.now()
         tz = ZoneInfo(site_row["timezone"])
         today = now.astimezone(tz).date()

@@ -5,9 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from fablab import clock, codes, moments, scope
-from fablab.accounts.current import CurrentUser
-from fablab.sites.queries import calendar_for, require_site
+from fablab import clock, codes, moments
+from fablab.sites.queries import calendar_for
 from fablab.errors import InvalidInput
 from fablab.reports import queries
 from fablab.reports.utilisation import Period, utilisation_report
@@ -15,17 +14,6 @@ from fablab.vocabulary import KINDS
 
 # A year and a day: enough for a yearly report, bounded so one request stays cheap.
 MAX_PERIOD_DAYS = 366
-
-
-async def site_for(actor: CurrentUser, slug: str | None) -> dict:
-    """The site a staff member may report on: their home site by default, or one of theirs."""
-    if slug is None:
-        if actor.site is None:
-            raise InvalidInput("Name the site, e.g. ?site=vlg.", code=codes.SITE_REQUIRED)
-        slug = actor.site
-    site = await require_site(slug)
-    scope.require_site(actor, site["id"], "This site")
-    return site
 
 
 def parse_period(raw_from: str | None, raw_to: str | None, today: date) -> tuple[date, date]:

@@ -89,3 +89,12 @@ def read_upload(raw: bytes, required: Iterable[str], expected: str) -> csv.DictR
         raise InvalidInput(f"Missing column(s): {', '.join(missing)}. {expected}", code=codes.INVALID_CSV)
     reader.fieldnames = header
     return reader
+
+
+def cell_text(value: object) -> str:
+    """A cell as CSV and the terminal show it: empty for None, yes/no for booleans."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)

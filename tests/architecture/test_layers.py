@@ -22,7 +22,7 @@ PACKAGE = ROOT / "fablab"
 LAYERS: list[tuple[str, list[str]]] = [
     ("kernel", ["admission", "ages", "closure_effects", "clock", "codes", "errors", "moments", "vocabulary", "schemas", "tokens", "settings",
                 "throttled_log", "db", "tables", "storage", "person_data"]),
-    ("platform", ["problems", "guards", "background", "web", "health", "migration_sql", "piccolo_app",
+    ("platform", ["problems", "guards", "background", "web", "mail", "health", "migration_sql", "piccolo_app",
                   "piccolo_conf", "migrate", "embedded_db", "server_protocol", "backup", "supervision",
                   "late_requests"]),
     ("sites", ["sites"]),
@@ -42,9 +42,6 @@ KNOWN_UPWARD: dict[tuple[str, str], str] = {
                            "bookings/rules.py",
     ("bookings", "maintenance"): "a booking asks whether the unit's maintenance is overdue, and booking by "
                                  "kind skips overdue units (maintenance.queries)",
-    ("consumables", "reports"): "low-stock e-mails reuse the reminders' SMTP sending, the CSV its cell "
-                                "quoting, the routes reports.service.site_for",
-    ("maintenance", "reports"): "the machine-hours route resolves its site with reports.service.site_for",
 }
 
 # Packages of one layer that import each other in a cycle today: the cycle's members: reason.

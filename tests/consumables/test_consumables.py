@@ -20,7 +20,7 @@ from aiosmtpd.controller import Controller
 
 from fablab import db
 from fablab.consumables import alerts
-from fablab.reports.mail_settings import SmtpSettings
+from fablab.mail import SmtpSettings
 from fablab.tokens import hash_token, new_token
 from tests.support.server import free_port
 from tests.support.clients import make_client, sign_in

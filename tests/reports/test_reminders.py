@@ -20,7 +20,7 @@ from aiosmtpd.controller import Controller
 
 from fablab import db
 from fablab.reports import reminders
-from fablab.reports.mail_settings import SmtpSettings, load_smtp_settings
+from fablab.mail import SmtpSettings, load_smtp_settings
 from fablab.settings import SettingsError
 from tests.support.paths import ROOT
 from tests.support.server import free_port
@@ -152,7 +152,7 @@ SENDER_SCRIPT = """
 import asyncio, json, sys, time
 from datetime import datetime
 from fablab import db
-from fablab.reports.mail_settings import load_smtp_settings
+from fablab.mail import load_smtp_settings
 from fablab.reports.reminders import send_due_reminders
 
 async def main():

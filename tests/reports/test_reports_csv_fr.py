@@ -11,7 +11,7 @@ from urllib.parse import unquote
 
 import pytest
 
-from fablab.reports import french_csv
+from fablab.web import french_csv
 from tests.support.desk import desk
 from tests.support.desk import lend
 from tests.support.reports import WEEK, week  # noqa: F401 - the fixture of a week of bookings

@@ -1,11 +1,18 @@
-"""SMTP settings (FABLAB_SMTP_*) for the reminders; absent host means e-mail is off."""
+"""Sending e-mail: the SMTP settings (FABLAB_SMTP_*; no host means e-mail is off) and one way to send a
+message, shared by the reminders, the low-stock alerts and whatever mails next. Platform: no domain."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 from dataclasses import dataclass, field
 
+import aiosmtplib
+
 from fablab.settings import SettingsError
+
+SMTP_TIMEOUT_S = 20
+SMTP_ERRORS = (aiosmtplib.SMTPException, OSError, asyncio.TimeoutError)
 
 TRUE, FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
 
@@ -59,3 +66,17 @@ def load_smtp_settings(environ: dict | None = None) -> SmtpSettings | None:
         raise SettingsError("FABLAB_SMTP_USER and FABLAB_SMTP_PASSWORD go together: set both or neither")
     return SmtpSettings(host=host, port=port, sender=sender, user=user, password=password,
                         starttls=_flag(environ, "FABLAB_SMTP_STARTTLS", True))
+
+
+def smtp_error_text(error: BaseException) -> str:
+    # The SMTP reply often quotes the address: keep the class and the code, not the text.
+    code = getattr(error, "code", None)
+    return f"{type(error).__name__}" + (f" {code}" if code is not None else "")
+
+
+async def send_message(smtp: SmtpSettings, message) -> None:
+    await aiosmtplib.send(
+        message, hostname=smtp.host, port=smtp.port, username=smtp.user, password=smtp.password,
+        use_tls=smtp.implicit_tls, start_tls=False if smtp.implicit_tls else smtp.starttls,
+        timeout=SMTP_TIMEOUT_S,
+    )
