@@ -186,6 +186,17 @@ TASK_REQUIRED = "task_required"
 MAINTENANCE_OVERDUE = "maintenance_overdue"
 
 
+# --- Workshops, courses, partners, participants (issue 29) -------------------------------------
+
+# --- The impact report (issue 29) ------------------------------------------------------------
+
+# --- The desk: agreements, hand-overs of several items, receipts, the counter (issue 31) ------
+
+# --- Late returns, suspensions, trainings that expire (issue 31) -------------------------------
+
+# --- Screens (issue 28) ------------------------------------------------------------------------
+
+
 def all_codes() -> set[str]:
     """Every code above (what tests/architecture/test_codes.py holds to the app's dictionaries)."""
     return {value for name, value in globals().items() if name.isupper() and isinstance(value, str)}

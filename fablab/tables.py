@@ -512,6 +512,12 @@ class Attendance(Table, tablename="attendance", db=DB):
     recorded_at = Timestamptz(default=TimestamptzNow())
 
 
+# --- The desk's loan agreements and hand-overs (fablab/desk, issue 31) ---------------------------
+
+
+# --- Late returns, suspensions, trainings that expire (issue 31) --------------------------------
+
+
 ALL_TABLES = [
     Site, Closure, User, StaffSite, Training, Resource, Policy, Certification, BookingSeries, Booking, WaitlistEntry,
     Audit, Part, PartCustody, Movement, UserSession, FeedToken, Invite, LoginAttempt, AppSetting, FeedEpoch, FeedState, ReminderLog,
