@@ -367,7 +367,7 @@ def test_a_staff_route_missing_from_the_site_table_is_caught():
 
 
 def next_open_day() -> date:
-    from fablab.bookings.rules import holiday_dates
+    from fablab.sites.calendar import holiday_dates
 
     day = datetime.now(timezone.utc).date() + timedelta(days=2)
     while day.weekday() >= 5 or day in holiday_dates([day.year]):
