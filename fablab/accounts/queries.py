@@ -6,7 +6,7 @@ from datetime import datetime
 
 from fablab import clock, db
 from fablab.accounts.training_validity import ENDS_SOON, Validity, certification_end
-from fablab.tables import Certification, Training, User
+from fablab.tables import Training, User
 
 MAX_LIST = 1000
 VALIDITY_FIELDS = ("validity", "valid_days", "valid_until", "idle_days")

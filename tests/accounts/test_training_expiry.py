@@ -6,8 +6,6 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta, timezone
 
-import pytest
-
 from fablab import clock, db
 from fablab.accounts.training_validity import Validity, certification_end, check_validity
 from tests.support.bookings import PARIS, assert_problem, ordinary_day_after
