@@ -7,6 +7,7 @@ from fablab.bookings import routes as bookings
 from fablab.calendars import routes as calendars
 from fablab.consumables import routes as consumables
 from fablab.inventory import routes as inventory
+from fablab.late import routes as late
 from fablab.parts import routes as parts
 from fablab.people import routes as people
 from fablab.maintenance import routes as maintenance
@@ -18,7 +19,7 @@ from fablab.waitlist import routes as waitlist
 from fablab.web import routes as web
 
 DOMAINS = [accounts, sites, bookings, series, waitlist, inventory, parts, maintenance, calendars, reports, push,
-           consumables, people, web]
+           consumables, late, people, web]
 
 ALL_ROUTES = [handler for domain in DOMAINS for handler in domain.ROUTES]
 PERIODIC_JOBS = [job for domain in DOMAINS for job in getattr(domain, "JOBS", [])]

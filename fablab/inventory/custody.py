@@ -20,6 +20,7 @@ from fablab.inventory import queries
 from fablab.inventory.due import LOOKAHEAD_DAYS, DueProposal, propose_due
 from fablab.inventory.out_of_service import OVERDUE_MAINTENANCE, take_out_of_service
 from fablab.inventory.service import change_status
+from fablab.late import service as late_service
 from fablab.movements.tags import normalise_tag
 from fablab.parts.service import hand_over_parts, take_back_parts
 from fablab.sites.queries import calendar_for, policy_for, require_site
@@ -294,6 +295,9 @@ async def check_in(*, actor, tag: str, condition: str = "ok", note: str = "", no
             outcome=outcome, now=now)
         if dry_run:
             raise _DryRunDone({"resource": tag, "dry_run": True, "consumption": consumption, "missing_parts": missing})
+        # A return later than the site's grace is a strike, maybe the one that suspends (fablab/late).
+        await late_service.record_return(user_id=row["user_id"], booking_id=row["id"], site_id=row["site_id"],
+                                         due_at=row["held_until"], returned_at=now)
         affected = await _after_return(actor=actor, resource=resource, row=row, condition=condition, note=note, now=now)
     return {"booking": queries.booking_out(row, now), "resource": tag, "condition": condition,
             "resource_status": resource["status"], "late": row["held_until"] < now,

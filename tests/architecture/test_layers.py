@@ -30,7 +30,7 @@ LAYERS: list[tuple[str, list[str]]] = [
     ("an item's history and label", ["movements"]),
     ("bookings", ["bookings"]),
     ("waitlist and series", ["waitlist", "series"]),
-    ("the desk and what it lends and uses", ["inventory", "parts", "maintenance", "consumables"]),
+    ("the desk and what it lends and uses", ["inventory", "parts", "maintenance", "consumables", "late"]),
     ("the FabLab solidaire programme", ["workshops"]),
     ("calendars, reports, push", ["calendars", "reports", "push"]),
     ("a person's lifecycle across the domains", ["people"]),
