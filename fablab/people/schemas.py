@@ -207,6 +207,20 @@ class MyWorkshopTrainedOut(Out):
     ends_at: datetime
 
 
+class MyHandoverOut(Out):
+    """A hand-over at the desk (fablab/desk): received as the learner, or made as staff."""
+    id: int
+    site: str
+    at: datetime
+    due_at: datetime
+    agreement_version: int | None
+    agreement_text: str
+    signed: bool
+    signed_hash: str
+    involvement: Literal["learner", "staff"]
+    items: list[str] | None
+
+
 class PersonalDataOut(Out):
     exported_at: datetime
     account: MyAccountOut | None
@@ -230,6 +244,7 @@ class PersonalDataOut(Out):
     workshop_registrations: list[MyRegistrationOut]
     workshop_attendance: list[MyAttendanceOut]
     workshops_trained: list[MyWorkshopTrainedOut]
+    handovers: list[MyHandoverOut]
 
 
 class ErasedTableOut(Out):
