@@ -33,6 +33,7 @@ const SHELL = [
   "/js/signature-field.js", "/vendor/signature_pad/signature_pad.js",
   // The counter driven by a barcode scanner (issue 31).
   "/screens/counter.js", "/js/counter-input.js", "/js/counter-lend.js", "/js/counter-return.js", "/js/counter-send.js",
+  "/js/counter-agreement.js",
   "/counter.css",
 ];
 

@@ -357,6 +357,15 @@ const counter = {
   back_done: "Returned — {condition}",
   late: "Late",
   pass_in_return: "A pass is no use for returns: scan the items.",
+  agreement_due: "Loan agreement (revision {version}) to sign when lending.",
+  agreement_title: "Loan agreement (revision {version})",
+  agreement_item: "{item}, to bring back on {when}",
+  sign_label: "Signature of {name}",
+  sign_and_lend: "Sign and lend",
+  refuse: "Refuses to sign: lend nothing",
+  refused_to_sign: "No signature, no loan: nothing was lent.",
+  sign_first: "The learner must first read and sign the loan agreement.",
+  receipt: "Loan receipt (PDF)",
 };
 
 // Late returns, suspensions and trainings that expire (issue 31).

@@ -362,6 +362,15 @@ const counter = {
   back_done: "Rendu — {condition}",
   late: "En retard",
   pass_in_return: "Un pass ne sert pas aux retours : scannez les objets.",
+  agreement_due: "Charte de prêt (version {version}) à signer au moment du prêt.",
+  agreement_title: "Charte de prêt (version {version})",
+  agreement_item: "{item}, à rendre le {when}",
+  sign_label: "Signature de {name}",
+  sign_and_lend: "Signer et prêter",
+  refuse: "Refus de signer : ne rien prêter",
+  refused_to_sign: "Pas de signature, pas de prêt : rien n’a été prêté.",
+  sign_first: "L’apprenant·e doit d’abord lire et signer la charte de prêt.",
+  receipt: "Reçu du prêt (PDF)",
 };
 
 // Late returns, suspensions and trainings that expire (issue 31).

@@ -4,12 +4,9 @@ import {ApiError, errorMessage, get, post} from "/js/api.js";
 import {moment} from "/js/desk.js";
 import {h, replace} from "/js/dom.js";
 import {t} from "/js/i18n.js";
-import {lendBasket} from "/js/counter-send.js";
+import {agreementPanel} from "/js/counter-agreement.js";
+import {lendBasket, planItem} from "/js/counter-send.js";
 import {passHolder} from "/js/people.js";
-
-// Refusals a return time chosen at the desk answers: the learner's quota (a group's three laptops)
-// and a walk-up while the site is closed. The line then says the desk set the time.
-const DESK_DUE_ANSWERS = new Set(["quota_exceeded", "due_at_required"]);
 
 // The item behind a tag, refused with a sentence when it cannot be lent now.
 async function lendableItem(tag) {
@@ -44,7 +41,7 @@ function lineView(line, remove) {
       h("p", {class: "item-title"}, name, " ", h("span", {class: "item-sub mono"}, line.tag)),
       h("p", {class: "item-sub"}, lineState(line)),
       plan && !plan.walk_up ? h("p", {class: "item-sub"}, t("desk.has_booking")) : null,
-      line.body.due_at ? h("p", {class: "item-sub counter-desk-due"}, t("counter.desk_due")) : null,
+      line.deskDue ? h("p", {class: "item-sub counter-desk-due"}, t("counter.desk_due")) : null,
       parts),
     h("button", {type: "button", class: "counter-remove", "aria-label": t("counter.remove", {item: name}),
       onclick: () => remove(line)}, "×"));
@@ -52,151 +49,193 @@ function lineView(line, remove) {
 
 // The basket: its lines in scan order, the learner, and the return time a kind's first walk-up set.
 function newBasket() {
-  return {learner: null, lines: [], dueByKind: {}, busy: false};
+  return {learner: null, lines: [], dueByKind: {}, busy: false, agreement: null, signing: false};
 }
 
-// Asks the server what lending this line would do (a dry run); a quota or a closed site is answered
-// with the return time of the basket's other items of its kind, or the one the server suggests.
+// Asks the server what lending this line alone would do (a hand-over's dry run); a quota or a closed
+// site is answered with the return time of the basket's other items of its kind.
 async function planLine(basket, line) {
-  line.body = {tag: line.item.tag, pass: basket.learner.token};
-  try {
-    line.plan = await post("/api/checkouts", {...line.body, dry_run: true});
-  } catch (error) {
-    const due = basket.dueByKind[line.item.kind] || (error.body && error.body.suggested_due_at)
-      || (line.item.walk_up && line.item.walk_up.due_at);
-    if (!(error instanceof ApiError) || !DESK_DUE_ANSWERS.has(error.code) || !due) throw error;
-    line.body.due_at = due;
-    line.plan = await post("/api/checkouts", {...line.body, dry_run: true});
-  }
+  const answer = await planItem(basket.learner, line, basket.dueByKind[line.item.kind]
+    || (line.item.walk_up && line.item.walk_up.due_at));
+  Object.assign(line, {plan: answer.plan, deskDue: answer.deskDue});
+  basket.agreement = answer.agreement;
   if (line.plan.walk_up && !basket.dueByKind[line.item.kind]) basket.dueByKind[line.item.kind] = line.plan.due_at;
 }
 
 function learnerView(basket) {
   if (!basket.learner) return h("p", {class: "counter-learner empty"}, t("counter.no_learner"));
   const person = basket.learner.person;
-  return h("p", {class: "counter-learner"}, h("span", {class: "label"}, t("counter.learner")), " ",
-    h("strong", {}, person.name), " ", h("span", {class: "mono"}, `(${person.login})`));
+  return h("div", {class: "counter-learner"},
+    h("p", {}, h("span", {class: "label"}, t("counter.learner")), " ", h("strong", {}, person.name), " ",
+      h("span", {class: "mono"}, `(${person.login})`)),
+    basket.agreement ? h("p", {class: "hint"}, t("counter.agreement_due", {version: basket.agreement.version})) : null);
+}
+
+// The desk's state and elements: `desk.basket`, `desk.say`, and the boxes show() redraws.
+function show(desk) {
+  const basket = desk.basket;
+  replace(desk.learnerBox, learnerView(basket));
+  replace(desk.list, basket.lines.length ? basket.lines.slice().reverse().map((line) => lineView(line, (gone) => removeLine(desk, gone)))
+    : h("li", {class: "empty"}, t("counter.basket_empty")));
+  const ready = basket.learner && basket.lines.length && basket.lines.every((line) => line.plan);
+  desk.confirm.disabled = !ready || basket.busy;
+  desk.confirm.hidden = basket.signing;  // the agreement's own button lends
+  desk.confirm.textContent = ready ? t("counter.confirm", {n: basket.lines.length, name: basket.learner.person.name})
+    : t("counter.confirm_waiting");
+}
+
+function reset(desk, message) {
+  desk.basket = newBasket();
+  replace(desk.agreementBox);
+  show(desk);
+  if (message) desk.say(message, "ok");
+}
+
+// The basket changed while the agreement was shown: its list of items is no longer the one to sign.
+function stopSigning(desk) {
+  desk.basket.signing = false;
+  desk.confirm.hidden = false;
+  replace(desk.agreementBox);
+}
+
+function removeLine(desk, line) {
+  stopSigning(desk);
+  desk.basket.lines = desk.basket.lines.filter((other) => other !== line);
+  show(desk);
+  desk.say(t("counter.removed", {item: line.item ? line.item.name : line.tag}), "ok");
+}
+
+// A line the server refuses leaves the basket, with the reason.
+function drop(desk, line, message) {
+  desk.basket.lines = desk.basket.lines.filter((other) => other !== line);
+  desk.say(message);
+  show(desk);
+}
+
+async function check(desk, line) {
+  Object.assign(line, {checking: true, plan: null, deskDue: null});
+  show(desk);
+  try {
+    await planLine(desk.basket, line);
+    line.checking = false;
+    show(desk);
+  } catch (error) {
+    drop(desk, line, t("counter.refused", {item: line.item.name, reason: errorMessage(error)}));
+  }
+}
+
+// What the tag is and, once the pass is read, what lending it would do: asked while the next codes
+// are scanned, each line on its own, so a fast run of scans never waits on the server.
+async function prepare(desk, line) {
+  try {
+    line.item = await lendableItem(line.tag);
+  } catch (error) {
+    drop(desk, line, error.message);
+    return;
+  }
+  const learner = desk.basket.learner;
+  desk.say(t(learner ? "counter.added" : "counter.added_no_learner", {item: line.item.name}), "ok");
+  if (learner) {
+    await check(desk, line);
+  } else {
+    line.checking = false;
+    show(desk);
+  }
+}
+
+async function onPass(desk, text) {
+  let person;
+  try {
+    person = await passHolder(text);
+  } catch (error) {
+    desk.say(errorMessage(error));
+    return;
+  }
+  stopSigning(desk);
+  Object.assign(desk.basket, {learner: {token: text, person}, dueByKind: {}, agreement: null});
+  desk.say(t("counter.learner_read", {name: person.name}), "ok");
+  // Lines still being looked up are checked by their own prepare().
+  desk.basket.lines.filter((line) => line.item).forEach((line) => { line.ready = check(desk, line); });
+  show(desk);
+}
+
+function onTag(desk, tag) {
+  const known = desk.basket.lines.find((line) => line.tag === tag);
+  if (known) {
+    desk.say(t("counter.already_in", {item: known.item ? known.item.name : tag}), "ok");
+    return;
+  }
+  stopSigning(desk);
+  const line = {tag, item: null, plan: null, deskDue: null, checking: true, ready: null};
+  desk.basket.lines.push(line);
+  show(desk);
+  line.ready = prepare(desk, line);
+}
+
+// The hand-over's answer: lent (the basket empties, the receipt at hand), an agreement to sign
+// first, or a refusal that names its item (nothing was lent).
+function lent(desk, result) {
+  const receipt = result.receipt ? h("a", {href: result.receipt, target: "_blank", rel: "noopener"}, t("counter.receipt")) : null;
+  const timezone = desk.basket.lines.length ? desk.basket.lines[0].item.timezone : undefined;
+  const text = t("counter.lent", {n: result.items.length, name: result.holder.name, when: moment(result.due_at, timezone)});
+  reset(desk);
+  desk.say([text, " ", receipt], "ok");
+}
+
+function refused(desk, error) {
+  const named = error instanceof ApiError && error.body && desk.basket.lines.find((line) => line.tag === error.body.item);
+  const reason = error instanceof ApiError ? errorMessage(error) : t("errors.unexpected");
+  desk.say(named ? t("counter.refused", {item: named.item.name, reason}) : reason);
+}
+
+function askSignature(desk, problem) {
+  const basket = desk.basket;
+  basket.signing = true;
+  replace(desk.agreementBox, agreementPanel({agreement: problem.agreement, items: problem.items,
+    learner: basket.learner.person, timezone: basket.lines[0].item.timezone,
+    onSign: (signed) => send(desk, signed),
+    onRefuse: () => reset(desk, t("counter.refused_to_sign"))}));
+  show(desk);
+  desk.agreementBox.scrollIntoView({block: "start"});
+  desk.say(t("counter.sign_first"));
+}
+
+async function send(desk, extra) {
+  desk.basket.busy = true;
+  show(desk);
+  try {
+    lent(desk, await lendBasket(desk.basket.learner, desk.basket.lines, extra));
+  } catch (error) {
+    desk.basket.busy = false;
+    show(desk);
+    if (error instanceof ApiError && error.code === "agreement_required") askSignature(desk, error.body);
+    else refused(desk, error);
+  }
+}
+
+async function lend(desk) {
+  await Promise.all(desk.basket.lines.map((line) => line.ready));
+  const basket = desk.basket;
+  if (basket.signing) desk.say(t("counter.sign_first"));
+  else if (basket.busy || desk.confirm.disabled) desk.say(t(basket.learner ? "counter.nothing_to_lend" : "counter.scan_pass_first"));
+  else await send(desk, {});
+}
+
+async function onCode(desk, code) {
+  if (code.kind === "pass") await onPass(desk, code.pass);
+  else if (code.kind === "tag") onTag(desk, code.tag);
+  else if (code.kind === "empty") await lend(desk);
+  else desk.say(t("counter.bad_code", {text: code.text}));
 }
 
 // lendDesk({say}) → {element, onCode, leave}; say(text, kind) shows one message, replacing the last.
 export function lendDesk({say}) {
-  const basket = newBasket();
-  const learnerBox = h("div", {"aria-live": "polite"});
-  const list = h("ol", {class: "list counter-basket", "aria-label": t("counter.basket")});
-  const confirm = h("button", {type: "button", class: "primary wide counter-confirm", onclick: () => lend()});
+  const desk = {basket: newBasket(), say, learnerBox: h("div", {"aria-live": "polite"}), agreementBox: h("div", {}),
+    list: h("ol", {class: "list counter-basket", "aria-label": t("counter.basket")})};
+  desk.confirm = h("button", {type: "button", class: "primary wide counter-confirm", onclick: () => lend(desk)});
   const element = h("section", {class: "counter-lend", "aria-labelledby": "h-counter-basket"},
-    learnerBox, h("h2", {id: "h-counter-basket"}, t("counter.basket")), list, confirm,
-    h("button", {type: "button", class: "wide", onclick: () => reset(t("counter.cleared"))}, t("counter.clear")));
-
-  function show() {
-    replace(learnerBox, learnerView(basket));
-    replace(list, basket.lines.length ? basket.lines.slice().reverse().map((line) => lineView(line, removeLine))
-      : h("li", {class: "empty"}, t("counter.basket_empty")));
-    const ready = basket.learner && basket.lines.length && basket.lines.every((line) => line.plan);
-    confirm.disabled = !ready || basket.busy;
-    confirm.textContent = ready ? t("counter.confirm", {n: basket.lines.length, name: basket.learner.person.name})
-      : t("counter.confirm_waiting");
-  }
-  function reset(message) {
-    Object.assign(basket, newBasket());
-    show();
-    if (message) say(message, "ok");
-  }
-  function removeLine(line) {
-    basket.lines = basket.lines.filter((other) => other !== line);
-    show();
-    say(t("counter.removed", {item: line.item ? line.item.name : line.tag}), "ok");
-  }
-  // A line the server refuses leaves the basket, with the reason.
-  function drop(line, message) {
-    basket.lines = basket.lines.filter((other) => other !== line);
-    say(message);
-    show();
-  }
-  async function check(line) {
-    line.checking = true;
-    line.plan = null;
-    show();
-    try {
-      await planLine(basket, line);
-      line.checking = false;
-      show();
-    } catch (error) {
-      drop(line, t("counter.refused", {item: line.item.name, reason: errorMessage(error)}));
-    }
-  }
-  // What the tag is and, once the pass is read, what lending it would do: asked while the next codes
-  // are scanned, each line on its own, so a fast run of scans never waits on the server.
-  async function prepare(line) {
-    try {
-      line.item = await lendableItem(line.tag);
-    } catch (error) {
-      drop(line, error.message);
-      return;
-    }
-    say(basket.learner ? t("counter.added", {item: line.item.name}) : t("counter.added_no_learner", {item: line.item.name}), "ok");
-    if (basket.learner) await check(line);
-    else {
-      line.checking = false;
-      show();
-    }
-  }
-
-  async function onPass(text) {
-    let person;
-    try {
-      person = await passHolder(text);
-    } catch (error) {
-      say(errorMessage(error));
-      return;
-    }
-    basket.learner = {token: text, person};
-    basket.dueByKind = {};
-    say(t("counter.learner_read", {name: person.name}), "ok");
-    // Lines still being looked up are checked by their own prepare().
-    const known = basket.lines.filter((line) => line.item);
-    known.forEach((line) => { line.ready = check(line); });
-    show();
-  }
-
-  function onTag(tag) {
-    const known = basket.lines.find((line) => line.tag === tag);
-    if (known) {
-      say(t("counter.already_in", {item: known.item ? known.item.name : tag}), "ok");
-      return;
-    }
-    const line = {tag, item: null, plan: null, body: {tag}, checking: true, ready: null};
-    basket.lines.push(line);
-    show();
-    line.ready = prepare(line);
-  }
-
-  async function lend() {
-    await Promise.all(basket.lines.map((line) => line.ready));
-    if (basket.busy || confirm.disabled) {
-      say(basket.learner ? t("counter.nothing_to_lend") : t("counter.scan_pass_first"));
-      return;
-    }
-    basket.busy = true;
-    show();
-    try {
-      const result = await lendBasket(basket.learner, basket.lines);
-      reset();
-      say(t("counter.lent", {n: result.count, name: result.name, when: moment(result.due_at, result.timezone)}), "ok");
-    } catch (error) {
-      basket.busy = false;
-      show();
-      say(error instanceof ApiError ? errorMessage(error) : error.message);
-    }
-  }
-
-  async function onCode(code) {
-    if (code.kind === "pass") await onPass(code.pass);
-    else if (code.kind === "tag") onTag(code.tag);
-    else if (code.kind === "empty") await lend();
-    else say(t("counter.bad_code", {text: code.text}));
-  }
-
-  show();
-  return {element, onCode, leave: () => {}};
+    desk.learnerBox, h("h2", {id: "h-counter-basket"}, t("counter.basket")), desk.list, desk.confirm, desk.agreementBox,
+    h("button", {type: "button", class: "wide", onclick: () => reset(desk, t("counter.cleared"))}, t("counter.clear")));
+  show(desk);
+  return {element, onCode: (code) => onCode(desk, code), leave: () => {}};
 }

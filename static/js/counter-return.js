@@ -61,99 +61,103 @@ function drawLine(line, act) {
   return line.el;
 }
 
+// The desk's state: its lines, its list element, `say`, the tags being looked up, the lookups.
+function showList(desk) {
+  if (!desk.lines.length) replace(desk.list, desk.empty);
+  else if (desk.list.contains(desk.empty)) desk.empty.remove();
+}
+
+function tick(desk, line) {
+  line.left -= 1;
+  if (line.left <= 0) commit(desk, line);
+  else line.countdown.textContent = countdownText(line);
+}
+
+function wait(desk, line) {
+  clearInterval(line.timer);
+  line.left = RETURN_WINDOW_S;
+  line.timer = setInterval(() => tick(desk, line), 1000);
+}
+
+function choose(desk, line, condition) {
+  if (line.state !== "waiting") return;
+  line.condition = condition;
+  wait(desk, line);  // a change gives staff the whole window again to look twice
+  drawLine(line, desk.act);
+}
+
+function undo(desk, line) {
+  clearInterval(line.timer);
+  desk.lines.splice(desk.lines.indexOf(line), 1);
+  line.el.remove();
+  showList(desk);
+  desk.say(t("counter.undone", {item: line.item.name}), "ok");
+}
+
+async function commit(desk, line) {
+  if (line.state !== "waiting") return;
+  clearInterval(line.timer);
+  line.state = "sending";
+  drawLine(line, desk.act);
+  try {
+    const result = await post("/api/checkins", {tag: line.item.tag, condition: line.condition});
+    rebooked.keep(line.item.tag, result.item_bookings);
+    Object.assign(line, {state: "done", late: result.late});
+  } catch (error) {
+    Object.assign(line, {state: "failed", error: t("counter.refused", {item: line.item.name, reason: errorMessage(error)})});
+  }
+  drawLine(line, desk.act);
+}
+
+// Looked up while the next codes are scanned: a fast run of scans never waits on the server.
+async function onTag(desk, tag) {
+  const known = desk.lines.find((line) => line.item.tag === tag && line.state === "waiting");
+  if (known || desk.looking.has(tag)) {
+    desk.say(t("counter.already_in", {item: known ? known.item.name : tag}), "ok");
+    return;
+  }
+  let item;
+  desk.looking.add(tag);
+  try {
+    item = await returnableItem(tag);
+  } catch (error) {
+    desk.say(error.message);
+    return;
+  } finally {
+    desk.looking.delete(tag);
+  }
+  const line = {item, condition: "ok", state: "waiting", left: RETURN_WINDOW_S, timer: null};
+  desk.lines.push(line);
+  wait(desk, line);
+  desk.list.prepend(drawLine(line, desk.act));
+  showList(desk);
+  desk.say(t("counter.back_scanned", {item: item.name}), "ok");
+}
+
+const waiting = (desk) => desk.lines.filter((line) => line.state === "waiting");
+
+async function onCode(desk, code) {
+  if (code.kind === "tag") {
+    desk.lookups.push(onTag(desk, code.tag));
+  } else if (code.kind === "empty") {
+    // Enter after a run of scans: the items still being looked up go too.
+    await Promise.all(desk.lookups.splice(0));
+    await Promise.all(waiting(desk).map((line) => commit(desk, line)));
+  } else {
+    desk.say(code.kind === "pass" ? t("counter.pass_in_return") : t("counter.bad_code", {text: code.text}));
+  }
+}
+
 // returnDesk({say}) → {element, onCode, leave}: leave() takes back at once what still waits.
 export function returnDesk({say}) {
-  const lines = [];
-  const list = h("ol", {class: "list counter-basket", "aria-label": t("counter.returns")});
+  const desk = {lines: [], say, looking: new Set(), lookups: [],
+    list: h("ol", {class: "list counter-basket", "aria-label": t("counter.returns")}),
+    empty: h("li", {class: "empty"}, t("counter.returns_empty"))};
+  desk.act = {choose: (line, condition) => choose(desk, line, condition), undo: (line) => undo(desk, line),
+    commit: (line) => commit(desk, line)};
   const element = h("section", {class: "counter-return", "aria-labelledby": "h-counter-returns"},
     h("h2", {id: "h-counter-returns"}, t("counter.returns")),
-    h("p", {class: "hint"}, t("counter.return_hint", {s: RETURN_WINDOW_S})), list);
-  const empty = h("li", {class: "empty"}, t("counter.returns_empty"));
-  const show = (line) => {
-    if (line) drawLine(line, act);
-    if (!lines.length) replace(list, empty);
-    else if (list.contains(empty)) empty.remove();
-  };
-
-  function tick(line) {
-    line.left -= 1;
-    if (line.left <= 0) act.commit(line);
-    else line.countdown.textContent = countdownText(line);
-  }
-  function wait(line) {
-    clearInterval(line.timer);
-    line.left = RETURN_WINDOW_S;
-    line.timer = setInterval(() => tick(line), 1000);
-  }
-  const act = {
-    choose(line, condition) {
-      if (line.state !== "waiting") return;
-      line.condition = condition;
-      wait(line);  // a change gives staff the whole window again to look twice
-      show(line);
-    },
-    undo(line) {
-      clearInterval(line.timer);
-      lines.splice(lines.indexOf(line), 1);
-      line.el.remove();
-      show();
-      say(t("counter.undone", {item: line.item.name}), "ok");
-    },
-    async commit(line) {
-      if (line.state !== "waiting") return;
-      clearInterval(line.timer);
-      line.state = "sending";
-      show(line);
-      try {
-        const result = await post("/api/checkins", {tag: line.item.tag, condition: line.condition});
-        rebooked.keep(line.item.tag, result.item_bookings);
-        Object.assign(line, {state: "done", late: result.late});
-      } catch (error) {
-        Object.assign(line, {state: "failed", error: t("counter.refused", {item: line.item.name, reason: errorMessage(error)})});
-      }
-      show(line);
-    },
-  };
-
-  // Looked up while the next codes are scanned: a fast run of scans never waits on the server.
-  const looking = new Set();
-  async function onTag(tag) {
-    const known = lines.find((line) => line.item.tag === tag && line.state === "waiting");
-    if (known || looking.has(tag)) {
-      say(t("counter.already_in", {item: known ? known.item.name : tag}), "ok");
-      return;
-    }
-    let item;
-    looking.add(tag);
-    try {
-      item = await returnableItem(tag);
-    } catch (error) {
-      say(error.message);
-      return;
-    } finally {
-      looking.delete(tag);
-    }
-    const line = {item, condition: "ok", state: "waiting", left: RETURN_WINDOW_S, timer: null};
-    lines.push(line);
-    wait(line);
-    list.prepend(drawLine(line, act));
-    show();
-    say(t("counter.back_scanned", {item: item.name}), "ok");
-  }
-
-  const lookups = [];
-  async function onCode(code) {
-    if (code.kind === "tag") lookups.push(onTag(code.tag));
-    else if (code.kind === "empty") {
-      // Enter after a run of scans: the items still being looked up go too.
-      await Promise.all(lookups.splice(0));
-      await Promise.all(lines.filter((line) => line.state === "waiting").map((line) => act.commit(line)));
-    }
-    else if (code.kind === "pass") say(t("counter.pass_in_return"));
-    else say(t("counter.bad_code", {text: code.text}));
-  }
-
-  show();
-  const leave = () => lines.filter((line) => line.state === "waiting").forEach((line) => act.commit(line));
-  return {element, onCode, leave};
+    h("p", {class: "hint"}, t("counter.return_hint", {s: RETURN_WINDOW_S})), desk.list);
+  showList(desk);
+  return {element, onCode: (code) => onCode(desk, code), leave: () => waiting(desk).forEach((line) => commit(desk, line))};
 }
