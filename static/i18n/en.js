@@ -283,6 +283,7 @@ const agreement = {
   done: "{count} item(s) lent to {name}.",
   receipt: "Loan receipt (PDF)",
   return_receipt: "Return receipt (PDF)",
+  to_sign: "Show the agreement for signature",
   several: "Lend several items to this pass",
   admin_title: "Loan agreement",
   admin_text: "Agreement text",

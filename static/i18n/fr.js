@@ -288,6 +288,7 @@ const agreement = {
   done: "{count} objet(s) prêté(s) à {name}.",
   receipt: "Reçu du prêt (PDF)",
   return_receipt: "Reçu du retour (PDF)",
+  to_sign: "Montrer la charte et faire signer",
   several: "Prêter plusieurs objets à ce pass",
   admin_title: "Charte de prêt",
   admin_text: "Texte de la charte",

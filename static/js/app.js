@@ -15,6 +15,7 @@ const ROUTES = [
   ["pass", "pass", "user"],
   ["calendars", "calendars", "user"],
   ["scan", "scan", "staff"],
+  ["handover", "handover", "staff"],
   ["today", "today", "staff"],
   ["learners", "learners", "staff"],
   ["inventory", "inventory", "staff"],
