@@ -1,5 +1,5 @@
 // A site's loan agreement (issue 31), for the admin: its current text, and a new version saved.
-import {ApiError, api, get} from "/js/api.js";
+import {api, get} from "/js/api.js";
 import {field, h} from "/js/dom.js";
 import {t} from "/js/i18n.js";
 
@@ -17,9 +17,10 @@ export function agreementForm(slug, messages) {
     everyLoan.checked = agreement.every_loan;
     current.textContent = t("agreement.text_title", {version: agreement.version});
   };
-  get(`/api/sites/${encodeURIComponent(slug)}/agreement`).then(show).catch((error) => {
-    current.textContent = error instanceof ApiError && error.code === "no_agreement" ? t("agreement.admin_none") : "";
-  });
+  get(`/api/sites/${encodeURIComponent(slug)}/agreement`).then((agreement) => {
+    if (agreement) show(agreement);
+    else current.textContent = t("agreement.admin_none");
+  }).catch((error) => messages.fail(error));
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     try {

@@ -270,7 +270,7 @@ SITE_TABLE = {
         path=f"/api/handovers/{o['handover']}/receipt.pdf"), 200),
     ("GET", "/api/handovers/{handover_id:int}/return.pdf"): (HIDDEN, lambda o: dict(
         path=f"/api/handovers/{o['handover']}/return.pdf"), 200),
-    ("GET", "/api/sites/{slug:str}/agreement"): (SAME, lambda o: dict(path=f"/api/sites/{o['site']}/agreement"), 404),
+    ("GET", "/api/sites/{slug:str}/agreement"): (SAME, lambda o: dict(path=f"/api/sites/{o['site']}/agreement"), 200),
     # Parts (issue 19): a charger missing from an earlier loan of LAP-006, held by the site's learner.
     ("GET", "/api/parts/missing"): (SCOPED, lambda o: dict(path="/api/parts/missing", params={"site": o["site"]}), 200),
     ("POST", "/api/parts/{part_id:int}/return"): (SCOPED, lambda o: dict(path=f"/api/parts/{o['missing_part']}/return",
