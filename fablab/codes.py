@@ -193,7 +193,6 @@ MAINTENANCE_OVERDUE = "maintenance_overdue"
 # --- The desk: agreements, hand-overs of several items, receipts, the counter (issue 31) ------
 AGREEMENT_REQUIRED = "agreement_required"
 AGREEMENT_CHANGED = "agreement_changed"
-NO_AGREEMENT = "no_agreement"
 INVALID_SIGNATURE = "invalid_signature"
 UNKNOWN_HANDOVER = "unknown_handover"
 DUPLICATE_ITEM = "duplicate_item"

@@ -31,6 +31,8 @@ const SHELL = [
   "/js/site-choice.js", "/js/next-booking.js",
   // Drawn signatures: loan agreements (issue 31), guardians' consents (issue 30).
   "/js/signature-field.js", "/vendor/signature_pad/signature_pad.js",
+  // Several items in one hand-over, under the signed loan agreement (issue 31).
+  "/screens/handover.js", "/js/agreement-form.js",
   // The counter driven by a barcode scanner (issue 31).
   "/screens/counter.js", "/js/counter-input.js", "/js/counter-lend.js", "/js/counter-return.js", "/js/counter-send.js",
   "/js/counter-agreement.js",

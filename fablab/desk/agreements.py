@@ -8,7 +8,7 @@ from contextvars import ContextVar
 from fablab import admission, codes, db
 from fablab.db import DB
 from fablab.desk import queries
-from fablab.errors import DomainError, NotFound
+from fablab.errors import DomainError
 from fablab.sites.queries import require_site
 
 
@@ -23,12 +23,11 @@ def agreement_out(row: dict) -> dict:
             "created_at": row["created_at"]}
 
 
-async def current(slug: str) -> dict:
+async def current(slug: str) -> dict | None:
+    """The site's current version; None while it has none (lending asks nothing then)."""
     site = await require_site(slug)
     row = await queries.current_agreement(site["id"])
-    if row is None:
-        raise NotFound(f"{slug} has no loan agreement.", code=codes.NO_AGREEMENT)
-    return agreement_out(row)
+    return None if row is None else agreement_out(row)
 
 
 # The next version is taken under the site's agreement lock, so two admins saving at once get

@@ -46,7 +46,8 @@ class _Page:
         reader = ImageReader(io.BytesIO(png))
         pixels_wide, pixels_high = reader.getSize()
         height = width * pixels_high / max(pixels_wide, 1)
-        self.need(height + 2 * mm)
+        self.need(height + 4 * mm)
+        self.y -= 2 * mm  # the frame clear of the line above it
         self.canvas.rect(MARGIN, self.y - height - 1 * mm, width + 2 * mm, height + 2 * mm, stroke=1, fill=0)
         self.canvas.drawImage(reader, MARGIN + 1 * mm, self.y - height, width, height, mask="auto")
         self.y -= height + 3 * mm

@@ -27,9 +27,9 @@ class AgreementController(Controller):
 
     @get("/{slug:str}/agreement", guards=[signed_in],
          summary="A site's loan agreement",
-         description="Signed in. The current version (`404 no_agreement` when the site has none).")
-    async def current(self, slug: FromPath[str]) -> AgreementOut:
-        return msgspec.convert(await agreements.current(slug), AgreementOut)
+         description="Signed in. The current version; `null` while the site has none (nothing to sign).")
+    async def current(self, slug: FromPath[str]) -> AgreementOut | None:
+        return msgspec.convert(await agreements.current(slug), AgreementOut | None)
 
     @put("/{slug:str}/agreement", guards=[admin_only], status_code=HTTP_200_OK,
          summary="Write a site's loan agreement",

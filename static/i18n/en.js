@@ -283,6 +283,7 @@ const agreement = {
   done: "{count} item(s) lent to {name}.",
   receipt: "Loan receipt (PDF)",
   return_receipt: "Return receipt (PDF)",
+  to_sign: "Show the agreement for signature",
   several: "Lend several items to this pass",
   admin_title: "Loan agreement",
   admin_text: "Agreement text",
@@ -293,7 +294,6 @@ const agreement = {
   errors: {
     agreement_required: "The learner must sign the loan agreement first.",
     agreement_changed: "The agreement changed meanwhile: show the new version and have it signed.",
-    no_agreement: "This site has no loan agreement yet.",
     invalid_signature: "Empty or unreadable signature: the learner must sign in the box.",
     unknown_handover: "This loan does not exist, or is not yours.",
     duplicate_item: "An item is in the loan twice.",

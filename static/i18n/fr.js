@@ -288,6 +288,7 @@ const agreement = {
   done: "{count} objet(s) prêté(s) à {name}.",
   receipt: "Reçu du prêt (PDF)",
   return_receipt: "Reçu du retour (PDF)",
+  to_sign: "Montrer la charte et faire signer",
   several: "Prêter plusieurs objets à ce pass",
   admin_title: "Charte de prêt",
   admin_text: "Texte de la charte",
@@ -298,7 +299,6 @@ const agreement = {
   errors: {
     agreement_required: "La charte de prêt doit d’abord être signée par l’apprenant·e.",
     agreement_changed: "La charte a changé entre-temps : montrez la nouvelle version et faites-la signer.",
-    no_agreement: "Ce site n’a pas encore de charte de prêt.",
     invalid_signature: "Signature vide ou illisible : l’apprenant·e doit signer dans le cadre.",
     unknown_handover: "Ce prêt n’existe pas, ou il ne vous concerne pas.",
     duplicate_item: "Un objet figure deux fois dans le prêt.",

@@ -16,6 +16,7 @@ const ROUTES = [
   ["calendars", "calendars", "user"],
   ["scan", "scan", "staff"],
   ["counter", "counter", "staff"],
+  ["handover", "handover", "staff"],
   ["today", "today", "staff"],
   ["learners", "learners", "staff"],
   ["inventory", "inventory", "staff"],

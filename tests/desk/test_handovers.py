@@ -84,7 +84,8 @@ async def write_agreement(admin, text: str = AGREEMENT, every_loan: bool = False
 
 
 async def test_the_agreement_is_asked_once_per_version(staff, admin, learner):
-    assert (await learner.get("/api/sites/vlg/agreement")).json()["code"] == "no_agreement"
+    nothing = await learner.get("/api/sites/vlg/agreement")
+    assert nothing.status_code == 200 and nothing.json() is None
     assert (await write_agreement(admin))["version"] == 1
     ask = {"learner": "learner1", "due_at": due(), "items": [{"tag": "VLG-LAP-002"}, {"tag": "VLG-LAP-003"}]}
 
@@ -136,11 +137,28 @@ async def test_every_loan_asks_at_each_loan_and_a_dry_run_says_so(staff, admin):
 
 
 async def test_learners_see_their_own_hand_overs_only(staff, learner, other_learner):
-    made = await staff.post("/api/handovers", json={"learner": "learner1", "due_at": due(),
+    token = (await learner.get("/api/me/pass")).json()["token"]  # lent to the pass the learner shows
+    made = await staff.post("/api/handovers", json={"pass": token, "due_at": due(),
                                                     "items": [{"tag": "VLG-LAP-002"}]})
+    assert made.status_code == 201 and made.json()["holder"]["login"] == "learner1", made.text
     handover_id = made.json()["id"]
     mine = (await learner.get("/api/handovers")).json()
     assert [(row["id"], row["receipt"]) for row in mine] == [(handover_id, f"/api/handovers/{handover_id}/receipt.pdf")]
     assert (await learner.get(f"/api/handovers/{handover_id}/receipt.pdf")).status_code == 200
     assert (await other_learner.get(f"/api/handovers/{handover_id}/receipt.pdf")).status_code == 404
     assert (await other_learner.get("/api/handovers")).json() == []
+
+
+async def test_a_booked_item_is_handed_over_under_its_booking_the_others_as_walk_ups(staff):
+    learner_id = await db.fetchval("SELECT id FROM app_user WHERE login = 'learner1'")
+    start, end = datetime.now(timezone.utc) - timedelta(minutes=5), datetime.now(timezone.utc) + timedelta(hours=4)
+    booking_id = await db.fetchval(
+        "INSERT INTO booking (resource_id, site_id, kind, user_id, starts_at, ends_at, blocked_until, status) "
+        "SELECT id, site_id, kind, $2, $3, $4, $4, 'confirmed' FROM resource WHERE tag = $1 RETURNING id",
+        "VLG-LAP-001", learner_id, start, end)
+    response = await staff.post("/api/handovers", json={
+        "learner": learner_id, "due_at": due(), "items": [{"tag": "VLG-LAP-001"}, {"tag": "VLG-LAP-006"}]})
+    assert response.status_code == 201, response.text
+    booked, walk_up = response.json()["items"]
+    assert (booked["booking"]["id"], booked["walk_up"]) == (booking_id, False)
+    assert walk_up["walk_up"] is True and walk_up["booking"]["id"] != booking_id

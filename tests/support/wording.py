@@ -24,8 +24,10 @@ COGNATES = frozenset({
     "budget", "change", "filament", "millilitres", "stock",
     # Maintenance by use (issue 19): "plan d'entretien", "heures machine".
     "plan", "plans", "machine",
-    # Drawn signatures (issue 30, 31), and the versions of a site's loan agreement (issue 31).
-    "signature", "signatures", "version",
+    # Drawn signatures (issue 30, 31).
+    "signature", "signatures",
+    # The loan agreement's versions (issue 31): "version 2 de la charte".
+    "version", "versions",
     # Names and formats, the same in every language.
     "arduino", "csv", "fablab", "google", "https", "europe", "paris", "url",
     # Products a learner's phone or computer runs, named as their makers name them.
