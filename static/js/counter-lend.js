@@ -54,8 +54,9 @@ function newBasket() {
 
 // Asks the server what lending this line alone would do (a hand-over's dry run); a quota or a closed
 // site is answered with the return time of the basket's other items of its kind.
-async function planLine(basket, line) {
-  const answer = await planItem(basket.learner, line, basket.dueByKind[line.item.kind]
+async function planLine(basket, line, early) {
+  const first = early && early.learner === basket.learner ? await early.answer : null;
+  const answer = first || await planItem(basket.learner, line, basket.dueByKind[line.item.kind]
     || (line.item.walk_up && line.item.walk_up.due_at));
   Object.assign(line, {plan: answer.plan, deskDue: answer.deskDue});
   basket.agreement = answer.agreement;
@@ -112,11 +113,11 @@ function drop(desk, line, message) {
   show(desk);
 }
 
-async function check(desk, line) {
+async function check(desk, line, early = null) {
   Object.assign(line, {checking: true, plan: null, deskDue: null});
   show(desk);
   try {
-    await planLine(desk.basket, line);
+    await planLine(desk.basket, line, early);
     line.checking = false;
     show(desk);
   } catch (error) {
@@ -127,16 +128,19 @@ async function check(desk, line) {
 // What the tag is and, once the pass is read, what lending it would do: asked while the next codes
 // are scanned, each line on its own, so a fast run of scans never waits on the server.
 async function prepare(desk, line) {
+  // The dry run goes with the item's lookup, not after it; one refused here (a quota) is asked again
+  // once the item's kind is known.
+  const learner = desk.basket.learner;
+  const early = learner ? {learner, answer: planItem(learner, line, null).catch(() => null)} : null;
   try {
     line.item = await lendableItem(line.tag);
   } catch (error) {
     drop(desk, line, error.message);
     return;
   }
-  const learner = desk.basket.learner;
-  desk.say(t(learner ? "counter.added" : "counter.added_no_learner", {item: line.item.name}), "ok");
-  if (learner) {
-    await check(desk, line);
+  desk.say(t(desk.basket.learner ? "counter.added" : "counter.added_no_learner", {item: line.item.name}), "ok");
+  if (desk.basket.learner) {
+    await check(desk, line, early);
   } else {
     line.checking = false;
     show(desk);

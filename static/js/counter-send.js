@@ -34,10 +34,17 @@ export async function planItem(learner, line, due) {
   }
 }
 
+// Each line's dry run was asked alone: two walk-ups of one kind (a group's laptops) may pass one by
+// one and meet the learner's quota together, so the basket then goes with the time it showed.
+function sharesAKind(lines) {
+  const kinds = lines.filter((line) => line.plan && line.plan.walk_up).map((line) => line.item.kind);
+  return new Set(kinds).size < kinds.length;
+}
+
 // lendBasket(learner, lines, extra) → the hand-over ({holder, items, due_at, receipt, …}); `extra`
 // carries the signature and the agreement's version. Throws the ApiError (its body names the item).
 export async function lendBasket(learner, lines, extra = {}) {
-  const given = extra.due_at || (lines.some((line) => line.deskDue) ? deskDue(lines) : null);
+  const given = extra.due_at || (lines.some((line) => line.deskDue) || sharesAKind(lines) ? deskDue(lines) : null);
   const body = handoverBody(learner, lines, given ? {...extra, due_at: given} : extra);
   try {
     return await post("/api/handovers", body);

@@ -55,9 +55,11 @@ def test_a_scanner_lends_ten_items_to_a_pass_then_takes_them_back(phone_factory,
     scan(page, pass_url)
     for tag in TAGS:
         scan(page, tag)
+    typed = time.monotonic() - started
     confirm = page.locator(".counter-confirm")
     confirm.filter(has_text=f"Prêter 10 objet(s) à {name}").wait_for()
     page.locator(".counter-confirm:enabled").wait_for()
+    checked = time.monotonic() - started
     assert page.locator(".counter-basket .counter-line").count() == 10
     assert page.locator(".counter-learner").inner_text().startswith(f"Apprenant·e : {name}")
     assert no_horizontal_scroll(page)
@@ -66,7 +68,8 @@ def test_a_scanner_lends_ten_items_to_a_pass_then_takes_them_back(phone_factory,
     page.keyboard.press("Enter")  # Enter on the empty field: the basket goes
     page.locator(".counter-messages .notice.ok").filter(has_text=f"10 objet(s) prêté(s) à {name}").wait_for()
     lend_seconds = time.monotonic() - started
-    print(f"counter: a pass and 10 items scanned and lent in {lend_seconds:.1f} s")
+    print(f"counter: a pass and 10 items scanned and lent in {lend_seconds:.1f} s "
+          f"(typed in {typed:.1f} s, every line checked at {checked:.1f} s)")
     assert lend_seconds < 15
     assert [(row["status"], row["login"]) for row in loans(database_url)] == [("checked_out", "learner8")] * 10
     assert page.locator(".counter-basket .counter-line").count() == 0
@@ -94,9 +97,7 @@ def test_a_scanner_lends_ten_items_to_a_pass_then_takes_them_back(phone_factory,
     assert lines.filter(has_text="VLG-LAP-016").get_by_text("Rendu — Abîmé").is_visible()
     assert serious_violations(page) == []
     page.screenshot(path="/tmp/counter-returned.png", full_page=True)
-    # 422: the hand-over of ten laptops meets the learner's quota of one, and is asked again with the
-    # basket's return time (the desk's call).
-    assert phone.errors(allowed_statuses=(422,)) == []
+    assert phone.errors() == []
 
 
 def test_bad_codes_say_so_once_and_a_return_can_be_undone(phone_factory, live_server, database_url):
@@ -112,8 +113,15 @@ def test_bad_codes_say_so_once_and_a_return_can_be_undone(phone_factory, live_se
     messages = page.locator(".counter-messages .notice")
     scan(page, "n’importe quoi !")
     messages.filter(has_text="n’est ni une étiquette ni un pass").wait_for()
-    scan(page, "VLG-LAP-999")
+    # A scanner set to end its codes with Tab.
+    page.keyboard.type("VLG-LAP-999")
+    page.keyboard.press("Tab")
     messages.filter(has_text="Aucun objet du fablab ne porte l’étiquette VLG-LAP-999.").wait_for()
+    field_has_focus(page)
+    # Staff last touched a button: the scanner's keys still land in the field.
+    page.get_by_role("button", name="Vider le panier").focus()
+    scan(page, "VLG-LAP-998")
+    messages.filter(has_text="Aucun objet du fablab ne porte l’étiquette VLG-LAP-998.").wait_for()
     scan(page, "VLG-LAP-007")
     messages.filter(has_text="Portable 07 est déjà prêté à").wait_for()
     scan(page, "https://example.org/#/pass/not-a-real-pass")
