@@ -350,6 +350,7 @@ const counter = {
   back_in: "Taken back in good condition in {s} s",
   back_in_as: "Taken back as “{condition}” in {s} s",
   condition_of: "Condition of {item}",
+  detail: "Detailed return on its page (filament, parts)",
   back_now: "Take back now",
   undo: "Undo",
   undone: "Return of {item} undone: it stays lent.",

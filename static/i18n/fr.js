@@ -355,6 +355,7 @@ const counter = {
   back_in: "Repris en bon état dans {s} s",
   back_in_as: "Repris comme « {condition} » dans {s} s",
   condition_of: "État de {item}",
+  detail: "Retour détaillé sur sa fiche (filament, accessoires)",
   back_now: "Reprendre maintenant",
   undo: "Annuler",
   undone: "Retour de {item} annulé : il reste prêté.",

@@ -12,16 +12,34 @@ const BARE_PASS = /^[A-Za-z0-9_-]{41,200}$/;
 const TYPING = "input, textarea, select, [contenteditable]";
 const INTERACTIVE = `${TYPING}, button, a[href], summary, video`;
 
-// What a scan is: {kind: "pass", pass}, {kind: "tag", tag}, {kind: "empty"} (Enter alone: confirm)
-// or {kind: "bad", text}.
-export function readCode(text) {
-  const value = (text || "").trim();
-  if (!value) return {kind: "empty"};
+// A scanner left on its factory US layout, plugged into a French (AZERTY) computer, presses the keys
+// of a US keyboard that the computer reads as French ones: "VLG-LAP-007" arrives as "VLG)LQP)ààè".
+// What each such character was meant to be (the keys a tag or a pass link uses).
+const FROM_AZERTY = new Map(Object.entries({
+  a: "q", q: "a", z: "w", w: "z", A: "Q", Q: "A", Z: "W", W: "Z", ",": "m", "?": "M", m: ";", M: ":",
+  "&": "1", "é": "2", "\"": "3", "'": "4", "(": "5", "-": "6", "è": "7", "_": "8", "ç": "9", "à": "0",
+  1: "!", 2: "@", 3: "#", 4: "$", 5: "%", 6: "^", 7: "&", 8: "*", 9: "(", 0: ")",
+  ")": "-", "°": "_", "!": "/", "§": "?", ":": ".", "/": ">", ";": ",", ".": "<",
+}));
+
+export function fromAzerty(text) {
+  return Array.from(text, (char) => FROM_AZERTY.get(char) || char).join("");
+}
+
+function codeOf(value) {
   if (isPassText(value)) return {kind: "pass", pass: value};
   const tag = tagFromText(value);
   if (tag) return {kind: "tag", tag};
   if (BARE_PASS.test(value)) return {kind: "pass", pass: value};
-  return {kind: "bad", text: value.slice(0, 40)};
+  return null;
+}
+
+// What a scan is: {kind: "pass", pass}, {kind: "tag", tag}, {kind: "empty"} (Enter alone: confirm)
+// or {kind: "bad", text}. A code read as nothing is read again as a US scanner on a French keyboard.
+export function readCode(text) {
+  const value = (text || "").trim();
+  if (!value) return {kind: "empty"};
+  return codeOf(value) || codeOf(fromAzerty(value)) || {kind: "bad", text: value.slice(0, 40)};
 }
 
 // Phones and tablets would open their keyboard each time the field takes the focus back: there the

@@ -32,8 +32,12 @@ function waitingView(line, act) {
     h("div", {class: "button-row"},
       h("button", {type: "button", class: "primary", onclick: () => act.commit(line)}, t("counter.back_now")),
       h("button", {type: "button", onclick: () => act.undo(line)}, t("counter.undo"))),
+    detailed(line.item) ? h("button", {type: "button", class: "link", onclick: () => act.detail(line)}, t("counter.detail")) : null,
   ];
 }
+
+// A printer's filament and an item's parts are noted on the item's own page (tag.js), not here.
+const detailed = (item) => item.kind === "printer_3d" || Boolean(item.parts && item.parts.length);
 
 function countdownText(line) {
   return t(line.condition === "ok" ? "counter.back_in" : "counter.back_in_as", {s: line.left, condition: t(`condition.${line.condition}`)});
@@ -92,6 +96,15 @@ function undo(desk, line) {
   line.el.remove();
   showList(desk);
   desk.say(t("counter.undone", {item: line.item.name}), "ok");
+}
+
+// The item's page takes this return over; the others still waiting are taken back first, as leaving
+// the page would not wait for them.
+async function detail(desk, line) {
+  clearInterval(line.timer);
+  desk.lines.splice(desk.lines.indexOf(line), 1);
+  await Promise.all(waiting(desk).map((other) => commit(desk, other)));
+  location.assign(`/t/${encodeURIComponent(line.item.tag)}`);
 }
 
 async function commit(desk, line) {
@@ -154,7 +167,7 @@ export function returnDesk({say}) {
     list: h("ol", {class: "list counter-basket", "aria-label": t("counter.returns")}),
     empty: h("li", {class: "empty"}, t("counter.returns_empty"))};
   desk.act = {choose: (line, condition) => choose(desk, line, condition), undo: (line) => undo(desk, line),
-    commit: (line) => commit(desk, line)};
+    commit: (line) => commit(desk, line), detail: (line) => detail(desk, line)};
   const element = h("section", {class: "counter-return", "aria-labelledby": "h-counter-returns"},
     h("h2", {id: "h-counter-returns"}, t("counter.returns")),
     h("p", {class: "hint"}, t("counter.return_hint", {s: RETURN_WINDOW_S})), desk.list);
