@@ -57,7 +57,11 @@ def test_a_scanner_lends_ten_items_to_a_pass_then_takes_them_back(phone_factory,
         scan(page, tag)
     typed = time.monotonic() - started
     confirm = page.locator(".counter-confirm")
-    confirm.filter(has_text=f"Prêter 10 objet(s) à {name}").wait_for()
+    try:
+        confirm.filter(has_text=f"Prêter 10 objet(s) à {name}").wait_for()
+    except Exception:
+        page.screenshot(path="/tmp/counter-fail.png", full_page=True)
+        raise
     page.locator(".counter-confirm:enabled").wait_for()
     checked = time.monotonic() - started
     assert page.locator(".counter-basket .counter-line").count() == 10
@@ -104,6 +108,7 @@ def test_bad_codes_say_so_once_and_a_return_can_be_undone(phone_factory, live_se
     with api_client(live_server, "staff.vlg") as staff:
         learner = staff.get("/api/users", params={"q": "learner9"}).json()
         learner_id = (learner if isinstance(learner, list) else learner["users"])[0]["id"]
+        assert staff.post("/api/resources/VLG-LAP-007/parts", json={"name": "Chargeur"}).status_code == 201
         lent = staff.post("/api/checkouts", json={"tag": "VLG-LAP-007", "user": learner_id})
         assert lent.status_code == 201, lent.text
     phone = phone_factory(width=360)
@@ -148,6 +153,11 @@ def test_bad_codes_say_so_once_and_a_return_can_be_undone(phone_factory, live_se
     status = run_sql(database_url, "SELECT b.status FROM booking b JOIN resource r ON r.id = b.resource_id "
                                    "WHERE r.tag = 'VLG-LAP-007'")
     assert [row["status"] for row in status] == ["checked_out"]
+    # Its charger went with it: the return can be detailed on the item's own page instead.
+    scan(page, "VLG-LAP-007")
+    line.get_by_role("button", name="Retour détaillé sur sa fiche").click()
+    page.get_by_role("heading", name="Retour", exact=True).wait_for()
+    assert page.url.endswith("/t/VLG-LAP-007")
     assert phone.errors(allowed_statuses=(404, 409)) == []
 
 
