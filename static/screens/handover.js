@@ -104,7 +104,9 @@ function confirmation({plan, learner, body, state}) {
   }}, t("agreement.refuse")) : h("button", {type: "button", onclick: () => replace(state.confirmBox)}, t("desk.cancel"));
   const box = h("section", {class: "card confirm-lend", "aria-labelledby": "h-confirm-many"},
     h("h3", {id: "h-confirm-many"}, t("agreement.confirm_title")),
-    h("p", {class: "question"}, t("agreement.confirm_many", {count: plan.items.length, name: learner.name})),
+    h("p", {class: "question"}, plan.items.length === 1
+      ? t("agreement.confirm_one", {item: plan.items[0].name, name: learner.name})
+      : t("agreement.confirm_many", {count: plan.items.length, name: learner.name})),
     loanLines(plan, tz), agreement.element,
     h("div", {class: "button-row"}, lendButton, refuse));
   replace(state.confirmBox, box);

@@ -96,3 +96,37 @@ def test_several_items_lent_under_a_signed_agreement(phone_factory, live_server,
         assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     mine.screenshot(path="/tmp/desk-agreement-mes-reservations.png", full_page=True)
     assert learner_phone.errors() == []
+
+
+def test_a_single_loan_goes_to_the_agreement_and_staff_find_the_receipts(phone_factory, live_server, database_url):
+    with api_client(live_server, "admin") as admin:
+        assert admin.put("/api/sites/vlg/agreement", json={"text": AGREEMENT, "every_loan": True}).status_code == 200
+    phone = phone_factory(width=360)
+    sign_in(phone, "staff.vlg")
+    page = phone.goto("/t/VLG-LAP-008")
+    due = (datetime.now(PARIS) + timedelta(hours=2)).replace(second=0, microsecond=0)
+    page.get_by_label("Retour prévu le").fill(due.strftime("%Y-%m-%dT%H:%M"))
+    page.get_by_label("Chercher un·e apprenant·e").fill("learner1")
+    page.locator("button.pick", has_text="Inès D.").click()
+    page.get_by_text("La charte de prêt doit d’abord être signée par l’apprenant·e.").wait_for()
+    page.get_by_role("link", name="Montrer la charte et faire signer").click()
+    page.get_by_role("heading", name="Prêter plusieurs objets").wait_for()
+    page.locator(".handover-items li.item", has_text="VLG-LAP-008").wait_for()
+    page.get_by_label("À rendre au plus tard").fill(due.strftime("%Y-%m-%dT%H:%M"))
+    page.get_by_role("button", name="Vérifier le prêt").click()
+    page.locator(".confirm-lend").get_by_text("Prêter Portable 08 à Inès D. ?").wait_for()
+    draw_signature(page)
+    page.get_by_role("button", name="Signer et prêter").click()
+    page.get_by_text("1 objet(s) prêté(s) à Inès D.").wait_for()
+    assert out_to(database_url, "learner1") == ["VLG-LAP-008"]
+
+    page = phone.goto("/#/learners")
+    page.get_by_label("Chercher", exact=True).fill("learner1")
+    page.get_by_text("2 apprenant·e(s)").wait_for()  # the list as filtered, before a line is opened
+    learner = page.locator("details.item.learner", has_text="Inès D.").first
+    learner.locator("summary").click()
+    learner.get_by_text("Prêts au comptoir et reçus").wait_for()
+    assert learner.get_by_role("link", name="Reçu du prêt (PDF)").count() == 1
+    assert no_horizontal_scroll(page)
+    learner.screenshot(path="/tmp/desk-learner-receipts.png")
+    assert phone.errors(allowed_statuses=(422,)) == []
