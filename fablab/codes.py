@@ -191,6 +191,11 @@ MAINTENANCE_OVERDUE = "maintenance_overdue"
 # --- The impact report (issue 29) ------------------------------------------------------------
 
 # --- The desk: agreements, hand-overs of several items, receipts, the counter (issue 31) ------
+AGREEMENT_REQUIRED = "agreement_required"
+AGREEMENT_CHANGED = "agreement_changed"
+INVALID_SIGNATURE = "invalid_signature"
+UNKNOWN_HANDOVER = "unknown_handover"
+DUPLICATE_ITEM = "duplicate_item"
 
 # --- Late returns, suspensions, trainings that expire (issue 31) -------------------------------
 SUSPENDED = "suspended"                        # 422: late returns suspended new bookings and loans until a date

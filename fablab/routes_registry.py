@@ -6,6 +6,7 @@ from fablab.accounts import routes as accounts
 from fablab.bookings import routes as bookings
 from fablab.calendars import routes as calendars
 from fablab.consumables import routes as consumables
+from fablab.desk import routes as desk
 from fablab.inventory import routes as inventory
 from fablab.late import routes as late
 from fablab.parts import routes as parts
@@ -19,7 +20,7 @@ from fablab.waitlist import routes as waitlist
 from fablab.web import routes as web
 
 DOMAINS = [accounts, sites, bookings, series, waitlist, inventory, parts, maintenance, calendars, reports, push,
-           consumables, late, people, web]
+           consumables, late, desk, people, web]
 
 ALL_ROUTES = [handler for domain in DOMAINS for handler in domain.ROUTES]
 PERIODIC_JOBS = [job for domain in DOMAINS for job in getattr(domain, "JOBS", [])]

@@ -221,6 +221,18 @@ class MySuspensionOut(Out):
     window_days: int
     lifted_at: datetime | None
     lift_reason: str | None
+class MyHandoverOut(Out):
+    """A hand-over at the desk (fablab/desk): received as the learner, or made as staff."""
+    id: int
+    site: str
+    at: datetime
+    due_at: datetime
+    agreement_version: int | None
+    agreement_text: str
+    signed: bool
+    signed_hash: str
+    involvement: Literal["learner", "staff"]
+    items: list[str] | None
 
 
 class PersonalDataOut(Out):
@@ -248,6 +260,7 @@ class PersonalDataOut(Out):
     workshops_trained: list[MyWorkshopTrainedOut]
     late_strikes: list[MyLateStrikeOut]
     suspensions: list[MySuspensionOut]
+    handovers: list[MyHandoverOut]
 
 
 class ErasedTableOut(Out):

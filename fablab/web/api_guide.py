@@ -63,6 +63,9 @@ TAGS = [
         "loans or days), what is due, the maintenance done, machine hours."),
     Tag(name="consumables", description="Filament, resin and supplies per site: a stock that changes only "
         "through an append-only ledger and never goes below zero, prints, budgets, the month's consumption."),
+    Tag(name="desk", description="The desk's hand-overs: several items lent to one learner in one "
+        "confirmation, all or nothing, under the site's loan agreement (versioned; signed with a finger, kept "
+        "with a SHA-256 over what was signed); receipts of the loan and of the return as PDF."),
     Tag(name="calendars", description="iCalendar feeds (RFC 5545) with ETag and 304: a site's and an item's "
         "without names; private links (a learner's own, a staff site feed) whose token is the key."),
     Tag(name="reports", description="Utilisation, no-shows, overdue loans, heat map; pending reminders."),

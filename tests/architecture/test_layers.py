@@ -31,6 +31,7 @@ LAYERS: list[tuple[str, list[str]]] = [
     ("bookings", ["bookings"]),
     ("waitlist and series", ["waitlist", "series"]),
     ("the desk and what it lends and uses", ["inventory", "parts", "maintenance", "consumables", "late"]),
+    ("the desk's workflows", ["desk"]),
     ("the FabLab solidaire programme", ["workshops"]),
     ("calendars, reports, push", ["calendars", "reports", "push"]),
     ("a person's lifecycle across the domains", ["people"]),
