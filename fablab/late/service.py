@@ -3,12 +3,15 @@ check that refuses a suspended person's new bookings and loans (fablab/admission
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from fablab import admission, clock, codes, db
 from fablab.errors import Conflict, InvalidInput, PolicyViolation
 from fablab.late import queries
 from fablab.late.rules import LatePolicy, is_strike, suspends
+
+# How far back a person's record lists their late returns.
+STRIKES_SHOWN = timedelta(days=366)
 
 
 async def record_return(*, user_id: int | None, booking_id: int, site_id: int, due_at: datetime,
@@ -48,7 +51,7 @@ async def refuse_suspended(taking: admission.Taking) -> None:
 async def status(user_id: int, now: datetime) -> dict:
     """A person's suspensions (the active ones first) and strikes of the last year."""
     suspensions = await db.fetch(queries.SUSPENSIONS_OF_USER, user_id, now)
-    strikes = await db.fetch(queries.STRIKES_OF_USER, user_id, now.replace(year=now.year - 1))
+    strikes = await db.fetch(queries.STRIKES_OF_USER, user_id, now - STRIKES_SHOWN)
     return {"suspended": any(row["active"] for row in suspensions),
             "suspensions": sorted(suspensions, key=lambda row: not row["active"]), "strikes": strikes}
 

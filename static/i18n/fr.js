@@ -424,7 +424,7 @@ const late = {
   validity_days: "Un nombre de jours après la validation",
   validity_until: "Jusqu’à une date",
   validity_idle: "Tant qu’elle sert (expire sans réservation)",
-  valid_days: "Nombre de jours",
+  valid_days: "Durée en jours",
   valid_until: "Date de fin (incluse)",
   idle_days: "Jours sans réservation avant expiration",
   validity_save: "Enregistrer la validité",

@@ -38,6 +38,8 @@ COGNATES = frozenset({
     "english",
     # An image's size ("trop de pixels") and a person's notes ("ses notes"): French words too (issue 26, 25).
     "pixels", "notes",
+    # Late returns (issue 31): "la suspension" of a learner's bookings.
+    "suspension",
 })
 
 # Asset tags (VLG-LAP-001, PAN-ROOM-003) are codes printed on the labels, not words.
