@@ -232,6 +232,9 @@ const screens = {
   history: "Bookings (last two months and coming)",
   history_none: "No booking.",
   closing_hint: "Bookings must end by closing time: start times too late for this length are not offered.",
+  keep: "Keep",
+  keep_as_is: "Change nothing",
+  pass_code: "No camera? Give this code at the desk:",
 };
 
 // Drawn signatures (static/js/signature-field.js): loan agreements, guardians' consents.
@@ -432,7 +435,7 @@ export default {
   },
   scan: {
     title: "Scan",
-    intro: "Scan an item's label, or type its code.",
+    intro: "Scan an item's label or a learner's pass, or type its code.",
     lend_to_pass: "Pass read. Now scan the item to lend.",
     camera: "Open the camera",
     stop_camera: "Stop the camera",

@@ -237,6 +237,9 @@ const screens = {
   history: "Réservations (deux derniers mois et à venir)",
   history_none: "Aucune réservation.",
   closing_hint: "Les réservations doivent finir avant la fermeture : les heures de début trop tardives pour cette durée ne sont pas proposées.",
+  keep: "Garder",
+  keep_as_is: "Ne rien changer",
+  pass_code: "Sans caméra, donnez ce code à l’accueil :",
 };
 
 // Drawn signatures (static/js/signature-field.js): loan agreements, guardians' consents.
@@ -437,7 +440,7 @@ export default {
   },
   scan: {
     title: "Scanner",
-    intro: "Scannez l’étiquette d’un objet, ou tapez son code.",
+    intro: "Scannez l’étiquette d’un objet ou le pass d’un·e apprenant·e, ou tapez leur code.",
     lend_to_pass: "Pass lu. Scannez maintenant l’objet à prêter.",
     camera: "Ouvrir la caméra",
     stop_camera: "Arrêter la caméra",

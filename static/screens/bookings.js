@@ -33,7 +33,7 @@ function seriesCancel(b, onCancel) {
     h("summary", {}, t("bookings.cancel")),
     h("div", {class: "button-row"}, SCOPES.map((scope) => {
       const label = t(`bookings.scope_${scope}`);
-      return confirmButton(label, t("bookings.confirm_scope", {what: label}), () => onCancel(b, scope), {class: "danger"});
+      return confirmButton(label, t("bookings.confirm_scope", {what: label}), () => onCancel(b, scope), {class: "danger", keep: t("screens.keep")});
     })));
 }
 
@@ -43,7 +43,7 @@ function bookingItem(b, onCancel, offline) {
   if (b.status === "confirmed" && !offline) {
     actions.push(b.series_id && isStaff()
       ? seriesCancel(b, onCancel)
-      : confirmButton(t("bookings.cancel"), t("bookings.confirm_cancel"), () => onCancel(b, "this"), {class: "danger"}));
+      : confirmButton(t("bookings.cancel"), t("bookings.confirm_cancel"), () => onCancel(b, "this"), {class: "danger", keep: t("screens.keep")}));
   }
   return h("li", {class: "item"},
     h("div", {class: "item-main"},

@@ -328,7 +328,7 @@ function learnerPanel(item, ctx, messages) {
         } catch (error) {
           replace(messages, notice(errorMessage(error)));
         }
-      }, {class: "danger"}));
+      }, {class: "danger", keep: t("screens.keep")}));
     }
   } else if (item.actions.includes("book")) {
     parts.push(h("p", {}, item.free_now ? t("tag.free_now") : t("tag.not_free_now")),

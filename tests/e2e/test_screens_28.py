@@ -1,0 +1,107 @@
+"""Issue 28's minor items in the browser (Pixel 5, fr-FR, 360 px), each as the person who met it: a
+cancel confirmation that waits and has "Garder"; the pass's short code typed at the desk; links in
+lists as 44 px tap targets; no focus box around a heading after navigation; counts in good French."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import expect
+
+from tests.support.browser import api_client, next_open_day, no_horizontal_scroll, run_sql, sign_in
+
+
+def shot(page, name: str) -> None:
+    page.screenshot(path=f"/tmp/screens28-{name}.png", full_page=True)
+
+
+def book_a_laptop(live_server, login: str) -> dict:
+    with api_client(live_server, login) as client:
+        day = next_open_day(client)
+        slot = next(s for s in client.get("/api/availability", params={"site": "vlg", "kind": "laptop", "date": day}).json()["slots"]
+                    if s["free"])
+        booked = client.post("/api/bookings", json={"site": "vlg", "kind": "laptop", "starts_at": slot["starts_at"],
+                                                    "ends_at": slot["ends_at"]})
+        assert booked.status_code == 201, booked.text
+        return booked.json()
+
+
+def test_the_cancel_confirmation_waits_and_offers_to_keep(phone_factory, live_server, database_url):
+    booking = book_a_laptop(live_server, "learner3")
+    phone = phone_factory(width=360)
+    sign_in(phone, "learner3")
+    page = phone.page
+    page.clock.install()
+    page = phone.goto("/#/bookings")
+    item = page.locator("li.item", has_text=booking["resource_name"])
+    item.get_by_role("button", name="Annuler").click()
+    confirm = item.get_by_role("button", name="Confirmer l’annulation")
+    keep = item.get_by_role("button", name="Garder")
+    keep.wait_for()
+    # The question stays while the person reads it (it used to go away after 6 s).
+    page.clock.fast_forward(30_000)
+    assert confirm.is_visible() and keep.is_visible()
+    shot(page, "annuler-ou-garder")
+    keep.click()
+    item.get_by_role("button", name="Annuler").wait_for()
+    assert keep.count() == 0
+    status = run_sql(database_url, "SELECT status FROM booking WHERE id = $1", booking["id"])
+    assert [row["status"] for row in status] == ["confirmed"]
+    item.get_by_role("button", name="Annuler").click()
+    item.get_by_role("button", name="Confirmer l’annulation").click()
+    page.locator("#toast").get_by_text("Réservation annulée").wait_for()
+    status = run_sql(database_url, "SELECT status FROM booking WHERE id = $1", booking["id"])
+    assert [row["status"] for row in status] == ["cancelled"]
+    assert phone.errors() == []
+
+
+def test_the_pass_code_is_typed_at_the_desk_when_the_camera_fails(phone_factory):
+    learner = phone_factory(width=360)
+    sign_in(learner, "learner5")
+    page = learner.goto("/#/pass")
+    code = page.locator(".pass-code strong")
+    code.wait_for()
+    typed = code.inner_text()
+    assert re.fullmatch(r"\d+-[0-9A-Z]{6}", typed), typed
+    assert "accueil" in page.locator(".pass-code").inner_text()
+    shot(page, "pass-code-court")
+    desk = phone_factory(width=360)
+    sign_in(desk, "staff.vlg")
+    page = desk.goto("/#/scan")
+    page.get_by_label("Code de l’étiquette").fill(typed.lower().replace("-", " "))
+    page.get_by_role("button", name="Valider").click()
+    page.get_by_text(re.compile(r"^Pass de .* \(learner5\) lu\.")).wait_for()
+    shot(page, "code-tape-a-l-accueil")
+    assert learner.errors() == [] and desk.errors() == []
+
+
+def small_links(page) -> list[str]:
+    return page.evaluate("""() => [...document.querySelectorAll("main li a")]
+        .filter((a) => a.getClientRects().length && a.getBoundingClientRect().height < 44)
+        .map((a) => `${a.textContent.trim()} (${Math.round(a.getBoundingClientRect().height)} px)`)""")
+
+
+def test_links_in_lists_are_44_px_tap_targets(phone_factory):
+    phone = phone_factory(width=360)
+    sign_in(phone, "staff.vlg")
+    for route, ready in (("audit", "h1"), ("reports", "h1"), ("today", "h1"), ("inventory", "li a")):
+        page = phone.goto(f"/#/{route}")
+        page.locator(f"main {ready}").first.wait_for()
+        page.wait_for_load_state("networkidle")
+        assert small_links(page) == [], route
+        assert no_horizontal_scroll(page), route
+    shot(page, "liens-44px-inventaire")
+    assert phone.errors() == []
+
+
+def test_no_focus_box_around_the_heading_after_navigation(phone_factory):
+    phone = phone_factory(width=360)
+    sign_in(phone, "learner1")
+    page = phone.page
+    page.get_by_role("link", name=re.compile("^Réserver")).first.click()
+    heading = page.locator("main h1")
+    heading.wait_for()
+    expect(heading).to_be_focused()
+    assert heading.evaluate("e => getComputedStyle(e).outlineStyle") == "none"
+    shot(page, "titre-sans-cadre")
+    assert phone.errors() == []
