@@ -235,6 +235,10 @@ const screens = {
   keep: "Keep",
   keep_as_is: "Change nothing",
   pass_code: "No camera? Give this code at the desk:",
+  ledger_title: "Stock history",
+  ledger_kind: {restock: "Restock", use: "Use", adjust: "Adjustment", loss: "Loss"},
+  ledger_after: "then {quantity} {unit} in stock",
+  ledger_none: "No movement.",
 };
 
 // Drawn signatures (static/js/signature-field.js): loan agreements, guardians' consents.

@@ -56,7 +56,7 @@ const consumables = {
   amount_adjust: "Stock compté ({unit})",
   note: "Remarque (facultatif)",
   record: "Enregistrer",
-  recorded: "Enregistré : il reste {quantity} {unit} de {name}.",
+  recorded: "Enregistré : il reste {quantity} {unit} {de name}.",
   settings: "Seuil et budget",
   threshold: "Seuil de stock bas",
   budget: "Budget mensuel par personne (vide : aucun)",
@@ -70,7 +70,7 @@ const consumables = {
   start_quantity: "Stock de départ",
   create: "Ajouter",
   created: "{name} ajouté.",
-  short: "Stock insuffisant : il reste {available} {unit} de {name}.",
+  short: "Stock insuffisant : il reste {available} {unit} {de name}.",
   // At a printer's return
   used: "Consommables utilisés",
   used_hint: "Grammes (ou millilitres) utilisés pendant ce prêt ; laissez vide ce qui n’a pas servi.",
@@ -240,6 +240,10 @@ const screens = {
   keep: "Garder",
   keep_as_is: "Ne rien changer",
   pass_code: "Sans caméra, donnez ce code à l’accueil :",
+  ledger_title: "Historique du stock",
+  ledger_kind: {restock: "Réapprovisionnement", use: "Utilisation", adjust: "Ajustement", loss: "Perte"},
+  ledger_after: "stock ensuite : {quantity} {unit}",
+  ledger_none: "Aucun mouvement.",
 };
 
 // Drawn signatures (static/js/signature-field.js): loan agreements, guardians' consents.

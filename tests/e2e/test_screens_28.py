@@ -105,3 +105,35 @@ def test_no_focus_box_around_the_heading_after_navigation(phone_factory):
     assert heading.evaluate("e => getComputedStyle(e).outlineStyle") == "none"
     shot(page, "titre-sans-cadre")
     assert phone.errors() == []
+
+
+def test_the_stock_ledger_is_on_screen_and_the_restock_says_what_is_left(phone_factory, live_server):
+    with api_client(live_server, "staff.vlg") as client:
+        made = client.post("/api/consumables", json={"site": "vlg", "name": "ABS blanc", "unit": "g", "quantity": 1000,
+                                                     "low_threshold": 200})
+        assert made.status_code == 201, made.text
+        used = client.post(f"/api/consumables/{made.json()['id']}/movements", json={"kind": "use", "quantity": 35,
+                                                                                    "note": "Support de téléphone"})
+        assert used.status_code == 201, used.text
+    phone = phone_factory(width=360)
+    sign_in(phone, "staff.vlg")
+    page = phone.goto("/#/consumables")
+    row = page.locator("li.consumable", has_text="ABS blanc")
+    row.locator("summary").click()
+    row.get_by_label("Opération").select_option("restock")
+    row.get_by_label("Quantité (g)").fill("700")
+    row.get_by_role("button", name="Enregistrer", exact=True).click()
+    # What the stock is now, in French numbers, "d’ABS" elided.
+    page.locator("#toast").get_by_text("Enregistré : il reste 1\u202f665 g d’ABS blanc.").wait_for()
+    row = page.locator("li.consumable", has_text="ABS blanc")
+    row.locator("summary").click()
+    ledger = row.locator(".ledger")
+    ledger.locator("li").nth(1).wait_for()
+    lines = ledger.locator("li").all_inner_texts()
+    assert lines[0].startswith("Réapprovisionnement +700 g") and "stock ensuite : 1\u202f665 g" in lines[0], lines
+    assert lines[1].startswith("Utilisation −35 g") and "Support de téléphone" in lines[1], lines
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", " ".join(lines))
+    row.scroll_into_view_if_needed()
+    shot(page, "stock-historique")
+    assert no_horizontal_scroll(page)
+    assert phone.errors() == []
