@@ -137,3 +137,19 @@ def test_the_stock_ledger_is_on_screen_and_the_restock_says_what_is_left(phone_f
     shot(page, "stock-historique")
     assert no_horizontal_scroll(page)
     assert phone.errors() == []
+
+
+def test_a_unit_is_never_both_most_and_least_used(phone_factory):
+    phone = phone_factory(width=360)
+    sign_in(phone, "staff.vlg")
+    page = phone.goto("/#/reports")
+    ranks = page.locator(".rank")
+    ranks.first.wait_for()
+    assert ranks.count() >= 2
+    for i in range(ranks.count()):
+        most = set(ranks.nth(i).locator("ol.most li").all_inner_texts())
+        least = set(ranks.nth(i).locator("ol.least li").all_inner_texts())
+        assert most and not most & least, (most, least)
+    ranks.first.scroll_into_view_if_needed()
+    page.screenshot(path="/tmp/screens28-rapport-plus-moins-utilises.png")
+    assert phone.errors() == []
