@@ -3,6 +3,7 @@
 import {api, errorMessage, get, post} from "/js/api.js";
 import {confirmButton, h, notice, replace, uid} from "/js/dom.js";
 import * as fmt from "/js/format.js";
+import {freshlyFreed} from "/js/freed.js";
 import {t} from "/js/i18n.js";
 import {retryNotice} from "/js/refusal.js";
 import {isStaff} from "/js/session.js";
@@ -175,7 +176,7 @@ export async function render(root, ctx) {
   const {cancel, leave, seen} = listActions(ctx, messages);
   const groups = group(list);
   const waiting = (entries || []).filter((e) => e.status === "waiting");
-  const freed = (entries || []).filter((e) => e.status === "booked" && !e.seen && e.booking);
+  const freed = freshlyFreed(entries);
   replace(root,
     h("h1", {}, t("bookings.title")),
     result.offline ? notice(t("app.offline_copy"), "ok") : null,

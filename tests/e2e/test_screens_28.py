@@ -153,3 +153,27 @@ def test_a_unit_is_never_both_most_and_least_used(phone_factory):
     ranks.first.scroll_into_view_if_needed()
     page.screenshot(path="/tmp/screens28-rapport-plus-moins-utilises.png")
     assert phone.errors() == []
+
+
+def test_a_freed_place_cancelled_since_is_no_news_on_home(phone_factory, live_server, database_url):
+    booking = book_a_laptop(live_server, "learner8")
+    run_sql(database_url, "INSERT INTO waitlist_entry (user_id, site_id, kind, resource_id, day, starts_at, ends_at, status, "
+                          "booking_id, resolved_at) SELECT b.user_id, b.site_id, b.kind, NULL, (b.starts_at AT TIME ZONE "
+                          "'Europe/Paris')::date, b.starts_at, b.ends_at, 'booked', b.id, now() FROM booking b WHERE b.id = $1",
+            booking["id"])
+    phone = phone_factory(width=360)
+    sign_in(phone, "learner8")
+    page = phone.page
+    page.locator(".freed-banner").wait_for()
+    with api_client(live_server, "learner8") as client:
+        assert client.post(f"/api/bookings/{booking['id']}/cancel").status_code == 200
+    page = phone.goto("/#/bookings")
+    page.get_by_role("heading", name="Mes réservations").wait_for()
+    page.wait_for_load_state("networkidle")
+    assert page.locator(".freed").count() == 0
+    page = phone.goto("/#/")
+    page.locator(".next-booking").wait_for()
+    page.wait_for_load_state("networkidle")
+    assert page.locator(".freed-banner").count() == 0
+    shot(page, "accueil-sans-place-liberee-annulee")
+    assert phone.errors() == []
