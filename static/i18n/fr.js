@@ -917,7 +917,7 @@ export default {
     lent_done: "Prêté à {name} jusqu’au {when}.",
     history: "Historique",
     history_none: "Rien pour l’instant.",
-    history_counts: "Prêts : {loans} · retours à problème : {problems} · maintenances : {maintenance} · comptages : {audits}",
+    history_counts: "Prêts : {loans} · retours à problème : {problems} · entretiens : {maintenance} · comptages : {audits}",
     loading: "Chargement…",
     h_check_out: "Prêté à {name}",
     h_check_in: "Rendu par {name} — {condition}",

@@ -284,7 +284,7 @@ function historySummary(moves) {
   const count = (kind) => moves.filter((m) => m.kind === kind).length;
   const damaged = moves.filter((m) => m.kind === "check_in" && m.condition && m.condition !== "ok").length;
   return t("desk.history_counts", {loans: count("check_out"), problems: damaged,
-    maintenance: count("maintenance_start"), audits: count("audit_seen")});
+    maintenance: count("maintenance_start") + count("maintenance_done"), audits: count("audit_seen")});
 }
 
 function historyPanel(item) {

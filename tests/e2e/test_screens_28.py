@@ -177,3 +177,18 @@ def test_a_freed_place_cancelled_since_is_no_news_on_home(phone_factory, live_se
     assert page.locator(".freed-banner").count() == 0
     shot(page, "accueil-sans-place-liberee-annulee")
     assert phone.errors() == []
+
+
+def test_maintenance_done_counts_in_the_item_history(phone_factory, live_server):
+    with api_client(live_server, "staff.vlg") as client:
+        done = client.post("/api/resources/VLG-P3D-001/maintenance", json={"task": "Nettoyer la buse", "note": ""})
+        assert done.status_code == 201, done.text
+    phone = phone_factory(width=360)
+    sign_in(phone, "staff.vlg")
+    page = phone.goto("/t/VLG-P3D-001")
+    summary = page.locator("section[aria-labelledby='h-history'] p.hint", has_text="Prêts")
+    summary.wait_for()
+    assert "entretiens : 1" in summary.inner_text(), summary.inner_text()
+    summary.scroll_into_view_if_needed()
+    page.screenshot(path="/tmp/screens28-historique-entretien.png")
+    assert phone.errors() == []
