@@ -1,5 +1,6 @@
 // The page a label's QR opens (/t/{TAG}): what the item is, who holds it, and what the viewer may do.
 import {ApiError, errorMessage, get, patch, post, query} from "/js/api.js";
+import {contactLinks} from "/js/contact.js";
 import {confirmButton, field, h, notice, replace, select} from "/js/dom.js";
 import * as fmt from "/js/format.js";
 import {moment} from "/js/desk.js";
@@ -370,7 +371,7 @@ export async function render(root, ctx) {
     body.push(h("section", {class: "card"},
       h("p", {}, t("tag.anonymous")),
       h("a", {class: "button primary wide", href: ctx.href(`login?next=${encodeURIComponent(`/t/${item.tag}`)}`)}, t("tag.log_in")),
-      item.contact ? h("p", {class: "hint"}, t("tag.found_it"), " ", item.contact) : null));
+      item.contact ? h("p", {class: "hint"}, t("tag.found_it"), " ", contactLinks(item.contact)) : null));
   } else if (item.role === "learner") {
     body.push(learnerPanel(item, ctx, messages));
   } else {

@@ -192,3 +192,14 @@ def test_maintenance_done_counts_in_the_item_history(phone_factory, live_server)
     summary.scroll_into_view_if_needed()
     page.screenshot(path="/tmp/screens28-historique-entretien.png")
     assert phone.errors() == []
+
+
+def test_the_tag_page_contact_is_a_link(phone_factory):
+    phone = phone_factory(width=360)
+    page = phone.goto("/t/VLG-LAP-001")
+    mail = page.locator("main a[href^='mailto:']")
+    mail.wait_for()
+    assert "@" in mail.inner_text() and mail.get_attribute("href") == f"mailto:{mail.inner_text()}"
+    assert mail.evaluate("e => e.getBoundingClientRect().height") >= 44
+    page.screenshot(path="/tmp/screens28-etiquette-contact.png", full_page=True)
+    assert phone.errors() == []
