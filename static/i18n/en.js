@@ -239,6 +239,7 @@ const screens = {
   ledger_kind: {restock: "Restock", use: "Use", adjust: "Adjustment", loss: "Loss"},
   ledger_after: "then {quantity} {unit} in stock",
   ledger_none: "No movement.",
+  training_hint: "This equipment needs the “{name}” training: the fablab team grants it after the session; ask them for the next date.",
 };
 
 // Drawn signatures (static/js/signature-field.js): loan agreements, guardians' consents.
@@ -1033,7 +1034,7 @@ export default {
     too_far_ahead: "Too far ahead: bookings open a few days in advance.",
     in_the_past: "This slot is already over.",
     quota_exceeded: "You have reached the maximum number of bookings.",
-    training_required: "You need the training before booking this equipment.",
+    training_required: "You need the training this equipment asks for first: the fablab team grants it after the session; ask them for the next date.",
     resource_unavailable: "This equipment is not available (maintenance or lost).",
     not_cancellable: "This booking can no longer be cancelled.",
     already_started: "This booking has already started.",

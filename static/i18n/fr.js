@@ -244,6 +244,7 @@ const screens = {
   ledger_kind: {restock: "Réapprovisionnement", use: "Utilisation", adjust: "Ajustement", loss: "Perte"},
   ledger_after: "stock ensuite : {quantity} {unit}",
   ledger_none: "Aucun mouvement.",
+  training_hint: "Ce matériel demande la formation « {name} » : l’équipe du fablab vous l’accorde après la séance, demandez-lui la prochaine date.",
 };
 
 // Drawn signatures (static/js/signature-field.js): loan agreements, guardians' consents.
@@ -1038,7 +1039,7 @@ export default {
     too_far_ahead: "Trop loin dans le futur : les réservations ouvrent quelques jours à l’avance.",
     in_the_past: "Ce créneau est déjà passé.",
     quota_exceeded: "Vous avez atteint le nombre maximum de réservations.",
-    training_required: "Il faut d’abord suivre la formation pour réserver ce matériel.",
+    training_required: "Il faut d’abord suivre la formation que ce matériel demande : l’équipe du fablab l’accorde après la séance, demandez-lui la prochaine date.",
     resource_unavailable: "Ce matériel n’est pas disponible (maintenance ou perdu).",
     not_cancellable: "Cette réservation ne peut plus être annulée.",
     already_started: "Cette réservation a déjà commencé.",

@@ -203,3 +203,21 @@ def test_the_tag_page_contact_is_a_link(phone_factory):
     assert mail.evaluate("e => e.getBoundingClientRect().height") >= 44
     page.screenshot(path="/tmp/screens28-etiquette-contact.png", full_page=True)
     assert phone.errors() == []
+
+
+def test_the_training_hint_names_the_training_and_goes_once_held(phone_factory, live_server):
+    with api_client(live_server, "learner1") as client:
+        day = next_open_day(client, kind="printer_3d")
+    untrained = phone_factory(width=360)
+    sign_in(untrained, "learner1")
+    page = untrained.goto(f"/#/book?kind=printer_3d&date={day}")
+    hint = page.locator(".training-hint")
+    hint.wait_for()
+    assert re.search(r"la formation «\s.+\s»", hint.inner_text()) and "l’équipe du fablab" in hint.inner_text()
+    shot(page, "formation-nommee")
+    trained = phone_factory(width=360)
+    sign_in(trained, "learner3")
+    page = trained.goto(f"/#/book?kind=printer_3d&date={day}")
+    page.locator(".slot").first.wait_for()
+    assert page.locator(".training-hint").count() == 0
+    assert untrained.errors() == [] and trained.errors() == []
