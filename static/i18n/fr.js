@@ -245,6 +245,12 @@ const screens = {
   ledger_after: "stock ensuite : {quantity} {unit}",
   ledger_none: "Aucun mouvement.",
   training_hint: "Ce matériel demande la formation « {name} » : l’équipe du fablab vous l’accorde après la séance, demandez-lui la prochaine date.",
+  staff_feed_title: "Calendrier de l’équipe",
+  staff_feed_text: "Toutes les réservations du site, avec le nom des personnes, dans l’agenda de l’équipe.",
+  staff_feed_address: "Adresse du calendrier de l’équipe ({site})",
+  staff_feed_private: "Ce lien montre des noms : gardez-le pour l’équipe.",
+  staff_feed_replaces: "Votre lien actuel est celui de {site} : en créer un ici le remplace.",
+  staff_feed_create: "Créer le lien de l’équipe pour {site}",
 };
 
 // Drawn signatures (static/js/signature-field.js): loan agreements, guardians' consents.

@@ -221,3 +221,26 @@ def test_the_training_hint_names_the_training_and_goes_once_held(phone_factory, 
     page.locator(".slot").first.wait_for()
     assert page.locator(".training-hint").count() == 0
     assert untrained.errors() == [] and trained.errors() == []
+
+
+def test_staff_calendars_offer_the_team_feed_with_names(phone_factory, live_server):
+    phone = phone_factory(width=360)
+    sign_in(phone, "staff.vlg")
+    page = phone.goto("/#/calendars")
+    team = page.locator("section.staff-feed")
+    team.get_by_role("button", name="Créer le lien de l’équipe pour Villeneuve-la-Garenne").click()
+    address = team.locator("input.copy")
+    address.wait_for()
+    url = address.input_value()
+    assert "/cal/staff/" in url
+    with api_client(live_server) as client:
+        feed = client.get(url[url.index("/cal/"):])
+    assert feed.status_code == 200 and "BEGIN:VCALENDAR" in feed.text
+    team.scroll_into_view_if_needed()
+    shot(page, "calendrier-equipe")
+    learner = phone_factory(width=360)
+    sign_in(learner, "learner1")
+    page = learner.goto("/#/calendars")
+    page.get_by_role("heading", name="Agendas publics du site").wait_for()
+    assert page.locator("section.staff-feed").count() == 0
+    assert phone.errors() == [] and learner.errors() == []
