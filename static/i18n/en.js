@@ -241,7 +241,7 @@ const screens = {
   ledger_none: "No movement.",
   training_hint: "This equipment needs the “{name}” training: the fablab team grants it after the session; ask them for the next date.",
   staff_feed_title: "Team calendar",
-  staff_feed_text: "Every booking of the site, with the names of the people, in the team’s agenda.",
+  staff_feed_text: "Every booking of the site, with the names of the people, in the team’s calendar app.",
   staff_feed_address: "Team calendar address ({site})",
   staff_feed_private: "This link shows names: keep it within the team.",
   staff_feed_replaces: "Your current link is for {site}: making one here replaces it.",
