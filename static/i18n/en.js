@@ -246,6 +246,8 @@ const screens = {
   staff_feed_private: "This link shows names: keep it within the team.",
   staff_feed_replaces: "Your current link is for {site}: making one here replaces it.",
   staff_feed_create: "Make the team link for {site}",
+  tz_france: "French zones",
+  tz_others: "Other time zones",
 };
 
 // Drawn signatures (static/js/signature-field.js): loan agreements, guardians' consents.
@@ -712,7 +714,7 @@ export default {
       contact: "Contact",
       contact_hint: "The desk's phone number or e-mail address.",
       timezone: "Time zone",
-      timezone_hint: "Opening hours are in this time zone, e.g. Europe/Paris.",
+      timezone_hint: "Opening hours are in this time zone.",
       hours: "Opening hours",
       hours_hint: "Several ranges a day for a lunch break; untick a day to close it every week.",
       save: "Save the site",

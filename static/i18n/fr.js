@@ -251,6 +251,8 @@ const screens = {
   staff_feed_private: "Ce lien montre des noms : gardez-le pour l’équipe.",
   staff_feed_replaces: "Votre lien actuel est celui de {site} : en créer un ici le remplace.",
   staff_feed_create: "Créer le lien de l’équipe pour {site}",
+  tz_france: "France et outre-mer",
+  tz_others: "Autres fuseaux horaires",
 };
 
 // Drawn signatures (static/js/signature-field.js): loan agreements, guardians' consents.
@@ -717,7 +719,7 @@ export default {
       contact: "Contact",
       contact_hint: "Téléphone ou adresse e-mail de l’accueil.",
       timezone: "Fuseau horaire",
-      timezone_hint: "Les heures d’ouverture sont à l’heure de ce fuseau, par exemple Europe/Paris.",
+      timezone_hint: "Les heures d’ouverture sont à l’heure de ce fuseau.",
       hours: "Heures d’ouverture",
       hours_hint: "Plusieurs plages par jour pour une pause de midi ; décochez un jour pour le fermer chaque semaine.",
       save: "Enregistrer le site",

@@ -244,3 +244,22 @@ def test_staff_calendars_offer_the_team_feed_with_names(phone_factory, live_serv
     page.get_by_role("heading", name="Agendas publics du site").wait_for()
     assert page.locator("section.staff-feed").count() == 0
     assert phone.errors() == [] and learner.errors() == []
+
+
+def test_the_site_time_zone_is_chosen_not_typed(phone_factory, live_server):
+    admin = phone_factory(width=360)
+    sign_in(admin, "admin")
+    page = admin.goto("/#/admin/sites/pan")
+    zone = page.get_by_label("Fuseau horaire")
+    zone.wait_for()
+    assert zone.evaluate("e => e.tagName") == "SELECT" and zone.input_value() == "Europe/Paris"
+    assert zone.locator("optgroup").first.locator("option").all_inner_texts()[:2] == ["Paris", "Guadeloupe"]
+    zone.select_option(label="La Réunion")
+    page.get_by_role("button", name="Enregistrer le site").click()
+    expect(page.get_by_role("status")).to_contain_text("est enregistré")
+    with api_client(live_server) as anyone:
+        assert anyone.get("/api/sites/pan").json()["timezone"] == "Indian/Reunion"
+    zone.scroll_into_view_if_needed()
+    shot(page, "site-fuseau-choisi")
+    assert no_horizontal_scroll(page)
+    assert admin.errors() == []
