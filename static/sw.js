@@ -29,6 +29,8 @@ const SHELL = [
   "/js/rebooked.js",
   // Every screen right for every role (issue 28): the site picker, the learner's next booking.
   "/js/site-choice.js", "/js/next-booking.js",
+  "/js/grammar.js", "/js/stock-ledger.js", "/js/freed.js", "/js/contact.js",
+  "/js/staff-feed.js", "/js/timezone-choice.js",
   // Drawn signatures: loan agreements (issue 31), guardians' consents (issue 30).
   "/js/signature-field.js", "/vendor/signature_pad/signature_pad.js",
   // Late returns and trainings that expire (issue 31).

@@ -111,7 +111,7 @@ class AuthController(Controller):
         """The learner's desk pass; the same until rotated, so the phone may keep showing it offline."""
         token = await passes.current_pass(secret_key=settings.secret_key, user_id=request.user.id)
         url = passes.pass_url(settings.base_url, token)
-        return PassOut(token=token, url=url, svg=qr_svg(url))
+        return PassOut(token=token, url=url, svg=qr_svg(url), code=passes.code_for(request.user.id, token))
 
     @post("/me/pass/rotate", guards=[signed_in], status_code=HTTP_200_OK,
           summary="A new desk pass",
@@ -120,7 +120,7 @@ class AuthController(Controller):
     async def rotate_pass(self, request: Request, settings: NamedDependency[Settings]) -> PassOut:
         token = await passes.rotate_pass(secret_key=settings.secret_key, user_id=request.user.id)
         url = passes.pass_url(settings.base_url, token)
-        return PassOut(token=token, url=url, svg=qr_svg(url))
+        return PassOut(token=token, url=url, svg=qr_svg(url), code=passes.code_for(request.user.id, token))
 
     @get("/trainings", guards=[signed_in],
          summary="The trainings",

@@ -148,6 +148,7 @@ class PassOut(msgspec.Struct):
     token: str
     url: str  # what the QR encodes: opens the pass page when scanned with a camera app
     svg: str
+    code: str  # "42-K7P4QX": typed at the desk when the camera fails (issue 28); changes with the pass
 
 
 class PassHolderOut(_Account):

@@ -10,7 +10,7 @@ from fablab.bookings.schemas import AvailabilityOut, DayPolicyOut, SlotOut, Span
 from fablab.sites import queries as site_queries
 
 
-async def availability(*, site: str, kind: str, day: date, now: datetime) -> AvailabilityOut:
+async def availability(*, site: str, kind: str, day: date, now: datetime, user_id: int | None = None) -> AvailabilityOut:
     kind = site_queries.require_kind(kind)
     # One round trip; no-shows are released first, so their slots show as free (docs/ARCHITECTURE.md, Rules, 5).
     context = await queries.availability_context(site, kind, day, now)
@@ -40,11 +40,20 @@ async def availability(*, site: str, kind: str, day: date, now: datetime) -> Ava
         site=site_row["slug"], kind=kind, date=day, timezone=site_row["timezone"],
         closed=not opening,
         opening=[SpanOut(starts_at=start, ends_at=end) for start, end in opening],
-        policy=DayPolicyOut(unit=policy.unit, slot_minutes=policy.slot_minutes, min_length=policy.min_length,
-                            max_length=policy.max_length, max_days_ahead=policy.max_days_ahead,
-                            may_end_after_closing=policy.may_end_after_closing,
-                            training_required=policy.training_id is not None),
+        policy=await day_policy(policy, user_id, now),
         resources=units,
         slots=slots,
     )
 
+
+async def day_policy(policy, user_id: int | None, now: datetime) -> DayPolicyOut:
+    """The day's rules as the booking screen shows them, with the training asked for by name."""
+    training = None
+    if policy.training_id is not None and user_id is not None:
+        training = await queries.training_for(policy.training_id, user_id, now)
+    return DayPolicyOut(unit=policy.unit, slot_minutes=policy.slot_minutes, min_length=policy.min_length,
+                        max_length=policy.max_length, max_days_ahead=policy.max_days_ahead,
+                        may_end_after_closing=policy.may_end_after_closing,
+                        training_required=policy.training_id is not None,
+                        training=training["name"] if training else None,
+                        training_held=bool(training and training["held"]))

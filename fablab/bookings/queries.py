@@ -236,6 +236,19 @@ async def availability_context(slug: str, kind: str, day: date, now: datetime) -
     return DayContext(site, policy, calendar, resources, busy)
 
 
+# The training a day's policy asks for, by name, and whether this person holds it now (issue 28: the
+# day's hint names it, and goes once they hold it).
+TRAINING_FOR = """
+SELECT t.name, EXISTS (SELECT FROM certification c WHERE c.user_id = $2 AND c.training_id = t.id
+                       AND (c.expires_at IS NULL OR c.expires_at > $3)) AS held
+FROM training t WHERE t.id = $1
+"""
+
+
+async def training_for(training_id: int, user_id: int, now: datetime) -> dict | None:
+    return await db.fetchone(TRAINING_FOR, training_id, user_id, now)
+
+
 # -------------------------------------------------------------------------------------------
 # Bookings as the API shows them
 

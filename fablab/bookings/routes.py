@@ -43,10 +43,12 @@ class BookingController(Controller):
          summary="Free slots of a day",
          description=("Signed in. `site`, `kind`, `date`: the free intervals of each unit that day (site time) and "
                       "the free-unit count per slot. It first releases overdue no-shows that block the day, so "
-                      "their slots show as free (a write, done lazily)."))
-    async def get_availability(self, site: FromQuery[str], kind: FromQuery[str],
+                      "their slots show as free (a write, done lazily). `policy.training` names the training the day's rule asks "
+                      "for, `policy.training_held` says whether the caller holds it now."))
+    async def get_availability(self, request: Request, site: FromQuery[str], kind: FromQuery[str],
                                day: Annotated[str, QueryParameter(name="date")]) -> AvailabilityOut:
-        return await availability(site=site, kind=kind, day=moments.parse_optional_day(day, "date"), now=clock.now())
+        return await availability(site=site, kind=kind, day=moments.parse_optional_day(day, "date"), now=clock.now(),
+                                  user_id=request.user.id)
 
     @post("/bookings", guards=[signed_in], status_code=HTTP_201_CREATED,
           summary="Book a unit, or any free unit of a kind",

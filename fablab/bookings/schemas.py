@@ -125,6 +125,8 @@ class DayPolicyOut(Out):
     max_days_ahead: int
     may_end_after_closing: bool
     training_required: bool
+    training: str | None = None  # the required training's name
+    training_held: bool = False  # the person asking holds it (a valid certification) now
 
 
 class AvailabilityOut(Out):

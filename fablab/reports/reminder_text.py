@@ -97,7 +97,8 @@ def subject_and_body(reminder: Reminder) -> tuple[str, str]:
                 "Si vous ne pouvez pas venir, annulez-la dans l'application : "
                 "l'équipement sera libéré pour quelqu'un d'autre.")
     elif reminder.kind == "waitlist_booked":
-        subject = f"Bonne nouvelle : {b['resource_name']} est réservé pour vous"
+        # "est à vous" agrees with any name ("Salle …" is feminine, "Ordinateur …" not; issue 28).
+        subject = f"Bonne nouvelle : {b['resource_name']} est à vous"
         body = (f"{greeting}Une place s'est libérée et la liste d'attente vous l'a donnée :\n\n"
                 f"{_booking_lines(b, start, end)}C'est une réservation comme les autres : si vous n'en avez "
                 "plus besoin, annulez-la dans l'application pour la personne suivante.")

@@ -256,7 +256,10 @@ def kind_summary(kind: str | None, rows: list[dict], open_hours: float) -> dict:
     }
     if kind is None:
         return summary
+    # Most and least used share the units (the most used get the odd one): a unit is never in both
+    # lists, which read as a contradiction with fewer than twice RANK_SIZE units (issue 28).
     ranked = sorted(rows, key=lambda row: (-row["booked_open_hours"], row["tag"]))
-    least = sorted(rows, key=lambda row: (row["booked_open_hours"], row["tag"]))
-    return {"kind": kind, **summary, "most_used": [unit_brief(row) for row in ranked[:RANK_SIZE]],
-            "least_used": [unit_brief(row) for row in least[:RANK_SIZE]]}
+    most = min(RANK_SIZE, (len(ranked) + 1) // 2)
+    least = ranked[most:][::-1][:RANK_SIZE]
+    return {"kind": kind, **summary, "most_used": [unit_brief(row) for row in ranked[:most]],
+            "least_used": [unit_brief(row) for row in least]}

@@ -1,4 +1,5 @@
 // Builds elements. Text always goes through textContent / text nodes: data never becomes markup.
+import {t} from "/js/i18n.js";
 
 const PROPS = new Set(["value", "checked", "disabled", "selected", "hidden", "required", "multiple"]);
 
@@ -67,31 +68,34 @@ export function notice(text, kind = "error") {
 }
 
 // A button that asks once more in place (no window.confirm: it blocks, and it looks like an attack dialog).
+// Armed, it says what it will do and a second button beside it takes the question back ("Garder" for a
+// booking, `attrs.keep`); it stays armed until one of the two is tapped: a question that goes away by
+// itself while the person reads it makes them tap twice again (issue 28).
 export function confirmButton(label, confirmLabel, action, attrs = {}) {
-  let armed = false;
-  let timer = null;
-  const button = h("button", {type: "button", ...attrs}, label);
+  const {keep: keepLabel, ...rest} = attrs;
+  const button = h("button", {type: "button", ...rest}, label);
+  const keep = h("button", {type: "button", class: "keep"}, keepLabel || t("screens.keep_as_is"));
+  const disarm = () => {
+    button.textContent = label;
+    button.classList.remove("armed");
+    keep.remove();
+  };
+  keep.addEventListener("click", () => { disarm(); button.focus(); });
   button.addEventListener("click", async () => {
-    if (!armed) {
-      armed = true;
+    if (!button.classList.contains("armed")) {
       button.textContent = confirmLabel;
       button.classList.add("armed");
-      timer = setTimeout(() => {
-        armed = false;
-        button.textContent = label;
-        button.classList.remove("armed");
-      }, 6000);
+      button.after(keep);
       return;
     }
-    clearTimeout(timer);
     button.disabled = true;
+    keep.disabled = true;
     try {
       await action();
     } finally {
       button.disabled = false;
-      armed = false;
-      button.textContent = label;
-      button.classList.remove("armed");
+      keep.disabled = false;
+      disarm();
     }
   });
   return button;

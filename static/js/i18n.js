@@ -1,4 +1,5 @@
 // One dictionary per language (static/i18n/*.js); French first, English on request.
+import {applyGrammar} from "/js/grammar.js";
 import fr from "/i18n/fr.js";
 
 const STORE_KEY = "fablab.lang";
@@ -42,11 +43,12 @@ function lookup(source, key) {
 
 // t("book.free", {n: 3}) → "3 libres"; a missing English string falls back to French, then the key.
 // A value ending in a full stop ("Sofia M.") swallows the sentence's own: never "Sofia M..".
+// Plural and elision forms ({n|vu|vus}, {de name}) are grammar.js's.
 export function t(key, params = {}) {
   let text = lookup(dict, key);
   if (typeof text !== "string") text = lookup(fr, key);
   if (typeof text !== "string") return key;
-  return text.replace(/\{(\w+)\}(\.?)/g, (whole, name, stop) => {
+  return applyGrammar(text, params, lookup(dict, key) === text ? current : "fr").replace(/\{(\w+)\}(\.?)/g, (whole, name, stop) => {
     if (!(name in params)) return whole;
     const value = String(params[name]);
     return value.endsWith(".") ? value : value + stop;

@@ -16,8 +16,9 @@ export function tagFromText(text) {
   return /^[A-Z0-9][A-Z0-9-]{0,39}$/.test(value) ? value : null;
 }
 
+// A pass's QR (its URL) or the short code printed under it ("42-K7P4QX"), typed when the camera fails.
 export function isPassText(text) {
-  return (text || "").includes("/#/pass/");
+  return (text || "").includes("/#/pass/") || /^\s*\d{1,9}\s*[-\s]\s*[0-9a-z]{6}\s*$/i.test(text || "");
 }
 
 // The camera's state: the <video> it shows in, its stream, and its button (none without BarcodeDetector).

@@ -5,6 +5,7 @@ import {agreementForm} from "/js/agreement-form.js";
 import {field, h} from "/js/dom.js";
 import {hoursEditor, hoursSummary} from "/js/hours-editor.js";
 import {t} from "/js/i18n.js";
+import {timezoneSelect} from "/js/timezone-choice.js";
 
 function siteList(sites) {
   return h("ul", {class: "list"}, sites.map((site) => h("li", {class: "item"},
@@ -18,7 +19,7 @@ function siteForm(site, messages) {
   const name = h("input", {value: site.name, required: true, maxlength: "200"});
   const address = h("textarea", {maxlength: "500", rows: "2"}, site.address || "");
   const contact = h("input", {value: site.contact || "", maxlength: "500"});
-  const timezone = h("input", {value: site.timezone, required: true, maxlength: "64", autocapitalize: "none", spellcheck: "false"});
+  const timezone = timezoneSelect(site.timezone);
   const hours = hoursEditor(site.opening_hours);
   const form = h("form", {class: "card site-form", "aria-labelledby": "h-site"},
     h("h2", {id: "h-site"}, t("admin2.sites.details")),

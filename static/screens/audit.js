@@ -16,9 +16,9 @@ export function itemList(items, empty) {
 
 export function countBoxes(counts) {
   return [
-    h("div", {}, h("strong", {}, String(counts.seen)), t("audit.seen")),
-    h("div", {}, h("strong", {}, String(counts.missing)), t("audit.missing")),
-    h("div", {}, h("strong", {}, String(counts.unexpected)), t("audit.unexpected")),
+    h("div", {}, h("strong", {}, String(counts.seen)), t("audit.seen", {n: counts.seen})),
+    h("div", {}, h("strong", {}, String(counts.missing)), t("audit.missing", {n: counts.missing})),
+    h("div", {}, h("strong", {}, String(counts.unexpected)), t("audit.unexpected", {n: counts.unexpected})),
   ];
 }
 

@@ -425,7 +425,8 @@ function drawResults(page) {
   const fields = resultFields(page, policy);
   replace(page.results,
     fields,
-    policy.training_required ? h("p", {class: "hint"}, t("book.training_hint")) : null,
+    policy.training_required && !policy.training_held ? h("p", {class: "hint training-hint"},
+      policy.training ? t("screens.training_hint", {name: policy.training}) : t("book.training_hint")) : null,
     h("h2", {id: slotsId}, t("book.slots_title", {day: fmt.dayLabel(state.day)})),
     policy.unit === "minutes" && !policy.may_end_after_closing && Number(state.length) > policy.slot_minutes
       ? h("p", {class: "hint closing-hint"}, t("screens.closing_hint")) : null,

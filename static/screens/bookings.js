@@ -3,6 +3,7 @@
 import {api, errorMessage, get, post} from "/js/api.js";
 import {confirmButton, h, notice, replace, uid} from "/js/dom.js";
 import * as fmt from "/js/format.js";
+import {freshlyFreed} from "/js/freed.js";
 import {t} from "/js/i18n.js";
 import {retryNotice} from "/js/refusal.js";
 import {isStaff} from "/js/session.js";
@@ -33,7 +34,7 @@ function seriesCancel(b, onCancel) {
     h("summary", {}, t("bookings.cancel")),
     h("div", {class: "button-row"}, SCOPES.map((scope) => {
       const label = t(`bookings.scope_${scope}`);
-      return confirmButton(label, t("bookings.confirm_scope", {what: label}), () => onCancel(b, scope), {class: "danger"});
+      return confirmButton(label, t("bookings.confirm_scope", {what: label}), () => onCancel(b, scope), {class: "danger", keep: t("screens.keep")});
     })));
 }
 
@@ -43,7 +44,7 @@ function bookingItem(b, onCancel, offline) {
   if (b.status === "confirmed" && !offline) {
     actions.push(b.series_id && isStaff()
       ? seriesCancel(b, onCancel)
-      : confirmButton(t("bookings.cancel"), t("bookings.confirm_cancel"), () => onCancel(b, "this"), {class: "danger"}));
+      : confirmButton(t("bookings.cancel"), t("bookings.confirm_cancel"), () => onCancel(b, "this"), {class: "danger", keep: t("screens.keep")}));
   }
   return h("li", {class: "item"},
     h("div", {class: "item-main"},
@@ -187,7 +188,7 @@ export async function render(root, ctx) {
   const {cancel, leave, seen} = listActions(ctx, messages);
   const groups = group(list);
   const waiting = (entries || []).filter((e) => e.status === "waiting");
-  const freed = (entries || []).filter((e) => e.status === "booked" && !e.seen && e.booking);
+  const freed = freshlyFreed(entries);
   replace(root,
     h("h1", {}, t("bookings.title")),
     result.offline ? notice(t("app.offline_copy"), "ok") : null,

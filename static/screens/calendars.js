@@ -4,6 +4,7 @@ import {get, post} from "/js/api.js";
 import {confirmButton, h, replace, uid} from "/js/dom.js";
 import {t} from "/js/i18n.js";
 import {errorNotice, retryNotice} from "/js/refusal.js";
+import {staffFeedSection} from "/js/staff-feed.js";
 
 // Copy to the clipboard; where the browser refuses (no permission, old phone), select the text
 // so the person can copy it by hand.
@@ -83,10 +84,12 @@ export async function render(root, ctx) {
   const publicFeeds = feeds.public.map((feed) => h("li", {class: "item"},
     h("details", {class: "more item-main"}, h("summary", {}, feed.name),
       subscribeLinks(feed, t("calendars2.feed_address", {name: feed.name})))));
+  const team = await staffFeedSection(feeds, subscribeLinks).catch(() => null);  // staff only; a failure hides it
   replace(root,
     h("h1", {}, t("calendars.title")),
     messages,
     personal,
+    team,
     h("section", {class: "group", "aria-labelledby": "h-cal-site"},
       h("h2", {id: "h-cal-site"}, t("calendars.site")), h("p", {}, t("calendars.site_text")),
       h("ul", {class: "list"}, publicFeeds)),

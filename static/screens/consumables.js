@@ -6,6 +6,7 @@ import {number} from "/js/figures.js";
 import {t} from "/js/i18n.js";
 import {chosenSite, sitePicker} from "/js/site-choice.js";
 import {stockError, unitShort} from "/js/stock.js";
+import {ledgerSection} from "/js/stock-ledger.js";
 
 const KINDS = ["restock", "use", "adjust", "loss"];
 const UNITS = ["g", "ml", "unit"];
@@ -62,8 +63,9 @@ function settingsForm(item, done, messages) {
 }
 
 // One consumable: its stock in words (low ones marked), and its forms behind a disclosure.
-function row(item, done) {
+function row(item, done, tz) {
   const unit = unitShort(item.unit);
+  const ledger = ledgerSection(item, unit, tz);
   const messages = h("div", {class: "messages"});
   const facts = [t("consumables.threshold_of", {threshold: number(item.low_threshold), unit})];
   if (item.monthly_budget_per_learner) facts.push(t("consumables.budget_of", {budget: number(item.monthly_budget_per_learner), unit}));
@@ -72,8 +74,9 @@ function row(item, done) {
       h("p", {class: "item-title"}, item.name, item.low ? [" ", h("span", {class: "badge st-overdue"}, t("consumables.low"))] : null),
       h("p", {class: "item-sub consumable-quantity"}, t("consumables.quantity_of", {quantity: number(item.quantity), unit})),
       h("p", {class: "item-sub"}, facts.join(" · ")),
-      h("details", {class: "consumable-actions"}, h("summary", {}, t("consumables.open")),
-        messages, movementForm(item, done, messages), settingsForm(item, done, messages))));
+      h("details", {class: "consumable-actions", ontoggle: (event) => event.target.open && ledger.load()},
+        h("summary", {}, t("consumables.open")),
+        messages, movementForm(item, done, messages), settingsForm(item, done, messages), ledger)));
 }
 
 function createForm(site, done, messages) {
@@ -120,7 +123,7 @@ export async function render(root, ctx) {
     h("p", {class: "lead"}, site?.name || ""),
     sitePicker(sites, site, (slug) => ctx.go(`consumables${query({site: slug})}`)),
     messages,
-    sorted.length ? h("ul", {class: "list consumables"}, sorted.map((item) => row(item, done)))
+    sorted.length ? h("ul", {class: "list consumables"}, sorted.map((item) => row(item, done, site?.timezone)))
       : h("p", {class: "empty"}, t("consumables.none")),
     chosen ? createForm(() => chosen, done, messages) : null,
   );

@@ -3,6 +3,7 @@ import {get} from "/js/api.js";
 import {h, replace} from "/js/dom.js";
 import {t} from "/js/i18n.js";
 import {fillLateBlocks} from "/js/late-returns.js";
+import {freshlyFreed} from "/js/freed.js";
 import {fillNextBooking} from "/js/next-booking.js";
 import {currentUser, isAdmin, isStaff} from "/js/session.js";
 import {unitShort} from "/js/stock.js";
@@ -19,7 +20,7 @@ async function fillFreedBanner(banner, ctx) {
   } catch {
     return; // offline or refused: no news is shown, nothing else depends on it
   }
-  if (!entries.some((e) => e.status === "booked" && !e.seen)) return;
+  if (!freshlyFreed(entries).length) return;
   replace(banner, h("p", {class: "notice ok freed-banner"}, t("home.freed_banner"), " ",
     h("a", {href: ctx.href("bookings")}, t("home.freed_link"))));
 }

@@ -26,6 +26,7 @@ export async function render(root) {
       h("img", {class: "pass-qr", src: svgDataUrl(pass.svg), alt: t("pass.qr_alt", {name: user.name || user.login})}),
       h("p", {class: "pass-name"}, user.name || user.login),
       h("p", {class: "pass-login mono"}, user.login),
+      pass.code ? h("p", {class: "pass-code"}, t("screens.pass_code"), " ", h("strong", {class: "mono"}, pass.code)) : null,
     ),
     result.offline ? notice(t("app.offline_copy"), "ok") : null,
     h("p", {class: "hint"}, t("pass.help")),

@@ -140,7 +140,7 @@ function rankSection(report) {
     report.kinds.map((k) => h("div", {class: "rank", "data-kind": k.kind},
       h("h3", {}, fmt.kindLabel(k.kind)),
       h("p", {class: "label"}, t("reports.most_used")), h("ol", {class: "most"}, k.most_used.map(unitLine)),
-      h("p", {class: "label"}, t("reports.least_used")), h("ol", {class: "least"}, k.least_used.map(unitLine)))));
+      k.least_used.length ? [h("p", {class: "label"}, t("reports.least_used")), h("ol", {class: "least"}, k.least_used.map(unitLine))] : null)));
 }
 
 function downloadSection(params) {

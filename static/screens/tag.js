@@ -1,5 +1,6 @@
 // The page a label's QR opens (/t/{TAG}): what the item is, who holds it, and what the viewer may do.
 import {ApiError, errorMessage, get, patch, post, query} from "/js/api.js";
+import {contactLinks} from "/js/contact.js";
 import {confirmButton, field, h, notice, replace, select} from "/js/dom.js";
 import * as fmt from "/js/format.js";
 import {moment} from "/js/desk.js";
@@ -294,7 +295,7 @@ function historySummary(moves) {
   const count = (kind) => moves.filter((m) => m.kind === kind).length;
   const damaged = moves.filter((m) => m.kind === "check_in" && m.condition && m.condition !== "ok").length;
   return t("desk.history_counts", {loans: count("check_out"), problems: damaged,
-    maintenance: count("maintenance_start"), audits: count("audit_seen")});
+    maintenance: count("maintenance_start") + count("maintenance_done"), audits: count("audit_seen")});
 }
 
 function historyPanel(item) {
@@ -338,7 +339,7 @@ function learnerPanel(item, ctx, messages) {
         } catch (error) {
           replace(messages, notice(errorMessage(error)));
         }
-      }, {class: "danger"}));
+      }, {class: "danger", keep: t("screens.keep")}));
     }
   } else if (item.actions.includes("book")) {
     parts.push(h("p", {}, item.free_now ? t("tag.free_now") : t("tag.not_free_now")),
@@ -380,7 +381,7 @@ export async function render(root, ctx) {
     body.push(h("section", {class: "card"},
       h("p", {}, t("tag.anonymous")),
       h("a", {class: "button primary wide", href: ctx.href(`login?next=${encodeURIComponent(`/t/${item.tag}`)}`)}, t("tag.log_in")),
-      item.contact ? h("p", {class: "hint"}, t("tag.found_it"), " ", item.contact) : null));
+      item.contact ? h("p", {class: "hint"}, t("tag.found_it"), " ", contactLinks(item.contact)) : null));
   } else if (item.role === "learner") {
     body.push(learnerPanel(item, ctx, messages));
   } else {

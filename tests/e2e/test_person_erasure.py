@@ -18,7 +18,7 @@ def open_record(page, name: str):
     page.get_by_label("Site", exact=True).select_option(label="Villeneuve-la-Garenne")
     page.locator(".lead", has_text="Site : Villeneuve-la-Garenne").wait_for()
     page.get_by_label("Chercher").fill(LOGIN)
-    page.get_by_text("1 apprenant·e(s)").wait_for()  # the search's list, not the one it replaces
+    page.get_by_text("1 apprenant·e", exact=True).wait_for()  # the search's list, not the one it replaces
     page.locator("summary", has_text=name).click()
     return page.get_by_role("button", name="Effacer la personne et ses données")
 
@@ -46,7 +46,7 @@ def test_an_admin_erases_a_learner_from_their_record_at_360_px(phone_factory, da
     erase.click()
     page.get_by_role("button", name="Confirmer : tout effacer, définitivement").click()
     page.get_by_text(re.compile("est effacé·e")).wait_for()
-    page.get_by_text("0 apprenant·e(s)").wait_for()
+    page.get_by_text("0 apprenant·e", exact=True).wait_for()
     assert page.get_by_text(re.compile("a encore un objet en prêt")).count() == 0, "the old refusal is gone"
     assert run_sql(database_url, "SELECT count(*) AS n FROM app_user WHERE login = $1", LOGIN)[0]["n"] == 0
     assert run_sql(database_url, "SELECT count(*) AS n FROM booking WHERE user_id = $1", person["id"])[0]["n"] == 0

@@ -135,7 +135,7 @@ def test_staff_import_learners_with_french_columns_and_the_site_name(phone_facto
     page.locator("input[type=file]").set_input_files(
         files=[{"name": "promo.csv", "mimeType": "text/csv", "buffer": sheet.encode("cp1252")}])
     page.get_by_role("button", name="Importer", exact=True).click()
-    page.get_by_text("2 compte(s) créé(s), 0 erreur(s).").wait_for()
+    page.get_by_text("2 comptes créés, 0 erreur.").wait_for()
     rows = run_sql(database_url, "SELECT u.login, s.slug, u.cohort FROM app_user u JOIN site s ON s.id = u.site_id "
                                  "WHERE u.login IN ('nadia.benali', 'omar.haddad') ORDER BY u.login")
     assert [(r["login"], r["slug"], r["cohort"]) for r in rows] == [

@@ -155,3 +155,32 @@ def test_an_abbreviated_name_ends_a_sentence_with_one_full_stop(tmp_path):
     """)
     assert shown == ["Sofia M. est désactivé·e.", "État : Prêté à Sofia M.", "État : En maintenance.",
                      "Vous êtes sur la liste d’attente, position 2. Si une place se libère, elle sera réservée pour vous."]
+
+
+def test_plural_and_elision_follow_french_grammar(tmp_path):
+    """grammar.js is the one place for number agreement and elision (issue 28): "1 inattendu",
+    "dont 1 échouée", "0 erreur" (French puts 0 and 1 in the singular, English only 1),
+    "le prêt d’Inès" beside "le prêt de Sofia"."""
+    shown = run_app_modules(tmp_path, """
+        import {t} from "/js/i18n.js";
+        import {applyGrammar, elide, plural} from "/js/grammar.js";
+        const fr = [
+          t("desk.audit_counts", {seen: 2, missing: 1, unexpected: 1}),
+          t("desk.audit_counts", {seen: 0, missing: 15, unexpected: 3}),
+          t("consumables.report_prints", {count: 4, failed: 1, share: "25 %"}),
+          t("learners.imported", {created: 2, errors: 0}),
+          t("parts.lent", {name: "Inès B."}),
+          t("parts.lent", {name: "Sofia M."}),
+          t("parts.lent", {name: "Hugo"}),
+          elide("de", "Élodie"), elide("le", "atelier"), elide("la", "salle"),
+          plural(1.5, "heure", "heures"), plural(-1, "heure", "heures"),
+        ];
+        const en = [applyGrammar("{created} {created|account|accounts} created, {errors} {errors|error|errors}.",
+                                 {created: 1, errors: 0}, "en"), plural(0, "error", "errors", "en")];
+        console.log(JSON.stringify({fr, en}));
+    """)
+    assert shown["fr"] == ["2 vus · 1 manquant · 1 inattendu", "0 vu · 15 manquants · 3 inattendus",
+                           "Impressions : 4, dont 1 échouée (25 %).", "2 comptes créés, 0 erreur.",
+                           "Avec le prêt d’Inès B.", "Avec le prêt de Sofia M.", "Avec le prêt d’Hugo",
+                           "d’Élodie", "l’atelier", "la salle", "heure", "heure"]
+    assert shown["en"] == ["{created} account created, {errors} errors.", "errors"]

@@ -119,7 +119,7 @@ def test_staff_see_the_queue_and_the_learner_is_told_when_a_place_frees(phone_fa
     page.get_by_role("link", name="Voir mes réservations").click()
     page.get_by_role("heading", name="Mes réservations").wait_for()
     freed = page.locator(".freed")
-    assert "est réservé pour vous" in freed.inner_text()
+    assert "est à vous" in freed.inner_text()
     upcoming = page.locator("section", has=page.get_by_role("heading", name=re.compile("^À venir")))
     upcoming.get_by_text("Confirmée").wait_for()
     learner.shot("74-place-liberee")
@@ -189,7 +189,7 @@ def test_staff_create_a_weekly_series_with_a_taken_date(phone_factory, live_serv
     second.get_by_text("Annuler la réservation").click()
     second.get_by_role("button", name="Celle-ci et les suivantes").click()
     second.get_by_role("button", name="Confirmer : Celle-ci et les suivantes").click()
-    page.locator("#toast").get_by_text("2 séance(s) annulée(s).").wait_for()
+    page.locator("#toast").get_by_text("2 séances annulées.").wait_for()
     after = run_sql(database_url, "SELECT occurrence_date, status FROM booking WHERE series_id IS NOT NULL "
                                   "ORDER BY occurrence_date")
     assert [r["status"] for r in after] == ["confirmed", "cancelled", "cancelled"]

@@ -282,7 +282,7 @@ async def test_the_waitlist_tells_the_learner_by_mail_once(smtp, mailbox, demo):
     assert await reminders.send_due_reminders(smtp, now=NOW + timedelta(minutes=1)) == {
         "sent": 0, "skipped": 1, "failed": 0}
     [message] = mailbox.messages
-    assert message["Subject"] == "Bonne nouvelle : Salle Ada Lovelace est réservé pour vous"
+    assert message["Subject"] == "Bonne nouvelle : Salle Ada Lovelace est à vous"
     assert "du jeudi 26 novembre à 10:00" in message.get_content()
     learner_id = await db.fetchval("SELECT id FROM app_user WHERE login = 'learner1'")
     assert message["X-Fablab-Reminder"] == f"{booking_id}/waitlist_booked/{learner_id}"

@@ -96,8 +96,10 @@ def test_per_kind_and_totals(week_report):
     assert (laptops["units"], laptops["bookings"], laptops["open_hours"]) == (2, 2, 90)
     assert laptops["utilisation"] == 0.4  # 36 / 90
     assert laptops["no_show_rate"] == round(1 / 3, 4)
-    assert [unit["tag"] for unit in laptops["most_used"]] == ["T-LAP-001", "T-LAP-002"]
-    assert [unit["tag"] for unit in laptops["least_used"]] == ["T-LAP-002", "T-LAP-001"]
+    # Two units: one the most used, the other the least; never one unit in both lists (issue 28).
+    assert [unit["tag"] for unit in laptops["most_used"]] == ["T-LAP-001"]
+    assert [unit["tag"] for unit in laptops["least_used"]] == ["T-LAP-002"]
+    assert [unit["tag"] for unit in kinds["room"]["most_used"]] == ["T-ROOM-001"] and kinds["room"]["least_used"] == []
     assert [row["kind"] for row in week_report["kinds"]] == ["laptop", "printer_3d", "room"]
     totals = week_report["totals"]
     assert (totals["units"], totals["bookings"], totals["booked_hours"]) == (4, 7, 93.5)

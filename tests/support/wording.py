@@ -49,8 +49,9 @@ ADDRESS = re.compile(r"\S+@\S+|\b(?:https?|webcal)://\S+|\b[a-z0-9]+(?:[._][a-z0
 
 
 def words(text: str) -> set[str]:
-    """The words of a text, lower case, three letters or more; {placeholders}, tags and addresses left out."""
-    text = re.sub(r"\{\w+\}", " ", ADDRESS.sub(" ", TAG.sub(" ", text)))
+    """The words of a text, lower case, three letters or more; {placeholders}, tags and addresses left out,
+    and the parameter of a plural or elision form (static/js/grammar.js: "{seen|vu|vus}", "{de name}")."""
+    text = re.sub(r"\{\w+\}|\{\w+\||\{\w+ \w+\}", " ", ADDRESS.sub(" ", TAG.sub(" ", text)))
     # A token with a digit in it is an identifier (the login "learner1"; "Portable 08" is two tokens).
     tokens = re.findall(r"[0-9A-Za-zÀ-ÖØ-öø-ÿŒœ]+", text)
     return {token.lower() for token in tokens if len(token) >= 3 and not any(c.isdigit() for c in token)}

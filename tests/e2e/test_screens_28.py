@@ -1,0 +1,265 @@
+"""Issue 28's minor items in the browser (Pixel 5, fr-FR, 360 px), each as the person who met it: a
+cancel confirmation that waits and has "Garder"; the pass's short code typed at the desk; links in
+lists as 44 px tap targets; no focus box around a heading after navigation; counts in good French."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import expect
+
+from tests.support.browser import api_client, next_open_day, no_horizontal_scroll, run_sql, sign_in
+
+
+def shot(page, name: str) -> None:
+    page.screenshot(path=f"/tmp/screens28-{name}.png", full_page=True)
+
+
+def book_a_laptop(live_server, login: str) -> dict:
+    with api_client(live_server, login) as client:
+        day = next_open_day(client)
+        slot = next(s for s in client.get("/api/availability", params={"site": "vlg", "kind": "laptop", "date": day}).json()["slots"]
+                    if s["free"])
+        booked = client.post("/api/bookings", json={"site": "vlg", "kind": "laptop", "starts_at": slot["starts_at"],
+                                                    "ends_at": slot["ends_at"]})
+        assert booked.status_code == 201, booked.text
+        return booked.json()
+
+
+def test_the_cancel_confirmation_waits_and_offers_to_keep(phone_factory, live_server, database_url):
+    booking = book_a_laptop(live_server, "learner3")
+    phone = phone_factory(width=360)
+    sign_in(phone, "learner3")
+    page = phone.page
+    page.clock.install()
+    page = phone.goto("/#/bookings")
+    item = page.locator("li.item", has_text=booking["resource_name"])
+    item.get_by_role("button", name="Annuler").click()
+    confirm = item.get_by_role("button", name="Confirmer l’annulation")
+    keep = item.get_by_role("button", name="Garder")
+    keep.wait_for()
+    # The question stays while the person reads it (it used to go away after 6 s).
+    page.clock.fast_forward(30_000)
+    assert confirm.is_visible() and keep.is_visible()
+    shot(page, "annuler-ou-garder")
+    keep.click()
+    item.get_by_role("button", name="Annuler").wait_for()
+    assert keep.count() == 0
+    status = run_sql(database_url, "SELECT status FROM booking WHERE id = $1", booking["id"])
+    assert [row["status"] for row in status] == ["confirmed"]
+    item.get_by_role("button", name="Annuler").click()
+    item.get_by_role("button", name="Confirmer l’annulation").click()
+    page.locator("#toast").get_by_text("Réservation annulée").wait_for()
+    status = run_sql(database_url, "SELECT status FROM booking WHERE id = $1", booking["id"])
+    assert [row["status"] for row in status] == ["cancelled"]
+    assert phone.errors() == []
+
+
+def test_the_pass_code_is_typed_at_the_desk_when_the_camera_fails(phone_factory):
+    learner = phone_factory(width=360)
+    sign_in(learner, "learner5")
+    page = learner.goto("/#/pass")
+    code = page.locator(".pass-code strong")
+    code.wait_for()
+    typed = code.inner_text()
+    assert re.fullmatch(r"\d+-[0-9A-Z]{6}", typed), typed
+    assert "accueil" in page.locator(".pass-code").inner_text()
+    shot(page, "pass-code-court")
+    desk = phone_factory(width=360)
+    sign_in(desk, "staff.vlg")
+    page = desk.goto("/#/scan")
+    page.get_by_label("Code de l’étiquette").fill(typed.lower().replace("-", " "))
+    page.get_by_role("button", name="Valider").click()
+    page.get_by_text(re.compile(r"^Pass de .* \(learner5\) lu\.")).wait_for()
+    shot(page, "code-tape-a-l-accueil")
+    assert learner.errors() == [] and desk.errors() == []
+
+
+def small_links(page) -> list[str]:
+    return page.evaluate("""() => [...document.querySelectorAll("main li a")]
+        .filter((a) => a.getClientRects().length && a.getBoundingClientRect().height < 44)
+        .map((a) => `${a.textContent.trim()} (${Math.round(a.getBoundingClientRect().height)} px)`)""")
+
+
+def test_links_in_lists_are_44_px_tap_targets(phone_factory):
+    phone = phone_factory(width=360)
+    sign_in(phone, "staff.vlg")
+    for route, ready in (("audit", "h1"), ("reports", "h1"), ("today", "h1"), ("inventory", "li a")):
+        page = phone.goto(f"/#/{route}")
+        page.locator(f"main {ready}").first.wait_for()
+        page.wait_for_load_state("networkidle")
+        assert small_links(page) == [], route
+        assert no_horizontal_scroll(page), route
+    shot(page, "liens-44px-inventaire")
+    assert phone.errors() == []
+
+
+def test_no_focus_box_around_the_heading_after_navigation(phone_factory):
+    phone = phone_factory(width=360)
+    sign_in(phone, "learner1")
+    page = phone.page
+    page.get_by_role("link", name=re.compile("^Réserver")).first.click()
+    heading = page.locator("main h1")
+    heading.wait_for()
+    expect(heading).to_be_focused()
+    assert heading.evaluate("e => getComputedStyle(e).outlineStyle") == "none"
+    shot(page, "titre-sans-cadre")
+    assert phone.errors() == []
+
+
+def test_the_stock_ledger_is_on_screen_and_the_restock_says_what_is_left(phone_factory, live_server):
+    with api_client(live_server, "staff.vlg") as client:
+        made = client.post("/api/consumables", json={"site": "vlg", "name": "ABS blanc", "unit": "g", "quantity": 1000,
+                                                     "low_threshold": 200})
+        assert made.status_code == 201, made.text
+        used = client.post(f"/api/consumables/{made.json()['id']}/movements", json={"kind": "use", "quantity": 35,
+                                                                                    "note": "Support de téléphone"})
+        assert used.status_code == 201, used.text
+    phone = phone_factory(width=360)
+    sign_in(phone, "staff.vlg")
+    page = phone.goto("/#/consumables")
+    row = page.locator("li.consumable", has_text="ABS blanc")
+    row.locator("summary").click()
+    row.get_by_label("Opération").select_option("restock")
+    row.get_by_label("Quantité (g)").fill("700")
+    row.get_by_role("button", name="Enregistrer", exact=True).click()
+    # What the stock is now, in French numbers, "d’ABS" elided.
+    page.locator("#toast").get_by_text("Enregistré : il reste 1\u202f665 g d’ABS blanc.").wait_for()
+    row = page.locator("li.consumable", has_text="ABS blanc")
+    row.locator("summary").click()
+    ledger = row.locator(".ledger")
+    ledger.locator("li").nth(1).wait_for()
+    lines = ledger.locator("li").all_inner_texts()
+    assert lines[0].startswith("Réapprovisionnement +700 g") and "stock ensuite : 1\u202f665 g" in lines[0], lines
+    assert lines[1].startswith("Utilisation −35 g") and "Support de téléphone" in lines[1], lines
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", " ".join(lines))
+    row.scroll_into_view_if_needed()
+    shot(page, "stock-historique")
+    assert no_horizontal_scroll(page)
+    assert phone.errors() == []
+
+
+def test_a_unit_is_never_both_most_and_least_used(phone_factory):
+    phone = phone_factory(width=360)
+    sign_in(phone, "staff.vlg")
+    page = phone.goto("/#/reports")
+    ranks = page.locator(".rank")
+    ranks.first.wait_for()
+    assert ranks.count() >= 2
+    for i in range(ranks.count()):
+        most = set(ranks.nth(i).locator("ol.most li").all_inner_texts())
+        least = set(ranks.nth(i).locator("ol.least li").all_inner_texts())
+        assert most and not most & least, (most, least)
+    ranks.first.scroll_into_view_if_needed()
+    page.screenshot(path="/tmp/screens28-rapport-plus-moins-utilises.png")
+    assert phone.errors() == []
+
+
+def test_a_freed_place_cancelled_since_is_no_news_on_home(phone_factory, live_server, database_url):
+    booking = book_a_laptop(live_server, "learner8")
+    run_sql(database_url, "INSERT INTO waitlist_entry (user_id, site_id, kind, resource_id, day, starts_at, ends_at, status, "
+                          "booking_id, resolved_at) SELECT b.user_id, b.site_id, b.kind, NULL, (b.starts_at AT TIME ZONE "
+                          "'Europe/Paris')::date, b.starts_at, b.ends_at, 'booked', b.id, now() FROM booking b WHERE b.id = $1",
+            booking["id"])
+    phone = phone_factory(width=360)
+    sign_in(phone, "learner8")
+    page = phone.page
+    page.locator(".freed-banner").wait_for()
+    with api_client(live_server, "learner8") as client:
+        assert client.post(f"/api/bookings/{booking['id']}/cancel").status_code == 200
+    page = phone.goto("/#/bookings")
+    page.get_by_role("heading", name="Mes réservations").wait_for()
+    page.wait_for_load_state("networkidle")
+    assert page.locator(".freed").count() == 0
+    page = phone.goto("/#/")
+    page.locator(".next-booking").wait_for()
+    page.wait_for_load_state("networkidle")
+    assert page.locator(".freed-banner").count() == 0
+    shot(page, "accueil-sans-place-liberee-annulee")
+    assert phone.errors() == []
+
+
+def test_maintenance_done_counts_in_the_item_history(phone_factory, live_server):
+    with api_client(live_server, "staff.vlg") as client:
+        done = client.post("/api/resources/VLG-P3D-001/maintenance", json={"task": "Nettoyer la buse", "note": ""})
+        assert done.status_code == 201, done.text
+    phone = phone_factory(width=360)
+    sign_in(phone, "staff.vlg")
+    page = phone.goto("/t/VLG-P3D-001")
+    summary = page.locator("section[aria-labelledby='h-history'] p.hint", has_text="Prêts")
+    summary.wait_for()
+    assert "entretiens : 1" in summary.inner_text(), summary.inner_text()
+    summary.scroll_into_view_if_needed()
+    page.screenshot(path="/tmp/screens28-historique-entretien.png")
+    assert phone.errors() == []
+
+
+def test_the_tag_page_contact_is_a_link(phone_factory):
+    phone = phone_factory(width=360)
+    page = phone.goto("/t/VLG-LAP-001")
+    mail = page.locator("main a[href^='mailto:']")
+    mail.wait_for()
+    assert "@" in mail.inner_text() and mail.get_attribute("href") == f"mailto:{mail.inner_text()}"
+    assert mail.evaluate("e => e.getBoundingClientRect().height") >= 44
+    page.screenshot(path="/tmp/screens28-etiquette-contact.png", full_page=True)
+    assert phone.errors() == []
+
+
+def test_the_training_hint_names_the_training_and_goes_once_held(phone_factory, live_server):
+    with api_client(live_server, "learner1") as client:
+        day = next_open_day(client, kind="printer_3d")
+    untrained = phone_factory(width=360)
+    sign_in(untrained, "learner1")
+    page = untrained.goto(f"/#/book?kind=printer_3d&date={day}")
+    hint = page.locator(".training-hint")
+    hint.wait_for()
+    assert re.search(r"la formation «\s.+\s»", hint.inner_text()) and "l’équipe du fablab" in hint.inner_text()
+    shot(page, "formation-nommee")
+    trained = phone_factory(width=360)
+    sign_in(trained, "learner3")
+    page = trained.goto(f"/#/book?kind=printer_3d&date={day}")
+    page.locator(".slot").first.wait_for()
+    assert page.locator(".training-hint").count() == 0
+    assert untrained.errors() == [] and trained.errors() == []
+
+
+def test_staff_calendars_offer_the_team_feed_with_names(phone_factory, live_server):
+    phone = phone_factory(width=360)
+    sign_in(phone, "staff.vlg")
+    page = phone.goto("/#/calendars")
+    team = page.locator("section.staff-feed")
+    team.get_by_role("button", name="Créer le lien de l’équipe pour Villeneuve-la-Garenne").click()
+    address = team.locator("input.copy")
+    address.wait_for()
+    url = address.input_value()
+    assert "/cal/staff/" in url
+    with api_client(live_server) as client:
+        feed = client.get(url[url.index("/cal/"):])
+    assert feed.status_code == 200 and "BEGIN:VCALENDAR" in feed.text
+    team.scroll_into_view_if_needed()
+    shot(page, "calendrier-equipe")
+    learner = phone_factory(width=360)
+    sign_in(learner, "learner1")
+    page = learner.goto("/#/calendars")
+    page.get_by_role("heading", name="Agendas publics du site").wait_for()
+    assert page.locator("section.staff-feed").count() == 0
+    assert phone.errors() == [] and learner.errors() == []
+
+
+def test_the_site_time_zone_is_chosen_not_typed(phone_factory, live_server):
+    admin = phone_factory(width=360)
+    sign_in(admin, "admin")
+    page = admin.goto("/#/admin/sites/pan")
+    zone = page.get_by_label("Fuseau horaire")
+    zone.wait_for()
+    assert zone.evaluate("e => e.tagName") == "SELECT" and zone.input_value() == "Europe/Paris"
+    assert zone.locator("optgroup").first.locator("option").all_inner_texts()[:2] == ["Paris", "Guadeloupe"]
+    zone.select_option(label="La Réunion")
+    page.get_by_role("button", name="Enregistrer le site").click()
+    expect(page.get_by_role("status")).to_contain_text("est enregistré")
+    with api_client(live_server) as anyone:
+        assert anyone.get("/api/sites/pan").json()["timezone"] == "Indian/Reunion"
+    zone.scroll_into_view_if_needed()
+    shot(page, "site-fuseau-choisi")
+    assert no_horizontal_scroll(page)
+    assert admin.errors() == []
