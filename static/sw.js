@@ -1,7 +1,7 @@
 // Service worker: the app shell from cache (fresh copies fetched behind it), and the signed-in
 // learner's own bookings, pass and profile kept for reading offline. The page deletes the
 // "fablab-user" cache at sign-in and sign-out, so nobody is ever shown another person's data.
-const VERSION = "2026-12-07.3";
+const VERSION = "2026-12-07.4";
 const SHELL_CACHE = `fablab-shell-${VERSION}`;
 const USER_CACHE = "fablab-user";
 
@@ -31,6 +31,9 @@ const SHELL = [
   "/js/site-choice.js", "/js/next-booking.js",
   // Drawn signatures: loan agreements (issue 31), guardians' consents (issue 30).
   "/js/signature-field.js", "/vendor/signature_pad/signature_pad.js",
+  // Workshops and courses (issue 29).
+  "/js/workshops.js", "/js/workshop-form.js", "/js/workshop-people.js", "/screens/workshops.js", "/screens/workshop.js",
+  "/screens/partners.js", "/screens/courses.js", "/screens/my-workshops.js", "/screens/agenda.js", "/js/next-workshop.js",
 ];
 
 // Data worth reading offline: network first, the saved copy only when the network fails.
