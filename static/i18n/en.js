@@ -374,6 +374,7 @@ const workshops = {
   course_nobody: "Nobody has hours in this course yet.",
   course_target: "Target: {n} h",
   course_started: "{started} started, {completed} completed",
+  course_new_workshop: "New workshop of this course",
   course_workshops: "{n} workshop(s)",
   errors: {
   },

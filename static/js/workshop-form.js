@@ -71,8 +71,8 @@ function commonParts(f) {
 }
 
 // A new workshop at `site`; `done(made)` once it is saved.
-export function newWorkshopForm({site, rooms, partners, courses, done}) {
-  const f = commonFields(null, courses);
+export function newWorkshopForm({site, rooms, partners, courses, course, done}) {
+  const f = commonFields({course}, courses);
   const when = whenFields(site, rooms);
   const hold = holdFields(partners);
   const messages = h("div", {class: "messages"});

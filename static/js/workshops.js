@@ -1,5 +1,6 @@
 // What the workshop screens share (issue 29): a workshop's seats in words, its line in a list, a
 // sign-up's badge, and times typed at the site turned into instants for the API.
+import {get, query} from "/js/api.js";
 import {h} from "/js/dom.js";
 import * as fmt from "/js/format.js";
 import {t} from "/js/i18n.js";
@@ -80,4 +81,14 @@ export function siteOf(sites, slug) {
 export function listOf(answer, key) {
   if (Array.isArray(answer)) return answer;
   return (answer && (answer[key] || answer.items)) || [];
+}
+
+// A site's courses. The API reads a course by its id only: they are found through the site's
+// workshops of the past year and to come, plus `wanted` (a course just created, still without one).
+export async function siteCourses(slug, wanted) {
+  const from = fmt.addDays(fmt.today(), -366);
+  const workshops = listOf(await get(`/api/workshops${query({site: slug, from})}`), "workshops");
+  const ids = new Set(workshops.map((w) => w.course).filter(Boolean));
+  if (Number(wanted) > 0) ids.add(Number(wanted));
+  return Promise.all([...ids].slice(0, 30).map((id) => get(`/api/courses/${id}`)));
 }

@@ -6,7 +6,7 @@ import {number} from "/js/figures.js";
 import * as fmt from "/js/format.js";
 import {t} from "/js/i18n.js";
 import {chosenSite, sitePicker} from "/js/site-choice.js";
-import {listOf, siteOf} from "/js/workshops.js";
+import {siteCourses, siteOf} from "/js/workshops.js";
 
 function courseForm(site, done, messages) {
   const title = h("input", {required: true, maxlength: "200"});
@@ -46,6 +46,8 @@ async function renderCourse(root, ctx) {
     h("h1", {}, course.title),
     h("p", {class: "lead"}, site.name, " · ", t("workshops.course_target", {n: number(Number(course.target_hours))})),
     course.description ? h("p", {}, course.description) : null,
+    h("p", {class: "links"}, h("a", {class: "button wide", href: ctx.href(`workshops${query({site: course.site, course: course.id})}`)},
+      t("workshops.course_new_workshop"))),
     h("ul", {class: "list"}, course.workshops.map((w) => h("li", {class: "item"}, h("div", {class: "item-main"},
       h("p", {class: "item-title"}, w.title), h("p", {class: "item-sub"}, fmt.span(w.starts_at, w.ends_at, site.timezone)))))),
     h("h2", {}, t("workshops.course_people")),
@@ -57,7 +59,7 @@ export async function render(root, ctx) {
   if (ctx.params.id) return renderCourse(root, ctx);
   const sites = await get("/api/sites");
   const site = chosenSite(sites, ctx.query.get("site"));
-  const courses = listOf(await get(`/api/courses${query({site: site.slug})}`), "courses");
+  const courses = await siteCourses(site.slug);
   const messages = h("div", {class: "messages", "aria-live": "polite"});
   const done = (made) => {
     ctx.toast(t("workshops.course_added", {title: made.title}));

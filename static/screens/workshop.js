@@ -6,7 +6,7 @@ import * as fmt from "/js/format.js";
 import {t} from "/js/i18n.js";
 import {editWorkshopForm} from "/js/workshop-form.js";
 import {attendancePart, registrationsPart, signUpPart} from "/js/workshop-people.js";
-import {listOf, seatsText, siteOf, workshopFacts} from "/js/workshops.js";
+import {listOf, seatsText, siteCourses, siteOf, workshopFacts} from "/js/workshops.js";
 
 function holdLine(hold, tz) {
   const until = fmt.moment(hold.held_until, tz);
@@ -51,7 +51,7 @@ async function load(id) {
   const w = await get(`/api/workshops/${encodeURIComponent(id)}`);
   const [rows, sites, partners, courses] = await Promise.all([
     get(`/api/workshops/${w.id}/registrations`), get("/api/sites"),
-    get(`/api/partners${query({site: w.site})}`), get(`/api/courses${query({site: w.site})}`)]);
+    get(`/api/partners${query({site: w.site})}`), siteCourses(w.site, w.course)]);
   return {w, rows: listOf(rows, "registrations"), site: siteOf(sites, w.site),
     partners: listOf(partners, "partners").filter((p) => p.active !== false), courses: listOf(courses, "courses")};
 }

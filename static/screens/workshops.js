@@ -2,17 +2,20 @@
 // tap to a workshop's page (sign-ups, attendance), and a new workshop with seats held for a partner.
 import {get, query} from "/js/api.js";
 import {h, replace} from "/js/dom.js";
+import * as fmt from "/js/format.js";
 import {t} from "/js/i18n.js";
 import {chosenSite, sitePicker} from "/js/site-choice.js";
 import {newWorkshopForm} from "/js/workshop-form.js";
-import {listOf, workshopItem} from "/js/workshops.js";
+import {listOf, siteCourses, workshopItem} from "/js/workshops.js";
 
 // What the list and the form need, asked together.
-async function loadSite(slug) {
+async function loadSite(site, course) {
+  const slug = site.slug;
   const [workshops, partners, courses, rooms] = await Promise.all([
-    get(`/api/workshops${query({site: slug, from: new Date().toISOString().slice(0, 10)})}`),
+    // From the start of today: a workshop under way is where attendance is taken.
+    get(`/api/workshops${query({site: slug, from: fmt.today(site.timezone)})}`),
     get(`/api/partners${query({site: slug})}`),
-    get(`/api/courses${query({site: slug})}`),
+    siteCourses(slug, course),
     get(`/api/resources${query({site: slug, kind: "room"})}`),
   ]);
   return {workshops: listOf(workshops, "workshops"), partners: listOf(partners, "partners").filter((p) => p.active !== false),
@@ -35,7 +38,8 @@ function links(ctx, site) {
 export async function render(root, ctx) {
   const sites = await get("/api/sites");
   const site = chosenSite(sites, ctx.query.get("site"));
-  const data = await loadSite(site.slug);
+  const course = Number(ctx.query.get("course")) || null;
+  const data = await loadSite(site, course);
   const upcoming = data.workshops.filter((w) => Date.parse(w.ends_at) > Date.now())
     .sort((a, b) => Date.parse(a.starts_at) - Date.parse(b.starts_at));
   const done = (made) => {
@@ -50,6 +54,6 @@ export async function render(root, ctx) {
     links(ctx, site),
     upcoming.length ? h("ul", {class: "list workshops"}, upcoming.map((w) => staffItem(ctx, w, site.timezone)))
       : h("p", {class: "empty"}, t("workshops.none")),
-    newWorkshopForm({site, ...data, done}),
+    newWorkshopForm({site, ...data, course, done}),
   );
 }

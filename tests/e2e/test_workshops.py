@@ -1,0 +1,167 @@
+"""Workshops in the browser (issue 29), on a 360 px phone in French: a coordinator creates a workshop
+with seats held for a partner; a learner signs up from the app and sees their seat, or their place on
+the waiting list when it is full, and their next workshop on home; staff take attendance by scanning
+a pass (typed here: the camera is the same path). Screenshots in /tmp/workshop-screens-*.png."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from tests.support.browser import api_client, no_horizontal_scroll, run_sql, serious_violations, sign_in
+
+PARIS = ZoneInfo("Europe/Paris")
+
+
+def shot(phone, name: str) -> None:
+    phone.page.screenshot(path=f"/tmp/workshop-screens-{name}.png", full_page=True)
+
+
+def at(day: date, hour: int, minute: int = 0) -> str:
+    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=PARIS).isoformat()
+
+
+def a_workshop(staff, title: str, capacity: int, days: int = 5, **extra) -> dict:
+    day = date.today() + timedelta(days=days)
+    made = staff.post("/api/workshops", json={"site": "vlg", "title": title, "capacity": capacity,
+                                              "starts_at": at(day, 14), "ends_at": at(day, 17), **extra})
+    assert made.status_code == 201, made.text
+    return made.json()
+
+
+def a_participant(staff, first_name: str) -> dict:
+    made = staff.post("/api/participants", json={"first_name": first_name, "initial": "B", "site": "vlg",
+                                                 "birth_year": 2007, "status": "neet"})
+    assert made.status_code == 201, made.text
+    return made.json()
+
+
+def test_a_coordinator_creates_a_workshop_with_partner_seats(phone_factory, live_server, database_url):
+    with api_client(live_server, "staff.vlg") as staff:
+        partner = staff.post("/api/partners", json={"site": "vlg", "name": "Mission Locale des Boucles",
+                                                    "kind": "mission_locale"})
+        assert partner.status_code == 201, partner.text
+    phone = phone_factory(width=360)
+    sign_in(phone, "staff.vlg")
+    page = phone.goto("/#/")
+    page.get_by_role("button", name="Menu").click()
+    page.locator("#nav-menu").get_by_role("link", name="Ateliers").click()
+    page.get_by_role("heading", name="Ateliers", exact=True).wait_for()
+
+    form = page.locator("form.workshop-form")
+    form.get_by_label("Titre").fill("Découpe laser : un porte-clés")
+    form.get_by_label("Début").fill("09:30")
+    form.get_by_label("Fin", exact=True).fill("12:30")
+    form.get_by_label("Nombre de places").fill("12")
+    form.get_by_label("Âge minimum (facultatif)").fill("16")
+    form.get_by_label("Âge maximum (facultatif)").fill("25")
+    form.get_by_label("Partenaire qui oriente").select_option(label="Mission Locale des Boucles")
+    form.get_by_label("Nombre de places réservées").fill("4")
+    assert no_horizontal_scroll(page)
+    shot(phone, "01-nouvel-atelier")
+    form.get_by_role("button", name="Créer l’atelier").click()
+
+    page.get_by_role("heading", name="Découpe laser : un porte-clés").wait_for()
+    page.locator("#toast").get_by_text("Atelier « Découpe laser : un porte-clés » créé.").wait_for()
+    page.get_by_text("8 place(s) libre(s) sur 12").wait_for()
+    page.get_by_text(re.compile(r"^4 place\(s\) pour Mission Locale des Boucles jusqu’au .* \(0 prise\(s\)\)$")).wait_for()
+    page.get_by_text("De 16 à 25 ans").first.wait_for()
+    assert no_horizontal_scroll(page)
+    assert serious_violations(page) == []
+    shot(phone, "02-atelier-cree")
+    rows = run_sql(database_url, """SELECT w.capacity, w.held_free, h.seats, h.held_until < w.starts_at AS before
+        FROM workshop w JOIN workshop_hold h ON h.workshop_id = w.id WHERE w.title = $1""", "Découpe laser : un porte-clés")
+    assert [tuple(r) for r in rows] == [(12, 4, 4, True)]
+    assert phone.errors() == []
+
+
+def test_a_learner_signs_up_and_sees_their_seat_or_their_place(phone_factory, live_server):
+    with api_client(live_server, "staff.vlg") as staff:
+        open_one = a_workshop(staff, "Initiation à l’impression 3D", capacity=8)
+        full_one = a_workshop(staff, "Arduino : un feu tricolore", capacity=1, days=6)
+        taken = staff.post(f"/api/workshops/{full_one['id']}/registrations",
+                           json={"participant": a_participant(staff, "Inès")["id"]})
+        assert taken.status_code == 201 and taken.json()["status"] == "registered", taken.text
+    phone = phone_factory(width=360)
+    sign_in(phone, "learner1")
+    page = phone.page
+    page.get_by_role("link", name=re.compile("^Ateliers")).click()
+    page.get_by_role("heading", name="Ateliers", exact=True).wait_for()
+
+    first = page.locator("li.workshop", has_text="Initiation à l’impression 3D")
+    first.get_by_text("8 place(s) libre(s) sur 8").wait_for()
+    first.get_by_role("button", name="S’inscrire").click()
+    page.locator("li.workshop", has_text="Initiation à l’impression 3D").locator(".badge", has_text="Inscrit·e").wait_for()
+    page.locator("li.workshop", has_text="Initiation à l’impression 3D").get_by_text("7 place(s) libre(s) sur 8").wait_for()
+
+    full = page.locator("li.workshop", has_text="Arduino : un feu tricolore")
+    full.get_by_text("Complet").wait_for()
+    full.get_by_role("button", name=re.compile("^S’inscrire")).click()
+    page.locator("li.workshop", has_text="Arduino : un feu tricolore").locator(
+        ".badge", has_text="Liste d’attente : position 1").wait_for()
+    assert no_horizontal_scroll(page)
+    assert serious_violations(page) == []
+    shot(phone, "03-apprenant-inscrit-et-en-attente")
+
+    page = phone.goto("/#/")
+    block = page.locator(".next-workshop")
+    block.get_by_text("Initiation à l’impression 3D").wait_for()
+    block.get_by_text("Inscrit·e").wait_for()
+    assert no_horizontal_scroll(page)
+    shot(phone, "04-accueil-prochain-atelier")
+    assert open_one["id"] != full_one["id"]
+    assert phone.errors() == []
+
+
+def test_staff_take_attendance_by_scanning_a_pass(phone_factory, live_server, database_url):
+    with api_client(live_server, "staff.vlg") as staff, api_client(live_server, "learner1") as learner:
+        workshop = a_workshop(staff, "Couture numérique", capacity=6, days=0 if datetime.now(PARIS).hour < 13 else 1)
+        learner_id = learner.get("/api/me").json()["id"]
+        assert staff.post(f"/api/workshops/{workshop['id']}/registrations", json={"participant": learner_id}).status_code == 201
+        other = a_participant(staff, "Yanis")
+        assert staff.post(f"/api/workshops/{workshop['id']}/registrations", json={"participant": other["id"]}).status_code == 201
+        pass_link = f"{live_server}/#/pass/{learner.get('/api/me/pass').json()['token']}"
+    phone = phone_factory(width=360)
+    sign_in(phone, "staff.vlg")
+    page = phone.goto(f"/#/workshops/{workshop['id']}")
+    page.get_by_role("heading", name="Couture numérique").wait_for()
+    page.get_by_text("0 présent·e(s) sur 2").wait_for()
+
+    page.get_by_label("Pass (lien ou code)").fill(pass_link)
+    page.get_by_role("button", name="Valider").click()
+    page.locator("#toast").get_by_text(re.compile("présence enregistrée")).wait_for()
+    page.get_by_text("1 présent·e(s) sur 2").wait_for()
+    page.get_by_text("Présent·e de 14:00 à 17:00").wait_for()
+
+    # Yanis is ticked on the list, and left early.
+    row = page.locator("li.registration", has_text="Yanis B.")
+    row.get_by_role("button", name="Présent·e").click()
+    page.get_by_text("2 présent·e(s) sur 2").wait_for()
+    row = page.locator("li.registration", has_text="Yanis B.")
+    row.locator("summary").click()
+    row.get_by_label("Départ").fill("16:00")
+    row.get_by_role("button", name="Enregistrer les horaires").click()
+    page.locator("li.registration", has_text="Yanis B.").get_by_text("Présent·e de 14:00 à 16:00").wait_for()
+    assert no_horizontal_scroll(page)
+    assert serious_violations(page) == []
+    shot(phone, "05-presences")
+    hours = run_sql(database_url, """SELECT r.user_id, extract(epoch FROM a.left_at - a.arrived_at) / 3600 AS hours
+        FROM attendance a JOIN registration r ON r.id = a.registration_id WHERE r.workshop_id = $1 ORDER BY 1""",
+                    workshop["id"])
+    assert {r["user_id"]: float(r["hours"]) for r in hours} == {learner_id: 3.0, other["id"]: 2.0}
+    assert phone.errors() == []
+
+
+def test_the_public_agenda_opens_without_signing_in(phone_factory, live_server):
+    with api_client(live_server, "staff.vlg") as staff:
+        a_workshop(staff, "Portes ouvertes : la brodeuse", capacity=10)
+        a_workshop(staff, "Groupe de la Mission Locale", capacity=10, audience="referral")
+    phone = phone_factory(width=360)
+    page = phone.goto("/#/agenda/vlg")
+    page.get_by_role("heading", name="Agenda des ateliers").wait_for()
+    page.locator("li.workshop", has_text="Portes ouvertes : la brodeuse").get_by_text("10 place(s) libre(s) sur 10").wait_for()
+    assert page.locator("li.workshop", has_text="Groupe de la Mission Locale").count() == 0
+    assert no_horizontal_scroll(page)
+    shot(phone, "06-agenda-public")
+    assert phone.errors() == []
