@@ -243,6 +243,31 @@ const signature = {
 
 // Workshops and courses (issue 29): partners, participants, sign-ups, attendance, courses, agenda.
 const workshops = {
+  errors: {
+    unknown_partner: "This partner does not exist (any more).",
+    partner_exists: "A partner with this name already exists at this site.",
+    partner_other_site: "This partner belongs to another site.",
+    unknown_participant: "This participant does not exist.",
+    unknown_workshop: "This workshop does not exist.",
+    unknown_course: "This course does not exist.",
+    course_other_site: "This course belongs to another site.",
+    room_other_site: "This room is at another site than the workshop.",
+    not_a_room: "This item is not a room.",
+    trainer_not_staff: "A trainer must be staff of the site.",
+    invalid_holds: "Invalid partner seats: one line per partner, no more than the capacity.",
+    capacity_below_taken: "The capacity cannot go below the seats already taken.",
+    workshop_cancelled: "This workshop is cancelled.",
+    workshop_over: "This workshop is over.",
+    already_registered: "This person is already signed up (or waiting) for this workshop.",
+    referral_only: "This workshop is for young people referred by a partner: ask at the desk.",
+    workshop_too_young: "This workshop has a minimum age this person has not reached.",
+    workshop_too_old: "This workshop is for younger people.",
+    unknown_registration: "This sign-up does not exist.",
+    not_registered: "This person has no seat at this workshop.",
+    pass_or_participant: "Scan a pass or pick a participant (one or the other).",
+    invalid_attendance: "Invalid attendance times: leaving must come after arriving.",
+    birth_date_and_year: "The birth year does not match the birth date.",
+  },
 };
 
 // The funders' impact report (issue 29).

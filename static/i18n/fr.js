@@ -248,6 +248,31 @@ const signature = {
 
 // Workshops and courses (issue 29): partners, participants, sign-ups, attendance, courses, agenda.
 const workshops = {
+  errors: {
+    unknown_partner: "Cette structure partenaire n’existe pas (ou plus).",
+    partner_exists: "Une structure partenaire porte déjà ce nom sur ce site.",
+    partner_other_site: "Cette structure partenaire appartient à un autre site.",
+    unknown_participant: "Ce participant n’existe pas.",
+    unknown_workshop: "Cet atelier n’existe pas.",
+    unknown_course: "Ce parcours n’existe pas.",
+    course_other_site: "Ce parcours appartient à un autre site.",
+    room_other_site: "Cette salle est sur un autre site que l’atelier.",
+    not_a_room: "Cet objet n’est pas une salle.",
+    trainer_not_staff: "Un formateur doit être un membre de l’équipe du site.",
+    invalid_holds: "Places réservées aux partenaires non valables : une ligne par partenaire, pas plus que la capacité.",
+    capacity_below_taken: "La capacité ne peut pas descendre sous le nombre de places déjà prises.",
+    workshop_cancelled: "Cet atelier est annulé.",
+    workshop_over: "Cet atelier est terminé.",
+    already_registered: "Cette personne est déjà inscrite (ou en liste d’attente) à cet atelier.",
+    referral_only: "Cet atelier est réservé aux jeunes orientés par un partenaire : adressez-vous à l’accueil.",
+    workshop_too_young: "Cet atelier demande un âge minimum que cette personne n’a pas encore.",
+    workshop_too_old: "Cet atelier est réservé à des personnes plus jeunes.",
+    unknown_registration: "Cette inscription n’existe pas.",
+    not_registered: "Cette personne n’a pas de place à cet atelier.",
+    pass_or_participant: "Scannez une carte ou choisissez un participant (l’un ou l’autre).",
+    invalid_attendance: "Heures de présence non valables : le départ doit suivre l’arrivée.",
+    birth_date_and_year: "L’année de naissance ne correspond pas à la date de naissance.",
+  },
 };
 
 // The funders' impact report (issue 29).
