@@ -36,8 +36,8 @@ COGNATES = frozenset({
     "english",
     # An image's size ("trop de pixels") and a person's notes ("ses notes"): French words too (issue 26, 25).
     "pixels", "notes",
-    # Workshops (issue 29): "âge minimum", a young person's "situation", the "Mission Locale" (a name).
-    "minimum", "situation", "mission", "locale",
+    # Workshops (issue 29): "âge minimum", a "participant", their "situation", the "Mission Locale" (a name).
+    "minimum", "situation", "mission", "locale", "participant", "participants",
 })
 
 # Asset tags (VLG-LAP-001, PAN-ROOM-003) are codes printed on the labels, not words.
