@@ -70,21 +70,31 @@ function commonParts(f) {
     field(t("workshops.audience"), f.audience), field(t("workshops.course"), f.course)];
 }
 
+// The partner, the seats, and until when (two days before the workshop unless changed).
+function holdPart(hold, when) {
+  hold.untilDay.value = fmt.addDays(when.day.value, -2);
+  when.day.addEventListener("change", () => {
+    if (when.day.value) hold.untilDay.value = fmt.addDays(when.day.value, -2);
+  });
+  return h("fieldset", {class: "hold"}, h("legend", {}, t("workshops.hold_partner")),
+    field(t("workshops.partner"), hold.partner), field(t("workshops.hold_seats"), hold.seats),
+    h("div", {class: "two-up"}, field(t("workshops.hold_until"), hold.untilDay), field(t("workshops.hold_time"), hold.untilTime)),
+    h("p", {class: "hint"}, t("workshops.hold_hint")));
+}
+
 // A new workshop at `site`; `done(made)` once it is saved.
 export function newWorkshopForm({site, rooms, partners, courses, course, done}) {
   const f = commonFields({course}, courses);
   const when = whenFields(site, rooms);
   const hold = holdFields(partners);
   const messages = h("div", {class: "messages"});
+  const parts = commonParts(f);
   const form = h("form", {class: "card workshop-form", "aria-labelledby": "h-new-workshop"},
     h("h2", {id: "h-new-workshop"}, t("workshops.new")), messages,
-    commonParts(f).slice(0, 2), field(t("workshops.day"), when.day),
+    parts.slice(0, 2), field(t("workshops.day"), when.day),
     h("div", {class: "two-up"}, field(t("workshops.starts"), when.starts), field(t("workshops.ends"), when.ends)),
-    field(t("workshops.room"), when.room), commonParts(f).slice(2),
-    partners.length ? h("fieldset", {class: "hold"}, h("legend", {}, t("workshops.hold_partner")),
-      field(t("workshops.partner"), hold.partner), field(t("workshops.hold_seats"), hold.seats),
-      h("div", {class: "two-up"}, field(t("workshops.hold_until"), hold.untilDay, t("workshops.hold_hint")),
-        field(t("workshops.hold_time"), hold.untilTime))) : null,
+    field(t("workshops.room"), when.room), parts.slice(2),
+    partners.length ? holdPart(hold, when) : null,
     h("button", {type: "submit", class: "primary wide"}, t("workshops.create")));
   form.addEventListener("submit", async (event) => {
     event.preventDefault();

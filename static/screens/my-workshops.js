@@ -14,8 +14,8 @@ export async function myRegistrations() {
 
 function actions(page, w, reg) {
   if (reg) {
-    return h("div", {class: "item-actions"}, registrationBadge(reg),
-      confirmButton(t("workshops.withdraw"), t("workshops.withdraw_confirm"), () => withdraw(page, w, reg), {class: "danger"}));
+    return [h("p", {class: "item-sub"}, registrationBadge(reg)), h("div", {class: "item-actions"},
+      confirmButton(t("workshops.withdraw"), t("workshops.withdraw_confirm"), () => withdraw(page, w, reg), {class: "danger"}))];
   }
   const label = seatsLeft(w) > 0 ? t("workshops.sign_up") : `${t("workshops.sign_up")} (${t("workshops.waiting")})`;
   return h("div", {class: "item-actions"},

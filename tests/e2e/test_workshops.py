@@ -53,7 +53,7 @@ def test_a_coordinator_creates_a_workshop_with_partner_seats(phone_factory, live
     form.get_by_label("Titre").fill("Découpe laser : un porte-clés")
     form.get_by_label("Début").fill("09:30")
     form.get_by_label("Fin", exact=True).fill("12:30")
-    form.get_by_label("Nombre de places").fill("12")
+    form.get_by_label("Nombre de places", exact=True).fill("12")
     form.get_by_label("Âge minimum (facultatif)").fill("16")
     form.get_by_label("Âge maximum (facultatif)").fill("25")
     form.get_by_label("Partenaire qui oriente").select_option(label="Mission Locale des Boucles")
@@ -118,7 +118,7 @@ def test_staff_take_attendance_by_scanning_a_pass(phone_factory, live_server, da
     with api_client(live_server, "staff.vlg") as staff, api_client(live_server, "learner1") as learner:
         workshop = a_workshop(staff, "Couture numérique", capacity=6, days=0 if datetime.now(PARIS).hour < 13 else 1)
         learner_id = learner.get("/api/me").json()["id"]
-        assert staff.post(f"/api/workshops/{workshop['id']}/registrations", json={"participant": learner_id}).status_code == 201
+        assert learner.post(f"/api/workshops/{workshop['id']}/registrations", json={}).status_code == 201
         other = a_participant(staff, "Yanis")
         assert staff.post(f"/api/workshops/{workshop['id']}/registrations", json={"participant": other["id"]}).status_code == 201
         pass_link = f"{live_server}/#/pass/{learner.get('/api/me/pass').json()['token']}"
