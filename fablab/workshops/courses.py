@@ -13,11 +13,11 @@ from fablab.workshops import queries
 
 
 async def create_course(*, actor: CurrentUser, site: str, title: str, description: str,
-                        target_hours: Decimal) -> int:
+                        target_hours: float) -> int:
     site_row = await require_site(site)
     scope.require_site(actor, site_row["id"], "This site")
     [row] = await Course.insert(Course(site=site_row["id"], title=title.strip() or title, description=description,
-                                       target_hours=target_hours)).returning(Course.id)
+                                       target_hours=round(Decimal(str(target_hours)), 2))).returning(Course.id)
     return row["id"]
 
 

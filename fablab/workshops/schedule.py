@@ -14,7 +14,7 @@ from fablab.bookings.create import create_booking
 from fablab.db import DB
 from fablab.errors import Conflict, InvalidInput, NotFound
 from fablab.sites.queries import require_site, resource_by_tag
-from fablab.tables import Course, Workshop, WorkshopHold, WorkshopTrainer
+from fablab.tables import Workshop, WorkshopHold, WorkshopTrainer
 from fablab.workshops import queries, seats
 from fablab.workshops.registrations import require_locked
 from fablab.workshops.rules import check_age_range, check_times
@@ -28,10 +28,10 @@ ROOM = "room"
 async def course_of_site(course_id: int | None, site_id: int) -> None:
     if course_id is None:
         return
-    course = await Course.select(Course.site).where(Course.id == course_id).first()
-    if course is None:
+    course_site = await db.fetchval("SELECT site_id FROM course WHERE id = $1", course_id)
+    if course_site is None:
         raise NotFound(f"No course {course_id}.", code=codes.UNKNOWN_COURSE)
-    if course["site"] != site_id:
+    if course_site != site_id:
         raise InvalidInput("This course belongs to another site.", code=codes.COURSE_OTHER_SITE)
 
 

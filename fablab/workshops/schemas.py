@@ -23,7 +23,8 @@ BigId = Annotated[int, msgspec.Meta(ge=1, le=2**63 - 1)]
 # The schema's bounds (CHECK capacity BETWEEN 1 AND 500): 0 or 501 is refused before any write.
 Capacity = Annotated[int, msgspec.Meta(ge=1, le=500)]
 Age = Annotated[int, msgspec.Meta(ge=0, le=120)]
-Hours = Annotated[Decimal, msgspec.Meta(gt=0, le=2000)]
+# A float on the wire (msgspec bounds no Decimal); the service keeps it to the hundredth.
+Hours = Annotated[float, msgspec.Meta(gt=0, le=2000)]
 
 
 class PartnerIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -237,7 +238,7 @@ class CourseIn(msgspec.Struct, forbid_unknown_fields=True):
     site: SiteSlug
     title: Title
     description: Description = ""
-    target_hours: Hours = Decimal(35)
+    target_hours: Hours = 35.0
 
 
 class CourseWorkshopOut(Out):

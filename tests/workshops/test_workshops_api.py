@@ -141,3 +141,15 @@ async def test_another_sites_staff_change_nothing(app, staff, demo):
         response = await pantin.post(f"/api/workshops/{workshop['id']}/cancel", json={})
         assert response.status_code == 403
     assert (await counts(workshop["id"]))["capacity"] == 3
+
+
+async def test_a_workshop_joins_a_course_of_its_site_only(app, staff, demo):
+    course = (await staff.post("/api/courses", json={"site": "vlg", "title": "Parcours", "target_hours": 20})).json()
+    workshop = await new_workshop(staff)
+    joined = await staff.patch(f"/api/workshops/{workshop['id']}", json={"course": course["id"], "title": "Bois"})
+    assert joined.status_code == 200 and joined.json()["course"] == course["id"] and joined.json()["title"] == "Bois"
+    async with make_client(app) as pantin:
+        await sign_in(pantin, "staff.pan")
+        theirs = (await pantin.post("/api/courses", json={"site": "pan", "title": "Autre"})).json()
+    refused = await staff.patch(f"/api/workshops/{workshop['id']}", json={"course": theirs["id"]})
+    assert refused.status_code == 400 and refused.json()["code"] == "course_other_site"
