@@ -33,13 +33,13 @@ const SHELL = [
   "/js/signature-field.js", "/vendor/signature_pad/signature_pad.js",
   // Workshops and courses (issue 29).
   "/js/workshops.js", "/js/workshop-form.js", "/js/workshop-people.js", "/screens/workshops.js", "/screens/workshop.js",
-  "/screens/partners.js", "/screens/courses.js", "/screens/my-workshops.js", "/screens/agenda.js", "/js/next-workshop.js",
+  "/screens/partners.js", "/screens/courses.js", "/screens/my-workshops.js", "/screens/agenda.js", "/js/next-workshop.js", "/screens/participant-card.js",
 ];
 
 // Data worth reading offline: network first, the saved copy only when the network fails.
 // The signed-in person's own, forgotten at sign-in and sign-out:
 const OWN_DATA = new Set(["/api/me", "/api/me/pass", "/api/bookings?mine=true", "/api/waitlist?mine=true",
-  "/api/me/missing-parts"]);
+  "/api/me/missing-parts", "/api/me/workshops"]);
 // The same for everyone, kept with the app's files (the screens that list kinds need it to start):
 const APP_DATA = new Set(["/api/vocabulary"]);
 

@@ -368,6 +368,10 @@ const workshops = {
   participants_none: "Aucun jeune inscrit sur ce site.",
   add_participant: "Ajouter",
   participant_added: "{name} ajouté·e.",
+  card_title: "Carte de {name}",
+  card_hint: "Le QR code de cette carte sert de pass : scannez-le à l’entrée de chaque atelier.",
+  card_print: "Imprimer la carte",
+  card_link: "Carte",
   born: "Né·e en {year}",
   // Courses
   courses_title: "Parcours",

@@ -37,6 +37,7 @@ const ROUTES = [
   ["workshops", "workshops", "staff"],
   ["workshops/:id", "workshop", "staff"],
   ["partners", "partners", "staff"],
+  ["participants/:id/card", "participant-card", "staff"],
   ["courses", "courses", "staff"],
   ["courses/:id", "courses", "staff"],
   ["my-workshops", "my-workshops", "user"],

@@ -53,13 +53,14 @@ function partnerItem(p) {
     p.contact ? h("p", {class: "item-sub"}, p.contact) : null));
 }
 
-function participantItem(p) {
+function participantItem(ctx, p) {
   const born = p.birth_year || (p.birth_date ? Number(String(p.birth_date).slice(0, 4)) : null);
   const facts = [t(`workshops.statuses.${p.status}`)];
   if (born) facts.push(t("workshops.born", {year: born}));
   if (p.partner) facts.push(p.partner.name);
   return h("li", {class: "item participant"}, h("div", {class: "item-main"},
-    h("p", {class: "item-title"}, p.name), h("p", {class: "item-sub"}, facts.join(" · "))));
+    h("p", {class: "item-title"}, p.name), h("p", {class: "item-sub"}, facts.join(" · "))),
+  h("div", {class: "item-actions"}, h("a", {class: "button", href: ctx.href(`participants/${p.id}/card`)}, t("workshops.card_link"))));
 }
 
 export async function render(root, ctx) {
@@ -83,7 +84,7 @@ export async function render(root, ctx) {
     partners.length ? h("ul", {class: "list partners"}, partners.map(partnerItem)) : h("p", {class: "empty"}, t("workshops.partners_none")),
     partnerForm(site, done, messages),
     h("h2", {}, t("workshops.participants")),
-    participants.length ? h("ul", {class: "list participants"}, participants.map(participantItem))
+    participants.length ? h("ul", {class: "list participants"}, participants.map((p) => participantItem(ctx, p)))
       : h("p", {class: "empty"}, t("workshops.participants_none")),
     participantForm(site, partners.filter((p) => p.active !== false), done, messages));
 }

@@ -150,11 +150,12 @@ class Scene:
     closed_audit_id: int
     workshop_id: int = 0
     course_id: int = 0
+    participant_id: int = 0
 
 
-def workshops_scene(staff, learner, day: str) -> tuple[int, int]:
+def workshops_scene(staff, learner, day: str) -> tuple[int, int, int]:
     """Issue 29: a partner, a course, a workshop of it with seats held for the partner, a young
-    person without an account and learner1 signed up (their home shows it). (workshop id, course id)"""
+    person without an account and learner1 signed up (their home shows it). (workshop, course, participant ids)"""
     partner = staff.post("/api/partners", json={"site": "vlg", "name": "Mission Locale", "kind": "mission_locale"})
     course = staff.post("/api/courses", json={"site": "vlg", "title": "Fabriquer son mobilier", "target_hours": 35})
     assert partner.status_code == 201 and course.status_code == 201, (partner.text, course.text)
@@ -170,7 +171,7 @@ def workshops_scene(staff, learner, day: str) -> tuple[int, int]:
     for body, client in (({"participant": young.json()["id"]}, staff), ({}, learner)):
         signed = client.post(f"/api/workshops/{workshop_id}/registrations", json=body)
         assert signed.status_code == 201, signed.text
-    return workshop_id, course.json()["id"]
+    return workshop_id, course.json()["id"], young.json()["id"]
 
 
 def set_the_scene(base: str) -> Scene:
@@ -204,10 +205,10 @@ def set_the_scene(base: str) -> Scene:
         assert staff.post(f"/api/audits/{running.json()['id']}/scans", json={"tag": "VLG-LAP-003"}).status_code < 300
         created = staff.post("/api/users", json={"name": "Awa Traoré", "login": "awa.traore", "cohort": "2026"})
         assert created.status_code == 201, created.text
-        workshop_id, course_id = workshops_scene(staff, learner, day)
+        workshop_id, course_id, participant_id = workshops_scene(staff, learner, day)
         return Scene(day=day, invite_token=created.json()["invite"]["token"],
                      pass_token=learner.get("/api/me/pass").json()["token"], closed_audit_id=audit_id,
-                     workshop_id=workshop_id, course_id=course_id)
+                     workshop_id=workshop_id, course_id=course_id, participant_id=participant_id)
 
 
 def screens_for(role: str, scene: Scene) -> list[tuple[str, str]]:
@@ -217,7 +218,7 @@ def screens_for(role: str, scene: Scene) -> list[tuple[str, str]]:
     # A value for each path parameter, per screen; a new parameter fails with a request for one.
     samples = {":token": {"invite": scene.invite_token, "scanned-pass": scene.pass_token},
                ":id": {"audit-report": str(scene.closed_audit_id), "workshop": str(scene.workshop_id),
-                       "courses": str(scene.course_id)}}
+                       "courses": str(scene.course_id), "participant-card": str(scene.participant_id)}}
     for name, value in ((":tag", "VLG-LAP-005"), (":site", "vlg"), (":slug", "vlg")):
         samples[name] = {screen: value for _, screen, _ in routes_of_the_app()}
     out = []

@@ -165,3 +165,41 @@ def test_the_public_agenda_opens_without_signing_in(phone_factory, live_server):
     assert no_horizontal_scroll(page)
     shot(phone, "06-agenda-public")
     assert phone.errors() == []
+
+
+def test_staff_add_a_partner_and_a_young_person_and_print_their_card(phone_factory, database_url):
+    phone = phone_factory(width=360)
+    sign_in(phone, "staff.vlg")
+    page = phone.goto("/#/partners")
+    page.get_by_role("heading", name="Partenaires et jeunes").wait_for()
+    form = page.locator("form", has=page.get_by_role("heading", name="Ajouter le partenaire"))
+    form.get_by_label("Nom de la structure").fill("E2C Hauts-de-Seine")
+    form.get_by_label("Type de structure").select_option("e2c")
+    form.get_by_role("button", name="Ajouter le partenaire").click()
+    page.locator("#toast").get_by_text("Partenaire « E2C Hauts-de-Seine » ajouté.").wait_for()
+    # The screen is drawn again with the new partner: its forms are new ones.
+    page.locator("li.partner", has_text="E2C Hauts-de-Seine").wait_for()
+
+    form = page.locator("form", has=page.get_by_role("heading", name="Nouveau ou nouvelle jeune"))
+    form.get_by_label("Prénom").fill("Moussa")
+    form.get_by_label("Initiale du nom").fill("k")
+    form.get_by_label("Date de naissance ou année").fill("03/05/2006")
+    form.get_by_label("Partenaire qui oriente").select_option(label="E2C Hauts-de-Seine")
+    form.get_by_label("Situation").select_option("job_seeker")
+    form.get_by_role("button", name="Ajouter").click()
+    page.locator("#toast").get_by_text("Moussa K. ajouté·e.").wait_for()
+    row = page.locator("li.participant", has_text="Moussa K.")
+    row.get_by_text("En recherche d’emploi · Né·e en 2006 · E2C Hauts-de-Seine").wait_for()
+    assert no_horizontal_scroll(page)
+    shot(phone, "07-partenaires-et-jeunes")
+    saved = run_sql(database_url, """SELECT u.birth_date::text AS born, p.status FROM participant p
+        JOIN app_user u ON u.id = p.user_id WHERE u.name = 'Moussa K.'""")
+    assert [tuple(r) for r in saved] == [("2006-05-03", "job_seeker")]
+
+    row.get_by_role("link", name="Carte").click()
+    page.get_by_role("heading", name="Carte de Moussa K.").wait_for()
+    page.locator("img.pass-qr").wait_for()
+    assert page.evaluate("document.querySelector('img.pass-qr').naturalWidth > 0")
+    assert serious_violations(page) == []
+    shot(phone, "08-carte-pass")
+    assert phone.errors() == []
