@@ -52,7 +52,7 @@ async def _person(actor: CurrentUser, workshop: dict, participant_id: int | None
     if not actor.is_staff:
         raise Forbidden("Only staff sign up someone else.", code=codes.NOT_ALLOWED_FOR_OTHERS)
     scope.require_site(actor, workshop["site_id"], "This workshop")
-    return await visible_participant(actor, participant_id)
+    return await visible_participant(actor, participant_id, enrol_learner=True)
 
 
 async def visible_or_own(actor: CurrentUser, user_id: int) -> dict:

@@ -168,3 +168,15 @@ async def test_the_public_agenda_feed_names_nobody(staff, learner, anon):
     again = await anon.get("/cal/sites/vlg/workshops.ics", headers={"if-none-match": feed.headers["etag"]})
     assert again.status_code == 304
     assert (await anon.get("/cal/sites/nowhere/workshops.ics")).status_code == 404
+
+
+async def test_the_desk_signs_up_a_learner_who_becomes_a_participant(staff, demo):
+    workshop = await new_workshop(staff)
+    learner_id = await db.fetchval("SELECT id FROM app_user WHERE login = 'learner2'")
+    response = await staff.post(f"/api/workshops/{workshop['id']}/registrations", json={"participant": learner_id})
+    assert response.status_code == 201 and response.json()["status"] == "registered"
+    listed = (await staff.get("/api/participants", params={"site": "vlg"})).json()
+    assert [row["has_account"] for row in listed if row["id"] == learner_id] == [True]
+    elsewhere = await db.fetchval("SELECT id FROM app_user WHERE login = 'learner11'")
+    refused = await staff.post(f"/api/workshops/{workshop['id']}/registrations", json={"participant": elsewhere})
+    assert refused.status_code == 404 and refused.json()["code"] == "unknown_participant"
