@@ -162,8 +162,10 @@ SELECT r.id, r.user_id, r.partner_id, u.birth_date, u.birth_year
 FROM registration r LEFT JOIN app_user u ON u.id = r.user_id
 WHERE r.workshop_id = $1 AND r.status = 'waiting' ORDER BY r.created_at, r.id
 """
+# The person is told (notice, then the workshop-notices job's e-mail).
 SEAT_WAITING = """
-UPDATE registration SET status = 'registered', seat = $2, seated_at = $3 WHERE id = $1 AND status = 'waiting'
+UPDATE registration SET status = 'registered', seat = $2, seated_at = $3, notice = 'seated', told_at = NULL
+WHERE id = $1 AND status = 'waiting'
 """
 # clock_timestamp(), not now(): taken under the workshop's lock, it is the order of arrival there.
 INSERT_REGISTRATION = """
@@ -181,8 +183,9 @@ SELECT id, status FROM registration WHERE workshop_id = $1 AND user_id = $2 AND 
 LOCK_REGISTRATION = """
 SELECT id, workshop_id, user_id, status, seat, partner_id FROM registration WHERE id = $1 FOR UPDATE
 """
+# $3: what the person is told (workshop_cancelled), NULL when they cancelled it themselves.
 CANCEL_REGISTRATIONS = """
-UPDATE registration SET status = 'cancelled', cancelled_at = $2, seat = NULL
+UPDATE registration SET status = 'cancelled', cancelled_at = $2, seat = NULL, notice = $3, told_at = NULL
 WHERE id = ANY($1::bigint[]) AND status IN ('registered', 'waiting')
 RETURNING id
 """
@@ -213,7 +216,7 @@ FROM saved a JOIN registration r ON r.id = a.registration_id JOIN workshop w ON 
 """
 
 MY_REGISTRATIONS = """
-SELECT r.id, r.workshop_id, r.status, r.seat, r.seated_at, r.cancelled_at,
+SELECT r.id, r.workshop_id, r.status, r.seat, r.seated_at, r.cancelled_at, r.notice,
        CASE WHEN r.status = 'waiting' THEN (
            SELECT count(*) FROM registration o WHERE o.workshop_id = r.workshop_id AND o.status = 'waiting'
              AND (o.created_at, o.id) <= (r.created_at, r.id)) END AS position

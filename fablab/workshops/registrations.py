@@ -52,7 +52,7 @@ async def _person(actor: CurrentUser, workshop: dict, participant_id: int | None
     if not actor.is_staff:
         raise Forbidden("Only staff sign up someone else.", code=codes.NOT_ALLOWED_FOR_OTHERS)
     scope.require_site(actor, workshop["site_id"], "This workshop")
-    return await visible_participant(actor, participant_id)
+    return await visible_participant(actor, participant_id, enrol_learner=True)
 
 
 async def visible_or_own(actor: CurrentUser, user_id: int) -> dict:
@@ -82,7 +82,10 @@ async def register(*, actor: CurrentUser, workshop_id: int, participant_id: int 
         await _admit(actor, workshop, person)
         if await db.fetchone(queries.ACTIVE_REGISTRATION, workshop_id, person["id"]):
             raise Conflict("Already signed up for this workshop.", code=codes.ALREADY_REGISTERED)
-        await seats.fill(workshop, now)
+        # After every writer the waiting list is as seated as it can be; only a hold that just ended
+        # has seats for it, and those go to the people waiting before this one.
+        if await seats.release_holds(workshop_id, now):
+            await seats.fill(workshop, now)
         seat = await seats.take_seat(workshop_id, person["partner_id"], now)
         status = "waiting" if seat is None else "registered"
         try:
@@ -107,7 +110,7 @@ async def cancel(*, actor: CurrentUser, workshop_id: int, registration_id: int,
             raise NotFound(f"No sign-up {registration_id}.", code=codes.UNKNOWN_REGISTRATION)
         if row["status"] == "cancelled":
             raise Conflict("This sign-up is already cancelled.", code=codes.NOT_CANCELLABLE)
-        await db.fetch(queries.CANCEL_REGISTRATIONS, [registration_id], now)
+        await db.fetch(queries.CANCEL_REGISTRATIONS, [registration_id], now, None)
         if row["status"] == "registered":
             await seats.give_back_seat(workshop_id, row["partner_id"], row["seat"], now)
         if workshop["status"] != "scheduled" or workshop["starts_at"] <= now:

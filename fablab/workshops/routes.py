@@ -22,7 +22,7 @@ from fablab.closure_effects import ClosureEffect
 from fablab.guards import public, signed_in, staff_only
 from fablab.settings import Settings
 from fablab.sites.queries import require_site
-from fablab.workshops import attendance, closures, courses, queries, registrations, schedule, service
+from fablab.workshops import attendance, closures, courses, notices, queries, registrations, schedule, service
 from fablab.workshops.schemas import (
     AttendanceIn, AttendanceOut, CancelIn, CourseIn, CourseOut, CourseProgressOut, CourseWorkshopOut, HoldOut,
     MyRegistrationOut, ParticipantIn, ParticipantOut, PartnerBrief, PartnerIn, PartnerOut, RegistrationIn,
@@ -252,7 +252,8 @@ class MyWorkshopsController(Controller):
             workshop = workshop_out(await queries.require_workshop(row["workshop_id"]))
             out.append(MyRegistrationOut(
                 id=row["id"], status=row["status"], seat=row["seat"], position=row["position"],
-                seated_at=row["seated_at"], cancelled_at=row["cancelled_at"], workshop=workshop))
+                seated_at=row["seated_at"], cancelled_at=row["cancelled_at"], notice=row["notice"],
+                workshop=workshop))
         return out
 
 
@@ -284,5 +285,6 @@ def course_out(row: dict) -> CourseOut:
 
 
 ROUTES: list = [PartnerController, ParticipantController, WorkshopController, MyWorkshopsController, CourseController]
-JOBS: list = [PeriodicJob("workshop-holds", 60, closures.release_due_holds)]
+JOBS: list = [PeriodicJob("workshop-holds", 60, closures.release_due_holds),
+              PeriodicJob("workshop-notices", 60, notices.run_notices)]
 CLOSURE_EFFECTS: list[ClosureEffect] = [closures.CLOSURE_EFFECT]

@@ -150,7 +150,7 @@ async def cancel_locked(workshop: dict, *, note: str, now: datetime, closure: bo
     await db.fetch(CANCEL_WORKSHOP, workshop["id"], now, note)
     await db.fetch(END_HOLDS, workshop["id"], now)
     ids = [row["id"] for row in await db.fetch(ACTIVE_SIGN_UPS, workshop["id"])]
-    await db.fetch(queries.CANCEL_REGISTRATIONS, ids, now)
+    await db.fetch(queries.CANCEL_REGISTRATIONS, ids, now, "workshop_cancelled")
     booking_id = workshop["room_booking_id"]
     if booking_id is not None:
         if closure:

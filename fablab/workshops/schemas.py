@@ -210,6 +210,8 @@ class MyRegistrationOut(Out):
     position: int | None
     seated_at: datetime | None
     cancelled_at: datetime | None
+    # What the system did that I am told of: seated (from the waiting list), workshop_cancelled.
+    notice: str | None
     workshop: WorkshopOut
 
 

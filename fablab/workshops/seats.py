@@ -30,6 +30,11 @@ async def give_back_seat(workshop_id: int, partner_id: int | None, seat: str, no
     await db.fetch(queries.GIVE_BACK_SEAT, workshop_id, partner_id, now, seat)
 
 
+async def release_holds(workshop_id: int, now: datetime) -> bool:
+    """Holds whose time is over give their untaken seats to everyone; whether one did."""
+    return bool(await db.fetch(queries.RELEASE_HOLDS, workshop_id, now))
+
+
 async def may_take(workshop: dict, row: dict, now: datetime) -> bool:
     """Whether a waiting person may take a seat now: the workshop's age range and every admission
     check (fablab/admission.py). A refusal skips them; they keep their place."""
@@ -59,7 +64,7 @@ async def fill(workshop: dict, now: datetime) -> list[int]:
     """Release the holds whose time is over, then seat the waiting list in order of arrival: each
     free seat to the first waiting person who may take it (a held seat to its partner's people
     only). In the caller's transaction, under the workshop's lock. The registrations seated."""
-    await db.fetch(queries.RELEASE_HOLDS, workshop["id"], now)
+    await release_holds(workshop["id"], now)
     open_left, holds_free = await _free_seats(workshop["id"], now)
     seated = []
     for row in await db.fetch(queries.WAITING, workshop["id"]) if open_left or holds_free else []:

@@ -74,9 +74,15 @@ async def create_participant(*, actor: CurrentUser, first_name: str, initial: st
     return await queries.require_participant(user["id"])
 
 
-async def visible_participant(actor: CurrentUser, user_id: int) -> dict:
-    """A participant of the staff's sites; another site's answers as one that does not exist (issue 26)."""
+async def visible_participant(actor: CurrentUser, user_id: int, *, enrol_learner: bool = False) -> dict:
+    """A participant of the staff's sites; another site's answers as one that does not exist (issue 26).
+    enrol_learner: a learner of those sites signed up by the desk becomes a participant then."""
     row = await queries.participant(user_id)
+    if row is None and enrol_learner:
+        person = await db.fetchone("SELECT role, site_id FROM app_user WHERE id = $1 AND active", user_id)
+        if person is not None and person["role"] == "learner" and scope.acts_for_site(actor, person["site_id"]):
+            await ensure_participant(user_id, actor.id)
+            row = await queries.participant(user_id)
     if row is None or not scope.acts_for_site(actor, row["site_id"]):
         raise NotFound(f"No participant {user_id}.", code=codes.UNKNOWN_PARTICIPANT)
     return row

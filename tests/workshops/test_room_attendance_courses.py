@@ -119,3 +119,15 @@ async def test_a_closure_cancels_the_days_workshops(staff, learner, demo):
     assert mine[0]["status"] == "cancelled" and mine[0]["workshop"]["cancel_note"] == "Dégât des eaux"
     assert await db.fetchval("SELECT cancel_reason FROM booking WHERE id = $1", workshop["room_booking"]) == "closure"
     assert await db.fetchval("SELECT status FROM workshop WHERE id = $1", other_day["id"]) == "scheduled"
+
+
+async def test_closing_the_site_through_its_route_cancels_the_workshop(staff, admin, learner):
+    workshop = await new_workshop(staff)
+    await learner.post(f"/api/workshops/{workshop['id']}/registrations", json={})
+    impact = await admin.get("/api/sites/vlg/closures/impact", params={"from": DAY.isoformat(), "to": DAY.isoformat()})
+    assert impact.json()["plans"]["workshops"] == 1
+    created = await admin.post("/api/sites/vlg/closures", json={
+        "starts_on": DAY.isoformat(), "ends_on": DAY.isoformat(), "reason": "Grève", "cancel_bookings": True})
+    assert created.status_code == 201 and created.json()["cancelled"]["workshops"] == [workshop["id"]]
+    [mine] = (await learner.get("/api/me/workshops")).json()
+    assert mine["status"] == "cancelled" and mine["notice"] == "workshop_cancelled"

@@ -153,3 +153,30 @@ async def test_a_workshop_joins_a_course_of_its_site_only(app, staff, demo):
         theirs = (await pantin.post("/api/courses", json={"site": "pan", "title": "Autre"})).json()
     refused = await staff.patch(f"/api/workshops/{workshop['id']}", json={"course": theirs["id"]})
     assert refused.status_code == 400 and refused.json()["code"] == "course_other_site"
+
+
+async def test_the_public_agenda_feed_names_nobody(staff, learner, anon):
+    workshop = await new_workshop(staff, capacity=4, title="Découpe vinyle")
+    await new_workshop(staff, title="Groupe Mission Locale", audience="referral")
+    await learner.post(f"/api/workshops/{workshop['id']}/registrations", json={})
+    feed = await anon.get("/cal/sites/vlg/workshops.ics")
+    assert feed.status_code == 200 and feed.headers["content-type"].startswith("text/calendar")
+    text = feed.text.replace("\r\n ", "")
+    assert "SUMMARY:Atelier – Découpe vinyle" in text and "Places disponibles : 3 sur 4" in text
+    name = await db.fetchval("SELECT name FROM app_user WHERE login = 'learner1'")
+    assert "Mission Locale" not in text and name not in text and "learner1" not in text
+    again = await anon.get("/cal/sites/vlg/workshops.ics", headers={"if-none-match": feed.headers["etag"]})
+    assert again.status_code == 304
+    assert (await anon.get("/cal/sites/nowhere/workshops.ics")).status_code == 404
+
+
+async def test_the_desk_signs_up_a_learner_who_becomes_a_participant(staff, demo):
+    workshop = await new_workshop(staff)
+    learner_id = await db.fetchval("SELECT id FROM app_user WHERE login = 'learner2'")
+    response = await staff.post(f"/api/workshops/{workshop['id']}/registrations", json={"participant": learner_id})
+    assert response.status_code == 201 and response.json()["status"] == "registered"
+    listed = (await staff.get("/api/participants", params={"site": "vlg"})).json()
+    assert [row["has_account"] for row in listed if row["id"] == learner_id] == [True]
+    elsewhere = await db.fetchval("SELECT id FROM app_user WHERE login = 'learner11'")
+    refused = await staff.post(f"/api/workshops/{workshop['id']}/registrations", json={"participant": elsewhere})
+    assert refused.status_code == 404 and refused.json()["code"] == "unknown_participant"
