@@ -339,6 +339,8 @@ const workshops = {
   withdraw: "Withdraw",
   withdraw_confirm: "Confirm withdrawing",
   withdrawn: "You have withdrawn.",
+  notice_seated: "A seat came free: you are signed up for “{title}” ({when}).",
+  notice_cancelled: "The workshop “{title}” ({when}) is cancelled.",
   next_title: "Your next workshop",
   home_text: "Sign up for the site's workshops",
   home_staff_text: "Create workshops, sign people up, take attendance",

@@ -345,6 +345,8 @@ const workshops = {
   withdraw: "Se désinscrire",
   withdraw_confirm: "Confirmer la désinscription",
   withdrawn: "Désinscription enregistrée.",
+  notice_seated: "Une place s’est libérée : vous êtes inscrit·e à « {title} » ({when}).",
+  notice_cancelled: "L’atelier « {title} » ({when}) est annulé.",
   next_title: "Votre prochain atelier",
   home_text: "S’inscrire aux ateliers du site",
   home_staff_text: "Créer des ateliers, inscrire, faire l’appel",

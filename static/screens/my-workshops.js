@@ -3,13 +3,15 @@
 import {api, errorMessage, get, post, query} from "/js/api.js";
 import {confirmButton, h, notice, replace} from "/js/dom.js";
 import {t} from "/js/i18n.js";
+import {workshopNotices} from "/js/next-workshop.js";
 import {currentUser} from "/js/session.js";
 import {listOf, registrationBadge, seatsLeft, siteOf, workshopItem} from "/js/workshops.js";
 
 // My sign-ups that still hold a seat or a place, by workshop.
 export async function myRegistrations() {
   const mine = listOf(await get("/api/me/workshops"), "registrations");
-  return new Map(mine.filter((r) => r.status === "registered" || r.status === "waiting").map((r) => [r.workshop.id, r]));
+  const holding = new Map(mine.filter((r) => r.status === "registered" || r.status === "waiting").map((r) => [r.workshop.id, r]));
+  return {mine, holding};
 }
 
 function actions(page, w, reg) {
@@ -45,7 +47,7 @@ async function withdraw(page, w, reg) {
 export async function render(root, ctx) {
   const sites = await get("/api/sites");
   const site = siteOf(sites, currentUser().site);
-  const [found, mine] = await Promise.all([
+  const [found, {mine, holding}] = await Promise.all([
     get(`/api/workshops${query({site: site.slug, from: new Date().toISOString().slice(0, 10)})}`), myRegistrations()]);
   const upcoming = listOf(found, "workshops")
     .filter((w) => w.status !== "cancelled" && Date.parse(w.starts_at) > Date.now())
@@ -62,8 +64,9 @@ export async function render(root, ctx) {
     h("h1", {}, t("workshops.mine_title")),
     h("p", {class: "lead"}, t("workshops.mine_lead")),
     h("p", {class: "lead"}, site.name),
+    workshopNotices(mine, sites),
     messages,
     upcoming.length ? h("ul", {class: "list workshops"}, upcoming.map((w) => workshopItem(w, site.timezone,
       w.audience === "referral" ? h("p", {class: "item-sub"}, t("workshops.audiences.referral")) : null,
-      actions(page, w, mine.get(w.id))))) : h("p", {class: "empty"}, t("workshops.mine_none")));
+      actions(page, w, holding.get(w.id))))) : h("p", {class: "empty"}, t("workshops.mine_none")));
 }

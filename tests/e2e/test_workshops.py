@@ -111,6 +111,16 @@ def test_a_learner_signs_up_and_sees_their_seat_or_their_place(phone_factory, li
     assert no_horizontal_scroll(page)
     shot(phone, "04-accueil-prochain-atelier")
     assert open_one["id"] != full_one["id"]
+
+    # Inès withdraws: the seat goes to the learner, who is told in the app.
+    with api_client(live_server, "staff.vlg") as staff:
+        gone = staff.delete(f"/api/workshops/{full_one['id']}/registrations/{taken.json()['id']}")
+        assert gone.status_code == 204, gone.text
+    page = phone.goto("/#/my-workshops")
+    page.locator(".workshop-notice", has_text="Une place s’est libérée : vous êtes inscrit·e à « Arduino : un feu tricolore »").wait_for()
+    page.locator("li.workshop", has_text="Arduino : un feu tricolore").locator(".badge", has_text="Inscrit·e").wait_for()
+    assert no_horizontal_scroll(page)
+    shot(phone, "04b-place-liberee")
     assert phone.errors() == []
 
 
