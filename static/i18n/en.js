@@ -347,6 +347,7 @@ const workshops = {
   agenda_title: "Workshop calendar",
   agenda_lead: "Free workshops open to everyone: {site}. Sign up at the desk or in the app.",
   agenda_none: "No upcoming public workshop.",
+  agenda_feed: "Subscribe my calendar to these workshops",
   agenda_link: "The site's public calendar",
   partners_title: "Partners and young people",
   partners: "Partners",

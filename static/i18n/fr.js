@@ -354,6 +354,7 @@ const workshops = {
   agenda_title: "Agenda des ateliers",
   agenda_lead: "Ateliers gratuits ouverts à tous : {site}. Inscription à l’accueil ou dans l’application.",
   agenda_none: "Aucun atelier public à venir.",
+  agenda_feed: "Abonner mon calendrier à ces ateliers",
   agenda_link: "Agenda public du site",
   // Partners and participants
   partners_title: "Partenaires et jeunes",

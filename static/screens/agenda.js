@@ -17,5 +17,8 @@ export async function render(root, ctx) {
     h("p", {class: "lead"}, t("workshops.agenda_lead", {site: site.name})),
     upcoming.length ? h("ul", {class: "list workshops agenda"}, upcoming.map((w) => workshopItem(w, site.timezone)))
       : h("p", {class: "empty"}, t("workshops.agenda_none")),
-    ctx.query.get("from") === "app" ? null : h("p", {class: "links"}, h("a", {href: ctx.href("")}, t("app.name"))));
+    // The same workshops as a feed a phone's calendar subscribes to (no names in it).
+    h("p", {class: "links"}, h("a", {class: "button wide", href: `/cal/sites/${encodeURIComponent(site.slug)}/workshops.ics`},
+      t("workshops.agenda_feed"))),
+    h("p", {class: "links"}, h("a", {href: ctx.href("")}, t("app.name"))));
 }

@@ -172,6 +172,11 @@ def test_the_public_agenda_opens_without_signing_in(phone_factory, live_server):
     page.get_by_role("heading", name="Agenda des ateliers").wait_for()
     page.locator("li.workshop", has_text="Portes ouvertes : la brodeuse").get_by_text("10 place(s) libre(s) sur 10").wait_for()
     assert page.locator("li.workshop", has_text="Groupe de la Mission Locale").count() == 0
+    feed = page.get_by_role("link", name="Abonner mon calendrier à ces ateliers")
+    assert feed.get_attribute("href") == "/cal/sites/vlg/workshops.ics"
+    with api_client(live_server) as anyone:
+        ics = anyone.get("/cal/sites/vlg/workshops.ics")
+    assert ics.status_code == 200 and "Portes ouvertes : la brodeuse" in ics.text.replace("\r\n ", "")
     assert no_horizontal_scroll(page)
     shot(phone, "06-agenda-public")
     assert phone.errors() == []
