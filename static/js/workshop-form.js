@@ -78,7 +78,7 @@ function holdPart(hold, when) {
   });
   return h("fieldset", {class: "hold"}, h("legend", {}, t("workshops.hold_partner")),
     field(t("workshops.partner"), hold.partner), field(t("workshops.hold_seats"), hold.seats),
-    h("div", {class: "two-up"}, field(t("workshops.hold_until"), hold.untilDay), field(t("workshops.hold_time"), hold.untilTime)),
+    field(t("workshops.hold_until"), hold.untilDay), field(t("workshops.hold_time"), hold.untilTime),
     h("p", {class: "hint"}, t("workshops.hold_hint")));
 }
 
