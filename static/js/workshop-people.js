@@ -106,8 +106,19 @@ async function signUp(page, person) {
 function searchPart(page) {
   return searchPicker({label: t("workshops.search"), hint: t("workshops.search_hint"), none: t("workshops.no_match"),
     onPick: (person) => signUp(page, person),
-    find: async (text) => listOf(await get(`/api/participants${query({site: page.w.site, q: text})}`), "participants"),
-    line: (p) => [h("span", {class: "item-title"}, p.name), p.partner ? [" ", h("span", {class: "item-sub"}, p.partner.name)] : null]});
+    find: (text) => findPeople(page.w.site, text),
+    line: (p) => [h("span", {class: "item-title"}, p.name), " ", h("span", {class: "item-sub"}, p.partner ? p.partner.name : (p.login || ""))]});
+}
+
+// The site's participants, and its learners who never signed up yet (they become participants
+// when signed up), once each.
+async function findPeople(site, text) {
+  const [participants, learners] = await Promise.all([
+    get(`/api/participants${query({site, q: text})}`), get(`/api/users${query({q: text, role: "learner", site})}`)]);
+  const found = listOf(participants, "participants");
+  const known = new Set(found.map((p) => p.id));
+  const others = listOf(learners, "users").filter((u) => u.active !== false && !known.has(u.id));
+  return [...found, ...others];
 }
 
 // "14/03/2008", "2008-03-14" or "2008" → {birth_date} or {birth_year}; {} when empty or unreadable.

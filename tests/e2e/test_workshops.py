@@ -132,22 +132,30 @@ def test_staff_take_attendance_by_scanning_a_pass(phone_factory, live_server, da
         other = a_participant(staff, "Yanis")
         assert staff.post(f"/api/workshops/{workshop['id']}/registrations", json={"participant": other["id"]}).status_code == 201
         pass_link = f"{live_server}/#/pass/{learner.get('/api/me/pass').json()['token']}"
+    with api_client(live_server, "learner2") as learner2:
+        other_learner = learner2.get("/api/me").json()["name"]
     phone = phone_factory(width=360)
     sign_in(phone, "staff.vlg")
     page = phone.goto(f"/#/workshops/{workshop['id']}")
     page.get_by_role("heading", name="Couture numérique").wait_for()
     page.get_by_text("0 présent·e(s) sur 2").wait_for()
 
+    # The desk signs up a learner who never signed up for a workshop: found by name.
+    page.get_by_label("Chercher un·e jeune").fill(other_learner[:4])
+    page.locator("button.pick", has_text=other_learner).click()
+    page.locator("#toast").get_by_text(f"{other_learner} : inscrit·e.").wait_for()
+    page.get_by_text("0 présent·e(s) sur 3").wait_for()
+
     page.get_by_label("Pass (lien ou code)").fill(pass_link)
     page.get_by_role("button", name="Valider").click()
     page.locator("#toast").get_by_text(re.compile("présence enregistrée")).wait_for()
-    page.get_by_text("1 présent·e(s) sur 2").wait_for()
+    page.get_by_text("1 présent·e(s) sur 3").wait_for()
     page.get_by_text("Présent·e de 14:00 à 17:00").wait_for()
 
     # Yanis is ticked on the list, and left early.
     row = page.locator("li.registration", has_text="Yanis B.")
     row.get_by_role("button", name="Présent·e").click()
-    page.get_by_text("2 présent·e(s) sur 2").wait_for()
+    page.get_by_text("2 présent·e(s) sur 3").wait_for()
     row = page.locator("li.registration", has_text="Yanis B.")
     row.locator("summary").click()
     row.get_by_label("Départ").fill("16:00")
