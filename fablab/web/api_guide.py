@@ -63,6 +63,10 @@ TAGS = [
         "loans or days), what is due, the maintenance done, machine hours."),
     Tag(name="consumables", description="Filament, resin and supplies per site: a stock that changes only "
         "through an append-only ledger and never goes below zero, prints, budgets, the month's consumption."),
+    Tag(name="workshops", description="The FabLab solidaire programme: referring partners, participants "
+        "(young people without an account, or learners), workshops whose seats PostgreSQL counts (some held for a "
+        "partner until a time), sign-ups with a waiting list that seats the next person in the same transaction, "
+        "attendance by pass, courses of a target number of hours."),
     Tag(name="calendars", description="iCalendar feeds (RFC 5545) with ETag and 304: a site's and an item's "
         "without names; private links (a learner's own, a staff site feed) whose token is the key."),
     Tag(name="reports", description="Utilisation, no-shows, overdue loans, heat map; pending reminders."),

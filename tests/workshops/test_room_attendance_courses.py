@@ -131,3 +131,25 @@ async def test_closing_the_site_through_its_route_cancels_the_workshop(staff, ad
     assert created.status_code == 201 and created.json()["cancelled"]["workshops"] == [workshop["id"]]
     [mine] = (await learner.get("/api/me/workshops")).json()
     assert mine["status"] == "cancelled" and mine["notice"] == "workshop_cancelled"
+
+
+async def test_the_audit_holds_after_sign_ups_cancellations_and_a_hold_that_ends(staff):
+    from fablab.invariants import audit_invariants
+
+    partner = await new_partner(staff)
+    workshop = await new_workshop(staff, capacity=3, holds=[{"partner": partner["id"], "seats": 2,
+                                                             "held_until": at(8)}])
+    referred = await new_participant(staff, partner=partner["id"])
+    others = [await new_participant(staff, first_name=name) for name in ("Léo", "Sami", "Inès")]
+    signed = [(await staff.post(f"/api/workshops/{workshop['id']}/registrations", json={"participant": who["id"]}))
+              .json() for who in [referred, *others]]
+    assert [s["status"] for s in signed] == ["registered", "registered", "waiting", "waiting"]
+    await staff.delete(f"/api/workshops/{workshop['id']}/registrations/{signed[0]['id']}")
+    await db.fetch("UPDATE workshop_hold SET held_until = now() - interval '1 minute'")
+    await closures.release_due_holds()
+    assert all(result.holds for result in await audit_invariants())
+    statuses = [await db.fetchval("SELECT status FROM registration WHERE id = $1", s["id"]) for s in signed]
+    assert statuses == ["cancelled", "registered", "registered", "registered"]
+    await db.fetch("UPDATE workshop SET seats_taken = seats_taken - 1 WHERE id = $1", workshop["id"])
+    broken = [r.name for r in await audit_invariants() if not r.holds]
+    assert broken == ["a workshop's counted seats equal its seated sign-ups and running holds"]
