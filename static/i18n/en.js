@@ -285,6 +285,7 @@ const workshops = {
   waiting_count: "{n} on the waiting list",
   held: "{seats} seat(s) for {partner} until {until} ({taken} taken)",
   held_released: "{seats} seat(s) for {partner}, open to everyone since {until}",
+  held_opened: "{seats} seat(s) for {partner}, now open to everyone",
   ages: "Aged {min} to {max}",
   age_min: "Aged {min} and over",
   age_max: "Aged up to {max}",

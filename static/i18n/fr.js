@@ -290,6 +290,7 @@ const workshops = {
   waiting_count: "{n} en liste d’attente",
   held: "{seats} place(s) pour {partner} jusqu’au {until} ({taken} prise(s))",
   held_released: "{seats} place(s) pour {partner}, ouvertes à tous depuis le {until}",
+  held_opened: "{seats} place(s) pour {partner}, désormais ouvertes à tous",
   ages: "De {min} à {max} ans",
   age_min: "À partir de {min} ans",
   age_max: "Jusqu’à {max} ans",

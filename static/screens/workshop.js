@@ -8,10 +8,12 @@ import {editWorkshopForm} from "/js/workshop-form.js";
 import {attendancePart, registrationsPart, signUpPart} from "/js/workshop-people.js";
 import {listOf, seatsText, siteCourses, siteOf, workshopFacts} from "/js/workshops.js";
 
+// A hold: running (until when, seats taken), or ended, on its day or earlier (a change of plans).
 function holdLine(hold, tz) {
   const until = fmt.moment(hold.held_until, tz);
-  return h("li", {}, hold.released ? t("workshops.held_released", {seats: hold.seats, partner: hold.partner_name, until})
-    : t("workshops.held", {seats: hold.seats, partner: hold.partner_name, until, taken: hold.seats_taken}));
+  const words = {seats: hold.seats, partner: hold.partner_name, until, taken: hold.seats_taken};
+  if (!hold.released) return h("li", {}, t("workshops.held", words));
+  return h("li", {}, t(Date.parse(hold.held_until) <= Date.now() ? "workshops.held_released" : "workshops.held_opened", words));
 }
 
 function summary(page) {
@@ -23,7 +25,7 @@ function summary(page) {
       w.waiting ? ` · ${t("workshops.waiting_count", {n: w.waiting})}` : ""),
     h("p", {class: "item-sub"}, t(`workshops.audiences.${w.audience}`)),
     course ? h("p", {class: "item-sub"}, t("workshops.in_course", {course: course.title})) : null,
-    (w.holds || []).length ? h("ul", {class: "facts holds"}, w.holds.map((hold) => holdLine(hold, tz))) : null,
+    (w.holds || []).length && w.status !== "cancelled" ? h("ul", {class: "facts holds"}, w.holds.map((hold) => holdLine(hold, tz))) : null,
     w.description ? h("p", {class: "hint"}, w.description) : null,
     w.cancel_note ? h("p", {class: "hint"}, w.cancel_note) : null);
 }

@@ -73,6 +73,21 @@ def test_a_coordinator_creates_a_workshop_with_partner_seats(phone_factory, live
     rows = run_sql(database_url, """SELECT w.capacity, w.held_free, h.seats, h.held_until < w.starts_at AS before
         FROM workshop w JOIN workshop_hold h ON h.workshop_id = w.id WHERE w.title = $1""", "Découpe laser : un porte-clés")
     assert [tuple(r) for r in rows] == [(12, 4, 4, True)]
+
+    # Fewer seats, then the workshop cancelled with a word for those signed up.
+    page.locator("details.edit-workshop summary").click()
+    page.locator("form.workshop-edit").get_by_label("Nombre de places", exact=True).fill("10")
+    page.locator("form.workshop-edit").get_by_role("button", name="Enregistrer").click()
+    page.locator("#toast").get_by_text("Atelier enregistré.").wait_for()
+    page.get_by_text("6 place(s) libre(s) sur 10").wait_for()
+    page.locator("details.cancel-workshop summary").click()
+    page.get_by_label("Message aux inscrit·es (facultatif)").fill("Formateur malade, atelier reporté.")
+    page.locator("details.cancel-workshop").get_by_role("button", name="Annuler l’atelier").click()
+    page.get_by_role("button", name="Confirmer l’annulation").click()
+    page.locator("#toast").get_by_text("Atelier annulé : les inscrit·es sont prévenu·es.").wait_for()
+    page.get_by_text("Formateur malade, atelier reporté.").wait_for()
+    shot(phone, "02b-atelier-annule")
+    assert run_sql(database_url, "SELECT status FROM workshop WHERE title = $1", "Découpe laser : un porte-clés")[0][0] == "cancelled"
     assert phone.errors() == []
 
 
