@@ -50,7 +50,8 @@ export async function render(root, ctx) {
   const [found, {mine, holding}] = await Promise.all([
     get(`/api/workshops${query({site: site.slug, from: new Date().toISOString().slice(0, 10)})}`), myRegistrations()]);
   const upcoming = listOf(found, "workshops")
-    .filter((w) => w.status !== "cancelled" && Date.parse(w.starts_at) > Date.now())
+    // Workshops for referred groups are the desk's to fill: a learner sees them once signed up there.
+    .filter((w) => w.status !== "cancelled" && Date.parse(w.starts_at) > Date.now() && (w.audience === "public" || holding.has(w.id)))
     .sort((a, b) => Date.parse(a.starts_at) - Date.parse(b.starts_at));
   const messages = h("div", {class: "messages", "aria-live": "polite"});
   const page = {
