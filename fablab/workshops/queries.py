@@ -232,6 +232,15 @@ COURSE = """
 SELECT c.id, c.site_id, s.slug AS site, c.title, c.description, c.target_hours
 FROM course c JOIN site s ON s.id = c.site_id WHERE c.id = $1
 """
+async def courses(site_ids: list[int] | None) -> list[dict]:
+    filters = db.Filters().given(("c.site_id = ANY({}::int[])", site_ids))
+    return await db.fetch(
+        "SELECT c.id, s.slug AS site, c.title, c.target_hours, "
+        "(SELECT count(*) FROM workshop w WHERE w.course_id = c.id) AS workshops "
+        f"FROM course c JOIN site s ON s.id = c.site_id {filters.where()} ORDER BY s.slug, lower(c.title), c.id",
+        *filters.args)
+
+
 COURSE_WORKSHOPS = """
 SELECT id, title, starts_at, ends_at, status FROM workshop WHERE course_id = $1 ORDER BY starts_at, id
 """

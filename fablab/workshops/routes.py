@@ -24,8 +24,8 @@ from fablab.settings import Settings
 from fablab.sites.queries import require_site
 from fablab.workshops import attendance, closures, courses, notices, queries, registrations, schedule, service
 from fablab.workshops.schemas import (
-    AttendanceIn, AttendanceOut, CancelIn, CourseIn, CourseOut, CourseProgressOut, CourseWorkshopOut, HoldOut,
-    MyRegistrationOut, ParticipantIn, ParticipantOut, PartnerBrief, PartnerIn, PartnerOut, RegistrationIn,
+    AttendanceIn, AttendanceOut, CancelIn, CourseBriefOut, CourseIn, CourseOut, CourseProgressOut, CourseWorkshopOut,
+    HoldOut, MyRegistrationOut, ParticipantIn, ParticipantOut, PartnerBrief, PartnerIn, PartnerOut, RegistrationIn,
     RegistrationOut, RegistrationRowOut, TrainerOut, WorkshopIn, WorkshopOut, WorkshopPatch,
 )
 
@@ -260,6 +260,12 @@ class MyWorkshopsController(Controller):
 class CourseController(Controller):
     path = "/api/courses"
     tags = ["workshops"]
+
+    @get("", guards=[staff_only], cache=False,
+         summary="The courses of a site",
+         description="Staff. `site` (default: their sites): `[{id, site, title, target_hours, workshops}]`.")
+    async def list_courses(self, request: Request, site: FromQuery[str | None] = None) -> list[CourseBriefOut]:
+        return [CourseBriefOut(**row) for row in await queries.courses(await scope.listed_sites(request.user, site))]
 
     @post("", guards=[staff_only], status_code=HTTP_201_CREATED,
           summary="Create a course (parcours)",

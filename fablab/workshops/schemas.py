@@ -243,6 +243,14 @@ class CourseIn(msgspec.Struct, forbid_unknown_fields=True):
     target_hours: Hours = 35.0
 
 
+class CourseBriefOut(Out):
+    id: int
+    site: str
+    title: str
+    target_hours: Decimal
+    workshops: int
+
+
 class CourseWorkshopOut(Out):
     id: int
     title: str

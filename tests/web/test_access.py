@@ -364,6 +364,7 @@ SITE_TABLE.update({
         path=f"/api/workshops/{o['workshop']}/registrations/{o['leaving']}"), 204),
     ("POST", "/api/courses"): (SCOPED, lambda o: dict(path="/api/courses", json={
         "site": o["site"], "title": "Fabriquer un meuble"}), 201),
+    ("GET", "/api/courses"): (SCOPED, lambda o: dict(path="/api/courses", params={"site": o["site"]}), 200),
     ("GET", "/api/courses/{course_id:int}"): (SCOPED, lambda o: dict(path=f"/api/courses/{o['course']}"), 200),
     ("GET", "/api/me/workshops"): (SELF, lambda o: dict(path="/api/me/workshops"), 200),
     # Last: it cancels the workshop the rows above use.

@@ -153,6 +153,8 @@ async def test_a_workshop_joins_a_course_of_its_site_only(app, staff, demo):
         theirs = (await pantin.post("/api/courses", json={"site": "pan", "title": "Autre"})).json()
     refused = await staff.patch(f"/api/workshops/{workshop['id']}", json={"course": theirs["id"]})
     assert refused.status_code == 400 and refused.json()["code"] == "course_other_site"
+    listed = (await staff.get("/api/courses")).json()
+    assert [(c["id"], c["workshops"]) for c in listed] == [(course["id"], 1)]
 
 
 async def test_the_public_agenda_feed_names_nobody(staff, learner, anon):
