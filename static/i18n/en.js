@@ -381,7 +381,6 @@ const workshops = {
   course_people: "Hours of the young people",
   course_nobody: "Nobody has hours in this course yet.",
   course_target: "Target: {n} h",
-  course_started: "{started} started, {completed} completed",
   course_new_workshop: "New workshop of this course",
   course_workshops: "{n} workshop(s)",
   errors: {

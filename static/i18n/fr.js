@@ -390,7 +390,6 @@ const workshops = {
   course_people: "Heures des jeunes",
   course_nobody: "Personne n’a encore d’heures dans ce parcours.",
   course_target: "Objectif : {n} h",
-  course_started: "{started} commencé(s), {completed} terminé(s)",
   course_new_workshop: "Nouvel atelier de ce parcours",
   course_workshops: "{n} atelier(s)",
   errors: {

@@ -83,12 +83,7 @@ export function listOf(answer, key) {
   return (answer && (answer[key] || answer.items)) || [];
 }
 
-// A site's courses. The API reads a course by its id only: they are found through the site's
-// workshops of the past year and to come, plus `wanted` (a course just created, still without one).
-export async function siteCourses(slug, wanted) {
-  const from = fmt.addDays(fmt.today(), -366);
-  const workshops = listOf(await get(`/api/workshops${query({site: slug, from})}`), "workshops");
-  const ids = new Set(workshops.map((w) => w.course).filter(Boolean));
-  if (Number(wanted) > 0) ids.add(Number(wanted));
-  return Promise.all([...ids].slice(0, 30).map((id) => get(`/api/courses/${id}`)));
+// A site's courses, for the course of a workshop and the Parcours screen.
+export async function siteCourses(slug) {
+  return listOf(await get(`/api/courses${query({site: slug})}`), "courses");
 }

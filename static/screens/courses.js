@@ -73,8 +73,8 @@ export async function render(root, ctx) {
     messages,
     courses.length ? h("ul", {class: "list courses"}, courses.map((c) => h("li", {class: "item"}, h("div", {class: "item-main"},
       h("p", {class: "item-title"}, h("a", {href: ctx.href(`courses/${c.id}`)}, c.title)),
-      h("p", {class: "item-sub"}, t("workshops.course_workshops", {n: (c.workshops || []).length}),
-        c.started !== undefined ? ` · ${t("workshops.course_started", {started: c.started, completed: c.completed})}` : "")))))
+      h("p", {class: "item-sub"}, t("workshops.course_workshops", {n: c.workshops}), " · ",
+        t("workshops.course_target", {n: number(Number(c.target_hours))}))))))
       : h("p", {class: "empty"}, t("workshops.courses_none")),
     courseForm(site, done, messages));
 }

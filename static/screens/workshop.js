@@ -53,7 +53,7 @@ async function load(id) {
   const w = await get(`/api/workshops/${encodeURIComponent(id)}`);
   const [rows, sites, partners, courses] = await Promise.all([
     get(`/api/workshops/${w.id}/registrations`), get("/api/sites"),
-    get(`/api/partners${query({site: w.site})}`), siteCourses(w.site, w.course)]);
+    get(`/api/partners${query({site: w.site})}`), siteCourses(w.site)]);
   return {w, rows: listOf(rows, "registrations"), site: siteOf(sites, w.site),
     partners: listOf(partners, "partners").filter((p) => p.active !== false), courses: listOf(courses, "courses")};
 }

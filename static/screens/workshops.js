@@ -9,13 +9,13 @@ import {newWorkshopForm} from "/js/workshop-form.js";
 import {listOf, siteCourses, workshopItem} from "/js/workshops.js";
 
 // What the list and the form need, asked together.
-async function loadSite(site, course) {
+async function loadSite(site) {
   const slug = site.slug;
   const [workshops, partners, courses, rooms] = await Promise.all([
     // From the start of today: a workshop under way is where attendance is taken.
     get(`/api/workshops${query({site: slug, from: fmt.today(site.timezone)})}`),
     get(`/api/partners${query({site: slug})}`),
-    siteCourses(slug, course),
+    siteCourses(slug),
     get(`/api/resources${query({site: slug, kind: "room"})}`),
   ]);
   return {workshops: listOf(workshops, "workshops"), partners: listOf(partners, "partners").filter((p) => p.active !== false),
@@ -39,7 +39,7 @@ export async function render(root, ctx) {
   const sites = await get("/api/sites");
   const site = chosenSite(sites, ctx.query.get("site"));
   const course = Number(ctx.query.get("course")) || null;
-  const data = await loadSite(site, course);
+  const data = await loadSite(site);
   const upcoming = data.workshops.filter((w) => Date.parse(w.ends_at) > Date.now())
     .sort((a, b) => Date.parse(a.starts_at) - Date.parse(b.starts_at));
   const done = (made) => {

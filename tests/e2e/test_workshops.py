@@ -241,3 +241,31 @@ def test_staff_add_a_partner_and_a_young_person_and_print_their_card(phone_facto
     assert serious_violations(page) == []
     shot(phone, "08-carte-pass")
     assert phone.errors() == []
+
+
+def test_staff_create_a_course_and_a_workshop_in_it(phone_factory, database_url):
+    phone = phone_factory(width=360)
+    sign_in(phone, "staff.vlg")
+    page = phone.goto("/#/courses")
+    page.get_by_role("heading", name="Parcours", exact=True).wait_for()
+    form = page.locator("form", has=page.get_by_role("heading", name="Créer le parcours"))
+    form.get_by_label("Titre du parcours").fill("Fabriquer son mobilier")
+    form.get_by_label("Objectif (heures)").fill("35")
+    form.get_by_role("button", name="Créer le parcours").click()
+    page.get_by_role("heading", name="Fabriquer son mobilier").wait_for()
+    page.get_by_text("Objectif : 35 h").wait_for()
+    page.get_by_role("link", name="Nouvel atelier de ce parcours").click()
+    form = page.locator("form.workshop-form")
+    assert form.get_by_label("Parcours (facultatif)").locator("option:checked").inner_text() == "Fabriquer son mobilier"
+    form.get_by_label("Titre").fill("Tabouret en contreplaqué")
+    form.get_by_role("button", name="Créer l’atelier").click()
+    page.get_by_role("heading", name="Tabouret en contreplaqué").wait_for()
+    page.get_by_text("Parcours : Fabriquer son mobilier").wait_for()
+    page = phone.goto("/#/courses")
+    page.locator("li", has_text="Fabriquer son mobilier").get_by_text("1 atelier(s) · Objectif : 35 h").wait_for()
+    assert no_horizontal_scroll(page)
+    shot(phone, "09-parcours")
+    linked = run_sql(database_url, """SELECT c.title FROM workshop w JOIN course c ON c.id = w.course_id
+        WHERE w.title = 'Tabouret en contreplaqué'""")
+    assert [r["title"] for r in linked] == ["Fabriquer son mobilier"]
+    assert phone.errors() == []
