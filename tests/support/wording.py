@@ -26,6 +26,8 @@ COGNATES = frozenset({
     "plan", "plans", "machine",
     # Drawn signatures (issue 30, 31).
     "signature", "signatures",
+    # The loan agreement's versions (issue 31): "version 2 de la charte".
+    "version", "versions",
     # Names and formats, the same in every language.
     "arduino", "csv", "fablab", "google", "https", "europe", "paris", "url",
     # Products a learner's phone or computer runs, named as their makers name them.
