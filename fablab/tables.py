@@ -8,7 +8,8 @@ The words a column may hold (kinds, statuses) are fablab/vocabulary.py's, which 
 from decimal import Decimal
 
 from piccolo.columns import (
-    JSONB, BigInt, BigSerial, Boolean, Date, ForeignKey, Integer, Numeric, Serial, Text, Timestamptz, Varchar,
+    JSONB, BigInt, BigSerial, Boolean, Bytea, Date, ForeignKey, Integer, Numeric, Serial, SmallInt, Text, Timestamptz,
+    Varchar,
 )
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
@@ -76,6 +77,11 @@ class Training(Table, tablename="training", db=DB):
     name = Text(unique=True)
     description = Text(default="")
     created_at = Timestamptz(default=TimestamptzNow())
+    # How long a certification stays valid (issue 31): vocabulary.TRAINING_VALIDITIES.
+    validity = Text(default="forever")
+    valid_days = Integer(null=True, default=None)
+    valid_until = Date(null=True, default=None)
+    idle_days = Integer(null=True, default=None)
 
 
 class Resource(Table, tablename="resource", db=DB):
@@ -518,8 +524,80 @@ class Attendance(Table, tablename="attendance", db=DB):
 
 # --- The desk's loan agreements and hand-overs (fablab/desk, issue 31) ---------------------------
 
+class LoanAgreement(Table, tablename="loan_agreement", db=DB):
+    """A site's loan agreement text, one row per version (never changed: receipts cite them)."""
+
+    id = Serial(primary_key=True)
+    site = _fk(Site, "site_id", null=False)
+    version = Integer()
+    text = Text()
+    every_loan = Boolean(default=False)
+    created_by = _fk(User, "created_by_id")
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class Handover(Table, tablename="handover", db=DB):
+    """Several items lent to one learner in one confirmation, with the agreement signed then."""
+
+    id = BigSerial(primary_key=True)
+    site = _fk(Site, "site_id", null=False)
+    user = _fk(User, "user_id")
+    staff = _fk(User, "staff_id")
+    at = Timestamptz()
+    due_at = Timestamptz()
+    agreement = _fk(LoanAgreement, "agreement_id")
+    agreement_version = Integer(null=True, default=None)
+    agreement_text = Text(default="")
+    signature_png = Bytea(null=True, default=None)
+    signed_hash = Text(default="")
+
+
+class HandoverItem(Table, tablename="handover_item", db=DB):
+    id = BigSerial(primary_key=True)
+    handover = _fk(Handover, "handover_id", null=False)
+    booking = _fk(Booking, "booking_id", null=False)
+    resource = _fk(Resource, "resource_id", null=False)
+    position = SmallInt()
+    due_at = Timestamptz()
+    parts = JSONB(default=[])
+
+
 
 # --- Late returns, suspensions, trainings that expire (issue 31) --------------------------------
+
+
+class LatePolicy(Table, tablename="late_policy", db=DB):
+    """A site's late-return rules (fablab/late): grace, strikes within a window, suspension length."""
+
+    site = ForeignKey(references=Site, db_column_name="site_id", primary_key=True, null=False)
+    enabled = Boolean(default=False)
+    grace_minutes = Integer(default=15)
+    strikes = Integer(default=3)
+    window_days = Integer(default=30)
+    suspension_days = Integer(default=14)
+    updated_at = Timestamptz(default=TimestamptzNow())
+
+
+class LateStrike(Table, tablename="late_strike", db=DB):
+    id = BigSerial(primary_key=True)
+    user = _fk(User, "user_id")
+    booking = ForeignKey(references=Booking, db_column_name="booking_id", null=False, unique=True)
+    site = _fk(Site, "site_id", null=False)
+    due_at = Timestamptz()
+    returned_at = Timestamptz()
+
+
+class Suspension(Table, tablename="suspension", db=DB):
+    id = BigSerial(primary_key=True)
+    user = _fk(User, "user_id")
+    site = _fk(Site, "site_id", null=False)
+    starts_at = Timestamptz()
+    ends_at = Timestamptz()
+    strikes = Integer()
+    window_days = Integer()
+    lifted_at = Timestamptz(null=True, default=None)
+    lifted_by = _fk(User, "lifted_by_id")
+    lift_reason = Text(null=True, default=None)
 
 
 ALL_TABLES = [
@@ -530,4 +608,6 @@ ALL_TABLES = [
     # The FabLab solidaire programme.
     Partner, Participant, Course, Workshop, WorkshopTrainer, WorkshopHold, Registration, Attendance,
     # Later issues' tables: a line each, so that merges stay clean.
+    LatePolicy, LateStrike, Suspension,
+    LoanAgreement, Handover, HandoverItem,
 ]

@@ -63,6 +63,9 @@ TAGS = [
         "loans or days), what is due, the maintenance done, machine hours."),
     Tag(name="consumables", description="Filament, resin and supplies per site: a stock that changes only "
         "through an append-only ledger and never goes below zero, prints, budgets, the month's consumption."),
+    Tag(name="desk", description="The desk's hand-overs: several items lent to one learner in one "
+        "confirmation, all or nothing, under the site's loan agreement (versioned; signed with a finger, kept "
+        "with a SHA-256 over what was signed); receipts of the loan and of the return as PDF."),
     Tag(name="workshops", description="The FabLab solidaire programme: referring partners, participants "
         "(young people without an account, or learners), workshops whose seats PostgreSQL counts (some held for a "
         "partner until a time), sign-ups with a waiting list that seats the next person in the same transaction, "

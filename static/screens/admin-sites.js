@@ -1,6 +1,7 @@
 // Sites (admin): the list, and one site's name, address, contact and weekly opening hours.
 import {get, patch} from "/js/api.js";
 import {backToHub, messageArea} from "/js/admin-kit.js";
+import {agreementForm} from "/js/agreement-form.js";
 import {field, h} from "/js/dom.js";
 import {hoursEditor, hoursSummary} from "/js/hours-editor.js";
 import {t} from "/js/i18n.js";
@@ -56,5 +57,5 @@ export async function render(root, ctx) {
   }
   const site = await get(`/api/sites/${encodeURIComponent(ctx.params.slug)}`);
   root.append(h("p", {class: "back"}, h("a", {href: "/#/admin/sites"}, t("admin2.sites.back"))),
-    h("h1", {}, site.name), messages.box, siteForm(site, messages));
+    h("h1", {}, site.name), messages.box, siteForm(site, messages), agreementForm(site.slug, messages));
 }

@@ -57,6 +57,11 @@ function bookingItem(b, onCancel, offline) {
       // Moved by the fablab to another unit of the kind, same slot: its unit left service (issue 25).
       b.moved_from && b.status === "confirmed"
         ? h("p", {class: "item-sub moved"}, t("rebooked.moved_learner", {from: b.moved_from, to: b.resource})) : null,
+      // Lent at the desk in a hand-over (issue 31): its receipt, and the return's once back.
+      b.handover ? h("p", {class: "item-sub receipts"},
+        h("a", {href: b.handover.receipt, target: "_blank", rel: "noopener"}, t("agreement.receipt")),
+        b.status === "returned" ? [" · ", h("a", {href: b.handover.return_receipt, target: "_blank", rel: "noopener"},
+          t("agreement.return_receipt"))] : null) : null,
     ),
     actions.length ? h("div", {class: "item-actions"}, actions) : null,
   );
@@ -161,6 +166,7 @@ export async function render(root, ctx) {
   // Asked at the same time; the waitlist is a bonus: without it the bookings still show.
   const waitlistAsked = get("/api/waitlist?mine=true").catch(() => null);
   const partsAsked = get("/api/me/missing-parts").catch(() => null);
+  const handoversAsked = get("/api/handovers").catch(() => []);
   let result;
   try {
     result = await api("GET", "/api/bookings?mine=true", undefined, {withMeta: true});
@@ -169,6 +175,12 @@ export async function render(root, ctx) {
     return;
   }
   const list = Array.isArray(result.data) ? result.data : (result.data.bookings || []);
+  for (const handover of await handoversAsked) {
+    for (const id of handover.bookings) {
+      const booking = list.find((b) => b.id === id);
+      if (booking) booking.handover = handover;
+    }
+  }
   const entries = await waitlistAsked;
   const missingParts = await partsAsked;
   const messages = h("div", {class: "messages"});

@@ -2,6 +2,7 @@
 import {get} from "/js/api.js";
 import {h, replace} from "/js/dom.js";
 import {t} from "/js/i18n.js";
+import {fillLateBlocks} from "/js/late-returns.js";
 import {fillNextBooking} from "/js/next-booking.js";
 import {fillNextWorkshop} from "/js/next-workshop.js";
 import {currentUser, isAdmin, isStaff} from "/js/session.js";
@@ -71,18 +72,23 @@ export async function render(root, ctx) {
   const consumption = h("div", {});
   const next = h("div", {class: "home-next"});
   const nextWorkshop = h("div", {class: "home-next-workshop"});
+  const suspension = h("div", {});
+  const trainings = h("div", {});
   replace(root,
     h("h1", {}, t("home.hello", {name: user.name || user.login})),
     banner,
+    suspension,
     isStaff() ? null : next,
     isStaff() ? null : nextWorkshop,
     h("ul", {class: "tiles"}, tiles),
     consumption,
+    trainings,
   );
   fillFreedBanner(banner, ctx);
   if (!isStaff()) {
     fillNextBooking(next, ctx);
     fillNextWorkshop(nextWorkshop, ctx);
     fillConsumption(consumption);
+    fillLateBlocks(suspension, trainings);
   }
 }

@@ -5,6 +5,7 @@ import {confirmButton, field, h, notice, replace, select} from "/js/dom.js";
 import * as fmt from "/js/format.js";
 import {t} from "/js/i18n.js";
 import {inviteCard, keepImportedSheet} from "/js/invite-card.js";
+import {lateRecordPart} from "/js/late-returns.js";
 import {isAdmin, workSites} from "/js/session.js";
 import {chosenSite, sitePicker} from "/js/site-choice.js";
 
@@ -200,6 +201,20 @@ async function activityPart(page, person) {
   }
 }
 
+// Their hand-overs at the desk (issue 31) with the receipts, and a way to lend them several items.
+async function handoversPart(person, timezone) {
+  const handovers = await get(`/api/handovers${query({user: String(person.id)})}`).catch(() => []);
+  const receipt = (href, label) => h("a", {href, target: "_blank", rel: "noopener"}, label);
+  return [
+    h("h3", {}, t("agreement.handovers_title")),
+    handovers.length ? h("ul", {class: "list handovers receipts"}, handovers.slice(0, 10).map((x) => h("li", {},
+      t("agreement.handover_line", {when: fmt.moment(x.at, timezone), count: x.bookings.length}), " · ",
+      receipt(x.receipt, t("agreement.receipt")), " · ", receipt(x.return_receipt, t("agreement.return_receipt")))))
+      : h("p", {class: "empty"}, t("agreement.handovers_none")),
+    h("p", {}, h("a", {class: "button", href: `/#/handover?user=${encodeURIComponent(person.id)}`}, t("agreement.title"))),
+  ];
+}
+
 // One learner's account, asked when their line is opened (and again after each change).
 async function openLearner(page, person, details) {
   const reopen = () => openLearner(page, person, details);
@@ -209,7 +224,9 @@ async function openLearner(page, person, details) {
       h("p", {class: "item-sub"}, full.activated ? t("learners.activated") : t("learners.not_activated")),
       lockedBox(page, person, full, reopen),
       trainingsPart(page, person, full, reopen),
+      await lateRecordPart(person.id),
       await activityPart(page, person),
+      await handoversPart(person, page.site.timezone),
       accountButtons(page, person, full),
       privacyPart(page, person, full));
   } catch (error) {

@@ -21,7 +21,8 @@ export async function render(root, ctx) {
           try {
             const person = await passHolder(text);
             sessionStorage.setItem("fablab.pass", text);
-            replace(messages, notice(t("desk.pass_kept", {name: person.name, login: person.login}), "ok"));
+            replace(messages, notice(t("desk.pass_kept", {name: person.name, login: person.login}), "ok"),
+              h("p", {}, h("a", {class: "button", href: ctx.href("handover")}, t("agreement.several"))));
           } catch (error) {
             sessionStorage.removeItem("fablab.pass");
             replace(messages, notice(errorMessage(error)));

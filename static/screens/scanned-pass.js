@@ -20,7 +20,9 @@ export async function render(root, ctx) {
     replace(root, h("h1", {}, t("scanned_pass.title")),
       h("p", {class: "pass-owner"}, t("desk.pass_of", {name: person.name, login: person.login})),
       h("p", {}, t("scanned_pass.staff")),
-      h("p", {}, h("a", {class: "button primary", href: ctx.href("scan")}, t("scanned_pass.to_scan"))));
+      h("p", {}, h("a", {class: "button primary", href: ctx.href("scan")}, t("scanned_pass.to_scan"))),
+      // Several items in one confirmation, under the loan agreement (issue 31).
+      h("p", {}, h("a", {class: "button", href: ctx.href("handover")}, t("agreement.several"))));
     return;
   }
   replace(root, h("h1", {}, t("scanned_pass.title")), h("p", {}, t("scanned_pass.other")),

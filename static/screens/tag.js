@@ -83,6 +83,16 @@ function lendConfirmation({item, holder, plan, body, parts, done, messages, conf
   lendButton.focus();
 }
 
+// The learner must sign the loan agreement first (issue 31): the hand-over screen shows it with
+// this item, for the signature.
+function agreementDetour(error, holder, item) {
+  if (!(error instanceof ApiError) || error.code !== "agreement_required") return null;
+  if (holder.pass) sessionStorage.setItem(PENDING_PASS, holder.pass);
+  const who = holder.user ? `user=${encodeURIComponent(holder.user)}&` : "";
+  return h("p", {}, h("a", {class: "button primary", href: `/#/handover?${who}tag=${encodeURIComponent(item.tag)}`},
+    t("agreement.to_sign")));
+}
+
 // A pass read on the scan screen: whose it is, before the one-tap lend to it.
 function pendingPass(ask) {
   const pending = sessionStorage.getItem(PENDING_PASS);
@@ -127,7 +137,7 @@ function checkoutPanel(item, done) {
       lendConfirmation({item, holder, plan, body, parts, done, messages, confirmBox});
     } catch (error) {
       if (error instanceof ApiError && error.code === "due_at_required") due.focus();
-      replace(messages, notice(errorMessage(error)));
+      replace(messages, notice(errorMessage(error)), agreementDetour(error, holder, item));
     }
   }
 

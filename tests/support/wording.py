@@ -26,6 +26,8 @@ COGNATES = frozenset({
     "plan", "plans", "machine",
     # Drawn signatures (issue 30, 31).
     "signature", "signatures",
+    # The loan agreement's versions (issue 31): "version 2 de la charte".
+    "version", "versions",
     # Names and formats, the same in every language.
     "arduino", "csv", "fablab", "google", "https", "europe", "paris", "url",
     # Products a learner's phone or computer runs, named as their makers name them.
@@ -38,6 +40,8 @@ COGNATES = frozenset({
     "pixels", "notes",
     # Workshops (issue 29): "âge minimum", a "participant", their "situation", the "Mission Locale" (a name).
     "minimum", "situation", "mission", "locale", "participant", "participants",
+    # Late returns (issue 31, merged from main without it): a learner's "suspension".
+    "suspension",
 })
 
 # Asset tags (VLG-LAP-001, PAN-ROOM-003) are codes printed on the labels, not words.

@@ -147,7 +147,7 @@ SITE_LEARNERS = {"pfs": ("learner11", "learner12", "learner13"), "vlg": ("learne
 TABLES_THAT_MUST_NOT_CHANGE = ("app_user", "booking", "booking_series", "waitlist_entry", "audit", "movement",
                                "resource", "certification", "invite", "staff_site", "feed_token",
                                "consumable", "consumable_movement", "part", "part_custody",
-                               "maintenance_plan", "maintenance_record",
+                               "maintenance_plan", "maintenance_record", "handover", "handover_item",
                                "partner", "participant", "course", "workshop", "workshop_hold", "registration",
                                "attendance")
 
@@ -205,6 +205,13 @@ SITE_TABLE = {
     ("POST", "/api/users/{user_id:int}/invite"): (SCOPED, lambda o: dict(path=f"/api/users/{o['victim']}/invite"), 201),
     ("POST", "/api/users/{user_id:int}/deactivate"): (SCOPED, lambda o: dict(
         path=f"/api/users/{o['victim']}/deactivate"), 200),
+    # Late returns (issue 31): a learner's suspension, lifted by staff of their site (own: nothing to lift).
+    ("GET", "/api/users/{user_id:int}/late-returns"): (SCOPED, lambda o: dict(
+        path=f"/api/users/{o['learner']}/late-returns"), 200),
+    ("POST", "/api/users/{user_id:int}/suspension/lift"): (SCOPED, lambda o: dict(
+        path=f"/api/users/{o['learner']}/suspension/lift", json={"reason": "Test"}), 409),
+    ("GET", "/api/me/late-returns"): (SELF, lambda o: dict(path="/api/me/late-returns"), 200),
+    ("GET", "/api/me/trainings"): (SELF, lambda o: dict(path="/api/me/trainings"), 200),
 
     ("GET", "/api/vocabulary"): (SAME, lambda o: dict(path="/api/vocabulary"), 200),
     ("GET", "/api/policies"): (SAME, lambda o: dict(path="/api/policies", params={"site": o["site"]}), 200),
@@ -262,6 +269,17 @@ SITE_TABLE = {
     ("POST", "/api/checkins"): (SCOPED, lambda o: dict(path="/api/checkins", json={"tag": o["out_tag"]}), 200),
     ("POST", "/api/checkouts"): (SCOPED, lambda o: dict(path="/api/checkouts", json={
         "tag": f"{o['prefix']}-LAP-003", "user": o["third"], "due_at": o["due_at"]}), 201),
+    # The desk's hand-overs (issue 31): a learner of another site is unknown to staff, as is a hand-over there.
+    ("POST", "/api/handovers"): (HIDDEN, lambda o: dict(path="/api/handovers", json={
+        "learner": o["third"], "due_at": o["due_at"], "items": [{"tag": f"{o['prefix']}-LAP-007"},
+                                                                {"tag": f"{o['prefix']}-LAP-008"}]}), 201),
+    ("GET", "/api/handovers"): (HIDDEN, lambda o: dict(path="/api/handovers", params={"user": str(o["learner"])}), 200),
+    ("GET", "/api/handovers/{handover_id:int}"): (HIDDEN, lambda o: dict(path=f"/api/handovers/{o['handover']}"), 200),
+    ("GET", "/api/handovers/{handover_id:int}/receipt.pdf"): (HIDDEN, lambda o: dict(
+        path=f"/api/handovers/{o['handover']}/receipt.pdf"), 200),
+    ("GET", "/api/handovers/{handover_id:int}/return.pdf"): (HIDDEN, lambda o: dict(
+        path=f"/api/handovers/{o['handover']}/return.pdf"), 200),
+    ("GET", "/api/sites/{slug:str}/agreement"): (SAME, lambda o: dict(path=f"/api/sites/{o['site']}/agreement"), 200),
     # Parts (issue 19): a charger missing from an earlier loan of LAP-006, held by the site's learner.
     ("GET", "/api/parts/missing"): (SCOPED, lambda o: dict(path="/api/parts/missing", params={"site": o["site"]}), 200),
     ("POST", "/api/parts/{part_id:int}/return"): (SCOPED, lambda o: dict(path=f"/api/parts/{o['missing_part']}/return",
@@ -403,7 +421,7 @@ def test_a_staff_route_missing_from_the_site_table_is_caught():
 
 
 def next_open_day() -> date:
-    from fablab.bookings.rules import holiday_dates
+    from fablab.sites.calendar import holiday_dates
 
     day = datetime.now(timezone.utc).date() + timedelta(days=2)
     while day.weekday() >= 5 or day in holiday_dates([day.year]):
@@ -459,8 +477,21 @@ async def site_objects(slug: str, day: date) -> dict:
         "due_at": (now + timedelta(hours=2)).isoformat(), **parts,
         "consumable": await db.fetchval("INSERT INTO consumable (site_id, name, unit, quantity) "
                                         "VALUES ($1, 'PLA noir', 'g', 1000) RETURNING id", site_id),
+        "handover": await lent_in_a_handover(f"{prefix}-LAP-004", ids[learner], staff_id),
         **await workshop_objects(site_id, day),
     }
+
+
+async def lent_in_a_handover(tag: str, learner_id: int, staff_id: int) -> int:
+    """The item out now, as lent in a hand-over at the desk (fablab/desk)."""
+    handover = await db.fetchval(
+        "INSERT INTO handover (site_id, user_id, staff_id, at, due_at) SELECT b.site_id, $2, $3, b.starts_at, "
+        "b.ends_at FROM booking b JOIN resource r ON r.id = b.resource_id WHERE r.tag = $1 AND b.status = "
+        "'checked_out' RETURNING id", tag, learner_id, staff_id)
+    await db.fetch("INSERT INTO handover_item (handover_id, booking_id, resource_id, position, due_at) SELECT $1, "
+                   "b.id, b.resource_id, 0, b.ends_at FROM booking b JOIN resource r ON r.id = b.resource_id "
+                   "WHERE r.tag = $2 AND b.status = 'checked_out'", handover, tag)
+    return handover
 
 
 async def workshop_objects(site_id: int, day: date) -> dict:

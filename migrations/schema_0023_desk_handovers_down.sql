@@ -1,0 +1,3 @@
+DROP TABLE handover_item;
+DROP TABLE handover;
+DROP TABLE loan_agreement;
