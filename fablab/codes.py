@@ -187,6 +187,29 @@ MAINTENANCE_OVERDUE = "maintenance_overdue"
 
 
 # --- Workshops, courses, partners, participants (issue 29) -------------------------------------
+UNKNOWN_PARTNER = "unknown_partner"
+PARTNER_EXISTS = "partner_exists"
+PARTNER_OTHER_SITE = "partner_other_site"
+UNKNOWN_PARTICIPANT = "unknown_participant"
+UNKNOWN_WORKSHOP = "unknown_workshop"
+UNKNOWN_COURSE = "unknown_course"
+COURSE_OTHER_SITE = "course_other_site"
+ROOM_OTHER_SITE = "room_other_site"
+NOT_A_ROOM = "not_a_room"
+TRAINER_NOT_STAFF = "trainer_not_staff"
+INVALID_HOLDS = "invalid_holds"
+CAPACITY_BELOW_TAKEN = "capacity_below_taken"
+WORKSHOP_CANCELLED = "workshop_cancelled"
+WORKSHOP_OVER = "workshop_over"
+ALREADY_REGISTERED = "already_registered"
+REFERRAL_ONLY = "referral_only"
+WORKSHOP_TOO_YOUNG = "workshop_too_young"
+WORKSHOP_TOO_OLD = "workshop_too_old"
+UNKNOWN_REGISTRATION = "unknown_registration"
+NOT_REGISTERED = "not_registered"
+PASS_OR_PARTICIPANT = "pass_or_participant"
+INVALID_ATTENDANCE = "invalid_attendance"
+BIRTH_DATE_AND_YEAR = "birth_date_and_year"
 
 # --- The impact report (issue 29) ------------------------------------------------------------
 

@@ -46,6 +46,17 @@ CHECKS = {
         SELECT b.id FROM booking b JOIN booking_series bs ON bs.id = b.series_id
          WHERE b.site_id <> bs.site_id OR b.kind <> bs.kind
          LIMIT 20""",
+    # Issue 29: the counted columns that guard a workshop's capacity say what its sign-ups hold.
+    "a workshop's counted seats equal its seated sign-ups and running holds": """
+        SELECT w.id FROM workshop w
+         WHERE w.seats_taken <> (SELECT count(*) FROM registration r WHERE r.workshop_id = w.id
+                                                                       AND r.status = 'registered')
+            OR w.held_free <> (SELECT coalesce(sum(h.seats - h.seats_taken), 0) FROM workshop_hold h
+                                WHERE h.workshop_id = w.id AND h.released_at IS NULL)
+            OR EXISTS (SELECT 1 FROM workshop_hold h WHERE h.workshop_id = w.id AND h.seats_taken <> (
+                       SELECT count(*) FROM registration r WHERE r.workshop_id = w.id AND r.status = 'registered'
+                          AND r.seat = 'partner' AND r.partner_id = h.partner_id))
+         LIMIT 20""",
     "movements are append-only (trigger in place)": """
         SELECT 'missing trigger' AS problem WHERE NOT EXISTS (
             SELECT 1 FROM pg_trigger WHERE tgname = 'movement_append_only' AND NOT tgisinternal)""",

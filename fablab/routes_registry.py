@@ -18,9 +18,10 @@ from fablab.series import routes as series
 from fablab.sites import routes as sites
 from fablab.waitlist import routes as waitlist
 from fablab.web import routes as web
+from fablab.workshops import routes as workshops
 
 DOMAINS = [accounts, sites, bookings, series, waitlist, inventory, parts, maintenance, calendars, reports, push,
-           consumables, late, desk, people, web]
+           consumables, late, desk, workshops, people, web]
 
 ALL_ROUTES = [handler for domain in DOMAINS for handler in domain.ROUTES]
 PERIODIC_JOBS = [job for domain in DOMAINS for job in getattr(domain, "JOBS", [])]

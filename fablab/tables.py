@@ -508,6 +508,10 @@ class Registration(Table, tablename="registration", db=DB):
     created_at = Timestamptz(default=TimestamptzNow())
     seated_at = Timestamptz(null=True, default=None)
     cancelled_at = Timestamptz(null=True, default=None)
+    # What the system did that the person must be told (schema_0022), and when the e-mail went.
+    notice = Text(null=True, default=None)
+    told_at = Timestamptz(null=True, default=None)
+    tell_attempts = Integer(default=0)
 
 
 class Attendance(Table, tablename="attendance", db=DB):

@@ -54,6 +54,8 @@ WORKSHOP_AUDIENCES = ("public", "referral")
 WORKSHOP_STATUSES = ("scheduled", "cancelled")
 REGISTRATION_STATUSES = ("registered", "waiting", "cancelled")
 SEAT_POOLS = ("open", "partner")
+# What the system did to a sign-up that its person is told of (app, e-mail).
+REGISTRATION_NOTICES = ("seated", "workshop_cancelled")
 
 # What a reminder (e-mail, push) is about.
 REMINDER_KINDS = ("booking_start", "loan_due", "loan_overdue", "waitlist_booked", "booking_withdrawn",

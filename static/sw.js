@@ -1,7 +1,7 @@
 // Service worker: the app shell from cache (fresh copies fetched behind it), and the signed-in
 // learner's own bookings, pass and profile kept for reading offline. The page deletes the
 // "fablab-user" cache at sign-in and sign-out, so nobody is ever shown another person's data.
-const VERSION = "2026-12-07.4";
+const VERSION = "2026-12-07.5";
 const SHELL_CACHE = `fablab-shell-${VERSION}`;
 const USER_CACHE = "fablab-user";
 
@@ -33,6 +33,9 @@ const SHELL = [
   "/js/staff-feed.js", "/js/timezone-choice.js",
   // Drawn signatures: loan agreements (issue 31), guardians' consents (issue 30).
   "/js/signature-field.js", "/vendor/signature_pad/signature_pad.js",
+  // Workshops and courses (issue 29).
+  "/js/workshops.js", "/js/workshop-form.js", "/js/workshop-people.js", "/screens/workshops.js", "/screens/workshop.js",
+  "/screens/partners.js", "/screens/courses.js", "/screens/my-workshops.js", "/screens/agenda.js", "/js/next-workshop.js", "/screens/participant-card.js",
   // Late returns and trainings that expire (issue 31).
   "/js/late-returns.js", "/js/late-policy.js", "/js/training-validity.js",
   // Several items in one hand-over, under the signed loan agreement (issue 31).
@@ -46,7 +49,7 @@ const SHELL = [
 // Data worth reading offline: network first, the saved copy only when the network fails.
 // The signed-in person's own, forgotten at sign-in and sign-out:
 const OWN_DATA = new Set(["/api/me", "/api/me/pass", "/api/bookings?mine=true", "/api/waitlist?mine=true",
-  "/api/me/missing-parts"]);
+  "/api/me/missing-parts", "/api/me/workshops"]);
 // The same for everyone, kept with the app's files (the screens that list kinds need it to start):
 const APP_DATA = new Set(["/api/vocabulary"]);
 

@@ -10,7 +10,7 @@ from litestar.params import FromPath, FromQuery
 from litestar.status_codes import HTTP_201_CREATED, HTTP_304_NOT_MODIFIED
 
 from fablab import codes, scope
-from fablab.calendars import feeds, queries, service
+from fablab.calendars import feeds, queries, service, workshops_feed
 from fablab.calendars.conditional import http_date, not_modified
 from fablab.calendars.content import KIND_LABELS
 from fablab.calendars.feeds import FEED_NOT_FOUND, RenderedFeed
@@ -75,6 +75,7 @@ async def site_feed(file: str, kind: str | None, settings: Settings) -> Rendered
     return await feeds.site_feed(slug, kind, settings.base_host)
 
 
+WORKSHOPS_PATH = "/sites/{slug:str}/workshops.ics"
 SITE_PATH, RESOURCE_PATH, OWNER_PATH, STAFF_PATH = (
     "/sites/{file:str}", "/resources/{file:str}", "/me/{file:str}", "/staff/{file:str}")
 
@@ -100,6 +101,15 @@ class CalendarController(Controller):
     async def site_feed_head(self, request: Request, file: FromPath[str], settings: NamedDependency[Settings],
                              kind: FromQuery[str | None] = None) -> Response[None]:
         return head_response(request, await site_feed(file, kind, settings))
+
+    @get(WORKSHOPS_PATH, guards=[public], cache=False, media_type=ICS_MEDIA_TYPE,
+         summary="A site's public workshops: /cal/sites/{slug}/workshops.ics",
+         description=("Anyone. iCalendar with the site's workshops open to the public (titles, times, room, seats "
+                      "left, age range; never a participant's name); cancelled ones as `STATUS:CANCELLED`; `ETag`, "
+                      "`Last-Modified`, `304`."))
+    async def site_workshops_feed(self, request: Request, slug: FromPath[str],
+                                  settings: NamedDependency[Settings]) -> Response:
+        return feed_response(request, await workshops_feed.workshops_feed(slug, settings.base_host))
 
     @get(RESOURCE_PATH, guards=[public], cache=False, media_type=ICS_MEDIA_TYPE,
          summary="One resource's public feed, anonymised: {tag}.ics",

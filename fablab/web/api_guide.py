@@ -66,6 +66,10 @@ TAGS = [
     Tag(name="desk", description="The desk's hand-overs: several items lent to one learner in one "
         "confirmation, all or nothing, under the site's loan agreement (versioned; signed with a finger, kept "
         "with a SHA-256 over what was signed); receipts of the loan and of the return as PDF."),
+    Tag(name="workshops", description="The FabLab solidaire programme: referring partners, participants "
+        "(young people without an account, or learners), workshops whose seats PostgreSQL counts (some held for a "
+        "partner until a time), sign-ups with a waiting list that seats the next person in the same transaction, "
+        "attendance by pass, courses of a target number of hours."),
     Tag(name="calendars", description="iCalendar feeds (RFC 5545) with ETag and 304: a site's and an item's "
         "without names; private links (a learner's own, a staff site feed) whose token is the key."),
     Tag(name="reports", description="Utilisation, no-shows, overdue loans, heat map; pending reminders."),

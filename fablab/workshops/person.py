@@ -11,7 +11,7 @@ PERSON = (
         "participant", {"user_id": "delete", "created_by_id": "unlink"}, kept=("status",),
         export=("participant", q.PERSON_PARTICIPANT), kept_until=PERSON_EXISTS),
     PersonTable(
-        "registration", {"user_id": "forget", "registered_by_id": "unlink"}, kept=("status", "seat"),
+        "registration", {"user_id": "forget", "registered_by_id": "unlink"}, kept=("status", "seat", "notice"),
         export=("workshop_registrations", q.PERSON_REGISTRATIONS), retention=q.RETAIN_REGISTRATIONS),
     PersonTable(
         "attendance", {"recorded_by_id": "unlink"}, export=("workshop_attendance", q.PERSON_ATTENDANCE),

@@ -35,6 +35,15 @@ const ROUTES = [
   ["admin/staff", "admin-staff", "admin"],
   ["admin/closures", "admin-closures", "admin"],
   ["admin/maintenance", "admin-maintenance", "staff"],
+  // Workshops (issue 29): staff screens, the learner's list, the public agenda.
+  ["workshops", "workshops", "staff"],
+  ["workshops/:id", "workshop", "staff"],
+  ["partners", "partners", "staff"],
+  ["participants/:id/card", "participant-card", "staff"],
+  ["courses", "courses", "staff"],
+  ["courses/:id", "courses", "staff"],
+  ["my-workshops", "my-workshops", "user"],
+  ["agenda/:site", "agenda", "any"],
 ];
 
 const main = () => document.getElementById("main");
@@ -117,6 +126,7 @@ function navItems() {
     ["scan", t("nav.scan")], ["counter", t("counter.nav")], ["today", t("nav.today")], ["book", t("nav.book")], ["learners", t("desk.nav_learners")],
     ["inventory", t("desk.nav_inventory")], ["audit", t("desk.nav_audit")], ["series", t("nav.series")],
     ["waitlist", t("nav.waitlist")], ["reports", t("desk.nav_reports")], ["consumables", t("consumables.nav")],
+    ["workshops", t("workshops.nav")], ["partners", t("workshops.nav_partners")], ["courses", t("workshops.nav_courses")],
   );
   if (isAdmin()) items.push(["admin", t("desk.nav_admin")]);
   return items;

@@ -3,7 +3,9 @@ import {errorMessage, get, query} from "/js/api.js";
 import {field, h, notice, replace} from "/js/dom.js";
 import {t} from "/js/i18n.js";
 
-export function learnerPicker({onPick, site}) {
+// A search field and what it finds as buttons: `find(text)` → the matches, `line(match)` → the
+// button's content, `onPick(match)` when one is tapped. Shared by every "find a person" field.
+export function searchPicker({label, hint, find, line, onPick, none}) {
   const input = h("input", {type: "search", autocomplete: "off", spellcheck: "false"});
   const results = h("ul", {class: "list picks", "aria-live": "polite"});
   let timer = null;
@@ -17,14 +19,11 @@ export function learnerPicker({onPick, site}) {
       return;
     }
     try {
-      const found = await get(`/api/users${query({q: text, role: "learner", site})}`);
+      const found = (await find(text)).slice(0, 20);
       if (mine !== asked) return;
-      const people = (Array.isArray(found) ? found : found.users || []).filter((u) => u.active !== false).slice(0, 20);
-      replace(results, people.length ? people.map((person) => h("li", {},
-        h("button", {type: "button", class: "pick", onclick: () => onPick(person)},
-          h("span", {class: "item-title"}, person.name), " ",
-          h("span", {class: "item-sub mono"}, person.login, person.cohort ? ` · ${person.cohort}` : ""))))
-        : h("li", {class: "empty"}, t("people.none")));
+      replace(results, found.length ? found.map((match) => h("li", {},
+        h("button", {type: "button", class: "pick", onclick: () => onPick(match)}, line(match))))
+        : h("li", {class: "empty"}, none));
     } catch (error) {
       replace(results, h("li", {}, notice(errorMessage(error))));
     }
@@ -34,7 +33,17 @@ export function learnerPicker({onPick, site}) {
     clearTimeout(timer);
     timer = setTimeout(search, 250);
   });
-  return h("div", {class: "picker"}, field(t("people.search"), input, t("people.search_hint")), results);
+  return h("div", {class: "picker"}, field(label, input, hint), results);
+}
+
+export function learnerPicker({onPick, site}) {
+  return searchPicker({label: t("people.search"), hint: t("people.search_hint"), none: t("people.none"), onPick,
+    find: async (text) => {
+      const found = await get(`/api/users${query({q: text, role: "learner", site})}`);
+      return (Array.isArray(found) ? found : found.users || []).filter((u) => u.active !== false);
+    },
+    line: (person) => [h("span", {class: "item-title"}, person.name), " ",
+      h("span", {class: "item-sub mono"}, person.login, person.cohort ? ` · ${person.cohort}` : "")]});
 }
 
 // Whose pass this is (a scanned pass link or its bare token): {id, name, login, …}; throws ApiError.

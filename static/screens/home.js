@@ -5,6 +5,7 @@ import {t} from "/js/i18n.js";
 import {fillLateBlocks} from "/js/late-returns.js";
 import {freshlyFreed} from "/js/freed.js";
 import {fillNextBooking} from "/js/next-booking.js";
+import {fillNextWorkshop} from "/js/next-workshop.js";
 import {currentUser, isAdmin, isStaff} from "/js/session.js";
 import {unitShort} from "/js/stock.js";
 
@@ -54,6 +55,7 @@ export async function render(root, ctx) {
       tile(ctx, "series", t("home.series"), t("home.series_text")),
       tile(ctx, "waitlist", t("home.waitlist"), t("home.waitlist_text")),
       tile(ctx, "consumables", t("consumables.nav"), t("consumables.lead")),
+      tile(ctx, "workshops", t("workshops.nav"), t("workshops.home_staff_text")),
       tile(ctx, "book", t("home.book"), t("home.book_staff_text")),
       tile(ctx, "calendars", t("home.calendars"), t("home.calendars_text")),
     );
@@ -63,12 +65,14 @@ export async function render(root, ctx) {
       tile(ctx, "book", t("home.book"), t("home.book_text")),
       tile(ctx, "bookings", t("home.bookings"), t("home.bookings_text")),
       tile(ctx, "pass", t("home.pass"), t("home.pass_text")),
+      tile(ctx, "my-workshops", t("workshops.nav"), t("workshops.home_text")),
       tile(ctx, "calendars", t("home.calendars"), t("home.calendars_text")),
     );
   }
   const banner = h("div", {role: "status"});
   const consumption = h("div", {});
   const next = h("div", {class: "home-next"});
+  const nextWorkshop = h("div", {class: "home-next-workshop"});
   const suspension = h("div", {});
   const trainings = h("div", {});
   replace(root,
@@ -76,6 +80,7 @@ export async function render(root, ctx) {
     banner,
     suspension,
     isStaff() ? null : next,
+    isStaff() ? null : nextWorkshop,
     h("ul", {class: "tiles"}, tiles),
     consumption,
     trainings,
@@ -83,6 +88,7 @@ export async function render(root, ctx) {
   fillFreedBanner(banner, ctx);
   if (!isStaff()) {
     fillNextBooking(next, ctx);
+    fillNextWorkshop(nextWorkshop, ctx);
     fillConsumption(consumption);
     fillLateBlocks(suspension, trainings);
   }

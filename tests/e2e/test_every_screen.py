@@ -148,6 +148,30 @@ class Scene:
     invite_token: str
     pass_token: str
     closed_audit_id: int
+    workshop_id: int = 0
+    course_id: int = 0
+    participant_id: int = 0
+
+
+def workshops_scene(staff, learner, day: str) -> tuple[int, int, int]:
+    """Issue 29: a partner, a course, a workshop of it with seats held for the partner, a young
+    person without an account and learner1 signed up (their home shows it). (workshop, course, participant ids)"""
+    partner = staff.post("/api/partners", json={"site": "vlg", "name": "Mission Locale", "kind": "mission_locale"})
+    course = staff.post("/api/courses", json={"site": "vlg", "title": "Fabriquer son mobilier", "target_hours": 35})
+    assert partner.status_code == 201 and course.status_code == 201, (partner.text, course.text)
+    workshop = staff.post("/api/workshops", json={
+        "site": "vlg", "title": "Découpe laser", "starts_at": utc(day, 14), "ends_at": utc(day, 17), "capacity": 12,
+        "course": course.json()["id"], "min_age": 16, "max_age": 25,
+        "holds": [{"partner": partner.json()["id"], "seats": 4, "held_until": utc(day, 9)}]})
+    assert workshop.status_code == 201, workshop.text
+    workshop_id = workshop.json()["id"]
+    young = staff.post("/api/participants", json={"first_name": "Inès", "initial": "B", "site": "vlg",
+                                                   "birth_year": 2008, "partner": partner.json()["id"], "status": "neet"})
+    assert young.status_code == 201, young.text
+    for body, client in (({"participant": young.json()["id"]}, staff), ({}, learner)):
+        signed = client.post(f"/api/workshops/{workshop_id}/registrations", json=body)
+        assert signed.status_code == 201, signed.text
+    return workshop_id, course.json()["id"], young.json()["id"]
 
 
 def set_the_scene(base: str) -> Scene:
@@ -181,8 +205,10 @@ def set_the_scene(base: str) -> Scene:
         assert staff.post(f"/api/audits/{running.json()['id']}/scans", json={"tag": "VLG-LAP-003"}).status_code < 300
         created = staff.post("/api/users", json={"name": "Awa Traoré", "login": "awa.traore", "cohort": "2026"})
         assert created.status_code == 201, created.text
+        workshop_id, course_id, participant_id = workshops_scene(staff, learner, day)
         return Scene(day=day, invite_token=created.json()["invite"]["token"],
-                     pass_token=learner.get("/api/me/pass").json()["token"], closed_audit_id=audit_id)
+                     pass_token=learner.get("/api/me/pass").json()["token"], closed_audit_id=audit_id,
+                     workshop_id=workshop_id, course_id=course_id, participant_id=participant_id)
 
 
 def screens_for(role: str, scene: Scene) -> list[tuple[str, str]]:
@@ -191,7 +217,8 @@ def screens_for(role: str, scene: Scene) -> list[tuple[str, str]]:
     levels = {"anonymous": {"any"}, "learner": {"user"}, "staff": {"user", "staff"}, "admin": {"admin"}}[role]
     # A value for each path parameter, per screen; a new parameter fails with a request for one.
     samples = {":token": {"invite": scene.invite_token, "scanned-pass": scene.pass_token},
-               ":id": {"audit-report": str(scene.closed_audit_id)}}
+               ":id": {"audit-report": str(scene.closed_audit_id), "workshop": str(scene.workshop_id),
+                       "courses": str(scene.course_id), "participant-card": str(scene.participant_id)}}
     for name, value in ((":tag", "VLG-LAP-005"), (":site", "vlg"), (":slug", "vlg")):
         samples[name] = {screen: value for _, screen, _ in routes_of_the_app()}
     out = []

@@ -34,7 +34,7 @@ def open_days():
 async def test_a_closure_asks_every_declared_effect(open_days, admin, learner, demo):
     await book(learner)
     impact = await admin.get("/api/sites/vlg/closures/impact", params={"from": DAY.isoformat(), "to": DAY.isoformat()})
-    assert impact.json()["plans"] == {"bookings": 1, "open_days": 2}
+    assert impact.json()["plans"] == {"bookings": 1, "open_days": 2, "workshops": 0}
     assert open_days[0][1].site_id == demo["sites"]["vlg"]["id"] and open_days[0][1].starts_on == DAY
 
     created = await admin.post("/api/sites/vlg/closures", json={
@@ -50,7 +50,7 @@ async def test_a_closure_asks_every_declared_effect(open_days, admin, learner, d
 async def test_without_cancelling_nothing_is_asked_to_cancel(open_days, admin, demo):
     created = await admin.post("/api/sites/vlg/closures", json={
         "starts_on": DAY.isoformat(), "ends_on": DAY.isoformat(), "reason": "Inventaire"})
-    assert created.json()["affected"] == {"bookings": 0, "open_days": 2}
+    assert created.json()["affected"] == {"bookings": 0, "open_days": 2, "workshops": 0}
     assert [call[0] for call in open_days] == ["hit"]
 
 

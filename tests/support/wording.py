@@ -38,6 +38,8 @@ COGNATES = frozenset({
     "english",
     # An image's size ("trop de pixels") and a person's notes ("ses notes"): French words too (issue 26, 25).
     "pixels", "notes",
+    # Workshops (issue 29): "âge minimum", a "participant", their "situation", the "Mission Locale" (a name).
+    "minimum", "situation", "mission", "locale", "participant", "participants",
     # Late returns (issue 31): "la suspension" of a learner's bookings.
     "suspension",
 })

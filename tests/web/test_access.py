@@ -147,7 +147,9 @@ SITE_LEARNERS = {"pfs": ("learner11", "learner12", "learner13"), "vlg": ("learne
 TABLES_THAT_MUST_NOT_CHANGE = ("app_user", "booking", "booking_series", "waitlist_entry", "audit", "movement",
                                "resource", "certification", "invite", "staff_site", "feed_token",
                                "consumable", "consumable_movement", "part", "part_custody",
-                               "maintenance_plan", "maintenance_record", "handover", "handover_item")
+                               "maintenance_plan", "maintenance_record", "handover", "handover_item",
+                               "partner", "participant", "course", "workshop", "workshop_hold", "registration",
+                               "attendance")
 
 
 def csv(text: str) -> dict:
@@ -354,6 +356,40 @@ SITE_TABLE = {
     ("POST", "/api/auth/logout"): (SELF, lambda o: dict(path="/api/auth/logout"), 204),
 }
 # Public routes whose answer depends on who asks (the rest answer everyone alike).
+# The FabLab solidaire programme (issue 29): partners, participants, workshops, sign-ups, courses.
+SITE_TABLE.update({
+    ("GET", "/api/partners"): (SCOPED, lambda o: dict(path="/api/partners", params={"site": o["site"]}), 200),
+    ("POST", "/api/partners"): (SCOPED, lambda o: dict(path="/api/partners", json={
+        "site": o["site"], "name": "Association du quartier", "kind": "association"}), 201),
+    ("GET", "/api/participants"): (SCOPED, lambda o: dict(path="/api/participants", params={"site": o["site"]}), 200),
+    ("POST", "/api/participants"): (SCOPED, lambda o: dict(path="/api/participants", json={
+        "site": o["site"], "first_name": "Yanis", "initial": "B", "birth_year": 2008}), 201),
+    ("GET", "/api/participants/{participant_id:int}"): (HIDDEN, lambda o: dict(
+        path=f"/api/participants/{o['participant']}"), 200),
+    ("GET", "/api/participants/{participant_id:int}/pass"): (HIDDEN, lambda o: dict(
+        path=f"/api/participants/{o['participant']}/pass"), 200),
+    ("POST", "/api/workshops"): (SCOPED, lambda o: dict(path="/api/workshops", json={
+        "site": o["site"], "title": "Découpe laser", **slot(o, 16), "capacity": 8}), 201),
+    ("PATCH", "/api/workshops/{workshop_id:int}"): (SCOPED, lambda o: dict(
+        path=f"/api/workshops/{o['workshop']}", json={"capacity": 7}), 200),
+    ("GET", "/api/workshops/{workshop_id:int}/registrations"): (SCOPED, lambda o: dict(
+        path=f"/api/workshops/{o['workshop']}/registrations"), 200),
+    ("POST", "/api/workshops/{workshop_id:int}/registrations"): (SCOPED, lambda o: dict(
+        path=f"/api/workshops/{o['workshop']}/registrations", json={"participant": o["newcomer"]}), 201),
+    ("POST", "/api/workshops/{workshop_id:int}/attendance"): (SCOPED, lambda o: dict(
+        path=f"/api/workshops/{o['workshop']}/attendance", json={"participant": o["participant"]}), 200),
+    ("DELETE", "/api/workshops/{workshop_id:int}/registrations/{registration_id:int}"): (HIDDEN, lambda o: dict(
+        path=f"/api/workshops/{o['workshop']}/registrations/{o['leaving']}"), 204),
+    ("POST", "/api/courses"): (SCOPED, lambda o: dict(path="/api/courses", json={
+        "site": o["site"], "title": "Fabriquer un meuble"}), 201),
+    ("GET", "/api/courses"): (SCOPED, lambda o: dict(path="/api/courses", params={"site": o["site"]}), 200),
+    ("GET", "/api/courses/{course_id:int}"): (SCOPED, lambda o: dict(path=f"/api/courses/{o['course']}"), 200),
+    ("GET", "/api/me/workshops"): (SELF, lambda o: dict(path="/api/me/workshops"), 200),
+    # Last: it cancels the workshop the rows above use.
+    ("POST", "/api/workshops/{workshop_id:int}/cancel"): (SCOPED, lambda o: dict(
+        path=f"/api/workshops/{o['workshop']}/cancel", json={}), 200),
+})
+
 PUBLIC_BY_ROLE = {("GET", "/api/tags/{tag:str}")}
 
 
@@ -442,6 +478,7 @@ async def site_objects(slug: str, day: date) -> dict:
         "consumable": await db.fetchval("INSERT INTO consumable (site_id, name, unit, quantity) "
                                         "VALUES ($1, 'PLA noir', 'g', 1000) RETURNING id", site_id),
         "handover": await lent_in_a_handover(f"{prefix}-LAP-004", ids[learner], staff_id),
+        **await workshop_objects(site_id, day),
     }
 
 
@@ -455,6 +492,26 @@ async def lent_in_a_handover(tag: str, learner_id: int, staff_id: int) -> int:
                    "b.id, b.resource_id, 0, b.ends_at FROM booking b JOIN resource r ON r.id = b.resource_id "
                    "WHERE r.tag = $2 AND b.status = 'checked_out'", handover, tag)
     return handover
+
+
+async def workshop_objects(site_id: int, day: date) -> dict:
+    """A workshop with two participants seated (one to attend, one to leave), one more to sign up, a course."""
+    start = datetime.fromisoformat(f"{day}T14:00:00+01:00")
+    workshop = await db.fetchval(
+        "INSERT INTO workshop (site_id, title, starts_at, ends_at, capacity, seats_taken) "
+        "VALUES ($1, 'Vinyle', $2::timestamptz, $2 + interval '2 hours', 8, 2) RETURNING id", site_id, start)
+    people = []
+    for n in range(3):
+        person = await db.fetchval("INSERT INTO app_user (role, name, login, site_id) VALUES ('participant', $1, $2, $3) "
+                                   "RETURNING id", f"Jeune {n} {site_id}", f"participant.access{site_id}x{n}", site_id)
+        await db.fetch("INSERT INTO participant (user_id) VALUES ($1)", person)
+        people.append(person)
+    registrations = [await db.fetchval(
+        "INSERT INTO registration (workshop_id, user_id, status, seat, seated_at) "
+        "VALUES ($1, $2, 'registered', 'open', now()) RETURNING id", workshop, person) for person in people[:2]]
+    return {"workshop": workshop, "participant": people[0], "newcomer": people[2], "leaving": registrations[1],
+            "course": await db.fetchval("INSERT INTO course (site_id, title) VALUES ($1, 'Parcours') RETURNING id",
+                                        site_id)}
 
 
 async def missing_and_spare_parts(tag: str, learner_id: int, *, start: datetime) -> dict:
