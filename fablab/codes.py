@@ -198,6 +198,11 @@ UNKNOWN_HANDOVER = "unknown_handover"
 DUPLICATE_ITEM = "duplicate_item"
 
 # --- Late returns, suspensions, trainings that expire (issue 31) -------------------------------
+SUSPENDED = "suspended"                        # 422: late returns suspended new bookings and loans until a date
+NOT_SUSPENDED = "not_suspended"                # 409: nothing to lift
+LIFT_REASON_REQUIRED = "lift_reason_required"  # 400: a lift is explained
+TRAINING_EXPIRED = "training_expired"          # 422: the training lapsed; staff grant it again to renew
+INVALID_VALIDITY = "invalid_validity"          # 400: a training's validity without its days or date
 
 # --- Screens (issue 28) ------------------------------------------------------------------------
 

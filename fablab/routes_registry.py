@@ -1,6 +1,6 @@
 """Every domain's route handlers, periodic jobs and admission checks, gathered for the app."""
 
-from fablab import admission, closure_effects
+from fablab import admission, closure_effects, unit_gates
 
 from fablab.accounts import routes as accounts
 from fablab.bookings import routes as bookings
@@ -8,6 +8,7 @@ from fablab.calendars import routes as calendars
 from fablab.consumables import routes as consumables
 from fablab.desk import routes as desk
 from fablab.inventory import routes as inventory
+from fablab.late import routes as late
 from fablab.parts import routes as parts
 from fablab.people import routes as people
 from fablab.maintenance import routes as maintenance
@@ -19,14 +20,17 @@ from fablab.waitlist import routes as waitlist
 from fablab.web import routes as web
 
 DOMAINS = [accounts, sites, bookings, series, waitlist, inventory, parts, maintenance, calendars, reports, push,
-           consumables, desk, people, web]
+           consumables, late, desk, people, web]
 
 ALL_ROUTES = [handler for domain in DOMAINS for handler in domain.ROUTES]
 PERIODIC_JOBS = [job for domain in DOMAINS for job in getattr(domain, "JOBS", [])]
 
 # Who may take a booking, a loan or a seat (fablab/admission.py): each domain's ADMISSION checks;
-# what a closure of a site's days does to each domain's plans (fablab/closure_effects.py).
+# what a closure of a site's days does to each domain's plans (fablab/closure_effects.py);
+# what may keep a unit from being booked or lent (fablab/unit_gates.py).
 for domain in DOMAINS:
+    for gate in getattr(domain, "UNIT_GATES", ()):
+        unit_gates.register(gate)
     for check in getattr(domain, "ADMISSION", ()):
         admission.register(check)
     for effect in getattr(domain, "CLOSURE_EFFECTS", ()):

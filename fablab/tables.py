@@ -77,6 +77,11 @@ class Training(Table, tablename="training", db=DB):
     name = Text(unique=True)
     description = Text(default="")
     created_at = Timestamptz(default=TimestamptzNow())
+    # How long a certification stays valid (issue 31): vocabulary.TRAINING_VALIDITIES.
+    validity = Text(default="forever")
+    valid_days = Integer(null=True, default=None)
+    valid_until = Date(null=True, default=None)
+    idle_days = Integer(null=True, default=None)
 
 
 class Resource(Table, tablename="resource", db=DB):
@@ -557,6 +562,40 @@ class HandoverItem(Table, tablename="handover_item", db=DB):
 # --- Late returns, suspensions, trainings that expire (issue 31) --------------------------------
 
 
+class LatePolicy(Table, tablename="late_policy", db=DB):
+    """A site's late-return rules (fablab/late): grace, strikes within a window, suspension length."""
+
+    site = ForeignKey(references=Site, db_column_name="site_id", primary_key=True, null=False)
+    enabled = Boolean(default=False)
+    grace_minutes = Integer(default=15)
+    strikes = Integer(default=3)
+    window_days = Integer(default=30)
+    suspension_days = Integer(default=14)
+    updated_at = Timestamptz(default=TimestamptzNow())
+
+
+class LateStrike(Table, tablename="late_strike", db=DB):
+    id = BigSerial(primary_key=True)
+    user = _fk(User, "user_id")
+    booking = ForeignKey(references=Booking, db_column_name="booking_id", null=False, unique=True)
+    site = _fk(Site, "site_id", null=False)
+    due_at = Timestamptz()
+    returned_at = Timestamptz()
+
+
+class Suspension(Table, tablename="suspension", db=DB):
+    id = BigSerial(primary_key=True)
+    user = _fk(User, "user_id")
+    site = _fk(Site, "site_id", null=False)
+    starts_at = Timestamptz()
+    ends_at = Timestamptz()
+    strikes = Integer()
+    window_days = Integer()
+    lifted_at = Timestamptz(null=True, default=None)
+    lifted_by = _fk(User, "lifted_by_id")
+    lift_reason = Text(null=True, default=None)
+
+
 ALL_TABLES = [
     Site, Closure, User, StaffSite, Training, Resource, Policy, Certification, BookingSeries, Booking, WaitlistEntry,
     Audit, Part, PartCustody, Movement, UserSession, FeedToken, Invite, LoginAttempt, AppSetting, FeedEpoch, FeedState, ReminderLog,
@@ -565,5 +604,6 @@ ALL_TABLES = [
     # The FabLab solidaire programme.
     Partner, Participant, Course, Workshop, WorkshopTrainer, WorkshopHold, Registration, Attendance,
     # Later issues' tables: a line each, so that merges stay clean.
+    LatePolicy, LateStrike, Suspension,
     LoanAgreement, Handover, HandoverItem,
 ]

@@ -56,7 +56,12 @@ REGISTRATION_STATUSES = ("registered", "waiting", "cancelled")
 SEAT_POOLS = ("open", "partner")
 
 # What a reminder (e-mail, push) is about.
-REMINDER_KINDS = ("booking_start", "loan_due", "loan_overdue", "waitlist_booked", "booking_withdrawn")
+REMINDER_KINDS = ("booking_start", "loan_due", "loan_overdue", "waitlist_booked", "booking_withdrawn",
+                  "loan_overdue_day", "loan_overdue_three_days")
+
+# How long a training stays valid (issue 31): for ever, N days from its grant, until a date, or
+# until N days without booking what it unlocks.
+TRAINING_VALIDITIES = ("forever", "days", "until", "idle")
 
 # The app's languages (push notifications are written in the phone's).
 LANGUAGES = ("fr", "en")
@@ -75,3 +80,4 @@ Language = Literal[LANGUAGES]  # type: ignore[valid-type]
 ConsumableUnit = Literal[CONSUMABLE_UNITS]  # type: ignore[valid-type]
 ConsumableMovementKind = Literal[CONSUMABLE_MOVEMENT_KINDS]  # type: ignore[valid-type]
 PrintOutcome = Literal[PRINT_OUTCOMES]  # type: ignore[valid-type]
+TrainingValidity = Literal[TRAINING_VALIDITIES]  # type: ignore[valid-type]

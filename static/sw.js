@@ -1,7 +1,7 @@
 // Service worker: the app shell from cache (fresh copies fetched behind it), and the signed-in
 // learner's own bookings, pass and profile kept for reading offline. The page deletes the
 // "fablab-user" cache at sign-in and sign-out, so nobody is ever shown another person's data.
-const VERSION = "2026-12-07.3";
+const VERSION = "2026-12-07.4";
 const SHELL_CACHE = `fablab-shell-${VERSION}`;
 const USER_CACHE = "fablab-user";
 
@@ -31,8 +31,14 @@ const SHELL = [
   "/js/site-choice.js", "/js/next-booking.js",
   // Drawn signatures: loan agreements (issue 31), guardians' consents (issue 30).
   "/js/signature-field.js", "/vendor/signature_pad/signature_pad.js",
+  // Late returns and trainings that expire (issue 31).
+  "/js/late-returns.js", "/js/late-policy.js", "/js/training-validity.js",
   // Several items in one hand-over, under the signed loan agreement (issue 31).
   "/screens/handover.js", "/js/agreement-form.js",
+  // The counter driven by a barcode scanner (issue 31).
+  "/screens/counter.js", "/js/counter-input.js", "/js/counter-lend.js", "/js/counter-return.js", "/js/counter-send.js",
+  "/js/counter-agreement.js",
+  "/counter.css",
 ];
 
 // Data worth reading offline: network first, the saved copy only when the network fails.

@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from fablab import clock, db
-from fablab.tables import Certification, Training, User
+from fablab.accounts.training_validity import ENDS_SOON, Validity, certification_end
+from fablab.tables import Training, User
 
 MAX_LIST = 1000
+VALIDITY_FIELDS = ("validity", "valid_days", "valid_until", "idle_days")
 
 # Raw: the search ILIKEs three columns and orders accounts of no site first (NULLS FIRST), which
 # Piccolo's order_by cannot say.
@@ -52,19 +54,41 @@ async def user_row(user_id: int) -> dict | None:
     return row
 
 
-async def certifications(user_id: int, now: datetime | None = None) -> list[dict]:
+# Raw: the last use of what each training unlocks is a correlated aggregate over the person's
+# bookings of a kind or unit whose policy requires it (a training that lapses when not used).
+# $1 the person, $2 now, $3 one training (NULL: all).
+CERTIFICATIONS = """
+SELECT c.training_id, t.name AS training, c.granted_at, c.expires_at, g.name AS granted_by,
+       t.validity, t.valid_days, t.valid_until, t.idle_days,
+       (SELECT max(b.starts_at) FROM booking b
+        WHERE b.user_id = c.user_id AND b.status IN ('confirmed', 'checked_out', 'returned') AND b.starts_at <= $2
+          AND EXISTS (SELECT FROM policy p WHERE p.training_id = c.training_id AND p.site_id = b.site_id
+                      AND p.kind = b.kind AND (p.resource_id IS NULL OR p.resource_id = b.resource_id))) AS last_used_at
+FROM certification c JOIN training t ON t.id = c.training_id LEFT JOIN app_user g ON g.id = c.granted_by_id
+WHERE c.user_id = $1 AND ($3::int IS NULL OR c.training_id = $3)
+ORDER BY t.name
+"""
+
+
+def _with_end(row: dict, now: datetime) -> dict:
+    rule = Validity(**{key: row.pop(key) for key in VALIDITY_FIELDS})
+    row["validity"] = rule.validity
+    row["ends_at"] = certification_end(rule, granted_at=row["granted_at"], expires_at=row["expires_at"],
+                                       last_used_at=row["last_used_at"])
+    row["expired"] = row["ends_at"] is not None and row["ends_at"] <= now
+    row["ends_soon"] = not row["expired"] and row["ends_at"] is not None and row["ends_at"] - now <= ENDS_SOON
+    return row
+
+
+async def certifications(user_id: int, now: datetime | None = None, training_id: int | None = None) -> list[dict]:
+    """A person's trainings, each with when it ends (None: never) and whether it has."""
     now = now or clock.now()
-    rows = await Certification.select(
-        Certification.training.as_alias("training_id"), Certification.training.name.as_alias("training"),
-        Certification.granted_at, Certification.expires_at, Certification.granted_by.name.as_alias("granted_by"),
-    ).where(Certification.user == user_id).order_by(Certification.training.name)
-    for row in rows:
-        row["expired"] = row["expires_at"] is not None and row["expires_at"] <= now
-    return rows
+    return [_with_end(row, now) for row in await db.fetch(CERTIFICATIONS, user_id, now, training_id)]
 
 
 async def trainings() -> list[dict]:
-    return await Training.select(Training.id, Training.name, Training.description).order_by(Training.name)
+    return await Training.select(Training.id, Training.name, Training.description, Training.validity,
+                                 Training.valid_days, Training.valid_until, Training.idle_days).order_by(Training.name)
 
 
 # Raw: a row lock (FOR NO KEY UPDATE, so bookings' foreign-key checks on the user do not wait).

@@ -13,9 +13,10 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CON
 
 from fablab.accounts import csvio, devices, invites, passes, privacy, queries, service, throttle, trainings, users
 from fablab.accounts.current import SESSION_COOKIE, CurrentUser
+from fablab.accounts.training_validity import Validity
 from fablab.accounts.qr import qr_svg
 from fablab.accounts.schemas import (
-    AcceptInviteIn, CertificationIn, CohortInviteOut, CohortInvitesIn, CohortInvitesOut, CreatedUserOut, ImportOut,
+    AcceptInviteIn, CertificationIn, CertificationOut, TrainingValidityIn, CohortInviteOut, CohortInvitesIn, CohortInvitesOut, CreatedUserOut, ImportOut,
     InvitedUserOut, InviteInfoOut, InviteOut, LoginIn, PassHolderOut, PassOut, RetentionIn,
     RetentionOut, TrainingIn, TrainingOut, UserDetail, UserIn, UserListItem, UserOut,
 )
@@ -133,6 +134,23 @@ class AuthController(Controller):
     async def create_training(self, data: JSONBody[TrainingIn]) -> TrainingOut:
         """A new training (staff then grant it to learners, POST /api/users/{id}/certifications)."""
         return TrainingOut(**await trainings.create_training(name=data.name, description=data.description))
+
+    @put("/trainings/{training_id:int}/validity", guards=[admin_only],
+         summary="Set how long a training stays valid",
+         description=("Admin. `{validity: forever|days|until|idle, valid_days, valid_until, idle_days}`: for ever, "
+                      "`valid_days` after each grant, until `valid_until` (a date, included), or until `idle_days` "
+                      "without booking what it unlocks. Granting again renews. `400 invalid_validity`."))
+    async def set_training_validity(self, training_id: FromPath[int], data: JSONBody[TrainingValidityIn]) -> TrainingOut:
+        rule = Validity(validity=data.validity, valid_days=data.valid_days, valid_until=data.valid_until,
+                        idle_days=data.idle_days)
+        return TrainingOut(**await trainings.set_validity(training_id=training_id, rule=rule))
+
+    @get("/me/trainings", guards=[signed_in], cache=False,
+         summary="My trainings and when each ends",
+         description=("Signed in. Each training granted to me: `ends_at` (null: never), `expired`, `ends_soon` "
+                      "(within two weeks), `last_used_at` (my last booking of what it unlocks)."))
+    async def my_trainings(self, request: Request) -> list[CertificationOut]:
+        return [msgspec.convert(row, CertificationOut) for row in await queries.certifications(request.user.id)]
 
 
 class InviteController(Controller):
@@ -311,6 +329,8 @@ async def sweep_sign_in_records() -> None:
 
 
 ROUTES = [AuthController, InviteController, UserController, AdminController]
+# A training that lapsed refuses what it unlocks (fablab/admission.py).
+ADMISSION = [trainings.refuse_lapsed_training]
 
 JOBS = [
     PeriodicJob("accounts.sweep", 3600, sweep_sign_in_records),

@@ -6,12 +6,13 @@ endpoint does not take is a 400, never silently applied (mass assignment).
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Literal
 
 import msgspec
 
 from fablab.moments import check_body
+from fablab.vocabulary import TrainingValidity
 
 Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
 Cohort = Annotated[str, msgspec.Meta(max_length=100)]
@@ -59,9 +60,15 @@ class CertificationOut(msgspec.Struct):
     training_id: int
     training: str
     granted_at: datetime
-    expires_at: datetime | None
+    expires_at: datetime | None   # an end staff set at the grant
     granted_by: str | None
     expired: bool
+    # When it ends by the training's validity or expires_at, whichever first (None: never); the
+    # last booking of what it unlocks (an idle limit counts from it).
+    validity: str = "forever"
+    ends_at: datetime | None = None
+    ends_soon: bool = False
+    last_used_at: datetime | None = None
 
 
 class UserDetail(UserListItem):
@@ -151,6 +158,18 @@ class TrainingOut(msgspec.Struct):
     id: int
     name: str
     description: str
+    validity: str = "forever"
+    valid_days: int | None = None
+    valid_until: date | None = None
+    idle_days: int | None = None
+
+
+class TrainingValidityIn(msgspec.Struct, forbid_unknown_fields=True):
+    """How long a certification of this training stays valid (vocabulary.TRAINING_VALIDITIES)."""
+    validity: TrainingValidity
+    valid_days: Annotated[int, msgspec.Meta(ge=1, le=3660)] | None = None
+    valid_until: date | None = None
+    idle_days: Annotated[int, msgspec.Meta(ge=1, le=3660)] | None = None
 
 
 class TrainingIn(msgspec.Struct, forbid_unknown_fields=True):

@@ -148,9 +148,11 @@ async def certify(*, actor: CurrentUser, user_id: int, training_id: int, expires
             raise InvalidInput("expires_at is in the past.", code=codes.INVALID_EXPIRY)
     if not await Training.exists().where(Training.id == training_id):
         raise NotFound("No such training.", code=codes.UNKNOWN_TRAINING)
-    # Granting again renews: who granted it and until when are the latest staff's word.
+    # Granting again renews: who granted it and until when are the latest staff's word. The grant's
+    # time is the app's clock (a training's validity counts from it, as the checks count to it).
     await Certification.insert(
-        Certification(user=user_id, training=training_id, granted_by=actor.id, granted_at=NOW, expires_at=expires_at),
+        Certification(user=user_id, training=training_id, granted_by=actor.id, granted_at=clock.now(),
+                      expires_at=expires_at),
     ).on_conflict(
         target=(Certification.user, Certification.training), action="DO UPDATE",
         values=[Certification.granted_by, Certification.granted_at, Certification.expires_at],

@@ -12,7 +12,7 @@ from fablab import clock, codes, db, scope
 from fablab.accounts.current import CurrentUser
 from fablab.bookings import queries
 from fablab.closure_effects import ClosureEffect, Closing
-from fablab.bookings.rules import Policy
+from fablab.sites.calendar import Policy
 from fablab.bookings.schemas import BookingOut
 from fablab.bookings.units import hold_insert_locks, take_free_units
 from fablab.db import DB

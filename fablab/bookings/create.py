@@ -9,18 +9,18 @@ from zoneinfo import ZoneInfo
 
 import asyncpg
 
-from fablab import admission, clock, codes, db, scope
+from fablab import admission, clock, codes, db, scope, unit_gates
 from fablab.accounts.current import CurrentUser
 from fablab.bookings import queries
 from fablab.bookings.rules import (
-    Policy, SiteCalendar, Usage, check_booking, check_order, check_override_bounds, check_quotas, check_resource_status,
-    check_training, quota_headroom, walk_up_due, week_bounds,
+    Usage, check_booking, check_order, check_override_bounds, check_quotas, check_resource_status, check_training,
+    quota_headroom, walk_up_due, week_bounds,
 )
+from fablab.sites.calendar import Policy, SiteCalendar
 from fablab.bookings.schemas import BookingOut
 from fablab.bookings.units import UNIT_INSERT_LOCK, take_free_units
 from fablab.db import DB
 from fablab.errors import BookingConflict, Forbidden, InvalidInput, NotFound, PolicyViolation
-from fablab.maintenance import queries as maintenance_queries
 from fablab.sites import queries as site_queries
 
 UTC = timezone.utc
@@ -289,8 +289,8 @@ async def _book_unit(request: _BookingRequest, ref: int | str, *, nested: bool) 
         if request.enforce_policy:
             check_booking(starts_at=request.starts_at, ends_at=request.ends_at, policy=policy,
                           calendar=context.calendar, now=request.now)
-            if resource["maintenance_may_refuse"]:
-                await maintenance_queries.require_not_overdue(resource["id"], resource["tag"], request.now)
+            if resource["gates_may_refuse"]:
+                await unit_gates.require_open(resource["id"], resource["tag"], request.now)
         await request.admit(resource["site_id"], resource["kind"], resource["id"])
         if nested:
             await queries.sweep_no_shows(request.now, resource_id=resource["id"])

@@ -1,6 +1,6 @@
 """The desk's hand-over and take-back of a booking: each one statement that also logs the movement
 (one round trip on the desk's hot path; the booking is read back in its one shape, queries.BOOKING_COLUMNS).
-The one place outside fablab/inventory that writes `movement`, for that reason."""
+Each logs its movement with fablab/movements' fragment, in the same statement, for that reason."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from datetime import datetime
 from fablab import db
 from fablab.bookings import queries
 from fablab.bookings.changes import Freed
+from fablab.movements import log
 
 # The booking becomes the loan (re-checked: still confirmed), the movement is logged, and the loan
 # is read back as the desk shows it.
@@ -17,9 +18,7 @@ WITH upd AS (
     UPDATE booking SET resource_id = $2, starts_at = $3, ends_at = $4, blocked_until = $5,
            status = 'checked_out', checked_out_at = $6, {queries.BUMP}
     WHERE id = $1 AND status = 'confirmed' RETURNING *),
-mv AS (
-    INSERT INTO movement (resource_id, kind, booking_id, holder_id, staff_id, site_id, note, at)
-    SELECT resource_id, 'check_out', id, user_id, $7, site_id, $8, $6 FROM upd)
+mv AS ({log.check_out_from("upd", staff="$7", note="$8", at="$6")})
 SELECT {queries.BOOKING_COLUMNS} {queries.BOOKING_FROM.replace('FROM booking b', 'FROM upd b')}
 """
 
@@ -34,9 +33,7 @@ upd AS (
                THEN greatest($2, b.starts_at + interval '1 second') + (b.blocked_until - b.ends_at) ELSE b.blocked_until END,
            {queries.BUMP}
     WHERE b.id = $1 AND b.status = 'checked_out' RETURNING b.*),
-mv AS (
-    INSERT INTO movement (resource_id, kind, booking_id, holder_id, staff_id, site_id, condition, note)
-    SELECT resource_id, 'check_in', id, user_id, $3, site_id, $4, $5 FROM upd)
+mv AS ({log.check_in_from("upd", staff="$3", condition="$4", note="$5")})
 SELECT {queries.BOOKING_COLUMNS}, old.ends_at AS held_until, old.blocked_until AS held_blocked_until,
        EXISTS (SELECT 1 FROM waitlist_entry w WHERE w.status = 'waiting' AND w.site_id = b.site_id
                   AND w.kind = b.kind) AS anyone_waiting

@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 import asyncpg
 
 from fablab import db
-from fablab.bookings.rules import Policy
+from fablab.sites.calendar import Policy
 from fablab.bookings.units import UNIT_INSERT_LOCK, take_free_units
 
 @dataclass(frozen=True)

@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 
-from fablab import codes, db
+from fablab import codes, db, unit_gates
 from fablab.accounts.logins import fold
-from fablab.bookings.rules import Policy, SiteCalendar
+from fablab.sites.calendar import Policy, SiteCalendar
 from fablab.bookings.schemas import BookingOut
 from fablab.errors import NotFound
 from fablab.vocabulary import FINISHED_BOOKING_STATUSES
 from fablab.schemas import PersonOut
-from fablab.maintenance import queries as maintenance_queries
 from fablab.sites.defaults import DEFAULT_POLICIES
 from fablab.sites.queries import POLICY_COLUMNS, default_policy, site_calendar
 
@@ -57,7 +57,7 @@ async def closure_impact(site_id: int | None, first: date, last: date, limit: in
 
 # What booking one unit needs, in one round trip: the unit with its site, the policy that applies
 # to it (override, else site and kind), the site's closures over [$2, $3], the booker ($4), and
-# whether a maintenance plan may refuse it (then the service asks the maintenance domain).
+# whether a unit gate may refuse it (fablab/unit_gates.py: then the engine asks for the verdict).
 # Two locks, in the order every writer takes them: the unit shared (a status change such as
 # maintenance waits for the bookings being written), then the booker's row, which serialises one
 # learner's bookings so that quotas hold. The CTEs are materialised and u reads r, so r (and its
@@ -67,7 +67,7 @@ async def closure_impact(site_id: int | None, first: date, last: date, limit: in
 # without a round trip of its own): the booking INSERT that follows has a range condition on
 # parameters, which PostgreSQL estimates pessimistically in a generic plan, so it would plan that
 # statement afresh at every call (0.7 ms, more than running it) for the very plan it caches.
-BOOKING_CONTEXT = f"""
+_BOOKING_CONTEXT = f"""
 WITH r AS MATERIALIZED (
     SELECT r.id, r.tag, r.kind, r.status, r.site_id FROM resource r WHERE {{match}} FOR SHARE),
 u AS MATERIALIZED (
@@ -80,7 +80,7 @@ SELECT r.id, r.tag, r.kind, r.status, r.site_id, s.slug, s.timezone, s.opening_h
          WHERE (c.site_id = r.site_id OR c.site_id IS NULL) AND c.starts_on <= $3 AND c.ends_on >= $2) AS closures,
        u.role AS user_role, coalesce(u.active, false) AS user_active,
        CASE WHEN $5::bool THEN set_config('plan_cache_mode', 'force_generic_plan', true) END AS plan_cache_mode,
-       {maintenance_queries.may_refuse("r")} AS maintenance_may_refuse
+       {{gates}} AS gates_may_refuse
 FROM r JOIN site s ON s.id = r.site_id
 LEFT JOIN u ON true
 LEFT JOIN LATERAL (
@@ -88,8 +88,13 @@ LEFT JOIN LATERAL (
     WHERE resource_id = r.id OR (site_id = r.site_id AND kind = r.kind AND resource_id IS NULL)
     ORDER BY resource_id NULLS LAST LIMIT 1) p ON true
 """
-CONTEXT_BY_ID = BOOKING_CONTEXT.format(match="r.id = $1")
-CONTEXT_BY_TAG = BOOKING_CONTEXT.format(match="upper(r.tag) = upper($1)")
+
+
+@functools.lru_cache(maxsize=8)
+def _context_sql(by_tag: bool, gates: tuple[str, ...]) -> str:
+    # Built on first use, once the gates are registered (their names are the cache key).
+    match = "upper(r.tag) = upper($1)" if by_tag else "r.id = $1"
+    return _BOOKING_CONTEXT.format(match=match, gates=unit_gates.may_refuse_sql("r"))
 
 
 @dataclass(frozen=True)
@@ -105,7 +110,7 @@ async def booking_context(ref: int | str, user_id: int, first: date, last: date,
     """The BookingContext of one unit by id or tag (calendar over [first, last]), with the unit
     share-locked and the booker's row locked; None when the unit is unknown. generic_plans: the
     rest of the transaction uses cached generic plans (for a transaction of its own, not a caller's)."""
-    row = await db.fetchone(CONTEXT_BY_ID if isinstance(ref, int) else CONTEXT_BY_TAG, ref, first, last, user_id,
+    row = await db.fetchone(_context_sql(not isinstance(ref, int), unit_gates.signature()), ref, first, last, user_id,
                             generic_plans)
     if row is None:
         return None

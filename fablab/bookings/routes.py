@@ -14,7 +14,7 @@ from fablab import clock, codes, moments, scope
 from fablab.background import PeriodicJob
 from fablab.bookings import changes, create, edits, no_shows, queries
 from fablab.bookings.availability import availability
-from fablab.bookings.rules import parse_clock
+from fablab.sites.calendar import parse_clock
 from fablab.bookings.schemas import AvailabilityOut, BookingEdit, BookingIn, BookingOut, ChangedOut
 from fablab.errors import Forbidden, InvalidInput, NotFound
 from fablab.guards import signed_in, staff_only

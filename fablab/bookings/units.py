@@ -3,15 +3,15 @@ booking takes: shared by creating, moving and series occurrences."""
 
 from __future__ import annotations
 
+import functools
 import random
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import TypeVar
 
-from fablab import db
+from fablab import db, unit_gates
 from fablab.bookings import queries
-from fablab.bookings.rules import Policy
-from fablab.maintenance import queries as maintenance_queries
+from fablab.sites.calendar import Policy
 from fablab.sites import queries as site_queries
 
 T = TypeVar("T")
@@ -26,15 +26,21 @@ UNIT_INSERT_LOCK = 7001
 # Free units of a kind for a period, with how often each was booked lately ("least used first").
 # Uses the exclusion constraint's predicate and range expression (queries.HOLDING) so its GiST
 # index answers the NOT EXISTS.
-FREE_UNITS = f"""
+_FREE_UNITS = """
 SELECT r.id, r.tag,
        (SELECT count(*) FROM booking u WHERE u.resource_id = r.id AND u.starts_at >= $5 AND u.starts_at < $6
            AND u.status IN ('confirmed', 'checked_out', 'returned')) AS recent_uses,
-       {maintenance_queries.may_refuse("r")} AS maintenance_may_refuse
+       {gates} AS gates_may_refuse
 FROM resource r
 WHERE r.site_id = $1 AND r.kind = $2 AND r.status = 'available'
-  AND NOT EXISTS (SELECT 1 FROM booking b WHERE b.resource_id = r.id AND {queries.holding("b", "$3", "$4")})
+  AND NOT EXISTS (SELECT 1 FROM booking b WHERE b.resource_id = r.id AND {holding})
 """
+
+
+@functools.lru_cache(maxsize=4)
+def _free_units_sql(gates: tuple[str, ...]) -> str:
+    # Built on first use, once the gates are registered (their names are the cache key).
+    return _FREE_UNITS.format(holding=queries.holding("b", "$3", "$4"), gates=unit_gates.may_refuse_sql("r"))
 
 
 async def take_free_units(*, site_id: int, kind: str, starts_at: datetime, ends_at: datetime, quantity: int,
@@ -44,12 +50,12 @@ async def take_free_units(*, site_id: int, kind: str, starts_at: datetime, ends_
     simultaneous requests spread over the free units instead of all racing for the first one.
     insert(unit, its policy) books one unit in a savepoint of its own; None on a lost race."""
     policy = await site_queries.policy_for(site_id, kind)
-    candidates = await db.fetch(FREE_UNITS, site_id, kind, starts_at, ends_at + policy.buffer,
+    candidates = await db.fetch(_free_units_sql(unit_gates.signature()), site_id, kind, starts_at, ends_at + policy.buffer,
                                 now - USAGE_WINDOW, now + USAGE_WINDOW)
-    if any(unit["maintenance_may_refuse"] for unit in candidates):
-        # Units whose plan refuses bookings while their maintenance is overdue are not offered.
-        overdue = await maintenance_queries.overdue_units(site_id, kind, now)
-        candidates = [unit for unit in candidates if unit["id"] not in overdue]
+    if any(unit["gates_may_refuse"] for unit in candidates):
+        # Units a gate refuses now (e.g. a maintenance overdue that refuses bookings) are not offered.
+        refused = await unit_gates.refused_units(site_id, kind, now)
+        candidates = [unit for unit in candidates if unit["id"] not in refused]
     random.shuffle(candidates)
     candidates.sort(key=lambda row: row["recent_uses"])
     taken: list[T] = []

@@ -7,7 +7,7 @@ import re
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
-from fablab.bookings.rules import local_moment
+from fablab.sites.calendar import local_moment
 from fablab.errors import InvalidInput
 
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")

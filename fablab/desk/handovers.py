@@ -16,7 +16,7 @@ from fablab.desk import agreements, queries, signature
 from fablab.errors import BookingConflict, Conflict, DomainError, InvalidInput
 from fablab.inventory import custody
 from fablab.inventory import queries as inventory_queries
-from fablab.inventory.tags import normalise_tag
+from fablab.movements.tags import normalise_tag
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,8 @@ from fablab import codes, db, scope
 from fablab.db import DB, NOW
 from fablab.errors import Conflict, NotFound
 from fablab.inventory import queries
-from fablab.inventory.tags import normalise_tag
+from fablab.movements.tags import normalise_tag
+from fablab.movements import log
 from fablab.sites.queries import require_site
 from fablab.tables import Audit
 
@@ -78,7 +79,8 @@ async def record_scan(*, actor, audit_id: int, tag: str) -> dict:
         if audit["closed_at"] is not None:
             raise Conflict(f"Inventory count {audit_id} is closed.", code=codes.AUDIT_CLOSED)
         resource = await queries.require_resource(tag)
-        inserted = await db.fetchval(queries.RECORD_SEEN, resource["id"], actor_id, audit_id, audit["site_id"])
+        inserted = await log.record_seen(resource_id=resource["id"], staff_id=actor_id, audit_id=audit_id,
+                                        site_id=audit["site_id"])
     reason = classify(resource, audit["site_id"])
     return {
         "tag": resource["tag"], "name": resource["name"], "kind": resource["kind"], "site": resource["site"],

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from fablab import codes
 from fablab.errors import InvalidInput
-from fablab.inventory.tags import TAG_PATTERN
+from fablab.movements.tags import TAG_PATTERN
 from fablab.vocabulary import KINDS, RESOURCE_STATUSES
 from fablab.web.spreadsheet import neutralise_cell, read_upload, restore_cell, write_csv  # noqa: F401 - tests import neutralise_cell from here
 

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import asyncpg
 
-from fablab import admission, clock, codes, db, scope
+from fablab import admission, clock, codes, db, scope, unit_gates
 from fablab.accounts.service import user_id_for_pass
 from fablab.bookings import queries as booking_queries
 from fablab.bookings import create as booking_create, handover as booking_handover
@@ -20,9 +20,9 @@ from fablab.inventory import queries
 from fablab.inventory.due import LOOKAHEAD_DAYS, DueProposal, propose_due
 from fablab.inventory.out_of_service import OVERDUE_MAINTENANCE, take_out_of_service
 from fablab.inventory.service import change_status
-from fablab.inventory.tags import normalise_tag
+from fablab.late import service as late_service
+from fablab.movements.tags import normalise_tag
 from fablab.parts.service import hand_over_parts, take_back_parts
-from fablab.maintenance import queries as maintenance_queries
 from fablab.sites.queries import calendar_for, policy_for, require_site
 from fablab.waitlist.service import offer_freed
 
@@ -169,8 +169,8 @@ async def _lendable(actor, tag: str, now: datetime) -> dict:
     scope.require_site(actor, resource["site_id"], "This item")
     if resource["status"] != "available":
         raise ResourceUnavailable(f"{tag} is {resource['status']}.", resource_status=resource["status"])
-    if resource["maintenance_may_refuse"]:  # an overdue maintenance is done before the item goes out again
-        await maintenance_queries.require_not_overdue(resource["id"], tag, now)
+    if resource["gates_may_refuse"]:  # e.g. an overdue maintenance is done before the item goes out again
+        await unit_gates.require_open(resource["id"], tag, now)
     if open_id is not None:
         raise Conflict(f"{tag} is already checked out.", code=codes.ALREADY_CHECKED_OUT)
     return resource
@@ -295,6 +295,9 @@ async def check_in(*, actor, tag: str, condition: str = "ok", note: str = "", no
             outcome=outcome, now=now)
         if dry_run:
             raise _DryRunDone({"resource": tag, "dry_run": True, "consumption": consumption, "missing_parts": missing})
+        # A return later than the site's grace is a strike, maybe the one that suspends (fablab/late).
+        await late_service.record_return(user_id=row["user_id"], booking_id=row["id"], site_id=row["site_id"],
+                                         due_at=row["held_until"], returned_at=now)
         affected = await _after_return(actor=actor, resource=resource, row=row, condition=condition, note=note, now=now)
     return {"booking": queries.booking_out(row, now), "resource": tag, "condition": condition,
             "resource_status": resource["status"], "late": row["held_until"] < now,
@@ -309,7 +312,7 @@ async def _after_return(*, actor, resource: dict, row: dict, condition: str, not
     if condition == "damaged":
         # The condition and note are on the check-in just logged; the status change repeats the note.
         return await change_status(resource, "maintenance", actor_id=actor.id, note=note, now=now)
-    if resource["maintenance_may_refuse"] and await maintenance_queries.refuses_now(resource["id"], now):
+    if resource["gates_may_refuse"] and await unit_gates.refuses_now(resource["id"], now):
         return await take_out_of_service(resource, reason=OVERDUE_MAINTENANCE, now=now)
     if now < row["held_until"] and row["anyone_waiting"]:
         # Back early: the rest of the loan goes to the first person waiting for it.

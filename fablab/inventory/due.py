@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from fablab.bookings.rules import Policy, SiteCalendar, walk_up_due
+from fablab.bookings.rules import walk_up_due
+from fablab.sites.calendar import Policy, SiteCalendar
 
 # How far ahead to look for the next opening (a summer closure lasts a few weeks at most).
 LOOKAHEAD_DAYS = 45

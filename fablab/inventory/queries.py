@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from datetime import datetime
 
-from fablab import codes, db
+from fablab import codes, db, unit_gates
 from fablab.accounts.logins import fold
 # The booking's columns and its one API shape belong to the bookings package; the desk reads them too.
 from fablab.bookings.queries import BOOKING_COLUMNS, BOOKING_FROM, booking_out
 from fablab.errors import NotFound
-from fablab.maintenance import queries as maintenance_queries
 from fablab.tables import Resource
 
 # Raw: the desk's item read (and its row lock below) is a hot path; upper(tag) serves resource_tag_ci.
@@ -22,15 +22,6 @@ RESOURCE_FROM = "FROM resource r JOIN site s ON s.id = r.site_id"
 
 # Raw: an advisory lock, held to the commit, serialising tag generation per (site, kind).
 TAG_GENERATION_LOCK = "SELECT pg_advisory_xact_lock(hashtext($1))"
-
-# Raw: upper(tag) is what the unique indexes resource_tag_ci and part_tag_ci serve; `tag` is already
-# normalised. Items and parts share the labels' namespace (a part's tag never names an item).
-TAG_TAKEN = """
-SELECT 1 FROM resource WHERE upper(tag) = $1
-UNION ALL SELECT 1 FROM part WHERE upper(tag) = $1 AND removed_at IS NULL LIMIT 1
-"""
-# Raw: an advisory lock, held to the commit, serialising the writers of one tag (items and parts).
-TAG_LOCK = "SELECT pg_advisory_xact_lock(hashtext($1))"
 
 
 def _resource(row: dict | None) -> dict | None:
@@ -95,12 +86,13 @@ def user_out(user_id, login, name) -> dict | None:
 
 
 # The item row-locked (as resource_by_tag(for_update=True)) with its open check-out, in one round
-# trip, and whether a maintenance plan may refuse lending it. The check-out part is read in the statement's snapshot: after waiting for another desk's
-# lock it may be stale, so the writes that follow re-check the booking's status in their WHERE.
-LOCKED_WITH_OPEN_CHECKOUT = f"""
+# trip, and whether a unit gate (fablab/unit_gates.py) may refuse lending it. The check-out part is
+# read in the statement's snapshot: after waiting for another desk's lock it may be stale, so the
+# writes that follow re-check the booking's status in their WHERE.
+_LOCKED_WITH_OPEN_CHECKOUT = """
 SELECT {RESOURCE_COLUMNS}, o.id AS open_id,
        EXISTS (SELECT 1 FROM part p WHERE p.resource_id = r.id AND p.removed_at IS NULL) AS has_parts,
-       {maintenance_queries.may_refuse("r")} AS maintenance_may_refuse
+       {gates} AS gates_may_refuse
 {RESOURCE_FROM}
 LEFT JOIN LATERAL (SELECT b.id FROM booking b WHERE b.resource_id = r.id AND b.status = 'checked_out') o ON true
 WHERE upper(r.tag) = $1
@@ -108,10 +100,17 @@ FOR NO KEY UPDATE OF r
 """
 
 
+@functools.lru_cache(maxsize=4)
+def _locked_with_open_checkout_sql(gates: tuple[str, ...]) -> str:
+    # Built on first use, once the gates are registered (their names are the cache key).
+    return _LOCKED_WITH_OPEN_CHECKOUT.format(RESOURCE_COLUMNS=RESOURCE_COLUMNS, RESOURCE_FROM=RESOURCE_FROM,
+                                             gates=unit_gates.may_refuse_sql("r"))
+
+
 async def lock_with_open_checkout(tag: str) -> tuple[dict, int | None]:
     """(the item, the id of its open check-out or None); 404 unknown_tag. `tag` already normalised.
     The item says whether it has parts (`has_parts`): the desk skips them without a round trip."""
-    row = _resource(await db.fetchone(LOCKED_WITH_OPEN_CHECKOUT, tag))
+    row = _resource(await db.fetchone(_locked_with_open_checkout_sql(unit_gates.signature()), tag))
     if row is None:
         raise NotFound(f"No item with tag {tag}.", code=codes.UNKNOWN_TAG)
     return row, row.pop("open_id")
@@ -243,12 +242,6 @@ AUDIT_FROM = "FROM audit a JOIN site s ON s.id = a.site_id LEFT JOIN app_user u 
 START_AUDIT = """
 INSERT INTO audit (site_id, started_by_id) VALUES ($1, $2)
 ON CONFLICT (site_id) WHERE closed_at IS NULL DO NOTHING RETURNING id
-"""
-
-# Raw: the partial unique index movement_audit_seen_once counts an item once per count (as above).
-RECORD_SEEN = """
-INSERT INTO movement (resource_id, kind, staff_id, audit_id, site_id) VALUES ($1, 'audit_seen', $2, $3, $4)
-ON CONFLICT (audit_id, resource_id) WHERE kind = 'audit_seen' DO NOTHING RETURNING id
 """
 
 

@@ -26,7 +26,7 @@ from fablab.inventory.schemas import (
     HoldersOut, ImportedOut, Kind, LoanOut, MovementOut, ResourceIn, ResourceOut, ResourcePatch, ScanOut, Status,
     TagOut,
 )
-from fablab.inventory.tags import normalise_tag, tag_from_scanned_text, tag_url
+from fablab.movements.tags import normalise_tag, tag_from_scanned_text, tag_url
 from fablab.parts import queries as part_queries
 from fablab.parts.schemas import PartOut
 from fablab.settings import Settings

@@ -12,9 +12,10 @@ from fablab.errors import Conflict, InvalidInput
 from fablab.inventory import queries
 from fablab.inventory.csvio import ImportRow
 from fablab.inventory.out_of_service import REASONS, take_out_of_service
+from fablab.movements import log
 from fablab.sites.queries import find_site, require_site
-from fablab.tables import Movement, Part, Resource
-from fablab.inventory.tags import normalise_tag, next_tag, tag_prefix
+from fablab.tables import Part, Resource
+from fablab.movements.tags import claim_tag, normalise_tag, next_tag, tag_prefix
 from fablab.vocabulary import KINDS, RESOURCE_STATUSES
 
 MAX_DETAILS_BYTES = 4000
@@ -50,27 +51,6 @@ async def _generate_tag(site: dict, kind: str) -> str:
     return normalise_tag(next_tag(site["slug"], kind, [row["tag"] for row in existing + parts]))
 
 
-async def record_movement(*, resource_id: int, kind: str, staff_id: int | None, site_id: int | None = None,
-                          booking_id: int | None = None, holder_id: int | None = None,
-                          audit_id: int | None = None, condition: str | None = None, note: str = "",
-                          at: datetime | None = None, part_id: int | None = None) -> None:
-    """`at` defaults to the transaction's time; check-outs pass theirs so the log and the booking agree.
-    `part_id`: the part a part_* movement is about (fablab/parts)."""
-    await Movement.insert(Movement(
-        resource=resource_id, kind=kind, booking=booking_id, holder=holder_id, staff=staff_id, audit=audit_id,
-        site=site_id, condition=condition, note=note, at=NOW if at is None else at, part=part_id,
-    ))
-
-
-async def claim_tag(tag: str) -> None:
-    """Within the caller's transaction: `tag` (normalised) names no item and no part, and nobody else
-    may take it before the commit. Items and parts share one namespace of labels, which no single
-    unique index can guard, so one advisory lock per tag serialises whoever writes it."""
-    await db.fetch(queries.TAG_LOCK, f"fablab:tag:{tag}")
-    if await db.fetchval(queries.TAG_TAKEN, tag):
-        raise Conflict(f"Tag {tag} is already used by another item or part.", code=codes.TAG_TAKEN)
-
-
 async def _insert(*, site: dict, kind: str, name: str, tag: str | None, details: dict, notes: str,
                   status: str, actor_id: int) -> str:
     if kind not in KINDS:
@@ -86,7 +66,7 @@ async def _insert(*, site: dict, kind: str, name: str, tag: str | None, details:
     resource_id = rows[0]["id"]
     movement = status_movement("available", status)
     if movement:
-        await record_movement(resource_id=resource_id, kind=movement, staff_id=actor_id, site_id=site["id"],
+        await log.record(resource_id=resource_id, kind=movement, staff_id=actor_id, site_id=site["id"],
                               note="created with this status")
     return tag
 
@@ -113,7 +93,7 @@ async def change_status(resource: dict, status: str, *, actor_id: int, note: str
     if status in ("maintenance", "retired") and await queries.open_checkout(resource["id"]):
         raise Conflict(f"{resource['tag']} is checked out: check it in first.", code=codes.CHECKED_OUT)
     await Resource.update({Resource.status: status, Resource.updated_at: NOW}).where(Resource.id == resource["id"])
-    await record_movement(resource_id=resource["id"], kind=movement, staff_id=actor_id,
+    await log.record(resource_id=resource["id"], kind=movement, staff_id=actor_id,
                           site_id=resource["site_id"], note=note)
     resource["status"] = status
     if status not in REASONS:

@@ -12,11 +12,11 @@ from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
-from fablab import clock, codes, moments, scope
+from fablab import clock, codes, moments, scope, unit_gates
 from fablab.background import PeriodicJob
 from fablab.errors import InvalidInput
 from fablab.guards import staff_only
-from fablab.maintenance import service
+from fablab.maintenance import queries, service
 from fablab.maintenance.rules import Plan
 from fablab.maintenance.schemas import (
     DueOut, ItemMaintenanceOut, KindPlanOut, MachineHoursOut, MaintenanceIn, PlanIn, PlansOut,
@@ -160,3 +160,9 @@ class MachineHoursController(Controller):
 ROUTES: list = [ItemMaintenanceController, KindPlanController, MaintenanceController, MachineHoursController]
 # A plan counted in days falls due with no event: its items' bookings are moved or withdrawn here.
 JOBS: list = [PeriodicJob("maintenance-overdue", 300, service.withdraw_all_overdue)]
+
+# A plan that refuses bookings while the item's maintenance is overdue closes the unit to bookings
+# and loans (fablab/unit_gates.py): the booking engine and the desk ask the gate, never this package.
+UNIT_GATES: list = [unit_gates.UnitGate(
+    name="maintenance_overdue", may_refuse=queries.may_refuse, require_open=queries.require_not_overdue,
+    refuses_now=queries.refuses_now, refused_units=queries.overdue_units)]

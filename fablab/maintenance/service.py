@@ -11,8 +11,8 @@ from fablab.db import DB, NOW
 from fablab.errors import Conflict, InvalidInput
 from fablab.inventory import queries as inventory_queries
 from fablab.inventory.out_of_service import OVERDUE_MAINTENANCE, merged, take_out_of_service
-from fablab.inventory.service import record_movement
-from fablab.inventory.tags import normalise_tag
+from fablab.movements import log
+from fablab.movements.tags import normalise_tag
 from fablab.maintenance import queries
 from fablab.maintenance.rules import Plan, progress, refuses, state, validate_plan
 from fablab.bookings.schemas import AffectedBookingsOut
@@ -157,7 +157,7 @@ async def record_maintenance(*, actor: CurrentUser, tag: str, task: str = "", no
         at = NOW if now is None else now
         await MaintenanceRecord.insert(MaintenanceRecord(
             resource=resource["id"], task=task, note=note, staff=actor.id, at=at))
-        await record_movement(resource_id=resource["id"], kind="maintenance_done", staff_id=actor.id,
+        await log.record(resource_id=resource["id"], kind="maintenance_done", staff_id=actor.id,
                               site_id=resource["site_id"], note=f"{task} — {note}" if note else task, at=now)
     return await item_maintenance(actor=actor, tag=resource["tag"], now=now)
 

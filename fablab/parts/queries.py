@@ -93,3 +93,15 @@ WHERE b.user_id = $1 AND c.handed_over AND c.back_at IS NULL
 RETAIN_PART_CUSTODY = """
 UPDATE part_custody SET back_staff_id = NULL WHERE back_at < $1 AND back_staff_id IS NOT NULL RETURNING id
 """
+
+# Raw: the item whose parts change, row-locked as the desk locks it (NO KEY UPDATE, see
+# inventory.queries.resource_by_tag), so adding or removing a part waits for a hand-over of that item.
+LOCK_ITEM = "SELECT id, site_id, tag FROM resource WHERE upper(tag) = $1 FOR NO KEY UPDATE"
+
+
+async def lock_item(tag: str) -> dict:
+    """The item (id, site_id, tag) of the normalised `tag`, row-locked; 404 unknown_tag."""
+    item = await db.fetchone(LOCK_ITEM, tag)
+    if item is None:
+        raise NotFound(f"No item with tag {tag}.", code=codes.UNKNOWN_TAG)
+    return item

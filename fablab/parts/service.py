@@ -14,9 +14,8 @@ import asyncpg
 from fablab import codes, db, scope
 from fablab.db import DB, NOW
 from fablab.errors import Conflict, InvalidInput, NotFound
-from fablab.inventory import queries as inventory_queries
-from fablab.inventory.service import claim_tag, record_movement
-from fablab.inventory.tags import normalise_tag
+from fablab.movements import log
+from fablab.movements.tags import claim_tag, normalise_tag
 from fablab.parts import queries
 from fablab.tables import Part, PartCustody
 
@@ -30,7 +29,7 @@ class PartHeld(Conflict):
 
 async def add_part(*, actor, tag: str, name: str, part_tag: str | None = None) -> dict:
     async with DB.transaction():
-        resource = await inventory_queries.require_resource(normalise_tag(tag), for_update=True)
+        resource = await queries.lock_item(normalise_tag(tag))
         scope.require_site(actor, resource["site_id"], "This item")
         if not name.strip():
             raise InvalidInput("A part needs a name.", code=codes.INVALID_INPUT)
@@ -51,7 +50,7 @@ async def add_part(*, actor, tag: str, name: str, part_tag: str | None = None) -
 async def remove_part(*, actor, tag: str, part_id: int) -> None:
     """The part leaves its item's list (its history stays); refused while a learner holds it."""
     async with DB.transaction():
-        resource = await inventory_queries.require_resource(normalise_tag(tag), for_update=True)
+        resource = await queries.lock_item(normalise_tag(tag))
         scope.require_site(actor, resource["site_id"], "This item")
         part = next((p for p in await queries.parts_of(resource["id"]) if p["id"] == part_id), None)
         if part is None:
@@ -90,7 +89,7 @@ async def hand_over_parts(*, resource: dict, booking: dict, handed: list[int] | 
         for part in parts])
     for part in parts:
         if part["id"] not in going:
-            await record_movement(resource_id=resource["id"], kind="part_not_handed_over", staff_id=staff_id,
+            await log.record(resource_id=resource["id"], kind="part_not_handed_over", staff_id=staff_id,
                                   site_id=resource["site_id"], booking_id=booking["id"],
                                   holder_id=booking["user_id"], part_id=part["id"], at=now)
     return await queries.parts_of(resource["id"])
@@ -118,7 +117,7 @@ async def take_back_parts(*, resource: dict, booking: dict, missing: list[int], 
     if missing:
         await PartCustody.update({PartCustody.missing_at: now}).where(*open_custody, PartCustody.part.is_in(missing))
     for part_id in sorted(set(missing)):
-        await record_movement(resource_id=resource["id"], kind="part_missing", staff_id=staff_id,
+        await log.record(resource_id=resource["id"], kind="part_missing", staff_id=staff_id,
                               site_id=resource["site_id"], booking_id=booking["id"], holder_id=booking["user_id"],
                               part_id=part_id)
     return [lent[part_id] for part_id in sorted(set(missing))]
@@ -142,7 +141,7 @@ async def return_part(*, actor, part_id: int, note: str = "", now: datetime) -> 
         row = await db.fetchone(RETURN_MISSING, part_id, now, actor.id)
         if row is None:
             raise Conflict(f"{part['name']} is not missing: nothing to return.", code=codes.PART_NOT_MISSING)
-        await record_movement(resource_id=part["resource_id"], kind="part_returned", staff_id=actor.id,
+        await log.record(resource_id=part["resource_id"], kind="part_returned", staff_id=actor.id,
                               site_id=part["site_id"], booking_id=row["booking_id"], holder_id=row["user_id"],
                               part_id=part_id, note=note)
         return next(p for p in await queries.parts_of(part["resource_id"]) if p["id"] == part_id)

@@ -8,6 +8,7 @@ from fablab.calendars import person as calendars
 from fablab.consumables import person as consumables
 from fablab.desk import person as desk
 from fablab.inventory import person as inventory
+from fablab.late import person as late
 from fablab.maintenance import person as maintenance
 from fablab.parts import person as parts
 from fablab.push import person as push
@@ -17,6 +18,6 @@ from fablab.waitlist import person as waitlist
 from fablab.workshops import person as workshops
 
 DOMAINS = [accounts, bookings, series, waitlist, inventory, parts, maintenance, calendars, reports, push, consumables,
-           workshops, desk]
+           workshops, late, desk]
 
 TABLES = tuple(declaration for domain in DOMAINS for declaration in domain.PERSON)

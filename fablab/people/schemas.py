@@ -207,6 +207,20 @@ class MyWorkshopTrainedOut(Out):
     ends_at: datetime
 
 
+class MyLateStrikeOut(Out):
+    site: str
+    due_at: datetime
+    returned_at: datetime
+
+
+class MySuspensionOut(Out):
+    site: str
+    starts_at: datetime
+    ends_at: datetime
+    strikes: int
+    window_days: int
+    lifted_at: datetime | None
+    lift_reason: str | None
 class MyHandoverOut(Out):
     """A hand-over at the desk (fablab/desk): received as the learner, or made as staff."""
     id: int
@@ -244,6 +258,8 @@ class PersonalDataOut(Out):
     workshop_registrations: list[MyRegistrationOut]
     workshop_attendance: list[MyAttendanceOut]
     workshops_trained: list[MyWorkshopTrainedOut]
+    late_strikes: list[MyLateStrikeOut]
+    suspensions: list[MySuspensionOut]
     handovers: list[MyHandoverOut]
 
 

@@ -26,7 +26,8 @@ EN_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct
 
 # Time-critical news wakes the phone at once; the rest may wait for its next network window.
 URGENCY = {"booking_start": "high", "loan_due": "high", "waitlist_booked": "high", "loan_overdue": "normal",
-           "booking_withdrawn": "normal"}
+           "booking_withdrawn": "normal", "loan_overdue_day": "normal", "loan_overdue_three_days": "normal"}
+OVERDUE_KINDS = ("loan_overdue", "loan_overdue_day", "loan_overdue_three_days")
 
 
 @dataclass(frozen=True)
@@ -76,11 +77,11 @@ def texts(reminder: Reminder, lang: str) -> tuple[str, str]:
     if kind == "loan_due":
         return ((f"Return {item} by {hour(b['ends_at'], tz)}", f"Your loan ends {end}, fablab {site}.") if en else
                 (f"{item} à rendre à {hour(b['ends_at'], tz)}", f"Votre emprunt se termine {end}, fablab de {site}."))
-    if kind == "loan_overdue" and reminder.recipient.role == "staff":
+    if kind in OVERDUE_KINDS and reminder.recipient.role == "staff":
         holder = b.get("user_name") or ("a learner" if en else "un apprenant")
         return ((f"Overdue: {b['tag']}", f"{item} lent to {holder} was due back {end}.") if en else
                 (f"En retard : {b['tag']}", f"{item} emprunté par {holder}, à rendre {end}."))
-    if kind == "loan_overdue":
+    if kind in OVERDUE_KINDS:
         return ((f"{item} is overdue", f"It was due back {end}, fablab {site}. Please bring it back.") if en else
                 (f"{item} : retour en retard", f"Le retour était prévu {end}, fablab de {site}. Merci de le rapporter."))
     if kind == "booking_withdrawn":
@@ -100,7 +101,7 @@ def texts(reminder: Reminder, lang: str) -> tuple[str, str]:
 
 def screen_for(reminder: Reminder) -> str:
     """The app screen a tap opens: the learner's bookings, or for staff the item's desk page."""
-    if reminder.recipient.role == "staff" and reminder.kind == "loan_overdue":
+    if reminder.recipient.role == "staff" and reminder.kind in OVERDUE_KINDS:
         return f"/t/{reminder.booking['tag']}"
     return "/#/bookings"
 

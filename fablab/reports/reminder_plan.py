@@ -13,6 +13,13 @@ DUE_LEAD = timedelta(hours=1)
 OVERDUE_AFTER = timedelta(minutes=15)
 # Once this stale (the job was down, SMTP was just configured), an overdue notice is not sent any more.
 OVERDUE_CATCH_UP = timedelta(days=3)
+# A loan still out is followed up (issue 31): the learner a day after its due time, the learner
+# and the site's staff on the third day. Each is worth sending until the next one.
+OVERDUE_FOLLOW_UPS = (("loan_overdue_day", timedelta(days=1), False),
+                      ("loan_overdue_three_days", timedelta(days=3), True))
+FOLLOW_UP_CATCH_UP = timedelta(days=2)
+# How far back a loan's due time may lie for any overdue reminder to be still worth sending.
+OVERDUE_LOOKBACK = max(OVERDUE_AFTER + OVERDUE_CATCH_UP, OVERDUE_FOLLOW_UPS[-1][1] + FOLLOW_UP_CATCH_UP)
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -76,6 +83,17 @@ def reminders_for(booking: dict, site_staff: list[Recipient]) -> list[Reminder]:
         staff = [member for member in site_staff if not learner or member.id != learner.id]
         for recipient in ([learner] if learner else []) + staff:
             out.append(Reminder("loan_overdue", booking, recipient, overdue_at, overdue_at + OVERDUE_CATCH_UP))
+        out += overdue_follow_ups(booking, learner, staff)
+    return out
+
+
+def overdue_follow_ups(booking: dict, learner: Recipient | None, staff: list[Recipient]) -> list[Reminder]:
+    """A loan still out a day and three days after its due time: the learner each time, staff on the third."""
+    out = []
+    for kind, after, tell_staff in OVERDUE_FOLLOW_UPS:
+        send_at = booking["ends_at"] + after
+        for recipient in ([learner] if learner else []) + (staff if tell_staff else []):
+            out.append(Reminder(kind, booking, recipient, send_at, send_at + FOLLOW_UP_CATCH_UP))
     return out
 
 

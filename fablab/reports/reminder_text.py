@@ -69,6 +69,23 @@ def _overdue(b: dict, who, greeting: str, end: str) -> tuple[str, str]:
             "si vous avez un empêchement.")
 
 
+def _follow_up(reminder: Reminder, greeting: str, end: str) -> tuple[str, str]:
+    """A loan still out a day, or three days, after its due time (issue 31)."""
+    b, who = reminder.booking, reminder.recipient
+    item = f"{b['resource_name']} ({b['tag']})"
+    days = "un jour" if reminder.kind == "loan_overdue_day" else "trois jours"
+    if who.role == "staff":
+        holder = b.get("user_name") or "un apprenant"
+        login = f" ({b['user_login']})" if b.get("user_login") else ""
+        return (f"Toujours pas rendu depuis {days} : {b['tag']} ({holder})",
+                f"{greeting}Un emprunt du fablab de {b['site_name']} a {days} de retard :\n\n  {item}\n"
+                f"  emprunté par {holder}{login}\n  retour prévu le {end}\n\nMerci de contacter l'apprenant.")
+    return (f"Retard de {days} : {b['resource_name']} n'a toujours pas été rendu",
+            f"{greeting}Votre emprunt devait être rendu le {end} :\n\n  {item}\n  Fablab de {b['site_name']}\n\n"
+            "Merci de le rapporter au plus vite. Les retours en retard répétés peuvent suspendre vos "
+            "réservations et vos emprunts.")
+
+
 def subject_and_body(reminder: Reminder) -> tuple[str, str]:
     b, who = reminder.booking, reminder.recipient
     tz = b["timezone"]
@@ -90,6 +107,8 @@ def subject_and_body(reminder: Reminder) -> tuple[str, str]:
         subject = f"Rappel : {b['resource_name']} est à rendre à {french_time(b['ends_at'], tz)}"
         body = (f"{greeting}Votre emprunt se termine bientôt :\n\n  {b['resource_name']} ({b['tag']})\n"
                 f"  à rendre au fablab de {b['site_name']}\n  le {end}\n\nMerci de le rapporter à l'accueil à temps.")
+    elif reminder.kind in ("loan_overdue_day", "loan_overdue_three_days"):
+        subject, body = _follow_up(reminder, greeting, end)
     else:
         subject, body = _overdue(b, who, greeting, end)
     return subject, body + SIGNATURE.format(site=b["site_name"])

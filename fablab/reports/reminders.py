@@ -9,7 +9,7 @@ from fablab import clock, db
 from fablab.db import DB
 from fablab.push.service import deliver_due
 from fablab.mail import SMTP_ERRORS, SMTP_TIMEOUT_S, SmtpSettings, load_smtp_settings, send_message, smtp_error_text
-from fablab.reports.reminder_plan import (DUE_LEAD, OVERDUE_AFTER, OVERDUE_CATCH_UP, START_LEAD, Recipient,
+from fablab.reports.reminder_plan import (DUE_LEAD, OVERDUE_LOOKBACK, START_LEAD, Recipient,
                                           Reminder, reminders_for, waitlist_reminders, withdrawn_reminders)
 from fablab.reports.reminder_text import compose, subject_and_body
 from fablab.settings import SettingsError
@@ -99,7 +99,7 @@ WHERE booking_id = ANY($1::bigint[])
 async def plan(now: datetime, until: datetime, site_id: int | None = None) -> list[Reminder]:
     """Reminders whose time comes by `until` and that still make sense at `now`."""
     rows = await db.fetch(CANDIDATES, site_id, now, until + START_LEAD,
-                          now - OVERDUE_AFTER - OVERDUE_CATCH_UP, until + DUE_LEAD)
+                          now - OVERDUE_LOOKBACK, until + DUE_LEAD)
     staff_rows = await db.fetch(SITE_STAFF, sorted({row["site_id"] for row in rows}))
     staff: dict[int, list[Recipient]] = {}
     for row in staff_rows:

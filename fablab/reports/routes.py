@@ -12,7 +12,7 @@ from litestar.params import FromQuery, QueryParameter
 
 from fablab import clock, codes, scope
 from fablab.background import PeriodicJob
-from fablab.bookings.rules import local_moment
+from fablab.sites.calendar import local_moment
 from fablab.errors import InvalidInput
 from fablab.guards import staff_only
 from fablab.mail import load_smtp_settings

@@ -6,7 +6,7 @@ import bisect
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 
-from fablab.bookings.rules import SiteCalendar, local_moment
+from fablab.sites.calendar import SiteCalendar, local_moment
 from fablab.vocabulary import KINDS, WEEKDAYS
 
 # Bookings that hold the resource: what "booked" means in every figure below.

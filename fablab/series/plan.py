@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from fablab.bookings.rules import SiteCalendar, local_moment
+from fablab.sites.calendar import SiteCalendar, local_moment
 from fablab.series.recurrence import WeeklyRule
 
 ON_CONFLICT = ("none", "all_but_conflicts")

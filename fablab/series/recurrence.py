@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, time, timedelta
 
 from fablab import codes
-from fablab.bookings.rules import parse_clock
+from fablab.sites.calendar import parse_clock
 from fablab.errors import InvalidInput
 from fablab.vocabulary import WEEKDAYS
 

@@ -17,7 +17,8 @@ from fablab import scope as site_scope  # `scope` here is this/following/series
 from fablab.accounts.current import CurrentUser
 from fablab.bookings import queries as booking_queries
 from fablab.bookings import changes as booking_changes, occurrences as booking_occurrences
-from fablab.bookings.rules import SiteCalendar, check_resource_status, holiday_dates
+from fablab.bookings.rules import check_resource_status
+from fablab.sites.calendar import SiteCalendar, holiday_dates
 from fablab.bookings.schemas import BookingOut
 from fablab.bookings.edits import SeriesConflicts, holder_text, occurrences_in_scope
 from fablab.bookings.occurrences import SeriesBooking

@@ -10,7 +10,7 @@ from datetime import date
 from zoneinfo import ZoneInfo
 
 from fablab import clock, codes, db
-from fablab.bookings.rules import Policy, SiteCalendar
+from fablab.sites.calendar import Policy, SiteCalendar
 from fablab.errors import InvalidInput, NotFound
 from fablab.sites.defaults import DEFAULT_POLICIES
 from fablab.tables import Site

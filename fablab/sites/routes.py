@@ -13,7 +13,7 @@ from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from fablab import clock, codes, moments
-from fablab.bookings.rules import Policy, holiday_dates
+from fablab.sites.calendar import Policy, holiday_dates
 from fablab.errors import InvalidInput
 from fablab.guards import admin_only, public, signed_in
 from fablab.schemas import PersonOut

@@ -20,7 +20,7 @@ class SitePatch(msgspec.Struct, forbid_unknown_fields=True):
     address: Annotated[str, msgspec.Meta(max_length=500)] | msgspec.UnsetType = msgspec.UNSET
     contact: Annotated[str, msgspec.Meta(max_length=500)] | msgspec.UnsetType = msgspec.UNSET
     timezone: ShortText | msgspec.UnsetType = msgspec.UNSET
-    # {"mon": [["09:00", "18:00"]], ...}; validated by rules.parse_opening_hours.
+    # {"mon": [["09:00", "18:00"]], ...}; validated by sites.calendar.parse_opening_hours.
     opening_hours: dict | msgspec.UnsetType = msgspec.UNSET
 
 

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from fablab import clock, closure_effects, codes, db
 from fablab.closure_effects import Closing
-from fablab.bookings.rules import Policy, opening_hours_json, parse_opening_hours, validate_policy
+from fablab.sites.calendar import Policy, opening_hours_json, parse_opening_hours, validate_policy
 from fablab.db import DB, NOW
 from fablab.errors import InvalidInput, NotFound
 from fablab.sites import queries

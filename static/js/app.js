@@ -15,6 +15,7 @@ const ROUTES = [
   ["pass", "pass", "user"],
   ["calendars", "calendars", "user"],
   ["scan", "scan", "staff"],
+  ["counter", "counter", "staff"],
   ["handover", "handover", "staff"],
   ["today", "today", "staff"],
   ["learners", "learners", "staff"],
@@ -113,7 +114,7 @@ function navItems() {
   const items = [["", t("nav.home")]];
   if (!isStaff()) return [...items, ["book", t("nav.book")], ["bookings", t("nav.bookings")], ["pass", t("nav.pass")]];
   items.push(
-    ["scan", t("nav.scan")], ["today", t("nav.today")], ["book", t("nav.book")], ["learners", t("desk.nav_learners")],
+    ["scan", t("nav.scan")], ["counter", t("counter.nav")], ["today", t("nav.today")], ["book", t("nav.book")], ["learners", t("desk.nav_learners")],
     ["inventory", t("desk.nav_inventory")], ["audit", t("desk.nav_audit")], ["series", t("nav.series")],
     ["waitlist", t("nav.waitlist")], ["reports", t("desk.nav_reports")], ["consumables", t("consumables.nav")],
   );

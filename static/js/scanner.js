@@ -35,16 +35,24 @@ function stopCamera(camera) {
 }
 
 // Four frames a second until one holds a QR code: the camera stops and the text is delivered.
+// A continuous camera (the counter) keeps filming and delivers each new code, the same one again
+// only after a pause, since the label stays in front of the lens for a while.
+const SAME_CODE_PAUSE_MS = 2000;
 function watchForCode(camera, detector, deliver) {
+  let last = {text: null, at: 0};
   const tick = async () => {
     if (!camera.running) return;
     try {
       const codes = await detector.detect(camera.video);
-      if (codes.length) {
-        const text = codes[0].rawValue;
+      const text = codes.length ? codes[0].rawValue : null;
+      if (text && !camera.continuous) {
         stopCamera(camera);
         await deliver(text);
         return;
+      }
+      if (text && (text !== last.text || Date.now() - last.at > SAME_CODE_PAUSE_MS)) {
+        last = {text, at: Date.now()};
+        deliver(text);
       }
     } catch { /* a frame that could not be read: try the next one */ }
     setTimeout(tick, 250);
@@ -111,10 +119,13 @@ function typedTag(label, placeholder, deliver) {
   return typedForm;
 }
 
-export function scanner({label, onResult, placeholder = ""}) {
+// typed: false leaves the text field out (the counter has its own); continuous: the camera keeps
+// reading code after code until stopped.
+export function scanner({label, onResult, placeholder = "", typed = true, continuous = false}) {
   const box = h("div", {class: "scanner"});
   const messages = h("div", {class: "messages"});
   const camera = newCamera();
+  camera.continuous = continuous;
   async function deliver(text) {
     replace(messages);
     try {
@@ -128,7 +139,8 @@ export function scanner({label, onResult, placeholder = ""}) {
     camera.button = h("button", {type: "button", class: "primary wide", onclick: () => toggleCamera(camera, deliver, messages)}, t("scan.camera"));
   }
   const stop = () => stopCamera(camera);
-  replace(box, camera.button, camera.video, photoPicker(deliver, messages, !hasDetector), typedTag(label, placeholder, deliver), messages);
+  replace(box, camera.button, camera.video, photoPicker(deliver, messages, !hasDetector),
+    typed ? typedTag(label, placeholder, deliver) : null, messages);
   box.stop = stop;
   // Leaving the screen must turn the camera off.
   window.addEventListener("hashchange", stop, {once: true});

@@ -4,6 +4,7 @@ import {backToHub, messageArea} from "/js/admin-kit.js";
 import {confirmButton, field, h, replace, select} from "/js/dom.js";
 import * as fmt from "/js/format.js";
 import {t} from "/js/i18n.js";
+import {latePolicyCard} from "/js/late-policy.js";
 import {policyForm} from "/js/policy-form.js";
 import {vocabulary} from "/js/vocabulary.js";
 
@@ -117,10 +118,14 @@ export async function render(root, ctx) {
       if (mine === shown) messages.fail(error);
     }
   }
+  // The site's late-return rules (issue 31) follow the site chosen, whatever the kind.
+  const late = latePolicyCard();
   siteSelect.addEventListener("change", show);
+  siteSelect.addEventListener("change", () => late.refill(siteSelect.value));
   kindSelect.addEventListener("change", show);
   replace(panel, await kindPanel(site, kind, trainings, messages));
+  await late.refill(site);
   root.append(backToHub(), h("h1", {}, t("admin2.policy.title")),
     h("div", {class: "card"}, field(t("admin.site"), siteSelect), field(t("admin2.policy.kind"), kindSelect)),
-    messages.box, panel);
+    messages.box, panel, late.card);
 }

@@ -3,18 +3,21 @@ import {get, post} from "/js/api.js";
 import {backToHub, messageArea} from "/js/admin-kit.js";
 import {field, h, replace} from "/js/dom.js";
 import {t} from "/js/i18n.js";
+import {validityForm, validityLine} from "/js/training-validity.js";
 
-function trainingList(trainings) {
+// Each training with how long it stays valid, changed in place (issue 31).
+function trainingList(trainings, messages, reload) {
   return trainings.length
     ? h("ul", {class: "list"}, trainings.map((tr) => h("li", {class: "item"}, h("div", {class: "item-main"},
-      h("p", {class: "item-title"}, tr.name), tr.description ? h("p", {class: "item-sub"}, tr.description) : null))))
+      h("p", {class: "item-title"}, tr.name), tr.description ? h("p", {class: "item-sub"}, tr.description) : null,
+      h("details", {class: "validity"}, h("summary", {}, validityLine(tr)), validityForm(tr, messages, reload))))))
     : h("p", {class: "empty"}, t("admin2.trainings.none"));
 }
 
 export async function render(root) {
   const messages = messageArea();
   const list = h("div", {});
-  const load = async () => replace(list, trainingList(await get("/api/trainings")));
+  const load = async () => replace(list, trainingList(await get("/api/trainings"), messages, () => load()));
   const name = h("input", {required: true, maxlength: "200", autocomplete: "off"});
   const description = h("textarea", {maxlength: "2000", rows: "3"});
   const form = h("form", {class: "card", "aria-labelledby": "h-tr-new"},

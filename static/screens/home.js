@@ -2,6 +2,7 @@
 import {get} from "/js/api.js";
 import {h, replace} from "/js/dom.js";
 import {t} from "/js/i18n.js";
+import {fillLateBlocks} from "/js/late-returns.js";
 import {fillNextBooking} from "/js/next-booking.js";
 import {currentUser, isAdmin, isStaff} from "/js/session.js";
 import {unitShort} from "/js/stock.js";
@@ -67,16 +68,21 @@ export async function render(root, ctx) {
   const banner = h("div", {role: "status"});
   const consumption = h("div", {});
   const next = h("div", {class: "home-next"});
+  const suspension = h("div", {});
+  const trainings = h("div", {});
   replace(root,
     h("h1", {}, t("home.hello", {name: user.name || user.login})),
     banner,
+    suspension,
     isStaff() ? null : next,
     h("ul", {class: "tiles"}, tiles),
     consumption,
+    trainings,
   );
   fillFreedBanner(banner, ctx);
   if (!isStaff()) {
     fillNextBooking(next, ctx);
     fillConsumption(consumption);
+    fillLateBlocks(suspension, trainings);
   }
 }

@@ -5,6 +5,7 @@ import {confirmButton, field, h, notice, replace, select} from "/js/dom.js";
 import * as fmt from "/js/format.js";
 import {t} from "/js/i18n.js";
 import {inviteCard, keepImportedSheet} from "/js/invite-card.js";
+import {lateRecordPart} from "/js/late-returns.js";
 import {isAdmin, workSites} from "/js/session.js";
 import {chosenSite, sitePicker} from "/js/site-choice.js";
 
@@ -223,6 +224,7 @@ async function openLearner(page, person, details) {
       h("p", {class: "item-sub"}, full.activated ? t("learners.activated") : t("learners.not_activated")),
       lockedBox(page, person, full, reopen),
       trainingsPart(page, person, full, reopen),
+      await lateRecordPart(person.id),
       await activityPart(page, person),
       await handoversPart(person, page.site.timezone),
       accountButtons(page, person, full),

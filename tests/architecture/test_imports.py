@@ -8,6 +8,7 @@ annotations only and never run: they are left out.
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -161,3 +162,11 @@ def test_booking_domains_have_one_shape(package):
     assert {"routes.py", "queries.py", "schemas.py"} <= files
     assert WRITES_BY_USE_CASE.get(package, {"service.py"}) <= files
     assert package not in WRITES_BY_USE_CASE or "service.py" not in files, "one way or the other, not both"
+
+
+def test_movement_has_one_writer():
+    # An item's history is appended by fablab/movements alone (issue 25): the others log through it.
+    writers = sorted(str(path.relative_to(PACKAGE)) for path in PACKAGE.rglob("*.py")
+                     if re.search(r"INSERT INTO movement\b|Movement\.insert\(", path.read_text(encoding="utf-8")))
+    # The demo seed writes a month of history in one statement; it is data, not a workflow.
+    assert writers == ["movements/log.py", "seed.py"]

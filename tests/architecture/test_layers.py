@@ -20,16 +20,17 @@ PACKAGE = ROOT / "fablab"
 
 # Lowest first. A package may import packages of its own layer and of the layers before it.
 LAYERS: list[tuple[str, list[str]]] = [
-    ("kernel", ["admission", "ages", "closure_effects", "clock", "codes", "errors", "moments", "vocabulary", "schemas", "tokens", "settings",
+    ("kernel", ["admission", "unit_gates", "ages", "closure_effects", "clock", "codes", "errors", "moments", "vocabulary", "schemas", "tokens", "settings",
                 "throttled_log", "db", "tables", "storage", "person_data"]),
     ("platform", ["problems", "guards", "background", "web", "mail", "health", "migration_sql", "piccolo_app",
                   "piccolo_conf", "migrate", "embedded_db", "server_protocol", "backup", "supervision",
                   "late_requests"]),
     ("sites", ["sites"]),
     ("accounts", ["accounts", "scope"]),
+    ("an item's history and label", ["movements"]),
     ("bookings", ["bookings"]),
     ("waitlist and series", ["waitlist", "series"]),
-    ("the desk and what it lends and uses", ["inventory", "parts", "maintenance", "consumables"]),
+    ("the desk and what it lends and uses", ["inventory", "parts", "maintenance", "consumables", "late"]),
     ("the desk's workflows", ["desk"]),
     ("the FabLab solidaire programme", ["workshops"]),
     ("calendars, reports, push", ["calendars", "reports", "push"]),
@@ -39,17 +40,10 @@ LAYERS: list[tuple[str, list[str]]] = [
 
 # Imports from a package to one of a higher layer that exist today: (importer, imported): reason.
 KNOWN_UPWARD: dict[tuple[str, str], str] = {
-    ("sites", "bookings"): "the site's own types (Policy, SiteCalendar, opening hours, holidays) live in "
-                           "bookings/rules.py",
-    ("bookings", "maintenance"): "a booking asks whether the unit's maintenance is overdue, and booking by "
-                                 "kind skips overdue units (maintenance.queries)",
 }
 
 # Packages of one layer that import each other in a cycle today: the cycle's members: reason.
 KNOWN_CYCLES: dict[frozenset[str], str] = {
-    frozenset({"inventory", "parts", "maintenance"}): "parts and maintenance write their movements through "
-        "inventory.service.record_movement (one owner of `movement` is still to come), and the desk's "
-        "check-out and check-in in inventory call them",
     frozenset({"reports", "push"}): "the reminders job (reports) calls push delivery, and push builds its "
         "payload from reports' Reminder",
 }

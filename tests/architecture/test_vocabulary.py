@@ -41,6 +41,7 @@ CHECKED_COLUMNS = {
     ("workshop", "status"): vocabulary.WORKSHOP_STATUSES,
     ("registration", "status"): vocabulary.REGISTRATION_STATUSES,
     ("registration", "seat"): vocabulary.SEAT_POOLS,
+    ("training", "validity"): vocabulary.TRAINING_VALIDITIES,
 }
 # Bookkeeping words no screen shows and no other module repeats: they stay in their CHECK alone.
 INTERNAL = {("feed_token", "scope"), ("reminder_log", "status"), ("push_delivery", "status")}

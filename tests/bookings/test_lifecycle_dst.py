@@ -11,7 +11,8 @@ from zoneinfo import ZoneInfo
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from fablab.bookings.rules import Policy, SiteCalendar, check_minutes_shape, day_slots
+from fablab.bookings.rules import check_minutes_shape, day_slots
+from fablab.sites.calendar import Policy, SiteCalendar
 from fablab.vocabulary import WEEKDAYS
 
 PARIS = ZoneInfo("Europe/Paris")

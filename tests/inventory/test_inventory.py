@@ -181,9 +181,3 @@ def test_formula_cells_are_neutralised_and_restored():
     for cell in ("=1+1", "+33", "-2", "@SUM(A1)", "\tx"):
         assert neutralise_cell(cell) == "'" + cell and restore_cell(neutralise_cell(cell)) == cell
     assert neutralise_cell("VLG-LAP-001") == "VLG-LAP-001" and restore_cell("'quoted") == "'quoted"
-
-
-def test_next_tag_skips_to_the_highest_number():
-    from fablab.inventory.tags import next_tag
-    assert next_tag("pan", "room", []) == "PAN-ROOM-001"
-    assert next_tag("pan", "laptop", ["PAN-LAP-001", "PAN-LAP-012", "PAN-LAP-X", "VLG-LAP-099"]) == "PAN-LAP-013"

@@ -6,7 +6,7 @@ import zxingcpp
 from PIL import Image
 
 from fablab.inventory import qr
-from fablab.inventory.tags import tag_from_scanned_text, tag_url
+from fablab.movements.tags import tag_url
 
 
 def decode_all(image: Image.Image) -> list[str]:
@@ -43,14 +43,6 @@ def test_svg_has_no_style_attribute_and_encodes_the_matrix():
     svg = qr.qr_svg("http://testserver/t/VLG-LAP-001", size="30mm", title="VLG-LAP-001")
     assert svg.startswith("<svg") and "style=" not in svg and "<script" not in svg
     assert 'width="30mm"' in svg and "<title>VLG-LAP-001</title>" in svg
-
-
-def test_tags_read_back_from_scanned_text():
-    assert tag_url("https://x.org/", "vlg-lap-007") == "https://x.org/t/VLG-LAP-007"
-    assert tag_from_scanned_text("https://other.host/t/vlg-lap-007") == "VLG-LAP-007"
-    assert tag_from_scanned_text("  PAN-ROOM-001 ") == "PAN-ROOM-001"
-    assert tag_from_scanned_text("https://example.org/login") is None
-    assert tag_from_scanned_text("hello world") is None
 
 
 async def test_qr_png_endpoint_decodes_to_the_base_url_tag_url(learner):

@@ -34,14 +34,15 @@ def test_a_late_booking_or_a_fresh_loan_gets_no_early_reminder():
     assert reminders_for(booking("confirmed", START, START + timedelta(hours=2),
                                  created_at=START - timedelta(minutes=20)), STAFF) == []
     loan = booking("checked_out", START, START + timedelta(minutes=30), checked_out_at=START)
-    assert [r.kind for r in reminders_for(loan, STAFF)] == ["loan_overdue", "loan_overdue"]
+    assert [r.kind for r in reminders_for(loan, STAFF)][:2] == ["loan_overdue", "loan_overdue"]
 
 
 def test_a_loan_out_gets_due_and_overdue_reminders_to_learner_and_staff():
     end = START + timedelta(days=2)
     plan = reminders_for(booking("checked_out", START, end, checked_out_at=START), STAFF)
     assert [(r.kind, r.recipient.role) for r in plan] == [
-        ("loan_due", "learner"), ("loan_overdue", "learner"), ("loan_overdue", "staff")]
+        ("loan_due", "learner"), ("loan_overdue", "learner"), ("loan_overdue", "staff"),
+        ("loan_overdue_day", "learner"), ("loan_overdue_three_days", "learner"), ("loan_overdue_three_days", "staff")]
     overdue = plan[1]
     assert overdue.send_at == end + timedelta(minutes=15)
     assert overdue.due(end + timedelta(days=1)) and not overdue.due(overdue.send_at + OVERDUE_CATCH_UP)
@@ -52,7 +53,7 @@ def test_learners_without_a_usable_address_are_not_deliverable_and_anonymised_on
         [reminder] = reminders_for(booking("confirmed", START, START + timedelta(hours=1), user_email=address), STAFF)
         assert not reminder.recipient.deliverable
     gone = booking("checked_out", START, START + timedelta(hours=3), user_reachable=False, checked_out_at=START)
-    assert [r.recipient.role for r in reminders_for(gone, STAFF)] == ["staff"]
+    assert [r.recipient.role for r in reminders_for(gone, STAFF)] == ["staff", "staff"]
     assert reminders_for(booking("returned", START, START + timedelta(hours=1)), STAFF) == []
 
 
@@ -65,3 +66,19 @@ def test_times_are_the_sites_wall_clock_in_french():
     assert message["Message-ID"] == "<reminder.7.booking_start.5@example.org>"
     assert "du mercredi 10 juin à 14:00\n  au mercredi 10 juin à 16:00" in message.get_content()
     assert "Fablab de Pantin" in message.get_content()
+
+
+def test_a_loan_still_out_is_followed_up_after_a_day_and_three_days_staff_on_the_third():
+    end = START + timedelta(hours=3)
+    plan = reminders_for(booking("checked_out", START, end, checked_out_at=START), STAFF)
+    follow = {(r.kind, r.recipient.role): r for r in plan if r.kind.startswith("loan_overdue_")}
+    assert set(follow) == {("loan_overdue_day", "learner"), ("loan_overdue_three_days", "learner"),
+                           ("loan_overdue_three_days", "staff")}
+    day, third = follow[("loan_overdue_day", "learner")], follow[("loan_overdue_three_days", "staff")]
+    assert day.send_at == end + timedelta(days=1) and third.send_at == end + timedelta(days=3)
+    assert not day.due(end + timedelta(hours=23)) and day.due(end + timedelta(days=1, minutes=1))
+    assert third.due(end + timedelta(days=3, hours=1)) and not third.due(end + timedelta(days=6))
+    subject, body = compose(third, "Fablab <f@example.org>", end).get("Subject"), compose(
+        follow[("loan_overdue_three_days", "learner")], "Fablab <f@example.org>", end).get_content()
+    assert "trois jours" in subject and "PAN-P3D-001" in subject
+    assert "suspendre" in body

@@ -286,3 +286,29 @@ async def test_the_waitlist_tells_the_learner_by_mail_once(smtp, mailbox, demo):
     assert "du jeudi 26 novembre à 10:00" in message.get_content()
     learner_id = await db.fetchval("SELECT id FROM app_user WHERE login = 'learner1'")
     assert message["X-Fablab-Reminder"] == f"{booking_id}/waitlist_booked/{learner_id}"
+
+
+async def test_a_loan_still_out_is_followed_up_after_a_day_and_on_the_third_staff_too(smtp, mailbox, demo):
+    """Issue 31: the learner a day after the due time; the learner and the site's staff on the third day."""
+    await db.fetch("UPDATE app_user SET email = $1 WHERE login = 'learner1'", LEARNER_MAIL)
+    await db.fetch("UPDATE app_user SET email = $1 WHERE login = 'staff.vlg'", STAFF_MAIL)
+    long_ago = NOW - timedelta(days=5)
+    three_days = await add_booking("VLG-LAP-001", "learner1", long_ago, NOW - timedelta(days=3, hours=1),
+                                   "checked_out", created_at=long_ago, checked_out_at=long_ago)
+    one_day = await add_booking("VLG-LAP-002", "learner1", long_ago, NOW - timedelta(days=1, hours=1),
+                                "checked_out", created_at=long_ago, checked_out_at=long_ago)
+    await reminders.send_due_reminders(smtp, now=NOW)
+    sent = Counter((m["X-Fablab-Reminder"].split("/")[0], m["X-Fablab-Reminder"].split("/")[1],
+                    m["To"].addresses[0].addr_spec) for m in mailbox.messages)
+    assert sent == Counter({
+        (str(three_days), "loan_overdue_three_days", LEARNER_MAIL): 1,
+        (str(three_days), "loan_overdue_three_days", STAFF_MAIL): 1,
+        (str(one_day), "loan_overdue_day", LEARNER_MAIL): 1,
+        # The first notice (15 minutes after) is still worth sending to a loan a day late, to both.
+        (str(one_day), "loan_overdue", LEARNER_MAIL): 1, (str(one_day), "loan_overdue", STAFF_MAIL): 1})
+    staff_id = await db.fetchval("SELECT id FROM app_user WHERE login = 'staff.vlg'")
+    staff_notice = next(m for m in mailbox.messages if m["X-Fablab-Reminder"].endswith(f"three_days/{staff_id}"))
+    assert staff_notice["Subject"].startswith("Toujours pas rendu depuis trois jours : VLG-LAP-001")
+    assert "(learner1)" in staff_notice.get_content()
+    again = await reminders.send_due_reminders(smtp, now=NOW + timedelta(minutes=5))
+    assert again["sent"] == 0

@@ -11,7 +11,7 @@ from fablab.errors import InvalidInput
 from fablab.reports import render
 from fablab.reports.service import parse_period
 from fablab.reports.utilisation import Period, utilisation_report
-from fablab.bookings.rules import SiteCalendar
+from fablab.sites.calendar import SiteCalendar
 
 PARIS = ZoneInfo("Europe/Paris")
 WEEKDAY_HOURS = {day: [["09:00", "18:00"]] for day in ("mon", "tue", "wed", "thu", "fri")}

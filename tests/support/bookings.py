@@ -51,7 +51,7 @@ def assert_problem(response, status: int, code: str):
 
 def next_wednesday() -> date:
     """A Wednesday at least two days ahead, not a public holiday (laptops are booked by the day)."""
-    from fablab.bookings.rules import holiday_dates
+    from fablab.sites.calendar import holiday_dates
 
     day = datetime.now(PARIS).date() + timedelta(days=2)
     while day.weekday() != 2 or day in holiday_dates([day.year]):

@@ -3,7 +3,8 @@
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
-from fablab.bookings.rules import Policy, SiteCalendar, check_booking
+from fablab.bookings.rules import check_booking
+from fablab.sites.calendar import Policy, SiteCalendar
 from fablab.errors import PolicyViolation
 from fablab.sites.defaults import DEFAULT_POLICIES
 

@@ -63,11 +63,13 @@ def _rss_kib(pid: int) -> float:
     return 0.0
 
 
-def wait_healthy(base: str, process: subprocess.Popen, within: float = 60) -> None:
+def wait_healthy(base: str, process: subprocess.Popen, within: float = 180) -> None:
+    # A start takes seconds on a quiet machine; on a loaded one (two workers of tests, browsers, other
+    # runs) the workers' imports alone took over a minute, and a test's server must not fail for that.
     deadline = time.monotonic() + within
     while True:
         try:
-            if httpx.get(f"{base}/health", timeout=1).status_code == 200:
+            if httpx.get(f"{base}/health", timeout=3).status_code == 200:
                 return
         except httpx.HTTPError:
             pass

@@ -203,6 +203,13 @@ SITE_TABLE = {
     ("POST", "/api/users/{user_id:int}/invite"): (SCOPED, lambda o: dict(path=f"/api/users/{o['victim']}/invite"), 201),
     ("POST", "/api/users/{user_id:int}/deactivate"): (SCOPED, lambda o: dict(
         path=f"/api/users/{o['victim']}/deactivate"), 200),
+    # Late returns (issue 31): a learner's suspension, lifted by staff of their site (own: nothing to lift).
+    ("GET", "/api/users/{user_id:int}/late-returns"): (SCOPED, lambda o: dict(
+        path=f"/api/users/{o['learner']}/late-returns"), 200),
+    ("POST", "/api/users/{user_id:int}/suspension/lift"): (SCOPED, lambda o: dict(
+        path=f"/api/users/{o['learner']}/suspension/lift", json={"reason": "Test"}), 409),
+    ("GET", "/api/me/late-returns"): (SELF, lambda o: dict(path="/api/me/late-returns"), 200),
+    ("GET", "/api/me/trainings"): (SELF, lambda o: dict(path="/api/me/trainings"), 200),
 
     ("GET", "/api/vocabulary"): (SAME, lambda o: dict(path="/api/vocabulary"), 200),
     ("GET", "/api/policies"): (SAME, lambda o: dict(path="/api/policies", params={"site": o["site"]}), 200),
@@ -378,7 +385,7 @@ def test_a_staff_route_missing_from_the_site_table_is_caught():
 
 
 def next_open_day() -> date:
-    from fablab.bookings.rules import holiday_dates
+    from fablab.sites.calendar import holiday_dates
 
     day = datetime.now(timezone.utc).date() + timedelta(days=2)
     while day.weekday() >= 5 or day in holiday_dates([day.year]):

@@ -10,7 +10,7 @@ import asyncpg
 import pytest
 
 from fablab import db
-from fablab.bookings.rules import holiday_dates
+from fablab.sites.calendar import holiday_dates
 from fablab.reports import reminders
 from tests.support.clients import make_client, sign_in
 

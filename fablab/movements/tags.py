@@ -1,12 +1,13 @@
-"""Asset tags: normalising, generating `{SITE}-{KIND}-{NNN}`, and reading them back from scans."""
+"""Asset tags, the one namespace of labels items and parts share: normalising, generating
+`{SITE}-{KIND}-{NNN}`, reading them back from scans, and claiming one (a QR tag names one thing at most)."""
 
 from __future__ import annotations
 
 import re
 from urllib.parse import unquote, urlsplit
 
-from fablab import codes
-from fablab.errors import InvalidInput
+from fablab import codes, db
+from fablab.errors import Conflict, InvalidInput
 from fablab.vocabulary import KIND_TAG_PREFIX
 
 # Same shape as the CHECK on resource.tag, so a bad tag is refused with a clear 422, not a 500.
@@ -57,3 +58,22 @@ def tag_from_scanned_text(text: str) -> str | None:
         candidate = unquote(match.group(1))
         return candidate.upper() if looks_like_tag(candidate) else None
     return text.upper() if looks_like_tag(text) else None
+
+
+# Raw: upper(tag) is what the unique indexes resource_tag_ci and part_tag_ci serve; `tag` is already
+# normalised. Items and parts share the labels' namespace (a part's tag never names an item).
+TAG_TAKEN = """
+SELECT 1 FROM resource WHERE upper(tag) = $1
+UNION ALL SELECT 1 FROM part WHERE upper(tag) = $1 AND removed_at IS NULL LIMIT 1
+"""
+# Raw: an advisory lock, held to the commit, serialising the writers of one tag (items and parts).
+TAG_LOCK = "SELECT pg_advisory_xact_lock(hashtext($1))"
+
+
+async def claim_tag(tag: str) -> None:
+    """Within the caller's transaction: `tag` (normalised) names no item and no part, and nobody else
+    may take it before the commit. Items and parts share one namespace of labels, which no single
+    unique index can guard, so one advisory lock per tag serialises whoever writes it."""
+    await db.fetch(TAG_LOCK, f"fablab:tag:{tag}")
+    if await db.fetchval(TAG_TAKEN, tag):
+        raise Conflict(f"Tag {tag} is already used by another item or part.", code=codes.TAG_TAKEN)
