@@ -64,6 +64,11 @@ def handover_out(result: dict) -> HandoverOut:
     return msgspec.convert({**result, "items": items, "receipt": receipt_path(result["id"])}, HandoverOut)
 
 
+def user_ref(text: str) -> int | str:
+    # An id (ASCII digits, within PostgreSQL's integer) or a login; isdigit() alone accepts '²'.
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 9 else text
+
+
 def receipt_path(handover_id: int, kind: str = "receipt") -> str:
     return f"/api/handovers/{handover_id}/{kind}.pdf"
 
@@ -117,7 +122,7 @@ class HandoverController(Controller):
         if user is not None:
             if not request.user.is_staff:
                 raise NotFound("No such user.", code=codes.UNKNOWN_USER)
-            person = await inventory_queries.require_user(int(user) if user.isascii() and user.isdigit() else user)
+            person = await inventory_queries.require_user(user_ref(user))
             scope.require_person(request.user, person)
             user_id = person["id"]
         rows = await queries.user_handovers(user_id)

@@ -7,6 +7,7 @@ import binascii
 import hashlib
 import io
 import json
+import math
 from collections.abc import Sequence
 
 from PIL import Image, ImageDraw, UnidentifiedImageError
@@ -50,7 +51,9 @@ def png_from_strokes(strokes: Sequence[Sequence[Sequence[float]]]) -> bytes:
     image = Image.new("RGBA", STROKE_BOX, (255, 255, 255, 0))
     draw = ImageDraw.Draw(image)
     for stroke in strokes:
-        points = [(float(point[0]), float(point[1])) for point in stroke if len(point) >= 2]
+        # Clamped to the box: a point far outside it (or not a finite number) draws nothing sensible.
+        points = [(_clamp(point[0], STROKE_BOX[0]), _clamp(point[1], STROKE_BOX[1])) for point in stroke
+                  if len(point) >= 2]
         if len(points) == 1:
             x, y = points[0]
             draw.ellipse((x - 1.5, y - 1.5, x + 1.5, y + 1.5), fill=(17, 17, 17, 255))
@@ -59,6 +62,11 @@ def png_from_strokes(strokes: Sequence[Sequence[Sequence[float]]]) -> bytes:
     out = io.BytesIO()
     image.save(out, format="PNG")
     return out.getvalue()
+
+
+def _clamp(value: float, size: int) -> float:
+    value = float(value)
+    return min(max(value, -1.0), size + 1.0) if math.isfinite(value) else -1.0
 
 
 def checked_png(png: bytes) -> bytes:
