@@ -31,6 +31,8 @@ const SHELL = [
   "/js/site-choice.js", "/js/next-booking.js",
   // Drawn signatures: loan agreements (issue 31), guardians' consents (issue 30).
   "/js/signature-field.js", "/vendor/signature_pad/signature_pad.js",
+  // The funders' impact report (issue 29).
+  "/screens/impact.js",
 ];
 
 // Data worth reading offline: network first, the saved copy only when the network fails.
