@@ -43,8 +43,9 @@ def impact_pdf(report: dict) -> bytes:
     canvas.setAuthor("fablab")
     y = header(canvas, report)
     y = key_figures(canvas, report, y - 6 * mm)
-    y = two_charts(canvas, y - 8 * mm, ("Âge des jeunes", age_rows(report)), ("Situation", status_rows(report)))
-    y = two_charts(canvas, y - 6 * mm, ("Partenaires orienteurs", partner_rows(report)),
+    whole = report["participants"]["unique"]
+    y = two_charts(canvas, y - 8 * mm, whole, ("Âge des jeunes", age_rows(report)), ("Situation", status_rows(report)))
+    y = two_charts(canvas, y - 6 * mm, whole, ("Partenaires orienteurs", partner_rows(report)),
                    ("Heures de présence par jeune", hour_rows(report)))
     y = courses(canvas, report, y - 6 * mm)
     footer(canvas, report)
@@ -74,14 +75,14 @@ def header(canvas: Canvas, report: dict) -> float:
 def key_figures(canvas: Canvas, report: dict, top: float) -> float:
     people, seats = report["participants"], report["seats"]
     tiles = [
-        (number(people["unique"]), "jeunes accompagnés", f"{number(people['new'])} nouveaux, {number(people['returning'])} déjà venus"),
-        (number(report["workshops"]["held"]), "ateliers réalisés", f"{number(report['workshops']['cancelled'])} annulés"),
+        (number(people["unique"]), "jeunes accompagnés", f"nouveaux : {number(people['new'])} · déjà venus : {number(people['returning'])}"),
+        (number(report["workshops"]["held"]), "ateliers réalisés", f"annulés : {number(report['workshops']['cancelled'])}"),
         (number(report["hours"]["total"], "h"), "heures de présence", f"médiane {number(report['hours']['per_participant_median'], 'h')} par jeune"),
-        (percent(seats["no_show_rate"]), "taux d'absence", f"{number(seats['no_shows'])} absences sur {number(seats['no_show_base'])} places"),
+        (percent(seats["no_show_rate"]), "taux d'absence", f"absences : {number(seats['no_shows'])} sur {number(seats['no_show_base'])} places"),
         (f"{number(seats['taken'])} / {number(seats['offered'])}", "places occupées", f"remplissage {percent(seats['fill_rate'])}"),
         (number(seats["attended"]), "présences", "inscrits venus à un atelier"),
-        (number(report["courses"]["completed"]), "parcours terminés", f"{number(report['courses']['started'])} commencés"),
-        (number(report["visitors"]["count"]), "visiteurs du quartier", f"{number(report['visitors']['attended_workshops'])} venus à un atelier"),
+        (number(report["courses"]["completed"]), "parcours terminés", f"commencés : {number(report['courses']['started'])}"),
+        (number(report["visitors"]["count"]), "visiteurs du quartier", f"venus à un atelier : {number(report['visitors']['attended_workshops'])}"),
     ]
     width, height, gap = (WIDTH - 2 * MARGIN - 3 * 4 * mm) / 4, 21 * mm, 4 * mm
     for index, (value, label, detail) in enumerate(tiles):
@@ -121,14 +122,15 @@ def hour_rows(report: dict) -> list[tuple[str, int]]:
     return [(words.HOUR_BUCKETS_FR[row["bucket"]], row["count"]) for row in report["hours"]["distribution"]]
 
 
-def two_charts(canvas: Canvas, top: float, left: tuple[str, list], right: tuple[str, list]) -> float:
-    bottom_left = bars(canvas, MARGIN, top, *left)
-    bottom_right = bars(canvas, MARGIN + COLUMN + 8 * mm, top, *right)
+def two_charts(canvas: Canvas, top: float, whole: int, left: tuple[str, list], right: tuple[str, list]) -> float:
+    bottom_left = bars(canvas, MARGIN, top, whole, *left)
+    bottom_right = bars(canvas, MARGIN + COLUMN + 8 * mm, top, whole, *right)
     return min(bottom_left, bottom_right)
 
 
-def bars(canvas: Canvas, x: float, top: float, title: str, rows: list[tuple[str, int]]) -> float:
-    """A titled list of horizontal bars, each label above its bar and its count at the right."""
+def bars(canvas: Canvas, x: float, top: float, whole: int, title: str, rows: list[tuple[str, int]]) -> float:
+    """A titled list of horizontal bars, each label above its bar and its count (and share of
+    `whole`) at the right."""
     canvas.setFillColor(INK)
     canvas.setFont(BOLD, 11)
     canvas.drawString(x, top, title)
@@ -139,12 +141,12 @@ def bars(canvas: Canvas, x: float, top: float, title: str, rows: list[tuple[str,
         canvas.setFont(TEXT, 8.5)
         canvas.drawString(x, y, simpleSplit(label, TEXT, 8.5, COLUMN - 12 * mm)[0])
         canvas.setFont(BOLD, 8.5)
-        canvas.drawRightString(x + COLUMN, y, number(count))
+        canvas.drawRightString(x + COLUMN, y, f"{number(count)} ({percent(count / whole)})" if whole else number(count))
         canvas.setFillColor(TRACK)
-        canvas.rect(x, y - 3.2 * mm, COLUMN, 2.2 * mm, stroke=0, fill=1)
+        canvas.rect(x, y - 3.6 * mm, COLUMN, 2.2 * mm, stroke=0, fill=1)
         if count:
             canvas.setFillColor(BAR)
-            canvas.rect(x, y - 3.2 * mm, COLUMN * count / most, 2.2 * mm, stroke=0, fill=1)
+            canvas.rect(x, y - 3.6 * mm, COLUMN * count / most, 2.2 * mm, stroke=0, fill=1)
         y -= 8 * mm
     return y
 
@@ -157,8 +159,8 @@ def courses(canvas: Canvas, report: dict, top: float) -> float:
     canvas.setFont(TEXT, 9)
     canvas.setFillColor(SOFT)
     y = top - 5 * mm
-    canvas.drawString(MARGIN, y, f"{number(figures['running'])} parcours suivis, {number(figures['started'])} commencés, "
-                                 f"{number(figures['completed'])} terminés (objectif d'heures atteint).")
+    canvas.drawString(MARGIN, y, f"Parcours suivis : {number(figures['running'])} · commencés : {number(figures['started'])} · "
+                                 f"terminés (objectif d'heures atteint) : {number(figures['completed'])}.")
     columns = ((MARGIN, "Parcours"), (MARGIN + 95 * mm, "Objectif"), (MARGIN + 118 * mm, "Jeunes"),
                (MARGIN + 138 * mm, "Commencés"), (MARGIN + 160 * mm, "Terminés"))
     shown = figures["list"][:MAX_COURSES]

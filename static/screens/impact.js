@@ -11,6 +11,13 @@ import {workSites} from "/js/session.js";
 import {chosenSite, rememberSite} from "/js/site-choice.js";
 
 const ALL = "all";
+// A chart's label and its figure share one line of 300 units: longer labels are cut there (the
+// list beside the chart, for screen readers, keeps them whole).
+const LABEL_CHARS = 28;
+
+function shortLabel(text) {
+  return text.length > LABEL_CHARS ? `${text.slice(0, LABEL_CHARS - 1).trimEnd()}…` : text;
+}
 
 // The funders' periods, as [from, to] inclusive local dates: calendar years and the school year.
 function presets(today) {
@@ -61,28 +68,28 @@ function keyFigures(report) {
       t("impact.no_show_detail", {n: seats.no_shows, base: seats.no_show_base})),
     tile("seats", t("impact.seats_taken"), `${number(seats.taken)} / ${number(seats.offered)}`,
       t("impact.fill", {rate: percent(seats.fill_rate)})),
+    tile("attended", t("impact.attended"), number(seats.attended), t("impact.attended_sub")),
     tile("courses", t("impact.courses_completed"), number(courses.completed), t("impact.courses_started", {n: courses.started})),
-    tile("visitors", t("impact.visitors"), number(visitors.count), t("impact.visitors_came", {n: visitors.attended_workshops})));
+    tile("visitors", t("impact.visitors_tile"), number(visitors.count), t("impact.visitors_came", {n: visitors.attended_workshops})));
 }
 
 // A chart of counts out of a whole, and the same figures as a list screen readers and printouts keep.
 function countSection(id, title, hint, rows, whole) {
-  const shown = rows.map((row) => ({label: row.label, ratio: whole ? row.count / whole : 0,
+  const shown = rows.map((row) => ({label: shortLabel(row.label), full: row.label, ratio: whole ? row.count / whole : 0,
     figure: whole ? `${number(row.count)} (${percent(row.count / whole)})` : number(row.count)}));
   return h("section", {class: "card", "aria-labelledby": id},
     h("h2", {id}, title), hint ? h("p", {class: "hint"}, hint) : null,
     shown.length ? barChart(shown, {title}) : h("p", {class: "empty"}, t("impact.nobody")),
-    h("ul", {class: "figures visually-hidden"}, shown.map((row) => h("li", {}, `${row.label} : ${row.figure}`))));
+    h("ul", {class: "figures visually-hidden"}, shown.map((row) => h("li", {}, `${row.full} : ${row.figure}`))));
 }
 
 function peopleSections(report) {
   const people = report.participants;
-  const partner = (line) => (line.partner ? t("impact.partner_of", {name: line.partner.name, kind: t(`impact.partner_kind.${line.partner.kind}`)})
-    : t("impact.no_partner"));
+  const partner = (line) => (line.partner ? line.partner.name : t("impact.no_partner"));
   return [
     countSection("h-imp-age", t("impact.by_age"), t("impact.by_age_hint"),
       people.by_age.map((row) => ({label: t(`impact.band.${row.band}`), count: row.count})), people.unique),
-    countSection("h-imp-status", t("impact.by_status"), null,
+    countSection("h-imp-status", t("impact.by_status"), t("impact.status_hint"),
       people.by_status.filter((row) => row.count).map((row) => ({label: t(`impact.status.${row.status}`), count: row.count})), people.unique),
     countSection("h-imp-partner", t("impact.by_partner"), null,
       people.by_partner.map((line) => ({label: partner(line), count: line.count})), people.unique),
