@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from fablab.web import french_csv
 
-# The words of the report as static/i18n/fr.js (block `impact`) says them (its charts say "NEET" for short).
+# The words of the report as static/i18n/fr.js (block `impact`) says them (its charts say NEET shorter).
 AGE_BANDS_FR = {"under_16": "Moins de 16 ans", "16_17": "16-17 ans", "18_25": "18-25 ans",
                 "over_25": "Plus de 25 ans", "unknown": "Âge non renseigné"}
 STATUSES_FR = {"job_seeker": "Demandeur·se d'emploi", "pupil": "Élève", "student": "Étudiant·e",

@@ -287,7 +287,7 @@ const impact = {
   band: {under_16: "Under 16", "16_17": "16–17", "18_25": "18–25", over_25: "Over 25", unknown: "Age unknown"},
   by_status: "Situation",
   status: {job_seeker: "Job seeker", pupil: "Pupil", student: "Student",
-    neet: "NEET", employed: "Employed", trainee: "In training or internship",
+    neet: "Not in work or training", employed: "Employed", trainee: "In training or internship",
     other: "Other situation", unknown: "Situation unknown"},
   by_partner: "Referring partners",
   partner_of: "{name} ({kind})",
@@ -314,7 +314,6 @@ const impact = {
   attended: "attendances",
   attended_sub: "people signed up who came",
   visitors_tile: "visitors of the neighbourhood",
-  status_hint: "NEET: not in employment, education or training.",
   errors: {},
 };
 

@@ -292,7 +292,7 @@ const impact = {
   band: {under_16: "Moins de 16 ans", "16_17": "16-17 ans", "18_25": "18-25 ans", over_25: "Plus de 25 ans", unknown: "Âge non renseigné"},
   by_status: "Situation",
   status: {job_seeker: "Demandeur·se d’emploi", pupil: "Élève", student: "Étudiant·e",
-    neet: "NEET", employed: "En emploi", trainee: "En formation ou en stage",
+    neet: "Sans emploi ni formation", employed: "En emploi", trainee: "En formation ou en stage",
     other: "Autre situation", unknown: "Situation non renseignée"},
   by_partner: "Partenaires orienteurs",
   partner_of: "{name} ({kind})",
@@ -319,7 +319,6 @@ const impact = {
   attended: "présences",
   attended_sub: "inscrits venus à un atelier",
   visitors_tile: "visiteurs du quartier",
-  status_hint: "NEET : ni en emploi, ni en études, ni en formation.",
   errors: {},
 };
 

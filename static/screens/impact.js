@@ -89,7 +89,7 @@ function peopleSections(report) {
   return [
     countSection("h-imp-age", t("impact.by_age"), t("impact.by_age_hint"),
       people.by_age.map((row) => ({label: t(`impact.band.${row.band}`), count: row.count})), people.unique),
-    countSection("h-imp-status", t("impact.by_status"), t("impact.status_hint"),
+    countSection("h-imp-status", t("impact.by_status"), null,
       people.by_status.filter((row) => row.count).map((row) => ({label: t(`impact.status.${row.status}`), count: row.count})), people.unique),
     countSection("h-imp-partner", t("impact.by_partner"), null,
       people.by_partner.map((line) => ({label: partner(line), count: line.count})), people.unique),

@@ -26,6 +26,8 @@ COGNATES = frozenset({
     "plan", "plans", "machine",
     # Drawn signatures (issue 30, 31).
     "signature", "signatures",
+    # The funders' impact report (issue 29): "rapport d'impact", "situation" of a young person.
+    "impact", "situation",
     # Names and formats, the same in every language.
     "arduino", "csv", "fablab", "google", "https", "europe", "paris", "url",
     # Products a learner's phone or computer runs, named as their makers name them.
