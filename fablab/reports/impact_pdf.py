@@ -22,6 +22,9 @@ INK, SOFT, BAR, TRACK = HexColor("#1d2733"), HexColor("#5b6673"), HexColor("#2f6
 BOLD, TEXT = "Helvetica-Bold", "Helvetica"
 # What fits the page: the longest lists are cut, the rest summed on one line.
 MAX_PARTNERS, MAX_COURSES = 6, 6
+# The definitions at the foot of the page start below this line; course rows stop above it.
+FOOTER_TOP = MARGIN + 15 * mm
+COURSE_ROW = 4.8 * mm
 
 
 def number(value: float | int | None, unit: str = "") -> str:
@@ -147,7 +150,7 @@ def bars(canvas: Canvas, x: float, top: float, whole: int, title: str, rows: lis
         if count:
             canvas.setFillColor(BAR)
             canvas.rect(x, y - 3.6 * mm, COLUMN * count / most, 2.2 * mm, stroke=0, fill=1)
-        y -= 8 * mm
+        y -= 7.5 * mm
     return y
 
 
@@ -163,7 +166,9 @@ def courses(canvas: Canvas, report: dict, top: float) -> float:
                                  f"terminés (objectif d'heures atteint) : {number(figures['completed'])}.")
     columns = ((MARGIN, "Parcours"), (MARGIN + 95 * mm, "Objectif"), (MARGIN + 118 * mm, "Jeunes"),
                (MARGIN + 138 * mm, "Commencés"), (MARGIN + 160 * mm, "Terminés"))
-    shown = figures["list"][:MAX_COURSES]
+    # As many rows as fit above the footer, one line kept for "… and N more".
+    room = int((y - 6 * mm - FOOTER_TOP) / COURSE_ROW) - 1
+    shown = figures["list"][:max(0, min(MAX_COURSES, room))]
     if shown:
         y -= 6 * mm
         canvas.setFillColor(INK)
@@ -172,15 +177,15 @@ def courses(canvas: Canvas, report: dict, top: float) -> float:
             canvas.drawString(x, y, title)
     canvas.setFont(TEXT, 8.5)
     for course in shown:
-        y -= 4.8 * mm
+        y -= COURSE_ROW
         cells = (simpleSplit(f"{course['title']} ({course['site_name']})", TEXT, 8.5, 92 * mm)[0],
                  number(course["target_hours"], "h"), number(course["participants"]), number(course["started"]),
                  number(course["completed"]))
         for (x, _), text in zip(columns, cells):
             canvas.drawString(x, y, text)
-    if len(figures["list"]) > MAX_COURSES:
-        y -= 4.8 * mm
-        canvas.drawString(MARGIN, y, f"… et {len(figures['list']) - MAX_COURSES} autres parcours (détail dans le fichier CSV).")
+    if len(figures["list"]) > len(shown):
+        y -= COURSE_ROW
+        canvas.drawString(MARGIN, y, f"… et {len(figures['list']) - len(shown)} autres parcours (détail dans le fichier CSV).")
     return y
 
 

@@ -11,6 +11,7 @@ import pypdfium2
 from fablab.reports import impact_render
 from fablab.reports.impact import ImpactPeriod, ImpactRows, impact_figures
 from fablab.reports.impact_pdf import impact_pdf
+from fablab.vocabulary import PARTICIPANT_STATUSES
 
 PARIS = ZoneInfo("Europe/Paris")
 NOW = datetime(2026, 12, 1, 12, tzinfo=PARIS)
@@ -64,3 +65,24 @@ def test_long_lists_are_cut_to_the_page_and_summed():
     # The spreadsheet keeps every line.
     partners = [line for line in impact_render.lines(report) if line[0] == "Partenaire orienteur"]
     assert len(partners) == 12
+
+
+def bottom_of(page, words: str) -> float:
+    """The lowest edge of the first line holding `words` on the page, in points from the bottom."""
+    text = page.get_textpage()
+    found = text.search(words).get_next()
+    assert found is not None, words
+    index, count = found
+    return min(text.get_charbox(i)[1] for i in range(index, index + count))
+
+
+def test_the_fullest_page_keeps_its_courses_above_the_definitions():
+    rows = crowded_rows()
+    for n, user_id in enumerate(sorted(rows.people)):
+        rows.people[user_id]["status"] = PARTICIPANT_STATUSES[n % len(PARTICIPANT_STATUSES)]  # 8 lines of situations
+    page = pypdfium2.PdfDocument(impact_pdf(report_of(rows)))[0]
+    last_course_line = bottom_of(page, "autres parcours")
+    text = page.get_textpage()
+    index, _ = text.search("Jeunes accompagnés :").get_next()
+    footer_top = text.get_charbox(index)[3]
+    assert last_course_line > footer_top
