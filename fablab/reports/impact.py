@@ -61,12 +61,13 @@ class ImpactRows:
         user_id (None once forgotten), role, arrived_at and left_at (None: not marked present).
     people: by user id, the participants' birth_date, birth_year, status, partner_id.
     partners: by id, name, kind, site (slug), site_name.
-    returning: user ids who attended a held workshop of the same sites before the period.
+    returning: user ids who attended a held workshop of the same sites before the period;
+        returning_at: the same as (user id, site id) pairs, for one site's column (site_rows).
     courses: by id, title, target_hours, site, site_name.
     course_attendance: every attendance of a participant at a workshop (not cancelled) of those
         courses up to the period's end: user_id, role, course_id, workshop_id, starts_at, ends_at,
         timezone, arrived_at, left_at.
-    visitors: visitors' rows of the sites: id, created_at, timezone.
+    visitors: visitors' rows of the sites: id, site_id, created_at, timezone.
     """
 
     workshops: list[dict]
@@ -74,9 +75,25 @@ class ImpactRows:
     people: dict[int, dict] = field(default_factory=dict)
     partners: dict[int, dict] = field(default_factory=dict)
     returning: set[int] = field(default_factory=set)
+    returning_at: set[tuple[int, int]] = field(default_factory=set)
     courses: dict[int, dict] = field(default_factory=dict)
     course_attendance: list[dict] = field(default_factory=list)
     visitors: list[dict] = field(default_factory=list)
+
+
+def site_rows(rows: ImpactRows, site_id: int, slug: str) -> ImpactRows:
+    """One site's rows out of a report over several, for that site's own figures: returning there,
+    its courses, its visitors."""
+    workshops = [w for w in rows.workshops if w["site_id"] == site_id]
+    ids = {w["id"] for w in workshops}
+    courses = {cid: course for cid, course in rows.courses.items() if course["site"] == slug}
+    return ImpactRows(
+        workshops=workshops, seats=[seat for seat in rows.seats if seat["workshop_id"] in ids],
+        people=rows.people, partners=rows.partners,
+        returning={user_id for user_id, site in rows.returning_at if site == site_id},
+        returning_at={pair for pair in rows.returning_at if pair[1] == site_id},
+        courses=courses, course_attendance=[row for row in rows.course_attendance if row["course_id"] in courses],
+        visitors=[visitor for visitor in rows.visitors if visitor.get("site_id") == site_id])
 
 
 def attended_hours(workshop_start: datetime, workshop_end: datetime, arrived: datetime, left: datetime) -> float:

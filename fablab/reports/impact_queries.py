@@ -42,9 +42,9 @@ SELECT pa.id, pa.name, pa.kind, s.slug AS site, s.name AS site_name
 FROM partner pa JOIN site s ON s.id = pa.site_id WHERE pa.id = ANY($1::int[])
 """
 
-# Who among $4 came to a workshop of these sites before the period's first local day.
+# Who among $3 came to a workshop of these sites before the period's first local day, and where.
 RETURNING = """
-SELECT DISTINCT r.user_id
+SELECT DISTINCT r.user_id, w.site_id
 FROM attendance a JOIN registration r ON r.id = a.registration_id JOIN workshop w ON w.id = r.workshop_id
 JOIN site s ON s.id = w.site_id
 WHERE w.site_id = ANY($1::int[]) AND w.status <> 'cancelled' AND r.status = 'registered'
@@ -69,7 +69,7 @@ WHERE c.site_id = ANY($1::int[]) AND w.status <> 'cancelled' AND r.status = 'reg
 
 # Visitors' rows stay after their anonymisation (issue 30), so the period's count stays true.
 VISITORS = """
-SELECT u.id, u.created_at, s.timezone
+SELECT u.id, u.site_id, u.created_at, s.timezone
 FROM app_user u JOIN site s ON s.id = u.site_id
 WHERE u.role = 'visitor' AND u.site_id = ANY($1::int[])
   AND u.created_at >= ($2::date::timestamp AT TIME ZONE s.timezone)
@@ -97,9 +97,11 @@ async def impact_rows(site_ids: list[int], first: date, last: date) -> ImpactRow
     people = {row["id"]: row for row in await db.fetch(PEOPLE, user_ids)}
     partner_ids = sorted({row["partner_id"] for row in people.values() if row["partner_id"] is not None})
     partners = {row.pop("id"): row for row in await db.fetch(PARTNERS, partner_ids)}
-    returning = {row["user_id"] for row in await db.fetch(RETURNING, site_ids, first, user_ids)}
+    earlier = await db.fetch(RETURNING, site_ids, first, user_ids)
     courses = {row.pop("id"): row for row in await db.fetch(COURSES, site_ids)}
     course_attendance = await db.fetch(COURSE_ATTENDANCE, site_ids, last, list(PARTICIPANT_ROLES))
     visitors = await db.fetch(VISITORS, site_ids, first, last)
-    return ImpactRows(workshops=workshops, seats=seats, people=people, partners=partners, returning=returning,
+    return ImpactRows(workshops=workshops, seats=seats, people=people, partners=partners,
+                      returning={row["user_id"] for row in earlier},
+                      returning_at={(row["user_id"], row["site_id"]) for row in earlier},
                       courses=courses, course_attendance=course_attendance, visitors=visitors)

@@ -77,7 +77,28 @@ def lines(report: dict) -> Iterator[tuple[str, str, object]]:
 
 
 def spreadsheet(report: dict) -> str:
-    return french_csv.write(COLUMNS, lines(report))
+    """One line per figure; over several sites, the total and then a column per site."""
+    by_site = report.get("by_site") or []
+    if not by_site:
+        return french_csv.write(COLUMNS, lines(report))
+    columns = ("Rubrique", "Indicateur", "Total", *(part["site"]["name"] for part in by_site))
+    values = [{(section, indicator): value for section, indicator, value in lines(site_report(report, part))}
+              for part in by_site]
+    rows = ([section, indicator, value, *(site_value(column, (section, indicator), value) for column in values)]
+            for section, indicator, value in lines(report))
+    return french_csv.write(columns, rows)
+
+
+def site_report(report: dict, part: dict) -> dict:
+    """One site's figures shaped as a report of their own, for lines()."""
+    return {**part, "from": report["from"], "to": report["to"], "sites": [part["site"]]}
+
+
+def site_value(values: dict, key: tuple[str, str], total: object) -> object:
+    """A site's figure on a total's line: none there (a partner, a course of another site) is 0."""
+    if key in values:
+        return values[key]
+    return 0 if isinstance(total, (int, float)) else ""
 
 
 def file_stem(report: dict) -> str:

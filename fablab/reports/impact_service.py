@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from fablab import codes, moments, scope
 from fablab.errors import InvalidInput
 from fablab.reports import impact_queries
-from fablab.reports.impact import ImpactPeriod, impact_figures
+from fablab.reports.impact import ImpactPeriod, impact_figures, site_rows
 
 if TYPE_CHECKING:
     from fablab.accounts.current import CurrentUser
@@ -52,10 +52,13 @@ async def build_impact_report(actor: CurrentUser, slug: str | None, raw_from: st
     first, last = parse_period(raw_from, raw_to, now.astimezone(ZoneInfo(timezone)).date())
     site_ids = [site["id"] for site in sites]
     rows = await impact_queries.impact_rows(site_ids, first, last)
-    figures = impact_figures(ImpactPeriod(first, last, now), rows)
+    period = ImpactPeriod(first, last, now)
+    brief = [{key: site[key] for key in ("slug", "name", "timezone")} for site in sites]
+    # Over several sites, each site's own figures too: a coordinator reports them side by side.
+    by_site = [{"site": site_brief, **impact_figures(period, site_rows(rows, site["id"], site["slug"]))}
+               for site, site_brief in zip(sites, brief)] if len(sites) > 1 else []
     return {
-        "site": None if every_site else {key: sites[0][key] for key in ("slug", "name", "timezone")},
-        "sites": [{key: site[key] for key in ("slug", "name", "timezone")} for site in sites],
-        "from": first, "to": last, "generated_at": now,
-        **figures,
+        "site": None if every_site else brief[0],
+        "sites": brief, "from": first, "to": last, "generated_at": now,
+        **impact_figures(period, rows), "by_site": by_site,
     }

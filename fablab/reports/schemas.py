@@ -240,6 +240,17 @@ class CourseFiguresOut(Out):
     courses: list[CourseLineOut] = msgspec.field(name="list")
 
 
+class ImpactSiteFiguresOut(Out):
+    """One site's figures in a report over several (returning: came to that site before)."""
+    site: ImpactSiteOut
+    participants: ParticipantFiguresOut
+    visitors: VisitorFiguresOut
+    workshops: WorkshopFiguresOut
+    seats: SeatFiguresOut
+    hours: HourFiguresOut
+    courses: CourseFiguresOut
+
+
 class ImpactOut(Out):
     site: ImpactSiteOut | None  # None: every site the caller works for
     sites: list[ImpactSiteOut]
@@ -252,3 +263,4 @@ class ImpactOut(Out):
     seats: SeatFiguresOut
     hours: HourFiguresOut
     courses: CourseFiguresOut
+    by_site: list[ImpactSiteFiguresOut]  # empty when the report covers one site

@@ -120,13 +120,18 @@ async def test_every_site_figures_equal_those_counted_by_hand(programme, admin):
     assert report["site"] is None and [s["slug"] for s in report["sites"]] == ["pan", "pfs", "vlg"]
     assert (report["from"], report["to"]) == ("2026-09-01", "2026-10-31")
     assert comparable(report) == ALL_SITES
+    # Each site's own figures come too; Villeneuve's are those of its own report.
+    by_site = {part["site"]["slug"]: part for part in report["by_site"]}
+    assert list(by_site) == ["pan", "pfs", "vlg"]
+    assert comparable(by_site["vlg"]) == VILLENEUVE
+    assert [by_site[slug]["participants"]["unique"] for slug in ("pan", "pfs", "vlg")] == [9, 11, 11]
 
 
 async def test_a_site_figures_equal_those_counted_by_hand(programme, staff):
     response = await staff.get("/api/reports/impact", params={**PERIOD, "site": "vlg"})
     assert response.status_code == 200, response.text
     report = response.json()
-    assert report["site"]["slug"] == "vlg"
+    assert report["site"]["slug"] == "vlg" and report["by_site"] == []
     assert comparable(report) == VILLENEUVE
     # Without a site, staff get every site they work for: Villeneuve alone for staff.vlg.
     mine = (await staff.get("/api/reports/impact", params=PERIOD)).json()
@@ -173,6 +178,23 @@ async def test_the_csv_opens_in_french_columns_with_the_same_figures(programme, 
     assert cells[("Parcours", "Parcours terminés (objectif d'heures atteint)")] == "3"
     name = unquote(response.headers["content-disposition"].split("filename*=UTF-8''", 1)[1])
     assert name == "Rapport d'impact - Villeneuve-la-Garenne - du 01-09-2026 au 31-10-2026.csv"
+
+
+async def test_every_site_csv_has_a_column_per_site(programme, admin):
+    response = await admin.get("/api/reports/impact", params={**PERIOD, "format": "csv"})
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0] == ["Rubrique", "Indicateur", "Total", "Pantin", "Pierrefitte-sur-Seine", "Villeneuve-la-Garenne"]
+    cells = {(row[0], row[1]): row[2:] for row in rows[1:]}
+    assert cells[("Participants", "Jeunes accompagnés (présents au moins une fois)")] == ["31", "9", "11", "11"]
+    assert cells[("Participants", "Déjà venus avant la période")] == ["2", "0", "0", "2"]
+    assert cells[("Ateliers", "Ateliers réalisés")] == ["12", "4", "4", "4"]
+    # Pantin: 1 no-show (p37) out of 13 seats; Pierrefitte: 3 out of 17 (W10, unmarked, left out).
+    assert cells[("Places", "Taux d'absence (%)")] == ["14", "7,69", "17,65", "15"]
+    assert cells[("Heures", "Heures de présence (total)")] == ["147", "36", "42", "69"]
+    assert cells[("Partenaire orienteur", "École de la 2e Chance 93 (École de la 2e Chance, Pierrefitte-sur-Seine)")] == [
+        "7", "0", "7", "0"]
+    assert cells[("Visiteurs", "Visiteurs du quartier accueillis")] == ["3", "0", "1", "2"]
+    assert cells[("Parcours", "Parcours terminés (objectif d'heures atteint)")] == ["3", "0", "0", "3"]
 
 
 async def test_the_pdf_is_one_french_page_with_the_figures(programme, admin, tmp_path):
