@@ -79,7 +79,8 @@ def test_admins_see_every_site_and_its_one_page_pdf(phone_factory, live_server, 
     assert unique == 31
     assert text_of(page.locator('[data-figure="participants"]')).startswith(f"{unique}\n")
     assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
-    assert csv_file.status_code == 200 and csv_file.content.decode("utf-8-sig").startswith('"Rubrique";"Indicateur";"Valeur"')
+    assert csv_file.status_code == 200 and csv_file.content.decode("utf-8-sig").startswith(
+        '"Rubrique";"Indicateur";"Total";"Pantin";"Pierrefitte-sur-Seine";"Villeneuve-la-Garenne"')
     document = pypdfium2.PdfDocument(pdf.content)
     assert len(document) == 1
     text = " ".join(document[0].get_textpage().get_text_range().split())
