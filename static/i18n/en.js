@@ -311,6 +311,8 @@ const impact = {
   attended: "attendances",
   attended_sub: "people signed up who came",
   visitors_tile: "visitors of the neighbourhood",
+  by_site: "Per site",
+  site_line: "{people} young people · {workshops} workshops · {hours} h attended · no-shows: {rate}",
   errors: {},
 };
 

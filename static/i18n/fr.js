@@ -316,6 +316,8 @@ const impact = {
   attended: "présences",
   attended_sub: "inscrits venus à un atelier",
   visitors_tile: "visiteurs du quartier",
+  by_site: "Par site",
+  site_line: "{people} jeunes · {workshops} ateliers · {hours} h de présence · absences : {rate}",
   errors: {},
 };
 

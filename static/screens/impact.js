@@ -125,6 +125,18 @@ function coursesSection(report) {
           people: course.participants, started: course.started, completed: course.completed})))))) : h("p", {class: "empty"}, t("impact.no_course")));
 }
 
+// Over several sites, each one's own figures, side by side as a coordinator reports them.
+function sitesSection(report) {
+  if (!report.by_site.length) return null;
+  return h("section", {class: "card", "aria-labelledby": "h-imp-sites"},
+    h("h2", {id: "h-imp-sites"}, t("impact.by_site")),
+    h("ul", {class: "list"}, report.by_site.map((part) => h("li", {class: "item", "data-site": part.site.slug},
+      h("div", {class: "item-main"},
+        h("p", {class: "item-title"}, part.site.name),
+        h("p", {class: "item-sub"}, t("impact.site_line", {people: number(part.participants.unique),
+          workshops: number(part.workshops.held), hours: number(part.hours.total), rate: percent(part.seats.no_show_rate)})))))));
+}
+
 function downloadSection(params) {
   const link = (format) => h("li", {}, h("a", {class: "button wide", download: "", "data-format": format,
     href: `/api/reports/impact${query({...params, format})}`}, t(`impact.download_${format}`)));
@@ -138,13 +150,13 @@ function reportParts(report, chosen) {
   const where = report.site ? report.site.name : t("impact.sites_of", {names: report.sites.map((s) => s.name).join(", ")});
   return [
     h("p", {class: "lead report-period"}, t("impact.period_of", {where, from: dateWithYear(report.from), to: dateWithYear(report.to)})),
-    keyFigures(report), ...peopleSections(report), seatsSection(report), hoursSection(report), coursesSection(report),
+    keyFigures(report), sitesSection(report), ...peopleSections(report), seatsSection(report), hoursSection(report), coursesSection(report),
     h("section", {class: "card", "aria-labelledby": "h-imp-visitors"},
       h("h2", {id: "h-imp-visitors"}, t("impact.visitors")),
       h("p", {}, t("impact.visitors_line", {n: report.visitors.count, came: report.visitors.attended_workshops}))),
     downloadSection(chosen),
     h("details", {class: "card"}, h("summary", {}, t("impact.definitions")), h("p", {class: "hint"}, t("impact.definitions_text"))),
-  ];
+  ].filter(Boolean);
 }
 
 export async function render(root, ctx) {
