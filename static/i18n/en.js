@@ -312,7 +312,7 @@ const impact = {
   attended_sub: "people signed up who came",
   visitors_tile: "visitors of the neighbourhood",
   by_site: "Per site",
-  site_line: "{people} young people · {workshops} workshops · {hours} h attended · no-shows: {rate}",
+  site_line: "young people: {people} · workshops: {workshops} · attended: {hours} h · no-shows: {rate}",
   errors: {},
 };
 

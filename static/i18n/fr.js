@@ -317,7 +317,7 @@ const impact = {
   attended_sub: "inscrits venus à un atelier",
   visitors_tile: "visiteurs du quartier",
   by_site: "Par site",
-  site_line: "{people} jeunes · {workshops} ateliers · {hours} h de présence · absences : {rate}",
+  site_line: "jeunes : {people} · ateliers : {workshops} · présence : {hours} h · absences : {rate}",
   errors: {},
 };
 

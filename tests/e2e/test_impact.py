@@ -80,7 +80,7 @@ def test_admins_see_every_site_and_its_one_page_pdf(phone_factory, live_server, 
     assert text_of(page.locator('[data-figure="participants"]')).startswith(f"{unique}\n")
     # Each site's own line: Pierrefitte's 11 young people, 5 workshops held (Robotique on 31 October is past by
     # now), 42 h.
-    expect(page.locator('[data-site="pfs"]')).to_contain_text("11 jeunes · 5 ateliers · 42 h de présence")
+    expect(page.locator('[data-site="pfs"]')).to_contain_text("jeunes : 11 · ateliers : 5 · présence : 42 h")
     assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
     assert csv_file.status_code == 200 and csv_file.content.decode("utf-8-sig").startswith(
         '"Rubrique";"Indicateur";"Total";"Pantin";"Pierrefitte-sur-Seine";"Villeneuve-la-Garenne"')
