@@ -44,6 +44,8 @@ const SHELL = [
   "/screens/counter.js", "/js/counter-input.js", "/js/counter-lend.js", "/js/counter-return.js", "/js/counter-send.js",
   "/js/counter-agreement.js",
   "/counter.css",
+  // The funders' impact report (issue 29).
+  "/screens/impact.js",
 ];
 
 // Data worth reading offline: network first, the saved copy only when the network fails.

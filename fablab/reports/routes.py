@@ -16,13 +16,14 @@ from fablab.sites.calendar import local_moment
 from fablab.errors import InvalidInput
 from fablab.guards import staff_only
 from fablab.mail import load_smtp_settings
-from fablab.reports import reminders, render, service
+from fablab.reports import impact_pdf, impact_render, impact_service, reminders, render, service
 from fablab.web import french_csv
-from fablab.reports.schemas import PendingRemindersOut, UtilisationOut
+from fablab.reports.schemas import ImpactOut, PendingRemindersOut, UtilisationOut
 from fablab.settings import SettingsError
 from fablab.web.download import attachment
 
 FORMATS = ("json", "csv")
+IMPACT_FORMATS = ("json", "csv", "pdf")
 
 
 class ReportController(Controller):
@@ -60,6 +61,33 @@ class ReportController(Controller):
         name = f"rapport-{site_row['slug']}-{table}-{report['from']}-{report['to']}.csv"
         return Response(render.to_csv(report, table), media_type="text/csv",
                         headers=attachment(name))
+
+    @get("/impact", guards=[staff_only], cache=False,
+         summary="The funders' impact report of the FabLab solidaire programme: a site or all sites over a period",
+         description=("Staff, for their sites (admins: every site). `site` (absent or `all`: every site the caller "
+                      "works for), `from`, `to` (inclusive local days; default: this calendar year; 366 days at "
+                      "most), `format=json|csv|pdf`. Unique participants by age band, situation, referring partner, "
+                      "new or returning; visitors apart; workshops held; seats offered, taken, attended, no-show "
+                      "rate; hours attended and their spread per participant; courses started and completed. "
+                      "The CSV opens in French Excel as columns; the PDF is one A4 page in French."))
+    async def impact(
+        self, request: Request, site: FromQuery[str | None] = None,
+        first: Annotated[str | None, QueryParameter(name="from")] = None,
+        last: Annotated[str | None, QueryParameter(name="to")] = None,
+        format: FromQuery[str] = "json",
+    ) -> Response[ImpactOut]:
+        """What each figure means: fablab/reports/impact.py."""
+        if format not in IMPACT_FORMATS:
+            raise InvalidInput("format must be json, csv or pdf.", code=codes.INVALID_FORMAT)
+        report = await impact_service.build_impact_report(request.user, site, first, last, now=clock.now())
+        if format == "json":
+            return Response(msgspec.convert(report, ImpactOut))
+        stem = impact_render.file_stem(report)
+        if format == "csv":
+            return Response(impact_render.spreadsheet(report), media_type="text/csv",
+                            headers=attachment(f"{stem}.csv"))
+        return Response(impact_pdf.impact_pdf(report), media_type="application/pdf",
+                        headers=attachment(f"{stem}.pdf"))
 
 
 class ReminderController(Controller):

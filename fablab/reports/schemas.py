@@ -143,3 +143,124 @@ class PendingRemindersOut(Out):
     now: datetime
     until: datetime
     reminders: list[ReminderOut]
+
+
+# --- The funders' impact report (issue 29; the figures' meaning: fablab/reports/impact.py) ---------
+
+class ImpactSiteOut(Out):
+    slug: str
+    name: str
+    timezone: str
+
+
+class AgeBandOut(Out):
+    band: str  # under_16, 16_17, 18_25, over_25, unknown
+    count: int
+
+
+class StatusCountOut(Out):
+    status: str
+    count: int
+
+
+class ImpactPartnerOut(Out):
+    id: int
+    name: str
+    kind: str
+    site: str
+    site_name: str
+
+
+class PartnerCountOut(Out):
+    partner: ImpactPartnerOut | None  # None: people no partner referred
+    count: int
+
+
+class ParticipantFiguresOut(Out):
+    unique: int  # people (participants, learners) who attended at least one workshop held
+    registered: int  # people who held a seat in one
+    new: int
+    returning: int  # attended a workshop of these sites before the period
+    unidentified_attendances: int  # attendances of people the retention has since forgotten
+    by_age: list[AgeBandOut]
+    by_status: list[StatusCountOut]
+    by_partner: list[PartnerCountOut]
+
+
+class VisitorFiguresOut(Out):
+    count: int  # visitors' passes made in the period
+    attended_workshops: int
+
+
+class WorkshopFiguresOut(Out):
+    held: int
+    cancelled: int
+    ended: int
+    unrecorded: int  # ended with seats taken and nobody marked present
+
+
+class SeatFiguresOut(Out):
+    offered: int
+    taken: int
+    fill_rate: float | None
+    attended: int
+    no_show_base: int  # seats of ended workshops whose attendance was taken
+    no_shows: int
+    no_show_rate: float | None
+
+
+class HourBucketOut(Out):
+    bucket: str  # lt_3, 3_10, 10_20, 20_35, 35_plus
+    count: int
+
+
+class HourFiguresOut(Out):
+    total: float  # everyone's attended hours, visitors and forgotten people included
+    participants_total: float
+    per_participant_mean: float | None
+    per_participant_median: float | None
+    distribution: list[HourBucketOut]
+
+
+class CourseLineOut(Out):
+    id: int
+    title: str
+    site: str
+    site_name: str
+    target_hours: float
+    participants: int
+    started: int
+    completed: int
+
+
+class CourseFiguresOut(Out):
+    running: int
+    started: int
+    completed: int
+    courses: list[CourseLineOut] = msgspec.field(name="list")
+
+
+class ImpactSiteFiguresOut(Out):
+    """One site's figures in a report over several (returning: came to that site before)."""
+    site: ImpactSiteOut
+    participants: ParticipantFiguresOut
+    visitors: VisitorFiguresOut
+    workshops: WorkshopFiguresOut
+    seats: SeatFiguresOut
+    hours: HourFiguresOut
+    courses: CourseFiguresOut
+
+
+class ImpactOut(Out):
+    site: ImpactSiteOut | None  # None: every site the caller works for
+    sites: list[ImpactSiteOut]
+    first: date = msgspec.field(name="from")
+    last: date = msgspec.field(name="to")
+    generated_at: datetime
+    participants: ParticipantFiguresOut
+    visitors: VisitorFiguresOut
+    workshops: WorkshopFiguresOut
+    seats: SeatFiguresOut
+    hours: HourFiguresOut
+    courses: CourseFiguresOut
+    by_site: list[ImpactSiteFiguresOut]  # empty when the report covers one site

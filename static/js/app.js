@@ -27,6 +27,7 @@ const ROUTES = [
   ["waitlist", "waitlist", "staff"],
   ["admin", "admin", "admin"],
   ["reports", "reports", "staff"],
+  ["reports/impact", "impact", "staff"],
   ["consumables", "consumables", "staff"],
   ["admin/sites", "admin-sites", "admin"],
   ["admin/sites/:slug", "admin-sites", "admin"],

@@ -188,6 +188,12 @@ function monthLabel(month) {
   return new Intl.DateTimeFormat(locale(), {month: "long", year: "numeric", timeZone: "UTC"}).format(new Date(`${month}-15T12:00:00Z`));
 }
 
+// The funders' impact report has its own screen (static/screens/impact.js).
+function impactLink() {
+  return h("p", {}, h("a", {class: "tile", href: "#/reports/impact"},
+    h("span", {class: "tile-title"}, t("impact.link")), h("span", {class: "tile-text"}, t("impact.link_text"))));
+}
+
 function sitesFor(sites) {
   if (isAdmin()) return sites;
   const me = currentUser();
@@ -203,7 +209,7 @@ export async function render(root, ctx) {
   const site = sites.find((s) => s.slug === wanted) || chosenSite(sites) || sites[0];
   if (site) rememberSite(site.slug);
   const chosen = {site: site?.slug, from: ctx.query.get("from") || ranges.this_week[0], to: ctx.query.get("to") || ranges.this_week[1]};
-  const parts = [h("h1", {}, t("reports.title")), periodForm(ctx, sites, chosen)];
+  const parts = [h("h1", {}, t("reports.title")), impactLink(), periodForm(ctx, sites, chosen)];
   if (!site) {
     root.append(...parts, h("p", {class: "empty"}, t("reports.no_site")));
     return;

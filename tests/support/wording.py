@@ -28,6 +28,8 @@ COGNATES = frozenset({
     "signature", "signatures",
     # The loan agreement's versions (issue 31): "version 2 de la charte".
     "version", "versions",
+    # The funders' impact report (issue 29): "rapport d'impact".
+    "impact",
     # Names and formats, the same in every language.
     "arduino", "csv", "fablab", "google", "https", "europe", "paris", "url",
     # Products a learner's phone or computer runs, named as their makers name them.

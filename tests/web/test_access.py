@@ -335,6 +335,7 @@ SITE_TABLE = {
                                                                   params={"site": o["site"]}), 201),
     ("GET", "/api/reports/utilisation"): (SCOPED, lambda o: dict(path="/api/reports/utilisation",
                                                                  params={"site": o["site"]}), 200),
+    ("GET", "/api/reports/impact"): (SCOPED, lambda o: dict(path="/api/reports/impact", params={"site": o["site"]}), 200),
     ("GET", "/api/reminders/pending"): (SCOPED, lambda o: dict(path="/api/reminders/pending",
                                                                params={"site": o["site"]}), 200),
 
