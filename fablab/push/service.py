@@ -17,7 +17,7 @@ from fablab.push import backoff, queries, transport
 from fablab.push.endpoints import EndpointNotAllowed, check_endpoint
 from fablab.push.payload import Notification, notification_for, test_notification
 from fablab.push.settings import PushSettings, push_settings
-from fablab.reports.reminder_plan import Reminder
+from fablab.reminder_types import Reminder
 
 log = logging.getLogger("fablab.push")
 

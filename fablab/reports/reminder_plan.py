@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
+
+# The reminder's types are the kernel's, so that push (which delivers them) and this package (which
+# plans them) both stand on them without importing each other.
+from fablab.reminder_types import Recipient, Reminder
 
 # Sent this long before a booking starts and before a loan is due.
 START_LEAD = timedelta(hours=1)
@@ -20,38 +22,6 @@ OVERDUE_FOLLOW_UPS = (("loan_overdue_day", timedelta(days=1), False),
 FOLLOW_UP_CATCH_UP = timedelta(days=2)
 # How far back a loan's due time may lie for any overdue reminder to be still worth sending.
 OVERDUE_LOOKBACK = max(OVERDUE_AFTER + OVERDUE_CATCH_UP, OVERDUE_FOLLOW_UPS[-1][1] + FOLLOW_UP_CATCH_UP)
-
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-
-
-@dataclass(frozen=True)
-class Recipient:
-    id: int
-    name: str
-    role: str            # "learner" (the booking's holder) or "staff" (of the booking's site)
-    email: str | None    # None: nothing can be sent to them
-
-    @property
-    def deliverable(self) -> bool:
-        return bool(self.email and EMAIL.match(self.email))
-
-
-@dataclass(frozen=True)
-class Reminder:
-    kind: str
-    booking: dict
-    recipient: Recipient
-    send_at: datetime
-    expires_at: datetime
-
-    @property
-    def key(self) -> tuple[int, str, int]:
-        """What the sent-log keeps unique: each message goes out once."""
-        return self.booking["id"], self.kind, self.recipient.id
-
-    def due(self, now: datetime) -> bool:
-        return self.send_at <= now < self.expires_at
-
 
 def learner_of(booking: dict) -> Recipient | None:
     if booking.get("user_id") is None or not booking.get("user_reachable"):
