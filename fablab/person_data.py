@@ -24,6 +24,17 @@ Erasure = Literal["delete", "forget", "unlink"]
 
 
 @dataclass(frozen=True)
+class Export:
+    """A section of a person's export (GET /api/me/data): its name, the SQL listing the person's
+    rows ($1 their id), and the typed shape of a row; `single`: one row or none (their account)."""
+
+    section: str
+    sql: str
+    shape: type
+    single: bool = False
+
+
+@dataclass(frozen=True)
 class PersonTable:
     """One table's part in a person's life. SQL here takes `$1` (the person's id, or for
     `retention` the cutoff time) and is the owning domain's, named in its queries.py."""
@@ -37,8 +48,8 @@ class PersonTable:
     kept: tuple[str, ...] = ()
     # Hashes and keys: never exported; they go with the row or are cleared by the reset.
     secret: tuple[str, ...] = ()
-    # (section of the export, SQL listing the person's rows in it); None: `not_exported` says why.
-    export: tuple[str, str] | None = None
+    # The section of the export holding the person's rows, and their shape; None: `not_exported` says why.
+    export: Export | None = None
     not_exported: str = ""
     # SQL forgetting people in rows older than the cutoff ($1), RETURNING one row per row changed;
     # None: `kept_until` says when the rows go instead.

@@ -22,8 +22,6 @@ from fablab.people.registry import TABLES
 if TYPE_CHECKING:
     from fablab.accounts.current import CurrentUser
 
-# The sections whose statement gives one row (the account), not a list.
-SINGLE_SECTIONS = {"account", "participant"}
 
 
 async def personal_data(user_id: int) -> dict:
@@ -33,9 +31,9 @@ async def personal_data(user_id: int) -> dict:
     for declaration in TABLES:
         if declaration.export is None:
             continue
-        section, sql = declaration.export
-        rows = await db.fetch(sql, user_id)
-        data[section] = (rows[0] if rows else None) if section in SINGLE_SECTIONS else rows
+        export = declaration.export
+        rows = await db.fetch(export.sql, user_id)
+        data[export.section] = (rows[0] if rows else None) if export.single else rows
     return data
 
 
