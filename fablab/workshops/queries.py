@@ -201,8 +201,10 @@ LEFT JOIN partner pa ON pa.id = r.partner_id LEFT JOIN attendance a ON a.registr
 WHERE r.workshop_id = $1 ORDER BY r.status = 'cancelled', r.status = 'waiting', r.created_at, r.id
 """
 # Hours attended, counted within the workshop's own time (an early arrival is not a longer workshop).
-HOURS = ("COALESCE(round((GREATEST(extract(epoch FROM LEAST(a.left_at, w.ends_at) - GREATEST(a.arrived_at, "
-         "w.starts_at)), 0) / 3600)::numeric, 2), 0)")
+# Hours attended, within the workshop's own time. LEAST and GREATEST skip NULLs, so without the CASE
+# a sign-up with no attendance row (LEFT JOIN) would count the whole workshop.
+HOURS = ("CASE WHEN a.registration_id IS NULL THEN 0 ELSE COALESCE(round((GREATEST(extract(epoch FROM "
+         "LEAST(a.left_at, w.ends_at) - GREATEST(a.arrived_at, w.starts_at)), 0) / 3600)::numeric, 2), 0) END")
 
 UPSERT_ATTENDANCE = f"""
 WITH saved AS (

@@ -130,7 +130,7 @@ class ParticipantController(Controller):
         await service.visible_participant(request.user, participant_id)
         token = await passes.current_pass(secret_key=settings.secret_key, user_id=participant_id)
         url = passes.pass_url(settings.base_url, token)
-        return PassOut(token=token, url=url, svg=qr_svg(url))
+        return PassOut(token=token, url=url, svg=qr_svg(url), code=passes.code_for(participant_id, token))
 
 
 def registration_out(sign_up: registrations.SignUp) -> RegistrationOut:

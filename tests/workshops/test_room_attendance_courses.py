@@ -72,6 +72,20 @@ async def test_attendance_by_pass_adds_up_to_a_completed_course(staff):
     assert progress["started"] == 2 and progress["completed"] == 1 and len(progress["workshops"]) == 5
 
 
+async def test_a_sign_up_never_marked_present_counts_no_hours(staff):
+    # LEAST/GREATEST skip NULLs: without attendance, the whole workshop used to count (7 h here).
+    course = (await staff.post("/api/courses", json={"site": "vlg", "title": "Réparer un vélo"})).json()
+    present, absent = await new_participant(staff), await new_participant(staff, first_name="Noé")
+    workshop = await new_workshop(staff, course=course["id"], starts_at=at(9), ends_at=at(16))
+    for who in (present, absent):
+        await staff.post(f"/api/workshops/{workshop['id']}/registrations", json={"participant": who["id"]})
+    await staff.post(f"/api/workshops/{workshop['id']}/attendance", json={"participant": present["id"]})
+
+    progress = (await staff.get(f"/api/courses/{course['id']}")).json()
+    hours = {row["participant"]: float(row["hours"]) for row in progress["participants"]}
+    assert hours == {present["id"]: 7.0, absent["id"]: 0.0}
+
+
 async def test_attendance_for_someone_without_a_seat_is_refused(staff):
     workshop = await new_workshop(staff, capacity=1)
     seated, waiting, stranger = [await new_participant(staff, first_name=name) for name in ("Amina", "Léo", "Sami")]
