@@ -40,8 +40,9 @@ COGNATES = frozenset({
     "pixels", "notes",
     # Workshops (issue 29): "âge minimum", a "participant", their "situation", the "Mission Locale" (a name).
     "minimum", "situation", "mission", "locale", "participant", "participants",
-    # Late returns (issue 31, merged from main without it): a learner's "suspension".
-    "suspension",
+    # Late returns (issue 31, merged from main without them): a learner's "suspension"; "grace", an
+    # English word of its policy, is also the name of a demo room ("Salle Grace Hopper").
+    "suspension", "grace",
 })
 
 # Asset tags (VLG-LAP-001, PAN-ROOM-003) are codes printed on the labels, not words.
