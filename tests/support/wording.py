@@ -42,8 +42,9 @@ COGNATES = frozenset({
     "pixels", "notes",
     # Workshops (issue 29): "âge minimum", a "participant", their "situation", the "Mission Locale" (a name).
     "minimum", "situation", "mission", "locale", "participant", "participants",
-    # Late returns (issue 31): "la suspension" of a learner's bookings.
-    "suspension",
+    # Late returns (issue 31): "la suspension" of a learner's bookings; "Grace" names a demo room
+    # ("Salle Grace Hopper").
+    "suspension", "grace",
 })
 
 # Asset tags (VLG-LAP-001, PAN-ROOM-003) are codes printed on the labels, not words.
