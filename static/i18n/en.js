@@ -247,7 +247,7 @@ const screens = {
   staff_feed_replaces: "Your current link is for {site}: making one here replaces it.",
   staff_feed_create: "Make the team link for {site}",
   tz_france: "French zones",
-  tz_others: "Other time zones",
+  tz_others: "Other European zones",
 };
 
 // Drawn signatures (static/js/signature-field.js): loan agreements, guardians' consents.

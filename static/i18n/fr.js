@@ -252,7 +252,7 @@ const screens = {
   staff_feed_replaces: "Votre lien actuel est celui de {site} : en créer un ici le remplace.",
   staff_feed_create: "Créer le lien de l’équipe pour {site}",
   tz_france: "France et outre-mer",
-  tz_others: "Autres fuseaux horaires",
+  tz_others: "Autres fuseaux d’Europe",
 };
 
 // Drawn signatures (static/js/signature-field.js): loan agreements, guardians' consents.

@@ -1,6 +1,6 @@
 // A site's time zone chosen from a list, never typed (issue 28): metropolitan France and the overseas
 // departments and territories first, by the names people use (proper names: the same in every
-// language), then every other zone the browser knows.
+// language), then the other European zones the browser knows, and the site's own if it is elsewhere.
 import {h} from "/js/dom.js";
 import {t} from "/js/i18n.js";
 
@@ -15,7 +15,8 @@ const FRENCH_ZONES = FRENCH.map(([zone]) => zone);
 function otherZones(current) {
   let zones = [];
   try {
-    zones = Intl.supportedValuesOf("timeZone").filter((zone) => !FRENCH_ZONES.includes(zone));
+    // Europe's only: the network's sites are French, and a world list buries them (and names "New York").
+    zones = Intl.supportedValuesOf("timeZone").filter((zone) => zone.startsWith("Europe/") && !FRENCH_ZONES.includes(zone));
   } catch {
     // An old browser: the French zones and the site's own are enough.
   }
