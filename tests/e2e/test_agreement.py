@@ -63,7 +63,7 @@ def test_several_items_lent_under_a_signed_agreement(phone_factory, live_server,
     assert out_to(database_url, "learner1") == []  # asking lends nothing
     assert no_horizontal_scroll(page)
     assert serious_violations(page) == []
-    page.screenshot(path="/tmp/desk-agreement-shown.png", full_page=True)
+    page.screenshot(scale="css", path="/tmp/desk-agreement-shown.png", full_page=True)
 
     # No signature, no loan.
     confirm.get_by_role("button", name="Refus de signer : ne pas prêter").click()
@@ -73,16 +73,16 @@ def test_several_items_lent_under_a_signed_agreement(phone_factory, live_server,
     page.get_by_role("button", name="Vérifier le prêt").click()
     confirm.get_by_text("Prêter 3 objets à Inès D. ?").wait_for()
     draw_signature(page)
-    page.screenshot(path="/tmp/desk-agreement-signed.png", full_page=True)
+    page.screenshot(scale="css", path="/tmp/desk-agreement-signed.png", full_page=True)
     confirm.get_by_role("button", name="Signer et prêter").click()
-    page.get_by_text("3 objet(s) prêté(s) à Inès D.").wait_for()
+    page.get_by_text("3 objets prêtés à Inès D.").wait_for()
     assert out_to(database_url, "learner1") == ["VLG-LAP-002", "VLG-LAP-003", "VLG-LAP-005"]
     [handover] = run_sql(database_url, "SELECT id, agreement_version, length(signature_png) AS png, signed_hash "
                                        "FROM handover")
     assert handover["agreement_version"] == 1 and handover["png"] > 500 and len(handover["signed_hash"]) == 64
     receipt = page.get_by_role("link", name="Reçu du prêt (PDF)")
     assert receipt.get_attribute("href") == f"/api/handovers/{handover['id']}/receipt.pdf"
-    page.screenshot(path="/tmp/desk-agreement-lent.png", full_page=True)
+    page.screenshot(scale="css", path="/tmp/desk-agreement-lent.png", full_page=True)
     assert phone.errors() == []
 
     learner_phone = phone_factory(width=360)
@@ -94,7 +94,7 @@ def test_several_items_lent_under_a_signed_agreement(phone_factory, live_server,
     with api_client(live_server, "learner1") as learner:
         pdf = learner.get(links.first.get_attribute("href"))
         assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
-    mine.screenshot(path="/tmp/desk-agreement-mes-reservations.png", full_page=True)
+    mine.screenshot(scale="css", path="/tmp/desk-agreement-mes-reservations.png", full_page=True)
     assert learner_phone.errors() == []
 
 
@@ -117,16 +117,16 @@ def test_a_single_loan_goes_to_the_agreement_and_staff_find_the_receipts(phone_f
     page.locator(".confirm-lend").get_by_text("Prêter Portable 08 à Inès D. ?").wait_for()
     draw_signature(page)
     page.get_by_role("button", name="Signer et prêter").click()
-    page.get_by_text("1 objet(s) prêté(s) à Inès D.").wait_for()
+    page.get_by_text("1 objet prêté à Inès D.").wait_for()
     assert out_to(database_url, "learner1") == ["VLG-LAP-008"]
 
     page = phone.goto("/#/learners")
     page.get_by_label("Chercher", exact=True).fill("learner1")
-    page.get_by_text("2 apprenant·e(s)").wait_for()  # the list as filtered, before a line is opened
+    page.get_by_text("2 apprenant·es").wait_for()  # the list as filtered, before a line is opened
     learner = page.locator("details.item.learner", has_text="Inès D.").first
     learner.locator("summary").click()
     learner.get_by_text("Prêts au comptoir et reçus").wait_for()
     assert learner.get_by_role("link", name="Reçu du prêt (PDF)").count() == 1
     assert no_horizontal_scroll(page)
-    learner.screenshot(path="/tmp/desk-learner-receipts.png")
+    learner.screenshot(scale="css", path="/tmp/desk-learner-receipts.png")
     assert phone.errors(allowed_statuses=(422,)) == []

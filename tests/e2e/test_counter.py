@@ -58,26 +58,26 @@ def test_a_scanner_lends_ten_items_to_a_pass_then_takes_them_back(phone_factory,
     typed = time.monotonic() - started
     confirm = page.locator(".counter-confirm")
     try:
-        confirm.filter(has_text=f"Prêter 10 objet(s) à {name}").wait_for()
+        confirm.filter(has_text=f"Prêter 10 objets à {name}").wait_for()
     except Exception:
-        page.screenshot(path="/tmp/counter-fail.png", full_page=True)
+        page.screenshot(scale="css", path="/tmp/counter-fail.png", full_page=True)
         raise
     page.locator(".counter-confirm:enabled").wait_for()
     checked = time.monotonic() - started
     assert page.locator(".counter-basket .counter-line").count() == 10
     assert page.locator(".counter-learner").inner_text().startswith(f"Apprenant·e : {name}")
     assert no_horizontal_scroll(page)
-    page.screenshot(path="/tmp/counter-lend-basket.png", full_page=True)
+    page.screenshot(scale="css", path="/tmp/counter-lend-basket.png", full_page=True)
     field_has_focus(page)
     page.keyboard.press("Enter")  # Enter on the empty field: the basket goes
-    page.locator(".counter-messages .notice.ok").filter(has_text=f"10 objet(s) prêté(s) à {name}").wait_for()
+    page.locator(".counter-messages .notice.ok").filter(has_text=f"10 objets prêtés à {name}").wait_for()
     lend_seconds = time.monotonic() - started
     print(f"counter: a pass and 10 items scanned and lent in {lend_seconds:.1f} s "
           f"(typed in {typed:.1f} s, every line checked at {checked:.1f} s)")
     assert lend_seconds < 15
     assert [(row["status"], row["login"]) for row in loans(database_url)] == [("checked_out", "learner8")] * 10
     assert page.locator(".counter-basket .counter-line").count() == 0
-    page.screenshot(path="/tmp/counter-lent.png", full_page=True)
+    page.screenshot(scale="css", path="/tmp/counter-lent.png", full_page=True)
 
     page.get_by_role("link", name="Retours").click()
     field_has_focus(page)
@@ -88,7 +88,7 @@ def test_a_scanner_lends_ten_items_to_a_pass_then_takes_them_back(phone_factory,
     lines.nth(9).wait_for()
     # Staff change one before its window ends: it comes back damaged, the others in good condition.
     lines.filter(has_text="VLG-LAP-016").get_by_role("button", name="Abîmé").click()
-    page.screenshot(path="/tmp/counter-return-window.png", full_page=True)
+    page.screenshot(scale="css", path="/tmp/counter-return-window.png", full_page=True)
     field_has_focus(page)
     page.keyboard.press("Enter")  # Enter on the empty field: every waiting return goes now
     page.locator(".counter-basket .counter-done").nth(9).wait_for()
@@ -100,7 +100,7 @@ def test_a_scanner_lends_ten_items_to_a_pass_then_takes_them_back(phone_factory,
     assert {row["tag"]: row["condition"] for row in conditions} == {tag: "damaged" if tag == "VLG-LAP-016" else "ok" for tag in TAGS}
     assert lines.filter(has_text="VLG-LAP-016").get_by_text("Rendu — Abîmé").is_visible()
     assert serious_violations(page) == []
-    page.screenshot(path="/tmp/counter-returned.png", full_page=True)
+    page.screenshot(scale="css", path="/tmp/counter-returned.png", full_page=True)
     assert phone.errors() == []
 
 
@@ -136,7 +136,7 @@ def test_bad_codes_say_so_once_and_a_return_can_be_undone(phone_factory, live_se
     messages.filter(has_text="Scannez d’abord le pass").wait_for()
     assert page.locator(".counter-basket .counter-line").count() == 0
     assert no_horizontal_scroll(page)
-    page.screenshot(path="/tmp/counter-bad-code.png", full_page=True)
+    page.screenshot(scale="css", path="/tmp/counter-bad-code.png", full_page=True)
 
     page = phone.goto("/#/counter?mode=return")
     field_has_focus(page)
@@ -145,7 +145,7 @@ def test_bad_codes_say_so_once_and_a_return_can_be_undone(phone_factory, live_se
     scan(page, "VLG)LQP)ààè")  # VLG-LAP-007 from a US-layout scanner on a French keyboard
     line = page.locator(".counter-line", has_text="VLG-LAP-007")
     line.get_by_text("Repris en bon état dans").wait_for()
-    page.screenshot(path="/tmp/counter-return-phone.png", full_page=True)
+    page.screenshot(scale="css", path="/tmp/counter-return-phone.png", full_page=True)
     line.get_by_role("button", name="Annuler").click()
     messages.filter(has_text="Retour de Portable 07 annulé").wait_for()
     field_has_focus(page)  # the tap did not take the scanner's field away
@@ -195,12 +195,12 @@ def test_a_learner_signs_the_agreement_at_the_counter_or_gets_nothing(phone_fact
     for step in range(1, 12):
         page.mouse.move(box["x"] + 20 + step * 20, box["y"] + 30 + (step % 3) * 25)
     page.mouse.up()
-    page.screenshot(path="/tmp/counter-agreement.png", full_page=True)
+    page.screenshot(scale="css", path="/tmp/counter-agreement.png", full_page=True)
     panel.get_by_role("button", name="Signer et prêter").click()
-    done = page.locator(".counter-messages .notice.ok").filter(has_text="2 objet(s) prêté(s)")
+    done = page.locator(".counter-messages .notice.ok").filter(has_text="2 objets prêtés")
     done.wait_for()
     assert done.get_by_role("link", name="Reçu du prêt (PDF)").is_visible()
     [row] = run_sql(database_url, "SELECT agreement_version, length(signature_png) AS png FROM handover")
     assert row["agreement_version"] == 1 and row["png"] > 0
-    page.screenshot(path="/tmp/counter-agreement-signed.png", full_page=True)
+    page.screenshot(scale="css", path="/tmp/counter-agreement-signed.png", full_page=True)
     assert phone.errors(allowed_statuses=(422,)) == []

@@ -132,7 +132,7 @@ def test_inventory_count_with_one_missing_item(phone_factory, live_server, datab
         page.get_by_role("status").filter(has_text=tag).wait_for()
     counts = page.locator(".audit-counts")
     assert re.search(rf"\b{len(tags) - 1}\s*vus", counts.inner_text())
-    assert re.search(r"\b1\s*manquants", counts.inner_text())
+    assert re.search(r"\b1\s*manquant\b", counts.inner_text())
     missing_list = page.locator("h2:has-text('Manquants') + ul")
     assert missing_list.inner_text().count("VLG-") == 1 and missing in missing_list.inner_text()
     assert serious_violations(page) == []

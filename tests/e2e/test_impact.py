@@ -59,7 +59,7 @@ def test_staff_open_the_impact_report_from_rapports(phone_factory, live_server, 
     assert "format=pdf" in pdf_link.get_attribute("href") and "site=vlg" in pdf_link.get_attribute("href")
     assert no_horizontal_scroll(page)
     assert serious_violations(page) == []
-    page.screenshot(path="/tmp/impact-staff-vlg.png", full_page=True)
+    page.screenshot(scale="css", path="/tmp/impact-staff-vlg.png", full_page=True)
     assert phone.errors() == []
 
 
@@ -90,5 +90,5 @@ def test_admins_see_every_site_and_its_one_page_pdf(phone_factory, live_server, 
     assert "Rapport d'impact — FabLab solidaire" in text and "Tous les sites" in text
     document[0].render(scale=2).to_pil().save("/tmp/impact-pdf.png")
     assert no_horizontal_scroll(page)
-    page.screenshot(path="/tmp/impact-admin-all.png", full_page=True)
+    page.screenshot(scale="css", path="/tmp/impact-admin-all.png", full_page=True)
     assert phone.errors() == []

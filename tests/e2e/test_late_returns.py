@@ -38,18 +38,18 @@ def test_the_learner_sees_the_suspension_and_staff_lift_it_with_a_reason(phone_f
     page.wait_for_load_state("networkidle")
     assert no_horizontal_scroll(page)
     assert serious_violations(page) == []
-    page.screenshot(path="/tmp/late-1-learner-suspended.png", full_page=True)
+    page.screenshot(scale="css", path="/tmp/late-1-learner-suspended.png", full_page=True)
 
     staff = phone_factory(width=360)
     sign_in(staff, "staff.vlg")
     desk = staff.goto("/#/learners")
     desk.get_by_label("Chercher").fill(LOGIN)
-    desk.get_by_text("1 apprenant·e(s)").wait_for()
+    desk.get_by_text("1 apprenant·e", exact=True).wait_for()
     desk.locator("summary", has_text=person["name"]).click()
     record = desk.locator(".late-record")
     record.get_by_role("heading", name="Retards et suspension").wait_for()
     assert "Suspendu·e au fablab de Villeneuve-la-Garenne jusqu’au" in record.inner_text()
-    staff.page.screenshot(path="/tmp/late-2-staff-record.png", full_page=True)
+    staff.page.screenshot(scale="css", path="/tmp/late-2-staff-record.png", full_page=True)
     record.get_by_role("button", name="Lever la suspension").click()
     assert record.get_by_label("Motif de la levée").evaluate("el => el.validity.valueMissing")  # a reason first
     record.get_by_label("Motif de la levée").fill(REASON)
@@ -59,7 +59,7 @@ def test_the_learner_sees_the_suspension_and_staff_lift_it_with_a_reason(phone_f
     assert REASON in record.inner_text() and "Équipe Villeneuve-la-Garenne" in record.inner_text()
     assert no_horizontal_scroll(desk)
     assert serious_violations(desk) == []
-    staff.page.screenshot(path="/tmp/late-3-staff-lifted.png", full_page=True)
+    staff.page.screenshot(scale="css", path="/tmp/late-3-staff-lifted.png", full_page=True)
     kept = run_sql(database_url, "SELECT lift_reason, lifted_at IS NOT NULL AS lifted FROM suspension WHERE user_id = $1",
                    person["id"])
     assert [(row["lift_reason"], row["lifted"]) for row in kept] == [(REASON, True)]
@@ -68,7 +68,7 @@ def test_the_learner_sees_the_suspension_and_staff_lift_it_with_a_reason(phone_f
     page.get_by_role("heading", name=re.compile("^Bonjour")).wait_for()
     page.locator(".my-trainings").wait_for()
     assert page.locator(".late-suspended").count() == 0
-    page.screenshot(path="/tmp/late-4-learner-lifted.png", full_page=True)
+    page.screenshot(scale="css", path="/tmp/late-4-learner-lifted.png", full_page=True)
     assert learner.errors() == [] and staff.errors() == []
 
 
@@ -84,7 +84,7 @@ def test_the_admin_sets_late_rules_and_a_trainings_validity(phone_factory, datab
     page.get_by_text("Expire après 180 jours sans réservation").wait_for()
     assert no_horizontal_scroll(page)
     assert serious_violations(page) == []
-    page.screenshot(path="/tmp/late-5-admin-training.png", full_page=True)
+    page.screenshot(scale="css", path="/tmp/late-5-admin-training.png", full_page=True)
     assert [(r["validity"], r["idle_days"]) for r in run_sql(database_url, "SELECT validity, idle_days FROM training")] \
         == [("idle", 180)]
 
@@ -96,7 +96,7 @@ def test_the_admin_sets_late_rules_and_a_trainings_validity(phone_factory, datab
     card.get_by_role("button", name="Enregistrer les règles de retard").click()
     page.get_by_text("Règles de retard enregistrées.").wait_for()
     assert no_horizontal_scroll(page)
-    page.screenshot(path="/tmp/late-6-admin-policy.png", full_page=True)
+    page.screenshot(scale="css", path="/tmp/late-6-admin-policy.png", full_page=True)
     rows = run_sql(database_url, "SELECT s.slug, p.enabled, p.strikes, p.suspension_days FROM late_policy p "
                                  "JOIN site s ON s.id = p.site_id")
     assert [tuple(row)[1:] for row in rows] == [(True, 3, 10)]  # the site first in the picker

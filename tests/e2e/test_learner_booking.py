@@ -273,7 +273,7 @@ def test_the_sticky_confirm_bar_never_hides_the_chosen_slot(phone_factory, live_
         assert slot_box["y"] >= 0
     assert no_horizontal_scroll(page)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / "learner-confirm-bar-360x640.png"))
+    page.screenshot(scale="css", path=str(SCREENSHOTS / "learner-confirm-bar-360x640.png"))
     assert phone.errors() == []
 
 

@@ -18,7 +18,7 @@ PRINTER = "VLG-P3D-001"
 
 def shot(phone, name: str) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
-    phone.page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    phone.page.screenshot(scale="css", path=str(SHOTS / f"{name}.png"), full_page=True)
     phone.shot(f"maintenance-{name}")
 
 
@@ -116,5 +116,5 @@ def test_kind_plans_screen_and_machine_hours_on_the_reports(phone_factory, datab
     assert section.get_by_role("link", name="Télécharger les heures machine (CSV)").count() == 1
     assert no_horizontal_scroll(page)
     shot(phone, "06-rapport-heures-machine")
-    section.screenshot(path=str(SHOTS / "06-section-heures-machine.png"))
+    section.screenshot(scale="css", path=str(SHOTS / "06-section-heures-machine.png"))
     assert phone.errors() == []

@@ -140,7 +140,7 @@ def test_reports_show_the_figures_the_api_returns(phone_factory, live_server, da
     assert no_horizontal_scroll(page)
     assert serious_violations(page) == []
     phone.shot("reports-01-semaine-derniere")
-    page.locator("section[aria-labelledby='h-rep-heat']").screenshot(path=str(SCREENSHOTS / "reports-02-carte-horaire.png"))
+    page.locator("section[aria-labelledby='h-rep-heat']").screenshot(scale="css", path=str(SCREENSHOTS / "reports-02-carte-horaire.png"))
     assert phone.errors() == []
 
 

@@ -12,7 +12,7 @@ from tests.support.browser import api_client, next_open_day, no_horizontal_scrol
 
 
 def shot(page, name: str) -> None:
-    page.screenshot(path=f"/tmp/screens28-{name}.png", full_page=True)
+    page.screenshot(scale="css", path=f"/tmp/screens28-{name}.png", full_page=True)
 
 
 def book_a_laptop(live_server, login: str) -> dict:
@@ -151,7 +151,7 @@ def test_a_unit_is_never_both_most_and_least_used(phone_factory):
         least = set(ranks.nth(i).locator("ol.least li").all_inner_texts())
         assert most and not most & least, (most, least)
     ranks.first.scroll_into_view_if_needed()
-    page.screenshot(path="/tmp/screens28-rapport-plus-moins-utilises.png")
+    page.screenshot(scale="css", path="/tmp/screens28-rapport-plus-moins-utilises.png")
     assert phone.errors() == []
 
 
@@ -190,7 +190,7 @@ def test_maintenance_done_counts_in_the_item_history(phone_factory, live_server)
     summary.wait_for()
     assert "entretiens : 1" in summary.inner_text(), summary.inner_text()
     summary.scroll_into_view_if_needed()
-    page.screenshot(path="/tmp/screens28-historique-entretien.png")
+    page.screenshot(scale="css", path="/tmp/screens28-historique-entretien.png")
     assert phone.errors() == []
 
 
@@ -201,7 +201,7 @@ def test_the_tag_page_contact_is_a_link(phone_factory):
     mail.wait_for()
     assert "@" in mail.inner_text() and mail.get_attribute("href") == f"mailto:{mail.inner_text()}"
     assert mail.evaluate("e => e.getBoundingClientRect().height") >= 44
-    page.screenshot(path="/tmp/screens28-etiquette-contact.png", full_page=True)
+    page.screenshot(scale="css", path="/tmp/screens28-etiquette-contact.png", full_page=True)
     assert phone.errors() == []
 
 

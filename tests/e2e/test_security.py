@@ -15,8 +15,10 @@ def test_schema_viewer_renders_from_our_own_files_under_the_strict_csp(phone_fac
     missing = []
     phone.page.on("response", lambda response: response.status >= 400 and missing.append(response.url))
     page = phone.goto("/schema")
-    page.locator(".swagger-ui .info .title").get_by_text("fablab").wait_for()
-    page.locator(".opblock-tag", has_text="bookings").first.wait_for()
+    page.locator(".swagger-ui .info .title").get_by_text("fablab").wait_for(timeout=60_000)
+    # Swagger UI lays out the whole document (116 paths) before the first tag shows: seconds on a
+    # quiet machine, more than the default 10 s beside a second worker's server and browser.
+    page.locator(".opblock-tag", has_text="bookings").first.wait_for(timeout=60_000)
     phone.shot("60-schema-swagger")
     assert hosts == {live_server}, hosts
     assert missing == [] and phone.errors() == [], (missing, "no CSP violation, no script error")

@@ -8,13 +8,15 @@ from tests.support.browser import SCREENSHOTS
 def shot(locator, name: str) -> None:
     # The block itself: the whole Swagger page is too tall to photograph in the test's time.
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    locator.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
+    locator.screenshot(scale="css", path=str(SCREENSHOTS / f"{name}.png"))
 
 
 def test_a_developer_reads_in_schema_what_a_booking_looks_like(phone_factory, live_server):
     phone = phone_factory(width=1280)
     page = phone.goto("/schema")
-    page.locator(".opblock-tag", has_text="bookings").first.wait_for()
+    # Swagger UI lays out the whole document (116 paths) before the first tag shows: seconds on a
+    # quiet machine, more than the default 10 s beside a second worker's server and browser.
+    page.locator(".opblock-tag", has_text="bookings").first.wait_for(timeout=60_000)
     # The list of bookings shows its answer: the fields of a booking, not an empty object.
     operation = page.locator(".opblock-get", has=page.locator("[data-path='/api/bookings']")).first
     operation.locator(".opblock-summary").click()

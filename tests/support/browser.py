@@ -34,7 +34,7 @@ class Phone:
     def shot(self, name: str) -> Path:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         path = SCREENSHOTS / f"{name}.png"
-        self.page.screenshot(path=str(path), full_page=True)
+        self.page.screenshot(scale="css", path=str(path), full_page=True)
         return path
 
     def errors(self, allowed_statuses: tuple[int, ...] = ()) -> list[str]:
