@@ -79,9 +79,18 @@ function keepFocus(input) {
   };
   input.addEventListener("focusout", onFocusOut);
   document.addEventListener("keydown", onKey, true);
+  // A focused button removed with its line (an undo, a line redrawn after its answer) leaves the
+  // focus on the page with no focusout at all: look twice a second while the counter is open.
+  const watch = setInterval(() => {
+    if (!input.isConnected) clearInterval(watch);
+    else if (!document.activeElement || document.activeElement === document.body) home();
+  }, 500);
   // After the app has focused the new screen's heading.
   setTimeout(home, 0);
-  return () => document.removeEventListener("keydown", onKey, true);
+  return () => {
+    clearInterval(watch);
+    document.removeEventListener("keydown", onKey, true);
+  };
 }
 
 // scanField({onCode}) → {element, input, feed(text), stop()}: onCode(readCode(text)) for each code,

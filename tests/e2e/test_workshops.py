@@ -65,7 +65,7 @@ def test_a_coordinator_creates_a_workshop_with_partner_seats(phone_factory, live
     page.get_by_role("heading", name="Découpe laser : un porte-clés").wait_for()
     page.locator("#toast").get_by_text("Atelier « Découpe laser : un porte-clés » créé.").wait_for()
     page.get_by_text("8 places libres sur 12").wait_for()
-    page.get_by_text(re.compile(r"^4 place\(s\) pour Mission Locale des Boucles jusqu’au .* \(0 prise\(s\)\)$")).wait_for()
+    page.get_by_text(re.compile(r"^4 places pour Mission Locale des Boucles jusqu’au .* \(0 prise\)$")).wait_for()
     page.get_by_text("De 16 à 25 ans").first.wait_for()
     assert no_horizontal_scroll(page)
     assert serious_violations(page) == []
