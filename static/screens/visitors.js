@@ -72,5 +72,4 @@ export async function render(root, ctx) {
     h("h2", {}, t("visitors.today")),
     visitors.length ? h("ul", {class: "list visitors"}, visitors.map((v) => visitorItem(ctx, v)))
       : h("p", {class: "empty"}, t("visitors.none")));
-  root.querySelector(".visitor-form input").focus();
 }
