@@ -149,7 +149,8 @@ TABLES_THAT_MUST_NOT_CHANGE = ("app_user", "booking", "booking_series", "waitlis
                                "consumable", "consumable_movement", "part", "part_custody",
                                "maintenance_plan", "maintenance_record", "handover", "handover_item",
                                "partner", "participant", "course", "workshop", "workshop_hold", "registration",
-                               "attendance")
+                               "attendance",
+                               "visitor_pass")  # visitors (issue 30)
 
 
 def csv(text: str) -> dict:
@@ -386,6 +387,11 @@ SITE_TABLE.update({
     ("GET", "/api/courses"): (SCOPED, lambda o: dict(path="/api/courses", params={"site": o["site"]}), 200),
     ("GET", "/api/courses/{course_id:int}"): (SCOPED, lambda o: dict(path=f"/api/courses/{o['course']}"), 200),
     ("GET", "/api/me/workshops"): (SELF, lambda o: dict(path="/api/me/workshops"), 200),
+    # visitors (issue 30): the desk's visitors and their passes.
+    ("GET", "/api/visitors"): (SCOPED, lambda o: dict(path="/api/visitors", params={"site": o["site"]}), 200),
+    ("POST", "/api/visitors"): (SCOPED, lambda o: dict(path="/api/visitors", json={
+        "site": o["site"], "first_name": "Inès", "initial": "B"}), 201),
+    ("GET", "/api/visitors/{visitor_id:int}"): (SCOPED, lambda o: dict(path=f"/api/visitors/{o['visitor']}"), 200),
     # Last: it cancels the workshop the rows above use.
     ("POST", "/api/workshops/{workshop_id:int}/cancel"): (SCOPED, lambda o: dict(
         path=f"/api/workshops/{o['workshop']}/cancel", json={}), 200),
@@ -480,6 +486,7 @@ async def site_objects(slug: str, day: date) -> dict:
                                         "VALUES ($1, 'PLA noir', 'g', 1000) RETURNING id", site_id),
         "handover": await lent_in_a_handover(f"{prefix}-LAP-004", ids[learner], staff_id),
         **await workshop_objects(site_id, day),
+        **await visitor_objects(site_id),
     }
 
 
@@ -513,6 +520,16 @@ async def workshop_objects(site_id: int, day: date) -> dict:
     return {"workshop": workshop, "participant": people[0], "newcomer": people[2], "leaving": registrations[1],
             "course": await db.fetchval("INSERT INTO course (site_id, title) VALUES ($1, 'Parcours') RETURNING id",
                                         site_id)}
+
+
+async def visitor_objects(site_id: int) -> dict:
+    """A visitor of the site with a pass for today (issue 30)."""
+    visitor = await db.fetchval("INSERT INTO app_user (role, name, login, site_id) VALUES ('visitor', 'Inès B.', $1, $2) "
+                                "RETURNING id", f"visitor.access{site_id}", site_id)
+    await db.fetch("INSERT INTO participant (user_id) VALUES ($1)", visitor)
+    await db.fetch("INSERT INTO visitor_pass (user_id, site_id, valid_from, valid_until) "
+                   "VALUES ($1, $2, current_date, current_date)", visitor, site_id)
+    return {"visitor": visitor}
 
 
 async def missing_and_spare_parts(tag: str, learner_id: int, *, start: datetime) -> dict:
