@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from types import SimpleNamespace
 
+import asyncpg
 import pytest
 
 from fablab import clock, db
@@ -167,3 +168,9 @@ async def test_the_visitors_pass_is_in_their_export_and_goes_with_their_erasure(
     assert erased.status_code == 200, erased.text
     assert await db.fetchval("SELECT count(*) FROM visitor_pass") == 0
     assert await db.fetchval("SELECT count(*) FROM app_user WHERE id = $1", made["id"]) == 0
+
+
+async def test_the_database_refuses_a_pass_longer_than_a_week(staff):
+    made = await new_visitor(staff)
+    with pytest.raises(asyncpg.CheckViolationError, match="visitor_pass_at_most_a_week"):
+        await db.fetch("UPDATE visitor_pass SET valid_until = valid_from + 7 WHERE user_id = $1", made["id"])
