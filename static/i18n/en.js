@@ -529,6 +529,7 @@ const visitors = {
   card_hint: "Show it (or its code) at the door of workshops open to visitors. No account, no password.",
   print: "Print the pass",
   another: "New visitor",
+  open_to_visitors: "Open to visitors (with their pass)",
   retention: "Visitors: forgotten automatically",
   retention_days: "Delay after the pass ends (days)",
   retention_hint: "Name, purpose and pass are erased after this delay; visitors stay counted in the impact report (1 to 3650 days).",

@@ -538,6 +538,7 @@ const visitors = {
   card_hint: "À montrer (ou son code) à l’entrée des ateliers ouverts aux visiteurs. Sans compte ni mot de passe.",
   print: "Imprimer le pass",
   another: "Nouveau visiteur",
+  open_to_visitors: "Ouvert aux visiteurs (avec leur pass)",
   retention: "Visiteurs : oubli automatique",
   retention_days: "Délai après la fin du pass (jours)",
   retention_hint: "Nom, motif de visite et pass sont effacés après ce délai ; les visiteurs restent comptés dans le rapport d’impact (1 à 3650 jours).",

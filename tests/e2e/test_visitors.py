@@ -6,6 +6,8 @@ which visitors are forgotten. Screenshots in var/screens/visitors-*.png."""
 from __future__ import annotations
 
 import re
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from playwright.sync_api import expect
 
@@ -13,6 +15,7 @@ from tests.support.browser import api_client, no_horizontal_scroll, serious_viol
 from tests.support.paths import ROOT
 
 SCREENS = ROOT / "var" / "screens"
+PARIS = ZoneInfo("Europe/Paris")
 
 
 def shot(page, name: str) -> None:
@@ -80,4 +83,31 @@ def test_an_admin_sets_when_visitors_are_forgotten(phone_factory, live_server):
         assert admin.get("/api/admin/visitor-retention").json() == {"days": 45, "is_default": False}
     assert no_horizontal_scroll(page)
     shot(page, "05-admin-delai")
+    assert phone.errors() == []
+
+
+def test_staff_open_a_workshop_to_visitors_who_then_sign_up_with_their_pass(phone_factory, live_server):
+    day = (datetime.now(PARIS) + timedelta(days=2)).date()
+    with api_client(live_server, "staff.vlg") as staff:
+        made = staff.post("/api/workshops", json={
+            "site": "vlg", "title": "Portes ouvertes", "capacity": 20,
+            "starts_at": datetime.combine(day, time(14), PARIS).isoformat(),
+            "ends_at": datetime.combine(day, time(17), PARIS).isoformat()})
+        assert made.status_code == 201, made.text
+        workshop = made.json()
+        visitor = staff.post("/api/visitors", json={"first_name": "Yanis", "valid_from": day.isoformat()}).json()
+        sign_up = {"participant": visitor["id"]}
+        refused = staff.post(f"/api/workshops/{workshop['id']}/registrations", json=sign_up)
+        assert refused.json()["code"] == "workshop_not_open_to_visitors"
+        phone = phone_factory(width=360)
+        sign_in(phone, "staff.vlg")
+        page = phone.goto(f"/#/workshops/{workshop['id']}")
+        page.locator("details.edit-workshop summary").click()
+        edit = page.locator("form.workshop-edit")
+        edit.get_by_label("Ouvert aux visiteurs (avec leur pass)").check()
+        edit.get_by_role("button", name="Enregistrer").click()
+        expect(page.locator(".workshop-summary .open-to-visitors")).to_have_text("Ouvert aux visiteurs (avec leur pass)")
+        assert no_horizontal_scroll(page)
+        shot(page, "06-atelier-ouvert")
+        assert staff.post(f"/api/workshops/{workshop['id']}/registrations", json=sign_up).status_code == 201
     assert phone.errors() == []
