@@ -42,6 +42,8 @@ async def test_a_visitor_is_one_call_at_the_desk_with_a_pass_for_today(staff):
     shown = (await staff.get(f"/api/visitors/{made['id']}")).json()
     assert shown["visitor"] == made and shown["pass"]["svg"].startswith("<")
     assert shown["pass"]["code"].startswith(f"{made['id']}-")
+    # The desk signs them up like any young person without an account.
+    assert (await staff.get(f"/api/participants/{made['id']}")).json()["has_account"] is False
 
 
 @pytest.mark.parametrize("fields, status, code", [
