@@ -26,7 +26,11 @@ async def retention() -> tuple[int, bool]:
 
 
 async def set_retention(days: int) -> None:
-    await AppSetting.insert(AppSetting(key=RETENTION_KEY, value=json.dumps(days), updated_at=NOW)).on_conflict(
+    await _set(RETENTION_KEY, days)
+
+
+async def _set(key: str, days: int) -> None:
+    await AppSetting.insert(AppSetting(key=key, value=json.dumps(days), updated_at=NOW)).on_conflict(
         target=AppSetting.key, action="DO UPDATE", values=[AppSetting.value, AppSetting.updated_at])
 
 
@@ -49,5 +53,4 @@ async def visitor_days() -> tuple[int, bool]:
 
 
 async def set_visitor_days(days: int) -> None:
-    await AppSetting.insert(AppSetting(key=VISITOR_DAYS_KEY, value=json.dumps(days), updated_at=NOW)).on_conflict(
-        target=AppSetting.key, action="DO UPDATE", values=[AppSetting.value, AppSetting.updated_at])
+    await _set(VISITOR_DAYS_KEY, days)
