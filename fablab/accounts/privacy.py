@@ -15,25 +15,6 @@ RETENTION_KEY = "retention_days"
 DEFAULT_RETENTION_DAYS = 730
 
 
-async def retention() -> tuple[int, bool]:
-    """(days, is_default)."""
-    row = await AppSetting.select(AppSetting.value).where(AppSetting.key == RETENTION_KEY).first()
-    value = None if row is None else row["value"]
-    if value is None:
-        return DEFAULT_RETENTION_DAYS, True
-    # asyncpg hands jsonb over as text unless a codec is set; accept both.
-    return int(json.loads(value) if isinstance(value, str) else value), False
-
-
-async def set_retention(days: int) -> None:
-    await _set(RETENTION_KEY, days)
-
-
-async def _set(key: str, days: int) -> None:
-    await AppSetting.insert(AppSetting(key=key, value=json.dumps(days), updated_at=NOW)).on_conflict(
-        target=AppSetting.key, action="DO UPDATE", values=[AppSetting.value, AppSetting.updated_at])
-
-
 # --- visitors (issue 30) ----------------------------------------------------------------------
 # Visitors are forgotten days after their pass ends, not after the retention period: they came once.
 VISITOR_DAYS_KEY = "visitor_anonymise_days"
@@ -54,3 +35,22 @@ async def visitor_days() -> tuple[int, bool]:
 
 async def set_visitor_days(days: int) -> None:
     await _set(VISITOR_DAYS_KEY, days)
+
+
+async def retention() -> tuple[int, bool]:
+    """(days, is_default)."""
+    row = await AppSetting.select(AppSetting.value).where(AppSetting.key == RETENTION_KEY).first()
+    value = None if row is None else row["value"]
+    if value is None:
+        return DEFAULT_RETENTION_DAYS, True
+    # asyncpg hands jsonb over as text unless a codec is set; accept both.
+    return int(json.loads(value) if isinstance(value, str) else value), False
+
+
+async def set_retention(days: int) -> None:
+    await _set(RETENTION_KEY, days)
+
+
+async def _set(key: str, days: int) -> None:
+    await AppSetting.insert(AppSetting(key=key, value=json.dumps(days), updated_at=NOW)).on_conflict(
+        target=AppSetting.key, action="DO UPDATE", values=[AppSetting.value, AppSetting.updated_at])
