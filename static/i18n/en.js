@@ -501,6 +501,48 @@ const impact = {
 const minors = {
 };
 
+// visitors (issue 30): the desk's "Visiteur" form, the printable pass, today's visitors, the admin's delay.
+const visitors = {
+  nav: "Visitors",
+  title: "Visitors",
+  new: "New visitor",
+  first_name: "First name",
+  initial: "Last name initial",
+  age_band: "Age band (optional)",
+  age_unknown: "Not given",
+  bands: {under_16: "Under 16", "16_17": "16-17", "18_25": "18-25", over_25: "Over 25"},
+  purpose: "Came for",
+  purpose_hint: "Discovering the fablab, a workshop, a print…",
+  length: "Pass valid",
+  length_today: "Today only",
+  length_days: "{n} days, from today",
+  length_week: "One week (7 days)",
+  create: "Make the pass",
+  created: "Pass made for {name}.",
+  today: "Today's visitors",
+  none: "No visitor today at this site.",
+  show_pass: "Show the pass",
+  valid_on: "Valid on {date}",
+  valid_range: "Valid from {from} to {to}",
+  pass_title: "Visitor pass",
+  card_title: "{name}'s visitor pass",
+  card_hint: "Show it (or its code) at the door of workshops open to visitors. No account, no password.",
+  print: "Print the pass",
+  another: "New visitor",
+  open_to_visitors: "Open to visitors (with their pass)",
+  retention: "Visitors: forgotten automatically",
+  retention_days: "Delay after the pass ends (days)",
+  retention_hint: "Name, purpose and pass are erased after this delay; visitors stay counted in the impact report (1 to 3650 days).",
+  errors: {
+    unknown_visitor: "This visitor does not exist (or their data was erased).",
+    visitor_pass_too_long: "A visitor pass lasts a week at most.",
+    visitor_pass_in_past: "A visitor pass starts today, or within 60 days.",
+    visitor_pass_expired: "This visitor's pass no longer covers the workshop's day.",
+    visitor_pass_not_yet_valid: "This visitor's pass starts after the workshop's day.",
+    workshop_not_open_to_visitors: "This workshop is not open to visitors.",
+  },
+};
+
 // The desk's loan agreement, several items in one hand-over, receipts (issue 31).
 const agreement = {
   title: "Lend several items",
@@ -684,6 +726,7 @@ export default {
   workshops,
   impact,
   minors,
+  visitors,
   agreement,
   counter,
   late,
@@ -1389,6 +1432,7 @@ export default {
     ...workshops.errors,
     ...impact.errors,
     ...minors.errors,
+    ...visitors.errors,
     ...agreement.errors,
     ...counter.errors,
     ...late.errors,

@@ -510,6 +510,48 @@ const impact = {
 const minors = {
 };
 
+// visitors (issue 30): the desk's "Visiteur" form, the printable pass, today's visitors, the admin's delay.
+const visitors = {
+  nav: "Visiteurs",
+  title: "Visiteurs",
+  new: "Nouveau visiteur",
+  first_name: "Prénom",
+  initial: "Initiale du nom",
+  age_band: "Tranche d’âge (facultatif)",
+  age_unknown: "Non précisée",
+  bands: {under_16: "Moins de 16 ans", "16_17": "16-17 ans", "18_25": "18-25 ans", over_25: "Plus de 25 ans"},
+  purpose: "Venu·e pour",
+  purpose_hint: "Découvrir le fablab, un atelier, une impression…",
+  length: "Pass valable",
+  length_today: "Aujourd’hui seulement",
+  length_days: "{n} jours, à partir d’aujourd’hui",
+  length_week: "Une semaine (7 jours)",
+  create: "Créer le pass",
+  created: "Pass créé pour {name}.",
+  today: "Visiteurs du jour",
+  none: "Aucun visiteur aujourd’hui sur ce site.",
+  show_pass: "Voir le pass",
+  valid_on: "Valable le {date}",
+  valid_range: "Valable du {from} au {to}",
+  pass_title: "Pass visiteur",
+  card_title: "Pass visiteur de {name}",
+  card_hint: "À montrer (ou son code) à l’entrée des ateliers ouverts aux visiteurs. Sans compte ni mot de passe.",
+  print: "Imprimer le pass",
+  another: "Nouveau visiteur",
+  open_to_visitors: "Ouvert aux visiteurs (avec leur pass)",
+  retention: "Visiteurs : oubli automatique",
+  retention_days: "Délai après la fin du pass (jours)",
+  retention_hint: "Nom, motif de visite et pass sont effacés après ce délai ; les visiteurs restent comptés dans le rapport d’impact (1 à 3650 jours).",
+  errors: {
+    unknown_visitor: "Ce visiteur n’existe pas (ou ses données ont été effacées).",
+    visitor_pass_too_long: "Un pass visiteur dure une semaine au plus.",
+    visitor_pass_in_past: "Un pass visiteur commence aujourd’hui, ou dans les 60 jours.",
+    visitor_pass_expired: "Le pass de ce visiteur ne couvre plus le jour de l’atelier.",
+    visitor_pass_not_yet_valid: "Le pass de ce visiteur commence après le jour de l’atelier.",
+    workshop_not_open_to_visitors: "Cet atelier n’est pas ouvert aux visiteurs.",
+  },
+};
+
 // The desk's loan agreement, several items in one hand-over, receipts (issue 31).
 const agreement = {
   title: "Prêter plusieurs objets",
@@ -693,6 +735,7 @@ export default {
   workshops,
   impact,
   minors,
+  visitors,
   agreement,
   counter,
   late,
@@ -1398,6 +1441,7 @@ export default {
     ...workshops.errors,
     ...impact.errors,
     ...minors.errors,
+    ...visitors.errors,
     ...agreement.errors,
     ...counter.errors,
     ...late.errors,
