@@ -27,6 +27,7 @@ from fablab.settings import load_settings
 from tests.support import databases
 from tests.support.clients import make_client, running_server, sign_in
 from tests.support.demo_passwords import cheap_demo_hash
+from tests.support.group_seconds import cost_of_groups
 
 
 
@@ -70,24 +71,20 @@ def pytest_unconfigure(config):
         config.fablab_databases.close()
 
 
-# Under xdist (--dist loadgroup), the slowest groups start first, so that no worker is left with a long
-# file at the end while the other waits; everything else keeps collection order.
-SLOWEST_FIRST = ("fuzz-", "tests/e2e/", "tests/platform/", "tests/accounts/test_accounts_auth.py")
-
-
 def pytest_collection_modifyitems(config, items):
     """One xdist group per file unless a test names its own: a file's module fixtures (a server, a
-    scratch database) are then made once, on one worker."""
+    scratch database) are then made once, on one worker. Under xdist (--dist loadgroup,
+    --no-loadscope-reorder), the longest groups start first (tests/support/group_seconds.py)."""
     for item in items:
         if item.get_closest_marker("xdist_group") is None:
             item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
 
-    def rank(item) -> int:
+    def group_of(item) -> str:
         marker = item.get_closest_marker("xdist_group")
-        group = marker.kwargs.get("name") or marker.args[0]
-        return next((n for n, start in enumerate(SLOWEST_FIRST) if group.startswith(start)), len(SLOWEST_FIRST))
+        return marker.kwargs.get("name") or marker.args[0]
 
-    items.sort(key=rank)  # stable: within a rank, collection order
+    cost = cost_of_groups(items, group_of)
+    items.sort(key=lambda item: -cost[group_of(item)])  # stable: within a group, collection order
 
 
 def worker_name(config) -> str:

@@ -75,6 +75,12 @@ export function ymd(iso, tz) {
   return `${get("year")}-${get("month")}-${get("day")}`;
 }
 
+// "18:30", the time now at the site on a 24-hour clock, to compare with opening hours (never shown).
+export function clockNow(tz) {
+  return new Intl.DateTimeFormat("en-GB", {timeZone: tz || DEFAULT_TZ, hour: "2-digit", minute: "2-digit", hourCycle: "h23"})
+    .format(new Date());
+}
+
 export function today(tz) {
   return ymd(new Date().toISOString(), tz);
 }

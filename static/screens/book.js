@@ -30,18 +30,23 @@ export function fits(free, start, end) {
   return free.some((span) => Date.parse(span.starts_at) <= start && end <= Date.parse(span.ends_at));
 }
 
-// The open days among `count` days from `first`: weekly hours, minus closures and public holidays.
+// The open days among `count` days from `first`: weekly hours, minus closures and public holidays,
+// and minus today once its last opening range has ended (at 19:00 the list starts tomorrow, instead
+// of on a day with nothing left to book).
 export function openDays(site, closures, first, count) {
   const closed = new Set();
   for (const c of closures) {
     for (let day = c.starts_on; day <= c.ends_on; day = fmt.addDays(day, 1)) closed.add(day);
   }
+  const today = fmt.today(site.timezone);
+  const now = fmt.clockNow(site.timezone);
   const days = [];
   for (let i = 0; i < count; i += 1) {
     const day = fmt.addDays(first, i);
     const weekday = weekdayOf(day, WEEKDAYS);
     const hours = (site.opening_hours || {})[weekday];
-    if (hours && hours.length && !closed.has(day)) days.push(day);
+    const over = day === today && hours && hours.every(([, closes]) => closes <= now);
+    if (hours && hours.length && !closed.has(day) && !over) days.push(day);
   }
   return days;
 }

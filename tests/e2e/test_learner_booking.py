@@ -4,14 +4,18 @@ waitlist's warning, and the staff booking for a learner."""
 
 from __future__ import annotations
 
+import json
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from tests.support.browser import (
     SCREENSHOTS, api_client, next_open_day, no_horizontal_scroll, run_sql, serious_violations, sign_in,
 )
 
 FRENCH_MONTHS = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc.")
+
+PARIS = ZoneInfo("Europe/Paris")
 
 
 def open_day_after(client, day: str) -> str:
@@ -156,6 +160,24 @@ def test_a_taken_unit_offers_the_free_ones_and_any_laptop_in_one_tap(phone_facto
     upcoming = section(page, "À venir")
     assert upcoming.locator("li").count() == 2
     assert "Salle" in upcoming.inner_text() and "Salle Ada Lovelace" not in upcoming.inner_text()
+    assert phone.errors() == []
+
+
+def test_once_today_s_opening_is_over_the_list_starts_on_the_next_open_day(phone_factory, live_server, database_url):
+    """At 19:00 a learner opening "Réserver" lands on tomorrow, not on a day with nothing left.
+    Today's hours end at 00:01 here, whatever the hour the test runs (the other days keep theirs)."""
+    today = datetime.now(PARIS).date()
+    code = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")[today.weekday()]
+    days = {day: [["09:00", "18:00"]] for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
+    run_sql(database_url, "UPDATE site SET opening_hours = $1::jsonb WHERE slug = 'vlg'",
+            json.dumps({**days, code: [["00:00", "00:01"]]}))
+    phone = phone_factory(width=360)
+    sign_in(phone, "learner1")
+    page = phone.goto("/#/book?site=vlg&kind=room")
+    page.locator("button.slot").first.wait_for()
+    offered = page.get_by_label("Jour").locator("option").evaluate_all("options => options.map(o => o.value)")
+    assert offered and today.isoformat() not in offered, offered
+    assert page.get_by_label("Jour").input_value() == offered[0] > today.isoformat()
     assert phone.errors() == []
 
 
