@@ -142,6 +142,7 @@ const parts = {
   coming_back: "Pièces rendues",
   coming_back_hint: "Décochez ce qui manque : le retour sera noté incomplet.",
   checked_in_missing: "Retour incomplet : il manque {names}.",
+  checked_in_missing_names: "Retour incomplet, pièces manquantes : {names}.",
   with_parts: "Avec : {names}.",
   without_parts: "Sans : {names}.",
   h_not_handed_over: "Non remis à {name} : {part}",
@@ -172,7 +173,9 @@ const maintenance = {
   since_plan: "Compté depuis la mise en place du plan, le {when}.",
   refusing: "En retard : réservations et prêts refusés tant que l’entretien n’est pas fait.",
   task: "Tâche",
-  task_hint: "Par exemple « Nettoyer la buse ».",
+  // The example under "Tâche" fits the kind of item the plan is for (a nozzle is a printer's).
+  task_hints: {printer_3d: "Par exemple « Nettoyer la buse ».", laptop: "Par exemple « Nettoyer le clavier, vérifier la batterie ».",
+    room: "Par exemple « Vérifier le vidéoprojecteur »."},
   note: "Remarque",
   every_hours: "Toutes les … heures d’utilisation",
   every_loans: "Tous les … prêts",

@@ -3,7 +3,8 @@
 import {api, errorMessage, post} from "/js/api.js";
 import {confirmButton, field, h, notice, replace} from "/js/dom.js";
 import {moment} from "/js/desk.js";
-import {t} from "/js/i18n.js";
+import {listWithArticles} from "/js/grammar.js";
+import {lang, t} from "/js/i18n.js";
 
 const names = (parts) => parts.map((p) => p.name).join(", ");
 
@@ -55,10 +56,14 @@ export function comingBackTicks(item) {
   return {element, missing: () => ticks.filter((x) => !x.box.checked).map((x) => x.part.id)};
 }
 
-// The toast after a return: which parts stayed with the learner, if any.
+// The toast after a return: which parts stayed with the learner, if any ("il manque le chargeur";
+// names whose gender the grammar cannot tell are listed as typed).
 export function returnMessage(result) {
   const missing = result.missing_parts || [];
-  return missing.length ? t("parts.checked_in_missing", {names: names(missing)}) : null;
+  if (!missing.length) return null;
+  const withArticles = lang() === "fr" ? listWithArticles(missing.map((p) => p.name)) : null;
+  return withArticles ? t("parts.checked_in_missing", {names: withArticles})
+    : t("parts.checked_in_missing_names", {names: names(missing)});
 }
 
 function partItem(item, part, done, messages) {

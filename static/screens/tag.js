@@ -11,7 +11,7 @@ import * as rebooked from "/js/rebooked.js";
 import {learnerPicker, passHolder} from "/js/people.js";
 import {scanner} from "/js/scanner.js";
 import {isStaff} from "/js/session.js";
-import {durationText, stockError, unitShort} from "/js/stock.js";
+import {durationText, fitting, stockError, unitShort} from "/js/stock.js";
 
 const PENDING_PASS = "fablab.pass";
 
@@ -162,7 +162,7 @@ function checkoutPanel(item, done) {
     confirmBox);
 }
 
-// A printer's return (issue 19): the grams of each consumable of the site and how the print went.
+// A printer's return (issue 19): the grams of each consumable that fits it and how the print went.
 // values() is what the check-in sends; confirmed(body) asks the server first (a dry run) and, when a
 // learner goes over a monthly budget, shows it and waits for staff to confirm or not.
 function consumablesBlock(item) {
@@ -172,7 +172,7 @@ function consumablesBlock(item) {
   const outcome = select(["none", "success", "failed"].map((o) => [o, t(`consumables.outcomes.${o}`)]));
   const box = h("div", {"aria-live": "polite"});
   get(`/api/consumables${query({site: item.site})}`).then((rows) => {
-    replace(list, rows.map((c) => {
+    replace(list, fitting(rows, item.materials).map((c) => {
       const input = h("input", {type: "number", inputmode: "numeric", min: "1", max: "10000000", step: "1", "data-consumable": String(c.id)});
       inputs.push({id: c.id, input});
       return field(t("consumables.used_of", {name: c.name, unit: unitShort(c.unit), quantity: c.quantity}), input);
