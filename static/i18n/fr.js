@@ -578,7 +578,7 @@ const counter = {
   camera: "Utiliser la caméra",
   unknown_tag: "Aucun objet du fablab ne porte l’étiquette {tag}.",
   already_lent: "{item} est déjà prêté à {name}.",
-  other_site: "{item} n’est pas d’un de vos sites.",
+  other_site: "{item} appartient au site {site} : seule son équipe peut le prêter ou le reprendre.",
   not_lendable: "{item} ne peut pas être prêté : {status}.",
   not_out: "{item} n’est pas prêté : rien à reprendre.",
   checking: "Vérification…",
@@ -875,6 +875,8 @@ export default {
     none: "Personne ne correspond.",
   },
   tag: {
+    // Staff scanning another site's item (issue 28): why they see no desk actions, at the top.
+    other_site_staff: "Cet objet appartient au site {site}, dont vous n’êtes pas l’équipe : vous le voyez comme un·e apprenant·e. Pour le prêter ou le reprendre, adressez-vous à l’équipe de ce site.",
     kind: "Type",
     site: "Site",
     status: "État",
@@ -1297,6 +1299,7 @@ export default {
     resource_retired: "Annulée par le fablab : cet équipement a été retiré du prêt. Réservez-en un autre.",
     resource_lost: "Annulée par le fablab : cet équipement est perdu. Réservez-en un autre.",
     closure: "Annulée par le fablab : le site est fermé ce jour-là. Réservez un autre jour.",
+    closure_note: "Annulée par le fablab : le site est fermé ce jour-là ({reason}). Réservez un autre jour.",
     staff: "Annulée par l’équipe du fablab. Adressez-vous à l’accueil pour en savoir plus.",
     resource_maintenance: "Annulée par le fablab : cet équipement part en maintenance. Réservez-en un autre ou un autre créneau.",
   },
@@ -1323,6 +1326,8 @@ export default {
     confirm_title: "Confirmer le prêt",
     confirm_lend: "Prêter {item} à {name} jusqu’au {when} ?",
     pass_of: "Pass de {name} ({login}).",
+    // A learner of another site at this desk (issue 28): lent this site's items, which stay its own.
+    visiting: "Apprenant·e {de site}, en visite : vous pouvez lui prêter les objets de votre site.",
     has_booking: "Ce prêt reprend sa réservation.",
     lend: "Prêter",
     cancel: "Annuler",

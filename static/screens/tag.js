@@ -8,7 +8,7 @@ import {t} from "/js/i18n.js";
 import {comingBackTicks, handOverTicks, partHistoryText, partsPanel, returnMessage} from "/js/parts.js";
 import {maintenanceBlock} from "/js/maintenance.js";
 import * as rebooked from "/js/rebooked.js";
-import {learnerPicker, passHolder} from "/js/people.js";
+import {learnerPicker, passHolder, visitingNote} from "/js/people.js";
 import {scanner} from "/js/scanner.js";
 import {isStaff} from "/js/session.js";
 import {durationText, fitting, stockError, unitShort} from "/js/stock.js";
@@ -99,7 +99,8 @@ function pendingPass(ask) {
   const pending = sessionStorage.getItem(PENDING_PASS);
   if (!pending) return null;
   const owner = h("p", {class: "pass-owner"}, t("tag.pass_ready"));
-  passHolder(pending).then((person) => replace(owner, t("desk.pass_of", {name: person.name, login: person.login})))
+  passHolder(pending).then((person) => replace(owner, t("desk.pass_of", {name: person.name, login: person.login}),
+    visitingNote(person) ? [" ", visitingNote(person)] : null))
     .catch(() => sessionStorage.removeItem(PENDING_PASS));
   return [owner, h("button", {type: "button", class: "primary wide", onclick: () => ask({pass: pending})}, t("tag.lend_to_pass"))];
 }
@@ -394,9 +395,13 @@ export async function render(root, ctx) {
     body.push(historyPanel(item));
     body.push(printLogPanel(item));
   }
+  // Staff of another site see the learner's view: they are told why where they look, under the name.
+  const otherSite = isStaff() && item.role === "learner"
+    ? h("div", {class: "notice other-site", role: "status"}, h("p", {}, t("tag.other_site_staff", {site: item.site_name}))) : null;
   replace(root,
     h("p", {class: "eyebrow mono"}, item.tag),
     h("h1", {}, item.name),
+    otherSite,
     facts(item),
     messages,
     rebooked.card(item.tag, item.timezone),

@@ -159,7 +159,7 @@ def test_a_closure_lists_the_bookings_it_hits_and_cancels_them(phone_factory, li
     learner_phone = phone_factory(width=360)
     sign_in(learner_phone, "learner2")
     mine = learner_phone.goto("/#/bookings")
-    expect(mine.get_by_text("Annulée par le fablab : le site est fermé ce jour-là.")).to_be_visible()
+    expect(mine.get_by_text("Annulée par le fablab : le site est fermé ce jour-là (Dégât des eaux). Réservez un autre jour.")).to_be_visible()
     learner_phone.shot("admin-05b-apprenant-reservation-annulee")
 
     # The closure can be deleted again.
