@@ -19,7 +19,7 @@ from fablab import clock, codes, moments, scope
 from fablab.bookings.schemas import BookingOut
 from fablab.errors import InvalidInput
 from fablab.guards import public, signed_in, staff_only
-from fablab.inventory import audits, custody, labels, qr, queries, resolution, scan, scan_child, service
+from fablab.inventory import audit_csv, audits, custody, labels, qr, queries, resolution, scan, scan_child, service
 from fablab.inventory.csvio import export_csv, parse_import
 from fablab.inventory.schemas import (
     AuditIn, AuditOut, AuditScanIn, AuditScanOut, AuditStateOut, CheckinDryRunOut, CheckinIn, CheckinOut, CheckoutIn, CheckoutOut,
@@ -31,6 +31,7 @@ from fablab.parts import queries as part_queries
 from fablab.parts.schemas import PartOut
 from fablab.settings import Settings
 from fablab.sites import queries as site_queries
+from fablab.web import french_csv
 from fablab.web.download import attachment
 
 MAX_CSV_BYTES = 2 * 1024 * 1024
@@ -364,6 +365,20 @@ class AuditController(Controller):
     async def state(self, request: Request, audit_id: FromPath[int]) -> AuditStateOut:
         """The count so far (seen / missing / unexpected), or its final report once closed."""
         return msgspec.convert(await audits.audit_state(audit_id, actor=request.user), AuditStateOut)
+
+    @get("/{audit_id:int}/report.csv", guards=[staff_only], media_type="text/csv",
+         summary="A count's report as a spreadsheet",
+         description=("Staff of the count's site. One line per item: what the count found (missing, unexpected, "
+                      "lent out, seen), its tag, name, kind, status, why it was unexpected, when it was seen. "
+                      "`lang=fr` (default) for a French spreadsheet (`;`, BOM, French headers and words, dates "
+                      "12/03/2026 14:00), `lang=en` with the API's codes."))
+    async def report_csv(self, request: Request, audit_id: FromPath[int], lang: FromQuery[str] = "fr") -> Response:
+        french_csv.check_language(lang)
+        state = await audits.audit_state(audit_id, actor=request.user)
+        site = await site_queries.require_site(state["site"])
+        day = (state["closed_at"] or state["started_at"]).astimezone(ZoneInfo(site["timezone"])).date().isoformat()
+        return Response(audit_csv.render(state["report"], timezone=site["timezone"], lang=lang), media_type="text/csv",
+                        headers=attachment(audit_csv.file_name(site["name"], day, lang)))
 
     @post("/{audit_id:int}/scans", guards=[staff_only], status_code=HTTP_201_CREATED,
           summary="Count one item",

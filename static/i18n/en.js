@@ -979,6 +979,8 @@ export default {
   },
   audit: {
     title: "Inventory count",
+    export: "Export (CSV)",
+    print: "Print",
     intro: "Scan every item present at the fablab. Those not scanned will be listed as missing.",
     start: "Start a count",
     last: "Last count: {date}.",

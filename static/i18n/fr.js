@@ -990,6 +990,8 @@ export default {
   },
   audit: {
     title: "Comptage d’inventaire",
+    export: "Exporter (CSV)",
+    print: "Imprimer",
     intro: "Scannez chaque objet présent au fablab. Ceux qui ne sont pas scannés seront listés comme manquants.",
     start: "Commencer un comptage",
     last: "Dernier comptage : {date}.",

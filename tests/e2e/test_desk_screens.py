@@ -81,7 +81,41 @@ def test_a_closed_count_can_be_reopened_as_a_report(phone_factory, live_server):
     assert no_horizontal_scroll(page)
     assert serious_violations(page) == []
     phone.shot("desk-13-rapport-comptage")
+    # Issue 28: exported as a French spreadsheet, printed without the app's bars, each item a link.
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Exporter (CSV)").click()
+    assert download.value.suggested_filename.endswith(".csv")
+    assert download.value.path().read_text(encoding="utf-8-sig").startswith('"Résultat du comptage";"Étiquette"')
+    page.get_by_role("button", name="Imprimer").wait_for()
+    page.emulate_media(media="print")
+    assert not page.get_by_role("button", name="Imprimer").is_visible()
+    phone.shot("desk-13b-rapport-comptage-impression")
+    page.emulate_media(media="screen")
+    page.locator("h2:has-text('Manquants') + ul").get_by_role("link", name="Salle Alan Turing").click()
+    page.get_by_role("heading", name="Salle Alan Turing").wait_for()
+    assert page.url.endswith("/t/VLG-ROOM-003")
     assert phone.errors() == []
+
+
+def test_unknown_codes_during_a_count_replace_each_other(phone_factory):
+    """Issue 28: a code no item bears, scanned twice during a count, says so once, where the last
+    scan's answer goes; a known item then replaces it."""
+    phone = phone_factory(width=360)
+    sign_in(phone, "staff.vlg")
+    page = phone.goto("/#/audit")
+    page.get_by_role("button", name="Commencer un comptage").click()
+    field = page.get_by_label("Code de l’étiquette")
+    for code in ("VLG-LAP-999", "VLG-LAP-998"):
+        field.fill(code)
+        page.get_by_role("button", name="Valider").click()
+        page.get_by_text(f"{code} — Aucun objet ne porte ce code.").wait_for()
+    assert page.locator(".notice.error, .notice:not(.ok)").count() == 1, page.locator("main").inner_text()
+    phone.shot("desk-13c-comptage-code-inconnu")
+    field.fill("VLG-LAP-001")
+    page.get_by_role("button", name="Valider").click()
+    page.get_by_text("VLG-LAP-001 — ").wait_for()
+    assert page.locator(".notice").count() == 1
+    assert phone.errors(allowed_statuses=(404,)) == []
 
 
 def test_the_label_sheet_cuts_no_tag(phone_factory):
