@@ -17,7 +17,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from fablab import clock, codes, moments, scope
 from fablab.bookings.schemas import BookingOut
-from fablab.errors import InvalidInput
+from fablab.errors import InvalidInput, NotFound
 from fablab.guards import public, signed_in, staff_only
 from fablab.inventory import audit_csv, audits, custody, labels, qr, queries, resolution, scan, scan_child, service
 from fablab.inventory.csvio import export_csv, parse_import
@@ -198,6 +198,19 @@ class ResourceController(Controller):
                                 "holders": await queries.holders_between(resource["id"], start, end)}, HoldersOut)
 
 
+async def _chosen_labels(rows: list[dict], wanted: list[str]) -> list[dict]:
+    """The items and parts named, in the order asked for; a part's label says whose part it is."""
+    found = {row["tag"]: row for row in rows}
+    parts = await part_queries.labelled_parts([t for t in wanted if t not in found])
+    for tag, part in parts.items():
+        found[tag] = {"tag": part["tag"], "name": f"{part['name']} · {part['resource_name']}",
+                      "site_name": part["site_name"]}
+    unknown = [t for t in wanted if t not in found]
+    if unknown:
+        raise InvalidInput(f"Unknown tag(s): {', '.join(unknown)}.", code=codes.UNKNOWN_TAG, tags=unknown)
+    return [found[t] for t in dict.fromkeys(wanted)]
+
+
 class LabelController(Controller):
     path = "/api/labels"
     tags = ["inventory"]
@@ -205,7 +218,9 @@ class LabelController(Controller):
     @get("", guards=[staff_only], media_type="text/html",
          summary="An A4 sheet of labels",
          description=("Staff. `site`, `kind` or `tags`, `format=html|pdf`: 3 × 7 labels (63.5 × 38.1 mm) with the "
-                      "QR code, the tag set at the largest size that fits its line, and the name."))
+                      "QR code, the tag set at the largest size that fits its line, and the name. `tags` may name "
+                      "items and parts that have a tag of their own (the part's label names its item too; its QR "
+                      "opens the item's page). `offset`: labels already used on the first sheet."))
     async def sheet(
         self, settings: NamedDependency[Settings], site: FromQuery[str | None] = None, kind: FromQuery[Kind | None] = None,
         tags: FromQuery[str | None] = None, format: FromQuery[Literal["html", "pdf"]] = "html",
@@ -218,11 +233,7 @@ class LabelController(Controller):
             raise InvalidInput("Choose a site, a kind or a list of tags.", code=codes.SELECTION_REQUIRED)
         rows = await queries.list_resources(site=site, kind=kind, tags=wanted)
         if wanted:
-            found = {row["tag"]: row for row in rows}
-            unknown = [t for t in wanted if t not in found]
-            if unknown:
-                raise InvalidInput(f"Unknown tag(s): {', '.join(unknown)}.", code=codes.UNKNOWN_TAG, tags=unknown)
-            rows = [found[t] for t in dict.fromkeys(wanted)]  # the order asked for
+            rows = await _chosen_labels(rows, wanted)
         else:
             rows = [row for row in rows if row["status"] != "retired"]
         items = [labels.Label(row["tag"], row["name"], row["site_name"], tag_url(settings.base_url, row["tag"]))
@@ -246,8 +257,16 @@ class TagController(Controller):
                       "from the next opening). Staff of another site get the learner's view."))
     async def resolve(self, request: Request, tag: FromPath[str]) -> TagOut:
         """Behind the web app's /t/{TAG} page: the item and what the caller may do with it now."""
-        resource = await queries.require_resource(normalise_tag(tag))
-        return msgspec.convert(await resolution.resolve(resource, request.user, clock.now()), TagOut)
+        tag = normalise_tag(tag)
+        resource = await queries.resource_by_tag(tag)
+        part = None
+        if resource is None:  # a part's own label: its item's page, saying which part was scanned
+            part = (await part_queries.labelled_parts([tag])).get(tag.upper())
+            if part is None:
+                raise NotFound(f"No item with tag {tag}.", code=codes.UNKNOWN_TAG)
+            resource = await queries.require_resource(part["resource"])
+        out = await resolution.resolve(resource, request.user, clock.now())
+        return msgspec.convert({**out, "scanned_part": part["name"] if part else None}, TagOut)
 
 
 class CheckoutController(Controller):

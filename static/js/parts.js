@@ -122,8 +122,19 @@ export function partsPanel(item, done) {
     h("p", {class: "hint"}, t("parts.intro")),
     parts.length ? h("ul", {class: "list parts"}, parts.map((p) => partItem(item, p, done, messages)))
       : h("p", {class: "empty"}, t("parts.none")),
+    labelLinks(item, parts),
     messages,
     addPartForm(item, done, messages));
+}
+
+// The item's own label, and its parts' that have a tag (issue 28): a sheet to print, opened apart.
+function labelLinks(item, parts) {
+  const tagged = parts.filter((p) => p.tag).map((p) => p.tag);
+  const sheet = (tags) => `/api/labels?tags=${encodeURIComponent(tags.join(","))}`;
+  return h("p", {class: "button-row"},
+    h("a", {class: "button", href: sheet([item.tag]), target: "_blank", rel: "noopener"}, t("parts.item_label")),
+    tagged.length ? h("a", {class: "button", href: sheet(tagged), target: "_blank", rel: "noopener"},
+      t("parts.part_labels", {n: tagged.length})) : null);
 }
 
 // The custody log's part lines (tag.js historyLine): "Manquant au retour : Chargeur (gardé par Sofia)".

@@ -78,11 +78,21 @@ function staffItem(user, sites, messages, reload) {
       messages.fail(error);
     }
   }}, t("admin2.staff.sites"));
+  // A new invite (a lost one, a forgotten password): the old one and the sessions end (issue 28).
+  const reinvite = user.active ? confirmButton(t("admin2.staff.invite_again"), t("admin2.staff.invite_again_confirm"), async () => {
+    try {
+      const invite = await post(`/api/users/${user.id}/invite`);
+      replace(more, inviteCard(user.name, invite, {staff: true}));
+      messages.say(t("admin2.staff.invited_again", {name: user.name}));
+    } catch (error) {
+      messages.fail(error);
+    }
+  }) : null;
   return h("li", {class: "item"},
     h("div", {class: "item-main"}, h("p", {class: "item-title"}, user.name),
       h("p", {class: "item-sub"}, `${user.login} · ${siteName(sites, user.site)}`),
       h("p", {class: "item-sub"}, user.active ? (user.activated ? t("admin2.staff.active") : t("admin2.staff.invited")) : t("admin2.staff.inactive"))),
-    h("div", {class: "item-actions"}, sitesButton, toggle, eraseButton(user, messages, reload)), more);
+    h("div", {class: "item-actions"}, sitesButton, reinvite, toggle, eraseButton(user, messages, reload)), more);
 }
 
 function createForm(sites, messages, reload) {
@@ -97,7 +107,7 @@ function createForm(sites, messages, reload) {
     event.preventDefault();
     try {
       const created = await post("/api/users", {name: name.value.trim(), login: login.value.trim(), role: "staff", site: site.value});
-      replace(invite, inviteCard(created.user.name, created.invite));
+      replace(invite, inviteCard(created.user.name, created.invite, {staff: true}));
       name.value = login.value = "";
       await reload();
       messages.say(t("admin2.staff.created", {name: created.user.name}));

@@ -401,6 +401,7 @@ export async function render(root, ctx) {
   replace(root,
     h("p", {class: "eyebrow mono"}, item.tag),
     h("h1", {}, item.name),
+    item.scanned_part ? h("p", {class: "notice ok scanned-part", role: "status"}, t("parts.scanned_part", {name: item.scanned_part})) : null,
     otherSite,
     facts(item),
     messages,
