@@ -1233,6 +1233,10 @@ export default {
       added_cancelled_one: "Fermeture ajoutée ; 1 réservation annulée, l’apprenant·e est prévenu·e.",
       added_kept: "Fermeture ajoutée ; {n} réservations restent à traiter.",
       added_kept_one: "Fermeture ajoutée ; 1 réservation reste à traiter.",
+      // A loan by the day losing only its first or last days is shortened, not cancelled (issue 28).
+      shortened_to: "Sera raccourci : {span}",
+      close_and_trim: "Fermer, puis annuler ou raccourcir ces réservations ({n})",
+      added_shortened: "{n} {n|prêt raccourci|prêts raccourcis} aux jours d’ouverture restants.",
       deleted: "Fermeture supprimée.",
       bad_order: "La date de fin doit être le même jour ou après la date de début.",
       span: "du {from} au {to}",
@@ -1314,6 +1318,7 @@ export default {
     resource_lost: "Annulée par le fablab : cet équipement est perdu. Réservez-en un autre.",
     closure: "Annulée par le fablab : le site est fermé ce jour-là. Réservez un autre jour.",
     closure_note: "Annulée par le fablab : le site est fermé ce jour-là ({reason}). Réservez un autre jour.",
+    shortened: "Raccourcie par le fablab : le site est fermé certains jours ({reason}). Les dates ci-dessus sont les nouvelles.",
     staff: "Annulée par l’équipe du fablab. Adressez-vous à l’accueil pour en savoir plus.",
     resource_maintenance: "Annulée par le fablab : cet équipement part en maintenance. Réservez-en un autre ou un autre créneau.",
   },

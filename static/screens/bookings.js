@@ -61,6 +61,9 @@ function bookingItem(b, onCancel, offline) {
         h("span", {class: "mono"}, b.resource)),
       // Cancelled by the fablab because the item was retired or lost (issue 16 §6), or the site closed.
       b.cancel_reason ? h("p", {class: "item-sub withdrawn"}, withdrawnText(b)) : null,
+      // Shortened by a closure of its first or last days (issue 28): still hers, on fewer days.
+      !b.cancel_reason && b.cancel_note && b.status === "confirmed"
+        ? h("p", {class: "item-sub withdrawn"}, t("withdrawn.shortened", {reason: b.cancel_note})) : null,
       // Moved by the fablab to another unit of the kind, same slot: its unit left service (issue 25).
       b.moved_from && b.status === "confirmed"
         ? h("p", {class: "item-sub moved"}, t("rebooked.moved_learner", {from: b.moved_from, to: b.resource})) : null,

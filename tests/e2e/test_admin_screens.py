@@ -304,6 +304,30 @@ def test_trainings_and_staff_accounts(phone_factory, live_server):
     assert admin.errors(allowed_statuses=(409,)) == []  # the training named twice
 
 
+def test_a_loan_whose_last_day_closes_is_shortened_and_the_learner_reads_why(phone_factory, live_server):
+    """Issue 28: a laptop lent by the day over two opening days, the second closed for a broken
+    heating: the loan now ends on the first day, and the learner's list says so with the reason."""
+    with api_client(live_server, "learner2") as learner:
+        first = next_open_day(learner, after_days=2)
+        second = next_open_day(learner, after_days=(date.fromisoformat(first) - date.today()).days + 1)
+        opens = learner.get("/api/availability", params={"site": "vlg", "kind": "laptop", "date": first}).json()["opening"]
+        closes = learner.get("/api/availability", params={"site": "vlg", "kind": "laptop", "date": second}).json()["opening"]
+        booked = learner.post("/api/bookings", json={"resource": "VLG-LAP-006", "starts_at": opens[0]["starts_at"],
+                                                     "ends_at": closes[-1]["ends_at"]})
+        assert booked.status_code == 201, booked.text
+    with api_client(live_server, "admin") as admin:
+        closed = admin.post("/api/sites/vlg/closures", json={"starts_on": second, "ends_on": second,
+                                                              "reason": "Panne de chauffage", "cancel_bookings": True})
+        assert closed.json()["shortened_bookings"] == [booked.json()["id"]], closed.text
+    phone = phone_factory(width=360)
+    sign_in(phone, "learner2")
+    page = phone.goto("/#/bookings")
+    expect(page.get_by_text("Raccourcie par le fablab : le site est fermé certains jours (Panne de chauffage).")).to_be_visible()
+    assert no_horizontal_scroll(page)
+    phone.shot("admin-05c-apprenant-pret-raccourci")
+    assert phone.errors() == []
+
+
 def test_admin_screens_are_for_admins(phone_factory, live_server):
     staff = phone_factory(width=360)
     sign_in(staff, "staff.vlg")
