@@ -273,6 +273,7 @@ def test_trainings_and_staff_accounts(phone_factory, live_server):
     expect(page.get_by_role("status")).to_contain_text("Nouvelle invitation pour Nadia Benali")
     expect(item.get_by_role("img", name=re.compile("Nadia Benali"))).to_be_visible()
     expect(item).to_contain_text("rien n’est envoyé par e-mail")
+    expect(page.locator("form .invite")).to_have_count(0)  # the first QR, which no longer works, is gone
     admin.shot("admin-09b-equipe-nouvelle-invitation")
     item.get_by_role("button", name="Désactiver").click()
     item.get_by_role("button", name="Confirmer : désactiver").click()
