@@ -1493,7 +1493,7 @@ export default {
     invalid_csv: "The CSV file is not valid.",
     import_rejected: "Nothing was imported: fix the lines shown and send the file again.",
     site_required: "Choose a site.",
-    not_your_site: "This is for the staff of that site only.",
+    not_your_site: "This belongs to a site other than yours: only its team may do it.",
     // Site scoping (issue 16 §1)
     not_a_learner: "Staff book and lend in the name of learners only, not of staff members.",
     not_staff: "Only staff accounts belong to sites.",

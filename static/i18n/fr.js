@@ -1508,7 +1508,7 @@ export default {
     invalid_csv: "Le fichier CSV n’est pas valable.",
     import_rejected: "Rien n’a été importé : corrigez les lignes indiquées puis envoyez le fichier à nouveau.",
     site_required: "Choisissez un site.",
-    not_your_site: "C’est réservé à l’équipe de ce site.",
+    not_your_site: "Cela concerne un autre site que les vôtres : seule son équipe peut le faire.",
     // Site scoping (issue 16 §1)
     not_a_learner: "L’équipe réserve et prête au nom des apprenants seulement, pas d’un membre de l’équipe.",
     not_staff: "Seuls les comptes de l’équipe sont rattachés à des sites.",
