@@ -5,6 +5,7 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from fablab import db
+from fablab.push.payload import texts
 from fablab.reports import reminders
 from fablab.reports.reminder_plan import withdrawn_reminders
 from fablab.reports.reminder_text import subject_and_body
@@ -167,6 +168,15 @@ async def test_a_closure_of_a_loans_last_day_shortens_it_to_the_open_days_left(a
     assert seen["status"] == "confirmed" and seen["cancel_reason"] is None and seen["cancel_note"] == "Panne de chauffage"
     assert datetime.fromisoformat(seen["starts_at"]) == days[0][0] and datetime.fromisoformat(seen["ends_at"]) == days[1][1]
     assert seen["sequence"] == loan["sequence"] + 1  # the calendars replace their copy
+
+    # The learner is told once, by e-mail and push, with the closure's reason and the new end.
+    await db.fetch("UPDATE app_user SET email = 'ines@example.org' WHERE login = 'learner1'")
+    now = datetime.now(PARIS)
+    [told] = [r for r in await reminders.plan(now, now) if r.kind == "booking_withdrawn" and r.booking["id"] == loan["id"]]
+    subject, body = subject_and_body(told)
+    assert subject == "Prêt raccourci : le fablab de Villeneuve-la-Garenne sera fermé"
+    assert "Panne de chauffage" in body and "votre prêt est raccourci" in body and "annulée" not in body
+    assert texts(told, "fr")[0] == "Prêt raccourci : fablab de Villeneuve-la-Garenne fermé"
 
 
 async def test_a_closure_between_a_loans_first_and_last_days_leaves_it_and_a_whole_one_cancels_it(admin, learner):
