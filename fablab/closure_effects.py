@@ -31,7 +31,9 @@ class ClosureEffect:
     name: str
     # What the days hit, at most `limit` rows, each with at least `id`.
     hit: Callable[[Closing, int], Awaitable[list[dict]]]
-    # Cancel those rows (in the caller's transaction) and tell their people; the ids cancelled.
+    # Cancel those rows (in the caller's transaction) and tell their people; the ids dealt with. A row
+    # `hit` marked `shortened_to` (a loan by the day losing only its first or last days) is shortened
+    # to it instead, and counted as shortened, not cancelled.
     cancel: Callable[[Closing, list[dict]], Awaitable[list[int]]]
 
 

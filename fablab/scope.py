@@ -53,6 +53,16 @@ def require_person(actor: CurrentUser, person: dict) -> None:
         raise NotFound("No active user with this login or id.", code=codes.UNKNOWN_USER)
 
 
+def require_borrower(actor: CurrentUser, person: dict, *, present: bool) -> None:
+    """Whom staff may lend an item of their site to (issue 28, a visiting learner): themselves, a
+    learner of their sites, or a learner of any site who is at the desk — `present`: named by their
+    own pass or their own booking of the item, never by a login typed in (which must not tell staff,
+    login by login, who is enrolled elsewhere). The item stays its site's; only the holder visits."""
+    if present and person["role"] == "learner":
+        return
+    require_person(actor, person)
+
+
 async def person(user_id: int) -> dict:
     row = await db.fetchone("SELECT id, role, site_id FROM app_user WHERE id = $1", user_id)
     if row is None:

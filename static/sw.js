@@ -43,6 +43,8 @@ const SHELL = [
   // The counter driven by a barcode scanner (issue 31).
   "/screens/counter.js", "/js/counter-input.js", "/js/counter-lend.js", "/js/counter-return.js", "/js/counter-send.js",
   "/js/counter-agreement.js",
+  // The label sheet's print button (issue 28).
+  "/js/label-sheet.js",
   "/counter.css",
   // The funders' impact report (issue 29).
   "/screens/impact.js",

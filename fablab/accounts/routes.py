@@ -268,16 +268,24 @@ class UserController(Controller):
 
     @get("/by-pass/{token:str}", guards=[staff_only], cache=False, cache_control=NO_STORE,
          summary="Who shows this pass at the desk",
-         description=("Staff, for learners of their sites. The person whose current desk pass this is; `404 "
-                      "unknown_pass` for an unknown pass, one replaced by a newer one, or a pass of another site's learner."))
+         description=("Staff. The person whose current desk pass this is: a learner of their sites in full; a "
+                      "learner of another site visiting (`visiting: true`) by name, login and home site only, to "
+                      "whom the desk may lend its own items; `404 unknown_pass` for an unknown pass, one replaced "
+                      "by a newer one, or another staff member's."))
     async def by_pass(self, request: Request, token: FromPath[str]) -> PassHolderOut:
-        """Who is this? From the pass QR a learner shows at the desk (a learner of the staff's sites)."""
+        """Who is this? From the pass QR a learner shows at the desk."""
         user_id = await passes.user_id_for_pass(token)
         holder = None if user_id is None else await queries.user_row(user_id)
-        # Another site's learner's pass gets the unknown pass's answer (issue 26): nothing to tell apart.
-        if holder is None or not users.can_manage(request.user, holder) and holder["id"] != request.user.id:
-            raise NotFound("This pass is unknown or was replaced by a newer one.", code=codes.UNKNOWN_PASS)
-        return msgspec.convert(await users.detail(user_id), PassHolderOut)
+        if holder is not None and (users.can_manage(request.user, holder) or holder["id"] == request.user.id):
+            return msgspec.convert(await users.detail(user_id), PassHolderOut)
+        # A pass is shown in person: its holder is at this desk, and may borrow here (issue 28). What
+        # staff of another site learn is only who stands before them, never a list (issue 26).
+        if holder is not None and holder["role"] == "learner":
+            home = await site_queries.find_site(holder["site"]) if holder["site"] else None
+            return PassHolderOut(id=holder["id"], login=holder["login"], name=holder["name"], role="learner",
+                                 site=holder["site"], cohort="", certifications=[], visiting=True,
+                                 site_name=home["name"] if home else "")
+        raise NotFound("This pass is unknown or was replaced by a newer one.", code=codes.UNKNOWN_PASS)
 
     @post("/{user_id:int}/unlock", guards=[staff_only], status_code=HTTP_200_OK,
           summary="Forget an account's failed sign-ins",

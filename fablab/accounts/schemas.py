@@ -153,6 +153,10 @@ class PassOut(msgspec.Struct):
 
 class PassHolderOut(_Account):
     certifications: list[CertificationOut]
+    # A learner of another site showing their pass at this desk (issue 28): lendable the desk's own
+    # items, seen by name and home site only (no cohort, no trainings).
+    visiting: bool = False
+    site_name: str = ""  # a visitor's home site, as the desk names it
 
 
 class TrainingOut(msgspec.Struct):

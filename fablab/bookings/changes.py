@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import asyncpg
 
 from fablab import clock, codes, db, scope
 from fablab.accounts.current import CurrentUser
-from fablab.bookings import queries
+from fablab.bookings import queries, rules
 from fablab.closure_effects import ClosureEffect, Closing
 from fablab.sites.calendar import Policy
 from fablab.bookings.schemas import BookingOut
@@ -167,13 +168,54 @@ async def cancel_for_closure(*, booking_ids: list[int], note: str, now: datetime
     return [row["id"] for row in await db.fetch(CANCEL_FOR_CLOSURE, booking_ids, now, note)]
 
 
+# A loan shortened around a closure keeps its learner and unit; cancel_note says why to the learner
+# (the app shows "raccourcie" for a confirmed booking with a note). Shrinking never overlaps anyone.
+SHORTEN_FOR_CLOSURE = f"""
+UPDATE booking SET starts_at = $2, ends_at = $3::timestamptz, blocked_until = $3::timestamptz + (blocked_until - ends_at),
+       {queries.BUMP},
+       cancel_note = $4
+WHERE id = $1 AND status = 'confirmed'
+RETURNING id
+"""
+
+
+async def _around_closure(row: dict, closing: Closing) -> tuple[datetime, datetime] | str | None:
+    """rules.span_around_closure for a booking of several days (one of a day is only cancelled)."""
+    tz = ZoneInfo(row["timezone"])
+    first, last = row["starts_at"].astimezone(tz).date(), row["ends_at"].astimezone(tz).date()
+    if first == last:
+        return None
+    context = await queries.booking_context(row["resource_id"], row["user_id"] or 0, first, last, generic_plans=False)
+    if context is None:
+        return None
+    return rules.span_around_closure(row["starts_at"], row["ends_at"], context.policy, context.calendar,
+                                     closing.starts_on, closing.ends_on)
+
+
 async def hit_by_closure(closing: Closing, limit: int) -> list[dict]:
-    """The confirmed bookings a closure of those days hits, with their learners (first to start first)."""
-    return await queries.closure_impact(closing.site_id, closing.starts_on, closing.ends_on, limit)
+    """The confirmed bookings a closure of those days hits, with their learners (first to start first).
+    A loan by the day whose first and last days stay open is not hit (it needs no desk in between);
+    one losing its first or last days is `shortened_to` the open days left when they are enough."""
+    hit = []
+    for row in await queries.closure_impact(closing.site_id, closing.starts_on, closing.ends_on, limit):
+        verdict = await _around_closure(row, closing)
+        if verdict == rules.KEPT:
+            continue
+        hit.append({**row, "shortened_to": verdict} if isinstance(verdict, tuple) else row)
+    return hit
 
 
 async def cancel_hit_by_closure(closing: Closing, hit: list[dict]) -> list[int]:
-    return await cancel_for_closure(booking_ids=[row["id"] for row in hit], note=closing.reason, now=closing.now)
+    """Shorten what can be, cancel the rest; the ids of both (the shortened ones carry `shortened_to`)."""
+    shortened = []
+    for row in hit:
+        if row.get("shortened_to"):
+            starts_at, ends_at = row["shortened_to"]
+            shortened += [r["id"] for r in await db.fetch(SHORTEN_FOR_CLOSURE, row["id"], starts_at, ends_at,
+                                                           closing.reason)]
+    cancelled = await cancel_for_closure(booking_ids=[row["id"] for row in hit if not row.get("shortened_to")],
+                                         note=closing.reason, now=closing.now)
+    return shortened + cancelled
 
 
 # What a closure does to bookings (fablab/closure_effects.py): the learners are told by the reminders'

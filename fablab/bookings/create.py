@@ -202,16 +202,18 @@ class _UnitTaken(BookingConflict):
 async def create_booking(*, actor: CurrentUser, user_id: int, starts_at: datetime, ends_at: datetime,
                          resource_id: int | None = None, site: str | None = None, kind: str | None = None,
                          purpose: str = "", enforce_policy: bool = True, now: datetime | None = None,
-                         resource_tag: str | None = None) -> BookingOut:
+                         resource_tag: str | None = None, borrower_checked: bool = False) -> BookingOut:
     """Book one unit, or any free unit of a kind at a site (least used first, next one on a lost race).
 
     Every rule is checked inside the write transaction; the exclusion constraint stays the guarantee
     (409 booking_conflict). enforce_policy=False is the staff override: it skips the policy, never
     the constraint, the item's status or the order of the times. resource_tag may stand for
-    resource_id (the API passes the tag, saving a lookup).
+    resource_id (the API passes the tag, saving a lookup). borrower_checked: the desk's walk-up, whose
+    caller already checked whom it lends to (scope.require_borrower: a visiting learner may borrow).
     """
     check_order(starts_at, ends_at)
-    await _check_may_book_for(actor, user_id)
+    if not borrower_checked:
+        await _check_may_book_for(actor, user_id)
     if not enforce_policy and not actor.is_staff:
         raise Forbidden("Only staff may override the booking rules.", code=codes.OVERRIDE_NOT_ALLOWED)
     now = now or clock.now()

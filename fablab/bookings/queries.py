@@ -39,8 +39,8 @@ def holding(b: str, start: str, end: str) -> str:
 # Confirmed bookings of a site (or of every site, $1 NULL) that overlap the whole local days
 # [$2, $3]: what a closure of those days hits. Raw: the day bounds are in each site's time zone.
 CLOSURE_IMPACT = """
-SELECT b.id, r.tag AS resource, r.name AS resource_name, b.kind, s.slug AS site, b.starts_at, b.ends_at,
-       b.user_id, u.name AS user_name, u.login AS user_login
+SELECT b.id, b.resource_id, r.tag AS resource, r.name AS resource_name, b.kind, s.slug AS site, b.starts_at, b.ends_at,
+       b.user_id, u.name AS user_name, u.login AS user_login, s.timezone
 FROM booking b JOIN resource r ON r.id = b.resource_id JOIN site s ON s.id = b.site_id
 LEFT JOIN app_user u ON u.id = b.user_id
 WHERE ($1::int IS NULL OR b.site_id = $1) AND b.status = 'confirmed'

@@ -247,3 +247,29 @@ def day_slots(policy: Policy, calendar: SiteCalendar, day: date) -> list[tuple[d
             slots.append((cursor, cursor + step))
             cursor += step
     return slots
+
+
+# What a closure of some days does to a booking it overlaps (issue 28): a loan by the day whose
+# first and last days stay open does not need the desk on the closed days in between ("kept"); one
+# that loses its first or last days is shortened to the open days left, if they are still enough
+# for the policy ("shortened", with the new times); anything else is cancelled (None).
+KEPT = "kept"
+
+
+def span_around_closure(starts_at: datetime, ends_at: datetime, policy: Policy, calendar: SiteCalendar,
+                        closed_first: date, closed_last: date) -> tuple[datetime, datetime] | str | None:
+    """`calendar` without the new closure; the closure is [closed_first, closed_last], local days."""
+    if policy.unit != "days":
+        return None
+    days_closed = {closed_first + timedelta(days=n) for n in range((closed_last - closed_first).days + 1)}
+    calendar = SiteCalendar(tz=calendar.tz, hours=calendar.hours, closed=calendar.closed | days_closed)
+    first, last = calendar.local_date(starts_at), calendar.local_date(ends_at)
+    if calendar.is_open_day(first) and calendar.is_open_day(last):
+        return KEPT
+    open_days = [first + timedelta(days=n) for n in range((last - first).days + 1)
+                 if calendar.is_open_day(first + timedelta(days=n))]
+    if not open_days or len(open_days) < policy.min_length:
+        return None
+    new_first, new_last = open_days[0], open_days[-1]
+    return (starts_at if new_first == first else calendar.opening(new_first),
+            ends_at if new_last == last else calendar.closing(new_last))

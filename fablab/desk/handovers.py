@@ -40,15 +40,16 @@ class _Preview(Exception):
 
 
 async def _learner(actor, learner: int | str | None, pass_token: str | None) -> dict:
-    """The learner named by pass or by id/login, whom this staff member may lend to (scope, rule 7)."""
+    """The learner named by pass or by id/login, whom this staff member may lend to (scope, rule 7;
+    by pass, a learner of another site visiting: scope.require_borrower). `present`: named by pass."""
     if pass_token:
         user_id = await custody.holder_for_pass(pass_token)
-        person = await inventory_queries.require_user(user_id)
+        person = {**await inventory_queries.require_user(user_id), "present": True}
     elif learner is not None:
-        person = await inventory_queries.require_user(learner)
+        person = {**await inventory_queries.require_user(learner), "present": False}
     else:
         raise InvalidInput("Give the learner (user or pass).", code=codes.HOLDER_REQUIRED)
-    scope.require_person(actor, person)
+    scope.require_borrower(actor, person, present=person["present"])
     return person
 
 
@@ -60,11 +61,11 @@ def _tags(items: list[Item]) -> list[str]:
     return tags
 
 
-async def _lend_one(*, actor, user_id: int, tag: str, item: Item, due_at, now: datetime) -> dict:
+async def _lend_one(*, actor, user_id: int, tag: str, item: Item, due_at, now: datetime, present: bool) -> dict:
     """One item through the single check-out; a refusal names the item (`item`) and keeps its code."""
     try:
         result = await custody.check_out(actor=actor, tag=tag, user_ref=user_id, due_at=due_at, now=now,
-                                         parts=item.parts)
+                                         parts=item.parts, present=present)
     except DomainError as error:
         error.extra = {**error.extra, "item": tag}
         error.detail = f"{tag}: {error.detail}"
@@ -120,7 +121,8 @@ async def _lend_all(*, actor, person: dict, tags: list[str], items: list[Item], 
                     now: datetime, dry_run: bool) -> dict:
     token = agreements.signing_for.set(person["id"])
     try:
-        loans = [await _lend_one(actor=actor, user_id=person["id"], tag=tag, item=item, due_at=due_at, now=now)
+        loans = [await _lend_one(actor=actor, user_id=person["id"], tag=tag, item=item, due_at=due_at, now=now,
+                                 present=person["present"])
                  for tag, item in zip(tags, items)]
     finally:
         agreements.signing_for.reset(token)

@@ -116,6 +116,7 @@ async def _walk_up(*, actor, resource: dict, user_id: int, due_at: datetime | No
         # A due time chosen by staff at the desk is their call (the override); the default one
         # comes from the policy, so the policy is checked.
         purpose=WALK_UP_PURPOSE, enforce_policy=due_at is None, now=now,
+        borrower_checked=True,  # _booking_to_lend did (scope.require_borrower)
     )
     return booking.id
 
@@ -130,13 +131,16 @@ class _DryRunDone(Exception):
 
 async def check_out(*, actor, tag: str, user_ref: int | str | None = None, pass_token: str | None = None,
                     booking_id: int | None = None, due_at: datetime | None = None, note: str = "",
-                    now: datetime | None = None, dry_run: bool = False, parts: list[int] | None = None) -> dict:
+                    now: datetime | None = None, dry_run: bool = False, parts: list[int] | None = None,
+                    present: bool = False) -> dict:
     """Hand the item over. dry_run: every check and write runs, then all is rolled back, so the desk
     can ask "lend X to Y until Z?" with the very holder and return time a real check-out gives.
-    parts: the ids of the item's parts handed over with it (None: every part at the desk)."""
+    parts: the ids of the item's parts handed over with it (None: every part at the desk).
+    present: the learner named by user_ref showed their pass to the caller (the desk's hand-over),
+    so a visiting learner of another site may borrow (scope.require_borrower)."""
     try:
         return await _check_out(actor=actor, tag=tag, user_ref=user_ref, pass_token=pass_token, booking_id=booking_id,
-                                due_at=due_at, note=note, now=now, dry_run=dry_run, parts=parts)
+                                due_at=due_at, note=note, now=now, dry_run=dry_run, parts=parts, present=present)
     except _DryRunDone as done:
         return done.result
 
@@ -148,14 +152,15 @@ def _check_due_at(due_at: datetime | None, now: datetime) -> None:
         check_override_bounds(now, due_at, now)  # a due time chosen at the desk is an override: bounded
 
 
-async def _named_holder(*, user_ref, pass_token, booking_id) -> tuple[int | None, dict | None]:
+async def _named_holder(*, user_ref, pass_token, booking_id, present: bool) -> tuple[int | None, dict | None]:
     """(user id, user row or None) of the learner named by pass or by id/login; (None, None) when
     only the booking names them."""
     if pass_token:
-        return await holder_for_pass(pass_token), None
+        user_id = await holder_for_pass(pass_token)
+        return user_id, {**await queries.require_user(user_id), "present": True}
     if user_ref is not None:
         holder = await queries.require_user(user_ref)
-        return holder["id"], holder
+        return holder["id"], {**holder, "present": present}
     if booking_id is None:
         raise InvalidInput("Give the learner (user or pass) or the booking.", code=codes.HOLDER_REQUIRED)
     return None, None
@@ -183,13 +188,15 @@ async def _booking_to_lend(actor, resource: dict, *, booking_id: int | None, use
     if booking_id is not None:
         booking = await _chosen_booking(booking_id, resource, user_id, now)
         user_id = booking["user_id"]
-        holder = {"id": user_id, "role": booking["holder_role"], "site_id": booking["holder_site_id"]}
-    # Lent to a learner of the staff's sites (or to the staff member themselves), never to
-    # another staff member or an admin.
+        # Their own booking of this item at this site: a visiting learner may hold it too.
+        holder = {"id": user_id, "role": booking["holder_role"], "site_id": booking["holder_site_id"],
+                  "present": True}
+    # Lent to the staff member themselves or to a learner: of the staff's sites, or of any site
+    # when at the desk (their pass, their booking); never to another staff member or an admin.
     if holder is None:
         await scope.require_person_id(actor, user_id)
     else:
-        scope.require_person(actor, holder)
+        scope.require_borrower(actor, holder, present=holder.get("present", False))
     if booking_id is None:
         booking = await db.fetchone(MATCHING_BOOKING, user_id, resource["id"], resource["site_id"],
                                     resource["kind"], now)
@@ -240,11 +247,13 @@ async def _parts_handed_over(*, actor, resource: dict, row: dict, parts: list[in
     return await hand_over_parts(resource=resource, booking=row, handed=parts, staff_id=actor.id, now=now)
 
 
-async def _check_out(*, actor, tag: str, user_ref, pass_token, booking_id, due_at, note, now, dry_run, parts) -> dict:
+async def _check_out(*, actor, tag: str, user_ref, pass_token, booking_id, due_at, note, now, dry_run, parts,
+                     present: bool) -> dict:
     now = now or clock.now()
     _check_due_at(due_at, now)
     tag = normalise_tag(tag)
-    user_id, holder = await _named_holder(user_ref=user_ref, pass_token=pass_token, booking_id=booking_id)
+    user_id, holder = await _named_holder(user_ref=user_ref, pass_token=pass_token, booking_id=booking_id,
+                                          present=present)
     async with DB.transaction():
         resource = await _lendable(actor, tag, now)
         booking, user_id = await _booking_to_lend(actor, resource, booking_id=booking_id, user_id=user_id,

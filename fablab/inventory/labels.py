@@ -117,9 +117,12 @@ def render_html(labels: list[Label], *, offset: int = 0, stylesheet_href: str = 
     return (
         '<!doctype html><html lang="fr"><head><meta charset="utf-8">'
         f"<title>Étiquettes ({count})</title>"
-        f'<link rel="stylesheet" href="{html.escape(stylesheet_href)}"></head><body>'
-        f'<p class="screen-only">{count} étiquette(s), planche A4 de 3 × 7 (63,5 × 38,1 mm). '
-        "Imprimer en taille réelle (100 %), sans marges ni en-têtes.</p>"
+        f'<link rel="stylesheet" href="{html.escape(stylesheet_href)}">'
+        # The print button's handler (CSP: no inline script); the button itself never prints.
+        '<script type="module" src="/js/label-sheet.js"></script></head><body>'
+        f'<div class="screen-only intro"><p>{count} {"étiquette" if count < 2 else "étiquettes"}, planche A4 de '
+        "3 × 7 (63,5 × 38,1 mm). Imprimer en taille réelle (100 %), sans marges ni en-têtes.</p>"
+        '<p><button type="button" class="print-sheet">Imprimer</button></p></div>'
         + "".join(sheets)
         + "</body></html>"
     )

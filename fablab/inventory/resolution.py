@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 
 from fablab import db, scope
@@ -34,11 +35,21 @@ async def free_now(resource_id: int, now: datetime) -> bool:
     )
 
 
+def _materials(resource: dict) -> list[str]:
+    details = resource.get("details") or {}
+    details = json.loads(details) if isinstance(details, str) else details
+    materials = details.get("materials") or []
+    if isinstance(materials, str):  # typed as one text by hand: "PLA, PETG"
+        materials = materials.replace("|", ",").split(",")
+    return [str(m).strip() for m in materials if str(m).strip()] if isinstance(materials, list) else []
+
+
 async def resolve(resource: dict, user, now: datetime) -> dict:
     tag = resource["tag"]
     out = {
         "tag": tag, "name": resource["name"], "kind": resource["kind"], "site": resource["site"],
         "site_name": resource["site_name"], "timezone": resource["timezone"], "status": resource["status"], "role": None, "actions": [],
+        "materials": _materials(resource),
     }
     if user is None:
         # Anonymous: no bookings, no people; a way in, and the lost-and-found contact.

@@ -17,9 +17,9 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from fablab import clock, codes, moments, scope
 from fablab.bookings.schemas import BookingOut
-from fablab.errors import InvalidInput
+from fablab.errors import InvalidInput, NotFound
 from fablab.guards import public, signed_in, staff_only
-from fablab.inventory import audits, custody, labels, qr, queries, resolution, scan, scan_child, service
+from fablab.inventory import audit_csv, audits, custody, labels, qr, queries, resolution, scan, scan_child, service
 from fablab.inventory.csvio import export_csv, parse_import
 from fablab.inventory.schemas import (
     AuditIn, AuditOut, AuditScanIn, AuditScanOut, AuditStateOut, CheckinDryRunOut, CheckinIn, CheckinOut, CheckoutIn, CheckoutOut,
@@ -31,6 +31,7 @@ from fablab.parts import queries as part_queries
 from fablab.parts.schemas import PartOut
 from fablab.settings import Settings
 from fablab.sites import queries as site_queries
+from fablab.web import french_csv
 from fablab.web.download import attachment
 
 MAX_CSV_BYTES = 2 * 1024 * 1024
@@ -197,6 +198,19 @@ class ResourceController(Controller):
                                 "holders": await queries.holders_between(resource["id"], start, end)}, HoldersOut)
 
 
+async def _chosen_labels(rows: list[dict], wanted: list[str]) -> list[dict]:
+    """The items and parts named, in the order asked for; a part's label says whose part it is."""
+    found = {row["tag"]: row for row in rows}
+    parts = await part_queries.labelled_parts([t for t in wanted if t not in found])
+    for tag, part in parts.items():
+        found[tag] = {"tag": part["tag"], "name": f"{part['name']} · {part['resource_name']}",
+                      "site_name": part["site_name"]}
+    unknown = [t for t in wanted if t not in found]
+    if unknown:
+        raise InvalidInput(f"Unknown tag(s): {', '.join(unknown)}.", code=codes.UNKNOWN_TAG, tags=unknown)
+    return [found[t] for t in dict.fromkeys(wanted)]
+
+
 class LabelController(Controller):
     path = "/api/labels"
     tags = ["inventory"]
@@ -204,7 +218,9 @@ class LabelController(Controller):
     @get("", guards=[staff_only], media_type="text/html",
          summary="An A4 sheet of labels",
          description=("Staff. `site`, `kind` or `tags`, `format=html|pdf`: 3 × 7 labels (63.5 × 38.1 mm) with the "
-                      "QR code, the tag set at the largest size that fits its line, and the name."))
+                      "QR code, the tag set at the largest size that fits its line, and the name. `tags` may name "
+                      "items and parts that have a tag of their own (the part's label names its item too; its QR "
+                      "opens the item's page). `offset`: labels already used on the first sheet."))
     async def sheet(
         self, settings: NamedDependency[Settings], site: FromQuery[str | None] = None, kind: FromQuery[Kind | None] = None,
         tags: FromQuery[str | None] = None, format: FromQuery[Literal["html", "pdf"]] = "html",
@@ -217,11 +233,7 @@ class LabelController(Controller):
             raise InvalidInput("Choose a site, a kind or a list of tags.", code=codes.SELECTION_REQUIRED)
         rows = await queries.list_resources(site=site, kind=kind, tags=wanted)
         if wanted:
-            found = {row["tag"]: row for row in rows}
-            unknown = [t for t in wanted if t not in found]
-            if unknown:
-                raise InvalidInput(f"Unknown tag(s): {', '.join(unknown)}.", code=codes.UNKNOWN_TAG, tags=unknown)
-            rows = [found[t] for t in dict.fromkeys(wanted)]  # the order asked for
+            rows = await _chosen_labels(rows, wanted)
         else:
             rows = [row for row in rows if row["status"] != "retired"]
         items = [labels.Label(row["tag"], row["name"], row["site_name"], tag_url(settings.base_url, row["tag"]))
@@ -245,8 +257,16 @@ class TagController(Controller):
                       "from the next opening). Staff of another site get the learner's view."))
     async def resolve(self, request: Request, tag: FromPath[str]) -> TagOut:
         """Behind the web app's /t/{TAG} page: the item and what the caller may do with it now."""
-        resource = await queries.require_resource(normalise_tag(tag))
-        return msgspec.convert(await resolution.resolve(resource, request.user, clock.now()), TagOut)
+        tag = normalise_tag(tag)
+        resource = await queries.resource_by_tag(tag)
+        part = None
+        if resource is None:  # a part's own label: its item's page, saying which part was scanned
+            part = (await part_queries.labelled_parts([tag])).get(tag.upper())
+            if part is None:
+                raise NotFound(f"No item with tag {tag}.", code=codes.UNKNOWN_TAG)
+            resource = await queries.require_resource(part["resource"])
+        out = await resolution.resolve(resource, request.user, clock.now())
+        return msgspec.convert({**out, "scanned_part": part["name"] if part else None}, TagOut)
 
 
 class CheckoutController(Controller):
@@ -364,6 +384,20 @@ class AuditController(Controller):
     async def state(self, request: Request, audit_id: FromPath[int]) -> AuditStateOut:
         """The count so far (seen / missing / unexpected), or its final report once closed."""
         return msgspec.convert(await audits.audit_state(audit_id, actor=request.user), AuditStateOut)
+
+    @get("/{audit_id:int}/report.csv", guards=[staff_only], media_type="text/csv",
+         summary="A count's report as a spreadsheet",
+         description=("Staff of the count's site. One line per item: what the count found (missing, unexpected, "
+                      "lent out, seen), its tag, name, kind, status, why it was unexpected, when it was seen. "
+                      "`lang=fr` (default) for a French spreadsheet (`;`, BOM, French headers and words, dates "
+                      "12/03/2026 14:00), `lang=en` with the API's codes."))
+    async def report_csv(self, request: Request, audit_id: FromPath[int], lang: FromQuery[str] = "fr") -> Response:
+        french_csv.check_language(lang)
+        state = await audits.audit_state(audit_id, actor=request.user)
+        site = await site_queries.require_site(state["site"])
+        day = (state["closed_at"] or state["started_at"]).astimezone(ZoneInfo(site["timezone"])).date().isoformat()
+        return Response(audit_csv.render(state["report"], timezone=site["timezone"], lang=lang), media_type="text/csv",
+                        headers=attachment(audit_csv.file_name(site["name"], day, lang)))
 
     @post("/{audit_id:int}/scans", guards=[staff_only], status_code=HTTP_201_CREATED,
           summary="Count one item",

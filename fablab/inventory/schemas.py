@@ -155,6 +155,10 @@ class TagOut(Out):
     status: str
     role: str | None  # the view given: None anonymous, "learner" for staff of another site
     actions: list[str]
+    # A printer's materials (its details): the return asks for the consumables that fit it.
+    materials: list[str] = msgspec.field(default_factory=list)
+    # The tag scanned was a part's own label: that part's name (the page is its item's).
+    scanned_part: str | None = None
     # Anonymous: a way in and the lost-and-found contact.
     login_hint: str | Hidden = HIDDEN
     next: str | Hidden = HIDDEN

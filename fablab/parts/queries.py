@@ -44,6 +44,20 @@ def as_seen_by(parts: list[dict], *, desk: bool) -> list[dict]:
     return [{**part, "holder": None, "since": None, "booking": None} for part in parts]
 
 
+# Parts with a label of their own (the tag namespace items share), with their item: what a label
+# sheet prints for them, and where a part's QR leads (its item's page).
+LABELLED_PARTS = """
+SELECT p.tag, p.name, r.tag AS resource, r.name AS resource_name, s.name AS site_name
+FROM part p JOIN resource r ON r.id = p.resource_id JOIN site s ON s.id = r.site_id
+WHERE upper(p.tag) = ANY($1::text[]) AND p.removed_at IS NULL
+"""
+
+
+async def labelled_parts(tags: list[str]) -> dict[str, dict]:
+    """The parts bearing these tags (already normalised), by tag."""
+    return {row["tag"].upper(): row for row in await db.fetch(LABELLED_PARTS, [tag.upper() for tag in tags])}
+
+
 async def require_part(part_id: int) -> dict:
     """A part still on its item, with the item's id, tag and site."""
     part = await Part.select(

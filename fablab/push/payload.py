@@ -84,6 +84,10 @@ def texts(reminder: Reminder, lang: str) -> tuple[str, str]:
     if kind in OVERDUE_KINDS:
         return ((f"{item} is overdue", f"It was due back {end}, fablab {site}. Please bring it back.") if en else
                 (f"{item} : retour en retard", f"Le retour était prévu {end}, fablab de {site}. Merci de le rapporter."))
+    if kind == "booking_withdrawn" and b.get("status") == "confirmed":  # a loan a closure shortened
+        note = f"{b['cancel_note']} : " if b.get("cancel_note") else ""
+        return ((f"Loan shortened: fablab {site} closed", f"{note}{item}, {start} – {end}.") if en else
+                (f"Prêt raccourci : fablab de {site} fermé", f"{note}{item}, {start} – {end}."))
     if kind == "booking_withdrawn":
         reason = b.get("cancel_reason")
         if reason == "staff":

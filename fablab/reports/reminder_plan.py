@@ -74,7 +74,10 @@ WITHDRAWN_NOTICE = timedelta(days=1)
 def withdrawn_reminders(booking: dict) -> list[Reminder]:
     """"Your booking is cancelled: the item was retired or lost": once, soon after the cancellation."""
     learner = learner_of(booking)
-    if booking["status"] != "cancelled" or learner is None or not booking.get("cancel_reason"):
+    cancelled = booking["status"] == "cancelled" and booking.get("cancel_reason")
+    # A loan a closure shortened (still confirmed, the closure's reason in cancel_note): told once too.
+    shortened = booking["status"] == "confirmed" and not booking.get("cancel_reason") and booking.get("cancel_note")
+    if learner is None or not (cancelled or shortened):
         return []
     sent_at = booking["cancelled_at"]
     return [Reminder("booking_withdrawn", booking, learner, sent_at,

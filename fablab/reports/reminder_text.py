@@ -33,7 +33,13 @@ def _booking_lines(b: dict, start: str, end: str, *, with_site: bool = True) -> 
 
 
 def _withdrawn(b: dict, greeting: str, start: str, end: str) -> tuple[str, str]:
-    """A booking the system or the staff cancelled: a closure, a unit out of service, the desk."""
+    """A booking the system or the staff cancelled: a closure, a unit out of service, the desk; or a
+    loan a closure shortened (still confirmed: its new times are start and end)."""
+    if b.get("status") == "confirmed":
+        return (f"Prêt raccourci : le fablab de {b['site_name']} sera fermé",
+                f"{greeting}Le fablab de {b['site_name']} sera fermé certains jours ({b.get('cancel_note')}) : "
+                f"votre prêt est raccourci aux jours d'ouverture.\n\n{_booking_lines(b, start, end, with_site=False)}"
+                "Toutes nos excuses pour ce changement.")
     if b.get("cancel_reason") == "closure":
         why = f" ({b['cancel_note']})" if b.get("cancel_note") else ""
         return (f"Réservation annulée : le fablab de {b['site_name']} sera fermé",

@@ -50,12 +50,19 @@ WHERE ($1::int IS NULL OR b.site_id = $1) AND w.status = 'booked' AND w.resolved
 ORDER BY w.resolved_at, b.id
 """
 
-# Bookings the system cancelled lately: their item was retired or lost, or the site closes.
+# Bookings the system cancelled lately: their item was retired or lost, or the site closes; and
+# loans a closure shortened (issue 28: still confirmed, the closure's reason in cancel_note, the time
+# of the change in updated_at). Two branches, so the first keeps its partial index.
 WITHDRAWN_CANDIDATES = f"""
 SELECT b.cancelled_at, b.cancel_reason, b.cancel_note, {BOOKING_FIELDS} FROM booking b {BOOKING_JOINS}
 WHERE ($1::int IS NULL OR b.site_id = $1) AND b.status = 'cancelled' AND b.cancel_reason IS NOT NULL
   AND b.cancelled_at > $2::timestamptz - interval '1 day' AND b.cancelled_at <= $3 AND b.ends_at > $2
-ORDER BY b.cancelled_at, b.id
+UNION ALL
+SELECT b.updated_at, NULL, b.cancel_note, {BOOKING_FIELDS} FROM booking b {BOOKING_JOINS}
+WHERE ($1::int IS NULL OR b.site_id = $1) AND b.status = 'confirmed' AND b.cancel_reason IS NULL
+  AND b.cancel_note <> '' AND b.starts_at > $2::timestamptz - interval '1 day'
+  AND b.updated_at > $2::timestamptz - interval '1 day' AND b.updated_at <= $3
+ORDER BY 1, id
 """
 
 SITE_STAFF = """

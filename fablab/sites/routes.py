@@ -35,6 +35,7 @@ def closure_hit_out(row: dict) -> ClosureHitOut:
         site=row["site"], starts_at=row["starts_at"], ends_at=row["ends_at"],
         user=None if row["user_id"] is None else PersonOut(id=row["user_id"], name=row["user_name"],
                                                            login=row["user_login"]),
+        shortened_to=list(row["shortened_to"]) if row.get("shortened_to") else None,
     )
 
 
@@ -108,8 +109,11 @@ class SiteController(Controller):
           description=("Admin. `{starts_on, ends_on, reason, all_sites, cancel_bookings}`. With `cancel_bookings` "
                        "the confirmed bookings of those days are cancelled in the same transaction (`cancel_reason: "
                        "closure`, `cancel_note`: the reason) and each learner is told once (`booking_withdrawn`, "
-                       "e-mail and push); the answer lists `cancelled_bookings` and the `affected_bookings` left, and the "
-                       "same for every kind of plan the days hit (`cancelled`, `affected`: bookings, workshops)."))
+                       "e-mail and push); a loan by the day that only loses its first or last days is shortened to the "
+                       "open days left instead (`shortened_bookings`, `cancel_note`: the reason), one whose first and "
+                       "last days stay open is not hit. The answer lists `cancelled_bookings` and the "
+                       "`affected_bookings` left, and the same for every kind of plan the days hit (`cancelled`, "
+                       "`shortened`, `affected`: bookings, workshops)."))
     async def add_closure(self, slug: FromPath[str], data: JSONBody[ClosureIn]) -> ClosureAddedOut:
         """With `cancel_bookings`, the confirmed bookings of those days are cancelled and their
         learners told (by e-mail when SMTP is configured, and in their booking list)."""

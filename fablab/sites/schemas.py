@@ -78,6 +78,9 @@ class ClosureOut(Out):
 class ClosureHitOut(BookingBrief):
     """A confirmed booking a closure would hit, with the learner to tell."""
     user: PersonOut | None
+    # A loan by the day that loses its first or last days: the open days left [starts, ends]; None:
+    # the booking is cancelled whole.
+    shortened_to: list[datetime] | None = None
 
 
 class ClosureImpactOut(Out):
@@ -100,6 +103,9 @@ class ClosureAddedOut(Out):
     # The same for every kind of plan (fablab/closure_effects.py), by its name.
     affected: dict[str, int]
     cancelled: dict[str, list[int]]
+    # Loans by the day shortened to the open days left around the closure (issue 28), instead of cancelled.
+    shortened_bookings: list[int] = msgspec.field(default_factory=list)
+    shortened: dict[str, list[int]] = msgspec.field(default_factory=dict)
 
 
 class PolicyFields(Out):

@@ -66,16 +66,22 @@ async def add_closure(*, slug: str, starts_on: date, ends_on: date, reason: str,
                       reason=reason, now=now)
     affected: dict[str, int] = {}
     cancelled: dict[str, list[int]] = {}
+    shortened: dict[str, list[int]] = {}
     async with DB.transaction():
         rows = await Closure.insert(Closure(site=closing.site_id, starts_on=starts_on, ends_on=ends_on, reason=reason,
                                             created_at=NOW, updated_at=NOW)).returning(
             Closure.id, Closure.starts_on, Closure.ends_on, Closure.reason)
         for effect in closure_effects.effects():
             hit = await effect.hit(closing, MAX_CLOSURE_IMPACT)
-            cancelled[effect.name] = sorted(await effect.cancel(closing, hit)) if cancel_bookings and hit else []
-            affected[effect.name] = len(hit) - len(cancelled[effect.name])
+            done = set(await effect.cancel(closing, hit)) if cancel_bookings and hit else set()
+            # A plan the closure only trims (a loan shortened to the open days left) stays, shorter.
+            trimmed = {row["id"] for row in hit if row.get("shortened_to")}
+            cancelled[effect.name] = sorted(done - trimmed)
+            shortened[effect.name] = sorted(done & trimmed)
+            affected[effect.name] = len(hit) - len(done)
     return {**rows[0], "site": None if all_sites else site["slug"], "affected": affected, "cancelled": cancelled,
-            "affected_bookings": affected.get("bookings", 0), "cancelled_bookings": cancelled.get("bookings", [])}
+            "shortened": shortened, "affected_bookings": affected.get("bookings", 0),
+            "cancelled_bookings": cancelled.get("bookings", []), "shortened_bookings": shortened.get("bookings", [])}
 
 
 async def delete_closure(closure_id: int) -> None:

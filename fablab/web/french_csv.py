@@ -41,6 +41,8 @@ HEADERS = {
     "consumable": "Consommable", "budget": "Budget mensuel", "over_budget": "Au-delà du budget",
     # machine hours
     "month": "Mois", "hours": "Heures d'utilisation", "loans": "Prêts",
+    # an inventory count
+    "result": "Résultat du comptage", "reason": "Remarque", "seen_at": "Vu le",
 }
 HEADERS.update({f"{hour:02d}h": f"{hour} h" for hour in range(24)})
 
@@ -52,9 +54,11 @@ WORDS = {
                 "sat": "Samedi", "sun": "Dimanche"},
     "measure": {"starts": "Réservations commençant à cette heure", "occupancy_hours": "Heures occupées"},
     "unit": {"g": "grammes", "ml": "millilitres", "unit": "pièces"},
+    "result": {"seen": "Vu", "missing": "Manquant", "unexpected": "Inattendu", "checked_out": "Prêté (non attendu)"},
+    "reason": {"other_site": "Appartient à un autre site", "retired": "Objet retiré"},
 }
 PERCENT_COLUMNS = ("utilisation", "no_show_rate", "failed_share")
-MOMENT_COLUMNS = ("due_at", "returned_at")
+MOMENT_COLUMNS = ("due_at", "returned_at", "seen_at")
 MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
           "octobre", "novembre", "décembre")
 

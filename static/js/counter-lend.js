@@ -6,7 +6,7 @@ import {h, replace} from "/js/dom.js";
 import {t} from "/js/i18n.js";
 import {agreementPanel} from "/js/counter-agreement.js";
 import {lendBasket, planItem} from "/js/counter-send.js";
-import {passHolder} from "/js/people.js";
+import {passHolder, visitingNote} from "/js/people.js";
 
 // The item behind a tag, refused with a sentence when it cannot be lent now.
 async function lendableItem(tag) {
@@ -21,7 +21,7 @@ async function lendableItem(tag) {
     const who = item.holder ? item.holder.name : t("desk.someone");
     throw new Error(t("counter.already_lent", {item: item.name, name: who}));
   }
-  if (item.role !== "staff" && item.role !== "admin") throw new Error(t("counter.other_site", {item: item.name}));
+  if (item.role !== "staff" && item.role !== "admin") throw new Error(t("counter.other_site", {item: item.name, site: item.site_name}));
   throw new Error(t("counter.not_lendable", {item: item.name, status: t(`status.${item.status}`)}));
 }
 
@@ -69,6 +69,7 @@ function learnerView(basket) {
   return h("div", {class: "counter-learner"},
     h("p", {}, h("span", {class: "label"}, t("counter.learner")), " ", h("strong", {}, person.name), " ",
       h("span", {class: "mono"}, `(${person.login})`)),
+    visitingNote(person) ? h("p", {class: "hint visiting"}, visitingNote(person)) : null,
     basket.agreement ? h("p", {class: "hint"}, t("counter.agreement_due", {version: basket.agreement.version})) : null);
 }
 

@@ -18,7 +18,7 @@ async function returnableItem(tag) {
     throw new Error(error instanceof ApiError && error.status === 404 ? t("counter.unknown_tag", {tag}) : errorMessage(error));
   }
   if (item.actions.includes("check_in")) return item;
-  if (item.role !== "staff" && item.role !== "admin") throw new Error(t("counter.other_site", {item: item.name}));
+  if (item.role !== "staff" && item.role !== "admin") throw new Error(t("counter.other_site", {item: item.name, site: item.site_name}));
   throw new Error(t("counter.not_out", {item: item.name}));
 }
 

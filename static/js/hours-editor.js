@@ -1,13 +1,12 @@
 // The weekly opening hours editor: each weekday open or closed, with one or more time ranges.
-import {h, uid} from "/js/dom.js";
+import {h, select, uid} from "/js/dom.js";
 import {t} from "/js/i18n.js";
 import {vocabulary} from "/js/vocabulary.js";
 
 const {weekdays: WEEKDAYS} = await vocabulary();
 const NEW_RANGE = ["09:00", "18:00"];
 
-// "9", "930", "9h30", "09:30" → "09:30"; anything else → null. Plain text fields rather than
-// <input type="time">, which shows "AM/PM" wherever the phone's own language is English.
+// "9", "930", "9h30", "09:30" → "09:30"; anything else → null: the site's stored times, read.
 export function clockText(raw) {
   const found = String(raw).trim().match(/^(\d{1,2})(?:\s*[:hH.]\s*|)(\d{2})?$/);
   if (!found) return null;
@@ -17,14 +16,15 @@ export function clockText(raw) {
   return `${String(hour).padStart(2, "0")}:${String(minute).padStart(2, "0")}`;
 }
 
+// Every quarter of an hour, written the French way (issue 28: chosen, not typed; a list reads
+// "13:30" whatever the phone's language, where <input type="time"> may say "1:30 PM").
+const QUARTERS = Array.from({length: 96}, (_, i) => `${String(Math.floor(i / 4)).padStart(2, "0")}:${String((i % 4) * 15).padStart(2, "0")}`);
+
+// A time off the quarters (an older "09:05") stays offered, in its place.
 function clockInput(value, label) {
-  const input = h("input", {value, required: true, inputmode: "numeric", autocomplete: "off", maxlength: "5",
-    placeholder: "09:00", class: "clock", "aria-label": label});
-  input.addEventListener("blur", () => {
-    const clean = clockText(input.value);
-    if (clean) input.value = clean;
-  });
-  return input;
+  const current = clockText(value) || "09:00";
+  const times = QUARTERS.includes(current) ? QUARTERS : [...QUARTERS, current].sort();
+  return select(times.map((time) => [time, time]), {value: current, class: "clock", "aria-label": label});
 }
 
 function rangeRow(dayLabel, [start, end], onRemove) {
@@ -64,7 +64,7 @@ function dayEditor(day, ranges) {
   ranges.forEach(addRange);
   add.addEventListener("click", () => {
     const last = rows.length ? rows[rows.length - 1].value()[1] : "09:00";
-    addRange([last, last < "18:00" ? "18:00" : "23:55"]);
+    addRange([last, last < "18:00" ? "18:00" : "23:45"]);
   });
   open.addEventListener("change", sync);
   sync();

@@ -5,11 +5,13 @@ import {h} from "/js/dom.js";
 import {t} from "/js/i18n.js";
 import {svgDataUrl} from "/screens/pass.js";
 
-export function inviteCard(name, invite) {
+// staff: a team member's invite (their phone, not a learner's). Nothing is e-mailed: the card is
+// what they get, shown on this screen or printed.
+export function inviteCard(name, invite, {staff = false} = {}) {
   return h("div", {class: "card invite"},
     h("h2", {}, t("learners.invite_for", {name})),
     h("img", {class: "invite-qr", src: svgDataUrl(invite.qr_svg), alt: t("learners.invite_qr_alt", {name})}),
-    h("p", {class: "hint"}, t("learners.invite_help", {date: dateLong(invite.expires_at)})),
+    h("p", {class: "hint"}, t(staff ? "admin2.staff.invite_help" : "learners.invite_help", {date: dateLong(invite.expires_at)})),
     h("input", {class: "mono copy", readonly: true, value: invite.url, "aria-label": t("learners.invite_link")}));
 }
 
@@ -19,6 +21,8 @@ export function inviteSheet(entries) {
     h("img", {src: svgDataUrl(invite.qr_svg), alt: t("learners.invite_qr_alt", {name: user.name})}),
     h("p", {class: "slip-name"}, user.name),
     h("p", {class: "mono"}, t("desk.invites_login", {login: user.login})),
+    // What to do with the slip, on the slip: it travels home without the staff's explanations.
+    h("p", {class: "slip-howto"}, t("desk.invites_howto")),
     h("p", {class: "hint"}, t("desk.invites_until", {date: dateLong(invite.expires_at)})))));
 }
 

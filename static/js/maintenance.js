@@ -4,7 +4,7 @@ import {api, errorMessage, get, post, query} from "/js/api.js";
 import {field, h, notice, replace} from "/js/dom.js";
 import {number} from "/js/figures.js";
 import * as fmt from "/js/format.js";
-import {lang, locale, t} from "/js/i18n.js";
+import {has, lang, locale, t} from "/js/i18n.js";
 import * as rebooked from "/js/rebooked.js";
 
 const MEASURES = ["every_hours", "every_loans", "every_days"];
@@ -23,7 +23,8 @@ function counterLines(plan, counters) {
 }
 
 // The plan's fields; onSave gets the body to PUT. At least one of the three measures.
-export function planForm({plan, title, saveLabel, onSave, extra}) {
+// kind: the items the plan is for, so that the task's example fits them.
+export function planForm({plan, kind, title, saveLabel, onSave, extra}) {
   const inputs = Object.fromEntries(MEASURES.map((name) => [name, h("input", {
     type: "number", min: "1", max: name === "every_days" ? "3650" : "100000", inputmode: "numeric",
     value: plan && plan[name] ? String(plan[name]) : "", name})]));
@@ -31,7 +32,7 @@ export function planForm({plan, title, saveLabel, onSave, extra}) {
   const refuse = h("input", {type: "checkbox", name: "refuse_when_overdue", checked: Boolean(plan && plan.refuse_when_overdue)});
   const messages = h("div", {class: "messages", "aria-live": "polite"});
   const form = h("form", {class: "plan-form"}, title ? h("h3", {}, title) : null,
-    field(t("maintenance.task"), task, t("maintenance.task_hint")),
+    field(t("maintenance.task"), task, has(`maintenance.task_hints.${kind}`) ? t(`maintenance.task_hints.${kind}`) : null),
     MEASURES.map((name) => field(t(`maintenance.${name}`), inputs[name])),
     h("p", {class: "hint"}, t("maintenance.at_least_one")),
     h("label", {class: "check"}, refuse, " ", t("maintenance.refuse_label")),
@@ -91,7 +92,7 @@ function ownPlanEditor(item, state, done) {
     }
   }}, state.kind_plan ? t("maintenance.back_to_kind") : t("maintenance.remove_plan")) : null;
   return h("details", {class: "more plan-editor"}, h("summary", {}, t("maintenance.edit_plan")), messages,
-    planForm({plan: state.own_plan || state.kind_plan, extra: remove, onSave: async (body) => {
+    planForm({plan: state.own_plan || state.kind_plan, kind: item.kind, extra: remove, onSave: async (body) => {
       const saved = await api("PUT", path, body);
       rebooked.keep(item.tag, saved.item_bookings);  // a plan refusing bookings of an item already overdue
       done(t("maintenance.plan_saved"));

@@ -3,7 +3,8 @@
 import {api, errorMessage, post} from "/js/api.js";
 import {confirmButton, field, h, notice, replace} from "/js/dom.js";
 import {moment} from "/js/desk.js";
-import {t} from "/js/i18n.js";
+import {listWithArticles} from "/js/grammar.js";
+import {lang, t} from "/js/i18n.js";
 
 const names = (parts) => parts.map((p) => p.name).join(", ");
 
@@ -55,10 +56,14 @@ export function comingBackTicks(item) {
   return {element, missing: () => ticks.filter((x) => !x.box.checked).map((x) => x.part.id)};
 }
 
-// The toast after a return: which parts stayed with the learner, if any.
+// The toast after a return: which parts stayed with the learner, if any ("il manque le chargeur";
+// names whose gender the grammar cannot tell are listed as typed).
 export function returnMessage(result) {
   const missing = result.missing_parts || [];
-  return missing.length ? t("parts.checked_in_missing", {names: names(missing)}) : null;
+  if (!missing.length) return null;
+  const withArticles = lang() === "fr" ? listWithArticles(missing.map((p) => p.name)) : null;
+  return withArticles ? t("parts.checked_in_missing", {names: withArticles})
+    : t("parts.checked_in_missing_names", {names: names(missing)});
 }
 
 function partItem(item, part, done, messages) {
@@ -117,8 +122,19 @@ export function partsPanel(item, done) {
     h("p", {class: "hint"}, t("parts.intro")),
     parts.length ? h("ul", {class: "list parts"}, parts.map((p) => partItem(item, p, done, messages)))
       : h("p", {class: "empty"}, t("parts.none")),
+    labelLinks(item, parts),
     messages,
     addPartForm(item, done, messages));
+}
+
+// The item's own label, and its parts' that have a tag (issue 28): a sheet to print, opened apart.
+function labelLinks(item, parts) {
+  const tagged = parts.filter((p) => p.tag).map((p) => p.tag);
+  const sheet = (tags) => `/api/labels?tags=${encodeURIComponent(tags.join(","))}`;
+  return h("p", {class: "button-row"},
+    h("a", {class: "button", href: sheet([item.tag]), target: "_blank", rel: "noopener"}, t("parts.item_label")),
+    tagged.length ? h("a", {class: "button", href: sheet(tagged), target: "_blank", rel: "noopener"},
+      t("parts.part_labels", {n: tagged.length})) : null);
 }
 
 // The custody log's part lines (tag.js historyLine): "Manquant au retour : Chargeur (gardé par Sofia)".

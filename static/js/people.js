@@ -53,6 +53,14 @@ export function passToken(text) {
   return decodeURIComponent(at >= 0 ? value.slice(at + "/#/pass/".length) : value).split(/[?#/]/)[0];
 }
 
+// Who shows this pass; `pass` is kept with them, as a visiting learner of another site is lent to by
+// pass only (the server names other sites' learners to the desk that sees them, never by login).
 export async function passHolder(text) {
-  return get(`/api/users/by-pass/${encodeURIComponent(passToken(text))}`);
+  const token = passToken(text);
+  return {...await get(`/api/users/by-pass/${encodeURIComponent(token)}`), pass: token};
+}
+
+// "Apprenant·e de Pantin, en visite" beside a visitor's name at the desk (issue 28); null for one's own.
+export function visitingNote(person) {
+  return person && person.visiting ? t("desk.visiting", {site: person.site_name || person.site}) : null;
 }

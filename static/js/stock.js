@@ -18,3 +18,12 @@ export function durationText(minutes) {
   if (minutes < 60) return t("consumables.duration_min", {n: minutes});
   return t("consumables.duration_h", {h: Math.floor(minutes / 60), m: minutes % 60});
 }
+
+// The site's consumables that fit this printer: those whose name holds one of its materials ("PLA
+// noir" for a PLA printer; no resin for it). A printer with no materials written, or none matching,
+// gets every consumable rather than none.
+export function fitting(consumables, materials) {
+  const words = (materials || []).map((m) => m.toLocaleLowerCase("fr"));
+  const fit = consumables.filter((c) => c.name.toLocaleLowerCase("fr").split(/[\s,;/()-]+/).some((w) => words.includes(w)));
+  return fit.length ? fit : consumables;
+}

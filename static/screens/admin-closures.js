@@ -32,7 +32,8 @@ function hitList(bookings, tz) {
   return h("ul", {class: "list hits"}, bookings.map((b) => h("li", {class: "item"}, h("div", {class: "item-main"},
     h("p", {class: "item-title"}, b.resource_name),
     h("p", {class: "item-sub"}, b.user ? b.user.name : t("reports.someone")),
-    h("p", {class: "item-sub"}, fmt.span(b.starts_at, b.ends_at, tz))))));
+    h("p", {class: "item-sub"}, fmt.span(b.starts_at, b.ends_at, tz)),
+    b.shortened_to ? h("p", {class: "item-sub shortened"}, t("admin2.closures.shortened_to", {span: fmt.span(b.shortened_to[0], b.shortened_to[1], tz)})) : null))));
 }
 
 function addForm(currentSite, messages, reload) {
@@ -55,8 +56,10 @@ function addForm(currentSite, messages, reload) {
     try {
       const created = await post(`/api/sites/${site.slug}/closures`, {starts_on: from.value, ends_on: until.value,
         reason: reason.value.trim(), all_sites: everywhere.checked, cancel_bookings: cancel});
-      messages.say(cancel ? tn("admin2.closures.added_cancelled", created.cancelled_bookings.length)
-        : created.affected_bookings ? tn("admin2.closures.added_kept", created.affected_bookings) : t("admin2.closures.added"));
+      const shortened = (created.shortened_bookings || []).length;
+      messages.say((cancel ? tn("admin2.closures.added_cancelled", created.cancelled_bookings.length)
+        : created.affected_bookings ? tn("admin2.closures.added_kept", created.affected_bookings) : t("admin2.closures.added"))
+        + (shortened ? ` ${t("admin2.closures.added_shortened", {n: shortened})}` : ""));
       replace(step);
       from.value = until.value = reason.value = "";
       everywhere.checked = false;
@@ -77,7 +80,9 @@ function addForm(currentSite, messages, reload) {
       replace(step, h("div", {class: "impact"},
         h("h3", {}, tn("admin2.closures.hits", impact.count)), h("p", {class: "hint"}, t("admin2.closures.hits_hint")),
         hitList(impact.bookings, site.timezone),
-        h("button", {type: "button", class: "primary wide", onclick: () => create(true)}, tn("admin2.closures.close_and_cancel", impact.count)),
+        h("button", {type: "button", class: "primary wide", onclick: () => create(true)},
+          impact.bookings.some((b) => b.shortened_to) ? t("admin2.closures.close_and_trim", {n: impact.count})
+            : tn("admin2.closures.close_and_cancel", impact.count)),
         h("button", {type: "button", class: "wide", onclick: () => create(false)}, t("admin2.closures.close_keep")),
         h("button", {type: "button", class: "link", onclick: () => replace(step)}, t("admin2.closures.back_to_form"))));
     } catch (error) {

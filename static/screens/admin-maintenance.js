@@ -31,7 +31,7 @@ function kindCard(site, kind, plan, messages, ctx) {
   return h("section", {class: "card", "data-kind": kind, "aria-labelledby": `h-mp-${kind}`},
     h("h2", {id: `h-mp-${kind}`}, fmt.kindLabel(kind)),
     h("p", {class: "hint"}, plan ? t("maintenance.kind_plan_set") : t("maintenance.kind_plan_none")),
-    planForm({plan, extra: remove, onSave: async (body) => {
+    planForm({plan, kind, extra: remove, onSave: async (body) => {
       const saved = await api("PUT", path, body);
       // A plan refusing bookings of units already overdue moved or cancelled their bookings (issue 25).
       const done = saved.item_bookings;

@@ -48,7 +48,8 @@ function eraseButton(user, messages, reload) {
 
 // Each action redraws the list before it says it is done: someone who taps on at the message acts
 // on the new list, not on one about to be replaced (an opened sites editor vanished under the tap).
-function staffItem(user, sites, messages, reload) {
+// created: the new account's invite card under the form, taken away when another invite replaces it.
+function staffItem(user, sites, messages, reload, created) {
   const more = h("div", {class: "staff-more"});
   const toggle = user.active
     ? confirmButton(t("admin2.staff.deactivate"), t("admin2.staff.deactivate_confirm"), async () => {
@@ -78,18 +79,28 @@ function staffItem(user, sites, messages, reload) {
       messages.fail(error);
     }
   }}, t("admin2.staff.sites"));
+  // A new invite (a lost one, a forgotten password): the old one and the sessions end (issue 28).
+  const reinvite = user.active ? confirmButton(t("admin2.staff.invite_again"), t("admin2.staff.invite_again_confirm"), async () => {
+    try {
+      const invite = await post(`/api/users/${user.id}/invite`);
+      if (created.dataset.user === String(user.id)) replace(created);  // that QR no longer works
+      replace(more, inviteCard(user.name, invite, {staff: true}));
+      messages.say(t("admin2.staff.invited_again", {name: user.name}));
+    } catch (error) {
+      messages.fail(error);
+    }
+  }) : null;
   return h("li", {class: "item"},
     h("div", {class: "item-main"}, h("p", {class: "item-title"}, user.name),
       h("p", {class: "item-sub"}, `${user.login} · ${siteName(sites, user.site)}`),
       h("p", {class: "item-sub"}, user.active ? (user.activated ? t("admin2.staff.active") : t("admin2.staff.invited")) : t("admin2.staff.inactive"))),
-    h("div", {class: "item-actions"}, sitesButton, toggle, eraseButton(user, messages, reload)), more);
+    h("div", {class: "item-actions"}, sitesButton, reinvite, toggle, eraseButton(user, messages, reload)), more);
 }
 
-function createForm(sites, messages, reload) {
+function createForm(sites, messages, reload, invite) {
   const name = h("input", {required: true, autocomplete: "off", maxlength: "200"});
   const login = h("input", {required: true, autocapitalize: "none", spellcheck: "false", autocomplete: "off"});
   const site = select(sites.map((s) => [s.slug, s.name]));
-  const invite = h("div", {"aria-live": "polite"});
   const form = h("form", {class: "card", "aria-labelledby": "h-staff-new"}, h("h2", {id: "h-staff-new"}, t("admin2.staff.new")),
     field(t("learners.name"), name), field(t("learners.login"), login, t("learners.login_hint")),
     field(t("admin2.staff.home_site"), site), h("button", {type: "submit", class: "primary wide"}, t("admin.create_staff")), invite);
@@ -97,7 +108,8 @@ function createForm(sites, messages, reload) {
     event.preventDefault();
     try {
       const created = await post("/api/users", {name: name.value.trim(), login: login.value.trim(), role: "staff", site: site.value});
-      replace(invite, inviteCard(created.user.name, created.invite));
+      replace(invite, inviteCard(created.user.name, created.invite, {staff: true}));
+      invite.dataset.user = String(created.user.id);
       name.value = login.value = "";
       await reload();
       messages.say(t("admin2.staff.created", {name: created.user.name}));
@@ -112,12 +124,13 @@ export async function render(root) {
   const messages = messageArea();
   const sites = await get("/api/sites");
   const list = h("ul", {class: "list"});
+  const created = h("div", {"aria-live": "polite"});
   const reload = async () => {
     const staff = await get(`/api/users${query({role: "staff"})}`);
-    replace(list, staff.length ? staff.map((user) => staffItem(user, sites, messages, reload)) : h("li", {class: "empty"}, t("admin2.staff.none")));
+    replace(list, staff.length ? staff.map((user) => staffItem(user, sites, messages, reload, created)) : h("li", {class: "empty"}, t("admin2.staff.none")));
   };
   await reload();
   root.append(backToHub(), h("h1", {}, t("admin.staff")), messages.box,
     h("section", {class: "card", "aria-labelledby": "h-staff-list"}, h("h2", {id: "h-staff-list"}, t("admin2.staff.list")), list),
-    createForm(sites, messages, reload));
+    createForm(sites, messages, reload, created));
 }

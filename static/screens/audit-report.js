@@ -1,9 +1,9 @@
 // One inventory count's report (#/audit/{id}): what was seen, missing, unexpected or lent out,
 // as it was when the count was closed (kept by the server), or so far for a running count.
-import {errorMessage, get} from "/js/api.js";
+import {errorMessage, get, query} from "/js/api.js";
 import {dateLong, moment} from "/js/desk.js";
 import {h, notice, replace} from "/js/dom.js";
-import {t} from "/js/i18n.js";
+import {lang, t} from "/js/i18n.js";
 import {countBoxes, itemList} from "/screens/audit.js";
 
 export async function render(root, ctx) {
@@ -30,6 +30,10 @@ export async function render(root, ctx) {
     report.unexpected.length ? [h("h2", {}, t("audit.unexpected_list"), " ", h("span", {class: "count"}, `(${report.unexpected.length})`)), itemList(report.unexpected, "")] : null,
     report.checked_out.length ? [h("h2", {}, t("audit.checked_out_list"), " ", h("span", {class: "count"}, `(${report.checked_out.length})`)), itemList(report.checked_out, "")] : null,
     h("h2", {}, t("audit.seen_list"), " ", h("span", {class: "count"}, `(${report.seen.length})`)), itemList(report.seen, t("audit.none_seen")),
-    h("p", {}, h("a", {class: "button wide", href: ctx.href("audit")}, t("desk.audit_back"))),
+    // The report to keep or send (a spreadsheet as the other reports) and on paper.
+    h("div", {class: "button-row screen-only"},
+      h("a", {class: "button", href: `/api/audits/${audit.id}/report.csv${query({lang: lang()})}`, download: ""}, t("audit.export")),
+      h("button", {type: "button", onclick: () => window.print()}, t("audit.print"))),
+    h("p", {class: "screen-only"}, h("a", {class: "button wide", href: ctx.href("audit")}, t("desk.audit_back"))),
   );
 }

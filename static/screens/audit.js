@@ -7,10 +7,12 @@ import {t} from "/js/i18n.js";
 import {scanner, tagFromText} from "/js/scanner.js";
 import {chosenSite, sitePicker} from "/js/site-choice.js";
 
+// Each item links to its page (/t/{TAG}): a missing laptop's history and last holder are one tap away.
 export function itemList(items, empty) {
   return items.length
-    ? h("ul", {class: "list"}, items.map((i) => h("li", {class: "item"}, h("div", {class: "item-main"},
-      h("p", {class: "item-title"}, i.name), h("p", {class: "item-sub mono"}, i.tag, i.reason ? ` — ${t(`audit.reason_${i.reason}`)}` : "")))))
+    ? h("ul", {class: "list audit-items"}, items.map((i) => h("li", {class: "item"}, h("div", {class: "item-main"},
+      h("p", {class: "item-title"}, h("a", {href: `/t/${encodeURIComponent(i.tag)}`}, i.name)),
+      h("p", {class: "item-sub mono"}, i.tag, i.reason ? ` — ${t(`audit.reason_${i.reason}`)}` : "")))))
     : h("p", {class: "empty"}, empty);
 }
 
@@ -66,14 +68,21 @@ async function refresh(count) {
   return report;
 }
 
-// One tag read: counted, then said (already seen, expected, or why it was not).
+// One tag read: counted, then said (already seen, expected, or why it was not). Every answer,
+// a refusal too (an unknown code), replaces the last one in one place: messages never pile up.
 async function scanned(count, text) {
   const tag = tagFromText(text);
   if (!tag) {
     replace(count.lastScan, notice(t("scan.not_a_tag")));
     return;
   }
-  const seen = await post(`/api/audits/${count.open.id}/scans`, {tag});
+  let seen;
+  try {
+    seen = await post(`/api/audits/${count.open.id}/scans`, {tag});
+  } catch (error) {
+    replace(count.lastScan, notice(`${tag} — ${errorMessage(error)}`));
+    return;
+  }
   const key = seen.already_seen ? "audit.already" : (seen.expected ? "audit.ok" : `audit.reason_${seen.reason}`);
   // The figures first, then the notice: once it is shown, the counts include this scan.
   await refresh(count);

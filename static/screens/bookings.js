@@ -38,6 +38,12 @@ function seriesCancel(b, onCancel) {
     })));
 }
 
+// Why the fablab cancelled it; a closure says its own reason ("Panne de chauffage"), as the e-mail does.
+function withdrawnText(b) {
+  if (b.cancel_reason === "closure" && b.cancel_note) return t("withdrawn.closure_note", {reason: b.cancel_note});
+  return t(`withdrawn.${b.cancel_reason}`);
+}
+
 function bookingItem(b, onCancel, offline) {
   const title = b.resource_name || b.resource;
   const actions = [];
@@ -53,8 +59,11 @@ function bookingItem(b, onCancel, offline) {
       h("p", {class: "item-sub"}, h("span", {class: `badge st-${b.status}`}, t(`booking_status.${b.status}`)), " ",
         b.series_id ? [h("span", {class: "badge"}, t("bookings.series")), " "] : null,
         h("span", {class: "mono"}, b.resource)),
-      // Cancelled by the fablab because the item was retired or lost (issue 16 §6).
-      b.cancel_reason ? h("p", {class: "item-sub withdrawn"}, t(`withdrawn.${b.cancel_reason}`)) : null,
+      // Cancelled by the fablab because the item was retired or lost (issue 16 §6), or the site closed.
+      b.cancel_reason ? h("p", {class: "item-sub withdrawn"}, withdrawnText(b)) : null,
+      // Shortened by a closure of its first or last days (issue 28): still hers, on fewer days.
+      !b.cancel_reason && b.cancel_note && b.status === "confirmed"
+        ? h("p", {class: "item-sub withdrawn"}, t("withdrawn.shortened", {reason: b.cancel_note})) : null,
       // Moved by the fablab to another unit of the kind, same slot: its unit left service (issue 25).
       b.moved_from && b.status === "confirmed"
         ? h("p", {class: "item-sub moved"}, t("rebooked.moved_learner", {from: b.moved_from, to: b.resource})) : null,

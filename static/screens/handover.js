@@ -153,7 +153,8 @@ async function review({learner, due, state}) {
     replace(state.messages, notice(t("agreement.none_yet")));
     return;
   }
-  const body = {learner: learner.id, items};
+  // A visiting learner of another site is named by the pass they showed (issue 28).
+  const body = learner.visiting ? {pass: learner.pass, items} : {learner: learner.id, items};
   state.timezone = state.items.chosen[0].item.timezone || state.timezone;
   const dueAt = dueValue(due);
   if (dueAt) body.due_at = dueAt;

@@ -47,14 +47,36 @@ function drawLinks(page) {
     return;
   }
   replace(page.links,
+    page.chosenLink,
     h("a", {class: "button", href: `/api/labels${query({site: state.site, kind: state.kind})}`, target: "_blank", rel: "noopener"}, t("inventory.labels")),
     h("a", {class: "button", href: `/api/labels${query({site: state.site, kind: state.kind, format: "pdf"})}`, target: "_blank", rel: "noopener"}, t("inventory.labels_pdf")),
     h("a", {class: "button", href: `/api/resources/export.csv${query({site: state.site, kind: state.kind})}`}, t("inventory.export")),
     h("a", {class: "button", href: page.ctx.href("audit")}, t("inventory.count")));
 }
 
-function itemLine(item, tz) {
+// The labels of the items ticked, or a hint while none is.
+function showChosen(page) {
+  const tags = [...page.chosen];
+  replace(page.chosenLink, tags.length
+    ? h("a", {class: "button primary", href: `/api/labels${query({tags: tags.join(",")})}`, target: "_blank", rel: "noopener"},
+      t("inventory.labels_chosen", {n: tags.length}))
+    : h("span", {class: "hint"}, t("inventory.labels_choose_hint")));
+}
+
+function chooseBox(page, item) {
+  const box = h("input", {type: "checkbox", checked: page.chosen.has(item.tag), "aria-label": t("inventory.choose", {name: item.name})});
+  box.addEventListener("change", () => {
+    if (box.checked) page.chosen.add(item.tag);
+    else page.chosen.delete(item.tag);
+    showChosen(page);
+  });
+  return h("label", {class: "choose-label"}, box);
+}
+
+function itemLine(item, tz, page) {
+  const mine = workSites(page.sites).some((s) => s.slug === page.state.site);
   return h("li", {class: "item"},
+    mine ? chooseBox(page, item) : null,
     h("div", {class: "item-main"},
       h("p", {class: "item-title"}, h("a", {href: `/t/${encodeURIComponent(item.tag)}`}, item.name)),
       h("p", {class: "item-sub"}, h("span", {class: "mono"}, item.tag), " · ", fmt.kindLabel(item.kind), " ",
@@ -68,7 +90,7 @@ async function load(page) {
     const items = await get(`/api/resources${query(state)}`);
     const tz = (page.sites.find((s) => s.slug === state.site) || {}).timezone;
     replace(page.list, h("p", {class: "hint"}, t("inventory.count_items", {n: items.length})),
-      h("ul", {class: "list"}, items.map((item) => itemLine(item, tz))));
+      h("ul", {class: "list inventory-items"}, items.map((item) => itemLine(item, tz, page))));
   } catch (error) {
     replace(page.list, notice(errorMessage(error)));
   }
@@ -101,7 +123,8 @@ export async function render(root, ctx) {
   const sites = await get("/api/sites");
   const state = {site: (sites.find((s) => s.slug === ctx.query.get("site")) || chosenSite(sites) || sites[0]).slug, kind: ctx.query.get("kind") || "", status: ctx.query.get("status") || ""};
   const page = {ctx, sites, state, list: h("div", {"aria-live": "polite"}), messages: h("div", {class: "messages"}),
-    links: h("p", {class: "button-row"})};
+    links: h("p", {class: "button-row"}), chosen: new Set(), chosenLink: h("span", {class: "chosen-labels"})};
+  showChosen(page);
   const form = page.form = createForm(page);
   replace(root, h("h1", {}, t("inventory.title")), page.messages, filters(page), page.links, page.list, form);
   await load(page);

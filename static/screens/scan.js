@@ -2,7 +2,7 @@
 import {errorMessage} from "/js/api.js";
 import {h, notice, replace} from "/js/dom.js";
 import {t} from "/js/i18n.js";
-import {passHolder} from "/js/people.js";
+import {passHolder, visitingNote} from "/js/people.js";
 import {isPassText, scanner, tagFromText} from "/js/scanner.js";
 
 export async function render(root, ctx) {
@@ -22,6 +22,7 @@ export async function render(root, ctx) {
             const person = await passHolder(text);
             sessionStorage.setItem("fablab.pass", text);
             replace(messages, notice(t("desk.pass_kept", {name: person.name, login: person.login}), "ok"),
+              visitingNote(person) ? h("p", {class: "hint visiting"}, visitingNote(person)) : null,
               h("p", {}, h("a", {class: "button", href: ctx.href("handover")}, t("agreement.several"))));
           } catch (error) {
             sessionStorage.removeItem("fablab.pass");

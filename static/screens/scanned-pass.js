@@ -2,7 +2,7 @@
 import {errorMessage} from "/js/api.js";
 import {h, notice, replace} from "/js/dom.js";
 import {t} from "/js/i18n.js";
-import {passHolder} from "/js/people.js";
+import {passHolder, visitingNote} from "/js/people.js";
 import {isStaff} from "/js/session.js";
 
 export async function render(root, ctx) {
@@ -19,6 +19,7 @@ export async function render(root, ctx) {
     sessionStorage.setItem("fablab.pass", ctx.params.token);
     replace(root, h("h1", {}, t("scanned_pass.title")),
       h("p", {class: "pass-owner"}, t("desk.pass_of", {name: person.name, login: person.login})),
+      visitingNote(person) ? h("p", {class: "notice visiting"}, visitingNote(person)) : null,
       h("p", {}, t("scanned_pass.staff")),
       h("p", {}, h("a", {class: "button primary", href: ctx.href("scan")}, t("scanned_pass.to_scan"))),
       // Several items in one confirmation, under the loan agreement (issue 31).

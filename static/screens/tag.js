@@ -8,10 +8,10 @@ import {t} from "/js/i18n.js";
 import {comingBackTicks, handOverTicks, partHistoryText, partsPanel, returnMessage} from "/js/parts.js";
 import {maintenanceBlock} from "/js/maintenance.js";
 import * as rebooked from "/js/rebooked.js";
-import {learnerPicker, passHolder} from "/js/people.js";
+import {learnerPicker, passHolder, visitingNote} from "/js/people.js";
 import {scanner} from "/js/scanner.js";
 import {isStaff} from "/js/session.js";
-import {durationText, stockError, unitShort} from "/js/stock.js";
+import {durationText, fitting, stockError, unitShort} from "/js/stock.js";
 
 const PENDING_PASS = "fablab.pass";
 
@@ -99,7 +99,8 @@ function pendingPass(ask) {
   const pending = sessionStorage.getItem(PENDING_PASS);
   if (!pending) return null;
   const owner = h("p", {class: "pass-owner"}, t("tag.pass_ready"));
-  passHolder(pending).then((person) => replace(owner, t("desk.pass_of", {name: person.name, login: person.login})))
+  passHolder(pending).then((person) => replace(owner, t("desk.pass_of", {name: person.name, login: person.login}),
+    visitingNote(person) ? [" ", visitingNote(person)] : null))
     .catch(() => sessionStorage.removeItem(PENDING_PASS));
   return [owner, h("button", {type: "button", class: "primary wide", onclick: () => ask({pass: pending})}, t("tag.lend_to_pass"))];
 }
@@ -162,7 +163,7 @@ function checkoutPanel(item, done) {
     confirmBox);
 }
 
-// A printer's return (issue 19): the grams of each consumable of the site and how the print went.
+// A printer's return (issue 19): the grams of each consumable that fits it and how the print went.
 // values() is what the check-in sends; confirmed(body) asks the server first (a dry run) and, when a
 // learner goes over a monthly budget, shows it and waits for staff to confirm or not.
 function consumablesBlock(item) {
@@ -172,7 +173,7 @@ function consumablesBlock(item) {
   const outcome = select(["none", "success", "failed"].map((o) => [o, t(`consumables.outcomes.${o}`)]));
   const box = h("div", {"aria-live": "polite"});
   get(`/api/consumables${query({site: item.site})}`).then((rows) => {
-    replace(list, rows.map((c) => {
+    replace(list, fitting(rows, item.materials).map((c) => {
       const input = h("input", {type: "number", inputmode: "numeric", min: "1", max: "10000000", step: "1", "data-consumable": String(c.id)});
       inputs.push({id: c.id, input});
       return field(t("consumables.used_of", {name: c.name, unit: unitShort(c.unit), quantity: c.quantity}), input);
@@ -394,9 +395,14 @@ export async function render(root, ctx) {
     body.push(historyPanel(item));
     body.push(printLogPanel(item));
   }
+  // Staff of another site see the learner's view: they are told why where they look, under the name.
+  const otherSite = isStaff() && item.role === "learner"
+    ? h("div", {class: "notice other-site", role: "status"}, h("p", {}, t("tag.other_site_staff", {site: item.site_name}))) : null;
   replace(root,
     h("p", {class: "eyebrow mono"}, item.tag),
     h("h1", {}, item.name),
+    item.scanned_part ? h("p", {class: "notice ok scanned-part", role: "status"}, t("parts.scanned_part", {name: item.scanned_part})) : null,
+    otherSite,
     facts(item),
     messages,
     rebooked.card(item.tag, item.timezone),

@@ -182,6 +182,33 @@ def test_a_pass_read_on_the_scan_screen_names_its_learner_then_lends_a_room(phon
     assert phone.errors() == []
 
 
+def test_a_visiting_learner_of_another_site_borrows_this_sites_item_by_pass(phone_factory, live_server, database_url):
+    """Issue 28: staff of Pierrefitte lend one of their laptops to a Villeneuve learner who shows
+    their pass; the desk says who it is and that they are visiting, and the laptop stays Pierrefitte's."""
+    with api_client(live_server, "learner4") as learner:
+        pass_url = learner.get("/api/me/pass").json()["url"]
+    phone = phone_factory(width=360)
+    sign_in(phone, "staff.pfs")
+    page = phone.goto("/#/scan")
+    page.get_by_label("Code de l’étiquette").fill(pass_url)
+    page.get_by_role("button", name="Valider").click()
+    page.get_by_text("Pass de Yanis N. (learner4) lu.").wait_for()
+    page.get_by_text("Apprenant·e de Villeneuve-la-Garenne, en visite").wait_for()
+    assert no_horizontal_scroll(page)
+    phone.shot("desk-11-pass-apprenant-en-visite")
+    page.get_by_label("Code de l’étiquette").fill("pfs-lap-003")
+    page.get_by_role("button", name="Valider").click()
+    confirm = page.locator(".confirm-lend")
+    confirm.wait_for()
+    assert confirm.locator(".question").inner_text().startswith("Prêter Portable 03 à Yanis N. jusqu’au")
+    phone.shot("desk-12-pret-apprenant-en-visite")
+    confirm.get_by_role("button", name="Prêter", exact=True).click()
+    page.get_by_role("heading", name="Retour", exact=True).wait_for()
+    [loan] = loans_of(database_url, "PFS-LAP-003")
+    assert loan["login"] == "learner4" and loan["status"] == "checked_out"
+    assert phone.errors() == []
+
+
 def test_lending_while_the_fablab_is_closed_offers_a_return_time_and_lends_with_it(phone_factory, database_url):
     # Open only on the day after tomorrow's weekday: closed now, whatever the hour the test runs.
     later = datetime.now(PARIS) + timedelta(days=2)

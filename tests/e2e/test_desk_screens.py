@@ -81,7 +81,41 @@ def test_a_closed_count_can_be_reopened_as_a_report(phone_factory, live_server):
     assert no_horizontal_scroll(page)
     assert serious_violations(page) == []
     phone.shot("desk-13-rapport-comptage")
+    # Issue 28: exported as a French spreadsheet, printed without the app's bars, each item a link.
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Exporter (CSV)").click()
+    assert download.value.suggested_filename.endswith(".csv")
+    assert download.value.path().read_text(encoding="utf-8-sig").startswith('"Résultat du comptage";"Étiquette"')
+    page.get_by_role("button", name="Imprimer").wait_for()
+    page.emulate_media(media="print")
+    assert not page.get_by_role("button", name="Imprimer").is_visible()
+    phone.shot("desk-13b-rapport-comptage-impression")
+    page.emulate_media(media="screen")
+    page.locator("h2:has-text('Manquants') + ul").get_by_role("link", name="Salle Alan Turing").click()
+    page.get_by_role("heading", name="Salle Alan Turing").wait_for()
+    assert page.url.endswith("/t/VLG-ROOM-003")
     assert phone.errors() == []
+
+
+def test_unknown_codes_during_a_count_replace_each_other(phone_factory):
+    """Issue 28: a code no item bears, scanned twice during a count, says so once, where the last
+    scan's answer goes; a known item then replaces it."""
+    phone = phone_factory(width=360)
+    sign_in(phone, "staff.vlg")
+    page = phone.goto("/#/audit")
+    page.get_by_role("button", name="Commencer un comptage").click()
+    field = page.get_by_label("Code de l’étiquette")
+    for code in ("VLG-LAP-999", "VLG-LAP-998"):
+        field.fill(code)
+        page.get_by_role("button", name="Valider").click()
+        page.get_by_text(f"{code} — Aucun objet ne porte ce code.").wait_for()
+    assert page.locator(".notice.error, .notice:not(.ok)").count() == 1, page.locator("main").inner_text()
+    phone.shot("desk-13c-comptage-code-inconnu")
+    field.fill("VLG-LAP-001")
+    page.get_by_role("button", name="Valider").click()
+    page.get_by_text("VLG-LAP-001 — ").wait_for()
+    assert page.locator(".notice").count() == 1
+    assert phone.errors(allowed_statuses=(404,)) == []
 
 
 def test_the_label_sheet_cuts_no_tag(phone_factory):
@@ -101,6 +135,27 @@ def test_the_label_sheet_cuts_no_tag(phone_factory):
     assert phone.errors(allowed_statuses=(404,)) == []  # the bare sheet has no favicon
 
 
+def test_staff_tick_items_to_print_only_their_labels(phone_factory):
+    """Issue 28: in the inventory, ticking two items gives the sheet of their two labels, which has
+    a print button of its own (hidden on paper)."""
+    phone = phone_factory(width=360)
+    sign_in(phone, "staff.vlg")
+    page = phone.goto("/#/inventory")
+    page.get_by_text("Cochez des objets pour n’imprimer que leurs étiquettes.").wait_for()
+    page.get_by_label("Étiquette de Portable 02").check()
+    page.get_by_label("Étiquette de Salle Ada Lovelace").check()
+    link = page.get_by_role("link", name="Étiquettes des objets cochés (2)")
+    assert link.get_attribute("href") == "/api/labels?tags=VLG-LAP-002%2CVLG-ROOM-001"
+    assert no_horizontal_scroll(page)
+    phone.shot("desk-14b-inventaire-etiquettes-cochees")
+    sheet = phone.goto(link.get_attribute("href"))
+    sheet.get_by_role("button", name="Imprimer").wait_for()
+    assert sheet.locator(".label .tag").all_inner_texts() == ["VLG-LAP-002", "VLG-ROOM-001"]
+    sheet.emulate_media(media="print")
+    assert not sheet.get_by_role("button", name="Imprimer").is_visible()
+    assert phone.errors(allowed_statuses=(404,)) == []  # the bare sheet has no favicon
+
+
 def test_imported_learners_get_a_printable_invite_sheet(phone_factory, database_url):
     phone = phone_factory(width=360)
     sign_in(phone, "staff.vlg")
@@ -115,6 +170,7 @@ def test_imported_learners_get_a_printable_invite_sheet(phone_factory, database_
     assert slips.count() == 2
     first = slips.first.inner_text()
     assert "Awa Traoré" in first and "Identifiant : awa.traore" in first
+    assert "Scannez ce QR code avec votre téléphone, choisissez votre mot de passe" in first  # what to do (issue 28)
     assert re.search(r"Valable jusqu’au \d{1,2} [a-zéû]+\.? \d{4}", first), first
     assert slips.first.locator("img").evaluate("img => img.complete && img.naturalWidth > 0")
     assert no_horizontal_scroll(page)

@@ -44,7 +44,7 @@ def take_back_without_the_charger(phone, page) -> None:
     assert no_horizontal_scroll(page)
     phone.shot("parts-03-retour-sans-chargeur")
     back.get_by_role("button", name="Enregistrer le retour").click()
-    page.locator("#toast").get_by_text("Retour incomplet : il manque Chargeur.").wait_for()
+    page.locator("#toast").get_by_text("Retour incomplet : il manque le chargeur.").wait_for()
 
 
 def record_the_charger_brought_back(desk, database_url: str) -> None:

@@ -78,6 +78,8 @@ def test_staff_of_another_site_see_a_tag_as_a_learner_and_only_their_queues(phon
     assert page.get_by_role("button", name="Rendre").count() == 0
     assert page.get_by_role("button", name="Déclarer perdu").count() == 0
     assert "Inès" not in text and "learner1" not in text and "BIOS" not in text
+    # Why no desk action, where they look: under the item's name (issue 28).
+    assert "Cet objet appartient au site Villeneuve-la-Garenne, dont vous n’êtes pas l’équipe" in text
     assert no_horizontal_scroll(page)
     assert serious_violations(page) == []
     desk.shot("91-etiquette-autre-site-vue-apprenant")

@@ -184,3 +184,38 @@ def test_plural_and_elision_follow_french_grammar(tmp_path):
                            "Avec le prêt d’Inès B.", "Avec le prêt de Sofia M.", "Avec le prêt d’Hugo",
                            "d’Élodie", "l’atelier", "la salle", "heure", "heure"]
     assert shown["en"] == ["{created} account created, {errors} errors.", "errors"]
+
+
+def test_a_missing_part_takes_its_article(tmp_path):
+    """"Retour incomplet : il manque le chargeur" (issue 28): the article agrees with the part's
+    name, elided before a vowel, plural for a plural name; a name whose gender no rule knows is
+    listed as typed rather than with a guessed article."""
+    shown = run_app_modules(tmp_path, """
+        import {listWithArticles, withArticle} from "/js/grammar.js";
+        import {returnMessage} from "/js/parts.js";
+        console.log(JSON.stringify({
+          one: ["Chargeur", "Souris", "Adaptateur HDMI", "Écouteurs", "HDMI", "Housse (grise)", "Alimentation"].map(withArticle),
+          lists: [listWithArticles(["Chargeur"]), listWithArticles(["Chargeur", "souris"]),
+                  listWithArticles(["Chargeur", "Souris", "Étui"]), listWithArticles(["Chargeur", "Gizmo"])],
+          toasts: [returnMessage({missing_parts: [{name: "Chargeur"}]}),
+                   returnMessage({missing_parts: [{name: "Chargeur"}, {name: "Gizmo"}]}), returnMessage({})],
+        }));
+    """)
+    assert shown["one"] == ["le chargeur", "la souris", "l’adaptateur HDMI", "les écouteurs", None, "la housse (grise)",
+                            "l’alimentation"]
+    assert shown["lists"] == ["le chargeur", "le chargeur et la souris", "le chargeur, la souris et l’étui", None]
+    assert shown["toasts"] == ["Retour incomplet : il manque le chargeur.",
+                               "Retour incomplet, pièces manquantes : Chargeur, Gizmo.", None]
+
+
+def test_a_printer_return_asks_for_the_consumables_that_fit_it(tmp_path):
+    """A PLA printer's return lists the PLA spools, not the resin (issue 28); a printer whose
+    materials match none (or are not written) still lists every consumable."""
+    shown = run_app_modules(tmp_path, """
+        import {fitting} from "/js/stock.js";
+        const stock = [{name: "PLA noir"}, {name: "PLA blanc"}, {name: "Résine grise"}, {name: "PETG (transparent)"}];
+        const names = (list) => list.map((c) => c.name);
+        console.log(JSON.stringify([names(fitting(stock, ["PLA"])), names(fitting(stock, ["pla", "PETG"])),
+          names(fitting(stock, ["Résine"])), names(fitting(stock, ["ABS"])).length, names(fitting(stock, [])).length]));
+    """)
+    assert shown == [["PLA noir", "PLA blanc"], ["PLA noir", "PLA blanc", "PETG (transparent)"], ["Résine grise"], 4, 4]

@@ -59,6 +59,20 @@ async def test_count_report_with_one_missing_and_one_from_another_site(staff_eve
     assert late.status_code == 409 and late.json()["code"] == "audit_closed"
     assert (await staff_everywhere.post(f"/api/audits/{audit}/close")).status_code == 409
 
+    # The report as a French spreadsheet opens it (issue 28): `;`, BOM, French words, missing first.
+    sheet = await staff_everywhere.get(f"/api/audits/{audit}/report.csv")
+    assert sheet.status_code == 200 and sheet.headers["content-type"].startswith("text/csv")
+    assert "Pantin%20-%20inventaire%20du%20" in sheet.headers["content-disposition"]
+    lines = sheet.text.lstrip("\ufeff").splitlines()
+    assert sheet.text.startswith("\ufeff") and len(lines) == 1 + 14 + 1 + 2 + 1
+    assert lines[0] == '"Résultat du comptage";"Étiquette";"Nom";"Type de matériel";"État";"Remarque";"Vu le"'
+    assert lines[1].startswith('"Manquant";"PAN-LAP-010";')
+    assert '"Inattendu";"VLG-LAP-004";"Portable 04";"Ordinateur portable";"Disponible";"Appartient à un autre site";' \
+        in sheet.text
+    assert (await staff_everywhere.get(f"/api/audits/{audit}/report.csv?lang=en")).text.splitlines()[1].startswith(
+        '"missing","PAN-LAP-010"')
+    assert (await staff_everywhere.get(f"/api/audits/{audit}/report.csv?lang=de")).json()["code"] == "invalid_format"
+
 
 async def test_one_open_count_per_site_even_when_started_together(staff):
     responses = await asyncio.gather(*[staff.post("/api/audits", json={"site": "vlg"}) for _ in range(3)])

@@ -96,3 +96,10 @@ async def test_a_dry_run_names_the_holder_and_return_time_and_lends_nothing(staf
     assert unknown.status_code == 404 and unknown.json()["code"] == "unknown_pass"
     lent = await staff.post("/api/checkouts", json={"tag": "VLG-LAP-005", "user": "learner3", "due_at": due.isoformat()})
     assert lent.status_code == 201 and lent.json()["dry_run"] is False
+
+
+async def test_a_printers_tag_page_names_its_materials(staff):
+    """The return asks for the consumables that fit the printer (issue 28): the tag page says what it
+    prints with, and a laptop has none."""
+    assert (await staff.get("/api/tags/VLG-P3D-001")).json()["materials"] == ["PLA", "PETG"]
+    assert (await staff.get("/api/tags/VLG-LAP-002")).json()["materials"] == []

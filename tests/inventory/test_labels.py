@@ -59,8 +59,11 @@ async def test_html_sheet_uses_a_stylesheet_and_inline_svg(staff, anon):
     response = await staff.get("/api/labels", params={"site": "pfs", "kind": "printer_3d", "offset": 1})
     assert response.status_code == 200 and response.headers["content-type"].startswith("text/html")
     page = response.text
-    # The CSP forbids inline styles and scripts: everything comes from /labels.css.
-    assert "<style" not in page and "style=" not in page and "<script" not in page
+    # The CSP forbids inline styles and scripts: the layout comes from /labels.css, the print
+    # button's handler from a file of its own.
+    assert "<style" not in page and "style=" not in page
+    assert page.count("<script") == 1 and '<script type="module" src="/js/label-sheet.js"></script>' in page
+    assert '<button type="button" class="print-sheet">Imprimer</button>' in page and "2 étiquettes" in page
     assert '<link rel="stylesheet" href="/labels.css">' in page
     assert page.count('<div class="label blank">') == 1 and page.count("<svg") == 2
     assert "PFS-P3D-002" in page and "Pierrefitte-sur-Seine" in page and "Imprimante 3D 2" in page
@@ -88,3 +91,19 @@ def test_html_tags_get_the_largest_size_that_fits_their_line():
     assert tag_size_class("X" * 40) == "tag-wrap"
     html = render_html([Label("VLG-ROOM-001", "Salle Ada", "Villeneuve-la-Garenne", "http://x/t/VLG-ROOM-001")])
     assert f'<p class="tag {tag_size_class("VLG-ROOM-001")}">VLG-ROOM-001</p>' in html
+
+
+async def test_parts_with_a_tag_of_their_own_get_labels_that_lead_to_their_item(staff):
+    """Issue 28: a charger's own label, beside its laptop's; its QR opens the laptop's page, which
+    says which part was scanned."""
+    added = await staff.post("/api/resources/VLG-LAP-003/parts", json={"name": "Chargeur", "tag": "VLG-CHG-003"})
+    assert added.status_code == 201, added.text
+    sheet = await staff.get("/api/labels", params={"tags": "VLG-LAP-003,vlg-chg-003"})
+    assert sheet.status_code == 200
+    assert "Chargeur · Portable 03" in sheet.text and sheet.text.index("VLG-LAP-003") < sheet.text.index("VLG-CHG-003")
+    pdf = await staff.get("/api/labels", params={"tags": "VLG-CHG-003", "format": "pdf"})
+    assert decode_slots(pdf.content) == [{0: "http://testserver/t/VLG-CHG-003"}]
+    page = (await staff.get("/api/tags/vlg-chg-003")).json()
+    assert page["tag"] == "VLG-LAP-003" and page["scanned_part"] == "Chargeur"
+    assert (await staff.get("/api/tags/VLG-LAP-003")).json()["scanned_part"] is None
+    assert (await staff.get("/api/tags/VLG-NOPE-1")).json()["code"] == "unknown_tag"

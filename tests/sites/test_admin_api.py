@@ -5,6 +5,7 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from fablab import db
+from fablab.push.payload import texts
 from fablab.reports import reminders
 from fablab.reports.reminder_plan import withdrawn_reminders
 from fablab.reports.reminder_text import subject_and_body
@@ -134,3 +135,61 @@ async def test_admin_creates_a_training(admin, staff, learner):
     put = await admin.put("/api/policies/vlg/room", json={
         "unit": "minutes", "slot_minutes": 30, "min_length": 30, "max_length": 240, "training_id": training["id"]})
     assert put.status_code == 200, put.text
+
+
+# --- A loan by the day around a closure (issue 28) ---------------------------------------------
+async def three_day_loan(learner, admin) -> tuple[dict, list]:
+    days = [DAY, NEXT_DAY, ordinary_day_after(NEXT_DAY)]
+    hours = (await admin.get("/api/sites/vlg")).json()["opening_hours"]
+
+    def edge(day, which):
+        ranges = hours[("mon", "tue", "wed", "thu", "fri", "sat", "sun")[day.weekday()]]
+        hh, mm = map(int, (ranges[0][0] if which == "opens" else ranges[-1][1]).split(":"))
+        return datetime.combine(day, time(hh, mm), PARIS)
+
+    booked = await learner.post("/api/bookings", json={"resource": "VLG-LAP-005", "starts_at": edge(days[0], "opens").isoformat(),
+                                                       "ends_at": edge(days[2], "closes").isoformat()})
+    assert booked.status_code == 201, booked.text
+    return booked.json(), [(edge(day, "opens"), edge(day, "closes")) for day in days]
+
+
+async def test_a_closure_of_a_loans_last_day_shortens_it_to_the_open_days_left(admin, learner):
+    loan, days = await three_day_loan(learner, admin)
+    last = days[2][0].date().isoformat()
+    preview = (await impact(admin, days[2][0].date(), days[2][0].date())).json()
+    [row] = [b for b in preview["bookings"] if b["id"] == loan["id"]]
+    assert [datetime.fromisoformat(t) for t in row["shortened_to"]] == [days[0][0], days[1][1]]
+
+    created = await admin.post("/api/sites/vlg/closures", json={
+        "starts_on": last, "ends_on": last, "reason": "Panne de chauffage", "cancel_bookings": True})
+    assert created.status_code == 201, created.text
+    assert created.json()["shortened_bookings"] == [loan["id"]] and created.json()["cancelled_bookings"] == []
+    seen = (await learner.get(f"/api/bookings/{loan['id']}")).json()
+    assert seen["status"] == "confirmed" and seen["cancel_reason"] is None and seen["cancel_note"] == "Panne de chauffage"
+    assert datetime.fromisoformat(seen["starts_at"]) == days[0][0] and datetime.fromisoformat(seen["ends_at"]) == days[1][1]
+    assert seen["sequence"] == loan["sequence"] + 1  # the calendars replace their copy
+
+    # The learner is told once, by e-mail and push, with the closure's reason and the new end.
+    await db.fetch("UPDATE app_user SET email = 'ines@example.org' WHERE login = 'learner1'")
+    now = datetime.now(PARIS)
+    [told] = [r for r in await reminders.plan(now, now) if r.kind == "booking_withdrawn" and r.booking["id"] == loan["id"]]
+    subject, body = subject_and_body(told)
+    assert subject == "Prêt raccourci : le fablab de Villeneuve-la-Garenne sera fermé"
+    assert "Panne de chauffage" in body and "votre prêt est raccourci" in body and "annulée" not in body
+    assert texts(told, "fr")[0] == "Prêt raccourci : fablab de Villeneuve-la-Garenne fermé"
+
+
+async def test_a_closure_between_a_loans_first_and_last_days_leaves_it_and_a_whole_one_cancels_it(admin, learner):
+    loan, days = await three_day_loan(learner, admin)
+    middle = days[1][0].date()
+    assert loan["id"] not in [b["id"] for b in (await impact(admin, middle, middle)).json()["bookings"]]
+    kept = await admin.post("/api/sites/vlg/closures", json={
+        "starts_on": middle.isoformat(), "ends_on": middle.isoformat(), "reason": "Formation", "cancel_bookings": True})
+    assert kept.json()["shortened_bookings"] == [] and kept.json()["cancelled_bookings"] == []
+    assert (await learner.get(f"/api/bookings/{loan['id']}")).json()["ends_at"] == loan["ends_at"]
+
+    whole = await admin.post("/api/sites/vlg/closures", json={
+        "starts_on": days[0][0].date().isoformat(), "ends_on": days[2][0].date().isoformat(), "reason": "Travaux",
+        "cancel_bookings": True})
+    assert whole.json()["cancelled_bookings"] == [loan["id"]]
+    assert (await learner.get(f"/api/bookings/{loan['id']}")).json()["status"] == "cancelled"

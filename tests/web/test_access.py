@@ -181,7 +181,11 @@ PUSH_SUBSCRIPTION = {"endpoint": "https://fcm.googleapis.com/fcm/send/access-tes
 # (method, route path) -> (outcome, request(o) -> dict(path, params, json, content, headers), own status, checks).
 # Requests run in this order (own site after other site), so later rows may rely on earlier ones.
 SITE_TABLE = {
-    ("GET", "/api/users/by-pass/{token:str}"): (HIDDEN, lambda o: dict(path=f"/api/users/by-pass/{o['pass']}"), 200),
+    # A pass shown at another site's desk names its visiting learner, nothing more (issue 28).
+    ("GET", "/api/users/by-pass/{token:str}"): (LEARNER_VIEW, lambda o: dict(path=f"/api/users/by-pass/{o['pass']}"), 200,
+                                                {"other": lambda o, body: body["visiting"] and body["cohort"] == ""
+                                                 and body["certifications"] == [],
+                                                 "own": lambda o, body: not body["visiting"]}),
     ("GET", "/api/users"): (SCOPED, lambda o: dict(path="/api/users", params={"site": o["site"]}), 200),
     ("GET", "/api/users/export.csv"): (SCOPED, lambda o: dict(path="/api/users/export.csv",
                                                                params={"site": o["site"]}), 200),
@@ -291,6 +295,7 @@ SITE_TABLE = {
     ("GET", "/api/audits"): (SCOPED, lambda o: dict(path="/api/audits", params={"site": o["site"]}), 200),
     ("POST", "/api/audits"): (SCOPED, lambda o: dict(path="/api/audits", json={"site": o["site"]}), 409),  # own: one open
     ("GET", "/api/audits/{audit_id:int}"): (SCOPED, lambda o: dict(path=f"/api/audits/{o['audit']}"), 200),
+    ("GET", "/api/audits/{audit_id:int}/report.csv"): (SCOPED, lambda o: dict(path=f"/api/audits/{o['audit']}/report.csv"), 200),
     ("POST", "/api/audits/{audit_id:int}/scans"): (SCOPED, lambda o: dict(
         path=f"/api/audits/{o['audit']}/scans", json={"tag": f"{o['prefix']}-LAP-001"}), 201),
     ("POST", "/api/audits/{audit_id:int}/close"): (SCOPED, lambda o: dict(path=f"/api/audits/{o['audit']}/close"), 200),

@@ -67,12 +67,17 @@ async def staff_pfs(app, demo):
         yield await sign_in(client, "staff.pfs")
 
 
-async def test_another_sites_pass_answers_as_an_unknown_one(learner, staff_pfs):
+async def test_another_sites_pass_tells_only_who_stands_at_the_desk(learner, staff_pfs):
+    """A pass is shown in person (issue 28, a visiting learner): staff of another site see its
+    holder's name, login and home site — never the cohort or trainings their own staff see — and
+    an unknown pass stays unknown."""
     pass_token = (await learner.get("/api/me/pass")).json()["token"]
     theirs = await staff_pfs.get(f"/api/users/by-pass/{pass_token}")
+    assert theirs.status_code == 200, theirs.text
+    assert {key: theirs.json()[key] for key in ("login", "site", "cohort", "certifications", "visiting")} == \
+        {"login": "learner1", "site": "vlg", "cohort": "", "certifications": [], "visiting": True}
     unknown = await staff_pfs.get("/api/users/by-pass/" + "A" * len(pass_token))
-    assert (theirs.status_code, theirs.json()["code"]) == (unknown.status_code, unknown.json()["code"]) == \
-        (404, "unknown_pass")
+    assert (unknown.status_code, unknown.json()["code"]) == (404, "unknown_pass")
 
 
 async def test_another_sites_booking_answers_as_one_that_does_not_exist(staff, staff_pfs):
