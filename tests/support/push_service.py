@@ -113,15 +113,16 @@ class PushService:
         body = request.rfile.read(int(request.headers.get("Content-Length") or 0))
         time.sleep(self.delay)  # a slow service keeps a first sender busy while a second one runs
         status, problem = self.answer(request, body)
+        # Recorded before answering: once the sender has its answer, a test may count the posts.
+        with self.lock:
+            self.posts.append((request.path, status))
+            if problem:
+                self.problems.append(problem)
         request.send_response(status)
         if status in (429, 503):
             request.send_header("Retry-After", "0")
         request.send_header("Content-Length", "0")
         request.end_headers()
-        with self.lock:
-            self.posts.append((request.path, status))
-            if problem:
-                self.problems.append(problem)
 
     def answer(self, request, body: bytes) -> tuple[int, str | None]:
         phone = self.phones.get(request.path)
