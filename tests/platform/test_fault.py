@@ -32,7 +32,9 @@ def test_outage_gives_503_problems_then_recovers_with_invariants_intact(tmp_path
             assert call.op == "health" or (call.problem and call.code == "database_unavailable"), call
     # No hang: every request got an answer within the client's timeout.
     unanswered = [c for c in report.calls if isinstance(c.status, str)]
-    assert not unanswered, f"{len(unanswered)} requests unanswered: {unanswered[:3]}"
+    # A worker ended and restarted by its supervisor would drop its requests at once: the log says so.
+    restarts = [line for line in server_log.splitlines() if "Child process" in line or "Traceback" in line]
+    assert not unanswered, f"{len(unanswered)} requests unanswered: {unanswered[:3]}; server log: {restarts[:10]}"
     assert max(c.ended - c.started for c in report.calls) < CLIENT_TIMEOUT_S
     # The app finds the database again by itself.
     assert report.timeline.recovery_s is not None and report.timeline.recovery_s < RECOVERY_LIMIT_S
