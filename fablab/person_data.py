@@ -54,6 +54,9 @@ class PersonTable:
     # SQL forgetting people in rows older than the cutoff ($1), RETURNING one row per row changed;
     # None: `kept_until` says when the rows go instead.
     retention: str | None = None
+    # Minors and consents (issue 30): `retention` runs with the minors' cutoff (their shorter retention,
+    # an admin's setting; never longer than the general one).
+    minors_retention: bool = False
     kept_until: str = ""
     # SQL ending what lets the person in or reaches them ($1 their id): run by an access reset
     # (a new invite) and by a deactivation.
