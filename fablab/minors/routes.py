@@ -19,7 +19,7 @@ from fablab.guards import admin_only, staff_only
 from fablab.minors import gates, queries, reminders, rules, service
 from fablab.minors.schemas import (
     ConsentIn, ConsentOut, ConsentTextIn, ConsentTextOut, ExpiringConsentOut, GuardianIn, GuardianOut,
-    MinorRecordOut, MinorsRetentionIn, MinorsRetentionOut,
+    MinorPersonOut, MinorRecordOut, MinorsRetentionIn, MinorsRetentionOut,
 )
 from fablab.sites.queries import require_site
 
@@ -34,6 +34,11 @@ def consent_out(row: dict) -> ConsentOut:
         signed_hash=row["signed_hash"], recorded_at=row["recorded_at"], recorded_by=row["recorded_by"],
         revoked_at=row["revoked_at"], revoked_by=row["revoked_by"], reminded_at=row["reminded_at"],
         signature=f"/api/consents/{row['id']}/signature.png" if row["signed"] else None)
+
+
+def shaped(row: dict, shape: type):
+    """The row as the response shape, its other columns (ids, time zones) left out."""
+    return msgspec.convert({name: row[name] for name in shape.__struct_fields__}, shape, from_attributes=True)
 
 
 def _png(given) -> bytes | None:
@@ -56,8 +61,12 @@ class MinorController(Controller):
                       "and what today's valid consents cover, with the site's consent text to sign."))
     async def record(self, request: Request, user_id: FromPath[int]) -> MinorRecordOut:
         row = await service.record(request.user, user_id)
-        row["consents"] = [consent_out(consent) for consent in row["consents"]]
-        return msgspec.convert(row, MinorRecordOut, from_attributes=True)
+        text = row["consent_text"]
+        return MinorRecordOut(
+            person=shaped(row["person"], MinorPersonOut), age=row["age"], minor=row["minor"],
+            guardians=[shaped(guardian, GuardianOut) for guardian in row["guardians"]],
+            consents=[consent_out(consent) for consent in row["consents"]], covered_today=row["covered_today"],
+            consent_text=None if text is None else shaped(text, ConsentTextOut))
 
     @post("/guardians", guards=[staff_only], status_code=HTTP_201_CREATED,
           summary="Add a minor's guardian",
@@ -66,7 +75,7 @@ class MinorController(Controller):
     async def add_guardian(self, request: Request, user_id: FromPath[int], data: JSONBody[GuardianIn]) -> GuardianOut:
         row = await service.add_guardian(actor=request.user, person_id=user_id, name=data.name,
                                          relation=data.relation, phone=data.phone, email=data.email)
-        return msgspec.convert(row, GuardianOut, from_attributes=True)
+        return shaped(row, GuardianOut)
 
     @delete("/guardians/{guardian_id:int}", guards=[staff_only], status_code=HTTP_204_NO_CONTENT,
             summary="Remove a minor's guardian",
@@ -136,14 +145,14 @@ class ConsentTextController(Controller):
     async def current(self, slug: FromPath[str]) -> ConsentTextOut | None:
         site = await require_site(slug)
         row = await queries.current_text(site["id"])
-        return None if row is None else msgspec.convert(row, ConsentTextOut, from_attributes=True)
+        return None if row is None else shaped(row, ConsentTextOut)
 
     @put("", guards=[admin_only], status_code=HTTP_200_OK,
          summary="Write a site's consent text",
          description="Admin. `{text}`: a new version (the old ones stay: signed consents cite them).")
     async def write(self, request: Request, slug: FromPath[str], data: JSONBody[ConsentTextIn]) -> ConsentTextOut:
         row = await service.write_text(actor=request.user, slug=slug, text=data.text)
-        return msgspec.convert(row, ConsentTextOut, from_attributes=True)
+        return shaped(row, ConsentTextOut)
 
 
 class MinorsRetentionController(Controller):
