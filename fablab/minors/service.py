@@ -31,7 +31,14 @@ def _no_such_guardian(guardian_id: int) -> NotFound:
     return NotFound(f"No guardian {guardian_id} for this person.", code=codes.UNKNOWN_GUARDIAN)
 
 
+# Guardians and consents are for the people a site takes in (learners, participants), never for staff.
+TAKEN_IN = ("learner", "participant", "visitor")
+
+
 def _check_minor(person: dict, day: date) -> None:
+    if person["role"] not in TAKEN_IN or person["site_id"] is None:
+        raise Conflict("Guardians and consents are for the learners and participants of a site.",
+                       code=codes.NOT_A_MINOR)
     age = ages.age_on(day, person["birth_date"], person["birth_year"])
     if age is not None and age >= ages.ADULT_AGE:
         raise Conflict(f"{person['name']} is {age}: guardians and consents are for people under 18.",
