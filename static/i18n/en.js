@@ -556,7 +556,7 @@ const minors = {
   sign_cancel: "Cancel",
   signed: "Consent signed and saved.",
   no_text: "This site has no consent text to sign yet.",
-  no_photo: "do not photograph",
+  no_photo: "Do not photograph",
   no_photo_title: "No image-rights consent: do not photograph",
   expiring_title: "Consents expiring soon",
   expiring_none: "No consent expires within 30 days.",
@@ -564,6 +564,9 @@ const minors = {
   expiring_reminded: "reminder sent on {date}",
   expiring_no_email: "no e-mail: call them",
   open_record: "Guardians and consents",
+  sign_covers: "The guardian consents to: {what}",
+  expiring_lead: "Minors whose consent ends within 30 days and was not renewed. The guardian gets an e-mail reminder when they have an address.",
+  expiring_tile: "Minors: parental consents to renew within 30 days",
 };
 
 // The desk's loan agreement, several items in one hand-over, receipts (issue 31).

@@ -566,7 +566,7 @@ const minors = {
   sign_cancel: "Annuler",
   signed: "Autorisation signée et enregistrée.",
   no_text: "Ce site n’a pas encore de texte d’autorisation à faire signer.",
-  no_photo: "ne pas photographier",
+  no_photo: "Ne pas photographier",
   no_photo_title: "Sans autorisation de droit à l’image : ne pas photographier",
   expiring_title: "Autorisations bientôt expirées",
   expiring_none: "Aucune autorisation n’expire dans les 30 jours.",
@@ -574,6 +574,9 @@ const minors = {
   expiring_reminded: "rappel envoyé le {date}",
   expiring_no_email: "pas d’e-mail : prévenir par téléphone",
   open_record: "Responsables et autorisations",
+  sign_covers: "Le ou la responsable autorise : {what}",
+  expiring_lead: "Mineur·es dont l’autorisation prend fin dans les 30 jours sans avoir été renouvelée. Le ou la responsable reçoit un rappel par e-mail s’il ou elle en a un.",
+  expiring_tile: "Mineur·es : autorisations parentales à renouveler dans les 30 jours",
 };
 
 // The desk's loan agreement, several items in one hand-over, receipts (issue 31).

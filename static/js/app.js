@@ -45,6 +45,9 @@ const ROUTES = [
   ["courses/:id", "courses", "staff"],
   ["my-workshops", "my-workshops", "user"],
   ["agenda/:site", "agenda", "any"],
+  // Minors and consents (issue 30): a minor's guardians and consents, the consents about to expire.
+  ["people/:id/minor", "minor", "staff"],
+  ["consents/expiring", "consents-expiring", "staff"],
 ];
 
 const main = () => document.getElementById("main");
