@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-What = Literal["booking", "loan", "workshop"]
+# "attendance": a person marked present at a workshop (a visitor's pass must still cover its day: issue 30).
+What = Literal["booking", "loan", "workshop", "attendance"]
 
 
 @dataclass(frozen=True)

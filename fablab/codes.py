@@ -211,6 +211,14 @@ PASS_OR_PARTICIPANT = "pass_or_participant"
 INVALID_ATTENDANCE = "invalid_attendance"
 BIRTH_DATE_AND_YEAR = "birth_date_and_year"
 
+# --- visitors (issue 30): passes for visitors of the neighbourhood -----------------------------
+UNKNOWN_VISITOR = "unknown_visitor"                            # 404: no visitor by that id (or forgotten)
+VISITOR_PASS_TOO_LONG = "visitor_pass_too_long"                # 400: a pass lasts a day, a week at most
+VISITOR_PASS_IN_PAST = "visitor_pass_in_past"                  # 400: a pass starts today or later
+VISITOR_PASS_EXPIRED = "visitor_pass_expired"                  # 422: the pass ended before the workshop's day
+VISITOR_PASS_NOT_YET_VALID = "visitor_pass_not_yet_valid"      # 422: the pass starts after the workshop's day
+WORKSHOP_NOT_OPEN_TO_VISITORS = "workshop_not_open_to_visitors"  # 422: the workshop takes no visitors
+
 # --- The impact report (issue 29) ------------------------------------------------------------
 
 # --- The desk: agreements, hand-overs of several items, receipts, the counter (issue 31) ------

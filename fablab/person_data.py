@@ -58,6 +58,10 @@ class PersonTable:
     # an admin's setting; never longer than the general one).
     minors_retention: bool = False
     kept_until: str = ""
+    # visitors (issue 30): SQL forgetting people on a clock of the domain's own rather than the
+    # retention period's ($1 now; it reads its own delay), RETURNING one row per person forgotten.
+    # Run by the same job, after the retention.
+    expiry: str | None = None
     # SQL ending what lets the person in or reaches them ($1 their id): run by an access reset
     # (a new invite) and by a deactivation.
     reset: str | None = None

@@ -17,12 +17,13 @@ from fablab.push import routes as push
 from fablab.reports import routes as reports
 from fablab.series import routes as series
 from fablab.sites import routes as sites
+from fablab.visitors import routes as visitors  # visitors (issue 30)
 from fablab.waitlist import routes as waitlist
 from fablab.web import routes as web
 from fablab.workshops import routes as workshops
 
 DOMAINS = [accounts, sites, bookings, series, waitlist, inventory, parts, maintenance, calendars, reports, push,
-           consumables, late, desk, workshops, minors, people, web]
+           consumables, late, desk, workshops, visitors, minors, people, web]
 
 ALL_ROUTES = [handler for domain in DOMAINS for handler in domain.ROUTES]
 PERIODIC_JOBS = [job for domain in DOMAINS for job in getattr(domain, "JOBS", [])]

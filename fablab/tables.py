@@ -524,6 +524,22 @@ class Attendance(Table, tablename="attendance", db=DB):
     recorded_at = Timestamptz(default=TimestamptzNow())
 
 
+# --- visitors (issue 30): passes for visitors of the neighbourhood (fablab/visitors) -----------
+
+class VisitorPass(Table, tablename="visitor_pass", db=DB):
+    """A visitor's pass (the person is an app_user, role visitor): a day, or up to a week."""
+
+    user = ForeignKey(references=User, db_column_name="user_id", primary_key=True, null=False)
+    site = _fk(Site, "site_id", null=False)
+    valid_from = Date()
+    valid_until = Date()
+    age_band = Text(null=True, default=None)
+    purpose = Text(default="")
+    created_by = _fk(User, "created_by_id")
+    created_at = Timestamptz(default=TimestamptzNow())
+    anonymised_at = Timestamptz(null=True, default=None)
+
+
 # --- The desk's loan agreements and hand-overs (fablab/desk, issue 31) ---------------------------
 
 class LoanAgreement(Table, tablename="loan_agreement", db=DB):
@@ -664,6 +680,7 @@ ALL_TABLES = [
     Partner, Participant, Course, Workshop, WorkshopTrainer, WorkshopHold, Registration, Attendance,
     # Later issues' tables: a line each, so that merges stay clean.
     LatePolicy, LateStrike, Suspension,
+    VisitorPass,  # visitors (issue 30)
     LoanAgreement, Handover, HandoverItem,
     Guardian, ConsentText, Consent,
 ]

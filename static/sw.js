@@ -46,6 +46,8 @@ const SHELL = [
   "/counter.css",
   // The funders' impact report (issue 29).
   "/screens/impact.js",
+  // visitors (issue 30): the desk's visitor form and their printable pass.
+  "/screens/visitors.js", "/screens/visitor-pass.js",
 ];
 
 // Data worth reading offline: network first, the saved copy only when the network fails.

@@ -19,7 +19,6 @@ import logging
 from dataclasses import dataclass
 
 import pytest
-from argon2 import PasswordHasher
 
 from fablab import db
 from fablab.app import create_app
@@ -27,6 +26,7 @@ from fablab.seed import DEMO_PASSWORD, seed_reference_data
 from fablab.settings import load_settings
 from tests.support import databases
 from tests.support.clients import make_client, running_server, sign_in
+from tests.support.demo_passwords import cheap_demo_hash
 
 
 
@@ -129,11 +129,8 @@ async def pool(database_url):
 
 @pytest.fixture(scope="session")
 def demo_password_hash():
-    """The demo users' password, hashed with argon2id at its lowest cost. Every sign-in still runs the
-    real check (argon2 verify, throttle, session); only the demo users' stored hashes are cheap, so a
-    test that signs a class of 30 in with typos costs milliseconds instead of a minute. Passwords
-    that people set (invites, the admin) keep the production hasher, and tests/accounts check that."""
-    return PasswordHasher(time_cost=1, memory_cost=8, parallelism=1).hash(DEMO_PASSWORD)
+    """The demo users' password at argon2id's lowest cost (tests/support/demo_passwords.py)."""
+    return cheap_demo_hash()
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,28 @@ RETENTION_KEY = "retention_days"
 DEFAULT_RETENTION_DAYS = 730
 
 
+# --- visitors (issue 30) ----------------------------------------------------------------------
+# Visitors are forgotten days after their pass ends, not after the retention period: they came once.
+VISITOR_DAYS_KEY = "visitor_anonymise_days"
+DEFAULT_VISITOR_DAYS = 30
+# The delay as SQL, for the statement that forgets visitors (fablab/visitors/queries.py).
+VISITOR_DAYS_SQL = (f"coalesce((SELECT (value #>> '{{}}')::int FROM app_setting WHERE key = '{VISITOR_DAYS_KEY}'), "
+                    f"{DEFAULT_VISITOR_DAYS})")
+
+
+async def visitor_days() -> tuple[int, bool]:
+    """(days after a visitor's pass ends before they are forgotten, is_default)."""
+    row = await AppSetting.select(AppSetting.value).where(AppSetting.key == VISITOR_DAYS_KEY).first()
+    value = None if row is None else row["value"]
+    if value is None:
+        return DEFAULT_VISITOR_DAYS, True
+    return int(json.loads(value) if isinstance(value, str) else value), False
+
+
+async def set_visitor_days(days: int) -> None:
+    await _set(VISITOR_DAYS_KEY, days)
+
+
 async def retention() -> tuple[int, bool]:
     """(days, is_default)."""
     row = await AppSetting.select(AppSetting.value).where(AppSetting.key == RETENTION_KEY).first()

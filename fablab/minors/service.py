@@ -31,8 +31,8 @@ def _no_such_guardian(guardian_id: int) -> NotFound:
     return NotFound(f"No guardian {guardian_id} for this person.", code=codes.UNKNOWN_GUARDIAN)
 
 
-# Guardians and consents are for the people a site takes in (learners, participants), never for staff.
-TAKEN_IN = ("learner", "participant", "visitor")
+# Guardians and consents are for learners and participants (a birth date), never staff, nor visitors (an age band).
+TAKEN_IN = ("learner", "participant")
 
 
 def _check_minor(person: dict, day: date) -> None:

@@ -47,6 +47,10 @@ async def anonymise_expired(*, days: int | None = None, now: datetime | None = N
     minors_cutoff = (now or clock.now()) - timedelta(days=min(days, minors_days))
     changed: dict[str, int] = {}
     async with DB.transaction():
+        # visitors (issue 30): forgotten on a delay of their own (fablab/person_data.py, `expiry`).
+        for declaration in TABLES:
+            if declaration.expiry is not None:
+                changed[declaration.table] = len(await db.fetch(declaration.expiry, now or clock.now()))
         for declaration in TABLES:
             if declaration.retention is not None:
                 changed[declaration.table] = len(await db.fetch(

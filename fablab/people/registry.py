@@ -15,10 +15,11 @@ from fablab.parts import person as parts
 from fablab.push import person as push
 from fablab.reports import person as reports
 from fablab.series import person as series
+from fablab.visitors import person as visitors  # visitors (issue 30)
 from fablab.waitlist import person as waitlist
 from fablab.workshops import person as workshops
 
 DOMAINS = [accounts, bookings, series, waitlist, inventory, parts, maintenance, calendars, reports, push, consumables,
-           workshops, late, desk, minors]
+           workshops, late, desk, visitors, minors]
 
 TABLES = tuple(declaration for domain in DOMAINS for declaration in domain.PERSON)

@@ -70,11 +70,14 @@ TAGS = [
         "(young people without an account, or learners), workshops whose seats PostgreSQL counts (some held for a "
         "partner until a time), sign-ups with a waiting list that seats the next person in the same transaction, "
         "attendance by pass, courses of a target number of hours."),
+    Tag(name="visitors", description="Visitors of the neighbourhood (issue 30): a pass for a day or up to a "
+        "week, made at the desk without an account, that admits them to workshops open to visitors; forgotten the "
+        "admin's delay after its last day, still counted by the impact report."),
     Tag(name="calendars", description="iCalendar feeds (RFC 5545) with ETag and 304: a site's and an item's "
         "without names; private links (a learner's own, a staff site feed) whose token is the key."),
     Tag(name="reports", description="Utilisation, no-shows, overdue loans, heat map; pending reminders."),
     Tag(name="push", description="Web Push (RFC 8030, 8291, 8292): the phones that receive my reminders."),
-    Tag(name="admin", description="Settings of the whole system: how long personal data is kept."),
+    Tag(name="admin", description="Settings of the whole system: how long personal data is kept, and visitors' data."),
     Tag(name="app", description="The web app's own data: the domain's words."),
     Tag(name="health", description="Liveness for load balancers and monitoring."),
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from fablab import codes, db, scope
+from fablab import admission, codes, db, scope
 from fablab.accounts import passes
 from fablab.accounts.current import CurrentUser
 from fablab.errors import InvalidInput, NotFound
@@ -46,6 +46,10 @@ async def record(*, actor: CurrentUser, workshop_id: int, pass_token: str | None
     if registration is None:
         raise InvalidInput("This person has no seat at this workshop.", code=codes.NOT_REGISTERED,
                            participant=user_id)
+    # Whoever may not be there says so (a visitor's pass that no longer covers the day: issue 30).
+    await admission.admit(admission.Taking(
+        person_id=user_id, site_id=workshop["site_id"], what="attendance", starts_at=workshop["starts_at"],
+        ends_at=workshop["ends_at"], actor_id=actor.id, actor_is_staff=True, workshop_id=workshop_id))
     row = await db.fetchone(queries.UPSERT_ATTENDANCE, registration["id"], arrived_at, left_at, actor.id)
     return {**row, "participant": user_id, "name": registration["name"]}
 

@@ -45,6 +45,9 @@ const ROUTES = [
   ["courses/:id", "courses", "staff"],
   ["my-workshops", "my-workshops", "user"],
   ["agenda/:site", "agenda", "any"],
+  // visitors (issue 30): the desk's visitor form and their printable pass.
+  ["visitors", "visitors", "staff"],
+  ["visitors/:id", "visitor-pass", "staff"],
   // Minors and consents (issue 30): a minor's guardians and consents, the consents about to expire.
   ["people/:id/minor", "minor", "staff"],
   ["consents/expiring", "consents-expiring", "staff"],
@@ -131,6 +134,7 @@ function navItems() {
     ["inventory", t("desk.nav_inventory")], ["audit", t("desk.nav_audit")], ["series", t("nav.series")],
     ["waitlist", t("nav.waitlist")], ["reports", t("desk.nav_reports")], ["consumables", t("consumables.nav")],
     ["workshops", t("workshops.nav")], ["partners", t("workshops.nav_partners")], ["courses", t("workshops.nav_courses")],
+    ["visitors", t("visitors.nav")],
   );
   if (isAdmin()) items.push(["admin", t("desk.nav_admin")]);
   return items;

@@ -26,13 +26,15 @@ function commonFields(w, courses) {
     audience: select(AUDIENCES.map((a) => [a, t(`workshops.audiences.${a}`)]), {value: w?.audience || "public"}),
     course: select([["", t("workshops.none_option")], ...courses.map((c) => [String(c.id), c.title])],
       {value: w?.course ? String(w.course) : ""}),
+    // visitors (issue 30): visitors of the neighbourhood may sign up with their pass.
+    visitors: h("input", {type: "checkbox", checked: Boolean(w?.open_to_visitors)}),
   };
 }
 
 function commonBody(f) {
   return {title: f.title.value.trim(), description: f.description.value.trim(), capacity: Number(f.capacity.value),
     min_age: orNull(f.minAge), max_age: orNull(f.maxAge), audience: f.audience.value,
-    course: f.course.value ? Number(f.course.value) : null};
+    course: f.course.value ? Number(f.course.value) : null, open_to_visitors: f.visitors.checked};
 }
 
 // When and where: the day at the site, its start and end, and a room of the site (booked for it).
@@ -67,7 +69,8 @@ function commonParts(f) {
   return [field(t("workshops.title_label"), f.title), field(t("workshops.description"), f.description),
     field(t("workshops.capacity"), f.capacity),
     h("div", {class: "two-up"}, field(t("workshops.min_age"), f.minAge), field(t("workshops.max_age"), f.maxAge)),
-    field(t("workshops.audience"), f.audience), field(t("workshops.course"), f.course)];
+    field(t("workshops.audience"), f.audience), field(t("workshops.course"), f.course),
+    h("label", {class: "check"}, f.visitors, h("span", {}, t("visitors.open_to_visitors")))];
 }
 
 // The partner, the seats, and until when (two days before the workshop unless changed).

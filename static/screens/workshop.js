@@ -24,6 +24,7 @@ function summary(page) {
     h("p", {}, h("strong", {class: "workshop-seats"}, w.status === "cancelled" ? t("workshops.cancelled_badge") : seatsText(w)),
       w.waiting ? ` · ${t("workshops.waiting_count", {n: w.waiting})}` : ""),
     h("p", {class: "item-sub"}, t(`workshops.audiences.${w.audience}`)),
+    w.open_to_visitors ? h("p", {class: "item-sub open-to-visitors"}, t("visitors.open_to_visitors")) : null,
     course ? h("p", {class: "item-sub"}, t("workshops.in_course", {course: course.title})) : null,
     (w.holds || []).length && w.status !== "cancelled" ? h("ul", {class: "facts holds"}, w.holds.map((hold) => holdLine(hold, tz))) : null,
     w.description ? h("p", {class: "hint"}, w.description) : null,

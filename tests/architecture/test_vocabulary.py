@@ -36,6 +36,7 @@ CHECKED_COLUMNS = {
     ("consumable_movement", "kind"): vocabulary.CONSUMABLE_MOVEMENT_KINDS,
     ("print_log", "outcome"): vocabulary.PRINT_OUTCOMES,
     ("partner", "kind"): vocabulary.PARTNER_KINDS,
+    ("visitor_pass", "age_band"): vocabulary.AGE_BAND_NAMES,  # visitors (issue 30)
     ("participant", "status"): vocabulary.PARTICIPANT_STATUSES,
     ("workshop", "audience"): vocabulary.WORKSHOP_AUDIENCES,
     ("workshop", "status"): vocabulary.WORKSHOP_STATUSES,

@@ -151,6 +151,7 @@ class Scene:
     workshop_id: int = 0
     course_id: int = 0
     participant_id: int = 0
+    visitor_id: int = 0  # visitors (issue 30)
 
 
 def workshops_scene(staff, learner, day: str) -> tuple[int, int, int]:
@@ -209,9 +210,12 @@ def set_the_scene(base: str) -> Scene:
         created = staff.post("/api/users", json={"name": "Awa Traoré", "login": "awa.traore", "cohort": "2026"})
         assert created.status_code == 201, created.text
         workshop_id, course_id, participant_id = workshops_scene(staff, learner, day)
+        visitor = staff.post("/api/visitors", json={"first_name": "Yanis", "initial": "M", "purpose": "Découvrir"})
+        assert visitor.status_code == 201, visitor.text
         return Scene(day=day, invite_token=created.json()["invite"]["token"],
                      pass_token=learner.get("/api/me/pass").json()["token"], closed_audit_id=audit_id,
-                     workshop_id=workshop_id, course_id=course_id, participant_id=participant_id)
+                     workshop_id=workshop_id, course_id=course_id, participant_id=participant_id,
+                     visitor_id=visitor.json()["id"])
 
 
 def screens_for(role: str, scene: Scene) -> list[tuple[str, str]]:
@@ -222,6 +226,7 @@ def screens_for(role: str, scene: Scene) -> list[tuple[str, str]]:
     samples = {":token": {"invite": scene.invite_token, "scanned-pass": scene.pass_token},
                ":id": {"audit-report": str(scene.closed_audit_id), "workshop": str(scene.workshop_id),
                        "courses": str(scene.course_id), "participant-card": str(scene.participant_id),
+                       "visitor-pass": str(scene.visitor_id),
                        "minor": str(scene.participant_id)}}
     for name, value in ((":tag", "VLG-LAP-005"), (":site", "vlg"), (":slug", "vlg")):
         samples[name] = {screen: value for _, screen, _ in routes_of_the_app()}

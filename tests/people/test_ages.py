@@ -30,3 +30,9 @@ def test_a_year_of_birth_alone_never_lets_a_minor_through_early():
                                        (18, "18_25"), (25, "18_25"), (26, "over_25"), (None, None)])
 def test_age_band(age, band):
     assert age_band(age) == band
+
+
+def test_the_visitors_age_bands_are_the_impact_reports():
+    from fablab.ages import AGE_BANDS
+    from fablab.vocabulary import AGE_BAND_NAMES
+    assert AGE_BAND_NAMES == tuple(band for band, _, _ in AGE_BANDS)

@@ -20,6 +20,7 @@ import httpx
 import pytest
 
 from fablab.embedded_db import postmaster_pid
+from tests.support.demo_passwords import CHEAPEN_DEMO_USERS, cheap_demo_hash
 from tests.support.paths import ROOT
 from tests.support.server import SECRET_KEY, free_port
 
@@ -192,12 +193,22 @@ def data_dir():
     shutil.rmtree(path, ignore_errors=True)
 
 
+async def _cheapen_demo_passwords(url: str) -> None:
+    connection = await asyncpg.connect(url)
+    try:
+        await connection.execute(CHEAPEN_DEMO_USERS, cheap_demo_hash())
+    finally:
+        await connection.close()
+
+
 @pytest.fixture(scope="session")
 def _data_dir_started_once():
     """A data dir a server has started on once (initdb, migrations, demo data) and left by SIGTERM;
     made once per process."""
     path = _new_data_dir("fablab-life-template-")
-    start_app(path, path / "first.log").stop()
+    app = start_app(path, path / "first.log")
+    asyncio.run(_cheapen_demo_passwords(pg_url(path)))  # the tests sign in dozens of times
+    app.stop()
     (path / "first.log").unlink()
     yield path
     shutil.rmtree(path, ignore_errors=True)

@@ -144,7 +144,7 @@ SELF = "self"                # about the caller only: no site to choose
 
 OWN_SITE, OTHER_SITE = "pfs", "vlg"
 SITE_LEARNERS = {"pfs": ("learner11", "learner12", "learner13"), "vlg": ("learner1", "learner2", "learner3")}
-TABLES_THAT_MUST_NOT_CHANGE = ("app_user", "booking", "booking_series", "waitlist_entry", "audit", "movement",
+TABLES_THAT_MUST_NOT_CHANGE = ("app_user", "visitor_pass", "booking", "booking_series", "waitlist_entry", "audit", "movement",
                                "resource", "certification", "invite", "staff_site", "feed_token",
                                "consumable", "consumable_movement", "part", "part_custody",
                                "maintenance_plan", "maintenance_record", "handover", "handover_item",
@@ -359,6 +359,11 @@ SITE_TABLE = {
 # Public routes whose answer depends on who asks (the rest answer everyone alike).
 # The FabLab solidaire programme (issue 29): partners, participants, workshops, sign-ups, courses.
 SITE_TABLE.update({
+    # visitors (issue 30): the desk's visitors and their passes.
+    ("GET", "/api/visitors"): (SCOPED, lambda o: dict(path="/api/visitors", params={"site": o["site"]}), 200),
+    ("POST", "/api/visitors"): (SCOPED, lambda o: dict(path="/api/visitors", json={
+        "site": o["site"], "first_name": "Inès", "initial": "B"}), 201),
+    ("GET", "/api/visitors/{visitor_id:int}"): (SCOPED, lambda o: dict(path=f"/api/visitors/{o['visitor']}"), 200),
     ("GET", "/api/partners"): (SCOPED, lambda o: dict(path="/api/partners", params={"site": o["site"]}), 200),
     ("POST", "/api/partners"): (SCOPED, lambda o: dict(path="/api/partners", json={
         "site": o["site"], "name": "Association du quartier", "kind": "association"}), 201),
@@ -495,6 +500,7 @@ async def site_objects(slug: str, day: date) -> dict:
         "consumable": await db.fetchval("INSERT INTO consumable (site_id, name, unit, quantity) "
                                         "VALUES ($1, 'PLA noir', 'g', 1000) RETURNING id", site_id),
         "handover": await lent_in_a_handover(f"{prefix}-LAP-004", ids[learner], staff_id),
+        **await visitor_objects(site_id),
         **await workshop_objects(site_id, day),
         **await minor_objects(site_id, day),
     }
@@ -548,6 +554,16 @@ async def workshop_objects(site_id: int, day: date) -> dict:
     return {"workshop": workshop, "participant": people[0], "newcomer": people[2], "leaving": registrations[1],
             "course": await db.fetchval("INSERT INTO course (site_id, title) VALUES ($1, 'Parcours') RETURNING id",
                                         site_id)}
+
+
+async def visitor_objects(site_id: int) -> dict:
+    """A visitor of the site with a pass for today (issue 30)."""
+    visitor = await db.fetchval("INSERT INTO app_user (role, name, login, site_id) VALUES ('visitor', 'Inès B.', $1, $2) "
+                                "RETURNING id", f"visitor.access{site_id}", site_id)
+    await db.fetch("INSERT INTO participant (user_id) VALUES ($1)", visitor)
+    await db.fetch("INSERT INTO visitor_pass (user_id, site_id, valid_from, valid_until) "
+                   "VALUES ($1, $2, current_date, current_date)", visitor, site_id)
+    return {"visitor": visitor}
 
 
 async def missing_and_spare_parts(tag: str, learner_id: int, *, start: datetime) -> dict:
