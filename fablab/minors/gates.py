@@ -30,7 +30,9 @@ async def require_consent(taking: admission.Taking) -> None:
 async def refuse_too_young(taking: admission.Taking) -> None:
     """ADMISSION: under the minimum age of the unit's policy (its own, else its site's for its kind),
     a booking or loan is refused, unless a trainer books for the person (or lends what a trainer
-    booked for them)."""
+    booked for them). A walk-up loan at the desk is staff booking for the person, so it passes: the
+    rule keeps a young person from booking alone, and the desk from lending what they booked alone.
+    Nobody of unknown age is refused (adults often give no birth date)."""
     if taking.what not in ("booking", "loan") or taking.kind is None:
         return
     min_age = await db.fetchval(queries.MIN_AGE, taking.site_id, taking.kind, taking.resource_id)
