@@ -1,5 +1,7 @@
 """Consents about to expire: the list for staff, and the guardian's reminder by e-mail, sent once per
-consent (consent.reminded_at is its sent-log) by a periodic job when SMTP is configured."""
+consent (consent.reminded_at is its sent-log) by a periodic job when SMTP is configured. A job of its
+own beside fablab/reports' reminders: those are about bookings and people with accounts (reminder_log
+is keyed by booking and app_user), a guardian is neither."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from fablab import clock, db
 from fablab.db import DB
 from fablab.mail import SMTP_ERRORS, SmtpSettings, load_smtp_settings, send_message, smtp_error_text
 from fablab.minors import queries, rules
+from fablab.reminder_types import EMAIL
 from fablab.settings import SettingsError
 
 log = logging.getLogger("fablab.minors")
@@ -75,7 +78,7 @@ async def remind_guardians(smtp: SmtpSettings, *, now: datetime | None = None) -
     now = now or clock.now()
     counts = {"sent": 0, "skipped": 0, "failed": 0}
     for row in await expiring(None, now.date()):
-        if row["guardian_email"] and row["reminded_at"] is None:
+        if row["guardian_email"] and EMAIL.match(row["guardian_email"]) and row["reminded_at"] is None:
             counts[await _remind(row, smtp, now)] += 1
     return counts
 
