@@ -109,3 +109,25 @@ async def test_the_minors_retention_is_shorter_and_an_admin_setting(staff, admin
     changed = await lifecycle.anonymise_expired(now=in_200_days)
     assert changed["tables"]["consent"] == 1 and changed["tables"]["guardian"] == 1
     assert_problem(await admin.put("/api/admin/minors-retention", json={"days": 3}), 400, "invalid_input")
+
+
+@pytest.mark.parametrize("statement", [
+    # A guardian nobody can reach.
+    "INSERT INTO guardian (person_id, name) VALUES ($1, 'Sans contact')",
+    # A consent that covers nothing, or ends before it starts.
+    "INSERT INTO consent (person_id, site_id, starts_on, expires_on, method) VALUES ($1, (SELECT id FROM site WHERE slug = 'vlg'), '2026-09-01', "
+    "'2027-08-31', 'paper')",
+    "INSERT INTO consent (person_id, site_id, participation, starts_on, expires_on, method) VALUES ($1, (SELECT id FROM site WHERE slug = 'vlg'), true, "
+    "'2026-09-01', '2026-08-31', 'paper')",
+    # Signed, but without the signature, or by a method nobody knows.
+    "INSERT INTO consent (person_id, site_id, participation, starts_on, expires_on, method, text_version) VALUES "
+    "($1, (SELECT id FROM site WHERE slug = 'vlg'), true, '2026-09-01', '2027-08-31', 'signed', 1)",
+    "INSERT INTO consent (person_id, site_id, participation, starts_on, expires_on, method) VALUES ($1, (SELECT id FROM site WHERE slug = 'vlg'), true, "
+    "'2026-09-01', '2027-08-31', 'phone')",
+])
+async def test_postgresql_refuses_what_no_consent_may_be(demo, statement):
+    import asyncpg
+
+    person = await make_age("learner1", 13, DAY)
+    with pytest.raises(asyncpg.CheckViolationError):
+        await db.fetch(statement, person)
