@@ -507,7 +507,7 @@ const minors = {
     guardian_unreachable: "Give the guardian's phone or e-mail address.",
     unknown_consent: "No such consent.",
     invalid_consent: "Invalid consent: tick at least one item, and an end date after the start.",
-    no_consent_text: "This site has no consent text yet: an admin must write it.",
+    no_consent_text: "This site has no consent text yet: an administrator must write it.",
     consent_text_changed: "The consent text has just changed: read the new version before signing.",
     not_a_minor: "This person is an adult: no guardian or parental consent.",
     already_revoked: "This consent was already revoked.",
