@@ -564,6 +564,7 @@ const minors = {
   expiring_reminded: "reminder sent on {date}",
   expiring_no_email: "no e-mail: call them",
   open_record: "Guardians and consents",
+  not_minor: "No guardian or parental consent: this person is not a minor, or their birth date is unknown.",
   sign_covers: "The guardian consents to: {what}",
   expiring_lead: "Minors whose consent ends within 30 days and was not renewed. The guardian gets an e-mail reminder when they have an address.",
   expiring_tile: "Minors: parental consents to renew within 30 days",

@@ -574,6 +574,7 @@ const minors = {
   expiring_reminded: "rappel envoyé le {date}",
   expiring_no_email: "pas d’e-mail : prévenir par téléphone",
   open_record: "Responsables et autorisations",
+  not_minor: "Pas de responsable légal·e ni d’autorisation parentale : la personne n’est pas mineure, ou sa date de naissance n’est pas connue.",
   sign_covers: "Le ou la responsable autorise : {what}",
   expiring_lead: "Mineur·es dont l’autorisation prend fin dans les 30 jours sans avoir été renouvelée. Le ou la responsable reçoit un rappel par e-mail s’il ou elle en a un.",
   expiring_tile: "Mineur·es : autorisations parentales à renouveler dans les 30 jours",

@@ -150,13 +150,6 @@ function trainingsPart(page, person, full, reopen) {
   ];
 }
 
-// Minors and consents (issue 30): the record of guardians and consents, for someone under 18 (a birth
-// year alone: possibly under 18 until the end of the year they turn it).
-function mayBeMinor(full) {
-  const year = full.birth_date ? Number(full.birth_date.slice(0, 4)) : full.birth_year;
-  return Boolean(year) && new Date().getFullYear() - year <= 18;
-}
-
 // Their data as a download (GDPR right of access), and for an admin the erasure (right to erasure),
 // armed by a second tap: it cannot be undone.
 function privacyPart(page, person, full) {
@@ -167,8 +160,7 @@ function privacyPart(page, person, full) {
     await load(page);
   }), {class: "danger"}) : null;
   return h("div", {class: "privacy"},
-    mayBeMinor(full) ? h("p", {}, h("a", {class: "button", href: page.ctx.href(`people/${person.id}/minor`)},
-      t("minors.open_record"))) : null,
+    h("p", {}, h("a", {class: "button", href: page.ctx.href(`people/${person.id}/minor`)}, t("minors.open_record"))),
     h("p", {}, h("a", {class: "button", href: `/api/users/${person.id}/data`, download: ""}, t("learners.data"))),
     erase ? h("p", {class: "hint"}, t("learners.erase_help")) : null, erase);
 }

@@ -19,9 +19,9 @@ function headPart(record) {
   return [
     h("h1", {}, person.name),
     h("p", {class: "lead"}, `${age} · ${record.minor ? t("minors.minor") : t("minors.adult")}`),
-    h("p", {class: ["covered-today", record.covered_today.length ? "" : "notice error"]},
+    record.minor ? h("p", {class: ["covered-today", record.covered_today.length ? "" : "notice error"]},
       record.covered_today.length ? t("minors.covered_today", {what: coversText(record.covered_today)})
-        : t("minors.covered_none")),
+        : t("minors.covered_none")) : null,
   ];
 }
 
@@ -160,6 +160,8 @@ export async function render(root, ctx) {
     sign: (body, guardianName) => replace(root, messages, signingPanel(page, body, guardianName)),
     show: () => replace(root,
       h("p", {class: "back"}, h("a", {href: ctx.href("consents/expiring")}, t("minors.expiring_title"))),
-      headPart(record), messages, guardiansPart(page), consentsPart(page))};
+      headPart(record), messages,
+      // Guardians and consents are a minor's: someone 18 or of unknown age is told why there is nothing to fill.
+      record.minor ? [guardiansPart(page), consentsPart(page)] : h("p", {class: "hint"}, t("minors.not_minor")))};
   page.show();
 }

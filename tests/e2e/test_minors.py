@@ -40,7 +40,13 @@ def test_a_guardian_signs_on_the_staff_phone_and_the_attendance_list_marks_photo
 
     phone = phone_factory(width=360)
     sign_in(phone, "staff.vlg")
-    page = phone.goto(f"/#/people/{young['id']}/minor")
+    # From the learner's line on the staff's learners screen.
+    page = phone.goto("/#/learners")
+    page.get_by_label("Chercher", exact=True).fill("learner1")
+    learner = page.locator("details.item.learner", has_text=young["name"]).first
+    learner.locator("summary").click()
+    learner.get_by_text("Prêts au comptoir et reçus").wait_for()  # the line drawn again with the account's detail
+    learner.get_by_role("link", name="Responsables et autorisations").click()
     page.get_by_role("heading", name=young["name"]).wait_for()
     page.get_by_text("Aujourd’hui : aucune autorisation valable").wait_for()
     page.get_by_label("Nom et prénom").fill("Samira Benali")
