@@ -235,6 +235,18 @@ LIFT_REASON_REQUIRED = "lift_reason_required"  # 400: a lift is explained
 TRAINING_EXPIRED = "training_expired"          # 422: the training lapsed; staff grant it again to renew
 INVALID_VALIDITY = "invalid_validity"          # 400: a training's validity without its days or date
 
+# --- Minors and consents (issue 30) ------------------------------------------------------------
+CONSENT_REQUIRED = "consent_required"          # 422: a minor without a guardian's valid consent (what is missing named)
+TOO_YOUNG = "too_young"                        # 422: under the policy's minimum age (a trainer may book for them)
+UNKNOWN_GUARDIAN = "unknown_guardian"          # 404
+GUARDIAN_UNREACHABLE = "guardian_unreachable"  # 400: a guardian needs a phone or an e-mail
+UNKNOWN_CONSENT = "unknown_consent"            # 404
+INVALID_CONSENT = "invalid_consent"            # 400: covers nothing, dates backwards, or a paper form without its date
+NO_CONSENT_TEXT = "no_consent_text"            # 409: the site has no consent text to sign yet
+CONSENT_TEXT_CHANGED = "consent_text_changed"  # 409: the guardian saw an older version than the current one
+NOT_A_MINOR = "not_a_minor"                    # 409: guardians and consents are for people under 18
+ALREADY_REVOKED = "already_revoked"            # 409
+
 # --- Screens (issue 28) ------------------------------------------------------------------------
 
 

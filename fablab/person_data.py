@@ -54,6 +54,9 @@ class PersonTable:
     # SQL forgetting people in rows older than the cutoff ($1), RETURNING one row per row changed;
     # None: `kept_until` says when the rows go instead.
     retention: str | None = None
+    # Minors and consents (issue 30): `retention` runs with the minors' cutoff (their shorter retention,
+    # an admin's setting; never longer than the general one).
+    minors_retention: bool = False
     kept_until: str = ""
     # visitors (issue 30): SQL forgetting people on a clock of the domain's own rather than the
     # retention period's ($1 now; it reads its own delay), RETURNING one row per person forgotten.

@@ -12,6 +12,7 @@ from fablab.late import routes as late
 from fablab.parts import routes as parts
 from fablab.people import routes as people
 from fablab.maintenance import routes as maintenance
+from fablab.minors import routes as minors
 from fablab.push import routes as push
 from fablab.reports import routes as reports
 from fablab.series import routes as series
@@ -22,7 +23,7 @@ from fablab.web import routes as web
 from fablab.workshops import routes as workshops
 
 DOMAINS = [accounts, sites, bookings, series, waitlist, inventory, parts, maintenance, calendars, reports, push,
-           consumables, late, desk, workshops, visitors, people, web]
+           consumables, late, desk, workshops, visitors, minors, people, web]
 
 ALL_ROUTES = [handler for domain in DOMAINS for handler in domain.ROUTES]
 PERIODIC_JOBS = [job for domain in DOMAINS for job in getattr(domain, "JOBS", [])]

@@ -115,6 +115,8 @@ class Policy(Table, tablename="policy", db=DB):
     training = _fk(Training, "training_id")
     created_at = Timestamptz(default=TimestamptzNow())
     updated_at = Timestamptz(default=TimestamptzNow())
+    # Minors and consents (issue 30): younger people are refused (too_young) unless a trainer books.
+    min_age = Integer(null=True, default=None)
 
 
 class Certification(Table, tablename="certification", db=DB):
@@ -616,6 +618,59 @@ class Suspension(Table, tablename="suspension", db=DB):
     lift_reason = Text(null=True, default=None)
 
 
+# --- Minors and consents (issue 30): guardians, consent texts, consents (fablab/minors) ----------
+
+
+class Guardian(Table, tablename="guardian", db=DB):
+    """A minor's guardian: phone or e-mail, at least one (CHECK guardian_reachable)."""
+
+    id = BigSerial(primary_key=True)
+    person = _fk(User, "person_id", null=False)
+    name = Text()
+    relation = Text(default="")
+    phone = Text(default="")
+    email = Text(default="")
+    created_by = _fk(User, "created_by_id")
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class ConsentText(Table, tablename="consent_text", db=DB):
+    """A site's consent text, one row per version (never changed: signed consents cite them)."""
+
+    id = Serial(primary_key=True)
+    site = _fk(Site, "site_id", null=False)
+    version = Integer()
+    text = Text()
+    created_by = _fk(User, "created_by_id")
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class Consent(Table, tablename="consent", db=DB):
+    """A guardian's consent for a minor: what it covers, when, signed on a screen or on paper."""
+
+    id = BigSerial(primary_key=True)
+    person = _fk(User, "person_id", null=False)
+    site = _fk(Site, "site_id", null=False)
+    guardian = _fk(Guardian, "guardian_id")
+    guardian_name = Text(default="")
+    participation = Boolean(default=False)
+    image_rights = Boolean(default=False)
+    emergency_care = Boolean(default=False)
+    starts_on = Date()
+    expires_on = Date()
+    method = Text()
+    consent_text = _fk(ConsentText, "text_id")
+    text_version = Integer(null=True, default=None)
+    text_seen = Text(default="")
+    signature_png = Bytea(null=True, default=None)
+    signed_hash = Text(default="")
+    recorded_by = _fk(User, "recorded_by_id")
+    recorded_at = Timestamptz(default=TimestamptzNow())
+    revoked_at = Timestamptz(null=True, default=None)
+    revoked_by = _fk(User, "revoked_by_id")
+    reminded_at = Timestamptz(null=True, default=None)
+
+
 ALL_TABLES = [
     Site, Closure, User, StaffSite, Training, Resource, Policy, Certification, BookingSeries, Booking, WaitlistEntry,
     Audit, Part, PartCustody, Movement, UserSession, FeedToken, Invite, LoginAttempt, AppSetting, FeedEpoch, FeedState, ReminderLog,
@@ -627,4 +682,5 @@ ALL_TABLES = [
     LatePolicy, LateStrike, Suspension,
     VisitorPass,  # visitors (issue 30)
     LoanAgreement, Handover, HandoverItem,
+    Guardian, ConsentText, Consent,
 ]

@@ -65,6 +65,11 @@ REMINDER_KINDS = ("booking_start", "loan_due", "loan_overdue", "waitlist_booked"
 # until N days without booking what it unlocks.
 TRAINING_VALIDITIES = ("forever", "days", "until", "idle")
 
+# Minors and consents (issue 30): what a guardian's consent may cover, and how it was given (a
+# signature drawn on a staff phone, or a paper form staff received).
+CONSENT_COVERS = ("participation", "image_rights", "emergency_care")
+CONSENT_METHODS = ("signed", "paper")
+
 # The app's languages (push notifications are written in the phone's).
 LANGUAGES = ("fr", "en")
 

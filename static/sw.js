@@ -50,6 +50,8 @@ const SHELL = [
   "/screens/impact.js",
   // visitors (issue 30): the desk's visitor form and their printable pass.
   "/screens/visitors.js", "/screens/visitor-pass.js",
+  // Minors and consents (issue 30): a minor's record and its signature, the consents about to expire.
+  "/screens/minor.js", "/screens/consents-expiring.js",
 ];
 
 // Data worth reading offline: network first, the saved copy only when the network fails.

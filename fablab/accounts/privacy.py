@@ -54,3 +54,23 @@ async def set_retention(days: int) -> None:
 async def _set(key: str, days: int) -> None:
     await AppSetting.insert(AppSetting(key=key, value=json.dumps(days), updated_at=NOW)).on_conflict(
         target=AppSetting.key, action="DO UPDATE", values=[AppSetting.value, AppSetting.updated_at])
+
+
+# --- Minors and consents (issue 30) ---------------------------------------------------------------
+MINORS_RETENTION_KEY = "minors_retention_days"
+# A school year and the summer after it: a guardian's consent and signature are kept while they may be
+# asked for, then go; shorter than the adults' two years (a child's data is kept the least).
+DEFAULT_MINORS_RETENTION_DAYS = 365
+
+
+async def minors_retention() -> tuple[int, bool]:
+    """(days, is_default): how long a minor's guardians, consents and signatures outlive their end."""
+    row = await AppSetting.select(AppSetting.value).where(AppSetting.key == MINORS_RETENTION_KEY).first()
+    value = None if row is None else row["value"]
+    if value is None:
+        return DEFAULT_MINORS_RETENTION_DAYS, True
+    return int(json.loads(value) if isinstance(value, str) else value), False
+
+
+async def set_minors_retention(days: int) -> None:
+    await _set(MINORS_RETENTION_KEY, days)

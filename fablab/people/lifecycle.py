@@ -42,7 +42,9 @@ async def anonymise_expired(*, days: int | None = None, now: datetime | None = N
     and quantities stay. Returns how many rows each table changed, and the cutoff."""
     if days is None:
         days, _ = await privacy.retention()
+    minors_days, _ = await privacy.minors_retention()
     cutoff = (now or clock.now()) - timedelta(days=days)
+    minors_cutoff = (now or clock.now()) - timedelta(days=min(days, minors_days))
     changed: dict[str, int] = {}
     async with DB.transaction():
         # visitors (issue 30): forgotten on a delay of their own (fablab/person_data.py, `expiry`).
@@ -51,7 +53,8 @@ async def anonymise_expired(*, days: int | None = None, now: datetime | None = N
                 changed[declaration.table] = len(await db.fetch(declaration.expiry, now or clock.now()))
         for declaration in TABLES:
             if declaration.retention is not None:
-                changed[declaration.table] = len(await db.fetch(declaration.retention, cutoff))
+                changed[declaration.table] = len(await db.fetch(
+                    declaration.retention, minors_cutoff if declaration.minors_retention else cutoff))
     return {"tables": changed, "cutoff": cutoff}
 
 

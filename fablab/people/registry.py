@@ -10,6 +10,7 @@ from fablab.desk import person as desk
 from fablab.inventory import person as inventory
 from fablab.late import person as late
 from fablab.maintenance import person as maintenance
+from fablab.minors import person as minors
 from fablab.parts import person as parts
 from fablab.push import person as push
 from fablab.reports import person as reports
@@ -19,6 +20,6 @@ from fablab.waitlist import person as waitlist
 from fablab.workshops import person as workshops
 
 DOMAINS = [accounts, bookings, series, waitlist, inventory, parts, maintenance, calendars, reports, push, consumables,
-           workshops, late, desk, visitors]
+           workshops, late, desk, visitors, minors]
 
 TABLES = tuple(declaration for domain in DOMAINS for declaration in domain.PERSON)

@@ -34,6 +34,7 @@ class Policy:
     max_active_bookings: int | None = None
     max_hours_per_week: int | None = None
     training_id: int | None = None
+    min_age: int | None = None  # issue 30: younger people refused unless a trainer books for them
 
     @classmethod
     def from_row(cls, row: dict) -> "Policy":

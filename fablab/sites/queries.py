@@ -134,7 +134,7 @@ async def calendar_for(site: dict, first: date, last: date) -> SiteCalendar:
 
 
 POLICY_COLUMNS = ("unit, slot_minutes, min_length, max_length, max_days_ahead, buffer_minutes, may_end_after_closing, "
-                  "checkout_grace_minutes, max_active_bookings, max_hours_per_week, training_id")
+                  "checkout_grace_minutes, max_active_bookings, max_hours_per_week, training_id, min_age")
 
 # Raw: every booking and every walk-up reads the rule that applies (hot path); the unit's override
 # sorts first.
@@ -158,7 +158,7 @@ async def policy_for(site_id: int, kind: str, resource_id: int | None = None) ->
 POLICY_FIELDS = (
     PolicyRow.unit, PolicyRow.slot_minutes, PolicyRow.min_length, PolicyRow.max_length, PolicyRow.max_days_ahead,
     PolicyRow.buffer_minutes, PolicyRow.may_end_after_closing, PolicyRow.checkout_grace_minutes,
-    PolicyRow.max_active_bookings, PolicyRow.max_hours_per_week, PolicyRow.training.as_alias("training_id"),
+    PolicyRow.max_active_bookings, PolicyRow.max_hours_per_week, PolicyRow.training.as_alias("training_id"), PolicyRow.min_age,
 )
 
 

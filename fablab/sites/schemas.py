@@ -48,6 +48,7 @@ class PolicyIn(msgspec.Struct, forbid_unknown_fields=True):
     max_active_bookings: Minutes | None = None
     max_hours_per_week: Minutes | None = None
     training_id: int | None = None
+    min_age: Annotated[int, msgspec.Meta(ge=1, le=99)] | None = None  # issue 30: too_young below it
 
 
 # -------------------------------------------------------------------------------------------
@@ -120,6 +121,7 @@ class PolicyFields(Out):
     max_active_bookings: int | None
     max_hours_per_week: int | None
     training_id: int | None
+    min_age: int | None
 
 
 class PolicyOut(PolicyFields):

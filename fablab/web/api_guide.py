@@ -70,6 +70,11 @@ TAGS = [
         "(young people without an account, or learners), workshops whose seats PostgreSQL counts (some held for a "
         "partner until a time), sign-ups with a waiting list that seats the next person in the same transaction, "
         "attendance by pass, courses of a target number of hours."),
+    Tag(name="minors", description="Minors and their guardians' consent (issue 30): guardians, a site's consent "
+        "text (versioned), consents to participation, image rights or emergency care signed with a finger on the "
+        "staff phone (text, version and a SHA-256 kept) or received on paper; a minor without a consent to "
+        "participation on the day is refused sign-ups, bookings and loans (`422 consent_required`); the consents "
+        "about to expire, and the guardian's reminder."),
     Tag(name="visitors", description="Visitors of the neighbourhood (issue 30): a pass for a day or up to a "
         "week, made at the desk without an account, that admits them to workshops open to visitors; forgotten the "
         "admin's delay after its last day, still counted by the impact report."),

@@ -8,7 +8,11 @@ from fablab import admission, codes, db, scope
 from fablab.accounts import passes
 from fablab.accounts.current import CurrentUser
 from fablab.errors import InvalidInput, NotFound
+from fablab.minors.queries import lacks_image_rights
 from fablab.workshops import queries
+
+# Minors and consents (issue 30): who must not be photographed, on the workshop's day at its site.
+NO_PHOTO = lacks_image_rights("r.user_id", "(w.starts_at AT TIME ZONE (SELECT timezone FROM site WHERE id = w.site_id))::date")
 
 REGISTERED = """
 SELECT r.id, u.name FROM registration r JOIN app_user u ON u.id = r.user_id
@@ -54,4 +58,4 @@ async def registrations(*, actor: CurrentUser, workshop_id: int) -> list[dict]:
     """The workshop's sign-ups for its staff: seats, the waiting list in order, who came and hours."""
     workshop = await queries.require_workshop(workshop_id)
     scope.require_site(actor, workshop["site_id"], "This workshop")
-    return await db.fetch(queries.REGISTRATIONS.format(hours=queries.HOURS), workshop_id)
+    return await db.fetch(queries.REGISTRATIONS.format(hours=queries.HOURS, no_photo=NO_PHOTO), workshop_id)

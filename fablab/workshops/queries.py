@@ -195,7 +195,7 @@ REGISTRATIONS = """
 SELECT r.id, r.user_id AS participant, u.name, pa.name AS partner, r.status, r.seat, r.created_at,
        CASE WHEN r.status = 'waiting'
             THEN row_number() OVER (PARTITION BY r.status = 'waiting' ORDER BY r.created_at, r.id) END AS position,
-       a.arrived_at, a.left_at, {hours} AS hours
+       a.arrived_at, a.left_at, {hours} AS hours, {no_photo} AS no_photo
 FROM registration r JOIN workshop w ON w.id = r.workshop_id LEFT JOIN app_user u ON u.id = r.user_id
 LEFT JOIN partner pa ON pa.id = r.partner_id LEFT JOIN attendance a ON a.registration_id = r.id
 WHERE r.workshop_id = $1 ORDER BY r.status = 'cancelled', r.status = 'waiting', r.created_at, r.id

@@ -198,6 +198,8 @@ class RegistrationRowOut(Out):
     arrived_at: datetime | None
     left_at: datetime | None
     hours: Decimal
+    # Issue 30: a minor on the workshop's day without a guardian's consent to image rights: not to be photographed.
+    no_photo: bool
 
 
 class MyRegistrationOut(Out):

@@ -48,6 +48,9 @@ const ROUTES = [
   // visitors (issue 30): the desk's visitor form and their printable pass.
   ["visitors", "visitors", "staff"],
   ["visitors/:id", "visitor-pass", "staff"],
+  // Minors and consents (issue 30): a minor's guardians and consents, the consents about to expire.
+  ["people/:id/minor", "minor", "staff"],
+  ["consents/expiring", "consents-expiring", "staff"],
 ];
 
 const main = () => document.getElementById("main");

@@ -37,6 +37,14 @@ async function record(page, body) {
   }
 }
 
+// Minors and consents (issue 30): a minor without a guardian's consent to image rights is marked, and
+// the mark opens their record (where a consent is signed or a paper form recorded).
+function noPhotoMark(row) {
+  if (!row.no_photo) return null;
+  return h("p", {class: "no-photo"}, h("a", {href: `/#/people/${row.participant}/minor`, title: t("minors.no_photo_title")},
+    h("span", {class: "badge no-photo-badge"}, t("minors.no_photo"))));
+}
+
 function seatedItem(page, row) {
   const here = !!row.arrived_at;
   const tz = page.tz;
@@ -44,6 +52,7 @@ function seatedItem(page, row) {
     h("div", {class: "item-main"},
       h("p", {class: "item-title"}, row.name || "—", row.seat === "partner"
         ? [" ", h("span", {class: "badge st-checked_out"}, t("workshops.partner_seat"))] : null),
+      noPhotoMark(row),
       row.partner ? h("p", {class: "item-sub"}, row.partner) : null,
       h("p", {class: "item-sub attendance-state"}, here
         ? t("workshops.present", {from: fmt.time(row.arrived_at, tz), to: fmt.time(row.left_at, tz)}) : t("workshops.absent")),

@@ -56,6 +56,7 @@ export async function render(root, ctx) {
       tile(ctx, "waitlist", t("home.waitlist"), t("home.waitlist_text")),
       tile(ctx, "consumables", t("consumables.nav"), t("consumables.lead")),
       tile(ctx, "workshops", t("workshops.nav"), t("workshops.home_staff_text")),
+      tile(ctx, "consents/expiring", t("minors.expiring_title"), t("minors.expiring_tile")),
       tile(ctx, "book", t("home.book"), t("home.book_staff_text")),
       tile(ctx, "calendars", t("home.calendars"), t("home.calendars_text")),
     );

@@ -160,6 +160,7 @@ function privacyPart(page, person, full) {
     await load(page);
   }), {class: "danger"}) : null;
   return h("div", {class: "privacy"},
+    h("p", {}, h("a", {class: "button", href: page.ctx.href(`people/${person.id}/minor`)}, t("minors.open_record"))),
     h("p", {}, h("a", {class: "button", href: `/api/users/${person.id}/data`, download: ""}, t("learners.data"))),
     erase ? h("p", {class: "hint"}, t("learners.erase_help")) : null, erase);
 }

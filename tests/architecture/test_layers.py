@@ -32,7 +32,7 @@ LAYERS: list[tuple[str, list[str]]] = [
     ("waitlist and series", ["waitlist", "series"]),
     ("the desk and what it lends and uses", ["inventory", "parts", "maintenance", "consumables", "late"]),
     ("the desk's workflows", ["desk"]),
-    ("the FabLab solidaire programme", ["workshops", "visitors"]),
+    ("the FabLab solidaire programme", ["workshops", "visitors", "minors"]),
     ("calendars, reports, push", ["calendars", "reports", "push"]),
     ("a person's lifecycle across the domains", ["people"]),
     ("the app and the command line", ["routes_registry", "app", "cli", "seed", "invariants"]),

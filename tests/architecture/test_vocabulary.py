@@ -44,6 +44,7 @@ CHECKED_COLUMNS = {
     ("registration", "seat"): vocabulary.SEAT_POOLS,
     ("registration", "notice"): vocabulary.REGISTRATION_NOTICES,
     ("training", "validity"): vocabulary.TRAINING_VALIDITIES,
+    ("consent", "method"): vocabulary.CONSENT_METHODS,
 }
 # Bookkeeping words no screen shows and no other module repeats: they stay in their CHECK alone.
 INTERNAL = {("feed_token", "scope"), ("reminder_log", "status"), ("push_delivery", "status")}

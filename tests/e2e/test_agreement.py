@@ -7,7 +7,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from tests.support.browser import api_client, no_horizontal_scroll, run_sql, serious_violations, sign_in
+from tests.support.browser import (
+    api_client, draw_signature, no_horizontal_scroll, run_sql, serious_violations, sign_in,
+)
 
 PARIS = ZoneInfo("Europe/Paris")
 AGREEMENT = "Je rends le matériel à l’heure, complet et en bon état.\nEn cas de perte, je préviens le fablab."
@@ -17,19 +19,6 @@ def out_to(database_url: str, login: str) -> list[str]:
     rows = run_sql(database_url, "SELECT r.tag FROM booking b JOIN resource r ON r.id = b.resource_id JOIN app_user u "
                                  "ON u.id = b.user_id WHERE b.status = 'checked_out' AND u.login = $1 ORDER BY r.tag", login)
     return [row["tag"] for row in rows]
-
-
-def draw_signature(page) -> None:
-    """A finger's zigzag on the canvas: mouse presses, moves in small steps, releases."""
-    canvas = page.locator("canvas.signature-pad")
-    canvas.scroll_into_view_if_needed()
-    box = canvas.bounding_box()
-    x, y = box["x"] + 20, box["y"] + box["height"] / 2
-    page.mouse.move(x, y)
-    page.mouse.down()
-    for step in range(1, 13):
-        page.mouse.move(x + step * (box["width"] - 40) / 12, y + (25 if step % 2 else -25), steps=4)
-    page.mouse.up()
 
 
 def test_several_items_lent_under_a_signed_agreement(phone_factory, live_server, database_url):

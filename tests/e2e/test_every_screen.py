@@ -169,6 +169,9 @@ def workshops_scene(staff, learner, day: str) -> tuple[int, int, int]:
     young = staff.post("/api/participants", json={"first_name": "Inès", "initial": "B", "site": "vlg",
                                                    "birth_year": 2008, "partner": partner.json()["id"], "status": "neet"})
     assert young.status_code == 201, young.text
+    # A minor (born in 2008): their guardian's consent, on paper, before the sign-up (issue 30).
+    consent = staff.post(f"/api/users/{young.json()['id']}/consents", json={"covers": ["participation"]})
+    assert consent.status_code == 201, consent.text
     for body, client in (({"participant": young.json()["id"]}, staff), ({}, learner)):
         signed = client.post(f"/api/workshops/{workshop_id}/registrations", json=body)
         assert signed.status_code == 201, signed.text
@@ -223,7 +226,8 @@ def screens_for(role: str, scene: Scene) -> list[tuple[str, str]]:
     samples = {":token": {"invite": scene.invite_token, "scanned-pass": scene.pass_token},
                ":id": {"audit-report": str(scene.closed_audit_id), "workshop": str(scene.workshop_id),
                        "courses": str(scene.course_id), "participant-card": str(scene.participant_id),
-                       "visitor-pass": str(scene.visitor_id)}}
+                       "visitor-pass": str(scene.visitor_id),
+                       "minor": str(scene.participant_id)}}
     for name, value in ((":tag", "VLG-LAP-005"), (":site", "vlg"), (":slug", "vlg")):
         samples[name] = {screen: value for _, screen, _ in routes_of_the_app()}
     out = []

@@ -63,6 +63,19 @@ def serious_violations(page) -> list[dict]:
     ]
 
 
+def draw_signature(page) -> None:
+    """A finger's zigzag on the canvas: mouse presses, moves in small steps, releases."""
+    canvas = page.locator("canvas.signature-pad")
+    canvas.scroll_into_view_if_needed()
+    box = canvas.bounding_box()
+    x, y = box["x"] + 20, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)
+    page.mouse.down()
+    for step in range(1, 13):
+        page.mouse.move(x + step * (box["width"] - 40) / 12, y + (25 if step % 2 else -25), steps=4)
+    page.mouse.up()
+
+
 def no_horizontal_scroll(page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 

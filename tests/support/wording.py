@@ -42,6 +42,8 @@ COGNATES = frozenset({
     "pixels", "notes",
     # Workshops (issue 29): "âge minimum", a "participant", their "situation", the "Mission Locale" (a name).
     "minimum", "situation", "mission", "locale", "participant", "participants",
+    # Minors and consents (issue 30): "participation aux activités", "droit à l'image".
+    "participation", "image",
     # Late returns (issue 31): "la suspension" of a learner's bookings; "Grace" names a demo room
     # ("Salle Grace Hopper").
     "suspension", "grace",

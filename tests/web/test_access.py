@@ -149,7 +149,7 @@ TABLES_THAT_MUST_NOT_CHANGE = ("app_user", "visitor_pass", "booking", "booking_s
                                "consumable", "consumable_movement", "part", "part_custody",
                                "maintenance_plan", "maintenance_record", "handover", "handover_item",
                                "partner", "participant", "course", "workshop", "workshop_hold", "registration",
-                               "attendance")
+                               "attendance", "guardian", "consent", "consent_text")
 
 
 def csv(text: str) -> dict:
@@ -396,6 +396,22 @@ SITE_TABLE.update({
     ("GET", "/api/courses"): (SCOPED, lambda o: dict(path="/api/courses", params={"site": o["site"]}), 200),
     ("GET", "/api/courses/{course_id:int}"): (SCOPED, lambda o: dict(path=f"/api/courses/{o['course']}"), 200),
     ("GET", "/api/me/workshops"): (SELF, lambda o: dict(path="/api/me/workshops"), 200),
+    # Minors and consents (issue 30).
+    ("GET", "/api/users/{user_id:int}/minor"): (SCOPED, lambda o: dict(path=f"/api/users/{o['minor']}/minor"), 200),
+    ("POST", "/api/users/{user_id:int}/guardians"): (SCOPED, lambda o: dict(
+        path=f"/api/users/{o['minor']}/guardians", json={"name": "Karim B.", "email": "karim@example.org"}), 201),
+    ("DELETE", "/api/users/{user_id:int}/guardians/{guardian_id:int}"): (SCOPED, lambda o: dict(
+        path=f"/api/users/{o['minor']}/guardians/{o['spare_guardian']}"), 204),
+    ("POST", "/api/users/{user_id:int}/consents"): (SCOPED, lambda o: dict(
+        path=f"/api/users/{o['minor']}/consents", json={"covers": ["image_rights"]}), 201),
+    ("GET", "/api/consents/{consent_id:int}/signature.png"): (SCOPED, lambda o: dict(
+        path=f"/api/consents/{o['consent']}/signature.png"), 200),
+    ("POST", "/api/consents/{consent_id:int}/revoke"): (SCOPED, lambda o: dict(
+        path=f"/api/consents/{o['consent']}/revoke"), 200),
+    ("GET", "/api/consents/expiring"): (SCOPED, lambda o: dict(path="/api/consents/expiring",
+                                                                params={"site": o["site"]}), 200),
+    ("GET", "/api/sites/{slug:str}/consent-text"): (SAME, lambda o: dict(path=f"/api/sites/{o['site']}/consent-text"),
+                                                    200),
     # Last: it cancels the workshop the rows above use.
     ("POST", "/api/workshops/{workshop_id:int}/cancel"): (SCOPED, lambda o: dict(
         path=f"/api/workshops/{o['workshop']}/cancel", json={}), 200),
@@ -491,7 +507,26 @@ async def site_objects(slug: str, day: date) -> dict:
         "handover": await lent_in_a_handover(f"{prefix}-LAP-004", ids[learner], staff_id),
         **await visitor_objects(site_id),
         **await workshop_objects(site_id, day),
+        **await minor_objects(site_id, day),
     }
+
+
+async def minor_objects(site_id: int, day: date) -> dict:
+    """A 13-year-old participant with two guardians and a consent signed on screen; the site's consent text."""
+    minor = await db.fetchval(
+        "INSERT INTO app_user (role, name, login, site_id, birth_date) VALUES ('participant', 'Mineur', $1, $2, "
+        "$3::date - interval '13 years 2 months') RETURNING id", f"minor.access{site_id}", site_id, day)
+    await db.fetch("INSERT INTO participant (user_id) VALUES ($1)", minor)
+    text = await db.fetchval("INSERT INTO consent_text (site_id, version, text) VALUES ($1, 1, 'Texte') RETURNING id",
+                             site_id)
+    guardians = [await db.fetchval("INSERT INTO guardian (person_id, name, phone) VALUES ($1, $2, '0600') RETURNING id",
+                                   minor, name) for name in ("Parent", "Autre")]
+    consent = await db.fetchval(
+        "INSERT INTO consent (person_id, site_id, guardian_id, guardian_name, participation, starts_on, expires_on, "
+        "method, text_id, text_version, text_seen, signature_png, signed_hash) VALUES ($1, $2, $3, 'Parent', true, "
+        "$4::date - 1, $4::date + 20, 'signed', $5, 1, 'Texte', '\\x89504e47'::bytea, repeat('a', 64)) RETURNING id",
+        minor, site_id, guardians[0], day, text)
+    return {"minor": minor, "spare_guardian": guardians[1], "consent": consent}
 
 
 async def lent_in_a_handover(tag: str, learner_id: int, staff_id: int) -> int:

@@ -1,0 +1,54 @@
+"""The admission checks of minors (fablab/admission.py): a guardian's consent to participation on
+the day, and a policy's minimum age, for bookings, loans and workshop sign-ups."""
+
+from __future__ import annotations
+
+from fablab import admission, ages, codes, db
+from fablab.errors import PolicyViolation
+from fablab.minors import queries, rules
+
+# A minor takes part (a booking, a loan, a workshop seat) only with a guardian's consent to it.
+NEEDED = ("participation",)
+
+
+async def require_consent(taking: admission.Taking) -> None:
+    """ADMISSION: a minor on the day needs a valid consent covering participation; the staff
+    override of the booking rules never passes it (it is the guardian's, not the rules')."""
+    person = await queries.person_on_day(taking.person_id, taking.starts_at, taking.site_id)
+    if person is None or not ages.is_minor(person["day"], person["birth_date"], person["birth_year"]):
+        return
+    covered = await queries.covered_on(taking.person_id, person["day"])
+    missing = rules.missing(covered, NEEDED)
+    if not missing:
+        return
+    raise PolicyViolation(
+        f"A minor: a guardian's consent to {', '.join(missing)} on {person['day'].isoformat()} is needed first.",
+        code=codes.CONSENT_REQUIRED, missing=missing, day=person["day"].isoformat(),
+        has_guardian=covered["has_guardian"], person=taking.person_id)
+
+
+async def refuse_too_young(taking: admission.Taking) -> None:
+    """ADMISSION: under the minimum age of the unit's policy (its own, else its site's for its kind),
+    a booking or loan is refused, unless a trainer books for the person (or lends what a trainer
+    booked for them). A walk-up loan at the desk is staff booking for the person, so it passes: the
+    rule keeps a young person from booking alone, and the desk from lending what they booked alone.
+    Nobody of unknown age is refused (adults often give no birth date)."""
+    if taking.what not in ("booking", "loan") or taking.kind is None:
+        return
+    min_age = await db.fetchval(queries.MIN_AGE, taking.site_id, taking.kind, taking.resource_id)
+    if min_age is None or await _trainer_decides(taking):
+        return
+    person = await queries.person_on_day(taking.person_id, taking.starts_at, taking.site_id)
+    age = None if person is None else ages.age_on(person["day"], person["birth_date"], person["birth_year"])
+    if age is None or age >= min_age:
+        return
+    raise PolicyViolation(
+        f"{min_age} years old at least for this item, unless a trainer books it for the person.",
+        code=codes.TOO_YOUNG, min_age=min_age, age=age)
+
+
+async def _trainer_decides(taking: admission.Taking) -> bool:
+    if taking.what == "booking":
+        return taking.actor_is_staff and taking.actor_id != taking.person_id
+    return taking.resource_id is not None and bool(await db.fetchval(
+        queries.TRAINER_BOOKED, taking.person_id, taking.resource_id, taking.starts_at))
