@@ -237,7 +237,7 @@ async function openLearner(page, person, details) {
 
 function learnerItem(page, person) {
   const details = h("div", {});
-  const box = h("details", {class: "item learner"},
+  const box = h("details", {class: "item learner", "data-user": String(person.id)},
     h("summary", {}, h("span", {class: "item-title"}, person.name), " ",
       h("span", {class: "item-sub mono"}, person.login, person.cohort ? ` · ${person.cohort}` : "", person.active ? "" : ` · ${t("learners.inactive")}`)),
     details);
@@ -246,10 +246,17 @@ function learnerItem(page, person) {
 }
 
 async function load(page) {
+  const asked = (page.loads = (page.loads || 0) + 1);
   try {
     const people = await get(`/api/users${query({role: "learner", site: page.site.slug, q: page.search.value.trim()})}`);
+    if (asked !== page.loads) return; // a later search is on its way: its list wins
+    // A line opened while the search ran (a slow network) stays open when the list is drawn again.
+    const open = new Set([...page.list.querySelectorAll("details.learner[open]")].map((box) => box.dataset.user));
     replace(page.list, h("p", {class: "hint"}, t("learners.count", {n: people.length})),
       h("ul", {class: "list"}, people.slice(0, 200).map((person) => learnerItem(page, person))));
+    for (const box of page.list.querySelectorAll("details.learner")) {
+      if (open.has(box.dataset.user)) box.open = true;
+    }
   } catch (error) {
     replace(page.list, notice(errorMessage(error)));
   }

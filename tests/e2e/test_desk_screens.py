@@ -190,3 +190,26 @@ def test_imported_learners_get_a_printable_invite_sheet(phone_factory, database_
     assert page.locator(".invite-slip").count() == 1
     assert "Bilal Kaci" in page.locator(".invite-slip").inner_text()
     assert phone.errors() == []
+
+
+def test_a_learner_line_opened_while_the_search_answers_stays_open(phone_factory, live_server):
+    """On a slow network the search's list arrives after staff opened a line: it must not close it
+    (the list used to be drawn again with every line closed, the tap lost)."""
+    phone = phone_factory(width=360)
+    sign_in(phone, "staff.vlg")
+    page = phone.goto("/#/learners")
+    page.locator("details.item.learner").first.wait_for()
+    held = []
+    page.route(re.compile(r".*/api/users\?.*q=learner2.*"), lambda route: held.append(route))
+    page.get_by_label("Chercher", exact=True).fill("learner2")
+    page.wait_for_timeout(400)  # the search has asked (300 ms after the last key) and waits for its answer
+    assert held, "the search did not ask"
+    line = page.locator("details.item.learner", has_text="learner2").first
+    line.locator("summary").click()
+    for route in held:
+        route.continue_()
+    page.locator("p.hint", has_text=re.compile(r"^1 ")).wait_for()  # the searched list is drawn
+    line = page.locator("details.item.learner", has_text="learner2").first
+    assert line.get_attribute("open") is not None
+    line.get_by_text("Prêts au comptoir et reçus").wait_for()
+    assert phone.errors() == []
