@@ -80,11 +80,19 @@ def test_the_admin_sets_a_minimum_age_for_3d_printers_and_the_minors_retention(p
     with api_client(live_server, "learner1") as learner:
         printers = [p for p in learner.get("/api/policies", params={"site": "vlg"}).json() if p["kind"] == "printer_3d"]
     assert [(p["resource"], p["min_age"]) for p in printers if p["resource"] is None] == [(None, 16)]
-    # Shown again when the screen comes back: saving the other rules later keeps the age.
+    # Shown again when the screen comes back, and kept when other rules are saved (the form used to
+    # send no age, which the server took as none).
     page.reload()
     page.get_by_label("Site").select_option(label="Villeneuve-la-Garenne")
     page.get_by_label("Type de matériel").select_option(label="Imprimante 3D")
     expect(rules.get_by_label("Âge minimum (ans)")).to_have_value("16")
+    rules.get_by_label("Réservable combien de jours à l’avance").fill("21")
+    rules.get_by_role("button", name="Enregistrer les règles").click()
+    expect(page.get_by_role("status")).to_contain_text("Règles enregistrées pour : Imprimante 3D.")
+    with api_client(live_server, "learner1") as learner:
+        [kind_rules] = [p for p in learner.get("/api/policies", params={"site": "vlg"}).json()
+                        if p["kind"] == "printer_3d" and p["resource"] is None]
+    assert (kind_rules["max_days_ahead"], kind_rules["min_age"]) == (21, 16)
 
     page = admin.goto("/#/admin")
     retention = page.locator("form", has=page.get_by_role("heading", name="Mineur·es : conservation des autorisations"))
