@@ -4,6 +4,7 @@ minimum age of 16 for 3D printers, and how long minors' consents are kept."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 from playwright.sync_api import expect
@@ -29,7 +30,10 @@ def test_the_admin_writes_a_new_consent_text_version_and_the_guardian_signs_that
     admin = phone_factory(width=360)
     sign_in(admin, "admin")
     page = admin.goto("/#/admin")
-    page.get_by_role("link", name="Autorisations parentales").click()
+    # The home screen's link to the expiring consents also says "autorisations parentales": wait
+    # until the admin hub is shown.
+    page.get_by_role("heading", name="Administration", exact=True).wait_for()
+    page.get_by_role("link", name=re.compile("^Autorisations parentales")).click()
     page.get_by_role("heading", name="Autorisations parentales").wait_for()
     page.get_by_label("Site").select_option(label="Villeneuve-la-Garenne")
     form = page.locator("form.consent-text-form", has=page.get_by_role("heading", name="Villeneuve-la-Garenne"))
