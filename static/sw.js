@@ -51,7 +51,7 @@ const SHELL = [
   // visitors (issue 30): the desk's visitor form and their printable pass.
   "/screens/visitors.js", "/screens/visitor-pass.js",
   // Minors and consents (issue 30): a minor's record and its signature, the consents about to expire.
-  "/screens/minor.js", "/screens/consents-expiring.js",
+  "/screens/minor.js", "/screens/consents-expiring.js", "/screens/admin-consents.js",
 ];
 
 // Data worth reading offline: network first, the saved copy only when the network fails.

@@ -794,12 +794,36 @@ const late = {
   line_idle: "Expires after {n} days without a booking",
 };
 
+// Minors' admin settings (issue 30): the consent text each site's guardians sign (versioned), a booking
+// rule's minimum age, how long minors' consents are kept.
+const minorsAdmin = {
+  hub_title: "Parental consents",
+  hub_text: "The text minors' guardians read and sign, site by site.",
+  title: "Parental consents",
+  lead: "A minor's guardian reads this text and signs on the staff phone. Each save makes a new version: consents already signed keep the text of theirs.",
+  site: "Site",
+  current: "Version {version} in force since {date}.",
+  none: "This site has no text yet: guardians cannot sign on screen, only the paper form is possible.",
+  text: "Consent text",
+  text_hint: "Say what the guardian allows: taking part in workshops, image rights, emergency care.",
+  save: "Save a new version",
+  saved: "Version {version} saved for {site}.",
+  unchanged: "The text has not changed: no new version saved.",
+  empty: "Write the consent text.",
+  min_age: "Minimum age (years)",
+  min_age_hint: "Leave empty for no limit. Younger people: only a trainer may book for them.",
+  retention: "Minors: keeping consents",
+  retention_days: "Days after a consent ends",
+  retention_hint: "Consents, signatures and guardians are deleted after this delay (30 to 3650 days, never longer than the data retention).",
+};
+
 export default {
   screens,
   signature,
   workshops,
   impact,
   minors,
+  minors_admin: minorsAdmin,
   visitors,
   agreement,
   counter,

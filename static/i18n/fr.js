@@ -805,12 +805,36 @@ const late = {
   line_idle: "Expire après {n} jours sans réservation",
 };
 
+// Minors' admin settings (issue 30): the consent text each site's guardians sign (versioned), a booking
+// rule's minimum age, how long minors' consents are kept.
+const minorsAdmin = {
+  hub_title: "Autorisations parentales",
+  hub_text: "Le texte que les responsables des mineur·es lisent et signent, site par site.",
+  title: "Autorisations parentales",
+  lead: "Le ou la responsable d’un·e mineur·e lit ce texte et signe sur le téléphone de l’équipe. Chaque enregistrement crée une nouvelle version : les autorisations déjà signées gardent le texte de la leur.",
+  site: "Site",
+  current: "Version {version} en vigueur depuis le {date}.",
+  none: "Ce site n’a pas encore de texte : les responsables ne peuvent pas signer à l’écran, seul le formulaire papier est possible.",
+  text: "Texte de l’autorisation",
+  text_hint: "Dites ce que le ou la responsable autorise : participation aux ateliers, droit à l’image, soins d’urgence.",
+  save: "Enregistrer une nouvelle version",
+  saved: "Version {version} enregistrée pour {site}.",
+  unchanged: "Le texte n’a pas changé : aucune nouvelle version enregistrée.",
+  empty: "Écrivez le texte de l’autorisation.",
+  min_age: "Âge minimum (ans)",
+  min_age_hint: "Laissez vide pour ne pas limiter. Plus jeune : seul·e un·e formateur·rice peut réserver pour la personne.",
+  retention: "Mineur·es : conservation des autorisations",
+  retention_days: "Délai après la fin d’une autorisation (jours)",
+  retention_hint: "Autorisations, signatures et responsables sont effacés après ce délai (30 à 3650 jours, jamais plus que la conservation des données).",
+};
+
 export default {
   screens,
   signature,
   workshops,
   impact,
   minors,
+  minors_admin: minorsAdmin,
   visitors,
   agreement,
   counter,

@@ -51,6 +51,8 @@ const ROUTES = [
   // Minors and consents (issue 30): a minor's guardians and consents, the consents about to expire.
   ["people/:id/minor", "minor", "staff"],
   ["consents/expiring", "consents-expiring", "staff"],
+  // Minors' admin settings (issue 30): each site's consent text, in versions.
+  ["admin/consents", "admin-consents", "admin"],
 ];
 
 const main = () => document.getElementById("main");

@@ -17,6 +17,9 @@ export function policyForm(policy, trainings, {submitLabel, onSubmit, extra = nu
   const unit = select([["minutes", t("admin2.policy.unit_minutes")], ["days", t("admin2.policy.unit_days")]], {value: policy.unit});
   const inputs = Object.fromEntries(NUMBERS.map((name) => [name, numberInput(policy[name], OPTIONAL.has(name))]));
   const overnight = h("input", {type: "checkbox", checked: !!policy.may_end_after_closing});
+  // Minors (issue 30): the youngest age that may book (empty: any); a trainer may still book for younger.
+  const minAge = h("input", {type: "number", min: "1", max: "99", step: "1", inputmode: "numeric", class: "min-age",
+    value: policy.min_age === null || policy.min_age === undefined ? "" : String(policy.min_age)});
   const training = select([["", t("admin2.policy.no_training")], ...trainings.map((tr) => [String(tr.id), tr.name])],
     {value: policy.training_id === null || policy.training_id === undefined ? "" : String(policy.training_id)});
   const slotField = field(t("admin2.policy.slot_minutes"), inputs.slot_minutes, t("admin2.policy.slot_hint"));
@@ -41,11 +44,13 @@ export function policyForm(policy, trainings, {submitLabel, onSubmit, extra = nu
     field(t("admin2.policy.max_hours_per_week"), inputs.max_hours_per_week),
     h("p", {class: "hint"}, t("admin2.policy.empty_is_unlimited")),
     field(t("admin2.policy.training"), training),
+    field(t("minors_admin.min_age"), minAge, t("minors_admin.min_age_hint")),
     h("div", {class: "button-row"}, h("button", {type: "submit", class: "primary"}, submitLabel), extra));
 
   const value = () => {
     const body = {unit: unit.value, may_end_after_closing: overnight.checked,
-      training_id: training.value ? Number(training.value) : null};
+      training_id: training.value ? Number(training.value) : null,
+      min_age: minAge.value.trim() === "" ? null : Number(minAge.value)};
     for (const name of NUMBERS) {
       const text = inputs[name].value.trim();
       body[name] = text === "" && OPTIONAL.has(name) ? null : Number(text);

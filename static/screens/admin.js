@@ -34,15 +34,24 @@ function visitorDelayForm(delay, messages) {
     hint: t("visitors.retention_hint"), min: 1, url: "/api/admin/visitor-retention"}, delay, messages);
 }
 
+// Minors (issue 30): how long their guardians, consents and signatures outlive a consent's end.
+function minorsRetentionForm(retention, messages) {
+  return daysForm({id: "h-minors-ret", title: t("minors_admin.retention"), label: t("minors_admin.retention_days"),
+    hint: t("minors_admin.retention_hint"), min: 30, url: "/api/admin/minors-retention"}, retention, messages);
+}
+
 export async function render(root) {
   const messages = messageArea();
-  const [retention, visitorDelay] = await Promise.all([get("/api/admin/retention"), get("/api/admin/visitor-retention")]);
+  const [retention, visitorDelay, minorsRetention] = await Promise.all([get("/api/admin/retention"),
+    get("/api/admin/visitor-retention"), get("/api/admin/minors-retention")]);
   const links = h("ul", {class: "tiles"}, SECTIONS.map((name) => h("li", {}, h("a", {class: "tile", href: `/#/admin/${name}`},
     h("span", {class: "tile-title"}, t(`admin2.hub.${name}`)), h("span", {class: "tile-text"}, t(`admin2.hub.${name}_text`))))),
   h("li", {}, h("a", {class: "tile", href: "/#/admin/maintenance"},
     h("span", {class: "tile-title"}, t("maintenance.admin_title")), h("span", {class: "tile-text"}, t("maintenance.hub_text")))),
+  h("li", {}, h("a", {class: "tile", href: "/#/admin/consents"},
+    h("span", {class: "tile-title"}, t("minors_admin.hub_title")), h("span", {class: "tile-text"}, t("minors_admin.hub_text")))),
   h("li", {}, h("a", {class: "tile", href: "/#/reports"},
     h("span", {class: "tile-title"}, t("admin2.hub.reports")), h("span", {class: "tile-text"}, t("admin2.hub.reports_text")))));
   root.append(h("h1", {}, t("admin.title")), messages.box, links, retentionForm(retention, messages),
-    visitorDelayForm(visitorDelay, messages));
+    minorsRetentionForm(minorsRetention, messages), visitorDelayForm(visitorDelay, messages));
 }
