@@ -176,5 +176,5 @@ class MinorsRetentionController(Controller):
 
 
 ROUTES: list = [MinorController, ConsentController, ConsentTextController, MinorsRetentionController]
-ADMISSION = [gates.require_consent, gates.refuse_too_young]
+ADMISSION = [gates.admit_minor]
 JOBS: list = [PeriodicJob("consent-reminders", 3600, reminders.run_reminders)]
