@@ -512,6 +512,7 @@ const visitors = {
   title: "Visitors",
   new: "New visitor",
   first_name: "First name",
+  first_name_missing: "Type the visitor’s first name.",
   initial: "Last name initial",
   age_band: "Age band (optional)",
   age_unknown: "Not given",
@@ -1365,6 +1366,7 @@ export default {
   desk: {
     pass_kept: "Pass of {name} ({login}) read. Now scan the item to lend.",
     due_words: "Back on {when}",
+    due_hits_booking: "A booking of {item} starts on {when}: choose an earlier return.",
     someone: "someone",
     lent_to: "Lent to {name} until {when}",
     overdue: "Overdue",

@@ -42,7 +42,7 @@ def test_the_desk_welcomes_a_visitor_and_prints_their_pass(phone_factory, live_s
     shot(page, "01-formulaire")
     form.get_by_role("button", name="Créer le pass").click()
 
-    page.get_by_role("heading", name="Pass visiteur de Inès B.").wait_for()
+    page.get_by_role("heading", name="Pass visiteur d’Inès B.").wait_for()
     page.locator("#toast").get_by_text("Pass créé pour Inès B.").wait_for()
     card = page.locator(".visitor-pass")
     expect(card.locator("img.pass-qr")).to_be_visible()
