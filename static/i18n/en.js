@@ -857,6 +857,7 @@ export default {
     confirm_scope: "Confirm: {what}",
     cancelled_n: "{n} {n|session|sessions} cancelled.",
     waitlist: "Waitlist",
+    away_site: "At the {site} fablab",
     waitlist_none: "You are not waiting for any place.",
     position: "Position {n} in the queue",
     leave: "Leave the waitlist",

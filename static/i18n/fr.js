@@ -867,6 +867,7 @@ export default {
     confirm_scope: "Confirmer : {what}",
     cancelled_n: "{n} {n|séance annulée|séances annulées}.",
     waitlist: "Liste d’attente",
+    away_site: "Au fablab {de site}",
     waitlist_none: "Vous n’attendez aucune place.",
     position: "Position {n} dans la file",
     leave: "Quitter la liste",

@@ -263,3 +263,48 @@ def test_the_site_time_zone_is_chosen_not_typed(phone_factory, live_server):
     shot(page, "site-fuseau-choisi")
     assert no_horizontal_scroll(page)
     assert admin.errors() == []
+
+
+def test_a_loan_at_another_sites_desk_names_that_site_in_the_learners_list(phone_factory, live_server):
+    """A Pierrefitte learner borrowing at Villeneuve's desk (minor i) reads where the laptop is to go
+    back: "Portable 05" alone looked like one of Pierrefitte's (found walking the screens)."""
+    from datetime import datetime, timedelta, timezone
+
+    with api_client(live_server, "learner11") as learner:
+        token = learner.get("/api/me/pass").json()["token"]
+    with api_client(live_server, "staff.vlg") as desk:
+        due = (datetime.now(timezone.utc) + timedelta(hours=3)).replace(microsecond=0).isoformat()
+        lent = desk.post("/api/checkouts", json={"tag": "VLG-LAP-005", "pass": token, "due_at": due})
+        assert lent.status_code == 201, lent.text
+    phone = phone_factory(width=360)
+    sign_in(phone, "learner11")
+    page = phone.goto("/#/bookings")
+    loan = page.locator("li.item", has_text="VLG-LAP-005")
+    expect(loan.locator(".away-site")).to_have_text("Au fablab de Villeneuve-la-Garenne")
+    # Their own site's bookings say nothing more.
+    assert page.locator("li.item", has_text="PFS-").locator(".away-site").count() == 0
+    assert no_horizontal_scroll(page)
+    shot(page, "pret-sur-un-autre-site")
+    assert phone.errors() == []
+
+
+def test_a_desk_return_time_past_the_items_next_booking_says_whose_and_when(phone_factory, live_server):
+    """The desk lends until after the item's next booking starts (after closing time the return
+    proposed is the next open day's close): the refusal names the booking's start and puts the person
+    on the return time, not "Ce créneau vient d’être réservé… Choisissez-en un autre"."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    booking = book_a_laptop(live_server, "learner3")
+    ends = datetime.fromisoformat(booking["ends_at"]).astimezone(ZoneInfo("Europe/Paris"))
+    phone = phone_factory(width=360)
+    sign_in(phone, "staff.vlg")
+    page = phone.goto(f"/t/{booking['resource']}")
+    page.get_by_label("Retour prévu le").fill(ends.strftime("%Y-%m-%dT%H:%M"))
+    page.get_by_label("Chercher un·e apprenant·e").fill("learner1")
+    page.locator("button.pick", has_text="Inès D.").click()
+    starts = page.get_by_text(re.compile(rf"^Une réservation de {booking['resource_name']} commence le .+ : choisissez un retour plus tôt\.$"))
+    starts.wait_for()
+    expect(page.get_by_label("Retour prévu le")).to_be_focused()
+    shot(page, "retour-apres-la-prochaine-reservation")
+    assert phone.errors(allowed_statuses=(409,)) == []

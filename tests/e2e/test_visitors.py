@@ -33,6 +33,11 @@ def test_the_desk_welcomes_a_visitor_and_prints_their_pass(phone_factory, live_s
     page.get_by_text("Aucun visiteur aujourd’hui sur ce site.").wait_for()
 
     form = page.locator("form.visitor-form")
+    # Spaces pass the browser's `required`: the form asks for the name again, under the form's fields.
+    form.get_by_label("Prénom").fill("   ")
+    form.get_by_role("button", name="Créer le pass").click()
+    expect(form.get_by_role("alert")).to_have_text("Écrivez le prénom du visiteur.")
+    expect(form.get_by_label("Prénom")).to_be_focused()
     form.get_by_label("Prénom").fill("Inès")
     form.get_by_label("Initiale du nom").fill("b")
     form.get_by_label("Tranche d’âge (facultatif)").select_option(label="16-17 ans")
