@@ -1043,7 +1043,7 @@ export default {
     missing_list: "Missing",
     seen_list: "Seen",
     unexpected_list: "Unexpected",
-    checked_out_list: "Lent out (not expected)",
+    checked_out_list: "Lent out during the count",
     none_missing: "Nothing missing.",
     none_seen: "Nothing scanned yet.",
     ok: "seen",

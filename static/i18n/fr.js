@@ -1055,7 +1055,7 @@ export default {
     missing_list: "Manquants",
     seen_list: "Vus",
     unexpected_list: "Inattendus",
-    checked_out_list: "Prêtés (non attendus)",
+    checked_out_list: "Prêtés pendant le comptage",
     none_missing: "Aucun manquant.",
     none_seen: "Rien de scanné pour l’instant.",
     ok: "vu",

@@ -308,3 +308,19 @@ def test_a_desk_return_time_past_the_items_next_booking_says_whose_and_when(phon
     expect(page.get_by_label("Retour prévu le")).to_be_focused()
     shot(page, "retour-apres-la-prochaine-reservation")
     assert phone.errors(allowed_statuses=(409,)) == []
+
+
+def test_the_label_sheet_fits_a_phone_and_prints_at_full_size(phone_factory):
+    """The sheet opened on the desk's phone was a desktop page zoomed out (980 px wide, its print
+    button a few millimetres): it now fits the 360 px screen, and paper still gets the real A4 size."""
+    phone = phone_factory(width=360)
+    sign_in(phone, "staff.vlg")
+    sheet = phone.goto("/api/labels?tags=VLG-LAP-002%2CVLG-P3D-001")
+    button = sheet.get_by_role("button", name="Imprimer")
+    button.wait_for()
+    assert no_horizontal_scroll(sheet) and sheet.evaluate("window.innerWidth") == 360
+    assert button.bounding_box()["height"] >= 44
+    shot(sheet, "planche-etiquettes-telephone")
+    sheet.emulate_media(media="print")
+    assert round(sheet.locator(".sheet").first.bounding_box()["width"]) == 794  # 210 mm at 96 dpi
+    assert phone.errors(allowed_statuses=(404,)) == []  # the bare sheet has no favicon
