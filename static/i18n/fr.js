@@ -1244,7 +1244,7 @@ export default {
       created: "Compte créé pour {name}. Montrez-lui le QR code pour qu’il ou elle choisisse son mot de passe.",
       active: "Actif",
       // Nothing is e-mailed: the invite is the QR shown or printed here.
-      invited: "Pas encore activé : invitation à lui remettre (QR code)",
+      invited: "Compte pas encore activé : invitation à lui remettre (QR code)",
       invite_again: "Nouvelle invitation",
       invite_again_confirm: "Confirmer : l’ancienne invitation et ses connexions s’arrêtent",
       invite_help: "À scanner avec son téléphone pour choisir son mot de passe (rien n’est envoyé par e-mail). Valable jusqu’au {date}.",

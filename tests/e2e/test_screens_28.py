@@ -324,3 +324,24 @@ def test_the_label_sheet_fits_a_phone_and_prints_at_full_size(phone_factory):
     sheet.emulate_media(media="print")
     assert round(sheet.locator(".sheet").first.bounding_box()["width"]) == 794  # 210 mm at 96 dpi
     assert phone.errors(allowed_statuses=(404,)) == []  # the bare sheet has no favicon
+
+
+def test_a_staff_invite_prints_alone_and_speaks_to_its_holder(phone_factory):
+    """"Imprimez cette page" printed the whole team list with its buttons, and the card said "À scanner
+    avec son téléphone" without the login: on paper the card is alone and reads like a learner's slip."""
+    phone = phone_factory(width=360)
+    sign_in(phone, "admin")
+    page = phone.goto("/#/admin/staff")
+    item = page.locator("li", has_text="staff.pan")
+    item.get_by_role("button", name="Nouvelle invitation").click()
+    item.get_by_role("button", name=re.compile("^Confirmer")).click()
+    card = page.locator(".card.invite")
+    card.wait_for()
+    expect(card.locator(".invite-login")).to_have_text("Identifiant : staff.pan")
+    page.emulate_media(media="print")
+    assert card.get_by_text("Scannez ce QR code avec votre téléphone").is_visible()
+    assert not card.locator("input.copy").is_visible() and not card.get_by_text("À scanner avec son téléphone").is_visible()
+    assert not page.get_by_role("button", name="Désactiver").first.is_visible()
+    assert not page.get_by_text("staff.vlg").is_visible()
+    shot(page, "invitation-equipe-imprimee")
+    assert phone.errors() == []
