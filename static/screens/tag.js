@@ -4,6 +4,7 @@ import {contactLinks} from "/js/contact.js";
 import {confirmButton, field, h, notice, replace, select} from "/js/dom.js";
 import * as fmt from "/js/format.js";
 import {moment} from "/js/desk.js";
+import {number} from "/js/figures.js";
 import {t} from "/js/i18n.js";
 import {comingBackTicks, handOverTicks, partHistoryText, partsPanel, returnMessage} from "/js/parts.js";
 import {maintenanceBlock} from "/js/maintenance.js";
@@ -186,7 +187,8 @@ function consumablesBlock(item) {
     replace(list, fitting(rows, item.materials).map((c) => {
       const input = h("input", {type: "number", inputmode: "numeric", min: "1", max: "10000000", step: "1", "data-consumable": String(c.id)});
       inputs.push({id: c.id, input});
-      return field(t("consumables.used_of", {name: c.name, unit: unitShort(c.unit), quantity: c.quantity}), input);
+      // "1 000 en stock", the French way (it read "1000").
+      return field(t("consumables.used_of", {name: c.name, unit: unitShort(c.unit), quantity: number(c.quantity)}), input);
     }));
   }).catch((error) => replace(list, notice(errorMessage(error))));
   const values = () => {

@@ -345,3 +345,27 @@ def test_a_staff_invite_prints_alone_and_speaks_to_its_holder(phone_factory):
     assert not page.get_by_text("staff.vlg").is_visible()
     shot(page, "invitation-equipe-imprimee")
     assert phone.errors() == []
+
+
+def test_a_printers_return_writes_the_stock_the_french_way(phone_factory, live_server):
+    """The consumables of a printer's return read "PLA noir (g, 1000 en stock)" and a short stock
+    "il reste 1000 g": numbers the French way, as the stock screen writes them."""
+    from datetime import datetime, timedelta, timezone
+
+    with api_client(live_server, "staff.vlg") as desk:
+        spool = desk.post("/api/consumables", json={"site": "vlg", "name": "PLA noir", "unit": "g", "quantity": 1000,
+                                                    "low_threshold": 100})
+        assert spool.status_code == 201, spool.text
+        due = (datetime.now(timezone.utc) + timedelta(hours=3)).replace(microsecond=0).isoformat()
+        lent = desk.post("/api/checkouts", json={"tag": "VLG-P3D-002", "user": "learner3", "due_at": due})
+        assert lent.status_code == 201, lent.text
+    phone = phone_factory(width=360)
+    sign_in(phone, "staff.vlg")
+    page = phone.goto("/t/VLG-P3D-002")
+    back = page.locator("form", has=page.locator("#h-checkin"))
+    black = back.get_by_label(re.compile(r"^PLA noir \(g, 1\s000 en stock\)$"))
+    black.fill("1500")
+    back.get_by_role("button", name="Enregistrer le retour").click()
+    back.get_by_text(re.compile(r"^Stock insuffisant : il reste 1\s000 g de PLA noir\.$")).wait_for()
+    shot(page, "retour-imprimante-stock-en-francais")
+    assert phone.errors(allowed_statuses=(409,)) == []
