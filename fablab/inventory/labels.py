@@ -115,7 +115,10 @@ def render_html(labels: list[Label], *, offset: int = 0, stylesheet_href: str = 
         sheets.append('<section class="sheet">' + "".join(cells) + "</section>")
     count = len(labels)
     return (
+        # On a phone the sheet is shown shrunk to the screen's width (label-sheet.js), not as a
+        # desktop page zoomed out whose print button is a few millimetres wide.
         '<!doctype html><html lang="fr"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>Étiquettes ({count})</title>"
         f'<link rel="stylesheet" href="{html.escape(stylesheet_href)}">'
         # The print button's handler (CSP: no inline script); the button itself never prints.

@@ -21,9 +21,13 @@ const ELIDES_BEFORE = /^[aeiouyhàâäéèêëîïôöùûüœæ]/i;
 const ELIDABLE = new Set(["de", "le", "la", "que", "je", "ne", "me", "te", "se"]);
 
 // elide("de", "Inès") → "d’Inès"; elide("de", "Sofia") → "de Sofia".
+// A y before a vowel is a consonant: "de Yanis", "de Yasmine"; before a consonant it is a vowel: "d’Yves".
+const CONSONANT_Y = /^y[aeiouyàâäéèêëîïôöùûü]/i;
+
 export function elide(word, next) {
   const text = String(next ?? "");
-  if (!ELIDABLE.has(word.toLowerCase()) || !ELIDES_BEFORE.test(text.trim())) return `${word} ${text}`;
+  const head = text.trim();
+  if (!ELIDABLE.has(word.toLowerCase()) || !ELIDES_BEFORE.test(head) || CONSONANT_Y.test(head)) return `${word} ${text}`;
   return `${word.slice(0, -1)}’${text.trim()}`;
 }
 

@@ -7,12 +7,17 @@ import {svgDataUrl} from "/screens/pass.js";
 
 // staff: a team member's invite (their phone, not a learner's). Nothing is e-mailed: the card is
 // what they get, shown on this screen or printed.
-export function inviteCard(name, invite, {staff = false} = {}) {
+// On paper (the card printed alone, app.css) it speaks to whoever holds it, as a slip does: what to
+// do and the login to sign in with, instead of the staff's note about them and a cut-off link.
+export function inviteCard(name, invite, {staff = false, login = ""} = {}) {
   return h("div", {class: "card invite"},
     h("h2", {}, t("learners.invite_for", {name})),
     h("img", {class: "invite-qr", src: svgDataUrl(invite.qr_svg), alt: t("learners.invite_qr_alt", {name})}),
-    h("p", {class: "hint"}, t(staff ? "admin2.staff.invite_help" : "learners.invite_help", {date: dateLong(invite.expires_at)})),
-    h("input", {class: "mono copy", readonly: true, value: invite.url, "aria-label": t("learners.invite_link")}));
+    login ? h("p", {class: "mono invite-login"}, t("desk.invites_login", {login})) : null,
+    h("p", {class: "hint screen-only"}, t(staff ? "admin2.staff.invite_help" : "learners.invite_help", {date: dateLong(invite.expires_at)})),
+    h("p", {class: "print-only slip-howto"}, t("desk.invites_howto")),
+    h("p", {class: "print-only hint"}, t("desk.invites_until", {date: dateLong(invite.expires_at)})),
+    h("input", {class: "mono copy screen-only", readonly: true, value: invite.url, "aria-label": t("learners.invite_link")}));
 }
 
 // One slip per learner, cut along the dashes: name, login, QR, expiry. entries: [{user, invite}].

@@ -1,5 +1,6 @@
 // Words for consumables shared by the stock screen, the desk and the reports: units, a short stock.
 import {ApiError, errorMessage} from "/js/api.js";
+import {number} from "/js/figures.js";
 import {t} from "/js/i18n.js";
 
 export const unitShort = (unit) => t(`consumables.unit_short.${unit}`);
@@ -7,7 +8,7 @@ export const unitShort = (unit) => t(`consumables.unit_short.${unit}`);
 // The sentence for a refusal: a short stock says how much is left.
 export function stockError(error) {
   if (error instanceof ApiError && error.code === "insufficient_stock" && error.body) {
-    return t("consumables.short", {available: error.body.available, unit: unitShort(error.body.unit), name: error.body.name});
+    return t("consumables.short", {available: number(error.body.available), unit: unitShort(error.body.unit), name: error.body.name});
   }
   return errorMessage(error);
 }

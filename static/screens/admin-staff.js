@@ -84,7 +84,7 @@ function staffItem(user, sites, messages, reload, created) {
     try {
       const invite = await post(`/api/users/${user.id}/invite`);
       if (created.dataset.user === String(user.id)) replace(created);  // that QR no longer works
-      replace(more, inviteCard(user.name, invite, {staff: true}));
+      replace(more, inviteCard(user.name, invite, {staff: true, login: user.login}));
       messages.say(t("admin2.staff.invited_again", {name: user.name}));
     } catch (error) {
       messages.fail(error);
@@ -108,7 +108,7 @@ function createForm(sites, messages, reload, invite) {
     event.preventDefault();
     try {
       const created = await post("/api/users", {name: name.value.trim(), login: login.value.trim(), role: "staff", site: site.value});
-      replace(invite, inviteCard(created.user.name, created.invite, {staff: true}));
+      replace(invite, inviteCard(created.user.name, created.invite, {staff: true, login: created.user.login}));
       invite.dataset.user = String(created.user.id);
       name.value = login.value = "";
       await reload();

@@ -6,7 +6,7 @@ import * as fmt from "/js/format.js";
 import {freshlyFreed} from "/js/freed.js";
 import {t} from "/js/i18n.js";
 import {retryNotice} from "/js/refusal.js";
-import {isStaff} from "/js/session.js";
+import {currentUser, isStaff} from "/js/session.js";
 
 const ACTIVE = new Set(["confirmed", "checked_out"]);
 const SCOPES = ["this", "following", "series"];
@@ -56,6 +56,7 @@ function bookingItem(b, onCancel, offline) {
     h("div", {class: "item-main"},
       h("p", {class: "item-title"}, title),
       h("p", {class: "item-sub"}, fmt.span(b.starts_at, b.ends_at)),
+      b.away_site ? h("p", {class: "item-sub away-site"}, t("bookings.away_site", {site: b.away_site})) : null,
       h("p", {class: "item-sub"}, h("span", {class: `badge st-${b.status}`}, t(`booking_status.${b.status}`)), " ",
         b.series_id ? [h("span", {class: "badge"}, t("bookings.series")), " "] : null,
         h("span", {class: "mono"}, b.resource)),
@@ -172,11 +173,22 @@ function listActions(ctx, messages) {
   };
 }
 
+// A learner may borrow at another site's desk (issue 28, minor i): such a loan, or a booking there, names
+// its site, where it is picked up and brought back ("Portable 05" alone read as one of their own site's).
+function markAwaySites(list, sites) {
+  const home = currentUser()?.site;
+  if (!home) return;
+  for (const b of list) {
+    if (b.site && b.site !== home) b.away_site = (sites.find((s) => s.slug === b.site) || {}).name || b.site;
+  }
+}
+
 export async function render(root, ctx) {
   // Asked at the same time; the waitlist is a bonus: without it the bookings still show.
   const waitlistAsked = get("/api/waitlist?mine=true").catch(() => null);
   const partsAsked = get("/api/me/missing-parts").catch(() => null);
   const handoversAsked = get("/api/handovers").catch(() => []);
+  const sitesAsked = get("/api/sites").catch(() => []);
   let result;
   try {
     result = await api("GET", "/api/bookings?mine=true", undefined, {withMeta: true});
@@ -191,6 +203,7 @@ export async function render(root, ctx) {
       if (booking) booking.handover = handover;
     }
   }
+  markAwaySites(list, await sitesAsked);
   const entries = await waitlistAsked;
   const missingParts = await partsAsked;
   const messages = h("div", {class: "messages"});

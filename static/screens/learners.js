@@ -30,8 +30,8 @@ function reporting(page, action) {
   };
 }
 
-function showInvite(page, name, invite) {
-  replace(page.shown, inviteCard(name, invite));
+function showInvite(page, name, invite, login = "") {
+  replace(page.shown, inviteCard(name, invite, {login}));
   page.shown.scrollIntoView({block: "start"});
 }
 
@@ -58,7 +58,7 @@ function createForm(page) {
     replace(said);
     const created = await post("/api/users", {name: name.value.trim(), login: login.value.trim(), cohort: cohort.value.trim(), site: site.value()});
     replace(page.messages, notice(t("learners.created", {name: created.user.name}), "ok"));
-    showInvite(page, created.user.name, created.invite);
+    showInvite(page, created.user.name, created.invite, created.user.login);
     name.value = login.value = "";
     await load(page);
   });
@@ -169,7 +169,7 @@ function privacyPart(page, person, full) {
 function accountButtons(page, person, full) {
   return h("div", {class: "button-row"},
     full.active ? h("button", {type: "button", onclick: reporting(page, async () => {
-      showInvite(page, full.name, await post(`/api/users/${person.id}/invite`));
+      showInvite(page, full.name, await post(`/api/users/${person.id}/invite`), full.login);
     })}, t("learners.invite_again")) : null,
     full.active ? confirmButton(t("learners.deactivate"), t("learners.deactivate_confirm"), reporting(page, async () => {
       await post(`/api/users/${person.id}/deactivate`);

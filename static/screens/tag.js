@@ -4,6 +4,7 @@ import {contactLinks} from "/js/contact.js";
 import {confirmButton, field, h, notice, replace, select} from "/js/dom.js";
 import * as fmt from "/js/format.js";
 import {moment} from "/js/desk.js";
+import {number} from "/js/figures.js";
 import {t} from "/js/i18n.js";
 import {comingBackTicks, handOverTicks, partHistoryText, partsPanel, returnMessage} from "/js/parts.js";
 import {maintenanceBlock} from "/js/maintenance.js";
@@ -105,6 +106,16 @@ function pendingPass(ask) {
   return [owner, h("button", {type: "button", class: "primary wide", onclick: () => ask({pass: pending})}, t("tag.lend_to_pass"))];
 }
 
+// A return time that runs into the item's next booking (after closing time the proposed return is the
+// next opening day's close) is a 409 booking_conflict, whose general sentence ("ce créneau vient
+// d'être réservé… choisissez-en un autre") means nothing at the desk: say whose booking and from when,
+// and put the person on the return time to change.
+function lendError(error, item, tz, due) {
+  if (!(error instanceof ApiError && error.code === "booking_conflict" && item.next_booking)) return errorMessage(error);
+  due.focus();
+  return t("desk.due_hits_booking", {item: item.name, when: moment(item.next_booking.starts_at, tz)});
+}
+
 // Lending: the return time first (filled in), the parts that go with the item (ticked), then the
 // learner by pass or by name, then the confirmation (at once when a pass was scanned before).
 function checkoutPanel(item, done) {
@@ -139,7 +150,7 @@ function checkoutPanel(item, done) {
       lendConfirmation({item, holder, plan, body, parts, done, messages, confirmBox});
     } catch (error) {
       if (error instanceof ApiError && error.code === "due_at_required") due.focus();
-      replace(messages, notice(errorMessage(error)), agreementDetour(error, holder, item));
+      replace(messages, notice(lendError(error, item, tz, due)), agreementDetour(error, holder, item));
     }
   }
 
@@ -176,7 +187,8 @@ function consumablesBlock(item) {
     replace(list, fitting(rows, item.materials).map((c) => {
       const input = h("input", {type: "number", inputmode: "numeric", min: "1", max: "10000000", step: "1", "data-consumable": String(c.id)});
       inputs.push({id: c.id, input});
-      return field(t("consumables.used_of", {name: c.name, unit: unitShort(c.unit), quantity: c.quantity}), input);
+      // "1 000 en stock", the French way (it read "1000").
+      return field(t("consumables.used_of", {name: c.name, unit: unitShort(c.unit), quantity: number(c.quantity)}), input);
     }));
   }).catch((error) => replace(list, notice(errorMessage(error))));
   const values = () => {

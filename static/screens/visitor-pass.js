@@ -1,7 +1,7 @@
 // A visitor's pass to show on the desk's phone or print (issue 30): the QR scanned at the door of a
 // workshop open to visitors, the short code to type when a camera fails, the days it is valid.
-import {get} from "/js/api.js";
-import {h, replace} from "/js/dom.js";
+import {errorMessage, get} from "/js/api.js";
+import {h, notice, replace} from "/js/dom.js";
 import {t} from "/js/i18n.js";
 import {siteOf} from "/js/workshops.js";
 import {svgDataUrl} from "/screens/pass.js";
@@ -9,7 +9,16 @@ import {validity} from "/screens/visitors.js";
 
 export async function render(root, ctx) {
   const id = encodeURIComponent(ctx.params.id);
-  const [{visitor, pass}, sites] = await Promise.all([get(`/api/visitors/${id}`), get("/api/sites")]);
+  let visitor, pass, sites;
+  try {
+    [{visitor, pass}, sites] = await Promise.all([get(`/api/visitors/${id}`), get("/api/sites")]);
+  } catch (error) {
+    // Another site's visitor, or one forgotten since: say so, with the way back to the visitors
+    // (the app's "Oups… Réessayer" offered a retry that can only fail again).
+    replace(root, h("h1", {}, t("visitors.pass_title")), notice(errorMessage(error)),
+      h("p", {}, h("a", {class: "button wide", href: ctx.href("visitors")}, t("visitors.title"))));
+    return;
+  }
   const site = siteOf(sites, visitor.site);
   const back = `visitors?site=${encodeURIComponent(visitor.site)}`;
   replace(root,

@@ -32,9 +32,18 @@ function visitorForm(site, ctx, messages) {
     h("h2", {id: "h-new-visitor"}, t("visitors.new")),
     field(t("visitors.first_name"), first), field(t("visitors.initial"), initial),
     field(t("visitors.age_band"), band), field(t("visitors.purpose"), purpose), field(t("visitors.length"), days),
-    h("button", {type: "submit", class: "primary wide"}, t("visitors.create")));
+    messages, h("button", {type: "submit", class: "primary wide"}, t("visitors.create")));
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
+    replace(messages);
+    // Spaces pass the browser's `required`; the server would refuse them as "invalid input", shown
+    // away from the field. The first name is asked for again where the person is typing.
+    if (!first.value.trim()) {
+      first.value = "";
+      replace(messages, notice(t("visitors.first_name_missing")));
+      first.focus();
+      return;
+    }
     const from = today(site.timezone);
     try {
       const made = await post("/api/visitors", {
@@ -67,7 +76,6 @@ export async function render(root, ctx) {
     h("h1", {}, t("visitors.title")),
     h("p", {class: "lead"}, site.name),
     sitePicker(sites, site, (slug) => ctx.go(`visitors${query({site: slug})}`)),
-    messages,
     visitorForm(site, ctx, messages),
     h("h2", {}, t("visitors.today")),
     visitors.length ? h("ul", {class: "list visitors"}, visitors.map((v) => visitorItem(ctx, v)))

@@ -262,7 +262,7 @@ def test_trainings_and_staff_accounts(phone_factory, live_server):
     expect(page.get_by_role("img", name=re.compile("Nadia Benali"))).to_be_visible()
     item = page.locator("li.item", has_text="nadia.benali")
     expect(item).to_contain_text("Pantin")
-    expect(item).to_contain_text("Pas encore activé : invitation à lui remettre")
+    expect(item).to_contain_text("Compte pas encore activé : invitation à lui remettre")
     assert "envoyée" not in item.inner_text()  # nothing was e-mailed (issue 28)
     assert no_horizontal_scroll(page)
     assert serious_violations(page) == []

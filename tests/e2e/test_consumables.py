@@ -89,7 +89,7 @@ def test_the_desk_enters_the_grams_of_a_failed_print_and_confirms_over_budget(ph
     sign_in(phone, "staff.vlg")
     page = phone.goto("/t/VLG-P3D-001")
     page.get_by_role("heading", name="Retour", exact=True).wait_for()
-    page.get_by_label("PLA blanc (g, 1000 en stock)").fill("37")
+    page.get_by_label("PLA blanc (g, 1\u202f000 en stock)").fill("37")
     assert page.locator(".consumables-used").get_by_text("Résine grise").count() == 0
     page.get_by_label("Résultat de l’impression").select_option("failed")
     assert no_horizontal_scroll(page)

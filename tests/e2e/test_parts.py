@@ -50,8 +50,8 @@ def take_back_without_the_charger(phone, page) -> None:
 def record_the_charger_brought_back(desk, database_url: str) -> None:
     page = desk.goto(f"/t/{LAPTOP}")
     charger = page.locator("ul.parts li", has_text="Chargeur")
-    charger.get_by_role("button", name="Rapportée").click()
-    charger.get_by_role("button", name="Confirmer : Chargeur est rapportée").click()
+    charger.get_by_role("button", name="Noter son retour").click()
+    charger.get_by_role("button", name="Confirmer le retour : Chargeur").click()
     page.locator("#toast").get_by_text("Chargeur : retour enregistré.").wait_for()
     page.locator("ul.parts li", has_text="Chargeur").get_by_text("Au comptoir").wait_for()
     page.locator("#h-history ~ div").get_by_text(re.compile("^Rapporté par .+ : Chargeur")).wait_for()
@@ -78,10 +78,11 @@ def test_a_laptop_comes_back_without_its_charger_and_the_charger_later(phone_fac
     take_back_without_the_charger(desk, page)
 
     charger = page.locator("ul.parts li", has_text="Chargeur")
-    charger.get_by_text(re.compile("^Manquante : gardée par .+ depuis le")).wait_for()
+    # Worded for a part of either gender: a charger was "Manquante : gardée par" (issue 28 walk).
+    charger.get_by_text(re.compile("^Toujours chez .+, depuis le")).wait_for()
     history = page.locator("#h-history ~ div")
     history.get_by_text(re.compile("— Incomplet")).wait_for()
-    assert history.get_by_text(re.compile(r"^Manquant au retour : Chargeur \(gardé par ")).is_visible()
+    assert history.get_by_text(re.compile(r"^Manque au retour : Chargeur \(chez ")).is_visible()
     assert custody_log(database_url) == [("check_out", None, None), ("check_in", "incomplete", None),
                                          ("part_missing", None, "Chargeur")]
     assert serious_violations(page) == []

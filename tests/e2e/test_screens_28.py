@@ -70,7 +70,7 @@ def test_the_pass_code_is_typed_at_the_desk_when_the_camera_fails(phone_factory)
     page = desk.goto("/#/scan")
     page.get_by_label("Code de l’étiquette").fill(typed.lower().replace("-", " "))
     page.get_by_role("button", name="Valider").click()
-    page.get_by_text(re.compile(r"^Pass de .* \(learner5\) lu\.")).wait_for()
+    page.get_by_text("Pass d’Aïcha S. (learner5) lu.").wait_for()
     shot(page, "code-tape-a-l-accueil")
     assert learner.errors() == [] and desk.errors() == []
 
@@ -263,3 +263,109 @@ def test_the_site_time_zone_is_chosen_not_typed(phone_factory, live_server):
     shot(page, "site-fuseau-choisi")
     assert no_horizontal_scroll(page)
     assert admin.errors() == []
+
+
+def test_a_loan_at_another_sites_desk_names_that_site_in_the_learners_list(phone_factory, live_server):
+    """A Pierrefitte learner borrowing at Villeneuve's desk (minor i) reads where the laptop is to go
+    back: "Portable 05" alone looked like one of Pierrefitte's (found walking the screens)."""
+    from datetime import datetime, timedelta, timezone
+
+    with api_client(live_server, "learner11") as learner:
+        token = learner.get("/api/me/pass").json()["token"]
+    with api_client(live_server, "staff.vlg") as desk:
+        due = (datetime.now(timezone.utc) + timedelta(hours=3)).replace(microsecond=0).isoformat()
+        lent = desk.post("/api/checkouts", json={"tag": "VLG-LAP-005", "pass": token, "due_at": due})
+        assert lent.status_code == 201, lent.text
+    phone = phone_factory(width=360)
+    sign_in(phone, "learner11")
+    page = phone.goto("/#/bookings")
+    loan = page.locator("li.item", has_text="VLG-LAP-005")
+    expect(loan.locator(".away-site")).to_have_text("Au fablab de Villeneuve-la-Garenne")
+    # Their own site's bookings say nothing more.
+    assert page.locator("li.item", has_text="PFS-").locator(".away-site").count() == 0
+    assert no_horizontal_scroll(page)
+    shot(page, "pret-sur-un-autre-site")
+    assert phone.errors() == []
+
+
+def test_a_desk_return_time_past_the_items_next_booking_says_whose_and_when(phone_factory, live_server):
+    """The desk lends until after the item's next booking starts (after closing time the return
+    proposed is the next open day's close): the refusal names the booking's start and puts the person
+    on the return time, not "Ce créneau vient d’être réservé… Choisissez-en un autre"."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    booking = book_a_laptop(live_server, "learner3")
+    ends = datetime.fromisoformat(booking["ends_at"]).astimezone(ZoneInfo("Europe/Paris"))
+    phone = phone_factory(width=360)
+    sign_in(phone, "staff.vlg")
+    page = phone.goto(f"/t/{booking['resource']}")
+    page.get_by_label("Retour prévu le").fill(ends.strftime("%Y-%m-%dT%H:%M"))
+    page.get_by_label("Chercher un·e apprenant·e").fill("learner1")
+    page.locator("button.pick", has_text="Inès D.").click()
+    starts = page.get_by_text(re.compile(rf"^Une réservation de {booking['resource_name']} commence le .+ : choisissez un retour plus tôt\.$"))
+    starts.wait_for()
+    expect(page.get_by_label("Retour prévu le")).to_be_focused()
+    shot(page, "retour-apres-la-prochaine-reservation")
+    assert phone.errors(allowed_statuses=(409,)) == []
+
+
+def test_the_label_sheet_fits_a_phone_and_prints_at_full_size(phone_factory):
+    """The sheet opened on the desk's phone was a desktop page zoomed out (980 px wide, its print
+    button a few millimetres): it now fits the 360 px screen, and paper still gets the real A4 size."""
+    phone = phone_factory(width=360)
+    sign_in(phone, "staff.vlg")
+    sheet = phone.goto("/api/labels?tags=VLG-LAP-002%2CVLG-P3D-001")
+    button = sheet.get_by_role("button", name="Imprimer")
+    button.wait_for()
+    assert no_horizontal_scroll(sheet) and sheet.evaluate("window.innerWidth") == 360
+    assert button.bounding_box()["height"] >= 44
+    shot(sheet, "planche-etiquettes-telephone")
+    sheet.emulate_media(media="print")
+    assert round(sheet.locator(".sheet").first.bounding_box()["width"]) == 794  # 210 mm at 96 dpi
+    assert phone.errors(allowed_statuses=(404,)) == []  # the bare sheet has no favicon
+
+
+def test_a_staff_invite_prints_alone_and_speaks_to_its_holder(phone_factory):
+    """"Imprimez cette page" printed the whole team list with its buttons, and the card said "À scanner
+    avec son téléphone" without the login: on paper the card is alone and reads like a learner's slip."""
+    phone = phone_factory(width=360)
+    sign_in(phone, "admin")
+    page = phone.goto("/#/admin/staff")
+    item = page.locator("li", has_text="staff.pan")
+    item.get_by_role("button", name="Nouvelle invitation").click()
+    item.get_by_role("button", name=re.compile("^Confirmer")).click()
+    card = page.locator(".card.invite")
+    card.wait_for()
+    expect(card.locator(".invite-login")).to_have_text("Identifiant : staff.pan")
+    page.emulate_media(media="print")
+    assert card.get_by_text("Scannez ce QR code avec votre téléphone").is_visible()
+    assert not card.locator("input.copy").is_visible() and not card.get_by_text("À scanner avec son téléphone").is_visible()
+    assert not page.get_by_role("button", name="Désactiver").first.is_visible()
+    assert not page.get_by_text("staff.vlg").is_visible()
+    shot(page, "invitation-equipe-imprimee")
+    assert phone.errors() == []
+
+
+def test_a_printers_return_writes_the_stock_the_french_way(phone_factory, live_server):
+    """The consumables of a printer's return read "PLA noir (g, 1000 en stock)" and a short stock
+    "il reste 1000 g": numbers the French way, as the stock screen writes them."""
+    from datetime import datetime, timedelta, timezone
+
+    with api_client(live_server, "staff.vlg") as desk:
+        spool = desk.post("/api/consumables", json={"site": "vlg", "name": "PLA noir", "unit": "g", "quantity": 1000,
+                                                    "low_threshold": 100})
+        assert spool.status_code == 201, spool.text
+        due = (datetime.now(timezone.utc) + timedelta(hours=3)).replace(microsecond=0).isoformat()
+        lent = desk.post("/api/checkouts", json={"tag": "VLG-P3D-002", "user": "learner3", "due_at": due})
+        assert lent.status_code == 201, lent.text
+    phone = phone_factory(width=360)
+    sign_in(phone, "staff.vlg")
+    page = phone.goto("/t/VLG-P3D-002")
+    back = page.locator("form", has=page.locator("#h-checkin"))
+    black = back.get_by_label(re.compile(r"^PLA noir \(g, 1\s000 en stock\)$"))
+    black.fill("1500")
+    back.get_by_role("button", name="Enregistrer le retour").click()
+    back.get_by_text(re.compile(r"^Stock insuffisant : il reste 1\s000 g de PLA noir\.$")).wait_for()
+    shot(page, "retour-imprimante-stock-en-francais")
+    assert phone.errors(allowed_statuses=(409,)) == []

@@ -173,6 +173,7 @@ def test_plural_and_elision_follow_french_grammar(tmp_path):
           t("parts.lent", {name: "Sofia M."}),
           t("parts.lent", {name: "Hugo"}),
           elide("de", "Élodie"), elide("le", "atelier"), elide("la", "salle"),
+          elide("de", "Yanis N."), elide("de", "Yves"), t("desk.pass_of", {name: "Aïcha S.", login: "learner5"}),
           plural(1.5, "heure", "heures"), plural(-1, "heure", "heures"),
         ];
         const en = [applyGrammar("{created} {created|account|accounts} created, {errors} {errors|error|errors}.",
@@ -182,7 +183,8 @@ def test_plural_and_elision_follow_french_grammar(tmp_path):
     assert shown["fr"] == ["2 vus · 1 manquant · 1 inattendu", "0 vu · 15 manquants · 3 inattendus",
                            "Impressions : 4, dont 1 échouée (25 %).", "2 comptes créés, 0 erreur.",
                            "Avec le prêt d’Inès B.", "Avec le prêt de Sofia M.", "Avec le prêt d’Hugo",
-                           "d’Élodie", "l’atelier", "la salle", "heure", "heure"]
+                           "d’Élodie", "l’atelier", "la salle", "de Yanis N.", "d’Yves", "Pass d’Aïcha S. (learner5).",
+                           "heure", "heure"]
     assert shown["en"] == ["{created} account created, {errors} errors.", "errors"]
 
 

@@ -33,6 +33,11 @@ def test_the_desk_welcomes_a_visitor_and_prints_their_pass(phone_factory, live_s
     page.get_by_text("Aucun visiteur aujourd’hui sur ce site.").wait_for()
 
     form = page.locator("form.visitor-form")
+    # Spaces pass the browser's `required`: the form asks for the name again, under the form's fields.
+    form.get_by_label("Prénom").fill("   ")
+    form.get_by_role("button", name="Créer le pass").click()
+    expect(form.get_by_role("alert")).to_have_text("Écrivez le prénom du visiteur.")
+    expect(form.get_by_label("Prénom")).to_be_focused()
     form.get_by_label("Prénom").fill("Inès")
     form.get_by_label("Initiale du nom").fill("b")
     form.get_by_label("Tranche d’âge (facultatif)").select_option(label="16-17 ans")
@@ -42,7 +47,7 @@ def test_the_desk_welcomes_a_visitor_and_prints_their_pass(phone_factory, live_s
     shot(page, "01-formulaire")
     form.get_by_role("button", name="Créer le pass").click()
 
-    page.get_by_role("heading", name="Pass visiteur de Inès B.").wait_for()
+    page.get_by_role("heading", name="Pass visiteur d’Inès B.").wait_for()
     page.locator("#toast").get_by_text("Pass créé pour Inès B.").wait_for()
     card = page.locator(".visitor-pass")
     expect(card.locator("img.pass-qr")).to_be_visible()
@@ -111,3 +116,19 @@ def test_staff_open_a_workshop_to_visitors_who_then_sign_up_with_their_pass(phon
         shot(page, "06-atelier-ouvert")
         assert staff.post(f"/api/workshops/{workshop['id']}/registrations", json=sign_up).status_code == 201
     assert phone.errors() == []
+
+
+def test_another_sites_staff_opening_a_visitors_pass_are_told_why_with_the_way_back(phone_factory, live_server):
+    """Staff of Pierrefitte following a link to a Villeneuve visitor's pass got the app's "Oups" and a
+    "Réessayer" that could only fail again: the pass screen says why and leads back to the visitors."""
+    with api_client(live_server, "staff.vlg") as staff:
+        visitor = staff.post("/api/visitors", json={"first_name": "Omar"}).json()
+    phone = phone_factory(width=360)
+    sign_in(phone, "staff.pfs")
+    page = phone.goto(f"/#/visitors/{visitor['id']}")
+    page.get_by_text("Cela concerne un autre site que les vôtres").wait_for()
+    expect(page.get_by_role("button", name="Réessayer")).to_have_count(0)
+    page.get_by_role("link", name="Visiteurs", exact=True).last.click()
+    page.get_by_role("heading", name="Visiteurs", level=1).wait_for()
+    shot(page, "07-pass-autre-site")
+    assert phone.errors(allowed_statuses=(403,)) == []
