@@ -44,7 +44,7 @@ def participant_out(row: dict) -> ParticipantOut:
         id=row["partner_id"], name=row["partner_name"], kind=row["partner_kind"])
     return ParticipantOut(id=row["id"], name=row["name"], site=row["site"], birth_date=row["birth_date"],
                           birth_year=row["birth_year"], partner=partner, status=row["status"],
-                          has_account=row["role"] not in ("participant", "visitor"))
+                          has_account=row["role"] not in ("participant", "visitor"), visitor=row["role"] == "visitor")
 
 
 def workshop_out(row: dict) -> WorkshopOut:

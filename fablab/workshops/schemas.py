@@ -74,6 +74,9 @@ class ParticipantOut(Out):
     status: str
     # A learner's account (signs in, signs up alone) or a participant without one.
     has_account: bool
+    # A visitor of the neighbourhood (issue 30): no account, a pass for a day or a week; the desk's
+    # search tells them apart from the programme's young people of the same name.
+    visitor: bool
 
 
 class HoldIn(msgspec.Struct, forbid_unknown_fields=True):

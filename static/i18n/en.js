@@ -324,6 +324,7 @@ const workshops = {
   search: "Find a young person",
   search_hint: "At least two letters of the first name.",
   no_match: "Nobody matches.",
+  visitor_line: "visitor (pass)",
   quick_new: "New young person",
   first_name: "First name",
   initial: "Initial of the surname",

@@ -330,6 +330,7 @@ const workshops = {
   search: "Chercher un·e jeune",
   search_hint: "Au moins deux lettres du prénom.",
   no_match: "Personne ne correspond.",
+  visitor_line: "visiteur ou visiteuse (pass)",
   quick_new: "Nouveau ou nouvelle jeune",
   first_name: "Prénom",
   initial: "Initiale du nom",

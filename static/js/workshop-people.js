@@ -1,8 +1,8 @@
 // A workshop's people, for its staff (issue 29): who holds a seat (partner seats marked) and who
 // waits, in order; signing someone up (found, or created on the spot); attendance by pass or tick,
 // with a late arrival or an early leave.
-import {api, get, post, query} from "/js/api.js";
-import {confirmButton, field, h, select} from "/js/dom.js";
+import {api, errorMessage, get, post, query} from "/js/api.js";
+import {confirmButton, field, h, notice, replace, select} from "/js/dom.js";
 import {t} from "/js/i18n.js";
 import {passToken, searchPicker} from "/js/people.js";
 import {scanner} from "/js/scanner.js";
@@ -94,11 +94,16 @@ export function registrationsPart(page, rows) {
 }
 
 // The door: a pass scanned (camera, photo or typed) records the person as present now.
+// A pass the door refuses (unknown, another workshop's visitor…) says so under the field, where the
+// person at the door is looking, not at the top of the page.
 export function attendancePart(page) {
+  const door = h("div", {class: "messages", "aria-live": "polite"});
+  const atTheDoor = {...page, fail: (error) => replace(door, notice(errorMessage(error)))};
   return h("section", {class: "card attendance", "aria-labelledby": "h-attendance"},
     h("h2", {id: "h-attendance"}, t("workshops.attendance")),
     h("p", {class: "hint"}, t("workshops.attendance_lead")),
-    scanner({label: t("workshops.pass_label"), onResult: (text) => record(page, {pass: passToken(text)})}));
+    scanner({label: t("workshops.pass_label"), onResult: (text) => record(atTheDoor, {pass: passToken(text)})}),
+    door);
 }
 
 async function signUp(page, person) {
@@ -116,7 +121,8 @@ function searchPart(page) {
   return searchPicker({label: t("workshops.search"), hint: t("workshops.search_hint"), none: t("workshops.no_match"),
     onPick: (person) => signUp(page, person),
     find: (text) => findPeople(page.w.site, text),
-    line: (p) => [h("span", {class: "item-title"}, p.name), " ", h("span", {class: "item-sub"}, p.partner ? p.partner.name : (p.login || ""))]});
+    line: (p) => [h("span", {class: "item-title"}, p.name), " ",
+      h("span", {class: "item-sub"}, p.visitor ? t("workshops.visitor_line") : p.partner ? p.partner.name : (p.login || ""))]});
 }
 
 // The site's participants, and its learners who never signed up yet (they become participants

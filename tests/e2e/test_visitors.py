@@ -114,7 +114,15 @@ def test_staff_open_a_workshop_to_visitors_who_then_sign_up_with_their_pass(phon
         expect(page.locator(".workshop-summary .open-to-visitors")).to_have_text("Ouvert aux visiteurs (avec leur pass)")
         assert no_horizontal_scroll(page)
         shot(page, "06-atelier-ouvert")
-        assert staff.post(f"/api/workshops/{workshop['id']}/registrations", json=sign_up).status_code == 201
+        # The desk's search says which "Yanis" is the visitor; a tap signs them up.
+        page.get_by_label("Chercher un·e jeune").fill("Yanis")
+        pick = page.locator("button.pick", has_text="visiteur ou visiteuse (pass)")
+        pick.wait_for()
+        pick.click()
+        page.locator("#toast").get_by_text(re.compile("Yanis.*inscrit")).wait_for()
+        registrations = staff.get(f"/api/workshops/{workshop['id']}/registrations").json()
+        rows = registrations["registrations"] if isinstance(registrations, dict) else registrations
+        assert visitor["id"] in {row.get("participant") for row in rows}, rows
     assert phone.errors() == []
 
 

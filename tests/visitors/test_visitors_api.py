@@ -43,7 +43,14 @@ async def test_a_visitor_is_one_call_at_the_desk_with_a_pass_for_today(staff):
     assert shown["visitor"] == made and shown["pass"]["svg"].startswith("<")
     assert shown["pass"]["code"].startswith(f"{made['id']}-")
     # The desk signs them up like any young person without an account.
-    assert (await staff.get(f"/api/participants/{made['id']}")).json()["has_account"] is False
+    participant = (await staff.get(f"/api/participants/{made['id']}")).json()
+    assert participant["has_account"] is False and participant["visitor"] is True
+    # The desk's search tells a visitor from a young person of the programme with the same name.
+    young = await staff.post("/api/participants", json={"first_name": "Inès", "initial": "B", "site": "vlg"})
+    assert young.status_code == 201, young.text
+    found = (await staff.get("/api/participants", params={"site": "vlg", "q": "Inès B"})).json()
+    rows = found["participants"] if isinstance(found, dict) else found
+    assert {(row["id"], row["visitor"]) for row in rows} >= {(made["id"], True), (young.json()["id"], False)}
 
 
 @pytest.mark.parametrize("fields, status, code", [
