@@ -203,7 +203,6 @@ WORKSHOP_CANCELLED = "workshop_cancelled"
 WORKSHOP_OVER = "workshop_over"
 ALREADY_REGISTERED = "already_registered"
 REFERRAL_ONLY = "referral_only"
-WORKSHOP_TOO_YOUNG = "workshop_too_young"
 WORKSHOP_TOO_OLD = "workshop_too_old"
 UNKNOWN_REGISTRATION = "unknown_registration"
 NOT_REGISTERED = "not_registered"
@@ -237,7 +236,7 @@ INVALID_VALIDITY = "invalid_validity"          # 400: a training's validity with
 
 # --- Minors and consents (issue 30) ------------------------------------------------------------
 CONSENT_REQUIRED = "consent_required"          # 422: a minor without a guardian's valid consent (what is missing named)
-TOO_YOUNG = "too_young"                        # 422: under the policy's minimum age (a trainer may book for them)
+TOO_YOUNG = "too_young"                        # 422: under a minimum age: a policy's (a trainer may book for them) or a workshop's
 UNKNOWN_GUARDIAN = "unknown_guardian"          # 404
 GUARDIAN_UNREACHABLE = "guardian_unreachable"  # 400: a guardian needs a phone or an e-mail
 UNKNOWN_CONSENT = "unknown_consent"            # 404

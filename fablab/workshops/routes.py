@@ -203,7 +203,7 @@ class WorkshopController(Controller):
           description=("Signed in. `{participant?}` (none: oneself; staff of the site for a participant). `201 {id, "
                        "status: registered|waiting, seat?, position?}`: a partner's held seat first for its "
                        "participants, then an open seat, else the waiting list's end. `409 already_registered`, "
-                       "`workshop_cancelled`, `workshop_over`; `403 referral_only`; `422 workshop_too_young`, "
+                       "`workshop_cancelled`, `workshop_over`; `403 referral_only`; `422 too_young`, "
                        "`workshop_too_old`."))
     async def register(self, request: Request, workshop_id: FromPath[int], data: JSONBody[RegistrationIn]
                        ) -> RegistrationOut:

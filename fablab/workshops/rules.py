@@ -17,8 +17,8 @@ def check_age(*, min_age: int | None, max_age: int | None, day: date, birth_date
     if age is None:
         return
     if min_age is not None and age < min_age:
-        raise PolicyViolation(f"This workshop is for {min_age} and over.", code=codes.WORKSHOP_TOO_YOUNG,
-                              min_age=min_age)
+        raise PolicyViolation(f"This workshop is for {min_age} and over.", code=codes.TOO_YOUNG,
+                              min_age=min_age, age=age)
     if max_age is not None and age > max_age:
         raise PolicyViolation(f"This workshop is for {max_age} and under.", code=codes.WORKSHOP_TOO_OLD,
                               max_age=max_age)

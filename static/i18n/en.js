@@ -422,7 +422,6 @@ const workshops = {
     workshop_over: "This workshop is over.",
     already_registered: "This person is already signed up (or waiting) for this workshop.",
     referral_only: "This workshop is for young people referred by a partner: ask at the desk.",
-    workshop_too_young: "This workshop has a minimum age this person has not reached.",
     workshop_too_old: "This workshop is for younger people.",
     unknown_registration: "This sign-up does not exist.",
     not_registered: "This person has no seat at this workshop.",
@@ -508,7 +507,7 @@ const minors = {
   // Minors and consents (issue 30).
   errors: {
     consent_required: "A minor: a guardian's consent to participation is needed for that day first.",
-    too_young: "Too young for this equipment: under the minimum age. A trainer may book it for them.",
+    too_young: "Too young: under the minimum age. For equipment, a trainer may book it for them.",
     unknown_guardian: "No such guardian.",
     guardian_unreachable: "Give the guardian's phone or e-mail address.",
     unknown_consent: "No such consent.",

@@ -432,7 +432,6 @@ const workshops = {
     workshop_over: "Cet atelier est terminé.",
     already_registered: "Cette personne est déjà inscrite (ou en liste d’attente) à cet atelier.",
     referral_only: "Cet atelier est réservé aux jeunes orientés par un partenaire : adressez-vous à l’accueil.",
-    workshop_too_young: "Cet atelier demande un âge minimum que cette personne n’a pas encore.",
     workshop_too_old: "Cet atelier est réservé à des personnes plus jeunes.",
     unknown_registration: "Cette inscription n’existe pas.",
     not_registered: "Cette personne n’a pas de place à cet atelier.",
@@ -519,7 +518,7 @@ const minors = {
   // phone, the paper form, the attendance list's marks, the consents about to expire.
   errors: {
     consent_required: "Mineur·e : il faut d’abord l’autorisation d’un·e responsable légal·e (participation) pour ce jour-là.",
-    too_young: "Trop jeune pour cet équipement : l’âge minimum n’est pas atteint. Un·e formateur·rice peut réserver pour la personne.",
+    too_young: "Trop jeune : l’âge minimum n’est pas atteint. Pour un équipement, un·e formateur·rice peut réserver pour la personne.",
     unknown_guardian: "Responsable légal·e introuvable.",
     guardian_unreachable: "Indiquez un téléphone ou une adresse e-mail du ou de la responsable légal·e.",
     unknown_consent: "Autorisation introuvable.",

@@ -14,8 +14,8 @@ DAY = date(2027, 3, 10)
 
 @pytest.mark.parametrize("birth_date, birth_year, refusal", [
     (date(2011, 3, 10), None, None),               # 16 that very day
-    (date(2011, 3, 11), None, "workshop_too_young"),
-    (None, 2011, "workshop_too_young"),            # the year alone: the youngest they can be (15)
+    (date(2011, 3, 11), None, "too_young"),
+    (None, 2011, "too_young"),            # the year alone: the youngest they can be (15)
     (date(2001, 3, 11), None, None),               # 25 until the next day
     (date(2001, 3, 10), None, "workshop_too_old"),  # 26
     (None, None, None),                            # unknown: the desk knows the person

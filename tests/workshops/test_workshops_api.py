@@ -111,7 +111,7 @@ async def test_age_range_and_referral_only(staff, learner):
     workshop = await new_workshop(staff, min_age=16, max_age=25)
     young = await new_participant(staff, first_name="Inès", birth_date="2015-03-01", birth_year=2015)
     refused = await staff.post(f"/api/workshops/{workshop['id']}/registrations", json={"participant": young["id"]})
-    assert refused.status_code == 422 and refused.json()["code"] == "workshop_too_young"
+    assert refused.status_code == 422 and refused.json()["code"] == "too_young"
     old = await new_participant(staff, first_name="Marc", birth_year=1970)
     refused = await staff.post(f"/api/workshops/{workshop['id']}/registrations", json={"participant": old["id"]})
     assert refused.json()["code"] == "workshop_too_old"
