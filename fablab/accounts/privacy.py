@@ -26,11 +26,7 @@ VISITOR_DAYS_SQL = (f"coalesce((SELECT (value #>> '{{}}')::int FROM app_setting 
 
 async def visitor_days() -> tuple[int, bool]:
     """(days after a visitor's pass ends before they are forgotten, is_default)."""
-    row = await AppSetting.select(AppSetting.value).where(AppSetting.key == VISITOR_DAYS_KEY).first()
-    value = None if row is None else row["value"]
-    if value is None:
-        return DEFAULT_VISITOR_DAYS, True
-    return int(json.loads(value) if isinstance(value, str) else value), False
+    return await _days(VISITOR_DAYS_KEY, DEFAULT_VISITOR_DAYS)
 
 
 async def set_visitor_days(days: int) -> None:
@@ -39,16 +35,21 @@ async def set_visitor_days(days: int) -> None:
 
 async def retention() -> tuple[int, bool]:
     """(days, is_default)."""
-    row = await AppSetting.select(AppSetting.value).where(AppSetting.key == RETENTION_KEY).first()
-    value = None if row is None else row["value"]
-    if value is None:
-        return DEFAULT_RETENTION_DAYS, True
-    # asyncpg hands jsonb over as text unless a codec is set; accept both.
-    return int(json.loads(value) if isinstance(value, str) else value), False
+    return await _days(RETENTION_KEY, DEFAULT_RETENTION_DAYS)
 
 
 async def set_retention(days: int) -> None:
     await _set(RETENTION_KEY, days)
+
+
+async def _days(key: str, default: int) -> tuple[int, bool]:
+    """A number of days kept in app_setting: (days, is_default)."""
+    row = await AppSetting.select(AppSetting.value).where(AppSetting.key == key).first()
+    value = None if row is None else row["value"]
+    if value is None:
+        return default, True
+    # asyncpg hands jsonb over as text unless a codec is set; accept both.
+    return int(json.loads(value) if isinstance(value, str) else value), False
 
 
 async def _set(key: str, days: int) -> None:
@@ -65,11 +66,7 @@ DEFAULT_MINORS_RETENTION_DAYS = 365
 
 async def minors_retention() -> tuple[int, bool]:
     """(days, is_default): how long a minor's guardians, consents and signatures outlive their end."""
-    row = await AppSetting.select(AppSetting.value).where(AppSetting.key == MINORS_RETENTION_KEY).first()
-    value = None if row is None else row["value"]
-    if value is None:
-        return DEFAULT_MINORS_RETENTION_DAYS, True
-    return int(json.loads(value) if isinstance(value, str) else value), False
+    return await _days(MINORS_RETENTION_KEY, DEFAULT_MINORS_RETENTION_DAYS)
 
 
 async def set_minors_retention(days: int) -> None:

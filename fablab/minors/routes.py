@@ -12,6 +12,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CON
 
 from fablab import clock, codes, scope
 from fablab.accounts import privacy
+from fablab.accounts.schemas import RetentionOut
 from fablab.background import PeriodicJob
 from fablab.desk import signature
 from fablab.errors import InvalidInput
@@ -19,7 +20,7 @@ from fablab.guards import admin_only, staff_only
 from fablab.minors import gates, queries, reminders, rules, service
 from fablab.minors.schemas import (
     ConsentIn, ConsentOut, ConsentTextIn, ConsentTextOut, ExpiringConsentOut, GuardianIn, GuardianOut,
-    MinorPersonOut, MinorRecordOut, MinorsRetentionIn, MinorsRetentionOut,
+    MinorPersonOut, MinorRecordOut, MinorsRetentionIn,
 )
 from fablab.sites.queries import require_site
 
@@ -163,16 +164,16 @@ class MinorsRetentionController(Controller):
          summary="How long minors' guardians and consents are kept",
          description="Admin. Days after a consent ended (expired or revoked) before it, its signature and the "
                      "guardians left without one are deleted; never longer than the general retention.")
-    async def show(self) -> MinorsRetentionOut:
+    async def show(self) -> RetentionOut:
         days, is_default = await privacy.minors_retention()
-        return MinorsRetentionOut(days=days, is_default=is_default)
+        return RetentionOut(days=days, is_default=is_default)
 
     @put("", guards=[admin_only],
          summary="Set the minors' retention period",
          description="Admin. `{days}` (30 to 3650).")
-    async def set(self, data: JSONBody[MinorsRetentionIn]) -> MinorsRetentionOut:
+    async def set(self, data: JSONBody[MinorsRetentionIn]) -> RetentionOut:
         await privacy.set_minors_retention(data.days)
-        return MinorsRetentionOut(days=data.days, is_default=False)
+        return RetentionOut(days=data.days, is_default=False)
 
 
 ROUTES: list = [MinorController, ConsentController, ConsentTextController, MinorsRetentionController]

@@ -116,8 +116,3 @@ class ExpiringConsentOut(Out):
 
 class MinorsRetentionIn(msgspec.Struct, forbid_unknown_fields=True):
     days: Annotated[int, msgspec.Meta(ge=30, le=3650)]
-
-
-class MinorsRetentionOut(Out):
-    days: int
-    is_default: bool

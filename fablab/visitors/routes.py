@@ -15,12 +15,12 @@ from litestar.status_codes import HTTP_201_CREATED
 from fablab import clock, moments, scope
 from fablab.accounts import passes, privacy
 from fablab.accounts.qr import qr_svg
-from fablab.accounts.schemas import PassOut
+from fablab.accounts.schemas import PassOut, RetentionOut
 from fablab.guards import admin_only, staff_only
 from fablab.settings import Settings
 from fablab.sites.queries import DEFAULT_TIMEZONE, find_site
 from fablab.visitors import queries, service
-from fablab.visitors.schemas import VisitorDaysIn, VisitorDaysOut, VisitorIn, VisitorOut, VisitorPassOut
+from fablab.visitors.schemas import VisitorDaysIn, VisitorIn, VisitorOut, VisitorPassOut
 
 NO_STORE = CacheControlHeader(no_store=True)
 
@@ -85,17 +85,17 @@ class VisitorDaysController(Controller):
     @get("", guards=[admin_only],
          summary="How long after their pass visitors are forgotten",
          description="Admin. Days after a visitor's pass ends before the periodic job forgets them (30 by default).")
-    async def get_days(self) -> VisitorDaysOut:
+    async def get_days(self) -> RetentionOut:
         days, is_default = await privacy.visitor_days()
-        return VisitorDaysOut(days=days, is_default=is_default)
+        return RetentionOut(days=days, is_default=is_default)
 
     @put("", guards=[admin_only],
          summary="Set how long after their pass visitors are forgotten",
          description=("Admin. `{days}` (1-3650): the person-lifecycle job then forgets each visitor's name, purpose "
                       "and pass that many days after its last day; the impact report still counts them."))
-    async def set_days(self, data: JSONBody[VisitorDaysIn]) -> VisitorDaysOut:
+    async def set_days(self, data: JSONBody[VisitorDaysIn]) -> RetentionOut:
         await privacy.set_visitor_days(data.days)
-        return VisitorDaysOut(days=data.days, is_default=False)
+        return RetentionOut(days=data.days, is_default=False)
 
 
 ROUTES: list = [VisitorController, VisitorDaysController]

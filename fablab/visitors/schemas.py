@@ -48,8 +48,3 @@ class VisitorPassOut(Out):
 
 class VisitorDaysIn(msgspec.Struct, forbid_unknown_fields=True):
     days: Annotated[int, msgspec.Meta(ge=1, le=3650)]
-
-
-class VisitorDaysOut(Out):
-    days: int  # a visitor is forgotten this many days after their pass's last day
-    is_default: bool

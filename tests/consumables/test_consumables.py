@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import csv
-import email
-import email.policy
 import io
 from collections import Counter
 from datetime import datetime, timedelta, timezone
@@ -16,14 +14,12 @@ from zoneinfo import ZoneInfo
 import asyncpg
 import httpx
 import pytest
-from aiosmtpd.controller import Controller
 
 from fablab import db
 from fablab.consumables import alerts
-from fablab.mail import SmtpSettings
 from fablab.tokens import hash_token, new_token
-from tests.support.server import free_port
 from tests.support.clients import make_client, sign_in
+from tests.support.mailbox import running_mailbox
 from tests.support.racing import signed_in_clients
 
 pytestmark = pytest.mark.pg_engine
@@ -292,24 +288,10 @@ async def test_staff_act_on_the_stock_of_their_own_sites_only(app, staff_everywh
 
 # --- Low stock: told once ---------------------------------------------------------------------
 
-class AlertBox:
-    def __init__(self) -> None:
-        self.messages: list[email.message.EmailMessage] = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
-        return "250 OK"
-
-
 @pytest.fixture
 def alert_box():
-    box = AlertBox()
-    controller = Controller(box, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    box.smtp = SmtpSettings(host="127.0.0.1", port=controller.port, sender="Fablab <fablab@example.org>",
-                            starttls=False)
-    yield box
-    controller.stop()
+    with running_mailbox() as box:
+        yield box
 
 
 async def open_alerts(consumable_id: int) -> int:

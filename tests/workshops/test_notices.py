@@ -3,39 +3,20 @@ cancelled. The app shows it at once; the workshop-notices job mails it once when
 
 from __future__ import annotations
 
-import email
-import email.policy
-
 import pytest
-from aiosmtpd.controller import Controller
 
 from fablab import db
-from fablab.mail import SmtpSettings
 from fablab.workshops import notices
-from tests.support.server import free_port
+from tests.support.mailbox import running_mailbox
 from tests.support.workshops import new_participant, new_workshop
 
 pytestmark = pytest.mark.pg_engine
 
 
-class MailBox:
-    def __init__(self) -> None:
-        self.messages: list[email.message.EmailMessage] = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
-        return "250 OK"
-
-
 @pytest.fixture
 def mail_box():
-    box = MailBox()
-    controller = Controller(box, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    box.smtp = SmtpSettings(host="127.0.0.1", port=controller.port, sender="Fablab <fablab@example.org>",
-                            starttls=False)
-    yield box
-    controller.stop()
+    with running_mailbox() as box:
+        yield box
 
 
 async def test_the_person_seated_from_the_waiting_list_is_told_once(staff, learner, mail_box):
