@@ -43,14 +43,15 @@ async def anonymise_expired(*, days: int | None = None, now: datetime | None = N
     if days is None:
         days, _ = await privacy.retention()
     minors_days, _ = await privacy.minors_retention()
-    cutoff = (now or clock.now()) - timedelta(days=days)
-    minors_cutoff = (now or clock.now()) - timedelta(days=min(days, minors_days))
+    now = now or clock.now()
+    cutoff = now - timedelta(days=days)
+    minors_cutoff = now - timedelta(days=min(days, minors_days))
     changed: dict[str, int] = {}
     async with DB.transaction():
         # visitors (issue 30): forgotten on a delay of their own (fablab/person_data.py, `expiry`).
         for declaration in TABLES:
             if declaration.expiry is not None:
-                changed[declaration.table] = len(await db.fetch(declaration.expiry, now or clock.now()))
+                changed[declaration.table] = len(await db.fetch(declaration.expiry, now))
         for declaration in TABLES:
             if declaration.retention is not None:
                 changed[declaration.table] = len(await db.fetch(
