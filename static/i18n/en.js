@@ -506,8 +506,8 @@ const impact = {
 const minors = {
   // Minors and consents (issue 30).
   errors: {
-    consent_required: "A minor: a guardian's consent to participation is needed for that day first.",
-    too_young: "Too young: under the minimum age. For equipment, a trainer may book it for them.",
+    consent_required: "A minor: a guardian's consent to take part is needed for that day first. Come to the fablab's desk with them, or bring the signed form.",
+    too_young: "Too young: {min_age} at least ({age} on that day). For equipment, a trainer may book it for them.",
     unknown_guardian: "No such guardian.",
     guardian_unreachable: "Give the guardian's phone or e-mail address.",
     unknown_consent: "No such consent.",
@@ -554,7 +554,7 @@ const minors = {
   paper_received: "Paper form received",
   paper_saved: "Paper form recorded.",
   sign_title: "Parental consent (version {version})",
-  sign_for: "For {person}, signed by {guardian}",
+  sign_for: "For {person}, to be signed by {guardian}",
   sign_hint: "The guardian reads the text, then signs with a finger.",
   sign_label: "Signature of {name}",
   sign_confirm: "Confirm the signature",
@@ -578,6 +578,7 @@ const minors = {
 // visitors (issue 30): the desk's "Visiteur" form, the printable pass, today's visitors, the admin's delay.
 const visitors = {
   nav: "Visitors",
+  pass_code: "No camera? Give this code at the workshop's door:",
   title: "Visitors",
   new: "New visitor",
   first_name: "First name",
@@ -969,7 +970,7 @@ export default {
     title: "Learner pass",
     staff: "Pass read. Now scan the item to lend.",
     to_scan: "Scan the item",
-    other: "This is a learner's pass: only the fablab team can use it.",
+    other: "This is a fablab pass: only the fablab team can use it.",
   },
   calendars: {
     title: "Calendars",

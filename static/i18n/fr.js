@@ -517,8 +517,8 @@ const minors = {
   // Minors and consents (issue 30): a minor's record, guardians, the guardian signing on the staff
   // phone, the paper form, the attendance list's marks, the consents about to expire.
   errors: {
-    consent_required: "Mineur·e : il faut d’abord l’autorisation d’un·e responsable légal·e (participation) pour ce jour-là.",
-    too_young: "Trop jeune : l’âge minimum n’est pas atteint. Pour un équipement, un·e formateur·rice peut réserver pour la personne.",
+    consent_required: "Mineur·e : il faut d’abord l’autorisation d’un·e responsable légal·e pour participer ce jour-là. Passez à l’accueil du fablab avec elle ou lui, ou rapportez le formulaire signé.",
+    too_young: "Trop jeune : {min_age} ans minimum ({age} ans ce jour-là). Pour un équipement, un·e formateur·rice peut réserver pour la personne.",
     unknown_guardian: "Responsable légal·e introuvable.",
     guardian_unreachable: "Indiquez un téléphone ou une adresse e-mail du ou de la responsable légal·e.",
     unknown_consent: "Autorisation introuvable.",
@@ -565,7 +565,7 @@ const minors = {
   paper_received: "Formulaire papier reçu",
   paper_saved: "Formulaire papier enregistré.",
   sign_title: "Autorisation parentale (version {version})",
-  sign_for: "Pour {person}, signée par {guardian}",
+  sign_for: "Pour {person}, à signer par {guardian}",
   sign_hint: "Le ou la responsable lit le texte puis signe avec le doigt.",
   sign_label: "Signature de {name}",
   sign_confirm: "Confirmer la signature",
@@ -589,6 +589,8 @@ const minors = {
 // visitors (issue 30): the desk's "Visiteur" form, the printable pass, today's visitors, the admin's delay.
 const visitors = {
   nav: "Visiteurs",
+  // The pass is read at a workshop's door (the desk's scanner knows learners' passes only).
+  pass_code: "Sans caméra, donnez ce code à l’entrée de l’atelier :",
   title: "Visiteurs",
   new: "Nouveau visiteur",
   first_name: "Prénom",
@@ -980,7 +982,7 @@ export default {
     title: "Pass d’apprenant·e",
     staff: "Pass lu. Scannez maintenant l’objet à prêter.",
     to_scan: "Scanner l’objet",
-    other: "C’est le pass d’un·e apprenant·e : seule l’équipe du fablab peut l’utiliser.",
+    other: "C’est un pass du fablab : seule son équipe peut l’utiliser.",
   },
   calendars: {
     title: "Calendriers",

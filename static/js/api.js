@@ -70,7 +70,7 @@ export function errorMessage(error) {
   if (variant && has(`errors.${error.code}_${variant}`)) {
     return t(`errors.${error.code}_${variant}`, {...error.body, wait: waitText(error.body.retry_after)});
   }
-  if (has(`errors.${error.code}`)) return t(`errors.${error.code}`);
+  if (has(`errors.${error.code}`)) return t(`errors.${error.code}`, error.body || {}); // "16 ans minimum"
   if (error.status === 401) return t("errors.not_authenticated");
   if (error.status === 403) return t("errors.forbidden");
   if (error.status === 404) return t("errors.not_found");

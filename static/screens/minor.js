@@ -94,7 +94,7 @@ function consentChoices(page) {
   const parts = [
     h("fieldset", {class: "consent-covers"}, h("legend", {}, t("minors.consent_covers")),
       COVERS.map((cover, i) => h("label", {class: "check"}, boxes[i], " ", t(`minors.cover_${cover}`)))),
-    h("div", {class: "two-up"}, field(t("minors.consent_from"), starts), field(t("minors.consent_until"), until)),
+    h("div", {class: "two-up dates-up"}, field(t("minors.consent_from"), starts), field(t("minors.consent_until"), until)),
     page.record.guardians.length ? field(t("minors.consent_guardian"), guardian) : null];
   const body = () => ({covers: boxes.filter((b) => b.checked).map((b) => b.value), starts_on: starts.value || null,
     expires_on: until.value || null, guardian: guardian.value ? Number(guardian.value) : null});

@@ -30,7 +30,7 @@ export async function render(root, ctx) {
       h("p", {class: "pass-name"}, visitor.name),
       h("p", {class: "pass-valid"}, validity(visitor)),
       site ? h("p", {class: "pass-login"}, site.name) : null,
-      h("p", {class: "pass-code"}, t("screens.pass_code"), " ", h("strong", {class: "mono"}, pass.code))),
+      h("p", {class: "pass-code"}, t("visitors.pass_code"), " ", h("strong", {class: "mono"}, pass.code))),
     h("p", {class: "hint screen-only"}, t("visitors.card_hint")),
     h("button", {type: "button", class: "primary wide screen-only", onclick: () => window.print()}, t("visitors.print")),
     h("p", {class: "screen-only"}, h("a", {class: "button wide", href: ctx.href(back)}, t("visitors.another"))));

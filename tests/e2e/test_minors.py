@@ -60,7 +60,7 @@ def test_a_guardian_signs_on_the_staff_phone_and_the_attendance_list_marks_photo
     signing = page.locator(".consent-signing")
     signing.get_by_role("heading", name="Autorisation parentale (version 1)").wait_for()
     assert "En cas d’urgence" in signing.locator(".consent-text").inner_text()
-    assert f"Pour {young['name']}, signée par Samira Benali" in signing.inner_text()
+    assert f"Pour {young['name']}, à signer par Samira Benali" in signing.inner_text()
     draw_signature(page)
     assert no_horizontal_scroll(page)
     assert serious_violations(page) == []
@@ -120,3 +120,33 @@ def test_staff_see_the_consents_about_to_expire(phone_factory, live_server, data
     line.get_by_role("link").click()
     page.get_by_role("heading", name=person["name"]).wait_for()
     assert phone.errors() == []
+
+
+def test_a_too_young_refusal_says_the_ages_and_a_minor_s_says_where_to_go(phone_factory, live_server, database_url):
+    """The screens word a refusal from its problem's own fields: "16 ans minimum (15 ans ce jour-là)"."""
+    with api_client(live_server, "staff.vlg") as staff:
+        day = date.fromisoformat(next_open_day(staff))
+    birth = day.replace(year=day.year - 15) - timedelta(days=60)
+    run_sql(database_url, "UPDATE app_user SET birth_date = $1 WHERE login = 'learner1'", birth)
+    with api_client(live_server, "admin") as admin:
+        rules = next(row for row in admin.get("/api/policies", params={"site": "vlg"}).json()
+                     if row["kind"] == "printer_3d" and row["resource"] is None)
+        body = {key: rules[key] for key in ("unit", "slot_minutes", "min_length", "max_length", "max_days_ahead",
+                                            "buffer_minutes", "may_end_after_closing", "checkout_grace_minutes",
+                                            "max_active_bookings", "max_hours_per_week", "training_id")}
+        assert admin.put("/api/policies/vlg/printer_3d", json={**body, "min_age": 16}).status_code == 200
+    with api_client(live_server, "learner1") as learner:
+        too_young = learner.post("/api/bookings", json={"site": "vlg", "kind": "printer_3d",
+                                                        "starts_at": iso(day, 10), "ends_at": iso(day, 11)})
+        no_consent = learner.post("/api/bookings", json={"site": "vlg", "kind": "room",
+                                                         "starts_at": iso(day, 10), "ends_at": iso(day, 11)})
+    assert (too_young.status_code, too_young.json()["code"]) == (422, "too_young"), too_young.text
+    assert (no_consent.status_code, no_consent.json()["code"]) == (422, "consent_required"), no_consent.text
+    phone = phone_factory(width=360)
+    page = phone.goto("/")
+    worded = page.evaluate("""async (problems) => {
+        const {ApiError, errorMessage} = await import('/js/api.js');
+        return problems.map((p) => errorMessage(new ApiError(422, p.code, p.detail, p)));
+    }""", [too_young.json(), no_consent.json()])
+    assert "16 ans minimum (15 ans ce jour-là)" in worded[0], worded
+    assert "Passez à l’accueil du fablab" in worded[1], worded
