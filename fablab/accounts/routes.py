@@ -21,7 +21,7 @@ from fablab.accounts.schemas import (
     RetentionOut, TrainingIn, TrainingOut, UserDetail, UserIn, UserListItem, UserOut,
 )
 from fablab.background import PeriodicJob
-from fablab import codes, scope
+from fablab import admission, codes, scope
 from fablab.errors import Forbidden, InvalidInput, NotFound
 from fablab.guards import admin_only, public, signed_in, staff_only
 from fablab.settings import Settings
@@ -338,7 +338,7 @@ async def sweep_sign_in_records() -> None:
 
 ROUTES = [AuthController, InviteController, UserController, AdminController]
 # A training that lapsed refuses what it unlocks (fablab/admission.py).
-ADMISSION = [trainings.refuse_lapsed_training]
+ADMISSION = [admission.Check(trainings.refuse_lapsed_training, trainings.may_have_lapsed)]
 
 JOBS = [
     PeriodicJob("accounts.sweep", 3600, sweep_sign_in_records),

@@ -51,6 +51,13 @@ async def set_validity(*, training_id: int, rule: Validity) -> dict:
 RENEW_HINT = "Ask the fablab's staff to grant the training again (a short refresher session)."
 
 
+def may_have_lapsed(t: admission.TakingSql) -> str:
+    """ADMISSION's probe: the person holds a certification that can end (its training's validity is
+    not 'forever', or the grant has an end of its own; training_validity.certification_end)."""
+    return (f"EXISTS (SELECT FROM certification c JOIN training tr ON tr.id = c.training_id "
+            f"WHERE c.user_id = {t.person} AND (tr.validity <> 'forever' OR c.expires_at IS NOT NULL))")
+
+
 async def refuse_lapsed_training(taking: admission.Taking) -> None:
     """ADMISSION: a booking or loan of what a lapsed training unlocks is refused with
     `training_expired`, naming the training and how to renew it. A person never trained is left to

@@ -185,7 +185,8 @@ async def _around_closure(row: dict, closing: Closing) -> tuple[datetime, dateti
     first, last = row["starts_at"].astimezone(tz).date(), row["ends_at"].astimezone(tz).date()
     if first == last:
         return None
-    context = await queries.booking_context(row["resource_id"], row["user_id"] or 0, first, last, generic_plans=False)
+    context = await queries.booking_context(row["resource_id"], row["user_id"] or 0, first, last,
+                                            starts_at=row["starts_at"], now=clock.now(), generic_plans=False)
     if context is None:
         return None
     return rules.span_around_closure(row["starts_at"], row["ends_at"], context.policy, context.calendar,

@@ -261,12 +261,14 @@ class _BookingRequest:
         if self.user_id != self.actor.id or not self.enforce_policy:
             scope.require_site(self.actor, site_id, "This item")
 
-    async def admit(self, site_id: int, kind: str, resource_id: int | None) -> None:
-        """The checks other domains declare about the person (fablab/admission.py)."""
+    async def admit(self, site_id: int, kind: str, resource_id: int | None,
+                    may_refuse: list[bool] | None = None) -> None:
+        """The checks other domains declare about the person (fablab/admission.py); may_refuse: their
+        probes, read with the booking's context."""
         await admission.admit(admission.Taking(
             person_id=self.user_id, site_id=site_id, what="booking", starts_at=self.starts_at, ends_at=self.ends_at,
             actor_id=self.actor.id, actor_is_staff=self.actor.is_staff, kind=kind, resource_id=resource_id,
-            enforce_policy=self.enforce_policy))
+            enforce_policy=self.enforce_policy), may_refuse)
 
     def row_for(self, unit: dict, policy: Policy) -> tuple:
         """INSERT_BOOKING's $1..$9 for this request on one unit (id, site_id, kind) under its policy."""
@@ -280,7 +282,8 @@ async def _book_unit(request: _BookingRequest, ref: int | str, *, nested: bool) 
     would abort, so the unit's no-shows are released first."""
     first, last = request.dates_concerned
     async with DB.transaction():
-        context = await queries.booking_context(ref, request.user_id, first, last, generic_plans=not nested)
+        context = await queries.booking_context(ref, request.user_id, first, last, starts_at=request.starts_at,
+                                                now=request.now, generic_plans=not nested)
         if context is None:
             raise NotFound(f"No item {ref}.", code=codes.UNKNOWN_RESOURCE if isinstance(ref, int) else "unknown_tag")
         if context.user is None:
@@ -293,7 +296,7 @@ async def _book_unit(request: _BookingRequest, ref: int | str, *, nested: bool) 
                           calendar=context.calendar, now=request.now)
             if resource["gates_may_refuse"]:
                 await unit_gates.require_open(resource["id"], resource["tag"], request.now)
-        await request.admit(resource["site_id"], resource["kind"], resource["id"])
+        await request.admit(resource["site_id"], resource["kind"], resource["id"], resource["admission_may_refuse"])
         if nested:
             await queries.sweep_no_shows(request.now, resource_id=resource["id"])
         rules = _BookerRules.of(request, context.user["role"], policy, context.calendar)

@@ -8,7 +8,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 
-from fablab import codes, db, unit_gates
+from fablab import admission, codes, db, unit_gates
 from fablab.accounts.logins import fold
 from fablab.sites.calendar import Policy, SiteCalendar
 from fablab.bookings.schemas import BookingOut
@@ -57,7 +57,8 @@ async def closure_impact(site_id: int | None, first: date, last: date, limit: in
 
 # What booking one unit needs, in one round trip: the unit with its site, the policy that applies
 # to it (override, else site and kind), the site's closures over [$2, $3], the booker ($4), and
-# whether a unit gate may refuse it (fablab/unit_gates.py: then the engine asks for the verdict).
+# whether a unit gate may refuse it (fablab/unit_gates.py: then the engine asks for the verdict),
+# and which admission checks may refuse the booker (fablab/admission.py: $6 the start, $7 now).
 # Two locks, in the order every writer takes them: the unit shared (a status change such as
 # maintenance waits for the bookings being written), then the booker's row, which serialises one
 # learner's bookings so that quotas hold. The CTEs are materialised and u reads r, so r (and its
@@ -80,7 +81,8 @@ SELECT r.id, r.tag, r.kind, r.status, r.site_id, s.slug, s.timezone, s.opening_h
          WHERE (c.site_id = r.site_id OR c.site_id IS NULL) AND c.starts_on <= $3 AND c.ends_on >= $2) AS closures,
        u.role AS user_role, coalesce(u.active, false) AS user_active,
        CASE WHEN $5::bool THEN set_config('plan_cache_mode', 'force_generic_plan', true) END AS plan_cache_mode,
-       {{gates}} AS gates_may_refuse
+       {{gates}} AS gates_may_refuse,
+       {{admission}} AS admission_may_refuse
 FROM r JOIN site s ON s.id = r.site_id
 LEFT JOIN u ON true
 LEFT JOIN LATERAL (
@@ -91,10 +93,16 @@ LEFT JOIN LATERAL (
 
 
 @functools.lru_cache(maxsize=8)
-def _context_sql(by_tag: bool, gates: tuple[str, ...]) -> str:
-    # Built on first use, once the gates are registered (their names are the cache key).
+def _context_sql(by_tag: bool, gates: tuple[str, ...], checks: tuple[str, ...]) -> str:
+    # Built on first use, once the gates and checks are registered (their names are the cache key).
     match = "upper(r.tag) = upper($1)" if by_tag else "r.id = $1"
-    return _BOOKING_CONTEXT.format(match=match, gates=unit_gates.may_refuse_sql("r"))
+    return _BOOKING_CONTEXT.format(match=match, gates=unit_gates.may_refuse_sql("r"),
+                                   admission=admission.may_refuse_sql(_BOOKER))
+
+
+# The booking's facts as the admission probes see them, in _BOOKING_CONTEXT.
+_BOOKER = admission.TakingSql(person="$4::int", site="r.site_id", kind="r.kind", resource="r.id",
+                              starts_at="$6::timestamptz", now="$7::timestamptz")
 
 
 @dataclass(frozen=True)
@@ -105,13 +113,13 @@ class BookingContext:
     user: dict | None  # id and role; None when the booker is unknown or inactive
 
 
-async def booking_context(ref: int | str, user_id: int, first: date, last: date, *,
-                          generic_plans: bool) -> BookingContext | None:
+async def booking_context(ref: int | str, user_id: int, first: date, last: date, *, starts_at: datetime,
+                          now: datetime, generic_plans: bool) -> BookingContext | None:
     """The BookingContext of one unit by id or tag (calendar over [first, last]), with the unit
     share-locked and the booker's row locked; None when the unit is unknown. generic_plans: the
     rest of the transaction uses cached generic plans (for a transaction of its own, not a caller's)."""
-    row = await db.fetchone(_context_sql(not isinstance(ref, int), unit_gates.signature()), ref, first, last, user_id,
-                            generic_plans)
+    sql = _context_sql(not isinstance(ref, int), unit_gates.signature(), admission.signature())
+    row = await db.fetchone(sql, ref, first, last, user_id, generic_plans, starts_at, now)
     if row is None:
         return None
     policy = Policy.from_row(row) if row["unit"] is not None else default_policy(row["kind"])

@@ -62,6 +62,11 @@ def required(agreement: dict, **extra) -> AgreementRequired:
         **extra)
 
 
+def may_need_signature(t: admission.TakingSql) -> str:
+    """ADMISSION's probe: the site has a loan agreement (CURRENT_AGREEMENT's test)."""
+    return f"EXISTS (SELECT FROM loan_agreement a WHERE a.site_id = {t.site})"
+
+
 async def agreement_signed(taking: admission.Taking) -> None:
     """A loan (any path: the single check-out too) needs the site's agreement signed: its current
     version once, or at every loan when the site says so. A hand-over in progress checks it itself."""

@@ -10,7 +10,7 @@ from litestar.openapi import ResponseSpec
 from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
-from fablab import codes, scope
+from fablab import admission, codes, scope
 from fablab.desk import agreements, handovers, queries, receipts, signature
 from fablab.desk.schemas import (
     AgreementIn, AgreementOut, HandoverBriefOut, HandoverDetailOut, HandoverIn, HandoverOut, SignatureIn,
@@ -160,4 +160,4 @@ class HandoverController(Controller):
 ROUTES: list = [AgreementController, HandoverController]
 JOBS: list = []
 # A loan needs the site's agreement signed, whatever path lends it (fablab/admission.py).
-ADMISSION = [agreements.agreement_signed]
+ADMISSION = [admission.Check(agreements.agreement_signed, agreements.may_need_signature)]

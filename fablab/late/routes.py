@@ -8,7 +8,7 @@ from litestar import Controller, Request, get, post, put
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK
 
-from fablab import clock
+from fablab import admission, clock
 from fablab.accounts import users
 from fablab.guards import admin_only, signed_in, staff_only
 from fablab.late import queries, service
@@ -82,4 +82,4 @@ class LatePolicyController(Controller):
 
 
 ROUTES: list = [MyLateController, LearnerLateController, LatePolicyController]
-ADMISSION = [service.refuse_suspended]
+ADMISSION = [admission.Check(service.refuse_suspended, service.may_be_suspended)]

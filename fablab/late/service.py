@@ -34,6 +34,12 @@ async def record_return(*, user_id: int | None, booking_id: int, site_id: int, d
     return {"strike": True, "strikes": count, "suspended_until": until}
 
 
+def may_be_suspended(t: admission.TakingSql) -> str:
+    """ADMISSION's probe: the person holds an active suspension at the site (ACTIVE_AT_SITE's test)."""
+    return (f"EXISTS (SELECT FROM suspension p WHERE p.user_id = {t.person} AND p.site_id = {t.site} "
+            f"AND p.lifted_at IS NULL AND p.starts_at <= {t.now} AND p.ends_at > {t.now})")
+
+
 async def refuse_suspended(taking: admission.Taking) -> None:
     """ADMISSION: no new booking or loan at a site while suspended there. The staff override of the
     booking rules passes it (staff decided); lifting it is the usual way."""

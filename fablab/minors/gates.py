@@ -13,6 +13,18 @@ from fablab.minors import queries, rules
 NEEDED = ("participation",)
 
 
+def may_concern(t: admission.TakingSql) -> str:
+    """ADMISSION's probe: the person's birth is known and they may be a minor on the day (a year's
+    slack for the site's time zone and a birth year alone), or a minimum age binds the unit or the
+    site's kind. Most adults book with no minimum age: their verdict is not asked."""
+    return f"""EXISTS (SELECT FROM app_user u WHERE u.id = {t.person} AND (
+        u.birth_date > ({t.starts_at})::date - interval '19 years'
+        OR u.birth_year >= extract(year FROM {t.starts_at}) - 19
+        OR ((u.birth_date IS NOT NULL OR u.birth_year IS NOT NULL) AND EXISTS (
+            SELECT FROM policy p WHERE p.min_age IS NOT NULL
+              AND (p.resource_id = {t.resource} OR (p.site_id = {t.site} AND p.kind = {t.kind}))))))"""
+
+
 async def admit_minor(taking: admission.Taking) -> None:
     """ADMISSION: a policy's minimum age, then a minor's consent, from one read of the person (a
     round trip inside every booking's and loan's transaction, measured: two reads cost a third of

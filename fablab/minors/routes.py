@@ -10,7 +10,7 @@ from litestar.datastructures import CacheControlHeader
 from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
-from fablab import clock, codes, scope
+from fablab import admission, clock, codes, scope
 from fablab.accounts import privacy
 from fablab.accounts.schemas import RetentionOut
 from fablab.background import PeriodicJob
@@ -177,5 +177,5 @@ class MinorsRetentionController(Controller):
 
 
 ROUTES: list = [MinorController, ConsentController, ConsentTextController, MinorsRetentionController]
-ADMISSION = [gates.admit_minor]
+ADMISSION = [admission.Check(gates.admit_minor, gates.may_concern)]
 JOBS: list = [PeriodicJob("consent-reminders", 3600, reminders.run_reminders)]

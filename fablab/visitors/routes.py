@@ -12,7 +12,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.status_codes import HTTP_201_CREATED
 
-from fablab import clock, moments, scope
+from fablab import admission, clock, moments, scope
 from fablab.accounts import passes, privacy
 from fablab.accounts.qr import qr_svg
 from fablab.accounts.schemas import PassOut, RetentionOut
@@ -99,4 +99,4 @@ class VisitorDaysController(Controller):
 
 
 ROUTES: list = [VisitorController, VisitorDaysController]
-ADMISSION = [service.refuse_visitor_without_pass]
+ADMISSION = [admission.Check(service.refuse_visitor_without_pass, service.may_be_visitor)]

@@ -69,6 +69,11 @@ async def visible_visitor(actor: CurrentUser, user_id: int) -> dict:
     return row
 
 
+def may_be_visitor(t: admission.TakingSql) -> str:
+    """ADMISSION's probe: the person has a visitor's pass (PASS_OF's test)."""
+    return f"EXISTS (SELECT FROM visitor_pass v WHERE v.user_id = {t.person})"
+
+
 async def refuse_visitor_without_pass(taking: admission.Taking) -> None:
     """ADMISSION: a visitor takes a seat of (or is marked present at) a workshop open to visitors only,
     on a day their pass covers (the workshop's first day, in its site's time). Nobody else is concerned."""

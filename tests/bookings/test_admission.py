@@ -57,5 +57,42 @@ async def test_a_declared_check_refuses_bookings_and_loans_and_nothing_is_writte
 def test_the_app_registers_each_domains_declared_checks():
     from fablab import routes_registry
 
-    declared = {f"{c.__module__}.{c.__qualname__}" for d in routes_registry.DOMAINS for c in getattr(d, "ADMISSION", ())}
+    declared = {admission.name_of(c) for d in routes_registry.DOMAINS for c in getattr(d, "ADMISSION", ())}
     assert declared <= set(admission.registered())
+
+
+asked: list[admission.Taking] = []
+
+
+async def refuse_when_asked(taking: admission.Taking) -> None:
+    asked.append(taking)
+    raise PolicyViolation("Refused by the probed check.", code="test_probed_refusal")
+
+
+def learner2_at_vlg(t: admission.TakingSql) -> str:
+    return (f"{t.person} = (SELECT id FROM app_user WHERE login = 'learner2') "
+            f"AND {t.site} = (SELECT id FROM site WHERE slug = 'vlg') AND {t.starts_at} <= {t.now} + interval '1 year'")
+
+
+@pytest.fixture
+def probed():
+    asked.clear()
+    check = admission.Check(refuse_when_asked, learner2_at_vlg)
+    admission.register(check)
+    yield asked
+    admission.unregister(check)
+
+
+async def test_a_check_whose_probe_is_false_is_not_asked_and_one_whose_probe_holds_refuses(probed, staff, learner):
+    """The probes are read with the booking's context (a unit) or in one statement of their own (a
+    kind, a loan): the verdict is asked only where its probe holds, and then it refuses."""
+    assert (await book(learner, "VLG-ROOM-001")).status_code == 201
+    assert (await book(staff, None, site="vlg", kind="room", user="learner1")).status_code == 201
+    assert probed == []
+    assert_problem(await book(staff, "VLG-ROOM-001", user="learner2"), 422, "test_probed_refusal")
+    assert_problem(await book(staff, None, site="vlg", kind="room", user="learner2"), 422, "test_probed_refusal")
+    due = (clock.now() + timedelta(hours=2)).isoformat()
+    walk_up = await staff.post("/api/checkouts", json={"tag": "VLG-LAP-003", "user": "learner2", "due_at": due})
+    assert_problem(walk_up, 422, "test_probed_refusal")
+    # The walk-up is refused at its booking, the first thing it writes.
+    assert [(t.what, t.resource_id is None) for t in probed] == [("booking", False), ("booking", True), ("booking", False)]
