@@ -1,1 +1,1 @@
-"""The desk's workflows above the domains they call: loan agreements, hand-overs of several items, receipts."""
+"""The desk's workflows above the domains they call: check-out and check-in, loan agreements, hand-overs, receipts."""

@@ -1,5 +1,5 @@
 """Several items lent to one learner in one confirmation, all or nothing, under one signed agreement
-(issue 31). Each item goes through the desk's own check-out (fablab/inventory/custody.py: bookings,
+(issue 31). Each item goes through the desk's own check-out (fablab/desk/checkout.py: bookings,
 walk-ups, overdue maintenance, admission), all inside one transaction: the first refusal undoes them all."""
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ import asyncpg
 
 from fablab import clock, codes, db, scope
 from fablab.db import DB
-from fablab.desk import agreements, queries, signature
+from fablab.desk import agreements, checkout, queries, signature
+from fablab.desk.dry_run import RolledBack
 from fablab.errors import BookingConflict, Conflict, DomainError, InvalidInput
-from fablab.inventory import custody
 from fablab.inventory import queries as inventory_queries
 from fablab.movements.tags import normalise_tag
 
@@ -31,19 +31,11 @@ class Signed:
     version: int | None  # the agreement version the learner was shown
 
 
-class _Preview(Exception):
-    """Raised at the end of a dry run's transaction so that everything rolls back; carries the answer."""
-
-    def __init__(self, result: dict) -> None:
-        super().__init__("dry run")
-        self.result = result
-
-
 async def _learner(actor, learner: int | str | None, pass_token: str | None) -> dict:
     """The learner named by pass or by id/login, whom this staff member may lend to (scope, rule 7;
     by pass, a learner of another site visiting: scope.require_borrower). `present`: named by pass."""
     if pass_token:
-        user_id = await custody.holder_for_pass(pass_token)
+        user_id = await checkout.holder_for_pass(pass_token)
         person = {**await inventory_queries.require_user(user_id), "present": True}
     elif learner is not None:
         person = {**await inventory_queries.require_user(learner), "present": False}
@@ -64,8 +56,8 @@ def _tags(items: list[Item]) -> list[str]:
 async def _lend_one(*, actor, user_id: int, tag: str, item: Item, due_at, now: datetime, present: bool) -> dict:
     """One item through the single check-out; a refusal names the item (`item`) and keeps its code."""
     try:
-        result = await custody.check_out(actor=actor, tag=tag, user_ref=user_id, due_at=due_at, now=now,
-                                         parts=item.parts, present=present)
+        result = await checkout.check_out(actor=actor, tag=tag, user_ref=user_id, due_at=due_at, now=now,
+                                           parts=item.parts, present=present)
     except DomainError as error:
         error.extra = {**error.extra, "item": tag}
         error.detail = f"{tag}: {error.detail}"
@@ -113,7 +105,7 @@ async def lend(*, actor, items: list[Item], learner: int | str | None = None, pa
         async with DB.transaction():
             return await _lend_all(actor=actor, person=person, tags=tags, items=items, due_at=due_at,
                                    signed=signed, now=now, dry_run=dry_run)
-    except _Preview as preview:
+    except RolledBack as preview:
         return preview.result
 
 
@@ -130,7 +122,7 @@ async def _lend_all(*, actor, person: dict, tags: list[str], items: list[Item], 
     site_id = _one_site(loans)
     agreement = await queries.must_sign(person["id"], site_id)
     if dry_run:
-        raise _Preview({"holder": _brief(person), "items": loans, "due_at": max(loan["due_at"] for loan in loans),
+        raise RolledBack({"holder": _brief(person), "items": loans, "due_at": max(loan["due_at"] for loan in loans),
                         "agreement": agreement and agreements.agreement_out(agreement), "dry_run": True})
     if agreement is not None and signed.png is None:
         raise agreements.required(agreement, items=preview_items(loans))

@@ -1,1 +1,1 @@
-"""Inventory: resources, QR tags, label sheets, check-out/check-in, custody history, counts."""
+"""Inventory: resources, QR tags, label sheets, their status and custody history, counts."""

@@ -18,7 +18,7 @@ A waitlist entry for that very unit ends when the item is lost or retired; after
 may still be served.
 
 Why here, in inventory: the trigger is always the item's status or its maintenance, which the
-inventory owns; every caller (inventory.service, the desk in inventory.custody, maintenance.service)
+inventory owns; every caller (inventory.service, the desk's check-in in desk.checkin, maintenance.service)
 already imports inventory, and this module only reaches down (bookings writes them, waitlist, the
 maintenance reads), so it adds no edge to the package graph.
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from fablab import db, scope
 from fablab.inventory import queries
-from fablab.sites.queries import site_by_id
+from fablab.inventory.due import LOOKAHEAD_DAYS, DueProposal, propose_due
+from fablab.sites.queries import calendar_for, policy_for, require_site, site_by_id
 from fablab.parts.queries import parts_of
 
 
@@ -88,11 +90,20 @@ async def resolve(resource: dict, user, now: datetime) -> dict:
 
 
 async def walk_up_out(resource: dict, now: datetime) -> dict | None:
-    """The return time the desk offers first for a walk-up loan (custody.walk_up_proposal).
+    """The return time the desk offers first for a walk-up loan (walk_up_proposal).
     by_policy false: the site is closed now, so lending sends this due_at explicitly (override)."""
-    from fablab.inventory.custody import walk_up_proposal
-
     proposal = await walk_up_proposal(resource, now)
     if proposal is None:
         return None
     return {"due_at": proposal.due_at, "by_policy": proposal.by_policy, "opens_at": proposal.opens_at}
+
+
+async def walk_up_proposal(resource: dict, now: datetime) -> DueProposal | None:
+    """The return time the desk offers for a walk-up loan of this item handed over now (due.propose_due:
+    the policy's walk-up due time while open; when closed, the one from the next opening). The tag page
+    shows it, and the desk's check-out (fablab/desk/checkout.py) lends until it when staff give none."""
+    policy = await policy_for(resource["site_id"], resource["kind"], resource["id"])
+    site = await require_site(resource["site"])
+    today = now.astimezone(ZoneInfo(resource["timezone"])).date()
+    calendar = await calendar_for(site, today, today + timedelta(days=LOOKAHEAD_DAYS))
+    return propose_due(policy, calendar, now)

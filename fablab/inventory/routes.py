@@ -11,20 +11,17 @@ import msgspec
 from litestar import Controller, Request, Response, get, patch, post
 from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
-from litestar.openapi import ResponseSpec
 from litestar.params import FromPath, FromQuery, JSONBody, MultipartBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from fablab import clock, codes, moments, scope
-from fablab.bookings.schemas import BookingOut
 from fablab.errors import InvalidInput, NotFound
 from fablab.guards import public, signed_in, staff_only
-from fablab.inventory import audit_csv, audits, custody, labels, qr, queries, resolution, scan, scan_child, service
+from fablab.inventory import audit_csv, audits, labels, qr, queries, resolution, scan, scan_child, service
 from fablab.inventory.csvio import export_csv, parse_import
 from fablab.inventory.schemas import (
-    AuditIn, AuditOut, AuditScanIn, AuditScanOut, AuditStateOut, CheckinDryRunOut, CheckinIn, CheckinOut, CheckoutIn, CheckoutOut,
-    HoldersOut, ImportedOut, Kind, LoanOut, MovementOut, ResourceIn, ResourceOut, ResourcePatch, ScanOut, Status,
-    TagOut,
+    AuditIn, AuditOut, AuditScanIn, AuditScanOut, AuditStateOut, HoldersOut, ImportedOut, Kind, LoanOut, MovementOut,
+    ResourceIn, ResourceOut, ResourcePatch, ScanOut, Status, TagOut,
 )
 from fablab.movements.tags import normalise_tag, tag_from_scanned_text, tag_url
 from fablab.parts import queries as part_queries
@@ -269,63 +266,6 @@ class TagController(Controller):
         return msgspec.convert({**out, "scanned_part": part["name"] if part else None}, TagOut)
 
 
-class CheckoutController(Controller):
-    path = "/api"
-    tags = ["inventory"]
-
-    @post("/checkouts", guards=[staff_only], status_code=HTTP_201_CREATED,
-          responses={HTTP_200_OK: ResponseSpec(CheckoutOut, description="A dry run: who would get it until when")},
-          summary="Hand an item over at the desk",
-          description=("Staff of its site. `{tag, user or pass or booking, due_at?, note, dry_run?, parts?}`: to "
-                       "the booking's holder, or a walk-up loan when the item is free (`409 already_checked_out`; "
-                       "`422 maintenance_overdue`). Without `due_at` a walk-up ends at the policy's walk-up time; "
-                       "while the site is closed that is `400 due_at_required` with a `suggested_due_at`. `parts`: "
-                       "the ids ticked at the desk (the others are recorded as not handed over; omitted, every part "
-                       "at the desk goes; `400 unknown_part`, `409 part_held`). `dry_run: true` checks everything "
-                       "and answers `200` with the holder and `due_at`, lending nothing."))
-    async def check_out(self, request: Request, data: JSONBody[CheckoutIn]) -> Response[CheckoutOut]:
-        """`dry_run: true` answers 200 with the holder and return time a check-out would give, and lends nothing."""
-        result = await custody.check_out(
-            actor=request.user, tag=data.tag, user_ref=data.user, pass_token=data.pass_token,
-            booking_id=data.booking, due_at=data.due_at, note=data.note, dry_run=data.dry_run, parts=data.parts,
-        )
-        return Response(msgspec.convert(result, CheckoutOut),
-                        status_code=HTTP_200_OK if data.dry_run else HTTP_201_CREATED)
-
-    @get("/checkouts", guards=[staff_only],
-         summary="Items out now",
-         description="Staff. `user`, `site`, `overdue`, within their sites.")
-    async def open_checkouts(
-        self, request: Request, user: FromQuery[str | None] = None, site: FromQuery[str | None] = None,
-        kind: FromQuery[Kind | None] = None, overdue: FromQuery[bool | None] = None,
-    ) -> list[BookingOut]:
-        """Items out now at the staff's sites: `?user=12` (or a login) what a learner holds,
-        `?site=pan&overdue=true` what is late."""
-        site_ids = await scope.listed_sites(request.user, site)
-        user_id = (await queries.require_user(user_ref(user)))["id"] if user else None
-        return await queries.list_checkouts(now=clock.now(), user_id=user_id, site_ids=site_ids, kind=kind,
-                                            overdue=overdue)
-
-    @post("/checkins", guards=[staff_only], status_code=HTTP_200_OK,
-          summary="Take an item back at the desk",
-          description=("Staff of its site. `{tag, condition: ok|damaged|incomplete, note, missing_parts?, "
-                       "consumables?, outcome?, dry_run?}`; `409 not_checked_out`. Damaged items go to maintenance. "
-                       "`missing_parts`: parts that went with the loan and did not come back (the return is "
-                       "`incomplete`, each stays held by the learner; `400 unknown_part`, `400 part_not_lent`). "
-                       "`consumables` `[{id, quantity}]` and `outcome` (3D printers) record what the loan used, in "
-                       "`consumption`; `dry_run` answers with the budget warnings and changes nothing. An early "
-                       "return offers the freed time to the waitlist."))
-    async def check_in(self, request: Request, data: JSONBody[CheckinIn]) -> CheckinOut | CheckinDryRunOut:
-        """`consumables` and `outcome` (3D printers) record what the loan used; `dry_run: true` answers
-        with the budget warnings (`consumption.warnings`) and changes nothing. `missing_parts`: the
-        parts that did not come back (the return is then incomplete)."""
-        checkin = dict(actor=request.user, tag=data.tag, condition=data.condition, note=data.note,
-                       consumables=data.consumables, outcome=data.outcome, missing_parts=data.missing_parts)
-        if data.dry_run:
-            return msgspec.convert(await custody.check_in_dry_run(**checkin), CheckinDryRunOut)
-        return msgspec.convert(await custody.check_in(**checkin), CheckinOut)
-
-
 class MovementController(Controller):
     path = "/api/movements"
     tags = ["inventory"]
@@ -440,7 +380,7 @@ class ScanController(Controller):
 
 
 ROUTES: list = [
-    ResourceController, LabelController, TagController, CheckoutController, MovementController,
+    ResourceController, LabelController, TagController, MovementController,
     AuditController, ScanController,
 ]
 JOBS: list = []

@@ -8,18 +8,14 @@ from typing import Annotated, Any
 import msgspec
 
 from fablab.bookings.schemas import AffectedBookingsOut, BookingOut
-from fablab.consumables.schemas import CheckinConsumptionOut, CheckinUses, Outcome
-from fablab.moments import check_body
 from fablab.parts.schemas import PartOut
-from fablab.vocabulary import Condition, Kind, ResourceStatus
+from fablab.vocabulary import Kind, ResourceStatus
 from fablab.schemas import Out, PersonOut
 
 Status = ResourceStatus
 Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
 Text = Annotated[str, msgspec.Meta(max_length=2000)]
 TagText = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
-# Ids of an item's parts (fablab/parts), ticked at the desk.
-PartIds = Annotated[list[int], msgspec.Meta(max_length=100)]
 
 
 class ResourceIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -39,37 +35,6 @@ class ResourcePatch(msgspec.Struct, forbid_unknown_fields=True):
     status: Status | msgspec.UnsetType = msgspec.UNSET
     # Why the status changed; kept on the movement.
     note: Text = ""
-
-
-class CheckoutIn(msgspec.Struct, forbid_unknown_fields=True):
-    tag: TagText
-    # The learner: an id (number) or a login (text); or their pass token; or only the booking.
-    user: int | Annotated[str, msgspec.Meta(min_length=1, max_length=200)] | None = None
-    pass_token: Annotated[str, msgspec.Meta(min_length=1, max_length=200)] | None = msgspec.field(
-        default=None, name="pass")
-    booking: int | None = None
-    due_at: Annotated[datetime, msgspec.Meta(tz=True)] | None = None
-    note: Text = ""
-    # Check everything and say who would get the item until when, then change nothing (200).
-    dry_run: bool = False
-    # The item's parts handed over with it; omitted: every part at the desk goes.
-    parts: PartIds | None = None
-
-    def __post_init__(self) -> None:
-        check_body(self, instants=("due_at",))
-
-
-class CheckinIn(msgspec.Struct, forbid_unknown_fields=True):
-    tag: TagText
-    condition: Condition = "ok"
-    note: Text = ""
-    # Issue 19: what the loan used (any kind) and, for a 3D printer, how the print went; dry_run
-    # checks it all and answers with the budget warnings, changing nothing (the desk then confirms).
-    consumables: CheckinUses = msgspec.field(default_factory=list)
-    outcome: Outcome | None = None
-    dry_run: bool = False
-    # Parts that went out with the loan and did not come back: the return is incomplete.
-    missing_parts: PartIds = msgspec.field(default_factory=list)
 
 
 class AuditIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -172,39 +137,6 @@ class TagOut(Out):
     next_booking: BookingOut | None | Hidden = HIDDEN
     walk_up: WalkUpOut | None | Hidden = HIDDEN  # when it may be lent now
     parts: list[PartOut] | Hidden = HIDDEN  # staff of its site: what the desk ticks at check-out and check-in
-
-
-class CheckoutOut(Out):
-    booking: BookingOut | None  # None for a dry run of a walk-up (nothing booked yet)
-    resource: str
-    holder: PersonOut | None
-    due_at: datetime
-    walk_up: bool  # no booking matched: one was made at the desk
-    moved_from: str | None  # the booking was for another unit of the kind
-    dry_run: bool
-    parts: list[PartOut]  # the item's parts as they are after the hand-over
-
-
-class CheckinOut(Out):
-    booking: BookingOut
-    resource: str
-    condition: str
-    resource_status: str
-    late: bool
-    consumption: CheckinConsumptionOut
-    missing_parts: list[PartOut]  # they stay with the learner until POST /api/parts/{id}/return
-    # Damaged (to maintenance), or its maintenance now overdue and refusing bookings: what became
-    # of its bookings to come; None when the item stays in service.
-    item_bookings: AffectedBookingsOut | None = None
-
-
-class CheckinDryRunOut(Out):
-    """A check-in tried and rolled back (`dry_run`): what it would use, and the budget warnings."""
-
-    resource: str
-    dry_run: bool
-    consumption: CheckinConsumptionOut
-    missing_parts: list[PartOut]
 
 
 class MovementPartOut(Out):

@@ -1,5 +1,5 @@
 """Writes of the parts domain: add and remove parts, hand them over and take them back with their
-item's loan (called by the desk, fablab/inventory/custody.py), and the later return of a missing one.
+item's loan (called by the desk, fablab/desk/checkout.py and checkin.py), and the later return of a missing one.
 
 The desk holds its item's row lock while it hands parts over or takes them back; the partial unique
 index part_custody_one_holder is the last guard that a part is with one learner at a time.

@@ -11,7 +11,7 @@ import pytest
 
 from fablab import admission, clock, db
 from fablab.errors import PolicyViolation
-from fablab.inventory import custody
+from fablab.desk import checkin, checkout
 from fablab.late import service
 from tests.support.bookings import PARIS, assert_problem, book
 from tests.support.desk import desk
@@ -39,8 +39,8 @@ async def late_loan(actor, start: datetime, late_by: timedelta, tag: str = "VLG-
                     learner: str = "learner1") -> dict:
     """A two-hour walk-up loan handed over at `start`, brought back `late_by` after its due time."""
     due = start + timedelta(hours=2)
-    await custody.check_out(actor=actor, tag=tag, user_ref=learner, due_at=due, now=start)
-    return await custody.check_in(actor=actor, tag=tag, now=due + late_by)
+    await checkout.check_out(actor=actor, tag=tag, user_ref=learner, due_at=due, now=start)
+    return await checkin.check_in(actor=actor, tag=tag, now=due + late_by)
 
 
 async def learner_id(login: str = "learner1") -> int:

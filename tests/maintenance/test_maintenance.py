@@ -7,7 +7,7 @@ import pytest
 
 from fablab import db
 from fablab.errors import PolicyViolation
-from fablab.inventory import custody
+from fablab.desk import checkout
 from fablab.maintenance import service
 from fablab.maintenance.rules import Plan, Usage, progress, state
 from tests.support.clients import make_client, sign_in
@@ -76,8 +76,8 @@ async def test_an_open_loan_counts_up_to_now_and_a_loan_across_the_maintenance_o
     await set_plan_start(PRINTER, start - timedelta(hours=1))
     await lend(actor, PRINTER, start, 6)
     await service.record_maintenance(actor=actor, tag=PRINTER, now=start + timedelta(hours=7))
-    await custody.check_out(actor=actor, tag=PRINTER, user_ref="learner3", due_at=start + timedelta(days=4),
-                            now=start + timedelta(hours=8))
+    await checkout.check_out(actor=actor, tag=PRINTER, user_ref="learner3", due_at=start + timedelta(days=4),
+                             now=start + timedelta(hours=8))
     now = start + timedelta(hours=11)
     item = await service.item_maintenance(actor=actor, tag=PRINTER, now=now)
     assert (item.counters.hours, item.counters.loans) == (3.0, 1)
@@ -142,8 +142,8 @@ async def test_an_overdue_plan_refuses_bookings_and_check_outs_until_it_is_recor
     by_kind = await book(learner, None, site="vlg", kind="room")
     assert by_kind.status_code == 201 and by_kind.json()["resource"] != room
     with pytest.raises(PolicyViolation) as not_lent:
-        await custody.check_out(actor=actor, tag=room, user_ref="learner4",
-                                due_at=datetime.now(UTC) + timedelta(hours=1))
+        await checkout.check_out(actor=actor, tag=room, user_ref="learner4",
+                                 due_at=datetime.now(UTC) + timedelta(hours=1))
     assert not_lent.value.code == "maintenance_overdue"
     desk_try = await staff.post("/api/checkouts", json={"tag": room, "user": "learner4", "dry_run": True,
                                                         "due_at": (datetime.now(UTC) + timedelta(hours=1)).isoformat()})

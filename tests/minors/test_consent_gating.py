@@ -11,7 +11,7 @@ import pytest
 
 from fablab import clock, db
 from fablab.errors import DomainError
-from fablab.inventory import custody
+from fablab.desk import checkout
 from tests.support.bookings import DAY, PARIS, assert_problem, at, book, ordinary_day_after
 from tests.support.clients import make_client, sign_in
 from tests.support.desk import desk
@@ -31,8 +31,8 @@ async def sign_up(staff, person_id: int, day=DAY):
 async def lend(tag: str, day=DAY) -> dict:
     """A walk-up loan at the desk at 10:00 on `day`, due at 17:00 (the desk's own code, its own `now`)."""
     start = datetime.combine(day, time(10), PARIS)
-    return await custody.check_out(actor=await desk(), tag=tag, user_ref="learner1",
-                                   due_at=start + timedelta(hours=7), now=start)
+    return await checkout.check_out(actor=await desk(), tag=tag, user_ref="learner1",
+                                    due_at=start + timedelta(hours=7), now=start)
 
 
 async def refused_loan(tag: str, day=DAY) -> DomainError:
@@ -116,12 +116,12 @@ async def test_a_15_year_old_is_refused_a_printer_unless_a_trainer_books_it(app,
     assert booked.status_code == 201, booked.text
     # At the desk: what the trainer booked is handed over; the learner's own booking is not.
     start = datetime.fromisoformat(booked.json()["starts_at"])
-    lent = await custody.check_out(actor=await desk(), tag="VLG-P3D-002", user_ref="learner3",
-                                   booking_id=booked.json()["id"], due_at=None, now=start)
+    lent = await checkout.check_out(actor=await desk(), tag="VLG-P3D-002", user_ref="learner3",
+                                    booking_id=booked.json()["id"], due_at=None, now=start)
     assert lent["holder"].id == person
     with pytest.raises(DomainError) as desk_refused:
-        await custody.check_out(actor=await desk(), tag="VLG-P3D-001", user_ref="learner3",
-                                booking_id=own.json()["id"], due_at=None, now=start)
+        await checkout.check_out(actor=await desk(), tag="VLG-P3D-001", user_ref="learner3",
+                                 booking_id=own.json()["id"], due_at=None, now=start)
     assert desk_refused.value.code == "too_young"
 
 

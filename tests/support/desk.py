@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 
 from fablab import db
 from fablab.accounts.current import CurrentUser
-from fablab.inventory import custody
+from fablab.desk import checkin, checkout
 
 async def desk(login: str = "staff.vlg") -> CurrentUser:
     row = await db.fetchone("SELECT u.id, u.login, u.name, u.role, u.site_id, s.slug AS site, "
@@ -17,5 +17,5 @@ async def desk(login: str = "staff.vlg") -> CurrentUser:
 async def lend(actor, tag: str, start: datetime, hours: float, learner: str = "learner3") -> None:
     """A loan handed over at `start` and taken back `hours` later, through the desk's own code."""
     end = start + timedelta(hours=hours)
-    await custody.check_out(actor=actor, tag=tag, user_ref=learner, due_at=end, now=start)
-    await custody.check_in(actor=actor, tag=tag, now=end)
+    await checkout.check_out(actor=actor, tag=tag, user_ref=learner, due_at=end, now=start)
+    await checkin.check_in(actor=actor, tag=tag, now=end)

@@ -1,9 +1,8 @@
-"""Check-out and check-in at the desk (docs/ARCHITECTURE.md: rules 2 and 3, the QR flow)."""
+"""The desk's check-out of one item: its booking or a walk-up, across the domains it calls (rules 2 and 3)."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
 import asyncpg
 
@@ -12,19 +11,13 @@ from fablab.accounts.service import user_id_for_pass
 from fablab.bookings import queries as booking_queries
 from fablab.bookings import create as booking_create, handover as booking_handover
 from fablab.bookings.rules import check_override_bounds
-from fablab.consumables import service as consumables_service
-from fablab.consumables.schemas import ConsumableUseIn
 from fablab.db import DB
+from fablab.desk.dry_run import RolledBack
 from fablab.errors import BookingConflict, Conflict, InvalidInput, NotFound
 from fablab.inventory import queries
-from fablab.inventory.due import LOOKAHEAD_DAYS, DueProposal, propose_due
-from fablab.inventory.out_of_service import OVERDUE_MAINTENANCE, take_out_of_service
-from fablab.inventory.service import change_status
-from fablab.late import service as late_service
+from fablab.inventory.resolution import walk_up_proposal
 from fablab.movements.tags import normalise_tag
-from fablab.parts.service import hand_over_parts, take_back_parts
-from fablab.sites.queries import calendar_for, policy_for, require_site
-from fablab.waitlist.service import offer_freed
+from fablab.parts.service import hand_over_parts
 
 WALK_UP_PURPOSE = "Prêt au comptoir"
 
@@ -88,16 +81,6 @@ async def _unit_taken_by_other(resource_id: int, booking_id: int, starts_at: dat
     return bool(await db.fetchval(TAKEN_BY_OTHER, resource_id, booking_id, starts_at, blocked_until))
 
 
-async def walk_up_proposal(resource: dict, now: datetime) -> DueProposal | None:
-    """The return time the desk offers for a walk-up loan of this item handed over now (due.propose_due:
-    the policy's walk-up due time while open; when closed, the one from the next opening)."""
-    policy = await policy_for(resource["site_id"], resource["kind"], resource["id"])
-    site = await require_site(resource["site"])
-    today = now.astimezone(ZoneInfo(resource["timezone"])).date()
-    calendar = await calendar_for(site, today, today + timedelta(days=LOOKAHEAD_DAYS))
-    return propose_due(policy, calendar, now)
-
-
 async def default_due(resource: dict, now: datetime) -> datetime:
     """A walk-up's return time when staff give none: rules.walk_up_due (the shortest allowed loan,
     on a slot boundary, capped at closing; today's closing for loans by the day). While the site is
@@ -121,14 +104,6 @@ async def _walk_up(*, actor, resource: dict, user_id: int, due_at: datetime | No
     return booking.id
 
 
-class _DryRunDone(Exception):
-    """Raised at the end of a dry run's transaction so that it rolls back; carries the result."""
-
-    def __init__(self, result: dict) -> None:
-        super().__init__("dry run")
-        self.result = result
-
-
 async def check_out(*, actor, tag: str, user_ref: int | str | None = None, pass_token: str | None = None,
                     booking_id: int | None = None, due_at: datetime | None = None, note: str = "",
                     now: datetime | None = None, dry_run: bool = False, parts: list[int] | None = None,
@@ -141,7 +116,7 @@ async def check_out(*, actor, tag: str, user_ref: int | str | None = None, pass_
     try:
         return await _check_out(actor=actor, tag=tag, user_ref=user_ref, pass_token=pass_token, booking_id=booking_id,
                                 due_at=due_at, note=note, now=now, dry_run=dry_run, parts=parts, present=present)
-    except _DryRunDone as done:
+    except RolledBack as done:
         return done.result
 
 
@@ -272,74 +247,5 @@ async def _check_out(*, actor, tag: str, user_ref, pass_token, booking_id, due_a
                   "walk_up": loan["walk_up"], "moved_from": loan["moved_from"], "dry_run": dry_run,
                   "parts": handed_parts}
         if dry_run:
-            raise _DryRunDone({**result, "booking": None if loan["walk_up"] else out})
+            raise RolledBack({**result, "booking": None if loan["walk_up"] else out})
     return result
-
-
-async def check_in(*, actor, tag: str, condition: str = "ok", note: str = "", now: datetime | None = None,
-                   consumables: list[ConsumableUseIn] = (), outcome: str | None = None, dry_run: bool = False,
-                   missing_parts: list[int] | None = None) -> dict:
-    """Take the item back. missing_parts: parts that went with the loan and did not come back; the
-    return is then `incomplete` (unless `damaged`), and their learner holds them until they do.
-    consumables, outcome: what the loan used (fablab/consumables); dry_run: all checked, then rolled back."""
-    now = now or clock.now()
-    tag = normalise_tag(tag)
-    missing_parts = sorted(set(missing_parts or []))
-    if missing_parts and condition == "ok":
-        condition = "incomplete"
-    async with DB.transaction():
-        resource, open_id = await queries.lock_with_open_checkout(tag)
-        scope.require_site(actor, resource["site_id"], "This item")
-        if open_id is None:
-            # Maybe stale (read before waiting for another desk's lock): ask again before saying no.
-            fresh = await queries.open_checkout(resource["id"])
-            open_id = fresh["id"] if fresh else None
-        row = None if open_id is None else await booking_handover.take_back(booking_id=open_id, now=now, staff_id=actor.id,
-                                                                    condition=condition, note=note)
-        if row is None:
-            raise Conflict(f"{tag} is not checked out.", code=codes.NOT_CHECKED_OUT)
-        missing = await _parts_taken_back(actor=actor, resource=resource, row=row, missing=missing_parts, now=now)
-        consumption = await consumables_service.record_checkin_use(
-            actor=actor, booking_id=row["id"], user_id=row["user_id"], resource=resource, items=list(consumables),
-            outcome=outcome, now=now)
-        if dry_run:
-            raise _DryRunDone({"resource": tag, "dry_run": True, "consumption": consumption, "missing_parts": missing})
-        # A return later than the site's grace is a strike, maybe the one that suspends (fablab/late).
-        await late_service.record_return(user_id=row["user_id"], booking_id=row["id"], site_id=row["site_id"],
-                                         due_at=row["held_until"], returned_at=now)
-        affected = await _after_return(actor=actor, resource=resource, row=row, condition=condition, note=note, now=now)
-    return {"booking": queries.booking_out(row, now), "resource": tag, "condition": condition,
-            "resource_status": resource["status"], "late": row["held_until"] < now,
-            "consumption": consumption, "missing_parts": missing, "item_bookings": affected}
-
-
-async def _after_return(*, actor, resource: dict, row: dict, condition: str, note: str, now: datetime):
-    """Where the item goes once back: to maintenance when damaged, out of bookings when this loan
-    made its maintenance overdue (a plan that refuses bookings then), else back in service, the
-    rest of an early return offered to whoever waits. What became of its bookings to come (None:
-    it stays in service)."""
-    if condition == "damaged":
-        # The condition and note are on the check-in just logged; the status change repeats the note.
-        return await change_status(resource, "maintenance", actor_id=actor.id, note=note, now=now)
-    if resource["gates_may_refuse"] and await unit_gates.refuses_now(resource["id"], now):
-        return await take_out_of_service(resource, reason=OVERDUE_MAINTENANCE, now=now)
-    if now < row["held_until"] and row["anyone_waiting"]:
-        # Back early: the rest of the loan goes to the first person waiting for it.
-        await offer_freed(booking_handover.freed_by_return(row, now), now)
-    return None
-
-
-async def check_in_dry_run(**checkin) -> dict:
-    """Everything a check-in checks and writes, rolled back: the desk's confirmation (budget warnings)."""
-    try:
-        await check_in(**checkin, dry_run=True)
-    except _DryRunDone as done:
-        return done.result
-    raise AssertionError("a dry run always rolls back")
-
-
-async def _parts_taken_back(*, actor, resource: dict, row: dict, missing: list[int], now: datetime) -> list[dict]:
-    """The parts that went with the loan come back, but the missing ones (fablab/parts)."""
-    if not resource["has_parts"] and not missing:
-        return []
-    return await take_back_parts(resource=resource, booking=row, missing=missing, staff_id=actor.id, now=now)

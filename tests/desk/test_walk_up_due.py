@@ -8,7 +8,7 @@ import pytest
 from fablab import db
 from fablab.accounts.current import CurrentUser
 from fablab.errors import InvalidInput
-from fablab.inventory import custody
+from fablab.desk import checkout
 from tests.support.desk import desk
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -21,9 +21,9 @@ def at(day: date, hh: int, mm: int = 0) -> datetime:
 
 async def test_a_walk_up_without_due_time_ends_at_the_policy_walk_up_due(demo):
     actor = await desk()
-    laptop = await custody.check_out(actor=actor, tag="VLG-LAP-008", user_ref="learner3", now=at(TUESDAY, 10, 7))
+    laptop = await checkout.check_out(actor=actor, tag="VLG-LAP-008", user_ref="learner3", now=at(TUESDAY, 10, 7))
     assert laptop["walk_up"] is True and laptop["due_at"] == at(TUESDAY, 18)
-    room = await custody.check_out(actor=actor, tag="VLG-ROOM-001", user_ref="learner4", now=at(TUESDAY, 17, 50))
+    room = await checkout.check_out(actor=actor, tag="VLG-ROOM-001", user_ref="learner4", now=at(TUESDAY, 17, 50))
     assert room["due_at"] == at(TUESDAY, 18)  # the shortest loan, capped at closing
 
 
@@ -31,12 +31,12 @@ async def test_before_opening_the_desk_is_told_a_due_time_and_may_lend_with_it(d
     actor = await desk()
     early = at(TUESDAY, 8, 15)
     with pytest.raises(InvalidInput) as refused:
-        await custody.check_out(actor=actor, tag="VLG-LAP-009", user_ref="learner3", now=early)
+        await checkout.check_out(actor=actor, tag="VLG-LAP-009", user_ref="learner3", now=early)
     assert refused.value.code == "due_at_required"
     suggested = datetime.fromisoformat(refused.value.extra["suggested_due_at"])
     assert suggested == at(TUESDAY, 18)
     assert not await db.fetchval("SELECT count(*) FROM booking")  # the refusal lent nothing
-    lent = await custody.check_out(actor=actor, tag="VLG-LAP-009", user_ref="learner3", due_at=suggested, now=early)
+    lent = await checkout.check_out(actor=actor, tag="VLG-LAP-009", user_ref="learner3", due_at=suggested, now=early)
     assert lent["due_at"] == suggested
 
 
