@@ -18,8 +18,8 @@ async def record_return(*, user_id: int | None, booking_id: int, site_id: int, d
                         returned_at: datetime) -> dict | None:
     """Called by the desk's check-in, in its transaction: a strike when the return is later than the
     site's grace, and a suspension when it is the one too many. None when nothing was recorded."""
-    if user_id is None:
-        return None
+    if user_id is None or returned_at <= due_at:
+        return None  # on time: no grace (0 at least, by CHECK) makes it a strike; the policy is not read
     policy = await queries.policy_of(site_id)
     if not is_strike(policy, due_at=due_at, returned_at=returned_at):
         return None
