@@ -47,12 +47,12 @@ def walk_up_due_at(policy: Policy, *, opening_hours: dict, timezone_name: str, n
 # Creating a booking
 
 
-async def _lock_user(user_id: int, now: datetime, *, site_id: int, kind: str) -> dict:
+async def _lock_user(user_id: int, now: datetime, *, site_id: int, kind: str, starts_at: datetime) -> dict:
     """Lock the booker's row and release the no-shows of the units concerned (lazily, rule 5).
 
     The row lock serialises one learner's concurrent bookings, so quotas cannot be overrun.
     """
-    user = await db.fetchone(queries.LOCK_USER_AND_SWEEP, now, site_id, kind, None, None, user_id)
+    user = await queries.lock_user_and_sweep(user_id, now, site_id=site_id, kind=kind, starts_at=starts_at)
     if user is None or not user["active"]:
         raise NotFound(f"No active user {user_id}.", code=codes.UNKNOWN_USER)
     return user
@@ -314,13 +314,14 @@ async def _book_any_unit_of_kind(request: _BookingRequest, site: str, kind: str)
         site_row = await site_queries.require_site(site)
         request.check_site(site_row["id"])
         policy = await site_queries.policy_for(site_row["id"], kind)
-        user = await _lock_user(request.user_id, request.now, site_id=site_row["id"], kind=kind)
+        user = await _lock_user(request.user_id, request.now, site_id=site_row["id"], kind=kind,
+                                starts_at=request.starts_at)
         calendar = None
         if request.enforce_policy:
             calendar = await site_queries.calendar_for(site_row, first, last)
             check_booking(starts_at=request.starts_at, ends_at=request.ends_at, policy=policy, calendar=calendar,
                           now=request.now)
-        await request.admit(site_row["id"], kind, None)
+        await request.admit(site_row["id"], kind, None, user["admission_may_refuse"])
         rules = _BookerRules.of(request, user["role"], policy, calendar)
         return await _book_any_unit(request, site_row, kind, rules)
 

@@ -162,11 +162,25 @@ NO_SHOW_SWEEP = no_show_sweep(
     "AND ($4::int IS NULL OR o.resource_id = $4) AND ($5::int IS NULL OR o.user_id = $5)")
 
 
-# The sweep and the booker's row lock in one statement (one round trip on the booking path).
-LOCK_USER_AND_SWEEP = f"""
+# The sweep and the booker's row lock in one statement (one round trip on the booking path of any
+# unit of a kind), with the admission checks' probes (fablab/admission.py; $7 the booking's start).
+_LOCK_USER_AND_SWEEP = f"""
 WITH swept AS ({NO_SHOW_SWEEP})
-SELECT id, role, active FROM app_user WHERE id = $6 FOR NO KEY UPDATE
+SELECT id, role, active, {{admission}} AS admission_may_refuse FROM app_user WHERE id = $6 FOR NO KEY UPDATE
 """
+_BOOKER_OF_KIND = admission.TakingSql(person="$6::int", site="$2::int", kind="$3::text", resource="NULL::int",
+                                      starts_at="$7::timestamptz", now="$1::timestamptz")
+
+
+@functools.lru_cache(maxsize=8)
+def _lock_user_sql(checks: tuple[str, ...]) -> str:
+    # Built on first use, once the checks are registered (their names are the cache key).
+    return _LOCK_USER_AND_SWEEP.format(admission=admission.may_refuse_sql(_BOOKER_OF_KIND))
+
+
+async def lock_user_and_sweep(user_id: int, now: datetime, *, site_id: int, kind: str, starts_at: datetime) -> dict | None:
+    """The booker's row, locked, after releasing the no-shows of the site's kind; with the admission probes."""
+    return await db.fetchone(_lock_user_sql(admission.signature()), now, site_id, kind, None, None, user_id, starts_at)
 
 
 async def sweep_no_shows(now: datetime, *, site_id: int | None = None, kind: str | None = None,
