@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime
 
 import asyncpg
@@ -35,9 +36,10 @@ async def holder_for_pass(token: str) -> int:
 
 
 # The learner's active booking usable for this unit now: this very unit first, else one of the same
-# kind at the same site (rule 3); usable from `grace` minutes before its start until its end.
-MATCHING_BOOKING = """
-SELECT b.id, b.resource_id, b.user_id, b.starts_at, b.ends_at, b.blocked_until
+# kind at the same site (rule 3); usable from `grace` minutes before its start until its end. With the
+# admission checks' probes for the loan (fablab/admission.py), which then costs no round trip of its own.
+_MATCHING_BOOKING = """
+SELECT b.id, b.resource_id, b.user_id, b.starts_at, b.ends_at, b.blocked_until, {admission} AS admission_may_refuse
 FROM booking b
 LEFT JOIN policy po ON po.resource_id = b.resource_id
 LEFT JOIN policy ps ON ps.site_id = b.site_id AND ps.kind = b.kind AND ps.resource_id IS NULL
@@ -51,13 +53,30 @@ FOR NO KEY UPDATE OF b
 """
 
 
+# A booking chosen by its id, with its holder's role and site: who it may be lent to (scope), and the
+# admission probes for lending the unit $2 now ($3), without another round trip.
+_CHOSEN_BOOKING = """
+SELECT b.id, b.resource_id, b.user_id, b.site_id, b.kind, b.starts_at, b.ends_at, b.blocked_until, b.status,
+       u.role AS holder_role, u.site_id AS holder_site_id, {admission} AS admission_may_refuse
+FROM booking b LEFT JOIN app_user u ON u.id = b.user_id WHERE b.id = $1 FOR NO KEY UPDATE OF b
+"""
+
+
+@functools.lru_cache(maxsize=8)
+def _with_probes(sql: str, checks: tuple[str, ...], taking: admission.TakingSql) -> str:
+    # Built on first use, once the checks are registered (their names are the cache key).
+    return sql.format(admission=admission.may_refuse_sql(taking))
+
+
+_MATCHING_TAKING = admission.TakingSql(person="$1::int", site="$3::int", kind="$4::text", resource="$2::int",
+                                       starts_at="$5::timestamptz", now="$5::timestamptz")
+_CHOSEN_TAKING = admission.TakingSql(person="b.user_id", site="b.site_id", kind="b.kind", resource="$2::int",
+                                     starts_at="$3::timestamptz", now="$3::timestamptz")
+
+
 async def _chosen_booking(booking_id: int, resource: dict, user_id: int | None, now: datetime) -> dict:
-    # With its holder's role and site: who it may be lent to (scope), without another round trip.
-    booking = await db.fetchone(
-        "SELECT b.id, b.resource_id, b.user_id, b.site_id, b.kind, b.starts_at, b.ends_at, b.blocked_until, b.status, "
-        "u.role AS holder_role, u.site_id AS holder_site_id "
-        "FROM booking b LEFT JOIN app_user u ON u.id = b.user_id WHERE b.id = $1 FOR NO KEY UPDATE OF b", booking_id,
-    )
+    booking = await db.fetchone(_with_probes(_CHOSEN_BOOKING, admission.signature(), _CHOSEN_TAKING), booking_id,
+                                resource["id"], now)
     if booking is None or (user_id is not None and booking["user_id"] != user_id):
         raise NotFound("No such booking for this learner.", code=codes.UNKNOWN_BOOKING)
     if booking["status"] == "checked_out":
@@ -173,8 +192,8 @@ async def _booking_to_lend(actor, resource: dict, *, booking_id: int | None, use
     else:
         scope.require_borrower(actor, holder, present=holder.get("present", False))
     if booking_id is None:
-        booking = await db.fetchone(MATCHING_BOOKING, user_id, resource["id"], resource["site_id"],
-                                    resource["kind"], now)
+        booking = await db.fetchone(_with_probes(_MATCHING_BOOKING, admission.signature(), _MATCHING_TAKING),
+                                    user_id, resource["id"], resource["site_id"], resource["kind"], now)
     return booking, user_id
 
 
@@ -239,7 +258,8 @@ async def _check_out(*, actor, tag: str, user_ref, pass_token, booking_id, due_a
             loan = await _booked_loan(booking=booking, resource=resource, due_at=due_at, now=now)
         await admission.admit(admission.Taking(
             person_id=user_id, site_id=resource["site_id"], what="loan", starts_at=now, ends_at=loan["ends_at"],
-            actor_id=actor.id, actor_is_staff=actor.is_staff, kind=resource["kind"], resource_id=resource["id"]))
+            actor_id=actor.id, actor_is_staff=actor.is_staff, kind=resource["kind"], resource_id=resource["id"]),
+            None if booking is None else booking["admission_may_refuse"])
         row = await _hand_over(actor=actor, resource=resource, loan=loan, note=note, now=now)
         handed_parts = await _parts_handed_over(actor=actor, resource=resource, row=row, parts=parts, now=now)
         out = queries.booking_out(row, now)
