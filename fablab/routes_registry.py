@@ -1,6 +1,6 @@
 """Every domain's route handlers, periodic jobs and admission checks, gathered for the app."""
 
-from fablab import admission, closure_effects, unit_gates
+from fablab import admission, closure_effects, feed_events, reminder_types, unit_gates
 
 from fablab.accounts import routes as accounts
 from fablab.bookings import routes as bookings
@@ -30,7 +30,9 @@ PERIODIC_JOBS = [job for domain in DOMAINS for job in getattr(domain, "JOBS", []
 
 # Who may take a booking, a loan or a seat (fablab/admission.py): each domain's ADMISSION checks;
 # what a closure of a site's days does to each domain's plans (fablab/closure_effects.py);
-# what may keep a unit from being booked or lent (fablab/unit_gates.py).
+# what may keep a unit from being booked or lent (fablab/unit_gates.py);
+# what each domain shows in the calendar feeds (fablab/feed_events.py); where reminders come from
+# (fablab/reminder_types.py).
 for domain in DOMAINS:
     for gate in getattr(domain, "UNIT_GATES", ()):
         unit_gates.register(gate)
@@ -38,3 +40,7 @@ for domain in DOMAINS:
         admission.register(check)
     for effect in getattr(domain, "CLOSURE_EFFECTS", ()):
         closure_effects.register(effect)
+    for events in getattr(domain, "FEED_EVENTS", ()):
+        feed_events.register(events)
+    for source in getattr(domain, "REMINDER_SOURCES", ()):
+        reminder_types.register(source)

@@ -12,7 +12,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from fablab import clock, codes, moments, scope
 from fablab.background import PeriodicJob
-from fablab.bookings import changes, create, edits, no_shows, queries
+from fablab.bookings import changes, create, edits, feed_events, no_shows, queries, reminders
 from fablab.bookings.availability import availability
 from fablab.sites.calendar import parse_clock
 from fablab.bookings.schemas import AvailabilityOut, BookingEdit, BookingIn, BookingOut, ChangedOut
@@ -143,3 +143,5 @@ class BookingController(Controller):
 ROUTES = [BookingController]
 JOBS = [PeriodicJob("booking-no-shows", 60, no_shows.expire_no_shows)]
 CLOSURE_EFFECTS = (changes.CLOSURE_EFFECT,)
+FEED_EVENTS = (feed_events.FEED_EVENTS,)  # its events in the calendar feeds (fablab/feed_events.py)
+REMINDER_SOURCES = reminders.REMINDER_SOURCES  # fablab/reminder_types.py

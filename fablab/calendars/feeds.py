@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Awaitable, Callable
 
-from fablab import clock
+from fablab import clock, feed_events
 from fablab.calendars import content, queries
 from fablab.calendars.queries import RECENT
 from fablab.calendars.ics import FOOTER, Event, event_bytes, header_bytes
@@ -25,6 +25,8 @@ FEED_NOT_FOUND = "No calendar at this address."
 # today on, then the recent past going back; the rest of the window is left out. With ?kind=
 # (one feed per kind, the links of GET /api/feeds) each kind has the whole budget.
 MAX_FEED_BYTES = 900 * 1024
+# The workshops' source (fablab/workshops/feed_events.py): /cal/sites/{slug}/workshops.ics shows it alone.
+WORKSHOPS = "workshop"
 
 
 @dataclass(frozen=True)
@@ -85,7 +87,7 @@ LATE_COMMIT_SLACK = timedelta(seconds=5)
 
 @dataclass
 class EventPart:
-    marker: tuple  # what the event's bytes depend on: (sequence, updated_at) for a booking
+    marker: tuple  # what the event's bytes depend on: its row's (sequence, updated_at)
     sort_key: tuple
     body: bytes
     digest: bytes
@@ -97,41 +99,42 @@ class FeedParts:
     The bytes are the header, the events in sort order and the footer; the
     ETag hashes the header, each event's digest and the footer, so it follows the bytes exactly
     without hashing megabytes on every change. `rows_version()` is the version query's formula
-    (count, newest change, sum of sequences, sum of ids) computed over the bookings held here.
+    (count, newest change, sum of sequences, sum of ids) computed over the rows held here.
     """
 
     def __init__(self, header: bytes, fixed: list[Event], epoch, read_at: datetime) -> None:
         self.header, self.epoch = header, epoch
         self.read_at = read_at  # the database's clock when the rows held here were read (or before)
         self.events: dict[tuple, EventPart] = {("fixed", e.uid): _part(e, ()) for e in fixed}
-        self.bookings: dict[int, tuple[int, datetime]] = {}  # id -> (sequence, updated_at)
+        # (source, id) -> (sequence, updated_at) of each domain's row held here (fablab/feed_events.py)
+        self.rows: dict[tuple[str, int], tuple[int, datetime]] = {}
         # The events in sort order and each key's place in it; None when it must be sorted again.
         self.sequence: list[EventPart] | None = None
         self.position: dict[tuple, int] = {}
 
     def put(self, row: dict, event: Event) -> None:
         marker = (row["sequence"], row["updated_at"])
-        key = ("booking", row["id"])
+        key = (row["source"], row["id"])
         held = self.events.get(key)
         if held is not None and held.marker == marker:
             return
         part = _part(event, marker)
         self.events[key] = part
-        self.bookings[row["id"]] = marker
+        self.rows[key] = marker
         if self.sequence is not None and held is not None and held.sort_key == part.sort_key:
             self.sequence[self.position[key]] = part  # same place: no sorting again
         else:
             self.sequence = None
 
-    def remove(self, booking_id: int) -> None:
-        if self.events.pop(("booking", booking_id), None) is not None:
-            del self.bookings[booking_id]
+    def remove(self, key: tuple[str, int]) -> None:
+        if self.events.pop(key, None) is not None:
+            del self.rows[key]
             self.sequence = None
 
     def rows_version(self) -> tuple:
-        markers = self.bookings.values()
-        return (len(self.bookings), max((updated for _, updated in markers), default=None),
-                sum(sequence for sequence, _ in markers), sum(self.bookings))
+        markers = self.rows.values()
+        return (len(self.rows), max((updated for _, updated in markers), default=None),
+                sum(sequence for sequence, _ in markers), sum(row_id for _, row_id in self.rows))
 
     def assemble(self) -> tuple[bytes, str]:
         if self.sequence is None:
@@ -200,7 +203,7 @@ def _apply(parts: FeedParts, changes: list[dict], state: dict, host: str, source
         if row["in_window"]:
             parts.put(row, source.event(row, host))
         else:
-            parts.remove(row["id"])
+            parts.remove((row["source"], row["id"]))
     parts.read_at = max(parts.read_at, state["read_at"])
     return parts.rows_version() + (parts.epoch,) == _version_of(state)
 
@@ -248,60 +251,65 @@ def _fixed_events(site_id: int | None, window: content.Window, host: str) -> Cal
 @dataclass(frozen=True)
 class FeedKind:
     """What differs between the four feeds. The query functions are looked up when called (tests
-    count them)."""
+    count them). Their events are the domains' (fablab/feed_events.py), seen by the feed's audience."""
 
-    name: str  # as queries.changes() names it
+    name: str  # as queries.changes() and feed_events.FEEDS name it
     key: Callable[[dict, str | None], str]  # the feed's own key (Last-Modified record, cache version)
     subject: str  # the state's column with the id the rows are read by
     home_site: str  # the state's column with the site whose closures show (may be null)
     private: bool
     header: Callable[[dict, str | None], tuple[str, str]]
-    event: Callable[[dict, str], Event]
     read_state: Callable[[str, content.Window, str | None], Awaitable[tuple[dict, list[dict]] | None]]
     read_rows: Callable[[int, content.Window, str | None], Awaitable[list[dict]]]
 
 
 SITE = FeedKind(
-    "site", lambda state, kind: f"site:{state['id']}:{kind or '*'}", "id", "id", False, content.site_header,
-    content.public_event, lambda slug, window, kind: queries.site_state(slug, kind, window),
-    lambda site_id, window, kind: queries.site_rows(site_id, kind, window))
+    "site", lambda state, only: f"site:{state['id']}:{only or '*'}", "id", "id", False, content.site_header,
+    lambda slug, window, only: queries.site_state(slug, only, window),
+    lambda site_id, window, only: queries.site_rows(site_id, only, window))
 RESOURCE = FeedKind(
     "resource", lambda state, _: f"resource:{state['id']}", "id", "site_id", False,
-    lambda state, _: content.resource_header(state), content.public_event,
+    lambda state, _: content.resource_header(state),
     lambda tag, window, _: queries.resource_state(tag, window),
     lambda resource_id, window, _: queries.resource_rows(resource_id, window))
 # Keyed by the user, not the token: rotating the token changes neither bytes nor Last-Modified.
 OWNER = FeedKind(
     "owner", lambda state, _: f"me:{state['user_id']}", "user_id", "site_id", True,
-    lambda state, _: content.owner_header(state), content.owner_event,
+    lambda state, _: content.owner_header(state),
     lambda token_hash, window, _: queries.owner_state(token_hash, window),
     lambda user_id, window, _: queries.owner_rows(user_id, window))
 STAFF = FeedKind(
     "staff", lambda state, _: f"staff:{state['id']}", "id", "id", True,
-    lambda state, _: content.staff_header(state), content.staff_event,
+    lambda state, _: content.staff_header(state),
     lambda token_hash, window, _: queries.staff_state(token_hash, window),
     lambda site_id, window, _: queries.staff_rows(site_id, window))
 
 
-async def _feed(feed: FeedKind, lookup: str, host: str, kind: str | None = None) -> RenderedFeed:
+async def _feed(feed: FeedKind, lookup: str, host: str, only: str | None = None) -> RenderedFeed:
     """One query for the feed's state and recent changes; then the cached bytes, or the cached
-    events brought up to date, or a full render."""
+    events brought up to date, or a full render. `only`: a kind of unit, or one domain's events."""
     window = content.Window.around(clock.now())
-    found = await feed.read_state(lookup, window, kind)
+    found = await feed.read_state(lookup, window, only)
     if found is None:
         raise NotFound(FEED_NOT_FOUND)
     state, changes = found
     subject = state[feed.subject]
     return await _serve(FeedSource(
-        key=feed.key(state, kind), private=feed.private, header=feed.header(state, kind), event=feed.event,
-        rows=lambda: feed.read_rows(subject, window, kind),
-        changes=lambda since: queries.changes(feed.name, subject, window, since, kind),
+        key=feed.key(state, only), private=feed.private, header=feed.header(state, only),
+        event=lambda row, host: feed_events.event(row, feed.name, host),
+        rows=lambda: feed.read_rows(subject, window, only),
+        changes=lambda since: queries.changes(feed.name, subject, window, since, only),
         fixed=_fixed_events(state[feed.home_site], window, host),
-    ), (feed.name, lookup, kind, window.first_day), state, changes, host)
+    ), (feed.name, lookup, only, window.first_day), state, changes, host)
 
 
 async def site_feed(slug: str, kind: str | None, host: str) -> RenderedFeed:
     return await _feed(SITE, slug, host, kind)
+
+
+async def site_workshops_feed(slug: str, host: str) -> RenderedFeed:
+    """A site's public workshops: its feed, with the workshops' events only."""
+    return await _feed(SITE, slug, host, WORKSHOPS)
 
 
 async def resource_feed(tag: str, host: str) -> RenderedFeed:

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from datetime import date, datetime, time, timezone
+from datetime import date, datetime, timezone
+
+from fablab.feed_events import Event  # what an event is, shared with the domains that contribute them
+
+__all__ = ["Event", "FOOTER", "escape_text", "event_bytes", "fold", "header_bytes"]
 
 PRODID = "-//fablab//Calendriers fablab//FR"
 # Calendar apps poll at most this often (RFC 7986 REFRESH-INTERVAL, and Outlook's/Google's X- name).
@@ -51,32 +54,6 @@ def utc_stamp(moment: datetime) -> str:
 
 def date_stamp(day: date) -> str:
     return f"{day.year:04d}{day.month:02d}{day.day:02d}"
-
-
-@dataclass(frozen=True)
-class Event:
-    """One VEVENT. Datetimes are written in UTC; dates make an all-day event (end exclusive)."""
-
-    uid: str
-    stamp: datetime  # the last change: DTSTAMP and LAST-MODIFIED, so the bytes are stable
-    summary: str
-    start: datetime | date
-    end: datetime | date
-    sequence: int = 0
-    cancelled: bool = False
-    created: datetime | None = None
-    description: str = ""
-    location: str = ""
-    transparent: bool = False
-    # RFC 5545 RELATED-TO: a booking of a recurring series names its series (each occurrence keeps
-    # its own UID, so one can be moved or cancelled alone).
-    related_to: str = ""
-
-    def sort_key(self) -> tuple:
-        start = self.start
-        if not isinstance(start, datetime):
-            start = datetime.combine(start, time(0), timezone.utc)
-        return (start.astimezone(timezone.utc), self.uid)
 
 
 def _when(name: str, value: datetime | date) -> str:

@@ -1,127 +1,53 @@
-"""Reads behind the calendar feeds: one cheap "state" query per request, rows only on a change."""
+"""Reads behind the calendar feeds: one cheap "state" query per request, rows only on a change.
+
+The events are the domains' (fablab/feed_events.py): each statement is one UNION ALL of their rows."""
 
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from fablab import db
+from fablab import db, feed_events
 from fablab.calendars.content import Window
 from fablab.vocabulary import KINDS
 
-# A booking is in a feed when it overlaps the window; cancelled and no-show ones only while their
-# change is recent (30 days: the window's start). $2/$3 are the window's bounds (or literals: below).
-IN_WINDOW = """
-    b.ends_at > $2 AND b.starts_at < $3
-    AND (b.status IN ('confirmed', 'checked_out', 'returned')
-         OR coalesce(b.cancelled_at, b.no_show_at, b.updated_at) >= $2)
-"""
-# The bookings changed this recently ride along with every state query, so a feed that changes
+SUBJECT = {"site": "fs.id", "resource": "fr.id", "owner": "fu.id", "staff": "fs.id"}
+# The domains' rows changed this recently ride along with every state query, so a feed that changes
 # often is brought up to date without a second round trip (feeds.py asks separately otherwise).
 RECENT = timedelta(seconds=10)
-
-# What the cached bytes depend on. Every booking UPDATE bumps sequence (and updated_at), so the sum
-# of sequences moves even when a transaction that started earlier commits last (max(updated_at)
-# alone would miss it); count and the sum of ids see rows entering or leaving the window;
-# feed_epoch counts changes of closures and of resource, site and user names.
-VERSION = """
-    SELECT count(*) AS n, max(b.updated_at) AS newest,
-           coalesce(sum(b.sequence), 0) AS seqs, coalesce(sum(b.id), 0) AS ids
-    FROM booking b
-    WHERE {subject} AND {IN_WINDOW}
-"""
 # read_at: the database's clock when the state was read; changes are looked for from then on.
 EPOCH = "(SELECT coalesce(sum(version), 0) FROM feed_epoch) AS epoch, now() AS read_at"
-
-
-def _version(subject: str) -> str:
-    return VERSION.format(subject=subject, IN_WINDOW=IN_WINDOW)
-
-
-# Public feeds select no user column and no purpose at all: nothing personal can leak into them.
-PUBLIC_COLUMNS = (
-    ("b.id", "id"), ("b.kind", "kind"), ("b.starts_at", "starts_at"), ("b.ends_at", "ends_at"),
-    ("b.status", "status"), ("b.sequence", "sequence"), ("b.updated_at", "updated_at"),
-    ("r.name", "resource_name"), ("r.tag", "tag"), ("s.name", "site_name"), ("s.address", "site_address"),
-    ("s.timezone", "timezone"), ("b.series_id", "series_id"),
-)
-DETAIL_COLUMNS = PUBLIC_COLUMNS + (
-    ("b.created_at", "created_at"), ("b.purpose", "purpose"), ("b.checked_out_at", "checked_out_at"),
-    ("b.returned_at", "returned_at"), ("b.cancelled_at", "cancelled_at"), ("b.no_show_at", "no_show_at"),
-)
-STAFF_COLUMNS = DETAIL_COLUMNS + (("u.name", "holder_name"), ("u.login", "holder_login"))
 # Changed rows ride along with the state, their columns prefixed so no name clashes with it.
 CHANGED = "changed_"
 
-
-def _select(columns: tuple, prefix: str = "") -> str:
-    return ", ".join(f"{expression} AS {prefix}{name}" for expression, name in columns)
-
-
-def _bookings(columns: tuple, subject: str, condition: str, *, join_user: bool, prefix: str = "") -> str:
-    user_join = "LEFT JOIN app_user u ON u.id = b.user_id" if join_user else ""
-    return f"""
-    SELECT {_select(columns, prefix)}{{extra}}
-    FROM booking b
-    JOIN resource r ON r.id = b.resource_id
-    JOIN site s ON s.id = b.site_id
-    {user_join}
-    WHERE {subject} AND {condition}
-    """
-
-
-def _rows(columns: tuple, subject: str, join_user: bool = False) -> str:
-    return _bookings(columns, subject, IN_WINDOW, join_user=join_user).format(extra="") + "ORDER BY b.starts_at, b.id"
-
-
-def _state(head: str, subject: str, columns: tuple, *, join_user: bool = False) -> str:
-    """The feed's version and its bookings changed in the last RECENT (in the window or not:
-    changed_in_window says), all read in one snapshot so they can be checked against each other.
-    One row per change; a single row with null changed_ columns when none."""
-    recent = f"b.updated_at >= now() - interval '{int(RECENT.total_seconds())} seconds'"
-    changes = _bookings(columns, subject, recent, join_user=join_user, prefix=CHANGED)
-    return head.format(version=f"""
-    CROSS JOIN LATERAL ({_version(subject)}) v
-    LEFT JOIN LATERAL ({changes.format(extra=f", ({IN_WINDOW}) AS {CHANGED}in_window")}) d ON true""",
-                       columns=f"v.*, {EPOCH}, d.*")
-
-
-def _changes(subject: str, columns: tuple, *, join_user: bool = False) -> str:
-    """The feed's version and its bookings changed since $since (numbered $2 by _for_window), read in
-    one snapshot; $1 is the subject."""
-    changes = _bookings(columns, subject, "b.updated_at >= $since", join_user=join_user, prefix=CHANGED)
-    return f"""
-    SELECT v.*, {EPOCH}, d.*
-    FROM ({_version(subject)}) v
-    LEFT JOIN LATERAL ({changes.format(extra=f", ({IN_WINDOW}) AS {CHANGED}in_window")}) d ON true"""
-
-
-# The booking_updated index (site_id, updated_at) finds a site's changes; a resource's or a user's
-# bookings are few enough to filter. The state's own tables are aliased apart from the bookings'.
-# /*kind*/ filters a site's feed by kind.
-STATES = {
-    "site": _state("""
+# Each feed's state: its subject found by the request's name for it (slug, tag, token hash), with
+# {version} and {columns} from the contributions. The state's own tables are aliased apart from the
+# contributions' (fs, fr, fu, t).
+HEADS = {
+    "site": """
 SELECT fs.id, fs.slug, fs.name, fs.address, fs.timezone, {columns}
 FROM site fs {version}
 WHERE fs.slug = $1
-""", "b.site_id = fs.id/*kind*/", PUBLIC_COLUMNS),
-    "resource": _state("""
+""",
+    "resource": """
 SELECT fr.id, fr.tag, fr.name, fr.site_id, fs.name AS site_name, {columns}
 FROM resource fr
 JOIN site fs ON fs.id = fr.site_id {version}
 WHERE upper(fr.tag) = upper($1)
-""", "b.resource_id = fr.id", PUBLIC_COLUMNS),
+""",
     # The token is looked up by its hash through the unique index: no string comparison in Python,
     # and a wrong, revoked or foreign token costs the same one query as a good one.
-    "owner": _state("""
+    "owner": """
 SELECT fu.id AS user_id, fu.site_id, fs.name AS site_name, {columns}
 FROM feed_token t
 JOIN app_user fu ON fu.id = t.user_id
 LEFT JOIN site fs ON fs.id = fu.site_id {version}
 WHERE t.token_hash = $1 AND t.scope = 'me' AND t.revoked_at IS NULL AND fu.active
-""", "b.user_id = fu.id", DETAIL_COLUMNS),
+""",
     # Staff feeds die with the role: a demoted or moved staff member's token no longer opens them.
-    "staff": _state("""
+    "staff": """
 SELECT fs.id, fs.slug, fs.name, fs.address, fs.timezone, {columns}
 FROM feed_token t
 JOIN app_user fu ON fu.id = t.user_id
@@ -129,39 +55,127 @@ JOIN site fs ON fs.id = t.site_id {version}
 WHERE t.token_hash = $1 AND t.scope = 'staff' AND t.revoked_at IS NULL AND fu.active
   AND (fu.role = 'admin' OR (fu.role = 'staff' AND EXISTS (
       SELECT 1 FROM staff_site ss WHERE ss.user_id = fu.id AND ss.site_id = t.site_id)))
-""", "b.site_id = fs.id", STAFF_COLUMNS, join_user=True),
+""",
 }
-CHANGES = {
-    "site": _changes("b.site_id = $1/*kind*/", PUBLIC_COLUMNS),
-    "resource": _changes("b.resource_id = $1", PUBLIC_COLUMNS),
-    "owner": _changes("b.user_id = $1", DETAIL_COLUMNS),
-    "staff": _changes("b.site_id = $1", STAFF_COLUMNS, join_user=True),
-}
+
+
+@dataclass(frozen=True)
+class _Union:
+    """The contributions a feed shows, and the columns their UNION ALL selects (each once, typed)."""
+
+    feed: str
+    contributions: tuple
+    columns: tuple[tuple[str, str], ...]  # (name, SQL type)
+    kind: str | None  # a kind of unit the rows are filtered by
+
+    @classmethod
+    def of(cls, feed: str, only: str | None) -> _Union:
+        audience = feed_events.AUDIENCE[feed]
+        contributions = tuple(feed_events.serving(feed, only, KINDS))
+        columns = dict(feed_events.COMMON)
+        for events in contributions:
+            for _, name, sql_type in events.columns[audience]:
+                if columns.setdefault(name, sql_type) != sql_type:
+                    raise ValueError(f"{events.source}.{name} is {sql_type}, elsewhere {columns[name]}")
+        return cls(feed, contributions, tuple(columns.items()), only if only in KINDS else None)
+
+    def _where(self, events, subject: str, condition: str) -> str:
+        kind = f" AND {events.kind} = '{self.kind}'" if self.kind else ""
+        return f"WHERE ({events.subjects[self.feed](subject)}){kind} AND ({condition})"
+
+    def rows(self, subject: str, condition: Callable, prefix: str = "", in_window: bool = False) -> str:
+        """Each contribution's rows where `condition(events)` holds, as one statement; with
+        `in_window`, a last column says whether each row is in the feed's window."""
+        audience = feed_events.AUDIENCE[self.feed]
+        branches = []
+        for events in self.contributions:
+            own = {name: expression for expression, name, _ in events.columns[audience]} | dict(events.common)
+            select = [f"'{events.source}'::text AS {prefix}source"] + [
+                f"({own[name]})::{sql_type} AS {prefix}{name}" if name in own else f"NULL::{sql_type} AS {prefix}{name}"
+                for name, sql_type in self.columns]
+            if in_window:
+                select.append(f"({events.in_window}) AS {prefix}in_window")
+            branches.append(f"SELECT {', '.join(select)} FROM {events.table} {events.joins[audience]} "
+                            f"{self._where(events, subject, condition(events))}")
+        if not branches:
+            empty = [f"NULL::text AS {prefix}source"] + [f"NULL::{t} AS {prefix}{n}" for n, t in self.columns]
+            branches.append(f"SELECT {', '.join(empty + ([f'NULL::boolean AS {prefix}in_window'] if in_window else []))}"
+                            " WHERE false")
+        return "\nUNION ALL\n".join(branches)
+
+    def version(self, subject: str) -> str:
+        """What the cached bytes depend on. Every change of a row bumps its updated_at (a booking's
+        UPDATE its sequence too), so the sum of sequences moves even when a transaction that started
+        earlier commits last (max(updated_at) alone would miss it); count and the sum of ids see rows
+        entering or leaving the window; feed_epoch counts changes of closures and of names."""
+        # Each branch aggregates its own scan (as cheap as one table's), then the few rows are summed.
+        branches = [f"SELECT count(*), max({events.common['updated_at']}), sum({events.common['sequence']})::numeric, "
+                    f"sum({events.common['id']})::numeric FROM {events.table} "
+                    f"{self._where(events, subject, events.in_window)}" for events in self.contributions]
+        union = "\nUNION ALL\n".join(branches) or "SELECT 0::bigint, NULL::timestamptz, 0::numeric, 0::numeric"
+        return f"""
+    SELECT coalesce(sum(e.n), 0) AS n, max(e.newest) AS newest,
+           coalesce(sum(e.seqs), 0) AS seqs, coalesce(sum(e.ids), 0) AS ids
+    FROM ({union}) e(n, newest, seqs, ids)"""
+
+
+def _recent(events) -> str:
+    return f"{events.common['updated_at']} >= now() - interval '{int(RECENT.total_seconds())} seconds'"
+
+
+def _state(feed: str, only: str | None) -> str:
+    """The feed's version and its rows changed in the last RECENT (in the window or not:
+    changed_in_window says), all read in one snapshot so they can be checked against each other.
+    One row per change; a single row with null changed_ columns when none."""
+    union, subject = _Union.of(feed, only), SUBJECT[feed]
+    changes = union.rows(subject, _recent, prefix=CHANGED, in_window=True)
+    return HEADS[feed].format(version=f"""
+    CROSS JOIN LATERAL ({union.version(subject)}) v
+    LEFT JOIN LATERAL ({changes}) d ON true""", columns=f"v.*, {EPOCH}, d.*")
+
+
+def _changes(feed: str, only: str | None) -> str:
+    """The feed's version and its rows changed since $since (numbered $2 by _for_window), read in
+    one snapshot; $1 is the subject."""
+    union = _Union.of(feed, only)
+    changes = union.rows("$1", lambda events: f"{events.common['updated_at']} >= $since", prefix=CHANGED,
+                         in_window=True)
+    return f"""
+    SELECT v.*, {EPOCH}, d.*
+    FROM ({union.version("$1")}) v
+    LEFT JOIN LATERAL ({changes}) d ON true"""
+
+
+def _rows(feed: str, only: str | None) -> str:
+    return _Union.of(feed, only).rows("$1", lambda events: events.in_window) + "\nORDER BY starts_at, source, id"
 
 
 def _timestamp(moment: datetime) -> str:
     return f"'{moment.isoformat()}'::timestamptz"
 
 
-@functools.lru_cache(maxsize=64)
-def _for_window(sql: str, window: Window, kind: str | None) -> str:
-    """`sql` with the window's bounds and the kind written in as constants.
+STATEMENTS = {"state": _state, "changes": _changes, "rows": _rows}
+
+
+@functools.lru_cache(maxsize=128)
+def _statement(which: str, feed: str, window: Window, only: str | None, signature: tuple) -> str:
+    """A feed's statement with the window's bounds written in as constants, built once per set of
+    contributions (`signature`).
 
     They change once a day, and as constants they let PostgreSQL keep one generic plan for the
     prepared statement; as parameters it re-plans the state query on every poll, which costs more
     than running it. Only our own values go in: dates, and a kind checked against KINDS."""
-    if kind is not None and kind not in KINDS:
-        raise ValueError(f"unknown kind {kind!r}")
-    return (sql.replace("/*kind*/", f" AND b.kind = '{kind}'" if kind else "")
+    if only is not None and only not in KINDS and only not in signature:
+        raise ValueError(f"unknown kind {only!r}")
+    return (STATEMENTS[which](feed, only)
             .replace("$2", "$_start").replace("$3", "$_end")  # the bounds, before $2 is renumbered
             .replace("$_start", _timestamp(window.starts_at)).replace("$_end", _timestamp(window.ends_at))
             .replace("$since", "$2"))
 
 
-SITE_ROWS = _rows(PUBLIC_COLUMNS, "b.site_id = $1 AND ($4::text IS NULL OR b.kind = $4)")
-RESOURCE_ROWS = _rows(PUBLIC_COLUMNS, "b.resource_id = $1")
-OWNER_ROWS = _rows(DETAIL_COLUMNS, "b.user_id = $1")
-STAFF_ROWS = _rows(STAFF_COLUMNS, "b.site_id = $1", join_user=True)
+def _for(which: str, feed: str, window: Window, only: str | None) -> str:
+    return _statement(which, feed, window, only, feed_events.signature())
+
 
 CLOSURES = """
 SELECT c.id, c.site_id, c.starts_on, c.ends_on, c.reason, c.updated_at, s.name AS site_name
@@ -189,10 +203,6 @@ RETURNING last_modified
 """
 
 
-def _bounds(window: Window) -> tuple:
-    return window.starts_at, window.ends_at
-
-
 def _split(rows: list[dict]) -> tuple[dict, list[dict]] | None:
     """(state, changed rows) from a state query's rows; None when the feed does not exist."""
     if not rows:
@@ -204,18 +214,19 @@ def _split(rows: list[dict]) -> tuple[dict, list[dict]] | None:
     return state, changes
 
 
-def state_sql(feed: str, window: Window, kind: str | None = None) -> str:
-    """The state query of a feed for a window, as sent (scripts/bench_feeds.py explains it)."""
-    return _for_window(STATES[feed], window, kind)
+def state_sql(feed: str, window: Window, only: str | None = None) -> str:
+    """The state query of a feed for a window, as sent (scripts/bench_feeds.py explains it).
+    `only`: a kind of unit, or one contribution's source (a site's workshops)."""
+    return _for("state", feed, window, only)
 
 
-async def state(feed: str, lookup: str, window: Window, kind: str | None = None) -> tuple[dict, list[dict]] | None:
+async def state(feed: str, lookup: str, window: Window, only: str | None = None) -> tuple[dict, list[dict]] | None:
     """The state of a feed named by `lookup` (slug, tag or token hash) with its recent changes."""
-    return _split(await db.fetch(state_sql(feed, window, kind), lookup))
+    return _split(await db.fetch(state_sql(feed, window, only), lookup))
 
 
-async def site_state(slug: str, kind: str | None, window: Window) -> tuple[dict, list[dict]] | None:
-    return await state("site", slug, window, kind)
+async def site_state(slug: str, only: str | None, window: Window) -> tuple[dict, list[dict]] | None:
+    return await state("site", slug, window, only)
 
 
 async def resource_state(tag: str, window: Window) -> tuple[dict, list[dict]] | None:
@@ -231,26 +242,30 @@ async def staff_state(token_hash: str, window: Window) -> tuple[dict, list[dict]
 
 
 async def changes(feed: str, subject_id: int, window: Window, since: datetime,
-                  kind: str | None = None) -> tuple[dict, list[dict]]:
-    """The feed's version and its bookings changed since `since` (for a cached copy read longer ago
+                  only: str | None = None) -> tuple[dict, list[dict]]:
+    """The feed's version and its rows changed since `since` (for a cached copy read longer ago
     than RECENT), in one snapshot."""
-    return _split(await db.fetch(_for_window(CHANGES[feed], window, kind), subject_id, since))
+    return _split(await db.fetch(_for("changes", feed, window, only), subject_id, since))
 
 
-async def site_rows(site_id: int, kind: str | None, window: Window) -> list[dict]:
-    return await db.fetch(SITE_ROWS, site_id, *_bounds(window), kind)
+async def rows(feed: str, subject_id: int, window: Window, only: str | None = None) -> list[dict]:
+    return await db.fetch(_for("rows", feed, window, only), subject_id)
+
+
+async def site_rows(site_id: int, only: str | None, window: Window) -> list[dict]:
+    return await rows("site", site_id, window, only)
 
 
 async def resource_rows(resource_id: int, window: Window) -> list[dict]:
-    return await db.fetch(RESOURCE_ROWS, resource_id, *_bounds(window))
+    return await rows("resource", resource_id, window)
 
 
 async def owner_rows(user_id: int, window: Window) -> list[dict]:
-    return await db.fetch(OWNER_ROWS, user_id, *_bounds(window))
+    return await rows("owner", user_id, window)
 
 
 async def staff_rows(site_id: int, window: Window) -> list[dict]:
-    return await db.fetch(STAFF_ROWS, site_id, *_bounds(window))
+    return await rows("staff", site_id, window)
 
 
 async def closures(site_id: int | None, window: Window) -> list[dict]:

@@ -10,7 +10,7 @@ from litestar.params import FromPath, FromQuery
 from litestar.status_codes import HTTP_201_CREATED, HTTP_304_NOT_MODIFIED
 
 from fablab import codes, scope
-from fablab.calendars import feeds, queries, service, workshops_feed
+from fablab.calendars import feeds, queries, service
 from fablab.calendars.conditional import http_date, not_modified
 from fablab.calendars.content import KIND_LABELS
 from fablab.calendars.feeds import FEED_NOT_FOUND, RenderedFeed
@@ -90,7 +90,8 @@ class CalendarController(Controller):
     @get(SITE_PATH, guards=[public], cache=False, media_type=ICS_MEDIA_TYPE,
          summary="A site's public feed, anonymised: {slug}.ics, optional ?kind=",
          description=("Anyone. iCalendar (RFC 5545) with every active booking at the site, without names (`Réservé "
-                      "– {item}`); a strong `ETag`, `Last-Modified`, `304` on revalidation; a bounded window; "
+                      "– {item}`), and its workshops open to the public (one event each, seats left, no names; not "
+                      "with `?kind=`); a strong `ETag`, `Last-Modified`, `304` on revalidation; a bounded window; "
                       "`SEQUENCE` bumped on each change; cancelled bookings as `STATUS:CANCELLED` for a while. `400 "
                       "unknown_kind`."))
     async def site_feed(self, request: Request, file: FromPath[str], settings: NamedDependency[Settings],
@@ -104,12 +105,12 @@ class CalendarController(Controller):
 
     @get(WORKSHOPS_PATH, guards=[public], cache=False, media_type=ICS_MEDIA_TYPE,
          summary="A site's public workshops: /cal/sites/{slug}/workshops.ics",
-         description=("Anyone. iCalendar with the site's workshops open to the public (titles, times, room, seats "
-                      "left, age range; never a participant's name); cancelled ones as `STATUS:CANCELLED`; `ETag`, "
-                      "`Last-Modified`, `304`."))
+         description=("Anyone. The site's feed with its workshops open to the public only (titles, times, room, "
+                      "seats left, age range; never a participant's name) and its closures; cancelled ones as "
+                      "`STATUS:CANCELLED`; `ETag`, `Last-Modified`, `304`."))
     async def site_workshops_feed(self, request: Request, slug: FromPath[str],
                                   settings: NamedDependency[Settings]) -> Response:
-        return feed_response(request, await workshops_feed.workshops_feed(slug, settings.base_host))
+        return feed_response(request, await feeds.site_workshops_feed(slug, settings.base_host))
 
     @get(RESOURCE_PATH, guards=[public], cache=False, media_type=ICS_MEDIA_TYPE,
          summary="One resource's public feed, anonymised: {tag}.ics",

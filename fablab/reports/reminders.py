@@ -1,16 +1,15 @@
-"""Reminder e-mails: find what is due, send each once (sent-log), list what is pending."""
+"""Reminder e-mails: what every domain's sources plan, sent once each (sent-log); what is pending."""
 
 from __future__ import annotations
 
 import logging
 from datetime import datetime
 
-from fablab import clock, db
+from fablab import clock, db, reminder_types
 from fablab.db import DB
 from fablab.push.service import deliver_due
 from fablab.mail import SMTP_ERRORS, SMTP_TIMEOUT_S, SmtpSettings, load_smtp_settings, send_message, smtp_error_text
-from fablab.reports.reminder_plan import (DUE_LEAD, OVERDUE_LOOKBACK, START_LEAD, Recipient,
-                                          Reminder, reminders_for, waitlist_reminders, withdrawn_reminders)
+from fablab.reminder_types import Reminder
 from fablab.reports.reminder_text import compose, subject_and_body
 from fablab.settings import SettingsError
 
@@ -19,58 +18,6 @@ log = logging.getLogger("fablab.reminders")
 # A refused message is tried again on later runs, each a minute per attempt further apart, and
 # given up after this many: a mailbox that does not exist is not hammered for days.
 MAX_ATTEMPTS = 12
-
-# What a reminder says about a booking: the item, the site, the learner.
-BOOKING_FIELDS = """
-b.id, b.status, b.starts_at, b.ends_at, b.created_at, b.checked_out_at, b.site_id, b.user_id,
-r.tag, r.name AS resource_name, r.kind AS resource_kind,
-s.slug AS site, s.name AS site_name, s.timezone,
-u.name AS user_name, u.login AS user_login, u.email AS user_email,
-coalesce(u.active AND u.anonymised_at IS NULL, false) AS user_reachable
-"""
-BOOKING_JOINS = """
-JOIN resource r ON r.id = b.resource_id JOIN site s ON s.id = b.site_id LEFT JOIN app_user u ON u.id = b.user_id
-"""
-
-# Confirmed bookings about to start and loans out; the rules in reminder_plan pick the reminders.
-CANDIDATES = f"""
-SELECT {BOOKING_FIELDS} FROM booking b {BOOKING_JOINS}
-WHERE ($1::int IS NULL OR b.site_id = $1)
-  AND ((b.status = 'confirmed' AND b.starts_at > $2 AND b.starts_at <= $3)
-       OR (b.status = 'checked_out' AND b.ends_at > $4 AND b.ends_at <= $5))
-ORDER BY b.starts_at, b.id
-"""
-
-# Bookings the waitlist gave someone lately that have not started: "it is yours" goes out once.
-WAITLIST_CANDIDATES = f"""
-SELECT w.resolved_at AS waitlist_booked_at, {BOOKING_FIELDS}
-FROM waitlist_entry w JOIN booking b ON b.id = w.booking_id {BOOKING_JOINS}
-WHERE ($1::int IS NULL OR b.site_id = $1) AND w.status = 'booked' AND w.resolved_at > $2::timestamptz - interval '1 day'
-  AND w.resolved_at <= $3 AND b.status = 'confirmed' AND b.starts_at > $2
-ORDER BY w.resolved_at, b.id
-"""
-
-# Bookings the system cancelled lately: their item was retired or lost, or the site closes; and
-# loans a closure shortened (issue 28: still confirmed, the closure's reason in cancel_note, the time
-# of the change in updated_at). Two branches, so the first keeps its partial index.
-WITHDRAWN_CANDIDATES = f"""
-SELECT b.cancelled_at, b.cancel_reason, b.cancel_note, {BOOKING_FIELDS} FROM booking b {BOOKING_JOINS}
-WHERE ($1::int IS NULL OR b.site_id = $1) AND b.status = 'cancelled' AND b.cancel_reason IS NOT NULL
-  AND b.cancelled_at > $2::timestamptz - interval '1 day' AND b.cancelled_at <= $3 AND b.ends_at > $2
-UNION ALL
-SELECT b.updated_at, NULL, b.cancel_note, {BOOKING_FIELDS} FROM booking b {BOOKING_JOINS}
-WHERE ($1::int IS NULL OR b.site_id = $1) AND b.status = 'confirmed' AND b.cancel_reason IS NULL
-  AND b.cancel_note <> '' AND b.starts_at > $2::timestamptz - interval '1 day'
-  AND b.updated_at > $2::timestamptz - interval '1 day' AND b.updated_at <= $3
-ORDER BY 1, id
-"""
-
-SITE_STAFF = """
-SELECT u.id, u.name, u.email, ss.site_id FROM app_user u JOIN staff_site ss ON ss.user_id = u.id
-WHERE u.role = 'staff' AND u.active AND u.anonymised_at IS NULL AND ss.site_id = ANY($1::int[])
-  AND coalesce(u.email, '') <> ''
-ORDER BY u.id
-"""
 
 # Claims the reminder: a new row, or a failed one whose back-off has passed. Run in the sending
 # transaction: a concurrent claim of the same key waits here until that transaction ends, then
@@ -104,18 +51,12 @@ WHERE booking_id = ANY($1::bigint[])
 
 
 async def plan(now: datetime, until: datetime, site_id: int | None = None) -> list[Reminder]:
-    """Reminders whose time comes by `until` and that still make sense at `now`."""
-    rows = await db.fetch(CANDIDATES, site_id, now, until + START_LEAD,
-                          now - OVERDUE_LOOKBACK, until + DUE_LEAD)
-    staff_rows = await db.fetch(SITE_STAFF, sorted({row["site_id"] for row in rows}))
-    staff: dict[int, list[Recipient]] = {}
-    for row in staff_rows:
-        staff.setdefault(row["site_id"], []).append(Recipient(row["id"], row["name"], "staff", row["email"].strip()))
-    found = [reminder for row in rows for reminder in reminders_for(row, staff.get(row["site_id"], []))]
-    found += [reminder for row in await db.fetch(WAITLIST_CANDIDATES, site_id, now, until)
-              for reminder in waitlist_reminders(row)]
-    found += [reminder for row in await db.fetch(WITHDRAWN_CANDIDATES, site_id, now, until)
-              for reminder in withdrawn_reminders(row)]
+    """Reminders whose time comes by `until` and that still make sense at `now`, from every domain's
+    REMINDER_SOURCES (fablab/reminder_types.py)."""
+    if not reminder_types.sources():
+        # Planning from nothing would send nothing, silently: the process skipped assembling the app.
+        raise RuntimeError("No reminder sources registered: import fablab.routes_registry first.")
+    found = [reminder for source in reminder_types.sources() for reminder in await source.plan(now, until, site_id)]
     return [reminder for reminder in found if reminder.send_at <= until and now < reminder.expires_at]
 
 

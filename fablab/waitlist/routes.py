@@ -16,7 +16,7 @@ from fablab.bookings import queries
 from fablab.errors import Forbidden, InvalidInput
 from fablab.guards import signed_in, staff_only
 from fablab.sites import queries as site_queries
-from fablab.waitlist import service as waitlist
+from fablab.waitlist import reminders, service as waitlist
 from fablab.waitlist.schemas import WaitlistEntryOut, WaitlistIn
 
 
@@ -91,3 +91,4 @@ class WaitlistController(Controller):
 
 ROUTES = [WaitlistController]
 JOBS = [PeriodicJob("waitlist-offers", 60, waitlist.offer_everything_free)]
+REMINDER_SOURCES = reminders.REMINDER_SOURCES  # "a slot freed and it is yours" (fablab/reminder_types.py)

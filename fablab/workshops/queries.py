@@ -255,13 +255,6 @@ WHERE w.course_id = $1 AND r.status = 'registered' AND w.status = 'scheduled'
 GROUP BY r.user_id, u.name ORDER BY lower(u.name), r.user_id
 """
 
-# The site's public agenda (issue 29): scheduled public workshops ahead, no names.
-PUBLIC_AGENDA = f"""
-SELECT {WORKSHOP_COLUMNS}, w.updated_at, w.created_at {WORKSHOP_FROM}
-WHERE w.site_id = $1 AND w.audience = 'public' AND w.ends_at > $2 AND w.starts_at < $3
-ORDER BY w.starts_at, w.id
-"""
-
 # What a closure of [$2, $3) hits: the site's ($1; NULL: every site) scheduled workshops then.
 CLOSURE_HITS = """
 SELECT w.id, w.title, w.starts_at, w.ends_at, s.slug AS site FROM workshop w JOIN site s ON s.id = w.site_id

@@ -22,7 +22,7 @@ from fablab.closure_effects import ClosureEffect
 from fablab.guards import public, signed_in, staff_only
 from fablab.settings import Settings
 from fablab.sites.queries import require_site
-from fablab.workshops import attendance, closures, courses, notices, queries, registrations, schedule, service
+from fablab.workshops import attendance, closures, courses, feed_events, notices, queries, registrations, schedule, service
 from fablab.workshops.schemas import (
     AttendanceIn, AttendanceOut, CancelIn, CourseBriefOut, CourseIn, CourseOut, CourseProgressOut, CourseWorkshopOut,
     HoldOut, MyRegistrationOut, ParticipantIn, ParticipantOut, PartnerBrief, PartnerIn, PartnerOut, RegistrationIn,
@@ -294,3 +294,4 @@ ROUTES: list = [PartnerController, ParticipantController, WorkshopController, My
 JOBS: list = [PeriodicJob("workshop-holds", 60, closures.release_due_holds),
               PeriodicJob("workshop-notices", 60, notices.run_notices)]
 CLOSURE_EFFECTS: list[ClosureEffect] = [closures.CLOSURE_EFFECT]
+FEED_EVENTS = (feed_events.FEED_EVENTS,)  # its events in the calendar feeds (fablab/feed_events.py)

@@ -20,7 +20,7 @@ PACKAGE = ROOT / "fablab"
 
 # Lowest first. A package may import packages of its own layer and of the layers before it.
 LAYERS: list[tuple[str, list[str]]] = [
-    ("kernel", ["admission", "unit_gates", "reminder_types", "ages", "closure_effects", "clock", "codes", "errors", "moments", "vocabulary", "schemas", "tokens", "settings",
+    ("kernel", ["admission", "unit_gates", "reminder_types", "ages", "closure_effects", "feed_events", "clock", "codes", "errors", "moments", "vocabulary", "schemas", "tokens", "settings",
                 "throttled_log", "db", "tables", "storage", "person_data"]),
     ("platform", ["problems", "guards", "background", "web", "mail", "health", "migration_sql", "piccolo_app",
                   "piccolo_conf", "migrate", "embedded_db", "server_protocol", "backup", "supervision",

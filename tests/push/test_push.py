@@ -21,7 +21,7 @@ from fablab.push import backoff, payload, service
 from fablab.push.endpoints import EndpointNotAllowed, check_endpoint
 from fablab.push.settings import forget_push_settings, load_push_settings, push_settings
 from fablab.reports import reminders
-from fablab.reports.reminder_plan import Recipient, Reminder
+from fablab.reminder_types import Recipient, Reminder
 from fablab.settings import SettingsError
 from tests.support.paths import ROOT
 from tests.support.push_service import PushService
@@ -281,6 +281,7 @@ import asyncio, json, sys, time
 from datetime import datetime
 from fablab import db
 from fablab.reports.reminders import run_reminder_channels
+from fablab import routes_registry  # the domains' REMINDER_SOURCES, registered as the app does
 
 async def main():
     db.configure(sys.argv[1])

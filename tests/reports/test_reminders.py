@@ -154,6 +154,7 @@ from datetime import datetime
 from fablab import db
 from fablab.mail import load_smtp_settings
 from fablab.reports.reminders import send_due_reminders
+from fablab import routes_registry  # the domains' REMINDER_SOURCES, registered as the app does
 
 async def main():
     db.configure(sys.argv[1])

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 from fablab import db
 from fablab.push.payload import texts
 from fablab.reports import reminders
-from fablab.reports.reminder_plan import withdrawn_reminders
+from fablab.bookings.reminder_plan import withdrawn_reminders
 from fablab.reports.reminder_text import subject_and_body
 from tests.support.bookings import DAY, assert_problem, book, ordinary_day_after
 

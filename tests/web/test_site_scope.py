@@ -263,7 +263,7 @@ async def test_retiring_an_item_cancels_its_bookings_and_tells_the_learner(staff
 
 
 async def test_a_withdrawn_booking_mail_says_why():
-    from fablab.reports.reminder_plan import Recipient, Reminder
+    from fablab.reminder_types import Recipient, Reminder
     from fablab.reports.reminder_text import subject_and_body
 
     start = datetime(2026, 12, 8, 9, tzinfo=timezone.utc)

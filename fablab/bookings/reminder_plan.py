@@ -1,11 +1,10 @@
-"""Which reminders a booking calls for, when, and to whom: pure rules, no I/O."""
+"""Which reminders a booking calls for, when, and to whom: pure rules, no I/O (its SQL: reminders.py)."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
-# The reminder's types are the kernel's, so that push (which delivers them) and this package (which
-# plans them) both stand on them without importing each other.
+# The reminder's types are the kernel's: reports (e-mail) and push deliver what this plans.
 from fablab.reminder_types import Recipient, Reminder
 
 # Sent this long before a booking starts and before a loan is due.
@@ -82,11 +81,3 @@ def withdrawn_reminders(booking: dict) -> list[Reminder]:
     sent_at = booking["cancelled_at"]
     return [Reminder("booking_withdrawn", booking, learner, sent_at,
                      min(booking["ends_at"], sent_at + WITHDRAWN_NOTICE))]
-
-
-def waitlist_reminders(booking: dict) -> list[Reminder]:
-    """"A slot freed and it is yours": once, from the moment the waitlist booked it until it starts."""
-    learner = learner_of(booking)
-    if booking["status"] != "confirmed" or learner is None or booking.get("waitlist_booked_at") is None:
-        return []
-    return [Reminder("waitlist_booked", booking, learner, booking["waitlist_booked_at"], booking["starts_at"])]

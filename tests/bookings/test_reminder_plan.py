@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from fablab.reports.reminder_plan import OVERDUE_CATCH_UP, Recipient, reminders_for
+from fablab.bookings.reminder_plan import OVERDUE_CATCH_UP, Recipient, reminders_for
 from fablab.reports.reminder_text import compose, french_moment
 
 UTC = timezone.utc
