@@ -14,15 +14,15 @@ from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.static_files import create_static_files_router
 
-from fablab import background, db
+from fablab.platform import background, db
 from fablab.accounts.current import SessionAuthMiddleware
 from fablab.accounts.session_cache import Listener
 from fablab.accounts.strength import load_dictionaries
-from fablab.guards import public
-from fablab.health import health
-from fablab.problems import EXCEPTION_HANDLERS
+from fablab.platform.guards import public
+from fablab.platform.health import health
+from fablab.platform.problems import EXCEPTION_HANDLERS
 from fablab.routes_registry import ALL_ROUTES, PERIODIC_JOBS
-from fablab.settings import Settings, load_settings
+from fablab.platform.settings import Settings, load_settings
 from fablab.web.api_guide import API_DESCRIPTION, TAGS
 from fablab.web.compression import COMPRESSION
 from fablab.web.csrf import csrf_header_only_middleware
@@ -47,7 +47,7 @@ def create_app(settings: Settings | None = None, *, run_jobs: bool = True) -> Li
         embedded = None
         database_url = settings.database_url
         if database_url is None:
-            from fablab.embedded_db import start_embedded
+            from fablab.platform.embedded_db import start_embedded
 
             embedded = start_embedded(settings.data_dir, port=settings.pg_port)
             database_url = embedded.url()
@@ -103,8 +103,8 @@ def create_app(settings: Settings | None = None, *, run_jobs: bool = True) -> Li
 
 def create_served_app():
     """The app as `fablab serve` runs it in each worker (uvicorn's factory)."""
-    from fablab.late_requests import answer_cancelled
-    from fablab.supervision import die_with_parent
+    from fablab.platform.late_requests import answer_cancelled
+    from fablab.platform.supervision import die_with_parent
 
     die_with_parent()
     return answer_cancelled(create_app())

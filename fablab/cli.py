@@ -12,8 +12,8 @@ from contextlib import contextmanager
 
 import asyncpg
 
-from fablab.settings import Settings, SettingsError, load_settings
-from fablab.vocabulary import KINDS
+from fablab.platform.settings import Settings, SettingsError, load_settings
+from fablab.domain.vocabulary import KINDS
 
 
 def fail(message: str) -> None:
@@ -31,7 +31,7 @@ def database(settings: Settings, *, exclusive: bool = False, supervise: bool = F
     if settings.database_url:
         yield settings.database_url
         return
-    from fablab.embedded_db import ClusterInUse, EmbeddedPostgresError, start_embedded
+    from fablab.platform.embedded_db import ClusterInUse, EmbeddedPostgresError, start_embedded
 
     try:
         server = start_embedded(settings.data_dir, port=settings.pg_port, exclusive=exclusive, owner=owner)
@@ -69,7 +69,7 @@ def confirm(question: str) -> bool:
 
 
 def cmd_migrate(settings: Settings, args: argparse.Namespace) -> None:
-    from fablab.migrate import migrate_backwards, migrate_forwards
+    from fablab.platform.migrate import migrate_backwards, migrate_forwards
 
     with database(settings, owner={"command": "migrate"}) as url:
         check_reachable(url)
@@ -99,7 +99,7 @@ def cmd_createadmin(settings: Settings, args: argparse.Namespace) -> None:
 
     from fablab.accounts.logins import normalise_login
     from fablab.accounts.strength import check_new_password
-    from fablab.errors import DomainError
+    from fablab.domain.errors import DomainError
 
     password = os.environ.get("FABLAB_ADMIN_PASSWORD") or getpass.getpass("Password: ")
     try:
@@ -113,7 +113,7 @@ def cmd_createadmin(settings: Settings, args: argparse.Namespace) -> None:
 
 
 def cmd_report(settings: Settings, args: argparse.Namespace) -> None:
-    from fablab.errors import DomainError
+    from fablab.domain.errors import DomainError
     from fablab.reports.cli import report_command
 
     with database(settings) as url:
@@ -134,7 +134,7 @@ def _database_label(url: str) -> str:
 
 
 def cmd_backup(settings: Settings, args: argparse.Namespace) -> None:
-    from fablab.backup import BackupError, backup
+    from fablab.platform.backup import BackupError, backup
 
     with database(settings, owner={"command": "backup"}) as url:
         check_reachable(url)
@@ -146,7 +146,7 @@ def cmd_backup(settings: Settings, args: argparse.Namespace) -> None:
 
 
 def cmd_restore(settings: Settings, args: argparse.Namespace) -> None:
-    from fablab.backup import BackupError, restore
+    from fablab.platform.backup import BackupError, restore
 
     if not os.path.isfile(args.file):
         fail(f"no backup file {args.file}")
@@ -170,10 +170,10 @@ SHUTDOWN_GRACE_S = 5
 
 
 def cmd_serve(settings: Settings, args: argparse.Namespace) -> None:
-    from fablab import server_protocol, storage
-    from fablab.migrate import migrate_forwards
+    from fablab.platform import server_protocol, storage
+    from fablab.platform.migrate import migrate_forwards
     from fablab.push.settings import push_settings
-    from fablab.mail import load_smtp_settings
+    from fablab.platform.mail import load_smtp_settings
 
     try:
         # A typo in the mail settings must stop the start, not the first reminder hours later.
@@ -190,10 +190,10 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> None:
     with database(settings, exclusive=True, supervise=True, owner={"command": "serve", "http_port": port}) as url:
         if settings.database_url is None:
             # We own the data dir, so its earlier run is gone: end what it left (workers holding the port).
-            from fablab.supervision import end_earlier_run
+            from fablab.platform.supervision import end_earlier_run
 
             end_earlier_run(settings.data_dir)
-            # /health reads the free space of the disk PostgreSQL writes to (fablab/storage.py).
+            # /health reads the free space of the disk PostgreSQL writes to (fablab/platform/storage.py).
             os.environ[storage.DATABASE_DIR_ENV] = str(settings.data_dir / "pg")
         check_reachable(url)
         asyncio.run(migrate_forwards(url))
@@ -214,11 +214,11 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> None:
 
 
 def _serve_http(host: str, port: int, workers: int) -> None:
-    """uvicorn.run's two paths, with our supervisor for several workers (fablab/supervision.py)."""
+    """uvicorn.run's two paths, with our supervisor for several workers (fablab/platform/supervision.py)."""
     import uvicorn
 
-    from fablab import server_protocol
-    from fablab.supervision import Supervisor
+    from fablab.platform import server_protocol
+    from fablab.platform.supervision import Supervisor
 
     proxies = trusted_proxies()
     config = uvicorn.Config(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from fablab import db
+from fablab.platform import db
 
 # Each query returns the rows that break the invariant; an empty result means it holds.
 CHECKS = {

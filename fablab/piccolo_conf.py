@@ -2,6 +2,6 @@
 
 from piccolo.conf.apps import AppRegistry
 
-from fablab.db import DB
+from fablab.platform.db import DB
 
 APP_REGISTRY = AppRegistry(apps=["fablab.piccolo_app"])

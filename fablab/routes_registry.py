@@ -1,6 +1,7 @@
 """Every domain's route handlers, periodic jobs and admission checks, gathered for the app."""
 
-from fablab import admission, closure_effects, feed_events, reminder_types, unit_gates
+from fablab.domain import reminder_types
+from fablab.hooks import admission, closure_effects, feed_events, unit_gates
 
 from fablab.accounts import routes as accounts
 from fablab.bookings import routes as bookings
@@ -28,11 +29,11 @@ DOMAINS = [accounts, sites, bookings, series, waitlist, inventory, parts, mainte
 ALL_ROUTES = [handler for domain in DOMAINS for handler in domain.ROUTES]
 PERIODIC_JOBS = [job for domain in DOMAINS for job in getattr(domain, "JOBS", [])]
 
-# Who may take a booking, a loan or a seat (fablab/admission.py): each domain's ADMISSION checks;
-# what a closure of a site's days does to each domain's plans (fablab/closure_effects.py);
-# what may keep a unit from being booked or lent (fablab/unit_gates.py);
-# what each domain shows in the calendar feeds (fablab/feed_events.py); where reminders come from
-# (fablab/reminder_types.py).
+# Who may take a booking, a loan or a seat (fablab/hooks/admission.py): each domain's ADMISSION checks;
+# what a closure of a site's days does to each domain's plans (fablab/hooks/closure_effects.py);
+# what may keep a unit from being booked or lent (fablab/hooks/unit_gates.py);
+# what each domain shows in the calendar feeds (fablab/hooks/feed_events.py); where reminders come from
+# (fablab/domain/reminder_types.py).
 for domain in DOMAINS:
     for gate in getattr(domain, "UNIT_GATES", ()):
         unit_gates.register(gate)

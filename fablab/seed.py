@@ -7,13 +7,14 @@ import random
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from fablab import clock, db
+from fablab.domain import clock
+from fablab.platform import db
 from fablab.accounts.logins import normalise_login
 from fablab.accounts.passwords import hash_password
 from fablab.bookings.demo import insert_demo_booking
 from fablab.consumables.service import seed_demo_consumables
 from fablab.sites.defaults import DEFAULT_POLICIES, PRINTER_TRAINING
-from fablab.vocabulary import WEEKDAYS
+from fablab.domain.vocabulary import WEEKDAYS
 
 PARIS = ZoneInfo("Europe/Paris")
 DEMO_PASSWORD = "fablab-demo"

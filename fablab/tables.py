@@ -1,7 +1,7 @@
 """The Piccolo model of every table and column the migrations make (tests/architecture/test_tables.py holds it to them).
 
 The migrations' SQL holds what Piccolo cannot say: CHECKs, exclusion and partial indexes, triggers.
-The words a column may hold (kinds, statuses) are fablab/vocabulary.py's, which those CHECKs repeat
+The words a column may hold (kinds, statuses) are fablab/domain/vocabulary.py's, which those CHECKs repeat
 (tests/architecture/test_vocabulary.py holds them equal).
 """
 
@@ -14,7 +14,7 @@ from piccolo.columns import (
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
-from fablab.db import DB
+from fablab.platform.db import DB
 
 
 def _fk(table, column: str, null: bool = True) -> ForeignKey:
@@ -58,13 +58,13 @@ class User(Table, tablename="app_user", db=DB):
     anonymised_at = Timestamptz(null=True, default=None)
     created_at = Timestamptz(default=TimestamptzNow())
     updated_at = Timestamptz(default=TimestamptzNow())
-    # fablab/ages.py: the year alone when only that is known.
+    # fablab/domain/ages.py: the year alone when only that is known.
     birth_date = Date(null=True, default=None)
     birth_year = Integer(null=True, default=None)
 
 
 class StaffSite(Table, tablename="staff_site", db=DB):
-    """A site a staff account acts for (fablab/scope.py); the home site is granted on creation."""
+    """A site a staff account acts for (fablab/accounts/scope.py); the home site is granted on creation."""
 
     id = Serial(primary_key=True)
     user = _fk(User, "user_id", null=False)

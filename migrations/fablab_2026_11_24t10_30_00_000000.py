@@ -4,7 +4,7 @@ from pathlib import Path
 
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 
-from fablab.migration_sql import run_sql_file
+from fablab.platform.migration_sql import run_sql_file
 
 ID = "2026-11-24T10:30:00:000000"
 VERSION = "1.38.0"

@@ -1,4 +1,4 @@
--- The sites a staff account acts for (fablab/scope.py): its writes and its reads of personal data
+-- The sites a staff account acts for (fablab/accounts/scope.py): its writes and its reads of personal data
 -- stay within them. Admins act everywhere whatever is granted here.
 -- A surrogate id because Piccolo tables have one; (user_id, site_id) is the real key.
 CREATE TABLE staff_site (

@@ -8,7 +8,7 @@ ALTER TABLE app_user ADD CONSTRAINT app_user_role_check
 ALTER TABLE app_user ADD CONSTRAINT app_user_no_password_without_account
     CHECK (role NOT IN ('participant', 'visitor') OR password_hash IS NULL);
 
--- A person's age decides consents and minimum ages (fablab/ages.py); a partner often knows only
+-- A person's age decides consents and minimum ages (fablab/domain/ages.py); a partner often knows only
 -- the year of birth. A full date, when known, says the year as well.
 ALTER TABLE app_user ADD COLUMN birth_date date CHECK (birth_date BETWEEN '1900-01-01' AND '2100-12-31');
 ALTER TABLE app_user ADD COLUMN birth_year integer CHECK (birth_year BETWEEN 1900 AND 2100);

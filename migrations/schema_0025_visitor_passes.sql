@@ -9,7 +9,7 @@ CREATE TABLE visitor_pass (
     site_id       integer NOT NULL REFERENCES site(id),
     valid_from    date NOT NULL,
     valid_until   date NOT NULL,
-    -- fablab/ages.py AGE_BANDS (the impact report's bands).
+    -- fablab/domain/ages.py AGE_BANDS (the impact report's bands).
     age_band      text CHECK (age_band IN ('under_16', '16_17', '18_25', 'over_25')),
     purpose       text NOT NULL DEFAULT '' CHECK (length(purpose) <= 200),
     created_by_id integer REFERENCES app_user(id),

@@ -23,7 +23,7 @@ from benchlib.setup import ROOT  # first: puts the repository on sys.path
 import asyncpg  # noqa: E402
 import httpx  # noqa: E402
 
-from fablab import db  # noqa: E402
+from fablab.platform import db  # noqa: E402
 from fablab.bookings import queries  # noqa: E402
 from fablab.bookings.availability import availability  # noqa: E402
 

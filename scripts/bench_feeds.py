@@ -23,7 +23,7 @@ from benchlib.setup import ROOT  # first: puts the repository on sys.path
 import asyncpg  # noqa: E402
 import httpx  # noqa: E402
 
-from fablab import db  # noqa: E402
+from fablab.platform import db  # noqa: E402
 from fablab import routes_registry  # noqa: E402,F401  (registers the domains' FEED_EVENTS, as the app does)
 from fablab.calendars import feeds, queries  # noqa: E402
 from fablab.calendars.content import Window  # noqa: E402

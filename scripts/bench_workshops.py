@@ -23,7 +23,7 @@ from benchlib.setup import ROOT  # first: puts the repository on sys.path
 import asyncpg  # noqa: E402
 import httpx  # noqa: E402
 
-from fablab.tokens import hash_token, new_token  # noqa: E402
+from fablab.domain.tokens import hash_token, new_token  # noqa: E402
 from tests.support.bookings import DAY, PARIS  # noqa: E402
 from tests.support.cluster import scratch_database  # noqa: E402
 from tests.support.dataset import seed_demo  # noqa: E402

@@ -32,9 +32,9 @@ import asyncpg  # noqa: E402
 import holidays  # noqa: E402
 import httpx  # noqa: E402
 
-from fablab import db  # noqa: E402
+from fablab.platform import db  # noqa: E402
 from fablab.app import create_app  # noqa: E402
-from fablab.settings import load_settings  # noqa: E402
+from fablab.platform.settings import load_settings  # noqa: E402
 from tests.support import dataset  # noqa: E402
 from tests.support.cluster import scratch_database  # noqa: E402
 

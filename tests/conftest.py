@@ -20,10 +20,10 @@ from dataclasses import dataclass
 
 import pytest
 
-from fablab import db
+from fablab.platform import db
 from fablab.app import create_app
 from fablab.seed import DEMO_PASSWORD, seed_reference_data
-from fablab.settings import load_settings
+from fablab.platform.settings import load_settings
 from tests.support import databases
 from tests.support.clients import make_client, running_server, sign_in
 from tests.support.demo_passwords import cheap_demo_hash
@@ -223,7 +223,7 @@ def live_server(shared_server, demo):
 
 
 class ServerErrorRecorder(logging.Handler):
-    """Keeps the 500s the app logs (fablab.problems' "unhandled error on ...")."""
+    """Keeps the 500s the app logs (fablab.platform.problems' "unhandled error on ...")."""
 
     def __init__(self) -> None:
         super().__init__(level=logging.ERROR)

@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from litestar.connection import ASGIConnection
 from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
 
-from fablab import clock, db
+from fablab.domain import clock
+from fablab.platform import db
 from fablab.accounts.session_cache import SESSIONS
-from fablab.tokens import hash_token
+from fablab.domain.tokens import hash_token
 
 SESSION_COOKIE = "fablab_session"
 
@@ -23,7 +24,7 @@ class CurrentUser:
     site_id: int | None
     site: str | None
     session_id: int
-    # The sites a staff account acts for (fablab/scope.py); empty for learners.
+    # The sites a staff account acts for (fablab/accounts/scope.py); empty for learners.
     site_ids: frozenset[int] = frozenset()
 
     @property

@@ -6,13 +6,13 @@ from datetime import datetime, timedelta
 
 from piccolo.query.functions.aggregate import Max
 
-from fablab import clock, codes
+from fablab.domain import clock, codes
 from fablab.accounts.qr import qr_svg
 from fablab.accounts.service import check_new_password, end_all_sessions, hash_new_password, open_session
-from fablab.db import DB, NOW
-from fablab.errors import NotFound
+from fablab.platform.db import DB, NOW
+from fablab.domain.errors import NotFound
 from fablab.tables import Invite, Site, User
-from fablab.tokens import hash_token, new_token
+from fablab.domain.tokens import hash_token, new_token
 
 # Long enough for a learner to find a moment with network; short enough that a photo of a
 # forgotten QR on a desk is soon worthless.

@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from fablab import codes
-from fablab.errors import InvalidInput
+from fablab.domain import codes
+from fablab.domain.errors import InvalidInput
 
 # Lower-case letters, digits, dot, dash, underscore: easy to type on a phone keyboard. The same
 # pattern is a CHECK constraint on app_user.login (migration 0010).

@@ -14,9 +14,9 @@ import hashlib
 import hmac
 import re
 
-from fablab.db import DB
+from fablab.platform.db import DB
 from fablab.tables import User
-from fablab.tokens import hash_token
+from fablab.domain.tokens import hash_token
 
 # The pass QR opens the web app's pass page when scanned with a plain camera app.
 PASS_PATH = "/#/pass/"

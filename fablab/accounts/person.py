@@ -1,4 +1,4 @@
-"""What the accounts domain holds about a person (fablab/person_data.py): the account itself, its
+"""What the accounts domain holds about a person (fablab/hooks/person_data.py): the account itself, its
 sites, trainings, sessions and invites."""
 
 from __future__ import annotations
@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from fablab.accounts import queries as q
-from fablab.person_data import Export, PersonTable
-from fablab.schemas import Out
+from fablab.hooks.person_data import Export, PersonTable
+from fablab.domain.schemas import Out
 
 ACCOUNT = "while the account exists; it goes with its erasure (POST /api/users/{id}/erase)"
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 
-from fablab.db import NOW
+from fablab.platform.db import NOW
 from fablab.tables import AppSetting
 
 RETENTION_KEY = "retention_days"

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from fablab import clock, db
+from fablab.domain import clock
+from fablab.platform import db
 from fablab.accounts.training_validity import ENDS_SOON, Validity, certification_end
 from fablab.tables import Training, User
 

@@ -20,13 +20,15 @@ from fablab.accounts.schemas import (
     InvitedUserOut, InviteInfoOut, InviteOut, LoginIn, PassHolderOut, PassOut, RetentionIn,
     RetentionOut, TrainingIn, TrainingOut, UserDetail, UserIn, UserListItem, UserOut,
 )
-from fablab.background import PeriodicJob
-from fablab import admission, codes, scope
-from fablab.errors import Forbidden, InvalidInput, NotFound
-from fablab.guards import admin_only, public, signed_in, staff_only
-from fablab.settings import Settings
+from fablab.platform.background import PeriodicJob
+from fablab.accounts import scope
+from fablab.domain import codes
+from fablab.hooks import admission
+from fablab.domain.errors import Forbidden, InvalidInput, NotFound
+from fablab.platform.guards import admin_only, public, signed_in, staff_only
+from fablab.platform.settings import Settings
 from fablab.sites import queries as site_queries
-from fablab.vocabulary import ACCOUNT_ROLES
+from fablab.domain.vocabulary import ACCOUNT_ROLES
 from fablab.web.download import attachment
 
 MAX_CSV_BYTES = 1024 * 1024
@@ -337,7 +339,7 @@ async def sweep_sign_in_records() -> None:
 
 
 ROUTES = [AuthController, InviteController, UserController, AdminController]
-# A training that lapsed refuses what it unlocks (fablab/admission.py).
+# A training that lapsed refuses what it unlocks (fablab/hooks/admission.py).
 ADMISSION = [admission.Check(trainings.refuse_lapsed_training, trainings.may_have_lapsed)]
 
 JOBS = [

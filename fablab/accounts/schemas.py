@@ -11,8 +11,8 @@ from typing import Annotated, Literal
 
 import msgspec
 
-from fablab.moments import check_body
-from fablab.vocabulary import TrainingValidity
+from fablab.domain.moments import check_body
+from fablab.domain.vocabulary import TrainingValidity
 
 Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
 Cohort = Annotated[str, msgspec.Meta(max_length=100)]

@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 from datetime import datetime, timedelta
 
-from fablab import clock, codes, db, scope
+from fablab.accounts import scope
+from fablab.domain import clock, codes
+from fablab.platform import db
 from fablab.accounts import devices, throttle
 from fablab.accounts.logins import lookup_form
 from fablab.accounts.passes import user_id_for_pass  # noqa: F401 - the inventory domain imports it from here
@@ -13,10 +15,10 @@ from fablab.accounts.passwords import hash_password, verify_password
 from fablab.accounts.queries import USER_BY_FOLDED_LOGIN
 from fablab.accounts.session_cache import SESSIONS
 from fablab.accounts.strength import check_new_password  # noqa: F401 - invites import it from here
-from fablab.db import NOW
-from fablab.errors import DomainError
+from fablab.platform.db import NOW
+from fablab.domain.errors import DomainError
 from fablab.tables import User, UserSession
-from fablab.tokens import hash_token, new_token
+from fablab.domain.tokens import hash_token, new_token
 
 
 class InvalidCredentials(DomainError):

@@ -20,8 +20,8 @@ from functools import cache
 from zxcvbn import matching as zxcvbn_matching
 from zxcvbn import zxcvbn
 
-from fablab import codes
-from fablab.errors import InvalidInput
+from fablab.domain import codes
+from fablab.domain.errors import InvalidInput
 
 MIN_LENGTH = 8
 MAX_LENGTH = 128

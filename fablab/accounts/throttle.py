@@ -25,11 +25,12 @@ import ipaddress
 import math
 from datetime import datetime, timedelta
 
-from fablab import clock, db
+from fablab.domain import clock
+from fablab.platform import db
 from fablab.accounts import queries
 from fablab.accounts.logins import fold
-from fablab.db import DB
-from fablab.errors import TooManyAttempts
+from fablab.platform.db import DB
+from fablab.domain.errors import TooManyAttempts
 from fablab.tables import LoginAttempt
 
 # Failures at one account that cost nothing: a learner mistyping on a phone.

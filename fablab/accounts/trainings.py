@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import asyncpg
 
-from fablab import admission, clock, codes, db
+from fablab.domain import clock, codes
+from fablab.hooks import admission
+from fablab.platform import db
 from fablab.accounts import queries
 from fablab.accounts.training_validity import Validity, check_validity
-from fablab.db import NOW
-from fablab.errors import Conflict, InvalidInput, NotFound, PolicyViolation
+from fablab.platform.db import NOW
+from fablab.domain.errors import Conflict, InvalidInput, NotFound, PolicyViolation
 from fablab.sites import queries as site_queries
 from fablab.tables import Training
 

@@ -1,7 +1,7 @@
 """Staff and admins managing accounts: who may see and change whom, and the writes themselves.
 
 Rules: admins see and manage everyone; staff see themselves, and see and manage learners of
-their sites (fablab.scope: a learner of another site is 403 not_your_site). Nobody deactivates
+their sites (fablab.accounts.scope: a learner of another site is 403 not_your_site). Nobody deactivates
 themselves. Role, site and login are set at creation and never changed through the API; an admin
 grants a staff account its sites.
 """
@@ -13,14 +13,16 @@ from typing import TYPE_CHECKING
 
 import asyncpg
 
-from fablab import clock, codes, db, scope
+from fablab.accounts import scope
+from fablab.domain import clock, codes
+from fablab.platform import db
 from fablab.accounts import invites, queries, throttle
 from fablab.accounts.logins import normalise_login
-from fablab.db import DB, NOW
-from fablab.errors import DomainError, Forbidden, InvalidInput, NotFound
+from fablab.platform.db import DB, NOW
+from fablab.domain.errors import DomainError, Forbidden, InvalidInput, NotFound
 from fablab.sites.queries import find_site_named
 from fablab.tables import Certification, Site, StaffSite, Training, User
-from fablab.vocabulary import ACCOUNT_ROLES
+from fablab.domain.vocabulary import ACCOUNT_ROLES
 
 if TYPE_CHECKING:
     from fablab.accounts.current import CurrentUser

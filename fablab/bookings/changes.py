@@ -9,15 +9,17 @@ from zoneinfo import ZoneInfo
 
 import asyncpg
 
-from fablab import clock, codes, db, scope
+from fablab.accounts import scope
+from fablab.domain import clock, codes
+from fablab.platform import db
 from fablab.accounts.current import CurrentUser
 from fablab.bookings import queries, rules
-from fablab.closure_effects import ClosureEffect, Closing
+from fablab.hooks.closure_effects import ClosureEffect, Closing
 from fablab.sites.calendar import Policy
 from fablab.bookings.schemas import BookingOut
 from fablab.bookings.units import hold_insert_locks, take_free_units
-from fablab.db import DB
-from fablab.errors import Conflict, NotFound
+from fablab.platform.db import DB
+from fablab.domain.errors import Conflict, NotFound
 
 @dataclass(frozen=True)
 class Freed:
@@ -219,7 +221,7 @@ async def cancel_hit_by_closure(closing: Closing, hit: list[dict]) -> list[int]:
     return shortened + cancelled
 
 
-# What a closure does to bookings (fablab/closure_effects.py): the learners are told by the reminders'
+# What a closure does to bookings (fablab/hooks/closure_effects.py): the learners are told by the reminders'
 # booking_withdrawn notice, with the closure's reason.
 CLOSURE_EFFECT = ClosureEffect("bookings", hit=hit_by_closure, cancel=cancel_hit_by_closure)
 

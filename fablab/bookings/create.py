@@ -9,7 +9,10 @@ from zoneinfo import ZoneInfo
 
 import asyncpg
 
-from fablab import admission, clock, codes, db, scope, unit_gates
+from fablab.accounts import scope
+from fablab.domain import clock, codes
+from fablab.hooks import admission, unit_gates
+from fablab.platform import db
 from fablab.accounts.current import CurrentUser
 from fablab.bookings import queries
 from fablab.bookings.rules import (
@@ -19,8 +22,8 @@ from fablab.bookings.rules import (
 from fablab.sites.calendar import Policy, SiteCalendar
 from fablab.bookings.schemas import BookingOut
 from fablab.bookings.units import UNIT_INSERT_LOCK, take_free_units
-from fablab.db import DB
-from fablab.errors import BookingConflict, Forbidden, InvalidInput, NotFound, PolicyViolation
+from fablab.platform.db import DB
+from fablab.domain.errors import BookingConflict, Forbidden, InvalidInput, NotFound, PolicyViolation
 from fablab.sites import queries as site_queries
 
 UTC = timezone.utc
@@ -263,7 +266,7 @@ class _BookingRequest:
 
     async def admit(self, site_id: int, kind: str, resource_id: int | None,
                     may_refuse: list[bool] | None = None) -> None:
-        """The checks other domains declare about the person (fablab/admission.py); may_refuse: their
+        """The checks other domains declare about the person (fablab/hooks/admission.py); may_refuse: their
         probes, read with the booking's context."""
         await admission.admit(admission.Taking(
             person_id=self.user_id, site_id=site_id, what="booking", starts_at=self.starts_at, ends_at=self.ends_at,

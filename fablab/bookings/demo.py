@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from fablab import db
+from fablab.platform import db
 
 INSERT_DEMO = """
 INSERT INTO booking (resource_id, site_id, kind, user_id, created_by_id, starts_at, ends_at, blocked_until, status,

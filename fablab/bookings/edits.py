@@ -10,16 +10,16 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from fablab import clock, codes
-from fablab import scope as site_scope  # `scope` here is this/following/series
+from fablab.domain import clock, codes
+from fablab.accounts import scope as site_scope  # `scope` here is this/following/series
 from fablab.accounts.current import CurrentUser
 from fablab.bookings import queries
 from fablab.bookings import changes as booking_changes, units as booking_units
 from fablab.bookings.rules import check_booking, check_order, check_override_bounds
 from fablab.sites.calendar import local_moment
 from fablab.bookings.schemas import ChangedOut
-from fablab.db import DB
-from fablab.errors import Conflict, Forbidden, InvalidInput, NotFound, PolicyViolation
+from fablab.platform.db import DB
+from fablab.domain.errors import Conflict, Forbidden, InvalidInput, NotFound, PolicyViolation
 from fablab.sites import queries as site_queries
 
 SCOPES = ("this", "following", "series")

@@ -1,8 +1,8 @@
-"""A booking in the calendar feeds (fablab/feed_events.py): its rows and its events, per audience; no I/O."""
+"""A booking in the calendar feeds (fablab/hooks/feed_events.py): its rows and its events, per audience; no I/O."""
 
 from __future__ import annotations
 
-from fablab.feed_events import Event, FeedEvents, local_label, location
+from fablab.hooks.feed_events import Event, FeedEvents, local_label, location
 
 # Statuses shown as cancelled; they stay in feeds while their change is within the window.
 CANCELLED_STATUSES = ("cancelled", "no_show")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from fablab import db
+from fablab.platform import db
 from fablab.bookings import queries
 from fablab.bookings.changes import Freed
 from fablab.movements import log

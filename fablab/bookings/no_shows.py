@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from fablab import clock
+from fablab.domain import clock
 from fablab.bookings import queries
 
 async def expire_no_shows(now: datetime | None = None) -> int:

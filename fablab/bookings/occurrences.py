@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 
 import asyncpg
 
-from fablab import db
+from fablab.platform import db
 from fablab.sites.calendar import Policy
 from fablab.bookings.units import UNIT_INSERT_LOCK, take_free_units
 

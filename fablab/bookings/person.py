@@ -1,13 +1,13 @@
-"""What the bookings domain holds about a person (fablab/person_data.py): their bookings."""
+"""What the bookings domain holds about a person (fablab/hooks/person_data.py): their bookings."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 
-from fablab import codes
+from fablab.domain import codes
 from fablab.bookings import queries as q
-from fablab.person_data import Export, PersonTable
-from fablab.schemas import BookingBrief
+from fablab.hooks.person_data import Export, PersonTable
+from fablab.domain.schemas import BookingBrief
 
 
 # What the export shows of each section (GET /api/me/data): typed, so a column a query adds without

@@ -8,13 +8,15 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 
-from fablab import admission, codes, db, unit_gates
+from fablab.domain import codes
+from fablab.hooks import admission, unit_gates
+from fablab.platform import db
 from fablab.accounts.logins import fold
 from fablab.sites.calendar import Policy, SiteCalendar
 from fablab.bookings.schemas import BookingOut
-from fablab.errors import NotFound
-from fablab.vocabulary import FINISHED_BOOKING_STATUSES
-from fablab.schemas import PersonOut
+from fablab.domain.errors import NotFound
+from fablab.domain.vocabulary import FINISHED_BOOKING_STATUSES
+from fablab.domain.schemas import PersonOut
 from fablab.sites.defaults import DEFAULT_POLICIES
 from fablab.sites.queries import POLICY_COLUMNS, default_policy, site_calendar
 
@@ -57,8 +59,8 @@ async def closure_impact(site_id: int | None, first: date, last: date, limit: in
 
 # What booking one unit needs, in one round trip: the unit with its site, the policy that applies
 # to it (override, else site and kind), the site's closures over [$2, $3], the booker ($4), and
-# whether a unit gate may refuse it (fablab/unit_gates.py: then the engine asks for the verdict),
-# and which admission checks may refuse the booker (fablab/admission.py: $6 the start, $7 now).
+# whether a unit gate may refuse it (fablab/hooks/unit_gates.py: then the engine asks for the verdict),
+# and which admission checks may refuse the booker (fablab/hooks/admission.py: $6 the start, $7 now).
 # Two locks, in the order every writer takes them: the unit shared (a status change such as
 # maintenance waits for the bookings being written), then the booker's row, which serialises one
 # learner's bookings so that quotas hold. The CTEs are materialised and u reads r, so r (and its
@@ -163,7 +165,7 @@ NO_SHOW_SWEEP = no_show_sweep(
 
 
 # The sweep and the booker's row lock in one statement (one round trip on the booking path of any
-# unit of a kind), with the admission checks' probes (fablab/admission.py; $7 the booking's start).
+# unit of a kind), with the admission checks' probes (fablab/hooks/admission.py; $7 the booking's start).
 _LOCK_USER_AND_SWEEP = f"""
 WITH swept AS ({NO_SHOW_SWEEP})
 SELECT id, role, active, {{admission}} AS admission_may_refuse FROM app_user WHERE id = $6 FOR NO KEY UPDATE

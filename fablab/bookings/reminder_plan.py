@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 # The reminder's types are the kernel's: reports (e-mail) and push deliver what this plans.
-from fablab.reminder_types import Recipient, Reminder
+from fablab.domain.reminder_types import Recipient, Reminder
 
 # Sent this long before a booking starts and before a loan is due.
 START_LEAD = timedelta(hours=1)

@@ -1,13 +1,13 @@
-"""A booking's reminders (fablab/reminder_types.py): its SQL and its sources; the rules are in reminder_plan.py."""
+"""A booking's reminders (fablab/domain/reminder_types.py): its SQL and its sources; the rules are in reminder_plan.py."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from fablab import db
+from fablab.platform import db
 from fablab.bookings.reminder_plan import (DUE_LEAD, OVERDUE_LOOKBACK, START_LEAD, Recipient, Reminder,
                                            reminders_for, withdrawn_reminders)
-from fablab.reminder_types import ReminderSource
+from fablab.domain.reminder_types import ReminderSource
 
 # What a reminder says about a booking: the item, the site, the learner (fablab/reports writes it,
 # fablab/push sums it up); the waitlist's reminders read the same fields.

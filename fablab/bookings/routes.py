@@ -10,14 +10,15 @@ from litestar import Controller, Request, get, patch, post
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
-from fablab import clock, codes, moments, scope
-from fablab.background import PeriodicJob
+from fablab.accounts import scope
+from fablab.domain import clock, codes, moments
+from fablab.platform.background import PeriodicJob
 from fablab.bookings import changes, create, edits, feed_events, no_shows, queries, reminders
 from fablab.bookings.availability import availability
 from fablab.sites.calendar import parse_clock
 from fablab.bookings.schemas import AvailabilityOut, BookingEdit, BookingIn, BookingOut, ChangedOut
-from fablab.errors import Forbidden, InvalidInput, NotFound
-from fablab.guards import signed_in, staff_only
+from fablab.domain.errors import Forbidden, InvalidInput, NotFound
+from fablab.platform.guards import signed_in, staff_only
 from fablab.sites import queries as site_queries
 
 # Lists are bounded; a learner's phone never needs more.
@@ -143,5 +144,5 @@ class BookingController(Controller):
 ROUTES = [BookingController]
 JOBS = [PeriodicJob("booking-no-shows", 60, no_shows.expire_no_shows)]
 CLOSURE_EFFECTS = (changes.CLOSURE_EFFECT,)
-FEED_EVENTS = (feed_events.FEED_EVENTS,)  # its events in the calendar feeds (fablab/feed_events.py)
-REMINDER_SOURCES = reminders.REMINDER_SOURCES  # fablab/reminder_types.py
+FEED_EVENTS = (feed_events.FEED_EVENTS,)  # its events in the calendar feeds (fablab/hooks/feed_events.py)
+REMINDER_SOURCES = reminders.REMINDER_SOURCES  # fablab/domain/reminder_types.py

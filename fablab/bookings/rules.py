@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from fablab import codes
-from fablab.errors import InvalidInput, PolicyViolation
+from fablab.domain import codes
+from fablab.domain.errors import InvalidInput, PolicyViolation
 # A site's own types live with the sites (a lower layer); the rules apply them.
 from fablab.sites.calendar import Policy, SiteCalendar, instant, local_moment
 

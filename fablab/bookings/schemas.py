@@ -7,8 +7,8 @@ from typing import Annotated, Literal
 
 import msgspec
 
-from fablab.moments import check_body
-from fablab.schemas import Out, PersonOut
+from fablab.domain.moments import check_body
+from fablab.domain.schemas import Out, PersonOut
 
 ShortText = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
 

@@ -9,7 +9,8 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import TypeVar
 
-from fablab import db, unit_gates
+from fablab.hooks import unit_gates
+from fablab.platform import db
 from fablab.bookings import queries
 from fablab.sites.calendar import Policy
 from fablab.sites import queries as site_queries

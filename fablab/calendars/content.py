@@ -1,4 +1,4 @@
-"""What each feed shows besides the domains' events (fablab/feed_events.py): its window, name,
+"""What each feed shows besides the domains' events (fablab/hooks/feed_events.py): its window, name,
 closures and holidays; no I/O."""
 
 from __future__ import annotations

@@ -8,12 +8,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Awaitable, Callable
 
-from fablab import clock, feed_events
+from fablab.domain import clock
+from fablab.hooks import feed_events
 from fablab.calendars import content, queries
 from fablab.calendars.queries import RECENT
 from fablab.calendars.ics import FOOTER, Event, event_bytes, header_bytes
-from fablab.errors import NotFound
-from fablab.tokens import hash_token
+from fablab.domain.errors import NotFound
+from fablab.domain.tokens import hash_token
 
 CACHE_SIZE = 512
 # A 5,000-event feed is about 2 MB (twice that with its parts, counted below); this keeps a
@@ -106,7 +107,7 @@ class FeedParts:
         self.header, self.epoch = header, epoch
         self.read_at = read_at  # the database's clock when the rows held here were read (or before)
         self.events: dict[tuple, EventPart] = {("fixed", e.uid): _part(e, ()) for e in fixed}
-        # (source, id) -> (sequence, updated_at) of each domain's row held here (fablab/feed_events.py)
+        # (source, id) -> (sequence, updated_at) of each domain's row held here (fablab/hooks/feed_events.py)
         self.rows: dict[tuple[str, int], tuple[int, datetime]] = {}
         # The events in sort order and each key's place in it; None when it must be sorted again.
         self.sequence: list[EventPart] | None = None
@@ -251,7 +252,7 @@ def _fixed_events(site_id: int | None, window: content.Window, host: str) -> Cal
 @dataclass(frozen=True)
 class FeedKind:
     """What differs between the four feeds. The query functions are looked up when called (tests
-    count them). Their events are the domains' (fablab/feed_events.py), seen by the feed's audience."""
+    count them). Their events are the domains' (fablab/hooks/feed_events.py), seen by the feed's audience."""
 
     name: str  # as queries.changes() and feed_events.FEEDS name it
     key: Callable[[dict, str | None], str]  # the feed's own key (Last-Modified record, cache version)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timezone
 
-from fablab.feed_events import Event  # what an event is, shared with the domains that contribute them
+from fablab.hooks.feed_events import Event  # what an event is, shared with the domains that contribute them
 
 __all__ = ["Event", "FOOTER", "escape_text", "event_bytes", "fold", "header_bytes"]
 

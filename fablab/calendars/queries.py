@@ -1,6 +1,6 @@
 """Reads behind the calendar feeds: one cheap "state" query per request, rows only on a change.
 
-The events are the domains' (fablab/feed_events.py): each statement is one UNION ALL of their rows."""
+The events are the domains' (fablab/hooks/feed_events.py): each statement is one UNION ALL of their rows."""
 
 from __future__ import annotations
 
@@ -9,9 +9,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from fablab import db, feed_events
+from fablab.hooks import feed_events
+from fablab.platform import db
 from fablab.calendars.content import Window
-from fablab.vocabulary import KINDS
+from fablab.domain.vocabulary import KINDS
 
 SUBJECT = {"site": "fs.id", "resource": "fr.id", "owner": "fu.id", "staff": "fs.id"}
 # The domains' rows changed this recently ride along with every state query, so a feed that changes

@@ -9,17 +9,18 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 from litestar.status_codes import HTTP_201_CREATED, HTTP_304_NOT_MODIFIED
 
-from fablab import codes, scope
+from fablab.accounts import scope
+from fablab.domain import codes
 from fablab.calendars import feeds, queries, service
 from fablab.calendars.conditional import http_date, not_modified
 from fablab.calendars.content import KIND_LABELS
 from fablab.calendars.feeds import FEED_NOT_FOUND, RenderedFeed
 from fablab.calendars.schemas import FeedLinkOut, FeedsOut, PrivateFeedOut, PublicFeedOut
-from fablab.errors import InvalidInput, NotFound
-from fablab.guards import public, signed_in, staff_only
-from fablab.settings import Settings
+from fablab.domain.errors import InvalidInput, NotFound
+from fablab.platform.guards import public, signed_in, staff_only
+from fablab.platform.settings import Settings
 from fablab.sites.queries import find_site
-from fablab.vocabulary import KINDS
+from fablab.domain.vocabulary import KINDS
 
 ICS_MEDIA_TYPE = "text/calendar"  # Litestar appends "; charset=utf-8" to text/ types
 # Calendar apps poll hourly at most (REFRESH-INTERVAL); five minutes of shared caching is harmless.

@@ -14,9 +14,9 @@ import base64
 import hashlib
 import hmac
 
-from fablab import db
-from fablab.db import DB
-from fablab.tokens import hash_token
+from fablab.platform import db
+from fablab.platform.db import DB
+from fablab.domain.tokens import hash_token
 
 # pg_advisory_xact_lock(class, user): two rotations of one user's feed run one after the other,
 # so the second revokes the first's token instead of tripping the one-live-token index.

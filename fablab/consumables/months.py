@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from fablab import codes
+from fablab.domain import codes
 import re
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from fablab.sites.calendar import local_moment
-from fablab.errors import InvalidInput
+from fablab.domain.errors import InvalidInput
 
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 

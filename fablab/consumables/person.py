@@ -1,4 +1,4 @@
-"""What the consumables domain holds about a person (fablab/person_data.py): the ledger rows charged
+"""What the consumables domain holds about a person (fablab/hooks/person_data.py): the ledger rows charged
 to them or written by them, and the print outcomes of their bookings or recorded by them."""
 
 from __future__ import annotations
@@ -7,8 +7,8 @@ from datetime import datetime
 from typing import Literal
 
 from fablab.consumables import queries as q
-from fablab.person_data import Export, PersonTable
-from fablab.schemas import Out
+from fablab.hooks.person_data import Export, PersonTable
+from fablab.domain.schemas import Out
 
 
 # What the export shows of each section (GET /api/me/data): typed, so a column a query adds without

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from fablab import codes, db
-from fablab.errors import NotFound
+from fablab.domain import codes
+from fablab.platform import db
+from fablab.domain.errors import NotFound
 
 # With the site and the open alert (when it went below its threshold): every answer shows both.
 CONSUMABLE_COLUMNS = """

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from fablab import db
+from fablab.platform import db
 from fablab.consumables import queries
 from fablab.consumables.months import month_label, month_span
 from fablab.consumables.schemas import (

@@ -11,17 +11,18 @@ from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.status_codes import HTTP_201_CREATED
 
-from fablab import clock, codes, scope
-from fablab.background import PeriodicJob
+from fablab.accounts import scope
+from fablab.domain import clock, codes
+from fablab.platform.background import PeriodicJob
 from fablab.consumables import alerts, queries, report, service
 from fablab.consumables.months import month_label, month_of, month_span, parse_month
 from fablab.consumables.schemas import (
     ConsumableIn, ConsumableOut, ConsumablePatch, ConsumptionReportOut, MovementIn, MovementOut, MyConsumptionOut,
     MyUseOut, PersonOut, PrintLogOut, PrintUseOut, StockOut,
 )
-from fablab.db import fetch
-from fablab.errors import InvalidInput, NotFound
-from fablab.guards import signed_in, staff_only
+from fablab.platform.db import fetch
+from fablab.domain.errors import InvalidInput, NotFound
+from fablab.platform.guards import signed_in, staff_only
 from fablab.sites.queries import resource_by_tag, site_by_id
 from fablab.web import french_csv
 from fablab.web.download import attachment

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import msgspec
 
-from fablab.vocabulary import ConsumableMovementKind, ConsumableUnit, PrintOutcome
+from fablab.domain.vocabulary import ConsumableMovementKind, ConsumableUnit, PrintOutcome
 
 Unit = ConsumableUnit
 MovementKind = ConsumableMovementKind

@@ -8,12 +8,14 @@ from zoneinfo import ZoneInfo
 
 import asyncpg
 
-from fablab import clock, codes, db, scope
+from fablab.accounts import scope
+from fablab.domain import clock, codes
+from fablab.platform import db
 from fablab.consumables import queries
 from fablab.consumables.months import month_of, month_span
 from fablab.consumables.schemas import BudgetWarning, CheckinConsumptionOut, CheckinUseOut, ConsumableUseIn
-from fablab.db import DB
-from fablab.errors import Conflict, InvalidInput
+from fablab.platform.db import DB
+from fablab.domain.errors import Conflict, InvalidInput
 from fablab.sites.queries import require_site
 from fablab.tables import Consumable, PrintLog
 

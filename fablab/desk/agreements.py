@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from contextvars import ContextVar
 
-from fablab import admission, codes, db
-from fablab.db import DB
+from fablab.domain import codes
+from fablab.hooks import admission
+from fablab.platform import db
+from fablab.platform.db import DB
 from fablab.desk import queries
-from fablab.errors import DomainError
+from fablab.domain.errors import DomainError
 from fablab.sites.queries import require_site
 
 

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from fablab import clock, codes, scope, unit_gates
+from fablab.accounts import scope
+from fablab.domain import clock, codes
+from fablab.hooks import unit_gates
 from fablab.bookings import handover as booking_handover
 from fablab.consumables import service as consumables_service
 from fablab.consumables.schemas import ConsumableUseIn
-from fablab.db import DB
+from fablab.platform.db import DB
 from fablab.desk.dry_run import RolledBack
-from fablab.errors import Conflict
+from fablab.domain.errors import Conflict
 from fablab.inventory import queries
 from fablab.inventory.out_of_service import OVERDUE_MAINTENANCE, take_out_of_service
 from fablab.inventory.service import change_status

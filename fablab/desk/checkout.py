@@ -7,14 +7,17 @@ from datetime import datetime
 
 import asyncpg
 
-from fablab import admission, clock, codes, db, scope, unit_gates
+from fablab.accounts import scope
+from fablab.domain import clock, codes
+from fablab.hooks import admission, unit_gates
+from fablab.platform import db
 from fablab.accounts.service import user_id_for_pass
 from fablab.bookings import queries as booking_queries
 from fablab.bookings import create as booking_create, handover as booking_handover
 from fablab.bookings.rules import check_override_bounds
-from fablab.db import DB
+from fablab.platform.db import DB
 from fablab.desk.dry_run import RolledBack
-from fablab.errors import BookingConflict, Conflict, InvalidInput, NotFound
+from fablab.domain.errors import BookingConflict, Conflict, InvalidInput, NotFound
 from fablab.inventory import queries
 from fablab.inventory.resolution import walk_up_proposal
 from fablab.movements.tags import normalise_tag
@@ -37,7 +40,7 @@ async def holder_for_pass(token: str) -> int:
 
 # The learner's active booking usable for this unit now: this very unit first, else one of the same
 # kind at the same site (rule 3); usable from `grace` minutes before its start until its end. With the
-# admission checks' probes for the loan (fablab/admission.py), which then costs no round trip of its own.
+# admission checks' probes for the loan (fablab/hooks/admission.py), which then costs no round trip of its own.
 _MATCHING_BOOKING = """
 SELECT b.id, b.resource_id, b.user_id, b.starts_at, b.ends_at, b.blocked_until, {admission} AS admission_may_refuse
 FROM booking b

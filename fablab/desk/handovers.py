@@ -10,11 +10,13 @@ from datetime import datetime
 
 import asyncpg
 
-from fablab import clock, codes, db, scope
-from fablab.db import DB
+from fablab.accounts import scope
+from fablab.domain import clock, codes
+from fablab.platform import db
+from fablab.platform.db import DB
 from fablab.desk import agreements, checkout, queries, signature
 from fablab.desk.dry_run import RolledBack
-from fablab.errors import BookingConflict, Conflict, DomainError, InvalidInput
+from fablab.domain.errors import BookingConflict, Conflict, DomainError, InvalidInput
 from fablab.inventory import queries as inventory_queries
 from fablab.movements.tags import normalise_tag
 

@@ -1,4 +1,4 @@
-"""What the desk's workflows hold about a person (fablab/person_data.py): the hand-overs they
+"""What the desk's workflows hold about a person (fablab/hooks/person_data.py): the hand-overs they
 received (with their drawn signature) or made, and the agreement texts an admin wrote."""
 
 from __future__ import annotations
@@ -7,8 +7,8 @@ from datetime import datetime
 from typing import Literal
 
 from fablab.desk import queries as q
-from fablab.person_data import Export, PersonTable
-from fablab.schemas import Out
+from fablab.hooks.person_data import Export, PersonTable
+from fablab.domain.schemas import Out
 
 
 # What the export shows of each section (GET /api/me/data): typed, so a column a query adds without

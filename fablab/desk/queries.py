@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 
-from fablab import codes, db
-from fablab.errors import NotFound
+from fablab.domain import codes
+from fablab.platform import db
+from fablab.domain.errors import NotFound
 
 # The current version is the highest; every read of a check-out asks for it, hence raw and indexed
 # (the unique (site_id, version) index serves it backwards).

@@ -10,17 +10,19 @@ from litestar.openapi import ResponseSpec
 from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
-from fablab import admission, clock, codes, scope
+from fablab.accounts import scope
+from fablab.domain import clock, codes
+from fablab.hooks import admission
 from fablab.bookings.schemas import BookingOut
 from fablab.desk import agreements, checkin, checkout, handovers, queries, receipts, signature
 from fablab.desk.schemas import (
     AgreementIn, AgreementOut, CheckinDryRunOut, CheckinIn, CheckinOut, CheckoutIn, CheckoutOut, HandoverBriefOut,
     HandoverDetailOut, HandoverIn, HandoverOut, SignatureIn,
 )
-from fablab.errors import InvalidInput, NotFound
-from fablab.guards import admin_only, signed_in, staff_only
+from fablab.domain.errors import InvalidInput, NotFound
+from fablab.platform.guards import admin_only, signed_in, staff_only
 from fablab.inventory import queries as inventory_queries
-from fablab.vocabulary import Kind
+from fablab.domain.vocabulary import Kind
 from fablab.web.download import attachment
 
 
@@ -219,5 +221,5 @@ class HandoverController(Controller):
 
 ROUTES: list = [CheckoutController, AgreementController, HandoverController]
 JOBS: list = []
-# A loan needs the site's agreement signed, whatever path lends it (fablab/admission.py).
+# A loan needs the site's agreement signed, whatever path lends it (fablab/hooks/admission.py).
 ADMISSION = [admission.Check(agreements.agreement_signed, agreements.may_need_signature)]

@@ -9,10 +9,10 @@ import msgspec
 
 from fablab.bookings.schemas import AffectedBookingsOut, BookingOut
 from fablab.consumables.schemas import CheckinConsumptionOut, CheckinUses, Outcome
-from fablab.moments import check_body
+from fablab.domain.moments import check_body
 from fablab.parts.schemas import PartOut
-from fablab.schemas import Out, PersonOut
-from fablab.vocabulary import Condition
+from fablab.domain.schemas import Out, PersonOut
+from fablab.domain.vocabulary import Condition
 
 TagText = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
 Text = Annotated[str, msgspec.Meta(max_length=2000)]

@@ -12,8 +12,8 @@ from collections.abc import Sequence
 
 from PIL import Image, ImageDraw, UnidentifiedImageError
 
-from fablab import codes
-from fablab.errors import InvalidInput
+from fablab.domain import codes
+from fablab.domain.errors import InvalidInput
 
 PNG_PREFIX = "data:image/png;base64,"
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 
-from fablab import codes, db, scope
-from fablab.db import DB, NOW
-from fablab.errors import Conflict, NotFound
+from fablab.accounts import scope
+from fablab.domain import codes
+from fablab.platform import db
+from fablab.platform.db import DB, NOW
+from fablab.domain.errors import Conflict, NotFound
 from fablab.inventory import queries
 from fablab.movements.tags import normalise_tag
 from fablab.movements import log

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from fablab import codes
-from fablab.errors import InvalidInput
+from fablab.domain import codes
+from fablab.domain.errors import InvalidInput
 from fablab.movements.tags import TAG_PATTERN
-from fablab.vocabulary import KINDS, RESOURCE_STATUSES
+from fablab.domain.vocabulary import KINDS, RESOURCE_STATUSES
 from fablab.web.spreadsheet import neutralise_cell, read_upload, restore_cell, write_csv  # noqa: F401 - tests import neutralise_cell from here
 
 # Kind-specific details flattened to columns, so the file is editable in a spreadsheet.

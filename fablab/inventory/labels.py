@@ -11,8 +11,8 @@ from reportlab.lib.units import mm
 from reportlab.lib.utils import simpleSplit
 from reportlab.pdfgen.canvas import Canvas
 
-from fablab import codes
-from fablab.errors import InvalidInput
+from fablab.domain import codes
+from fablab.domain.errors import InvalidInput
 from fablab.inventory.qr import dark_runs, qr_matrix, qr_svg
 
 

@@ -32,7 +32,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from fablab import clock
+from fablab.domain import clock
 from fablab.bookings import queries as booking_queries
 from fablab.bookings import changes as booking_changes
 from fablab.bookings.schemas import AffectedBookingsOut

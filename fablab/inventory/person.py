@@ -1,4 +1,4 @@
-"""What the inventory domain holds about a person (fablab/person_data.py): the custody log (as
+"""What the inventory domain holds about a person (fablab/hooks/person_data.py): the custody log (as
 holder or as staff) and the counts staff started."""
 
 from __future__ import annotations
@@ -7,8 +7,8 @@ from datetime import datetime
 from typing import Literal
 
 from fablab.inventory import queries as q
-from fablab.person_data import Export, PersonTable
-from fablab.schemas import Out
+from fablab.hooks.person_data import Export, PersonTable
+from fablab.domain.schemas import Out
 
 
 # What the export shows of each section (GET /api/me/data): typed, so a column a query adds without

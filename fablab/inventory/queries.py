@@ -6,11 +6,13 @@ import functools
 import json
 from datetime import datetime
 
-from fablab import codes, db, unit_gates
+from fablab.domain import codes
+from fablab.hooks import unit_gates
+from fablab.platform import db
 from fablab.accounts.logins import fold
 # The booking's columns and its one API shape belong to the bookings package; the desk reads them too.
 from fablab.bookings.queries import BOOKING_COLUMNS, BOOKING_FROM, booking_out
-from fablab.errors import NotFound
+from fablab.domain.errors import NotFound
 from fablab.tables import Resource
 
 # Raw: the desk's item read (and its row lock below) is a hot path; upper(tag) serves resource_tag_ci.
@@ -86,7 +88,7 @@ def user_out(user_id, login, name) -> dict | None:
 
 
 # The item row-locked (as resource_by_tag(for_update=True)) with its open check-out, in one round
-# trip, and whether a unit gate (fablab/unit_gates.py) may refuse lending it. The check-out part is
+# trip, and whether a unit gate (fablab/hooks/unit_gates.py) may refuse lending it. The check-out part is
 # read in the statement's snapshot: after waiting for another desk's lock it may be stale, so the
 # writes that follow re-check the booking's status in their WHERE.
 _LOCKED_WITH_OPEN_CHECKOUT = """

@@ -6,7 +6,8 @@ import json
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from fablab import db, scope
+from fablab.accounts import scope
+from fablab.platform import db
 from fablab.inventory import queries
 from fablab.inventory.due import LOOKAHEAD_DAYS, DueProposal, propose_due
 from fablab.sites.queries import calendar_for, policy_for, require_site, site_by_id

@@ -14,9 +14,10 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody, MultipartBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
-from fablab import clock, codes, moments, scope
-from fablab.errors import InvalidInput, NotFound
-from fablab.guards import public, signed_in, staff_only
+from fablab.accounts import scope
+from fablab.domain import clock, codes, moments
+from fablab.domain.errors import InvalidInput, NotFound
+from fablab.platform.guards import public, signed_in, staff_only
 from fablab.inventory import audit_csv, audits, labels, qr, queries, resolution, scan, scan_child, service
 from fablab.inventory.csvio import export_csv, parse_import
 from fablab.inventory.schemas import (
@@ -26,7 +27,7 @@ from fablab.inventory.schemas import (
 from fablab.movements.tags import normalise_tag, tag_from_scanned_text, tag_url
 from fablab.parts import queries as part_queries
 from fablab.parts.schemas import PartOut
-from fablab.settings import Settings
+from fablab.platform.settings import Settings
 from fablab.sites import queries as site_queries
 from fablab.web import french_csv
 from fablab.web.download import attachment

@@ -10,8 +10,8 @@ import warnings
 import zxingcpp
 from PIL import Image, UnidentifiedImageError
 
-from fablab import codes
-from fablab.errors import FileTooLarge, ImageTooCostly, InvalidInput, NoCodeFound, UnsupportedImage
+from fablab.domain import codes
+from fablab.domain.errors import FileTooLarge, ImageTooCostly, InvalidInput, NoCodeFound, UnsupportedImage
 from fablab.inventory import jpeg_cost
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024

@@ -19,8 +19,8 @@ import os
 import resource
 import sys
 
-from fablab import codes
-from fablab.errors import DomainError, ImageTooCostly, UnsupportedImage
+from fablab.domain import codes
+from fablab.domain.errors import DomainError, ImageTooCostly, UnsupportedImage
 
 # A decode within scan.py's budgets needs under 100 MB besides the interpreter's 35 MB; the
 # address space also counts mapped libraries, hence the margin.

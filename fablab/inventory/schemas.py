@@ -1,4 +1,4 @@
-"""Request and response bodies of the inventory API (unknown fields refused, as in fablab.schemas)."""
+"""Request and response bodies of the inventory API (unknown fields refused, as in fablab.domain.schemas)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import msgspec
 
 from fablab.bookings.schemas import AffectedBookingsOut, BookingOut
 from fablab.parts.schemas import PartOut
-from fablab.vocabulary import Kind, ResourceStatus
-from fablab.schemas import Out, PersonOut
+from fablab.domain.vocabulary import Kind, ResourceStatus
+from fablab.domain.schemas import Out, PersonOut
 
 Status = ResourceStatus
 Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]

@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from fablab import codes, db, scope
+from fablab.accounts import scope
+from fablab.domain import codes
+from fablab.platform import db
 from fablab.bookings.schemas import AffectedBookingsOut
-from fablab.db import DB, NOW
-from fablab.errors import Conflict, InvalidInput
+from fablab.platform.db import DB, NOW
+from fablab.domain.errors import Conflict, InvalidInput
 from fablab.inventory import queries
 from fablab.inventory.csvio import ImportRow
 from fablab.inventory.out_of_service import REASONS, take_out_of_service
@@ -16,7 +18,7 @@ from fablab.movements import log
 from fablab.sites.queries import find_site, require_site
 from fablab.tables import Part, Resource
 from fablab.movements.tags import claim_tag, normalise_tag, next_tag, tag_prefix
-from fablab.vocabulary import KINDS, RESOURCE_STATUSES
+from fablab.domain.vocabulary import KINDS, RESOURCE_STATUSES
 
 MAX_DETAILS_BYTES = 4000
 

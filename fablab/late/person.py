@@ -1,4 +1,4 @@
-"""What late returns hold about a person (fablab/person_data.py): their strikes and suspensions,
+"""What late returns hold about a person (fablab/hooks/person_data.py): their strikes and suspensions,
 and the lifts staff made with a reason."""
 
 from __future__ import annotations
@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from fablab.late import queries as q
-from fablab.person_data import Export, PersonTable
-from fablab.schemas import Out
+from fablab.hooks.person_data import Export, PersonTable
+from fablab.domain.schemas import Out
 
 
 # What the export shows of each section (GET /api/me/data): typed, so a column a query adds without

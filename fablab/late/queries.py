@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from fablab import db
+from fablab.platform import db
 from fablab.late.rules import LatePolicy
 
 POLICY_FIELDS = ("enabled", "grace_minutes", "strikes", "window_days", "suspension_days")
@@ -42,7 +42,7 @@ p.id, s.slug AS site, s.name AS site_name, p.starts_at, p.ends_at, p.strikes, p.
 lb.name AS lifted_by, p.lift_reason
 """
 
-# Raw: asked by every booking and check-out (fablab/admission.py). $1 person, $2 site, $3 now.
+# Raw: asked by every booking and check-out (fablab/hooks/admission.py). $1 person, $2 site, $3 now.
 ACTIVE_AT_SITE = f"""
 SELECT {SUSPENSION_COLUMNS} FROM suspension p JOIN site s ON s.id = p.site_id LEFT JOIN app_user lb ON lb.id = p.lifted_by_id
 WHERE p.user_id = $1 AND p.site_id = $2 AND p.lifted_at IS NULL AND p.starts_at <= $3 AND p.ends_at > $3

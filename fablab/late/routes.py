@@ -1,5 +1,5 @@
 """HTTP routes of late returns: my suspension, a learner's (staff) and its lift, a site's late policy
-(admin). Declares the admission check that refuses a suspended person (fablab/admission.py)."""
+(admin). Declares the admission check that refuses a suspended person (fablab/hooks/admission.py)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,10 @@ from litestar import Controller, Request, get, post, put
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK
 
-from fablab import admission, clock
+from fablab.domain import clock
+from fablab.hooks import admission
 from fablab.accounts import users
-from fablab.guards import admin_only, signed_in, staff_only
+from fablab.platform.guards import admin_only, signed_in, staff_only
 from fablab.late import queries, service
 from fablab.late.rules import LatePolicy
 from fablab.late.schemas import LatePolicyIn, LatePolicyOut, LateStatusOut, LiftIn

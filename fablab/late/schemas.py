@@ -7,7 +7,7 @@ from typing import Annotated
 
 import msgspec
 
-from fablab.schemas import Out
+from fablab.domain.schemas import Out
 
 
 class LatePolicyIn(msgspec.Struct, forbid_unknown_fields=True):

@@ -1,12 +1,14 @@
 """Late returns: a strike at a late check-in, a suspension after too many, its lift; the admission
-check that refuses a suspended person's new bookings and loans (fablab/admission.py)."""
+check that refuses a suspended person's new bookings and loans (fablab/hooks/admission.py)."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from fablab import admission, clock, codes, db
-from fablab.errors import Conflict, InvalidInput, PolicyViolation
+from fablab.domain import clock, codes
+from fablab.hooks import admission
+from fablab.platform import db
+from fablab.domain.errors import Conflict, InvalidInput, PolicyViolation
 from fablab.late import queries
 from fablab.late.rules import LatePolicy, is_strike, suspends
 

@@ -1,12 +1,12 @@
-"""What the maintenance domain holds about a person (fablab/person_data.py): the maintenance staff did."""
+"""What the maintenance domain holds about a person (fablab/hooks/person_data.py): the maintenance staff did."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
 from fablab.maintenance import queries as q
-from fablab.person_data import Export, PersonTable
-from fablab.schemas import Out
+from fablab.hooks.person_data import Export, PersonTable
+from fablab.domain.schemas import Out
 
 
 # What the export shows of each section (GET /api/me/data): typed, so a column a query adds without

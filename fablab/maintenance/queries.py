@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from fablab import db
+from fablab.platform import db
 from fablab.maintenance.rules import Plan, Usage, check_bookable, refuses
 from fablab.tables import MaintenancePlan, MaintenanceRecord
 

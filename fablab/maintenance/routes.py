@@ -12,10 +12,12 @@ from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
-from fablab import clock, codes, moments, scope, unit_gates
-from fablab.background import PeriodicJob
-from fablab.errors import InvalidInput
-from fablab.guards import staff_only
+from fablab.accounts import scope
+from fablab.domain import clock, codes, moments
+from fablab.hooks import unit_gates
+from fablab.platform.background import PeriodicJob
+from fablab.domain.errors import InvalidInput
+from fablab.platform.guards import staff_only
 from fablab.maintenance import queries, service
 from fablab.maintenance.rules import Plan
 from fablab.maintenance.schemas import (
@@ -162,7 +164,7 @@ ROUTES: list = [ItemMaintenanceController, KindPlanController, MaintenanceContro
 JOBS: list = [PeriodicJob("maintenance-overdue", 300, service.withdraw_all_overdue)]
 
 # A plan that refuses bookings while the item's maintenance is overdue closes the unit to bookings
-# and loans (fablab/unit_gates.py): the booking engine and the desk ask the gate, never this package.
+# and loans (fablab/hooks/unit_gates.py): the booking engine and the desk ask the gate, never this package.
 UNIT_GATES: list = [unit_gates.UnitGate(
     name="maintenance_overdue", may_refuse=queries.may_refuse, require_open=queries.require_not_overdue,
     refuses_now=queries.refuses_now, refused_units=queries.overdue_units)]

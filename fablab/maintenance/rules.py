@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from fablab import codes
+from fablab.domain import codes
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from fablab.errors import InvalidInput, PolicyViolation
+from fablab.domain.errors import InvalidInput, PolicyViolation
 
 # From this share of any threshold on, the item is listed as soon due (Aujourd'hui, GET /api/maintenance/due).
 SOON_SHARE = 0.8

@@ -5,10 +5,12 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, datetime
 
-from fablab import clock, codes, db, scope
+from fablab.accounts import scope
+from fablab.domain import clock, codes
+from fablab.platform import db
 from fablab.accounts.current import CurrentUser
-from fablab.db import DB, NOW
-from fablab.errors import Conflict, InvalidInput
+from fablab.platform.db import DB, NOW
+from fablab.domain.errors import Conflict, InvalidInput
 from fablab.inventory import queries as inventory_queries
 from fablab.inventory.out_of_service import OVERDUE_MAINTENANCE, merged, take_out_of_service
 from fablab.movements import log

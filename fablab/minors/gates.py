@@ -1,12 +1,14 @@
-"""The admission checks of minors (fablab/admission.py): a guardian's consent to participation on
+"""The admission checks of minors (fablab/hooks/admission.py): a guardian's consent to participation on
 the day, and a policy's minimum age, for bookings, loans and workshop sign-ups."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from fablab import admission, ages, codes, db
-from fablab.errors import PolicyViolation
+from fablab.domain import ages, codes
+from fablab.hooks import admission
+from fablab.platform import db
+from fablab.domain.errors import PolicyViolation
 from fablab.minors import queries, rules
 
 # A minor takes part (a booking, a loan, a workshop seat) only with a guardian's consent to it.
@@ -35,7 +37,7 @@ async def admit_minor(taking: admission.Taking) -> None:
         return
     age = ages.age_on(person["day"], person["birth_date"], person["birth_year"])
     if age is None:
-        return  # nobody of unknown birth is taken for a minor or refused for age (fablab/ages.py)
+        return  # nobody of unknown birth is taken for a minor or refused for age (fablab/domain/ages.py)
     await refuse_too_young(taking, person["min_age"], age)
     if age < ages.ADULT_AGE:
         await require_consent(taking, person["day"])

@@ -1,4 +1,4 @@
-"""What minors and consents hold about a person (fablab/person_data.py): their guardians, the consents
+"""What minors and consents hold about a person (fablab/hooks/person_data.py): their guardians, the consents
 given for them (with the drawn signature), and the consent texts an admin wrote. Kept no longer than
 the minors' retention (shorter than the adults'), and gone with the person."""
 
@@ -7,8 +7,8 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from fablab.minors import queries as q
-from fablab.person_data import Export, PersonTable
-from fablab.schemas import Out
+from fablab.hooks.person_data import Export, PersonTable
+from fablab.domain.schemas import Out
 
 
 # What the export shows of each section (GET /api/me/data): typed, so a column a query adds without

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from fablab import codes, db
-from fablab.errors import NotFound
+from fablab.domain import codes
+from fablab.platform import db
+from fablab.domain.errors import NotFound
 
 # The person as the admission checks see them: what is known of their birth, and the day an instant
 # ($2) falls on in the site's ($3) time zone (a consent is for days, at the site's clock). Raw: every
@@ -38,7 +39,7 @@ def lacks_image_rights(person: str, day: str) -> str:
     """A SQL test (for another domain's list) that the person ($person, a column) is a minor on `day`
     (a date expression) without a valid consent to image rights: they must not be photographed.
     Adults are not marked: their own consent is not a guardian's to give. The year alone counts as
-    the youngest the person can be (fablab/ages.py)."""
+    the youngest the person can be (fablab/domain/ages.py)."""
     return f"""(CASE WHEN {person} IS NULL THEN false ELSE (
         SELECT CASE
             WHEN u.birth_date IS NOT NULL THEN age({day}, u.birth_date) < interval '18 years'

@@ -10,12 +10,13 @@ from datetime import date, datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
 
-from fablab import clock, db
-from fablab.db import DB
-from fablab.mail import SMTP_ERRORS, SmtpSettings, load_smtp_settings, send_message, smtp_error_text
+from fablab.domain import clock
+from fablab.platform import db
+from fablab.platform.db import DB
+from fablab.platform.mail import SMTP_ERRORS, SmtpSettings, load_smtp_settings, send_message, smtp_error_text
 from fablab.minors import queries, rules
-from fablab.reminder_types import EMAIL
-from fablab.settings import SettingsError
+from fablab.domain.reminder_types import EMAIL
+from fablab.platform.settings import SettingsError
 
 log = logging.getLogger("fablab.minors")
 

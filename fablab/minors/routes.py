@@ -10,13 +10,15 @@ from litestar.datastructures import CacheControlHeader
 from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
-from fablab import admission, clock, codes, scope
+from fablab.accounts import scope
+from fablab.domain import clock, codes
+from fablab.hooks import admission
 from fablab.accounts import privacy
 from fablab.accounts.schemas import RetentionOut
-from fablab.background import PeriodicJob
+from fablab.platform.background import PeriodicJob
 from fablab.desk import signature
-from fablab.errors import InvalidInput
-from fablab.guards import admin_only, staff_only
+from fablab.domain.errors import InvalidInput
+from fablab.platform.guards import admin_only, staff_only
 from fablab.minors import gates, queries, reminders, rules, service
 from fablab.minors.schemas import (
     ConsentIn, ConsentOut, ConsentTextIn, ConsentTextOut, ExpiringConsentOut, GuardianIn, GuardianOut,

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from fablab import codes
-from fablab.errors import InvalidInput
-from fablab.vocabulary import CONSENT_COVERS
+from fablab.domain import codes
+from fablab.domain.errors import InvalidInput
+from fablab.domain.vocabulary import CONSENT_COVERS
 
 # The school year ends on 31 August: a consent given in June runs to that summer's end, one given
 # in September to the next.

@@ -8,8 +8,8 @@ from typing import Annotated, Literal
 import msgspec
 
 from fablab.desk.schemas import SignatureIn
-from fablab.moments import check_body
-from fablab.schemas import Out
+from fablab.domain.moments import check_body
+from fablab.domain.schemas import Out
 
 Cover = Literal["participation", "image_rights", "emergency_care"]
 Short = Annotated[str, msgspec.Meta(max_length=200)]

@@ -7,10 +7,12 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from fablab import ages, clock, codes, db, scope
-from fablab.db import DB
+from fablab.accounts import scope
+from fablab.domain import ages, clock, codes
+from fablab.platform import db
+from fablab.platform.db import DB
 from fablab.desk import signature
-from fablab.errors import Conflict, InvalidInput, NotFound
+from fablab.domain.errors import Conflict, InvalidInput, NotFound
 from fablab.minors import queries, rules
 from fablab.sites.queries import require_site
 

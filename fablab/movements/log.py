@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from fablab import db
-from fablab.db import NOW
+from fablab.platform import db
+from fablab.platform.db import NOW
 from fablab.tables import Movement
 
 

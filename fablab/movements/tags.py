@@ -6,9 +6,10 @@ from __future__ import annotations
 import re
 from urllib.parse import unquote, urlsplit
 
-from fablab import codes, db
-from fablab.errors import Conflict, InvalidInput
-from fablab.vocabulary import KIND_TAG_PREFIX
+from fablab.domain import codes
+from fablab.platform import db
+from fablab.domain.errors import Conflict, InvalidInput
+from fablab.domain.vocabulary import KIND_TAG_PREFIX
 
 # Same shape as the CHECK on resource.tag, so a bad tag is refused with a clear 422, not a 500.
 TAG_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9-]{0,39}$")

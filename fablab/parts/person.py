@@ -1,4 +1,4 @@
-"""What the parts domain holds about a person (fablab/person_data.py): the parts of their loans
+"""What the parts domain holds about a person (fablab/hooks/person_data.py): the parts of their loans
 (through the booking) and the parts staff took back."""
 
 from __future__ import annotations
@@ -6,10 +6,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from fablab import codes
+from fablab.domain import codes
 from fablab.parts import queries as q
-from fablab.person_data import Export, PersonTable
-from fablab.schemas import Out
+from fablab.hooks.person_data import Export, PersonTable
+from fablab.domain.schemas import Out
 
 
 # What the export shows of each section (GET /api/me/data): typed, so a column a query adds without

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from fablab import codes, db
-from fablab.errors import NotFound
+from fablab.domain import codes
+from fablab.platform import db
+from fablab.domain.errors import NotFound
 from fablab.tables import Part, PartCustody
 
 # Raw: the tag page's read (a hot path), one LEFT JOIN on the open custody, the very predicate of

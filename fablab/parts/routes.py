@@ -8,8 +8,9 @@ from litestar import Controller, Request, delete, get, post
 from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
-from fablab import clock, scope
-from fablab.guards import signed_in, staff_only
+from fablab.accounts import scope
+from fablab.domain import clock
+from fablab.platform.guards import signed_in, staff_only
 from fablab.parts import queries, service
 from fablab.parts.schemas import MissingPartOut, PartIn, PartOut, PartReturnIn
 

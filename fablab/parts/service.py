@@ -11,9 +11,11 @@ from datetime import datetime
 
 import asyncpg
 
-from fablab import codes, db, scope
-from fablab.db import DB, NOW
-from fablab.errors import Conflict, InvalidInput, NotFound
+from fablab.accounts import scope
+from fablab.domain import codes
+from fablab.platform import db
+from fablab.platform.db import DB, NOW
+from fablab.domain.errors import Conflict, InvalidInput, NotFound
 from fablab.movements import log
 from fablab.movements.tags import claim_tag, normalise_tag
 from fablab.parts import queries

@@ -11,11 +11,12 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from fablab import clock, codes, db
+from fablab.domain import clock, codes
+from fablab.platform import db
 from fablab.accounts import invites, privacy, users
 from fablab.accounts.session_cache import SESSIONS
-from fablab.db import DB
-from fablab.errors import Conflict, Forbidden, NotFound
+from fablab.platform.db import DB
+from fablab.domain.errors import Conflict, Forbidden, NotFound
 from fablab.people.queries import LOCK_PERSON, erase_statements
 from fablab.people.registry import TABLES
 
@@ -48,7 +49,7 @@ async def anonymise_expired(*, days: int | None = None, now: datetime | None = N
     minors_cutoff = now - timedelta(days=min(days, minors_days))
     changed: dict[str, int] = {}
     async with DB.transaction():
-        # visitors (issue 30): forgotten on a delay of their own (fablab/person_data.py, `expiry`).
+        # visitors (issue 30): forgotten on a delay of their own (fablab/hooks/person_data.py, `expiry`).
         for declaration in TABLES:
             if declaration.expiry is not None:
                 changed[declaration.table] = len(await db.fetch(declaration.expiry, now))

@@ -1,4 +1,4 @@
-"""The erasure's statements, written from the domains' declarations (fablab/person_data.py).
+"""The erasure's statements, written from the domains' declarations (fablab/hooks/person_data.py).
 
 Generated rather than hand-written on purpose: a table declared once is erased without anyone
 editing this module. The identifiers come from the declarations in the code, never from a request.
@@ -6,7 +6,7 @@ editing this module. The identifiers come from the declarations in the code, nev
 
 from __future__ import annotations
 
-from fablab.person_data import PersonTable
+from fablab.hooks.person_data import PersonTable
 
 
 def _quoted(name: str) -> str:

@@ -10,15 +10,15 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
-from fablab import clock
+from fablab.domain import clock
 from fablab.accounts import users
 from fablab.accounts.routes import invite_out, user_detail
 from fablab.accounts.schemas import InviteOut, SitesIn, UserDetail, UserPatch
-from fablab.background import PeriodicJob
-from fablab.guards import admin_only, signed_in, staff_only
+from fablab.platform.background import PeriodicJob
+from fablab.platform.guards import admin_only, signed_in, staff_only
 from fablab.people import lifecycle
 from fablab.people.schemas import ErasedTableOut, ErasureOut, PersonalDataOut
-from fablab.settings import Settings
+from fablab.platform.settings import Settings
 from fablab.sites import queries as site_queries
 from fablab.web.download import attachment
 

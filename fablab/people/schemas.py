@@ -14,7 +14,7 @@ from datetime import datetime
 import msgspec
 
 from fablab.people.registry import TABLES
-from fablab.schemas import Out
+from fablab.domain.schemas import Out
 
 
 def _sections() -> list[tuple[str, object]]:

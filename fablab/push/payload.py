@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from fablab.reminder_types import Reminder
+from fablab.domain.reminder_types import Reminder
 
 LANGS = ("fr", "en")
 # Push services accept 4 KB of encrypted body; the text stays far below that.

@@ -1,11 +1,11 @@
-"""What the push domain holds about a person (fablab/person_data.py): their phones and what was sent."""
+"""What the push domain holds about a person (fablab/hooks/person_data.py): their phones and what was sent."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from fablab.person_data import Export, PersonTable
-from fablab.schemas import Out
+from fablab.hooks.person_data import Export, PersonTable
+from fablab.domain.schemas import Out
 from fablab.push import queries as q
 
 

@@ -6,13 +6,13 @@ from litestar import Controller, Request, delete, get, post
 from litestar.params import FromQuery, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
-from fablab import codes
-from fablab.errors import DomainError, NotFound
-from fablab.guards import public, signed_in
+from fablab.domain import codes
+from fablab.domain.errors import DomainError, NotFound
+from fablab.platform.guards import public, signed_in
 from fablab.push import service
 from fablab.push.schemas import PushKeyOut, PushSubscriptionIn, PushSubscriptionOut, PushTestOut
 from fablab.push.settings import PushSettings, push_settings
-from fablab.settings import SettingsError
+from fablab.platform.settings import SettingsError
 
 
 class PushUnavailable(DomainError):

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import msgspec
 
-from fablab.vocabulary import Language
+from fablab.domain.vocabulary import Language
 
 Endpoint = Annotated[str, msgspec.Meta(min_length=1, max_length=1024)]
 # A P-256 point is 87 base64url characters, an auth secret 22; a little room for padding.

@@ -9,15 +9,16 @@ from datetime import datetime
 import asyncpg
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from fablab import clock, codes, db
+from fablab.domain import clock, codes
+from fablab.platform import db
 from fablab.accounts.current import CurrentUser
-from fablab.db import DB
-from fablab.errors import Conflict, InvalidInput
+from fablab.platform.db import DB
+from fablab.domain.errors import Conflict, InvalidInput
 from fablab.push import backoff, queries, transport
 from fablab.push.endpoints import EndpointNotAllowed, check_endpoint
 from fablab.push.payload import Notification, notification_for, test_notification
 from fablab.push.settings import PushSettings, push_settings
-from fablab.reminder_types import Reminder
+from fablab.domain.reminder_types import Reminder
 
 log = logging.getLogger("fablab.push")
 

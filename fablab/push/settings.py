@@ -11,7 +11,7 @@ from cryptography.hazmat.primitives import serialization
 from py_vapid import Vapid02
 from py_vapid.utils import b64urlencode
 
-from fablab.settings import SettingsError
+from fablab.platform.settings import SettingsError
 
 KEY_FILE = "vapid_private.pem"
 DEFAULT_SUBJECT = "mailto:fablab@localhost"

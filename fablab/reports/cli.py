@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import msgspec
 
-from fablab import db
+from fablab.platform import db
 from fablab.sites.queries import require_site
 from fablab.reports import render
 from fablab.reports.service import build_report

@@ -26,8 +26,8 @@ from datetime import date, datetime
 from statistics import median
 from zoneinfo import ZoneInfo
 
-from fablab.ages import AGE_BANDS, age_band, age_on
-from fablab.vocabulary import PARTICIPANT_STATUSES
+from fablab.domain.ages import AGE_BANDS, age_band, age_on
+from fablab.domain.vocabulary import PARTICIPANT_STATUSES
 
 PARTICIPANT_ROLES = ("participant", "learner")
 VISITOR_ROLE = "visitor"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from fablab import db
+from fablab.platform import db
 from fablab.reports.impact import PARTICIPANT_ROLES, ImpactRows
 
 # The local days [$2, $3] of the workshop's site, as instants.

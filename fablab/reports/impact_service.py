@@ -6,8 +6,9 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from fablab import codes, moments, scope
-from fablab.errors import InvalidInput
+from fablab.accounts import scope
+from fablab.domain import codes, moments
+from fablab.domain.errors import InvalidInput
 from fablab.reports import impact_queries
 from fablab.reports.impact import ImpactPeriod, impact_figures, site_rows
 

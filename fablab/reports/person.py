@@ -1,11 +1,11 @@
-"""What the reports domain holds about a person (fablab/person_data.py): the reminders sent to them."""
+"""What the reports domain holds about a person (fablab/hooks/person_data.py): the reminders sent to them."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from fablab.person_data import Export, PersonTable
-from fablab.schemas import Out
+from fablab.hooks.person_data import Export, PersonTable
+from fablab.domain.schemas import Out
 from fablab.reports import queries as q
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from fablab import db
+from fablab.platform import db
 
 # Retired units drop out of the report unless they were booked in the period.
 REPORT_RESOURCES = """

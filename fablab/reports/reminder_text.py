@@ -7,7 +7,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime, formataddr, parseaddr
 from zoneinfo import ZoneInfo
 
-from fablab.reminder_types import Reminder
+from fablab.domain.reminder_types import Reminder
 
 # Spelled out here rather than through the C locale, which servers rarely have in French.
 DAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")

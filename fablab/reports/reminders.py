@@ -5,13 +5,14 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from fablab import clock, db, reminder_types
-from fablab.db import DB
+from fablab.domain import clock, reminder_types
+from fablab.platform import db
+from fablab.platform.db import DB
 from fablab.push.service import deliver_due
-from fablab.mail import SMTP_ERRORS, SMTP_TIMEOUT_S, SmtpSettings, load_smtp_settings, send_message, smtp_error_text
-from fablab.reminder_types import Reminder
+from fablab.platform.mail import SMTP_ERRORS, SMTP_TIMEOUT_S, SmtpSettings, load_smtp_settings, send_message, smtp_error_text
+from fablab.domain.reminder_types import Reminder
 from fablab.reports.reminder_text import compose, subject_and_body
-from fablab.settings import SettingsError
+from fablab.platform.settings import SettingsError
 
 log = logging.getLogger("fablab.reminders")
 
@@ -52,7 +53,7 @@ WHERE booking_id = ANY($1::bigint[])
 
 async def plan(now: datetime, until: datetime, site_id: int | None = None) -> list[Reminder]:
     """Reminders whose time comes by `until` and that still make sense at `now`, from every domain's
-    REMINDER_SOURCES (fablab/reminder_types.py)."""
+    REMINDER_SOURCES (fablab/domain/reminder_types.py)."""
     if not reminder_types.sources():
         # Planning from nothing would send nothing, silently: the process skipped assembling the app.
         raise RuntimeError("No reminder sources registered: import fablab.routes_registry first.")
@@ -72,7 +73,7 @@ async def deliver(reminder: Reminder, smtp: SmtpSettings, now: datetime) -> str:
         async with DB.transaction():
             # Another sender's claim of the same reminder is held while it talks to its mail server:
             # waiting for it is how each goes out once, so this wait is bounded by that server's
-            # timeout, not by the pool's request-sized lock and statement timeouts (fablab/db.py).
+            # timeout, not by the pool's request-sized lock and statement timeouts (fablab/platform/db.py).
             for setting in CLAIM_WAIT:
                 await db.fetch(setting)
             if await db.fetchval(CLAIM, *key, now, MAX_ATTEMPTS) is None:

@@ -10,16 +10,17 @@ import msgspec
 from litestar import Controller, Request, Response, get
 from litestar.params import FromQuery, QueryParameter
 
-from fablab import clock, codes, scope
-from fablab.background import PeriodicJob
+from fablab.accounts import scope
+from fablab.domain import clock, codes
+from fablab.platform.background import PeriodicJob
 from fablab.sites.calendar import local_moment
-from fablab.errors import InvalidInput
-from fablab.guards import staff_only
-from fablab.mail import load_smtp_settings
+from fablab.domain.errors import InvalidInput
+from fablab.platform.guards import staff_only
+from fablab.platform.mail import load_smtp_settings
 from fablab.reports import impact_pdf, impact_render, impact_service, reminders, render, service
 from fablab.web import french_csv
 from fablab.reports.schemas import ImpactOut, PendingRemindersOut, UtilisationOut
-from fablab.settings import SettingsError
+from fablab.platform.settings import SettingsError
 from fablab.web.download import attachment
 
 FORMATS = ("json", "csv")

@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 import msgspec
 
-from fablab.schemas import Out
+from fablab.domain.schemas import Out
 
 # Hours are rounded to 0.01, rates to 0.0001; a rate is None when there is nothing to divide by.
 

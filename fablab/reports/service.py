@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from fablab import clock, codes, moments
+from fablab.domain import clock, codes, moments
 from fablab.sites.queries import calendar_for
-from fablab.errors import InvalidInput
+from fablab.domain.errors import InvalidInput
 from fablab.reports import queries
 from fablab.reports.utilisation import Period, utilisation_report
-from fablab.vocabulary import KINDS
+from fablab.domain.vocabulary import KINDS
 
 # A year and a day: enough for a yearly report, bounded so one request stays cheap.
 MAX_PERIOD_DAYS = 366

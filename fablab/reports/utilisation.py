@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 
 from fablab.sites.calendar import SiteCalendar, local_moment
-from fablab.vocabulary import KINDS, WEEKDAYS
+from fablab.domain.vocabulary import KINDS, WEEKDAYS
 
 # Bookings that hold the resource: what "booked" means in every figure below.
 HOLDING = ("confirmed", "checked_out", "returned")

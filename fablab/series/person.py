@@ -1,11 +1,11 @@
-"""What the series domain holds about a person (fablab/person_data.py): their weekly series."""
+"""What the series domain holds about a person (fablab/hooks/person_data.py): their weekly series."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from fablab.person_data import Export, PersonTable
-from fablab.schemas import Out
+from fablab.hooks.person_data import Export, PersonTable
+from fablab.domain.schemas import Out
 from fablab.series import queries as q
 
 

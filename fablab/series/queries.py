@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from fablab import db
+from fablab.platform import db
 from fablab.bookings.queries import BOOKING_SELECT
-from fablab.db import NOW
+from fablab.platform.db import NOW
 from fablab.tables import BookingSeries, User
 
 # Raw: upper(tag) is the expression index the lookup must hit.

@@ -9,10 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, time, timedelta
 
-from fablab import codes
+from fablab.domain import codes
 from fablab.sites.calendar import parse_clock
-from fablab.errors import InvalidInput
-from fablab.vocabulary import WEEKDAYS
+from fablab.domain.errors import InvalidInput
+from fablab.domain.vocabulary import WEEKDAYS
 
 # A school year of weekly sessions on a few days, with room to spare; more is a typo.
 MAX_OCCURRENCES = 200

@@ -8,11 +8,11 @@ from litestar.openapi import ResponseSpec
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
-from fablab import codes
+from fablab.domain import codes
 from fablab.bookings import queries
 from fablab.bookings.schemas import BookingOut, CancelledOut
-from fablab.errors import InvalidInput
-from fablab.guards import signed_in, staff_only
+from fablab.domain.errors import InvalidInput
+from fablab.platform.guards import signed_in, staff_only
 from fablab.series import service as series
 from fablab.series.recurrence import WeeklyRule
 from fablab.series.schemas import CancelIn, SeriesCreatedOut, SeriesIn, SeriesOut

@@ -1,4 +1,4 @@
-"""Request and response bodies of the series API (unknown fields refused, as in fablab.schemas)."""
+"""Request and response bodies of the series API (unknown fields refused, as in fablab.domain.schemas)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from typing import Annotated, Literal
 import msgspec
 
 from fablab.bookings.schemas import BookingOut, ClockTime, Scope, ShortText
-from fablab.moments import check_body
-from fablab.schemas import Out, PersonOut
+from fablab.domain.moments import check_body
+from fablab.domain.schemas import Out, PersonOut
 
 
 class SeriesIn(msgspec.Struct, forbid_unknown_fields=True):

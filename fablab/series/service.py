@@ -12,8 +12,9 @@ from __future__ import annotations
 import json
 from datetime import date, datetime, timedelta
 
-from fablab import clock, codes, db
-from fablab import scope as site_scope  # `scope` here is this/following/series
+from fablab.domain import clock, codes
+from fablab.platform import db
+from fablab.accounts import scope as site_scope  # `scope` here is this/following/series
 from fablab.accounts.current import CurrentUser
 from fablab.bookings import queries as booking_queries
 from fablab.bookings import changes as booking_changes, occurrences as booking_occurrences
@@ -22,8 +23,8 @@ from fablab.sites.calendar import SiteCalendar, holiday_dates
 from fablab.bookings.schemas import BookingOut
 from fablab.bookings.edits import SeriesConflicts, holder_text, occurrences_in_scope
 from fablab.bookings.occurrences import SeriesBooking
-from fablab.db import DB
-from fablab.errors import Forbidden, InvalidInput, NotFound
+from fablab.platform.db import DB
+from fablab.domain.errors import Forbidden, InvalidInput, NotFound
 from fablab.series import queries
 from fablab.series.plan import ON_CONFLICT, Occurrence, closed_days, plan, summary
 from fablab.series.recurrence import WeeklyRule

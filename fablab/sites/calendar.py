@@ -11,9 +11,9 @@ from zoneinfo import ZoneInfo
 
 import holidays
 
-from fablab import codes
-from fablab.errors import InvalidInput
-from fablab.vocabulary import POLICY_UNITS, WEEKDAYS
+from fablab.domain import codes
+from fablab.domain.errors import InvalidInput
+from fablab.domain.vocabulary import POLICY_UNITS, WEEKDAYS
 
 HH_MM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 UTC = timezone.utc

@@ -9,12 +9,13 @@ from dataclasses import fields
 from datetime import date
 from zoneinfo import ZoneInfo
 
-from fablab import clock, codes, db
+from fablab.domain import clock, codes
+from fablab.platform import db
 from fablab.sites.calendar import Policy, SiteCalendar
-from fablab.errors import InvalidInput, NotFound
+from fablab.domain.errors import InvalidInput, NotFound
 from fablab.sites.defaults import DEFAULT_POLICIES
 from fablab.tables import Site
-from fablab.vocabulary import KINDS
+from fablab.domain.vocabulary import KINDS
 from fablab.tables import Policy as PolicyRow
 
 SITE_FIELDS = (Site.id, Site.slug, Site.name, Site.address, Site.contact, Site.timezone, Site.opening_hours)

@@ -12,11 +12,11 @@ from litestar import Controller, delete, get, patch, post, put
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
-from fablab import clock, codes, moments
+from fablab.domain import clock, codes, moments
 from fablab.sites.calendar import Policy, holiday_dates
-from fablab.errors import InvalidInput
-from fablab.guards import admin_only, public, signed_in
-from fablab.schemas import PersonOut
+from fablab.domain.errors import InvalidInput
+from fablab.platform.guards import admin_only, public, signed_in
+from fablab.domain.schemas import PersonOut
 from fablab.sites import queries, service
 from fablab.sites.schemas import (
     ClosureAddedOut, ClosureHitOut, ClosureImpactOut, ClosureIn, ClosureOut, PolicyIn, PolicyOut, ResourcePolicyOut,

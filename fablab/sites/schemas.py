@@ -7,9 +7,9 @@ from typing import Annotated, Literal
 
 import msgspec
 
-from fablab.moments import check_body
-from fablab.vocabulary import PolicyUnit
-from fablab.schemas import BookingBrief, Out, PersonOut
+from fablab.domain.moments import check_body
+from fablab.domain.vocabulary import PolicyUnit
+from fablab.domain.schemas import BookingBrief, Out, PersonOut
 
 ShortText = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
 Minutes = Annotated[int, msgspec.Meta(ge=0, le=100_000)]
@@ -89,7 +89,7 @@ class ClosureImpactOut(Out):
     last: date = msgspec.field(name="to")
     count: int
     bookings: list[ClosureHitOut]
-    # Every kind of plan the days hit, and how many (fablab/closure_effects.py): "bookings", "workshops".
+    # Every kind of plan the days hit, and how many (fablab/hooks/closure_effects.py): "bookings", "workshops".
     plans: dict[str, int]
 
 
@@ -101,7 +101,7 @@ class ClosureAddedOut(Out):
     reason: str
     affected_bookings: int  # still confirmed: the staff must call them
     cancelled_bookings: list[int]
-    # The same for every kind of plan (fablab/closure_effects.py), by its name.
+    # The same for every kind of plan (fablab/hooks/closure_effects.py), by its name.
     affected: dict[str, int]
     cancelled: dict[str, list[int]]
     # Loans by the day shortened to the open days left around the closure (issue 28), instead of cancelled.

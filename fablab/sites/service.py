@@ -6,11 +6,13 @@ import json
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from fablab import clock, closure_effects, codes, db
-from fablab.closure_effects import Closing
+from fablab.domain import clock, codes
+from fablab.hooks import closure_effects
+from fablab.platform import db
+from fablab.hooks.closure_effects import Closing
 from fablab.sites.calendar import Policy, opening_hours_json, parse_opening_hours, validate_policy
-from fablab.db import DB, NOW
-from fablab.errors import InvalidInput, NotFound
+from fablab.platform.db import DB, NOW
+from fablab.domain.errors import InvalidInput, NotFound
 from fablab.sites import queries
 from fablab.tables import Closure, Site, Training
 from fablab.tables import Policy as PolicyRow

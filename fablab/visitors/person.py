@@ -1,4 +1,4 @@
-"""What the visitors domain holds about a person (fablab/person_data.py): a visitor's pass, and
+"""What the visitors domain holds about a person (fablab/hooks/person_data.py): a visitor's pass, and
 staff's hand in the passes they made."""
 
 from __future__ import annotations
@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Literal
 
-from fablab.person_data import Export, PersonTable
-from fablab.schemas import Out
+from fablab.hooks.person_data import Export, PersonTable
+from fablab.domain.schemas import Out
 from fablab.visitors import queries as q
 
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from fablab import codes, db
+from fablab.domain import codes
+from fablab.platform import db
 from fablab.accounts.privacy import VISITOR_DAYS_SQL
-from fablab.errors import NotFound
+from fablab.domain.errors import NotFound
 from fablab.visitors.rules import FORGOTTEN_NAME
 
 # Raw: a join of three tables, the desk's list and a visitor's page.

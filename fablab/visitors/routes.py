@@ -12,12 +12,14 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.status_codes import HTTP_201_CREATED
 
-from fablab import admission, clock, moments, scope
+from fablab.accounts import scope
+from fablab.domain import clock, moments
+from fablab.hooks import admission
 from fablab.accounts import passes, privacy
 from fablab.accounts.qr import qr_svg
 from fablab.accounts.schemas import PassOut, RetentionOut
-from fablab.guards import admin_only, staff_only
-from fablab.settings import Settings
+from fablab.platform.guards import admin_only, staff_only
+from fablab.platform.settings import Settings
 from fablab.sites.queries import DEFAULT_TIMEZONE, find_site
 from fablab.visitors import queries, service
 from fablab.visitors.schemas import VisitorDaysIn, VisitorIn, VisitorOut, VisitorPassOut

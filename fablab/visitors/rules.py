@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from fablab import codes
-from fablab.errors import InvalidInput, PolicyViolation
+from fablab.domain import codes
+from fablab.domain.errors import InvalidInput, PolicyViolation
 
 # A visitor comes for a day, or a few days in a row (an open week); longer is a participant's or a learner's.
 MAX_PASS_DAYS = 7

@@ -8,9 +8,9 @@ from typing import Annotated
 import msgspec
 
 from fablab.accounts.schemas import PassOut
-from fablab.moments import check_body
-from fablab.schemas import Out
-from fablab.vocabulary import AgeBand
+from fablab.domain.moments import check_body
+from fablab.domain.schemas import Out
+from fablab.domain.vocabulary import AgeBand
 
 
 class VisitorIn(msgspec.Struct, forbid_unknown_fields=True):

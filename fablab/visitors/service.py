@@ -7,10 +7,13 @@ import secrets
 from datetime import date
 from zoneinfo import ZoneInfo
 
-from fablab import admission, clock, codes, db, scope
+from fablab.accounts import scope
+from fablab.domain import clock, codes
+from fablab.hooks import admission
+from fablab.platform import db
 from fablab.accounts.current import CurrentUser
-from fablab.db import DB
-from fablab.errors import InvalidInput
+from fablab.platform.db import DB
+from fablab.domain.errors import InvalidInput
 from fablab.sites.queries import require_site, site_by_id
 from fablab.tables import User, VisitorPass
 from fablab.visitors import queries, rules

@@ -1,11 +1,11 @@
-"""What the waitlist domain holds about a person (fablab/person_data.py): their wishes for a slot."""
+"""What the waitlist domain holds about a person (fablab/hooks/person_data.py): their wishes for a slot."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 
-from fablab.person_data import Export, PersonTable
-from fablab.schemas import Out
+from fablab.hooks.person_data import Export, PersonTable
+from fablab.domain.schemas import Out
 from fablab.waitlist import queries as q
 
 

@@ -1,13 +1,13 @@
-"""The waitlist's reminder (fablab/reminder_types.py): "a slot freed and it is yours", once."""
+"""The waitlist's reminder (fablab/domain/reminder_types.py): "a slot freed and it is yours", once."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from fablab import db
+from fablab.platform import db
 from fablab.bookings.reminder_plan import Reminder, learner_of
 from fablab.bookings.reminders import BOOKING_FIELDS, BOOKING_JOINS
-from fablab.reminder_types import ReminderSource
+from fablab.domain.reminder_types import ReminderSource
 
 # Bookings the waitlist gave someone lately that have not started: "it is yours" goes out once.
 WAITLIST_CANDIDATES = f"""

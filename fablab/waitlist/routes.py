@@ -10,11 +10,12 @@ from litestar import Controller, Request, delete, get, post
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
-from fablab import clock, codes, moments, scope
-from fablab.background import PeriodicJob
+from fablab.accounts import scope
+from fablab.domain import clock, codes, moments
+from fablab.platform.background import PeriodicJob
 from fablab.bookings import queries
-from fablab.errors import Forbidden, InvalidInput
-from fablab.guards import signed_in, staff_only
+from fablab.domain.errors import Forbidden, InvalidInput
+from fablab.platform.guards import signed_in, staff_only
 from fablab.sites import queries as site_queries
 from fablab.waitlist import reminders, service as waitlist
 from fablab.waitlist.schemas import WaitlistEntryOut, WaitlistIn
@@ -91,4 +92,4 @@ class WaitlistController(Controller):
 
 ROUTES = [WaitlistController]
 JOBS = [PeriodicJob("waitlist-offers", 60, waitlist.offer_everything_free)]
-REMINDER_SOURCES = reminders.REMINDER_SOURCES  # "a slot freed and it is yours" (fablab/reminder_types.py)
+REMINDER_SOURCES = reminders.REMINDER_SOURCES  # "a slot freed and it is yours" (fablab/domain/reminder_types.py)

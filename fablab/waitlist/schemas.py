@@ -1,4 +1,4 @@
-"""Request and response bodies of the waitlist API (unknown fields refused, as in fablab.schemas)."""
+"""Request and response bodies of the waitlist API (unknown fields refused, as in fablab.domain.schemas)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from typing import Annotated, Any
 import msgspec
 
 from fablab.bookings.schemas import BookingOut
-from fablab.moments import check_body
-from fablab.schemas import Out, PersonOut
+from fablab.domain.moments import check_body
+from fablab.domain.schemas import Out, PersonOut
 
 ShortText = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
 

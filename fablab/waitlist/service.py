@@ -17,14 +17,16 @@ from zoneinfo import ZoneInfo
 
 import asyncpg
 
-from fablab import clock, codes, db, scope
+from fablab.accounts import scope
+from fablab.domain import clock, codes
+from fablab.platform import db
 from fablab.accounts.current import CurrentUser
 from fablab.bookings import queries
 from fablab.bookings.rules import check_booking, check_resource_status
 from fablab.bookings.changes import Freed
 from fablab.bookings.create import booker_refusal, create_booking
-from fablab.db import DB, NOW
-from fablab.errors import BookingConflict, Conflict, DomainError, Forbidden, InvalidInput, NotFound, PolicyViolation
+from fablab.platform.db import DB, NOW
+from fablab.domain.errors import BookingConflict, Conflict, DomainError, Forbidden, InvalidInput, NotFound, PolicyViolation
 from fablab.sites import queries as site_queries
 from fablab.tables import Resource, WaitlistEntry
 from fablab.waitlist.queries import ACTIVE_BOOKER, ENTRY_COLUMNS, ENTRY_FROM, LOCK_ENTRY, NEXT_CANDIDATE, NEXT_WAITING

@@ -6,8 +6,8 @@ endpoints, so each endpoint's throughput can be read as a ratio of what the stac
 
 from litestar import get
 
-from fablab.db import DB
-from fablab.guards import public
+from fablab.platform.db import DB
+from fablab.platform.guards import public
 
 
 @get("/bench/bare", guards=[public], include_in_schema=False, cache=False)

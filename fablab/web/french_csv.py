@@ -15,8 +15,8 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 
-from fablab import codes
-from fablab.errors import InvalidInput
+from fablab.domain import codes
+from fablab.domain.errors import InvalidInput
 from fablab.web.spreadsheet import neutralise_cell
 
 LANGUAGES = ("en", "fr")
@@ -46,7 +46,7 @@ HEADERS = {
 }
 HEADERS.update({f"{hour:02d}h": f"{hour} h" for hour in range(24)})
 
-# The words of fablab.vocabulary as static/i18n/fr.js says them.
+# The words of fablab.domain.vocabulary as static/i18n/fr.js says them.
 WORDS = {
     "kind": {"laptop": "Ordinateur portable", "printer_3d": "Imprimante 3D", "room": "Salle"},
     "status": {"available": "Disponible", "maintenance": "En maintenance", "lost": "Perdu", "retired": "Retiré"},

@@ -6,7 +6,7 @@ import json
 
 from litestar.types import ASGIApp, Receive, Scope, Send
 
-from fablab import codes
+from fablab.domain import codes
 
 BODY = json.dumps({
     "type": "about:blank", "title": "Unknown host", "status": 400,

@@ -12,8 +12,8 @@ from typing import Any
 from litestar import Request
 from litestar.types import Empty
 
-from fablab import codes
-from fablab.errors import InvalidInput
+from fablab.domain import codes
+from fablab.domain.errors import InvalidInput
 
 MAX_DEPTH = 32
 

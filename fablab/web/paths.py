@@ -10,7 +10,7 @@ import json
 
 from litestar.types import ASGIApp, Receive, Scope, Send
 
-from fablab import codes
+from fablab.domain import codes
 
 BODY = json.dumps({
     "type": "about:blank", "title": "Invalid path", "status": 400,

@@ -10,8 +10,8 @@ from litestar.datastructures import CacheControlHeader
 from litestar.params import FromPath
 from litestar.response import File
 
-from fablab import vocabulary
-from fablab.guards import public
+from fablab.domain import vocabulary
+from fablab.platform.guards import public
 from fablab.web.schemas import VocabularyOut
 from fablab.web.schema_viewer import SchemaAssetsController
 
@@ -60,7 +60,7 @@ class VocabularyController(Controller):
          description=("Anyone. `kinds` (with `kind_tag_prefixes`), `resource_statuses`, `booking_statuses`, "
                       "`active_booking_statuses`, `cancel_reasons`, `weekdays` (`mon` … `sun`), `policy_units`, "
                       "`conditions`, `movement_kinds`, `roles`, `waitlist_statuses`, `languages`, defined once in "
-                      "`fablab/vocabulary.py` and repeated by the migrations' CHECKs. `Cache-Control: public, "
+                      "`fablab/domain/vocabulary.py` and repeated by the migrations' CHECKs. `Cache-Control: public, "
                       "max-age=3600`; the app fetches it once per page load, and its labels are keyed by these "
                       "words."))
     async def get_vocabulary(self) -> VocabularyOut:

@@ -6,7 +6,7 @@ import msgspec
 
 
 class VocabularyOut(msgspec.Struct, frozen=True):
-    """The domain's words (fablab/vocabulary.py), in the order the app lists them; the app's
+    """The domain's words (fablab/domain/vocabulary.py), in the order the app lists them; the app's
     dictionaries hold a label for each, keyed by the value."""
 
     kinds: list[str]

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from fablab import admission, codes, db, scope
+from fablab.accounts import scope
+from fablab.domain import codes
+from fablab.hooks import admission
+from fablab.platform import db
 from fablab.accounts import passes
 from fablab.accounts.current import CurrentUser
-from fablab.errors import InvalidInput, NotFound
+from fablab.domain.errors import InvalidInput, NotFound
 from fablab.minors.queries import lacks_image_rights
 from fablab.workshops import queries
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from fablab import clock, db
-from fablab.closure_effects import ClosureEffect, Closing
-from fablab.db import DB
+from fablab.domain import clock
+from fablab.platform import db
+from fablab.hooks.closure_effects import ClosureEffect, Closing
+from fablab.platform.db import DB
 from fablab.workshops import queries, seats
 from fablab.workshops.schedule import cancel_locked
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from fablab import codes, db, scope
+from fablab.accounts import scope
+from fablab.domain import codes
+from fablab.platform import db
 from fablab.accounts.current import CurrentUser
-from fablab.errors import NotFound
+from fablab.domain.errors import NotFound
 from fablab.sites.queries import require_site
 from fablab.tables import Course
 from fablab.workshops import queries

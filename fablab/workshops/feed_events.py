@@ -1,8 +1,8 @@
-"""A workshop in the calendar feeds (fablab/feed_events.py): one event, its seats, never a participant."""
+"""A workshop in the calendar feeds (fablab/hooks/feed_events.py): one event, its seats, never a participant."""
 
 from __future__ import annotations
 
-from fablab.feed_events import Event, FeedEvents
+from fablab.hooks.feed_events import Event, FeedEvents
 
 # What every audience reads of a workshop: nothing about who signed up, only how many seats are left.
 COLUMNS = (

@@ -9,10 +9,11 @@ from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
 from zoneinfo import ZoneInfo
 
-from fablab import clock, db
-from fablab.db import DB
-from fablab.mail import SMTP_ERRORS, SmtpSettings, load_smtp_settings, send_message, smtp_error_text
-from fablab.settings import SettingsError
+from fablab.domain import clock
+from fablab.platform import db
+from fablab.platform.db import DB
+from fablab.platform.mail import SMTP_ERRORS, SmtpSettings, load_smtp_settings, send_message, smtp_error_text
+from fablab.platform.settings import SettingsError
 
 log = logging.getLogger("fablab.workshops")
 

@@ -1,4 +1,4 @@
-"""What the workshops domain holds about a person (fablab/person_data.py): their participant
+"""What the workshops domain holds about a person (fablab/hooks/person_data.py): their participant
 profile, their sign-ups and attendance, the workshops they run, and staff's hand in others'."""
 
 from __future__ import annotations
@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from fablab.person_data import Export, PersonTable
-from fablab.schemas import Out
+from fablab.hooks.person_data import Export, PersonTable
+from fablab.domain.schemas import Out
 from fablab.workshops import person_queries as q
 
 PERSON_EXISTS = "while the person exists; it goes with their erasure (POST /api/users/{id}/erase)"

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from fablab import codes, db
-from fablab.errors import NotFound
+from fablab.domain import codes
+from fablab.platform import db
+from fablab.domain.errors import NotFound
 
 PARTNER_COLUMNS = "p.id, p.site_id, s.slug AS site, p.name, p.kind, p.contact, p.active"
 

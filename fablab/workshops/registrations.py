@@ -8,10 +8,13 @@ from datetime import datetime
 
 import asyncpg
 
-from fablab import admission, clock, codes, db, scope
+from fablab.accounts import scope
+from fablab.domain import clock, codes
+from fablab.hooks import admission
+from fablab.platform import db
 from fablab.accounts.current import CurrentUser
-from fablab.db import DB
-from fablab.errors import Conflict, Forbidden, NotFound
+from fablab.platform.db import DB
+from fablab.domain.errors import Conflict, Forbidden, NotFound
 from fablab.workshops import queries, seats
 from fablab.workshops.rules import check_age
 from fablab.workshops.service import ensure_participant, visible_participant

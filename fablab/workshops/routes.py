@@ -13,14 +13,15 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
-from fablab import clock, moments, scope
+from fablab.accounts import scope
+from fablab.domain import clock, moments
 from fablab.accounts import passes
 from fablab.accounts.qr import qr_svg
 from fablab.accounts.schemas import PassOut
-from fablab.background import PeriodicJob
-from fablab.closure_effects import ClosureEffect
-from fablab.guards import public, signed_in, staff_only
-from fablab.settings import Settings
+from fablab.platform.background import PeriodicJob
+from fablab.hooks.closure_effects import ClosureEffect
+from fablab.platform.guards import public, signed_in, staff_only
+from fablab.platform.settings import Settings
 from fablab.sites.queries import require_site
 from fablab.workshops import attendance, closures, courses, feed_events, notices, queries, registrations, schedule, service
 from fablab.workshops.schemas import (
@@ -294,4 +295,4 @@ ROUTES: list = [PartnerController, ParticipantController, WorkshopController, My
 JOBS: list = [PeriodicJob("workshop-holds", 60, closures.release_due_holds),
               PeriodicJob("workshop-notices", 60, notices.run_notices)]
 CLOSURE_EFFECTS: list[ClosureEffect] = [closures.CLOSURE_EFFECT]
-FEED_EVENTS = (feed_events.FEED_EVENTS,)  # its events in the calendar feeds (fablab/feed_events.py)
+FEED_EVENTS = (feed_events.FEED_EVENTS,)  # its events in the calendar feeds (fablab/hooks/feed_events.py)

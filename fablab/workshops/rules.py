@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from fablab import codes
-from fablab.ages import age_on
-from fablab.errors import InvalidInput, PolicyViolation
+from fablab.domain import codes
+from fablab.domain.ages import age_on
+from fablab.domain.errors import InvalidInput, PolicyViolation
 
 
 def check_age(*, min_age: int | None, max_age: int | None, day: date, birth_date: date | None,

@@ -7,12 +7,14 @@ from datetime import datetime
 
 import asyncpg
 
-from fablab import clock, codes, db, scope
+from fablab.accounts import scope
+from fablab.domain import clock, codes
+from fablab.platform import db
 from fablab.accounts.current import CurrentUser
 from fablab.bookings import changes as booking_changes
 from fablab.bookings.create import create_booking
-from fablab.db import DB
-from fablab.errors import Conflict, InvalidInput, NotFound
+from fablab.platform.db import DB
+from fablab.domain.errors import Conflict, InvalidInput, NotFound
 from fablab.sites.queries import require_site, resource_by_tag
 from fablab.tables import Workshop, WorkshopHold, WorkshopTrainer
 from fablab.workshops import queries, seats

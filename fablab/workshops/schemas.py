@@ -8,9 +8,9 @@ from typing import Annotated, Literal
 
 import msgspec
 
-from fablab.moments import check_body
-from fablab.schemas import Out
-from fablab.vocabulary import PARTICIPANT_STATUSES, PARTNER_KINDS, WORKSHOP_AUDIENCES
+from fablab.domain.moments import check_body
+from fablab.domain.schemas import Out
+from fablab.domain.vocabulary import PARTICIPANT_STATUSES, PARTNER_KINDS, WORKSHOP_AUDIENCES
 
 PartnerKind = Literal[PARTNER_KINDS]  # type: ignore[valid-type]
 ParticipantStatus = Literal[PARTICIPANT_STATUSES]  # type: ignore[valid-type]

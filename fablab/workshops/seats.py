@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from fablab import admission, db
-from fablab.errors import DomainError
+from fablab.hooks import admission
+from fablab.platform import db
+from fablab.domain.errors import DomainError
 from fablab.workshops import queries
 from fablab.workshops.rules import check_age
 
@@ -37,7 +38,7 @@ async def release_holds(workshop_id: int, now: datetime) -> bool:
 
 async def may_take(workshop: dict, row: dict, now: datetime) -> bool:
     """Whether a waiting person may take a seat now: the workshop's age range and every admission
-    check (fablab/admission.py). A refusal skips them; they keep their place."""
+    check (fablab/hooks/admission.py). A refusal skips them; they keep their place."""
     try:
         check_age(min_age=workshop["min_age"], max_age=workshop["max_age"], day=workshop["starts_at"].date(),
                   birth_date=row["birth_date"], birth_year=row["birth_year"])

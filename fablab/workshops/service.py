@@ -7,10 +7,12 @@ from datetime import date
 
 import asyncpg
 
-from fablab import codes, db, scope
+from fablab.accounts import scope
+from fablab.domain import codes
+from fablab.platform import db
 from fablab.accounts.current import CurrentUser
-from fablab.db import DB
-from fablab.errors import Conflict, InvalidInput, NotFound
+from fablab.platform.db import DB
+from fablab.domain.errors import Conflict, InvalidInput, NotFound
 from fablab.sites.queries import require_site
 from fablab.tables import Participant, Partner, User
 from fablab.workshops import queries

@@ -7,7 +7,7 @@ import logging
 import httpx
 import pytest
 
-from fablab import db
+from fablab.platform import db
 from fablab.accounts import throttle
 from fablab.seed import DEMO_PASSWORD
 from tests.support.clients import make_client, running_server

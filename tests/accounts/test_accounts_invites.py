@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from fablab import db
+from fablab.platform import db
 from fablab.accounts import invites, passes
 from fablab.accounts.qr import qr_svg, svg_data_url
 from fablab.accounts.service import user_id_for_pass

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from fablab import db
+from fablab.platform import db
 from fablab.accounts import privacy
 from fablab.people import lifecycle
 from fablab.accounts.routes import JOBS as ACCOUNT_JOBS

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from fablab import db
+from fablab.platform import db
 from fablab.accounts.csvio import neutralise_cell, parse_cohort
 from tests.support.clients import make_client, sign_in
 

@@ -1,6 +1,6 @@
 """A cohort's invite sheet: new invites for its learners who have not activated their account."""
 
-from fablab import db
+from fablab.platform import db
 
 
 async def test_a_cohort_sheet_invites_only_who_has_not_activated(staff, anon):

@@ -9,7 +9,7 @@ import httpx
 import pytest
 from argon2 import PasswordHasher
 
-from fablab import db
+from fablab.platform import db
 from fablab.accounts import throttle
 from fablab.seed import DEMO_PASSWORD
 

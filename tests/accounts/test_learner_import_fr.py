@@ -4,7 +4,7 @@ admin creates a learner on the site they pick (major 1)."""
 
 from __future__ import annotations
 
-from fablab import db
+from fablab.platform import db
 from tests.support.clients import make_client, sign_in
 
 

@@ -6,9 +6,9 @@ from pathlib import Path
 import asyncpg
 import pytest
 
-from fablab import db
+from fablab.platform import db
 from fablab.accounts.logins import fold, lookup_form, normalise_login
-from fablab.errors import InvalidInput
+from fablab.domain.errors import InvalidInput
 from fablab.seed import DEMO_PASSWORD
 from tests.support.paths import ROOT
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from fablab import db
+from fablab.platform import db
 from fablab.accounts import strength
 from fablab.accounts.strength import WeakPassword, check_new_password
 from fablab.seed import DEMO_PASSWORD

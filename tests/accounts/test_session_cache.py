@@ -5,7 +5,7 @@ from datetime import datetime, timedelta, timezone
 
 import httpx
 
-from fablab import db
+from fablab.platform import db
 from fablab.accounts import session_cache
 from fablab.accounts.session_cache import Listener, SessionCache
 from tests.support.racing import learners_with_sessions

@@ -1,12 +1,13 @@
 """Trainings that expire (issue 31): for ever, days after the grant, until a date, or after a period
 without booking what they unlock. A lapsed one refuses with `training_expired`, naming the training
-and how to renew it; staff granting it again renews it. The clock is moved (fablab.clock)."""
+and how to renew it; staff granting it again renews it. The clock is moved (fablab.domain.clock)."""
 
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta, timezone
 
-from fablab import clock, db
+from fablab.domain import clock
+from fablab.platform import db
 from fablab.accounts.training_validity import Validity, certification_end, check_validity
 from tests.support.bookings import PARIS, assert_problem, ordinary_day_after
 

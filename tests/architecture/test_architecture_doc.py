@@ -56,5 +56,5 @@ def test_nothing_cites_a_design_document_outside_the_repository():
 
 
 def test_the_check_reads_a_section_and_its_paths():
-    text = "# t\n\n## Code map\n\n| `fablab/db.py`, `fablab/web/` | x |\n\n## Next\n`fablab/cli.py`\n"
-    assert named_paths(section(text, "Code map")) == {"fablab/db.py", "fablab/web/"}
+    text = "# t\n\n## Code map\n\n| `fablab/platform/db.py`, `fablab/web/` | x |\n\n## Next\n`fablab/cli.py`\n"
+    assert named_paths(section(text, "Code map")) == {"fablab/platform/db.py", "fablab/web/"}

@@ -1,4 +1,4 @@
-"""Error codes are named once (fablab/codes.py), and the web app can say each one in French and English.
+"""Error codes are named once (fablab/domain/codes.py), and the web app can say each one in French and English.
 
 Read from the source (ast) and the dictionaries (node): no database needed.
 """
@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from fablab import codes
-from fablab.problems import CONSTRAINT_CODES, HTTP_CODES
+from fablab.domain import codes
+from fablab.platform.problems import CONSTRAINT_CODES, HTTP_CODES
 from tests.support.wording import app_dictionaries
 from tests.support.paths import ROOT
 
-CODES_MODULE = ROOT / "fablab" / "codes.py"
+CODES_MODULE = ROOT / "fablab" / "domain" / "codes.py"
 
 
 @pytest.fixture(scope="module")
@@ -69,7 +69,7 @@ def code_literals(source: str) -> list[int]:
 def test_every_code_in_fablab_is_a_named_constant():
     found = {f"{path.relative_to(ROOT)}:{line}" for path in (ROOT / "fablab").rglob("*.py") if path != CODES_MODULE
              for line in code_literals(path.read_text())}
-    assert sorted(found) == [], "use a constant of fablab/codes.py"
+    assert sorted(found) == [], "use a constant of fablab/domain/codes.py"
 
 
 def test_the_check_finds_each_way_of_writing_a_bare_code():

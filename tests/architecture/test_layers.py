@@ -3,7 +3,7 @@ never one above (docs/ARCHITECTURE.md, "Layers"). Today's exceptions are listed 
 with its reason; the list is a ratchet: a new upward import fails, and so does a debt paid off
 but still listed, so the list only shrinks.
 
-A "package" is a domain package (fablab/bookings/) or a top-level module (fablab/db.py). Read
+A "package" is a domain package (fablab/bookings/) or a top-level module (fablab/platform/db.py). Read
 from the source (ast), so no database is needed. Imports under `if TYPE_CHECKING:` never run and
 are left out, as in tests/architecture/test_imports.py. `python -m tests.architecture.test_layers` prints the package-level
 import graph and what crosses the layers.
@@ -48,7 +48,7 @@ KNOWN_CYCLES: dict[frozenset[str], str] = {
 
 
 def package_of(module: str) -> str:
-    """fablab.bookings.rules -> bookings; fablab.db -> db."""
+    """fablab.bookings.rules -> bookings; fablab.platform.db -> db."""
     return module.split(".")[1]
 
 
@@ -165,7 +165,7 @@ def test_the_checks_see_an_upward_import_and_a_cycle():
     source = ("from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from fablab.accounts import current\n"
               "from . import rules\nfrom fablab import db\ndef f():\n    from fablab.bookings import service\n")
     assert imported_modules(source, "fablab.sites.service", is_package=False) == [
-        "fablab.sites", "fablab.db", "fablab.bookings"]
+        "fablab.sites", "fablab.platform.db", "fablab.bookings"]
 
 
 if __name__ == "__main__":

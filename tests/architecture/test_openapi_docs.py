@@ -10,7 +10,7 @@ import os
 from litestar.handlers import HTTPRouteHandler
 
 from fablab.app import create_app
-from fablab.settings import load_settings
+from fablab.platform.settings import load_settings
 
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 

@@ -1,4 +1,4 @@
-"""Every column that can hold a person is declared by its domain (fablab/person_data.py), read from
+"""Every column that can hold a person is declared by its domain (fablab/hooks/person_data.py), read from
 the live schema: the next table referencing app_user cannot be forgotten by the export, the
 retention, the erasure, the deactivation or the access reset (issue 25, item 1)."""
 
@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from fablab import db
+from fablab.platform import db
 from fablab.people.registry import TABLES
 
 # The schema is read from PostgreSQL's catalogues: run on the second engine too (.ci/run).

@@ -11,7 +11,7 @@ import pytest
 
 from fablab.app import create_app
 from fablab.bookings.schemas import BookingOut
-from fablab.settings import load_settings
+from fablab.platform.settings import load_settings
 
 JSON_TYPES = ("application/json", "application/problem+json")
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from fablab import db
+from fablab.platform import db
 from fablab.tables import ALL_TABLES
 from tests.support.paths import ROOT
 

@@ -1,4 +1,4 @@
-"""The domain's words are defined once (fablab/vocabulary.py): the database's CHECKs say the same,
+"""The domain's words are defined once (fablab/domain/vocabulary.py): the database's CHECKs say the same,
 the app gets them from GET /api/vocabulary, and each one it shows has a French and an English label."""
 
 from __future__ import annotations
@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from fablab import db, vocabulary
+from fablab.domain import vocabulary
+from fablab.platform import db
 from fablab.sites.defaults import DEFAULT_POLICIES
 from tests.support.wording import app_dictionaries
 from tests.support.paths import ROOT
@@ -98,7 +99,7 @@ async def test_the_database_checks_allow_the_vocabulary_and_nothing_else(pool):
             if column in CHECKED_COLUMNS and words != set(CHECKED_COLUMNS[column])} == {}
     assert sorted(set(CHECKED_COLUMNS) - set(in_database)) == [], "a column lost its CHECK"
     assert sorted(set(in_database) - set(CHECKED_COLUMNS) - INTERNAL) == [], (
-        "a new CHECK lists words: define them in fablab/vocabulary.py and add the column here")
+        "a new CHECK lists words: define them in fablab/domain/vocabulary.py and add the column here")
 
 
 def test_every_kind_has_a_tag_prefix_and_default_rules():

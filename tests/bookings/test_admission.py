@@ -1,4 +1,4 @@
-"""fablab/admission.py: a check one domain declares refuses at every writer, and nothing is written.
+"""fablab/hooks/admission.py: a check one domain declares refuses at every writer, and nothing is written.
 
 The checks themselves (suspensions, lapsed trainings, consents, minimum ages) are tested in their
 own domains; here a stand-in check proves the writers ask it: a booking of a unit, of any unit of a
@@ -10,8 +10,10 @@ from datetime import timedelta
 
 import pytest
 
-from fablab import admission, clock, db
-from fablab.errors import PolicyViolation
+from fablab.domain import clock
+from fablab.hooks import admission
+from fablab.platform import db
+from fablab.domain.errors import PolicyViolation
 from tests.support.bookings import assert_problem, book
 
 seen: list[admission.Taking] = []

@@ -8,9 +8,9 @@ import asyncpg
 import httpx
 import pytest
 
-from fablab import db
+from fablab.platform import db
 from fablab.invariants import audit_invariants
-from fablab.tokens import hash_token, new_token
+from fablab.domain.tokens import hash_token, new_token
 from tests.support.bookings import DAY, PARIS
 from tests.support.racing import CLIENTS, learners_with_sessions, moment, overlapping_active_pairs, race, signed_in_clients
 

@@ -5,8 +5,8 @@ from datetime import date, datetime, time, timedelta, timezone
 
 import pytest
 
-from fablab import db
-from fablab.db import DB
+from fablab.platform import db
+from fablab.platform.db import DB
 from fablab.bookings import create, no_shows
 from tests.support.bookings import DAY, PARIS, assert_problem, at, book, future_weekday, ordinary_day_after
 

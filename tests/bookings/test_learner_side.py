@@ -3,7 +3,7 @@ warns at join time, and the private calendar link can be shown again."""
 
 from datetime import datetime, time
 
-from fablab import db
+from fablab.platform import db
 from tests.support.bookings import DAY, PARIS, assert_problem, ordinary_day_after
 from tests.support.waitlist import hold_all
 
@@ -115,7 +115,7 @@ async def test_the_private_link_is_shown_again_and_rotation_kills_the_old_one(le
 
 
 async def test_a_link_from_before_derived_tokens_keeps_working_but_is_not_shown(learner, anon):
-    from fablab.tokens import hash_token
+    from fablab.domain.tokens import hash_token
 
     user_id = await db.fetchval("SELECT id FROM app_user WHERE login = 'learner1'")
     await db.fetch("INSERT INTO feed_token (token_hash, user_id, scope) VALUES ($1, $2, 'me')",

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from fablab.bookings.rules import check_minutes_shape, day_slots
 from fablab.sites.calendar import Policy, SiteCalendar
-from fablab.vocabulary import WEEKDAYS
+from fablab.domain.vocabulary import WEEKDAYS
 
 PARIS = ZoneInfo("Europe/Paris")
 UTC = timezone.utc

@@ -8,7 +8,7 @@ import pytest
 from fablab.sites.defaults import DEFAULT_POLICIES
 from fablab.bookings.rules import Usage, check_booking, check_order, day_slots, subtract, walk_up_due, week_bounds
 from fablab.sites.calendar import Policy, SiteCalendar, holiday_dates, parse_opening_hours, validate_policy
-from fablab.errors import InvalidInput, PolicyViolation
+from fablab.domain.errors import InvalidInput, PolicyViolation
 from tests.support.rules import (
     EVERY_DAY_9_18, LAPTOP, NOW, PARIS, PRINTER, ROOM, TUESDAY, WEEKDAYS_9_18, at, calendar, code_of, room_code,
 )

@@ -9,7 +9,7 @@ import icalendar
 import pytest
 from ical.calendar_stream import IcsCalendarStream
 
-from fablab import db
+from fablab.platform import db
 from fablab.calendars import feeds
 from fablab.seed import DEMO_SITES
 
@@ -21,7 +21,7 @@ HOSTILE = "Vis, écrou; \\ fin\r\nBEGIN:VEVENT\r\nUID:evil\r\nEND:VEVENT\n🎉\u
 
 @pytest.fixture(autouse=True)
 def clock(monkeypatch):
-    """The feeds' clock, fixed (their view of fablab.clock: sessions keep the real time); the
+    """The feeds' clock, fixed (their view of fablab.domain.clock: sessions keep the real time); the
     in-process cache emptied (each test starts a fresh database)."""
     feeds.CACHE.clear()
     state = {"now": NOW}

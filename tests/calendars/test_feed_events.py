@@ -1,11 +1,12 @@
-"""The feeds' events come from the domains' FEED_EVENTS (fablab/feed_events.py): a workshop is one
+"""The feeds' events come from the domains' FEED_EVENTS (fablab/hooks/feed_events.py): a workshop is one
 event of its site's feed, with its seats and no names, and one of each of its people's feeds."""
 
 import ast
 
 import icalendar
 
-from fablab import db, feed_events
+from fablab.hooks import feed_events
+from fablab.platform import db
 from fablab.calendars import feeds
 from fablab.routes_registry import DOMAINS
 from tests.support.paths import ROOT
@@ -78,7 +79,7 @@ def test_every_domain_declaring_feed_events_is_registered_and_serves_known_feeds
         assert audiences <= set(contribution.columns) & set(contribution.event) & set(contribution.joins)
 
 
-# The calendars read the domains' events only through fablab/feed_events.py: none of their tables
+# The calendars read the domains' events only through fablab/hooks/feed_events.py: none of their tables
 # is named in the calendars' SQL, and no domain that contributes events is imported.
 EVENT_TABLES = ("booking", "workshop", "registration")
 

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from fablab import db
+from fablab.platform import db
 from fablab.calendars import feeds, queries as feed_queries
 
 UTC = timezone.utc
@@ -77,7 +77,7 @@ async def test_staff_site_list_shows_a_released_no_show_as_such(staff):
 @pytest.fixture
 def fixed_clock(monkeypatch):
     feeds.CACHE.clear()
-    monkeypatch.setattr(feeds, "clock", SimpleNamespace(now=lambda: NOW))  # the feeds' view of fablab.clock
+    monkeypatch.setattr(feeds, "clock", SimpleNamespace(now=lambda: NOW))  # the feeds' view of fablab.domain.clock
     yield
     feeds.CACHE.clear()
 

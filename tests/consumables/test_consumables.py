@@ -15,9 +15,9 @@ import asyncpg
 import httpx
 import pytest
 
-from fablab import db
+from fablab.platform import db
 from fablab.consumables import alerts
-from fablab.tokens import hash_token, new_token
+from fablab.domain.tokens import hash_token, new_token
 from tests.support.clients import make_client, sign_in
 from tests.support.mailbox import running_mailbox
 from tests.support.racing import signed_in_clients

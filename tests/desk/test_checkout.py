@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 import httpx
 import pytest
 
-from fablab import db
+from fablab.platform import db
 from fablab.invariants import audit_invariants
 from tests.support.clients import sign_in
 

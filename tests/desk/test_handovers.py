@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from fablab import db
+from fablab.platform import db
 from fablab.invariants import audit_invariants
 
 # Constraints and the all-or-nothing transaction are what these tests are about.

@@ -5,7 +5,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from fablab import db
+from fablab.platform import db
 from fablab.people import lifecycle
 
 pytestmark = pytest.mark.pg_engine

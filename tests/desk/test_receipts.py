@@ -7,7 +7,7 @@ import pypdfium2
 import pypdfium2.raw as pdfium_c
 import pytest
 
-from fablab import db
+from fablab.platform import db
 
 pytestmark = pytest.mark.pg_engine
 

@@ -7,7 +7,7 @@ import pytest
 from PIL import Image, ImageDraw
 
 from fablab.desk import signature
-from fablab.errors import InvalidInput
+from fablab.domain.errors import InvalidInput
 
 
 def data_url(image: Image.Image) -> str:

@@ -5,9 +5,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from fablab import db
+from fablab.platform import db
 from fablab.accounts.current import CurrentUser
-from fablab.errors import InvalidInput
+from fablab.domain.errors import InvalidInput
 from fablab.desk import checkout
 from tests.support.desk import desk
 

@@ -3,7 +3,7 @@
 import asyncio
 from datetime import datetime, timedelta, timezone
 
-from fablab import db
+from fablab.platform import db
 
 
 async def checked_out_booking(tag: str, login: str) -> None:

@@ -2,7 +2,7 @@
 
 import asyncio
 
-from fablab import db
+from fablab.platform import db
 
 
 async def test_list_filters_by_site_kind_status_and_text(learner):

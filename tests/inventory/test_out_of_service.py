@@ -14,7 +14,7 @@ from datetime import datetime, time, timedelta, timezone
 import asyncpg
 import pytest
 
-from fablab import db
+from fablab.platform import db
 from fablab.reports import reminders
 from fablab.reports.reminder_text import subject_and_body
 from tests.support.bookings import PARIS, next_wednesday

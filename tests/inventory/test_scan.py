@@ -6,7 +6,7 @@ import io
 import pytest
 from PIL import Image, ImageFile
 
-from fablab import db
+from fablab.platform import db
 from fablab.inventory import qr, scan, scan_child
 
 

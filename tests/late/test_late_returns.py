@@ -9,8 +9,10 @@ from datetime import datetime, time, timedelta
 
 import pytest
 
-from fablab import admission, clock, db
-from fablab.errors import PolicyViolation
+from fablab.domain import clock
+from fablab.hooks import admission
+from fablab.platform import db
+from fablab.domain.errors import PolicyViolation
 from fablab.desk import checkin, checkout
 from fablab.late import service
 from tests.support.bookings import PARIS, assert_problem, book

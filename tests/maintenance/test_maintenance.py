@@ -5,8 +5,8 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from fablab import db
-from fablab.errors import PolicyViolation
+from fablab.platform import db
+from fablab.domain.errors import PolicyViolation
 from fablab.desk import checkout
 from fablab.maintenance import service
 from fablab.maintenance.rules import Plan, Usage, progress, state

@@ -9,8 +9,9 @@ from datetime import datetime, time, timedelta
 
 import pytest
 
-from fablab import clock, db
-from fablab.errors import DomainError
+from fablab.domain import clock
+from fablab.platform import db
+from fablab.domain.errors import DomainError
 from fablab.desk import checkout
 from tests.support.bookings import DAY, PARIS, assert_problem, at, book, ordinary_day_after
 from tests.support.clients import make_client, sign_in

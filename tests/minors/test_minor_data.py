@@ -8,8 +8,9 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
-from fablab import clock, db
-from fablab.mail import SmtpSettings
+from fablab.domain import clock
+from fablab.platform import db
+from fablab.platform.mail import SmtpSettings
 from fablab.minors import reminders, rules
 from fablab.people import lifecycle
 from tests.support.bookings import DAY, assert_problem

@@ -2,7 +2,7 @@
 
 import pytest
 
-from fablab.errors import InvalidInput
+from fablab.domain.errors import InvalidInput
 from fablab.movements.tags import next_tag, normalise_tag, tag_from_scanned_text, tag_url
 
 

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone
 import asyncpg
 import pytest
 
-from fablab import db
+from fablab.platform import db
 from tests.support.clients import make_client, sign_in
 
 pytestmark = pytest.mark.pg_engine

@@ -1,10 +1,10 @@
-"""fablab/ages.py: one meaning of "15 on that day" for consents, minimum ages and the impact report."""
+"""fablab/domain/ages.py: one meaning of "15 on that day" for consents, minimum ages and the impact report."""
 
 from datetime import date
 
 import pytest
 
-from fablab.ages import age_band, age_on, is_minor
+from fablab.domain.ages import age_band, age_on, is_minor
 
 
 @pytest.mark.parametrize("day, born, year, age", [
@@ -33,6 +33,6 @@ def test_age_band(age, band):
 
 
 def test_the_visitors_age_bands_are_the_impact_reports():
-    from fablab.ages import AGE_BANDS
-    from fablab.vocabulary import AGE_BAND_NAMES
+    from fablab.domain.ages import AGE_BANDS
+    from fablab.domain.vocabulary import AGE_BAND_NAMES
     assert AGE_BAND_NAMES == tuple(band for band, _, _ in AGE_BANDS)

@@ -9,7 +9,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from fablab import db
+from fablab.platform import db
 from fablab.people import lifecycle
 from tests.support.clients import make_client
 

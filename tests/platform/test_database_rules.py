@@ -6,8 +6,8 @@ from datetime import datetime
 import asyncpg
 import pytest
 
-from fablab import db
-from fablab.migrate import migrate_backwards, migrate_forwards
+from fablab.platform import db
+from fablab.platform.migrate import migrate_backwards, migrate_forwards
 
 pytestmark = pytest.mark.pg_engine
 

@@ -25,7 +25,8 @@ import asyncpg
 import httpx
 import pytest
 
-from fablab import clock, storage
+from fablab.domain import clock
+from fablab.platform import storage
 from fablab.accounts import throttle
 from tests.support.clients import make_client
 from tests.support.lifecycle import (
@@ -266,7 +267,7 @@ def test_sigterm_during_a_request_stuck_on_a_lock_answers_503_and_refuses_new_co
 
 async def test_a_request_cancelled_before_its_answer_gets_503_with_retry_after():
     """What uvicorn does to requests still running when the shutdown's grace period ends."""
-    from fablab.late_requests import answer_cancelled
+    from fablab.platform.late_requests import answer_cancelled
 
     cleaned_up = asyncio.Event()
 

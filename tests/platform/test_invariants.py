@@ -2,7 +2,7 @@
 
 from datetime import datetime, timedelta, timezone
 
-from fablab import db
+from fablab.platform import db
 from fablab.invariants import audit_invariants
 from fablab.seed import seed_demo_bookings
 

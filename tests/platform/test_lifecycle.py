@@ -14,7 +14,7 @@ import time
 import httpx
 import pytest
 
-from fablab.embedded_db import postmaster_pid
+from fablab.platform.embedded_db import postmaster_pid
 from tests.support.server import free_port
 from tests.support.lifecycle import (
     ROOT, TableLock, book_one, free_room_slots, health_status, pg_url, postmasters_of, signed_in, start_app,

@@ -59,7 +59,7 @@ def test_embedded_backup_restored_into_an_empty_data_dir_gives_the_same_bookings
     ok(fablab("restore", str(dump), FABLAB_DATA_DIR=str(target)))
 
     # Neither command leaves its PostgreSQL running: start both to compare them.
-    from fablab.embedded_db import start_embedded
+    from fablab.platform.embedded_db import start_embedded
 
     servers = [start_embedded(source), start_embedded(target)]
     try:

@@ -7,10 +7,10 @@ import time
 import asyncpg
 import pytest
 
-from fablab import db
-from fablab.embedded_db import one_line_reason
-from fablab.errors import PoolBusy
-from fablab.throttled_log import ThrottledLog, ThrottleFilter
+from fablab.platform import db
+from fablab.platform.embedded_db import one_line_reason
+from fablab.domain.errors import PoolBusy
+from fablab.platform.throttled_log import ThrottledLog, ThrottleFilter
 
 pytestmark = pytest.mark.pg_engine
 

@@ -10,8 +10,9 @@ from datetime import timedelta
 import httpx
 import pytest
 
-from fablab import clock, db
-from fablab.embedded_db import start_embedded
+from fablab.domain import clock
+from fablab.platform import db
+from fablab.platform.embedded_db import start_embedded
 from tests.support.paths import ROOT
 from tests.support.reports import add_booking
 from tests.support.server import free_port, serve

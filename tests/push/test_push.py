@@ -16,13 +16,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from fablab import db
+from fablab.platform import db
 from fablab.push import backoff, payload, service
 from fablab.push.endpoints import EndpointNotAllowed, check_endpoint
 from fablab.push.settings import forget_push_settings, load_push_settings, push_settings
 from fablab.reports import reminders
-from fablab.reminder_types import Recipient, Reminder
-from fablab.settings import SettingsError
+from fablab.domain.reminder_types import Recipient, Reminder
+from fablab.platform.settings import SettingsError
 from tests.support.paths import ROOT
 from tests.support.push_service import PushService
 
@@ -279,7 +279,7 @@ async def test_two_job_runs_at_once_deliver_once(learner, push_service, offer_an
 JOB_SCRIPT = """
 import asyncio, json, sys, time
 from datetime import datetime
-from fablab import db
+from fablab.platform import db
 from fablab.reports.reminders import run_reminder_channels
 from fablab import routes_registry  # the domains' REMINDER_SOURCES, registered as the app does
 

@@ -11,7 +11,7 @@ import pypdfium2
 from fablab.reports import impact_render
 from fablab.reports.impact import ImpactPeriod, ImpactRows, impact_figures
 from fablab.reports.impact_pdf import impact_pdf
-from fablab.vocabulary import PARTICIPANT_STATUSES
+from fablab.domain.vocabulary import PARTICIPANT_STATUSES
 
 PARIS = ZoneInfo("Europe/Paris")
 NOW = datetime(2026, 12, 1, 12, tzinfo=PARIS)

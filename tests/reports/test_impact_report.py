@@ -13,7 +13,7 @@ from urllib.parse import unquote
 import pypdfium2
 import pytest
 
-from fablab import db
+from fablab.platform import db
 from fablab.reports import routes
 from tests.support.impact import NOW, PERIOD, impact_statements
 

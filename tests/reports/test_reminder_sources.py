@@ -1,10 +1,10 @@
-"""The reminders' job plans from every domain's REMINDER_SOURCES (fablab/reminder_types.py) and names none."""
+"""The reminders' job plans from every domain's REMINDER_SOURCES (fablab/domain/reminder_types.py) and names none."""
 
 import ast
 from datetime import datetime, timedelta, timezone
 
-from fablab import reminder_types
-from fablab.reminder_types import Recipient, Reminder, ReminderSource
+from fablab.domain import reminder_types
+from fablab.domain.reminder_types import Recipient, Reminder, ReminderSource
 from fablab.reports import reminders
 from fablab.routes_registry import DOMAINS
 from tests.support.paths import ROOT

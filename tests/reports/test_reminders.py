@@ -18,10 +18,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from aiosmtpd.controller import Controller
 
-from fablab import db
+from fablab.platform import db
 from fablab.reports import reminders
-from fablab.mail import SmtpSettings, load_smtp_settings
-from fablab.settings import SettingsError
+from fablab.platform.mail import SmtpSettings, load_smtp_settings
+from fablab.platform.settings import SettingsError
 from tests.support.paths import ROOT
 from tests.support.server import free_port
 
@@ -151,8 +151,8 @@ async def test_two_concurrent_senders_send_each_once(smtp, mailbox, due):
 SENDER_SCRIPT = """
 import asyncio, json, sys, time
 from datetime import datetime
-from fablab import db
-from fablab.mail import load_smtp_settings
+from fablab.platform import db
+from fablab.platform.mail import load_smtp_settings
 from fablab.reports.reminders import send_due_reminders
 from fablab import routes_registry  # the domains' REMINDER_SOURCES, registered as the app does
 

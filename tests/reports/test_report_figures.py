@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from fablab.errors import InvalidInput
+from fablab.domain.errors import InvalidInput
 from fablab.reports import render
 from fablab.reports.service import parse_period
 from fablab.reports.utilisation import Period, utilisation_report

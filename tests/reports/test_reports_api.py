@@ -11,7 +11,7 @@ import sys
 
 import pytest
 
-from fablab import db
+from fablab.platform import db
 from tests.support.paths import ROOT
 from tests.support.reports import WEEK, week  # noqa: F401 - week is a fixture
 

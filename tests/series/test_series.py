@@ -5,9 +5,9 @@ from datetime import date, datetime, time, timedelta
 import holidays
 import pytest
 
-from fablab import db
+from fablab.platform import db
 from fablab.series.recurrence import WeeklyRule
-from fablab.errors import InvalidInput
+from fablab.domain.errors import InvalidInput
 from tests.support.bookings import PARIS, assert_problem, book
 from tests.support.series import WEEKS, at, clear_tuesdays, close_and_conflict, series_bookings, weekly_room
 
@@ -156,7 +156,7 @@ async def test_a_started_or_cancelled_booking_cannot_be_moved(staff, learner):
 
 
 async def test_a_first_day_years_away_is_refused(staff):
-    # Beyond the range every date of the API keeps (fablab.moments), and within it but years away.
+    # Beyond the range every date of the API keeps (fablab.domain.moments), and within it but years away.
     for first_day, code in (("9999-12-28", "date_out_of_range"), ("0001-01-02", "date_out_of_range"),
                             ("2090-01-03", "invalid_dates")):
         body = {**weekly_room(clear_tuesdays(1)), "first_day": first_day, "count": 3}
@@ -195,7 +195,7 @@ async def test_an_edit_holds_its_units_insert_locks_before_moving_anything(staff
     from fablab.accounts.current import CurrentUser
     from fablab.bookings import edits as series_module
     from fablab.bookings.units import UNIT_INSERT_LOCK
-    from fablab.db import DB
+    from fablab.platform.db import DB
 
     days = clear_tuesdays(2)
     created = (await staff.post("/api/series", json=weekly_room(days))).json()["series"]

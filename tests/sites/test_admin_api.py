@@ -4,7 +4,7 @@ that cancel those bookings and tell the learners once, and trainings."""
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from fablab import db
+from fablab.platform import db
 from fablab.push.payload import texts
 from fablab.reports import reminders
 from fablab.bookings.reminder_plan import withdrawn_reminders

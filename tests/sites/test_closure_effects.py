@@ -1,4 +1,4 @@
-"""fablab/closure_effects.py: a closure lists and cancels what every declared effect says it hits,
+"""fablab/hooks/closure_effects.py: a closure lists and cancels what every declared effect says it hits,
 and names no domain. A stand-in effect proves it; the bookings' own effect is tested through the
 closure routes (test_admin_api.py), the workshops' in tests/workshops."""
 
@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from fablab import closure_effects
-from fablab.closure_effects import ClosureEffect, Closing
+from fablab.hooks import closure_effects
+from fablab.hooks.closure_effects import ClosureEffect, Closing
 from tests.support.bookings import DAY, book
 
 calls: list[tuple[str, Closing, list]] = []

@@ -1,6 +1,6 @@
 """Sites, opening hours, closures and policies: the admin's side of the booking rules."""
 
-from fablab import db
+from fablab.platform import db
 from tests.support.bookings import DAY, assert_problem, book, ordinary_day_after
 
 

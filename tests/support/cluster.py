@@ -12,8 +12,8 @@ from pathlib import Path
 
 import asyncpg
 
-from fablab.embedded_db import EmbeddedPostgres, start_embedded
-from fablab.migrate import migrate_forwards
+from fablab.platform.embedded_db import EmbeddedPostgres, start_embedded
+from fablab.platform.migrate import migrate_forwards
 
 
 def with_database(admin_url: str, name: str) -> str:

@@ -18,8 +18,8 @@ from typing import Callable
 
 import asyncpg
 
-from fablab.embedded_db import start_embedded
-from fablab.migrate import migrate_forwards
+from fablab.platform.embedded_db import start_embedded
+from fablab.platform.migrate import migrate_forwards
 from tests.support.paths import ROOT
 
 # FABLAB_TEST_PG names a server to test on (a superuser URL); without it, the embedded cluster.

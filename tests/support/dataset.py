@@ -17,10 +17,10 @@ from datetime import date, datetime, timedelta, timezone
 
 import asyncpg
 
-from fablab import db
+from fablab.platform import db
 from fablab.accounts.passwords import hash_password
 from fablab.seed import DEMO_PASSWORD, seed_reference_data
-from fablab.tokens import hash_token, new_token
+from fablab.domain.tokens import hash_token, new_token
 
 BOOKINGS_PER_ITEM = 400
 ITEMS_PER_EXTRA_SITE = {"laptop": 40, "printer_3d": 4, "room": 6}

@@ -3,7 +3,7 @@ made through the desk's own code."""
 
 from datetime import datetime, timedelta
 
-from fablab import db
+from fablab.platform import db
 from fablab.accounts.current import CurrentUser
 from fablab.desk import checkin, checkout
 

@@ -19,7 +19,7 @@ import asyncpg
 import httpx
 import pytest
 
-from fablab.embedded_db import postmaster_pid
+from fablab.platform.embedded_db import postmaster_pid
 from tests.support.demo_passwords import CHEAPEN_DEMO_USERS, cheap_demo_hash
 from tests.support.paths import ROOT
 from tests.support.server import SECRET_KEY, free_port

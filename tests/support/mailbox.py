@@ -9,7 +9,7 @@ from contextlib import contextmanager
 
 from aiosmtpd.controller import Controller
 
-from fablab.mail import SmtpSettings
+from fablab.platform.mail import SmtpSettings
 from tests.support.server import free_port
 
 

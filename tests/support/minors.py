@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 import httpx
 
-from fablab import db
+from fablab.platform import db
 
 # A signature as the pad sends it: strokes of [x, y] points in its 600 × 240 box.
 STROKES = [[[20, 200], [120, 40], [220, 190], [330, 50], [450, 180], [580, 60]], [[60, 120], [540, 130]]]

@@ -5,8 +5,8 @@ from datetime import datetime, time
 
 import httpx
 
-from fablab import db
-from fablab.tokens import hash_token, new_token
+from fablab.platform import db
+from fablab.domain.tokens import hash_token, new_token
 from tests.support.bookings import DAY, PARIS
 
 CLIENTS = 50

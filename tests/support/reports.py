@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from fablab import db
+from fablab.platform import db
 
 PARIS = ZoneInfo("Europe/Paris")
 WEEK = {"from": "2026-11-16", "to": "2026-11-22"}

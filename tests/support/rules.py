@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 from fablab.bookings.rules import check_booking
 from fablab.sites.calendar import Policy, SiteCalendar
-from fablab.errors import PolicyViolation
+from fablab.domain.errors import PolicyViolation
 from fablab.sites.defaults import DEFAULT_POLICIES
 
 PARIS = ZoneInfo("Europe/Paris")

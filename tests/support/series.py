@@ -4,7 +4,7 @@ from datetime import date, datetime, time, timedelta
 
 import holidays
 
-from fablab import db
+from fablab.platform import db
 from tests.support.bookings import PARIS
 
 WEEKS = 10

@@ -2,7 +2,7 @@
 
 from datetime import datetime, time
 
-from fablab import db
+from fablab.platform import db
 from tests.support.bookings import DAY, PARIS
 
 def at(hh: int, mm: int = 0) -> datetime:

@@ -7,7 +7,7 @@ from datetime import datetime, time, timedelta
 
 import httpx
 
-from fablab import db
+from fablab.platform import db
 from tests.support.bookings import DAY, PARIS
 
 

@@ -10,7 +10,8 @@ from types import SimpleNamespace
 import asyncpg
 import pytest
 
-from fablab import clock, db
+from fablab.domain import clock
+from fablab.platform import db
 from fablab.people import lifecycle
 from fablab.reports import routes as report_routes
 from tests.support.bookings import DAY, PARIS, assert_problem

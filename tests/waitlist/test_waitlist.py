@@ -2,7 +2,7 @@
 
 from datetime import datetime, time, timedelta, timezone
 
-from fablab import db
+from fablab.platform import db
 from fablab.waitlist import service as waitlist
 from tests.support.bookings import DAY, PARIS, assert_problem
 from tests.support.waitlist import at, entry_status, hold_all, join_for_laptop

@@ -5,7 +5,7 @@ import asyncio
 
 import httpx
 
-from fablab import db
+from fablab.platform import db
 from fablab.invariants import audit_invariants
 from tests.support.clients import sign_in
 from tests.support.racing import overlapping_active_pairs

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from fablab import db
+from fablab.platform import db
 from fablab.accounts.current import SESSION_COOKIE
-from fablab.guards import ACCESS_GUARDS
-from fablab.tokens import hash_token, new_token
+from fablab.platform.guards import ACCESS_GUARDS
+from fablab.domain.tokens import hash_token, new_token
 from tests.support.clients import make_client
 
 # Rank of each access level and of each caller; a caller passes when its rank is high enough.
@@ -52,7 +52,7 @@ def guarded_endpoints(app) -> list[tuple[str, str, str, object]]:
             levels = [GUARD_LEVEL.get(guard) for guard in guards]
             assert len(guards) == 1 and levels[0] is not None, (
                 f"{sorted(handler.http_methods)} {route.path} ({handler.handler_name}) must carry exactly one "
-                f"guard from fablab.guards.ACCESS_GUARDS, has {[getattr(g, '__name__', g) for g in guards]}")
+                f"guard from fablab.platform.guards.ACCESS_GUARDS, has {[getattr(g, '__name__', g) for g in guards]}")
             for method in sorted(handler.http_methods):
                 endpoints.append((method, route, levels[0], handler))
     return endpoints
@@ -429,7 +429,7 @@ def missing_from_site_table(app) -> list[str]:
 def test_every_route_staff_reach_is_in_the_site_table(app):
     assert not missing_from_site_table(app), (
         "add these routes to tests/web/test_access.py SITE_TABLE with what staff of another site get "
-        "(scope them with fablab.scope):\n" + "\n".join(missing_from_site_table(app)))
+        "(scope them with fablab.accounts.scope):\n" + "\n".join(missing_from_site_table(app)))
     routes = {(method, route.path) for method, route, _, _ in guarded_endpoints(app)}
     assert not (set(SITE_TABLE) - routes), f"SITE_TABLE names routes the app lacks: {set(SITE_TABLE) - routes}"
     assert PUBLIC_BY_ROLE <= set(SITE_TABLE)
@@ -438,7 +438,7 @@ def test_every_route_staff_reach_is_in_the_site_table(app):
 def test_a_staff_route_missing_from_the_site_table_is_caught():
     from litestar import Litestar, get
 
-    from fablab.guards import staff_only
+    from fablab.platform.guards import staff_only
 
     @get("/api/new-staff-thing", guards=[staff_only])
     async def new_staff_thing() -> None:

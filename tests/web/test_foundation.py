@@ -1,6 +1,6 @@
 """The foundation: health, problems, security headers, login basics."""
 
-from fablab import db
+from fablab.platform import db
 
 
 async def test_health_reports_database_ok(anon):
@@ -112,7 +112,7 @@ async def test_two_host_headers_are_refused_whichever_comes_last():
 
 
 def test_testserver_is_not_a_default_allowed_host():
-    from fablab.settings import load_settings
+    from fablab.platform.settings import load_settings
 
     settings = load_settings({"FABLAB_BASE_URL": "https://fablab.example.org", "FABLAB_SECRET_KEY": "k" * 40})
     assert "testserver" not in settings.allowed_hosts

@@ -13,7 +13,7 @@ from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 
 from fablab.app import create_app
-from fablab.settings import load_settings
+from fablab.platform.settings import load_settings
 from tests.support import dataset
 from tests.support.cluster import scratch_database
 from tests.support.fuzzing import CHECKS, ROLES, SESSION_ENDING, hostile_cases, role_session

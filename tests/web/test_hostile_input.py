@@ -2,7 +2,7 @@
 
 import pytest
 
-from fablab import db
+from fablab.platform import db
 
 
 def assert_client_error(response, status: int | None = None):

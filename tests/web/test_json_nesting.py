@@ -9,10 +9,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from fablab import problems
+from fablab.platform import problems
 from fablab.app import create_app
-from fablab.settings import load_settings
-from fablab.throttled_log import ThrottledLog
+from fablab.platform.settings import load_settings
+from fablab.platform.throttled_log import ThrottledLog
 from fablab.web.json_body import MAX_DEPTH, nesting_exceeds
 
 JSON = {"content-type": "application/json"}

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta, timezone
 import httpx
 import pytest
 
-from fablab import db
+from fablab.platform import db
 from fablab.calendars import feeds
 from fablab.seed import DEMO_PASSWORD
 from fablab.web.spreadsheet import neutralise_cell, restore_cell

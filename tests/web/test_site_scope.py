@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import asyncpg
 import pytest
 
-from fablab import db
+from fablab.platform import db
 from fablab.sites.calendar import holiday_dates
 from fablab.reports import reminders
 from tests.support.clients import make_client, sign_in
@@ -191,7 +191,7 @@ async def test_an_admin_grants_sites_and_the_session_follows_at_once(admin, staf
 
 async def test_granting_sites_refuses_bad_input(admin, staff):
     staff_id, learner_id = await uid("staff.pfs"), await uid("learner1")
-    # A site that does not exist is 404 wherever it is named (fablab/codes.py).
+    # A site that does not exist is 404 wherever it is named (fablab/domain/codes.py).
     problem(await admin.put(f"/api/users/{staff_id}/sites", json={"sites": ["vlg", "nowhere"]}), 404, "unknown_site")
     problem(await admin.put(f"/api/users/{learner_id}/sites", json={"sites": ["vlg"]}), 400, "not_staff")
     problem(await admin.put("/api/users/987654/sites", json={"sites": ["vlg"]}), 404, "unknown_user")
@@ -263,7 +263,7 @@ async def test_retiring_an_item_cancels_its_bookings_and_tells_the_learner(staff
 
 
 async def test_a_withdrawn_booking_mail_says_why():
-    from fablab.reminder_types import Recipient, Reminder
+    from fablab.domain.reminder_types import Recipient, Reminder
     from fablab.reports.reminder_text import subject_and_body
 
     start = datetime(2026, 12, 8, 9, tzinfo=timezone.utc)

@@ -6,7 +6,7 @@ import io
 
 import pytest
 
-from fablab import db
+from fablab.platform import db
 from fablab.web.spreadsheet import neutralise_cell, restore_cell, write_csv
 
 ATTACK = "Bob;=cmd|' /C calc'!A0;"

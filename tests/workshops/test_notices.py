@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from fablab import db
+from fablab.platform import db
 from fablab.workshops import notices
 from tests.support.mailbox import running_mailbox
 from tests.support.workshops import new_participant, new_workshop

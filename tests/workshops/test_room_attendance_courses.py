@@ -7,8 +7,8 @@ from datetime import timedelta
 
 import pytest
 
-from fablab import db
-from fablab.closure_effects import Closing
+from fablab.platform import db
+from fablab.hooks.closure_effects import Closing
 from fablab.workshops import closures
 from tests.support.bookings import DAY
 from tests.support.workshops import at, new_participant, new_partner, new_workshop

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from fablab.errors import InvalidInput, PolicyViolation
+from fablab.domain.errors import InvalidInput, PolicyViolation
 from fablab.workshops.rules import birth_fields, check_age, participant_name
 
 DAY = date(2027, 3, 10)

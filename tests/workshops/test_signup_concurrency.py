@@ -9,9 +9,9 @@ from collections import Counter
 
 import pytest
 
-from fablab import db
+from fablab.platform import db
 from fablab.invariants import audit_invariants
-from fablab.tokens import hash_token, new_token
+from fablab.domain.tokens import hash_token, new_token
 from tests.support.racing import learners_with_sessions, signed_in_clients
 from tests.support.workshops import at, new_partner, new_workshop, participants_in_db
 

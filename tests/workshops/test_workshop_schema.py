@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncpg
 import pytest
 
-from fablab import db
+from fablab.platform import db
 
 pytestmark = pytest.mark.pg_engine
 

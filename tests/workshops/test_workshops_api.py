@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from fablab import db
+from fablab.platform import db
 from tests.support.clients import make_client, sign_in
 from tests.support.workshops import at, new_participant, new_partner, new_workshop
 

@@ -15,9 +15,9 @@ from litestar.openapi.plugins import OpenAPIRenderPlugin
 from litestar.params import FromPath
 from litestar.response import File
 
-from fablab import codes
-from fablab.errors import NotFound
-from fablab.guards import public
+from fablab.domain import codes
+from fablab.domain.errors import NotFound
+from fablab.platform.guards import public
 
 HERE = Path(__file__).resolve().parent
 # Located without importing the package (its framework adapters pull in jinja2, unused here).

@@ -11,9 +11,9 @@ import asyncpg
 from piccolo.engine.postgres import PostgresEngine, PostgresTransaction
 from piccolo.querystring import QueryString
 
-from fablab import storage
-from fablab.errors import PoolBusy
-from fablab.throttled_log import ThrottleFilter
+from fablab.platform import storage
+from fablab.domain.errors import PoolBusy
+from fablab.platform.throttled_log import ThrottleFilter
 
 log = logging.getLogger("fablab.db")
 # asyncpg's pool logs a traceback each time it fails to reconnect its minimum connections.

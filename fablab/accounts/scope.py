@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Iterable
 
-from fablab import codes, db
-from fablab.errors import Forbidden, InvalidInput, NotFound
+from fablab.domain import codes
+from fablab.platform import db
+from fablab.domain.errors import Forbidden, InvalidInput, NotFound
 from fablab.sites.queries import require_site as site_named
 
 if TYPE_CHECKING:

@@ -6,7 +6,7 @@ of fablab/ writes a code as a bare string.
 
 One status per code. `unknown_site` is always 404: a site named in the path, the query or the
 body that does not exist is a thing not found, wherever its name came from. `unknown_kind` is
-always 400: kinds are a fixed vocabulary (fablab/vocabulary.py), so another word is bad input.
+always 400: kinds are a fixed vocabulary (fablab/domain/vocabulary.py), so another word is bad input.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ DATABASE_UNAVAILABLE = "database_unavailable"
 TRY_AGAIN = "try_again"
 STORAGE_FULL = "storage_full"
 INTERNAL_ERROR = "internal_error"
-HEADERS_TOO_LARGE = "headers_too_large"  # 431, from the direct server (fablab/server_protocol.py)
+HEADERS_TOO_LARGE = "headers_too_large"  # 431, from the direct server (fablab/platform/server_protocol.py)
 REQUEST_TIMEOUT = "request_timeout"  # 408: a request head or body that arrives too slowly
 ERROR = "error"  # an HTTP status no other code names
 INVALID_HOST = "invalid_host"
@@ -38,7 +38,7 @@ IMPORT_REJECTED = "import_rejected"  # a users import with bad lines: nothing cr
 FILE_TOO_LARGE = "file_too_large"
 STAFF_ONLY = "staff_only"
 
-# --- Dates and times (fablab/moments.py) --------------------------------------------------------
+# --- Dates and times (fablab/domain/moments.py) --------------------------------------------------------
 DATE_OUT_OF_RANGE = "date_out_of_range"
 NAIVE_TIMESTAMP = "naive_timestamp"
 INVALID_DATE = "invalid_date"

@@ -24,14 +24,14 @@ import os
 
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
-from fablab.settings import SettingsError
+from fablab.platform.settings import SettingsError
 
 try:
     from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 except ImportError:  # pragma: no cover - httptools comes with uvicorn[standard]
     HttpToolsProtocol = None
 
-from fablab import codes
+from fablab.domain import codes
 
 DEFAULT_HEADER_TIMEOUT_S = 10.0
 # A 6 MB upload (the largest body, settings.max_body_bytes) at 100 kB/s, a slow 3G phone.
@@ -195,6 +195,6 @@ if HttpToolsProtocol is not None:
     class PatientHttpToolsProtocol(HeaderDeadline, BodyDeadline, HeadSizeLimit, HttpToolsProtocol):
         pass
 
-    PROTOCOL = "fablab.server_protocol:PatientHttpToolsProtocol"
+    PROTOCOL = "fablab.platform.server_protocol:PatientHttpToolsProtocol"
 else:  # pragma: no cover
-    PROTOCOL = "fablab.server_protocol:PatientH11Protocol"
+    PROTOCOL = "fablab.platform.server_protocol:PatientH11Protocol"

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from fablab import codes
+from fablab.domain import codes
 
 
 class DomainError(Exception):
-    """Base of every error a client can cause; mapped to a problem response in fablab.problems."""
+    """Base of every error a client can cause; mapped to a problem response in fablab.platform.problems."""
 
     status = 400
     code = codes.BAD_REQUEST

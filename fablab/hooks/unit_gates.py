@@ -3,7 +3,7 @@
 The domains that can say no about the *unit* (today: a maintenance plan that refuses bookings while
 the item's maintenance is overdue) each declare a `UnitGate` in `UNIT_GATES`, beside their ROUTES and
 JOBS; fablab/routes_registry.py hands them to `register` as the app is assembled. The booking engine
-and the desk ask this module, never the domains behind it (fablab/admission.py does the same for
+and the desk ask this module, never the domains behind it (fablab/hooks/admission.py does the same for
 what can say no about the *person*).
 
 A gate answers in two steps because booking is the hot path: `may_refuse(alias)` is a cheap SQL
@@ -26,7 +26,7 @@ class UnitGate:
     name: str
     # SQL: a boolean about the unit row `alias` (with id, site_id, kind): whether the gate may refuse it.
     may_refuse: Callable[[str], str]
-    # Raises the refusal (a 4xx of fablab/errors with its own code) for this unit now, or returns.
+    # Raises the refusal (a 4xx of fablab/domain/errors with its own code) for this unit now, or returns.
     require_open: Callable[[int, str, datetime], Awaitable[None]]
     # Whether the gate refuses the unit now (the desk's return decides where the item goes).
     refuses_now: Callable[[int, datetime], Awaitable[bool]]

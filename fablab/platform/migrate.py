@@ -6,7 +6,7 @@ import asyncpg
 from piccolo.apps.migrations.commands.backwards import run_backwards
 from piccolo.apps.migrations.commands.forwards import run_forwards
 
-from fablab import db
+from fablab.platform import db
 
 # Several workers or deployments may start together; only one migrates, the others wait.
 MIGRATION_LOCK_KEY = 0x0FAB1AB

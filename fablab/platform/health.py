@@ -3,15 +3,15 @@
 import msgspec
 from litestar import Response, get
 
-from fablab import db, storage
-from fablab.guards import public
-from fablab.schemas import Out
+from fablab.platform import db, storage
+from fablab.platform.guards import public
+from fablab.domain.schemas import Out
 
 
 class HealthOut(Out):
     status: str  # "ok", or "degraded" (503)
     database: str  # "ok", or "down" when PostgreSQL does not answer
-    storage: str | msgspec.UnsetType = msgspec.UNSET  # "full" when the database's disk is (fablab/storage.py)
+    storage: str | msgspec.UnsetType = msgspec.UNSET  # "full" when the database's disk is (fablab/platform/storage.py)
 
 
 @get("/health", guards=[public], tags=["health"], cache=False,

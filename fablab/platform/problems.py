@@ -10,9 +10,10 @@ from litestar import Request, Response
 from litestar.exceptions import HTTPException, NotAuthorizedException, NotFoundException, PermissionDeniedException, ValidationException
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
-from fablab import codes, storage
-from fablab.errors import DomainError
-from fablab.throttled_log import ThrottledLog
+from fablab.domain import codes
+from fablab.platform import storage
+from fablab.domain.errors import DomainError
+from fablab.platform.throttled_log import ThrottledLog
 
 log = logging.getLogger("fablab")
 # Errors that fail every request alike while they last (outage, full disk) are logged once a minute.
@@ -117,7 +118,7 @@ def transaction_rollback_handler(_: Request, error: asyncpg.TransactionRollbackE
 
 
 def statement_timeout_handler(_: Request, error: asyncpg.PostgresError) -> Response:
-    # lock_timeout or statement_timeout (fablab.db): a lock held elsewhere or a statement too slow.
+    # lock_timeout or statement_timeout (fablab.platform.db): a lock held elsewhere or a statement too slow.
     # The database answers, it is busy: nothing was saved and the same request may pass in a moment.
     throttled.log(logging.WARNING, ("statement_timeout", type(error).__name__),
                   "statement ended by PostgreSQL: %s", error)

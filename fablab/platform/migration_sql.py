@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from fablab.db import DB
+from fablab.platform.db import DB
 
 
 async def run_sql_file(path: Path) -> None:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 import aiosmtplib
 
-from fablab.settings import SettingsError
+from fablab.platform.settings import SettingsError
 
 SMTP_TIMEOUT_S = 20
 SMTP_ERRORS = (aiosmtplib.SMTPException, OSError, asyncio.TimeoutError)

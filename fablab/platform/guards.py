@@ -3,7 +3,7 @@
 from litestar.connection import ASGIConnection
 from litestar.handlers.base import BaseRouteHandler
 
-from fablab.errors import Forbidden, Unauthenticated
+from fablab.domain.errors import Forbidden, Unauthenticated
 
 # Guards are coroutines: Litestar runs a plain-function guard in a worker thread on every request.
 # A refusal names the role it wanted (`required_role` in the problem), which tells the web app

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 
-from fablab.embedded_db import EmbeddedPostgresError, bin_dir, one_line_reason
+from fablab.platform.embedded_db import EmbeddedPostgresError, bin_dir, one_line_reason
 
 TOOL_TIMEOUT_S = 3600
 

@@ -7,7 +7,7 @@ Every writer (bookings, the desk's check-out, workshop sign-ups) calls `admit` i
 before it writes. The writers never import the domains that check: a new rule is a declaration,
 not an edit of three workflows (tests/architecture/test_admission.py holds the writers to it).
 
-A check (`Check`) has a verdict, which raises the refusal itself (a 4xx from fablab/errors with its
+A check (`Check`) has a verdict, which raises the refusal itself (a 4xx from fablab/domain/errors with its
 own code) or returns None, and a probe: SQL that is true whenever the verdict could refuse. The
 probes of every check are read in one statement (in the writer's own context read where it has one),
 and only the verdicts whose probe holds are asked: most people are never refused, and a read per
@@ -23,7 +23,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from fablab import clock, db
+from fablab.domain import clock
+from fablab.platform import db
 
 # "attendance": a person marked present at a workshop (a visitor's pass must still cover its day: issue 30).
 What = Literal["booking", "loan", "workshop", "attendance"]
@@ -64,7 +65,7 @@ class TakingSql:
 
 @dataclass(frozen=True)
 class Check:
-    """A domain's say about the person. `verdict` raises the refusal (a 4xx from fablab/errors with
+    """A domain's say about the person. `verdict` raises the refusal (a 4xx from fablab/domain/errors with
     its own code) or returns. `may_refuse` is SQL: a boolean that is true whenever the verdict could
     refuse (it may be true when it does not); when it is false the verdict is not asked. Booking is
     the hot path: each verdict reads the database, and most people are never refused, so the probes

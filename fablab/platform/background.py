@@ -8,8 +8,8 @@ import zlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from fablab.db import DB
-from fablab.problems import DATABASE_DOWN_ERRORS
+from fablab.platform.db import DB
+from fablab.platform.problems import DATABASE_DOWN_ERRORS
 
 log = logging.getLogger("fablab.background")
 

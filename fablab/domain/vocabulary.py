@@ -90,6 +90,6 @@ PrintOutcome = Literal[PRINT_OUTCOMES]  # type: ignore[valid-type]
 TrainingValidity = Literal[TRAINING_VALIDITIES]  # type: ignore[valid-type]
 
 # --- visitors (issue 30) ----------------------------------------------------------------------
-# A visitor's optional age band: the impact report's bands (fablab/ages.py AGE_BANDS), by name.
+# A visitor's optional age band: the impact report's bands (fablab/domain/ages.py AGE_BANDS), by name.
 AGE_BAND_NAMES = ("under_16", "16_17", "18_25", "over_25")
 AgeBand = Literal[AGE_BAND_NAMES]  # type: ignore[valid-type]

@@ -13,7 +13,7 @@ import asyncio
 
 import msgspec
 
-from fablab import codes
+from fablab.domain import codes
 
 RETRY_AFTER_S = 5
 _BODY = msgspec.json.encode({
