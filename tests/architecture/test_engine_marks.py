@@ -29,8 +29,6 @@ AREAS = {
 NOT_ON_THE_SUITES_DATABASE = {
     "tests/platform/test_fault.py": "a scratch cluster in tmp_path (tests.support.cluster)",
     "tests/platform/test_lifecycle_storage.py": "the app's own cluster in a data dir per test",
-    # And modules that only name those things: they read the source, never a database.
-    "tests/architecture/test_layers.py": "names the modules `migrate` and `backup` in its layer list",
 }
 # This module names every pattern itself, and depends on no engine.
 TEST_MODULES = sorted(path for path in (ROOT / "tests").rglob("test_*.py") if path.resolve() != Path(__file__).resolve())

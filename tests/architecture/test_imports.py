@@ -26,10 +26,16 @@ def all_modules() -> dict[str, Path]:
     return {module_name(path): path for path in PACKAGE.rglob("*.py")}
 
 
+# The packages under the domains: the domain's words and types, the platform, what the domains declare
+# into. Their modules are imported from anywhere (inside a function too), as the top-level ones are.
+SHARED = {"domain", "platform", "hooks"}
+
+
 def domain_of(module: str) -> str | None:
-    """fablab.<domain>.<module> belongs to a domain package; top-level modules (app, cli, db...) do not."""
+    """fablab.<domain>.<module> belongs to a domain package; top-level modules (app, cli, tables...) and
+    the shared packages (fablab.platform.db...) do not."""
     parts = module.split(".")
-    return parts[1] if len(parts) >= 3 else None
+    return parts[1] if len(parts) >= 3 and parts[1] not in SHARED else None
 
 
 def _is_type_checking(test: ast.expr) -> bool:
