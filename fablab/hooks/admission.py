@@ -12,7 +12,7 @@ own code) or returns None, and a probe: SQL that is true whenever the verdict co
 probes of every check are read in one statement (in the writer's own context read where it has one),
 and only the verdicts whose probe holds are asked: most people are never refused, and a read per
 check inside every booking's transaction is what the hot path cannot pay.
-Kernel: imports no domain.
+A hook: imports no domain.
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ A closure (fablab/sites) lists, and on request cancels, what it hits: a learner'
 fablab/sites asks here and names no domain: the next kind of plan is a declaration, not an edit of
 the closure (tests/sites/test_closure_effects.py holds the closure to every registered effect).
 
-Kernel: imports no domain.
+A hook: imports no domain.
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ person's column). Each contribution's rows carry `source`, `id`, `sequence`, `up
 `starts_at`, `ends_at` (the feed's version and order are computed over them, in SQL and in Python
 alike) and its own columns, which the other contributions' branches fill with typed NULLs.
 
-Kernel: imports no domain. The statements are built lazily (`signature()` is part of their cache
+A hook: imports no domain. The statements are built lazily (`signature()` is part of their cache
 key), since the calendars' modules are imported before the contributions are registered.
 """
 

@@ -10,7 +10,7 @@ A gate answers in two steps because booking is the hot path: `may_refuse(alias)`
 test on the unit row that the writer reads in the statement it runs anyway; only when it is true is
 the gate asked for its verdict (which may cost a query of its own).
 
-Kernel: imports no domain. The SQL built from the gates is built lazily (`signature()` is part of
+A hook: imports no domain. The SQL built from the gates is built lazily (`signature()` is part of
 its cache key), since the writers' modules are imported before the gates are registered.
 """
 
