@@ -1,7 +1,7 @@
 // Service worker: the app shell from cache (fresh copies fetched behind it), and the signed-in
 // learner's own bookings, pass and profile kept for reading offline. The page deletes the
 // "fablab-user" cache at sign-in and sign-out, so nobody is ever shown another person's data.
-const VERSION = "2026-12-07.13";
+const VERSION = "2026-12-07.14";
 const SHELL_CACHE = `fablab-shell-${VERSION}`;
 const USER_CACHE = "fablab-user";
 

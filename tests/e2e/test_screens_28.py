@@ -237,12 +237,17 @@ def test_staff_calendars_offer_the_team_feed_with_names(phone_factory, live_serv
         feed = client.get(url[url.index("/cal/"):])
     assert feed.status_code == 200 and "BEGIN:VCALENDAR" in feed.text
     team.scroll_into_view_if_needed()
+    # The feeds carry the workshops too (their FEED_EVENTS): the screen says so.
+    expect(team).to_contain_text("et ses ateliers")
     shot(page, "calendrier-equipe")
     learner = phone_factory(width=360)
     sign_in(learner, "learner1")
     page = learner.goto("/#/calendars")
     page.get_by_role("heading", name="Agendas publics du site").wait_for()
     assert page.locator("section.staff-feed").count() == 0
+    expect(page.locator("main")).to_contain_text("vos réservations et vos ateliers apparaissent")
+    expect(page.locator("main")).to_contain_text("les ateliers ouverts à tous")
+    shot(page, "calendrier-apprenant")
     assert phone.errors() == [] and learner.errors() == []
 
 
