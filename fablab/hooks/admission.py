@@ -5,7 +5,7 @@ lapsed, a minor's missing consent, a minimum age) each declare their checks in `
 their ROUTES and JOBS; fablab/routes_registry.py hands them to `register` as the app is assembled.
 Every writer (bookings, the desk's check-out, workshop sign-ups) calls `admit` in its transaction,
 before it writes. The writers never import the domains that check: a new rule is a declaration,
-not an edit of three workflows (tests/architecture/test_admission.py holds the writers to it).
+not an edit of three workflows (tests/bookings/test_admission.py holds the writers to it).
 
 A check (`Check`) has a verdict, which raises the refusal itself (a 4xx from fablab/domain/errors with its
 own code) or returns None, and a probe: SQL that is true whenever the verdict could refuse. The
