@@ -15,11 +15,13 @@ ALTER TABLE reminder_log ALTER COLUMN recipient_id DROP NOT NULL;
 ALTER TABLE reminder_log DROP CONSTRAINT reminder_log_once;
 ALTER TABLE reminder_log ADD CONSTRAINT reminder_log_once UNIQUE NULLS NOT DISTINCT (subject, kind, recipient_id);
 CREATE INDEX reminder_log_booking ON reminder_log (booking_id) WHERE booking_id IS NOT NULL;
--- The guardian's reminder of a consent about to expire (fablab/minors/reminders.py).
+-- The guardian's reminder of a consent about to expire (fablab/minors/reminders.py), and a sign-up's
+-- notices (fablab/workshops/notices.py: a seat from the waiting list, the workshop cancelled).
 ALTER TABLE reminder_log DROP CONSTRAINT reminder_log_kind_check;
 ALTER TABLE reminder_log ADD CONSTRAINT reminder_log_kind_check
     CHECK (kind IN ('booking_start', 'loan_due', 'loan_overdue', 'waitlist_booked', 'booking_withdrawn',
-                    'loan_overdue_day', 'loan_overdue_three_days', 'consent_expiring'));
+                    'loan_overdue_day', 'loan_overdue_three_days', 'consent_expiring', 'seated',
+                    'workshop_cancelled'));
 
 -- Push only reaches accounts: recipient_id stays required there.
 ALTER TABLE push_delivery ADD COLUMN subject text;

@@ -7,7 +7,8 @@ ALTER TABLE push_delivery ALTER COLUMN booking_id SET NOT NULL;
 ALTER TABLE push_delivery DROP COLUMN subject;
 
 DROP INDEX reminder_log_booking;
-DELETE FROM reminder_log WHERE booking_id IS NULL OR recipient_id IS NULL OR kind = 'consent_expiring';
+DELETE FROM reminder_log WHERE booking_id IS NULL OR recipient_id IS NULL
+    OR kind IN ('consent_expiring', 'seated', 'workshop_cancelled');
 ALTER TABLE reminder_log DROP CONSTRAINT reminder_log_kind_check;
 ALTER TABLE reminder_log ADD CONSTRAINT reminder_log_kind_check
     CHECK (kind IN ('booking_start', 'loan_due', 'loan_overdue', 'waitlist_booked', 'booking_withdrawn',

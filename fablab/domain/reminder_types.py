@@ -3,7 +3,8 @@
 
 Each domain whose rows call for reminders declares its `ReminderSource`s in `REMINDER_SOURCES` beside
 its ROUTES (bookings: a booking about to start, a loan due or overdue, a booking withdrawn; the
-waitlist: a freed slot booked for someone; minors: a consent about to expire, to the guardian);
+waitlist: a freed slot booked for someone; minors: a consent about to expire, to the guardian;
+workshops: a seat given from the waiting list, a workshop cancelled);
 fablab/routes_registry.py registers them. The reminders'
 job (fablab/reports) plans from every source and delivers by e-mail, and fablab/push by push, each
 with its own sent-log keyed by (subject, kind, recipient), naming no source. In the domain's types, so
@@ -72,11 +73,13 @@ class ReminderSource:
     # plan(now, until, site_id): the reminders whose time comes by `until` (site_id None: every site);
     # the job keeps those still worth sending at `now`.
     plan: Callable[[datetime, datetime, int | None], Awaitable[list[Reminder]]]
-    # The kinds it words itself (compose) and what sending one records in the domain's own rows, run
-    # in the transaction that claims and sends it (sent: rolled back with the claim if refused).
+    # The kinds it words itself (compose) and what sending one records in the domain's own rows: sent
+    # runs in the transaction that claims and sends it (rolled back with the claim if refused), failed
+    # after a message could not be written or was refused.
     compose: Composer | None = None
     kinds: tuple[str, ...] = field(default=())
     sent: Callable[[Reminder, datetime], Awaitable[None]] | None = None
+    failed: Callable[[Reminder], Awaitable[None]] | None = None
 
 
 _sources: dict[str, ReminderSource] = {}

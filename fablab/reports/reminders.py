@@ -70,6 +70,8 @@ async def deliver(reminder: Reminder, smtp: SmtpSettings, now: datetime) -> str:
         message = (source.compose if source and source.compose else compose)(reminder, smtp.sender, now)
     except ValueError as error:  # a name the mail headers cannot carry; nothing to retry
         log.error("reminder %s/%s/%s cannot be written: %s", *key, error)
+        if source and source.failed:
+            await source.failed(reminder)
         return "failed"
     try:
         async with DB.transaction():
@@ -88,6 +90,8 @@ async def deliver(reminder: Reminder, smtp: SmtpSettings, now: datetime) -> str:
     except SMTP_ERRORS as error:
         log.warning("reminder %s/%s/%s not sent: %s", *key, smtp_error_text(error))
         await db.fetch(RECORD_FAILURE, *key, reminder.booking_id, now, smtp_error_text(error))
+        if source and source.failed:
+            await source.failed(reminder)
         return "failed"
 
 
