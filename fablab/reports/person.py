@@ -12,6 +12,7 @@ from fablab.reports import queries as q
 # What the export shows of each section (GET /api/me/data): typed, so a column a query adds without
 # a field here fails the tests instead of vanishing from the answer.
 class MyReminderOut(Out):
+    subject: str            # what it was about: 'booking:12', 'workshop_registration:45'
     booking_id: int | None
     kind: str
     status: str
