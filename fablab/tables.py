@@ -301,17 +301,20 @@ class FeedState(Table, tablename="feed_state", db=DB):
 
 
 class ReminderLog(Table, tablename="reminder_log", db=DB):
-    """The reminders' sent-log: one row per booking, kind and recipient, so a reminder goes once."""
+    """The reminders' sent-log: one row per subject, kind and recipient, so a reminder goes once.
+    subject names what it is about in its domain ('booking:12', 'consent:7'); booking is set for a
+    booking's; recipient is None for a reminder to a subject's own address (a guardian, issue 30)."""
 
     id = BigSerial(primary_key=True)
-    booking = _fk(Booking, "booking_id", null=False)
+    booking = _fk(Booking, "booking_id")
     kind = Text()
-    recipient = _fk(User, "recipient_id", null=False)
+    recipient = _fk(User, "recipient_id")
     status = Text()
     attempts = Integer(default=1)
     last_error = Text(null=True, default=None)
     last_tried_at = Timestamptz()
     sent_at = Timestamptz(null=True, default=None)
+    subject = Text()
 
 
 class PushSubscription(Table, tablename="push_subscription", db=DB):
@@ -327,10 +330,11 @@ class PushSubscription(Table, tablename="push_subscription", db=DB):
 
 
 class PushDelivery(Table, tablename="push_delivery", db=DB):
-    """The push sent-log: one row per event and phone, so a notification goes once (issue 20)."""
+    """The push sent-log: one row per event (subject, kind, recipient) and phone, so a notification
+    goes once (issue 20); booking is set for a booking's subjects."""
 
     id = BigSerial(primary_key=True)
-    booking = _fk(Booking, "booking_id", null=False)
+    booking = _fk(Booking, "booking_id")
     kind = Text()
     recipient = _fk(User, "recipient_id", null=False)
     subscription = _fk(PushSubscription, "subscription_id", null=False)
@@ -340,6 +344,7 @@ class PushDelivery(Table, tablename="push_delivery", db=DB):
     next_try_at = Timestamptz(null=True, default=None)
     sent_at = Timestamptz(null=True, default=None)
     last_error = Text(null=True, default=None)
+    subject = Text()
 
 
 class Consumable(Table, tablename="consumable", db=DB):

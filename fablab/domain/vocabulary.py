@@ -59,7 +59,7 @@ REGISTRATION_NOTICES = ("seated", "workshop_cancelled")
 
 # What a reminder (e-mail, push) is about.
 REMINDER_KINDS = ("booking_start", "loan_due", "loan_overdue", "waitlist_booked", "booking_withdrawn",
-                  "loan_overdue_day", "loan_overdue_three_days")
+                  "loan_overdue_day", "loan_overdue_three_days", "consent_expiring", *REGISTRATION_NOTICES)
 
 # How long a training stays valid (issue 31): for ever, N days from its grant, until a date, or
 # until N days without booking what it unlocks.

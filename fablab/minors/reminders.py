@@ -1,32 +1,29 @@
-"""Consents about to expire: the list for staff, and the guardian's reminder by e-mail, sent once per
-consent (consent.reminded_at is its sent-log) by a periodic job when SMTP is configured. A job of its
-own beside fablab/reports' reminders: those are about bookings and people with accounts (reminder_log
-is keyed by booking and app_user), a guardian is neither."""
+"""Consents about to expire: the list for staff, and the guardian's reminder by e-mail, once per
+consent: a `REMINDER_SOURCES` declaration (fablab/domain/reminder_types.py) the reminders' job sends
+when SMTP is configured, claimed in its sent-log (reminder_log, subject 'consent:<id>', no recipient
+account: a guardian has none, so it is never pushed). consent.reminded_at records it for the staff's
+list, set in the transaction that sends, and keeps it from being planned again once the sent-log's
+rows have gone."""
 
 from __future__ import annotations
 
-import logging
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
 
-from fablab.domain import clock
 from fablab.platform import db
-from fablab.platform.db import DB
-from fablab.platform.mail import SMTP_ERRORS, SmtpSettings, load_smtp_settings, send_message, smtp_error_text
 from fablab.minors import queries, rules
-from fablab.domain.reminder_types import EMAIL
-from fablab.platform.settings import SettingsError
+from fablab.domain.reminder_types import Recipient, Reminder, ReminderSource
 
-log = logging.getLogger("fablab.minors")
 
 # "About to expire": within the next 30 days, so that a parent has a month to sign again.
 EXPIRING_WITHIN = timedelta(days=30)
 FRENCH_COVERS = {"participation": "participation aux activités", "image_rights": "droit à l’image",
                  "emergency_care": "soins d’urgence"}
+KIND = "consent_expiring"
 
-# The claim is the sent-log: set in the transaction that sends, rolled back when the server refuses.
-CLAIM = "UPDATE consent SET reminded_at = $2 WHERE id = $1 AND reminded_at IS NULL RETURNING id"
+# What the guardian's reminder records in the consent, beside the sent-log's claim.
+MARK_REMINDED = "UPDATE consent SET reminded_at = $2 WHERE id = $1 AND reminded_at IS NULL"
 
 
 def window(today: date) -> tuple[date, date]:
@@ -39,7 +36,31 @@ async def expiring(site_ids: list[int] | None, today: date) -> list[dict]:
     return [{**row, "covers": rules.covers_of(row)} for row in rows]
 
 
-def compose(row: dict, sender: str, now: datetime) -> EmailMessage:
+def _midnight(day: date) -> datetime:
+    # The days are counted in UTC, as the job of its own counted them (clock.now().date()).
+    return datetime.combine(day, time(), timezone.utc)
+
+
+def consent_reminder(row: dict) -> Reminder:
+    """From the day the consent enters its last 30 days until the day it ends, to its guardian."""
+    guardian = Recipient(None, row["guardian_name"], "guardian", row["guardian_email"])
+    return Reminder(KIND, row, guardian, _midnight(row["expires_on"] - EXPIRING_WITHIN),
+                    _midnight(row["expires_on"] + timedelta(days=1)), subject=f"consent:{row['id']}")
+
+
+async def guardians_to_remind(now: datetime, until: datetime, site_id: int | None) -> list[Reminder]:
+    """Each consent expiring within 30 days of `until`, not yet reminded, whose guardian has an e-mail."""
+    rows = await queries.expiring(None if site_id is None else [site_id], now.date(), until.date() + EXPIRING_WITHIN)
+    return [consent_reminder({**row, "covers": rules.covers_of(row)}) for row in rows
+            if row["guardian_email"] and row["reminded_at"] is None]
+
+
+async def mark_reminded(reminder: Reminder, now: datetime) -> None:
+    await db.fetch(MARK_REMINDED, reminder.booking["id"], now)
+
+
+def compose(reminder: Reminder, sender: str, now: datetime) -> EmailMessage:
+    row = reminder.booking
     covers = ", ".join(FRENCH_COVERS[cover] for cover in row["covers"])
     message = EmailMessage()
     message["From"] = sender
@@ -57,38 +78,5 @@ def compose(row: dict, sender: str, now: datetime) -> EmailMessage:
     return message
 
 
-async def _remind(row: dict, smtp: SmtpSettings, now: datetime) -> str:
-    try:
-        message = compose(row, smtp.sender, now)
-    except ValueError as error:  # a name or address the mail headers cannot carry
-        log.error("consent %s reminder cannot be written: %s", row["id"], error)
-        return "failed"
-    try:
-        async with DB.transaction():
-            if await db.fetchval(CLAIM, row["id"], now) is None:
-                return "skipped"  # another worker sent it
-            await send_message(smtp, message)
-        return "sent"
-    except SMTP_ERRORS as error:
-        log.warning("consent %s reminder not sent: %s", row["id"], smtp_error_text(error))
-        return "failed"
-
-
-async def remind_guardians(smtp: SmtpSettings, *, now: datetime | None = None) -> dict[str, int]:
-    """Each consent expiring within 30 days whose guardian has an e-mail, once."""
-    now = now or clock.now()
-    counts = {"sent": 0, "skipped": 0, "failed": 0}
-    for row in await expiring(None, now.date()):
-        if row["guardian_email"] and EMAIL.match(row["guardian_email"]) and row["reminded_at"] is None:
-            counts[await _remind(row, smtp, now)] += 1
-    return counts
-
-
-async def run_reminders() -> dict[str, int] | None:
-    """The periodic job: nothing to do unless SMTP is configured."""
-    try:
-        smtp = load_smtp_settings()
-    except SettingsError as error:
-        log.error("consent reminders not mailed, bad SMTP setting: %s", error)
-        return None
-    return None if smtp is None else await remind_guardians(smtp)
+REMINDER_SOURCES = (ReminderSource("consents", guardians_to_remind, compose=compose, kinds=(KIND,),
+                                   sent=mark_reminded),)

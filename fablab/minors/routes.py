@@ -15,7 +15,6 @@ from fablab.domain import clock, codes
 from fablab.hooks import admission
 from fablab.accounts import privacy
 from fablab.accounts.schemas import RetentionOut
-from fablab.platform.background import PeriodicJob
 from fablab.desk import signature
 from fablab.domain.errors import InvalidInput
 from fablab.platform.guards import admin_only, staff_only
@@ -180,4 +179,4 @@ class MinorsRetentionController(Controller):
 
 ROUTES: list = [MinorController, ConsentController, ConsentTextController, MinorsRetentionController]
 ADMISSION = [admission.Check(gates.admit_minor, gates.may_concern)]
-JOBS: list = [PeriodicJob("consent-reminders", 3600, reminders.run_reminders)]
+REMINDER_SOURCES = reminders.REMINDER_SOURCES  # the guardian told a consent expires (fablab/domain/reminder_types.py)

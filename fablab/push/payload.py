@@ -113,7 +113,9 @@ def screen_for(reminder: Reminder) -> str:
 def notification_for(reminder: Reminder, lang: str, now: datetime) -> Notification:
     lang = lang if lang in LANGS else "fr"
     title, body = texts(reminder, lang)
-    booking_id, kind, recipient_id = reminder.key
+    # A booking's reminders keep the tag and topic they always had; another subject is named by itself.
+    kind = reminder.kind
+    booking_id = reminder.booking_id if reminder.booking_id is not None else reminder.subject.replace(":", "-")
     # Kept by the push service until the reminder stops making sense, a minute at least, a day at most.
     ttl = min(max(reminder.expires_at - now, MIN_TTL), MAX_TTL)
     return Notification(

@@ -24,7 +24,7 @@ PERSON = (
         export=Export("push_subscriptions", q.PERSON_SUBSCRIPTIONS, MyPushSubscriptionOut),
         kept_until="the session it was made in ends (trigger of migration 0015)", reset=q.PERSON_FORGET_PHONES),
     PersonTable(
-        "push_delivery", {"recipient_id": "delete"}, personal=("last_error",), kept=("kind", "status"),
+        "push_delivery", {"recipient_id": "delete"}, personal=("last_error",), kept=("kind", "status", "subject"),
         not_exported="a sent-log of the phones' notifications, a week long; the subscriptions are exported",
         retention=q.RETAIN_DELIVERIES),
 )

@@ -34,10 +34,11 @@ WHERE user_id = ANY($1::int[]) ORDER BY user_id, id
 
 # Claims one (event, device): a new row, or a 'retry' row whose back-off has passed. Committed on its
 # own before the post, so a second worker finds 'sending' and leaves it: never two posts.
+# Keyed by subject (migration 0027); booking_id ($6) kept for a booking's.
 CLAIM = """
-INSERT INTO push_delivery (booking_id, kind, recipient_id, subscription_id, status, attempts, last_tried_at)
-VALUES ($1, $2, $3, $4, 'sending', 1, $5)
-ON CONFLICT (booking_id, kind, recipient_id, subscription_id) DO UPDATE
+INSERT INTO push_delivery (subject, kind, recipient_id, subscription_id, status, attempts, last_tried_at, booking_id)
+VALUES ($1, $2, $3, $4, 'sending', 1, $5, $6)
+ON CONFLICT (subject, kind, recipient_id, subscription_id) DO UPDATE
     SET status = 'sending', attempts = push_delivery.attempts + 1, last_tried_at = $5, next_try_at = NULL
     WHERE push_delivery.status = 'retry' AND push_delivery.next_try_at <= $5
 RETURNING id, attempts

@@ -102,9 +102,10 @@ async def send_test(*, actor: CurrentUser, settings: PushSettings | None = None)
 async def deliver_one(client, settings: PushSettings, reminder: Reminder, subscription: dict, now: datetime) -> str:
     """"sent", "skipped" (claimed already: sent, in flight, or backing off), "removed" (the push
     service forgot the phone), "retry" (429, 5xx, no answer) or "failed" (refused for good)."""
-    booking_id, kind, recipient_id = reminder.key
+    subject, kind, recipient_id = reminder.key
     try:
-        claim = await db.fetchone(queries.CLAIM, booking_id, kind, recipient_id, subscription["id"], now)
+        claim = await db.fetchone(queries.CLAIM, subject, kind, recipient_id, subscription["id"], now,
+                                  reminder.booking_id)
     except asyncpg.ForeignKeyViolationError:  # the subscription was deleted meanwhile
         return "skipped"
     if claim is None:
@@ -125,7 +126,7 @@ async def deliver_one(client, settings: PushSettings, reminder: Reminder, subscr
     if later is not None:
         await db.fetch(queries.MARK_RETRY, claim["id"], later, result.error)
         return "retry"
-    log.warning("push %s/%s/%s to subscription %s given up: %s", booking_id, kind, recipient_id,
+    log.warning("push %s/%s/%s to subscription %s given up: %s", subject, kind, recipient_id,
                 subscription["id"], result.error)
     await db.fetch(queries.MARK_FAILED, claim["id"], result.error)
     return "failed"
@@ -137,6 +138,9 @@ async def deliver_due(due: list[Reminder], now: datetime | None = None,
     now = now or clock.now()
     counts = {"sent": 0, "skipped": 0, "removed": 0, "retry": 0, "failed": 0}
     await db.fetch(queries.PURGE_DELIVERIES, now, queries.KEEP_DELIVERIES_DAYS)
+    # Push reaches accounts only, and words a booking's reminders (fablab/push/payload.py): a guardian's
+    # e-mail about a consent has no phone to go to.
+    due = [reminder for reminder in due if reminder.recipient.id is not None and reminder.booking_id is not None]
     if not due:
         return counts
     rows = await db.fetch(queries.SUBSCRIPTIONS_OF_USERS, sorted({r.recipient.id for r in due}))

@@ -12,7 +12,8 @@ from fablab.reports import queries as q
 # What the export shows of each section (GET /api/me/data): typed, so a column a query adds without
 # a field here fails the tests instead of vanishing from the answer.
 class MyReminderOut(Out):
-    booking_id: int
+    subject: str            # what it was about: 'booking:12', 'workshop_registration:45'
+    booking_id: int | None
     kind: str
     status: str
     sent_at: datetime | None
@@ -21,6 +22,6 @@ class MyReminderOut(Out):
 PERSON = (
     # A mail server's error may quote the address: personal, and gone with the row.
     PersonTable(
-        "reminder_log", {"recipient_id": "delete"}, personal=("last_error",), kept=("kind", "status"),
+        "reminder_log", {"recipient_id": "delete"}, personal=("last_error",), kept=("kind", "status", "subject"),
         export=Export("reminders", q.PERSON_REMINDERS, MyReminderOut), retention=q.RETAIN_REMINDERS),
 )

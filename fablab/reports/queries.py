@@ -35,7 +35,7 @@ async def report_bookings(site_id: int, start: datetime, end: datetime, kind: st
 
 # --- A person's data (fablab/reports/person.py declares what each statement is for) -------------
 PERSON_REMINDERS = """
-SELECT booking_id, kind, status, sent_at FROM reminder_log WHERE recipient_id = $1 ORDER BY last_tried_at, id
+SELECT subject, booking_id, kind, status, sent_at FROM reminder_log WHERE recipient_id = $1 ORDER BY last_tried_at, id
 """
 # A sent-log only keeps a reminder from going twice: old rows would only link people to bookings.
 RETAIN_REMINDERS = "DELETE FROM reminder_log WHERE last_tried_at < $1 RETURNING id"

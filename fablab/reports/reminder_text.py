@@ -1,4 +1,5 @@
-"""The reminders' French e-mails, with the item, the site and its local times (no I/O)."""
+"""The booking reminders' French e-mails, with the item, the site and its local times (no I/O); a
+source wording kinds of its own composes them (ReminderSource.compose)."""
 
 from __future__ import annotations
 
@@ -130,7 +131,7 @@ def compose(reminder: Reminder, sender: str, now: datetime) -> EmailMessage:
     message["Date"] = format_datetime(now)
     # One Message-ID per reminder: a message sent again after a crash is recognisably the same.
     domain = parseaddr(sender)[1].rpartition("@")[2] or "fablab.invalid"
-    booking_id, kind, recipient_id = reminder.key
+    booking_id, kind, recipient_id = reminder.booking["id"], reminder.kind, reminder.recipient.id
     message["Message-ID"] = f"<reminder.{booking_id}.{kind}.{recipient_id}@{domain}>"
     # RFC 3834: tells mail servers not to answer with vacation replies.
     message["Auto-Submitted"] = "auto-generated"

@@ -26,28 +26,29 @@ MAX_ATTEMPTS = 12
 # Raw: SET LOCAL has no Piccolo form; the wait for a concurrent claim, sized on the SMTP timeout.
 CLAIM_WAIT = (f"SET LOCAL lock_timeout = '{int(SMTP_TIMEOUT_S * 2)}s'",
               f"SET LOCAL statement_timeout = '{int(SMTP_TIMEOUT_S * 2)}s'")
+# Keyed by subject (migration 0027): any domain's reminder; booking_id kept for a booking's.
 CLAIM = """
-INSERT INTO reminder_log (booking_id, kind, recipient_id, status, attempts, last_tried_at, sent_at)
-VALUES ($1, $2, $3, 'sent', 1, $4, $4)
-ON CONFLICT (booking_id, kind, recipient_id) DO UPDATE
-    SET status = 'sent', attempts = reminder_log.attempts + 1, last_tried_at = $4, sent_at = $4, last_error = NULL
-    WHERE reminder_log.status = 'failed' AND reminder_log.attempts < $5
-      AND reminder_log.last_tried_at <= $4 - make_interval(mins => reminder_log.attempts)
+INSERT INTO reminder_log (subject, kind, recipient_id, booking_id, status, attempts, last_tried_at, sent_at)
+VALUES ($1, $2, $3, $4, 'sent', 1, $5, $5)
+ON CONFLICT (subject, kind, recipient_id) DO UPDATE
+    SET status = 'sent', attempts = reminder_log.attempts + 1, last_tried_at = $5, sent_at = $5, last_error = NULL
+    WHERE reminder_log.status = 'failed' AND reminder_log.attempts < $6
+      AND reminder_log.last_tried_at <= $5 - make_interval(mins => reminder_log.attempts)
 RETURNING id
 """
 
 # After the sending transaction rolled back. Never downgrades a row another worker has sent.
 RECORD_FAILURE = """
-INSERT INTO reminder_log (booking_id, kind, recipient_id, status, attempts, last_tried_at, last_error)
-VALUES ($1, $2, $3, 'failed', 1, $4, $5)
-ON CONFLICT (booking_id, kind, recipient_id) DO UPDATE
-    SET attempts = reminder_log.attempts + 1, last_tried_at = $4, last_error = $5
+INSERT INTO reminder_log (subject, kind, recipient_id, booking_id, status, attempts, last_tried_at, last_error)
+VALUES ($1, $2, $3, $4, 'failed', 1, $5, $6)
+ON CONFLICT (subject, kind, recipient_id) DO UPDATE
+    SET attempts = reminder_log.attempts + 1, last_tried_at = $5, last_error = $6
     WHERE reminder_log.status = 'failed'
 """
 
 LOG_OF = """
-SELECT booking_id, kind, recipient_id, status, attempts, sent_at, last_tried_at FROM reminder_log
-WHERE booking_id = ANY($1::bigint[])
+SELECT subject, kind, recipient_id, status, attempts, sent_at, last_tried_at FROM reminder_log
+WHERE subject = ANY($1::text[])
 """
 
 
@@ -64,10 +65,13 @@ async def plan(now: datetime, until: datetime, site_id: int | None = None) -> li
 async def deliver(reminder: Reminder, smtp: SmtpSettings, now: datetime) -> str:
     """"sent", "skipped" (sent already, by this or another worker, or backing off) or "failed"."""
     key = reminder.key
+    source = reminder_types.source_of(reminder.kind)
     try:
-        message = compose(reminder, smtp.sender, now)
+        message = (source.compose if source and source.compose else compose)(reminder, smtp.sender, now)
     except ValueError as error:  # a name the mail headers cannot carry; nothing to retry
         log.error("reminder %s/%s/%s cannot be written: %s", *key, error)
+        if source and source.failed:
+            await source.failed(reminder)
         return "failed"
     try:
         async with DB.transaction():
@@ -76,14 +80,18 @@ async def deliver(reminder: Reminder, smtp: SmtpSettings, now: datetime) -> str:
             # timeout, not by the pool's request-sized lock and statement timeouts (fablab/platform/db.py).
             for setting in CLAIM_WAIT:
                 await db.fetch(setting)
-            if await db.fetchval(CLAIM, *key, now, MAX_ATTEMPTS) is None:
+            if await db.fetchval(CLAIM, *key, reminder.booking_id, now, MAX_ATTEMPTS) is None:
                 return "skipped"
+            if source and source.sent:
+                await source.sent(reminder, now)
             # Raising rolls the claim back: the message was not accepted, so it is not sent.
             await send_message(smtp, message)
         return "sent"
     except SMTP_ERRORS as error:
         log.warning("reminder %s/%s/%s not sent: %s", *key, smtp_error_text(error))
-        await db.fetch(RECORD_FAILURE, *key, now, smtp_error_text(error))
+        await db.fetch(RECORD_FAILURE, *key, reminder.booking_id, now, smtp_error_text(error))
+        if source and source.failed:
+            await source.failed(reminder)
         return "failed"
 
 
@@ -138,10 +146,11 @@ def reminder_state(deliverable: bool, smtp_configured: bool) -> str:
 
 
 async def pending(site_id: int, now: datetime, until: datetime, smtp_configured: bool) -> list[dict]:
-    """What the job sends (or, without SMTP, would send) from now until `until`, and what it did."""
-    reminders = await plan(now, until, site_id)
-    logged = {(row["booking_id"], row["kind"], row["recipient_id"]): row
-              for row in await db.fetch(LOG_OF, sorted({r.booking["id"] for r in reminders}))}
+    """What the job sends (or, without SMTP, would send) about the site's bookings from now until
+    `until`, and what it did (other subjects have lists of their own: a consent's, fablab/minors)."""
+    reminders = [r for r in await plan(now, until, site_id) if r.booking_id is not None]
+    logged = {(row["subject"], row["kind"], row["recipient_id"]): row
+              for row in await db.fetch(LOG_OF, sorted({r.subject for r in reminders}))}
     out = []
     for reminder in sorted(reminders, key=lambda r: (r.send_at, r.booking["id"], r.kind, r.recipient.id)):
         b, who = reminder.booking, reminder.recipient

@@ -163,7 +163,7 @@ SELECT r.id, r.user_id, r.partner_id, u.birth_date, u.birth_year
 FROM registration r LEFT JOIN app_user u ON u.id = r.user_id
 WHERE r.workshop_id = $1 AND r.status = 'waiting' ORDER BY r.created_at, r.id
 """
-# The person is told (notice, then the workshop-notices job's e-mail).
+# The person is told (notice, then the e-mail of the reminders' job: workshops/notices.py).
 SEAT_WAITING = """
 UPDATE registration SET status = 'registered', seat = $2, seated_at = $3, notice = 'seated', told_at = NULL
 WHERE id = $1 AND status = 'waiting'

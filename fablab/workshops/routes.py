@@ -292,7 +292,7 @@ def course_out(row: dict) -> CourseOut:
 
 
 ROUTES: list = [PartnerController, ParticipantController, WorkshopController, MyWorkshopsController, CourseController]
-JOBS: list = [PeriodicJob("workshop-holds", 60, closures.release_due_holds),
-              PeriodicJob("workshop-notices", 60, notices.run_notices)]
+JOBS: list = [PeriodicJob("workshop-holds", 60, closures.release_due_holds)]
+REMINDER_SOURCES = notices.REMINDER_SOURCES  # a sign-up's notices by e-mail (fablab/domain/reminder_types.py)
 CLOSURE_EFFECTS: list[ClosureEffect] = [closures.CLOSURE_EFFECT]
 FEED_EVENTS = (feed_events.FEED_EVENTS,)  # its events in the calendar feeds (fablab/hooks/feed_events.py)

@@ -12,6 +12,7 @@ from fablab.domain import clock
 from fablab.platform import db
 from fablab.platform.mail import SmtpSettings
 from fablab.minors import reminders, rules
+from fablab.reports import reminders as reminder_job
 from fablab.people import lifecycle
 from tests.support.bookings import DAY, assert_problem
 from tests.support.minors import add_guardian, consent_text, make_age, sign
@@ -72,13 +73,55 @@ async def test_consents_about_to_expire_are_listed_and_the_guardian_reminded_onc
     async def send(smtp, message):
         sent.append(message)
 
-    monkeypatch.setattr(reminders, "send_message", send)
+    monkeypatch.setattr(reminder_job, "send_message", send)
     smtp = SmtpSettings(host="127.0.0.1", port=2525, sender="Fablab <fablab@example.org>", starttls=False)
-    assert await reminders.remind_guardians(smtp) == {"sent": 1, "skipped": 0, "failed": 0}
-    assert await reminders.remind_guardians(smtp) == {"sent": 0, "skipped": 0, "failed": 0}
+    # The reminders' job sends it (a REMINDER_SOURCES of minors), once.
+    assert await reminder_job.send_due_reminders(smtp) == {"sent": 1, "skipped": 0, "failed": 0}
+    assert await reminder_job.send_due_reminders(smtp) == {"sent": 0, "skipped": 0, "failed": 0}
     assert [message["To"] for message in sent] == ["parent@example.org"]
     assert "Autorisation de" in sent[0]["Subject"]
+    consent = listed[0]["id"]
+    assert sent[0]["Message-ID"].startswith(f"<consent-expiring.{consent}@")
     assert (await staff.get("/api/consents/expiring")).json()[0]["reminded_at"] is not None
+    # Its sent-log row is about the consent, with no account for the guardian.
+    assert [dict(row) for row in await db.fetch("SELECT subject, kind, recipient_id, booking_id FROM reminder_log")] == [
+        {"subject": f"consent:{consent}", "kind": "consent_expiring", "recipient_id": None, "booking_id": None}]
+    # The consent keeps it told once after the sent-log's row has gone (its retention is shorter).
+    await db.fetch("DELETE FROM reminder_log")
+    assert await reminder_job.send_due_reminders(smtp) == {"sent": 0, "skipped": 0, "failed": 0}
+
+
+async def test_a_refused_consent_reminder_is_tried_again_and_not_marked(staff, monkeypatch):
+    person = await make_age("learner1", 13, DAY)
+    soon = (clock.now() + timedelta(days=20)).date().isoformat()
+    guardian = await add_guardian(staff, person, email="parent@example.org")
+    await staff.post(f"/api/users/{person}/consents",
+                     json={"covers": ["participation"], "guardian": guardian["id"], "expires_on": soon})
+    refused = []
+
+    async def refuse(smtp, message):
+        refused.append(message)
+        raise OSError("connection refused")
+
+    monkeypatch.setattr(reminder_job, "send_message", refuse)
+    smtp = SmtpSettings(host="127.0.0.1", port=2525, sender="Fablab <fablab@example.org>", starttls=False)
+    assert await reminder_job.send_due_reminders(smtp) == {"sent": 0, "skipped": 0, "failed": 1}
+    assert (await staff.get("/api/consents/expiring")).json()[0]["reminded_at"] is None
+    assert await db.fetchval("SELECT status FROM reminder_log") == "failed"
+
+
+async def test_the_guardian_reminder_is_not_pushed_and_not_in_the_sites_pending_list(staff, monkeypatch):
+    person = await make_age("learner1", 13, DAY)
+    soon = (clock.now() + timedelta(days=20)).date().isoformat()
+    guardian = await add_guardian(staff, person, email="parent@example.org")
+    await staff.post(f"/api/users/{person}/consents",
+                     json={"covers": ["participation"], "guardian": guardian["id"], "expires_on": soon})
+    now = clock.now()
+    due = await reminder_job.plan(now, now)
+    assert [(r.kind, r.recipient.id, r.recipient.role) for r in due] == [("consent_expiring", None, "guardian")]
+    assert (await reminder_job.deliver_due(due, now))["sent"] == 0
+    site = await db.fetchval("SELECT id FROM site WHERE slug = 'vlg'")
+    assert await reminder_job.pending(site, now, now + timedelta(days=1), True) == []
 
 
 async def test_the_export_then_the_erasure_of_a_minor(staff, admin):

@@ -2,12 +2,14 @@
 
 import os
 from datetime import datetime
+from pathlib import Path
 
 import asyncpg
 import pytest
 
 from fablab.platform import db
 from fablab.platform.migrate import migrate_backwards, migrate_forwards
+from fablab.platform.migration_sql import run_sql_file
 
 pytestmark = pytest.mark.pg_engine
 
@@ -116,3 +118,21 @@ async def test_migrations_run_backwards_and_forwards(pg_admin_url):
     finally:
         await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         await admin.close()
+
+
+async def test_migration_0027_keys_the_sent_logs_by_subject_and_keeps_their_rows(demo):
+    """The reminders' sent-logs are keyed by (subject, kind, recipient): a booking's rows become
+    'booking:<id>', and a subject of another domain needs no booking (issue 25, item 4)."""
+    migrations = Path(__file__).parents[2] / "migrations"
+    booking = await book("VLG-ROOM-001", "2026-12-01T10:00Z", "2026-12-01T11:00Z")
+    await run_sql_file(migrations / "schema_0027_reminder_subjects_down.sql")
+    await db.fetch("INSERT INTO reminder_log (booking_id, kind, recipient_id, status, last_tried_at, sent_at) "
+                   "SELECT $1, 'booking_start', user_id, 'sent', now(), now() FROM booking WHERE id = $1", booking)
+    await run_sql_file(migrations / "schema_0027_reminder_subjects.sql")
+    assert await db.fetchval("SELECT subject FROM reminder_log") == f"booking:{booking}"
+    # A guardian's reminder: no booking, no account, and still once (NULLS NOT DISTINCT).
+    insert = ("INSERT INTO reminder_log (subject, kind, status, last_tried_at, sent_at) "
+              "VALUES ('consent:7', 'consent_expiring', 'sent', now(), now())")
+    await db.fetch(insert)
+    with pytest.raises(asyncpg.UniqueViolationError):
+        await db.fetch(insert)

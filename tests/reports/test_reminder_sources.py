@@ -15,7 +15,7 @@ NOW = datetime(2026, 11, 24, 9, 0, tzinfo=timezone.utc)
 def test_every_declared_source_is_registered():
     declared = [source.name for domain in DOMAINS for source in getattr(domain, "REMINDER_SOURCES", ())]
     assert sorted(declared) == sorted(source.name for source in reminder_types.sources())
-    assert {"bookings", "bookings-withdrawn", "waitlist"} <= set(declared)
+    assert {"bookings", "bookings-withdrawn", "waitlist", "consents", "workshop-notices"} <= set(declared)
 
 
 async def test_a_new_source_is_planned_without_editing_the_job(demo):

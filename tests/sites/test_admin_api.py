@@ -104,8 +104,9 @@ async def test_the_learner_is_told_once_through_the_reminders(admin, learner, st
         (hit["id"], "smtp_off")]
 
     # Once sent, the sent-log keeps it from going out again.
-    await db.fetch("INSERT INTO reminder_log (booking_id, kind, recipient_id, status, last_tried_at, sent_at) "
-                   "SELECT $1, 'booking_withdrawn', user_id, 'sent', now(), now() FROM booking WHERE id = $1", hit["id"])
+    await db.fetch("INSERT INTO reminder_log (subject, booking_id, kind, recipient_id, status, last_tried_at, sent_at) "
+                   "SELECT 'booking:' || id, $1, 'booking_withdrawn', user_id, 'sent', now(), now() FROM booking WHERE id = $1",
+                   hit["id"])
     pending = (await staff.get("/api/reminders/pending")).json()["reminders"]
     assert [item["status"] for item in pending if item["kind"] == "booking_withdrawn"] == ["sent"]
 
