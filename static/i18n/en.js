@@ -985,7 +985,7 @@ export default {
     copy_hint: "Or copy this address into your calendar app:",
     address: "Calendar address",
     site: "Public calendars of the site",
-    site_text: "Booked slots, without names, and, in the whole site's calendar, the workshops open to all with their free places.",
+    site_text: "Booked slots, without names, and, in the whole site's calendar, the workshops open to all with their free seats.",
   },
   scan: {
     title: "Scan",
