@@ -57,6 +57,19 @@ async def test_the_attendance_list_marks_minors_without_image_rights(staff, admi
     assert {row["participant"]: row["no_photo"] for row in rows} == {young: True, pictured: False, adult: False}
 
 
+SMTP = SmtpSettings(host="127.0.0.1", port=2525, sender="Fablab <fablab@example.org>", starttls=False)
+
+
+async def consent_expiring_soon(staff) -> int:
+    """learner1, 13, with a consent to participation ending in 20 days and a guardian with an e-mail."""
+    person = await make_age("learner1", 13, DAY)
+    soon = (clock.now() + timedelta(days=20)).date().isoformat()
+    guardian = await add_guardian(staff, person, email="parent@example.org")
+    await staff.post(f"/api/users/{person}/consents",
+                     json={"covers": ["participation"], "guardian": guardian["id"], "expires_on": soon})
+    return person
+
+
 async def test_consents_about_to_expire_are_listed_and_the_guardian_reminded_once(staff, admin, monkeypatch):
     person = await make_age("learner1", 13, DAY)
     quiet = await make_age("learner2", 13, DAY)
@@ -74,10 +87,9 @@ async def test_consents_about_to_expire_are_listed_and_the_guardian_reminded_onc
         sent.append(message)
 
     monkeypatch.setattr(reminder_job, "send_message", send)
-    smtp = SmtpSettings(host="127.0.0.1", port=2525, sender="Fablab <fablab@example.org>", starttls=False)
     # The reminders' job sends it (a REMINDER_SOURCES of minors), once.
-    assert await reminder_job.send_due_reminders(smtp) == {"sent": 1, "skipped": 0, "failed": 0}
-    assert await reminder_job.send_due_reminders(smtp) == {"sent": 0, "skipped": 0, "failed": 0}
+    assert await reminder_job.send_due_reminders(SMTP) == {"sent": 1, "skipped": 0, "failed": 0}
+    assert await reminder_job.send_due_reminders(SMTP) == {"sent": 0, "skipped": 0, "failed": 0}
     assert [message["To"] for message in sent] == ["parent@example.org"]
     assert "Autorisation de" in sent[0]["Subject"]
     consent = listed[0]["id"]
@@ -88,15 +100,11 @@ async def test_consents_about_to_expire_are_listed_and_the_guardian_reminded_onc
         {"subject": f"consent:{consent}", "kind": "consent_expiring", "recipient_id": None, "booking_id": None}]
     # The consent keeps it told once after the sent-log's row has gone (its retention is shorter).
     await db.fetch("DELETE FROM reminder_log")
-    assert await reminder_job.send_due_reminders(smtp) == {"sent": 0, "skipped": 0, "failed": 0}
+    assert await reminder_job.send_due_reminders(SMTP) == {"sent": 0, "skipped": 0, "failed": 0}
 
 
 async def test_a_refused_consent_reminder_is_tried_again_and_not_marked(staff, monkeypatch):
-    person = await make_age("learner1", 13, DAY)
-    soon = (clock.now() + timedelta(days=20)).date().isoformat()
-    guardian = await add_guardian(staff, person, email="parent@example.org")
-    await staff.post(f"/api/users/{person}/consents",
-                     json={"covers": ["participation"], "guardian": guardian["id"], "expires_on": soon})
+    await consent_expiring_soon(staff)
     refused = []
 
     async def refuse(smtp, message):
@@ -104,18 +112,13 @@ async def test_a_refused_consent_reminder_is_tried_again_and_not_marked(staff, m
         raise OSError("connection refused")
 
     monkeypatch.setattr(reminder_job, "send_message", refuse)
-    smtp = SmtpSettings(host="127.0.0.1", port=2525, sender="Fablab <fablab@example.org>", starttls=False)
-    assert await reminder_job.send_due_reminders(smtp) == {"sent": 0, "skipped": 0, "failed": 1}
+    assert await reminder_job.send_due_reminders(SMTP) == {"sent": 0, "skipped": 0, "failed": 1}
     assert (await staff.get("/api/consents/expiring")).json()[0]["reminded_at"] is None
     assert await db.fetchval("SELECT status FROM reminder_log") == "failed"
 
 
 async def test_the_guardian_reminder_is_not_pushed_and_not_in_the_sites_pending_list(staff, monkeypatch):
-    person = await make_age("learner1", 13, DAY)
-    soon = (clock.now() + timedelta(days=20)).date().isoformat()
-    guardian = await add_guardian(staff, person, email="parent@example.org")
-    await staff.post(f"/api/users/{person}/consents",
-                     json={"covers": ["participation"], "guardian": guardian["id"], "expires_on": soon})
+    await consent_expiring_soon(staff)
     now = clock.now()
     due = await reminder_job.plan(now, now)
     assert [(r.kind, r.recipient.id, r.recipient.role) for r in due] == [("consent_expiring", None, "guardian")]
